@@ -1,0 +1,36 @@
+//! The monitoring plan (clinical reference §11): what the decision asked for, plus the standing items
+//! (platelets daily on heparin, antithrombin while resistance persists, anti-Xa first when missing).
+
+use super::algorithm::Cx;
+use super::timeline::Agent;
+use super::types::{Due, FindingCode, HeparinExposure, MonitoringItem, Recommendation};
+use crate::model::LabKind;
+
+pub(super) fn finish(cx: &mut Cx<'_>, _rec: &Recommendation, _h: &HeparinExposure) {
+    let on_heparin = cx.tl.running(cx.as_of).is_some_and(|s| s.agent == Agent::Ufh);
+    if cx.findings.iter().any(|f| f.code == FindingCode::AntiXaUnavailable) {
+        cx.monitoring.insert(0, MonitoringItem { test: "anti-Xa (with a paired aPTT)".to_owned(), due: Due::Now, reason: "no anti-Xa: pseudo-resistance not excluded".to_owned() });
+    }
+    if on_heparin {
+        let interval = cx.p.monitoring.platelets_interval_h.value;
+        let due = cx.tl.latest(LabKind::Platelets, cx.as_of).map_or(Due::Now, |s| cx.due_at(s.time.plus_hours(interval)));
+        cx.due("platelets", due, "daily on heparin");
+    }
+    if cx.findings.iter().any(|f| f.code == FindingCode::SuspectedHeparinResistance)
+        && let Some(s) = cx.tl.latest(LabKind::Antithrombin, cx.as_of)
+    {
+        let due = cx.due_at(s.time.plus_hours(cx.p.monitoring.at_interval_while_resistant_h.value));
+        cx.due("antithrombin", due, "while resistance persists");
+    }
+    // One line per test, the earliest due first.
+    let mut items = std::mem::take(&mut cx.monitoring);
+    items.sort_by(|a, b| a.due.cmp(&b.due));
+    let mut seen: Vec<(String, Due)> = Vec::new();
+    for item in items {
+        if seen.iter().any(|(t, d)| *t == item.test && *d == item.due) {
+            continue;
+        }
+        seen.push((item.test.clone(), item.due));
+        cx.monitoring.push(item);
+    }
+}

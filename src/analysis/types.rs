@@ -1,0 +1,340 @@
+//! What an analysis says: findings, algorithm steps, the recommendation and the monitoring plan.
+//! Serialisable as the JSON contract of `analyze --format json`.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::dosing::Rate;
+use crate::model::{ClinicalTime, MlPerHour, Setting, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour};
+
+/// Finding codes (stable names other tools rely on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingCode {
+    /// R1: > 35,000 units/24 h.
+    HeparinResistanceDose,
+    /// R2: mean ≥ 20 units/kg/h (adults).
+    HeparinResistanceWeight,
+    /// R3: consecutive samples below target while R1 or R2 holds.
+    TargetNotReached,
+    /// R4: ACT < 480 s after ≥ 500 units/kg.
+    CpbHeparinResistance,
+    /// (R1 or R2) and R3, or R4.
+    SuspectedHeparinResistance,
+    ConcordantTherapeutic,
+    ConcordantSubtherapeutic,
+    PseudoResistance,
+    CoagulopathyDiscordance,
+    Supratherapeutic,
+    /// Only one assay (or a partial discordance): the monitoring assay's own level.
+    AntiXaBelowTarget,
+    AntiXaInTarget,
+    AntiXaAboveTarget,
+    ApttBelowTarget,
+    ApttInTarget,
+    ApttAboveTarget,
+    AntithrombinDeficiency,
+    AntithrombinSevereDeficiency,
+    AntiXaUnavailable,
+    AntiXaInterference,
+    HitSuspected,
+    LowHeparinSensitivity,
+    SampleBeforeSteadyState,
+    StaleSample,
+}
+
+impl FindingCode {
+    #[must_use]
+    pub fn code(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub code: FindingCode,
+    pub detail: String,
+    pub source: String,
+}
+
+/// Recommended action (stable names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Continue,
+    AdjustUfh,
+    Measure,
+    SupplementAntithrombin,
+    SwitchToArgatroban,
+    SwitchToBivalirudin,
+    AdjustArgatroban,
+    AdjustBivalirudin,
+    CpbAdditionalHeparin,
+}
+
+impl Action {
+    pub const ALL: [Self; 9] = [
+        Self::Continue,
+        Self::AdjustUfh,
+        Self::Measure,
+        Self::SupplementAntithrombin,
+        Self::SwitchToArgatroban,
+        Self::SwitchToBivalirudin,
+        Self::AdjustArgatroban,
+        Self::AdjustBivalirudin,
+        Self::CpbAdditionalHeparin,
+    ];
+
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Continue => "Continue current therapy",
+            Self::AdjustUfh => "Adjust heparin",
+            Self::Measure => "Measure first",
+            Self::SupplementAntithrombin => "Supplement antithrombin",
+            Self::SwitchToArgatroban => "Switch to argatroban",
+            Self::SwitchToBivalirudin => "Switch to bivalirudin",
+            Self::AdjustArgatroban => "Adjust argatroban",
+            Self::AdjustBivalirudin => "Adjust bivalirudin",
+            Self::CpbAdditionalHeparin => "Give additional heparin (bypass)",
+        }
+    }
+
+    #[must_use]
+    pub fn code(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+}
+
+/// The single recommendation of an analysis: decision support, never an order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recommendation {
+    pub action: Action,
+    pub drug: String,
+    /// A one-off amount (antithrombin, or the bypass additional heparin), vial-rounded where relevant.
+    pub dose_units: Option<Units>,
+    pub bolus_units: Option<Units>,
+    /// The rate to run from now on.
+    pub rate: Option<Rate>,
+    /// The difference from the current rate of the same drug.
+    pub rate_change: Option<Rate>,
+    pub hold_minutes: Option<f64>,
+    pub pump_ml_per_h: Option<MlPerHour>,
+    pub concentration: String,
+    pub target: String,
+    pub rationale: Vec<String>,
+    pub sources: Vec<String>,
+    pub alternatives: Vec<String>,
+    pub caveats: Vec<String>,
+}
+
+impl Recommendation {
+    #[must_use]
+    pub fn new(action: Action, drug: impl Into<String>) -> Self {
+        Self {
+            action,
+            drug: drug.into(),
+            dose_units: None,
+            bolus_units: None,
+            rate: None,
+            rate_change: None,
+            hold_minutes: None,
+            pump_ml_per_h: None,
+            concentration: String::new(),
+            target: String::new(),
+            rationale: Vec::new(),
+            sources: Vec::new(),
+            alternatives: Vec::new(),
+            caveats: Vec::new(),
+        }
+    }
+
+    /// Adds a source once.
+    pub fn cite(&mut self, source: impl Into<String>) {
+        let source = source.into();
+        if !source.is_empty() && !self.sources.contains(&source) {
+            self.sources.push(source);
+        }
+    }
+
+    /// One-line headline: action, drug, dose or rate with pump rate.
+    #[must_use]
+    pub fn headline(&self) -> String {
+        let mut parts = vec![self.action.label().to_owned()];
+        if let Some(d) = self.dose_units {
+            parts.push(format!("{} {d}", self.drug));
+        }
+        if let Some(b) = self.bolus_units {
+            parts.push(format!("bolus {b}"));
+        }
+        if let Some(h) = self.hold_minutes.filter(|h| *h > 0.0) {
+            parts.push(format!("hold {} min", crate::model::format_number(h, 0)));
+        }
+        if let Some(r) = self.rate {
+            let pump = self.pump_ml_per_h.map_or(String::new(), |p| format!(" = {p}"));
+            parts.push(format!("{} {r}{pump}", self.drug));
+        }
+        parts.join(" · ")
+    }
+}
+
+/// When a test is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Due {
+    Now,
+    At(ClinicalTime),
+    AfterDose,
+}
+
+impl fmt::Display for Due {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Now => write!(f, "now"),
+            Self::At(t) => write!(f, "{t}"),
+            Self::AfterDose => write!(f, "after the dose"),
+        }
+    }
+}
+
+impl Serialize for Due {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonitoringItem {
+    pub test: String,
+    pub due: Due,
+    pub reason: String,
+}
+
+/// Heparin exposure at the as-of time (clinical reference §2).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeparinExposure {
+    pub units_last_24h: Units,
+    pub units_per_kg_last_24h: UnitsPerKg,
+    /// Mean over the last 24 h, or over the time on heparin if shorter (R2).
+    pub mean_units_per_kg_per_h: UnitsPerKgPerHour,
+    pub mean_window_h: f64,
+    pub current_rate_units_per_kg_per_h: Option<UnitsPerKgPerHour>,
+    pub current_rate_units_per_h: Option<UnitsPerHour>,
+    pub hours_since_last_change: Option<f64>,
+    pub cumulative_units: Units,
+    pub cumulative_units_per_kg: UnitsPerKg,
+    pub hours_on_heparin: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Met,
+    NotMet,
+    NeedsData,
+    NotApplicable,
+}
+
+impl StepStatus {
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Met => "met",
+            Self::NotMet => "not met",
+            Self::NeedsData => "needs data",
+            Self::NotApplicable => "not applicable",
+        }
+    }
+}
+
+/// One step of the stepwise algorithm, with the patient's values, the threshold, the rule and its source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub number: u8,
+    pub title: String,
+    pub status: StepStatus,
+    pub values: Vec<String>,
+    pub threshold: String,
+    pub rule: String,
+    pub source: String,
+    pub conclusion: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FourTsBand {
+    Low,
+    Intermediate,
+    High,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FourTsItem {
+    pub points: u8,
+    /// Computed from the timeline (true) or entered by the clinician (false).
+    pub computed: bool,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FourTsItems {
+    pub thrombocytopenia: FourTsItem,
+    pub timing: FourTsItem,
+    pub thrombosis: FourTsItem,
+    pub other_causes: FourTsItem,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FourTs {
+    pub score: u8,
+    pub band: FourTsBand,
+    pub items: FourTsItems,
+    pub caveat: Option<String>,
+    pub source: String,
+}
+
+/// The perfusionist's numbers (clinical reference §10).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BypassAssessment {
+    pub cumulative_units_per_kg: UnitsPerKg,
+    pub baseline_act_s: Option<f64>,
+    pub current_act_s: Option<f64>,
+    pub target_act_s: f64,
+    pub hdr_slope_s_per_unit_per_kg: Option<f64>,
+    pub additional_units_per_kg_to_target: Option<UnitsPerKg>,
+    pub additional_units_to_target: Option<Units>,
+    pub residual_heparin_units_per_kg: Option<UnitsPerKg>,
+    pub protamine_mg: Option<f64>,
+    pub protamine_basis: Option<String>,
+    pub low_heparin_sensitivity: Option<bool>,
+    pub resistance: bool,
+}
+
+/// Everything the engine says about a case at one time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    pub as_of: ClinicalTime,
+    pub setting: Setting,
+    pub protocol: ProtocolRef,
+    pub heparin: HeparinExposure,
+    pub findings: Vec<Finding>,
+    pub hit_4ts: Option<FourTs>,
+    pub cpb: Option<BypassAssessment>,
+    pub steps: Vec<Step>,
+    pub recommendation: Recommendation,
+    pub monitoring: Vec<MonitoringItem>,
+    pub warnings: Vec<String>,
+}
+
+impl Analysis {
+    #[must_use]
+    pub fn has_finding(&self, code: FindingCode) -> bool {
+        self.findings.iter().any(|f| f.code == code)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProtocolRef {
+    pub name: String,
+    pub version: u32,
+}

@@ -1,0 +1,86 @@
+//! A dose rate tagged with its unit, for recommendations that may concern any of the three drugs.
+//! Changes may be negative, so this is a (value, unit) pair rather than one of the non-negative
+//! quantity types; it is only ever built from those types.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::{McgPerKgPerMin, MgPerKgPerHour, UnitsPerKgPerHour, format_number};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RateUnit {
+    #[serde(rename = "units/kg/h")]
+    UnitsPerKgPerHour,
+    #[serde(rename = "mcg/kg/min")]
+    McgPerKgPerMin,
+    #[serde(rename = "mg/kg/h")]
+    MgPerKgPerHour,
+}
+
+impl RateUnit {
+    #[must_use]
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::UnitsPerKgPerHour => "units/kg/h",
+            Self::McgPerKgPerMin => "mcg/kg/min",
+            Self::MgPerKgPerHour => "mg/kg/h",
+        }
+    }
+
+    fn decimals(self) -> usize {
+        match self {
+            Self::UnitsPerKgPerHour => UnitsPerKgPerHour::DECIMALS,
+            Self::McgPerKgPerMin => McgPerKgPerMin::DECIMALS,
+            Self::MgPerKgPerHour => MgPerKgPerHour::DECIMALS,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rate {
+    pub value: f64,
+    pub unit: RateUnit,
+}
+
+impl Rate {
+    #[must_use]
+    pub fn ufh(r: UnitsPerKgPerHour) -> Self {
+        Self { value: r.value(), unit: RateUnit::UnitsPerKgPerHour }
+    }
+
+    #[must_use]
+    pub fn argatroban(r: McgPerKgPerMin) -> Self {
+        Self { value: r.value(), unit: RateUnit::McgPerKgPerMin }
+    }
+
+    #[must_use]
+    pub fn bivalirudin(r: MgPerKgPerHour) -> Self {
+        Self { value: r.value(), unit: RateUnit::MgPerKgPerHour }
+    }
+
+    /// The difference `self − before` (same unit), for `rate_change`.
+    #[must_use]
+    pub fn change_from(self, before: Self) -> Option<Self> {
+        (self.unit == before.unit).then(|| Self { value: self.value - before.value, unit: self.unit })
+    }
+
+    /// Signed text for a change: "+0.25 mcg/kg/min", "−2 units/kg/h".
+    #[must_use]
+    pub fn signed(self) -> String {
+        let n = format_number(self.value.abs(), self.unit.decimals());
+        if n == "0" {
+            format!("no change ({})", self.unit.symbol())
+        } else if self.value < 0.0 {
+            format!("−{n} {}", self.unit.symbol())
+        } else {
+            format!("+{n} {}", self.unit.symbol())
+        }
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", format_number(self.value, self.unit.decimals()), self.unit.symbol())
+    }
+}

@@ -1,0 +1,137 @@
+//! Unfractionated heparin: start doses and nomogram steps (clinical reference §9).
+
+use super::rate::Rate;
+use crate::model::{Kilograms, MlPerHour, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour, UnitsPerMl, format_number};
+use crate::protocol::schema::{Nomogram, NomogramInput, NomogramRow};
+use crate::protocol::Protocol;
+
+/// The weight UFH doses are calculated on: the patient's, capped where the protocol says so (ECMO:
+/// adjusted weight capped at 100 kg).
+#[must_use]
+pub fn dosing_weight(protocol: &Protocol, weight: Kilograms) -> Kilograms {
+    match protocol.ufh.start.dosing_weight_cap_kg {
+        Some(cap) if weight.value() > cap => Kilograms::new(cap).unwrap_or(weight),
+        _ => weight,
+    }
+}
+
+/// The nomogram row for a value: `from <= value < to`.
+#[must_use]
+pub fn nomogram_row(nomogram: &Nomogram, value: f64) -> Option<(usize, &NomogramRow)> {
+    nomogram
+        .rows
+        .iter()
+        .enumerate()
+        .find(|(_, r)| value >= r.from && r.to.is_none_or(|to| value < to))
+}
+
+/// Human text for a row's band.
+#[must_use]
+pub fn band_text(nomogram: &Nomogram, row: &NomogramRow) -> String {
+    let (unit, decimals) = match nomogram.input {
+        NomogramInput::AntiXa => (" units/mL", 2),
+        NomogramInput::ApttRatio => (" × control", 2),
+    };
+    let prefix = match nomogram.input {
+        NomogramInput::AntiXa => "anti-Xa",
+        NomogramInput::ApttRatio => "aPTT",
+    };
+    match row.to {
+        Some(to) if row.from == 0.0 => format!("{prefix} < {}{unit}", format_number(to, decimals)),
+        Some(to) => format!("{prefix} {}–< {}{unit}", format_number(row.from, decimals), format_number(to, decimals)),
+        None => format!("{prefix} ≥ {}{unit}", format_number(row.from, decimals)),
+    }
+}
+
+/// One nomogram step applied to the running infusion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UfhStep {
+    pub row_index: usize,
+    pub row_text: String,
+    pub bolus: Option<Units>,
+    pub hold_min: f64,
+    pub new_rate: UnitsPerKgPerHour,
+    pub change: Rate,
+    pub new_rate_per_hour: UnitsPerHour,
+    pub pump: Option<MlPerHour>,
+    pub recheck_h: f64,
+    pub dosing_weight: Kilograms,
+}
+
+impl UfhStep {
+    #[must_use]
+    pub fn is_no_change(&self) -> bool {
+        self.bolus.is_none() && self.hold_min == 0.0 && self.change.value == 0.0
+    }
+}
+
+/// Applies the row that matches `value` to the current rate (in units/kg/h of dosing weight).
+#[must_use]
+pub fn nomogram_step(protocol: &Protocol, nomogram: &Nomogram, value: f64, current: UnitsPerKgPerHour, weight: Kilograms) -> Option<UfhStep> {
+    let (row_index, row) = nomogram_row(nomogram, value)?;
+    let dosing_weight = dosing_weight(protocol, weight);
+    let new_rate = UnitsPerKgPerHour::new((current.value() + row.rate_change_units_per_kg_per_h).max(0.0)).unwrap_or(UnitsPerKgPerHour::ZERO);
+    let bolus = (row.bolus_units_per_kg > 0.0)
+        .then(|| UnitsPerKg::new(row.bolus_units_per_kg).ok())
+        .flatten()
+        .map(|b| b.for_weight(dosing_weight));
+    let new_rate_per_hour = new_rate.for_weight(dosing_weight);
+    let concentration = UnitsPerMl::new(protocol.ufh.concentration_units_per_ml.value).unwrap_or(UnitsPerMl::ZERO);
+    let mut action = Vec::new();
+    if row.bolus_units_per_kg > 0.0 {
+        action.push(format!("bolus {} units/kg", format_number(row.bolus_units_per_kg, 1)));
+    }
+    if row.hold_min > 0.0 {
+        action.push(format!("hold {} min", format_number(row.hold_min, 0)));
+    }
+    let change = Rate { value: new_rate.value() - current.value(), unit: crate::dosing::RateUnit::UnitsPerKgPerHour };
+    action.push(Rate { value: row.rate_change_units_per_kg_per_h, unit: change.unit }.signed());
+    action.push(format!("recheck in {} h", format_number(row.recheck_h, 1)));
+    Some(UfhStep {
+        row_index,
+        row_text: format!("{}: {}", band_text(nomogram, row), action.join(", ")),
+        bolus,
+        hold_min: row.hold_min,
+        new_rate,
+        change,
+        new_rate_per_hour,
+        pump: new_rate_per_hour.pump_rate(concentration),
+        recheck_h: row.recheck_h,
+        dosing_weight,
+    })
+}
+
+/// The protocol's start: bolus (capped) and rate (capped), on the dosing weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UfhStart {
+    pub bolus: Option<Units>,
+    pub rate: UnitsPerKgPerHour,
+    pub rate_per_hour: UnitsPerHour,
+    pub pump: Option<MlPerHour>,
+    pub text: String,
+}
+
+#[must_use]
+pub fn start(protocol: &Protocol, weight: Kilograms) -> UfhStart {
+    let s = &protocol.ufh.start;
+    let w = dosing_weight(protocol, weight);
+    let bolus = s.bolus_units_per_kg.map(|b| {
+        let raw = b * w.value();
+        Units::new(s.bolus_max_units.map_or(raw, |max| raw.min(max))).unwrap_or(Units::ZERO)
+    });
+    let mut per_hour = s.rate_units_per_kg_per_h * w.value();
+    if let Some(max) = s.rate_max_units_per_h {
+        per_hour = per_hour.min(max);
+    }
+    let rate_per_hour = UnitsPerHour::new(per_hour).unwrap_or(UnitsPerHour::ZERO);
+    let rate = rate_per_hour.per_kg(w);
+    let concentration = UnitsPerMl::new(protocol.ufh.concentration_units_per_ml.value).unwrap_or(UnitsPerMl::ZERO);
+    let text = format!(
+        "{}{} ({}) on {}",
+        bolus.map_or(String::new(), |b| format!("bolus {b}, then ")),
+        rate,
+        rate_per_hour,
+        w
+    );
+    UfhStart { bolus, rate, rate_per_hour, pump: rate_per_hour.pump_rate(concentration), text }
+}

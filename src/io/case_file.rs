@@ -1,0 +1,210 @@
+//! Case files: RON, versioned, human-readable. Loading never guesses: a malformed file, a missing field,
+//! an unknown field, a newer version or an implausible value is an error that names the file, the line
+//! and what is allowed. Saving is atomic (temporary file in the same folder, flushed, then renamed).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::model::{CASE_FORMAT_VERSION, Case};
+use crate::protocol::plausibility::{check_event, check_weight};
+use crate::protocol::{Protocol, ProtocolError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaseFileError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("cannot save {path}: {source} (the previous file, if any, is unchanged)")]
+    Write { path: String, source: std::io::Error },
+    #[error("{path}:{line}:{column}: {message}")]
+    Parse { path: String, line: usize, column: usize, message: String },
+    #[error("{path} was written by a newer anticoag-planner (case format {found}; this version reads {supported}): open it with the newer version; it will not be overwritten")]
+    NewerVersion { path: String, found: u32, supported: u32 },
+    #[error("{path}: case format version {found} is not supported (expected {supported})")]
+    UnsupportedVersion { path: String, found: u32, supported: u32 },
+    #[error("{path}: protocol '{name}': {source}")]
+    Protocol { path: String, name: String, source: ProtocolError },
+    #[error("{path}: the case has {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid { path: String, problems: Vec<String> },
+}
+
+/// A case with its resolved protocol and the soft warnings found on load.
+#[derive(Debug, Clone)]
+pub struct LoadedCase {
+    pub case: Case,
+    pub protocol: Protocol,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct VersionProbe {
+    version: u32,
+}
+
+/// Parses case text. `origin` names the file in messages; `base_dir` resolves a protocol given as a
+/// relative path.
+///
+/// # Errors
+/// See [`CaseFileError`].
+pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<LoadedCase, CaseFileError> {
+    if let Ok(probe) = ron::from_str::<VersionProbe>(text) {
+        if probe.version > CASE_FORMAT_VERSION {
+            return Err(CaseFileError::NewerVersion { path: origin.to_owned(), found: probe.version, supported: CASE_FORMAT_VERSION });
+        }
+        if probe.version != CASE_FORMAT_VERSION {
+            return Err(CaseFileError::UnsupportedVersion { path: origin.to_owned(), found: probe.version, supported: CASE_FORMAT_VERSION });
+        }
+    }
+    let mut case: Case = ron::from_str(text).map_err(|e| CaseFileError::Parse {
+        path: origin.to_owned(),
+        line: e.span.start.line,
+        column: e.span.start.col,
+        message: e.code.to_string(),
+    })?;
+    let protocol = resolve_protocol(&case.protocol, base_dir).map_err(|source| CaseFileError::Protocol {
+        path: origin.to_owned(),
+        name: case.protocol.clone(),
+        source,
+    })?;
+    let event_lines = event_lines(text);
+    let line_of = |i: usize| event_lines.get(i).map_or(String::new(), |l| format!("line {l}: "));
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    match check_weight(&protocol.plausibility, case.patient.weight.kg) {
+        Ok(Some(w)) => warnings.push(w),
+        Ok(None) => {}
+        Err(e) => problems.push(format!("patient.weight.kg: {e}")),
+    }
+    // Per series, times must increase in the file.
+    let mut last: Vec<(crate::model::Series, usize)> = Vec::new();
+    for (i, event) in case.events.iter().enumerate() {
+        match check_event(&protocol.plausibility, event.kind, case.patient.weight.kg) {
+            Ok(Some(w)) => warnings.push(format!("{}event {i} at {}: {w}", line_of(i), event.time)),
+            Ok(None) => {}
+            Err(e) => problems.push(format!("{}event {i} at {}: {e}", line_of(i), event.time)),
+        }
+        let series = event.kind.series();
+        if let Some((_, prev)) = last.iter_mut().find(|(s, _)| *s == series) {
+            let before = &case.events[*prev];
+            if event.time < before.time {
+                problems.push(format!(
+                    "{}event {i} ({}) at {} is earlier than event {} of the same kind at {}: events of one kind must be in time order",
+                    line_of(i),
+                    event.kind.describe(),
+                    event.time,
+                    prev,
+                    before.time
+                ));
+            }
+            *prev = i;
+        } else {
+            last.push((series, i));
+        }
+    }
+    if let Err(errors) = case.check_timeline(None) {
+        problems.extend(errors.into_iter().map(|e| match e {
+            crate::model::TimelineError::BeforeStart { index, .. } | crate::model::TimelineError::Duplicate { index, .. } | crate::model::TimelineError::InFuture { index, .. } => format!("{}{e}", line_of(index)),
+        }));
+    }
+    if !problems.is_empty() {
+        return Err(CaseFileError::Invalid { path: origin.to_owned(), problems });
+    }
+    case.sort_events();
+    Ok(LoadedCase { case, protocol, warnings })
+}
+
+/// Line numbers of each event's `time:` key, in order (for messages).
+fn event_lines(text: &str) -> Vec<usize> {
+    let Some(start) = text.find("events:") else { return Vec::new() };
+    let mut lines = Vec::new();
+    let mut line = text[..start].matches('\n').count() + 1;
+    for (i, l) in text[start..].split('\n').enumerate() {
+        if i > 0 {
+            line += 1;
+        }
+        let mut rest = l;
+        while let Some(pos) = rest.find("time:") {
+            lines.push(line);
+            rest = &rest[pos + 5..];
+        }
+    }
+    lines
+}
+
+fn resolve_protocol(name: &str, base_dir: Option<&Path>) -> Result<Protocol, ProtocolError> {
+    let as_path = Path::new(name);
+    if as_path.is_relative()
+        && let Some(dir) = base_dir
+    {
+        let candidate = dir.join(as_path);
+        if candidate.is_file() {
+            return Protocol::from_path(&candidate);
+        }
+    }
+    Protocol::resolve(name)
+}
+
+/// Loads a case file.
+///
+/// # Errors
+/// See [`CaseFileError`].
+pub fn load_case(path: &Path) -> Result<LoadedCase, CaseFileError> {
+    let origin = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| CaseFileError::Read { path: origin.clone(), source })?;
+    let text = String::from_utf8(bytes).map_err(|e| CaseFileError::Parse {
+        path: origin.clone(),
+        line: 1,
+        column: 1,
+        message: format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+    })?;
+    parse_case(&text, &origin, path.parent())
+}
+
+/// The case as RON text, one event per line, with a header comment.
+#[must_use]
+pub fn to_ron_string(case: &Case) -> String {
+    let config = ron::ser::PrettyConfig::new().depth_limit(2).indentor("    ".to_owned());
+    let body = ron::ser::to_string_pretty(case, config).unwrap_or_else(|e| format!("// serialisation failed: {e}"));
+    format!(
+        "// anticoag-planner case file, format version {CASE_FORMAT_VERSION}.\n// Times are YYYY-MM-DDTHH:MM on the bedside clock. Edit with care: the app validates every field on load.\n{body}\n"
+    )
+}
+
+/// Saves atomically: write a temporary file beside the target, flush it to disk, rename over the target.
+/// A crash at any point leaves either the old file or the new one, never a truncated one. A file written
+/// by a newer version is never overwritten.
+///
+/// # Errors
+/// I/O failure, or the target is a newer-version case file.
+pub fn save_case(path: &Path, case: &Case) -> Result<(), CaseFileError> {
+    let origin = path.display().to_string();
+    if let Ok(existing) = std::fs::read_to_string(path)
+        && let Ok(probe) = ron::from_str::<VersionProbe>(&existing)
+        && probe.version > CASE_FORMAT_VERSION
+    {
+        return Err(CaseFileError::NewerVersion { path: origin, found: probe.version, supported: CASE_FORMAT_VERSION });
+    }
+    let text = to_ron_string(case);
+    write_atomically(path, text.as_bytes()).map_err(|source| CaseFileError::Write { path: origin, source })
+}
+
+/// Temporary file in the target's folder → write → fsync → rename → fsync the folder.
+///
+/// # Errors
+/// Any I/O failure; the target is untouched unless the rename succeeded.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir: PathBuf = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new().prefix(".anticoag-save-").suffix(".tmp").tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    if let Ok(d) = std::fs::File::open(&dir) {
+        // Make the rename itself durable; not all platforms allow syncing a directory.
+        let _ = d.sync_all();
+    }
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! Files and formats at the boundary: case files (RON, atomic saves), CSV events, reports.
+
+pub mod case_file;
+pub mod csv_events;
+pub mod report;
+
+pub use case_file::{CaseFileError, LoadedCase, load_case, parse_case, save_case, to_ron_string};
+pub use csv_events::{CsvError, CsvImport, parse_events_csv};

@@ -1,0 +1,100 @@
+//! Reports of an analysis: the JSON contract (`analyze --format json`) and a plain-text plan.
+
+use crate::analysis::Analysis;
+use crate::model::format_number;
+
+/// The JSON contract (see README): field names are stable.
+///
+/// # Errors
+/// Serialisation cannot fail for these types in practice; the error is passed on rather than hidden.
+pub fn to_json(analysis: &Analysis) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(analysis)
+}
+
+/// A replay as a JSON array of analyses.
+///
+/// # Errors
+/// As [`to_json`].
+pub fn replay_to_json(steps: &[Analysis]) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(steps)
+}
+
+/// A plain-text plan a clinician can read, check and paste into notes.
+#[must_use]
+pub fn to_text(a: &Analysis) -> String {
+    let mut out = String::new();
+    let r = &a.recommendation;
+    out.push_str(&format!("anticoag-planner — decision support, not an order. Check every line against the patient.\n"));
+    out.push_str(&format!("As of {} · setting {} · protocol {} v{}\n\n", a.as_of, a.setting.code(), a.protocol.name, a.protocol.version));
+    out.push_str(&format!("RECOMMENDATION: {}\n", r.headline()));
+    if !r.concentration.is_empty() {
+        out.push_str(&format!("  Concentration: {}\n", r.concentration));
+    }
+    if let Some(c) = r.rate_change {
+        out.push_str(&format!("  Change: {}\n", c.signed()));
+    }
+    if !r.target.is_empty() {
+        out.push_str(&format!("  Target: {}\n", r.target));
+    }
+    for line in &r.rationale {
+        out.push_str(&format!("  - {line}\n"));
+    }
+    if !r.alternatives.is_empty() {
+        out.push_str("  Alternatives considered:\n");
+        for alt in &r.alternatives {
+            out.push_str(&format!("    · {alt}\n"));
+        }
+    }
+    if !r.caveats.is_empty() {
+        out.push_str("  Caveats:\n");
+        for c in &r.caveats {
+            out.push_str(&format!("    ! {c}\n"));
+        }
+    }
+    out.push_str("  Sources:\n");
+    for s in &r.sources {
+        out.push_str(&format!("    [{s}]\n"));
+    }
+    let h = &a.heparin;
+    out.push_str(&format!(
+        "\nHEPARIN: {} in the last 24 h ({}); mean {} over {} h; current {}\n",
+        h.units_last_24h,
+        h.units_per_kg_last_24h,
+        h.mean_units_per_kg_per_h,
+        format_number(h.mean_window_h, 1),
+        h.current_rate_units_per_kg_per_h.map_or("none".to_owned(), |r| r.to_string())
+    ));
+    out.push_str("\nFINDINGS:\n");
+    for f in &a.findings {
+        out.push_str(&format!("  {}: {}\n", f.code.code(), f.detail));
+    }
+    if let Some(t) = &a.hit_4ts {
+        out.push_str(&format!("\n4Ts: {} ({:?})\n", t.score, t.band));
+    }
+    if let Some(c) = &a.cpb {
+        out.push_str(&format!(
+            "\nBYPASS: cumulative {}; ACT {} s (target {} s); slope {}; additional {}; protamine {}\n",
+            c.cumulative_units_per_kg,
+            c.current_act_s.map_or("–".to_owned(), |v| format_number(v, 0)),
+            format_number(c.target_act_s, 0),
+            c.hdr_slope_s_per_unit_per_kg.map_or("–".to_owned(), |v| format!("{} s per units/kg", format_number(v, 2))),
+            c.additional_units_to_target.map_or("–".to_owned(), |u| u.to_string()),
+            c.protamine_basis.clone().unwrap_or_else(|| "–".to_owned())
+        ));
+    }
+    out.push_str("\nALGORITHM:\n");
+    for s in &a.steps {
+        out.push_str(&format!("  {}. {} [{}] {}\n", s.number, s.title, s.status.label(), s.conclusion));
+    }
+    out.push_str("\nMONITORING:\n");
+    for m in &a.monitoring {
+        out.push_str(&format!("  {} — {} ({})\n", m.test, m.due, m.reason));
+    }
+    if !a.warnings.is_empty() {
+        out.push_str("\nWARNINGS:\n");
+        for w in &a.warnings {
+            out.push_str(&format!("  ! {w}\n"));
+        }
+    }
+    out
+}

@@ -1,0 +1,94 @@
+//! A case: the patient, the timeline, the chosen protocol and free-text notes.
+
+use serde::{Deserialize, Serialize};
+
+use super::events::{Event, Series};
+use super::patient::Patient;
+use super::time::ClinicalTime;
+
+/// Case files carry this version; a newer one is refused, never overwritten.
+pub const CASE_FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub version: u32,
+    pub title: String,
+    /// Protocol name (a shipped one such as `adult-ecmo`) or a path to a protocol file.
+    pub protocol: String,
+    /// Start of the record (admission); no event may precede it.
+    pub case_start: ClinicalTime,
+    pub patient: Patient,
+    pub events: Vec<Event>,
+    pub notes: String,
+}
+
+/// A timeline problem found while checking order and dates (the plausibility of values is checked
+/// against the protocol in `protocol::plausibility`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimelineError {
+    #[error("event {index} ({what}) at {time} is before the case start {start}")]
+    BeforeStart { index: usize, what: String, time: ClinicalTime, start: ClinicalTime },
+    #[error("event {index} ({what}) at {time} is in the future (now is {now})")]
+    InFuture { index: usize, what: String, time: ClinicalTime, now: ClinicalTime },
+    #[error("event {index} ({what}) at {time} has the same time as event {previous} of the same kind; remove the duplicate or correct its time")]
+    Duplicate { index: usize, previous: usize, what: String, time: ClinicalTime },
+}
+
+impl Case {
+    #[must_use]
+    pub fn new(title: impl Into<String>, protocol: impl Into<String>, case_start: ClinicalTime, patient: Patient) -> Self {
+        Self {
+            version: CASE_FORMAT_VERSION,
+            title: title.into(),
+            protocol: protocol.into(),
+            case_start,
+            patient,
+            events: Vec::new(),
+            notes: String::new(),
+        }
+    }
+
+    /// Sorts the timeline by time, keeping the entry order of simultaneous events.
+    pub fn sort_events(&mut self) {
+        self.events.sort_by_key(|e| e.time);
+    }
+
+    /// Checks dates: nothing before the case start, nothing after `now` (when given), no two events of
+    /// one series at the same minute. Events must already be sorted.
+    ///
+    /// # Errors
+    /// Every problem found, not only the first.
+    pub fn check_timeline(&self, now: Option<ClinicalTime>) -> Result<(), Vec<TimelineError>> {
+        let mut problems = Vec::new();
+        let mut last_of_series: Vec<(Series, usize)> = Vec::new();
+        for (index, event) in self.events.iter().enumerate() {
+            let what = event.kind.describe();
+            if event.time < self.case_start {
+                problems.push(TimelineError::BeforeStart { index, what: what.clone(), time: event.time, start: self.case_start });
+            }
+            if let Some(now) = now
+                && event.time > now
+            {
+                problems.push(TimelineError::InFuture { index, what: what.clone(), time: event.time, now });
+            }
+            let series = event.kind.series();
+            match last_of_series.iter_mut().find(|(s, _)| *s == series) {
+                Some((_, previous)) => {
+                    if self.events[*previous].time == event.time {
+                        problems.push(TimelineError::Duplicate { index, previous: *previous, what, time: event.time });
+                    }
+                    *previous = index;
+                }
+                None => last_of_series.push((series, index)),
+            }
+        }
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+
+    /// Time of the last event, the default "as of" for an analysis.
+    #[must_use]
+    pub fn last_event_time(&self) -> Option<ClinicalTime> {
+        self.events.iter().map(|e| e.time).max()
+    }
+}

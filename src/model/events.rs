@@ -1,0 +1,242 @@
+//! Timeline events: laboratory results and doses, each at a time on the case clock.
+
+use serde::{Deserialize, Serialize};
+
+use super::time::ClinicalTime;
+use super::units::{
+    AntiXaLevel, GramsPerLitre, Inr, Kilograms, McgPerKgPerMin, MgPerDl, MgPerKgPerHour, Milligrams,
+    Millilitres, Percent, PlateletCount, Seconds, Units, UnitsPerHour, UnitsPerKgPerHour,
+};
+
+/// A heparin infusion rate as it was ordered: per kilogram or absolute.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum HeparinRate {
+    UnitsPerKgPerHour(UnitsPerKgPerHour),
+    UnitsPerHour(UnitsPerHour),
+}
+
+impl HeparinRate {
+    #[must_use]
+    pub fn units_per_hour(self, weight: Kilograms) -> UnitsPerHour {
+        match self {
+            Self::UnitsPerKgPerHour(r) => r.for_weight(weight),
+            Self::UnitsPerHour(r) => r,
+        }
+    }
+
+    #[must_use]
+    pub fn units_per_kg_per_hour(self, weight: Kilograms) -> UnitsPerKgPerHour {
+        match self {
+            Self::UnitsPerKgPerHour(r) => r,
+            Self::UnitsPerHour(r) => r.per_kg(weight),
+        }
+    }
+
+    #[must_use]
+    pub fn is_stop(self) -> bool {
+        match self {
+            Self::UnitsPerKgPerHour(r) => r.value() == 0.0,
+            Self::UnitsPerHour(r) => r.value() == 0.0,
+        }
+    }
+}
+
+/// Fresh frozen plasma, recorded as a volume or as a number of bags when the volume is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum PlasmaAmount {
+    Millilitres(Millilitres),
+    Bags(u32),
+}
+
+/// What happened. Labs first, then doses; the variant names are the CSV `kind` column in CamelCase.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum EventKind {
+    Aptt(Seconds),
+    AntiXa(AntiXaLevel),
+    /// Antithrombin activity (100% = 1 units/mL).
+    Antithrombin(Percent),
+    Act(Seconds),
+    Platelets(PlateletCount),
+    Fibrinogen(GramsPerLitre),
+    Inr(Inr),
+    Hemoglobin(GramsPerLitre),
+    FactorViii(Percent),
+    PlasmaFreeHb(MgPerDl),
+    Bilirubin(MgPerDl),
+    UfhBolus(Units),
+    /// A new infusion rate from this time on; 0 stops the infusion.
+    UfhInfusion(HeparinRate),
+    /// Plasma-derived antithrombin concentrate (e.g. Thrombate III).
+    AtConcentrate(Units),
+    /// Recombinant antithrombin (antithrombin alfa).
+    AtRecombinant(Units),
+    Ffp(PlasmaAmount),
+    /// A new argatroban rate from this time on; 0 stops it.
+    ArgatrobanInfusion(McgPerKgPerMin),
+    /// A new bivalirudin rate from this time on; 0 stops it.
+    BivalirudinInfusion(MgPerKgPerHour),
+    Protamine(Milligrams),
+}
+
+/// Laboratory series, used to index the timeline per test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabKind {
+    Aptt,
+    AntiXa,
+    Antithrombin,
+    Act,
+    Platelets,
+    Fibrinogen,
+    Inr,
+    Hemoglobin,
+    FactorViii,
+    PlasmaFreeHb,
+    Bilirubin,
+}
+
+impl LabKind {
+    pub const ALL: [Self; 11] = [
+        Self::Aptt,
+        Self::AntiXa,
+        Self::Antithrombin,
+        Self::Act,
+        Self::Platelets,
+        Self::Fibrinogen,
+        Self::Inr,
+        Self::Hemoglobin,
+        Self::FactorViii,
+        Self::PlasmaFreeHb,
+        Self::Bilirubin,
+    ];
+
+    #[must_use]
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Name on screen.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Aptt => "aPTT",
+            Self::AntiXa => "anti-Xa",
+            Self::Antithrombin => "antithrombin",
+            Self::Act => "ACT",
+            Self::Platelets => "platelets",
+            Self::Fibrinogen => "fibrinogen",
+            Self::Inr => "INR",
+            Self::Hemoglobin => "hemoglobin",
+            Self::FactorViii => "factor VIII",
+            Self::PlasmaFreeHb => "plasma free hemoglobin",
+            Self::Bilirubin => "bilirubin",
+        }
+    }
+}
+
+/// Dose series that must be in time order, like the lab series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Series {
+    Lab(LabKind),
+    UfhBolus,
+    UfhInfusion,
+    AtConcentrate,
+    AtRecombinant,
+    Ffp,
+    Argatroban,
+    Bivalirudin,
+    Protamine,
+}
+
+impl EventKind {
+    /// The lab and its value in the lab's display unit, if this is a lab.
+    #[must_use]
+    pub fn lab(self) -> Option<(LabKind, f64)> {
+        Some(match self {
+            Self::Aptt(v) => (LabKind::Aptt, v.value()),
+            Self::AntiXa(v) => (LabKind::AntiXa, v.value()),
+            Self::Antithrombin(v) => (LabKind::Antithrombin, v.value()),
+            Self::Act(v) => (LabKind::Act, v.value()),
+            Self::Platelets(v) => (LabKind::Platelets, v.value()),
+            Self::Fibrinogen(v) => (LabKind::Fibrinogen, v.value()),
+            Self::Inr(v) => (LabKind::Inr, v.value()),
+            Self::Hemoglobin(v) => (LabKind::Hemoglobin, v.value()),
+            Self::FactorViii(v) => (LabKind::FactorViii, v.value()),
+            Self::PlasmaFreeHb(v) => (LabKind::PlasmaFreeHb, v.value()),
+            Self::Bilirubin(v) => (LabKind::Bilirubin, v.value()),
+            _ => return None,
+        })
+    }
+
+    #[must_use]
+    pub fn series(self) -> Series {
+        if let Some((lab, _)) = self.lab() {
+            return Series::Lab(lab);
+        }
+        match self {
+            Self::UfhBolus(_) => Series::UfhBolus,
+            Self::UfhInfusion(_) => Series::UfhInfusion,
+            Self::AtConcentrate(_) => Series::AtConcentrate,
+            Self::AtRecombinant(_) => Series::AtRecombinant,
+            Self::Ffp(_) => Series::Ffp,
+            Self::ArgatrobanInfusion(_) => Series::Argatroban,
+            Self::BivalirudinInfusion(_) => Series::Bivalirudin,
+            _ => Series::Protamine,
+        }
+    }
+
+    #[must_use]
+    pub fn is_lab(self) -> bool {
+        self.lab().is_some()
+    }
+
+    /// Plain-language description with units, for reports and the timeline table.
+    #[must_use]
+    pub fn describe(self) -> String {
+        if let Some((lab, _)) = self.lab() {
+            let value = match self {
+                Self::Aptt(v) | Self::Act(v) => v.to_string(),
+                Self::AntiXa(v) => v.to_string(),
+                Self::Antithrombin(v) | Self::FactorViii(v) => v.to_string(),
+                Self::Platelets(v) => v.to_string(),
+                Self::Fibrinogen(v) | Self::Hemoglobin(v) => v.to_string(),
+                Self::Inr(v) => v.to_string(),
+                Self::PlasmaFreeHb(v) | Self::Bilirubin(v) => v.to_string(),
+                _ => String::new(),
+            };
+            return format!("{} {value}", lab.label());
+        }
+        match self {
+            Self::UfhBolus(u) => format!("heparin bolus {u}"),
+            Self::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => format!("heparin infusion {r}"),
+            Self::UfhInfusion(HeparinRate::UnitsPerHour(r)) => format!("heparin infusion {r}"),
+            Self::AtConcentrate(u) => format!("antithrombin concentrate (plasma-derived) {u}"),
+            Self::AtRecombinant(u) => format!("antithrombin alfa (recombinant) {u}"),
+            Self::Ffp(PlasmaAmount::Millilitres(v)) => format!("fresh frozen plasma {v}"),
+            Self::Ffp(PlasmaAmount::Bags(n)) => {
+                format!("fresh frozen plasma {n} bag{}", if n == 1 { "" } else { "s" })
+            }
+            Self::ArgatrobanInfusion(r) => format!("argatroban infusion {r}"),
+            Self::BivalirudinInfusion(r) => format!("bivalirudin infusion {r}"),
+            Self::Protamine(mg) => format!("protamine {mg}"),
+            _ => String::new(),
+        }
+    }
+}
+
+/// One entry of the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub time: ClinicalTime,
+    pub kind: EventKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Event {
+    #[must_use]
+    pub fn new(time: ClinicalTime, kind: EventKind) -> Self {
+        Self { time, kind, note: None }
+    }
+}

@@ -1,0 +1,23 @@
+//! The domain model: units as types, times, patient facts, timeline events and the case.
+
+pub mod case;
+pub mod events;
+pub mod patient;
+pub mod time;
+pub mod units;
+
+pub use case::{CASE_FORMAT_VERSION, Case, TimelineError};
+pub use events::{Event, EventKind, HeparinRate, LabKind, PlasmaAmount, Series};
+pub use patient::{AgeGroup, AntiXaAssay, FourTsPoints, Patient, PriorHeparin, Rrt, Setting, Weight, WeightKind};
+pub use time::{ClinicalTime, TIME_FORMAT, TimeParseError};
+pub use units::*;
+
+/// Makes an `Option` field required in a file (it must say `None` or `Some(..)`), so that a missing
+/// clinical field is an error and never silently `None`.
+pub(crate) fn required_option<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer)
+}

@@ -1,0 +1,120 @@
+//! Wall-clock times of a case (the bedside clock, no time zone), minute precision.
+//!
+//! "Now" is never read inside the engine: every analysis takes an `as_of` time.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::civil::DateTime;
+use jiff::SignedDuration;
+use serde::{Deserialize, Serialize};
+
+/// The one accepted text form, in CSV files, case files and on the command line.
+pub const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M";
+
+/// A time on the case's clock, e.g. `2019-01-06T23:00`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ClinicalTime(DateTime);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{text}' is not a time in the form YYYY-MM-DDTHH:MM (for example 2019-01-06T23:00)")]
+pub struct TimeParseError {
+    pub text: String,
+}
+
+impl ClinicalTime {
+    /// Builds a time from its parts.
+    ///
+    /// # Errors
+    /// Refuses impossible dates and times.
+    pub fn from_parts(year: i16, month: i8, day: i8, hour: i8, minute: i8) -> Result<Self, TimeParseError> {
+        DateTime::new(year, month, day, hour, minute, 0, 0).map(Self).map_err(|_| TimeParseError {
+            text: format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}"),
+        })
+    }
+
+    /// Hours from `earlier` to `self` (negative when `earlier` is later).
+    #[must_use]
+    pub fn hours_since(self, earlier: Self) -> f64 {
+        self.0.duration_since(earlier.0).as_secs_f64() / 3600.0
+    }
+
+    /// Whole minutes from `earlier` to `self`.
+    #[must_use]
+    pub fn minutes_since(self, earlier: Self) -> i64 {
+        self.0.duration_since(earlier.0).as_secs() / 60
+    }
+
+    /// This time moved by a number of minutes; saturates at the calendar's ends.
+    #[must_use]
+    pub fn plus_minutes(self, minutes: i64) -> Self {
+        Self(self.0.saturating_add(SignedDuration::from_mins(minutes)))
+    }
+
+    /// This time moved by (fractional) hours, rounded to the minute.
+    #[must_use]
+    pub fn plus_hours(self, hours: f64) -> Self {
+        let minutes = (hours * 60.0).round();
+        // Clamp before converting: the calendar spans far less than i64 minutes.
+        let minutes = minutes.clamp(-1.0e9, 1.0e9) as i64;
+        self.plus_minutes(minutes)
+    }
+
+    /// The current local wall-clock time, truncated to the minute. Only the shell (CLI, GUI) calls
+    /// this, to refuse labs dated in the future; the engine never does.
+    #[must_use]
+    pub fn now_local() -> Self {
+        let now = jiff::Zoned::now().datetime();
+        Self(now.with().second(0).subsec_nanosecond(0).build().unwrap_or(now))
+    }
+}
+
+impl FromStr for ClinicalTime {
+    type Err = TimeParseError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        DateTime::strptime(TIME_FORMAT, text.trim())
+            .map(Self)
+            .map_err(|_| TimeParseError { text: text.to_owned() })
+    }
+}
+
+impl TryFrom<String> for ClinicalTime {
+    type Error = TimeParseError;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.parse()
+    }
+}
+
+impl From<ClinicalTime> for String {
+    fn from(t: ClinicalTime) -> Self {
+        t.to_string()
+    }
+}
+
+impl fmt::Display for ClinicalTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.strftime(TIME_FORMAT))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_minute_precision() {
+        let t: ClinicalTime = "2019-01-06T23:00".parse().unwrap();
+        assert_eq!(t.to_string(), "2019-01-06T23:00");
+        assert_eq!(t.plus_minutes(245).to_string(), "2019-01-07T03:05");
+        assert!((t.plus_minutes(90).hours_since(t) - 1.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn refuses_other_forms() {
+        for bad in ["2019-01-06 23:00", "06/01/2019 23:00", "2019-02-30T10:00", "2019-01-06T25:00", "", "2019-01-06T23:00:00"] {
+            assert!(bad.parse::<ClinicalTime>().is_err(), "{bad} should be refused");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Input plausibility (clinical reference §12): outside the hard range a value is refused with the
+//! allowed range; above the soft maximum it is accepted and the warning travels with the analysis.
+
+use super::schema::{Limits, Plausibility};
+use crate::model::{EventKind, HeparinRate, Kilograms, format_number};
+
+/// A refused value: what, the value, what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} {value} {unit} is outside the accepted range {allowed} ({source_note})")]
+pub struct Implausible {
+    pub what: String,
+    pub value: String,
+    pub unit: String,
+    pub allowed: String,
+    pub source_note: String,
+}
+
+fn check(limits: &Limits, what: &str, value: f64, unit: &str) -> Result<Option<String>, Implausible> {
+    let below = limits.hard_min.is_some_and(|min| value < min);
+    let above = limits.hard_max.is_some_and(|max| value > max);
+    if below || above {
+        let allowed = match (limits.hard_min, limits.hard_max) {
+            (Some(lo), Some(hi)) => format!("{}–{} {unit}", format_number(lo, 3), format_number(hi, 3)),
+            (Some(lo), None) => format!("{} {unit} or more", format_number(lo, 3)),
+            (None, Some(hi)) => format!("up to {} {unit}", format_number(hi, 3)),
+            (None, None) => String::new(),
+        };
+        return Err(Implausible {
+            what: what.to_owned(),
+            value: format_number(value, 3),
+            unit: unit.to_owned(),
+            allowed,
+            source_note: limits.source.clone(),
+        });
+    }
+    Ok(limits.soft_max.filter(|soft| value > *soft).map(|soft| {
+        format!(
+            "{what} {} {unit} is above {} {unit}: accepted, but check it ({})",
+            format_number(value, 3),
+            format_number(soft, 3),
+            limits.source
+        )
+    }))
+}
+
+/// Checks a weight.
+///
+/// # Errors
+/// Outside the hard range.
+pub fn check_weight(p: &Plausibility, weight: Kilograms) -> Result<Option<String>, Implausible> {
+    check(&p.weight_kg, "weight", weight.value(), "kg")
+}
+
+/// Checks one event's value; `Ok(Some(warning))` for a soft limit.
+///
+/// # Errors
+/// Outside the hard range.
+pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Result<Option<String>, Implausible> {
+    match kind {
+        EventKind::Aptt(v) => check(&p.aptt_s, "aPTT", v.value(), "s"),
+        EventKind::AntiXa(v) => check(&p.anti_xa_units_per_ml, "anti-Xa", v.value(), "units/mL"),
+        EventKind::Antithrombin(v) => check(&p.antithrombin_percent, "antithrombin", v.value(), "%"),
+        EventKind::Act(v) => check(&p.act_s, "ACT", v.value(), "s"),
+        EventKind::Platelets(v) => check(&p.platelets, "platelets", v.value(), "× 10⁹/L"),
+        EventKind::Fibrinogen(v) => check(&p.fibrinogen_g_per_l, "fibrinogen", v.value(), "g/L"),
+        EventKind::Inr(v) => check(&p.inr, "INR", v.value(), ""),
+        EventKind::UfhBolus(v) => check(&p.ufh_bolus_units, "heparin bolus", v.value(), "units"),
+        EventKind::UfhInfusion(rate) => {
+            let per_kg = rate.units_per_kg_per_hour(weight).value();
+            let what = match rate {
+                HeparinRate::UnitsPerKgPerHour(_) => "heparin infusion".to_owned(),
+                HeparinRate::UnitsPerHour(r) => format!("heparin infusion ({r} at {weight} =)"),
+            };
+            check(&p.ufh_rate_units_per_kg_per_h, &what, per_kg, "units/kg/h")
+        }
+        EventKind::ArgatrobanInfusion(v) => check(&p.argatroban_mcg_per_kg_per_min, "argatroban", v.value(), "mcg/kg/min"),
+        EventKind::BivalirudinInfusion(v) => check(&p.bivalirudin_mg_per_kg_per_h, "bivalirudin", v.value(), "mg/kg/h"),
+        EventKind::Hemoglobin(_)
+        | EventKind::FactorViii(_)
+        | EventKind::PlasmaFreeHb(_)
+        | EventKind::Bilirubin(_)
+        | EventKind::AtConcentrate(_)
+        | EventKind::AtRecombinant(_)
+        | EventKind::Ffp(_)
+        | EventKind::Protamine(_) => Ok(None),
+    }
+}

@@ -1,0 +1,397 @@
+//! The protocol file format (RON). Every threshold, target, table, start dose and concentration the
+//! engine uses lives here, each with its `source`. Files are read with unknown fields refused and no
+//! clinical field defaulted; `super::validate` then checks ordering, coverage and limits.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{AgeGroup, Setting};
+
+/// A single number with its citation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub source: String,
+}
+
+/// An inclusive target range with its citation.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    pub low: f64,
+    pub high: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcedRange {
+    pub low: f64,
+    pub high: f64,
+    pub source: String,
+}
+
+impl SourcedRange {
+    #[must_use]
+    pub fn range(&self) -> Range {
+        Range { low: self.low, high: self.high }
+    }
+}
+
+/// Input plausibility: outside `hard_*` is refused; above `soft_max` is accepted with a warning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub hard_min: Option<f64>,
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub hard_max: Option<f64>,
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub soft_max: Option<f64>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plausibility {
+    pub weight_kg: Limits,
+    pub aptt_s: Limits,
+    pub anti_xa_units_per_ml: Limits,
+    pub antithrombin_percent: Limits,
+    pub act_s: Limits,
+    pub platelets: Limits,
+    pub fibrinogen_g_per_l: Limits,
+    pub inr: Limits,
+    pub ufh_bolus_units: Limits,
+    pub ufh_rate_units_per_kg_per_h: Limits,
+    pub argatroban_mcg_per_kg_per_min: Limits,
+    pub bivalirudin_mg_per_kg_per_h: Limits,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Monitoring {
+    /// aPTT and anti-Xa drawn within this many minutes of each other form a pair.
+    pub pairing_window_min: Sourced<f64>,
+    /// A result older than this is stale.
+    pub lab_max_age_h: Sourced<f64>,
+    /// UFH: sample this long after a rate change (steady state).
+    pub ufh_recheck_h: Sourced<f64>,
+    /// UFH: after this many consecutive in-range samples, sample daily.
+    pub ufh_in_range_before_daily: Sourced<u32>,
+    pub daily_interval_h: Sourced<f64>,
+    /// DTIs: aPTT this long after a start or change.
+    pub dti_recheck_h: Sourced<f64>,
+    /// Antithrombin: re-measure at these delays after a supplementation dose.
+    pub at_recheck_after_dose_min: Sourced<Vec<f64>>,
+    /// Antithrombin: re-measure at this interval while resistance persists.
+    pub at_interval_while_resistant_h: Sourced<f64>,
+    pub platelets_interval_h: Sourced<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resistance {
+    /// R1: units in 24 h.
+    pub r1_units_per_24h: Sourced<f64>,
+    /// R2: mean units/kg/h (adults).
+    pub r2_adult_units_per_kg_per_h: Sourced<f64>,
+    /// R2: mean units/kg/h (children, infants, neonates).
+    pub r2_pediatric_units_per_kg_per_h: Sourced<f64>,
+    /// R3: this many consecutive samples below target.
+    pub r3_consecutive_below_target: Sourced<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discordance {
+    /// Source of the four-pattern table (clinical reference §4).
+    pub patterns_source: String,
+    pub interference_plasma_free_hb_mg_per_dl: Sourced<f64>,
+    pub interference_bilirubin_mg_per_dl: Sourced<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MonitoringAssay {
+    AntiXa,
+    Aptt,
+}
+
+/// What a nomogram reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NomogramInput {
+    /// Anti-Xa in units/mL.
+    AntiXa,
+    /// aPTT divided by the control (baseline) aPTT.
+    ApttRatio,
+}
+
+/// One band of a UFH nomogram: applies when `from <= value < to` (`to: None` = no upper bound).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NomogramRow {
+    pub from: f64,
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub to: Option<f64>,
+    pub bolus_units_per_kg: f64,
+    pub hold_min: f64,
+    pub rate_change_units_per_kg_per_h: f64,
+    pub recheck_h: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nomogram {
+    pub name: String,
+    pub input: NomogramInput,
+    pub validated: bool,
+    pub source: String,
+    pub rows: Vec<NomogramRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UfhStart {
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub bolus_units_per_kg: Option<f64>,
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub bolus_max_units: Option<f64>,
+    pub rate_units_per_kg_per_h: f64,
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub rate_max_units_per_h: Option<f64>,
+    /// Start doses use the weight capped here (adjusted weight on ECMO).
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub dosing_weight_cap_kg: Option<f64>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ufh {
+    pub monitoring_assay: MonitoringAssay,
+    pub anti_xa_target: SourcedRange,
+    /// aPTT target as a ratio to the control (baseline) aPTT.
+    pub aptt_target_ratio: SourcedRange,
+    pub start: UfhStart,
+    pub anti_xa_nomogram: Nomogram,
+    pub aptt_nomogram: Nomogram,
+    pub concentration_units_per_ml: Sourced<f64>,
+    pub concentration_label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlasmaDerivedAt {
+    pub product: String,
+    /// Rise in AT % per units/kg given (label: 1.4; the formula divides by it).
+    pub recovery_percent_per_unit_per_kg: f64,
+    pub target_percent: f64,
+    pub maintenance_range_percent: Range,
+    pub load_target_percent: f64,
+    /// Maintenance ≈ this fraction of the load every 24 h.
+    pub maintenance_fraction_per_24h: f64,
+    pub vial_units: Vec<f64>,
+    /// Rise observed on ECMO (a warning, not used for dosing).
+    pub ecmo_observed_recovery_percent_per_unit_per_kg: Sourced<f64>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecombinantAt {
+    pub product: String,
+    pub load_divisor: f64,
+    pub maintenance_divisor: f64,
+    pub pregnancy_load_divisor: f64,
+    pub pregnancy_maintenance_divisor: f64,
+    pub target_percent: f64,
+    pub vial_units: Vec<f64>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlasmaAt {
+    pub at_units_per_ml: f64,
+    pub dose_ml_per_kg: Range,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Antithrombin {
+    pub deficiency_below_percent: Sourced<f64>,
+    pub severe_below_percent: Sourced<f64>,
+    pub caveat: Sourced<String>,
+    pub plasma_derived: PlasmaDerivedAt,
+    pub recombinant: RecombinantAt,
+    pub plasma: PlasmaAt,
+}
+
+/// The 4Ts score (Lo 2006): item thresholds and bands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HitScore {
+    pub fall_two_points_above_percent: f64,
+    pub fall_one_point_from_percent: f64,
+    pub nadir_two_points_from: f64,
+    pub nadir_one_point_from: f64,
+    pub typical_onset_days: Range,
+    pub possible_onset_from_day: f64,
+    pub rapid_onset_within_days: f64,
+    pub recent_exposure_days: f64,
+    pub low_max: u8,
+    pub intermediate_max: u8,
+    /// Stop heparin and switch to a DTI at or above this score.
+    pub suspect_from: u8,
+    pub mechanical_support_caveat: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DtiDrug {
+    Argatroban,
+    Bivalirudin,
+}
+
+impl DtiDrug {
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Argatroban => "argatroban",
+            Self::Bivalirudin => "bivalirudin",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DtiChoice {
+    pub preference: Sourced<DtiDrug>,
+    /// Below this CrCl (or on RRT) the patient counts as renally impaired for the choice.
+    pub renal_impairment_below_crcl_ml_min: Sourced<f64>,
+    pub hepatic_rule_source: String,
+    pub low_flow_rule_source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ArgatrobanColumn {
+    CriticallyIll,
+    NormalHepatic,
+}
+
+/// Argatroban titration band in aPTT seconds: `from <= aPTT < to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArgatrobanRow {
+    pub from_s: f64,
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub to_s: Option<f64>,
+    pub change_critically_ill: f64,
+    pub change_normal_hepatic: f64,
+    pub hold_min: f64,
+    pub stop_and_call: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Argatroban {
+    pub concentration_mg_per_ml: Sourced<f64>,
+    pub concentration_label: String,
+    pub start_mcg_per_kg_per_min: Sourced<f64>,
+    pub start_hepatic_mcg_per_kg_per_min: Sourced<f64>,
+    pub label_start_mcg_per_kg_per_min: Sourced<f64>,
+    pub max_mcg_per_kg_per_min: Sourced<f64>,
+    pub target_ratio: SourcedRange,
+    pub target_max_s: Sourced<f64>,
+    pub titration_column: ArgatrobanColumn,
+    pub titration_source: String,
+    pub titration: Vec<ArgatrobanRow>,
+}
+
+/// Bivalirudin start dose by CrCl band: `from <= CrCl < to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BivalirudinStartRow {
+    pub crcl_from: f64,
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub crcl_to: Option<f64>,
+    pub mg_per_kg_per_h: f64,
+}
+
+/// Bivalirudin titration band in aPTT/baseline ratio: `from <= ratio < to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BivalirudinRow {
+    pub from_ratio: f64,
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub to_ratio: Option<f64>,
+    pub change_percent: f64,
+    pub hold_min: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bivalirudin {
+    pub concentration_mg_per_ml: Sourced<f64>,
+    pub concentration_label: String,
+    pub start_by_crcl: Vec<BivalirudinStartRow>,
+    pub start_crrt_mg_per_kg_per_h: f64,
+    pub start_ihd_mg_per_kg_per_h: f64,
+    pub start_source: String,
+    pub target_ratio: SourcedRange,
+    pub titration_validated: bool,
+    pub titration_source: String,
+    pub titration: Vec<BivalirudinRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Protamine {
+    pub mg_per_100_units: f64,
+    /// Infusion rule: fractions of the last, second-last and third-last hour's heparin.
+    pub infusion_hour_fractions: Vec<f64>,
+    pub max_mg_per_10_min: f64,
+    pub max_total_mg_per_kg: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bypass {
+    pub initial_heparin_units_per_kg: Sourced<f64>,
+    pub target_act_s: Sourced<f64>,
+    /// R4: ACT below target after at least this cumulative dose.
+    pub resistance_units_per_kg: Sourced<f64>,
+    pub dose_response_valid_to_act_s: Sourced<f64>,
+    pub low_sensitivity_below_s_per_unit_per_kg: Sourced<f64>,
+    pub at_dose_units: Sourced<f64>,
+    pub recombinant_at_units_per_kg: Sourced<f64>,
+    pub andexanet_at_units_per_kg: Sourced<f64>,
+    pub hit_agent: Sourced<DtiDrug>,
+    pub protamine: Protamine,
+}
+
+/// A protocol file as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolFile {
+    pub format_version: u32,
+    pub name: String,
+    pub title: String,
+    pub version: u32,
+    pub description: String,
+    pub settings: Vec<Setting>,
+    pub age_groups: Vec<AgeGroup>,
+    pub plausibility: Plausibility,
+    pub monitoring: Monitoring,
+    pub resistance: Resistance,
+    pub discordance: Discordance,
+    pub ufh: Ufh,
+    pub antithrombin: Antithrombin,
+    pub hit: HitScore,
+    pub dti: DtiChoice,
+    pub argatroban: Argatroban,
+    pub bivalirudin: Bivalirudin,
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub bypass: Option<Bypass>,
+}
