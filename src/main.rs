@@ -1,1 +1,31 @@
-fn main() {}
+//! anticoag-planner: the binary. With a command it runs the CLI; without one it opens the desktop app.
+
+mod app;
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match args.command {
+        Some(command) => match cli::run(command) {
+            Ok(out) => {
+                print!("{out}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        None => match app::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot open the window: {e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}

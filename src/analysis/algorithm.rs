@@ -618,6 +618,20 @@ fn no_infusion(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
         }
     }
     let start = ufh::start(cx.p, cx.weight);
+    if cx.tl.first_heparin().is_none_or(|t| t > cx.as_of) {
+        // Nothing given yet: the engine cannot know that anticoagulation is due now.
+        let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
+        rec.rationale.push("no anticoagulant has been given yet: obtain baseline labs before starting".to_owned());
+        rec.alternatives.push(format!("when anticoagulation is indicated, the protocol start is {} = {} at {}", start.text, start.pump.map_or("–".to_owned(), |p| p.to_string()), cx.p.ufh.concentration_label));
+        rec.cite(cx.p.ufh.start.source.clone());
+        if cx.case.patient.baseline_aptt.is_none() && cx.tl.latest(LabKind::Aptt, cx.as_of).is_none() {
+            cx.due("aPTT (baseline)", Due::Now, "control for ratio targets");
+        }
+        if cx.tl.recent(LabKind::Platelets, cx.as_of, cx.p.monitoring.lab_max_age_h.value).is_none() {
+            cx.due("platelets", Due::Now, "baseline before heparin");
+        }
+        return rec;
+    }
     let recent_bolus_h = cx.p.monitoring.ufh_recheck_h.value;
     let bolus_recently = h.hours_on_heparin.is_some() && cx.tl.heparin_units_between(cx.as_of.plus_hours(-recent_bolus_h), cx.as_of) > 0.0;
     let mut rec = Recommendation::new(Action::AdjustUfh, "unfractionated heparin");
@@ -924,6 +938,11 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
     switch_to_dti(cx, why, vec![at_source], Vec::new())
 }
 
+/// "20 min", "12 h".
+fn minutes_text(minutes: f64) -> String {
+    if minutes >= 60.0 { format!("{} h", format_number(minutes / 60.0, 1)) } else { format!("{} min", format_number(minutes, 0)) }
+}
+
 fn pct(v: f64) -> Percent {
     Percent::new(v.max(0.0)).unwrap_or(Percent::ZERO)
 }
@@ -940,7 +959,7 @@ fn await_after_dose(cx: &mut Cx<'_>, dose_time: ClinicalTime, monitor: Monitor) 
     for m in &cx.p.monitoring.at_recheck_after_dose_min.value.clone() {
         let t = dose_time.plus_minutes(m.round() as i64);
         let due = cx.due_at(t);
-        cx.due("antithrombin", due, format!("{} min after the dose", format_number(*m, 0)));
+        cx.due("antithrombin", due, format!("{} after the dose", minutes_text(*m)));
     }
     let t = dose_time.plus_hours(cx.p.monitoring.ufh_recheck_h.value);
     let due = cx.due_at(t);
@@ -1031,7 +1050,7 @@ fn supplement(cx: &mut Cx<'_>, h: &HeparinExposure, level: Sample, given: &[AtDo
         ));
     }
     for m in &cx.p.monitoring.at_recheck_after_dose_min.value.clone() {
-        cx.due("antithrombin", Due::At(cx.as_of.plus_minutes(m.round() as i64)), format!("{} min after the dose", format_number(*m, 0)));
+        cx.due("antithrombin", Due::At(cx.as_of.plus_minutes(m.round() as i64)), format!("{} after the dose", minutes_text(*m)));
     }
     cx.due("anti-Xa (with a paired aPTT)", Due::At(cx.as_of.plus_hours(cx.p.monitoring.ufh_recheck_h.value)), "response to antithrombin");
     rec

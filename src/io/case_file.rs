@@ -13,18 +13,18 @@ use crate::protocol::{Protocol, ProtocolError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaseFileError {
-    #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
-    #[error("cannot save {path}: {source} (the previous file, if any, is unchanged)")]
-    Write { path: String, source: std::io::Error },
+    #[error("cannot read {path}: {error}")]
+    Read { path: String, error: std::io::Error },
+    #[error("cannot save {path}: {error} (the previous file, if any, is unchanged)")]
+    Write { path: String, error: std::io::Error },
     #[error("{path}:{line}:{column}: {message}")]
     Parse { path: String, line: usize, column: usize, message: String },
     #[error("{path} was written by a newer anticoag-planner (case format {found}; this version reads {supported}): open it with the newer version; it will not be overwritten")]
     NewerVersion { path: String, found: u32, supported: u32 },
     #[error("{path}: case format version {found} is not supported (expected {supported})")]
     UnsupportedVersion { path: String, found: u32, supported: u32 },
-    #[error("{path}: protocol '{name}': {source}")]
-    Protocol { path: String, name: String, source: ProtocolError },
+    #[error("{path}: protocol '{name}': {error}")]
+    Protocol { path: String, name: String, error: ProtocolError },
     #[error("{path}: the case has {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid { path: String, problems: Vec<String> },
 }
@@ -62,10 +62,10 @@ pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<L
         column: e.span.start.col,
         message: e.code.to_string(),
     })?;
-    let protocol = resolve_protocol(&case.protocol, base_dir).map_err(|source| CaseFileError::Protocol {
+    let protocol = resolve_protocol(&case.protocol, base_dir).map_err(|error| CaseFileError::Protocol {
         path: origin.to_owned(),
         name: case.protocol.clone(),
-        source,
+        error,
     })?;
     let event_lines = event_lines(text);
     let line_of = |i: usize| event_lines.get(i).map_or(String::new(), |l| format!("line {l}: "));
@@ -151,7 +151,7 @@ fn resolve_protocol(name: &str, base_dir: Option<&Path>) -> Result<Protocol, Pro
 /// See [`CaseFileError`].
 pub fn load_case(path: &Path) -> Result<LoadedCase, CaseFileError> {
     let origin = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| CaseFileError::Read { path: origin.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|error| CaseFileError::Read { path: origin.clone(), error })?;
     let text = String::from_utf8(bytes).map_err(|e| CaseFileError::Parse {
         path: origin.clone(),
         line: 1,
@@ -186,7 +186,7 @@ pub fn save_case(path: &Path, case: &Case) -> Result<(), CaseFileError> {
         return Err(CaseFileError::NewerVersion { path: origin, found: probe.version, supported: CASE_FORMAT_VERSION });
     }
     let text = to_ron_string(case);
-    write_atomically(path, text.as_bytes()).map_err(|source| CaseFileError::Write { path: origin, source })
+    write_atomically(path, text.as_bytes()).map_err(|error| CaseFileError::Write { path: origin, error })
 }
 
 /// Temporary file in the target's folder → write → fsync → rename → fsync the folder.

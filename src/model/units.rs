@@ -127,6 +127,8 @@ macro_rules! quantity {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 if $unit.is_empty() {
                     write!(f, "{}", self.number())
+                } else if $unit == "%" {
+                    write!(f, "{}%", self.number())
                 } else {
                     write!(f, "{} {}", self.number(), $unit)
                 }

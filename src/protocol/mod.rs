@@ -37,8 +37,8 @@ pub struct ProtocolProblem {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProtocolError {
-    #[error("cannot read protocol file {origin}: {source}")]
-    Io { origin: String, source: std::io::Error },
+    #[error("cannot read protocol file {origin}: {error}")]
+    Io { origin: String, error: std::io::Error },
     #[error("{origin}:{line}:{column}: {message}")]
     Parse { origin: String, line: usize, column: usize, message: String },
     #[error("{origin}: protocol is not valid:\n{}", format_problems(origin, problems))]
@@ -118,7 +118,7 @@ impl Protocol {
     /// Unreadable file, parse or validation errors.
     pub fn from_path(path: &Path) -> Result<Self, ProtocolError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ProtocolError::Io { origin: origin.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|error| ProtocolError::Io { origin: origin.clone(), error })?;
         Self::from_ron_str(&text, &origin)
     }
 

@@ -116,7 +116,7 @@ impl Checker {
         match band {
             None => self.fail(path, format!("table has no 'no change' band for the {what} target")),
             Some((from, to)) => {
-                let covers = from <= target.low && to.is_none_or(|to| to > target.high);
+                let covers = from <= target.low && to.is_none_or(|to| to >= target.high);
                 if !covers {
                     self.fail(
                         path,

@@ -1,0 +1,334 @@
+//! The command line: analyze, import, replay, check-protocol. Errors go to stderr with the file and,
+//! for CSV, the line; the exit code is non-zero.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use anticoag_planner::analysis::{analyze, replay};
+use anticoag_planner::io::report::{replay_to_json, to_json, to_text};
+use anticoag_planner::io::{load_case, parse_events_csv, save_case};
+use anticoag_planner::model::{
+    AgeGroup, AntiXaAssay, Case, ClinicalTime, FourTsPoints, Kilograms, MlPerMin, Patient, PriorHeparin, Rrt, Seconds,
+    Setting, Weight, WeightKind,
+};
+use anticoag_planner::protocol::Protocol;
+
+#[derive(Parser, Debug)]
+#[command(name = "anticoag-planner", version, about = "Heparin-resistance decision support (ICU, ECMO, bypass). Without a command, opens the desktop app.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Analyse a case (.ron) or an events file (.csv) at a time (default: the last event).
+    Analyze {
+        input: PathBuf,
+        /// Analyse as of this time (YYYY-MM-DDTHH:MM).
+        #[arg(long)]
+        at: Option<String>,
+        /// Protocol name (adult-icu, adult-ecmo, adult-cpb) or path to a .ron protocol file.
+        #[arg(long)]
+        protocol: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        patient: PatientArgs,
+    },
+    /// Turn an events CSV and patient flags into a case file.
+    Import {
+        input: PathBuf,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        #[arg(long)]
+        protocol: Option<String>,
+        /// Case title (default: the CSV file name).
+        #[arg(long)]
+        title: Option<String>,
+        #[command(flatten)]
+        patient: PatientArgs,
+    },
+    /// The recommendation at every event time of a case.
+    Replay {
+        input: PathBuf,
+        #[arg(long)]
+        protocol: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        #[command(flatten)]
+        patient: PatientArgs,
+    },
+    /// Validate a protocol file and report every problem with its line and column.
+    CheckProtocol { path: PathBuf },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SettingArg {
+    Icu,
+    EcmoVv,
+    EcmoVa,
+    Cpb,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RrtArg {
+    None,
+    Crrt,
+    Ihd,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum AgeArg {
+    Adult,
+    Child,
+    Infant,
+    Neonate,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PriorArg {
+    None,
+    Within30Days,
+    Between30And100Days,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum AssayArg {
+    Unknown,
+    AtSupplemented,
+    NotSupplemented,
+}
+
+/// Patient facts for CSV input (a case file carries its own).
+#[derive(Args, Debug, Default)]
+pub struct PatientArgs {
+    /// Weight in kg (required for CSV input).
+    #[arg(long)]
+    pub weight_kg: Option<f64>,
+    /// Setting (required for CSV input); selects the default protocol.
+    #[arg(long, value_enum)]
+    pub setting: Option<SettingArg>,
+    /// Baseline (control) aPTT in seconds.
+    #[arg(long)]
+    pub baseline_aptt: Option<f64>,
+    /// Creatinine clearance in mL/min.
+    #[arg(long)]
+    pub crcl: Option<f64>,
+    #[arg(long, value_enum)]
+    pub rrt: Option<RrtArg>,
+    /// Child-Pugh B–C or bilirubin > 1.5 mg/dL.
+    #[arg(long)]
+    pub hepatic_impairment: bool,
+    #[arg(long, value_enum)]
+    pub age_group: Option<AgeArg>,
+    /// 4Ts thrombosis item (0, 1 or 2).
+    #[arg(long)]
+    pub hit_thrombosis: Option<u8>,
+    /// 4Ts other-causes item (0 definite, 1 possible, 2 none apparent).
+    #[arg(long)]
+    pub hit_other_causes: Option<u8>,
+    #[arg(long, value_enum)]
+    pub prior_heparin: Option<PriorArg>,
+    #[arg(long)]
+    pub heparin_coated_circuit: bool,
+    #[arg(long)]
+    pub ecmo_low_flow: bool,
+    #[arg(long)]
+    pub pregnant: bool,
+    #[arg(long)]
+    pub andexanet_exposure: bool,
+    #[arg(long)]
+    pub high_bleeding_risk: bool,
+    #[arg(long)]
+    pub hit_history: bool,
+    #[arg(long, value_enum)]
+    pub anti_xa_assay: Option<AssayArg>,
+}
+
+impl PatientArgs {
+    fn any_given(&self) -> bool {
+        self.weight_kg.is_some()
+            || self.setting.is_some()
+            || self.baseline_aptt.is_some()
+            || self.crcl.is_some()
+            || self.rrt.is_some()
+            || self.hepatic_impairment
+            || self.age_group.is_some()
+            || self.hit_thrombosis.is_some()
+            || self.hit_other_causes.is_some()
+            || self.prior_heparin.is_some()
+            || self.heparin_coated_circuit
+            || self.ecmo_low_flow
+            || self.pregnant
+            || self.andexanet_exposure
+            || self.high_bleeding_risk
+            || self.hit_history
+            || self.anti_xa_assay.is_some()
+    }
+
+    /// Builds and checks the patient; also returns notes on defaults taken.
+    fn patient(&self, measured_at: ClinicalTime) -> Result<(Patient, Vec<String>)> {
+        let kg = self.weight_kg.ok_or_else(|| anyhow!("--weight-kg is required for CSV input (the patient's weight in kg)"))?;
+        let kg = Kilograms::new(kg).map_err(|e| anyhow!("--weight-kg: {e}"))?;
+        let setting = match self.setting.ok_or_else(|| anyhow!("--setting is required for CSV input: icu, ecmo_vv, ecmo_va or cpb"))? {
+            SettingArg::Icu => Setting::Icu,
+            SettingArg::EcmoVv => Setting::EcmoVv,
+            SettingArg::EcmoVa => Setting::EcmoVa,
+            SettingArg::Cpb => Setting::Cpb,
+        };
+        let mut p = Patient::new(Weight { kg, measured_at, kind: WeightKind::Actual }, setting);
+        let mut notes = Vec::new();
+        p.baseline_aptt = self.baseline_aptt.map(|v| Seconds::new(v).map_err(|e| anyhow!("--baseline-aptt: {e}"))).transpose()?;
+        p.crcl = self.crcl.map(|v| MlPerMin::new(v).map_err(|e| anyhow!("--crcl: {e}"))).transpose()?;
+        p.rrt = match self.rrt {
+            None | Some(RrtArg::None) => Rrt::None,
+            Some(RrtArg::Crrt) => Rrt::Crrt,
+            Some(RrtArg::Ihd) => Rrt::Ihd,
+        };
+        p.hepatic_impairment = self.hepatic_impairment;
+        p.age_group = match self.age_group {
+            None | Some(AgeArg::Adult) => AgeGroup::Adult,
+            Some(AgeArg::Child) => AgeGroup::Child,
+            Some(AgeArg::Infant) => AgeGroup::Infant,
+            Some(AgeArg::Neonate) => AgeGroup::Neonate,
+        };
+        p.hit_thrombosis = FourTsPoints::new(self.hit_thrombosis.unwrap_or(0)).map_err(|e| anyhow!("--hit-thrombosis: {e}"))?;
+        p.hit_other_causes = FourTsPoints::new(self.hit_other_causes.unwrap_or(2)).map_err(|e| anyhow!("--hit-other-causes: {e}"))?;
+        if self.hit_thrombosis.is_none() || self.hit_other_causes.is_none() {
+            notes.push(format!(
+                "4Ts entered items not given: thrombosis {} and other causes {} assumed (2 = none apparent, the higher-scoring choice); pass --hit-thrombosis and --hit-other-causes",
+                p.hit_thrombosis.points(),
+                p.hit_other_causes.points()
+            ));
+        }
+        p.prior_heparin = match self.prior_heparin {
+            None | Some(PriorArg::None) => PriorHeparin::None,
+            Some(PriorArg::Within30Days) => PriorHeparin::Within30Days,
+            Some(PriorArg::Between30And100Days) => PriorHeparin::Between30And100Days,
+        };
+        p.heparin_coated_circuit = self.heparin_coated_circuit;
+        p.ecmo_low_flow = self.ecmo_low_flow;
+        p.pregnant = self.pregnant;
+        p.andexanet_exposure = self.andexanet_exposure;
+        p.high_bleeding_risk = self.high_bleeding_risk;
+        p.hit_history = self.hit_history;
+        p.anti_xa_assay = match self.anti_xa_assay {
+            None | Some(AssayArg::Unknown) => AntiXaAssay::Unknown,
+            Some(AssayArg::AtSupplemented) => AntiXaAssay::AtSupplemented,
+            Some(AssayArg::NotSupplemented) => AntiXaAssay::NotSupplemented,
+        };
+        Ok((p, notes))
+    }
+}
+
+/// A case ready to analyse, with its protocol and load-time warnings. `notes` are the defaults taken
+/// for flags not given; plausibility warnings reach the analysis from the events themselves.
+struct Loaded {
+    case: Case,
+    protocol: Protocol,
+    warnings: Vec<String>,
+    notes: Vec<String>,
+}
+
+fn load_input(input: &Path, patient: &PatientArgs, protocol: Option<&str>) -> Result<Loaded> {
+    let ext = input.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
+    match ext.as_deref() {
+        Some("ron") => {
+            if patient.any_given() {
+                bail!("{}: patient flags apply to CSV input only; the case file holds the patient", input.display());
+            }
+            let loaded = load_case(input)?;
+            let protocol = match protocol {
+                Some(name) => Protocol::resolve(name)?,
+                None => loaded.protocol,
+            };
+            Ok(Loaded { case: loaded.case, protocol, warnings: loaded.warnings, notes: Vec::new() })
+        }
+        Some("csv") => load_csv(input, patient, protocol),
+        _ => bail!("{}: input must be a case file (.ron) or an events file (.csv)", input.display()),
+    }
+}
+
+fn load_csv(input: &Path, patient: &PatientArgs, protocol: Option<&str>) -> Result<Loaded> {
+    let bytes = std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
+    // Patient first: its setting picks the protocol, whose plausibility limits check the rows.
+    let placeholder = ClinicalTime::from_parts(1970, 1, 1, 0, 0).map_err(|e| anyhow!("{e}"))?;
+    let (patient_probe, _) = patient.patient(placeholder)?;
+    let protocol = match protocol {
+        Some(name) => Protocol::resolve(name)?,
+        None => Protocol::builtin(patient_probe.setting.default_protocol())?,
+    };
+    let now = ClinicalTime::now_local();
+    let import = parse_events_csv(&bytes, &protocol.plausibility, patient_probe.weight.kg, Some(now)).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("{}: {e}", input.display())).collect();
+        anyhow!("{}", lines.join("\n"))
+    })?;
+    let Some(start) = import.events.iter().map(|e| e.time).min() else {
+        bail!("{}: no events after the header", input.display());
+    };
+    let (patient, notes) = patient.patient(start)?;
+    let title = input.file_stem().map_or_else(|| "imported case".to_owned(), |s| s.to_string_lossy().into_owned());
+    let mut case = Case::new(title, protocol.name.clone(), start, patient);
+    case.events = import.events;
+    case.sort_events();
+    Ok(Loaded { case, protocol, warnings: import.warnings, notes })
+}
+
+fn parse_at(at: Option<&str>, case: &Case) -> Result<ClinicalTime> {
+    match at {
+        Some(text) => text.parse().map_err(|e| anyhow!("--at: {e}")),
+        None => case.last_event_time().ok_or_else(|| anyhow!("the case has no events: give --at")),
+    }
+}
+
+/// Runs a command; returns what to print on stdout.
+///
+/// # Errors
+/// Any input, file or protocol problem, with its location.
+pub fn run(command: Command) -> Result<String> {
+    match command {
+        Command::Analyze { input, at, protocol, format, patient } => {
+            let loaded = load_input(&input, &patient, protocol.as_deref())?;
+            let as_of = parse_at(at.as_deref(), &loaded.case)?;
+            let mut analysis = analyze(&loaded.case, &loaded.protocol, as_of);
+            analysis.warnings.splice(0..0, loaded.notes);
+            Ok(match format {
+                Format::Json => to_json(&analysis)?,
+                Format::Text => to_text(&analysis),
+            })
+        }
+        Command::Import { input, output, protocol, title, patient } => {
+            let mut loaded = load_csv(&input, &patient, protocol.as_deref())?;
+            if let Some(t) = title {
+                loaded.case.title = t;
+            }
+            save_case(&output, &loaded.case)?;
+            let mut out = format!("wrote {} ({} events, protocol {})\n", output.display(), loaded.case.events.len(), loaded.protocol.name);
+            for w in loaded.warnings.iter().chain(&loaded.notes) {
+                out.push_str(&format!("warning: {w}\n"));
+            }
+            Ok(out)
+        }
+        Command::Replay { input, protocol, format, patient } => {
+            let loaded = load_input(&input, &patient, protocol.as_deref())?;
+            let steps = replay(&loaded.case, &loaded.protocol);
+            Ok(match format {
+                Format::Json => replay_to_json(&steps)?,
+                Format::Text => steps.iter().map(|a| format!("{}  {}\n", a.as_of, a.recommendation.headline())).collect(),
+            })
+        }
+        Command::CheckProtocol { path } => {
+            let p = Protocol::from_path(&path)?;
+            Ok(format!("{}: valid ({p})\n", path.display()))
+        }
+    }
+}
