@@ -14,6 +14,7 @@ use anticoag_planner::model::{
     Setting, Weight, WeightKind,
 };
 use anticoag_planner::protocol::Protocol;
+use anticoag_planner::protocol::plausibility::check_weight;
 
 #[derive(Parser, Debug)]
 #[command(name = "anticoag-planner", version, about = "Heparin-resistance decision support (ICU, ECMO, bypass). Without a command, opens the desktop app.")]
@@ -267,6 +268,10 @@ fn load_csv(input: &Path, patient: &PatientArgs, protocol: Option<&str>) -> Resu
         Some(name) => Protocol::resolve(name)?,
         None => Protocol::builtin(patient_probe.setting.default_protocol())?,
     };
+    match check_weight(&protocol.plausibility, patient_probe.weight.kg) {
+        Ok(_) => {}
+        Err(e) => bail!("--weight-kg: {e}"),
+    }
     let now = ClinicalTime::now_local();
     let import = parse_events_csv(&bytes, &protocol.plausibility, patient_probe.weight.kg, Some(now)).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(|e| format!("{}: {e}", input.display())).collect();

@@ -465,7 +465,9 @@ fn hit_step(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> bool {
         cx.step(4, "HIT screen (4Ts)", StepStatus::NeedsData, vec!["needs heparin exposure and at least two platelet counts".to_owned()], format!("stop heparin at 4Ts ≥ {}", h.suspect_from), "4Ts ≥ 4 → stop all heparin and switch to a DTI", h.source.clone(), "not scored");
         return false;
     };
-    let suspected = ft.score >= h.suspect_from;
+    // HIT needs thrombocytopenia: a score reached by the entered items alone, with no platelet fall,
+    // is shown but does not stop heparin.
+    let suspected = ft.score >= h.suspect_from && ft.items.thrombocytopenia.points > 0;
     let values = vec![
         format!("thrombocytopenia {} ({})", ft.items.thrombocytopenia.points, ft.items.thrombocytopenia.basis),
         format!("timing {} ({})", ft.items.timing.points, ft.items.timing.basis),
@@ -490,7 +492,7 @@ fn hit_step(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> bool {
         if suspected { StepStatus::Met } else { StepStatus::NotMet },
         values,
         format!("bands 0–{} low, {}–{} intermediate, {}–8 high; act at ≥ {}", h.low_max, h.low_max + 1, h.intermediate_max, h.intermediate_max + 1, h.suspect_from),
-        "thrombocytopenia and timing computed from the timeline; thrombosis and other causes entered",
+        "thrombocytopenia and timing computed from the timeline; thrombosis and other causes entered; acts only with a platelet fall (thrombocytopenia item ≥ 1)",
         h.source.clone(),
         conclusion,
     );

@@ -121,7 +121,7 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     cx.step(3, "Pair aPTT with anti-Xa", StepStatus::NotApplicable, vec!["on bypass the ACT guides heparin".to_owned()], "", "", cx.p.discordance.patterns_source.clone(), "");
 
     // Step 4: HIT.
-    let hit = four_ts.is_some_and(|f| f.score >= cx.p.hit.suspect_from) || cx.case.patient.hit_history;
+    let hit = four_ts.is_some_and(|f| f.score >= cx.p.hit.suspect_from && f.items.thrombocytopenia.points > 0) || cx.case.patient.hit_history;
     let hit_values = four_ts.map_or_else(|| vec!["not scored".to_owned()], |f| vec![format!("4Ts {}", f.score)]);
     cx.step(4, "HIT screen (4Ts)", if hit { StepStatus::Met } else { StepStatus::NotMet }, hit_values, format!("act at ≥ {}", cx.p.hit.suspect_from), "HIT → bivalirudin for bypass", b.hit_agent.source.clone(), if hit { "HIT: no heparin" } else { "HIT not suspected" });
 

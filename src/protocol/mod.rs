@@ -168,6 +168,22 @@ fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
         }
         pending_index = index.unwrap_or(0);
     }
+    if pending_index > 0 || path.ends_with("[0]") {
+        // The path ends at a list item: find the item's line (items start a line with '(').
+        let mut pos = offset;
+        let mut seen = 0;
+        for line in text[offset..].split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with('(') {
+                if seen == pending_index {
+                    found = Some(pos + (line.len() - trimmed.len()));
+                    break;
+                }
+                seen += 1;
+            }
+            pos += line.len();
+        }
+    }
     let pos = found?;
     let before = &text[..pos];
     let line = before.matches('\n').count() + 1;
@@ -208,5 +224,6 @@ mod tests {
         let text = "(\n  ufh: (\n    rows: [\n      (from: 0, to: Some(1)),\n      (from: 1, to: None),\n    ],\n  ),\n)";
         assert_eq!(locate(text, "ufh.rows[1].to"), Some((5, 17)));
         assert_eq!(locate(text, "ufh.rows[0].from"), Some((4, 8)));
+        assert_eq!(locate(text, "ufh.rows[1]"), Some((5, 7)));
     }
 }

@@ -1,0 +1,104 @@
+//! The command line as a user runs it: JSON contract, CSV analysis, import, replay.
+
+mod common;
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(common::bin()).args(args).output().expect("binary runs");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn case_path() -> String {
+    common::root().join("assets/cases/cmaj-2019-ecmo.ron").to_string_lossy().into_owned()
+}
+
+#[test]
+fn json_contract_field_names() {
+    let (ok, out, err) = run(&["analyze", &case_path(), "--at", "2019-01-07T03:05", "--format", "json"]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["as_of"], "2019-01-07T03:05");
+    assert_eq!(v["setting"], "ecmo_vv");
+    assert_eq!(v["protocol"]["name"], "adult-ecmo");
+    assert!(v["protocol"]["version"].is_u64());
+    for key in ["units_last_24h", "mean_units_per_kg_per_h", "current_rate_units_per_kg_per_h"] {
+        assert!(v["heparin"].get(key).is_some(), "heparin.{key}");
+    }
+    let codes: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"heparin_resistance_dose") && codes.contains(&"anti_xa_unavailable"), "{codes:?}");
+    for f in v["findings"].as_array().unwrap() {
+        assert!(f["detail"].is_string() && f["source"].is_string());
+    }
+    assert_eq!(v["hit_4ts"]["band"], "low");
+    assert!(v["cpb"].is_null());
+    let r = &v["recommendation"];
+    assert_eq!(r["action"], "switch_to_argatroban");
+    assert_eq!(r["drug"], "argatroban");
+    assert_eq!(r["rate"]["unit"], "mcg/kg/min");
+    assert_eq!(r["rate"]["value"], 0.5);
+    assert!(r["rate_change"].is_null());
+    assert!(r["pump_ml_per_h"].is_f64());
+    for key in ["dose_units", "bolus_units", "concentration", "rationale", "sources", "alternatives"] {
+        assert!(r.get(key).is_some(), "recommendation.{key}");
+    }
+    assert!(v["monitoring"].as_array().unwrap().iter().all(|m| m["test"].is_string() && m["due"].is_string()));
+    assert!(v["warnings"].is_array());
+}
+
+#[test]
+fn csv_analyze_import_and_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("events.csv");
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit,note\n\
+         2024-01-01T06:00,platelets,200,10^9/L,\n\
+         2024-01-01T08:00,ufh_infusion,10,units/kg/h,start\n\
+         2024-01-01T15:00,aptt,35,s,\n\
+         2024-01-01T15:00,anti_xa,0.15,IU/mL,\n",
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+    let flags = ["--weight-kg", "80", "--setting", "icu", "--baseline-aptt", "30", "--hit-thrombosis", "0", "--hit-other-causes", "2"];
+    let mut args = vec!["analyze", csv, "--format", "json"];
+    args.extend(flags);
+    let (ok, out, err) = run(&args);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["recommendation"]["action"], "adjust_ufh");
+    assert_eq!(v["protocol"]["name"], "adult-icu", "protocol follows the setting");
+    assert_eq!(v["recommendation"]["bolus_units"], 6400.0);
+
+    let case = dir.path().join("case.ron");
+    let mut args = vec!["import", csv, "-o", case.to_str().unwrap()];
+    args.extend(flags);
+    let (ok, out, err) = run(&args);
+    assert!(ok, "{err}");
+    assert!(out.contains("4 events"), "{out}");
+    let (ok, out, err) = run(&["replay", case.to_str().unwrap(), "--format", "json"]);
+    assert!(ok, "{err}");
+    let steps: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(steps.len(), 3, "three distinct event times");
+    assert_eq!(steps[2]["recommendation"]["action"], "adjust_ufh");
+
+    // Patient flags with a case file are refused, not ignored.
+    let (ok, _, err) = run(&["analyze", case.to_str().unwrap(), "--weight-kg", "70"]);
+    assert!(!ok && err.contains("CSV input only"), "{err}");
+    // A bad --at.
+    let (ok, _, err) = run(&["analyze", &case_path(), "--at", "yesterday"]);
+    assert!(!ok && err.contains("--at"), "{err}");
+}
+
+#[test]
+fn text_report_is_readable_and_check_protocol_works() {
+    let (ok, out, _) = run(&["analyze", &case_path(), "--at", "2019-01-06T23:00"]);
+    assert!(ok);
+    assert!(out.contains("decision support, not an order"));
+    assert!(out.contains("RECOMMENDATION: Supplement antithrombin"));
+    let proto = common::root().join("protocols/adult-cpb.ron");
+    let (ok, out, err) = run(&["check-protocol", proto.to_str().unwrap()]);
+    assert!(ok && out.contains("valid"), "{err}");
+}

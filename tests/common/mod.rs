@@ -1,0 +1,45 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code, reason = "each test binary uses a different subset")]
+
+use std::path::{Path, PathBuf};
+
+use anticoag_planner::analysis::{Analysis, FindingCode, replay};
+use anticoag_planner::io::{LoadedCase, load_case};
+use anticoag_planner::model::ClinicalTime;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn load(relative: &str) -> LoadedCase {
+    let path = root().join(relative);
+    load_case(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+pub fn t(text: &str) -> ClinicalTime {
+    text.parse().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The replay step at exactly `time`.
+pub fn step_at(steps: &[Analysis], time: &str) -> Analysis {
+    let at = t(time);
+    steps.iter().find(|a| a.as_of == at).cloned().unwrap_or_else(|| panic!("no replay step at {time}"))
+}
+
+pub fn replay_of(relative: &str) -> Vec<Analysis> {
+    let loaded = load(relative);
+    replay(&loaded.case, &loaded.protocol)
+}
+
+pub fn codes(a: &Analysis) -> Vec<FindingCode> {
+    a.findings.iter().map(|f| f.code).collect()
+}
+
+pub fn all_text(a: &Analysis) -> String {
+    let r = &a.recommendation;
+    [r.rationale.join("\n"), r.alternatives.join("\n"), r.caveats.join("\n"), r.target.clone()].join("\n")
+}
+
+pub fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_anticoag-planner"))
+}

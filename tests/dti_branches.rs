@@ -1,0 +1,116 @@
+//! DTI choice and start dose for every organ-function branch (clinical reference §8), and titration.
+
+use anticoag_planner::dosing::dti::{choose_dti, start, titrate_argatroban, titrate_bivalirudin};
+use anticoag_planner::dosing::RateUnit;
+use anticoag_planner::model::{Kilograms, McgPerKgPerMin, MgPerKgPerHour, MlPerMin, Patient, Rrt, Seconds, Setting, Weight, WeightKind};
+use anticoag_planner::protocol::{DtiDrug, Protocol};
+
+fn patient(setting: Setting) -> Patient {
+    let mut p = Patient::new(
+        Weight { kg: Kilograms::new(80.0).unwrap(), measured_at: "2024-01-01T00:00".parse().unwrap(), kind: WeightKind::Actual },
+        setting,
+    );
+    p.baseline_aptt = Some(Seconds::new(30.0).unwrap());
+    p
+}
+
+fn ecmo() -> Protocol {
+    Protocol::builtin("adult-ecmo").unwrap()
+}
+
+/// (description, patient tweak, expected drug, expected start rate)
+#[test]
+fn organ_function_table() {
+    let p = ecmo();
+    type Tweak = fn(&mut Patient);
+    let cases: [(&str, Tweak, DtiDrug, f64); 11] = [
+        ("no impairment, CrCl unknown → preference", |_| {}, DtiDrug::Argatroban, 0.5),
+        ("normal kidneys → preference", |x| x.crcl = Some(MlPerMin::new(90.0).unwrap()), DtiDrug::Argatroban, 0.5),
+        ("CrCl 20 → argatroban", |x| x.crcl = Some(MlPerMin::new(20.0).unwrap()), DtiDrug::Argatroban, 0.5),
+        ("IHD → argatroban", |x| x.rrt = Rrt::Ihd, DtiDrug::Argatroban, 0.5),
+        ("hepatic, CrCl 90 → bivalirudin 0.15", |x| {
+            x.hepatic_impairment = true;
+            x.crcl = Some(MlPerMin::new(90.0).unwrap());
+        }, DtiDrug::Bivalirudin, 0.15),
+        ("hepatic, CrCl 45 → bivalirudin 0.10", |x| {
+            x.hepatic_impairment = true;
+            x.crcl = Some(MlPerMin::new(45.0).unwrap());
+        }, DtiDrug::Bivalirudin, 0.10),
+        ("hepatic + CrCl 20 → bivalirudin renal dose 0.08", |x| {
+            x.hepatic_impairment = true;
+            x.crcl = Some(MlPerMin::new(20.0).unwrap());
+        }, DtiDrug::Bivalirudin, 0.08),
+        ("hepatic + CRRT → bivalirudin 0.06", |x| {
+            x.hepatic_impairment = true;
+            x.rrt = Rrt::Crrt;
+        }, DtiDrug::Bivalirudin, 0.06),
+        ("hepatic + IHD → bivalirudin 0.04", |x| {
+            x.hepatic_impairment = true;
+            x.rrt = Rrt::Ihd;
+        }, DtiDrug::Bivalirudin, 0.04),
+        ("ECMO low flow → argatroban", |x| x.ecmo_low_flow = true, DtiDrug::Argatroban, 0.5),
+        ("hepatic + ECMO low flow → argatroban at the hepatic dose", |x| {
+            x.hepatic_impairment = true;
+            x.ecmo_low_flow = true;
+        }, DtiDrug::Argatroban, 0.2),
+    ];
+    for (what, tweak, drug, rate) in cases {
+        let mut pt = patient(Setting::EcmoVv);
+        tweak(&mut pt);
+        let choice = choose_dti(&pt, &p);
+        assert_eq!(choice.drug, drug, "{what}");
+        let s = start(choice.drug, &pt, &p);
+        assert!((s.rate.value - rate).abs() < 1e-12, "{what}: {} vs {rate}", s.rate.value);
+        let expected_unit = if drug == DtiDrug::Argatroban { RateUnit::McgPerKgPerMin } else { RateUnit::MgPerKgPerHour };
+        assert_eq!(s.rate.unit, expected_unit, "{what}");
+        let pump = s.pump.expect("pump").value();
+        let expected_pump = if drug == DtiDrug::Argatroban { rate * 80.0 * 60.0 / 1000.0 / 1.0 } else { rate * 80.0 / 0.5 };
+        assert!((pump - expected_pump).abs() < 1e-9, "{what}: pump {pump}");
+        assert!(!choice.reasons.is_empty() && !choice.sources.is_empty(), "{what}");
+    }
+}
+
+#[test]
+fn argatroban_target_is_capped_at_100_seconds() {
+    let p = ecmo();
+    let mut pt = patient(Setting::EcmoVv);
+    pt.baseline_aptt = Some(Seconds::new(40.0).unwrap());
+    let s = start(DtiDrug::Argatroban, &pt, &p);
+    let target = s.target.unwrap();
+    assert_eq!(target.low.value(), 60.0);
+    assert_eq!(target.high.value(), 100.0, "3 × 40 = 120 s, capped at 100 s");
+}
+
+#[test]
+fn argatroban_titration_rows_and_hard_maximum() {
+    let p = ecmo();
+    let r = |v: f64| McgPerKgPerMin::new(v).unwrap();
+    let s = |v: f64| Seconds::new(v).unwrap();
+    let up = titrate_argatroban(&p, s(38.0), r(0.5)).unwrap();
+    assert!((up.new_rate.value - 0.75).abs() < 1e-12, "critically ill column: +0.25");
+    let small = titrate_argatroban(&p, s(43.0), r(0.5)).unwrap();
+    assert!((small.new_rate.value - 0.6).abs() < 1e-12);
+    let same = titrate_argatroban(&p, s(70.0), r(0.5)).unwrap();
+    assert_eq!(same.change.value, 0.0);
+    let hold = titrate_argatroban(&p, s(95.0), r(0.5)).unwrap();
+    assert_eq!(hold.hold_min, 30.0);
+    assert!((hold.new_rate.value - 0.25).abs() < 1e-12);
+    let stop = titrate_argatroban(&p, s(120.0), r(0.5)).unwrap();
+    assert!(stop.stop_and_call);
+    assert_eq!(stop.new_rate.value, 0.0);
+    let capped = titrate_argatroban(&p, s(30.0), r(9.9)).unwrap();
+    assert_eq!(capped.new_rate.value, 10.0, "never above the label maximum");
+    assert!(capped.capped_at_max);
+}
+
+#[test]
+fn bivalirudin_titration_by_ratio() {
+    let p = ecmo();
+    let r = MgPerKgPerHour::new(0.1).unwrap();
+    assert!((titrate_bivalirudin(&p, 1.2, r).unwrap().new_rate.value - 0.12).abs() < 1e-12);
+    assert_eq!(titrate_bivalirudin(&p, 1.8, r).unwrap().change.value, 0.0);
+    assert!((titrate_bivalirudin(&p, 2.5, r).unwrap().new_rate.value - 0.08).abs() < 1e-12);
+    let held = titrate_bivalirudin(&p, 3.5, r).unwrap();
+    assert_eq!(held.hold_min, 60.0);
+    assert!((held.new_rate.value - 0.06).abs() < 1e-12);
+}

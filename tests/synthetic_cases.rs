@@ -1,0 +1,139 @@
+//! Synthetic cases, one per pattern: each must reach its clinical outcome through the full file path.
+
+mod common;
+
+use anticoag_planner::analysis::{Action, FindingCode};
+use anticoag_planner::dosing::RateUnit;
+use common::{all_text, codes, replay_of, step_at};
+
+#[test]
+fn pseudo_resistance_is_not_escalated() {
+    let steps = replay_of("tests/cases/pseudo-resistance.ron");
+    let a = step_at(&steps, "2024-03-02T08:00");
+    let found = codes(&a);
+    assert!(found.contains(&FindingCode::PseudoResistance), "{found:?}");
+    assert!(found.contains(&FindingCode::HeparinResistanceDose) && found.contains(&FindingCode::HeparinResistanceWeight), "high dose: {found:?}");
+    assert!(!found.contains(&FindingCode::SuspectedHeparinResistance), "high dose with adequate anti-Xa is not resistance");
+    let r = &a.recommendation;
+    assert_eq!(r.action, Action::Continue);
+    assert!(r.bolus_units.is_none());
+    assert_eq!(r.rate_change.map(|c| c.value), Some(0.0));
+}
+
+#[test]
+fn coagulopathy_discordance_measures_and_never_escalates() {
+    let steps = replay_of("tests/cases/coagulopathy-discordance.ron");
+    let a = step_at(&steps, "2024-04-01T14:10");
+    assert!(codes(&a).contains(&FindingCode::CoagulopathyDiscordance), "{:?}", codes(&a));
+    let r = &a.recommendation;
+    assert_eq!(r.action, Action::Measure);
+    assert!(r.bolus_units.is_none());
+    assert!(r.rate_change.is_none_or(|c| c.value <= 0.0), "no heparin increase: {:?}", r.rate_change);
+    let tests: Vec<&str> = a.monitoring.iter().map(|m| m.test.as_str()).collect();
+    assert!(tests.contains(&"INR") && tests.contains(&"fibrinogen"), "{tests:?}");
+    // The anti-Xa alone (drawn 10 min earlier the aPTT was already high) would have been low:
+    // without the pairing this patient would have been given more heparin.
+    assert!(all_text(&a).contains("do not escalate"));
+}
+
+#[test]
+fn hit_high_score_stops_heparin_and_picks_argatroban_in_renal_failure() {
+    let steps = replay_of("tests/cases/hit-suspected.ron");
+    let a = step_at(&steps, "2024-05-07T08:00");
+    let hit = a.hit_4ts.as_ref().expect("4Ts");
+    assert_eq!((hit.items.thrombocytopenia.points, hit.items.timing.points), (2, 2), "{hit:#?}");
+    assert_eq!(hit.score, 8);
+    assert!(codes(&a).contains(&FindingCode::HitSuspected));
+    let r = &a.recommendation;
+    assert_eq!(r.action, Action::SwitchToArgatroban);
+    assert_eq!(r.rate.map(|x| (x.value, x.unit)), Some((0.5, RateUnit::McgPerKgPerMin)));
+    assert!(r.caveats.iter().any(|c| c.contains("Stop ALL heparin")));
+    // Before the fall the entered items alone make 4, but without thrombocytopenia heparin continues.
+    let before = step_at(&steps, "2024-05-05T08:00");
+    let early = before.hit_4ts.as_ref().expect("4Ts");
+    assert_eq!((early.items.thrombocytopenia.points, early.score), (0, 4));
+    assert!(!codes(&before).contains(&FindingCode::HitSuspected));
+    assert_ne!(before.recommendation.action, Action::SwitchToArgatroban);
+}
+
+#[test]
+fn bypass_dose_response_then_resistance_then_antithrombin() {
+    let steps = replay_of("tests/cases/bypass-resistance.ron");
+    let first = step_at(&steps, "2024-06-01T08:10");
+    let cpb = first.cpb.as_ref().expect("bypass assessment");
+    let slope = (350.0 - 130.0) / 400.0;
+    assert!((cpb.hdr_slope_s_per_unit_per_kg.unwrap() - slope).abs() < 1e-9);
+    assert_eq!(cpb.low_heparin_sensitivity, Some(true));
+    let more = (480.0 - 350.0) / slope;
+    assert_eq!(first.recommendation.action, Action::CpbAdditionalHeparin);
+    assert!((first.recommendation.bolus_units.unwrap().value() - more * 80.0).abs() < 1e-6);
+    assert!(!codes(&first).contains(&FindingCode::CpbHeparinResistance), "400 units/kg is below the R4 dose");
+
+    let last = step_at(&steps, "2024-06-01T08:20");
+    assert!(codes(&last).contains(&FindingCode::CpbHeparinResistance), "{:?}", codes(&last));
+    let cpb = last.cpb.as_ref().unwrap();
+    assert!((cpb.cumulative_units_per_kg.value() - 520.0).abs() < 1e-9);
+    assert!(cpb.resistance);
+    let r = &last.recommendation;
+    assert_eq!(r.action, Action::SupplementAntithrombin);
+    assert_eq!(r.dose_units.map(|u| u.value()), Some(1000.0), "Williams 2000 fixed dose");
+    assert!(r.alternatives.iter().any(|a| a.contains("75 units/kg")), "recombinant alternative: {:?}", r.alternatives);
+    // Residual heparin and protamine follow the same line.
+    let residual = (420.0 - 130.0) / slope;
+    assert!((cpb.residual_heparin_units_per_kg.unwrap().value() - residual).abs() < 1e-6);
+    assert!((cpb.protamine_mg.unwrap() - residual * 80.0 / 100.0).abs() < 1e-6);
+}
+
+#[test]
+fn severe_antithrombin_deficiency_goes_to_a_dti_with_supplementation_as_the_alternative() {
+    let steps = replay_of("tests/cases/antithrombin-severe-deficiency.ron");
+    let a = step_at(&steps, "2024-07-02T08:00");
+    let found = codes(&a);
+    assert!(found.contains(&FindingCode::SuspectedHeparinResistance), "{found:?}");
+    assert!(found.contains(&FindingCode::AntithrombinSevereDeficiency), "{found:?}");
+    let r = &a.recommendation;
+    assert_eq!(r.action, Action::SwitchToBivalirudin, "hepatic impairment → bivalirudin");
+    assert_eq!(r.rate.map(|x| (x.value, x.unit)), Some((0.10, RateUnit::MgPerKgPerHour)), "CrCl 50: 30–60 band");
+    assert!((r.pump_ml_per_h.unwrap().value() - 0.10 * 70.0 / 0.5).abs() < 1e-9);
+    assert!(r.alternatives.iter().any(|x| x.contains("antithrombin supplementation instead")), "{:?}", r.alternatives);
+    // The alternative dose uses the label formula: (100 − 42) × 70 ÷ 1.4 = 2,900 units.
+    assert!(r.alternatives.iter().any(|x| x.contains("2,900 units")), "{:?}", r.alternatives);
+}
+
+#[test]
+fn supratherapeutic_holds_and_reduces_per_nomogram() {
+    let steps = replay_of("tests/cases/supratherapeutic.ron");
+    let a = step_at(&steps, "2024-08-01T16:00");
+    assert!(codes(&a).contains(&FindingCode::Supratherapeutic));
+    let r = &a.recommendation;
+    assert_eq!(r.action, Action::AdjustUfh);
+    assert_eq!(r.hold_minutes, Some(30.0));
+    assert_eq!(r.rate.map(|x| x.value), Some(16.5));
+    assert_eq!(r.rate_change.map(|x| x.value), Some(-1.5));
+    assert!(r.bolus_units.is_none());
+}
+
+#[test]
+fn under_dosing_is_titrated_up_not_called_resistance() {
+    let steps = replay_of("tests/cases/under-dosed.ron");
+    let a = step_at(&steps, "2024-09-01T15:00");
+    assert!(codes(&a).contains(&FindingCode::ConcordantSubtherapeutic));
+    assert!(!codes(&a).contains(&FindingCode::SuspectedHeparinResistance));
+    let r = &a.recommendation;
+    assert_eq!(r.action, Action::AdjustUfh);
+    assert_eq!(r.bolus_units.map(|u| u.value()), Some(80.0 * 80.0));
+    assert_eq!(r.rate.map(|x| x.value), Some(11.5));
+    assert!((r.pump_ml_per_h.unwrap().value() - 11.5 * 80.0 / 100.0).abs() < 1e-9);
+}
+
+#[test]
+fn every_replay_step_of_every_test_case_has_rationale_and_source() {
+    for entry in std::fs::read_dir(common::root().join("tests/cases")).unwrap() {
+        let path = entry.unwrap().path();
+        let rel = format!("tests/cases/{}", path.file_name().unwrap().to_string_lossy());
+        for a in replay_of(&rel) {
+            assert!(!a.recommendation.rationale.is_empty(), "{rel} at {}: no rationale", a.as_of);
+            assert!(!a.recommendation.sources.is_empty(), "{rel} at {}: no source", a.as_of);
+        }
+    }
+}
