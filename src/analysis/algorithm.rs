@@ -16,9 +16,9 @@ use crate::dosing::dti::{self, DtiChoice};
 use crate::dosing::ufh::{self, dosing_weight};
 use crate::dosing::Rate;
 use crate::model::{
-    AgeGroup, Case, ClinicalTime, Kilograms, LabKind, Percent, Setting, Units, UnitsPerKgPerHour, format_number,
+    AgeGroup, Case, ClinicalTime, Kilograms, LabKind, Percent, Setting, Units, UnitsPerKgPerHour, num,
 };
-use crate::protocol::plausibility::check_event;
+use crate::protocol::schema::Source;
 use crate::protocol::{DtiDrug, Protocol, Range};
 
 /// The assay that decides heparin titration and R3: anti-Xa when any exists, otherwise the aPTT.
@@ -39,8 +39,8 @@ impl Monitor {
 
     fn target_text(self) -> String {
         match (self.lab, self.target) {
-            (LabKind::AntiXa, Some(t)) => format!("anti-Xa {}–{} units/mL", format_number(t.low, 2), format_number(t.high, 2)),
-            (_, Some(t)) => format!("aPTT {}–{} s", format_number(t.low, 1), format_number(t.high, 1)),
+            (LabKind::AntiXa, Some(t)) => format!("anti-Xa {}–{} units/mL", num(t.low, 2), num(t.high, 2)),
+            (_, Some(t)) => format!("aPTT {}–{} s", num(t.low, 1), num(t.high, 1)),
             (_, None) => "no aPTT target: baseline aPTT not entered".to_owned(),
         }
     }
@@ -67,7 +67,7 @@ pub(super) struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    pub fn finding(&mut self, code: FindingCode, detail: impl Into<String>, source: impl Into<String>) {
+    pub fn finding(&mut self, code: FindingCode, detail: impl Into<String>, source: impl Into<Source>) {
         self.findings.push(Finding { code, detail: detail.into(), source: source.into() });
     }
 
@@ -89,7 +89,7 @@ impl Cx<'_> {
         values: Vec<String>,
         threshold: impl Into<String>,
         rule: impl Into<String>,
-        source: impl Into<String>,
+        source: impl Into<Source>,
         conclusion: impl Into<String>,
     ) {
         self.steps.push(Step {
@@ -109,18 +109,22 @@ impl Cx<'_> {
     }
 
     fn sample_text(&self, lab: LabKind, s: Sample) -> String {
-        let value = match lab {
-            LabKind::AntiXa => format!("{} units/mL", format_number(s.value, 2)),
-            LabKind::Aptt | LabKind::Act => format!("{} s", format_number(s.value, 1)),
-            LabKind::Antithrombin | LabKind::FactorViii => format!("{}%", format_number(s.value, 0)),
-            LabKind::Platelets => format!("{} × 10⁹/L", format_number(s.value, 0)),
-            _ => format_number(s.value, 2),
+        use std::fmt::Write as _;
+        let (decimals, unit) = match lab {
+            LabKind::AntiXa => (2, " units/mL"),
+            LabKind::Aptt | LabKind::Act => (1, " s"),
+            LabKind::Antithrombin | LabKind::FactorViii => (0, "%"),
+            LabKind::Platelets => (0, " × 10⁹/L"),
+            _ => (2, ""),
         };
-        format!("{} {value} at {} ({} h ago)", lab.label(), s.time, format_number(self.age_h(s), 1))
+        let mut out = String::with_capacity(64);
+        let _ = write!(out, "{} {}{unit} at {} ({} h ago)", lab.label(), num(s.value, decimals), s.time, num(self.age_h(s), 1));
+        out
     }
 }
 
-pub(super) fn run(case: &Case, tl: &Timeline, p: &Protocol, as_of: ClinicalTime) -> Analysis {
+pub(super) fn run(case: &Case, prepared: &super::Prepared, p: &Protocol, as_of: ClinicalTime) -> Analysis {
+    let tl = &prepared.timeline;
     let mut cx = Cx {
         case,
         tl,
@@ -132,7 +136,8 @@ pub(super) fn run(case: &Case, tl: &Timeline, p: &Protocol, as_of: ClinicalTime)
         warnings: Vec::new(),
         monitoring: Vec::new(),
     };
-    input_warnings(&mut cx);
+    cx.warnings.extend(prepared.warnings_until(as_of).iter().map(|(_, w)| w.clone()));
+    coverage_warnings(&mut cx);
     let heparin = exposure(tl, cx.weight, as_of);
     let monitor = monitor_for(&cx);
     let four_ts = four_ts(tl, &case.patient, p, as_of);
@@ -144,9 +149,10 @@ pub(super) fn run(case: &Case, tl: &Timeline, p: &Protocol, as_of: ClinicalTime)
         (run_icu(&mut cx, &heparin, monitor, four_ts.as_ref()), None)
     };
     monitoring::finish(&mut cx, &recommendation, &heparin);
-    let plan: Vec<String> = cx.monitoring.iter().map(|m| format!("{}: {} ({})", m.test, m.due, m.reason)).collect();
+    // Step 7's content is `Analysis::monitoring`; it is not copied here.
     let sources = cx.p.monitoring.ufh_recheck_h.source.clone();
-    cx.step(7, "Monitoring plan", StepStatus::Met, plan, "", "next labs and their times (clinical reference §11)", sources, "");
+    let conclusion = format!("{} item(s); see the monitoring plan", cx.monitoring.len());
+    cx.step(7, "Monitoring plan", StepStatus::Met, Vec::new(), "", "next labs and their times (clinical reference §11)", sources, conclusion);
     Analysis {
         as_of,
         setting: case.patient.setting,
@@ -162,17 +168,8 @@ pub(super) fn run(case: &Case, tl: &Timeline, p: &Protocol, as_of: ClinicalTime)
     }
 }
 
-/// Soft plausibility warnings of events up to `as_of`, and protocol coverage of the patient.
-fn input_warnings(cx: &mut Cx<'_>) {
-    let pl = &cx.p.plausibility;
-    let end = cx.case.events.partition_point(|e| e.time <= cx.as_of);
-    for event in &cx.case.events[..end] {
-        match check_event(pl, event.kind, cx.weight) {
-            Ok(Some(w)) => cx.warnings.push(format!("{}: {w}", event.time)),
-            Ok(None) => {}
-            Err(e) => cx.warnings.push(format!("{}: refused value reached the engine: {e}", event.time)),
-        }
-    }
+/// Whether the protocol covers this patient's age group and setting.
+fn coverage_warnings(cx: &mut Cx<'_>) {
     let age = cx.case.patient.age_group;
     if !cx.p.age_groups.contains(&age) {
         cx.warnings.push(format!(
@@ -254,8 +251,8 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
         format!(
             "; weight-naive: at {} the standard {} units/kg/h alone gives {} units/24 h",
             cx.weight,
-            format_number(standard_rate, 0),
-            format_number(standard_rate * 24.0 * cx.weight.value(), 0)
+            num(standard_rate, 0),
+            num(standard_rate * 24.0 * cx.weight.value(), 0)
         )
     } else {
         String::new()
@@ -263,7 +260,7 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
     if r1 {
         cx.finding(
             FindingCode::HeparinResistanceDose,
-            format!("R1: {} in the last 24 h > {} units{weight_note}", h.units_last_24h, format_number(r1_limit, 0)),
+            format!("R1: {} in the last 24 h > {} units{weight_note}", h.units_last_24h, num(r1_limit, 0)),
             r.r1_units_per_24h.source.clone(),
         );
     }
@@ -273,8 +270,8 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
             format!(
                 "R2: mean {} over {} h ≥ {} units/kg/h",
                 h.mean_units_per_kg_per_h,
-                format_number(h.mean_window_h, 1),
-                format_number(r2_rule.value, 0)
+                num(h.mean_window_h, 1),
+                num(r2_rule.value, 0)
             ),
             r2_rule.source.clone(),
         );
@@ -312,7 +309,7 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
     };
     let mut values = vec![
         format!("heparin last 24 h: {} ({})", h.units_last_24h, h.units_per_kg_last_24h),
-        format!("mean {} over {} h", h.mean_units_per_kg_per_h, format_number(h.mean_window_h, 1)),
+        format!("mean {} over {} h", h.mean_units_per_kg_per_h, num(h.mean_window_h, 1)),
         format!("R1 {}; R2 {}; R3 {}", yes_no(r1), yes_no(r2), r3.map_or("cannot be judged (no target)", yes_no)),
     ];
     values.extend(samples_text);
@@ -330,8 +327,8 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
         values,
         format!(
             "R1 > {} units/24 h; R2 ≥ {} units/kg/h; R3 {} consecutive {} below target",
-            format_number(r1_limit, 0),
-            format_number(r2_rule.value, 0),
+            num(r1_limit, 0),
+            num(r2_rule.value, 0),
             needed,
             monitor.name()
         ),
@@ -373,12 +370,12 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
     if let Some(s) = cx.tl.recent(LabKind::PlasmaFreeHb, cx.as_of, max_age)
         && s.value > d.interference_plasma_free_hb_mg_per_dl.value
     {
-        interference.push((format!("plasma free hemoglobin {} mg/dL > {} mg/dL", format_number(s.value, 0), format_number(d.interference_plasma_free_hb_mg_per_dl.value, 0)), d.interference_plasma_free_hb_mg_per_dl.source.clone()));
+        interference.push((format!("plasma free hemoglobin {} mg/dL > {} mg/dL", num(s.value, 0), num(d.interference_plasma_free_hb_mg_per_dl.value, 0)), d.interference_plasma_free_hb_mg_per_dl.source.clone()));
     }
     if let Some(s) = cx.tl.recent(LabKind::Bilirubin, cx.as_of, max_age)
         && s.value > d.interference_bilirubin_mg_per_dl.value
     {
-        interference.push((format!("bilirubin {} mg/dL > {} mg/dL", format_number(s.value, 1), format_number(d.interference_bilirubin_mg_per_dl.value, 0)), d.interference_bilirubin_mg_per_dl.source.clone()));
+        interference.push((format!("bilirubin {} mg/dL > {} mg/dL", num(s.value, 1), num(d.interference_bilirubin_mg_per_dl.value, 0)), d.interference_bilirubin_mg_per_dl.source.clone()));
     }
     for (text, src) in &interference {
         cx.finding(FindingCode::AntiXaInterference, format!("anti-Xa may read falsely low: {text}; do not up-titrate on a low anti-Xa alone"), src.clone());
@@ -419,7 +416,7 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
                 let meaning = if monitor.lab == LabKind::Aptt {
                     format!("aPTT only, {}: no anti-Xa to pair with", l.label())
                 } else {
-                    format!("anti-Xa only, {}: no aPTT within {} min to pair with", l.label(), format_number(window, 0))
+                    format!("anti-Xa only, {}: no aPTT within {} min to pair with", l.label(), num(window, 0))
                 };
                 (Some(code), meaning)
             }
@@ -446,10 +443,10 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
         values,
         format!(
             "anti-Xa {}–{} units/mL; aPTT {}; pairs within ±{} min",
-            format_number(xa_target.low, 2),
-            format_number(xa_target.high, 2),
-            aptt_target.map_or("target needs a baseline aPTT".to_owned(), |t| format!("{}–{} s", format_number(t.low, 1), format_number(t.high, 1))),
-            format_number(window, 0)
+            num(xa_target.low, 2),
+            num(xa_target.high, 2),
+            aptt_target.map_or("target needs a baseline aPTT".to_owned(), |t| format!("{}–{} s", num(t.low, 1), num(t.high, 1))),
+            num(window, 0)
         ),
         "low/low concordant subtherapeutic; low aPTT + adequate anti-Xa pseudo-resistance; high aPTT + low/in-range anti-Xa coagulopathy; high/high supratherapeutic",
         source,
@@ -543,7 +540,7 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
             "heparin infusion {} ({}), changed {} h ago",
             h.current_rate_units_per_kg_per_h.map_or(String::new(), |r| r.to_string()),
             h.current_rate_units_per_h.map_or(String::new(), |r| r.to_string()),
-            h.hours_since_last_change.map_or("?".to_owned(), |v| format_number(v, 1))
+            h.hours_since_last_change.map_or("?".to_owned(), |v| num(v, 1).to_string())
         ),
         Some(a) => format!("{} infusion running", a.name()),
         None => "no anticoagulant infusion running".to_owned(),
@@ -559,8 +556,8 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
     if let Some(s) = cx.tl.latest(monitor.lab, cx.as_of) {
         if cx.age_h(s) > max_age {
             status = StepStatus::NeedsData;
-            notes.push(format!("latest {} is older than {} h", monitor.name(), format_number(max_age, 0)));
-            cx.finding(FindingCode::StaleSample, format!("latest {} at {} is {} h old (limit {} h)", monitor.name(), s.time, format_number(cx.age_h(s), 1), format_number(max_age, 0)), cx.p.monitoring.lab_max_age_h.source.clone());
+            notes.push(format!("latest {} is older than {} h", monitor.name(), num(max_age, 0)));
+            cx.finding(FindingCode::StaleSample, format!("latest {} at {} is {} h old (limit {} h)", monitor.name(), s.time, num(cx.age_h(s), 1), num(max_age, 0)), cx.p.monitoring.lab_max_age_h.source.clone());
         }
         if agent == Some(Agent::Ufh)
             && let Some(change) = cx.tl.last_ufh_rate_event(cx.as_of)
@@ -568,8 +565,8 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
             let after = s.time.hours_since(change);
             let steady = cx.p.monitoring.ufh_recheck_h.value;
             if (0.0..steady).contains(&after) {
-                notes.push(format!("drawn {} h after the last rate change (< {} h: not at steady state)", format_number(after, 1), format_number(steady, 0)));
-                cx.finding(FindingCode::SampleBeforeSteadyState, format!("{} at {} was drawn {} h after the rate change at {}", monitor.name(), s.time, format_number(after, 1), change), cx.p.monitoring.ufh_recheck_h.source.clone());
+                notes.push(format!("drawn {} h after the last rate change (< {} h: not at steady state)", num(after, 1), num(steady, 0)));
+                cx.finding(FindingCode::SampleBeforeSteadyState, format!("{} at {} was drawn {} h after the rate change at {}", monitor.name(), s.time, num(after, 1), change), cx.p.monitoring.ufh_recheck_h.source.clone());
             }
         }
     } else if agent.is_some() {
@@ -584,9 +581,9 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
         values,
         format!(
             "results ≤ {} h old; heparin samples ≥ {} h after a rate change; DTI samples ≥ {} h after a change",
-            format_number(max_age, 0),
-            format_number(cx.p.monitoring.ufh_recheck_h.value, 0),
-            format_number(cx.p.monitoring.dti_recheck_h.value, 0)
+            num(max_age, 0),
+            num(cx.p.monitoring.ufh_recheck_h.value, 0),
+            num(cx.p.monitoring.dti_recheck_h.value, 0)
         ),
         "weight, current anticoagulant, latest labs and their age",
         cx.p.monitoring.lab_max_age_h.source.clone(),
@@ -595,15 +592,15 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
 }
 
 fn at_step_not_applicable(cx: &mut Cx<'_>, why: &str) {
-    let rule = format!("AT < {}% → DTI; < {}% → supplement; ≥ {}% → DTI", format_number(cx.p.antithrombin.severe_below_percent.value, 0), format_number(cx.p.antithrombin.deficiency_below_percent.value, 0), format_number(cx.p.antithrombin.deficiency_below_percent.value, 0));
+    let rule = format!("AT < {}% → DTI; < {}% → supplement; ≥ {}% → DTI", num(cx.p.antithrombin.severe_below_percent.value, 0), num(cx.p.antithrombin.deficiency_below_percent.value, 0), num(cx.p.antithrombin.deficiency_below_percent.value, 0));
     let src = cx.p.antithrombin.deficiency_below_percent.source.clone();
     cx.step(5, "Antithrombin", StepStatus::NotApplicable, vec![why.to_owned()], "", rule, src, "");
 }
 
+/// Step 6's content is the recommendation itself (rationale, sources); only its headline is repeated.
 fn choose_step(cx: &mut Cx<'_>, rec: &Recommendation) {
-    let values = rec.rationale.clone();
-    let sources = rec.sources.join("; ");
-    cx.step(6, "Choose", StepStatus::Met, values, rec.target.clone(), "the first branch that applies, in the order of steps 1–5; otherwise titrate by the nomogram", sources, rec.headline());
+    let source = rec.sources.first().cloned().unwrap_or_else(|| Source::from(""));
+    cx.step(6, "Choose", StepStatus::Met, Vec::new(), rec.target.clone(), "the first branch that applies, in the order of steps 1–5; otherwise titrate by the nomogram", source, rec.headline());
 }
 
 /// No infusion running: start heparin per protocol (or, after a stopped DTI, measure first).
@@ -646,7 +643,7 @@ fn no_infusion(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
     rec.rationale.push("no heparin infusion is running: start per protocol".to_owned());
     rec.rationale.push(format!("protocol start: {}", start.text));
     if bolus_recently {
-        rec.rationale.push(format!("no start bolus: heparin was given in the last {} h", format_number(recent_bolus_h, 0)));
+        rec.rationale.push(format!("no start bolus: heparin was given in the last {} h", num(recent_bolus_h, 0)));
     }
     rec.rationale.push(format!("= {} at {}", start.rate_per_hour, cx.p.ufh.concentration_label));
     rec.cite(cx.p.ufh.start.source.clone());
@@ -661,7 +658,7 @@ trait DescribeTarget {
 
 impl DescribeTarget for Range {
     fn describe_anti_xa(self) -> String {
-        format!("anti-Xa {}–{} units/mL", format_number(self.low, 2), format_number(self.high, 2))
+        format!("anti-Xa {}–{} units/mL", num(self.low, 2), num(self.high, 2))
     }
 }
 
@@ -681,7 +678,7 @@ fn titrate_or_escalate(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, h
     if cx.age_h(sample) > max_age {
         at_step_not_applicable(cx, "latest result is stale");
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
-        rec.rationale.push(format!("the latest {} ({}) is older than {} h: measure before changing anything", monitor.name(), sample.time, format_number(max_age, 0)));
+        rec.rationale.push(format!("the latest {} ({}) is older than {} h: measure before changing anything", monitor.name(), sample.time, num(max_age, 0)));
         rec.cite(cx.p.monitoring.lab_max_age_h.source.clone());
         cx.due("anti-Xa (with a paired aPTT)", Due::Now, "latest result is stale");
         return rec;
@@ -717,7 +714,7 @@ fn titrate_or_escalate(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, h
             if sample.time.hours_since(change) < steady {
                 let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
                 let due = cx.due_at(change.plus_hours(steady));
-                rec.rationale.push(format!("the low {} at {} was drawn less than {} h after the rate change at {}: repeat at steady state before escalating", monitor.name(), sample.time, format_number(steady, 0), change));
+                rec.rationale.push(format!("the low {} at {} was drawn less than {} h after the rate change at {}: repeat at steady state before escalating", monitor.name(), sample.time, num(steady, 0), change));
                 rec.cite(cx.p.monitoring.ufh_recheck_h.source.clone());
                 cx.due(format!("{} (with a paired {})", monitor.name(), if monitor.lab == LabKind::AntiXa { "aPTT" } else { "anti-Xa" }), due, "steady state after the rate change");
                 return rec;
@@ -746,10 +743,10 @@ fn continue_ufh(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
 /// The nomogram row for the latest monitoring result.
 fn nomogram(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, sample: Sample) -> Recommendation {
     let (nomogram, value, value_text) = if monitor.lab == LabKind::AntiXa {
-        (&cx.p.ufh.anti_xa_nomogram, sample.value, format!("anti-Xa {} units/mL", format_number(sample.value, 2)))
+        (&cx.p.ufh.anti_xa_nomogram, sample.value, format!("anti-Xa {} units/mL", num(sample.value, 2)))
     } else {
         let base = cx.case.patient.baseline_aptt.map_or(1.0, |b| b.value());
-        (&cx.p.ufh.aptt_nomogram, sample.value / base, format!("aPTT {} s = {} × control", format_number(sample.value, 1), format_number(sample.value / base, 2)))
+        (&cx.p.ufh.aptt_nomogram, sample.value / base, format!("aPTT {} s = {} × control", num(sample.value, 1), num(sample.value / base, 2)))
     };
     let dw = dosing_weight(cx.p, cx.weight);
     let current = h.current_rate_units_per_h.map_or(UnitsPerKgPerHour::ZERO, |u| u.per_kg(dw));
@@ -795,7 +792,7 @@ fn nomogram(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, sample: Samp
     if let Some(soft) = cx.p.plausibility.ufh_rate_units_per_kg_per_h.soft_max
         && step.new_rate.value() > soft
     {
-        rec.caveats.push(format!("the new rate is above {} units/kg/h: consider heparin resistance work-up", format_number(soft, 0)));
+        rec.caveats.push(format!("the new rate is above {} units/kg/h: consider heparin resistance work-up", num(soft, 0)));
     }
     let due = cx.as_of.plus_hours(step.recheck_h + step.hold_min / 60.0);
     cx.due(monitor.name().to_owned() + " (with a paired aPTT)", Due::At(due), "recheck per nomogram after the change");
@@ -814,13 +811,13 @@ fn coagulopathy(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
     if inr.is_none() || fib.is_none() {
         rec.action = Action::Measure;
         let missing: Vec<&str> = [("INR", inr.is_none()), ("fibrinogen", fib.is_none())].into_iter().filter(|(_, m)| *m).map(|(n, _)| n).collect();
-        rec.rationale.push(format!("measure {} (none in the last {} h)", missing.join(" and "), format_number(max_age, 0)));
+        rec.rationale.push(format!("measure {} (none in the last {} h)", missing.join(" and "), num(max_age, 0)));
         for test in missing {
             cx.due(test, Due::Now, "coagulopathy pattern");
         }
     } else {
         for s in [inr, fib].into_iter().flatten() {
-            rec.rationale.push(format!("{} at {}", format_number(s.value, 2), s.time));
+            rec.rationale.push(format!("{} at {}", num(s.value, 2), s.time));
         }
     }
     cx.due("anti-Xa (with a paired aPTT)", cx.due_at(cx.as_of.plus_hours(cx.p.monitoring.ufh_recheck_h.value)), "follow the anti-Xa");
@@ -835,12 +832,12 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
     let severe = at_rules.severe_below_percent.value;
     let rule = format!(
         "AT < {}% → DTI (AT as alternative); {}–{}% → supplement AT; ≥ {}% or AT already given and still below target → DTI",
-        format_number(severe, 0),
-        format_number(severe, 0),
-        format_number(deficient, 0),
-        format_number(deficient, 0)
+        num(severe, 0),
+        num(severe, 0),
+        num(deficient, 0),
+        num(deficient, 0)
     );
-    let at_source = format!("{}; {}", at_rules.deficiency_below_percent.source, at_rules.severe_below_percent.source);
+    let at_source: Source = format!("{}; {}", at_rules.deficiency_below_percent.source, at_rules.severe_below_percent.source).into();
     let level = cx.tl.recent(LabKind::Antithrombin, cx.as_of, max_age);
     let doses = cx.tl.at_doses_until(cx.as_of);
     let since: Vec<AtDose> = match level {
@@ -854,7 +851,7 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
     for d in &since {
         values.push(format!("{} {} at {}", if d.recombinant { "recombinant AT" } else { "AT concentrate" }, Units::new(d.units).unwrap_or(Units::ZERO), d.time));
     }
-    let threshold = format!("deficiency < {}%, severe < {}%", format_number(deficient, 0), format_number(severe, 0));
+    let threshold = format!("deficiency < {}%, severe < {}%", num(deficient, 0), num(severe, 0));
     let reasons_hr = vec![
         format!("suspected heparin resistance: {}", cx.findings.iter().filter(|f| matches!(f.code, FindingCode::HeparinResistanceDose | FindingCode::HeparinResistanceWeight | FindingCode::TargetNotReached)).map(|f| f.detail.clone()).collect::<Vec<_>>().join("; ")),
     ];
@@ -875,9 +872,9 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
                 if let Some(e) = expected {
                     let low = at_rules.plasma_derived.maintenance_range_percent.low;
                     if e < low {
-                        why.push(format!("note: the dose given was expected to reach only ≈ {}% (label recovery), below {}%, and AT was not re-measured", format_number(e, 0), format_number(low, 0)));
+                        why.push(format!("note: the dose given was expected to reach only ≈ {}% (label recovery), below {}%, and AT was not re-measured", num(e, 0), num(low, 0)));
                         let top_up = plasma_derived_dose(pct(e), pct(at_rules.plasma_derived.target_percent), cx.weight, &at_rules.plasma_derived);
-                        alternatives.push(format!("re-measure AT and top up to {}%: {}", format_number(at_rules.plasma_derived.target_percent, 0), round_to_vials(top_up.dose, &at_rules.plasma_derived.vial_units).describe()));
+                        alternatives.push(format!("re-measure AT and top up to {}%: {}", num(at_rules.plasma_derived.target_percent, 0), round_to_vials(top_up.dose, &at_rules.plasma_derived.vial_units).describe()));
                     }
                 }
                 cx.finding(FindingCode::AntithrombinDeficiency, format!("antithrombin supplemented at {}, target still not reached", first.time), at_source.clone());
@@ -897,8 +894,8 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
             let expected = l.value + since.iter().map(|d| rise(cx, d)).sum::<f64>();
             let low = at_rules.plasma_derived.maintenance_range_percent.low;
             if expected < low {
-                cx.finding(FindingCode::AntithrombinDeficiency, format!("antithrombin {}% at {}; the dose given is expected to reach only ≈ {}%", format_number(l.value, 0), l.time, format_number(expected, 0)), at_source.clone());
-                cx.step(5, "Antithrombin", StepStatus::Met, values, threshold, rule, at_source, format!("dose given falls short of {}%: supplement further", format_number(low, 0)));
+                cx.finding(FindingCode::AntithrombinDeficiency, format!("antithrombin {}% at {}; the dose given is expected to reach only ≈ {}%", num(l.value, 0), l.time, num(expected, 0)), at_source.clone());
+                cx.step(5, "Antithrombin", StepStatus::Met, values, threshold, rule, at_source, format!("dose given falls short of {}%: supplement further", num(low, 0)));
                 return supplement(cx, h, l, &since, reasons_hr);
             }
             cx.step(5, "Antithrombin", StepStatus::Met, values, threshold, rule, at_source, "AT given: wait for the next level");
@@ -909,7 +906,7 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
     }
 
     let Some(l) = level else {
-        cx.step(5, "Antithrombin", StepStatus::NeedsData, vec![format!("no antithrombin level in the last {} h", format_number(max_age, 0))], threshold, rule, at_source.clone(), "measure antithrombin");
+        cx.step(5, "Antithrombin", StepStatus::NeedsData, vec![format!("no antithrombin level in the last {} h", num(max_age, 0))], threshold, rule, at_source.clone(), "measure antithrombin");
         let mut rec = Recommendation::new(Action::Measure, "antithrombin");
         rec.rationale.extend(reasons_hr);
         rec.rationale.push("true resistance suspected and antithrombin unknown: measure antithrombin activity".to_owned());
@@ -921,28 +918,28 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
         return rec;
     };
     if l.value < severe {
-        cx.finding(FindingCode::AntithrombinSevereDeficiency, format!("antithrombin {}% < {}%", format_number(l.value, 0), format_number(severe, 0)), at_rules.severe_below_percent.source.clone());
+        cx.finding(FindingCode::AntithrombinSevereDeficiency, format!("antithrombin {}% < {}%", num(l.value, 0), num(severe, 0)), at_rules.severe_below_percent.source.clone());
         cx.step(5, "Antithrombin", StepStatus::Met, values, threshold, rule, at_source.clone(), "severe deficiency → DTI");
         let dose = plasma_derived_dose(pct(l.value), pct(at_rules.plasma_derived.target_percent), cx.weight, &at_rules.plasma_derived);
         let mut why = reasons_hr;
-        why.push(format!("antithrombin {}% at {} is below the severe threshold {}%", format_number(l.value, 0), l.time, format_number(severe, 0)));
+        why.push(format!("antithrombin {}% at {} is below the severe threshold {}%", num(l.value, 0), l.time, num(severe, 0)));
         let alt = vec![format!("antithrombin supplementation instead: {} ({})", round_to_vials(dose.dose, &at_rules.plasma_derived.vial_units).describe(), dose.formula)];
         return switch_to_dti(cx, why, vec![at_source], alt);
     }
     if l.value < deficient {
-        cx.finding(FindingCode::AntithrombinDeficiency, format!("antithrombin {}% < {}%", format_number(l.value, 0), format_number(deficient, 0)), at_rules.deficiency_below_percent.source.clone());
+        cx.finding(FindingCode::AntithrombinDeficiency, format!("antithrombin {}% < {}%", num(l.value, 0), num(deficient, 0)), at_rules.deficiency_below_percent.source.clone());
         cx.step(5, "Antithrombin", StepStatus::Met, values, threshold, rule, at_source, "deficiency → supplement antithrombin");
         return supplement(cx, h, l, &[], reasons_hr);
     }
     cx.step(5, "Antithrombin", StepStatus::NotMet, values, threshold, rule, at_source.clone(), "antithrombin normal → resistance is not antithrombin-mediated → DTI");
     let mut why = reasons_hr;
-    why.push(format!("antithrombin {}% ≥ {}%: supplementation would not help", format_number(l.value, 0), format_number(deficient, 0)));
+    why.push(format!("antithrombin {}% ≥ {}%: supplementation would not help", num(l.value, 0), num(deficient, 0)));
     switch_to_dti(cx, why, vec![at_source], Vec::new())
 }
 
 /// "20 min", "12 h".
 fn minutes_text(minutes: f64) -> String {
-    if minutes >= 60.0 { format!("{} h", format_number(minutes / 60.0, 1)) } else { format!("{} min", format_number(minutes, 0)) }
+    if minutes >= 60.0 { format!("{} h", num(minutes / 60.0, 1)) } else { format!("{} min", num(minutes, 0)) }
 }
 
 fn pct(v: f64) -> Percent {
@@ -980,9 +977,9 @@ fn supplement(cx: &mut Cx<'_>, h: &HeparinExposure, level: Sample, given: &[AtDo
         "antithrombin {} at {} is below {}% (deficiency)",
         baseline,
         level.time,
-        format_number(at.deficiency_below_percent.value, 0)
+        num(at.deficiency_below_percent.value, 0)
     ));
-    rationale.push(format!("dose to {}% (label formula, divide by {}): {}", format_number(pd.target_percent, 0), format_number(pd.recovery_percent_per_unit_per_kg, 1), full.formula));
+    rationale.push(format!("dose to {}% (label formula, divide by {}): {}", num(pd.target_percent, 0), num(pd.recovery_percent_per_unit_per_kg, 1), full.formula));
     let mut expected = level.value;
     if !given.is_empty() {
         let total: f64 = given.iter().map(|d| d.units).sum();
@@ -991,9 +988,9 @@ fn supplement(cx: &mut Cx<'_>, h: &HeparinExposure, level: Sample, given: &[AtDo
         rationale.push(format!(
             "already given since the level: {} → expected AT ≈ {}% (+{} points at label recovery), short of the {}% lower bound",
             Units::new(total).unwrap_or(Units::ZERO),
-            format_number(expected, 0),
-            format_number(added, 1),
-            format_number(pd.maintenance_range_percent.low, 0)
+            num(expected, 0),
+            num(added, 1),
+            num(pd.maintenance_range_percent.low, 0)
         ));
     }
     let still = plasma_derived_dose(pct(expected), pct(pd.target_percent), cx.weight, pd);
@@ -1006,9 +1003,9 @@ fn supplement(cx: &mut Cx<'_>, h: &HeparinExposure, level: Sample, given: &[AtDo
     let load = plasma_derived_dose(baseline, pct(pd.load_target_percent), cx.weight, pd);
     rationale.push(format!(
         "label load target {}%: {}; maintenance ≈ {}% of the load every 24 h ({})",
-        format_number(pd.load_target_percent, 0),
+        num(pd.load_target_percent, 0),
         load.dose,
-        format_number(pd.maintenance_fraction_per_24h * 100.0, 0),
+        num(pd.maintenance_fraction_per_24h * 100.0, 0),
         load.maintenance_per_24h
     ));
     if let (Some(r), Some(u)) = (h.current_rate_units_per_kg_per_h, h.current_rate_units_per_h) {
@@ -1019,9 +1016,9 @@ fn supplement(cx: &mut Cx<'_>, h: &HeparinExposure, level: Sample, given: &[AtDo
     rec.concentration = format!(
         "{}: vials of {} units",
         pd.product,
-        pd.vial_units.iter().map(|v| format_number(*v, 0)).collect::<Vec<_>>().join(" and ")
+        pd.vial_units.iter().map(|v| num(*v, 0).to_string()).collect::<Vec<_>>().join(" and ")
     );
-    rec.target = format!("antithrombin {}% (maintain {}–{}%)", format_number(pd.target_percent, 0), format_number(pd.maintenance_range_percent.low, 0), format_number(pd.maintenance_range_percent.high, 0));
+    rec.target = format!("antithrombin {}% (maintain {}–{}%)", num(pd.target_percent, 0), num(pd.maintenance_range_percent.low, 0), num(pd.maintenance_range_percent.high, 0));
     rec.rationale = rationale;
     rec.cite(pd.source.clone());
     rec.cite(at.deficiency_below_percent.source.clone());
@@ -1030,12 +1027,12 @@ fn supplement(cx: &mut Cx<'_>, h: &HeparinExposure, level: Sample, given: &[AtDo
     let (lo, hi) = (at.plasma.dose_ml_per_kg.low * cx.weight.value(), at.plasma.dose_ml_per_kg.high * cx.weight.value());
     rec.alternatives.push(format!(
         "fresh frozen plasma {}–{} mL/kg = {}–{} mL ≈ {}–{} units antithrombin (weaker; {})",
-        format_number(at.plasma.dose_ml_per_kg.low, 0),
-        format_number(at.plasma.dose_ml_per_kg.high, 0),
-        format_number(lo, 0),
-        format_number(hi, 0),
-        format_number(lo * at.plasma.at_units_per_ml, 0),
-        format_number(hi * at.plasma.at_units_per_ml, 0),
+        num(at.plasma.dose_ml_per_kg.low, 0),
+        num(at.plasma.dose_ml_per_kg.high, 0),
+        num(lo, 0),
+        num(hi, 0),
+        num(lo * at.plasma.at_units_per_ml, 0),
+        num(hi * at.plasma.at_units_per_ml, 0),
         at.plasma.source
     ));
     let choice = dti::choose_dti(&cx.case.patient, cx.p);
@@ -1045,9 +1042,9 @@ fn supplement(cx: &mut Cx<'_>, h: &HeparinExposure, level: Sample, given: &[AtDo
         let obs = pd.ecmo_observed_recovery_percent_per_unit_per_kg.value;
         rec.caveats.push(format!(
             "on ECMO the observed rise was ≈ {}% per units/kg (a third of label): {} may raise AT only ≈ {} points ({})",
-            format_number(obs, 2),
+            num(obs, 2),
             rounded.rounded,
-            format_number(expected_rise_percent(rounded.rounded, cx.weight, obs), 0),
+            num(expected_rise_percent(rounded.rounded, cx.weight, obs), 0),
             pd.ecmo_observed_recovery_percent_per_unit_per_kg.source
         ));
     }
@@ -1059,12 +1056,12 @@ fn supplement(cx: &mut Cx<'_>, h: &HeparinExposure, level: Sample, given: &[AtDo
 }
 
 /// Switch from heparin to the chosen DTI.
-pub(super) fn switch_to_dti(cx: &mut Cx<'_>, reasons: Vec<String>, sources: Vec<String>, alternatives: Vec<String>) -> Recommendation {
+pub(super) fn switch_to_dti(cx: &mut Cx<'_>, reasons: Vec<String>, sources: Vec<Source>, alternatives: Vec<String>) -> Recommendation {
     let choice: DtiChoice = dti::choose_dti(&cx.case.patient, cx.p);
     switch_to(cx, choice, reasons, sources, alternatives)
 }
 
-pub(super) fn switch_to(cx: &mut Cx<'_>, choice: DtiChoice, reasons: Vec<String>, sources: Vec<String>, alternatives: Vec<String>) -> Recommendation {
+pub(super) fn switch_to(cx: &mut Cx<'_>, choice: DtiChoice, reasons: Vec<String>, sources: Vec<Source>, alternatives: Vec<String>) -> Recommendation {
     let start = dti::start(choice.drug, &cx.case.patient, cx.p);
     let action = match choice.drug {
         DtiDrug::Argatroban => Action::SwitchToArgatroban,
@@ -1097,7 +1094,7 @@ pub(super) fn switch_to(cx: &mut Cx<'_>, choice: DtiChoice, reasons: Vec<String>
         rec.caveats.push("heparin-coated circuit: keep it under the DTI unless HIT is confirmed (CMAJ 2019)".to_owned());
     }
     let recheck = cx.p.monitoring.dti_recheck_h.value;
-    cx.due("aPTT", Due::At(cx.as_of.plus_hours(recheck)), format!("{} h after starting {}", format_number(recheck, 0), choice.drug.name()));
+    cx.due("aPTT", Due::At(cx.as_of.plus_hours(recheck)), format!("{} h after starting {}", num(recheck, 0), choice.drug.name()));
     rec
 }
 
@@ -1112,15 +1109,15 @@ fn dti_titration(cx: &mut Cx<'_>, agent: Agent) -> Recommendation {
     let Some(aptt) = usable else {
         let mut rec = Recommendation::new(Action::Measure, drug);
         let due = cx.due_at(change.plus_hours(recheck));
-        rec.rationale.push(format!("{drug} started or changed at {change}: the aPTT is meaningful {} h later", format_number(recheck, 0)));
+        rec.rationale.push(format!("{drug} started or changed at {change}: the aPTT is meaningful {} h later", num(recheck, 0)));
         rec.cite(cx.p.monitoring.dti_recheck_h.source.clone());
-        cx.due("aPTT", due, format!("{} h after the {drug} change", format_number(recheck, 0)));
+        cx.due("aPTT", due, format!("{} h after the {drug} change", num(recheck, 0)));
         return rec;
     };
     let max_age = cx.p.monitoring.lab_max_age_h.value;
     if cx.age_h(aptt) > max_age {
         let mut rec = Recommendation::new(Action::Measure, drug);
-        rec.rationale.push(format!("latest aPTT ({}) is older than {} h", aptt.time, format_number(max_age, 0)));
+        rec.rationale.push(format!("latest aPTT ({}) is older than {} h", aptt.time, num(max_age, 0)));
         cx.due("aPTT", Due::Now, "stale");
         return rec;
     }
@@ -1173,7 +1170,7 @@ fn dti_titration(cx: &mut Cx<'_>, agent: Agent) -> Recommendation {
         if t.stop_and_call {
             rec.caveats.push("stop the infusion and call the physician".to_owned());
         }
-        cx.due("aPTT", Due::At(cx.as_of.plus_hours(recheck + t.hold_min / 60.0)), format!("{} h after the change", format_number(recheck, 0)));
+        cx.due("aPTT", Due::At(cx.as_of.plus_hours(recheck + t.hold_min / 60.0)), format!("{} h after the change", num(recheck, 0)));
     } else {
         rec.rationale.push(format!("continue {} = {}", t.new_rate, rec.pump_ml_per_h.map_or("–".to_owned(), |p| p.to_string())));
         cx.due("aPTT", Due::At(aptt.time.plus_hours(cx.p.monitoring.daily_interval_h.value).max(cx.as_of)), "in range: daily");

@@ -6,7 +6,7 @@ use super::types::{Action, BypassAssessment, Due, FindingCode, FourTs, HeparinEx
 use crate::dosing::antithrombin::{plasma_derived_dose, recombinant_dose, round_to_vials};
 use crate::dosing::bypass::{DoseResponse, infusion_heparin_to_neutralise, protamine_for};
 use crate::dosing::dti::DtiChoice;
-use crate::model::{LabKind, Percent, Seconds, Units, UnitsPerKg, format_number};
+use crate::model::{LabKind, Percent, Seconds, Units, UnitsPerKg, num};
 
 pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>) -> (Recommendation, BypassAssessment) {
     let Some(b) = cx.p.bypass.clone() else {
@@ -86,9 +86,9 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     cx.step(1, "Data check", status, values, "baseline ACT before heparin; ACT after each dose", "ACT-guided heparin on bypass", b.target_act_s.source.clone(), if status == StepStatus::Met { "data adequate" } else { "needs ACTs" });
 
     // Step 2: R4.
-    let mut r4_values = vec![format!("cumulative {} (R4 needs ≥ {} units/kg)", cumulative, format_number(b.resistance_units_per_kg.value, 0))];
+    let mut r4_values = vec![format!("cumulative {} (R4 needs ≥ {} units/kg)", cumulative, num(b.resistance_units_per_kg.value, 0))];
     if let Some(c) = current {
-        r4_values.push(format!("latest ACT {} (target ≥ {} s)", secs(c.value), format_number(target, 0)));
+        r4_values.push(format!("latest ACT {} (target ≥ {} s)", secs(c.value), num(target, 0)));
     }
     if let Some(l) = line {
         r4_values.push(l.formula());
@@ -96,7 +96,7 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     if resistance {
         cx.finding(
             FindingCode::CpbHeparinResistance,
-            format!("R4: ACT {} < {} s after {}", current.map_or("?".to_owned(), |c| secs(c.value).to_string()), format_number(target, 0), dose_at_current.map_or("?".to_owned(), |d| d.to_string())),
+            format!("R4: ACT {} < {} s after {}", current.map_or("?".to_owned(), |c| secs(c.value).to_string()), num(target, 0), dose_at_current.map_or("?".to_owned(), |d| d.to_string())),
             b.resistance_units_per_kg.source.clone(),
         );
         cx.finding(FindingCode::SuspectedHeparinResistance, "heparin resistance on bypass (R4)", b.resistance_units_per_kg.source.clone());
@@ -104,7 +104,7 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     if let (Some(true), Some(l)) = (low_sensitivity, line) {
         cx.finding(
             FindingCode::LowHeparinSensitivity,
-            format!("heparin sensitivity {} s per units/kg < {}", format_number(l.slope_s_per_unit_per_kg, 2), format_number(b.low_sensitivity_below_s_per_unit_per_kg.value, 1)),
+            format!("heparin sensitivity {} s per units/kg < {}", num(l.slope_s_per_unit_per_kg, 2), num(b.low_sensitivity_below_s_per_unit_per_kg.value, 1)),
             b.low_sensitivity_below_s_per_unit_per_kg.source.clone(),
         );
     }
@@ -113,7 +113,7 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
         "Recognise heparin resistance (bypass)",
         if resistance { StepStatus::Met } else if current.is_none() { StepStatus::NeedsData } else { StepStatus::NotMet },
         r4_values,
-        format!("ACT < {} s after ≥ {} units/kg", format_number(target, 0), format_number(b.resistance_units_per_kg.value, 0)),
+        format!("ACT < {} s after ≥ {} units/kg", num(target, 0), num(b.resistance_units_per_kg.value, 0)),
         "R4 (ISTH SSC cardiac surgery definition)",
         b.resistance_units_per_kg.source.clone(),
         if resistance { "heparin resistance on bypass" } else { "no resistance on this evidence" },
@@ -157,7 +157,7 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
         let mut rec = Recommendation::new(Action::CpbAdditionalHeparin, "unfractionated heparin");
         let per_kg = UnitsPerKg::new(b.initial_heparin_units_per_kg.value).unwrap_or(UnitsPerKg::ZERO);
         rec.bolus_units = Some(per_kg.for_weight(kg));
-        rec.target = format!("ACT ≥ {} s", format_number(target, 0));
+        rec.target = format!("ACT ≥ {} s", num(target, 0));
         rec.rationale.push(format!("initial bypass heparin {} × {} = {}", per_kg, kg, per_kg.for_weight(kg)));
         if baseline.is_none() {
             rec.rationale.push("draw a baseline ACT before the dose".to_owned());
@@ -167,7 +167,7 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
         if cx.case.patient.andexanet_exposure {
             rec.caveats.push(format!(
                 "andexanet exposure: expect severe heparin resistance; consider antithrombin ≈ {} units/kg ({}) before heparinisation",
-                format_number(b.andexanet_at_units_per_kg.value, 0),
+                num(b.andexanet_at_units_per_kg.value, 0),
                 Units::new(b.andexanet_at_units_per_kg.value * kg.value()).unwrap_or(Units::ZERO)
             ));
             rec.cite(b.andexanet_at_units_per_kg.source.clone());
@@ -187,17 +187,17 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
         cx.step(5, "Antithrombin", StepStatus::NotApplicable, vec!["not resistant yet".to_owned()], "", "", "", "");
         let mut rec = Recommendation::new(Action::CpbAdditionalHeparin, "unfractionated heparin");
         rec.bolus_units = Some(a.for_weight(kg));
-        rec.target = format!("ACT ≥ {} s", format_number(target, 0));
-        rec.rationale.push(format!("ACT {} is below {} s", secs(c.value), format_number(target, 0)));
+        rec.target = format!("ACT ≥ {} s", num(target, 0));
+        rec.rationale.push(format!("ACT {} is below {} s", secs(c.value), num(target, 0)));
         if let Some(l) = line {
             rec.rationale.push(l.formula());
-            rec.rationale.push(format!("additional = ({} − {}) ÷ {} = {} × {} = {}", format_number(target, 0), secs(c.value).number(), format_number(l.slope_s_per_unit_per_kg, 2), a, kg, a.for_weight(kg)));
+            rec.rationale.push(format!("additional = ({} − {}) ÷ {} = {} × {} = {}", num(target, 0), secs(c.value).number(), num(l.slope_s_per_unit_per_kg, 2), a, kg, a.for_weight(kg)));
         }
         let total = cumulative.value() + a.value();
         if total >= b.resistance_units_per_kg.value {
-            rec.caveats.push(format!("this takes the total to {} units/kg: if the ACT stays < {} s, that is heparin resistance (R4) → antithrombin", format_number(total, 0), format_number(target, 0)));
+            rec.caveats.push(format!("this takes the total to {} units/kg: if the ACT stays < {} s, that is heparin resistance (R4) → antithrombin", num(total, 0), num(target, 0)));
         }
-        rec.caveats.push(format!("the dose-response line holds up to about {} s", format_number(b.dose_response_valid_to_act_s.value, 0)));
+        rec.caveats.push(format!("the dose-response line holds up to about {} s", num(b.dose_response_valid_to_act_s.value, 0)));
         rec.cite(b.dose_response_valid_to_act_s.source.clone());
         rec.cite(b.target_act_s.source.clone());
         cx.due("ACT", Due::AfterDose, "after the additional heparin");
@@ -205,8 +205,8 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     } else if current.is_some_and(|c| c.value >= target) {
         cx.step(5, "Antithrombin", StepStatus::NotApplicable, vec!["ACT at target".to_owned()], "", "", "", "");
         let mut rec = Recommendation::new(Action::Continue, "unfractionated heparin");
-        rec.target = format!("ACT ≥ {} s", format_number(target, 0));
-        rec.rationale.push(format!("ACT {} ≥ {} s: at target", current.map_or(String::new(), |c| secs(c.value).to_string()), format_number(target, 0)));
+        rec.target = format!("ACT ≥ {} s", num(target, 0));
+        rec.rationale.push(format!("ACT {} ≥ {} s: at target", current.map_or(String::new(), |c| secs(c.value).to_string()), num(target, 0)));
         rec.cite(b.target_act_s.source.clone());
         cx.due("ACT", Due::AfterDose, "per bypass routine");
         rec
@@ -229,26 +229,26 @@ fn antithrombin_on_bypass(cx: &mut Cx<'_>, b: &crate::protocol::schema::Bypass, 
     let level = cx.tl.latest(LabKind::Antithrombin, cx.as_of);
     let mut rec = Recommendation::new(Action::SupplementAntithrombin, format!("antithrombin ({})", at.plasma_derived.product));
     rec.dose_units = Some(rounded.rounded);
-    rec.concentration = format!("{}: vials of {} units", at.plasma_derived.product, at.plasma_derived.vial_units.iter().map(|v| format_number(*v, 0)).collect::<Vec<_>>().join(" and "));
-    rec.target = format!("ACT ≥ {} s", format_number(b.target_act_s.value, 0));
-    rec.rationale.push(format!("heparin resistance on bypass (R4): ACT {} s < {} s after ≥ {} units/kg", format_number(act, 0), format_number(b.target_act_s.value, 0), format_number(b.resistance_units_per_kg.value, 0)));
+    rec.concentration = format!("{}: vials of {} units", at.plasma_derived.product, at.plasma_derived.vial_units.iter().map(|v| num(*v, 0).to_string()).collect::<Vec<_>>().join(" and "));
+    rec.target = format!("ACT ≥ {} s", num(b.target_act_s.value, 0));
+    rec.rationale.push(format!("heparin resistance on bypass (R4): ACT {} s < {} s after ≥ {} units/kg", num(act, 0), num(b.target_act_s.value, 0), num(b.resistance_units_per_kg.value, 0)));
     rec.rationale.push(format!("antithrombin {} (fixed bypass dose)", rounded.describe()));
     rec.cite(b.at_dose_units.source.clone());
     rec.cite(b.resistance_units_per_kg.source.clone());
     let mut values = Vec::new();
     if let Some(l) = level {
-        values.push(format!("antithrombin {}% at {}", format_number(l.value, 0), l.time));
+        values.push(format!("antithrombin {}% at {}", num(l.value, 0), l.time));
         let pd = plasma_derived_dose(Percent::new(l.value).unwrap_or(Percent::ZERO), Percent::new(at.plasma_derived.target_percent).unwrap_or(Percent::ZERO), kg, &at.plasma_derived);
         rec.alternatives.push(format!("dose by formula from the measured level: {}", pd.formula));
         let rc = recombinant_dose(Percent::new(l.value).unwrap_or(Percent::ZERO), kg, cx.case.patient.pregnant, &at.recombinant);
         rec.alternatives.push(format!("{} by its label formula: {}", at.recombinant.product, rc.formula));
     }
     let rh = Units::new(b.recombinant_at_units_per_kg.value * kg.value()).unwrap_or(Units::ZERO);
-    rec.alternatives.push(format!("{} {} units/kg = {} ({})", at.recombinant.product, format_number(b.recombinant_at_units_per_kg.value, 0), rh, b.recombinant_at_units_per_kg.source));
+    rec.alternatives.push(format!("{} {} units/kg = {} ({})", at.recombinant.product, num(b.recombinant_at_units_per_kg.value, 0), rh, b.recombinant_at_units_per_kg.source));
     rec.alternatives.push(format!("fresh frozen plasma: weaker ({})", at.plasma.source));
     rec.alternatives.push("more heparin: reached target in 68% vs 96% with antithrombin (Williams 2000)".to_owned());
     if cx.case.patient.andexanet_exposure {
-        rec.caveats.push(format!("andexanet exposure: expect severe resistance; antithrombin ≈ {} units/kg restored ACT ({})", format_number(b.andexanet_at_units_per_kg.value, 0), b.andexanet_at_units_per_kg.source));
+        rec.caveats.push(format!("andexanet exposure: expect severe resistance; antithrombin ≈ {} units/kg restored ACT ({})", num(b.andexanet_at_units_per_kg.value, 0), b.andexanet_at_units_per_kg.source));
     }
     cx.finding(FindingCode::AntithrombinDeficiency, "bypass resistance: antithrombin is the first-line treatment", b.at_dose_units.source.clone());
     cx.step(5, "Antithrombin", StepStatus::Met, values, format!("R4 → antithrombin {}", fixed), "bypass resistance → antithrombin (fixed dose or formula)", b.at_dose_units.source.clone(), "supplement antithrombin");

@@ -3,7 +3,7 @@
 
 use super::timeline::{Sample, Timeline};
 use super::types::{FourTs, FourTsBand, FourTsItem, FourTsItems};
-use crate::model::{ClinicalTime, LabKind, Patient, PriorHeparin, format_number};
+use crate::model::{ClinicalTime, LabKind, Patient, PriorHeparin, num};
 use crate::protocol::Protocol;
 
 /// The 4Ts at `as_of`; `None` before any heparin or with fewer than two platelet counts.
@@ -25,7 +25,7 @@ pub fn four_ts(tl: &Timeline, patient: &Patient, protocol: &Protocol, as_of: Cli
 
     let (thrombocytopenia, onset) = match peak {
         None => (
-            FourTsItem { points: 0, computed: true, basis: format!("no fall: the lowest count ({}) is the first", format_number(nadir.value, 0)) },
+            FourTsItem { points: 0, computed: true, basis: format!("no fall: the lowest count ({}) is the first", num(nadir.value, 0)) },
             None,
         ),
         Some(peak) => {
@@ -39,10 +39,10 @@ pub fn four_ts(tl: &Timeline, patient: &Patient, protocol: &Protocol, as_of: Cli
             };
             let basis = format!(
                 "fall {}% from {} ({}) to nadir {} ({}) × 10⁹/L",
-                format_number(fall, 0),
-                format_number(peak.value, 0),
+                num(fall, 0),
+                num(peak.value, 0),
                 peak.time,
-                format_number(nadir.value, 0),
+                num(nadir.value, 0),
                 nadir.time
             );
             // Onset: the first count after the peak that is already ≥ 30% below it.
@@ -90,7 +90,7 @@ fn timing_item(onset: Option<Sample>, first_heparin: ClinicalTime, prior: PriorH
         return FourTsItem { points: 0, computed: true, basis: "no platelet fall of 30% or more".to_owned() };
     };
     let day = onset.time.hours_since(first_heparin) / 24.0;
-    let day_text = format!("fall began {} (day {} of heparin, first heparin {})", onset.time, format_number(day, 1), first_heparin);
+    let day_text = format!("fall began {} (day {} of heparin, first heparin {})", onset.time, num(day, 1), first_heparin);
     let (points, why) = if day < 0.0 {
         (0, "the fall began before heparin was started")
     } else if day <= h.rapid_onset_within_days && prior == PriorHeparin::Within30Days {

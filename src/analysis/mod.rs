@@ -2,6 +2,7 @@
 
 mod algorithm;
 mod bypass;
+pub mod generate;
 pub mod hit;
 mod monitoring;
 pub mod pairing;
@@ -17,24 +18,58 @@ pub use types::{
 
 use crate::model::{Case, ClinicalTime};
 use crate::protocol::Protocol;
+use crate::protocol::plausibility::check_event;
+
+/// A case prepared for analysis at many times: the timeline index and the input warnings, each built
+/// once. Replay and the GUI reuse it; every analysis then costs O(log n + events in the last 24 h).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub timeline: Timeline,
+    /// Soft plausibility warnings, in time order.
+    soft_warnings: Vec<(ClinicalTime, String)>,
+}
+
+impl Prepared {
+    #[must_use]
+    pub fn new(case: &Case, protocol: &Protocol) -> Self {
+        let timeline = Timeline::new(case);
+        let mut soft_warnings: Vec<(ClinicalTime, String)> = case
+            .events
+            .iter()
+            .filter_map(|e| match check_event(&protocol.plausibility, e.kind, case.patient.weight.kg) {
+                Ok(Some(w)) => Some((e.time, format!("{}: {w}", e.time))),
+                Ok(None) => None,
+                Err(err) => Some((e.time, format!("{}: refused value reached the engine: {err}", e.time))),
+            })
+            .collect();
+        soft_warnings.sort_by_key(|(t, _)| *t);
+        Self { timeline, soft_warnings }
+    }
+
+    /// Warnings for events at or before `t`.
+    #[must_use]
+    pub fn warnings_until(&self, t: ClinicalTime) -> &[(ClinicalTime, String)] {
+        &self.soft_warnings[..self.soft_warnings.partition_point(|(w, _)| *w <= t)]
+    }
+}
 
 /// Analyses a case at `as_of`: events after it are ignored, as if it were now.
 #[must_use]
 pub fn analyze(case: &Case, protocol: &Protocol, as_of: ClinicalTime) -> Analysis {
-    let timeline = Timeline::new(case);
-    analyze_indexed(case, &timeline, protocol, as_of)
+    let prepared = Prepared::new(case, protocol);
+    analyze_prepared(case, &prepared, protocol, as_of)
 }
 
-/// As [`analyze`], reusing an index built once for the case (replay, the GUI).
+/// As [`analyze`], reusing a case prepared once (replay, the GUI).
 #[must_use]
-pub fn analyze_indexed(case: &Case, timeline: &Timeline, protocol: &Protocol, as_of: ClinicalTime) -> Analysis {
-    algorithm::run(case, timeline, protocol, as_of)
+pub fn analyze_prepared(case: &Case, prepared: &Prepared, protocol: &Protocol, as_of: ClinicalTime) -> Analysis {
+    algorithm::run(case, prepared, protocol, as_of)
 }
 
 /// The analysis at every distinct event time, in order: what the app would have advised at each
-/// moment (teaching, audit). The index is built once; each step costs O(log n + events in 24 h).
+/// moment (teaching, audit). The case is prepared once; each step costs O(log n + events in 24 h).
 #[must_use]
 pub fn replay(case: &Case, protocol: &Protocol) -> Vec<Analysis> {
-    let timeline = Timeline::new(case);
-    timeline.event_times().iter().map(|&t| algorithm::run(case, &timeline, protocol, t)).collect()
+    let prepared = Prepared::new(case, protocol);
+    prepared.timeline.event_times().iter().map(|&t| algorithm::run(case, &prepared, protocol, t)).collect()
 }

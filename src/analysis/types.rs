@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use crate::dosing::Rate;
+use crate::protocol::schema::Source;
 use crate::model::{ClinicalTime, MlPerHour, Setting, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour};
 
 /// Finding codes (stable names other tools rely on).
@@ -55,7 +56,7 @@ impl FindingCode {
 pub struct Finding {
     pub code: FindingCode,
     pub detail: String,
-    pub source: String,
+    pub source: Source,
 }
 
 /// Recommended action (stable names).
@@ -124,7 +125,7 @@ pub struct Recommendation {
     pub concentration: String,
     pub target: String,
     pub rationale: Vec<String>,
-    pub sources: Vec<String>,
+    pub sources: Vec<Source>,
     pub alternatives: Vec<String>,
     pub caveats: Vec<String>,
 }
@@ -151,7 +152,7 @@ impl Recommendation {
     }
 
     /// Adds a source once.
-    pub fn cite(&mut self, source: impl Into<String>) {
+    pub fn cite(&mut self, source: impl Into<Source>) {
         let source = source.into();
         if !source.is_empty() && !self.sources.contains(&source) {
             self.sources.push(source);
@@ -169,7 +170,7 @@ impl Recommendation {
             parts.push(format!("bolus {b}"));
         }
         if let Some(h) = self.hold_minutes.filter(|h| *h > 0.0) {
-            parts.push(format!("hold {} min", crate::model::format_number(h, 0)));
+            parts.push(format!("hold {} min", crate::model::num(h, 0)));
         }
         if let Some(r) = self.rate {
             let pump = self.pump_ml_per_h.map_or(String::new(), |p| format!(" = {p}"));
@@ -256,7 +257,7 @@ pub struct Step {
     pub values: Vec<String>,
     pub threshold: String,
     pub rule: String,
-    pub source: String,
+    pub source: Source,
     pub conclusion: String,
 }
 
@@ -290,7 +291,7 @@ pub struct FourTs {
     pub band: FourTsBand,
     pub items: FourTsItems,
     pub caveat: Option<String>,
-    pub source: String,
+    pub source: Source,
 }
 
 /// The perfusionist's numbers (clinical reference §10).

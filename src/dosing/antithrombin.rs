@@ -1,7 +1,7 @@
 //! Antithrombin supplementation (clinical reference §6). The plasma-derived label formula DIVIDES by the
 //! recovery (1.4 % per units/kg); the recombinant product has its own divisors. The two are never mixed.
 
-use crate::model::{Kilograms, Percent, Units, format_number};
+use crate::model::{Kilograms, Percent, Units, num};
 use crate::protocol::schema::{PlasmaDerivedAt, RecombinantAt};
 
 /// A dose rounded to whole vials, with the unrounded value kept for display.
@@ -19,7 +19,7 @@ impl VialRounding {
         let parts: Vec<String> = self
             .vials
             .iter()
-            .map(|(size, n)| format!("{n} × {}-unit vial{}", format_number(*size, 0), if *n == 1 { "" } else { "s" }))
+            .map(|(size, n)| format!("{n} × {}-unit vial{}", num(*size, 0), if *n == 1 { "" } else { "s" }))
             .collect();
         format!("{} (calculated {}; {})", self.rounded, self.unrounded, parts.join(" + "))
     }
@@ -69,7 +69,7 @@ pub fn plasma_derived_dose(baseline: Percent, target: Percent, weight: Kilograms
         target,
         baseline,
         weight,
-        format_number(p.recovery_percent_per_unit_per_kg, 2),
+        num(p.recovery_percent_per_unit_per_kg, 2),
         dose
     );
     PlasmaDerivedDose { baseline, target, dose, formula, maintenance_per_24h: dose.scaled(p.maintenance_fraction_per_24h) }
@@ -101,14 +101,14 @@ pub fn recombinant_dose(baseline: Percent, weight: Kilograms, pregnant: bool, p:
     let maintenance_per_hour = Units::new(gap / maint_div * weight.value()).unwrap_or(Units::ZERO);
     let formula = format!(
         "load ({} − {}) ÷ {} × {} = {}; then ({} − {}) ÷ {} × {} = {} per hour{}",
-        format_number(p.target_percent, 0),
+        num(p.target_percent, 0),
         baseline,
-        format_number(load_div, 1),
+        num(load_div, 1),
         weight,
         load,
-        format_number(p.target_percent, 0),
+        num(p.target_percent, 0),
         baseline,
-        format_number(maint_div, 1),
+        num(maint_div, 1),
         weight,
         maintenance_per_hour,
         if pregnant { " (pregnancy divisors)" } else { "" }

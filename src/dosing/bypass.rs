@@ -1,7 +1,7 @@
 //! Cardiopulmonary bypass (clinical reference §10): Bull dose-response, additional dose, residual
 //! heparin, protamine.
 
-use crate::model::{Kilograms, Milligrams, Seconds, Units, UnitsPerKg, format_number};
+use crate::model::{Kilograms, Milligrams, Seconds, Units, UnitsPerKg, num};
 use crate::protocol::schema::Protamine;
 
 /// The Bull (1975) dose-response line through the baseline ACT and the ACT after a known dose.
@@ -50,7 +50,7 @@ impl DoseResponse {
             self.calibration_act.number(),
             self.baseline_act,
             self.calibration_dose,
-            format_number(self.slope_s_per_unit_per_kg, 2)
+            num(self.slope_s_per_unit_per_kg, 2)
         )
     }
 }
@@ -72,7 +72,7 @@ pub fn protamine_for(active_heparin: Units, weight: Kilograms, p: &Protamine, ba
     if mg > max_total {
         warnings.push(format!(
             "{dose} is above {} mg/kg ({}): excessive protamine can itself anticoagulate",
-            format_number(p.max_total_mg_per_kg, 1),
+            num(p.max_total_mg_per_kg, 1),
             Milligrams::new(max_total).unwrap_or(Milligrams::ZERO)
         ));
     }

@@ -2,8 +2,8 @@
 //! target, titration by the protocol's table, and the pump rate.
 
 use super::rate::Rate;
-use crate::model::{Kilograms, McgPerKgPerMin, MgPerKgPerHour, MlPerHour, Patient, Rrt, Seconds, format_number};
-use crate::protocol::schema::{ArgatrobanColumn, ArgatrobanRow, BivalirudinRow, DtiDrug};
+use crate::model::{Kilograms, McgPerKgPerMin, MgPerKgPerHour, MlPerHour, Patient, Rrt, Seconds, num};
+use crate::protocol::schema::{Source, ArgatrobanColumn, ArgatrobanRow, BivalirudinRow, DtiDrug};
 use crate::protocol::Protocol;
 
 /// Which DTI and why.
@@ -11,7 +11,7 @@ use crate::protocol::Protocol;
 pub struct DtiChoice {
     pub drug: DtiDrug,
     pub reasons: Vec<String>,
-    pub sources: Vec<String>,
+    pub sources: Vec<Source>,
     pub alternative: String,
     pub caveats: Vec<String>,
 }
@@ -106,8 +106,8 @@ pub fn argatroban_target(protocol: &Protocol, baseline: Option<Seconds>) -> Opti
         high: secs(high),
         basis: format!(
             "{}–{} × baseline {}{}",
-            format_number(a.target_ratio.low, 2),
-            format_number(a.target_ratio.high, 2),
+            num(a.target_ratio.low, 2),
+            num(a.target_ratio.high, 2),
             base,
             if a.target_ratio.high * base.value() > cap { format!(", capped at {}", secs(cap)) } else { String::new() }
         ),
@@ -122,7 +122,7 @@ pub fn bivalirudin_target(protocol: &Protocol, baseline: Option<Seconds>) -> Opt
     Some(ApttTarget {
         low: secs(b.target_ratio.low * base.value()),
         high: secs(b.target_ratio.high * base.value()),
-        basis: format!("{}–{} × baseline {}", format_number(b.target_ratio.low, 2), format_number(b.target_ratio.high, 2), base),
+        basis: format!("{}–{} × baseline {}", num(b.target_ratio.low, 2), num(b.target_ratio.high, 2), base),
     })
 }
 
@@ -135,7 +135,7 @@ pub struct DtiStart {
     pub concentration: String,
     pub target: Option<ApttTarget>,
     pub rationale: Vec<String>,
-    pub sources: Vec<String>,
+    pub sources: Vec<Source>,
     pub warnings: Vec<String>,
 }
 
@@ -279,9 +279,9 @@ pub fn titrate_argatroban(protocol: &Protocol, aptt: Seconds, current: McgPerKgP
     let new_rate = Rate::argatroban(McgPerKgPerMin::new(new_value).unwrap_or(McgPerKgPerMin::ZERO));
     let change = Rate { value: new_value - current.value(), unit: new_rate.unit };
     let band = match row.to_s {
-        Some(to) if row.from_s == 0.0 => format!("aPTT < {} s", format_number(to, 0)),
-        Some(to) => format!("aPTT {}–{} s", format_number(row.from_s, 0), format_number(to - 1.0, 0)),
-        None => format!("aPTT > {} s", format_number(row.from_s - 1.0, 0)),
+        Some(to) if row.from_s == 0.0 => format!("aPTT < {} s", num(to, 0)),
+        Some(to) => format!("aPTT {}–{} s", num(row.from_s, 0), num(to - 1.0, 0)),
+        None => format!("aPTT > {} s", num(row.from_s - 1.0, 0)),
     };
     let column = match a.titration_column {
         ArgatrobanColumn::CriticallyIll => "critically ill column",
@@ -290,7 +290,7 @@ pub fn titrate_argatroban(protocol: &Protocol, aptt: Seconds, current: McgPerKgP
     let action = if row.stop_and_call {
         "stop the infusion and call the physician".to_owned()
     } else if row.hold_min > 0.0 {
-        format!("hold {} min, then {}", format_number(row.hold_min, 0), Rate { value: step, unit: new_rate.unit }.signed())
+        format!("hold {} min, then {}", num(row.hold_min, 0), Rate { value: step, unit: new_rate.unit }.signed())
     } else {
         Rate { value: step, unit: new_rate.unit }.signed()
     };
@@ -322,16 +322,16 @@ pub fn titrate_bivalirudin(protocol: &Protocol, ratio: f64, current: MgPerKgPerH
     let new_rate = Rate::bivalirudin(MgPerKgPerHour::new(new_value.max(0.0)).unwrap_or(MgPerKgPerHour::ZERO));
     let change = Rate { value: new_rate.value - current.value(), unit: new_rate.unit };
     let band = match row.to_ratio {
-        Some(to) if row.from_ratio == 0.0 => format!("aPTT < {} × baseline", format_number(to, 2)),
-        Some(to) => format!("aPTT {}–{} × baseline", format_number(row.from_ratio, 2), format_number(to, 2)),
-        None => format!("aPTT ≥ {} × baseline", format_number(row.from_ratio, 2)),
+        Some(to) if row.from_ratio == 0.0 => format!("aPTT < {} × baseline", num(to, 2)),
+        Some(to) => format!("aPTT {}–{} × baseline", num(row.from_ratio, 2), num(to, 2)),
+        None => format!("aPTT ≥ {} × baseline", num(row.from_ratio, 2)),
     };
     let step = if row.change_percent == 0.0 {
         "no change".to_owned()
     } else {
-        format!("{}{}%", if row.change_percent > 0.0 { "+" } else { "−" }, format_number(row.change_percent.abs(), 0))
+        format!("{}{}%", if row.change_percent > 0.0 { "+" } else { "−" }, num(row.change_percent.abs(), 0))
     };
-    let action = if row.hold_min > 0.0 { format!("hold {} min, then {step}", format_number(row.hold_min, 0)) } else { step };
+    let action = if row.hold_min > 0.0 { format!("hold {} min, then {step}", num(row.hold_min, 0)) } else { step };
     Some(DtiTitration {
         new_rate,
         change,

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::{McgPerKgPerMin, MgPerKgPerHour, UnitsPerKgPerHour, format_number};
+use crate::model::{McgPerKgPerMin, MgPerKgPerHour, UnitsPerKgPerHour, num};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum RateUnit {
@@ -68,7 +68,7 @@ impl Rate {
     /// Signed text for a change: "+0.25 mcg/kg/min", "−2 units/kg/h".
     #[must_use]
     pub fn signed(self) -> String {
-        let n = format_number(self.value.abs(), self.unit.decimals());
+        let n = num(self.value.abs(), self.unit.decimals()).to_string();
         if n == "0" {
             format!("no change ({})", self.unit.symbol())
         } else if self.value < 0.0 {
@@ -81,6 +81,6 @@ impl Rate {
 
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", format_number(self.value, self.unit.decimals()), self.unit.symbol())
+        write!(f, "{} {}", num(self.value, self.unit.decimals()), self.unit.symbol())
     }
 }

@@ -1,7 +1,7 @@
 //! Unfractionated heparin: start doses and nomogram steps (clinical reference §9).
 
 use super::rate::Rate;
-use crate::model::{Kilograms, MlPerHour, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour, UnitsPerMl, format_number};
+use crate::model::{Kilograms, MlPerHour, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour, UnitsPerMl, num};
 use crate::protocol::schema::{Nomogram, NomogramInput, NomogramRow};
 use crate::protocol::Protocol;
 
@@ -37,9 +37,9 @@ pub fn band_text(nomogram: &Nomogram, row: &NomogramRow) -> String {
         NomogramInput::ApttRatio => "aPTT",
     };
     match row.to {
-        Some(to) if row.from == 0.0 => format!("{prefix} < {}{unit}", format_number(to, decimals)),
-        Some(to) => format!("{prefix} {}–< {}{unit}", format_number(row.from, decimals), format_number(to, decimals)),
-        None => format!("{prefix} ≥ {}{unit}", format_number(row.from, decimals)),
+        Some(to) if row.from == 0.0 => format!("{prefix} < {}{unit}", num(to, decimals)),
+        Some(to) => format!("{prefix} {}–< {}{unit}", num(row.from, decimals), num(to, decimals)),
+        None => format!("{prefix} ≥ {}{unit}", num(row.from, decimals)),
     }
 }
 
@@ -79,14 +79,14 @@ pub fn nomogram_step(protocol: &Protocol, nomogram: &Nomogram, value: f64, curre
     let concentration = UnitsPerMl::new(protocol.ufh.concentration_units_per_ml.value).unwrap_or(UnitsPerMl::ZERO);
     let mut action = Vec::new();
     if row.bolus_units_per_kg > 0.0 {
-        action.push(format!("bolus {} units/kg", format_number(row.bolus_units_per_kg, 1)));
+        action.push(format!("bolus {} units/kg", num(row.bolus_units_per_kg, 1)));
     }
     if row.hold_min > 0.0 {
-        action.push(format!("hold {} min", format_number(row.hold_min, 0)));
+        action.push(format!("hold {} min", num(row.hold_min, 0)));
     }
     let change = Rate { value: new_rate.value() - current.value(), unit: crate::dosing::RateUnit::UnitsPerKgPerHour };
     action.push(Rate { value: row.rate_change_units_per_kg_per_h, unit: change.unit }.signed());
-    action.push(format!("recheck in {} h", format_number(row.recheck_h, 1)));
+    action.push(format!("recheck in {} h", num(row.recheck_h, 1)));
     Some(UfhStep {
         row_index,
         row_text: format!("{}: {}", band_text(nomogram, row), action.join(", ")),

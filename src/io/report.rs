@@ -1,7 +1,7 @@
 //! Reports of an analysis: the JSON contract (`analyze --format json`) and a plain-text plan.
 
 use crate::analysis::Analysis;
-use crate::model::format_number;
+use crate::model::num;
 
 /// The JSON contract (see README): field names are stable.
 ///
@@ -61,7 +61,7 @@ pub fn to_text(a: &Analysis) -> String {
         h.units_last_24h,
         h.units_per_kg_last_24h,
         h.mean_units_per_kg_per_h,
-        format_number(h.mean_window_h, 1),
+        num(h.mean_window_h, 1),
         h.current_rate_units_per_kg_per_h.map_or("none".to_owned(), |r| r.to_string())
     ));
     out.push_str("\nFINDINGS:\n");
@@ -75,9 +75,9 @@ pub fn to_text(a: &Analysis) -> String {
         out.push_str(&format!(
             "\nBYPASS: cumulative {}; ACT {} s (target {} s); slope {}; additional {}; protamine {}\n",
             c.cumulative_units_per_kg,
-            c.current_act_s.map_or("–".to_owned(), |v| format_number(v, 0)),
-            format_number(c.target_act_s, 0),
-            c.hdr_slope_s_per_unit_per_kg.map_or("–".to_owned(), |v| format!("{} s per units/kg", format_number(v, 2))),
+            c.current_act_s.map_or("–".to_owned(), |v| num(v, 0).to_string()),
+            num(c.target_act_s, 0),
+            c.hdr_slope_s_per_unit_per_kg.map_or("–".to_owned(), |v| format!("{} s per units/kg", num(v, 2))),
             c.additional_units_to_target.map_or("–".to_owned(), |u| u.to_string()),
             c.protamine_basis.clone().unwrap_or_else(|| "–".to_owned())
         ));

@@ -34,6 +34,13 @@ impl ClinicalTime {
         })
     }
 
+    /// A fixed time for constants; use it only in a `const` item, where an impossible date is a
+    /// compile error rather than a run-time panic.
+    #[must_use]
+    pub const fn constant(year: i16, month: i8, day: i8, hour: i8, minute: i8) -> Self {
+        Self(jiff::civil::datetime(year, month, day, hour, minute, 0, 0))
+    }
+
     /// Hours from `earlier` to `self` (negative when `earlier` is later).
     #[must_use]
     pub fn hours_since(self, earlier: Self) -> f64 {
@@ -95,7 +102,9 @@ impl From<ClinicalTime> for String {
 
 impl fmt::Display for ClinicalTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.strftime(TIME_FORMAT))
+        // Same text as TIME_FORMAT, written directly (strftime is slow on the engine's hot path).
+        let d = self.0;
+        write!(f, "{:04}-{:02}-{:02}T{:02}:{:02}", d.year(), d.month(), d.day(), d.hour(), d.minute())
     }
 }
 

@@ -22,32 +22,74 @@ pub enum QuantityError {
 /// trailing zeros are dropped (5, not 5.0; 0.5, not .5).
 #[must_use]
 pub fn format_number(value: f64, max_decimals: usize) -> String {
-    if !value.is_finite() {
-        return value.to_string();
+    let mut out = String::with_capacity(16);
+    // Writing into a String cannot fail.
+    let _ = write_number(&mut out, value, max_decimals);
+    out
+}
+
+/// A number to be shown with ISMP formatting, for use inside `format!` without a temporary String.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Num(pub f64, pub usize);
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_number(f, self.0, self.1)
     }
-    let rounded = format!("{value:.max_decimals$}");
-    let (sign, digits) = match rounded.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", rounded.as_str()),
-    };
-    let (int_part, frac_part) = match digits.split_once('.') {
-        Some((i, f)) => (i, f.trim_end_matches('0')),
-        None => (digits, ""),
-    };
-    let mut grouped = String::with_capacity(int_part.len() + int_part.len() / 3);
-    for (i, ch) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
-            grouped.push(',');
+}
+
+/// Shorthand for [`Num`].
+#[must_use]
+pub fn num(value: f64, max_decimals: usize) -> Num {
+    Num(value, max_decimals)
+}
+
+/// Writes a number the ISMP way without allocating (the engine's hottest path: every explanation
+/// line carries numbers). Rounds the shown digits with integer arithmetic, then drops trailing zeros.
+///
+/// # Errors
+/// Only the writer's own error.
+pub fn write_number<W: fmt::Write>(w: &mut W, value: f64, max_decimals: usize) -> fmt::Result {
+    let decimals = max_decimals.min(6) as u32;
+    let factor = 10u64.pow(decimals);
+    let scaled = (value.abs() * factor as f64).round();
+    if !value.is_finite() || scaled >= 9.0e15 {
+        return write!(w, "{value}");
+    }
+    let scaled = scaled as u64;
+    let (int_part, mut frac) = (scaled / factor, scaled % factor);
+    let mut frac_digits = decimals;
+    while frac_digits > 0 && frac % 10 == 0 {
+        frac /= 10;
+        frac_digits -= 1;
+    }
+    if value < 0.0 && scaled > 0 {
+        w.write_char('-')?;
+    }
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut n = int_part;
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+        if n == 0 {
+            break;
         }
-        grouped.push(ch);
     }
-    let is_zero = grouped.chars().all(|c| c == '0' || c == ',') && frac_part.is_empty();
-    let sign = if is_zero { "" } else { sign };
-    if frac_part.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac_part}")
+    for i in (0..len).rev() {
+        w.write_char(char::from(digits[i]))?;
+        if i > 0 && i % 3 == 0 {
+            w.write_char(',')?;
+        }
     }
+    if frac_digits > 0 {
+        w.write_char('.')?;
+        for k in (0..frac_digits).rev() {
+            w.write_char(char::from(b'0' + ((frac / 10u64.pow(k)) % 10) as u8))?;
+        }
+    }
+    Ok(())
 }
 
 macro_rules! quantity {
@@ -125,12 +167,11 @@ macro_rules! quantity {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                if $unit.is_empty() {
-                    write!(f, "{}", self.number())
-                } else if $unit == "%" {
-                    write!(f, "{}%", self.number())
-                } else {
-                    write!(f, "{} {}", self.number(), $unit)
+                write_number(f, self.0, $decimals)?;
+                match $unit {
+                    "" => Ok(()),
+                    "%" => f.write_str("%"),
+                    unit => write!(f, " {unit}"),
                 }
             }
         }
@@ -252,6 +293,10 @@ mod tests {
         assert_eq!(format_number(0.125, 3), "0.125");
         assert_eq!(format_number(-0.0001, 2), "0");
         assert_eq!(format_number(999.96, 1), "1,000");
+        assert_eq!(format_number(0.05, 2), "0.05");
+        assert_eq!(format_number(-2.5, 2), "-2.5");
+        assert_eq!(format_number(1.005, 1), "1");
+        assert_eq!(format_number(18.26, 2), "18.26");
     }
 
     #[test]

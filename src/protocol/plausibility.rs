@@ -2,7 +2,7 @@
 //! allowed range; above the soft maximum it is accepted and the warning travels with the analysis.
 
 use super::schema::{Limits, Plausibility};
-use crate::model::{EventKind, HeparinRate, Kilograms, format_number};
+use crate::model::{EventKind, HeparinRate, Kilograms, num};
 
 /// A refused value: what, the value, what is allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,24 +20,24 @@ fn check(limits: &Limits, what: &str, value: f64, unit: &str) -> Result<Option<S
     let above = limits.hard_max.is_some_and(|max| value > max);
     if below || above {
         let allowed = match (limits.hard_min, limits.hard_max) {
-            (Some(lo), Some(hi)) => format!("{}–{} {unit}", format_number(lo, 3), format_number(hi, 3)),
-            (Some(lo), None) => format!("{} {unit} or more", format_number(lo, 3)),
-            (None, Some(hi)) => format!("up to {} {unit}", format_number(hi, 3)),
+            (Some(lo), Some(hi)) => format!("{}–{} {unit}", num(lo, 3), num(hi, 3)),
+            (Some(lo), None) => format!("{} {unit} or more", num(lo, 3)),
+            (None, Some(hi)) => format!("up to {} {unit}", num(hi, 3)),
             (None, None) => String::new(),
         };
         return Err(Implausible {
             what: what.to_owned(),
-            value: format_number(value, 3),
+            value: num(value, 3).to_string(),
             unit: unit.to_owned(),
             allowed,
-            source_note: limits.source.clone(),
+            source_note: limits.source.to_string(),
         });
     }
     Ok(limits.soft_max.filter(|soft| value > *soft).map(|soft| {
         format!(
             "{what} {} {unit} is above {} {unit}: accepted, but check it ({})",
-            format_number(value, 3),
-            format_number(soft, 3),
+            num(value, 3),
+            num(soft, 3),
             limits.source
         )
     }))

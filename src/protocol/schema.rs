@@ -6,12 +6,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{AgeGroup, Setting};
 
+/// A citation. Shared, not copied: every finding, step and recommendation that cites a rule points at
+/// the protocol's one copy of the text.
+pub type Source = std::sync::Arc<str>;
+
 /// A single number with its citation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sourced<T> {
     pub value: T,
-    pub source: String,
+    pub source: Source,
 }
 
 /// An inclusive target range with its citation.
@@ -27,7 +31,7 @@ pub struct Range {
 pub struct SourcedRange {
     pub low: f64,
     pub high: f64,
-    pub source: String,
+    pub source: Source,
 }
 
 impl SourcedRange {
@@ -47,7 +51,7 @@ pub struct Limits {
     pub hard_max: Option<f64>,
     #[serde(deserialize_with = "crate::model::required_option")]
     pub soft_max: Option<f64>,
-    pub source: String,
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,7 +109,7 @@ pub struct Resistance {
 #[serde(deny_unknown_fields)]
 pub struct Discordance {
     /// Source of the four-pattern table (clinical reference §4).
-    pub patterns_source: String,
+    pub patterns_source: Source,
     pub interference_plasma_free_hb_mg_per_dl: Sourced<f64>,
     pub interference_bilirubin_mg_per_dl: Sourced<f64>,
 }
@@ -144,7 +148,7 @@ pub struct Nomogram {
     pub name: String,
     pub input: NomogramInput,
     pub validated: bool,
-    pub source: String,
+    pub source: Source,
     pub rows: Vec<NomogramRow>,
 }
 
@@ -161,7 +165,7 @@ pub struct UfhStart {
     /// Start doses use the weight capped here (adjusted weight on ECMO).
     #[serde(deserialize_with = "crate::model::required_option")]
     pub dosing_weight_cap_kg: Option<f64>,
-    pub source: String,
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -192,7 +196,7 @@ pub struct PlasmaDerivedAt {
     pub vial_units: Vec<f64>,
     /// Rise observed on ECMO (a warning, not used for dosing).
     pub ecmo_observed_recovery_percent_per_unit_per_kg: Sourced<f64>,
-    pub source: String,
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -205,7 +209,7 @@ pub struct RecombinantAt {
     pub pregnancy_maintenance_divisor: f64,
     pub target_percent: f64,
     pub vial_units: Vec<f64>,
-    pub source: String,
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -213,7 +217,7 @@ pub struct RecombinantAt {
 pub struct PlasmaAt {
     pub at_units_per_ml: f64,
     pub dose_ml_per_kg: Range,
-    pub source: String,
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -244,7 +248,7 @@ pub struct HitScore {
     /// Stop heparin and switch to a DTI at or above this score.
     pub suspect_from: u8,
     pub mechanical_support_caveat: String,
-    pub source: String,
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -269,8 +273,8 @@ pub struct DtiChoice {
     pub preference: Sourced<DtiDrug>,
     /// Below this CrCl (or on RRT) the patient counts as renally impaired for the choice.
     pub renal_impairment_below_crcl_ml_min: Sourced<f64>,
-    pub hepatic_rule_source: String,
-    pub low_flow_rule_source: String,
+    pub hepatic_rule_source: Source,
+    pub low_flow_rule_source: Source,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -304,7 +308,7 @@ pub struct Argatroban {
     pub target_ratio: SourcedRange,
     pub target_max_s: Sourced<f64>,
     pub titration_column: ArgatrobanColumn,
-    pub titration_source: String,
+    pub titration_source: Source,
     pub titration: Vec<ArgatrobanRow>,
 }
 
@@ -337,10 +341,10 @@ pub struct Bivalirudin {
     pub start_by_crcl: Vec<BivalirudinStartRow>,
     pub start_crrt_mg_per_kg_per_h: f64,
     pub start_ihd_mg_per_kg_per_h: f64,
-    pub start_source: String,
+    pub start_source: Source,
     pub target_ratio: SourcedRange,
     pub titration_validated: bool,
-    pub titration_source: String,
+    pub titration_source: Source,
     pub titration: Vec<BivalirudinRow>,
 }
 
@@ -352,7 +356,7 @@ pub struct Protamine {
     pub infusion_hour_fractions: Vec<f64>,
     pub max_mg_per_10_min: f64,
     pub max_total_mg_per_kg: f64,
-    pub source: String,
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
