@@ -29,7 +29,7 @@ fn coagulopathy_discordance_measures_and_never_escalates() {
     assert_eq!(r.action, Action::Measure);
     assert!(r.bolus_units.is_none());
     assert!(r.rate_change.is_none_or(|c| c.value <= 0.0), "no heparin increase: {:?}", r.rate_change);
-    let tests: Vec<&str> = a.monitoring.iter().map(|m| m.test.as_str()).collect();
+    let tests: Vec<&str> = a.monitoring.iter().map(|m| m.test.as_ref()).collect();
     assert!(tests.contains(&"INR") && tests.contains(&"fibrinogen"), "{tests:?}");
     // The anti-Xa alone (drawn 10 min earlier the aPTT was already high) would have been low:
     // without the pairing this patient would have been given more heparin.

@@ -8,7 +8,7 @@ use super::monitoring;
 use super::pairing::{Level, Pair, classify_level, latest_pair, ufh_aptt_target};
 use super::timeline::{Agent, AtDose, Sample, Timeline};
 use super::types::{
-    Action, Analysis, Due, Finding, FindingCode, FourTs, HeparinExposure, MonitoringItem, ProtocolRef, Recommendation,
+    Action, Analysis, Due, Finding, Text, FindingCode, FourTs, HeparinExposure, MonitoringItem, ProtocolRef, Recommendation,
     Step, StepStatus,
 };
 use crate::dosing::antithrombin::{expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials};
@@ -71,7 +71,7 @@ impl Cx<'_> {
         self.findings.push(Finding { code, detail: detail.into(), source: source.into() });
     }
 
-    pub fn due(&mut self, test: impl Into<String>, due: Due, reason: impl Into<String>) {
+    pub fn due(&mut self, test: impl Into<Text>, due: Due, reason: impl Into<Text>) {
         self.monitoring.push(MonitoringItem { test: test.into(), due, reason: reason.into() });
     }
 
@@ -84,17 +84,17 @@ impl Cx<'_> {
     pub fn step(
         &mut self,
         number: u8,
-        title: &str,
+        title: &'static str,
         status: StepStatus,
         values: Vec<String>,
-        threshold: impl Into<String>,
-        rule: impl Into<String>,
+        threshold: impl Into<Text>,
+        rule: impl Into<Text>,
         source: impl Into<Source>,
-        conclusion: impl Into<String>,
+        conclusion: impl Into<Text>,
     ) {
         self.steps.push(Step {
             number,
-            title: title.to_owned(),
+            title,
             status,
             values,
             threshold: threshold.into(),

@@ -9,7 +9,7 @@ use crate::model::LabKind;
 pub(super) fn finish(cx: &mut Cx<'_>, _rec: &Recommendation, _h: &HeparinExposure) {
     let on_heparin = cx.tl.running(cx.as_of).is_some_and(|s| s.agent == Agent::Ufh);
     if cx.findings.iter().any(|f| f.code == FindingCode::AntiXaUnavailable) {
-        cx.monitoring.insert(0, MonitoringItem { test: "anti-Xa (with a paired aPTT)".to_owned(), due: Due::Now, reason: "no anti-Xa: pseudo-resistance not excluded".to_owned() });
+        cx.monitoring.insert(0, MonitoringItem { test: "anti-Xa (with a paired aPTT)".into(), due: Due::Now, reason: "no anti-Xa: pseudo-resistance not excluded".into() });
     }
     if on_heparin {
         let interval = cx.p.monitoring.platelets_interval_h.value;
@@ -25,7 +25,7 @@ pub(super) fn finish(cx: &mut Cx<'_>, _rec: &Recommendation, _h: &HeparinExposur
     // One line per test, the earliest due first.
     let mut items = std::mem::take(&mut cx.monitoring);
     items.sort_by(|a, b| a.due.cmp(&b.due));
-    let mut seen: Vec<(String, Due)> = Vec::new();
+    let mut seen: Vec<(super::types::Text, Due)> = Vec::new();
     for item in items {
         if seen.iter().any(|(t, d)| *t == item.test && *d == item.due) {
             continue;

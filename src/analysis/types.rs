@@ -9,6 +9,9 @@ use crate::dosing::Rate;
 use crate::protocol::schema::Source;
 use crate::model::{ClinicalTime, MlPerHour, Setting, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour};
 
+/// Explanation text: mostly fixed phrases, sometimes built from the patient's values.
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// Finding codes (stable names other tools rely on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -112,7 +115,7 @@ impl Action {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Recommendation {
     pub action: Action,
-    pub drug: String,
+    pub drug: Text,
     /// A one-off amount (antithrombin, or the bypass additional heparin), vial-rounded where relevant.
     pub dose_units: Option<Units>,
     pub bolus_units: Option<Units>,
@@ -132,7 +135,7 @@ pub struct Recommendation {
 
 impl Recommendation {
     #[must_use]
-    pub fn new(action: Action, drug: impl Into<String>) -> Self {
+    pub fn new(action: Action, drug: impl Into<Text>) -> Self {
         Self {
             action,
             drug: drug.into(),
@@ -206,9 +209,9 @@ impl Serialize for Due {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MonitoringItem {
-    pub test: String,
+    pub test: Text,
     pub due: Due,
-    pub reason: String,
+    pub reason: Text,
 }
 
 /// Heparin exposure at the as-of time (clinical reference §2).
@@ -252,13 +255,13 @@ impl StepStatus {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Step {
     pub number: u8,
-    pub title: String,
+    pub title: &'static str,
     pub status: StepStatus,
     pub values: Vec<String>,
-    pub threshold: String,
-    pub rule: String,
+    pub threshold: Text,
+    pub rule: Text,
     pub source: Source,
-    pub conclusion: String,
+    pub conclusion: Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
