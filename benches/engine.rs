@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a test failure"
+)]
 //! Engine speed on generated ECMO courses (q2h paired labs, hourly rate changes). Run: `cargo bench`.
 
 use anticoag_planner::analysis::generate::ecmo_course;

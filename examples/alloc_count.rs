@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a test failure"
+)]
 #![allow(unsafe_code, reason = "a counting allocator for a one-off measurement")]
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,7 +37,19 @@ fn main() {
         *actions.entry(a.recommendation.action).or_insert(0) += 1;
     }
     let after = COUNT.load(Ordering::Relaxed);
-    println!("{} steps, {} allocations per step; actions {:?}", times.len(), (after - before) / times.len(), actions);
+    println!(
+        "{} steps, {} allocations per step; actions {:?}",
+        times.len(),
+        (after - before) / times.len(),
+        actions
+    );
     let a = analyze_prepared(&case, &prepared, &p, times[times.len() / 2]);
-    println!("findings {} steps {} values {} rationale {} monitoring {}", a.findings.len(), a.steps.len(), a.steps.iter().map(|s| s.values.len()).sum::<usize>(), a.recommendation.rationale.len(), a.monitoring.len());
+    println!(
+        "findings {} steps {} values {} rationale {} monitoring {}",
+        a.findings.len(),
+        a.steps.len(),
+        a.steps.iter().map(|s| s.values.len()).sum::<usize>(),
+        a.recommendation.rationale.len(),
+        a.monitoring.len()
+    );
 }

@@ -17,7 +17,11 @@ use anticoag_planner::protocol::Protocol;
 use anticoag_planner::protocol::plausibility::check_weight;
 
 #[derive(Parser, Debug)]
-#[command(name = "anticoag-planner", version, about = "Heparin-resistance decision support (ICU, ECMO, bypass). Without a command, opens the desktop app.")]
+#[command(
+    name = "anticoag-planner",
+    version,
+    about = "Heparin-resistance decision support (ICU, ECMO, bypass). Without a command, opens the desktop app."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -178,18 +182,36 @@ impl PatientArgs {
 
     /// Builds and checks the patient; also returns notes on defaults taken.
     fn patient(&self, measured_at: ClinicalTime) -> Result<(Patient, Vec<String>)> {
-        let kg = self.weight_kg.ok_or_else(|| anyhow!("--weight-kg is required for CSV input (the patient's weight in kg)"))?;
+        let kg = self
+            .weight_kg
+            .ok_or_else(|| anyhow!("--weight-kg is required for CSV input (the patient's weight in kg)"))?;
         let kg = Kilograms::new(kg).map_err(|e| anyhow!("--weight-kg: {e}"))?;
-        let setting = match self.setting.ok_or_else(|| anyhow!("--setting is required for CSV input: icu, ecmo_vv, ecmo_va or cpb"))? {
+        let setting = match self
+            .setting
+            .ok_or_else(|| anyhow!("--setting is required for CSV input: icu, ecmo_vv, ecmo_va or cpb"))?
+        {
             SettingArg::Icu => Setting::Icu,
             SettingArg::EcmoVv => Setting::EcmoVv,
             SettingArg::EcmoVa => Setting::EcmoVa,
             SettingArg::Cpb => Setting::Cpb,
         };
-        let mut p = Patient::new(Weight { kg, measured_at, kind: WeightKind::Actual }, setting);
+        let mut p = Patient::new(
+            Weight {
+                kg,
+                measured_at,
+                kind: WeightKind::Actual,
+            },
+            setting,
+        );
         let mut notes = Vec::new();
-        p.baseline_aptt = self.baseline_aptt.map(|v| Seconds::new(v).map_err(|e| anyhow!("--baseline-aptt: {e}"))).transpose()?;
-        p.crcl = self.crcl.map(|v| MlPerMin::new(v).map_err(|e| anyhow!("--crcl: {e}"))).transpose()?;
+        p.baseline_aptt = self
+            .baseline_aptt
+            .map(|v| Seconds::new(v).map_err(|e| anyhow!("--baseline-aptt: {e}")))
+            .transpose()?;
+        p.crcl = self
+            .crcl
+            .map(|v| MlPerMin::new(v).map_err(|e| anyhow!("--crcl: {e}")))
+            .transpose()?;
         p.rrt = match self.rrt {
             None | Some(RrtArg::None) => Rrt::None,
             Some(RrtArg::Crrt) => Rrt::Crrt,
@@ -202,8 +224,10 @@ impl PatientArgs {
             Some(AgeArg::Infant) => AgeGroup::Infant,
             Some(AgeArg::Neonate) => AgeGroup::Neonate,
         };
-        p.hit_thrombosis = FourTsPoints::new(self.hit_thrombosis.unwrap_or(0)).map_err(|e| anyhow!("--hit-thrombosis: {e}"))?;
-        p.hit_other_causes = FourTsPoints::new(self.hit_other_causes.unwrap_or(2)).map_err(|e| anyhow!("--hit-other-causes: {e}"))?;
+        p.hit_thrombosis =
+            FourTsPoints::new(self.hit_thrombosis.unwrap_or(0)).map_err(|e| anyhow!("--hit-thrombosis: {e}"))?;
+        p.hit_other_causes =
+            FourTsPoints::new(self.hit_other_causes.unwrap_or(2)).map_err(|e| anyhow!("--hit-other-causes: {e}"))?;
         if self.hit_thrombosis.is_none() || self.hit_other_causes.is_none() {
             notes.push(format!(
                 "4Ts entered items not given: thrombosis {} and other causes {} assumed (2 = none apparent, the higher-scoring choice); pass --hit-thrombosis and --hit-other-causes",
@@ -245,17 +269,28 @@ fn load_input(input: &Path, patient: &PatientArgs, protocol: Option<&str>) -> Re
     match ext.as_deref() {
         Some("ron") => {
             if patient.any_given() {
-                bail!("{}: patient flags apply to CSV input only; the case file holds the patient", input.display());
+                bail!(
+                    "{}: patient flags apply to CSV input only; the case file holds the patient",
+                    input.display()
+                );
             }
             let loaded = load_case(input)?;
             let protocol = match protocol {
                 Some(name) => Protocol::resolve(name)?,
                 None => loaded.protocol,
             };
-            Ok(Loaded { case: loaded.case, protocol, warnings: loaded.warnings, notes: Vec::new() })
+            Ok(Loaded {
+                case: loaded.case,
+                protocol,
+                warnings: loaded.warnings,
+                notes: Vec::new(),
+            })
         }
         Some("csv") => load_csv(input, patient, protocol),
-        _ => bail!("{}: input must be a case file (.ron) or an events file (.csv)", input.display()),
+        _ => bail!(
+            "{}: input must be a case file (.ron) or an events file (.csv)",
+            input.display()
+        ),
     }
 }
 
@@ -273,25 +308,35 @@ fn load_csv(input: &Path, patient: &PatientArgs, protocol: Option<&str>) -> Resu
         Err(e) => bail!("--weight-kg: {e}"),
     }
     let now = ClinicalTime::now_local();
-    let import = parse_events_csv(&bytes, &protocol.plausibility, patient_probe.weight.kg, Some(now)).map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(|e| format!("{}: {e}", input.display())).collect();
-        anyhow!("{}", lines.join("\n"))
-    })?;
+    let import =
+        parse_events_csv(&bytes, &protocol.plausibility, patient_probe.weight.kg, Some(now)).map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(|e| format!("{}: {e}", input.display())).collect();
+            anyhow!("{}", lines.join("\n"))
+        })?;
     let Some(start) = import.events.iter().map(|e| e.time).min() else {
         bail!("{}: no events after the header", input.display());
     };
     let (patient, notes) = patient.patient(start)?;
-    let title = input.file_stem().map_or_else(|| "imported case".to_owned(), |s| s.to_string_lossy().into_owned());
+    let title = input
+        .file_stem()
+        .map_or_else(|| "imported case".to_owned(), |s| s.to_string_lossy().into_owned());
     let mut case = Case::new(title, protocol.name.clone(), start, patient);
     case.events = import.events;
     case.sort_events();
-    Ok(Loaded { case, protocol, warnings: import.warnings, notes })
+    Ok(Loaded {
+        case,
+        protocol,
+        warnings: import.warnings,
+        notes,
+    })
 }
 
 fn parse_at(at: Option<&str>, case: &Case) -> Result<ClinicalTime> {
     match at {
         Some(text) => text.parse().map_err(|e| anyhow!("--at: {e}")),
-        None => case.last_event_time().ok_or_else(|| anyhow!("the case has no events: give --at")),
+        None => case
+            .last_event_time()
+            .ok_or_else(|| anyhow!("the case has no events: give --at")),
     }
 }
 
@@ -301,7 +346,13 @@ fn parse_at(at: Option<&str>, case: &Case) -> Result<ClinicalTime> {
 /// Any input, file or protocol problem, with its location.
 pub fn run(command: Command) -> Result<String> {
     match command {
-        Command::Analyze { input, at, protocol, format, patient } => {
+        Command::Analyze {
+            input,
+            at,
+            protocol,
+            format,
+            patient,
+        } => {
             let loaded = load_input(&input, &patient, protocol.as_deref())?;
             let as_of = parse_at(at.as_deref(), &loaded.case)?;
             let mut analysis = analyze(&loaded.case, &loaded.protocol, as_of);
@@ -311,24 +362,43 @@ pub fn run(command: Command) -> Result<String> {
                 Format::Text => to_text(&analysis),
             })
         }
-        Command::Import { input, output, protocol, title, patient } => {
+        Command::Import {
+            input,
+            output,
+            protocol,
+            title,
+            patient,
+        } => {
             let mut loaded = load_csv(&input, &patient, protocol.as_deref())?;
             if let Some(t) = title {
                 loaded.case.title = t;
             }
             save_case(&output, &loaded.case)?;
-            let mut out = format!("wrote {} ({} events, protocol {})\n", output.display(), loaded.case.events.len(), loaded.protocol.name);
+            let mut out = format!(
+                "wrote {} ({} events, protocol {})\n",
+                output.display(),
+                loaded.case.events.len(),
+                loaded.protocol.name
+            );
             for w in loaded.warnings.iter().chain(&loaded.notes) {
                 out.push_str(&format!("warning: {w}\n"));
             }
             Ok(out)
         }
-        Command::Replay { input, protocol, format, patient } => {
+        Command::Replay {
+            input,
+            protocol,
+            format,
+            patient,
+        } => {
             let loaded = load_input(&input, &patient, protocol.as_deref())?;
             let steps = replay(&loaded.case, &loaded.protocol);
             Ok(match format {
                 Format::Json => replay_to_json(&steps)?,
-                Format::Text => steps.iter().map(|a| format!("{}  {}\n", a.as_of, a.recommendation.headline())).collect(),
+                Format::Text => steps
+                    .iter()
+                    .map(|a| format!("{}  {}\n", a.as_of, a.recommendation.headline()))
+                    .collect(),
             })
         }
         Command::CheckProtocol { path } => {

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a test failure"
+)]
 //! The command line as a user runs it: JSON contract, CSV analysis, import, replay.
 
 mod common;
@@ -8,11 +13,18 @@ use serde_json::Value;
 
 fn run(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(common::bin()).args(args).output().expect("binary runs");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn case_path() -> String {
-    common::root().join("assets/cases/cmaj-2019-ecmo.ron").to_string_lossy().into_owned()
+    common::root()
+        .join("assets/cases/cmaj-2019-ecmo.ron")
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]
@@ -24,11 +36,23 @@ fn json_contract_field_names() {
     assert_eq!(v["setting"], "ecmo_vv");
     assert_eq!(v["protocol"]["name"], "adult-ecmo");
     assert!(v["protocol"]["version"].is_u64());
-    for key in ["units_last_24h", "mean_units_per_kg_per_h", "current_rate_units_per_kg_per_h"] {
+    for key in [
+        "units_last_24h",
+        "mean_units_per_kg_per_h",
+        "current_rate_units_per_kg_per_h",
+    ] {
         assert!(v["heparin"].get(key).is_some(), "heparin.{key}");
     }
-    let codes: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert!(codes.contains(&"heparin_resistance_dose") && codes.contains(&"anti_xa_unavailable"), "{codes:?}");
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"heparin_resistance_dose") && codes.contains(&"anti_xa_unavailable"),
+        "{codes:?}"
+    );
     for f in v["findings"].as_array().unwrap() {
         assert!(f["detail"].is_string() && f["source"].is_string());
     }
@@ -41,10 +65,23 @@ fn json_contract_field_names() {
     assert_eq!(r["rate"]["value"], 0.5);
     assert!(r["rate_change"].is_null());
     assert!(r["pump_ml_per_h"].is_f64());
-    for key in ["dose_units", "bolus_units", "concentration", "rationale", "sources", "alternatives"] {
+    for key in [
+        "dose_units",
+        "bolus_units",
+        "concentration",
+        "rationale",
+        "sources",
+        "alternatives",
+    ] {
         assert!(r.get(key).is_some(), "recommendation.{key}");
     }
-    assert!(v["monitoring"].as_array().unwrap().iter().all(|m| m["test"].is_string() && m["due"].is_string()));
+    assert!(
+        v["monitoring"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["test"].is_string() && m["due"].is_string())
+    );
     assert!(v["warnings"].is_array());
 }
 
@@ -62,7 +99,18 @@ fn csv_analyze_import_and_replay() {
     )
     .unwrap();
     let csv = csv.to_str().unwrap();
-    let flags = ["--weight-kg", "80", "--setting", "icu", "--baseline-aptt", "30", "--hit-thrombosis", "0", "--hit-other-causes", "2"];
+    let flags = [
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--baseline-aptt",
+        "30",
+        "--hit-thrombosis",
+        "0",
+        "--hit-other-causes",
+        "2",
+    ];
     let mut args = vec!["analyze", csv, "--format", "json"];
     args.extend(flags);
     let (ok, out, err) = run(&args);

@@ -1,13 +1,24 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a test failure"
+)]
 //! DTI choice and start dose for every organ-function branch (clinical reference §8), and titration.
 
-use anticoag_planner::dosing::dti::{choose_dti, start, titrate_argatroban, titrate_bivalirudin};
 use anticoag_planner::dosing::RateUnit;
-use anticoag_planner::model::{Kilograms, McgPerKgPerMin, MgPerKgPerHour, MlPerMin, Patient, Rrt, Seconds, Setting, Weight, WeightKind};
+use anticoag_planner::dosing::dti::{choose_dti, start, titrate_argatroban, titrate_bivalirudin};
+use anticoag_planner::model::{
+    Kilograms, McgPerKgPerMin, MgPerKgPerHour, MlPerMin, Patient, Rrt, Seconds, Setting, Weight, WeightKind,
+};
 use anticoag_planner::protocol::{DtiDrug, Protocol};
 
 fn patient(setting: Setting) -> Patient {
     let mut p = Patient::new(
-        Weight { kg: Kilograms::new(80.0).unwrap(), measured_at: "2024-01-01T00:00".parse().unwrap(), kind: WeightKind::Actual },
+        Weight {
+            kg: Kilograms::new(80.0).unwrap(),
+            measured_at: "2024-01-01T00:00".parse().unwrap(),
+            kind: WeightKind::Actual,
+        },
         setting,
     );
     p.baseline_aptt = Some(Seconds::new(30.0).unwrap());
@@ -24,35 +35,85 @@ fn organ_function_table() {
     let p = ecmo();
     type Tweak = fn(&mut Patient);
     let cases: [(&str, Tweak, DtiDrug, f64); 11] = [
-        ("no impairment, CrCl unknown → preference", |_| {}, DtiDrug::Argatroban, 0.5),
-        ("normal kidneys → preference", |x| x.crcl = Some(MlPerMin::new(90.0).unwrap()), DtiDrug::Argatroban, 0.5),
-        ("CrCl 20 → argatroban", |x| x.crcl = Some(MlPerMin::new(20.0).unwrap()), DtiDrug::Argatroban, 0.5),
+        (
+            "no impairment, CrCl unknown → preference",
+            |_| {},
+            DtiDrug::Argatroban,
+            0.5,
+        ),
+        (
+            "normal kidneys → preference",
+            |x| x.crcl = Some(MlPerMin::new(90.0).unwrap()),
+            DtiDrug::Argatroban,
+            0.5,
+        ),
+        (
+            "CrCl 20 → argatroban",
+            |x| x.crcl = Some(MlPerMin::new(20.0).unwrap()),
+            DtiDrug::Argatroban,
+            0.5,
+        ),
         ("IHD → argatroban", |x| x.rrt = Rrt::Ihd, DtiDrug::Argatroban, 0.5),
-        ("hepatic, CrCl 90 → bivalirudin 0.15", |x| {
-            x.hepatic_impairment = true;
-            x.crcl = Some(MlPerMin::new(90.0).unwrap());
-        }, DtiDrug::Bivalirudin, 0.15),
-        ("hepatic, CrCl 45 → bivalirudin 0.10", |x| {
-            x.hepatic_impairment = true;
-            x.crcl = Some(MlPerMin::new(45.0).unwrap());
-        }, DtiDrug::Bivalirudin, 0.10),
-        ("hepatic + CrCl 20 → bivalirudin renal dose 0.08", |x| {
-            x.hepatic_impairment = true;
-            x.crcl = Some(MlPerMin::new(20.0).unwrap());
-        }, DtiDrug::Bivalirudin, 0.08),
-        ("hepatic + CRRT → bivalirudin 0.06", |x| {
-            x.hepatic_impairment = true;
-            x.rrt = Rrt::Crrt;
-        }, DtiDrug::Bivalirudin, 0.06),
-        ("hepatic + IHD → bivalirudin 0.04", |x| {
-            x.hepatic_impairment = true;
-            x.rrt = Rrt::Ihd;
-        }, DtiDrug::Bivalirudin, 0.04),
-        ("ECMO low flow → argatroban", |x| x.ecmo_low_flow = true, DtiDrug::Argatroban, 0.5),
-        ("hepatic + ECMO low flow → argatroban at the hepatic dose", |x| {
-            x.hepatic_impairment = true;
-            x.ecmo_low_flow = true;
-        }, DtiDrug::Argatroban, 0.2),
+        (
+            "hepatic, CrCl 90 → bivalirudin 0.15",
+            |x| {
+                x.hepatic_impairment = true;
+                x.crcl = Some(MlPerMin::new(90.0).unwrap());
+            },
+            DtiDrug::Bivalirudin,
+            0.15,
+        ),
+        (
+            "hepatic, CrCl 45 → bivalirudin 0.10",
+            |x| {
+                x.hepatic_impairment = true;
+                x.crcl = Some(MlPerMin::new(45.0).unwrap());
+            },
+            DtiDrug::Bivalirudin,
+            0.10,
+        ),
+        (
+            "hepatic + CrCl 20 → bivalirudin renal dose 0.08",
+            |x| {
+                x.hepatic_impairment = true;
+                x.crcl = Some(MlPerMin::new(20.0).unwrap());
+            },
+            DtiDrug::Bivalirudin,
+            0.08,
+        ),
+        (
+            "hepatic + CRRT → bivalirudin 0.06",
+            |x| {
+                x.hepatic_impairment = true;
+                x.rrt = Rrt::Crrt;
+            },
+            DtiDrug::Bivalirudin,
+            0.06,
+        ),
+        (
+            "hepatic + IHD → bivalirudin 0.04",
+            |x| {
+                x.hepatic_impairment = true;
+                x.rrt = Rrt::Ihd;
+            },
+            DtiDrug::Bivalirudin,
+            0.04,
+        ),
+        (
+            "ECMO low flow → argatroban",
+            |x| x.ecmo_low_flow = true,
+            DtiDrug::Argatroban,
+            0.5,
+        ),
+        (
+            "hepatic + ECMO low flow → argatroban at the hepatic dose",
+            |x| {
+                x.hepatic_impairment = true;
+                x.ecmo_low_flow = true;
+            },
+            DtiDrug::Argatroban,
+            0.2,
+        ),
     ];
     for (what, tweak, drug, rate) in cases {
         let mut pt = patient(Setting::EcmoVv);
@@ -60,11 +121,23 @@ fn organ_function_table() {
         let choice = choose_dti(&pt, &p);
         assert_eq!(choice.drug, drug, "{what}");
         let s = start(choice.drug, &pt, &p);
-        assert!((s.rate.value - rate).abs() < 1e-12, "{what}: {} vs {rate}", s.rate.value);
-        let expected_unit = if drug == DtiDrug::Argatroban { RateUnit::McgPerKgPerMin } else { RateUnit::MgPerKgPerHour };
+        assert!(
+            (s.rate.value - rate).abs() < 1e-12,
+            "{what}: {} vs {rate}",
+            s.rate.value
+        );
+        let expected_unit = if drug == DtiDrug::Argatroban {
+            RateUnit::McgPerKgPerMin
+        } else {
+            RateUnit::MgPerKgPerHour
+        };
         assert_eq!(s.rate.unit, expected_unit, "{what}");
         let pump = s.pump.expect("pump").value();
-        let expected_pump = if drug == DtiDrug::Argatroban { rate * 80.0 * 60.0 / 1000.0 / 1.0 } else { rate * 80.0 / 0.5 };
+        let expected_pump = if drug == DtiDrug::Argatroban {
+            rate * 80.0 * 60.0 / 1000.0 / 1.0
+        } else {
+            rate * 80.0 / 0.5
+        };
         assert!((pump - expected_pump).abs() < 1e-9, "{what}: pump {pump}");
         assert!(!choice.reasons.is_empty() && !choice.sources.is_empty(), "{what}");
     }

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a test failure"
+)]
 //! Case and protocol files: clear errors with line and column, refusal of newer versions, atomic saves.
 
 mod common;
@@ -10,7 +15,9 @@ fn demo_text() -> String {
 }
 
 fn parse_err(text: &str) -> String {
-    parse_case(text, "case.ron", None).expect_err("should be refused").to_string()
+    parse_case(text, "case.ron", None)
+        .expect_err("should be refused")
+        .to_string()
 }
 
 #[test]
@@ -39,7 +46,10 @@ fn malformed_case_files_name_line_and_reason() {
 
     let missing = text.replace("        crcl: None,\n", "");
     let msg = parse_err(&missing);
-    assert!(msg.contains("crcl"), "a missing clinical field is an error, not a silent None: {msg}");
+    assert!(
+        msg.contains("crcl"),
+        "a missing clinical field is an error, not a silent None: {msg}"
+    );
 
     let wrong_type = text.replace("baseline_aptt: Some(29)", "baseline_aptt: Some(\"29\")");
     assert!(parse_err(&wrong_type).starts_with("case.ron:"));
@@ -49,9 +59,15 @@ fn malformed_case_files_name_line_and_reason() {
 
     let implausible = text.replace("kind: Aptt(33)", "kind: Aptt(333)");
     let msg = parse_err(&implausible);
-    assert!(msg.contains("aPTT 333 s") && msg.contains("10–250 s") && msg.contains("line "), "{msg}");
+    assert!(
+        msg.contains("aPTT 333 s") && msg.contains("10–250 s") && msg.contains("line "),
+        "{msg}"
+    );
 
-    let out_of_order = text.replace("(time: \"2019-01-05T11:40\", kind: Aptt(29)", "(time: \"2019-01-05T01:40\", kind: Aptt(29)");
+    let out_of_order = text.replace(
+        "(time: \"2019-01-05T11:40\", kind: Aptt(29)",
+        "(time: \"2019-01-05T01:40\", kind: Aptt(29)",
+    );
     let msg = parse_err(&out_of_order);
     assert!(msg.contains("time order"), "{msg}");
 
@@ -67,14 +83,21 @@ fn saves_are_atomic_and_never_overwrite_a_newer_file() {
     save_case(&path, &loaded.case).unwrap();
     assert_eq!(load_case(&path).unwrap().case, loaded.case);
     // No temporary files are left behind.
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 
     let newer = demo_text().replace("version: 1,", "version: 7,");
     std::fs::write(&path, &newer).unwrap();
     let err = save_case(&path, &loaded.case).unwrap_err();
     assert!(matches!(err, CaseFileError::NewerVersion { .. }), "{err}");
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), newer, "the newer file is untouched");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        newer,
+        "the newer file is untouched"
+    );
 
     let missing_dir = dir.path().join("no/such/dir/case.ron");
     let err = save_case(&missing_dir, &loaded.case).unwrap_err();
@@ -106,27 +129,52 @@ fn shipped_protocol_files_on_disk_validate() {
 fn protocol_errors_are_located() {
     let text = ecmo_text();
     // A gap in the anti-Xa nomogram.
-    let gap = text.replace("(from: 0.2,  to: Some(0.3),  bolus_units_per_kg: 40", "(from: 0.22, to: Some(0.3),  bolus_units_per_kg: 40");
+    let gap = text.replace(
+        "(from: 0.2,  to: Some(0.3),  bolus_units_per_kg: 40",
+        "(from: 0.22, to: Some(0.3),  bolus_units_per_kg: 40",
+    );
     let msg = protocol_err(&gap);
-    assert!(msg.contains("gap: no band covers 0.2 to 0.22") && msg.contains("ufh.anti_xa_nomogram.rows[1]"), "{msg}");
+    assert!(
+        msg.contains("gap: no band covers 0.2 to 0.22") && msg.contains("ufh.anti_xa_nomogram.rows[1]"),
+        "{msg}"
+    );
     let line = gap.lines().position(|l| l.contains("from: 0.22")).unwrap() + 1;
     assert!(msg.contains(&format!("p.ron:{line}:")), "line {line} expected: {msg}");
     // An overlap.
     let overlap = text.replace("(from: 0.3,  to: Some(0.51)", "(from: 0.25, to: Some(0.51)");
     assert!(protocol_err(&overlap).contains("overlap"));
     // A missing source.
-    let unsourced = text.replace("source: \"argatroban label: maximum 10 mcg/kg/min\"),\n        target_ratio", "source: \"\"),\n        target_ratio");
-    assert!(protocol_err(&unsourced).contains("needs a source"), "{}", protocol_err(&unsourced));
+    let unsourced = text.replace(
+        "source: \"argatroban label: maximum 10 mcg/kg/min\"),\n        target_ratio",
+        "source: \"\"),\n        target_ratio",
+    );
+    assert!(
+        protocol_err(&unsourced).contains("needs a source"),
+        "{}",
+        protocol_err(&unsourced)
+    );
     // A start dose above the hard limit.
-    let too_high = text.replace("start_mcg_per_kg_per_min: (value: 0.5,", "start_mcg_per_kg_per_min: (value: 12,");
+    let too_high = text.replace(
+        "start_mcg_per_kg_per_min: (value: 0.5,",
+        "start_mcg_per_kg_per_min: (value: 12,",
+    );
     assert!(protocol_err(&too_high).contains("above the maximum"));
     // Unknown field, and a syntax error with line:column.
     let unknown = text.replace("pairing_window_min:", "pairing_windw_min:");
     assert!(protocol_err(&unknown).contains("pairing_windw_min"));
     let syntax = text.replacen("(value: 60,", "(value: 60", 1);
     let msg = protocol_err(&syntax);
-    assert!(matches!(Protocol::from_ron_str(&syntax, "p.ron"), Err(ProtocolError::Parse { .. })), "{msg}");
+    assert!(
+        matches!(
+            Protocol::from_ron_str(&syntax, "p.ron"),
+            Err(ProtocolError::Parse { .. })
+        ),
+        "{msg}"
+    );
     // A target outside its "no change" band.
-    let drift = text.replace("anti_xa_target: (low: 0.3, high: 0.5,", "anti_xa_target: (low: 0.3, high: 0.6,");
+    let drift = text.replace(
+        "anti_xa_target: (low: 0.3, high: 0.5,",
+        "anti_xa_target: (low: 0.3, high: 0.6,",
+    );
     assert!(protocol_err(&drift).contains("does not hold the anti-Xa target"));
 }

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a test failure"
+)]
 //! Synthetic cases, one per pattern: each must reach its clinical outcome through the full file path.
 
 mod common;
@@ -12,8 +17,14 @@ fn pseudo_resistance_is_not_escalated() {
     let a = step_at(&steps, "2024-03-02T08:00");
     let found = codes(&a);
     assert!(found.contains(&FindingCode::PseudoResistance), "{found:?}");
-    assert!(found.contains(&FindingCode::HeparinResistanceDose) && found.contains(&FindingCode::HeparinResistanceWeight), "high dose: {found:?}");
-    assert!(!found.contains(&FindingCode::SuspectedHeparinResistance), "high dose with adequate anti-Xa is not resistance");
+    assert!(
+        found.contains(&FindingCode::HeparinResistanceDose) && found.contains(&FindingCode::HeparinResistanceWeight),
+        "high dose: {found:?}"
+    );
+    assert!(
+        !found.contains(&FindingCode::SuspectedHeparinResistance),
+        "high dose with adequate anti-Xa is not resistance"
+    );
     let r = &a.recommendation;
     assert_eq!(r.action, Action::Continue);
     assert!(r.bolus_units.is_none());
@@ -24,11 +35,19 @@ fn pseudo_resistance_is_not_escalated() {
 fn coagulopathy_discordance_measures_and_never_escalates() {
     let steps = replay_of("tests/cases/coagulopathy-discordance.ron");
     let a = step_at(&steps, "2024-04-01T14:10");
-    assert!(codes(&a).contains(&FindingCode::CoagulopathyDiscordance), "{:?}", codes(&a));
+    assert!(
+        codes(&a).contains(&FindingCode::CoagulopathyDiscordance),
+        "{:?}",
+        codes(&a)
+    );
     let r = &a.recommendation;
     assert_eq!(r.action, Action::Measure);
     assert!(r.bolus_units.is_none());
-    assert!(r.rate_change.is_none_or(|c| c.value <= 0.0), "no heparin increase: {:?}", r.rate_change);
+    assert!(
+        r.rate_change.is_none_or(|c| c.value <= 0.0),
+        "no heparin increase: {:?}",
+        r.rate_change
+    );
     let tests: Vec<&str> = a.monitoring.iter().map(|m| m.test.as_ref()).collect();
     assert!(tests.contains(&"INR") && tests.contains(&"fibrinogen"), "{tests:?}");
     // The anti-Xa alone (drawn 10 min earlier the aPTT was already high) would have been low:
@@ -41,7 +60,11 @@ fn hit_high_score_stops_heparin_and_picks_argatroban_in_renal_failure() {
     let steps = replay_of("tests/cases/hit-suspected.ron");
     let a = step_at(&steps, "2024-05-07T08:00");
     let hit = a.hit_4ts.as_ref().expect("4Ts");
-    assert_eq!((hit.items.thrombocytopenia.points, hit.items.timing.points), (2, 2), "{hit:#?}");
+    assert_eq!(
+        (hit.items.thrombocytopenia.points, hit.items.timing.points),
+        (2, 2),
+        "{hit:#?}"
+    );
     assert_eq!(hit.score, 8);
     assert!(codes(&a).contains(&FindingCode::HitSuspected));
     let r = &a.recommendation;
@@ -67,17 +90,32 @@ fn bypass_dose_response_then_resistance_then_antithrombin() {
     let more = (480.0 - 350.0) / slope;
     assert_eq!(first.recommendation.action, Action::CpbAdditionalHeparin);
     assert!((first.recommendation.bolus_units.unwrap().value() - more * 80.0).abs() < 1e-6);
-    assert!(!codes(&first).contains(&FindingCode::CpbHeparinResistance), "400 units/kg is below the R4 dose");
+    assert!(
+        !codes(&first).contains(&FindingCode::CpbHeparinResistance),
+        "400 units/kg is below the R4 dose"
+    );
 
     let last = step_at(&steps, "2024-06-01T08:20");
-    assert!(codes(&last).contains(&FindingCode::CpbHeparinResistance), "{:?}", codes(&last));
+    assert!(
+        codes(&last).contains(&FindingCode::CpbHeparinResistance),
+        "{:?}",
+        codes(&last)
+    );
     let cpb = last.cpb.as_ref().unwrap();
     assert!((cpb.cumulative_units_per_kg.value() - 520.0).abs() < 1e-9);
     assert!(cpb.resistance);
     let r = &last.recommendation;
     assert_eq!(r.action, Action::SupplementAntithrombin);
-    assert_eq!(r.dose_units.map(|u| u.value()), Some(1000.0), "Williams 2000 fixed dose");
-    assert!(r.alternatives.iter().any(|a| a.contains("75 units/kg")), "recombinant alternative: {:?}", r.alternatives);
+    assert_eq!(
+        r.dose_units.map(|u| u.value()),
+        Some(1000.0),
+        "Williams 2000 fixed dose"
+    );
+    assert!(
+        r.alternatives.iter().any(|a| a.contains("75 units/kg")),
+        "recombinant alternative: {:?}",
+        r.alternatives
+    );
     // Residual heparin and protamine follow the same line.
     let residual = (420.0 - 130.0) / slope;
     assert!((cpb.residual_heparin_units_per_kg.unwrap().value() - residual).abs() < 1e-6);
@@ -92,12 +130,30 @@ fn severe_antithrombin_deficiency_goes_to_a_dti_with_supplementation_as_the_alte
     assert!(found.contains(&FindingCode::SuspectedHeparinResistance), "{found:?}");
     assert!(found.contains(&FindingCode::AntithrombinSevereDeficiency), "{found:?}");
     let r = &a.recommendation;
-    assert_eq!(r.action, Action::SwitchToBivalirudin, "hepatic impairment → bivalirudin");
-    assert_eq!(r.rate.map(|x| (x.value, x.unit)), Some((0.10, RateUnit::MgPerKgPerHour)), "CrCl 50: 30–60 band");
+    assert_eq!(
+        r.action,
+        Action::SwitchToBivalirudin,
+        "hepatic impairment → bivalirudin"
+    );
+    assert_eq!(
+        r.rate.map(|x| (x.value, x.unit)),
+        Some((0.10, RateUnit::MgPerKgPerHour)),
+        "CrCl 50: 30–60 band"
+    );
     assert!((r.pump_ml_per_h.unwrap().value() - 0.10 * 70.0 / 0.5).abs() < 1e-9);
-    assert!(r.alternatives.iter().any(|x| x.contains("antithrombin supplementation instead")), "{:?}", r.alternatives);
+    assert!(
+        r.alternatives
+            .iter()
+            .any(|x| x.contains("antithrombin supplementation instead")),
+        "{:?}",
+        r.alternatives
+    );
     // The alternative dose uses the label formula: (100 − 42) × 70 ÷ 1.4 = 2,900 units.
-    assert!(r.alternatives.iter().any(|x| x.contains("2,900 units")), "{:?}", r.alternatives);
+    assert!(
+        r.alternatives.iter().any(|x| x.contains("2,900 units")),
+        "{:?}",
+        r.alternatives
+    );
 }
 
 #[test]
@@ -132,7 +188,11 @@ fn every_replay_step_of_every_test_case_has_rationale_and_source() {
         let path = entry.unwrap().path();
         let rel = format!("tests/cases/{}", path.file_name().unwrap().to_string_lossy());
         for a in replay_of(&rel) {
-            assert!(!a.recommendation.rationale.is_empty(), "{rel} at {}: no rationale", a.as_of);
+            assert!(
+                !a.recommendation.rationale.is_empty(),
+                "{rel} at {}: no rationale",
+                a.as_of
+            );
             assert!(!a.recommendation.sources.is_empty(), "{rel} at {}: no source", a.as_of);
         }
     }

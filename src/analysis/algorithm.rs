@@ -8,16 +8,14 @@ use super::monitoring;
 use super::pairing::{Level, Pair, classify_level, latest_pair, ufh_aptt_target};
 use super::timeline::{Agent, AtDose, Sample, Timeline};
 use super::types::{
-    Action, Analysis, Due, Finding, Text, FindingCode, FourTs, HeparinExposure, MonitoringItem, ProtocolRef, Recommendation,
-    Step, StepStatus,
+    Action, Analysis, Due, Finding, FindingCode, FourTs, HeparinExposure, MonitoringItem, ProtocolRef, Recommendation,
+    Step, StepStatus, Text,
 };
+use crate::dosing::Rate;
 use crate::dosing::antithrombin::{expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials};
 use crate::dosing::dti::{self, DtiChoice};
 use crate::dosing::ufh::{self, dosing_weight};
-use crate::dosing::Rate;
-use crate::model::{
-    AgeGroup, Case, ClinicalTime, Kilograms, LabKind, Percent, Setting, Units, UnitsPerKgPerHour, num,
-};
+use crate::model::{AgeGroup, Case, ClinicalTime, Kilograms, LabKind, Percent, Setting, Units, UnitsPerKgPerHour, num};
 use crate::protocol::schema::Source;
 use crate::protocol::{DtiDrug, Protocol, Range};
 
@@ -68,11 +66,19 @@ pub(super) struct Cx<'a> {
 
 impl Cx<'_> {
     pub fn finding(&mut self, code: FindingCode, detail: impl Into<String>, source: impl Into<Source>) {
-        self.findings.push(Finding { code, detail: detail.into(), source: source.into() });
+        self.findings.push(Finding {
+            code,
+            detail: detail.into(),
+            source: source.into(),
+        });
     }
 
     pub fn due(&mut self, test: impl Into<Text>, due: Due, reason: impl Into<Text>) {
-        self.monitoring.push(MonitoringItem { test: test.into(), due, reason: reason.into() });
+        self.monitoring.push(MonitoringItem {
+            test: test.into(),
+            due,
+            reason: reason.into(),
+        });
     }
 
     /// A time that may already have passed becomes "now".
@@ -80,7 +86,10 @@ impl Cx<'_> {
         if t <= self.as_of { Due::Now } else { Due::At(t) }
     }
 
-    #[expect(clippy::too_many_arguments, reason = "a step is eight named parts; a builder would only rename them")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a step is eight named parts; a builder would only rename them"
+    )]
     pub fn step(
         &mut self,
         number: u8,
@@ -118,7 +127,14 @@ impl Cx<'_> {
             _ => (2, ""),
         };
         let mut out = String::with_capacity(64);
-        let _ = write!(out, "{} {}{unit} at {} ({} h ago)", lab.label(), num(s.value, decimals), s.time, num(self.age_h(s), 1));
+        let _ = write!(
+            out,
+            "{} {}{unit} at {} ({} h ago)",
+            lab.label(),
+            num(s.value, decimals),
+            s.time,
+            num(self.age_h(s), 1)
+        );
         out
     }
 }
@@ -136,7 +152,8 @@ pub(super) fn run(case: &Case, prepared: &super::Prepared, p: &Protocol, as_of: 
         warnings: Vec::new(),
         monitoring: Vec::new(),
     };
-    cx.warnings.extend(prepared.warnings_until(as_of).iter().map(|(_, w)| w.clone()));
+    cx.warnings
+        .extend(prepared.warnings_until(as_of).iter().map(|(_, w)| w.clone()));
     coverage_warnings(&mut cx);
     let heparin = exposure(tl, cx.weight, as_of);
     let monitor = monitor_for(&cx);
@@ -152,11 +169,23 @@ pub(super) fn run(case: &Case, prepared: &super::Prepared, p: &Protocol, as_of: 
     // Step 7's content is `Analysis::monitoring`; it is not copied here.
     let sources = cx.p.monitoring.ufh_recheck_h.source.clone();
     let conclusion = format!("{} item(s); see the monitoring plan", cx.monitoring.len());
-    cx.step(7, "Monitoring plan", StepStatus::Met, Vec::new(), "", "next labs and their times (clinical reference §11)", sources, conclusion);
+    cx.step(
+        7,
+        "Monitoring plan",
+        StepStatus::Met,
+        Vec::new(),
+        "",
+        "next labs and their times (clinical reference §11)",
+        sources,
+        conclusion,
+    );
     Analysis {
         as_of,
         setting: case.patient.setting,
-        protocol: ProtocolRef { name: p.name.clone(), version: p.version },
+        protocol: ProtocolRef {
+            name: p.name.clone(),
+            version: p.version,
+        },
         heparin,
         findings: cx.findings,
         hit_4ts: four_ts,
@@ -180,7 +209,11 @@ fn coverage_warnings(cx: &mut Cx<'_>) {
         ));
     }
     if !cx.p.settings.contains(&cx.case.patient.setting) {
-        cx.warnings.push(format!("protocol {} is not written for the {} setting", cx.p.name, cx.case.patient.setting.code()));
+        cx.warnings.push(format!(
+            "protocol {} is not written for the {} setting",
+            cx.p.name,
+            cx.case.patient.setting.code()
+        ));
     }
 }
 
@@ -195,7 +228,11 @@ fn exposure(tl: &Timeline, weight: Kilograms, as_of: ClinicalTime) -> HeparinExp
         _ => tl.heparin_units_between(day_ago, as_of),
     };
     let window_h = hours_on.map_or(0.0, |h| h.min(24.0));
-    let mean = if window_h > 0.0 { units_24h / weight.value() / window_h } else { 0.0 };
+    let mean = if window_h > 0.0 {
+        units_24h / weight.value() / window_h
+    } else {
+        0.0
+    };
     let running = tl.ufh_rate(as_of);
     let units = |v: f64| Units::new(v).unwrap_or(Units::ZERO);
     HeparinExposure {
@@ -215,9 +252,15 @@ fn exposure(tl: &Timeline, weight: Kilograms, as_of: ClinicalTime) -> HeparinExp
 fn monitor_for(cx: &Cx<'_>) -> Monitor {
     let has_anti_xa = !cx.tl.samples_until(LabKind::AntiXa, cx.as_of).is_empty();
     if has_anti_xa {
-        Monitor { lab: LabKind::AntiXa, target: Some(cx.p.ufh.anti_xa_target.range()) }
+        Monitor {
+            lab: LabKind::AntiXa,
+            target: Some(cx.p.ufh.anti_xa_target.range()),
+        }
     } else {
-        Monitor { lab: LabKind::Aptt, target: ufh_aptt_target(cx.p, cx.case.patient.baseline_aptt) }
+        Monitor {
+            lab: LabKind::Aptt,
+            target: ufh_aptt_target(cx.p, cx.case.patient.baseline_aptt),
+        }
     }
 }
 
@@ -226,7 +269,11 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
     let r = &cx.p.resistance;
     let r1_limit = r.r1_units_per_24h.value;
     let r1 = h.units_last_24h.value() > r1_limit;
-    let r2_rule = if cx.case.patient.age_group == AgeGroup::Adult { &r.r2_adult_units_per_kg_per_h } else { &r.r2_pediatric_units_per_kg_per_h };
+    let r2_rule = if cx.case.patient.age_group == AgeGroup::Adult {
+        &r.r2_adult_units_per_kg_per_h
+    } else {
+        &r.r2_pediatric_units_per_kg_per_h
+    };
     let r2 = h.mean_window_h > 0.0 && h.mean_units_per_kg_per_h.value() >= r2_rule.value;
     let needed = r.r3_consecutive_below_target.value as usize;
     // R3 looks only at samples drawn on heparin.
@@ -260,7 +307,11 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
     if r1 {
         cx.finding(
             FindingCode::HeparinResistanceDose,
-            format!("R1: {} in the last 24 h > {} units{weight_note}", h.units_last_24h, num(r1_limit, 0)),
+            format!(
+                "R1: {} in the last 24 h > {} units{weight_note}",
+                h.units_last_24h,
+                num(r1_limit, 0)
+            ),
             r.r1_units_per_24h.source.clone(),
         );
     }
@@ -276,12 +327,25 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
             r2_rule.source.clone(),
         );
     }
-    let samples_text: Vec<String> = last_n.unwrap_or(&[]).iter().map(|s| cx.sample_text(monitor.lab, *s)).collect();
+    let samples_text: Vec<String> = last_n
+        .unwrap_or(&[])
+        .iter()
+        .map(|s| cx.sample_text(monitor.lab, *s))
+        .collect();
     if r3 == Some(true) {
-        let aptt_caveat = if monitor.lab == LabKind::Aptt { " (monitored by aPTT: pseudo-resistance cannot be excluded without anti-Xa)" } else { "" };
+        let aptt_caveat = if monitor.lab == LabKind::Aptt {
+            " (monitored by aPTT: pseudo-resistance cannot be excluded without anti-Xa)"
+        } else {
+            ""
+        };
         cx.finding(
             FindingCode::TargetNotReached,
-            format!("R3: last {needed} {} samples below {}{aptt_caveat}: {}", monitor.name(), monitor.target_text(), samples_text.join("; ")),
+            format!(
+                "R3: last {needed} {} samples below {}{aptt_caveat}: {}",
+                monitor.name(),
+                monitor.target_text(),
+                samples_text.join("; ")
+            ),
             r.r3_consecutive_below_target.source.clone(),
         );
     }
@@ -310,7 +374,12 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
     let mut values = vec![
         format!("heparin last 24 h: {} ({})", h.units_last_24h, h.units_per_kg_last_24h),
         format!("mean {} over {} h", h.mean_units_per_kg_per_h, num(h.mean_window_h, 1)),
-        format!("R1 {}; R2 {}; R3 {}", yes_no(r1), yes_no(r2), r3.map_or("cannot be judged (no target)", yes_no)),
+        format!(
+            "R1 {}; R2 {}; R3 {}",
+            yes_no(r1),
+            yes_no(r2),
+            r3.map_or("cannot be judged (no target)", yes_no)
+        ),
     ];
     values.extend(samples_text);
     let conclusion = if suspected {
@@ -370,18 +439,39 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
     if let Some(s) = cx.tl.recent(LabKind::PlasmaFreeHb, cx.as_of, max_age)
         && s.value > d.interference_plasma_free_hb_mg_per_dl.value
     {
-        interference.push((format!("plasma free hemoglobin {} mg/dL > {} mg/dL", num(s.value, 0), num(d.interference_plasma_free_hb_mg_per_dl.value, 0)), d.interference_plasma_free_hb_mg_per_dl.source.clone()));
+        interference.push((
+            format!(
+                "plasma free hemoglobin {} mg/dL > {} mg/dL",
+                num(s.value, 0),
+                num(d.interference_plasma_free_hb_mg_per_dl.value, 0)
+            ),
+            d.interference_plasma_free_hb_mg_per_dl.source.clone(),
+        ));
     }
     if let Some(s) = cx.tl.recent(LabKind::Bilirubin, cx.as_of, max_age)
         && s.value > d.interference_bilirubin_mg_per_dl.value
     {
-        interference.push((format!("bilirubin {} mg/dL > {} mg/dL", num(s.value, 1), num(d.interference_bilirubin_mg_per_dl.value, 0)), d.interference_bilirubin_mg_per_dl.source.clone()));
+        interference.push((
+            format!(
+                "bilirubin {} mg/dL > {} mg/dL",
+                num(s.value, 1),
+                num(d.interference_bilirubin_mg_per_dl.value, 0)
+            ),
+            d.interference_bilirubin_mg_per_dl.source.clone(),
+        ));
     }
     for (text, src) in &interference {
-        cx.finding(FindingCode::AntiXaInterference, format!("anti-Xa may read falsely low: {text}; do not up-titrate on a low anti-Xa alone"), src.clone());
+        cx.finding(
+            FindingCode::AntiXaInterference,
+            format!("anti-Xa may read falsely low: {text}; do not up-titrate on a low anti-Xa alone"),
+            src.clone(),
+        );
     }
     if cx.case.patient.anti_xa_assay == crate::model::AntiXaAssay::AtSupplemented && hr.suspected {
-        cx.warnings.push("The anti-Xa assay adds antithrombin: it can mask resistance due to antithrombin deficiency (NEJM 2021)".to_owned());
+        cx.warnings.push(
+            "The anti-Xa assay adds antithrombin: it can mask resistance due to antithrombin deficiency (NEJM 2021)"
+                .to_owned(),
+        );
     }
 
     let mut values = Vec::new();
@@ -392,13 +482,30 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
             values.push(cx.sample_text(LabKind::Aptt, pair.aptt) + &format!(": {}", a.label()));
             values.push(cx.sample_text(LabKind::AntiXa, pair.anti_xa) + &format!(": {}", x.label()));
             let (code, meaning) = match (a, x) {
-                (Level::Below, Level::Below) => (FindingCode::ConcordantSubtherapeutic, "both low: under-dosing or true resistance"),
-                (Level::Below, _) => (FindingCode::PseudoResistance, "low aPTT with adequate anti-Xa: pseudo-resistance (high factor VIII / fibrinogen); do not escalate; monitor by anti-Xa"),
-                (Level::Above, Level::Above) => (FindingCode::Supratherapeutic, "both high: reduce or hold per nomogram"),
-                (Level::Above, _) => (FindingCode::CoagulopathyDiscordance, "high aPTT with low or in-range anti-Xa: coagulopathy (factor deficiency, DIC, lupus anticoagulant, hemodilution); do not escalate; check INR and fibrinogen; bleeding and mortality signal"),
+                (Level::Below, Level::Below) => (
+                    FindingCode::ConcordantSubtherapeutic,
+                    "both low: under-dosing or true resistance",
+                ),
+                (Level::Below, _) => (
+                    FindingCode::PseudoResistance,
+                    "low aPTT with adequate anti-Xa: pseudo-resistance (high factor VIII / fibrinogen); do not escalate; monitor by anti-Xa",
+                ),
+                (Level::Above, Level::Above) => {
+                    (FindingCode::Supratherapeutic, "both high: reduce or hold per nomogram")
+                }
+                (Level::Above, _) => (
+                    FindingCode::CoagulopathyDiscordance,
+                    "high aPTT with low or in-range anti-Xa: coagulopathy (factor deficiency, DIC, lupus anticoagulant, hemodilution); do not escalate; check INR and fibrinogen; bleeding and mortality signal",
+                ),
                 (Level::InRange, Level::InRange) => (FindingCode::ConcordantTherapeutic, "both in range: continue"),
-                (Level::InRange, Level::Below) => (FindingCode::AntiXaBelowTarget, "anti-Xa low with the aPTT in range: follow the anti-Xa"),
-                (Level::InRange, Level::Above) => (FindingCode::AntiXaAboveTarget, "anti-Xa high with the aPTT in range: follow the anti-Xa"),
+                (Level::InRange, Level::Below) => (
+                    FindingCode::AntiXaBelowTarget,
+                    "anti-Xa low with the aPTT in range: follow the anti-Xa",
+                ),
+                (Level::InRange, Level::Above) => (
+                    FindingCode::AntiXaAboveTarget,
+                    "anti-Xa high with the aPTT in range: follow the anti-Xa",
+                ),
             };
             (Some(code), meaning.to_owned())
         }
@@ -416,7 +523,11 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
                 let meaning = if monitor.lab == LabKind::Aptt {
                     format!("aPTT only, {}: no anti-Xa to pair with", l.label())
                 } else {
-                    format!("anti-Xa only, {}: no aPTT within {} min to pair with", l.label(), num(window, 0))
+                    format!(
+                        "anti-Xa only, {}: no aPTT within {} min to pair with",
+                        l.label(),
+                        num(window, 0)
+                    )
                 };
                 (Some(code), meaning)
             }
@@ -452,28 +563,52 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
         source,
         meaning,
     );
-    Pattern { code, level, sample, pair }
+    Pattern {
+        code,
+        level,
+        sample,
+        pair,
+    }
 }
 
 /// Step 4: HIT screen.
 fn hit_step(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> bool {
     let h = &cx.p.hit;
     let Some(ft) = four_ts else {
-        cx.step(4, "HIT screen (4Ts)", StepStatus::NeedsData, vec!["needs heparin exposure and at least two platelet counts".to_owned()], format!("stop heparin at 4Ts ≥ {}", h.suspect_from), "4Ts ≥ 4 → stop all heparin and switch to a DTI", h.source.clone(), "not scored");
+        cx.step(
+            4,
+            "HIT screen (4Ts)",
+            StepStatus::NeedsData,
+            vec!["needs heparin exposure and at least two platelet counts".to_owned()],
+            format!("stop heparin at 4Ts ≥ {}", h.suspect_from),
+            "4Ts ≥ 4 → stop all heparin and switch to a DTI",
+            h.source.clone(),
+            "not scored",
+        );
         return false;
     };
     // HIT needs thrombocytopenia: a score reached by the entered items alone, with no platelet fall,
     // is shown but does not stop heparin.
     let suspected = ft.score >= h.suspect_from && ft.items.thrombocytopenia.points > 0;
     let values = vec![
-        format!("thrombocytopenia {} ({})", ft.items.thrombocytopenia.points, ft.items.thrombocytopenia.basis),
+        format!(
+            "thrombocytopenia {} ({})",
+            ft.items.thrombocytopenia.points, ft.items.thrombocytopenia.basis
+        ),
         format!("timing {} ({})", ft.items.timing.points, ft.items.timing.basis),
         format!("thrombosis {} (entered)", ft.items.thrombosis.points),
         format!("other causes {} (entered)", ft.items.other_causes.points),
         format!("score {} ({:?})", ft.score, ft.band).to_lowercase(),
     ];
     if suspected {
-        cx.finding(FindingCode::HitSuspected, format!("4Ts score {} ≥ {}: stop all heparin and switch to a DTI; send HIT immunoassay", ft.score, h.suspect_from), h.source.clone());
+        cx.finding(
+            FindingCode::HitSuspected,
+            format!(
+                "4Ts score {} ≥ {}: stop all heparin and switch to a DTI; send HIT immunoassay",
+                ft.score, h.suspect_from
+            ),
+            h.source.clone(),
+        );
     }
     let conclusion = if suspected {
         "HIT suspected: stop all heparin (flushes, and the coated circuit if HIT is confirmed)".to_owned()
@@ -501,8 +636,22 @@ fn run_icu(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, four_ts: Opti
     data_check(cx, h, monitor, running.map(|s| s.agent));
     if let Some(seg) = running.filter(|s| s.agent != Agent::Ufh) {
         let rec = dti_titration(cx, seg.agent);
-        for (n, title) in [(2, "Recognise heparin resistance"), (3, "Pair aPTT with anti-Xa"), (4, "HIT screen (4Ts)"), (5, "Antithrombin")] {
-            cx.step(n, title, StepStatus::NotApplicable, vec![format!("on {}", seg.agent.name())], "", "heparin steps do not apply on a direct thrombin inhibitor", "clinical reference §5", "");
+        for (n, title) in [
+            (2, "Recognise heparin resistance"),
+            (3, "Pair aPTT with anti-Xa"),
+            (4, "HIT screen (4Ts)"),
+            (5, "Antithrombin"),
+        ] {
+            cx.step(
+                n,
+                title,
+                StepStatus::NotApplicable,
+                vec![format!("on {}", seg.agent.name())],
+                "",
+                "heparin steps do not apply on a direct thrombin inhibitor",
+                "clinical reference §5",
+                "",
+            );
         }
         choose_step(cx, &rec);
         return rec;
@@ -520,7 +669,8 @@ fn run_icu(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, four_ts: Opti
             Vec::new(),
         );
         rec.caveats.push("Stop ALL heparin, including flushes and heparin-coated lines; replace a heparin-coated circuit if HIT is confirmed".to_owned());
-        rec.caveats.push("Send a HIT immunoassay; do not give platelets unless bleeding".to_owned());
+        rec.caveats
+            .push("Send a HIT immunoassay; do not give platelets unless bleeding".to_owned());
         rec
     } else if running.is_none() {
         at_step_not_applicable(cx, "no heparin infusion running");
@@ -534,13 +684,21 @@ fn run_icu(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, four_ts: Opti
 
 /// Step 1.
 fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Option<Agent>) {
-    let mut values = vec![format!("weight {} ({:?}, {})", cx.weight, cx.case.patient.weight.kind, cx.case.patient.weight.measured_at).to_lowercase()];
+    let mut values = vec![
+        format!(
+            "weight {} ({:?}, {})",
+            cx.weight, cx.case.patient.weight.kind, cx.case.patient.weight.measured_at
+        )
+        .to_lowercase(),
+    ];
     values.push(match agent {
         Some(Agent::Ufh) => format!(
             "heparin infusion {} ({}), changed {} h ago",
-            h.current_rate_units_per_kg_per_h.map_or(String::new(), |r| r.to_string()),
+            h.current_rate_units_per_kg_per_h
+                .map_or(String::new(), |r| r.to_string()),
             h.current_rate_units_per_h.map_or(String::new(), |r| r.to_string()),
-            h.hours_since_last_change.map_or("?".to_owned(), |v| num(v, 1).to_string())
+            h.hours_since_last_change
+                .map_or("?".to_owned(), |v| num(v, 1).to_string())
         ),
         Some(a) => format!("{} infusion running", a.name()),
         None => "no anticoagulant infusion running".to_owned(),
@@ -548,7 +706,12 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
     let max_age = cx.p.monitoring.lab_max_age_h.value;
     let mut status = StepStatus::Met;
     let mut notes = Vec::new();
-    for lab in [LabKind::Aptt, LabKind::AntiXa, LabKind::Antithrombin, LabKind::Platelets] {
+    for lab in [
+        LabKind::Aptt,
+        LabKind::AntiXa,
+        LabKind::Antithrombin,
+        LabKind::Platelets,
+    ] {
         if let Some(s) = cx.tl.latest(lab, cx.as_of) {
             values.push(cx.sample_text(lab, s));
         }
@@ -557,7 +720,17 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
         if cx.age_h(s) > max_age {
             status = StepStatus::NeedsData;
             notes.push(format!("latest {} is older than {} h", monitor.name(), num(max_age, 0)));
-            cx.finding(FindingCode::StaleSample, format!("latest {} at {} is {} h old (limit {} h)", monitor.name(), s.time, num(cx.age_h(s), 1), num(max_age, 0)), cx.p.monitoring.lab_max_age_h.source.clone());
+            cx.finding(
+                FindingCode::StaleSample,
+                format!(
+                    "latest {} at {} is {} h old (limit {} h)",
+                    monitor.name(),
+                    s.time,
+                    num(cx.age_h(s), 1),
+                    num(max_age, 0)
+                ),
+                cx.p.monitoring.lab_max_age_h.source.clone(),
+            );
         }
         if agent == Some(Agent::Ufh)
             && let Some(change) = cx.tl.last_ufh_rate_event(cx.as_of)
@@ -565,15 +738,33 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
             let after = s.time.hours_since(change);
             let steady = cx.p.monitoring.ufh_recheck_h.value;
             if (0.0..steady).contains(&after) {
-                notes.push(format!("drawn {} h after the last rate change (< {} h: not at steady state)", num(after, 1), num(steady, 0)));
-                cx.finding(FindingCode::SampleBeforeSteadyState, format!("{} at {} was drawn {} h after the rate change at {}", monitor.name(), s.time, num(after, 1), change), cx.p.monitoring.ufh_recheck_h.source.clone());
+                notes.push(format!(
+                    "drawn {} h after the last rate change (< {} h: not at steady state)",
+                    num(after, 1),
+                    num(steady, 0)
+                ));
+                cx.finding(
+                    FindingCode::SampleBeforeSteadyState,
+                    format!(
+                        "{} at {} was drawn {} h after the rate change at {}",
+                        monitor.name(),
+                        s.time,
+                        num(after, 1),
+                        change
+                    ),
+                    cx.p.monitoring.ufh_recheck_h.source.clone(),
+                );
             }
         }
     } else if agent.is_some() {
         status = StepStatus::NeedsData;
         notes.push(format!("no {} yet", monitor.name()));
     }
-    let conclusion = if notes.is_empty() { "data adequate".to_owned() } else { notes.join("; ") };
+    let conclusion = if notes.is_empty() {
+        "data adequate".to_owned()
+    } else {
+        notes.join("; ")
+    };
     cx.step(
         1,
         "Data check",
@@ -592,25 +783,62 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
 }
 
 fn at_step_not_applicable(cx: &mut Cx<'_>, why: &str) {
-    let rule = format!("AT < {}% → DTI; < {}% → supplement; ≥ {}% → DTI", num(cx.p.antithrombin.severe_below_percent.value, 0), num(cx.p.antithrombin.deficiency_below_percent.value, 0), num(cx.p.antithrombin.deficiency_below_percent.value, 0));
+    let rule = format!(
+        "AT < {}% → DTI; < {}% → supplement; ≥ {}% → DTI",
+        num(cx.p.antithrombin.severe_below_percent.value, 0),
+        num(cx.p.antithrombin.deficiency_below_percent.value, 0),
+        num(cx.p.antithrombin.deficiency_below_percent.value, 0)
+    );
     let src = cx.p.antithrombin.deficiency_below_percent.source.clone();
-    cx.step(5, "Antithrombin", StepStatus::NotApplicable, vec![why.to_owned()], "", rule, src, "");
+    cx.step(
+        5,
+        "Antithrombin",
+        StepStatus::NotApplicable,
+        vec![why.to_owned()],
+        "",
+        rule,
+        src,
+        "",
+    );
 }
 
 /// Step 6's content is the recommendation itself (rationale, sources); only its headline is repeated.
 fn choose_step(cx: &mut Cx<'_>, rec: &Recommendation) {
     let source = rec.sources.first().cloned().unwrap_or_else(|| Source::from(""));
-    cx.step(6, "Choose", StepStatus::Met, Vec::new(), rec.target.clone(), "the first branch that applies, in the order of steps 1–5; otherwise titrate by the nomogram", source, rec.headline());
+    cx.step(
+        6,
+        "Choose",
+        StepStatus::Met,
+        Vec::new(),
+        rec.target.clone(),
+        "the first branch that applies, in the order of steps 1–5; otherwise titrate by the nomogram",
+        source,
+        rec.headline(),
+    );
 }
 
 /// No infusion running: start heparin per protocol (or, after a stopped DTI, measure first).
 fn no_infusion(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
-    if let Some(last) = cx.tl.last_segment_of(Agent::Argatroban, cx.as_of).into_iter().chain(cx.tl.last_segment_of(Agent::Bivalirudin, cx.as_of)).max_by_key(|s| s.start) {
-        let ufh_after = cx.tl.last_segment_of(Agent::Ufh, cx.as_of).is_some_and(|u| u.start > last.start);
+    if let Some(last) = cx
+        .tl
+        .last_segment_of(Agent::Argatroban, cx.as_of)
+        .into_iter()
+        .chain(cx.tl.last_segment_of(Agent::Bivalirudin, cx.as_of))
+        .max_by_key(|s| s.start)
+    {
+        let ufh_after = cx
+            .tl
+            .last_segment_of(Agent::Ufh, cx.as_of)
+            .is_some_and(|u| u.start > last.start);
         if !ufh_after {
             let mut rec = Recommendation::new(Action::Measure, last.agent.name());
-            rec.rationale.push(format!("{} stopped at {}; no anticoagulant is running", last.agent.name(), last.end.map_or("?".to_owned(), |t| t.to_string())));
-            rec.rationale.push("measure the aPTT and decide on restarting with the physician".to_owned());
+            rec.rationale.push(format!(
+                "{} stopped at {}; no anticoagulant is running",
+                last.agent.name(),
+                last.end.map_or("?".to_owned(), |t| t.to_string())
+            ));
+            rec.rationale
+                .push("measure the aPTT and decide on restarting with the physician".to_owned());
             rec.cite(cx.p.argatroban.titration_source.clone());
             cx.due("aPTT", Due::Now, "DTI stopped");
             return rec;
@@ -620,19 +848,33 @@ fn no_infusion(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
     if cx.tl.first_heparin().is_none_or(|t| t > cx.as_of) {
         // Nothing given yet: the engine cannot know that anticoagulation is due now.
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
-        rec.rationale.push("no anticoagulant has been given yet: obtain baseline labs before starting".to_owned());
-        rec.alternatives.push(format!("when anticoagulation is indicated, the protocol start is {} = {} at {}", start.text, start.pump.map_or("–".to_owned(), |p| p.to_string()), cx.p.ufh.concentration_label));
+        rec.rationale
+            .push("no anticoagulant has been given yet: obtain baseline labs before starting".to_owned());
+        rec.alternatives.push(format!(
+            "when anticoagulation is indicated, the protocol start is {} = {} at {}",
+            start.text,
+            start.pump.map_or("–".to_owned(), |p| p.to_string()),
+            cx.p.ufh.concentration_label
+        ));
         rec.cite(cx.p.ufh.start.source.clone());
         if cx.case.patient.baseline_aptt.is_none() && cx.tl.latest(LabKind::Aptt, cx.as_of).is_none() {
             cx.due("aPTT (baseline)", Due::Now, "control for ratio targets");
         }
-        if cx.tl.recent(LabKind::Platelets, cx.as_of, cx.p.monitoring.lab_max_age_h.value).is_none() {
+        if cx
+            .tl
+            .recent(LabKind::Platelets, cx.as_of, cx.p.monitoring.lab_max_age_h.value)
+            .is_none()
+        {
             cx.due("platelets", Due::Now, "baseline before heparin");
         }
         return rec;
     }
     let recent_bolus_h = cx.p.monitoring.ufh_recheck_h.value;
-    let bolus_recently = h.hours_on_heparin.is_some() && cx.tl.heparin_units_between(cx.as_of.plus_hours(-recent_bolus_h), cx.as_of) > 0.0;
+    let bolus_recently = h.hours_on_heparin.is_some()
+        && cx
+            .tl
+            .heparin_units_between(cx.as_of.plus_hours(-recent_bolus_h), cx.as_of)
+            > 0.0;
     let mut rec = Recommendation::new(Action::AdjustUfh, "unfractionated heparin");
     rec.rate = Some(Rate::ufh(start.rate));
     rec.rate_change = Some(Rate::ufh(start.rate));
@@ -640,15 +882,24 @@ fn no_infusion(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
     rec.concentration = cx.p.ufh.concentration_label.clone();
     rec.bolus_units = if bolus_recently { None } else { start.bolus };
     rec.target = cx.p.ufh.anti_xa_target.range().describe_anti_xa();
-    rec.rationale.push("no heparin infusion is running: start per protocol".to_owned());
+    rec.rationale
+        .push("no heparin infusion is running: start per protocol".to_owned());
     rec.rationale.push(format!("protocol start: {}", start.text));
     if bolus_recently {
-        rec.rationale.push(format!("no start bolus: heparin was given in the last {} h", num(recent_bolus_h, 0)));
+        rec.rationale.push(format!(
+            "no start bolus: heparin was given in the last {} h",
+            num(recent_bolus_h, 0)
+        ));
     }
-    rec.rationale.push(format!("= {} at {}", start.rate_per_hour, cx.p.ufh.concentration_label));
+    rec.rationale
+        .push(format!("= {} at {}", start.rate_per_hour, cx.p.ufh.concentration_label));
     rec.cite(cx.p.ufh.start.source.clone());
     rec.cite(cx.p.ufh.concentration_units_per_ml.source.clone());
-    cx.due("anti-Xa (with a paired aPTT)", Due::At(cx.as_of.plus_hours(cx.p.monitoring.ufh_recheck_h.value)), "6 h after the start");
+    cx.due(
+        "anti-Xa (with a paired aPTT)",
+        Due::At(cx.as_of.plus_hours(cx.p.monitoring.ufh_recheck_h.value)),
+        "6 h after the start",
+    );
     rec
 }
 
@@ -663,13 +914,22 @@ impl DescribeTarget for Range {
 }
 
 /// Heparin running: escalate, hold, continue, or go down the resistance path.
-fn titrate_or_escalate(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, hr: Resistance, pattern: Pattern) -> Recommendation {
+fn titrate_or_escalate(
+    cx: &mut Cx<'_>,
+    h: &HeparinExposure,
+    monitor: Monitor,
+    hr: Resistance,
+    pattern: Pattern,
+) -> Recommendation {
     let Some(sample) = pattern.sample else {
         at_step_not_applicable(cx, "no monitoring result yet");
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
         let change = cx.tl.last_ufh_rate_event(cx.as_of).unwrap_or(cx.as_of);
         let due = cx.due_at(change.plus_hours(cx.p.monitoring.ufh_recheck_h.value));
-        rec.rationale.push(format!("no {} result since heparin started: measure before any change", monitor.name()));
+        rec.rationale.push(format!(
+            "no {} result since heparin started: measure before any change",
+            monitor.name()
+        ));
         rec.cite(cx.p.monitoring.ufh_recheck_h.source.clone());
         cx.due("anti-Xa (with a paired aPTT)", due, "first level on heparin");
         return rec;
@@ -678,7 +938,12 @@ fn titrate_or_escalate(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, h
     if cx.age_h(sample) > max_age {
         at_step_not_applicable(cx, "latest result is stale");
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
-        rec.rationale.push(format!("the latest {} ({}) is older than {} h: measure before changing anything", monitor.name(), sample.time, num(max_age, 0)));
+        rec.rationale.push(format!(
+            "the latest {} ({}) is older than {} h: measure before changing anything",
+            monitor.name(),
+            sample.time,
+            num(max_age, 0)
+        ));
         rec.cite(cx.p.monitoring.lab_max_age_h.source.clone());
         cx.due("anti-Xa (with a paired aPTT)", Due::Now, "latest result is stale");
         return rec;
@@ -690,18 +955,29 @@ fn titrate_or_escalate(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, h
     let Some(level) = pattern.level else {
         at_step_not_applicable(cx, "no target for the monitoring assay");
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
-        rec.rationale.push("no aPTT target: enter the baseline aPTT or measure anti-Xa".to_owned());
+        rec.rationale
+            .push("no aPTT target: enter the baseline aPTT or measure anti-Xa".to_owned());
         cx.due("anti-Xa (with a paired aPTT)", Due::Now, "no usable target");
         return rec;
     };
     if level == Level::Below {
-        let corroborated = pattern.pair.is_some_and(|p| ufh_aptt_target(cx.p, cx.case.patient.baseline_aptt).is_some_and(|t| p.aptt.value < t.low));
-        let interfered = monitor.lab == LabKind::AntiXa && cx.findings.iter().any(|f| f.code == FindingCode::AntiXaInterference);
+        let corroborated = pattern.pair.is_some_and(|p| {
+            ufh_aptt_target(cx.p, cx.case.patient.baseline_aptt).is_some_and(|t| p.aptt.value < t.low)
+        });
+        let interfered =
+            monitor.lab == LabKind::AntiXa && cx.findings.iter().any(|f| f.code == FindingCode::AntiXaInterference);
         if interfered && !corroborated {
             at_step_not_applicable(cx, "anti-Xa may be falsely low");
             let mut rec = continue_ufh(cx, h);
-            rec.rationale.insert(0, "anti-Xa is low but may be falsely low (hemolysis or icterus): do not escalate on it".to_owned());
-            cx.due("aPTT (paired with a repeat anti-Xa)", Due::Now, "check a low anti-Xa with interference");
+            rec.rationale.insert(
+                0,
+                "anti-Xa is low but may be falsely low (hemolysis or icterus): do not escalate on it".to_owned(),
+            );
+            cx.due(
+                "aPTT (paired with a repeat anti-Xa)",
+                Due::Now,
+                "check a low anti-Xa with interference",
+            );
             return rec;
         }
         if hr.suspected {
@@ -716,7 +992,19 @@ fn titrate_or_escalate(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, h
                 let due = cx.due_at(change.plus_hours(steady));
                 rec.rationale.push(format!("the low {} at {} was drawn less than {} h after the rate change at {}: repeat at steady state before escalating", monitor.name(), sample.time, num(steady, 0), change));
                 rec.cite(cx.p.monitoring.ufh_recheck_h.source.clone());
-                cx.due(format!("{} (with a paired {})", monitor.name(), if monitor.lab == LabKind::AntiXa { "aPTT" } else { "anti-Xa" }), due, "steady state after the rate change");
+                cx.due(
+                    format!(
+                        "{} (with a paired {})",
+                        monitor.name(),
+                        if monitor.lab == LabKind::AntiXa {
+                            "aPTT"
+                        } else {
+                            "anti-Xa"
+                        }
+                    ),
+                    due,
+                    "steady state after the rate change",
+                );
                 return rec;
             }
         }
@@ -732,8 +1020,13 @@ fn continue_ufh(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
         let dw = dosing_weight(cx.p, cx.weight);
         let per_dosing_kg = h.current_rate_units_per_h.map_or(r, |u| u.per_kg(dw));
         rec.rate = Some(Rate::ufh(per_dosing_kg));
-        rec.rate_change = Some(Rate { value: 0.0, unit: crate::dosing::RateUnit::UnitsPerKgPerHour });
-        rec.pump_ml_per_h = h.current_rate_units_per_h.and_then(|u| u.pump_rate(crate::model::UnitsPerMl::new(cx.p.ufh.concentration_units_per_ml.value).ok()?));
+        rec.rate_change = Some(Rate {
+            value: 0.0,
+            unit: crate::dosing::RateUnit::UnitsPerKgPerHour,
+        });
+        rec.pump_ml_per_h = h
+            .current_rate_units_per_h
+            .and_then(|u| u.pump_rate(crate::model::UnitsPerMl::new(cx.p.ufh.concentration_units_per_ml.value).ok()?));
     }
     rec.concentration = cx.p.ufh.concentration_label.clone();
     rec.target = cx.p.ufh.anti_xa_target.range().describe_anti_xa();
@@ -743,33 +1036,66 @@ fn continue_ufh(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
 /// The nomogram row for the latest monitoring result.
 fn nomogram(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, sample: Sample) -> Recommendation {
     let (nomogram, value, value_text) = if monitor.lab == LabKind::AntiXa {
-        (&cx.p.ufh.anti_xa_nomogram, sample.value, format!("anti-Xa {} units/mL", num(sample.value, 2)))
+        (
+            &cx.p.ufh.anti_xa_nomogram,
+            sample.value,
+            format!("anti-Xa {} units/mL", num(sample.value, 2)),
+        )
     } else {
         let base = cx.case.patient.baseline_aptt.map_or(1.0, |b| b.value());
-        (&cx.p.ufh.aptt_nomogram, sample.value / base, format!("aPTT {} s = {} × control", num(sample.value, 1), num(sample.value / base, 2)))
+        (
+            &cx.p.ufh.aptt_nomogram,
+            sample.value / base,
+            format!(
+                "aPTT {} s = {} × control",
+                num(sample.value, 1),
+                num(sample.value / base, 2)
+            ),
+        )
     };
     let dw = dosing_weight(cx.p, cx.weight);
-    let current = h.current_rate_units_per_h.map_or(UnitsPerKgPerHour::ZERO, |u| u.per_kg(dw));
+    let current = h
+        .current_rate_units_per_h
+        .map_or(UnitsPerKgPerHour::ZERO, |u| u.per_kg(dw));
     let Some(step) = ufh::nomogram_step(cx.p, nomogram, value, current, cx.weight) else {
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
         rec.rationale.push(format!("{value_text} is outside the nomogram"));
         return rec;
     };
     let mut rec = continue_ufh(cx, h);
-    rec.rationale.push(format!("{value_text} at {}: {}", sample.time, step.row_text));
+    rec.rationale
+        .push(format!("{value_text} at {}: {}", sample.time, step.row_text));
     rec.cite(nomogram.source.clone());
     if !nomogram.validated {
-        rec.caveats.push(format!("{} is an institutional adaptation, not a validated nomogram", nomogram.name));
+        rec.caveats.push(format!(
+            "{} is an institutional adaptation, not a validated nomogram",
+            nomogram.name
+        ));
     }
     if step.is_no_change() {
-        rec.rationale.push(format!("continue {current} ({}) at {}", h.current_rate_units_per_h.map_or(String::new(), |u| u.to_string()), cx.p.ufh.concentration_label));
+        rec.rationale.push(format!(
+            "continue {current} ({}) at {}",
+            h.current_rate_units_per_h.map_or(String::new(), |u| u.to_string()),
+            cx.p.ufh.concentration_label
+        ));
         let in_range_needed = cx.p.monitoring.ufh_in_range_before_daily.value as usize;
         let recent = cx.tl.samples_until(monitor.lab, cx.as_of);
-        let all_in = recent.len() >= in_range_needed && recent[recent.len() - in_range_needed..].iter().all(|s| monitor.level(s.value) == Some(Level::InRange));
+        let all_in = recent.len() >= in_range_needed
+            && recent[recent.len() - in_range_needed..]
+                .iter()
+                .all(|s| monitor.level(s.value) == Some(Level::InRange));
         if all_in {
-            cx.due(monitor.name().to_owned() + " (with a paired aPTT)", cx.due_at(sample.time.plus_hours(cx.p.monitoring.daily_interval_h.value)), format!("{in_range_needed} consecutive in range: daily"));
+            cx.due(
+                monitor.name().to_owned() + " (with a paired aPTT)",
+                cx.due_at(sample.time.plus_hours(cx.p.monitoring.daily_interval_h.value)),
+                format!("{in_range_needed} consecutive in range: daily"),
+            );
         } else {
-            cx.due(monitor.name().to_owned() + " (with a paired aPTT)", cx.due_at(sample.time.plus_hours(step.recheck_h)), "recheck per nomogram");
+            cx.due(
+                monitor.name().to_owned() + " (with a paired aPTT)",
+                cx.due_at(sample.time.plus_hours(step.recheck_h)),
+                "recheck per nomogram",
+            );
         }
         return rec;
     }
@@ -792,10 +1118,17 @@ fn nomogram(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, sample: Samp
     if let Some(soft) = cx.p.plausibility.ufh_rate_units_per_kg_per_h.soft_max
         && step.new_rate.value() > soft
     {
-        rec.caveats.push(format!("the new rate is above {} units/kg/h: consider heparin resistance work-up", num(soft, 0)));
+        rec.caveats.push(format!(
+            "the new rate is above {} units/kg/h: consider heparin resistance work-up",
+            num(soft, 0)
+        ));
     }
     let due = cx.as_of.plus_hours(step.recheck_h + step.hold_min / 60.0);
-    cx.due(monitor.name().to_owned() + " (with a paired aPTT)", Due::At(due), "recheck per nomogram after the change");
+    cx.due(
+        monitor.name().to_owned() + " (with a paired aPTT)",
+        Due::At(due),
+        "recheck per nomogram after the change",
+    );
     rec
 }
 
@@ -804,14 +1137,25 @@ fn coagulopathy(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
     let inr = cx.tl.recent(LabKind::Inr, cx.as_of, max_age);
     let fib = cx.tl.recent(LabKind::Fibrinogen, cx.as_of, max_age);
     let mut rec = continue_ufh(cx, h);
-    rec.rationale.push("high aPTT with low or in-range anti-Xa: coagulopathy-type discordance — do not escalate heparin".to_owned());
+    rec.rationale.push(
+        "high aPTT with low or in-range anti-Xa: coagulopathy-type discordance — do not escalate heparin".to_owned(),
+    );
     rec.cite(cx.p.discordance.patterns_source.clone());
     rec.caveats.push("≥ 2 consecutive high aPTT:anti-Xa pairs carried more major bleeding (9% vs 3%) and 30-day mortality (14% vs 5%) in Price 2013".to_owned());
-    rec.alternatives.push("look for DIC, factor deficiency, lupus anticoagulant or hemodilution".to_owned());
+    rec.alternatives
+        .push("look for DIC, factor deficiency, lupus anticoagulant or hemodilution".to_owned());
     if inr.is_none() || fib.is_none() {
         rec.action = Action::Measure;
-        let missing: Vec<&str> = [("INR", inr.is_none()), ("fibrinogen", fib.is_none())].into_iter().filter(|(_, m)| *m).map(|(n, _)| n).collect();
-        rec.rationale.push(format!("measure {} (none in the last {} h)", missing.join(" and "), num(max_age, 0)));
+        let missing: Vec<&str> = [("INR", inr.is_none()), ("fibrinogen", fib.is_none())]
+            .into_iter()
+            .filter(|(_, m)| *m)
+            .map(|(n, _)| n)
+            .collect();
+        rec.rationale.push(format!(
+            "measure {} (none in the last {} h)",
+            missing.join(" and "),
+            num(max_age, 0)
+        ));
         for test in missing {
             cx.due(test, Due::Now, "coagulopathy pattern");
         }
@@ -820,7 +1164,11 @@ fn coagulopathy(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
             rec.rationale.push(format!("{} at {}", num(s.value, 2), s.time));
         }
     }
-    cx.due("anti-Xa (with a paired aPTT)", cx.due_at(cx.as_of.plus_hours(cx.p.monitoring.ufh_recheck_h.value)), "follow the anti-Xa");
+    cx.due(
+        "anti-Xa (with a paired aPTT)",
+        cx.due_at(cx.as_of.plus_hours(cx.p.monitoring.ufh_recheck_h.value)),
+        "follow the anti-Xa",
+    );
     rec
 }
 
@@ -837,29 +1185,65 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
         num(deficient, 0),
         num(deficient, 0)
     );
-    let at_source: Source = format!("{}; {}", at_rules.deficiency_below_percent.source, at_rules.severe_below_percent.source).into();
+    let at_source: Source = format!(
+        "{}; {}",
+        at_rules.deficiency_below_percent.source, at_rules.severe_below_percent.source
+    )
+    .into();
     let level = cx.tl.recent(LabKind::Antithrombin, cx.as_of, max_age);
     let doses = cx.tl.at_doses_until(cx.as_of);
     let since: Vec<AtDose> = match level {
         Some(l) => doses.iter().filter(|d| d.time >= l.time).copied().collect(),
-        None => doses.iter().filter(|d| cx.as_of.hours_since(d.time) <= max_age).copied().collect(),
+        None => doses
+            .iter()
+            .filter(|d| cx.as_of.hours_since(d.time) <= max_age)
+            .copied()
+            .collect(),
     };
     let mut values = Vec::new();
     if let Some(l) = level {
         values.push(cx.sample_text(LabKind::Antithrombin, l));
     }
     for d in &since {
-        values.push(format!("{} {} at {}", if d.recombinant { "recombinant AT" } else { "AT concentrate" }, Units::new(d.units).unwrap_or(Units::ZERO), d.time));
+        values.push(format!(
+            "{} {} at {}",
+            if d.recombinant {
+                "recombinant AT"
+            } else {
+                "AT concentrate"
+            },
+            Units::new(d.units).unwrap_or(Units::ZERO),
+            d.time
+        ));
     }
     let threshold = format!("deficiency < {}%, severe < {}%", num(deficient, 0), num(severe, 0));
-    let reasons_hr = vec![
-        format!("suspected heparin resistance: {}", cx.findings.iter().filter(|f| matches!(f.code, FindingCode::HeparinResistanceDose | FindingCode::HeparinResistanceWeight | FindingCode::TargetNotReached)).map(|f| f.detail.clone()).collect::<Vec<_>>().join("; ")),
-    ];
+    let reasons_hr = vec![format!(
+        "suspected heparin resistance: {}",
+        cx.findings
+            .iter()
+            .filter(|f| matches!(
+                f.code,
+                FindingCode::HeparinResistanceDose
+                    | FindingCode::HeparinResistanceWeight
+                    | FindingCode::TargetNotReached
+            ))
+            .map(|f| f.detail.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    )];
 
     if let Some(first) = since.first() {
-        let after: Vec<Sample> = cx.tl.samples_until(monitor.lab, cx.as_of).iter().filter(|s| s.time > first.time).copied().collect();
+        let after: Vec<Sample> = cx
+            .tl
+            .samples_until(monitor.lab, cx.as_of)
+            .iter()
+            .filter(|s| s.time > first.time)
+            .copied()
+            .collect();
         if let Some(next) = after.first() {
-            if monitor.level(next.value) == Some(Level::Below) && after.iter().all(|s| monitor.level(s.value) == Some(Level::Below)) {
+            if monitor.level(next.value) == Some(Level::Below)
+                && after.iter().all(|s| monitor.level(s.value) == Some(Level::Below))
+            {
                 let expected = level.map(|l| l.value + since.iter().map(|d| rise(cx, d)).sum::<f64>());
                 let mut why = reasons_hr;
                 why.push(format!(
@@ -873,16 +1257,47 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
                     let low = at_rules.plasma_derived.maintenance_range_percent.low;
                     if e < low {
                         why.push(format!("note: the dose given was expected to reach only ≈ {}% (label recovery), below {}%, and AT was not re-measured", num(e, 0), num(low, 0)));
-                        let top_up = plasma_derived_dose(pct(e), pct(at_rules.plasma_derived.target_percent), cx.weight, &at_rules.plasma_derived);
-                        alternatives.push(format!("re-measure AT and top up to {}%: {}", num(at_rules.plasma_derived.target_percent, 0), round_to_vials(top_up.dose, &at_rules.plasma_derived.vial_units).describe()));
+                        let top_up = plasma_derived_dose(
+                            pct(e),
+                            pct(at_rules.plasma_derived.target_percent),
+                            cx.weight,
+                            &at_rules.plasma_derived,
+                        );
+                        alternatives.push(format!(
+                            "re-measure AT and top up to {}%: {}",
+                            num(at_rules.plasma_derived.target_percent, 0),
+                            round_to_vials(top_up.dose, &at_rules.plasma_derived.vial_units).describe()
+                        ));
                     }
                 }
-                cx.finding(FindingCode::AntithrombinDeficiency, format!("antithrombin supplemented at {}, target still not reached", first.time), at_source.clone());
-                cx.step(5, "Antithrombin", StepStatus::Met, values, threshold, rule, at_source.clone(), "AT given, still below target → DTI");
+                cx.finding(
+                    FindingCode::AntithrombinDeficiency,
+                    format!("antithrombin supplemented at {}, target still not reached", first.time),
+                    at_source.clone(),
+                );
+                cx.step(
+                    5,
+                    "Antithrombin",
+                    StepStatus::Met,
+                    values,
+                    threshold,
+                    rule,
+                    at_source.clone(),
+                    "AT given, still below target → DTI",
+                );
                 return switch_to_dti(cx, why, vec![at_source], alternatives);
             }
             // A response after the dose, then a fall: measure AT again.
-            cx.step(5, "Antithrombin", StepStatus::NeedsData, values, threshold, rule, at_source, "responded after AT, now below again: re-measure AT");
+            cx.step(
+                5,
+                "Antithrombin",
+                StepStatus::NeedsData,
+                values,
+                threshold,
+                rule,
+                at_source,
+                "responded after AT, now below again: re-measure AT",
+            );
             let mut rec = Recommendation::new(Action::Measure, "antithrombin");
             rec.rationale.push(format!("the {} rose into range after antithrombin at {} and has fallen again: re-measure AT before the next step", monitor.name(), first.time));
             rec.cite(cx.p.monitoring.at_interval_while_resistant_h.source.clone());
@@ -894,52 +1309,156 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
             let expected = l.value + since.iter().map(|d| rise(cx, d)).sum::<f64>();
             let low = at_rules.plasma_derived.maintenance_range_percent.low;
             if expected < low {
-                cx.finding(FindingCode::AntithrombinDeficiency, format!("antithrombin {}% at {}; the dose given is expected to reach only ≈ {}%", num(l.value, 0), l.time, num(expected, 0)), at_source.clone());
-                cx.step(5, "Antithrombin", StepStatus::Met, values, threshold, rule, at_source, format!("dose given falls short of {}%: supplement further", num(low, 0)));
+                cx.finding(
+                    FindingCode::AntithrombinDeficiency,
+                    format!(
+                        "antithrombin {}% at {}; the dose given is expected to reach only ≈ {}%",
+                        num(l.value, 0),
+                        l.time,
+                        num(expected, 0)
+                    ),
+                    at_source.clone(),
+                );
+                cx.step(
+                    5,
+                    "Antithrombin",
+                    StepStatus::Met,
+                    values,
+                    threshold,
+                    rule,
+                    at_source,
+                    format!("dose given falls short of {}%: supplement further", num(low, 0)),
+                );
                 return supplement(cx, h, l, &since, reasons_hr);
             }
-            cx.step(5, "Antithrombin", StepStatus::Met, values, threshold, rule, at_source, "AT given: wait for the next level");
+            cx.step(
+                5,
+                "Antithrombin",
+                StepStatus::Met,
+                values,
+                threshold,
+                rule,
+                at_source,
+                "AT given: wait for the next level",
+            );
             return await_after_dose(cx, first.time, monitor);
         }
-        cx.step(5, "Antithrombin", StepStatus::NeedsData, values, threshold, rule, at_source, "AT given without a level: measure");
+        cx.step(
+            5,
+            "Antithrombin",
+            StepStatus::NeedsData,
+            values,
+            threshold,
+            rule,
+            at_source,
+            "AT given without a level: measure",
+        );
         return await_after_dose(cx, first.time, monitor);
     }
 
     let Some(l) = level else {
-        cx.step(5, "Antithrombin", StepStatus::NeedsData, vec![format!("no antithrombin level in the last {} h", num(max_age, 0))], threshold, rule, at_source.clone(), "measure antithrombin");
+        cx.step(
+            5,
+            "Antithrombin",
+            StepStatus::NeedsData,
+            vec![format!("no antithrombin level in the last {} h", num(max_age, 0))],
+            threshold,
+            rule,
+            at_source.clone(),
+            "measure antithrombin",
+        );
         let mut rec = Recommendation::new(Action::Measure, "antithrombin");
         rec.rationale.extend(reasons_hr);
-        rec.rationale.push("true resistance suspected and antithrombin unknown: measure antithrombin activity".to_owned());
+        rec.rationale
+            .push("true resistance suspected and antithrombin unknown: measure antithrombin activity".to_owned());
         if monitor.lab == LabKind::Aptt {
-            rec.rationale.push("and measure anti-Xa: without it pseudo-resistance cannot be excluded".to_owned());
+            rec.rationale
+                .push("and measure anti-Xa: without it pseudo-resistance cannot be excluded".to_owned());
         }
         rec.cite(at_source);
         cx.due("antithrombin", Due::Now, "heparin resistance suspected");
         return rec;
     };
     if l.value < severe {
-        cx.finding(FindingCode::AntithrombinSevereDeficiency, format!("antithrombin {}% < {}%", num(l.value, 0), num(severe, 0)), at_rules.severe_below_percent.source.clone());
-        cx.step(5, "Antithrombin", StepStatus::Met, values, threshold, rule, at_source.clone(), "severe deficiency → DTI");
-        let dose = plasma_derived_dose(pct(l.value), pct(at_rules.plasma_derived.target_percent), cx.weight, &at_rules.plasma_derived);
+        cx.finding(
+            FindingCode::AntithrombinSevereDeficiency,
+            format!("antithrombin {}% < {}%", num(l.value, 0), num(severe, 0)),
+            at_rules.severe_below_percent.source.clone(),
+        );
+        cx.step(
+            5,
+            "Antithrombin",
+            StepStatus::Met,
+            values,
+            threshold,
+            rule,
+            at_source.clone(),
+            "severe deficiency → DTI",
+        );
+        let dose = plasma_derived_dose(
+            pct(l.value),
+            pct(at_rules.plasma_derived.target_percent),
+            cx.weight,
+            &at_rules.plasma_derived,
+        );
         let mut why = reasons_hr;
-        why.push(format!("antithrombin {}% at {} is below the severe threshold {}%", num(l.value, 0), l.time, num(severe, 0)));
-        let alt = vec![format!("antithrombin supplementation instead: {} ({})", round_to_vials(dose.dose, &at_rules.plasma_derived.vial_units).describe(), dose.formula)];
+        why.push(format!(
+            "antithrombin {}% at {} is below the severe threshold {}%",
+            num(l.value, 0),
+            l.time,
+            num(severe, 0)
+        ));
+        let alt = vec![format!(
+            "antithrombin supplementation instead: {} ({})",
+            round_to_vials(dose.dose, &at_rules.plasma_derived.vial_units).describe(),
+            dose.formula
+        )];
         return switch_to_dti(cx, why, vec![at_source], alt);
     }
     if l.value < deficient {
-        cx.finding(FindingCode::AntithrombinDeficiency, format!("antithrombin {}% < {}%", num(l.value, 0), num(deficient, 0)), at_rules.deficiency_below_percent.source.clone());
-        cx.step(5, "Antithrombin", StepStatus::Met, values, threshold, rule, at_source, "deficiency → supplement antithrombin");
+        cx.finding(
+            FindingCode::AntithrombinDeficiency,
+            format!("antithrombin {}% < {}%", num(l.value, 0), num(deficient, 0)),
+            at_rules.deficiency_below_percent.source.clone(),
+        );
+        cx.step(
+            5,
+            "Antithrombin",
+            StepStatus::Met,
+            values,
+            threshold,
+            rule,
+            at_source,
+            "deficiency → supplement antithrombin",
+        );
         return supplement(cx, h, l, &[], reasons_hr);
     }
-    cx.step(5, "Antithrombin", StepStatus::NotMet, values, threshold, rule, at_source.clone(), "antithrombin normal → resistance is not antithrombin-mediated → DTI");
+    cx.step(
+        5,
+        "Antithrombin",
+        StepStatus::NotMet,
+        values,
+        threshold,
+        rule,
+        at_source.clone(),
+        "antithrombin normal → resistance is not antithrombin-mediated → DTI",
+    );
     let mut why = reasons_hr;
-    why.push(format!("antithrombin {}% ≥ {}%: supplementation would not help", num(l.value, 0), num(deficient, 0)));
+    why.push(format!(
+        "antithrombin {}% ≥ {}%: supplementation would not help",
+        num(l.value, 0),
+        num(deficient, 0)
+    ));
     switch_to_dti(cx, why, vec![at_source], Vec::new())
 }
 
 /// "20 min", "12 h".
 fn minutes_text(minutes: f64) -> String {
-    if minutes >= 60.0 { format!("{} h", num(minutes / 60.0, 1)) } else { format!("{} min", num(minutes, 0)) }
+    if minutes >= 60.0 {
+        format!("{} h", num(minutes / 60.0, 1))
+    } else {
+        format!("{} min", num(minutes, 0))
+    }
 }
 
 fn pct(v: f64) -> Percent {
@@ -948,13 +1467,19 @@ fn pct(v: f64) -> Percent {
 
 /// Expected AT rise (percentage points) from a dose at the product's label recovery.
 fn rise(cx: &Cx<'_>, d: &AtDose) -> f64 {
-    let recovery = if d.recombinant { cx.p.antithrombin.recombinant.load_divisor } else { cx.p.antithrombin.plasma_derived.recovery_percent_per_unit_per_kg };
+    let recovery = if d.recombinant {
+        cx.p.antithrombin.recombinant.load_divisor
+    } else {
+        cx.p.antithrombin.plasma_derived.recovery_percent_per_unit_per_kg
+    };
     expected_rise_percent(Units::new(d.units).unwrap_or(Units::ZERO), cx.weight, recovery)
 }
 
 fn await_after_dose(cx: &mut Cx<'_>, dose_time: ClinicalTime, monitor: Monitor) -> Recommendation {
     let mut rec = Recommendation::new(Action::Measure, "antithrombin");
-    rec.rationale.push(format!("antithrombin given at {dose_time}: measure its effect before the next step"));
+    rec.rationale.push(format!(
+        "antithrombin given at {dose_time}: measure its effect before the next step"
+    ));
     for m in &cx.p.monitoring.at_recheck_after_dose_min.value.clone() {
         let t = dose_time.plus_minutes(m.round() as i64);
         let due = cx.due_at(t);
@@ -962,13 +1487,31 @@ fn await_after_dose(cx: &mut Cx<'_>, dose_time: ClinicalTime, monitor: Monitor) 
     }
     let t = dose_time.plus_hours(cx.p.monitoring.ufh_recheck_h.value);
     let due = cx.due_at(t);
-    cx.due(format!("{} (with a paired {})", monitor.name(), if monitor.lab == LabKind::AntiXa { "aPTT" } else { "anti-Xa" }), due, "response to antithrombin");
+    cx.due(
+        format!(
+            "{} (with a paired {})",
+            monitor.name(),
+            if monitor.lab == LabKind::AntiXa {
+                "aPTT"
+            } else {
+                "anti-Xa"
+            }
+        ),
+        due,
+        "response to antithrombin",
+    );
     rec.cite(cx.p.monitoring.at_recheck_after_dose_min.source.clone());
     rec
 }
 
 /// Antithrombin supplementation with the label formula, vial rounding and what was already given.
-fn supplement(cx: &mut Cx<'_>, h: &HeparinExposure, level: Sample, given: &[AtDose], mut rationale: Vec<String>) -> Recommendation {
+fn supplement(
+    cx: &mut Cx<'_>,
+    h: &HeparinExposure,
+    level: Sample,
+    given: &[AtDose],
+    mut rationale: Vec<String>,
+) -> Recommendation {
     let at = &cx.p.antithrombin;
     let pd = &at.plasma_derived;
     let baseline = pct(level.value);
@@ -979,7 +1522,12 @@ fn supplement(cx: &mut Cx<'_>, h: &HeparinExposure, level: Sample, given: &[AtDo
         level.time,
         num(at.deficiency_below_percent.value, 0)
     ));
-    rationale.push(format!("dose to {}% (label formula, divide by {}): {}", num(pd.target_percent, 0), num(pd.recovery_percent_per_unit_per_kg, 1), full.formula));
+    rationale.push(format!(
+        "dose to {}% (label formula, divide by {}): {}",
+        num(pd.target_percent, 0),
+        num(pd.recovery_percent_per_unit_per_kg, 1),
+        full.formula
+    ));
     let mut expected = level.value;
     if !given.is_empty() {
         let total: f64 = given.iter().map(|d| d.units).sum();
@@ -1009,22 +1557,39 @@ fn supplement(cx: &mut Cx<'_>, h: &HeparinExposure, level: Sample, given: &[AtDo
         load.maintenance_per_24h
     ));
     if let (Some(r), Some(u)) = (h.current_rate_units_per_kg_per_h, h.current_rate_units_per_h) {
-        rationale.push(format!("continue heparin at {r} ({u}) meanwhile; no escalation until AT and anti-Xa are re-measured"));
+        rationale.push(format!(
+            "continue heparin at {r} ({u}) meanwhile; no escalation until AT and anti-Xa are re-measured"
+        ));
     }
     let mut rec = Recommendation::new(Action::SupplementAntithrombin, format!("antithrombin ({})", pd.product));
     rec.dose_units = Some(rounded.rounded);
     rec.concentration = format!(
         "{}: vials of {} units",
         pd.product,
-        pd.vial_units.iter().map(|v| num(*v, 0).to_string()).collect::<Vec<_>>().join(" and ")
+        pd.vial_units
+            .iter()
+            .map(|v| num(*v, 0).to_string())
+            .collect::<Vec<_>>()
+            .join(" and ")
     );
-    rec.target = format!("antithrombin {}% (maintain {}–{}%)", num(pd.target_percent, 0), num(pd.maintenance_range_percent.low, 0), num(pd.maintenance_range_percent.high, 0));
+    rec.target = format!(
+        "antithrombin {}% (maintain {}–{}%)",
+        num(pd.target_percent, 0),
+        num(pd.maintenance_range_percent.low, 0),
+        num(pd.maintenance_range_percent.high, 0)
+    );
     rec.rationale = rationale;
     rec.cite(pd.source.clone());
     rec.cite(at.deficiency_below_percent.source.clone());
     let rc = recombinant_dose(baseline, cx.weight, cx.case.patient.pregnant, &at.recombinant);
-    rec.alternatives.push(format!("{} (never use the plasma-derived divisor for it): {}", at.recombinant.product, rc.formula));
-    let (lo, hi) = (at.plasma.dose_ml_per_kg.low * cx.weight.value(), at.plasma.dose_ml_per_kg.high * cx.weight.value());
+    rec.alternatives.push(format!(
+        "{} (never use the plasma-derived divisor for it): {}",
+        at.recombinant.product, rc.formula
+    ));
+    let (lo, hi) = (
+        at.plasma.dose_ml_per_kg.low * cx.weight.value(),
+        at.plasma.dose_ml_per_kg.high * cx.weight.value(),
+    );
     rec.alternatives.push(format!(
         "fresh frozen plasma {}–{} mL/kg = {}–{} mL ≈ {}–{} units antithrombin (weaker; {})",
         num(at.plasma.dose_ml_per_kg.low, 0),
@@ -1036,7 +1601,10 @@ fn supplement(cx: &mut Cx<'_>, h: &HeparinExposure, level: Sample, given: &[AtDo
         at.plasma.source
     ));
     let choice = dti::choose_dti(&cx.case.patient, cx.p);
-    rec.alternatives.push(format!("switch to {} if the target is still not reached after supplementation", choice.drug.name()));
+    rec.alternatives.push(format!(
+        "switch to {} if the target is still not reached after supplementation",
+        choice.drug.name()
+    ));
     rec.caveats.push(at.caveat.value.clone());
     if cx.case.patient.setting.is_ecmo() {
         let obs = pd.ecmo_observed_recovery_percent_per_unit_per_kg.value;
@@ -1049,19 +1617,38 @@ fn supplement(cx: &mut Cx<'_>, h: &HeparinExposure, level: Sample, given: &[AtDo
         ));
     }
     for m in &cx.p.monitoring.at_recheck_after_dose_min.value.clone() {
-        cx.due("antithrombin", Due::At(cx.as_of.plus_minutes(m.round() as i64)), format!("{} after the dose", minutes_text(*m)));
+        cx.due(
+            "antithrombin",
+            Due::At(cx.as_of.plus_minutes(m.round() as i64)),
+            format!("{} after the dose", minutes_text(*m)),
+        );
     }
-    cx.due("anti-Xa (with a paired aPTT)", Due::At(cx.as_of.plus_hours(cx.p.monitoring.ufh_recheck_h.value)), "response to antithrombin");
+    cx.due(
+        "anti-Xa (with a paired aPTT)",
+        Due::At(cx.as_of.plus_hours(cx.p.monitoring.ufh_recheck_h.value)),
+        "response to antithrombin",
+    );
     rec
 }
 
 /// Switch from heparin to the chosen DTI.
-pub(super) fn switch_to_dti(cx: &mut Cx<'_>, reasons: Vec<String>, sources: Vec<Source>, alternatives: Vec<String>) -> Recommendation {
+pub(super) fn switch_to_dti(
+    cx: &mut Cx<'_>,
+    reasons: Vec<String>,
+    sources: Vec<Source>,
+    alternatives: Vec<String>,
+) -> Recommendation {
     let choice: DtiChoice = dti::choose_dti(&cx.case.patient, cx.p);
     switch_to(cx, choice, reasons, sources, alternatives)
 }
 
-pub(super) fn switch_to(cx: &mut Cx<'_>, choice: DtiChoice, reasons: Vec<String>, sources: Vec<Source>, alternatives: Vec<String>) -> Recommendation {
+pub(super) fn switch_to(
+    cx: &mut Cx<'_>,
+    choice: DtiChoice,
+    reasons: Vec<String>,
+    sources: Vec<Source>,
+    alternatives: Vec<String>,
+) -> Recommendation {
     let start = dti::start(choice.drug, &cx.case.patient, cx.p);
     let action = match choice.drug {
         DtiDrug::Argatroban => Action::SwitchToArgatroban,
@@ -1071,19 +1658,33 @@ pub(super) fn switch_to(cx: &mut Cx<'_>, choice: DtiChoice, reasons: Vec<String>
     rec.rate = Some(start.rate);
     rec.pump_ml_per_h = start.pump;
     rec.concentration = start.concentration.clone();
-    rec.target = start.target.as_ref().map_or_else(|| "set once a baseline aPTT is known".to_owned(), dti::ApttTarget::describe);
+    rec.target = start.target.as_ref().map_or_else(
+        || "set once a baseline aPTT is known".to_owned(),
+        dti::ApttTarget::describe,
+    );
     rec.rationale = reasons;
     rec.rationale.extend(choice.reasons.iter().cloned());
     rec.rationale.extend(start.rationale.iter().cloned());
     let running = cx.tl.ufh_rate(cx.as_of);
     match running {
-        Some(u) => rec.rationale.push(format!("stop the heparin infusion ({} = {}) and start {} at once (on ECMO: no gap)", u.per_kg(cx.weight), u, choice.drug.name())),
-        None => rec.rationale.push(format!("start {} (no heparin infusion running)", choice.drug.name())),
+        Some(u) => rec.rationale.push(format!(
+            "stop the heparin infusion ({} = {}) and start {} at once (on ECMO: no gap)",
+            u.per_kg(cx.weight),
+            u,
+            choice.drug.name()
+        )),
+        None => rec
+            .rationale
+            .push(format!("start {} (no heparin infusion running)", choice.drug.name())),
     }
     if cx.case.patient.baseline_aptt.is_none() {
         rec.rationale.push("draw a baseline aPTT before starting".to_owned());
     }
-    for s in sources.into_iter().chain(choice.sources.iter().cloned()).chain(start.sources.iter().cloned()) {
+    for s in sources
+        .into_iter()
+        .chain(choice.sources.iter().cloned())
+        .chain(start.sources.iter().cloned())
+    {
         rec.cite(s);
     }
     rec.alternatives = alternatives;
@@ -1091,10 +1692,15 @@ pub(super) fn switch_to(cx: &mut Cx<'_>, choice: DtiChoice, reasons: Vec<String>
     rec.caveats.extend(choice.caveats.iter().cloned());
     rec.caveats.extend(start.warnings.iter().cloned());
     if cx.case.patient.heparin_coated_circuit {
-        rec.caveats.push("heparin-coated circuit: keep it under the DTI unless HIT is confirmed (CMAJ 2019)".to_owned());
+        rec.caveats
+            .push("heparin-coated circuit: keep it under the DTI unless HIT is confirmed (CMAJ 2019)".to_owned());
     }
     let recheck = cx.p.monitoring.dti_recheck_h.value;
-    cx.due("aPTT", Due::At(cx.as_of.plus_hours(recheck)), format!("{} h after starting {}", num(recheck, 0), choice.drug.name()));
+    cx.due(
+        "aPTT",
+        Due::At(cx.as_of.plus_hours(recheck)),
+        format!("{} h after starting {}", num(recheck, 0), choice.drug.name()),
+    );
     rec
 }
 
@@ -1109,7 +1715,10 @@ fn dti_titration(cx: &mut Cx<'_>, agent: Agent) -> Recommendation {
     let Some(aptt) = usable else {
         let mut rec = Recommendation::new(Action::Measure, drug);
         let due = cx.due_at(change.plus_hours(recheck));
-        rec.rationale.push(format!("{drug} started or changed at {change}: the aPTT is meaningful {} h later", num(recheck, 0)));
+        rec.rationale.push(format!(
+            "{drug} started or changed at {change}: the aPTT is meaningful {} h later",
+            num(recheck, 0)
+        ));
         rec.cite(cx.p.monitoring.dti_recheck_h.source.clone());
         cx.due("aPTT", due, format!("{} h after the {drug} change", num(recheck, 0)));
         return rec;
@@ -1117,7 +1726,11 @@ fn dti_titration(cx: &mut Cx<'_>, agent: Agent) -> Recommendation {
     let max_age = cx.p.monitoring.lab_max_age_h.value;
     if cx.age_h(aptt) > max_age {
         let mut rec = Recommendation::new(Action::Measure, drug);
-        rec.rationale.push(format!("latest aPTT ({}) is older than {} h", aptt.time, num(max_age, 0)));
+        rec.rationale.push(format!(
+            "latest aPTT ({}) is older than {} h",
+            aptt.time,
+            num(max_age, 0)
+        ));
         cx.due("aPTT", Due::Now, "stale");
         return rec;
     }
@@ -1125,24 +1738,47 @@ fn dti_titration(cx: &mut Cx<'_>, agent: Agent) -> Recommendation {
     let baseline = cx.case.patient.baseline_aptt;
     let (titration, target, concentration, source, adjust) = match agent {
         Agent::Argatroban => {
-            let Some(current) = cx.tl.argatroban_rate(cx.as_of) else { return Recommendation::new(Action::Measure, drug) };
-            (dti::titrate_argatroban(cx.p, aptt_s, current), dti::argatroban_target(cx.p, baseline), cx.p.argatroban.concentration_label.clone(), cx.p.argatroban.titration_source.clone(), Action::AdjustArgatroban)
+            let Some(current) = cx.tl.argatroban_rate(cx.as_of) else {
+                return Recommendation::new(Action::Measure, drug);
+            };
+            (
+                dti::titrate_argatroban(cx.p, aptt_s, current),
+                dti::argatroban_target(cx.p, baseline),
+                cx.p.argatroban.concentration_label.clone(),
+                cx.p.argatroban.titration_source.clone(),
+                Action::AdjustArgatroban,
+            )
         }
         _ => {
-            let Some(current) = cx.tl.bivalirudin_rate(cx.as_of) else { return Recommendation::new(Action::Measure, drug) };
+            let Some(current) = cx.tl.bivalirudin_rate(cx.as_of) else {
+                return Recommendation::new(Action::Measure, drug);
+            };
             let Some(base) = baseline else {
                 let mut rec = Recommendation::new(Action::Measure, drug);
-                rec.rationale.push("bivalirudin is titrated on the aPTT ratio to baseline: enter the baseline aPTT".to_owned());
+                rec.rationale
+                    .push("bivalirudin is titrated on the aPTT ratio to baseline: enter the baseline aPTT".to_owned());
                 return rec;
             };
-            (dti::titrate_bivalirudin(cx.p, aptt.value / base.value(), current), dti::bivalirudin_target(cx.p, baseline), cx.p.bivalirudin.concentration_label.clone(), cx.p.bivalirudin.titration_source.clone(), Action::AdjustBivalirudin)
+            (
+                dti::titrate_bivalirudin(cx.p, aptt.value / base.value(), current),
+                dti::bivalirudin_target(cx.p, baseline),
+                cx.p.bivalirudin.concentration_label.clone(),
+                cx.p.bivalirudin.titration_source.clone(),
+                Action::AdjustBivalirudin,
+            )
         }
     };
-    let Some(t) = titration else { return Recommendation::new(Action::Measure, drug) };
+    let Some(t) = titration else {
+        return Recommendation::new(Action::Measure, drug);
+    };
     let mut rec = Recommendation::new(Action::Continue, drug);
     rec.concentration = concentration.clone();
-    rec.target = target.as_ref().map_or_else(|| "set once a baseline aPTT is known".to_owned(), dti::ApttTarget::describe);
-    rec.rationale.push(format!("aPTT {} at {}: {}", aptt_s, aptt.time, t.row_text));
+    rec.target = target.as_ref().map_or_else(
+        || "set once a baseline aPTT is known".to_owned(),
+        dti::ApttTarget::describe,
+    );
+    rec.rationale
+        .push(format!("aPTT {} at {}: {}", aptt_s, aptt.time, t.row_text));
     rec.cite(source);
     let conc = match agent {
         Agent::Argatroban => cx.p.argatroban.concentration_mg_per_ml.value,
@@ -1150,30 +1786,61 @@ fn dti_titration(cx: &mut Cx<'_>, agent: Agent) -> Recommendation {
     };
     let conc = crate::model::MgPerMl::new(conc).unwrap_or(crate::model::MgPerMl::ZERO);
     let pump = |rate: Rate| match agent {
-        Agent::Argatroban => crate::model::McgPerKgPerMin::new(rate.value).ok().and_then(|r| r.pump_rate(weight, conc)),
-        _ => crate::model::MgPerKgPerHour::new(rate.value).ok().and_then(|r| r.pump_rate(weight, conc)),
+        Agent::Argatroban => crate::model::McgPerKgPerMin::new(rate.value)
+            .ok()
+            .and_then(|r| r.pump_rate(weight, conc)),
+        _ => crate::model::MgPerKgPerHour::new(rate.value)
+            .ok()
+            .and_then(|r| r.pump_rate(weight, conc)),
     };
     rec.rate = Some(t.new_rate);
     rec.rate_change = Some(t.change);
     rec.pump_ml_per_h = pump(t.new_rate);
     if t.capped_at_max {
-        rec.caveats.push(format!("capped at the maximum {} (hard limit)", crate::model::McgPerKgPerMin::new(cx.p.argatroban.max_mcg_per_kg_per_min.value).unwrap_or(crate::model::McgPerKgPerMin::ZERO)));
+        rec.caveats.push(format!(
+            "capped at the maximum {} (hard limit)",
+            crate::model::McgPerKgPerMin::new(cx.p.argatroban.max_mcg_per_kg_per_min.value)
+                .unwrap_or(crate::model::McgPerKgPerMin::ZERO)
+        ));
         rec.cite(cx.p.argatroban.max_mcg_per_kg_per_min.source.clone());
     }
     if agent == Agent::Bivalirudin && !cx.p.bivalirudin.titration_validated {
-        rec.caveats.push("bivalirudin titration table: institutional example, not validated".to_owned());
+        rec.caveats
+            .push("bivalirudin titration table: institutional example, not validated".to_owned());
     }
     if t.change.value != 0.0 || t.hold_min > 0.0 || t.stop_and_call {
         rec.action = adjust;
         rec.hold_minutes = (t.hold_min > 0.0).then_some(t.hold_min);
-        rec.rationale.push(format!("new rate {} ({}), pump {} at {}", t.new_rate, t.change.signed(), rec.pump_ml_per_h.map_or("–".to_owned(), |p| p.to_string()), concentration));
+        rec.rationale.push(format!(
+            "new rate {} ({}), pump {} at {}",
+            t.new_rate,
+            t.change.signed(),
+            rec.pump_ml_per_h.map_or("–".to_owned(), |p| p.to_string()),
+            concentration
+        ));
         if t.stop_and_call {
             rec.caveats.push("stop the infusion and call the physician".to_owned());
         }
-        cx.due("aPTT", Due::At(cx.as_of.plus_hours(recheck + t.hold_min / 60.0)), format!("{} h after the change", num(recheck, 0)));
+        cx.due(
+            "aPTT",
+            Due::At(cx.as_of.plus_hours(recheck + t.hold_min / 60.0)),
+            format!("{} h after the change", num(recheck, 0)),
+        );
     } else {
-        rec.rationale.push(format!("continue {} = {}", t.new_rate, rec.pump_ml_per_h.map_or("–".to_owned(), |p| p.to_string())));
-        cx.due("aPTT", Due::At(aptt.time.plus_hours(cx.p.monitoring.daily_interval_h.value).max(cx.as_of)), "in range: daily");
+        rec.rationale.push(format!(
+            "continue {} = {}",
+            t.new_rate,
+            rec.pump_ml_per_h.map_or("–".to_owned(), |p| p.to_string())
+        ));
+        cx.due(
+            "aPTT",
+            Due::At(
+                aptt.time
+                    .plus_hours(cx.p.monitoring.daily_interval_h.value)
+                    .max(cx.as_of),
+            ),
+            "in range: daily",
+        );
     }
     rec
 }

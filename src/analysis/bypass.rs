@@ -8,11 +8,19 @@ use crate::dosing::bypass::{DoseResponse, infusion_heparin_to_neutralise, protam
 use crate::dosing::dti::DtiChoice;
 use crate::model::{LabKind, Percent, Seconds, Units, UnitsPerKg, num};
 
-pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>) -> (Recommendation, BypassAssessment) {
+pub(super) fn run(
+    cx: &mut Cx<'_>,
+    h: &HeparinExposure,
+    four_ts: Option<&FourTs>,
+) -> (Recommendation, BypassAssessment) {
     let Some(b) = cx.p.bypass.clone() else {
         let mut rec = Recommendation::new(Action::Measure, "heparin");
-        rec.rationale.push(format!("protocol {} has no bypass section: choose the adult-cpb protocol", cx.p.name));
-        cx.warnings.push("the cpb setting needs a protocol with a bypass section".to_owned());
+        rec.rationale.push(format!(
+            "protocol {} has no bypass section: choose the adult-cpb protocol",
+            cx.p.name
+        ));
+        cx.warnings
+            .push("the cpb setting needs a protocol with a bypass section".to_owned());
         let empty = BypassAssessment {
             cumulative_units_per_kg: h.cumulative_units_per_kg,
             baseline_act_s: None,
@@ -43,7 +51,11 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     };
     let calibration = after.first().copied();
     let current = after.last().copied();
-    let per_kg_at = |t| Units::new(cx.tl.cumulative_heparin_units(t)).unwrap_or(Units::ZERO).per_kg(kg);
+    let per_kg_at = |t| {
+        Units::new(cx.tl.cumulative_heparin_units(t))
+            .unwrap_or(Units::ZERO)
+            .per_kg(kg)
+    };
     let line = match (baseline, calibration) {
         (Some(b0), Some(c1)) => DoseResponse::fit(secs(b0.value), secs(c1.value), per_kg_at(c1.time)),
         _ => None,
@@ -64,29 +76,70 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
         _ => None,
     };
     let protamine = if let Some(u) = cx.tl.ufh_rate(cx.as_of) {
-        let hours = cx.tl.heparin_units_per_recent_hour(cx.as_of, b.protamine.infusion_hour_fractions.len());
+        let hours = cx
+            .tl
+            .heparin_units_per_recent_hour(cx.as_of, b.protamine.infusion_hour_fractions.len());
         let units = infusion_heparin_to_neutralise(&hours, &b.protamine.infusion_hour_fractions);
-        Some(protamine_for(units, kg, &b.protamine, format!("heparin infusion {u}: 100% of the last hour + 50% + 25% = {units}")))
+        Some(protamine_for(
+            units,
+            kg,
+            &b.protamine,
+            format!("heparin infusion {u}: 100% of the last hour + 50% + 25% = {units}"),
+        ))
     } else {
         residual.map(|r| {
             let units = r.for_weight(kg);
-            protamine_for(units, kg, &b.protamine, format!("residual heparin ≈ {} ({}) from the dose-response line", r, units))
+            protamine_for(
+                units,
+                kg,
+                &b.protamine,
+                format!("residual heparin ≈ {} ({}) from the dose-response line", r, units),
+            )
         })
     };
 
     // Step 1: data.
-    let mut values = vec![format!("weight {}", kg), format!("cumulative heparin {} ({})", h.cumulative_units, cumulative)];
+    let mut values = vec![
+        format!("weight {}", kg),
+        format!("cumulative heparin {} ({})", h.cumulative_units, cumulative),
+    ];
     if let Some(s) = baseline {
         values.push(format!("baseline ACT {} at {}", secs(s.value), s.time));
     }
     for s in &after {
-        values.push(format!("ACT {} at {} after {}", secs(s.value), s.time, per_kg_at(s.time)));
+        values.push(format!(
+            "ACT {} at {} after {}",
+            secs(s.value),
+            s.time,
+            per_kg_at(s.time)
+        ));
     }
-    let status = if baseline.is_some() && current.is_some() { StepStatus::Met } else { StepStatus::NeedsData };
-    cx.step(1, "Data check", status, values, "baseline ACT before heparin; ACT after each dose", "ACT-guided heparin on bypass", b.target_act_s.source.clone(), if status == StepStatus::Met { "data adequate" } else { "needs ACTs" });
+    let status = if baseline.is_some() && current.is_some() {
+        StepStatus::Met
+    } else {
+        StepStatus::NeedsData
+    };
+    cx.step(
+        1,
+        "Data check",
+        status,
+        values,
+        "baseline ACT before heparin; ACT after each dose",
+        "ACT-guided heparin on bypass",
+        b.target_act_s.source.clone(),
+        if status == StepStatus::Met {
+            "data adequate"
+        } else {
+            "needs ACTs"
+        },
+    );
 
     // Step 2: R4.
-    let mut r4_values = vec![format!("cumulative {} (R4 needs ≥ {} units/kg)", cumulative, num(b.resistance_units_per_kg.value, 0))];
+    let mut r4_values = vec![format!(
+        "cumulative {} (R4 needs ≥ {} units/kg)",
+        cumulative,
+        num(b.resistance_units_per_kg.value, 0)
+    )];
     if let Some(c) = current {
         r4_values.push(format!("latest ACT {} (target ≥ {} s)", secs(c.value), num(target, 0)));
     }
@@ -96,34 +149,80 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     if resistance {
         cx.finding(
             FindingCode::CpbHeparinResistance,
-            format!("R4: ACT {} < {} s after {}", current.map_or("?".to_owned(), |c| secs(c.value).to_string()), num(target, 0), dose_at_current.map_or("?".to_owned(), |d| d.to_string())),
+            format!(
+                "R4: ACT {} < {} s after {}",
+                current.map_or("?".to_owned(), |c| secs(c.value).to_string()),
+                num(target, 0),
+                dose_at_current.map_or("?".to_owned(), |d| d.to_string())
+            ),
             b.resistance_units_per_kg.source.clone(),
         );
-        cx.finding(FindingCode::SuspectedHeparinResistance, "heparin resistance on bypass (R4)", b.resistance_units_per_kg.source.clone());
+        cx.finding(
+            FindingCode::SuspectedHeparinResistance,
+            "heparin resistance on bypass (R4)",
+            b.resistance_units_per_kg.source.clone(),
+        );
     }
     if let (Some(true), Some(l)) = (low_sensitivity, line) {
         cx.finding(
             FindingCode::LowHeparinSensitivity,
-            format!("heparin sensitivity {} s per units/kg < {}", num(l.slope_s_per_unit_per_kg, 2), num(b.low_sensitivity_below_s_per_unit_per_kg.value, 1)),
+            format!(
+                "heparin sensitivity {} s per units/kg < {}",
+                num(l.slope_s_per_unit_per_kg, 2),
+                num(b.low_sensitivity_below_s_per_unit_per_kg.value, 1)
+            ),
             b.low_sensitivity_below_s_per_unit_per_kg.source.clone(),
         );
     }
     cx.step(
         2,
         "Recognise heparin resistance (bypass)",
-        if resistance { StepStatus::Met } else if current.is_none() { StepStatus::NeedsData } else { StepStatus::NotMet },
+        if resistance {
+            StepStatus::Met
+        } else if current.is_none() {
+            StepStatus::NeedsData
+        } else {
+            StepStatus::NotMet
+        },
         r4_values,
-        format!("ACT < {} s after ≥ {} units/kg", num(target, 0), num(b.resistance_units_per_kg.value, 0)),
+        format!(
+            "ACT < {} s after ≥ {} units/kg",
+            num(target, 0),
+            num(b.resistance_units_per_kg.value, 0)
+        ),
         "R4 (ISTH SSC cardiac surgery definition)",
         b.resistance_units_per_kg.source.clone(),
-        if resistance { "heparin resistance on bypass" } else { "no resistance on this evidence" },
+        if resistance {
+            "heparin resistance on bypass"
+        } else {
+            "no resistance on this evidence"
+        },
     );
-    cx.step(3, "Pair aPTT with anti-Xa", StepStatus::NotApplicable, vec!["on bypass the ACT guides heparin".to_owned()], "", "", cx.p.discordance.patterns_source.clone(), "");
+    cx.step(
+        3,
+        "Pair aPTT with anti-Xa",
+        StepStatus::NotApplicable,
+        vec!["on bypass the ACT guides heparin".to_owned()],
+        "",
+        "",
+        cx.p.discordance.patterns_source.clone(),
+        "",
+    );
 
     // Step 4: HIT.
-    let hit = four_ts.is_some_and(|f| f.score >= cx.p.hit.suspect_from && f.items.thrombocytopenia.points > 0) || cx.case.patient.hit_history;
+    let hit = four_ts.is_some_and(|f| f.score >= cx.p.hit.suspect_from && f.items.thrombocytopenia.points > 0)
+        || cx.case.patient.hit_history;
     let hit_values = four_ts.map_or_else(|| vec!["not scored".to_owned()], |f| vec![format!("4Ts {}", f.score)]);
-    cx.step(4, "HIT screen (4Ts)", if hit { StepStatus::Met } else { StepStatus::NotMet }, hit_values, format!("act at ≥ {}", cx.p.hit.suspect_from), "HIT → bivalirudin for bypass", b.hit_agent.source.clone(), if hit { "HIT: no heparin" } else { "HIT not suspected" });
+    cx.step(
+        4,
+        "HIT screen (4Ts)",
+        if hit { StepStatus::Met } else { StepStatus::NotMet },
+        hit_values,
+        format!("act at ≥ {}", cx.p.hit.suspect_from),
+        "HIT → bivalirudin for bypass",
+        b.hit_agent.source.clone(),
+        if hit { "HIT: no heparin" } else { "HIT not suspected" },
+    );
 
     let assessment = BypassAssessment {
         cumulative_units_per_kg: cumulative,
@@ -141,7 +240,16 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     };
 
     let rec = if hit {
-        cx.step(5, "Antithrombin", StepStatus::NotApplicable, vec!["HIT".to_owned()], "", "", "", "");
+        cx.step(
+            5,
+            "Antithrombin",
+            StepStatus::NotApplicable,
+            vec!["HIT".to_owned()],
+            "",
+            "",
+            "",
+            "",
+        );
         let drug = b.hit_agent.value;
         let choice = DtiChoice {
             drug,
@@ -150,15 +258,32 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
             alternative: "delay surgery until HIT antibodies clear, where possible".to_owned(),
             caveats: Vec::new(),
         };
-        let reason = four_ts.map_or_else(|| "history of HIT".to_owned(), |f| format!("4Ts {} ≥ {} or HIT history", f.score, cx.p.hit.suspect_from));
+        let reason = four_ts.map_or_else(
+            || "history of HIT".to_owned(),
+            |f| format!("4Ts {} ≥ {} or HIT history", f.score, cx.p.hit.suspect_from),
+        );
         switch_to(cx, choice, vec![reason], vec![cx.p.hit.source.clone()], Vec::new())
     } else if first.is_none() {
-        cx.step(5, "Antithrombin", StepStatus::NotApplicable, vec!["no heparin yet".to_owned()], "", "", "", "");
+        cx.step(
+            5,
+            "Antithrombin",
+            StepStatus::NotApplicable,
+            vec!["no heparin yet".to_owned()],
+            "",
+            "",
+            "",
+            "",
+        );
         let mut rec = Recommendation::new(Action::CpbAdditionalHeparin, "unfractionated heparin");
         let per_kg = UnitsPerKg::new(b.initial_heparin_units_per_kg.value).unwrap_or(UnitsPerKg::ZERO);
         rec.bolus_units = Some(per_kg.for_weight(kg));
         rec.target = format!("ACT ≥ {} s", num(target, 0));
-        rec.rationale.push(format!("initial bypass heparin {} × {} = {}", per_kg, kg, per_kg.for_weight(kg)));
+        rec.rationale.push(format!(
+            "initial bypass heparin {} × {} = {}",
+            per_kg,
+            kg,
+            per_kg.for_weight(kg)
+        ));
         if baseline.is_none() {
             rec.rationale.push("draw a baseline ACT before the dose".to_owned());
             cx.due("ACT (baseline)", Due::Now, "before heparin");
@@ -175,7 +300,16 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
         cx.due("ACT", Due::AfterDose, "after the heparin dose");
         rec
     } else if current.is_none() {
-        cx.step(5, "Antithrombin", StepStatus::NotApplicable, vec!["no ACT after heparin".to_owned()], "", "", "", "");
+        cx.step(
+            5,
+            "Antithrombin",
+            StepStatus::NotApplicable,
+            vec!["no ACT after heparin".to_owned()],
+            "",
+            "",
+            "",
+            "",
+        );
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
         rec.rationale.push("measure the ACT after the heparin dose".to_owned());
         rec.cite(b.target_act_s.source.clone());
@@ -184,34 +318,77 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     } else if resistance {
         antithrombin_on_bypass(cx, &b, current.map_or(0.0, |c| c.value))
     } else if let (Some(c), Some(a)) = (current, additional) {
-        cx.step(5, "Antithrombin", StepStatus::NotApplicable, vec!["not resistant yet".to_owned()], "", "", "", "");
+        cx.step(
+            5,
+            "Antithrombin",
+            StepStatus::NotApplicable,
+            vec!["not resistant yet".to_owned()],
+            "",
+            "",
+            "",
+            "",
+        );
         let mut rec = Recommendation::new(Action::CpbAdditionalHeparin, "unfractionated heparin");
         rec.bolus_units = Some(a.for_weight(kg));
         rec.target = format!("ACT ≥ {} s", num(target, 0));
-        rec.rationale.push(format!("ACT {} is below {} s", secs(c.value), num(target, 0)));
+        rec.rationale
+            .push(format!("ACT {} is below {} s", secs(c.value), num(target, 0)));
         if let Some(l) = line {
             rec.rationale.push(l.formula());
-            rec.rationale.push(format!("additional = ({} − {}) ÷ {} = {} × {} = {}", num(target, 0), secs(c.value).number(), num(l.slope_s_per_unit_per_kg, 2), a, kg, a.for_weight(kg)));
+            rec.rationale.push(format!(
+                "additional = ({} − {}) ÷ {} = {} × {} = {}",
+                num(target, 0),
+                secs(c.value).number(),
+                num(l.slope_s_per_unit_per_kg, 2),
+                a,
+                kg,
+                a.for_weight(kg)
+            ));
         }
         let total = cumulative.value() + a.value();
         if total >= b.resistance_units_per_kg.value {
             rec.caveats.push(format!("this takes the total to {} units/kg: if the ACT stays < {} s, that is heparin resistance (R4) → antithrombin", num(total, 0), num(target, 0)));
         }
-        rec.caveats.push(format!("the dose-response line holds up to about {} s", num(b.dose_response_valid_to_act_s.value, 0)));
+        rec.caveats.push(format!(
+            "the dose-response line holds up to about {} s",
+            num(b.dose_response_valid_to_act_s.value, 0)
+        ));
         rec.cite(b.dose_response_valid_to_act_s.source.clone());
         rec.cite(b.target_act_s.source.clone());
         cx.due("ACT", Due::AfterDose, "after the additional heparin");
         rec
     } else if current.is_some_and(|c| c.value >= target) {
-        cx.step(5, "Antithrombin", StepStatus::NotApplicable, vec!["ACT at target".to_owned()], "", "", "", "");
+        cx.step(
+            5,
+            "Antithrombin",
+            StepStatus::NotApplicable,
+            vec!["ACT at target".to_owned()],
+            "",
+            "",
+            "",
+            "",
+        );
         let mut rec = Recommendation::new(Action::Continue, "unfractionated heparin");
         rec.target = format!("ACT ≥ {} s", num(target, 0));
-        rec.rationale.push(format!("ACT {} ≥ {} s: at target", current.map_or(String::new(), |c| secs(c.value).to_string()), num(target, 0)));
+        rec.rationale.push(format!(
+            "ACT {} ≥ {} s: at target",
+            current.map_or(String::new(), |c| secs(c.value).to_string()),
+            num(target, 0)
+        ));
         rec.cite(b.target_act_s.source.clone());
         cx.due("ACT", Due::AfterDose, "per bypass routine");
         rec
     } else {
-        cx.step(5, "Antithrombin", StepStatus::NotApplicable, vec!["no usable dose-response line".to_owned()], "", "", "", "");
+        cx.step(
+            5,
+            "Antithrombin",
+            StepStatus::NotApplicable,
+            vec!["no usable dose-response line".to_owned()],
+            "",
+            "",
+            "",
+            "",
+        );
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
         rec.rationale.push("the ACT did not rise after heparin, so the dose-response line cannot be drawn: repeat the ACT and check the heparin was given".to_owned());
         rec.cite(b.dose_response_valid_to_act_s.source.clone());
@@ -227,31 +404,88 @@ fn antithrombin_on_bypass(cx: &mut Cx<'_>, b: &crate::protocol::schema::Bypass, 
     let fixed = Units::new(b.at_dose_units.value).unwrap_or(Units::ZERO);
     let rounded = round_to_vials(fixed, &at.plasma_derived.vial_units);
     let level = cx.tl.latest(LabKind::Antithrombin, cx.as_of);
-    let mut rec = Recommendation::new(Action::SupplementAntithrombin, format!("antithrombin ({})", at.plasma_derived.product));
+    let mut rec = Recommendation::new(
+        Action::SupplementAntithrombin,
+        format!("antithrombin ({})", at.plasma_derived.product),
+    );
     rec.dose_units = Some(rounded.rounded);
-    rec.concentration = format!("{}: vials of {} units", at.plasma_derived.product, at.plasma_derived.vial_units.iter().map(|v| num(*v, 0).to_string()).collect::<Vec<_>>().join(" and "));
+    rec.concentration = format!(
+        "{}: vials of {} units",
+        at.plasma_derived.product,
+        at.plasma_derived
+            .vial_units
+            .iter()
+            .map(|v| num(*v, 0).to_string())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    );
     rec.target = format!("ACT ≥ {} s", num(b.target_act_s.value, 0));
-    rec.rationale.push(format!("heparin resistance on bypass (R4): ACT {} s < {} s after ≥ {} units/kg", num(act, 0), num(b.target_act_s.value, 0), num(b.resistance_units_per_kg.value, 0)));
-    rec.rationale.push(format!("antithrombin {} (fixed bypass dose)", rounded.describe()));
+    rec.rationale.push(format!(
+        "heparin resistance on bypass (R4): ACT {} s < {} s after ≥ {} units/kg",
+        num(act, 0),
+        num(b.target_act_s.value, 0),
+        num(b.resistance_units_per_kg.value, 0)
+    ));
+    rec.rationale
+        .push(format!("antithrombin {} (fixed bypass dose)", rounded.describe()));
     rec.cite(b.at_dose_units.source.clone());
     rec.cite(b.resistance_units_per_kg.source.clone());
     let mut values = Vec::new();
     if let Some(l) = level {
         values.push(format!("antithrombin {}% at {}", num(l.value, 0), l.time));
-        let pd = plasma_derived_dose(Percent::new(l.value).unwrap_or(Percent::ZERO), Percent::new(at.plasma_derived.target_percent).unwrap_or(Percent::ZERO), kg, &at.plasma_derived);
-        rec.alternatives.push(format!("dose by formula from the measured level: {}", pd.formula));
-        let rc = recombinant_dose(Percent::new(l.value).unwrap_or(Percent::ZERO), kg, cx.case.patient.pregnant, &at.recombinant);
-        rec.alternatives.push(format!("{} by its label formula: {}", at.recombinant.product, rc.formula));
+        let pd = plasma_derived_dose(
+            Percent::new(l.value).unwrap_or(Percent::ZERO),
+            Percent::new(at.plasma_derived.target_percent).unwrap_or(Percent::ZERO),
+            kg,
+            &at.plasma_derived,
+        );
+        rec.alternatives
+            .push(format!("dose by formula from the measured level: {}", pd.formula));
+        let rc = recombinant_dose(
+            Percent::new(l.value).unwrap_or(Percent::ZERO),
+            kg,
+            cx.case.patient.pregnant,
+            &at.recombinant,
+        );
+        rec.alternatives.push(format!(
+            "{} by its label formula: {}",
+            at.recombinant.product, rc.formula
+        ));
     }
     let rh = Units::new(b.recombinant_at_units_per_kg.value * kg.value()).unwrap_or(Units::ZERO);
-    rec.alternatives.push(format!("{} {} units/kg = {} ({})", at.recombinant.product, num(b.recombinant_at_units_per_kg.value, 0), rh, b.recombinant_at_units_per_kg.source));
-    rec.alternatives.push(format!("fresh frozen plasma: weaker ({})", at.plasma.source));
-    rec.alternatives.push("more heparin: reached target in 68% vs 96% with antithrombin (Williams 2000)".to_owned());
+    rec.alternatives.push(format!(
+        "{} {} units/kg = {} ({})",
+        at.recombinant.product,
+        num(b.recombinant_at_units_per_kg.value, 0),
+        rh,
+        b.recombinant_at_units_per_kg.source
+    ));
+    rec.alternatives
+        .push(format!("fresh frozen plasma: weaker ({})", at.plasma.source));
+    rec.alternatives
+        .push("more heparin: reached target in 68% vs 96% with antithrombin (Williams 2000)".to_owned());
     if cx.case.patient.andexanet_exposure {
-        rec.caveats.push(format!("andexanet exposure: expect severe resistance; antithrombin ≈ {} units/kg restored ACT ({})", num(b.andexanet_at_units_per_kg.value, 0), b.andexanet_at_units_per_kg.source));
+        rec.caveats.push(format!(
+            "andexanet exposure: expect severe resistance; antithrombin ≈ {} units/kg restored ACT ({})",
+            num(b.andexanet_at_units_per_kg.value, 0),
+            b.andexanet_at_units_per_kg.source
+        ));
     }
-    cx.finding(FindingCode::AntithrombinDeficiency, "bypass resistance: antithrombin is the first-line treatment", b.at_dose_units.source.clone());
-    cx.step(5, "Antithrombin", StepStatus::Met, values, format!("R4 → antithrombin {}", fixed), "bypass resistance → antithrombin (fixed dose or formula)", b.at_dose_units.source.clone(), "supplement antithrombin");
+    cx.finding(
+        FindingCode::AntithrombinDeficiency,
+        "bypass resistance: antithrombin is the first-line treatment",
+        b.at_dose_units.source.clone(),
+    );
+    cx.step(
+        5,
+        "Antithrombin",
+        StepStatus::Met,
+        values,
+        format!("R4 → antithrombin {}", fixed),
+        "bypass resistance → antithrombin (fixed dose or formula)",
+        b.at_dose_units.source.clone(),
+        "supplement antithrombin",
+    );
     cx.due("ACT", Due::AfterDose, "after antithrombin");
     rec
 }

@@ -2,8 +2,8 @@
 //! heparin rate changes and daily platelets/antithrombin. Deterministic (no randomness, no clock).
 
 use crate::model::{
-    AntiXaLevel, Case, ClinicalTime, Event, EventKind, HeparinRate, Kilograms, Patient, Percent, PlateletCount, Seconds,
-    Setting, Units, UnitsPerKgPerHour, Weight, WeightKind,
+    AntiXaLevel, Case, ClinicalTime, Event, EventKind, HeparinRate, Kilograms, Patient, Percent, PlateletCount,
+    Seconds, Setting, Units, UnitsPerKgPerHour, Weight, WeightKind,
 };
 
 /// An adult VV-ECMO case of `days` days: 80 kg, baseline aPTT 30 s, a cannulation bolus, then a rate
@@ -13,9 +13,21 @@ pub fn ecmo_course(days: u32) -> Case {
     const START: ClinicalTime = ClinicalTime::constant(2025, 1, 1, 0, 0);
     let start = START;
     let kg = Kilograms::new(80.0).unwrap_or(Kilograms::ZERO);
-    let mut patient = Patient::new(Weight { kg, measured_at: start, kind: WeightKind::Actual }, Setting::EcmoVv);
+    let mut patient = Patient::new(
+        Weight {
+            kg,
+            measured_at: start,
+            kind: WeightKind::Actual,
+        },
+        Setting::EcmoVv,
+    );
     patient.baseline_aptt = Seconds::new(30.0).ok();
-    let mut case = Case::new(format!("generated {days}-day ECMO course"), "adult-ecmo", start, patient);
+    let mut case = Case::new(
+        format!("generated {days}-day ECMO course"),
+        "adult-ecmo",
+        start,
+        patient,
+    );
     let mut push = |minutes: i64, kind: Option<EventKind>| {
         if let Some(kind) = kind {
             case.events.push(Event::new(start.plus_minutes(minutes), kind));
@@ -27,15 +39,35 @@ pub fn ecmo_course(days: u32) -> Case {
         // A slow wave of rates between 12 and 24 units/kg/h.
         let phase = (h % 48) as f64 / 48.0;
         let rate = 12.0 + 12.0 * (phase * std::f64::consts::TAU).sin().abs();
-        push(h * 60, UnitsPerKgPerHour::new((rate * 10.0).round() / 10.0).ok().map(|r| EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r))));
+        push(
+            h * 60,
+            UnitsPerKgPerHour::new((rate * 10.0).round() / 10.0)
+                .ok()
+                .map(|r| EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r))),
+        );
         if h % 2 == 0 {
             let xa = 0.15 + 0.4 * phase;
-            push(h * 60 + 30, AntiXaLevel::new((xa * 100.0).round() / 100.0).ok().map(EventKind::AntiXa));
+            push(
+                h * 60 + 30,
+                AntiXaLevel::new((xa * 100.0).round() / 100.0)
+                    .ok()
+                    .map(EventKind::AntiXa),
+            );
             push(h * 60 + 35, Seconds::new(38.0 + 40.0 * phase).ok().map(EventKind::Aptt));
         }
         if h % 24 == 6 {
-            push(h * 60 + 5, PlateletCount::new(180.0 - (h / 24) as f64 * 2.0).ok().map(EventKind::Platelets));
-            push(h * 60 + 5, Percent::new(55.0 + (h / 24 % 5) as f64 * 5.0).ok().map(EventKind::Antithrombin));
+            push(
+                h * 60 + 5,
+                PlateletCount::new(180.0 - (h / 24) as f64 * 2.0)
+                    .ok()
+                    .map(EventKind::Platelets),
+            );
+            push(
+                h * 60 + 5,
+                Percent::new(55.0 + (h / 24 % 5) as f64 * 5.0)
+                    .ok()
+                    .map(EventKind::Antithrombin),
+            );
         }
     }
     case.sort_events();

@@ -21,15 +21,26 @@ pub fn four_ts(tl: &Timeline, patient: &Patient, protocol: &Protocol, as_of: Cli
         .enumerate()
         .min_by(|a, b| a.1.value.total_cmp(&b.1.value).then(b.0.cmp(&a.0)))
         .map(|(i, s)| (i, *s))?;
-    let peak = counts[..nadir_i].iter().copied().max_by(|a, b| a.value.total_cmp(&b.value));
+    let peak = counts[..nadir_i]
+        .iter()
+        .copied()
+        .max_by(|a, b| a.value.total_cmp(&b.value));
 
     let (thrombocytopenia, onset) = match peak {
         None => (
-            FourTsItem { points: 0, computed: true, basis: format!("no fall: the lowest count ({}) is the first", num(nadir.value, 0)) },
+            FourTsItem {
+                points: 0,
+                computed: true,
+                basis: format!("no fall: the lowest count ({}) is the first", num(nadir.value, 0)),
+            },
             None,
         ),
         Some(peak) => {
-            let fall = if peak.value > 0.0 { (peak.value - nadir.value) / peak.value * 100.0 } else { 0.0 };
+            let fall = if peak.value > 0.0 {
+                (peak.value - nadir.value) / peak.value * 100.0
+            } else {
+                0.0
+            };
             let points = if fall < h.fall_one_point_from_percent || nadir.value < h.nadir_one_point_from {
                 0
             } else if fall > h.fall_two_points_above_percent && nadir.value >= h.nadir_two_points_from {
@@ -47,11 +58,21 @@ pub fn four_ts(tl: &Timeline, patient: &Patient, protocol: &Protocol, as_of: Cli
             );
             // Onset: the first count after the peak that is already ≥ 30% below it.
             let threshold = peak.value * (1.0 - h.fall_one_point_from_percent / 100.0);
-            let peak_i = counts.iter().position(|s| s.time == peak.time && s.value == peak.value).unwrap_or(0);
+            let peak_i = counts
+                .iter()
+                .position(|s| s.time == peak.time && s.value == peak.value)
+                .unwrap_or(0);
             let onset = (fall >= h.fall_one_point_from_percent)
                 .then(|| counts[peak_i..=nadir_i].iter().find(|s| s.value <= threshold).copied())
                 .flatten();
-            (FourTsItem { points, computed: true, basis }, onset)
+            (
+                FourTsItem {
+                    points,
+                    computed: true,
+                    basis,
+                },
+                onset,
+            )
         }
     };
 
@@ -78,19 +99,38 @@ pub fn four_ts(tl: &Timeline, patient: &Patient, protocol: &Protocol, as_of: Cli
     Some(FourTs {
         score,
         band,
-        items: FourTsItems { thrombocytopenia, timing, thrombosis, other_causes },
+        items: FourTsItems {
+            thrombocytopenia,
+            timing,
+            thrombosis,
+            other_causes,
+        },
         caveat: (on_support && score < h.suspect_from).then(|| h.mechanical_support_caveat.clone()),
         source: h.source.clone(),
     })
 }
 
-fn timing_item(onset: Option<Sample>, first_heparin: ClinicalTime, prior: PriorHeparin, protocol: &Protocol) -> FourTsItem {
+fn timing_item(
+    onset: Option<Sample>,
+    first_heparin: ClinicalTime,
+    prior: PriorHeparin,
+    protocol: &Protocol,
+) -> FourTsItem {
     let h = &protocol.hit;
     let Some(onset) = onset else {
-        return FourTsItem { points: 0, computed: true, basis: "no platelet fall of 30% or more".to_owned() };
+        return FourTsItem {
+            points: 0,
+            computed: true,
+            basis: "no platelet fall of 30% or more".to_owned(),
+        };
     };
     let day = onset.time.hours_since(first_heparin) / 24.0;
-    let day_text = format!("fall began {} (day {} of heparin, first heparin {})", onset.time, num(day, 1), first_heparin);
+    let day_text = format!(
+        "fall began {} (day {} of heparin, first heparin {})",
+        onset.time,
+        num(day, 1),
+        first_heparin
+    );
     let (points, why) = if day < 0.0 {
         (0, "the fall began before heparin was started")
     } else if day <= h.rapid_onset_within_days && prior == PriorHeparin::Within30Days {
@@ -106,5 +146,9 @@ fn timing_item(onset: Option<Sample>, first_heparin: ClinicalTime, prior: PriorH
     } else {
         (0, "fall within the first days without recent heparin exposure")
     };
-    FourTsItem { points, computed: true, basis: format!("{day_text}: {why}") }
+    FourTsItem {
+        points,
+        computed: true,
+        basis: format!("{day_text}: {why}"),
+    }
 }

@@ -36,14 +36,19 @@ impl Prepared {
         let mut soft_warnings: Vec<(ClinicalTime, String)> = case
             .events
             .iter()
-            .filter_map(|e| match check_event(&protocol.plausibility, e.kind, case.patient.weight.kg) {
-                Ok(Some(w)) => Some((e.time, format!("{}: {w}", e.time))),
-                Ok(None) => None,
-                Err(err) => Some((e.time, format!("{}: refused value reached the engine: {err}", e.time))),
-            })
+            .filter_map(
+                |e| match check_event(&protocol.plausibility, e.kind, case.patient.weight.kg) {
+                    Ok(Some(w)) => Some((e.time, format!("{}: {w}", e.time))),
+                    Ok(None) => None,
+                    Err(err) => Some((e.time, format!("{}: refused value reached the engine: {err}", e.time))),
+                },
+            )
             .collect();
         soft_warnings.sort_by_key(|(t, _)| *t);
-        Self { timeline, soft_warnings }
+        Self {
+            timeline,
+            soft_warnings,
+        }
     }
 
     /// Warnings for events at or before `t`.
@@ -71,5 +76,10 @@ pub fn analyze_prepared(case: &Case, prepared: &Prepared, protocol: &Protocol, a
 #[must_use]
 pub fn replay(case: &Case, protocol: &Protocol) -> Vec<Analysis> {
     let prepared = Prepared::new(case, protocol);
-    prepared.timeline.event_times().iter().map(|&t| algorithm::run(case, &prepared, protocol, t)).collect()
+    prepared
+        .timeline
+        .event_times()
+        .iter()
+        .map(|&t| algorithm::run(case, &prepared, protocol, t))
+        .collect()
 }

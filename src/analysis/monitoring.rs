@@ -9,14 +9,27 @@ use crate::model::LabKind;
 pub(super) fn finish(cx: &mut Cx<'_>, _rec: &Recommendation, _h: &HeparinExposure) {
     let on_heparin = cx.tl.running(cx.as_of).is_some_and(|s| s.agent == Agent::Ufh);
     if cx.findings.iter().any(|f| f.code == FindingCode::AntiXaUnavailable) {
-        cx.monitoring.insert(0, MonitoringItem { test: "anti-Xa (with a paired aPTT)".into(), due: Due::Now, reason: "no anti-Xa: pseudo-resistance not excluded".into() });
+        cx.monitoring.insert(
+            0,
+            MonitoringItem {
+                test: "anti-Xa (with a paired aPTT)".into(),
+                due: Due::Now,
+                reason: "no anti-Xa: pseudo-resistance not excluded".into(),
+            },
+        );
     }
     if on_heparin {
         let interval = cx.p.monitoring.platelets_interval_h.value;
-        let due = cx.tl.latest(LabKind::Platelets, cx.as_of).map_or(Due::Now, |s| cx.due_at(s.time.plus_hours(interval)));
+        let due = cx
+            .tl
+            .latest(LabKind::Platelets, cx.as_of)
+            .map_or(Due::Now, |s| cx.due_at(s.time.plus_hours(interval)));
         cx.due("platelets", due, "daily on heparin");
     }
-    if cx.findings.iter().any(|f| f.code == FindingCode::SuspectedHeparinResistance)
+    if cx
+        .findings
+        .iter()
+        .any(|f| f.code == FindingCode::SuspectedHeparinResistance)
         && let Some(s) = cx.tl.latest(LabKind::Antithrombin, cx.as_of)
     {
         let due = cx.due_at(s.time.plus_hours(cx.p.monitoring.at_interval_while_resistant_h.value));
@@ -24,7 +37,7 @@ pub(super) fn finish(cx: &mut Cx<'_>, _rec: &Recommendation, _h: &HeparinExposur
     }
     // One line per test, the earliest due first.
     let mut items = std::mem::take(&mut cx.monitoring);
-    items.sort_by(|a, b| a.due.cmp(&b.due));
+    items.sort_by_key(|a| a.due);
     let mut seen: Vec<(super::types::Text, Due)> = Vec::new();
     for item in items {
         if seen.iter().any(|(t, d)| *t == item.test && *d == item.due) {

@@ -39,7 +39,10 @@ pub fn classify_level(value: f64, target: Range) -> Level {
 pub fn ufh_aptt_target(protocol: &Protocol, baseline: Option<Seconds>) -> Option<Range> {
     let base = baseline?.value();
     let r = &protocol.ufh.aptt_target_ratio;
-    Some(Range { low: r.low * base, high: r.high * base })
+    Some(Range {
+        low: r.low * base,
+        high: r.high * base,
+    })
 }
 
 /// An aPTT and an anti-Xa drawn within the pairing window.
@@ -64,7 +67,10 @@ pub fn paired_samples(tl: &Timeline, window_min: f64) -> Vec<Pair> {
     };
     tl.samples(LabKind::AntiXa)
         .iter()
-        .filter_map(|x| tl.nearest(LabKind::Aptt, x.time, window_min, last).map(|aptt| Pair { aptt: aptt, anti_xa: *x }))
+        .filter_map(|x| {
+            tl.nearest(LabKind::Aptt, x.time, window_min, last)
+                .map(|aptt| Pair { aptt, anti_xa: *x })
+        })
         .collect()
 }
 

@@ -104,7 +104,11 @@ impl Timeline {
                 event_times.push(t);
             }
             if let Some((lab, value)) = event.kind.lab() {
-                labs[lab.index()].push(Sample { time: t, value, event: index });
+                labs[lab.index()].push(Sample {
+                    time: t,
+                    value,
+                    event: index,
+                });
                 continue;
             }
             match event.kind {
@@ -115,8 +119,16 @@ impl Timeline {
                 }
                 EventKind::ArgatrobanInfusion(r) => infusion_events.push((t, Agent::Argatroban, r.value())),
                 EventKind::BivalirudinInfusion(r) => infusion_events.push((t, Agent::Bivalirudin, r.value())),
-                EventKind::AtConcentrate(u) => at_doses.push(AtDose { time: t, units: u.value(), recombinant: false }),
-                EventKind::AtRecombinant(u) => at_doses.push(AtDose { time: t, units: u.value(), recombinant: true }),
+                EventKind::AtConcentrate(u) => at_doses.push(AtDose {
+                    time: t,
+                    units: u.value(),
+                    recombinant: false,
+                }),
+                EventKind::AtRecombinant(u) => at_doses.push(AtDose {
+                    time: t,
+                    units: u.value(),
+                    recombinant: true,
+                }),
                 EventKind::Ffp(_) => ffp.push((t, index)),
                 _ => {}
             }
@@ -126,13 +138,18 @@ impl Timeline {
         let mut running: Option<usize> = None;
         for (t, agent, rate) in infusion_events {
             let same_agent = running.is_some_and(|i| segments[i].agent == agent);
-            if same_agent || rate > 0.0 {
-                if let Some(i) = running.take() {
-                    segments[i].end = Some(t);
-                }
+            if (same_agent || rate > 0.0)
+                && let Some(i) = running.take()
+            {
+                segments[i].end = Some(t);
             }
             if rate > 0.0 {
-                segments.push(Segment { agent, start: t, end: None, rate });
+                segments.push(Segment {
+                    agent,
+                    start: t,
+                    end: None,
+                    rate,
+                });
                 running = Some(segments.len() - 1);
             }
         }
@@ -309,18 +326,24 @@ impl Timeline {
     /// Argatroban rate at `t`, if it runs.
     #[must_use]
     pub fn argatroban_rate(&self, t: ClinicalTime) -> Option<McgPerKgPerMin> {
-        self.running(t).filter(|s| s.agent == Agent::Argatroban).and_then(|s| McgPerKgPerMin::new(s.rate).ok())
+        self.running(t)
+            .filter(|s| s.agent == Agent::Argatroban)
+            .and_then(|s| McgPerKgPerMin::new(s.rate).ok())
     }
 
     /// Bivalirudin rate at `t`, if it runs.
     #[must_use]
     pub fn bivalirudin_rate(&self, t: ClinicalTime) -> Option<MgPerKgPerHour> {
-        self.running(t).filter(|s| s.agent == Agent::Bivalirudin).and_then(|s| MgPerKgPerHour::new(s.rate).ok())
+        self.running(t)
+            .filter(|s| s.agent == Agent::Bivalirudin)
+            .and_then(|s| MgPerKgPerHour::new(s.rate).ok())
     }
 
     /// Heparin infusion rate at `t`, if it runs.
     #[must_use]
     pub fn ufh_rate(&self, t: ClinicalTime) -> Option<UnitsPerHour> {
-        self.running(t).filter(|s| s.agent == Agent::Ufh).and_then(|s| UnitsPerHour::new(s.rate).ok())
+        self.running(t)
+            .filter(|s| s.agent == Agent::Ufh)
+            .and_then(|s| UnitsPerHour::new(s.rate).ok())
     }
 }

@@ -6,8 +6,8 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use crate::dosing::Rate;
-use crate::protocol::schema::Source;
 use crate::model::{ClinicalTime, MlPerHour, Setting, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour};
+use crate::protocol::schema::Source;
 
 /// Explanation text: mostly fixed phrases, sometimes built from the patient's values.
 pub type Text = std::borrow::Cow<'static, str>;
@@ -51,7 +51,10 @@ pub enum FindingCode {
 impl FindingCode {
     #[must_use]
     pub fn code(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
     }
 }
 
@@ -107,7 +110,10 @@ impl Action {
 
     #[must_use]
     pub fn code(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
     }
 }
 

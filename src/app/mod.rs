@@ -17,7 +17,10 @@ impl PlaceholderApp {
         let demo = parse_case(DEMO_CASE, "assets/cases/cmaj-2019-ecmo.ron", None)
             .map_err(|e| e.to_string())
             .and_then(|loaded| {
-                let at = loaded.case.last_event_time().ok_or_else(|| "the demo case has no events".to_owned())?;
+                let at = loaded
+                    .case
+                    .last_event_time()
+                    .ok_or_else(|| "the demo case has no events".to_owned())?;
                 Ok(analyze(&loaded.case, &loaded.protocol, at))
             });
         Self { demo }
@@ -52,8 +55,14 @@ impl eframe::App for PlaceholderApp {
 /// When no window can be created (no display).
 pub fn run() -> Result<(), eframe::Error> {
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default().with_inner_size([1100.0, 700.0]).with_title("anticoag-planner"),
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1100.0, 700.0])
+            .with_title("anticoag-planner"),
         ..Default::default()
     };
-    eframe::run_native("anticoag-planner", options, Box::new(|_cc| Ok(Box::new(PlaceholderApp::new()))))
+    eframe::run_native(
+        "anticoag-planner",
+        options,
+        Box::new(|_cc| Ok(Box::new(PlaceholderApp::new()))),
+    )
 }

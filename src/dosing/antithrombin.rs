@@ -21,7 +21,12 @@ impl VialRounding {
             .iter()
             .map(|(size, n)| format!("{n} × {}-unit vial{}", num(*size, 0), if *n == 1 { "" } else { "s" }))
             .collect();
-        format!("{} (calculated {}; {})", self.rounded, self.unrounded, parts.join(" + "))
+        format!(
+            "{} (calculated {}; {})",
+            self.rounded,
+            self.unrounded,
+            parts.join(" + ")
+        )
     }
 }
 
@@ -29,9 +34,17 @@ impl VialRounding {
 /// makes it up from the largest vials first.
 #[must_use]
 pub fn round_to_vials(dose: Units, vial_sizes: &[f64]) -> VialRounding {
-    let smallest = vial_sizes.iter().copied().filter(|v| *v > 0.0).fold(f64::INFINITY, f64::min);
+    let smallest = vial_sizes
+        .iter()
+        .copied()
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
     if !smallest.is_finite() || dose.value() <= 0.0 {
-        return VialRounding { unrounded: dose, rounded: Units::ZERO, vials: Vec::new() };
+        return VialRounding {
+            unrounded: dose,
+            rounded: Units::ZERO,
+            vials: Vec::new(),
+        };
     }
     let multiples = (dose.value() / smallest).round().max(1.0);
     let rounded = multiples * smallest;
@@ -46,7 +59,11 @@ pub fn round_to_vials(dose: Units, vial_sizes: &[f64]) -> VialRounding {
             left -= n * size;
         }
     }
-    VialRounding { unrounded: dose, rounded: Units::new(rounded).unwrap_or(Units::ZERO), vials }
+    VialRounding {
+        unrounded: dose,
+        rounded: Units::new(rounded).unwrap_or(Units::ZERO),
+        vials,
+    }
 }
 
 /// Plasma-derived AT: units = (target − baseline) × kg ÷ recovery.
@@ -60,7 +77,12 @@ pub struct PlasmaDerivedDose {
 }
 
 #[must_use]
-pub fn plasma_derived_dose(baseline: Percent, target: Percent, weight: Kilograms, p: &PlasmaDerivedAt) -> PlasmaDerivedDose {
+pub fn plasma_derived_dose(
+    baseline: Percent,
+    target: Percent,
+    weight: Kilograms,
+    p: &PlasmaDerivedAt,
+) -> PlasmaDerivedDose {
     let gap = (target.value() - baseline.value()).max(0.0);
     let units = gap * weight.value() / p.recovery_percent_per_unit_per_kg;
     let dose = Units::new(units).unwrap_or(Units::ZERO);
@@ -72,13 +94,23 @@ pub fn plasma_derived_dose(baseline: Percent, target: Percent, weight: Kilograms
         num(p.recovery_percent_per_unit_per_kg, 2),
         dose
     );
-    PlasmaDerivedDose { baseline, target, dose, formula, maintenance_per_24h: dose.scaled(p.maintenance_fraction_per_24h) }
+    PlasmaDerivedDose {
+        baseline,
+        target,
+        dose,
+        formula,
+        maintenance_per_24h: dose.scaled(p.maintenance_fraction_per_24h),
+    }
 }
 
 /// Expected AT rise from a dose: units ÷ kg × recovery (percentage points).
 #[must_use]
 pub fn expected_rise_percent(dose: Units, weight: Kilograms, recovery_percent_per_unit_per_kg: f64) -> f64 {
-    if weight.value() <= 0.0 { 0.0 } else { dose.value() / weight.value() * recovery_percent_per_unit_per_kg }
+    if weight.value() <= 0.0 {
+        0.0
+    } else {
+        dose.value() / weight.value() * recovery_percent_per_unit_per_kg
+    }
 }
 
 /// Recombinant AT (antithrombin alfa): load and maintenance per hour.
@@ -113,7 +145,11 @@ pub fn recombinant_dose(baseline: Percent, weight: Kilograms, pregnant: bool, p:
         maintenance_per_hour,
         if pregnant { " (pregnancy divisors)" } else { "" }
     );
-    RecombinantDose { load, maintenance_per_hour, formula }
+    RecombinantDose {
+        load,
+        maintenance_per_hour,
+        formula,
+    }
 }
 
 #[cfg(test)]

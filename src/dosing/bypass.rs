@@ -20,7 +20,12 @@ impl DoseResponse {
     pub fn fit(baseline_act: Seconds, calibration_act: Seconds, calibration_dose: UnitsPerKg) -> Option<Self> {
         let dose = calibration_dose.value();
         let rise = calibration_act.value() - baseline_act.value();
-        (dose > 0.0 && rise > 0.0).then(|| Self { baseline_act, calibration_act, calibration_dose, slope_s_per_unit_per_kg: rise / dose })
+        (dose > 0.0 && rise > 0.0).then(|| Self {
+            baseline_act,
+            calibration_act,
+            calibration_dose,
+            slope_s_per_unit_per_kg: rise / dose,
+        })
     }
 
     /// Additional units/kg to move from `current` to `target` ACT: (target − current) ÷ slope.
@@ -67,7 +72,10 @@ pub struct ProtamineEstimate {
 pub fn protamine_for(active_heparin: Units, weight: Kilograms, p: &Protamine, basis: String) -> ProtamineEstimate {
     let mg = active_heparin.value() / 100.0 * p.mg_per_100_units;
     let dose = Milligrams::new(mg).unwrap_or(Milligrams::ZERO);
-    let mut warnings = vec![format!("give at most {} per 10 min", Milligrams::new(p.max_mg_per_10_min).unwrap_or(Milligrams::ZERO))];
+    let mut warnings = vec![format!(
+        "give at most {} per 10 min",
+        Milligrams::new(p.max_mg_per_10_min).unwrap_or(Milligrams::ZERO)
+    )];
     let max_total = p.max_total_mg_per_kg * weight.value();
     if mg > max_total {
         warnings.push(format!(
@@ -93,7 +101,12 @@ mod tests {
     #[test]
     fn bull_worked_example() {
         // evidence §9: ACT0 130 s, 350 s after 200 units/kg → slope 1.1; ≈ 118 units/kg more to 480 s.
-        let line = DoseResponse::fit(Seconds::new(130.0).unwrap(), Seconds::new(350.0).unwrap(), UnitsPerKg::new(200.0).unwrap()).unwrap();
+        let line = DoseResponse::fit(
+            Seconds::new(130.0).unwrap(),
+            Seconds::new(350.0).unwrap(),
+            UnitsPerKg::new(200.0).unwrap(),
+        )
+        .unwrap();
         assert!((line.slope_s_per_unit_per_kg - 1.1).abs() < 1e-9);
         let more = line.additional_to_target(Seconds::new(350.0).unwrap(), Seconds::new(480.0).unwrap());
         assert_eq!(more.number(), "118");

@@ -3,8 +3,8 @@
 
 use super::rate::Rate;
 use crate::model::{Kilograms, McgPerKgPerMin, MgPerKgPerHour, MlPerHour, Patient, Rrt, Seconds, num};
-use crate::protocol::schema::{Source, ArgatrobanColumn, ArgatrobanRow, BivalirudinRow, DtiDrug};
 use crate::protocol::Protocol;
+use crate::protocol::schema::{ArgatrobanColumn, ArgatrobanRow, BivalirudinRow, DtiDrug, Source};
 
 /// Which DTI and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,13 +42,22 @@ pub fn choose_dti(patient: &Patient, protocol: &Protocol) -> DtiChoice {
     } else if hepatic {
         let mut reasons = vec!["hepatic impairment: argatroban is hepatically cleared, so bivalirudin".to_owned()];
         if renal {
-            reasons.push(format!("renal impairment too ({renal_text}): bivalirudin at the renal/RRT dose with close monitoring"));
+            reasons.push(format!(
+                "renal impairment too ({renal_text}): bivalirudin at the renal/RRT dose with close monitoring"
+            ));
         }
-        (DtiDrug::Bivalirudin, reasons, vec![rules.hepatic_rule_source.clone()], "argatroban at the reduced hepatic dose".to_owned())
+        (
+            DtiDrug::Bivalirudin,
+            reasons,
+            vec![rules.hepatic_rule_source.clone()],
+            "argatroban at the reduced hepatic dose".to_owned(),
+        )
     } else if renal {
         (
             DtiDrug::Argatroban,
-            vec![format!("renal impairment ({renal_text}) without hepatic impairment: argatroban needs no renal adjustment")],
+            vec![format!(
+                "renal impairment ({renal_text}) without hepatic impairment: argatroban needs no renal adjustment"
+            )],
             vec![rules.renal_impairment_below_crcl_ml_min.source.clone()],
             "bivalirudin at the renal/RRT dose".to_owned(),
         )
@@ -67,12 +76,21 @@ pub fn choose_dti(patient: &Patient, protocol: &Protocol) -> DtiChoice {
         };
         (
             preferred,
-            vec![format!("no hepatic or renal impairment ({renal_text}): protocol preference {}", preferred.name())],
+            vec![format!(
+                "no hepatic or renal impairment ({renal_text}): protocol preference {}",
+                preferred.name()
+            )],
             vec![rules.preference.source.clone()],
             format!("{} (equally acceptable)", other.name()),
         )
     };
-    DtiChoice { drug, reasons, sources, alternative, caveats }
+    DtiChoice {
+        drug,
+        reasons,
+        sources,
+        alternative,
+        caveats,
+    }
 }
 
 /// An aPTT target in seconds and how it was derived.
@@ -109,7 +127,11 @@ pub fn argatroban_target(protocol: &Protocol, baseline: Option<Seconds>) -> Opti
             num(a.target_ratio.low, 2),
             num(a.target_ratio.high, 2),
             base,
-            if a.target_ratio.high * base.value() > cap { format!(", capped at {}", secs(cap)) } else { String::new() }
+            if a.target_ratio.high * base.value() > cap {
+                format!(", capped at {}", secs(cap))
+            } else {
+                String::new()
+            }
         ),
     })
 }
@@ -122,7 +144,12 @@ pub fn bivalirudin_target(protocol: &Protocol, baseline: Option<Seconds>) -> Opt
     Some(ApttTarget {
         low: secs(b.target_ratio.low * base.value()),
         high: secs(b.target_ratio.high * base.value()),
-        basis: format!("{}–{} × baseline {}", num(b.target_ratio.low, 2), num(b.target_ratio.high, 2), base),
+        basis: format!(
+            "{}–{} × baseline {}",
+            num(b.target_ratio.low, 2),
+            num(b.target_ratio.high, 2),
+            base
+        ),
     })
 }
 
@@ -152,13 +179,22 @@ pub fn start(drug: DtiDrug, patient: &Patient, protocol: &Protocol) -> DtiStart 
 fn argatroban_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) -> DtiStart {
     let a = &protocol.argatroban;
     let (rate_value, why, source) = if patient.hepatic_impairment {
-        (a.start_hepatic_mcg_per_kg_per_min.value, "hepatic impairment", a.start_hepatic_mcg_per_kg_per_min.source.clone())
+        (
+            a.start_hepatic_mcg_per_kg_per_min.value,
+            "hepatic impairment",
+            a.start_hepatic_mcg_per_kg_per_min.source.clone(),
+        )
     } else {
-        (a.start_mcg_per_kg_per_min.value, "critically ill (ICU/ECMO/bypass)", a.start_mcg_per_kg_per_min.source.clone())
+        (
+            a.start_mcg_per_kg_per_min.value,
+            "critically ill (ICU/ECMO/bypass)",
+            a.start_mcg_per_kg_per_min.source.clone(),
+        )
     };
     let capped = rate_value.min(a.max_mcg_per_kg_per_min.value);
     let rate = McgPerKgPerMin::new(capped).unwrap_or(McgPerKgPerMin::ZERO);
-    let concentration = crate::model::MgPerMl::new(a.concentration_mg_per_ml.value).unwrap_or(crate::model::MgPerMl::ZERO);
+    let concentration =
+        crate::model::MgPerMl::new(a.concentration_mg_per_ml.value).unwrap_or(crate::model::MgPerMl::ZERO);
     let pump = rate.pump_rate(weight, concentration);
     let target = argatroban_target(protocol, patient.baseline_aptt);
     let mut warnings = vec![format!(
@@ -167,11 +203,18 @@ fn argatroban_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) -
     )];
     warnings.push("Argatroban raises the INR; do not read the INR as coagulopathy".to_owned());
     if target.is_none() {
-        warnings.push("No baseline aPTT: the target cannot be set as a ratio; draw a baseline aPTT before starting".to_owned());
+        warnings.push(
+            "No baseline aPTT: the target cannot be set as a ratio; draw a baseline aPTT before starting".to_owned(),
+        );
     }
     let mut rationale = vec![format!("start {rate} ({why}), no bolus")];
     if let Some(p) = pump {
-        rationale.push(format!("pump {p} = {} × {} × 60 ÷ 1000 ÷ {}", rate.number(), weight, concentration));
+        rationale.push(format!(
+            "pump {p} = {} × {} × 60 ÷ 1000 ÷ {}",
+            rate.number(),
+            weight,
+            concentration
+        ));
     }
     DtiStart {
         drug: DtiDrug::Argatroban,
@@ -190,8 +233,19 @@ fn argatroban_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) -
 pub fn bivalirudin_start_rate(patient: &Patient, protocol: &Protocol) -> (MgPerKgPerHour, String, Option<String>) {
     let b = &protocol.bivalirudin;
     let (value, why, warning) = match (patient.rrt, patient.crcl) {
-        (Rrt::Ihd, _) => (b.start_ihd_mg_per_kg_per_h, "intermittent hemodialysis".to_owned(), None),
-        (Rrt::Crrt, _) => (b.start_crrt_mg_per_kg_per_h, "CRRT".to_owned(), Some("On ECMO, CRRT raised bivalirudin needs by 75–125% in one cohort (Walker 2019): titrate promptly".to_owned())),
+        (Rrt::Ihd, _) => (
+            b.start_ihd_mg_per_kg_per_h,
+            "intermittent hemodialysis".to_owned(),
+            None,
+        ),
+        (Rrt::Crrt, _) => (
+            b.start_crrt_mg_per_kg_per_h,
+            "CRRT".to_owned(),
+            Some(
+                "On ECMO, CRRT raised bivalirudin needs by 75–125% in one cohort (Walker 2019): titrate promptly"
+                    .to_owned(),
+            ),
+        ),
         (Rrt::None, Some(crcl)) => {
             let row = b
                 .start_by_crcl
@@ -201,11 +255,17 @@ pub fn bivalirudin_start_rate(patient: &Patient, protocol: &Protocol) -> (MgPerK
             (value, format!("CrCl {crcl}"), None)
         }
         (Rrt::None, None) => {
-            let lowest = b.start_by_crcl.first().map_or(b.start_ihd_mg_per_kg_per_h, |r| r.mg_per_kg_per_h);
+            let lowest = b
+                .start_by_crcl
+                .first()
+                .map_or(b.start_ihd_mg_per_kg_per_h, |r| r.mg_per_kg_per_h);
             (
                 lowest,
                 "CrCl not entered: the most cautious non-dialysis band".to_owned(),
-                Some("CrCl not entered: started at the lowest non-dialysis band; enter CrCl to dose by renal function".to_owned()),
+                Some(
+                    "CrCl not entered: started at the lowest non-dialysis band; enter CrCl to dose by renal function"
+                        .to_owned(),
+                ),
             )
         }
     };
@@ -215,15 +275,19 @@ pub fn bivalirudin_start_rate(patient: &Patient, protocol: &Protocol) -> (MgPerK
 fn bivalirudin_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) -> DtiStart {
     let b = &protocol.bivalirudin;
     let (rate, why, warning) = bivalirudin_start_rate(patient, protocol);
-    let concentration = crate::model::MgPerMl::new(b.concentration_mg_per_ml.value).unwrap_or(crate::model::MgPerMl::ZERO);
+    let concentration =
+        crate::model::MgPerMl::new(b.concentration_mg_per_ml.value).unwrap_or(crate::model::MgPerMl::ZERO);
     let pump = rate.pump_rate(weight, concentration);
     let target = bivalirudin_target(protocol, patient.baseline_aptt);
     let mut warnings: Vec<String> = warning.into_iter().collect();
     if target.is_none() {
-        warnings.push("No baseline aPTT: the target cannot be set as a ratio; draw a baseline aPTT before starting".to_owned());
+        warnings.push(
+            "No baseline aPTT: the target cannot be set as a ratio; draw a baseline aPTT before starting".to_owned(),
+        );
     }
     if !b.titration_validated {
-        warnings.push("The bivalirudin titration table is an institutional example, not a validated nomogram".to_owned());
+        warnings
+            .push("The bivalirudin titration table is an institutional example, not a validated nomogram".to_owned());
     }
     let mut rationale = vec![format!("start {rate} ({why}), no bolus")];
     if let Some(p) = pump {
@@ -273,11 +337,18 @@ pub fn titrate_argatroban(protocol: &Protocol, aptt: Seconds, current: McgPerKgP
         ArgatrobanColumn::NormalHepatic => row.change_normal_hepatic,
     };
     let max = a.max_mcg_per_kg_per_min.value;
-    let requested = if row.stop_and_call { 0.0 } else { (current.value() + step).max(0.0) };
+    let requested = if row.stop_and_call {
+        0.0
+    } else {
+        (current.value() + step).max(0.0)
+    };
     let capped_at_max = requested > max;
     let new_value = requested.min(max);
     let new_rate = Rate::argatroban(McgPerKgPerMin::new(new_value).unwrap_or(McgPerKgPerMin::ZERO));
-    let change = Rate { value: new_value - current.value(), unit: new_rate.unit };
+    let change = Rate {
+        value: new_value - current.value(),
+        unit: new_rate.unit,
+    };
     let band = match row.to_s {
         Some(to) if row.from_s == 0.0 => format!("aPTT < {} s", num(to, 0)),
         Some(to) => format!("aPTT {}–{} s", num(row.from_s, 0), num(to - 1.0, 0)),
@@ -290,9 +361,21 @@ pub fn titrate_argatroban(protocol: &Protocol, aptt: Seconds, current: McgPerKgP
     let action = if row.stop_and_call {
         "stop the infusion and call the physician".to_owned()
     } else if row.hold_min > 0.0 {
-        format!("hold {} min, then {}", num(row.hold_min, 0), Rate { value: step, unit: new_rate.unit }.signed())
+        format!(
+            "hold {} min, then {}",
+            num(row.hold_min, 0),
+            Rate {
+                value: step,
+                unit: new_rate.unit
+            }
+            .signed()
+        )
     } else {
-        Rate { value: step, unit: new_rate.unit }.signed()
+        Rate {
+            value: step,
+            unit: new_rate.unit,
+        }
+        .signed()
     };
     Some(DtiTitration {
         new_rate,
@@ -320,7 +403,10 @@ pub fn titrate_bivalirudin(protocol: &Protocol, ratio: f64, current: MgPerKgPerH
     let row = bivalirudin_row(protocol, ratio)?;
     let new_value = current.value() * (1.0 + row.change_percent / 100.0);
     let new_rate = Rate::bivalirudin(MgPerKgPerHour::new(new_value.max(0.0)).unwrap_or(MgPerKgPerHour::ZERO));
-    let change = Rate { value: new_rate.value - current.value(), unit: new_rate.unit };
+    let change = Rate {
+        value: new_rate.value - current.value(),
+        unit: new_rate.unit,
+    };
     let band = match row.to_ratio {
         Some(to) if row.from_ratio == 0.0 => format!("aPTT < {} × baseline", num(to, 2)),
         Some(to) => format!("aPTT {}–{} × baseline", num(row.from_ratio, 2), num(to, 2)),
@@ -329,9 +415,17 @@ pub fn titrate_bivalirudin(protocol: &Protocol, ratio: f64, current: MgPerKgPerH
     let step = if row.change_percent == 0.0 {
         "no change".to_owned()
     } else {
-        format!("{}{}%", if row.change_percent > 0.0 { "+" } else { "−" }, num(row.change_percent.abs(), 0))
+        format!(
+            "{}{}%",
+            if row.change_percent > 0.0 { "+" } else { "−" },
+            num(row.change_percent.abs(), 0)
+        )
     };
-    let action = if row.hold_min > 0.0 { format!("hold {} min, then {step}", num(row.hold_min, 0)) } else { step };
+    let action = if row.hold_min > 0.0 {
+        format!("hold {} min, then {step}", num(row.hold_min, 0))
+    } else {
+        step
+    };
     Some(DtiTitration {
         new_rate,
         change,

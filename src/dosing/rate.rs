@@ -46,23 +46,35 @@ pub struct Rate {
 impl Rate {
     #[must_use]
     pub fn ufh(r: UnitsPerKgPerHour) -> Self {
-        Self { value: r.value(), unit: RateUnit::UnitsPerKgPerHour }
+        Self {
+            value: r.value(),
+            unit: RateUnit::UnitsPerKgPerHour,
+        }
     }
 
     #[must_use]
     pub fn argatroban(r: McgPerKgPerMin) -> Self {
-        Self { value: r.value(), unit: RateUnit::McgPerKgPerMin }
+        Self {
+            value: r.value(),
+            unit: RateUnit::McgPerKgPerMin,
+        }
     }
 
     #[must_use]
     pub fn bivalirudin(r: MgPerKgPerHour) -> Self {
-        Self { value: r.value(), unit: RateUnit::MgPerKgPerHour }
+        Self {
+            value: r.value(),
+            unit: RateUnit::MgPerKgPerHour,
+        }
     }
 
     /// The difference `self − before` (same unit), for `rate_change`.
     #[must_use]
     pub fn change_from(self, before: Self) -> Option<Self> {
-        (self.unit == before.unit).then(|| Self { value: self.value - before.value, unit: self.unit })
+        (self.unit == before.unit).then_some(Self {
+            value: self.value - before.value,
+            unit: self.unit,
+        })
     }
 
     /// Signed text for a change: "+0.25 mcg/kg/min", "−2 units/kg/h".

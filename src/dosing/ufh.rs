@@ -2,8 +2,8 @@
 
 use super::rate::Rate;
 use crate::model::{Kilograms, MlPerHour, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour, UnitsPerMl, num};
-use crate::protocol::schema::{Nomogram, NomogramInput, NomogramRow};
 use crate::protocol::Protocol;
+use crate::protocol::schema::{Nomogram, NomogramInput, NomogramRow};
 
 /// The weight UFH doses are calculated on: the patient's, capped where the protocol says so (ECMO:
 /// adjusted weight capped at 100 kg).
@@ -67,10 +67,17 @@ impl UfhStep {
 
 /// Applies the row that matches `value` to the current rate (in units/kg/h of dosing weight).
 #[must_use]
-pub fn nomogram_step(protocol: &Protocol, nomogram: &Nomogram, value: f64, current: UnitsPerKgPerHour, weight: Kilograms) -> Option<UfhStep> {
+pub fn nomogram_step(
+    protocol: &Protocol,
+    nomogram: &Nomogram,
+    value: f64,
+    current: UnitsPerKgPerHour,
+    weight: Kilograms,
+) -> Option<UfhStep> {
     let (row_index, row) = nomogram_row(nomogram, value)?;
     let dosing_weight = dosing_weight(protocol, weight);
-    let new_rate = UnitsPerKgPerHour::new((current.value() + row.rate_change_units_per_kg_per_h).max(0.0)).unwrap_or(UnitsPerKgPerHour::ZERO);
+    let new_rate = UnitsPerKgPerHour::new((current.value() + row.rate_change_units_per_kg_per_h).max(0.0))
+        .unwrap_or(UnitsPerKgPerHour::ZERO);
     let bolus = (row.bolus_units_per_kg > 0.0)
         .then(|| UnitsPerKg::new(row.bolus_units_per_kg).ok())
         .flatten()
@@ -84,8 +91,17 @@ pub fn nomogram_step(protocol: &Protocol, nomogram: &Nomogram, value: f64, curre
     if row.hold_min > 0.0 {
         action.push(format!("hold {} min", num(row.hold_min, 0)));
     }
-    let change = Rate { value: new_rate.value() - current.value(), unit: crate::dosing::RateUnit::UnitsPerKgPerHour };
-    action.push(Rate { value: row.rate_change_units_per_kg_per_h, unit: change.unit }.signed());
+    let change = Rate {
+        value: new_rate.value() - current.value(),
+        unit: crate::dosing::RateUnit::UnitsPerKgPerHour,
+    };
+    action.push(
+        Rate {
+            value: row.rate_change_units_per_kg_per_h,
+            unit: change.unit,
+        }
+        .signed(),
+    );
     action.push(format!("recheck in {} h", num(row.recheck_h, 1)));
     Some(UfhStep {
         row_index,
@@ -133,5 +149,11 @@ pub fn start(protocol: &Protocol, weight: Kilograms) -> UfhStart {
         rate_per_hour,
         w
     );
-    UfhStart { bolus, rate, rate_per_hour, pump: rate_per_hour.pump_rate(concentration), text }
+    UfhStart {
+        bolus,
+        rate,
+        rate_per_hour,
+        pump: rate_per_hour.pump_rate(concentration),
+        text,
+    }
 }

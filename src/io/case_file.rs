@@ -18,13 +18,24 @@ pub enum CaseFileError {
     #[error("cannot save {path}: {error} (the previous file, if any, is unchanged)")]
     Write { path: String, error: std::io::Error },
     #[error("{path}:{line}:{column}: {message}")]
-    Parse { path: String, line: usize, column: usize, message: String },
-    #[error("{path} was written by a newer anticoag-planner (case format {found}; this version reads {supported}): open it with the newer version; it will not be overwritten")]
+    Parse {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "{path} was written by a newer anticoag-planner (case format {found}; this version reads {supported}): open it with the newer version; it will not be overwritten"
+    )]
     NewerVersion { path: String, found: u32, supported: u32 },
     #[error("{path}: case format version {found} is not supported (expected {supported})")]
     UnsupportedVersion { path: String, found: u32, supported: u32 },
     #[error("{path}: protocol '{name}': {error}")]
-    Protocol { path: String, name: String, error: ProtocolError },
+    Protocol {
+        path: String,
+        name: String,
+        error: ProtocolError,
+    },
     #[error("{path}: the case has {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid { path: String, problems: Vec<String> },
 }
@@ -50,10 +61,18 @@ struct VersionProbe {
 pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<LoadedCase, CaseFileError> {
     if let Ok(probe) = ron::from_str::<VersionProbe>(text) {
         if probe.version > CASE_FORMAT_VERSION {
-            return Err(CaseFileError::NewerVersion { path: origin.to_owned(), found: probe.version, supported: CASE_FORMAT_VERSION });
+            return Err(CaseFileError::NewerVersion {
+                path: origin.to_owned(),
+                found: probe.version,
+                supported: CASE_FORMAT_VERSION,
+            });
         }
         if probe.version != CASE_FORMAT_VERSION {
-            return Err(CaseFileError::UnsupportedVersion { path: origin.to_owned(), found: probe.version, supported: CASE_FORMAT_VERSION });
+            return Err(CaseFileError::UnsupportedVersion {
+                path: origin.to_owned(),
+                found: probe.version,
+                supported: CASE_FORMAT_VERSION,
+            });
         }
     }
     let mut case: Case = ron::from_str(text).map_err(|e| CaseFileError::Parse {
@@ -104,19 +123,30 @@ pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<L
     }
     if let Err(errors) = case.check_timeline(None) {
         problems.extend(errors.into_iter().map(|e| match e {
-            crate::model::TimelineError::BeforeStart { index, .. } | crate::model::TimelineError::Duplicate { index, .. } | crate::model::TimelineError::InFuture { index, .. } => format!("{}{e}", line_of(index)),
+            crate::model::TimelineError::BeforeStart { index, .. }
+            | crate::model::TimelineError::Duplicate { index, .. }
+            | crate::model::TimelineError::InFuture { index, .. } => format!("{}{e}", line_of(index)),
         }));
     }
     if !problems.is_empty() {
-        return Err(CaseFileError::Invalid { path: origin.to_owned(), problems });
+        return Err(CaseFileError::Invalid {
+            path: origin.to_owned(),
+            problems,
+        });
     }
     case.sort_events();
-    Ok(LoadedCase { case, protocol, warnings })
+    Ok(LoadedCase {
+        case,
+        protocol,
+        warnings,
+    })
 }
 
 /// Line numbers of each event's `time:` key, in order (for messages).
 fn event_lines(text: &str) -> Vec<usize> {
-    let Some(start) = text.find("events:") else { return Vec::new() };
+    let Some(start) = text.find("events:") else {
+        return Vec::new();
+    };
     let mut lines = Vec::new();
     let mut line = text[..start].matches('\n').count() + 1;
     for (i, l) in text[start..].split('\n').enumerate() {
@@ -151,12 +181,18 @@ fn resolve_protocol(name: &str, base_dir: Option<&Path>) -> Result<Protocol, Pro
 /// See [`CaseFileError`].
 pub fn load_case(path: &Path) -> Result<LoadedCase, CaseFileError> {
     let origin = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|error| CaseFileError::Read { path: origin.clone(), error })?;
+    let bytes = std::fs::read(path).map_err(|error| CaseFileError::Read {
+        path: origin.clone(),
+        error,
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| CaseFileError::Parse {
         path: origin.clone(),
         line: 1,
         column: 1,
-        message: format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        message: format!(
+            "the file is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
     })?;
     parse_case(&text, &origin, path.parent())
 }
@@ -183,7 +219,11 @@ pub fn save_case(path: &Path, case: &Case) -> Result<(), CaseFileError> {
         && let Ok(probe) = ron::from_str::<VersionProbe>(&existing)
         && probe.version > CASE_FORMAT_VERSION
     {
-        return Err(CaseFileError::NewerVersion { path: origin, found: probe.version, supported: CASE_FORMAT_VERSION });
+        return Err(CaseFileError::NewerVersion {
+            path: origin,
+            found: probe.version,
+            supported: CASE_FORMAT_VERSION,
+        });
     }
     let text = to_ron_string(case);
     write_atomically(path, text.as_bytes()).map_err(|error| CaseFileError::Write { path: origin, error })
@@ -198,7 +238,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".anticoag-save-").suffix(".tmp").tempfile_in(&dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".anticoag-save-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;

@@ -3,8 +3,8 @@
 
 use crate::model::{
     AntiXaLevel, ClinicalTime, Event, EventKind, GramsPerLitre, HeparinRate, Inr, Kilograms, McgPerKgPerMin, MgPerDl,
-    MgPerKgPerHour, Milligrams, Millilitres, Percent, PlasmaAmount, PlateletCount, QuantityError, Seconds, Series, Units,
-    UnitsPerHour, UnitsPerKgPerHour,
+    MgPerKgPerHour, Milligrams, Millilitres, Percent, PlasmaAmount, PlateletCount, QuantityError, Seconds, Series,
+    Units, UnitsPerHour, UnitsPerKgPerHour,
 };
 use crate::protocol::plausibility::check_event;
 use crate::protocol::schema::Plausibility;
@@ -114,14 +114,18 @@ fn build(kind: &str, value: f64, unit: &str) -> Result<EventKind, String> {
         ("bilirubin", "mg/dL") => EventKind::Bilirubin(q(MgPerDl::new(value))?),
         ("bilirubin", "umol/L") => EventKind::Bilirubin(q(MgPerDl::new(value / BILIRUBIN_UMOL_PER_MG_DL))?),
         ("ufh_bolus", "units") => EventKind::UfhBolus(q(Units::new(value))?),
-        ("ufh_infusion", "units/kg/h") => EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(q(UnitsPerKgPerHour::new(value))?)),
+        ("ufh_infusion", "units/kg/h") => {
+            EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(q(UnitsPerKgPerHour::new(value))?))
+        }
         ("ufh_infusion", "units/h") => EventKind::UfhInfusion(HeparinRate::UnitsPerHour(q(UnitsPerHour::new(value))?)),
         ("at_concentrate", "units") => EventKind::AtConcentrate(q(Units::new(value))?),
         ("at_recombinant", "units") => EventKind::AtRecombinant(q(Units::new(value))?),
         ("ffp", "mL") => EventKind::Ffp(PlasmaAmount::Millilitres(q(Millilitres::new(value))?)),
         ("ffp", "bags") => {
             if value.fract() != 0.0 || !(0.0..=100.0).contains(&value) {
-                return Err(format!("ffp in bags must be a whole number from 0 to 100, found {value}"));
+                return Err(format!(
+                    "ffp in bags must be a whole number from 0 to 100, found {value}"
+                ));
             }
             EventKind::Ffp(PlasmaAmount::Bags(value as u32))
         }
@@ -132,13 +136,32 @@ fn build(kind: &str, value: f64, unit: &str) -> Result<EventKind, String> {
             return Err("bivalirudin is dosed in mg/kg/h; 'mcg/kg/min' is refused as ambiguous (a published summary gives bivalirudin in mcg/kg/min by mistake, a 1,000-fold error): convert and write mg/kg/h".to_owned());
         }
         ("argatroban_infusion", "mg/kg/h") => {
-            return Err("argatroban is dosed in mcg/kg/min; 'mg/kg/h' is refused as ambiguous: convert and write mcg/kg/min".to_owned());
+            return Err(
+                "argatroban is dosed in mcg/kg/min; 'mg/kg/h' is refused as ambiguous: convert and write mcg/kg/min"
+                    .to_owned(),
+            );
         }
         _ => {
             let allowed = allowed_units(kind);
-            let shown: Vec<String> = allowed.iter().map(|u| if u.is_empty() { "(empty)".to_owned() } else { (*u).to_owned() }).collect();
-            let found = if unit.is_empty() { "(empty)".to_owned() } else { format!("'{unit}'") };
-            return Err(format!("unit {found} is not accepted for {kind}; allowed: {}", shown.join(", ")));
+            let shown: Vec<String> = allowed
+                .iter()
+                .map(|u| {
+                    if u.is_empty() {
+                        "(empty)".to_owned()
+                    } else {
+                        (*u).to_owned()
+                    }
+                })
+                .collect();
+            let found = if unit.is_empty() {
+                "(empty)".to_owned()
+            } else {
+                format!("'{unit}'")
+            };
+            return Err(format!(
+                "unit {found} is not accepted for {kind}; allowed: {}",
+                shown.join(", ")
+            ));
         }
     })
 }
@@ -147,11 +170,25 @@ fn build(kind: &str, value: f64, unit: &str) -> Result<EventKind, String> {
 ///
 /// # Errors
 /// Every line's problems (up to a limit, with the total), or a header/empty-file error.
-pub fn parse_events_csv(bytes: &[u8], plausibility: &Plausibility, weight: Kilograms, now: Option<ClinicalTime>) -> Result<CsvImport, Vec<CsvError>> {
+pub fn parse_events_csv(
+    bytes: &[u8],
+    plausibility: &Plausibility,
+    weight: Kilograms,
+    now: Option<ClinicalTime>,
+) -> Result<CsvImport, Vec<CsvError>> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(vec![CsvError { line: 1, message: format!("the file is empty; the first line must be the header `{CSV_HEADER}` (optionally `,note`)") }]);
+        return Err(vec![CsvError {
+            line: 1,
+            message: format!(
+                "the file is empty; the first line must be the header `{CSV_HEADER}` (optionally `,note`)"
+            ),
+        }]);
     }
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
     let mut errors: Vec<CsvError> = Vec::new();
     let mut events = Vec::new();
     let mut warnings = Vec::new();
@@ -171,7 +208,13 @@ pub fn parse_events_csv(bytes: &[u8], plausibility: &Plausibility, weight: Kilog
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                push(&mut errors, CsvError { line, message: format!("cannot read this line as CSV: {e}") });
+                push(
+                    &mut errors,
+                    CsvError {
+                        line,
+                        message: format!("cannot read this line as CSV: {e}"),
+                    },
+                );
                 continue;
             }
         }
@@ -185,16 +228,33 @@ pub fn parse_events_csv(bytes: &[u8], plausibility: &Plausibility, weight: Kilog
             }
         }
         if !utf8_ok {
-            push(&mut errors, CsvError { line, message: "the line is not valid UTF-8 text".to_owned() });
+            push(
+                &mut errors,
+                CsvError {
+                    line,
+                    message: "the line is not valid UTF-8 text".to_owned(),
+                },
+            );
             first = false;
             continue;
         }
         if first {
             first = false;
-            let header: Vec<String> = fields.iter().map(|f| f.trim_start_matches('\u{feff}').to_lowercase()).collect();
-            let ok = header.len() >= 4 && header[..4] == ["time", "kind", "value", "unit"] && (header.len() == 4 || (header.len() == 5 && header[4] == "note"));
+            let header: Vec<String> = fields
+                .iter()
+                .map(|f| f.trim_start_matches('\u{feff}').to_lowercase())
+                .collect();
+            let ok = header.len() >= 4
+                && header[..4] == ["time", "kind", "value", "unit"]
+                && (header.len() == 4 || (header.len() == 5 && header[4] == "note"));
             if !ok {
-                return Err(vec![CsvError { line, message: format!("the header must be `{CSV_HEADER}` (optionally `,note`); found `{}`", fields.join(",")) }]);
+                return Err(vec![CsvError {
+                    line,
+                    message: format!(
+                        "the header must be `{CSV_HEADER}` (optionally `,note`); found `{}`",
+                        fields.join(",")
+                    ),
+                }]);
             }
             continue;
         }
@@ -202,25 +262,52 @@ pub fn parse_events_csv(bytes: &[u8], plausibility: &Plausibility, weight: Kilog
             continue;
         }
         if fields.len() < 4 || fields.len() > 5 {
-            push(&mut errors, CsvError { line, message: format!("expected 4 or 5 columns (time,kind,value,unit[,note]), found {}", fields.len()) });
+            push(
+                &mut errors,
+                CsvError {
+                    line,
+                    message: format!(
+                        "expected 4 or 5 columns (time,kind,value,unit[,note]), found {}",
+                        fields.len()
+                    ),
+                },
+            );
             continue;
         }
         let time: ClinicalTime = match fields[0].parse() {
             Ok(t) => t,
             Err(e) => {
-                push(&mut errors, CsvError { line, message: format!("time: {e}") });
+                push(
+                    &mut errors,
+                    CsvError {
+                        line,
+                        message: format!("time: {e}"),
+                    },
+                );
                 continue;
             }
         };
         let kind = fields[1].as_str();
         if !CSV_KINDS.contains(&kind) {
-            push(&mut errors, CsvError { line, message: format!("unknown kind '{kind}'; allowed: {}", CSV_KINDS.join(", ")) });
+            push(
+                &mut errors,
+                CsvError {
+                    line,
+                    message: format!("unknown kind '{kind}'; allowed: {}", CSV_KINDS.join(", ")),
+                },
+            );
             continue;
         }
         let value: f64 = match fields[2].parse::<f64>() {
             Ok(v) if v.is_finite() => v,
             Ok(_) | Err(_) => {
-                push(&mut errors, CsvError { line, message: format!("value '{}' is not a finite number", fields[2]) });
+                push(
+                    &mut errors,
+                    CsvError {
+                        line,
+                        message: format!("value '{}' is not a finite number", fields[2]),
+                    },
+                );
                 continue;
             }
         };
@@ -228,7 +315,13 @@ pub fn parse_events_csv(bytes: &[u8], plausibility: &Plausibility, weight: Kilog
         let event_kind = match build(kind, value, &unit) {
             Ok(k) => k,
             Err(message) => {
-                push(&mut errors, CsvError { line, message: format!("{kind}: {message}") });
+                push(
+                    &mut errors,
+                    CsvError {
+                        line,
+                        message: format!("{kind}: {message}"),
+                    },
+                );
                 continue;
             }
         };
@@ -236,24 +329,52 @@ pub fn parse_events_csv(bytes: &[u8], plausibility: &Plausibility, weight: Kilog
             Ok(Some(w)) => warnings.push(format!("line {line}: {w}")),
             Ok(None) => {}
             Err(e) => {
-                push(&mut errors, CsvError { line, message: e.to_string() });
+                push(
+                    &mut errors,
+                    CsvError {
+                        line,
+                        message: e.to_string(),
+                    },
+                );
                 continue;
             }
         }
         if let Some(now) = now
             && time > now
         {
-            push(&mut errors, CsvError { line, message: format!("time {time} is in the future (now is {now})") });
+            push(
+                &mut errors,
+                CsvError {
+                    line,
+                    message: format!("time {time} is in the future (now is {now})"),
+                },
+            );
             continue;
         }
         let series = event_kind.series();
         if let Some((_, prev_time, prev_line)) = last_in_series.iter_mut().find(|(s, _, _)| *s == series) {
             if time < *prev_time {
-                push(&mut errors, CsvError { line, message: format!("{kind} at {time} is earlier than the {kind} at line {prev_line} ({prev_time}): rows of one kind must be in time order") });
+                push(
+                    &mut errors,
+                    CsvError {
+                        line,
+                        message: format!(
+                            "{kind} at {time} is earlier than the {kind} at line {prev_line} ({prev_time}): rows of one kind must be in time order"
+                        ),
+                    },
+                );
                 continue;
             }
             if time == *prev_time {
-                push(&mut errors, CsvError { line, message: format!("{kind} at {time} duplicates the time of line {prev_line}: one {kind} per time") });
+                push(
+                    &mut errors,
+                    CsvError {
+                        line,
+                        message: format!(
+                            "{kind} at {time} duplicates the time of line {prev_line}: one {kind} per time"
+                        ),
+                    },
+                );
                 continue;
             }
             *prev_time = time;
@@ -262,14 +383,31 @@ pub fn parse_events_csv(bytes: &[u8], plausibility: &Plausibility, weight: Kilog
             last_in_series.push((series, time, line));
         }
         let note = fields.get(4).filter(|n| !n.is_empty()).cloned();
-        events.push(Event { time, kind: event_kind, note });
+        events.push(Event {
+            time,
+            kind: event_kind,
+            note,
+        });
     }
     if first {
-        return Err(vec![CsvError { line: 1, message: format!("the file is empty; the first line must be the header `{CSV_HEADER}`") }]);
+        return Err(vec![CsvError {
+            line: 1,
+            message: format!("the file is empty; the first line must be the header `{CSV_HEADER}`"),
+        }]);
     }
     if total_errors > errors.len() {
         let shown = errors.len();
-        errors.push(CsvError { line: errors.last().map_or(1, |e| e.line), message: format!("… {} more problems not listed ({total_errors} in all)", total_errors - shown) });
+        errors.push(CsvError {
+            line: errors.last().map_or(1, |e| e.line),
+            message: format!(
+                "… {} more problems not listed ({total_errors} in all)",
+                total_errors - shown
+            ),
+        });
     }
-    if errors.is_empty() { Ok(CsvImport { events, warnings }) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(CsvImport { events, warnings })
+    } else {
+        Err(errors)
+    }
 }

@@ -24,8 +24,14 @@ pub fn replay_to_json(steps: &[Analysis]) -> Result<String, serde_json::Error> {
 pub fn to_text(a: &Analysis) -> String {
     let mut out = String::new();
     let r = &a.recommendation;
-    out.push_str(&format!("anticoag-planner — decision support, not an order. Check every line against the patient.\n"));
-    out.push_str(&format!("As of {} · setting {} · protocol {} v{}\n\n", a.as_of, a.setting.code(), a.protocol.name, a.protocol.version));
+    out.push_str("anticoag-planner — decision support, not an order. Check every line against the patient.\n");
+    out.push_str(&format!(
+        "As of {} · setting {} · protocol {} v{}\n\n",
+        a.as_of,
+        a.setting.code(),
+        a.protocol.name,
+        a.protocol.version
+    ));
     out.push_str(&format!("RECOMMENDATION: {}\n", r.headline()));
     if !r.concentration.is_empty() {
         out.push_str(&format!("  Concentration: {}\n", r.concentration));
@@ -62,7 +68,8 @@ pub fn to_text(a: &Analysis) -> String {
         h.units_per_kg_last_24h,
         h.mean_units_per_kg_per_h,
         num(h.mean_window_h, 1),
-        h.current_rate_units_per_kg_per_h.map_or("none".to_owned(), |r| r.to_string())
+        h.current_rate_units_per_kg_per_h
+            .map_or("none".to_owned(), |r| r.to_string())
     ));
     out.push_str("\nFINDINGS:\n");
     for f in &a.findings {
@@ -77,14 +84,21 @@ pub fn to_text(a: &Analysis) -> String {
             c.cumulative_units_per_kg,
             c.current_act_s.map_or("–".to_owned(), |v| num(v, 0).to_string()),
             num(c.target_act_s, 0),
-            c.hdr_slope_s_per_unit_per_kg.map_or("–".to_owned(), |v| format!("{} s per units/kg", num(v, 2))),
+            c.hdr_slope_s_per_unit_per_kg
+                .map_or("–".to_owned(), |v| format!("{} s per units/kg", num(v, 2))),
             c.additional_units_to_target.map_or("–".to_owned(), |u| u.to_string()),
             c.protamine_basis.clone().unwrap_or_else(|| "–".to_owned())
         ));
     }
     out.push_str("\nALGORITHM:\n");
     for s in &a.steps {
-        out.push_str(&format!("  {}. {} [{}] {}\n", s.number, s.title, s.status.label(), s.conclusion));
+        out.push_str(&format!(
+            "  {}. {} [{}] {}\n",
+            s.number,
+            s.title,
+            s.status.label(),
+            s.conclusion
+        ));
     }
     out.push_str("\nMONITORING:\n");
     for m in &a.monitoring {

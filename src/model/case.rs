@@ -28,16 +28,38 @@ pub struct Case {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TimelineError {
     #[error("event {index} ({what}) at {time} is before the case start {start}")]
-    BeforeStart { index: usize, what: String, time: ClinicalTime, start: ClinicalTime },
+    BeforeStart {
+        index: usize,
+        what: String,
+        time: ClinicalTime,
+        start: ClinicalTime,
+    },
     #[error("event {index} ({what}) at {time} is in the future (now is {now})")]
-    InFuture { index: usize, what: String, time: ClinicalTime, now: ClinicalTime },
-    #[error("event {index} ({what}) at {time} has the same time as event {previous} of the same kind; remove the duplicate or correct its time")]
-    Duplicate { index: usize, previous: usize, what: String, time: ClinicalTime },
+    InFuture {
+        index: usize,
+        what: String,
+        time: ClinicalTime,
+        now: ClinicalTime,
+    },
+    #[error(
+        "event {index} ({what}) at {time} has the same time as event {previous} of the same kind; remove the duplicate or correct its time"
+    )]
+    Duplicate {
+        index: usize,
+        previous: usize,
+        what: String,
+        time: ClinicalTime,
+    },
 }
 
 impl Case {
     #[must_use]
-    pub fn new(title: impl Into<String>, protocol: impl Into<String>, case_start: ClinicalTime, patient: Patient) -> Self {
+    pub fn new(
+        title: impl Into<String>,
+        protocol: impl Into<String>,
+        case_start: ClinicalTime,
+        patient: Patient,
+    ) -> Self {
         Self {
             version: CASE_FORMAT_VERSION,
             title: title.into(),
@@ -65,18 +87,33 @@ impl Case {
         for (index, event) in self.events.iter().enumerate() {
             let what = event.kind.describe();
             if event.time < self.case_start {
-                problems.push(TimelineError::BeforeStart { index, what: what.clone(), time: event.time, start: self.case_start });
+                problems.push(TimelineError::BeforeStart {
+                    index,
+                    what: what.clone(),
+                    time: event.time,
+                    start: self.case_start,
+                });
             }
             if let Some(now) = now
                 && event.time > now
             {
-                problems.push(TimelineError::InFuture { index, what: what.clone(), time: event.time, now });
+                problems.push(TimelineError::InFuture {
+                    index,
+                    what: what.clone(),
+                    time: event.time,
+                    now,
+                });
             }
             let series = event.kind.series();
             match last_of_series.iter_mut().find(|(s, _)| *s == series) {
                 Some((_, previous)) => {
                     if self.events[*previous].time == event.time {
-                        problems.push(TimelineError::Duplicate { index, previous: *previous, what, time: event.time });
+                        problems.push(TimelineError::Duplicate {
+                            index,
+                            previous: *previous,
+                            what,
+                            time: event.time,
+                        });
                     }
                     *previous = index;
                 }

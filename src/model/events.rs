@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::time::ClinicalTime;
 use super::units::{
-    AntiXaLevel, GramsPerLitre, Inr, Kilograms, McgPerKgPerMin, MgPerDl, MgPerKgPerHour, Milligrams,
-    Millilitres, Percent, PlateletCount, Seconds, Units, UnitsPerHour, UnitsPerKgPerHour,
+    AntiXaLevel, GramsPerLitre, Inr, Kilograms, McgPerKgPerMin, MgPerDl, MgPerKgPerHour, Milligrams, Millilitres,
+    Percent, PlateletCount, Seconds, Units, UnitsPerHour, UnitsPerKgPerHour,
 };
 
 /// A heparin infusion rate as it was ordered: per kilogram or absolute.

@@ -5,8 +5,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use jiff::civil::DateTime;
 use jiff::SignedDuration;
+use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
 
 /// The one accepted text form, in CSV files, case files and on the command line.
@@ -29,9 +29,11 @@ impl ClinicalTime {
     /// # Errors
     /// Refuses impossible dates and times.
     pub fn from_parts(year: i16, month: i8, day: i8, hour: i8, minute: i8) -> Result<Self, TimeParseError> {
-        DateTime::new(year, month, day, hour, minute, 0, 0).map(Self).map_err(|_| TimeParseError {
-            text: format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}"),
-        })
+        DateTime::new(year, month, day, hour, minute, 0, 0)
+            .map(Self)
+            .map_err(|_| TimeParseError {
+                text: format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}"),
+            })
     }
 
     /// A fixed time for constants; use it only in a `const` item, where an impossible date is a
@@ -104,7 +106,15 @@ impl fmt::Display for ClinicalTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Same text as TIME_FORMAT, written directly (strftime is slow on the engine's hot path).
         let d = self.0;
-        write!(f, "{:04}-{:02}-{:02}T{:02}:{:02}", d.year(), d.month(), d.day(), d.hour(), d.minute())
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            d.year(),
+            d.month(),
+            d.day(),
+            d.hour(),
+            d.minute()
+        )
     }
 }
 
@@ -122,7 +132,14 @@ mod tests {
 
     #[test]
     fn refuses_other_forms() {
-        for bad in ["2019-01-06 23:00", "06/01/2019 23:00", "2019-02-30T10:00", "2019-01-06T25:00", "", "2019-01-06T23:00:00"] {
+        for bad in [
+            "2019-01-06 23:00",
+            "06/01/2019 23:00",
+            "2019-02-30T10:00",
+            "2019-01-06T25:00",
+            "",
+            "2019-01-06T23:00:00",
+        ] {
             assert!(bad.parse::<ClinicalTime>().is_err(), "{bad} should be refused");
         }
     }

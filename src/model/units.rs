@@ -239,7 +239,11 @@ impl UnitsPerHour {
     /// Weight-based rate for a weight (weight is always > 0 once validated).
     #[must_use]
     pub fn per_kg(self, weight: Kilograms) -> UnitsPerKgPerHour {
-        if weight.0 > 0.0 { UnitsPerKgPerHour(self.0 / weight.0) } else { UnitsPerKgPerHour(0.0) }
+        if weight.0 > 0.0 {
+            UnitsPerKgPerHour(self.0 / weight.0)
+        } else {
+            UnitsPerKgPerHour(0.0)
+        }
     }
 
     /// Pump rate at a bag concentration.
@@ -252,7 +256,11 @@ impl UnitsPerHour {
 impl Units {
     #[must_use]
     pub fn per_kg(self, weight: Kilograms) -> UnitsPerKg {
-        if weight.0 > 0.0 { UnitsPerKg(self.0 / weight.0) } else { UnitsPerKg(0.0) }
+        if weight.0 > 0.0 {
+            UnitsPerKg(self.0 / weight.0)
+        } else {
+            UnitsPerKg(0.0)
+        }
     }
 }
 

@@ -40,9 +40,17 @@ pub enum ProtocolError {
     #[error("cannot read protocol file {origin}: {error}")]
     Io { origin: String, error: std::io::Error },
     #[error("{origin}:{line}:{column}: {message}")]
-    Parse { origin: String, line: usize, column: usize, message: String },
+    Parse {
+        origin: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{origin}: protocol is not valid:\n{}", format_problems(origin, problems))]
-    Invalid { origin: String, problems: Vec<ProtocolProblem> },
+    Invalid {
+        origin: String,
+        problems: Vec<ProtocolProblem>,
+    },
     #[error("unknown protocol '{name}': use one of {} or a path to a .ron protocol file", builtin_names().join(", "))]
     Unknown { name: String },
 }
@@ -103,7 +111,10 @@ impl Protocol {
         })?;
         let mut problems = validate::validate(&file);
         if problems.is_empty() {
-            return Ok(Self { file, origin: origin.to_owned() });
+            return Ok(Self {
+                file,
+                origin: origin.to_owned(),
+            });
         }
         for problem in &mut problems {
             if let Some((line, column)) = locate(text, &problem.path) {
@@ -111,14 +122,20 @@ impl Protocol {
                 problem.column = Some(column);
             }
         }
-        Err(ProtocolError::Invalid { origin: origin.to_owned(), problems })
+        Err(ProtocolError::Invalid {
+            origin: origin.to_owned(),
+            problems,
+        })
     }
 
     /// # Errors
     /// Unreadable file, parse or validation errors.
     pub fn from_path(path: &Path) -> Result<Self, ProtocolError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|error| ProtocolError::Io { origin: origin.clone(), error })?;
+        let text = std::fs::read_to_string(path).map_err(|error| ProtocolError::Io {
+            origin: origin.clone(),
+            error,
+        })?;
         Self::from_ron_str(&text, &origin)
     }
 
@@ -145,7 +162,9 @@ impl Protocol {
         if path.extension().is_some_and(|e| e == "ron") || path.exists() {
             return Self::from_path(path);
         }
-        Err(ProtocolError::Unknown { name: name_or_path.to_owned() })
+        Err(ProtocolError::Unknown {
+            name: name_or_path.to_owned(),
+        })
     }
 }
 
@@ -221,7 +240,8 @@ mod tests {
 
     #[test]
     fn locate_finds_indexed_rows() {
-        let text = "(\n  ufh: (\n    rows: [\n      (from: 0, to: Some(1)),\n      (from: 1, to: None),\n    ],\n  ),\n)";
+        let text =
+            "(\n  ufh: (\n    rows: [\n      (from: 0, to: Some(1)),\n      (from: 1, to: None),\n    ],\n  ),\n)";
         assert_eq!(locate(text, "ufh.rows[1].to"), Some((5, 17)));
         assert_eq!(locate(text, "ufh.rows[0].from"), Some((4, 8)));
         assert_eq!(locate(text, "ufh.rows[1]"), Some((5, 7)));

@@ -73,7 +73,9 @@ pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Resu
             };
             check(&p.ufh_rate_units_per_kg_per_h, &what, per_kg, "units/kg/h")
         }
-        EventKind::ArgatrobanInfusion(v) => check(&p.argatroban_mcg_per_kg_per_min, "argatroban", v.value(), "mcg/kg/min"),
+        EventKind::ArgatrobanInfusion(v) => {
+            check(&p.argatroban_mcg_per_kg_per_min, "argatroban", v.value(), "mcg/kg/min")
+        }
         EventKind::BivalirudinInfusion(v) => check(&p.bivalirudin_mg_per_kg_per_h, "bivalirudin", v.value(), "mg/kg/h"),
         EventKind::Hemoglobin(_)
         | EventKind::FactorViii(_)

@@ -37,7 +37,10 @@ pub struct SourcedRange {
 impl SourcedRange {
     #[must_use]
     pub fn range(&self) -> Range {
-        Range { low: self.low, high: self.high }
+        Range {
+            low: self.low,
+            high: self.high,
+        }
     }
 }
 

@@ -1,11 +1,11 @@
 //! Checks a parsed protocol: everything a clinician relies on when reading a table row.
 
+use super::PROTOCOL_FORMAT_VERSION;
 use super::ProtocolProblem;
 use super::schema::{
     ArgatrobanRow, BivalirudinRow, BivalirudinStartRow, Limits, Nomogram, NomogramInput, ProtocolFile, Range,
     SourcedRange,
 };
-use super::PROTOCOL_FORMAT_VERSION;
 use crate::model::Setting;
 
 struct Checker {
@@ -14,7 +14,12 @@ struct Checker {
 
 impl Checker {
     fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(ProtocolProblem { path: path.into(), line: None, column: None, message: message.into() });
+        self.problems.push(ProtocolProblem {
+            path: path.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+        });
     }
 
     fn positive(&mut self, path: &str, value: f64) {
@@ -49,7 +54,10 @@ impl Checker {
 
     fn range(&mut self, path: &str, range: Range) {
         if !(range.low.is_finite() && range.high.is_finite() && range.low >= 0.0 && range.low < range.high) {
-            self.fail(path, format!("range must have 0 <= low < high, found {}–{}", range.low, range.high));
+            self.fail(
+                path,
+                format!("range must have 0 <= low < high, found {}–{}", range.low, range.high),
+            );
         }
     }
 
@@ -60,7 +68,11 @@ impl Checker {
 
     fn limits(&mut self, path: &str, limits: &Limits) {
         self.source(&format!("{path}.source"), &limits.source);
-        for (name, v) in [("hard_min", limits.hard_min), ("hard_max", limits.hard_max), ("soft_max", limits.soft_max)] {
+        for (name, v) in [
+            ("hard_min", limits.hard_min),
+            ("hard_max", limits.hard_max),
+            ("soft_max", limits.soft_max),
+        ] {
             if let Some(v) = v {
                 self.non_negative(&format!("{path}.{name}"), v);
             }
@@ -68,12 +80,18 @@ impl Checker {
         if let (Some(lo), Some(hi)) = (limits.hard_min, limits.hard_max)
             && lo >= hi
         {
-            self.fail(format!("{path}.hard_max"), format!("hard_max {hi} must be above hard_min {lo}"));
+            self.fail(
+                format!("{path}.hard_max"),
+                format!("hard_max {hi} must be above hard_min {lo}"),
+            );
         }
         if let (Some(soft), Some(hi)) = (limits.soft_max, limits.hard_max)
             && soft >= hi
         {
-            self.fail(format!("{path}.soft_max"), format!("soft_max {soft} must be below hard_max {hi}"));
+            self.fail(
+                format!("{path}.soft_max"),
+                format!("soft_max {soft} must be below hard_max {hi}"),
+            );
         }
     }
 
@@ -84,7 +102,13 @@ impl Checker {
             return;
         };
         if first.0 != 0.0 {
-            self.fail(format!("{path}[0]"), format!("first band must start at 0 (found {}): values below it would have no row", first.0));
+            self.fail(
+                format!("{path}[0]"),
+                format!(
+                    "first band must start at 0 (found {}): values below it would have no row",
+                    first.0
+                ),
+            );
         }
         for (i, (from, to)) in bounds.iter().enumerate() {
             self.non_negative(&format!("{path}[{i}]"), *from);
@@ -95,16 +119,28 @@ impl Checker {
                     format!("{path}[{i}]"),
                     format!("last band must be open-ended (to: None); values from {to} up would have no row"),
                 ),
-                (None, false) => self.fail(format!("{path}[{i}]"), "only the last band may be open-ended (to: None)"),
+                (None, false) => self.fail(
+                    format!("{path}[{i}]"),
+                    "only the last band may be open-ended (to: None)",
+                ),
                 (Some(to), false) => {
                     if !(to.is_finite() && *to > *from) {
-                        self.fail(format!("{path}[{i}]"), format!("band upper bound {to} must be above its lower bound {from}"));
+                        self.fail(
+                            format!("{path}[{i}]"),
+                            format!("band upper bound {to} must be above its lower bound {from}"),
+                        );
                     }
                     let next_from = bounds[i + 1].0;
                     if next_from > *to {
-                        self.fail(format!("{path}[{}]", i + 1), format!("gap: no band covers {to} to {next_from}"));
+                        self.fail(
+                            format!("{path}[{}]", i + 1),
+                            format!("gap: no band covers {to} to {next_from}"),
+                        );
                     } else if next_from < *to {
-                        self.fail(format!("{path}[{}]", i + 1), format!("overlap: bands {i} and {} both cover {next_from} to {to}", i + 1));
+                        self.fail(
+                            format!("{path}[{}]", i + 1),
+                            format!("overlap: bands {i} and {} both cover {next_from} to {to}", i + 1),
+                        );
                     }
                 }
             }
@@ -120,7 +156,12 @@ impl Checker {
                 if !covers {
                     self.fail(
                         path,
-                        format!("the 'no change' band {from}–{} does not hold the {what} target {}–{}", to.map_or("∞".into(), |t| t.to_string()), target.low, target.high),
+                        format!(
+                            "the 'no change' band {from}–{} does not hold the {what} target {}–{}",
+                            to.map_or("∞".into(), |t| t.to_string()),
+                            target.low,
+                            target.high
+                        ),
                     );
                 }
             }
@@ -136,10 +177,16 @@ impl Checker {
             let p = format!("{path}.rows[{i}]");
             self.non_negative(&format!("{p}.bolus_units_per_kg"), row.bolus_units_per_kg);
             self.non_negative(&format!("{p}.hold_min"), row.hold_min);
-            self.finite(&format!("{p}.rate_change_units_per_kg_per_h"), row.rate_change_units_per_kg_per_h);
+            self.finite(
+                &format!("{p}.rate_change_units_per_kg_per_h"),
+                row.rate_change_units_per_kg_per_h,
+            );
             self.positive(&format!("{p}.recheck_h"), row.recheck_h);
             if row.rate_change_units_per_kg_per_h > previous_change {
-                self.fail(format!("{p}.rate_change_units_per_kg_per_h"), "rate changes must not rise as the level rises");
+                self.fail(
+                    format!("{p}.rate_change_units_per_kg_per_h"),
+                    "rate changes must not rise as the level rises",
+                );
             }
             previous_change = row.rate_change_units_per_kg_per_h;
         }
@@ -159,7 +206,13 @@ impl Checker {
 pub(super) fn validate(p: &ProtocolFile) -> Vec<ProtocolProblem> {
     let mut c = Checker { problems: Vec::new() };
     if p.format_version != PROTOCOL_FORMAT_VERSION {
-        c.fail("format_version", format!("this build reads protocol format {PROTOCOL_FORMAT_VERSION}, the file says {}", p.format_version));
+        c.fail(
+            "format_version",
+            format!(
+                "this build reads protocol format {PROTOCOL_FORMAT_VERSION}, the file says {}",
+                p.format_version
+            ),
+        );
     }
     if p.name.trim().is_empty() {
         c.fail("name", "a protocol needs a name");
@@ -202,8 +255,14 @@ pub(super) fn validate(p: &ProtocolFile) -> Vec<ProtocolProblem> {
         c.positive(&format!("monitoring.{name}.value"), s.value);
         c.source(&format!("monitoring.{name}.source"), &s.source);
     }
-    c.source("monitoring.ufh_in_range_before_daily.source", &m.ufh_in_range_before_daily.source);
-    c.source("monitoring.at_recheck_after_dose_min.source", &m.at_recheck_after_dose_min.source);
+    c.source(
+        "monitoring.ufh_in_range_before_daily.source",
+        &m.ufh_in_range_before_daily.source,
+    );
+    c.source(
+        "monitoring.at_recheck_after_dose_min.source",
+        &m.at_recheck_after_dose_min.source,
+    );
     for (i, v) in m.at_recheck_after_dose_min.value.iter().enumerate() {
         c.positive(&format!("monitoring.at_recheck_after_dose_min.value[{i}]"), *v);
     }
@@ -220,14 +279,29 @@ pub(super) fn validate(p: &ProtocolFile) -> Vec<ProtocolProblem> {
     if r.r3_consecutive_below_target.value < 1 {
         c.fail("resistance.r3_consecutive_below_target.value", "at least 1 sample");
     }
-    c.source("resistance.r3_consecutive_below_target.source", &r.r3_consecutive_below_target.source);
+    c.source(
+        "resistance.r3_consecutive_below_target.source",
+        &r.r3_consecutive_below_target.source,
+    );
 
     let d = &p.discordance;
     c.source("discordance.patterns_source", &d.patterns_source);
-    c.positive("discordance.interference_plasma_free_hb_mg_per_dl.value", d.interference_plasma_free_hb_mg_per_dl.value);
-    c.source("discordance.interference_plasma_free_hb_mg_per_dl.source", &d.interference_plasma_free_hb_mg_per_dl.source);
-    c.positive("discordance.interference_bilirubin_mg_per_dl.value", d.interference_bilirubin_mg_per_dl.value);
-    c.source("discordance.interference_bilirubin_mg_per_dl.source", &d.interference_bilirubin_mg_per_dl.source);
+    c.positive(
+        "discordance.interference_plasma_free_hb_mg_per_dl.value",
+        d.interference_plasma_free_hb_mg_per_dl.value,
+    );
+    c.source(
+        "discordance.interference_plasma_free_hb_mg_per_dl.source",
+        &d.interference_plasma_free_hb_mg_per_dl.source,
+    );
+    c.positive(
+        "discordance.interference_bilirubin_mg_per_dl.value",
+        d.interference_bilirubin_mg_per_dl.value,
+    );
+    c.source(
+        "discordance.interference_bilirubin_mg_per_dl.source",
+        &d.interference_bilirubin_mg_per_dl.source,
+    );
 
     let u = &p.ufh;
     c.sourced_range("ufh.anti_xa_target", &u.anti_xa_target);
@@ -252,36 +326,72 @@ pub(super) fn validate(p: &ProtocolFile) -> Vec<ProtocolProblem> {
     }
     c.nomogram("ufh.anti_xa_nomogram", &u.anti_xa_nomogram, u.anti_xa_target.range());
     c.nomogram("ufh.aptt_nomogram", &u.aptt_nomogram, u.aptt_target_ratio.range());
-    c.positive("ufh.concentration_units_per_ml.value", u.concentration_units_per_ml.value);
-    c.source("ufh.concentration_units_per_ml.source", &u.concentration_units_per_ml.source);
+    c.positive(
+        "ufh.concentration_units_per_ml.value",
+        u.concentration_units_per_ml.value,
+    );
+    c.source(
+        "ufh.concentration_units_per_ml.source",
+        &u.concentration_units_per_ml.source,
+    );
     if let Some(soft) = p.plausibility.ufh_rate_units_per_kg_per_h.hard_max
         && u.start.rate_units_per_kg_per_h > soft
     {
-        c.fail("ufh.start.rate_units_per_kg_per_h", format!("start rate is above the hard limit {soft} units/kg/h"));
+        c.fail(
+            "ufh.start.rate_units_per_kg_per_h",
+            format!("start rate is above the hard limit {soft} units/kg/h"),
+        );
     }
 
     let at = &p.antithrombin;
-    for (name, s) in [("deficiency_below_percent", &at.deficiency_below_percent), ("severe_below_percent", &at.severe_below_percent)] {
+    for (name, s) in [
+        ("deficiency_below_percent", &at.deficiency_below_percent),
+        ("severe_below_percent", &at.severe_below_percent),
+    ] {
         c.positive(&format!("antithrombin.{name}.value"), s.value);
         c.source(&format!("antithrombin.{name}.source"), &s.source);
     }
     if at.severe_below_percent.value >= at.deficiency_below_percent.value {
-        c.fail("antithrombin.severe_below_percent.value", "severe threshold must be below the deficiency threshold");
+        c.fail(
+            "antithrombin.severe_below_percent.value",
+            "severe threshold must be below the deficiency threshold",
+        );
     }
     c.source("antithrombin.caveat.source", &at.caveat.source);
     let pd = &at.plasma_derived;
     c.source("antithrombin.plasma_derived.source", &pd.source);
-    c.positive("antithrombin.plasma_derived.recovery_percent_per_unit_per_kg", pd.recovery_percent_per_unit_per_kg);
+    c.positive(
+        "antithrombin.plasma_derived.recovery_percent_per_unit_per_kg",
+        pd.recovery_percent_per_unit_per_kg,
+    );
     c.positive("antithrombin.plasma_derived.target_percent", pd.target_percent);
-    c.positive("antithrombin.plasma_derived.load_target_percent", pd.load_target_percent);
-    c.range("antithrombin.plasma_derived.maintenance_range_percent", pd.maintenance_range_percent);
+    c.positive(
+        "antithrombin.plasma_derived.load_target_percent",
+        pd.load_target_percent,
+    );
+    c.range(
+        "antithrombin.plasma_derived.maintenance_range_percent",
+        pd.maintenance_range_percent,
+    );
     if !(pd.maintenance_range_percent.low..=pd.maintenance_range_percent.high).contains(&pd.target_percent) {
-        c.fail("antithrombin.plasma_derived.target_percent", "target must lie in the maintenance range");
+        c.fail(
+            "antithrombin.plasma_derived.target_percent",
+            "target must lie in the maintenance range",
+        );
     }
-    c.fraction("antithrombin.plasma_derived.maintenance_fraction_per_24h", pd.maintenance_fraction_per_24h);
+    c.fraction(
+        "antithrombin.plasma_derived.maintenance_fraction_per_24h",
+        pd.maintenance_fraction_per_24h,
+    );
     vials(&mut c, "antithrombin.plasma_derived.vial_units", &pd.vial_units);
-    c.positive("antithrombin.plasma_derived.ecmo_observed_recovery_percent_per_unit_per_kg.value", pd.ecmo_observed_recovery_percent_per_unit_per_kg.value);
-    c.source("antithrombin.plasma_derived.ecmo_observed_recovery_percent_per_unit_per_kg.source", &pd.ecmo_observed_recovery_percent_per_unit_per_kg.source);
+    c.positive(
+        "antithrombin.plasma_derived.ecmo_observed_recovery_percent_per_unit_per_kg.value",
+        pd.ecmo_observed_recovery_percent_per_unit_per_kg.value,
+    );
+    c.source(
+        "antithrombin.plasma_derived.ecmo_observed_recovery_percent_per_unit_per_kg.source",
+        &pd.ecmo_observed_recovery_percent_per_unit_per_kg.source,
+    );
     let rc = &at.recombinant;
     c.source("antithrombin.recombinant.source", &rc.source);
     for (name, v) in [
@@ -301,13 +411,19 @@ pub(super) fn validate(p: &ProtocolFile) -> Vec<ProtocolProblem> {
     let h = &p.hit;
     c.source("hit.source", &h.source);
     if !(h.low_max < h.intermediate_max && h.intermediate_max < 8) {
-        c.fail("hit.intermediate_max", "bands must be ordered: low_max < intermediate_max < 8");
+        c.fail(
+            "hit.intermediate_max",
+            "bands must be ordered: low_max < intermediate_max < 8",
+        );
     }
     if h.suspect_from == 0 || h.suspect_from > 8 {
         c.fail("hit.suspect_from", "must be a 4Ts score from 1 to 8");
     }
     if h.fall_one_point_from_percent >= h.fall_two_points_above_percent {
-        c.fail("hit.fall_one_point_from_percent", "must be below fall_two_points_above_percent");
+        c.fail(
+            "hit.fall_one_point_from_percent",
+            "must be below fall_two_points_above_percent",
+        );
     }
     if h.nadir_one_point_from >= h.nadir_two_points_from {
         c.fail("hit.nadir_one_point_from", "must be below nadir_two_points_from");
@@ -317,8 +433,14 @@ pub(super) fn validate(p: &ProtocolFile) -> Vec<ProtocolProblem> {
     c.positive("hit.recent_exposure_days", h.recent_exposure_days);
 
     c.source("dti.preference.source", &p.dti.preference.source);
-    c.positive("dti.renal_impairment_below_crcl_ml_min.value", p.dti.renal_impairment_below_crcl_ml_min.value);
-    c.source("dti.renal_impairment_below_crcl_ml_min.source", &p.dti.renal_impairment_below_crcl_ml_min.source);
+    c.positive(
+        "dti.renal_impairment_below_crcl_ml_min.value",
+        p.dti.renal_impairment_below_crcl_ml_min.value,
+    );
+    c.source(
+        "dti.renal_impairment_below_crcl_ml_min.source",
+        &p.dti.renal_impairment_below_crcl_ml_min.source,
+    );
     c.source("dti.hepatic_rule_source", &p.dti.hepatic_rule_source);
     c.source("dti.low_flow_rule_source", &p.dti.low_flow_rule_source);
 
@@ -334,7 +456,10 @@ pub(super) fn validate(p: &ProtocolFile) -> Vec<ProtocolProblem> {
                 ("target_act_s", &b.target_act_s),
                 ("resistance_units_per_kg", &b.resistance_units_per_kg),
                 ("dose_response_valid_to_act_s", &b.dose_response_valid_to_act_s),
-                ("low_sensitivity_below_s_per_unit_per_kg", &b.low_sensitivity_below_s_per_unit_per_kg),
+                (
+                    "low_sensitivity_below_s_per_unit_per_kg",
+                    &b.low_sensitivity_below_s_per_unit_per_kg,
+                ),
                 ("at_dose_units", &b.at_dose_units),
                 ("recombinant_at_units_per_kg", &b.recombinant_at_units_per_kg),
                 ("andexanet_at_units_per_kg", &b.andexanet_at_units_per_kg),
@@ -382,19 +507,32 @@ fn argatroban(c: &mut Checker, p: &ProtocolFile) {
         c.positive(&format!("argatroban.{name}.value"), s.value);
         c.source(&format!("argatroban.{name}.source"), &s.source);
     }
-    let hard = p.plausibility.argatroban_mcg_per_kg_per_min.hard_max.unwrap_or(f64::INFINITY);
+    let hard = p
+        .plausibility
+        .argatroban_mcg_per_kg_per_min
+        .hard_max
+        .unwrap_or(f64::INFINITY);
     let max = a.max_mcg_per_kg_per_min.value.min(hard);
     for (name, v) in [
         ("start_mcg_per_kg_per_min", a.start_mcg_per_kg_per_min.value),
-        ("start_hepatic_mcg_per_kg_per_min", a.start_hepatic_mcg_per_kg_per_min.value),
+        (
+            "start_hepatic_mcg_per_kg_per_min",
+            a.start_hepatic_mcg_per_kg_per_min.value,
+        ),
         ("label_start_mcg_per_kg_per_min", a.label_start_mcg_per_kg_per_min.value),
     ] {
         if v > max {
-            c.fail(format!("argatroban.{name}.value"), format!("{v} mcg/kg/min is above the maximum {max} mcg/kg/min"));
+            c.fail(
+                format!("argatroban.{name}.value"),
+                format!("{v} mcg/kg/min is above the maximum {max} mcg/kg/min"),
+            );
         }
     }
     if a.max_mcg_per_kg_per_min.value > hard {
-        c.fail("argatroban.max_mcg_per_kg_per_min.value", format!("above the plausibility hard limit {hard} mcg/kg/min"));
+        c.fail(
+            "argatroban.max_mcg_per_kg_per_min.value",
+            format!("above the plausibility hard limit {hard} mcg/kg/min"),
+        );
     }
     c.sourced_range("argatroban.target_ratio", &a.target_ratio);
     c.source("argatroban.titration_source", &a.titration_source);
@@ -417,50 +555,90 @@ fn argatroban(c: &mut Checker, p: &ProtocolFile) {
     let no_change = a
         .titration
         .iter()
-        .find(|r| r.change_critically_ill == 0.0 && r.change_normal_hepatic == 0.0 && !r.stop_and_call && r.hold_min == 0.0)
+        .find(|r| {
+            r.change_critically_ill == 0.0 && r.change_normal_hepatic == 0.0 && !r.stop_and_call && r.hold_min == 0.0
+        })
         .map(|r| (r.from_s, r.to_s));
     if no_change.is_none() {
         c.fail("argatroban.titration", "table has no 'no change' band");
     }
     if a.titration.last().is_some_and(|r| !r.stop_and_call) {
-        c.fail("argatroban.titration", "the open-ended top band must stop the infusion (stop_and_call: true)");
+        c.fail(
+            "argatroban.titration",
+            "the open-ended top band must stop the infusion (stop_and_call: true)",
+        );
     }
 }
 
 fn bivalirudin(c: &mut Checker, p: &ProtocolFile) {
     let b = &p.bivalirudin;
-    c.positive("bivalirudin.concentration_mg_per_ml.value", b.concentration_mg_per_ml.value);
-    c.source("bivalirudin.concentration_mg_per_ml.source", &b.concentration_mg_per_ml.source);
+    c.positive(
+        "bivalirudin.concentration_mg_per_ml.value",
+        b.concentration_mg_per_ml.value,
+    );
+    c.source(
+        "bivalirudin.concentration_mg_per_ml.source",
+        &b.concentration_mg_per_ml.source,
+    );
     c.source("bivalirudin.start_source", &b.start_source);
-    let bounds: Vec<_> = b.start_by_crcl.iter().map(|r: &BivalirudinStartRow| (r.crcl_from, r.crcl_to)).collect();
+    let bounds: Vec<_> = b
+        .start_by_crcl
+        .iter()
+        .map(|r: &BivalirudinStartRow| (r.crcl_from, r.crcl_to))
+        .collect();
     c.bands("bivalirudin.start_by_crcl", &bounds);
-    let limit = p.plausibility.bivalirudin_mg_per_kg_per_h.hard_max.or(p.plausibility.bivalirudin_mg_per_kg_per_h.soft_max);
+    let limit = p
+        .plausibility
+        .bivalirudin_mg_per_kg_per_h
+        .hard_max
+        .or(p.plausibility.bivalirudin_mg_per_kg_per_h.soft_max);
     let starts = b
         .start_by_crcl
         .iter()
         .enumerate()
-        .map(|(i, r)| (format!("bivalirudin.start_by_crcl[{i}].mg_per_kg_per_h"), r.mg_per_kg_per_h))
+        .map(|(i, r)| {
+            (
+                format!("bivalirudin.start_by_crcl[{i}].mg_per_kg_per_h"),
+                r.mg_per_kg_per_h,
+            )
+        })
         .chain([
-            ("bivalirudin.start_crrt_mg_per_kg_per_h".to_owned(), b.start_crrt_mg_per_kg_per_h),
-            ("bivalirudin.start_ihd_mg_per_kg_per_h".to_owned(), b.start_ihd_mg_per_kg_per_h),
+            (
+                "bivalirudin.start_crrt_mg_per_kg_per_h".to_owned(),
+                b.start_crrt_mg_per_kg_per_h,
+            ),
+            (
+                "bivalirudin.start_ihd_mg_per_kg_per_h".to_owned(),
+                b.start_ihd_mg_per_kg_per_h,
+            ),
         ]);
     for (path, v) in starts {
         c.positive(&path, v);
         if let Some(limit) = limit
             && v > limit
         {
-            c.fail(path, format!("{v} mg/kg/h is above the plausibility limit {limit} mg/kg/h"));
+            c.fail(
+                path,
+                format!("{v} mg/kg/h is above the plausibility limit {limit} mg/kg/h"),
+            );
         }
     }
     c.sourced_range("bivalirudin.target_ratio", &b.target_ratio);
     c.source("bivalirudin.titration_source", &b.titration_source);
-    let bounds: Vec<_> = b.titration.iter().map(|r: &BivalirudinRow| (r.from_ratio, r.to_ratio)).collect();
+    let bounds: Vec<_> = b
+        .titration
+        .iter()
+        .map(|r: &BivalirudinRow| (r.from_ratio, r.to_ratio))
+        .collect();
     c.bands("bivalirudin.titration", &bounds);
     let mut prev = f64::INFINITY;
     for (i, row) in b.titration.iter().enumerate() {
         let path = format!("bivalirudin.titration[{i}]");
         if !(row.change_percent.is_finite() && row.change_percent > -100.0 && row.change_percent <= 100.0) {
-            c.fail(format!("{path}.change_percent"), "must be between -100 (exclusive) and 100");
+            c.fail(
+                format!("{path}.change_percent"),
+                "must be between -100 (exclusive) and 100",
+            );
         }
         c.non_negative(&format!("{path}.hold_min"), row.hold_min);
         if row.change_percent > prev {
@@ -468,6 +646,15 @@ fn bivalirudin(c: &mut Checker, p: &ProtocolFile) {
         }
         prev = row.change_percent;
     }
-    let no_change = b.titration.iter().find(|r| r.change_percent == 0.0 && r.hold_min == 0.0).map(|r| (r.from_ratio, r.to_ratio));
-    c.no_change_band_covers("bivalirudin.titration", no_change, b.target_ratio.range(), "bivalirudin aPTT ratio");
+    let no_change = b
+        .titration
+        .iter()
+        .find(|r| r.change_percent == 0.0 && r.hold_min == 0.0)
+        .map(|r| (r.from_ratio, r.to_ratio));
+    c.no_change_band_covers(
+        "bivalirudin.titration",
+        no_change,
+        b.target_ratio.range(),
+        "bivalirudin aPTT ratio",
+    );
 }

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a test failure"
+)]
 //! Shared helpers for the integration tests.
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
@@ -23,7 +28,11 @@ pub fn t(text: &str) -> ClinicalTime {
 /// The replay step at exactly `time`.
 pub fn step_at(steps: &[Analysis], time: &str) -> Analysis {
     let at = t(time);
-    steps.iter().find(|a| a.as_of == at).cloned().unwrap_or_else(|| panic!("no replay step at {time}"))
+    steps
+        .iter()
+        .find(|a| a.as_of == at)
+        .cloned()
+        .unwrap_or_else(|| panic!("no replay step at {time}"))
 }
 
 pub fn replay_of(relative: &str) -> Vec<Analysis> {
@@ -37,7 +46,13 @@ pub fn codes(a: &Analysis) -> Vec<FindingCode> {
 
 pub fn all_text(a: &Analysis) -> String {
     let r = &a.recommendation;
-    [r.rationale.join("\n"), r.alternatives.join("\n"), r.caveats.join("\n"), r.target.clone()].join("\n")
+    [
+        r.rationale.join("\n"),
+        r.alternatives.join("\n"),
+        r.caveats.join("\n"),
+        r.target.clone(),
+    ]
+    .join("\n")
 }
 
 pub fn bin() -> &'static Path {
