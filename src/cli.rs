@@ -77,6 +77,7 @@ pub enum Format {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+#[value(rename_all = "snake_case")]
 pub enum SettingArg {
     Icu,
     EcmoVv,
@@ -85,6 +86,7 @@ pub enum SettingArg {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+#[value(rename_all = "snake_case")]
 pub enum RrtArg {
     None,
     Crrt,
@@ -92,6 +94,7 @@ pub enum RrtArg {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+#[value(rename_all = "snake_case")]
 pub enum AgeArg {
     Adult,
     Child,
@@ -100,13 +103,17 @@ pub enum AgeArg {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+#[value(rename_all = "snake_case")]
 pub enum PriorArg {
     None,
+    #[value(name = "within_30_days")]
     Within30Days,
+    #[value(name = "between_30_and_100_days")]
     Between30And100Days,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+#[value(rename_all = "snake_case")]
 pub enum AssayArg {
     Unknown,
     AtSupplemented,

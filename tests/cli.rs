@@ -135,6 +135,24 @@ fn csv_analyze_import_and_replay() {
     // Patient flags with a case file are refused, not ignored.
     let (ok, _, err) = run(&["analyze", case.to_str().unwrap(), "--weight-kg", "70"]);
     assert!(!ok && err.contains("CSV input only"), "{err}");
+    // The settings are spelled as in the JSON contract.
+    let mut args = vec![
+        "analyze",
+        csv,
+        "--format",
+        "json",
+        "--weight-kg",
+        "80",
+        "--setting",
+        "ecmo_vv",
+    ];
+    args.extend(["--rrt", "crrt", "--age-group", "adult"]);
+    let (ok, out, err) = run(&args);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("\"setting\": \"ecmo_vv\"") && out.contains("adult-ecmo"),
+        "{out}"
+    );
     // A bad --at.
     let (ok, _, err) = run(&["analyze", &case_path(), "--at", "yesterday"]);
     assert!(!ok && err.contains("--at"), "{err}");
