@@ -120,6 +120,11 @@ fn bypass_dose_response_then_resistance_then_antithrombin() {
     let residual = (420.0 - 130.0) / slope;
     assert!((cpb.residual_heparin_units_per_kg.unwrap().value() - residual).abs() < 1e-6);
     assert!((cpb.protamine_mg.unwrap() - residual * 80.0 / 100.0).abs() < 1e-6);
+    assert!(
+        cpb.protamine_cautions.iter().any(|c| c.contains("50 mg per 10 min")),
+        "{:?}",
+        cpb.protamine_cautions
+    );
 }
 
 #[test]

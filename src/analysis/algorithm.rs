@@ -1172,6 +1172,33 @@ fn coagulopathy(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
     rec
 }
 
+/// Step 5's fixed parts (threshold, rule, source, the patient's AT values), recorded once per branch.
+struct AtStep {
+    values: Vec<String>,
+    threshold: String,
+    rule: String,
+    source: Source,
+}
+
+impl AtStep {
+    fn with_values(self, values: Vec<String>) -> Self {
+        Self { values, ..self }
+    }
+
+    fn record(self, cx: &mut Cx<'_>, status: StepStatus, conclusion: impl Into<Text>) {
+        cx.step(
+            5,
+            "Antithrombin",
+            status,
+            self.values,
+            self.threshold,
+            self.rule,
+            self.source,
+            conclusion,
+        );
+    }
+}
+
 /// Step 5 and its branches: true resistance suspected on heparin.
 fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Recommendation {
     let at_rules = &cx.p.antithrombin;
@@ -1217,6 +1244,12 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
         ));
     }
     let threshold = format!("deficiency < {}%, severe < {}%", num(deficient, 0), num(severe, 0));
+    let at_step = AtStep {
+        values,
+        threshold,
+        rule,
+        source: at_source.clone(),
+    };
     let reasons_hr = vec![format!(
         "suspected heparin resistance: {}",
         cx.findings
@@ -1275,27 +1308,13 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
                     format!("antithrombin supplemented at {}, target still not reached", first.time),
                     at_source.clone(),
                 );
-                cx.step(
-                    5,
-                    "Antithrombin",
-                    StepStatus::Met,
-                    values,
-                    threshold,
-                    rule,
-                    at_source.clone(),
-                    "AT given, still below target → DTI",
-                );
+                at_step.record(cx, StepStatus::Met, "AT given, still below target → DTI");
                 return switch_to_dti(cx, why, vec![at_source], alternatives);
             }
             // A response after the dose, then a fall: measure AT again.
-            cx.step(
-                5,
-                "Antithrombin",
+            at_step.record(
+                cx,
                 StepStatus::NeedsData,
-                values,
-                threshold,
-                rule,
-                at_source,
                 "responded after AT, now below again: re-measure AT",
             );
             let mut rec = Recommendation::new(Action::Measure, "antithrombin");
@@ -1319,54 +1338,24 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
                     ),
                     at_source.clone(),
                 );
-                cx.step(
-                    5,
-                    "Antithrombin",
+                at_step.record(
+                    cx,
                     StepStatus::Met,
-                    values,
-                    threshold,
-                    rule,
-                    at_source,
                     format!("dose given falls short of {}%: supplement further", num(low, 0)),
                 );
                 return supplement(cx, h, l, &since, reasons_hr);
             }
-            cx.step(
-                5,
-                "Antithrombin",
-                StepStatus::Met,
-                values,
-                threshold,
-                rule,
-                at_source,
-                "AT given: wait for the next level",
-            );
+            at_step.record(cx, StepStatus::Met, "AT given: wait for the next level");
             return await_after_dose(cx, first.time, monitor);
         }
-        cx.step(
-            5,
-            "Antithrombin",
-            StepStatus::NeedsData,
-            values,
-            threshold,
-            rule,
-            at_source,
-            "AT given without a level: measure",
-        );
+        at_step.record(cx, StepStatus::NeedsData, "AT given without a level: measure");
         return await_after_dose(cx, first.time, monitor);
     }
 
     let Some(l) = level else {
-        cx.step(
-            5,
-            "Antithrombin",
-            StepStatus::NeedsData,
-            vec![format!("no antithrombin level in the last {} h", num(max_age, 0))],
-            threshold,
-            rule,
-            at_source.clone(),
-            "measure antithrombin",
-        );
+        at_step
+            .with_values(vec![format!("no antithrombin level in the last {} h", num(max_age, 0))])
+            .record(cx, StepStatus::NeedsData, "measure antithrombin");
         let mut rec = Recommendation::new(Action::Measure, "antithrombin");
         rec.rationale.extend(reasons_hr);
         rec.rationale
@@ -1385,16 +1374,7 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
             format!("antithrombin {}% < {}%", num(l.value, 0), num(severe, 0)),
             at_rules.severe_below_percent.source.clone(),
         );
-        cx.step(
-            5,
-            "Antithrombin",
-            StepStatus::Met,
-            values,
-            threshold,
-            rule,
-            at_source.clone(),
-            "severe deficiency → DTI",
-        );
+        at_step.record(cx, StepStatus::Met, "severe deficiency → DTI");
         let dose = plasma_derived_dose(
             pct(l.value),
             pct(at_rules.plasma_derived.target_percent),
@@ -1421,26 +1401,12 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
             format!("antithrombin {}% < {}%", num(l.value, 0), num(deficient, 0)),
             at_rules.deficiency_below_percent.source.clone(),
         );
-        cx.step(
-            5,
-            "Antithrombin",
-            StepStatus::Met,
-            values,
-            threshold,
-            rule,
-            at_source,
-            "deficiency → supplement antithrombin",
-        );
+        at_step.record(cx, StepStatus::Met, "deficiency → supplement antithrombin");
         return supplement(cx, h, l, &[], reasons_hr);
     }
-    cx.step(
-        5,
-        "Antithrombin",
+    at_step.record(
+        cx,
         StepStatus::NotMet,
-        values,
-        threshold,
-        rule,
-        at_source.clone(),
         "antithrombin normal → resistance is not antithrombin-mediated → DTI",
     );
     let mut why = reasons_hr;

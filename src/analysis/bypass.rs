@@ -32,6 +32,7 @@ pub(super) fn run(
             residual_heparin_units_per_kg: None,
             protamine_mg: None,
             protamine_basis: None,
+            protamine_cautions: Vec::new(),
             low_heparin_sensitivity: None,
             resistance: false,
         };
@@ -235,6 +236,7 @@ pub(super) fn run(
         residual_heparin_units_per_kg: residual,
         protamine_mg: protamine.as_ref().map(|p| p.dose.value()),
         protamine_basis: protamine.as_ref().map(|p| format!("{} → {}", p.basis, p.dose)),
+        protamine_cautions: protamine.as_ref().map(|p| p.warnings.clone()).unwrap_or_default(),
         low_heparin_sensitivity: low_sensitivity,
         resistance,
     };

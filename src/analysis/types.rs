@@ -122,7 +122,7 @@ impl Action {
 pub struct Recommendation {
     pub action: Action,
     pub drug: Text,
-    /// A one-off amount (antithrombin, or the bypass additional heparin), vial-rounded where relevant.
+    /// A one-off antithrombin amount, vial-rounded (heparin boluses go in `bolus_units`).
     pub dose_units: Option<Units>,
     pub bolus_units: Option<Units>,
     /// The rate to run from now on.
@@ -316,6 +316,8 @@ pub struct BypassAssessment {
     pub residual_heparin_units_per_kg: Option<UnitsPerKg>,
     pub protamine_mg: Option<f64>,
     pub protamine_basis: Option<String>,
+    /// Limits the protamine estimate runs into (rate per 10 min, total per kg).
+    pub protamine_cautions: Vec<String>,
     pub low_heparin_sensitivity: Option<bool>,
     pub resistance: bool,
 }

@@ -82,7 +82,7 @@ impl Rate {
     pub fn signed(self) -> String {
         let n = num(self.value.abs(), self.unit.decimals()).to_string();
         if n == "0" {
-            format!("no change ({})", self.unit.symbol())
+            "no change".to_owned()
         } else if self.value < 0.0 {
             format!("−{n} {}", self.unit.symbol())
         } else {
