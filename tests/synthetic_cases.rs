@@ -193,6 +193,13 @@ fn every_replay_step_of_every_test_case_has_rationale_and_source() {
         let path = entry.unwrap().path();
         let rel = format!("tests/cases/{}", path.file_name().unwrap().to_string_lossy());
         for a in replay_of(&rel) {
+            let numbers: Vec<u8> = a.steps.iter().map(|s| s.number).collect();
+            assert_eq!(
+                numbers,
+                [1, 2, 3, 4, 5, 6, 7],
+                "{rel} at {}: every step, in order",
+                a.as_of
+            );
             assert!(
                 !a.recommendation.rationale.is_empty(),
                 "{rel} at {}: no rationale",

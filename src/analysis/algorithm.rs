@@ -161,6 +161,7 @@ pub(super) fn run(case: &Case, prepared: &super::Prepared, p: &Protocol, as_of: 
 
     let (recommendation, cpb) = if case.patient.setting == Setting::Cpb {
         let (rec, assessment) = bypass::run(&mut cx, &heparin, four_ts.as_ref());
+        choose_step(&mut cx, &rec);
         (rec, Some(assessment))
     } else {
         (run_icu(&mut cx, &heparin, monitor, four_ts.as_ref()), None)

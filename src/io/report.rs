@@ -90,6 +90,11 @@ pub fn to_text(a: &Analysis) -> String {
             c.protamine_basis.clone().unwrap_or_else(|| "–".to_owned())
         ));
     }
+    if let Some(c) = &a.cpb {
+        for caution in &c.protamine_cautions {
+            out.push_str(&format!("  protamine: {caution}\n"));
+        }
+    }
     out.push_str("\nALGORITHM:\n");
     for s in &a.steps {
         out.push_str(&format!(
