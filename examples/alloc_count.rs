@@ -4,6 +4,9 @@
     reason = "test code: a panic is a test failure"
 )]
 #![allow(unsafe_code, reason = "a counting allocator for a one-off measurement")]
+//! Counts allocations per analysis over a replay of a generated ECMO course: `cargo run --release
+//! --example alloc_count [DAYS]` (default 30).
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -26,7 +29,9 @@ unsafe impl GlobalAlloc for Counting {
 static A: Counting = Counting;
 
 fn main() {
-    let case = ecmo_course(30);
+    let days = std::env::args().nth(1).and_then(|d| d.parse().ok()).unwrap_or(30);
+    let case = ecmo_course(days);
+    println!("{days} days: {} events", case.events.len());
     let p = Protocol::builtin("adult-ecmo").unwrap();
     let prepared = Prepared::new(&case, &p);
     let times = prepared.timeline.event_times().to_vec();

@@ -31,7 +31,7 @@ pub fn four_ts(tl: &Timeline, patient: &Patient, protocol: &Protocol, as_of: Cli
             FourTsItem {
                 points: 0,
                 computed: true,
-                basis: format!("no fall: the lowest count ({}) is the first", num(nadir.value, 0)),
+                basis: format!("no fall: the lowest count ({}) is the first", num(nadir.value, 0)).into(),
             },
             None,
         ),
@@ -69,7 +69,7 @@ pub fn four_ts(tl: &Timeline, patient: &Patient, protocol: &Protocol, as_of: Cli
                 FourTsItem {
                     points,
                     computed: true,
-                    basis,
+                    basis: basis.into(),
                 },
                 onset,
             )
@@ -80,12 +80,12 @@ pub fn four_ts(tl: &Timeline, patient: &Patient, protocol: &Protocol, as_of: Cli
     let thrombosis = FourTsItem {
         points: patient.hit_thrombosis.points(),
         computed: false,
-        basis: "entered by the clinician (2 new thrombosis, skin necrosis or systemic reaction; 1 progressive or suspected; 0 none)".to_owned(),
+        basis: "entered by the clinician (2 new thrombosis, skin necrosis or systemic reaction; 1 progressive or suspected; 0 none)".into(),
     };
     let other_causes = FourTsItem {
         points: patient.hit_other_causes.points(),
         computed: false,
-        basis: "entered by the clinician (2 none apparent; 1 possible; 0 definite)".to_owned(),
+        basis: "entered by the clinician (2 none apparent; 1 possible; 0 definite)".into(),
     };
     let score = thrombocytopenia.points + timing.points + thrombosis.points + other_causes.points;
     let band = if score <= h.low_max {
@@ -121,7 +121,7 @@ fn timing_item(
         return FourTsItem {
             points: 0,
             computed: true,
-            basis: "no platelet fall of 30% or more".to_owned(),
+            basis: "no platelet fall of 30% or more".into(),
         };
     };
     let day = onset.time.hours_since(first_heparin) / 24.0;
@@ -149,6 +149,6 @@ fn timing_item(
     FourTsItem {
         points,
         computed: true,
-        basis: format!("{day_text}: {why}"),
+        basis: format!("{day_text}: {why}").into(),
     }
 }

@@ -283,7 +283,7 @@ pub struct FourTsItem {
     pub points: u8,
     /// Computed from the timeline (true) or entered by the clinician (false).
     pub computed: bool,
-    pub basis: String,
+    pub basis: Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -299,7 +299,7 @@ pub struct FourTs {
     pub score: u8,
     pub band: FourTsBand,
     pub items: FourTsItems,
-    pub caveat: Option<String>,
+    pub caveat: Option<Source>,
     pub source: Source,
 }
 

@@ -104,17 +104,43 @@ impl From<ClinicalTime> for String {
 
 impl fmt::Display for ClinicalTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Same text as TIME_FORMAT, written directly (strftime is slow on the engine's hot path).
+        // Same text as TIME_FORMAT, assembled directly: this is on the engine's hot path (every
+        // explanation names times) and strftime or padded format! cost more than the arithmetic.
         let d = self.0;
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}",
-            d.year(),
-            d.month(),
-            d.day(),
-            d.hour(),
-            d.minute()
-        )
+        let year = d.year();
+        if !(0..=9999).contains(&year) {
+            return write!(
+                f,
+                "{:04}-{:02}-{:02}T{:02}:{:02}",
+                year,
+                d.month(),
+                d.day(),
+                d.hour(),
+                d.minute()
+            );
+        }
+        let two = |v: i8| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
+        let y = year as u16;
+        let (mo, da, ho, mi) = (two(d.month()), two(d.day()), two(d.hour()), two(d.minute()));
+        let text = [
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+            b'-',
+            mo[0],
+            mo[1],
+            b'-',
+            da[0],
+            da[1],
+            b'T',
+            ho[0],
+            ho[1],
+            b':',
+            mi[0],
+            mi[1],
+        ];
+        f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -127,6 +153,10 @@ mod tests {
         let t: ClinicalTime = "2019-01-06T23:00".parse().unwrap();
         assert_eq!(t.to_string(), "2019-01-06T23:00");
         assert_eq!(t.plus_minutes(245).to_string(), "2019-01-07T03:05");
+        assert_eq!(
+            "0999-12-31T09:05".parse::<ClinicalTime>().unwrap().to_string(),
+            "0999-12-31T09:05"
+        );
         assert!((t.plus_minutes(90).hours_since(t) - 1.5).abs() < 1e-12);
     }
 

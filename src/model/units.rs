@@ -63,33 +63,42 @@ pub fn write_number<W: fmt::Write>(w: &mut W, value: f64, max_decimals: usize) -
         frac /= 10;
         frac_digits -= 1;
     }
+    // Assemble in a stack buffer and hand the writer one slice: per-character writes through a
+    // Formatter cost more than the arithmetic.
+    let mut buf = [0u8; 48];
+    let mut len = 0;
+    let mut push = |b: u8| {
+        buf[len] = b;
+        len += 1;
+    };
     if value < 0.0 && scaled > 0 {
-        w.write_char('-')?;
+        push(b'-');
     }
     let mut digits = [0u8; 20];
-    let mut len = 0;
+    let mut count = 0;
     let mut n = int_part;
     loop {
-        digits[len] = b'0' + (n % 10) as u8;
+        digits[count] = b'0' + (n % 10) as u8;
         n /= 10;
-        len += 1;
+        count += 1;
         if n == 0 {
             break;
         }
     }
-    for i in (0..len).rev() {
-        w.write_char(char::from(digits[i]))?;
+    for i in (0..count).rev() {
+        push(digits[i]);
         if i > 0 && i % 3 == 0 {
-            w.write_char(',')?;
+            push(b',');
         }
     }
     if frac_digits > 0 {
-        w.write_char('.')?;
+        push(b'.');
         for k in (0..frac_digits).rev() {
-            w.write_char(char::from(b'0' + ((frac / 10u64.pow(k)) % 10) as u8))?;
+            push(b'0' + ((frac / 10u64.pow(k)) % 10) as u8);
         }
     }
-    Ok(())
+    // Only ASCII digits, '-', ',' and '.' were written.
+    w.write_str(std::str::from_utf8(&buf[..len]).map_err(|_| fmt::Error)?)
 }
 
 macro_rules! quantity {

@@ -250,7 +250,7 @@ pub struct HitScore {
     pub intermediate_max: u8,
     /// Stop heparin and switch to a DTI at or above this score.
     pub suspect_from: u8,
-    pub mechanical_support_caveat: String,
+    pub mechanical_support_caveat: Source,
     pub source: Source,
 }
 
