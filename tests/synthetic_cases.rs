@@ -209,3 +209,18 @@ fn every_replay_step_of_every_test_case_has_rationale_and_source() {
         }
     }
 }
+
+#[test]
+fn hit_before_bypass_names_bivalirudin_without_icu_doses() {
+    let loaded = common::load("tests/cases/bypass-resistance.ron");
+    let mut case = loaded.case.clone();
+    case.patient.hit_history = true;
+    let a = anticoag_planner::analysis::analyze(&case, &loaded.protocol, common::t("2024-06-01T08:00"));
+    let r = &a.recommendation;
+    assert_eq!(r.action, Action::SwitchToBivalirudin);
+    assert!(
+        r.rate.is_none() && r.pump_ml_per_h.is_none(),
+        "ICU infusion doses must not be shown on bypass: {r:#?}"
+    );
+    assert!(r.target.contains("cardiac-surgery"), "{}", r.target);
+}

@@ -203,9 +203,13 @@ fn coverage_warnings(cx: &mut Cx<'_>) {
     let age = cx.case.patient.age_group;
     if !cx.p.age_groups.contains(&age) {
         cx.warnings.push(format!(
-            "protocol {} is written for {:?} patients, not {}: its targets and doses may not apply",
+            "protocol {} is written for {} patients, not {}: its targets and doses may not apply",
             cx.p.name,
-            cx.p.age_groups.iter().map(|a| a.code()).collect::<Vec<_>>(),
+            cx.p.age_groups
+                .iter()
+                .map(|a| a.code())
+                .collect::<Vec<_>>()
+                .join(" and "),
             age.code()
         ));
     }

@@ -264,7 +264,24 @@ pub(super) fn run(
             || "history of HIT".to_owned(),
             |f| format!("4Ts {} ≥ {} or HIT history", f.score, cx.p.hit.suspect_from),
         );
-        switch_to(cx, choice, vec![reason], vec![cx.p.hit.source.clone()], Vec::new())
+        let mut rec = switch_to(cx, choice, vec![reason], vec![cx.p.hit.source.clone()], Vec::new());
+        // The ICU infusion doses and aPTT targets do not apply on bypass, and the sources give no
+        // bypass regimen: name the drug, give no numbers.
+        rec.rate = None;
+        rec.pump_ml_per_h = None;
+        rec.target = "per the institutional cardiac-surgery bivalirudin protocol (ACT-guided)".to_owned();
+        rec.rationale.retain(|line| {
+            !line.starts_with("start ") && !line.starts_with("pump ") && !line.starts_with("draw a baseline")
+        });
+        rec.rationale.push(format!(
+            "bypass dosing of {} is not in this protocol file: use your cardiac-surgery protocol; the ICU infusion doses do not apply on bypass",
+            drug.name()
+        ));
+        rec.sources = vec![cx.p.hit.source.clone(), b.hit_agent.source.clone()];
+        rec.caveats.clear();
+        rec.caveats
+            .push("no heparin at all: flushes, lines, cardioplegia and circuit prime included".to_owned());
+        rec
     } else if first.is_none() {
         cx.step(
             5,
