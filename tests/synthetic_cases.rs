@@ -224,3 +224,52 @@ fn hit_before_bypass_names_bivalirudin_without_icu_doses() {
     );
     assert!(r.target.contains("cardiac-surgery"), "{}", r.target);
 }
+
+fn at_variant(replace_with: &str) -> anticoag_planner::analysis::Analysis {
+    let path = common::root().join("tests/cases/antithrombin-severe-deficiency.ron");
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.replace(
+        "        (time: \"2024-07-02T08:00\", kind: Antithrombin(42)),\n",
+        replace_with,
+    );
+    let loaded = anticoag_planner::io::parse_case(&text, "variant.ron", None).unwrap();
+    anticoag_planner::analysis::analyze(&loaded.case, &loaded.protocol, common::t("2024-07-02T08:00"))
+}
+
+#[test]
+fn resistance_with_unknown_antithrombin_measures_it_first() {
+    let a = at_variant("");
+    assert!(codes(&a).contains(&FindingCode::SuspectedHeparinResistance));
+    assert_eq!(a.recommendation.action, Action::Measure);
+    assert_eq!(a.recommendation.drug, "antithrombin");
+    assert!(
+        a.monitoring
+            .iter()
+            .any(|m| m.test == "antithrombin" && m.due.to_string() == "now")
+    );
+}
+
+#[test]
+fn resistance_with_normal_antithrombin_is_not_at_mediated() {
+    let a = at_variant("        (time: \"2024-07-02T08:00\", kind: Antithrombin(85)),\n");
+    assert_eq!(a.recommendation.action, Action::SwitchToBivalirudin);
+    assert!(
+        all_text(&a).contains("supplementation would not help"),
+        "{}",
+        all_text(&a)
+    );
+}
+
+#[test]
+fn moderate_deficiency_supplements_by_the_label_formula() {
+    let a = at_variant("        (time: \"2024-07-02T08:00\", kind: Antithrombin(60)),\n");
+    let r = &a.recommendation;
+    assert_eq!(r.action, Action::SupplementAntithrombin);
+    // (100 − 60) × 70 ÷ 1.4 = 2,000 units: exactly four 500-unit vials' worth.
+    assert_eq!(r.dose_units.map(|u| u.value()), Some(2000.0));
+    assert!(
+        r.caveats.iter().any(|c| c.contains("ECMO")),
+        "ECMO recovery caveat: {:?}",
+        r.caveats
+    );
+}
