@@ -193,3 +193,22 @@ fn every_recommendation_carries_rationale_and_a_source() {
         assert_eq!(a.steps.len(), 7, "seven algorithm steps at {}", a.as_of);
     }
 }
+
+#[test]
+fn a_low_aptt_drawn_before_steady_state_is_repeated_not_escalated() {
+    let l = load(CASE);
+    // 16:00 on day 5: aPTT 26 s, 27 min after the 15:33 rate change.
+    let a = analyze(&l.case, &l.protocol, t("2019-01-06T16:00"));
+    assert!(
+        codes(&a).contains(&FindingCode::SampleBeforeSteadyState),
+        "{:?}",
+        codes(&a)
+    );
+    assert_eq!(a.recommendation.action, Action::Measure);
+    let repeat = a
+        .monitoring
+        .iter()
+        .find(|m| m.test == "aPTT (with a paired anti-Xa)")
+        .expect("repeat aPTT");
+    assert_eq!(repeat.due.to_string(), "2019-01-06T21:33", "6 h after the change");
+}

@@ -31,6 +31,15 @@ impl Monitor {
         self.lab.label()
     }
 
+    /// The monitoring test as ordered: the assay with its pair.
+    fn paired_test(self) -> &'static str {
+        if self.lab == LabKind::AntiXa {
+            "anti-Xa (with a paired aPTT)"
+        } else {
+            "aPTT (with a paired anti-Xa)"
+        }
+    }
+
     fn level(self, value: f64) -> Option<Level> {
         self.target.map(|t| classify_level(value, t))
     }
@@ -997,19 +1006,7 @@ fn titrate_or_escalate(
                 let due = cx.due_at(change.plus_hours(steady));
                 rec.rationale.push(format!("the low {} at {} was drawn less than {} h after the rate change at {}: repeat at steady state before escalating", monitor.name(), sample.time, num(steady, 0), change));
                 rec.cite(cx.p.monitoring.ufh_recheck_h.source.clone());
-                cx.due(
-                    format!(
-                        "{} (with a paired {})",
-                        monitor.name(),
-                        if monitor.lab == LabKind::AntiXa {
-                            "aPTT"
-                        } else {
-                            "anti-Xa"
-                        }
-                    ),
-                    due,
-                    "steady state after the rate change",
-                );
+                cx.due(monitor.paired_test(), due, "steady state after the rate change");
                 return rec;
             }
         }
@@ -1091,13 +1088,13 @@ fn nomogram(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, sample: Samp
                 .all(|s| monitor.level(s.value) == Some(Level::InRange));
         if all_in {
             cx.due(
-                monitor.name().to_owned() + " (with a paired aPTT)",
+                monitor.paired_test(),
                 cx.due_at(sample.time.plus_hours(cx.p.monitoring.daily_interval_h.value)),
                 format!("{in_range_needed} consecutive in range: daily"),
             );
         } else {
             cx.due(
-                monitor.name().to_owned() + " (with a paired aPTT)",
+                monitor.paired_test(),
                 cx.due_at(sample.time.plus_hours(step.recheck_h)),
                 "recheck per nomogram",
             );
@@ -1130,7 +1127,7 @@ fn nomogram(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, sample: Samp
     }
     let due = cx.as_of.plus_hours(step.recheck_h + step.hold_min / 60.0);
     cx.due(
-        monitor.name().to_owned() + " (with a paired aPTT)",
+        monitor.paired_test(),
         Due::At(due),
         "recheck per nomogram after the change",
     );
@@ -1458,19 +1455,7 @@ fn await_after_dose(cx: &mut Cx<'_>, dose_time: ClinicalTime, monitor: Monitor) 
     }
     let t = dose_time.plus_hours(cx.p.monitoring.ufh_recheck_h.value);
     let due = cx.due_at(t);
-    cx.due(
-        format!(
-            "{} (with a paired {})",
-            monitor.name(),
-            if monitor.lab == LabKind::AntiXa {
-                "aPTT"
-            } else {
-                "anti-Xa"
-            }
-        ),
-        due,
-        "response to antithrombin",
-    );
+    cx.due(monitor.paired_test(), due, "response to antithrombin");
     rec.cite(cx.p.monitoring.at_recheck_after_dose_min.source.clone());
     rec
 }
