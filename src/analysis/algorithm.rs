@@ -612,7 +612,15 @@ fn hit_step(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> bool {
         format!("timing {} ({})", ft.items.timing.points, ft.items.timing.basis),
         format!("thrombosis {} (entered)", ft.items.thrombosis.points),
         format!("other causes {} (entered)", ft.items.other_causes.points),
-        format!("score {} ({:?})", ft.score, ft.band).to_lowercase(),
+        format!(
+            "score {} ({})",
+            ft.score,
+            match ft.band {
+                super::types::FourTsBand::Low => "low",
+                super::types::FourTsBand::Intermediate => "intermediate",
+                super::types::FourTsBand::High => "high",
+            }
+        ),
     ];
     if suspected {
         cx.finding(
@@ -698,13 +706,15 @@ fn run_icu(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, four_ts: Opti
 
 /// Step 1.
 fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Option<Agent>) {
-    let mut values = vec![
-        format!(
-            "weight {} ({:?}, {})",
-            cx.weight, cx.case.patient.weight.kind, cx.case.patient.weight.measured_at
-        )
-        .to_lowercase(),
-    ];
+    let mut values = vec![format!(
+        "weight {} ({}, {})",
+        cx.weight,
+        match cx.case.patient.weight.kind {
+            crate::model::WeightKind::Actual => "actual",
+            crate::model::WeightKind::Adjusted => "adjusted",
+        },
+        cx.case.patient.weight.measured_at
+    )];
     values.push(match agent {
         Some(Agent::Ufh) => format!(
             "heparin infusion {} ({}), changed {} h ago",

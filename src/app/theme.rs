@@ -1,0 +1,42 @@
+//! Colours with clinical meaning, in one place.
+
+use eframe::egui::Color32;
+
+use anticoag_planner::analysis::StepStatus;
+
+pub const IN_RANGE: Color32 = Color32::from_rgb(80, 170, 110);
+pub const BELOW_TARGET: Color32 = Color32::from_rgb(90, 140, 220);
+pub const CAUTION: Color32 = Color32::from_rgb(230, 180, 60);
+pub const MUTED: Color32 = Color32::from_rgb(140, 140, 140);
+
+/// The colour of an algorithm step's status.
+#[must_use]
+pub fn step_status(status: StepStatus) -> Color32 {
+    match status {
+        StepStatus::Met => CAUTION,
+        StepStatus::NotMet => IN_RANGE,
+        StepStatus::NeedsData => BELOW_TARGET,
+        StepStatus::NotApplicable => MUTED,
+    }
+}
+
+/// DejaVu Sans as the last fallback font: the engine's explanations use →, ≥, ≈, ×, ⁹ and −, which
+/// egui's default font lacks. Licence: assets/fonts/LICENSE-DejaVu.txt (Bitstream Vera, free).
+pub fn install_fonts(ctx: &eframe::egui::Context) {
+    use eframe::egui::{FontData, FontFamily};
+    use eframe::epaint::text::{FontInsert, FontPriority, InsertFontFamily};
+    ctx.add_font(FontInsert::new(
+        "DejaVuSans",
+        FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSans.ttf")),
+        vec![
+            InsertFontFamily {
+                family: FontFamily::Proportional,
+                priority: FontPriority::Lowest,
+            },
+            InsertFontFamily {
+                family: FontFamily::Monospace,
+                priority: FontPriority::Lowest,
+            },
+        ],
+    ));
+}
