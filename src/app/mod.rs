@@ -6,6 +6,7 @@
 //! panel, dosing tools, bypass view, file dialogs) is still to come.
 
 mod plan;
+mod plots;
 mod theme;
 
 use eframe::egui;
@@ -31,6 +32,7 @@ pub enum Command {
     /// Move the cursor by this many event times.
     StepCursor(i64),
     CopyPlan(String),
+    ShowView(CentralView),
 }
 
 /// An open case, its protocol, the prepared index and the analysis at the cursor.
@@ -70,9 +72,17 @@ impl Document {
     }
 }
 
+/// Which view the central panel shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CentralView {
+    Algorithm,
+    Plots,
+}
+
 /// The application state.
 pub struct PlannerApp {
     document: Option<Document>,
+    view: CentralView,
     /// The last thing that went wrong, shown until the next action.
     status: Option<String>,
 }
@@ -83,6 +93,7 @@ impl PlannerApp {
     pub fn new() -> Self {
         let mut app = Self {
             document: None,
+            view: CentralView::Algorithm,
             status: None,
         };
         app.apply(Command::OpenDemo(0), None);
@@ -117,6 +128,7 @@ impl PlannerApp {
                     doc.set_cursor(usize::try_from(target).unwrap_or(0));
                 }
             }
+            Command::ShowView(view) => self.view = view,
             Command::CopyPlan(text) => {
                 if let Some(ctx) = ctx {
                     ctx.copy_text(text);
@@ -136,11 +148,32 @@ impl PlannerApp {
                     plan::recommendation_card_ui(ui, &doc.analysis, &mut commands);
                 });
             });
+            let view = self.view;
             egui::CentralPanel::default().show(ui, |ui| {
-                ui.heading("Algorithm");
-                egui::ScrollArea::vertical()
-                    .id_salt("steps_scroll")
-                    .show(ui, |ui| plan::stepper_ui(ui, &doc.analysis));
+                ui.horizontal(|ui| {
+                    for (label, v) in [("Algorithm", CentralView::Algorithm), ("Plots", CentralView::Plots)] {
+                        if ui.selectable_label(view == v, label).clicked() {
+                            commands.push(Command::ShowView(v));
+                        }
+                    }
+                });
+                ui.separator();
+                match view {
+                    CentralView::Algorithm => {
+                        egui::ScrollArea::vertical()
+                            .id_salt("steps_scroll")
+                            .show(ui, |ui| plan::stepper_ui(ui, &doc.analysis));
+                    }
+                    CentralView::Plots => {
+                        plots::plots_ui(
+                            ui,
+                            &doc.case,
+                            &doc.protocol,
+                            &doc.prepared.timeline,
+                            doc.times[doc.cursor],
+                        );
+                    }
+                }
             });
         } else {
             egui::CentralPanel::default().show(ui, |ui| {

@@ -81,3 +81,18 @@ fn stepper_shows_every_step_with_its_status() {
         assert!(h.query_by_label(title).is_some(), "missing step {title}");
     }
 }
+
+#[test]
+fn plots_view_shows_time_series_and_scatter() {
+    let mut h = harness();
+    h.run();
+    h.get_by_label("Plots").click();
+    h.run();
+    assert!(shows(&h, "aPTT over time (s)"));
+    assert!(shows(&h, "aPTT vs anti-Xa"));
+    // The CMAJ case has no anti-Xa: no pairs at any time.
+    assert!(shows(&h, "No aPTT/anti-Xa pairs yet"));
+    h.get_by_label("Algorithm").click();
+    h.run();
+    assert!(shows(&h, "1. Data check — met"));
+}
