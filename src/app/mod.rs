@@ -8,20 +8,59 @@
 mod plan;
 mod plots;
 mod theme;
+mod timeline;
 
 use eframe::egui;
 
-use anticoag_planner::analysis::{Analysis, Prepared, analyze_prepared};
+use anticoag_planner::analysis::{Action, Analysis, Prepared, analyze_prepared};
 use anticoag_planner::io::{LoadedCase, parse_case};
 use anticoag_planner::model::{Case, ClinicalTime};
 use anticoag_planner::protocol::Protocol;
 
-/// Cases bundled in the binary: (menu label, file name, text).
-pub const DEMO_CASES: [(&str, &str, &str); 1] = [(
-    "CMAJ 2019: heparin resistance on VV-ECMO",
-    "assets/cases/cmaj-2019-ecmo.ron",
-    include_str!("../../assets/cases/cmaj-2019-ecmo.ron"),
-)];
+/// Cases bundled in the binary: (menu label, file name, text). The teaching cases are the synthetic
+/// cases the engine tests use, one per pattern.
+pub const DEMO_CASES: [(&str, &str, &str); 8] = [
+    (
+        "CMAJ 2019: heparin resistance on VV-ECMO",
+        "assets/cases/cmaj-2019-ecmo.ron",
+        include_str!("../../assets/cases/cmaj-2019-ecmo.ron"),
+    ),
+    (
+        "Teaching: pseudo-resistance",
+        "tests/cases/pseudo-resistance.ron",
+        include_str!("../../tests/cases/pseudo-resistance.ron"),
+    ),
+    (
+        "Teaching: coagulopathy discordance",
+        "tests/cases/coagulopathy-discordance.ron",
+        include_str!("../../tests/cases/coagulopathy-discordance.ron"),
+    ),
+    (
+        "Teaching: suspected HIT",
+        "tests/cases/hit-suspected.ron",
+        include_str!("../../tests/cases/hit-suspected.ron"),
+    ),
+    (
+        "Teaching: bypass heparin resistance",
+        "tests/cases/bypass-resistance.ron",
+        include_str!("../../tests/cases/bypass-resistance.ron"),
+    ),
+    (
+        "Teaching: severe antithrombin deficiency on VA-ECMO",
+        "tests/cases/antithrombin-severe-deficiency.ron",
+        include_str!("../../tests/cases/antithrombin-severe-deficiency.ron"),
+    ),
+    (
+        "Teaching: supratherapeutic heparin",
+        "tests/cases/supratherapeutic.ron",
+        include_str!("../../tests/cases/supratherapeutic.ron"),
+    ),
+    (
+        "Teaching: under-dosing",
+        "tests/cases/under-dosed.ron",
+        include_str!("../../tests/cases/under-dosed.ron"),
+    ),
+];
 
 /// What the user asked for this frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +72,8 @@ pub enum Command {
     StepCursor(i64),
     CopyPlan(String),
     ShowView(CentralView),
+    SetPredictFirst(bool),
+    Predict(Action),
 }
 
 /// An open case, its protocol, the prepared index and the analysis at the cursor.
@@ -77,12 +118,17 @@ impl Document {
 pub enum CentralView {
     Algorithm,
     Plots,
+    Timeline,
 }
 
 /// The application state.
 pub struct PlannerApp {
     document: Option<Document>,
     view: CentralView,
+    /// Teaching: hide the recommendation until the learner has chosen an action.
+    predict_first: bool,
+    /// The learner's choice at the current replay time.
+    prediction: Option<Action>,
     /// The last thing that went wrong, shown until the next action.
     status: Option<String>,
 }
@@ -94,6 +140,8 @@ impl PlannerApp {
         let mut app = Self {
             document: None,
             view: CentralView::Algorithm,
+            predict_first: false,
+            prediction: None,
             status: None,
         };
         app.apply(Command::OpenDemo(0), None);
@@ -110,6 +158,7 @@ impl PlannerApp {
                     Ok(loaded) => match Document::new(loaded) {
                         Some(doc) => {
                             self.document = Some(doc);
+                            self.prediction = None;
                             self.status = None;
                         }
                         None => self.status = Some(format!("{name}: the case has no events")),
@@ -121,14 +170,21 @@ impl PlannerApp {
                 if let Some(doc) = &mut self.document {
                     doc.set_cursor(i);
                 }
+                self.prediction = None;
             }
             Command::StepCursor(delta) => {
                 if let Some(doc) = &mut self.document {
                     let target = (doc.cursor as i64 + delta).clamp(0, doc.times.len() as i64 - 1);
                     doc.set_cursor(usize::try_from(target).unwrap_or(0));
                 }
+                self.prediction = None;
             }
             Command::ShowView(view) => self.view = view,
+            Command::SetPredictFirst(on) => {
+                self.predict_first = on;
+                self.prediction = None;
+            }
+            Command::Predict(action) => self.prediction = Some(action),
             Command::CopyPlan(text) => {
                 if let Some(ctx) = ctx {
                     ctx.copy_text(text);
@@ -145,13 +201,25 @@ impl PlannerApp {
         if let Some(doc) = &self.document {
             egui::Panel::left("plan").default_size(460.0).show(ui, |ui| {
                 egui::ScrollArea::vertical().id_salt("plan_scroll").show(ui, |ui| {
-                    plan::recommendation_card_ui(ui, &doc.analysis, &mut commands);
+                    match (self.predict_first, self.prediction) {
+                        (true, None) => plan::predict_ui(ui, &mut commands),
+                        (true, Some(choice)) => {
+                            plan::verdict_ui(ui, choice, doc.analysis.recommendation.action);
+                            plan::recommendation_card_ui(ui, &doc.analysis, &mut commands);
+                        }
+                        (false, _) => plan::recommendation_card_ui(ui, &doc.analysis, &mut commands),
+                    }
                 });
             });
             let view = self.view;
+            let hide_decision = self.predict_first && self.prediction.is_none();
             egui::CentralPanel::default().show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    for (label, v) in [("Algorithm", CentralView::Algorithm), ("Plots", CentralView::Plots)] {
+                    for (label, v) in [
+                        ("Algorithm", CentralView::Algorithm),
+                        ("Plots", CentralView::Plots),
+                        ("Timeline", CentralView::Timeline),
+                    ] {
                         if ui.selectable_label(view == v, label).clicked() {
                             commands.push(Command::ShowView(v));
                         }
@@ -162,7 +230,7 @@ impl PlannerApp {
                     CentralView::Algorithm => {
                         egui::ScrollArea::vertical()
                             .id_salt("steps_scroll")
-                            .show(ui, |ui| plan::stepper_ui(ui, &doc.analysis));
+                            .show(ui, |ui| plan::stepper_ui(ui, &doc.analysis, hide_decision));
                     }
                     CentralView::Plots => {
                         plots::plots_ui(
@@ -173,6 +241,7 @@ impl PlannerApp {
                             doc.times[doc.cursor],
                         );
                     }
+                    CentralView::Timeline => timeline::timeline_table_ui(ui, &doc.case, doc.times[doc.cursor]),
                 }
             });
         } else {
@@ -220,6 +289,10 @@ impl PlannerApp {
                     commands.push(Command::StepCursor(1));
                 }
                 ui.strong(format!("As of {}", doc.times[doc.cursor]));
+                let mut predict = self.predict_first;
+                if ui.checkbox(&mut predict, "Predict first").changed() {
+                    commands.push(Command::SetPredictFirst(predict));
+                }
                 ui.label(format!("(event time {} of {})", doc.cursor + 1, doc.times.len()));
             });
             if !doc.warnings.is_empty() {

@@ -2,7 +2,7 @@
 
 use eframe::egui::{self, RichText};
 
-use anticoag_planner::analysis::Analysis;
+use anticoag_planner::analysis::{Action, Analysis};
 use anticoag_planner::io::report::to_text;
 
 use super::Command;
@@ -60,8 +60,16 @@ pub fn recommendation_card_ui(ui: &mut egui::Ui, analysis: &Analysis, commands: 
 }
 
 /// The seven steps, each with its status, the patient's values, the threshold, the rule and the source.
-pub fn stepper_ui(ui: &mut egui::Ui, analysis: &Analysis) {
+/// With `hide_decision` (predict-first before the learner's choice), steps 5–7 — which state the
+/// answer — stay hidden.
+pub fn stepper_ui(ui: &mut egui::Ui, analysis: &Analysis, hide_decision: bool) {
     for step in &analysis.steps {
+        if hide_decision && step.number >= 5 {
+            ui.label(
+                RichText::new(format!("{}. {} — shown after your choice", step.number, step.title)).color(theme::MUTED),
+            );
+            continue;
+        }
         let title = format!("{}. {} — {}", step.number, step.title, step.status.label());
         let colour = theme::step_status(step.status);
         egui::CollapsingHeader::new(RichText::new(title).color(colour))
@@ -89,4 +97,38 @@ pub fn stepper_ui(ui: &mut egui::Ui, analysis: &Analysis) {
                 }
             });
     }
+}
+
+/// Teaching: the learner chooses an action before the app's advice is shown.
+pub fn predict_ui(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    ui.heading("What would you do now?");
+    ui.label("Look at the timeline, the plots and the algorithm values, then choose:");
+    for action in Action::ALL {
+        if ui.button(action.label()).clicked() {
+            commands.push(Command::Predict(action));
+        }
+    }
+}
+
+/// Teaching: the learner's choice against the app's.
+pub fn verdict_ui(ui: &mut egui::Ui, choice: Action, advised: Action) {
+    if choice == advised {
+        ui.colored_label(
+            theme::IN_RANGE,
+            format!(
+                "Your choice: {}. The app advises the same; its reasoning follows",
+                choice.label()
+            ),
+        );
+    } else {
+        ui.colored_label(
+            theme::CAUTION,
+            format!(
+                "Your choice: {}. The app advises: {}. Compare the reasoning below",
+                choice.label(),
+                advised.label()
+            ),
+        );
+    }
+    ui.separator();
 }

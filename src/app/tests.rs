@@ -96,3 +96,61 @@ fn plots_view_shows_time_series_and_scatter() {
     h.run();
     assert!(shows(&h, "1. Data check — met"));
 }
+
+#[test]
+fn predict_first_hides_the_advice_until_the_learner_chooses() {
+    let mut h = harness();
+    h.run();
+    rewind_to(&mut h, "2019-01-06T23:00");
+    h.get_by_label("Predict first").click();
+    h.run();
+    assert!(shows(&h, "What would you do now?"));
+    assert!(
+        !shows(&h, "2,402 units"),
+        "the reasoning stays hidden before the choice"
+    );
+    h.get_by_label("Switch to argatroban").click();
+    h.run();
+    assert!(
+        shows(&h, "The app advises: Supplement antithrombin"),
+        "the verdict names the app's action"
+    );
+    assert!(shows(&h, "2,402 units"), "then the reasoning is revealed");
+    // The next replay time asks again.
+    h.get_by_label("Next event").click();
+    h.run();
+    assert!(shows(&h, "What would you do now?"));
+}
+
+#[test]
+fn timeline_table_lists_events_up_to_the_replay_time() {
+    let mut h = harness();
+    h.run();
+    rewind_to(&mut h, "2019-01-06T23:00");
+    h.get_by_label("Timeline").click();
+    h.run();
+    assert!(shows(&h, "antithrombin concentrate (plasma-derived) 1,000 units"));
+    assert!(
+        !shows(&h, "argatroban infusion 1 mcg/kg/min"),
+        "later events stay hidden"
+    );
+    assert!(shows(&h, "later event(s) hidden by the replay"));
+}
+
+#[test]
+fn every_teaching_case_opens_from_the_menu() {
+    let mut h = harness();
+    h.run();
+    for (i, (label, _, _)) in super::DEMO_CASES.iter().enumerate() {
+        h.get_by_label("Open demo case…").click();
+        h.run();
+        h.get_by_label(label).click();
+        h.run();
+        let doc = h.state().document.as_ref().expect("a case is open");
+        assert!(
+            !doc.analysis.recommendation.rationale.is_empty(),
+            "case {i} ({label}) has a plan"
+        );
+        assert!(h.state().status.is_none(), "case {i} ({label}): {:?}", h.state().status);
+    }
+}
