@@ -175,7 +175,7 @@ pub(super) fn run(case: &Case, prepared: &super::Prepared, p: &Protocol, as_of: 
     } else {
         (run_icu(&mut cx, &heparin, monitor, four_ts.as_ref()), None)
     };
-    monitoring::finish(&mut cx, &recommendation, &heparin);
+    monitoring::finish(&mut cx);
     // Step 7's content is `Analysis::monitoring`; it is not copied here.
     let sources = cx.p.monitoring.ufh_recheck_h.source.clone();
     let conclusion = format!("{} item(s); see the monitoring plan", cx.monitoring.len());

@@ -3,10 +3,10 @@
 
 use super::algorithm::Cx;
 use super::timeline::Agent;
-use super::types::{Due, FindingCode, HeparinExposure, MonitoringItem, Recommendation};
+use super::types::{Due, FindingCode, MonitoringItem};
 use crate::model::LabKind;
 
-pub(super) fn finish(cx: &mut Cx<'_>, _rec: &Recommendation, _h: &HeparinExposure) {
+pub(super) fn finish(cx: &mut Cx<'_>) {
     let on_heparin = cx.tl.running(cx.as_of).is_some_and(|s| s.agent == Agent::Ufh);
     if cx.findings.iter().any(|f| f.code == FindingCode::AntiXaUnavailable) {
         cx.monitoring.insert(
