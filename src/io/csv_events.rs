@@ -94,6 +94,50 @@ fn q<T>(r: Result<T, QuantityError>) -> Result<T, String> {
     r.map_err(|e| e.to_string())
 }
 
+/// Builds one event value from a kind code, a number and a unit (the CSV columns and the app's entry
+/// form share this, so both accept and refuse exactly the same things).
+///
+/// # Errors
+/// An unknown or ambiguous unit for the kind, or a number that is not a quantity.
+pub fn event_kind_from_fields(kind: &str, value: f64, unit: &str) -> Result<EventKind, String> {
+    if !CSV_KINDS.contains(&kind) {
+        return Err(format!("unknown kind '{kind}'; allowed: {}", CSV_KINDS.join(", ")));
+    }
+    if !value.is_finite() {
+        return Err(format!("{value} is not a finite number"));
+    }
+    build(kind, value, &normalise_unit(unit))
+}
+
+/// The CSV columns of an event value: kind code, number and unit (the inverse of
+/// [`event_kind_from_fields`], used to export and to prefill the app's edit form).
+#[must_use]
+pub fn event_fields(kind: EventKind) -> (&'static str, f64, &'static str) {
+    match kind {
+        EventKind::Aptt(v) => ("aptt", v.value(), "s"),
+        EventKind::AntiXa(v) => ("anti_xa", v.value(), "units/mL"),
+        EventKind::Antithrombin(v) => ("antithrombin", v.value(), "%"),
+        EventKind::Act(v) => ("act", v.value(), "s"),
+        EventKind::Platelets(v) => ("platelets", v.value(), "10^9/L"),
+        EventKind::Fibrinogen(v) => ("fibrinogen", v.value(), "g/L"),
+        EventKind::Inr(v) => ("inr", v.value(), ""),
+        EventKind::Hemoglobin(v) => ("hemoglobin", v.value(), "g/L"),
+        EventKind::FactorViii(v) => ("factor_viii", v.value(), "%"),
+        EventKind::PlasmaFreeHb(v) => ("plasma_free_hb", v.value(), "mg/dL"),
+        EventKind::Bilirubin(v) => ("bilirubin", v.value(), "mg/dL"),
+        EventKind::UfhBolus(v) => ("ufh_bolus", v.value(), "units"),
+        EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => ("ufh_infusion", r.value(), "units/kg/h"),
+        EventKind::UfhInfusion(HeparinRate::UnitsPerHour(r)) => ("ufh_infusion", r.value(), "units/h"),
+        EventKind::AtConcentrate(v) => ("at_concentrate", v.value(), "units"),
+        EventKind::AtRecombinant(v) => ("at_recombinant", v.value(), "units"),
+        EventKind::Ffp(PlasmaAmount::Millilitres(v)) => ("ffp", v.value(), "mL"),
+        EventKind::Ffp(PlasmaAmount::Bags(n)) => ("ffp", f64::from(n), "bags"),
+        EventKind::ArgatrobanInfusion(r) => ("argatroban_infusion", r.value(), "mcg/kg/min"),
+        EventKind::BivalirudinInfusion(r) => ("bivalirudin_infusion", r.value(), "mg/kg/h"),
+        EventKind::Protamine(v) => ("protamine", v.value(), "mg"),
+    }
+}
+
 fn build(kind: &str, value: f64, unit: &str) -> Result<EventKind, String> {
     Ok(match (kind, unit) {
         ("aptt", "s") => EventKind::Aptt(q(Seconds::new(value))?),

@@ -2,7 +2,9 @@
 
 pub mod case_file;
 pub mod csv_events;
+pub mod entry;
+pub mod recovery;
 pub mod report;
 
 pub use case_file::{CaseFileError, LoadedCase, load_case, parse_case, save_case, to_ron_string};
-pub use csv_events::{CsvError, CsvImport, parse_events_csv};
+pub use csv_events::{CsvError, CsvImport, event_fields, event_kind_from_fields, parse_events_csv};

@@ -123,6 +123,40 @@ impl Case {
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 
+    /// Inserts an event in time order (after events at the same minute), refusing a second result of
+    /// the same series at the same minute. Returns the new event's index.
+    ///
+    /// # Errors
+    /// A duplicate of an existing event's series and time (the case is unchanged), or a time before
+    /// the case start.
+    pub fn insert_event(&mut self, event: Event) -> Result<usize, TimelineError> {
+        let index = self.events.partition_point(|e| e.time <= event.time);
+        let what = event.kind.describe();
+        if event.time < self.case_start {
+            return Err(TimelineError::BeforeStart {
+                index,
+                what,
+                time: event.time,
+                start: self.case_start,
+            });
+        }
+        let series = event.kind.series();
+        if let Some(previous) = self
+            .events
+            .iter()
+            .position(|e| e.time == event.time && e.kind.series() == series)
+        {
+            return Err(TimelineError::Duplicate {
+                index,
+                previous,
+                what,
+                time: event.time,
+            });
+        }
+        self.events.insert(index, event);
+        Ok(index)
+    }
+
     /// Time of the last event, the default "as of" for an analysis.
     #[must_use]
     pub fn last_event_time(&self) -> Option<ClinicalTime> {

@@ -87,3 +87,11 @@ pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Resu
         | EventKind::Protamine(_) => Ok(None),
     }
 }
+
+/// Checks a baseline aPTT against the aPTT limits.
+///
+/// # Errors
+/// Outside the hard range.
+pub fn check_baseline_aptt(p: &Plausibility, aptt: crate::model::Seconds) -> Result<Option<String>, Implausible> {
+    check(&p.aptt_s, "baseline aPTT", aptt.value(), "s")
+}

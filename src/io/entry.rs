@@ -1,0 +1,217 @@
+//! Typed entry: what a person types into the app's fields, parsed into typed values. Each refusal names
+//! the field and says what is allowed, so the form can show it beside the field; nothing unparsed or
+//! implausible reaches the engine. The CSV import and the entry form share the event rules.
+
+use crate::model::{ClinicalTime, Event, Kilograms, MlPerMin, Seconds};
+use crate::protocol::plausibility::{check_baseline_aptt, check_event, check_weight};
+use crate::protocol::schema::Plausibility;
+
+use super::csv_events::event_kind_from_fields;
+
+/// A refused field: which one and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn refuse(field: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        message: message.into(),
+    }
+}
+
+/// A plain decimal number. A comma is refused rather than guessed: "1,000" (thousands) and "0,5"
+/// (decimal comma) would be read 1,000-fold apart.
+///
+/// # Errors
+/// Empty, a comma, not a number, or not finite.
+pub fn parse_number(field: &'static str, text: &str) -> Result<f64, FieldError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(refuse(field, "required: type a number"));
+    }
+    if t.contains(',') {
+        return Err(refuse(
+            field,
+            format!("'{t}' contains a comma; write digits with a decimal point and no thousands separator (1000, 0.5)"),
+        ));
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(refuse(field, format!("'{t}' is not a number"))),
+    }
+}
+
+/// A body weight in kg, within the protocol's hard range; the soft warning comes back with it.
+///
+/// # Errors
+/// Not a number, negative, or outside the hard range.
+pub fn parse_weight(text: &str, p: &Plausibility) -> Result<(Kilograms, Option<String>), FieldError> {
+    const FIELD: &str = "weight";
+    let kg = Kilograms::new(parse_number(FIELD, text)?).map_err(|e| refuse(FIELD, e.to_string()))?;
+    if kg.value() == 0.0 {
+        return Err(refuse(FIELD, "0 kg is not a weight"));
+    }
+    let warning = check_weight(p, kg).map_err(|e| refuse(FIELD, e.to_string()))?;
+    Ok((kg, warning))
+}
+
+/// A baseline aPTT in seconds, or nothing when the field is empty (unknown baseline: ratio targets
+/// then cannot be computed and the engine says so).
+///
+/// # Errors
+/// Not a number, negative, or outside the aPTT hard range.
+pub fn parse_baseline_aptt(text: &str, p: &Plausibility) -> Result<Option<Seconds>, FieldError> {
+    const FIELD: &str = "baseline aPTT";
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let s = Seconds::new(parse_number(FIELD, text)?).map_err(|e| refuse(FIELD, e.to_string()))?;
+    check_baseline_aptt(p, s).map_err(|e| refuse(FIELD, e.to_string()))?;
+    Ok(Some(s))
+}
+
+/// A creatinine clearance in mL/min, or nothing when empty (unknown).
+///
+/// # Errors
+/// Not a number or negative.
+pub fn parse_crcl(text: &str) -> Result<Option<MlPerMin>, FieldError> {
+    const FIELD: &str = "CrCl";
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    MlPerMin::new(parse_number(FIELD, text)?)
+        .map(Some)
+        .map_err(|e| refuse(FIELD, e.to_string()))
+}
+
+/// A time on the case clock, `YYYY-MM-DDTHH:MM` (a space is accepted for the `T`).
+///
+/// # Errors
+/// Unparseable.
+pub fn parse_time(field: &'static str, text: &str) -> Result<ClinicalTime, FieldError> {
+    let t = text.trim().replacen(' ', "T", 1);
+    t.parse()
+        .map_err(|e: crate::model::TimeParseError| refuse(field, e.to_string()))
+}
+
+/// One typed row of the timeline form.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EventEntry {
+    pub time: String,
+    /// A CSV kind code (`aptt`, `ufh_infusion`, …).
+    pub kind: String,
+    pub value: String,
+    pub unit: String,
+    pub note: String,
+}
+
+/// Parses a typed row into an event with the same rules as the CSV import: a time not before the case
+/// start (nor after `now` when given), a unit the kind allows, a value inside the hard range. The soft
+/// warning, if any, comes back with the event.
+///
+/// # Errors
+/// The first refused field, named.
+pub fn parse_event_entry(
+    entry: &EventEntry,
+    p: &Plausibility,
+    weight: Kilograms,
+    case_start: ClinicalTime,
+    now: Option<ClinicalTime>,
+) -> Result<(Event, Option<String>), FieldError> {
+    let time = parse_time("time", &entry.time)?;
+    if time < case_start {
+        return Err(refuse("time", format!("{time} is before the case start {case_start}")));
+    }
+    if let Some(now) = now
+        && time > now
+    {
+        return Err(refuse("time", format!("{time} is in the future (now is {now})")));
+    }
+    let value = parse_number("value", &entry.value)?;
+    let kind = event_kind_from_fields(&entry.kind, value, &entry.unit).map_err(|m| refuse("value", m))?;
+    let warning = check_event(p, kind, weight).map_err(|e| refuse("value", e.to_string()))?;
+    let note = entry.note.trim();
+    let event = Event {
+        time,
+        kind,
+        note: (!note.is_empty()).then(|| note.to_owned()),
+    };
+    Ok((event, warning))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Protocol;
+
+    fn plausibility() -> Plausibility {
+        Protocol::builtin("adult-ecmo")
+            .map(|p| p.plausibility.clone())
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn start() -> ClinicalTime {
+        ClinicalTime::constant(2024, 1, 1, 0, 0)
+    }
+
+    fn entry(time: &str, kind: &str, value: &str, unit: &str) -> EventEntry {
+        EventEntry {
+            time: time.into(),
+            kind: kind.into(),
+            value: value.into(),
+            unit: unit.into(),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn weight_field_refuses_with_the_allowed_range() {
+        let p = plausibility();
+        let e = parse_weight("900", &p).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.starts_with("weight: ") && e.contains("accepted range"), "{e}");
+        assert_eq!(parse_weight("abc", &p).err().map(|e| e.field), Some("weight"));
+        assert!(parse_weight("1,000", &p).is_err_and(|e| e.message.contains("comma")));
+        assert!(parse_weight("-70", &p).is_err_and(|e| e.message.contains("negative")));
+        assert!(parse_weight("0", &p).is_err());
+        assert_eq!(parse_weight(" 90.9 ", &p).map(|(kg, _)| kg.value()), Ok(90.9));
+    }
+
+    #[test]
+    fn optional_fields_are_empty_or_valid() {
+        let p = plausibility();
+        assert_eq!(parse_baseline_aptt("", &p), Ok(None));
+        assert_eq!(
+            parse_baseline_aptt("29", &p).map(|s| s.map(Seconds::value)),
+            Ok(Some(29.0))
+        );
+        assert!(parse_baseline_aptt("5000", &p).is_err());
+        assert_eq!(parse_crcl("  "), Ok(None));
+        assert!(parse_crcl("NaN").is_err());
+    }
+
+    #[test]
+    fn an_entry_row_follows_the_csv_rules() {
+        let p = plausibility();
+        let w = Kilograms::new(80.0).unwrap_or_else(|e| panic!("{e}"));
+        let ok = parse_event_entry(&entry("2024-01-02 06:00", "aptt", "55", "s"), &p, w, start(), None);
+        assert!(ok.is_ok_and(|(e, _)| e.kind.describe() == "aPTT 55 s"));
+        let biv = parse_event_entry(
+            &entry("2024-01-02T06:00", "bivalirudin_infusion", "0.1", "mcg/kg/min"),
+            &p,
+            w,
+            start(),
+            None,
+        );
+        assert!(biv.is_err_and(|e| e.field == "value" && e.message.contains("ambiguous")));
+        let early = parse_event_entry(&entry("2023-12-31T06:00", "aptt", "55", "s"), &p, w, start(), None);
+        assert!(early.is_err_and(|e| e.field == "time" && e.message.contains("before the case start")));
+        let huge = parse_event_entry(&entry("2024-01-02T06:00", "aptt", "9999", "s"), &p, w, start(), None);
+        assert!(huge.is_err_and(|e| e.message.contains("accepted range")));
+        let bad_time = parse_event_entry(&entry("yesterday", "aptt", "50", "s"), &p, w, start(), None);
+        assert!(bad_time.is_err_and(|e| e.field == "time"));
+    }
+}
