@@ -81,3 +81,111 @@ pub fn latest_pair(tl: &Timeline, as_of: ClinicalTime, window_min: f64) -> Optio
     let aptt = tl.nearest(LabKind::Aptt, anti_xa.time, window_min, as_of)?;
     Some(Pair { aptt, anti_xa })
 }
+
+/// The patient's own aPTT↔anti-Xa relation: a least-squares line aPTT = intercept + slope × anti-Xa
+/// through the paired samples, and the aPTT range it implies for the calibration anti-Xa range
+/// (Brill-Edwards 1993: an aPTT range should be calibrated to anti-Xa, per reagent; here per patient).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ApttAntiXaFit {
+    pub intercept_s: f64,
+    pub slope_s_per_unit_per_ml: f64,
+    /// Coefficient of determination (0–1): how well the line explains the pairs.
+    pub r_squared: f64,
+    pub pairs: usize,
+    /// The anti-Xa levels read off (the protocol's calibration range).
+    pub anti_xa: Range,
+    /// The aPTT at those two levels.
+    pub implied_aptt: Range,
+}
+
+impl ApttAntiXaFit {
+    #[must_use]
+    pub fn aptt_at(&self, anti_xa: f64) -> f64 {
+        self.intercept_s + self.slope_s_per_unit_per_ml * anti_xa
+    }
+}
+
+/// Fits the relation over `pairs`. Needs at least three pairs, a spread of anti-Xa levels and a rising
+/// line (aPTT lengthens with heparin); otherwise `None`, because a line through fewer or flat points
+/// would be a guess dressed as a number.
+#[must_use]
+pub fn fit_aptt_anti_xa(pairs: &[Pair], calibration: Range) -> Option<ApttAntiXaFit> {
+    if pairs.len() < 3 {
+        return None;
+    }
+    let n = pairs.len() as f64;
+    let mean_x = pairs.iter().map(|p| p.anti_xa.value).sum::<f64>() / n;
+    let mean_y = pairs.iter().map(|p| p.aptt.value).sum::<f64>() / n;
+    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
+    for p in pairs {
+        let (dx, dy) = (p.anti_xa.value - mean_x, p.aptt.value - mean_y);
+        sxx += dx * dx;
+        sxy += dx * dy;
+        syy += dy * dy;
+    }
+    if sxx < 1e-6 || syy <= 0.0 {
+        return None;
+    }
+    let slope = sxy / sxx;
+    if slope <= 0.0 || !slope.is_finite() {
+        return None;
+    }
+    let intercept = mean_y - slope * mean_x;
+    let fit = ApttAntiXaFit {
+        intercept_s: intercept,
+        slope_s_per_unit_per_ml: slope,
+        r_squared: (sxy * sxy) / (sxx * syy),
+        pairs: pairs.len(),
+        anti_xa: calibration,
+        implied_aptt: Range { low: 0.0, high: 0.0 },
+    };
+    Some(ApttAntiXaFit {
+        implied_aptt: Range {
+            low: fit.aptt_at(calibration.low),
+            high: fit.aptt_at(calibration.high),
+        },
+        ..fit
+    })
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+    use crate::model::ClinicalTime;
+
+    fn pair(aptt: f64, xa: f64, minute: i64) -> Pair {
+        let time = ClinicalTime::constant(2024, 1, 1, 0, 0).plus_minutes(minute);
+        Pair {
+            aptt: Sample {
+                time,
+                value: aptt,
+                event: 0,
+            },
+            anti_xa: Sample {
+                time,
+                value: xa,
+                event: 1,
+            },
+        }
+    }
+
+    #[test]
+    fn a_straight_line_is_recovered_and_read_at_the_calibration_range() {
+        // aPTT = 30 + 100 × anti-Xa exactly.
+        let pairs = [pair(40.0, 0.1, 0), pair(60.0, 0.3, 60), pair(100.0, 0.7, 120)];
+        let fit = fit_aptt_anti_xa(&pairs, Range { low: 0.3, high: 0.7 });
+        let fit = fit.unwrap_or_else(|| panic!("three rising pairs fit"));
+        assert!((fit.slope_s_per_unit_per_ml - 100.0).abs() < 1e-9);
+        assert!((fit.intercept_s - 30.0).abs() < 1e-9);
+        assert!((fit.r_squared - 1.0).abs() < 1e-9);
+        assert!((fit.implied_aptt.low - 60.0).abs() < 1e-9 && (fit.implied_aptt.high - 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn too_few_flat_or_falling_pairs_give_no_line() {
+        let r = Range { low: 0.3, high: 0.7 };
+        assert!(fit_aptt_anti_xa(&[pair(40.0, 0.1, 0), pair(60.0, 0.3, 60)], r).is_none());
+        assert!(fit_aptt_anti_xa(&[pair(40.0, 0.3, 0), pair(60.0, 0.3, 60), pair(50.0, 0.3, 90)], r).is_none());
+        assert!(fit_aptt_anti_xa(&[pair(80.0, 0.1, 0), pair(60.0, 0.3, 60), pair(40.0, 0.5, 90)], r).is_none());
+    }
+}

@@ -240,6 +240,18 @@ impl Timeline {
             .copied()
     }
 
+    /// Every infusion segment of every agent, in time order (for plotting the rates).
+    #[must_use]
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// Heparin boluses (time, units), in time order.
+    #[must_use]
+    pub fn boluses(&self) -> &[(ClinicalTime, f64)] {
+        &self.boluses
+    }
+
     /// The infusion segment running at `t`, of any agent.
     #[must_use]
     pub fn running(&self, t: ClinicalTime) -> Option<Segment> {

@@ -93,6 +93,9 @@ pub struct Monitoring {
     /// Antithrombin: re-measure at this interval while resistance persists.
     pub at_interval_while_resistant_h: Sourced<f64>,
     pub platelets_interval_h: Sourced<f64>,
+    /// The anti-Xa range an aPTT range is calibrated against (the patient's own fitted aPTT↔anti-Xa
+    /// relation is read at these two levels).
+    pub aptt_calibration_anti_xa: SourcedRange,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

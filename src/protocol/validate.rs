@@ -263,6 +263,7 @@ pub(super) fn validate(p: &ProtocolFile) -> Vec<ProtocolProblem> {
         "monitoring.at_recheck_after_dose_min.source",
         &m.at_recheck_after_dose_min.source,
     );
+    c.sourced_range("monitoring.aptt_calibration_anti_xa", &m.aptt_calibration_anti_xa);
     for (i, v) in m.at_recheck_after_dose_min.value.iter().enumerate() {
         c.positive(&format!("monitoring.at_recheck_after_dose_min.value[{i}]"), *v);
     }
