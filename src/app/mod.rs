@@ -1,21 +1,29 @@
 //! The desktop app (egui). The UI only shows state and sends intents: widgets push [`Command`]s, which
-//! are applied once at the end of the frame. All clinical logic is the library's.
-//!
-//! This first slice: the bundled demo case, the teaching replay (slider and step buttons), the
-//! recommendation card and the algorithm stepper. The rest of the workstation (tables, plots, patient
-//! panel, dosing tools, bypass view, file dialogs) is still to come.
+//! are applied once at the end of the frame. All clinical logic is the library's; this module keeps the
+//! open case, the replay cursor, the file workflow (open, save, recent, recovery) and preferences.
 
+mod bypass;
+mod case_bar;
+mod entry;
+mod patient;
 mod plan;
 mod plots;
 mod theme;
-mod timeline;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use eframe::egui;
+use serde::{Deserialize, Serialize};
 
 use anticoag_planner::analysis::{Action, Analysis, Prepared, analyze_prepared};
-use anticoag_planner::io::{LoadedCase, parse_case};
-use anticoag_planner::model::{Case, ClinicalTime};
+use anticoag_planner::io::recovery::{clear_recovery, read_recovery, write_recovery};
+use anticoag_planner::io::{LoadedCase, load_case, parse_case, parse_events_csv, save_case};
+use anticoag_planner::model::{Case, ClinicalTime, Event, Patient};
 use anticoag_planner::protocol::Protocol;
+
+pub use case_bar::PathPurpose;
 
 /// Cases bundled in the binary: (menu label, file name, text). The teaching cases are the synthetic
 /// cases the engine tests use, one per pattern.
@@ -62,10 +70,36 @@ pub const DEMO_CASES: [(&str, &str, &str); 8] = [
     ),
 ];
 
+/// How many recent files the case bar remembers.
+const RECENT_FILES: usize = 8;
+/// Unsaved edits are written to the recovery file at most this often.
+const AUTOSAVE_EVERY: Duration = Duration::from_secs(3);
+
+/// An action that would replace or close the open case: asked about first when there are unsaved edits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Replace {
+    OpenDemo(usize),
+    OpenPath(PathBuf),
+    NewCase(Box<Case>),
+    Recover,
+    Quit,
+}
+
 /// What the user asked for this frame.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    OpenDemo(usize),
+    /// Replace the open case (asks first if it has unsaved edits).
+    Replace(Replace),
+    /// The user answered the unsaved-changes question: `true` discards the edits and goes ahead.
+    ConfirmDiscard(bool),
+    ShowNewDialog,
+    ShowPathDialog(PathPurpose),
+    ClosePathDialog,
+    Save,
+    SaveAs(PathBuf),
+    ImportCsv(PathBuf),
+    DismissImportReport,
+    DiscardRecovery,
     /// Move the replay cursor to this event-time index.
     SetCursor(usize),
     /// Move the cursor by this many event times.
@@ -74,26 +108,52 @@ pub enum Command {
     ShowView(CentralView),
     SetPredictFirst(bool),
     Predict(Action),
+    SetPatient(Box<Patient>),
+    SetProtocol(String),
+    SetTitle(String),
+    SetNotes(String),
+    AddEvent(Event),
+    ReplaceEvent(usize, Event),
+    DeleteEvent(usize),
 }
 
-/// An open case, its protocol, the prepared index and the analysis at the cursor.
-struct Document {
+/// An open case, its protocol, the prepared index, the analysis at the cursor and the entry forms.
+pub struct Document {
     case: Case,
     protocol: Protocol,
     prepared: Prepared,
     times: Vec<ClinicalTime>,
     cursor: usize,
     analysis: Analysis,
+    /// Soft warnings found when the case was loaded.
     warnings: Vec<String>,
+    /// The file it was opened from or saved to (`None`: a demo, an import or a new case).
+    path: Option<PathBuf>,
+    /// What the case bar calls it.
+    origin: String,
+    /// Unsaved edits.
+    dirty: bool,
+    /// Bumped on every edit, so autosave writes each state once.
+    revision: u64,
+    patient_form: patient::PatientForm,
+    entry_form: entry::EntryForm,
+    tools_form: tools::ToolsForm,
 }
 
 impl Document {
-    fn new(loaded: LoadedCase) -> Option<Self> {
+    fn new(loaded: LoadedCase, path: Option<PathBuf>, origin: String) -> Self {
         let prepared = Prepared::new(&loaded.case, &loaded.protocol);
-        let times = prepared.timeline.event_times().to_vec();
-        let cursor = times.len().checked_sub(1)?;
+        let times = event_times(&prepared, &loaded.case);
+        let cursor = times.len() - 1;
         let analysis = analyze_prepared(&loaded.case, &prepared, &loaded.protocol, times[cursor]);
-        Some(Self {
+        let patient_form = patient::PatientForm::new(&loaded.case);
+        let entry_form = entry::EntryForm::new(times[cursor]);
+        let latest_at = prepared
+            .timeline
+            .latest(anticoag_planner::model::LabKind::Antithrombin, times[cursor])
+            .map(|s| s.value);
+        let tools_form = tools::ToolsForm::new(latest_at, loaded.protocol.antithrombin.plasma_derived.target_percent);
+        Self {
             case: loaded.case,
             protocol: loaded.protocol,
             prepared,
@@ -101,69 +161,347 @@ impl Document {
             cursor,
             analysis,
             warnings: loaded.warnings,
-        })
+            path,
+            origin,
+            dirty: false,
+            revision: 0,
+            patient_form,
+            entry_form,
+            tools_form,
+        }
+    }
+
+    /// Re-indexes after an edit and moves the cursor to the latest event (the live view).
+    fn edited(&mut self) {
+        self.dirty = true;
+        self.revision += 1;
+        self.prepared = Prepared::new(&self.case, &self.protocol);
+        self.times = event_times(&self.prepared, &self.case);
+        self.cursor = self.times.len() - 1;
+        self.analysis = analyze_prepared(&self.case, &self.prepared, &self.protocol, self.times[self.cursor]);
     }
 
     fn set_cursor(&mut self, cursor: usize) {
-        let cursor = cursor.min(self.times.len().saturating_sub(1));
+        let cursor = cursor.min(self.times.len() - 1);
         if cursor != self.cursor {
             self.cursor = cursor;
             self.analysis = analyze_prepared(&self.case, &self.prepared, &self.protocol, self.times[cursor]);
         }
     }
+
+    fn as_of(&self) -> ClinicalTime {
+        self.times[self.cursor]
+    }
+
+    /// The patient form's first refusal, if any: a case with a refused field is not saved.
+    fn form_error(&self) -> Option<String> {
+        self.patient_form.first_error()
+    }
+}
+
+/// The analysis times: every event time, or the case start for a case with no events yet (never empty).
+fn event_times(prepared: &Prepared, case: &Case) -> Vec<ClinicalTime> {
+    let times = prepared.timeline.event_times();
+    if times.is_empty() {
+        vec![case.case_start]
+    } else {
+        times.to_vec()
+    }
 }
 
 /// Which view the central panel shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CentralView {
     Algorithm,
     Plots,
     Timeline,
+    Patient,
+    DosingTools,
+    Bypass,
+}
+
+impl CentralView {
+    pub const ALL: [(Self, &'static str); 6] = [
+        (Self::Algorithm, "Algorithm"),
+        (Self::Plots, "Plots"),
+        (Self::Timeline, "Timeline"),
+        (Self::Patient, "Patient"),
+        (Self::DosingTools, "Dosing tools"),
+        (Self::Bypass, "Bypass"),
+    ];
+}
+
+/// Preferences kept between runs by eframe. Never clinical data: no case content lives here.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Preferences {
+    pub view: CentralView,
+    pub predict_first: bool,
+    pub recent_files: Vec<PathBuf>,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            view: CentralView::Algorithm,
+            predict_first: false,
+            recent_files: Vec::new(),
+        }
+    }
+}
+
+const PREFERENCES_KEY: &str = "anticoag-planner preferences";
+
+/// A CSV import that failed: every line's problem, shown until dismissed. The case is untouched.
+pub struct ImportReport {
+    pub file: String,
+    pub lines: Vec<String>,
 }
 
 /// The application state.
 pub struct PlannerApp {
     document: Option<Document>,
-    view: CentralView,
-    /// Teaching: hide the recommendation until the learner has chosen an action.
-    predict_first: bool,
-    /// The learner's choice at the current replay time.
+    prefs: Preferences,
+    /// The learner's choice at the current replay time (teaching, predict first).
     prediction: Option<Action>,
-    /// The last thing that went wrong, shown until the next action.
+    /// The last outcome or problem, shown in the case bar until the next one.
     status: Option<String>,
+    /// A replacement waiting for the answer to "discard unsaved changes?".
+    pending: Option<Replace>,
+    path_dialog: Option<case_bar::PathDialog>,
+    new_dialog: Option<case_bar::NewCaseDialog>,
+    import_report: Option<ImportReport>,
+    /// Where unsaved edits are written for crash recovery (`None`: no recovery, as in tests).
+    recovery_dir: Option<PathBuf>,
+    /// A recovery file found at start-up, offered back to the user: (description).
+    recovery_offer: Option<String>,
+    last_autosave: Option<(Instant, u64)>,
+    /// Set once the user agreed to close: the next close request is let through.
+    closing: bool,
 }
 
 impl PlannerApp {
-    /// Starts with the first demo case open.
+    /// Starts with the first demo case open and no recovery (tests, benchmarks).
     #[must_use]
     pub fn new() -> Self {
+        Self::with_preferences(Preferences::default(), None)
+    }
+
+    /// Starts with saved preferences and, when `recovery_dir` holds unsaved work from a previous run,
+    /// offers it back.
+    #[must_use]
+    pub fn with_preferences(prefs: Preferences, recovery_dir: Option<PathBuf>) -> Self {
         let mut app = Self {
             document: None,
-            view: CentralView::Algorithm,
-            predict_first: false,
+            prefs,
             prediction: None,
             status: None,
+            pending: None,
+            path_dialog: None,
+            new_dialog: None,
+            import_report: None,
+            recovery_dir,
+            recovery_offer: None,
+            last_autosave: None,
+            closing: false,
         };
-        app.apply(Command::OpenDemo(0), None);
+        // Read the recovery offer first: opening the demo must not clear it.
+        if let Some(dir) = &app.recovery_dir {
+            match read_recovery(dir) {
+                Ok(Some(r)) => {
+                    let from = r
+                        .original_path
+                        .map_or_else(|| "a case never saved".to_owned(), |p| p.display().to_string());
+                    app.recovery_offer = Some(format!("'{}' (from {from})", r.loaded.case.title));
+                }
+                Ok(None) => {}
+                Err(e) => app.status = Some(format!("a recovery file exists but cannot be read: {e}")),
+            }
+        }
+        let status = app.status.take();
+        app.replace(Replace::OpenDemo(0));
+        app.status = status;
         app
+    }
+
+    /// Opens a case in place of the current one (the caller has already asked about unsaved edits).
+    fn replace(&mut self, what: Replace) {
+        let opened = match what {
+            Replace::OpenDemo(i) => {
+                let Some((label, name, text)) = DEMO_CASES.get(i) else {
+                    return;
+                };
+                parse_case(text, name, None).map(|l| Document::new(l, None, (*label).to_owned()))
+            }
+            Replace::OpenPath(path) => load_case(&path).map(|l| {
+                self.remember_recent(&path);
+                Document::new(l, Some(path.clone()), display_name(&path))
+            }),
+            Replace::NewCase(case) => {
+                let text = anticoag_planner::io::to_ron_string(&case);
+                parse_case(&text, "new case", None).map(|l| {
+                    let mut doc = Document::new(l, None, "new case".to_owned());
+                    doc.dirty = true;
+                    doc
+                })
+            }
+            Replace::Recover => {
+                let Some(dir) = &self.recovery_dir else { return };
+                match read_recovery(dir) {
+                    Ok(Some(r)) => {
+                        self.recovery_offer = None;
+                        let mut doc = Document::new(r.loaded, r.original_path.clone(), "recovered".to_owned());
+                        doc.origin = r.original_path.as_deref().map_or("recovered".to_owned(), display_name);
+                        doc.dirty = true;
+                        Ok(doc)
+                    }
+                    Ok(None) => return,
+                    Err(e) => Err(e),
+                }
+            }
+            Replace::Quit => {
+                self.closing = true;
+                return;
+            }
+        };
+        match opened {
+            Ok(doc) => {
+                // The previous case's recovery file is obsolete once the user chose to replace it.
+                if let Some(dir) = &self.recovery_dir
+                    && self.recovery_offer.is_none()
+                {
+                    let _ = clear_recovery(dir);
+                }
+                self.document = Some(doc);
+                self.prediction = None;
+                self.status = None;
+            }
+            // A file that fails to load leaves the open case untouched.
+            Err(e) => self.status = Some(format!("Not opened: {e}")),
+        }
+    }
+
+    fn remember_recent(&mut self, path: &Path) {
+        let recent = &mut self.prefs.recent_files;
+        recent.retain(|p| p != path);
+        recent.insert(0, path.to_path_buf());
+        recent.truncate(RECENT_FILES);
+    }
+
+    fn save_to(&mut self, path: PathBuf) {
+        let Some(doc) = &mut self.document else { return };
+        if let Some(problem) = doc.form_error() {
+            self.status = Some(format!("Save refused: fix the marked patient field first ({problem})"));
+            return;
+        }
+        match save_case(&path, &doc.case) {
+            Ok(()) => {
+                doc.dirty = false;
+                doc.origin = display_name(&path);
+                doc.path = Some(path.clone());
+                self.status = Some(format!("Saved {}", path.display()));
+                if let Some(dir) = &self.recovery_dir {
+                    let _ = clear_recovery(dir);
+                }
+                self.remember_recent(&path);
+            }
+            Err(e) => self.status = Some(format!("Not saved: {e}")),
+        }
+    }
+
+    fn import_csv(&mut self, path: &Path) {
+        let Some(doc) = &mut self.document else { return };
+        let file = path.display().to_string();
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                self.status = Some(format!("Not imported: cannot read {file}: {e}"));
+                return;
+            }
+        };
+        let weight = doc.case.patient.weight.kg;
+        let parsed = parse_events_csv(
+            &bytes,
+            &doc.protocol.plausibility,
+            weight,
+            Some(ClinicalTime::now_local()),
+        );
+        let import = match parsed {
+            Ok(i) => i,
+            Err(errors) => {
+                self.import_report = Some(ImportReport {
+                    file,
+                    lines: errors.iter().map(ToString::to_string).collect(),
+                });
+                return;
+            }
+        };
+        // All or nothing: a duplicate or an event before the case start refuses the whole file.
+        let mut merged = doc.case.clone();
+        let mut problems = Vec::new();
+        for event in import.events {
+            if let Err(e) = merged.insert_event(event) {
+                problems.push(e.to_string());
+            }
+        }
+        if !problems.is_empty() {
+            self.import_report = Some(ImportReport { file, lines: problems });
+            return;
+        }
+        let added = merged.events.len() - doc.case.events.len();
+        doc.case = merged;
+        doc.warnings.extend(import.warnings);
+        doc.edited();
+        self.status = Some(format!("Imported {added} event(s) from {file}"));
     }
 
     fn apply(&mut self, command: Command, ctx: Option<&egui::Context>) {
         match command {
-            Command::OpenDemo(i) => {
-                let Some((_, name, text)) = DEMO_CASES.get(i) else {
-                    return;
-                };
-                match parse_case(text, name, None) {
-                    Ok(loaded) => match Document::new(loaded) {
-                        Some(doc) => {
-                            self.document = Some(doc);
-                            self.prediction = None;
-                            self.status = None;
-                        }
-                        None => self.status = Some(format!("{name}: the case has no events")),
-                    },
-                    Err(e) => self.status = Some(e.to_string()),
+            Command::Replace(what) => {
+                if self.document.as_ref().is_some_and(|d| d.dirty) {
+                    self.pending = Some(what);
+                } else {
+                    self.replace(what);
+                }
+            }
+            Command::ConfirmDiscard(go_ahead) => {
+                if let Some(what) = self.pending.take()
+                    && go_ahead
+                {
+                    self.replace(what);
+                }
+            }
+            Command::ShowNewDialog => self.new_dialog = Some(case_bar::NewCaseDialog::default()),
+            Command::ShowPathDialog(purpose) => self.path_dialog = Some(case_bar::PathDialog::new(purpose)),
+            Command::ClosePathDialog => {
+                self.path_dialog = None;
+                self.new_dialog = None;
+            }
+            Command::Save => match self.document.as_ref().and_then(|d| d.path.clone()) {
+                Some(path) => self.save_to(path),
+                None => {
+                    if let Some(problem) = self.document.as_ref().and_then(Document::form_error) {
+                        self.status = Some(format!("Save refused: fix the marked patient field first ({problem})"));
+                    } else {
+                        self.path_dialog = Some(case_bar::PathDialog::new(PathPurpose::SaveAs));
+                    }
+                }
+            },
+            Command::SaveAs(path) => {
+                self.path_dialog = None;
+                self.save_to(path);
+            }
+            Command::ImportCsv(path) => {
+                self.path_dialog = None;
+                self.import_csv(&path);
+            }
+            Command::DismissImportReport => self.import_report = None,
+            Command::DiscardRecovery => {
+                self.recovery_offer = None;
+                if let Some(dir) = &self.recovery_dir
+                    && let Err(e) = clear_recovery(dir)
+                {
+                    self.status = Some(format!("cannot remove the recovery file: {e}"));
                 }
             }
             Command::SetCursor(i) => {
@@ -179,9 +517,9 @@ impl PlannerApp {
                 }
                 self.prediction = None;
             }
-            Command::ShowView(view) => self.view = view,
+            Command::ShowView(view) => self.prefs.view = view,
             Command::SetPredictFirst(on) => {
-                self.predict_first = on;
+                self.prefs.predict_first = on;
                 self.prediction = None;
             }
             Command::Predict(action) => self.prediction = Some(action),
@@ -191,35 +529,137 @@ impl PlannerApp {
                     self.status = Some("plan copied to the clipboard".to_owned());
                 }
             }
+            Command::SetPatient(patient) => {
+                let Some(doc) = &mut self.document else { return };
+                let setting_changed = patient.setting != doc.case.patient.setting;
+                doc.case.patient = *patient;
+                if setting_changed {
+                    let name = doc.case.patient.setting.default_protocol();
+                    match Protocol::resolve(name) {
+                        Ok(p) => {
+                            doc.protocol = p;
+                            doc.case.protocol = name.to_owned();
+                            self.status = Some(format!("setting changed: protocol {name} now applies"));
+                        }
+                        Err(e) => self.status = Some(format!("protocol {name}: {e}")),
+                    }
+                }
+                doc.edited();
+            }
+            Command::SetProtocol(name) => {
+                let Some(doc) = &mut self.document else { return };
+                match Protocol::resolve(&name) {
+                    Ok(p) if p.settings.contains(&doc.case.patient.setting) => {
+                        doc.protocol = p;
+                        doc.case.protocol = name;
+                        doc.edited();
+                    }
+                    Ok(p) => {
+                        self.status = Some(format!(
+                            "protocol {name} is not for the {} setting (it covers: {})",
+                            doc.case.patient.setting.label(),
+                            p.settings.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
+                        ));
+                    }
+                    Err(e) => self.status = Some(format!("protocol {name}: {e}")),
+                }
+            }
+            Command::SetTitle(title) => {
+                if let Some(doc) = &mut self.document {
+                    doc.case.title = title;
+                    doc.dirty = true;
+                    doc.revision += 1;
+                }
+            }
+            Command::SetNotes(notes) => {
+                if let Some(doc) = &mut self.document {
+                    doc.case.notes = notes;
+                    doc.dirty = true;
+                    doc.revision += 1;
+                }
+            }
+            Command::AddEvent(event) => {
+                let Some(doc) = &mut self.document else { return };
+                match doc.case.insert_event(event) {
+                    Ok(_) => {
+                        doc.edited();
+                        doc.entry_form.added();
+                    }
+                    Err(e) => doc.entry_form.refused(e.to_string()),
+                }
+            }
+            Command::ReplaceEvent(index, event) => {
+                let Some(doc) = &mut self.document else { return };
+                if index >= doc.case.events.len() {
+                    return;
+                }
+                let mut edited = doc.case.clone();
+                edited.events.remove(index);
+                match edited.insert_event(event) {
+                    Ok(_) => {
+                        doc.case = edited;
+                        doc.edited();
+                        doc.entry_form.added();
+                    }
+                    Err(e) => doc.entry_form.refused(e.to_string()),
+                }
+            }
+            Command::DeleteEvent(index) => {
+                let Some(doc) = &mut self.document else { return };
+                if index < doc.case.events.len() {
+                    let removed = doc.case.events.remove(index);
+                    doc.edited();
+                    self.status = Some(format!("deleted: {} {}", removed.time, removed.kind.describe()));
+                }
+            }
+        }
+    }
+
+    /// Writes unsaved edits to the recovery file, at most every few seconds and once per revision.
+    fn autosave(&mut self) {
+        let (Some(dir), Some(doc)) = (&self.recovery_dir, &self.document) else {
+            return;
+        };
+        if !doc.dirty || doc.form_error().is_some() {
+            return;
+        }
+        let due = self
+            .last_autosave
+            .is_none_or(|(at, rev)| rev != doc.revision && at.elapsed() >= AUTOSAVE_EVERY);
+        if due {
+            if let Err(e) = write_recovery(dir, &doc.case, doc.path.as_deref()) {
+                self.status = Some(format!("autosave failed: {e}"));
+            }
+            self.last_autosave = Some((Instant::now(), doc.revision));
         }
     }
 
     /// Lays out the whole window; commands are applied after drawing.
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         let mut commands = Vec::new();
-        egui::Panel::top("case_bar").show(ui, |ui| self.case_bar_ui(ui, &mut commands));
-        if let Some(doc) = &self.document {
-            egui::Panel::left("plan").default_size(460.0).show(ui, |ui| {
-                egui::ScrollArea::vertical().id_salt("plan_scroll").show(ui, |ui| {
-                    match (self.predict_first, self.prediction) {
+        let ctx = ui.ctx().clone();
+        self.handle_close_request(&ctx, &mut commands);
+        egui::Panel::top("case_bar").show(ui, |ui| case_bar::case_bar_ui(ui, self, &mut commands));
+        let predict_first = self.prefs.predict_first;
+        let prediction = self.prediction;
+        let view = self.prefs.view;
+        if let Some(doc) = &mut self.document {
+            egui::Panel::left("plan").default_size(440.0).show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("plan_scroll")
+                    .show(ui, |ui| match (predict_first, prediction) {
                         (true, None) => plan::predict_ui(ui, &mut commands),
                         (true, Some(choice)) => {
                             plan::verdict_ui(ui, choice, doc.analysis.recommendation.action);
                             plan::recommendation_card_ui(ui, &doc.analysis, &mut commands);
                         }
                         (false, _) => plan::recommendation_card_ui(ui, &doc.analysis, &mut commands),
-                    }
-                });
+                    });
             });
-            let view = self.view;
-            let hide_decision = self.predict_first && self.prediction.is_none();
+            let hide_decision = predict_first && prediction.is_none();
             egui::CentralPanel::default().show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    for (label, v) in [
-                        ("Algorithm", CentralView::Algorithm),
-                        ("Plots", CentralView::Plots),
-                        ("Timeline", CentralView::Timeline),
-                    ] {
+                    for (v, label) in CentralView::ALL {
                         if ui.selectable_label(view == v, label).clicked() {
                             commands.push(Command::ShowView(v));
                         }
@@ -232,83 +672,57 @@ impl PlannerApp {
                             .id_salt("steps_scroll")
                             .show(ui, |ui| plan::stepper_ui(ui, &doc.analysis, hide_decision));
                     }
-                    CentralView::Plots => {
-                        plots::plots_ui(
-                            ui,
-                            &doc.case,
-                            &doc.protocol,
-                            &doc.prepared.timeline,
-                            doc.times[doc.cursor],
-                        );
+                    CentralView::Plots => plots::plots_ui(ui, doc),
+                    CentralView::Timeline => entry::timeline_ui(ui, doc, &mut commands),
+                    CentralView::Patient => {
+                        egui::ScrollArea::vertical()
+                            .id_salt("patient_scroll")
+                            .show(ui, |ui| patient::patient_ui(ui, doc, &mut commands));
                     }
-                    CentralView::Timeline => timeline::timeline_table_ui(ui, &doc.case, doc.times[doc.cursor]),
+                    CentralView::DosingTools => {
+                        egui::ScrollArea::vertical()
+                            .id_salt("tools_scroll")
+                            .show(ui, |ui| tools::tools_ui(ui, doc, &mut commands));
+                    }
+                    CentralView::Bypass => {
+                        egui::ScrollArea::vertical()
+                            .id_salt("bypass_scroll")
+                            .show(ui, |ui| bypass::bypass_ui(ui, doc, &mut commands));
+                    }
                 }
             });
         } else {
             egui::CentralPanel::default().show(ui, |ui| {
-                ui.label("No case open: choose one from Open demo case");
+                ui.label("No case open: choose New, Open… or Open demo case");
             });
         }
-        let ctx = ui.ctx().clone();
+        case_bar::dialogs_ui(&ctx, self, &mut commands);
         for command in commands {
             self.apply(command, Some(&ctx));
         }
+        self.autosave();
+        if self.closing {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 
-    fn case_bar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        ui.horizontal(|ui| {
-            ui.menu_button("Open demo case…", |ui| {
-                for (i, (label, _, _)) in DEMO_CASES.iter().enumerate() {
-                    if ui.button(*label).clicked() {
-                        commands.push(Command::OpenDemo(i));
-                    }
-                }
-            });
-            if let Some(doc) = &self.document {
-                ui.separator();
-                ui.strong(&doc.case.title);
-                ui.label(format!(
-                    "· {} · protocol {}",
-                    doc.case.patient.setting.label(),
-                    doc.protocol.name
-                ));
+    /// A window close with unsaved edits is held back and turned into the unsaved-changes question.
+    fn handle_close_request(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        if ctx.input(|i| i.viewport().close_requested()) && !self.closing {
+            if self.document.as_ref().is_some_and(|d| d.dirty) {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                commands.push(Command::Replace(Replace::Quit));
+            } else if let Some(dir) = &self.recovery_dir {
+                let _ = clear_recovery(dir);
             }
-        });
-        if let Some(doc) = &self.document {
-            ui.horizontal(|ui| {
-                let replay_label = ui.label("Replay");
-                if ui.button("Previous event").clicked() {
-                    commands.push(Command::StepCursor(-1));
-                }
-                let mut cursor = doc.cursor;
-                let slider = egui::Slider::new(&mut cursor, 0..=doc.times.len().saturating_sub(1)).show_value(false);
-                if ui.add(slider).labelled_by(replay_label.id).changed() {
-                    commands.push(Command::SetCursor(cursor));
-                }
-                if ui.button("Next event").clicked() {
-                    commands.push(Command::StepCursor(1));
-                }
-                ui.strong(format!("As of {}", doc.times[doc.cursor]));
-                let mut predict = self.predict_first;
-                if ui.checkbox(&mut predict, "Predict first").changed() {
-                    commands.push(Command::SetPredictFirst(predict));
-                }
-                ui.label(format!("(event time {} of {})", doc.cursor + 1, doc.times.len()));
-            });
-            if !doc.warnings.is_empty() {
-                ui.colored_label(
-                    theme::CAUTION,
-                    format!(
-                        "{} input warning(s) in this case: see Input warnings on the plan",
-                        doc.warnings.len()
-                    ),
-                );
-            }
-        }
-        if let Some(status) = &self.status {
-            ui.colored_label(theme::CAUTION, status);
         }
     }
+}
+
+/// The file name alone, for the case bar.
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 impl Default for PlannerApp {
@@ -320,6 +734,10 @@ impl Default for PlannerApp {
 impl eframe::App for PlannerApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.ui_root(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, PREFERENCES_KEY, &self.prefs);
     }
 }
 
@@ -339,7 +757,12 @@ pub fn run() -> Result<(), eframe::Error> {
         options,
         Box::new(|cc| {
             theme::install_fonts(&cc.egui_ctx);
-            Ok(Box::new(PlannerApp::new()))
+            let prefs = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, PREFERENCES_KEY))
+                .unwrap_or_default();
+            let recovery_dir = eframe::storage_dir("anticoag-planner").map(|d| d.join("recovery"));
+            Ok(Box::new(PlannerApp::with_preferences(prefs, recovery_dir)))
         }),
     )
 }

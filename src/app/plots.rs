@@ -1,15 +1,20 @@
-//! Plots: aPTT and anti-Xa over time against their targets, and the paired scatter. Only results at or
-//! before the replay cursor are drawn (teaching: the future stays hidden).
+//! Plots: aPTT, anti-Xa, doses, and antithrombin with platelets on four time plots that share one time
+//! axis and cursor; beside them the paired aPTT-vs-anti-Xa scatter with the target rectangle, the four
+//! discordance quadrants and the patient's own fitted relation. Only results at or before the replay
+//! time are drawn (teaching: the future stays hidden).
 
-use eframe::egui::{self, Color32, Id};
-use egui_plot::{Axis, GridMark, HoverPosition, Line, Plot, PlotPoints, Points, Polygon, Span, VLine};
+use eframe::egui::{self, Align2, Color32, Id, RichText};
+use egui_plot::{
+    Axis, GridMark, HoverPosition, Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, PlotUi, Points, Polygon,
+    Span, Text, VLine,
+};
 
-use anticoag_planner::analysis::pairing::ufh_aptt_target;
-use anticoag_planner::analysis::{Timeline, paired_samples};
-use anticoag_planner::model::{Case, ClinicalTime, LabKind, num};
-use anticoag_planner::protocol::{Protocol, Range};
+use anticoag_planner::analysis::pairing::{fit_aptt_anti_xa, ufh_aptt_target};
+use anticoag_planner::analysis::{Agent, Timeline, paired_samples};
+use anticoag_planner::model::{ClinicalTime, LabKind, num};
+use anticoag_planner::protocol::Range;
 
-use super::theme;
+use super::{Document, theme};
 
 /// Hours from the case start: the x axis of every time plot.
 fn hours(start: ClinicalTime, t: ClinicalTime) -> f64 {
@@ -31,49 +36,43 @@ fn first_relevant(tl: &Timeline) -> Option<ClinicalTime> {
         tl.first_heparin(),
         tl.samples(LabKind::Aptt).first().map(|s| s.time),
         tl.samples(LabKind::AntiXa).first().map(|s| s.time),
+        tl.samples(LabKind::Act).first().map(|s| s.time),
     ]
     .into_iter()
     .flatten()
     .min()
 }
 
-/// One lab over time with its target band and the cursor.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a plot is these eight things; a struct would only rename them"
-)]
-fn series_plot_ui(
-    ui: &mut egui::Ui,
-    id: &str,
-    title: &str,
-    unit: &str,
-    tl: &Timeline,
-    lab: LabKind,
-    target: Option<Range>,
-    (start, cursor): (ClinicalTime, ClinicalTime),
-    height: f32,
-) {
-    ui.label(title);
-    let samples = tl.samples_until(lab, cursor);
-    let points: Vec<[f64; 2]> = samples.iter().map(|s| [hours(start, s.time), s.value]).collect();
+/// The points of one lab up to the replay time, as (hours from case start, value): what the time plot
+/// draws (tests read the plot data through this).
+#[must_use]
+pub fn lab_points(doc: &Document, lab: LabKind) -> Vec<[f64; 2]> {
+    let start = doc.case.case_start;
+    doc.prepared
+        .timeline
+        .samples_until(lab, doc.as_of())
+        .iter()
+        .map(|s| [hours(start, s.time), s.value])
+        .collect()
+}
+
+/// A time plot: same x range, linked axis and cursor, tooltips only on data points.
+fn time_plot(id: &str, doc: &Document, unit: &str, height: f32) -> Plot<'static> {
+    let start = doc.case.case_start;
+    let first = first_relevant(&doc.prepared.timeline).map_or(0.0, |t| hours(start, t));
     let unit = unit.to_owned();
-    // Every time plot spans the same hours (first event to the cursor) and always shows its target band,
-    // however far the results are from it.
-    let first = first_relevant(tl).map_or(0.0, |t| hours(start, t));
-    let mut plot = Plot::new(id)
+    Plot::new(id)
         .height(height)
         .include_x(first)
-        .include_x(hours(start, cursor) + 1.0)
-        .include_y(0.0);
-    if let Some(t) = target {
-        plot = plot.include_y(t.high * 1.1);
-    }
-    plot.link_axis(Id::unique("anticoag-planner time axis"), [true, false])
+        .include_x(hours(start, doc.as_of()) + 1.0)
+        .include_y(0.0)
+        .link_axis(Id::unique("anticoag-planner time axis"), [true, false])
         .link_cursor(Id::unique("anticoag-planner time axis"), [true, false])
         .x_axis_formatter(time_axis(start))
         .y_axis_label(unit.clone())
+        .y_axis_min_width(48.0)
+        .legend(Legend::default())
         .label_formatter(move |hover| {
-            // Only a real data point gets a tooltip: its time and value.
             let HoverPosition::NearDataPoint { position, .. } = hover else {
                 return None;
             };
@@ -84,65 +83,178 @@ fn series_plot_ui(
             ))
         })
         .allow_scroll(false)
+}
+
+fn now_line(plot: &mut PlotUi<'_>, doc: &Document) {
+    plot.vline(VLine::new("now", hours(doc.case.case_start, doc.as_of())).color(theme::CAUTION));
+}
+
+fn lab_series(plot: &mut PlotUi<'_>, name: &str, points: Vec<[f64; 2]>, colour: Color32) {
+    plot.line(Line::new(name, PlotPoints::from(points.clone())).color(colour));
+    plot.points(Points::new(name, PlotPoints::from(points)).radius(3.5).color(colour));
+}
+
+/// One lab with its target band.
+fn lab_plot_ui(ui: &mut egui::Ui, doc: &Document, lab: LabKind, unit: &str, target: Option<Range>, height: f32) {
+    let title = format!("{} ({unit})", lab.label());
+    ui.label(RichText::new(&title).strong());
+    let mut plot = time_plot(lab.label(), doc, unit, height);
+    if let Some(t) = target {
+        plot = plot.include_y(t.high * 1.1);
+    }
+    let points = lab_points(doc, lab);
+    plot.show(ui, |plot| {
+        if let Some(t) = target {
+            plot.span(
+                Span::new("target", t.low..=t.high)
+                    .axis(Axis::Y)
+                    .fill(theme::IN_RANGE.gamma_multiply(0.15)),
+            );
+        }
+        lab_series(plot, lab.label(), points, theme::BELOW_TARGET);
+        now_line(plot, doc);
+    });
+}
+
+/// Heparin infusion as a step line (units/kg/h), boluses and antithrombin doses as labelled markers,
+/// direct thrombin inhibitor changes as labels (their rates have other units).
+fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
+    ui.label(RichText::new("Doses (heparin units/kg/h; boluses, antithrombin and DTI labelled)").strong());
+    let tl = &doc.prepared.timeline;
+    let start = doc.case.case_start;
+    let as_of = doc.as_of();
+    let kg = tl.weight.value();
+    let mut steps: Vec<[f64; 2]> = Vec::new();
+    let mut dti_labels = Vec::new();
+    for s in tl.segments().iter().filter(|s| s.start <= as_of) {
+        let (x0, x1) = (hours(start, s.start), hours(start, s.end.unwrap_or(as_of).min(as_of)));
+        match s.agent {
+            Agent::Ufh => {
+                let y = s.rate / kg;
+                steps.push([x0, y]);
+                steps.push([x1, y]);
+            }
+            Agent::Argatroban => dti_labels.push((x0, format!("argatroban {} mcg/kg/min", num(s.rate, 2)))),
+            Agent::Bivalirudin => dti_labels.push((x0, format!("bivalirudin {} mg/kg/h", num(s.rate, 3)))),
+        }
+    }
+    let top = steps.iter().map(|p| p[1]).fold(10.0_f64, f64::max) * 1.25;
+    let boluses: Vec<(f64, f64)> = tl
+        .boluses()
+        .iter()
+        .filter(|(t, _)| *t <= as_of)
+        .map(|(t, u)| (hours(start, *t), *u))
+        .collect();
+    let at = tl.at_doses_until(as_of);
+    time_plot("doses", doc, "units/kg/h", height)
+        .include_y(top)
         .show(ui, |plot| {
-            if let Some(t) = target {
-                plot.span(
-                    Span::new("target", t.low..=t.high)
-                        .axis(Axis::Y)
-                        .fill(theme::IN_RANGE.gamma_multiply(0.15)),
+            if !steps.is_empty() {
+                plot.line(Line::new("heparin infusion", PlotPoints::from(steps)).color(theme::BELOW_TARGET));
+            }
+            let markers: Vec<[f64; 2]> = boluses.iter().map(|(x, _)| [*x, top * 0.92]).collect();
+            plot.points(
+                Points::new("heparin bolus", PlotPoints::from(markers))
+                    .shape(MarkerShape::Down)
+                    .radius(6.0)
+                    .color(theme::CAUTION),
+            );
+            for (x, units) in &boluses {
+                plot.text(
+                    Text::new(
+                        "bolus label",
+                        PlotPoint::new(*x, top * 0.82),
+                        format!("{} units", num(*units, 0)),
+                    )
+                    .color(theme::CAUTION)
+                    .anchor(Align2::CENTER_TOP),
                 );
             }
-            plot.line(Line::new(title, PlotPoints::from(points.clone())).color(theme::BELOW_TARGET));
-            plot.points(
-                Points::new(title, PlotPoints::from(points))
-                    .radius(3.5)
-                    .color(Color32::WHITE),
-            );
-            plot.vline(VLine::new("now", hours(start, cursor)).color(theme::CAUTION));
+            for d in at {
+                let x = hours(start, d.time);
+                plot.vline(VLine::new("antithrombin dose", x).color(theme::IN_RANGE));
+                plot.text(
+                    Text::new(
+                        "AT label",
+                        PlotPoint::new(x, top * 0.6),
+                        format!("AT {} units", num(d.units, 0)),
+                    )
+                    .color(theme::IN_RANGE)
+                    .anchor(Align2::LEFT_CENTER),
+                );
+            }
+            for (x, label) in dti_labels {
+                plot.text(
+                    Text::new("DTI label", PlotPoint::new(x, top * 0.4), label)
+                        .color(theme::ABOVE_TARGET)
+                        .anchor(Align2::LEFT_CENTER),
+                );
+            }
+            now_line(plot, doc);
         });
 }
 
-/// aPTT and anti-Xa over time, then the paired scatter.
-pub fn plots_ui(ui: &mut egui::Ui, case: &Case, protocol: &Protocol, tl: &Timeline, cursor: ClinicalTime) {
-    let start = case.case_start;
-    let aptt_target = ufh_aptt_target(protocol, case.patient.baseline_aptt);
-    let xa_target = protocol.ufh.anti_xa_target.range();
-    let height = ((ui.available_height() - 120.0) / 3.0).clamp(110.0, 260.0);
-    series_plot_ui(
-        ui,
-        "aptt_time",
-        "aPTT over time (s)",
-        "s",
-        tl,
-        LabKind::Aptt,
-        aptt_target,
-        (start, cursor),
-        height,
-    );
-    series_plot_ui(
-        ui,
-        "xa_time",
-        "anti-Xa over time (units/mL)",
-        "units/mL",
-        tl,
-        LabKind::AntiXa,
-        Some(xa_target),
-        (start, cursor),
-        height,
-    );
+/// Antithrombin (%) and platelets (10^9/L) share a plot: both fall in the same numeric range.
+fn at_platelets_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
+    ui.label(RichText::new("Antithrombin (%) and platelets (10^9/L)").strong());
+    let deficiency = doc.protocol.antithrombin.deficiency_below_percent.value;
+    let at = lab_points(doc, LabKind::Antithrombin);
+    let plt = lab_points(doc, LabKind::Platelets);
+    time_plot("at_platelets", doc, "% | 10^9/L", height)
+        .include_y(120.0)
+        .show(ui, |plot| {
+            plot.hline(egui_plot::HLine::new("AT deficiency threshold", deficiency).color(theme::CAUTION));
+            lab_series(plot, "antithrombin %", at, theme::IN_RANGE);
+            lab_series(plot, "platelets 10^9/L", plt, theme::MUTED);
+            now_line(plot, doc);
+        });
+}
 
-    ui.label("aPTT vs anti-Xa, paired samples in time order");
+/// A colour from blue (early) to orange (late): time order on the scatter.
+fn time_colour(fraction: f64) -> Color32 {
+    let f = fraction.clamp(0.0, 1.0) as f32;
+    let lerp = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * f) as u8;
+    Color32::from_rgb(lerp(90, 240), lerp(140, 150), lerp(230, 50))
+}
+
+fn scatter_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
+    ui.label(RichText::new("aPTT vs anti-Xa, paired samples").strong());
+    ui.label(RichText::new("joined in time order, blue (early) → orange (late)").color(theme::MUTED));
+    let protocol = &doc.protocol;
+    let aptt_target = ufh_aptt_target(protocol, doc.case.patient.baseline_aptt);
+    let xa_target = protocol.ufh.anti_xa_target.range();
     let window = protocol.monitoring.pairing_window_min.value;
-    let pairs: Vec<[f64; 2]> = paired_samples(tl, window)
-        .iter()
-        .filter(|p| p.time() <= cursor)
-        .map(|p| [p.aptt.value, p.anti_xa.value])
+    let pairs: Vec<_> = paired_samples(&doc.prepared.timeline, window)
+        .into_iter()
+        .filter(|p| p.time() <= doc.as_of())
         .collect();
+    let calibration = protocol.monitoring.aptt_calibration_anti_xa.range();
+    let fit = fit_aptt_anti_xa(&pairs, calibration);
+    let xy: Vec<[f64; 2]> = pairs.iter().map(|p| [p.aptt.value, p.anti_xa.value]).collect();
+    let max_x = xy
+        .iter()
+        .map(|p| p[0])
+        .fold(aptt_target.map_or(100.0, |a| a.high * 1.3), f64::max);
+    let max_y = xy.iter().map(|p| p[1]).fold(xa_target.high * 1.5, f64::max);
     Plot::new("scatter")
         .height(height)
         .x_axis_label("aPTT (s)")
         .y_axis_label("anti-Xa (units/mL)")
+        .include_x(0.0)
+        .include_x(max_x)
+        .include_y(0.0)
+        .include_y(max_y)
         .allow_scroll(false)
+        .label_formatter(move |hover| {
+            let HoverPosition::NearDataPoint { position, .. } = hover else {
+                return None;
+            };
+            Some(format!(
+                "aPTT {} s\nanti-Xa {} units/mL",
+                num(position.x, 0),
+                num(position.y, 2)
+            ))
+        })
         .show(ui, |plot| {
             if let Some(a) = aptt_target {
                 let rect = vec![
@@ -156,21 +268,123 @@ pub fn plots_ui(ui: &mut egui::Ui, case: &Case, protocol: &Protocol, tl: &Timeli
                         .fill_color(theme::IN_RANGE.gamma_multiply(0.2))
                         .stroke(egui::Stroke::new(1.0, theme::IN_RANGE)),
                 );
+                // The quadrants around the target: what each discordance means.
+                let quadrant = |plot: &mut PlotUi<'_>, x: f64, y: f64, text: &str, anchor: Align2| {
+                    plot.text(
+                        Text::new("quadrant", PlotPoint::new(x, y), text)
+                            .color(theme::MUTED)
+                            .anchor(anchor),
+                    );
+                };
+                quadrant(
+                    plot,
+                    a.low * 0.5,
+                    xa_target.high * 1.3,
+                    "pseudo-resistance\n(aPTT low, anti-Xa at/above)",
+                    Align2::CENTER_CENTER,
+                );
+                quadrant(
+                    plot,
+                    (a.high + max_x) / 2.0,
+                    xa_target.low * 0.5,
+                    "coagulopathy\n(aPTT high, anti-Xa low)",
+                    Align2::CENTER_CENTER,
+                );
+                quadrant(
+                    plot,
+                    a.low * 0.5,
+                    xa_target.low * 0.5,
+                    "concordant\nsubtherapeutic",
+                    Align2::CENTER_CENTER,
+                );
+                quadrant(
+                    plot,
+                    (a.high + max_x) / 2.0,
+                    xa_target.high * 1.3,
+                    "concordant\nsupratherapeutic",
+                    Align2::CENTER_CENTER,
+                );
             }
-            if pairs.is_empty() {
+            if let Some(f) = &fit {
+                let line = vec![[f.aptt_at(0.0), 0.0], [f.aptt_at(max_y), max_y]];
+                plot.line(
+                    Line::new("patient's fitted relation", PlotPoints::from(line))
+                        .color(theme::CAUTION)
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                );
+            }
+            if xy.is_empty() {
                 return;
             }
-            plot.line(Line::new("pairs", PlotPoints::from(pairs.clone())).color(theme::MUTED));
-            plot.points(
-                Points::new("pairs", PlotPoints::from(pairs))
-                    .radius(4.0)
-                    .color(theme::BELOW_TARGET),
-            );
+            plot.line(Line::new("pairs", PlotPoints::from(xy.clone())).color(theme::MUTED));
+            let n = xy.len().max(2) - 1;
+            for (i, (p, pair)) in xy.iter().zip(&pairs).enumerate() {
+                let name = pair.time().to_string();
+                plot.points(
+                    Points::new(name, PlotPoints::from(vec![*p]))
+                        .radius(4.5)
+                        .color(time_colour(i as f64 / n as f64)),
+                );
+            }
         });
-    if paired_samples(tl, window).iter().all(|p| p.time() > cursor) {
-        ui.colored_label(
-            theme::MUTED,
-            "No aPTT/anti-Xa pairs yet (pairs are drawn within the protocol's window)",
-        );
+    match (&fit, pairs.len()) {
+        (Some(f), _) => {
+            ui.label(format!(
+                "Patient's relation ({} pairs, R² {}): aPTT ≈ {} + {} × anti-Xa s",
+                f.pairs,
+                num(f.r_squared, 2),
+                num(f.intercept_s, 1),
+                num(f.slope_s_per_unit_per_ml, 1)
+            ));
+            ui.label(
+                RichText::new(format!(
+                    "For anti-Xa {}–{} units/mL this implies aPTT {}–{} s",
+                    num(f.anti_xa.low, 2),
+                    num(f.anti_xa.high, 2),
+                    num(f.implied_aptt.low, 0),
+                    num(f.implied_aptt.high, 0)
+                ))
+                .strong(),
+            );
+            ui.label(
+                RichText::new(format!(
+                    "Basis: {}",
+                    protocol.monitoring.aptt_calibration_anti_xa.source
+                ))
+                .color(theme::MUTED),
+            );
+        }
+        (None, 0) => {
+            ui.colored_label(
+                theme::MUTED,
+                "No aPTT/anti-Xa pairs yet (pairs are drawn within the protocol's window)",
+            );
+        }
+        (None, n) => {
+            ui.colored_label(
+                theme::MUTED,
+                format!("{n} pair(s): a fitted relation needs at least 3 pairs with a spread of anti-Xa levels and a rising aPTT"),
+            );
+        }
     }
+}
+
+pub fn plots_ui(ui: &mut egui::Ui, doc: &Document) {
+    let aptt_target = ufh_aptt_target(&doc.protocol, doc.case.patient.baseline_aptt);
+    let xa_target = doc.protocol.ufh.anti_xa_target.range();
+    let scatter_width = (ui.available_width() * 0.38).clamp(260.0, 520.0);
+    egui::Panel::right("scatter_panel")
+        .default_size(scatter_width)
+        .resizable(true)
+        .show(ui, |ui| {
+            let height = (ui.available_height() - 140.0).clamp(200.0, 520.0);
+            scatter_ui(ui, doc, height);
+        });
+    egui::ScrollArea::vertical().id_salt("time_plots").show(ui, |ui| {
+        let height = ((ui.available_height() - 110.0) / 4.0).clamp(100.0, 220.0);
+        lab_plot_ui(ui, doc, LabKind::Aptt, "s", aptt_target, height);
+        lab_plot_ui(ui, doc, LabKind::AntiXa, "units/mL", Some(xa_target), height);
+        dose_plot_ui(ui, doc, height);
+        at_platelets_plot_ui(ui, doc, height);
+    });
 }

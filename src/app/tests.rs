@@ -88,8 +88,10 @@ fn plots_view_shows_time_series_and_scatter() {
     h.run();
     h.get_by_label("Plots").click();
     h.run();
-    assert!(shows(&h, "aPTT over time (s)"));
-    assert!(shows(&h, "aPTT vs anti-Xa"));
+    assert!(shows(&h, "aPTT (s)"));
+    assert!(shows(&h, "Doses (heparin units/kg/h"));
+    assert!(shows(&h, "Antithrombin (%) and platelets"));
+    assert!(shows(&h, "aPTT vs anti-Xa, paired samples"));
     // The CMAJ case has no anti-Xa: no pairs at any time.
     assert!(shows(&h, "No aPTT/anti-Xa pairs yet"));
     h.get_by_label("Algorithm").click();
@@ -153,4 +155,223 @@ fn every_teaching_case_opens_from_the_menu() {
         );
         assert!(h.state().status.is_none(), "case {i} ({label}): {:?}", h.state().status);
     }
+}
+
+fn open_demo(h: &mut Harness<'static, PlannerApp>, label: &str) {
+    h.get_by_label("Open demo case…").click();
+    h.run();
+    h.get_by_label(label).click();
+    h.run();
+}
+
+fn doc<'a>(h: &'a Harness<'static, PlannerApp>) -> &'a super::Document {
+    h.state().document.as_ref().expect("a case is open")
+}
+
+#[test]
+fn an_invalid_weight_is_marked_at_the_field_and_save_is_refused() {
+    let mut h = harness();
+    h.run();
+    h.get_by_label("Patient").click();
+    h.run();
+    h.get_by_label("Weight (kg)").set_text_value_accesskit("900");
+    h.run();
+    assert!(
+        shows(&h, "✖ weight 900 kg is outside the accepted range"),
+        "field error"
+    );
+    assert!(shows(&h, "Not applied: weight"), "the form says the value is not used");
+    assert_eq!(
+        doc(&h).case.patient.weight.kg.value(),
+        90.9,
+        "the engine keeps the valid weight"
+    );
+    h.get_by_label("Save").click();
+    h.run();
+    let status = h.state().status.clone().unwrap_or_default();
+    assert!(
+        status.starts_with("Save refused: fix the marked patient field first (weight:"),
+        "{status}"
+    );
+    assert!(h.state().path_dialog.is_none(), "no save dialog for an invalid case");
+
+    // A valid weight is applied at once and re-runs the analysis.
+    h.get_by_label("Weight (kg)").set_text_value_accesskit("85");
+    h.run();
+    assert_eq!(doc(&h).case.patient.weight.kg.value(), 85.0);
+    assert!(doc(&h).dirty, "the edit is unsaved");
+    assert!(!shows(&h, "Not applied"));
+}
+
+#[test]
+fn an_added_lab_row_appears_in_the_table_and_the_plot_data() {
+    let mut h = harness();
+    h.run();
+    h.get_by_label("Timeline").click();
+    h.run();
+    h.get_by_label("Time (YYYY-MM-DDTHH:MM)")
+        .set_text_value_accesskit("2019-01-12T09:30");
+    h.get_by_label("Value").set_text_value_accesskit("61");
+    h.run();
+    assert!(shows(&h, "will record: aPTT 61 s"));
+    h.get_by_label("Add event").click();
+    h.run();
+    let d = doc(&h);
+    let x = anticoag_planner::model::ClinicalTime::constant(2019, 1, 12, 9, 30).hours_since(d.case.case_start);
+    let points = super::plots::lab_points(d, anticoag_planner::model::LabKind::Aptt);
+    assert_eq!(
+        points.last().copied(),
+        Some([x, 61.0]),
+        "the new aPTT is the last plotted point"
+    );
+    assert!(
+        h.query_by_label("As of 2019-01-12T09:30").is_some(),
+        "the analysis moved to the new result"
+    );
+    assert!(shows(&h, "aPTT 61 s"), "the row is in the labs table");
+
+    // A hard-limit value is refused at the form, with the allowed range.
+    h.get_by_label("Value").set_text_value_accesskit("5000");
+    h.run();
+    assert!(shows(&h, "accepted range"));
+    let before = doc(&h).case.events.len();
+    h.get_by_label("Add event").click();
+    h.run();
+    assert_eq!(doc(&h).case.events.len(), before, "a refused row is not recorded");
+}
+
+#[test]
+fn the_bypass_view_shows_resistance_with_the_dose_response() {
+    let mut h = harness();
+    h.run();
+    open_demo(&mut h, "Teaching: bypass heparin resistance");
+    h.get_by_label("Bypass").click();
+    h.run();
+    assert!(shows(&h, "Heparin resistance on bypass (R4)"), "HR finding");
+    assert!(shows(&h, "Heparin dose-response (Bull)"), "dose-response plot");
+    assert!(shows(&h, "Pre-bypass summary"));
+    assert!(shows(&h, "Advice: Supplement antithrombin"), "AT advice for R4");
+}
+
+#[test]
+fn dosing_tools_compute_antithrombin_and_highlight_the_current_rows() {
+    let mut h = harness();
+    h.run();
+    rewind_to(&mut h, "2019-01-06T23:00");
+    h.get_by_label("Dosing tools").click();
+    h.run();
+    // Latest AT 63%, protocol target 100%, 90.9 kg, recovery 1.4: (100 − 63) × 90.9 ÷ 1.4 = 2,402 units.
+    assert!(shows(&h, "÷ 1.4 = 2,402 units"), "formula with the patient's values");
+    h.get_by_label("Target (%)").set_text_value_accesskit("80");
+    h.run();
+    // (80 − 63) × 90.9 ÷ 1.4 = 1,104 units.
+    assert!(shows(&h, "÷ 1.4 = 1,104 units"), "target is selectable");
+    assert!(shows(&h, "▶"), "a table row is highlighted for the latest result");
+    assert!(shows(&h, "HIT 4Ts score"));
+}
+
+#[test]
+fn unsaved_edits_are_asked_about_before_another_case_replaces_them() {
+    let mut h = harness();
+    h.run();
+    h.get_by_label("Patient").click();
+    h.run();
+    h.get_by_label("Weight (kg)").set_text_value_accesskit("88");
+    h.run();
+    open_demo(&mut h, "Teaching: pseudo-resistance");
+    assert!(shows(&h, "Unsaved changes"), "the question is asked");
+    h.get_by_label("Keep editing").click();
+    h.run();
+    assert_eq!(doc(&h).case.patient.weight.kg.value(), 88.0, "the edit is still there");
+    open_demo(&mut h, "Teaching: pseudo-resistance");
+    h.get_by_label("Discard changes").click();
+    h.run();
+    assert!(
+        doc(&h).case.title.to_lowercase().contains("pseudo"),
+        "{}",
+        doc(&h).case.title
+    );
+}
+
+#[test]
+fn save_as_open_and_a_broken_file_leaves_the_case_untouched() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("saved.ron");
+    let mut h = harness();
+    h.run();
+    h.get_by_label("Save as…").click();
+    h.run();
+    h.get_by_label("File path")
+        .set_text_value_accesskit(&path.display().to_string());
+    h.run();
+    h.get_by_label("Save to this file").click();
+    h.run();
+    assert!(path.exists(), "{:?}", h.state().status);
+    assert!(!doc(&h).dirty);
+
+    let broken = dir.path().join("broken.ron");
+    std::fs::write(&broken, "(version: 1, title: \"x\",").expect("write");
+    let title_before = doc(&h).case.title.clone();
+    h.get_by_label("Open…").click();
+    h.run();
+    h.get_by_label("File path")
+        .set_text_value_accesskit(&broken.display().to_string());
+    h.run();
+    h.get_by_label("Open this file").click();
+    h.run();
+    let status = h.state().status.clone().unwrap_or_default();
+    assert!(
+        status.starts_with("Not opened:") && status.contains("broken.ron:"),
+        "{status}"
+    );
+    assert_eq!(doc(&h).case.title, title_before, "the open case is untouched");
+
+    h.get_by_label("Open…").click();
+    h.run();
+    h.get_by_label("File path")
+        .set_text_value_accesskit(&path.display().to_string());
+    h.run();
+    h.get_by_label("Open this file").click();
+    h.run();
+    assert_eq!(doc(&h).path.as_deref(), Some(path.as_path()));
+    assert_eq!(
+        h.state().prefs.recent_files.first(),
+        Some(&path),
+        "remembered as recent"
+    );
+}
+
+#[test]
+fn unsaved_work_is_recovered_after_a_crash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let recovery = dir.path().to_path_buf();
+    let app = PlannerApp::with_preferences(super::Preferences::default(), Some(recovery.clone()));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(super::theme::install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    h.get_by_label("Patient").click();
+    h.run();
+    h.get_by_label("Weight (kg)").set_text_value_accesskit("77");
+    h.run();
+    assert!(recovery.join("recovery.ron").exists(), "autosaved");
+    // The process dies here: the harness is dropped without saving.
+    drop(h);
+
+    let app = PlannerApp::with_preferences(super::Preferences::default(), Some(recovery.clone()));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(super::theme::install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    assert!(shows(&h, "Recover unsaved work?"));
+    h.get_by_label("Recover").click();
+    h.run();
+    assert_eq!(
+        doc(&h).case.patient.weight.kg.value(),
+        77.0,
+        "the unsaved weight is back"
+    );
+    assert!(doc(&h).dirty, "still unsaved until the user saves");
 }

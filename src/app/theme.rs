@@ -4,8 +4,13 @@ use eframe::egui::Color32;
 
 use anticoag_planner::analysis::StepStatus;
 
+/// In the target range (and the shaded target bands).
 pub const IN_RANGE: Color32 = Color32::from_rgb(80, 170, 110);
+/// Below the target range.
 pub const BELOW_TARGET: Color32 = Color32::from_rgb(90, 140, 220);
+/// Above the target range, and refusals.
+pub const ABOVE_TARGET: Color32 = Color32::from_rgb(225, 95, 85);
+/// Warnings and caveats (soft limits, input problems, things to check).
 pub const CAUTION: Color32 = Color32::from_rgb(230, 180, 60);
 pub const MUTED: Color32 = Color32::from_rgb(140, 140, 140);
 

@@ -1,0 +1,224 @@
+//! The perfusionist's view: ACTs and heparin doses, the Bull dose-response plot (ACT against units/kg with
+//! the fitted line extrapolated to the target ACT), the additional dose and residual heparin, bypass
+//! heparin resistance with its antithrombin advice, the protamine estimate, and a pre-bypass summary of
+//! the ICU history.
+
+use eframe::egui::{self, RichText};
+use egui_plot::{HLine, Line, Plot, PlotPoints, Points};
+
+use anticoag_planner::analysis::{Action, FindingCode};
+use anticoag_planner::model::{LabKind, num};
+
+use super::{Command, Document, entry, theme};
+
+fn lab_trend(doc: &Document, lab: LabKind, unit: &str, decimals: usize, last: usize) -> String {
+    let samples = doc.prepared.timeline.samples_until(lab, doc.as_of());
+    if samples.is_empty() {
+        return "none".to_owned();
+    }
+    let from = samples.len().saturating_sub(last);
+    samples[from..]
+        .iter()
+        .map(|s| format!("{} {unit} ({})", num(s.value, decimals), s.time))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+/// The ICU history a perfusionist wants before bypass.
+fn pre_bypass_summary_ui(ui: &mut egui::Ui, doc: &Document) {
+    ui.heading("Pre-bypass summary");
+    let a = &doc.analysis;
+    egui::Grid::new("pre_bypass")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            let mut row = |k: &str, v: String| {
+                ui.label(k);
+                ui.label(v);
+                ui.end_row();
+            };
+            row("Antithrombin trend", lab_trend(doc, LabKind::Antithrombin, "%", 0, 4));
+            row("Anti-Xa (latest)", lab_trend(doc, LabKind::AntiXa, "units/mL", 2, 2));
+            row("aPTT (latest)", lab_trend(doc, LabKind::Aptt, "s", 0, 2));
+            row(
+                "Heparin, last 24 h",
+                format!(
+                    "{} ({}; mean {})",
+                    a.heparin.units_last_24h, a.heparin.units_per_kg_last_24h, a.heparin.mean_units_per_kg_per_h
+                ),
+            );
+            row("Platelets", lab_trend(doc, LabKind::Platelets, "10^9/L", 0, 3));
+            row("Fibrinogen", lab_trend(doc, LabKind::Fibrinogen, "g/L", 1, 2));
+            let hit = match &a.hit_4ts {
+                Some(t) => format!("4Ts {} of 8 ({:?})", t.score, t.band).to_lowercase(),
+                None => "4Ts not scored".to_owned(),
+            };
+            let history = if doc.case.patient.hit_history {
+                "; HIT history"
+            } else {
+                ""
+            };
+            row("HIT", format!("{hit}{history}"));
+            let andexanet = if doc.case.patient.andexanet_exposure {
+                "yes: expect severe heparin resistance"
+            } else {
+                "no"
+            };
+            row("Andexanet exposure", andexanet.to_owned());
+        });
+}
+
+/// ACT against cumulative heparin (units/kg), with the dose-response line to the target ACT.
+fn dose_response_plot_ui(ui: &mut egui::Ui, doc: &Document) {
+    let tl = &doc.prepared.timeline;
+    let kg = tl.weight.value();
+    let acts: Vec<[f64; 2]> = tl
+        .samples_until(LabKind::Act, doc.as_of())
+        .iter()
+        .map(|s| [tl.cumulative_heparin_units(s.time) / kg, s.value])
+        .collect();
+    let Some(cpb) = &doc.analysis.cpb else {
+        return;
+    };
+    let target = cpb.target_act_s;
+    let line = cpb
+        .baseline_act_s
+        .zip(cpb.hdr_slope_s_per_unit_per_kg)
+        .filter(|(_, slope)| *slope > 0.0)
+        .map(|(act0, slope)| {
+            let to = ((target - act0) / slope).max(cpb.cumulative_units_per_kg.value()) * 1.1;
+            vec![[0.0, act0], [to, act0 + slope * to]]
+        });
+    ui.label(RichText::new("Heparin dose-response (Bull): ACT vs cumulative units/kg").strong());
+    Plot::new("dose_response")
+        .height(260.0)
+        .x_axis_label("heparin (units/kg)")
+        .y_axis_label("ACT (s)")
+        .include_x(0.0)
+        .include_y(0.0)
+        .include_y(target * 1.1)
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            plot.hline(HLine::new("target ACT", target).color(theme::IN_RANGE));
+            if let Some(l) = line {
+                plot.line(
+                    Line::new("dose-response line", PlotPoints::from(l))
+                        .color(theme::CAUTION)
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                );
+            }
+            plot.points(
+                Points::new("ACT", PlotPoints::from(acts))
+                    .radius(5.0)
+                    .color(theme::BELOW_TARGET),
+            );
+        });
+}
+
+pub fn bypass_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Command>) {
+    ui.heading("Perfusionist: bypass heparin");
+    match &doc.analysis.cpb {
+        None => {
+            ui.colored_label(
+                theme::MUTED,
+                format!(
+                    "The dose-response view applies to the cardiopulmonary bypass setting (this case: {}). \
+                     Change the setting in the Patient view when the patient goes to bypass.",
+                    doc.case.patient.setting.label()
+                ),
+            );
+        }
+        Some(cpb) => {
+            if doc.analysis.has_finding(FindingCode::CpbHeparinResistance) {
+                let detail = doc
+                    .analysis
+                    .findings
+                    .iter()
+                    .find(|f| f.code == FindingCode::CpbHeparinResistance)
+                    .map_or(String::new(), |f| f.detail.clone());
+                ui.colored_label(
+                    theme::ABOVE_TARGET,
+                    format!("Heparin resistance on bypass (R4): {detail}"),
+                );
+            }
+            egui::Grid::new("bypass_numbers")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    let mut row = |k: &str, v: String| {
+                        ui.label(k);
+                        ui.label(v);
+                        ui.end_row();
+                    };
+                    let s = |v: Option<f64>| v.map_or("not measured".to_owned(), |v| format!("{} s", num(v, 0)));
+                    row("Heparin given", cpb.cumulative_units_per_kg.to_string());
+                    row("Baseline ACT", s(cpb.baseline_act_s));
+                    row("Current ACT", s(cpb.current_act_s));
+                    row("Target ACT", format!("≥ {} s", num(cpb.target_act_s, 0)));
+                    row(
+                        "Dose-response slope",
+                        cpb.hdr_slope_s_per_unit_per_kg
+                            .map_or("needs a baseline ACT and an ACT after heparin".to_owned(), |v| {
+                                format!("{} s per units/kg", num(v, 2))
+                            }),
+                    );
+                    row(
+                        "Additional heparin to target",
+                        match (cpb.additional_units_to_target, cpb.additional_units_per_kg_to_target) {
+                            (Some(u), Some(k)) => format!("{u} ({k})"),
+                            _ => "—".to_owned(),
+                        },
+                    );
+                    row(
+                        "Residual heparin",
+                        cpb.residual_heparin_units_per_kg
+                            .map_or("—".to_owned(), |v| v.to_string()),
+                    );
+                    row(
+                        "Protamine estimate",
+                        cpb.protamine_mg.map_or("—".to_owned(), |mg| {
+                            format!(
+                                "{} mg ({})",
+                                num(mg, 0),
+                                cpb.protamine_basis.clone().unwrap_or_default()
+                            )
+                        }),
+                    );
+                    if let Some(low) = cpb.low_heparin_sensitivity {
+                        row("Low heparin sensitivity", if low { "yes" } else { "no" }.to_owned());
+                    }
+                });
+            for c in &cpb.protamine_cautions {
+                ui.colored_label(theme::CAUTION, format!("! {c}"));
+            }
+            let r = &doc.analysis.recommendation;
+            if matches!(r.action, Action::SupplementAntithrombin | Action::CpbAdditionalHeparin) {
+                ui.label(RichText::new(format!("Advice: {}", r.headline())).strong());
+            }
+            dose_response_plot_ui(ui, doc);
+        }
+    }
+    ui.separator();
+    ui.strong("ACTs and heparin doses");
+    let as_of = doc.as_of();
+    let rows: Vec<String> = doc
+        .case
+        .events
+        .iter()
+        .filter(|e| e.time <= as_of)
+        .filter(|e| {
+            matches!(e.kind.lab(), Some((LabKind::Act, _)))
+                || matches!(e.kind.series(), anticoag_planner::model::Series::UfhBolus)
+        })
+        .map(|e| format!("{}  {}", e.time, e.kind.describe()))
+        .collect();
+    if rows.is_empty() {
+        ui.colored_label(theme::MUTED, "none yet");
+    }
+    for r in rows {
+        ui.label(r);
+    }
+    entry::entry_form_ui(ui, doc, commands);
+    ui.separator();
+    pre_bypass_summary_ui(ui, doc);
+}

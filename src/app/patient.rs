@@ -1,0 +1,295 @@
+//! The patient panel: every patient fact the algorithm uses. Typed fields are parsed by the library's
+//! entry rules; a refused field is marked where it is, with the reason, and the case keeps its last valid
+//! patient (nothing invalid reaches the engine, and Save is refused until the field is fixed).
+
+use std::collections::BTreeMap;
+
+use eframe::egui::{self, RichText};
+
+use anticoag_planner::io::entry::{parse_baseline_aptt, parse_crcl, parse_time, parse_weight};
+use anticoag_planner::model::{
+    AgeGroup, AntiXaAssay, Case, FourTsPoints, Patient, PriorHeparin, Rrt, Setting, WeightKind, num,
+};
+use anticoag_planner::protocol::{Protocol, builtin_names};
+
+use super::{Command, Document, theme};
+
+/// The typed text of the numeric fields, a draft of the rest, and each field's refusal.
+pub struct PatientForm {
+    pub weight: String,
+    pub weight_time: String,
+    pub baseline_aptt: String,
+    pub crcl: String,
+    pub title: String,
+    pub notes: String,
+    draft: Patient,
+    errors: BTreeMap<&'static str, String>,
+    warnings: Vec<String>,
+}
+
+impl PatientForm {
+    pub fn new(case: &Case) -> Self {
+        let p = &case.patient;
+        Self {
+            weight: num(p.weight.kg.value(), 2).to_string(),
+            weight_time: p.weight.measured_at.to_string(),
+            baseline_aptt: p
+                .baseline_aptt
+                .map(|s| num(s.value(), 1).to_string())
+                .unwrap_or_default(),
+            crcl: p.crcl.map(|c| num(c.value(), 1).to_string()).unwrap_or_default(),
+            title: case.title.clone(),
+            notes: case.notes.clone(),
+            draft: p.clone(),
+            errors: BTreeMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The first refused field, as "field: reason".
+    pub fn first_error(&self) -> Option<String> {
+        self.errors.iter().next().map(|(f, m)| format!("{f}: {m}"))
+    }
+
+    /// Parses the typed fields into a patient; records each refusal against its field.
+    fn validate(&mut self, protocol: &Protocol) -> Option<Patient> {
+        self.errors.clear();
+        self.warnings.clear();
+        let mut patient = self.draft.clone();
+        match parse_weight(&self.weight, &protocol.plausibility) {
+            Ok((kg, warning)) => {
+                patient.weight.kg = kg;
+                self.warnings.extend(warning);
+            }
+            Err(e) => {
+                self.errors.insert("weight", e.message);
+            }
+        }
+        match parse_time("weight date", &self.weight_time) {
+            Ok(t) => patient.weight.measured_at = t,
+            Err(e) => {
+                self.errors.insert("weight date", e.message);
+            }
+        }
+        match parse_baseline_aptt(&self.baseline_aptt, &protocol.plausibility) {
+            Ok(v) => patient.baseline_aptt = v,
+            Err(e) => {
+                self.errors.insert("baseline aPTT", e.message);
+            }
+        }
+        match parse_crcl(&self.crcl) {
+            Ok(v) => patient.crcl = v,
+            Err(e) => {
+                self.errors.insert("CrCl", e.message);
+            }
+        }
+        self.errors.is_empty().then_some(patient)
+    }
+}
+
+/// A labelled text field with its refusal under it.
+fn text_field(ui: &mut egui::Ui, label: &str, hint: &str, text: &mut String, error: Option<&String>) -> bool {
+    let l = ui.label(label);
+    let changed = ui
+        .add(egui::TextEdit::singleline(text).hint_text(hint).desired_width(180.0))
+        .labelled_by(l.id)
+        .changed();
+    match error {
+        Some(e) => ui.colored_label(theme::ABOVE_TARGET, format!("✖ {e}")),
+        None => ui.label(""),
+    };
+    ui.end_row();
+    changed
+}
+
+fn combo<T: Copy + PartialEq>(ui: &mut egui::Ui, label: &str, value: &mut T, options: &[(T, &str)]) -> bool {
+    let l = ui.label(label);
+    let shown = options.iter().find(|(v, _)| v == value).map_or("", |(_, l)| *l);
+    let mut changed = false;
+    egui::ComboBox::from_id_salt(label)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for (v, l) in options {
+                changed |= ui.selectable_value(value, *v, *l).changed();
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    ui.label("");
+    ui.end_row();
+    changed
+}
+
+fn points(ui: &mut egui::Ui, label: &str, value: &mut FourTsPoints) -> bool {
+    ui.label(label);
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        for p in 0..=2u8 {
+            if let Ok(option) = FourTsPoints::new(p) {
+                changed |= ui.radio_value(value, option, p.to_string()).changed();
+            }
+        }
+    });
+    ui.label("");
+    ui.end_row();
+    changed
+}
+
+pub fn patient_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Command>) {
+    let form = &mut doc.patient_form;
+    let mut changed = false;
+    ui.heading("Patient");
+    ui.label(
+        RichText::new("Every field is checked as you type; a refused field keeps the last valid value in the analysis")
+            .color(theme::MUTED),
+    );
+    egui::Grid::new("patient_grid")
+        .num_columns(3)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            let l = ui.label("Case title");
+            if ui.text_edit_singleline(&mut form.title).labelled_by(l.id).lost_focus() && form.title != doc.case.title {
+                commands.push(Command::SetTitle(form.title.clone()));
+            }
+            ui.label("");
+            ui.end_row();
+            changed |= text_field(
+                ui,
+                "Weight (kg)",
+                "e.g. 80",
+                &mut form.weight,
+                form.errors.get("weight"),
+            );
+            changed |= text_field(
+                ui,
+                "Weight measured at",
+                "YYYY-MM-DDTHH:MM",
+                &mut form.weight_time,
+                form.errors.get("weight date"),
+            );
+            changed |= combo(
+                ui,
+                "Weight type",
+                &mut form.draft.weight.kind,
+                &[
+                    (WeightKind::Actual, "actual"),
+                    (WeightKind::Adjusted, "adjusted (dosing)"),
+                ],
+            );
+            let settings: Vec<(Setting, &str)> = Setting::ALL.iter().map(|s| (*s, s.label())).collect();
+            changed |= combo(ui, "Setting", &mut form.draft.setting, &settings);
+            changed |= combo(
+                ui,
+                "Age group",
+                &mut form.draft.age_group,
+                &[
+                    (AgeGroup::Adult, "adult"),
+                    (AgeGroup::Child, "child"),
+                    (AgeGroup::Infant, "infant"),
+                    (AgeGroup::Neonate, "neonate"),
+                ],
+            );
+            changed |= text_field(
+                ui,
+                "Baseline aPTT (s)",
+                "empty = unknown",
+                &mut form.baseline_aptt,
+                form.errors.get("baseline aPTT"),
+            );
+            changed |= text_field(
+                ui,
+                "CrCl (mL/min)",
+                "empty = unknown",
+                &mut form.crcl,
+                form.errors.get("CrCl"),
+            );
+            changed |= combo(
+                ui,
+                "Renal replacement",
+                &mut form.draft.rrt,
+                &[
+                    (Rrt::None, "none"),
+                    (Rrt::Crrt, "continuous (CRRT)"),
+                    (Rrt::Ihd, "intermittent hemodialysis"),
+                ],
+            );
+            changed |= combo(
+                ui,
+                "Prior heparin",
+                &mut form.draft.prior_heparin,
+                &[
+                    (PriorHeparin::None, "none known"),
+                    (PriorHeparin::Within30Days, "within 30 days"),
+                    (PriorHeparin::Between30And100Days, "30–100 days ago"),
+                ],
+            );
+            changed |= combo(
+                ui,
+                "Anti-Xa assay",
+                &mut form.draft.anti_xa_assay,
+                &[
+                    (AntiXaAssay::Unknown, "unknown"),
+                    (AntiXaAssay::AtSupplemented, "antithrombin-supplemented"),
+                    (AntiXaAssay::NotSupplemented, "not supplemented"),
+                ],
+            );
+            changed |= points(ui, "4Ts thrombosis (clinician)", &mut form.draft.hit_thrombosis);
+            changed |= points(ui, "4Ts other causes (clinician)", &mut form.draft.hit_other_causes);
+            let l = ui.label("Protocol");
+            let mut chosen = doc.case.protocol.clone();
+            egui::ComboBox::from_id_salt("protocol_choice")
+                .selected_text(chosen.clone())
+                .show_ui(ui, |ui| {
+                    for name in builtin_names() {
+                        ui.selectable_value(&mut chosen, name.to_owned(), name);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            if chosen != doc.case.protocol {
+                commands.push(Command::SetProtocol(chosen));
+            }
+            ui.label(RichText::new(doc.protocol.to_string()).color(theme::MUTED));
+            ui.end_row();
+        });
+    ui.add_space(6.0);
+    for (flag, label) in [
+        (
+            &mut form.draft.hepatic_impairment,
+            "Hepatic impairment (Child-Pugh B–C or bilirubin > 1.5 mg/dL)",
+        ),
+        (&mut form.draft.high_bleeding_risk, "High bleeding risk"),
+        (&mut form.draft.pregnant, "Pregnant"),
+        (&mut form.draft.andexanet_exposure, "Andexanet alfa exposure"),
+        (&mut form.draft.heparin_coated_circuit, "Heparin-coated circuit"),
+        (&mut form.draft.ecmo_low_flow, "ECMO low flow or stasis"),
+        (&mut form.draft.hit_history, "History of HIT"),
+    ] {
+        changed |= ui.checkbox(flag, label).changed();
+    }
+    ui.add_space(6.0);
+    let l = ui.label("Notes");
+    if ui
+        .add(egui::TextEdit::multiline(&mut form.notes).desired_rows(3))
+        .labelled_by(l.id)
+        .lost_focus()
+        && form.notes != doc.case.notes
+    {
+        commands.push(Command::SetNotes(form.notes.clone()));
+    }
+    if changed
+        && let Some(patient) = form.validate(&doc.protocol)
+        && patient != doc.case.patient
+    {
+        commands.push(Command::SetPatient(Box::new(patient)));
+    }
+    for w in &form.warnings {
+        ui.colored_label(theme::CAUTION, format!("! {w}"));
+    }
+    if let Some(e) = form.first_error() {
+        ui.colored_label(
+            theme::ABOVE_TARGET,
+            format!("Not applied: {e}. The analysis uses the last valid value; saving is refused until it is fixed."),
+        );
+    }
+}

@@ -1,0 +1,401 @@
+//! Dosing tools: the antithrombin calculator (both products, selectable target, vial rounding), the
+//! protocol's UFH nomogram and DTI titration tables with the row for the latest result highlighted, and
+//! the 4Ts scorer. Every number is the library's, read from the protocol with its source.
+
+use eframe::egui::{self, RichText};
+use egui_extras::{Column, TableBuilder};
+
+use anticoag_planner::dosing::antithrombin::{
+    expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials,
+};
+use anticoag_planner::dosing::dti::{argatroban_row, bivalirudin_row};
+use anticoag_planner::dosing::ufh::{band_text, nomogram_row};
+use anticoag_planner::io::entry::parse_number;
+use anticoag_planner::model::{FourTsPoints, LabKind, Percent, Seconds, num};
+use anticoag_planner::protocol::schema::{MonitoringAssay, Nomogram};
+
+use super::{Command, Document, theme};
+
+/// Which antithrombin product the calculator doses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AtProduct {
+    PlasmaDerived,
+    Recombinant,
+}
+
+/// The calculator's typed inputs (prefilled from the case; changing them changes nothing in the case).
+pub struct ToolsForm {
+    product: AtProduct,
+    baseline: String,
+    target: String,
+}
+
+impl ToolsForm {
+    pub fn new(doc_latest_at: Option<f64>, target: f64) -> Self {
+        Self {
+            product: AtProduct::PlasmaDerived,
+            baseline: doc_latest_at.map(|v| num(v, 0).to_string()).unwrap_or_default(),
+            target: num(target, 0).to_string(),
+        }
+    }
+}
+
+fn highlight(ui: &mut egui::Ui, text: impl Into<String>, on: bool) {
+    let text = text.into();
+    if on {
+        ui.label(RichText::new(format!("▶ {text}")).strong().color(theme::CAUTION));
+    } else {
+        ui.label(text);
+    }
+}
+
+fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &mut Document) {
+    ui.heading("Antithrombin dose calculator");
+    let at = &doc.protocol.antithrombin;
+    let weight = doc.case.patient.weight.kg;
+    let form = &mut doc.tools_form;
+    ui.horizontal(|ui| {
+        ui.radio_value(
+            &mut form.product,
+            AtProduct::PlasmaDerived,
+            "plasma-derived concentrate",
+        );
+        ui.radio_value(
+            &mut form.product,
+            AtProduct::Recombinant,
+            "recombinant (antithrombin alfa)",
+        );
+    });
+    ui.horizontal(|ui| {
+        let l = ui.label("Baseline antithrombin (%)");
+        ui.add(egui::TextEdit::singleline(&mut form.baseline).desired_width(60.0))
+            .labelled_by(l.id);
+        if form.product == AtProduct::PlasmaDerived {
+            let l = ui.label("Target (%)");
+            ui.add(egui::TextEdit::singleline(&mut form.target).desired_width(60.0))
+                .labelled_by(l.id);
+            for t in [at.plasma_derived.target_percent, at.plasma_derived.load_target_percent] {
+                if ui.small_button(format!("{}%", num(t, 0))).clicked() {
+                    form.target = num(t, 0).to_string();
+                }
+            }
+        }
+        ui.label(format!("weight {weight}"));
+    });
+    let baseline = parse_number("baseline antithrombin", &form.baseline)
+        .map_err(|e| e.to_string())
+        .and_then(|v| Percent::new(v).map_err(|e| format!("baseline antithrombin: {e}")));
+    let baseline = match baseline {
+        Ok(b) => b,
+        Err(e) => {
+            ui.colored_label(theme::ABOVE_TARGET, format!("✖ {e}"));
+            return;
+        }
+    };
+    match form.product {
+        AtProduct::PlasmaDerived => {
+            let p = &at.plasma_derived;
+            let target = match parse_number("target", &form.target)
+                .map_err(|e| e.to_string())
+                .and_then(|v| Percent::new(v).map_err(|e| format!("target: {e}")))
+            {
+                Ok(t) => t,
+                Err(e) => {
+                    ui.colored_label(theme::ABOVE_TARGET, format!("✖ {e}"));
+                    return;
+                }
+            };
+            let dose = plasma_derived_dose(baseline, target, weight, p);
+            let vials = round_to_vials(dose.dose, &p.vial_units);
+            ui.label(RichText::new(format!("{}: {}", p.product, vials.describe())).strong());
+            ui.label(format!("Formula (label, divides by recovery): {}", dose.formula));
+            ui.label(format!("Maintenance about {} per 24 h", dose.maintenance_per_24h));
+            let label_rise = expected_rise_percent(vials.rounded, weight, p.recovery_percent_per_unit_per_kg);
+            ui.label(format!(
+                "Expected rise with the rounded dose: {} percentage points (label recovery)",
+                num(label_rise, 0)
+            ));
+            if doc.case.patient.setting.is_ecmo() {
+                let ecmo = &p.ecmo_observed_recovery_percent_per_unit_per_kg;
+                let rise = expected_rise_percent(vials.rounded, weight, ecmo.value);
+                ui.colored_label(
+                    theme::CAUTION,
+                    format!(
+                        "! On ECMO recovery is lower: about {} percentage points at {} % per units/kg ({})",
+                        num(rise, 0),
+                        num(ecmo.value, 2),
+                        ecmo.source
+                    ),
+                );
+            }
+            ui.label(
+                RichText::new(format!("Source: {}", p.source))
+                    .small()
+                    .color(theme::MUTED),
+            );
+        }
+        AtProduct::Recombinant => {
+            let p = &at.recombinant;
+            let dose = recombinant_dose(baseline, weight, doc.case.patient.pregnant, p);
+            let vials = round_to_vials(dose.load, &p.vial_units);
+            ui.label(RichText::new(format!("{} loading dose: {}", p.product, vials.describe())).strong());
+            ui.label(format!("Then {} per hour", dose.maintenance_per_hour));
+            ui.label(format!("Formula: {}", dose.formula));
+            ui.label(
+                RichText::new(format!("Source: {}", p.source))
+                    .small()
+                    .color(theme::MUTED),
+            );
+        }
+    }
+    ui.colored_label(theme::CAUTION, format!("! {}", at.caveat.value));
+}
+
+fn nomogram_ui(ui: &mut egui::Ui, id: &str, nomogram: &Nomogram, value: Option<f64>, concentration: &str) {
+    ui.strong(&nomogram.name);
+    if !nomogram.validated {
+        ui.colored_label(
+            theme::CAUTION,
+            "! institutional adaptation, not a validated published table",
+        );
+    }
+    let current = value.and_then(|v| nomogram_row(nomogram, v)).map(|(i, _)| i);
+    ui.push_id(id, |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .column(Column::exact(230.0))
+            .column(Column::exact(120.0))
+            .column(Column::exact(80.0))
+            .column(Column::exact(150.0))
+            .column(Column::remainder())
+            .header(20.0, |mut h| {
+                for t in ["Band", "Bolus", "Hold", "Rate change", "Recheck"] {
+                    h.col(|ui| {
+                        ui.strong(t);
+                    });
+                }
+            })
+            .body(|mut body| {
+                for (i, row) in nomogram.rows.iter().enumerate() {
+                    let on = current == Some(i);
+                    body.row(20.0, |mut r| {
+                        r.col(|ui| highlight(ui, band_text(nomogram, row), on));
+                        r.col(|ui| {
+                            let b = if row.bolus_units_per_kg > 0.0 {
+                                format!("{} units/kg", num(row.bolus_units_per_kg, 1))
+                            } else {
+                                "none".to_owned()
+                            };
+                            highlight(ui, b, on);
+                        });
+                        r.col(|ui| highlight(ui, format!("{} min", num(row.hold_min, 0)), on));
+                        r.col(|ui| {
+                            let sign = if row.rate_change_units_per_kg_per_h > 0.0 {
+                                "+"
+                            } else {
+                                ""
+                            };
+                            highlight(
+                                ui,
+                                format!("{sign}{} units/kg/h", num(row.rate_change_units_per_kg_per_h, 2)),
+                                on,
+                            );
+                        });
+                        r.col(|ui| highlight(ui, format!("{} h", num(row.recheck_h, 1)), on));
+                    });
+                }
+            });
+    });
+    ui.label(
+        RichText::new(format!("Source: {} · bag {concentration}", nomogram.source))
+            .small()
+            .color(theme::MUTED),
+    );
+}
+
+fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>) {
+    let protocol = &doc.protocol;
+    let baseline = doc.case.patient.baseline_aptt.map(Seconds::value);
+    ui.heading("Argatroban titration (mcg/kg/min)");
+    ui.label(format!("Bag: {}", protocol.argatroban.concentration_label));
+    let current = latest_aptt
+        .and_then(|a| Seconds::new(a).ok())
+        .and_then(|a| argatroban_row(protocol, a));
+    ui.push_id("argatroban_table", |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .column(Column::exact(160.0))
+            .column(Column::exact(170.0))
+            .column(Column::exact(170.0))
+            .column(Column::remainder())
+            .header(20.0, |mut h| {
+                for t in [
+                    "aPTT",
+                    "Change (critically ill)",
+                    "Change (normal liver)",
+                    "Hold / stop",
+                ] {
+                    h.col(|ui| {
+                        ui.strong(t);
+                    });
+                }
+            })
+            .body(|mut body| {
+                for row in &protocol.argatroban.titration {
+                    let on = current.is_some_and(|c| std::ptr::eq(c, row));
+                    body.row(20.0, |mut r| {
+                        let band = match row.to_s {
+                            Some(to) => format!("{}–< {} s", num(row.from_s, 0), num(to, 0)),
+                            None => format!("≥ {} s", num(row.from_s, 0)),
+                        };
+                        r.col(|ui| highlight(ui, band, on));
+                        r.col(|ui| highlight(ui, format!("{} mcg/kg/min", num(row.change_critically_ill, 2)), on));
+                        r.col(|ui| highlight(ui, format!("{} mcg/kg/min", num(row.change_normal_hepatic, 2)), on));
+                        let stop = if row.stop_and_call { "stop, call" } else { "" };
+                        r.col(|ui| highlight(ui, format!("{} min {stop}", num(row.hold_min, 0)), on));
+                    });
+                }
+            });
+    });
+    ui.label(
+        RichText::new(format!(
+            "Maximum {} mcg/kg/min (a hard limit). Source: {}",
+            num(protocol.argatroban.max_mcg_per_kg_per_min.value, 1),
+            protocol.argatroban.titration_source
+        ))
+        .small()
+        .color(theme::MUTED),
+    );
+    ui.add_space(8.0);
+    ui.heading("Bivalirudin titration (mg/kg/h)");
+    ui.label(format!("Bag: {}", protocol.bivalirudin.concentration_label));
+    if !protocol.bivalirudin.titration_validated {
+        ui.colored_label(
+            theme::CAUTION,
+            "! institutional example, no published ECMO step table: not validated",
+        );
+    }
+    let ratio = latest_aptt.zip(baseline).filter(|(_, b)| *b > 0.0).map(|(a, b)| a / b);
+    if ratio.is_none() {
+        ui.colored_label(
+            theme::MUTED,
+            "No row highlighted: needs a latest aPTT and the baseline aPTT",
+        );
+    }
+    let current = ratio.and_then(|r| bivalirudin_row(protocol, r));
+    ui.push_id("bivalirudin_table", |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .column(Column::exact(220.0))
+            .column(Column::exact(150.0))
+            .column(Column::remainder())
+            .header(20.0, |mut h| {
+                for t in ["aPTT ÷ baseline", "Rate change", "Hold"] {
+                    h.col(|ui| {
+                        ui.strong(t);
+                    });
+                }
+            })
+            .body(|mut body| {
+                for row in &protocol.bivalirudin.titration {
+                    let on = current.is_some_and(|c| std::ptr::eq(c, row));
+                    body.row(20.0, |mut r| {
+                        let band = match row.to_ratio {
+                            Some(to) => format!("{}–< {} ×", num(row.from_ratio, 2), num(to, 2)),
+                            None => format!("≥ {} ×", num(row.from_ratio, 2)),
+                        };
+                        r.col(|ui| highlight(ui, band, on));
+                        let sign = if row.change_percent > 0.0 { "+" } else { "" };
+                        r.col(|ui| highlight(ui, format!("{sign}{}%", num(row.change_percent, 0)), on));
+                        r.col(|ui| highlight(ui, format!("{} min", num(row.hold_min, 0)), on));
+                    });
+                }
+            });
+    });
+    ui.label(
+        RichText::new(format!("Source: {}", protocol.bivalirudin.titration_source))
+            .small()
+            .color(theme::MUTED),
+    );
+}
+
+fn four_ts_ui(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
+    ui.heading("HIT 4Ts score");
+    let Some(ts) = &doc.analysis.hit_4ts else {
+        ui.colored_label(theme::MUTED, "Not scored: needs platelet counts on heparin");
+        return;
+    };
+    let items = &ts.items;
+    for (name, item) in [
+        ("Thrombocytopenia (computed)", &items.thrombocytopenia),
+        ("Timing of the fall (computed)", &items.timing),
+    ] {
+        ui.label(format!("{name}: {} point(s) — {}", item.points, item.basis));
+    }
+    let mut patient = doc.case.patient.clone();
+    let mut changed = false;
+    for (name, value) in [
+        ("Thrombosis or other sequelae (your score)", &mut patient.hit_thrombosis),
+        (
+            "Other causes of thrombocytopenia (your score; 2 = none apparent)",
+            &mut patient.hit_other_causes,
+        ),
+    ] {
+        ui.horizontal(|ui| {
+            ui.label(name);
+            for p in 0..=2u8 {
+                if let Ok(option) = FourTsPoints::new(p) {
+                    changed |= ui.radio_value(value, option, p.to_string()).changed();
+                }
+            }
+        });
+    }
+    if changed {
+        commands.push(Command::SetPatient(Box::new(patient)));
+    }
+    ui.label(RichText::new(format!("Score {} of 8: {:?} probability", ts.score, ts.band).to_lowercase()).strong());
+    if let Some(c) = &ts.caveat {
+        ui.colored_label(theme::CAUTION, format!("! {c}"));
+    }
+    ui.label(
+        RichText::new(format!("Source: {}", ts.source))
+            .small()
+            .color(theme::MUTED),
+    );
+}
+
+pub fn tools_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Command>) {
+    let as_of = doc.as_of();
+    let tl = &doc.prepared.timeline;
+    let latest_aptt = tl.latest(LabKind::Aptt, as_of).map(|s| s.value);
+    let latest_xa = tl.latest(LabKind::AntiXa, as_of).map(|s| s.value);
+    antithrombin_calculator_ui(ui, doc);
+    ui.separator();
+    ui.heading("Heparin nomogram");
+    let ufh = &doc.protocol.ufh;
+    let baseline = doc.case.patient.baseline_aptt.map(Seconds::value);
+    let aptt_ratio = latest_aptt.zip(baseline).filter(|(_, b)| *b > 0.0).map(|(a, b)| a / b);
+    let (first, second) = match ufh.monitoring_assay {
+        MonitoringAssay::AntiXa => (
+            (&ufh.anti_xa_nomogram, latest_xa, "anti_xa_nomogram"),
+            (&ufh.aptt_nomogram, aptt_ratio, "aptt_nomogram"),
+        ),
+        MonitoringAssay::Aptt => (
+            (&ufh.aptt_nomogram, aptt_ratio, "aptt_nomogram"),
+            (&ufh.anti_xa_nomogram, latest_xa, "anti_xa_nomogram"),
+        ),
+    };
+    let shown = |v: Option<f64>| v.map_or("no result yet".to_owned(), |v| num(v, 2).to_string());
+    ui.label(format!(
+        "Highlighted: the row for the latest result at {as_of} ({})",
+        shown(first.1)
+    ));
+    nomogram_ui(ui, first.2, first.0, first.1, &ufh.concentration_label);
+    ui.collapsing(format!("Other table: {}", second.0.name), |ui| {
+        nomogram_ui(ui, second.2, second.0, second.1, &ufh.concentration_label);
+    });
+    ui.separator();
+    dti_tables_ui(ui, doc, latest_aptt);
+    ui.separator();
+    four_ts_ui(ui, doc, commands);
+}
