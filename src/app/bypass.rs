@@ -47,10 +47,10 @@ fn pre_bypass_summary_ui(ui: &mut egui::Ui, doc: &Document) {
                     a.heparin.units_last_24h, a.heparin.units_per_kg_last_24h, a.heparin.mean_units_per_kg_per_h
                 ),
             );
-            row("Platelets", lab_trend(doc, LabKind::Platelets, "10^9/L", 0, 3));
+            row("Platelets", lab_trend(doc, LabKind::Platelets, "× 10⁹/L", 0, 3));
             row("Fibrinogen", lab_trend(doc, LabKind::Fibrinogen, "g/L", 1, 2));
             let hit = match &a.hit_4ts {
-                Some(t) => format!("4Ts {} of 8 ({:?})", t.score, t.band).to_lowercase(),
+                Some(t) => format!("4Ts {} of 8 ({})", t.score, super::tools::band_label(t.band)),
                 None => "4Ts not scored".to_owned(),
             };
             let history = if doc.case.patient.hit_history {

@@ -140,7 +140,7 @@ fn event_table_ui(
             .column(Column::exact(130.0))
             .column(Column::exact(340.0))
             .column(Column::remainder().at_least(120.0))
-            .column(Column::exact(110.0))
+            .column(Column::exact(130.0))
             .header(20.0, |mut header| {
                 for title in ["Time", "Event", "Note", ""] {
                     header.col(|ui| {
@@ -162,16 +162,18 @@ fn event_table_ui(
                         ui.label(event.note.as_deref().unwrap_or(""));
                     });
                     row.col(|ui| {
-                        if ui
-                            .small_button("Edit")
-                            .on_hover_text("Load this row into the form")
-                            .clicked()
-                        {
-                            *edit = Some(index);
-                        }
-                        if ui.small_button("Delete").clicked() {
-                            commands.push(Command::DeleteEvent(index));
-                        }
+                        ui.horizontal(|ui| {
+                            if ui
+                                .small_button("Edit")
+                                .on_hover_text("Load this row into the form")
+                                .clicked()
+                            {
+                                *edit = Some(index);
+                            }
+                            if ui.small_button("Delete").clicked() {
+                                commands.push(Command::DeleteEvent(index));
+                            }
+                        });
                     });
                 });
             });

@@ -328,10 +328,10 @@ impl PlannerApp {
     fn replace(&mut self, what: Replace) {
         let opened = match what {
             Replace::OpenDemo(i) => {
-                let Some((label, name, text)) = DEMO_CASES.get(i) else {
+                let Some((_, name, text)) = DEMO_CASES.get(i) else {
                     return;
                 };
-                parse_case(text, name, None).map(|l| Document::new(l, None, (*label).to_owned()))
+                parse_case(text, name, None).map(|l| Document::new(l, None, "bundled demo".to_owned()))
             }
             Replace::OpenPath(path) => load_case(&path).map(|l| {
                 self.remember_recent(&path);
@@ -379,6 +379,14 @@ impl PlannerApp {
             // A file that fails to load leaves the open case untouched.
             Err(e) => self.status = Some(format!("Not opened: {e}")),
         }
+    }
+
+    /// Opens a case built in memory, in the given view (the frame benchmark and tests use generated
+    /// month-long courses).
+    #[allow(dead_code, reason = "called by the frame benchmark and the tests, not by the binary")]
+    pub fn open_generated(&mut self, case: Case, view: CentralView) {
+        self.replace(Replace::NewCase(Box::new(case)));
+        self.prefs.view = view;
     }
 
     fn remember_recent(&mut self, path: &Path) {
@@ -717,6 +725,12 @@ impl PlannerApp {
             }
         }
     }
+}
+
+/// Installs the fonts (exposed for the frame benchmark's harness).
+#[allow(dead_code, reason = "called by the frame benchmark")]
+pub fn theme_install_fonts(ctx: &egui::Context) {
+    theme::install_fonts(ctx);
 }
 
 /// The file name alone, for the case bar.

@@ -91,7 +91,7 @@ impl PatientForm {
 fn text_field(ui: &mut egui::Ui, label: &str, hint: &str, text: &mut String, error: Option<&String>) -> bool {
     let l = ui.label(label);
     let changed = ui
-        .add(egui::TextEdit::singleline(text).hint_text(hint).desired_width(180.0))
+        .add_sized([200.0, 20.0], egui::TextEdit::singleline(text).hint_text(hint))
         .labelled_by(l.id)
         .changed();
     match error {
@@ -148,7 +148,12 @@ pub fn patient_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Comm
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
             let l = ui.label("Case title");
-            if ui.text_edit_singleline(&mut form.title).labelled_by(l.id).lost_focus() && form.title != doc.case.title {
+            if ui
+                .add_sized([200.0, 20.0], egui::TextEdit::singleline(&mut form.title))
+                .labelled_by(l.id)
+                .lost_focus()
+                && form.title != doc.case.title
+            {
                 commands.push(Command::SetTitle(form.title.clone()));
             }
             ui.label("");

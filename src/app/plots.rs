@@ -29,14 +29,15 @@ fn time_axis(start: ClinicalTime) -> impl Fn(GridMark, &std::ops::RangeInclusive
     }
 }
 
-/// Where the time plots begin: the first heparin or the first aPTT/anti-Xa, whichever is earlier
-/// (admission labs days before would squeeze the anticoagulation course into a corner).
+/// Where the time plots begin: the earliest thing any of them draws, so that all four share one range.
 fn first_relevant(tl: &Timeline) -> Option<ClinicalTime> {
     [
         tl.first_heparin(),
         tl.samples(LabKind::Aptt).first().map(|s| s.time),
         tl.samples(LabKind::AntiXa).first().map(|s| s.time),
         tl.samples(LabKind::Act).first().map(|s| s.time),
+        tl.samples(LabKind::Antithrombin).first().map(|s| s.time),
+        tl.samples(LabKind::Platelets).first().map(|s| s.time),
     ]
     .into_iter()
     .flatten()
@@ -71,7 +72,6 @@ fn time_plot(id: &str, doc: &Document, unit: &str, height: f32) -> Plot<'static>
         .x_axis_formatter(time_axis(start))
         .y_axis_label(unit.clone())
         .y_axis_min_width(48.0)
-        .legend(Legend::default())
         .label_formatter(move |hover| {
             let HoverPosition::NearDataPoint { position, .. } = hover else {
                 return None;
@@ -124,21 +124,24 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
     let start = doc.case.case_start;
     let as_of = doc.as_of();
     let kg = tl.weight.value();
-    let mut steps: Vec<[f64; 2]> = Vec::new();
+    // One horizontal line per rate: (start hour, end hour, units/kg/h).
+    let mut steps: Vec<(f64, f64, f64)> = Vec::new();
     let mut dti_labels = Vec::new();
-    for s in tl.segments().iter().filter(|s| s.start <= as_of) {
-        let (x0, x1) = (hours(start, s.start), hours(start, s.end.unwrap_or(as_of).min(as_of)));
+    let segments = tl.segments();
+    for (i, s) in segments.iter().enumerate().filter(|(_, s)| s.start <= as_of) {
+        // A segment runs until it ends, the next rate change, or the replay time, whichever is first.
+        let next = segments.get(i + 1).map_or(as_of, |n| n.start);
+        let end = s.end.unwrap_or(as_of).min(next).min(as_of);
+        let (x0, x1) = (hours(start, s.start), hours(start, end));
         match s.agent {
             Agent::Ufh => {
-                let y = s.rate / kg;
-                steps.push([x0, y]);
-                steps.push([x1, y]);
+                steps.push((x0, x1, s.rate / kg));
             }
             Agent::Argatroban => dti_labels.push((x0, format!("argatroban {} mcg/kg/min", num(s.rate, 2)))),
             Agent::Bivalirudin => dti_labels.push((x0, format!("bivalirudin {} mg/kg/h", num(s.rate, 3)))),
         }
     }
-    let top = steps.iter().map(|p| p[1]).fold(10.0_f64, f64::max) * 1.25;
+    let top = steps.iter().map(|s| s.2).fold(10.0_f64, f64::max) * 1.25;
     let boluses: Vec<(f64, f64)> = tl
         .boluses()
         .iter()
@@ -146,11 +149,35 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
         .map(|(t, u)| (hours(start, *t), *u))
         .collect();
     let at = tl.at_doses_until(as_of);
+    let bolus_hours: Vec<(f64, f64)> = boluses.clone();
     time_plot("doses", doc, "units/kg/h", height)
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        // A bolus marker sits at the top of the plot: its tooltip gives the bolus, not the height.
+        .label_formatter(move |hover| {
+            let HoverPosition::NearDataPoint {
+                plot_name, position, ..
+            } = hover
+            else {
+                return None;
+            };
+            let time = start.plus_hours(position.x);
+            if *plot_name == "heparin bolus" {
+                let units = bolus_hours
+                    .iter()
+                    .min_by(|a, b| (a.0 - position.x).abs().total_cmp(&(b.0 - position.x).abs()))
+                    .map_or(0.0, |b| b.1);
+                return Some(format!("{time}\nheparin bolus {} units", num(units, 0)));
+            }
+            Some(format!("{time}\n{} units/kg/h", num(position.y, 2)))
+        })
         .include_y(top)
         .show(ui, |plot| {
-            if !steps.is_empty() {
-                plot.line(Line::new("heparin infusion", PlotPoints::from(steps)).color(theme::BELOW_TARGET));
+            for (x0, x1, y) in steps {
+                plot.line(
+                    Line::new("heparin infusion", PlotPoints::from(vec![[x0, y], [x1, y]]))
+                        .color(theme::BELOW_TARGET)
+                        .width(2.5),
+                );
             }
             let markers: Vec<[f64; 2]> = boluses.iter().map(|(x, _)| [*x, top * 0.92]).collect();
             plot.points(
@@ -161,13 +188,9 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
             );
             for (x, units) in &boluses {
                 plot.text(
-                    Text::new(
-                        "bolus label",
-                        PlotPoint::new(*x, top * 0.82),
-                        format!("{} units", num(*units, 0)),
-                    )
-                    .color(theme::CAUTION)
-                    .anchor(Align2::CENTER_TOP),
+                    Text::new("", PlotPoint::new(*x, top * 0.82), format!("{} units", num(*units, 0)))
+                        .color(theme::CAUTION)
+                        .anchor(Align2::CENTER_TOP),
                 );
             }
             for d in at {
@@ -175,7 +198,7 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
                 plot.vline(VLine::new("antithrombin dose", x).color(theme::IN_RANGE));
                 plot.text(
                     Text::new(
-                        "AT label",
+                        "",
                         PlotPoint::new(x, top * 0.6),
                         format!("AT {} units", num(d.units, 0)),
                     )
@@ -183,9 +206,11 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
                     .anchor(Align2::LEFT_CENTER),
                 );
             }
-            for (x, label) in dti_labels {
+            // Alternate heights so that changes close in time do not print over each other.
+            for (i, (x, label)) in dti_labels.into_iter().enumerate() {
+                let y = top * if i % 2 == 0 { 0.4 } else { 0.25 };
                 plot.text(
-                    Text::new("DTI label", PlotPoint::new(x, top * 0.4), label)
+                    Text::new("", PlotPoint::new(x, y), label)
                         .color(theme::ABOVE_TARGET)
                         .anchor(Align2::LEFT_CENTER),
                 );
@@ -196,16 +221,17 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
 
 /// Antithrombin (%) and platelets (10^9/L) share a plot: both fall in the same numeric range.
 fn at_platelets_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
-    ui.label(RichText::new("Antithrombin (%) and platelets (10^9/L)").strong());
+    ui.label(RichText::new("Antithrombin (%) and platelets (× 10⁹/L)").strong());
     let deficiency = doc.protocol.antithrombin.deficiency_below_percent.value;
     let at = lab_points(doc, LabKind::Antithrombin);
     let plt = lab_points(doc, LabKind::Platelets);
-    time_plot("at_platelets", doc, "% | 10^9/L", height)
+    time_plot("at_platelets", doc, "% | × 10⁹/L", height)
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .include_y(120.0)
         .show(ui, |plot| {
             plot.hline(egui_plot::HLine::new("AT deficiency threshold", deficiency).color(theme::CAUTION));
             lab_series(plot, "antithrombin %", at, theme::IN_RANGE);
-            lab_series(plot, "platelets 10^9/L", plt, theme::MUTED);
+            lab_series(plot, "platelets × 10⁹/L", plt, theme::MUTED);
             now_line(plot, doc);
         });
 }
@@ -271,7 +297,7 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
                 // The quadrants around the target: what each discordance means.
                 let quadrant = |plot: &mut PlotUi<'_>, x: f64, y: f64, text: &str, anchor: Align2| {
                     plot.text(
-                        Text::new("quadrant", PlotPoint::new(x, y), text)
+                        Text::new("", PlotPoint::new(x, y), text)
                             .color(theme::MUTED)
                             .anchor(anchor),
                     );

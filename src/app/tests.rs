@@ -375,3 +375,31 @@ fn unsaved_work_is_recovered_after_a_crash() {
     );
     assert!(doc(&h).dirty, "still unsaved until the user saves");
 }
+
+#[test]
+fn every_view_renders_a_month_long_course() {
+    let mut app = PlannerApp::new();
+    app.open_generated(
+        anticoag_planner::analysis::generate::ecmo_course(30),
+        super::CentralView::Algorithm,
+    );
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(super::theme::install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    for (_, label) in super::CentralView::ALL {
+        h.get_by_label(label).click();
+        h.run();
+        assert!(h.state().status.is_none(), "{label}: {:?}", h.state().status);
+    }
+    let d = doc(&h);
+    assert_eq!(
+        super::plots::lab_points(d, anticoag_planner::model::LabKind::AntiXa).len(),
+        d.prepared
+            .timeline
+            .samples(anticoag_planner::model::LabKind::AntiXa)
+            .len(),
+        "every anti-Xa of the month is in the plot data"
+    );
+}

@@ -5,6 +5,7 @@
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
+use anticoag_planner::analysis::FourTsBand;
 use anticoag_planner::dosing::antithrombin::{
     expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials,
 };
@@ -362,6 +363,15 @@ fn four_ts_ui(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
             .small()
             .color(theme::MUTED),
     );
+}
+
+/// The 4Ts probability band in words.
+pub fn band_label(band: FourTsBand) -> &'static str {
+    match band {
+        FourTsBand::Low => "low",
+        FourTsBand::Intermediate => "intermediate",
+        FourTsBand::High => "high",
+    }
 }
 
 pub fn tools_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Command>) {
