@@ -172,11 +172,14 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
         })
         .include_y(top)
         .show(ui, |plot| {
-            for (x0, x1, y) in steps {
+            if !steps.is_empty() {
+                let points: Vec<[f64; 2]> = steps.iter().flat_map(|(x0, x1, y)| [[*x0, *y], [*x1, *y]]).collect();
+                // A step line has vertical runs; egui_plot would merge them into a filled band.
                 plot.line(
-                    Line::new("heparin infusion", PlotPoints::from(vec![[x0, y], [x1, y]]))
+                    Line::new("heparin infusion", PlotPoints::from(points))
                         .color(theme::BELOW_TARGET)
-                        .width(2.5),
+                        .width(2.5)
+                        .allow_band(false),
                 );
             }
             let markers: Vec<[f64; 2]> = boluses.iter().map(|(x, _)| [*x, top * 0.92]).collect();

@@ -1,7 +1,7 @@
 //! The app driven as a user would: find widgets by label, click, read what is shown.
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 use super::PlannerApp;
 
@@ -402,4 +402,39 @@ fn every_view_renders_a_month_long_course() {
             .len(),
         "every anti-Xa of the month is in the plot data"
     );
+}
+
+/// Every text the screen exposes (labels and field values), one per line.
+fn screen_text(h: &Harness<'static, PlannerApp>) -> String {
+    let by = egui_kittest::kittest::By::new()
+        .predicate(|n| n.label().is_some() || n.value().is_some())
+        .include_labels();
+    h.query_all(by)
+        .map(|n| {
+            let node = n.accesskit_node();
+            format!(
+                "{} {}",
+                node.label().unwrap_or_default(),
+                node.value().unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_screen_of_every_demo_case_follows_the_display_conventions() {
+    let mut h = harness();
+    h.run();
+    for (label, _, _) in super::DEMO_CASES {
+        open_demo(&mut h, label);
+        for (_, view) in super::CentralView::ALL {
+            h.get_by_label(view).click();
+            h.run();
+            let text = screen_text(&h);
+            assert!(text.len() > 200, "{label} / {view}: the screen has text");
+            let problems = anticoag_planner::model::display_convention_problems(&text);
+            assert!(problems.is_empty(), "{label} / {view}: {problems:?}");
+        }
+    }
 }

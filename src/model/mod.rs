@@ -1,12 +1,14 @@
 //! The domain model: units as types, times, patient facts, timeline events and the case.
 
 pub mod case;
+pub mod display;
 pub mod events;
 pub mod patient;
 pub mod time;
 pub mod units;
 
 pub use case::{CASE_FORMAT_VERSION, Case, TimelineError};
+pub use display::display_convention_problems;
 pub use events::{Event, EventKind, HeparinRate, LabKind, PlasmaAmount, Series};
 pub use patient::{AgeGroup, AntiXaAssay, FourTsPoints, Patient, PriorHeparin, Rrt, Setting, Weight, WeightKind};
 pub use time::{ClinicalTime, TIME_FORMAT, TimeParseError};
