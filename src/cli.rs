@@ -25,6 +25,12 @@ use anticoag_planner::protocol::plausibility::check_weight;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Desktop app: open this case file at start instead of the demo case.
+    #[arg(long, value_name = "CASE.ron")]
+    pub open: Option<PathBuf>,
+    /// Desktop app: close after the first painted frame (to measure start-up time and memory).
+    #[arg(long, hide = true)]
+    pub exit_after_first_frame: bool,
 }
 
 #[derive(Subcommand, Debug)]

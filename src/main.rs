@@ -20,7 +20,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        None => match app::run() {
+        None => match app::run(args.open, args.exit_after_first_frame) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: cannot open the window: {e}");

@@ -178,3 +178,26 @@ fn protocol_errors_are_located() {
     );
     assert!(protocol_err(&drift).contains("does not hold the anti-Xa target"));
 }
+
+#[test]
+fn a_crash_at_any_save_step_leaves_the_old_file_or_the_new_one() {
+    use anticoag_planner::io::case_file::{SaveStep, write_atomically_until};
+    let old = common::load("assets/cases/cmaj-2019-ecmo.ron").case;
+    let mut new = old.clone();
+    new.title = "edited after the crash test".to_owned();
+    let new_text = to_ron_string(&new);
+    for step in SaveStep::ALL {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("case.ron");
+        anticoag_planner::io::save_case(&path, &old).unwrap();
+        let completed = write_atomically_until(&path, new_text.as_bytes(), Some(step)).unwrap();
+        // Whatever is on disk is a whole, loadable case: the old one, or (once renamed) the new one.
+        let on_disk = anticoag_planner::io::load_case(&path).unwrap_or_else(|e| panic!("after {step:?}: {e}"));
+        let expected = if completed { &new } else { &old };
+        assert_eq!(&on_disk.case, expected, "after a crash at {step:?}");
+        assert_eq!(completed, step == SaveStep::Rename, "{step:?}");
+        // The next save works despite the leftover temporary file.
+        anticoag_planner::io::save_case(&path, &new).unwrap();
+        assert_eq!(anticoag_planner::io::load_case(&path).unwrap().case, new);
+    }
+}

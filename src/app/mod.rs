@@ -278,6 +278,8 @@ pub struct PlannerApp {
     last_autosave: Option<(Instant, u64)>,
     /// Set once the user agreed to close: the next close request is let through.
     closing: bool,
+    /// Measurement mode: close once the first frame is drawn.
+    exit_after_first_frame: bool,
 }
 
 impl PlannerApp {
@@ -304,6 +306,7 @@ impl PlannerApp {
             recovery_offer: None,
             last_autosave: None,
             closing: false,
+            exit_after_first_frame: false,
         };
         // Read the recovery offer first: opening the demo must not clear it.
         if let Some(dir) = &app.recovery_dir {
@@ -360,6 +363,10 @@ impl PlannerApp {
                 }
             }
             Replace::Quit => {
+                // The user chose to discard the edits: their recovery copy goes too.
+                if let Some(dir) = &self.recovery_dir {
+                    let _ = clear_recovery(dir);
+                }
                 self.closing = true;
                 return;
             }
@@ -709,6 +716,9 @@ impl PlannerApp {
             self.apply(command, Some(&ctx));
         }
         self.autosave();
+        if self.exit_after_first_frame {
+            self.closing = true;
+        }
         if self.closing {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
@@ -759,7 +769,7 @@ impl eframe::App for PlannerApp {
 ///
 /// # Errors
 /// When no window can be created (no display).
-pub fn run() -> Result<(), eframe::Error> {
+pub fn run(open: Option<PathBuf>, exit_after_first_frame: bool) -> Result<(), eframe::Error> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
@@ -776,7 +786,12 @@ pub fn run() -> Result<(), eframe::Error> {
                 .and_then(|s| eframe::get_value(s, PREFERENCES_KEY))
                 .unwrap_or_default();
             let recovery_dir = eframe::storage_dir("anticoag-planner").map(|d| d.join("recovery"));
-            Ok(Box::new(PlannerApp::with_preferences(prefs, recovery_dir)))
+            let mut app = PlannerApp::with_preferences(prefs, recovery_dir);
+            if let Some(path) = open {
+                app.replace(Replace::OpenPath(path));
+            }
+            app.exit_after_first_frame = exit_after_first_frame;
+            Ok(Box::new(app))
         }),
     )
 }

@@ -438,3 +438,54 @@ fn every_screen_of_every_demo_case_follows_the_display_conventions() {
         }
     }
 }
+
+#[test]
+fn malformed_patient_fields_are_refused_at_the_field() {
+    let mut h = harness();
+    h.run();
+    h.get_by_label("Patient").click();
+    h.run();
+    // (field, its name in messages, typed text, the refusal shown beside it)
+    let cases = [
+        ("Weight (kg)", "weight", "abc", "✖ 'abc' is not a number"),
+        ("Weight (kg)", "weight", "1,000", "contains a comma"),
+        ("Weight (kg)", "weight", "-70", "is negative"),
+        ("Weight (kg)", "weight", "0", "0 kg is not a weight"),
+        ("Weight (kg)", "weight", "NaN", "'NaN' is not a number"),
+        ("Weight (kg)", "weight", "900", "outside the accepted range 0.3–350 kg"),
+        ("Weight (kg)", "weight", "", "required: type a number"),
+        ("Weight measured at", "weight date", "yesterday", "✖"),
+        (
+            "Baseline aPTT (s)",
+            "baseline aPTT",
+            "5000",
+            "baseline aPTT 5,000 s is outside the accepted range",
+        ),
+        ("Baseline aPTT (s)", "baseline aPTT", "-1", "is negative"),
+        ("CrCl (mL/min)", "CrCl", "inf", "'inf' is not a number"),
+        ("CrCl (mL/min)", "CrCl", "-20", "is negative"),
+    ];
+    let valid = doc(&h).case.patient.clone();
+    for (field, key, text, expected) in cases {
+        let before = h.get_by_label(field).value().unwrap_or_default();
+        h.get_by_label(field).set_text_value_accesskit(text);
+        h.run();
+        assert!(shows(&h, expected), "{field} = '{text}': expected '{expected}'");
+        assert_eq!(
+            doc(&h).case.patient,
+            valid,
+            "{field} = '{text}' must not reach the engine"
+        );
+        h.get_by_label("Save").click();
+        h.run();
+        let status = h.state().status.clone().unwrap_or_default();
+        assert!(
+            status.starts_with(&format!("Save refused: fix the marked patient field first ({key}:")),
+            "{field} = '{text}': {status}"
+        );
+        // Put the valid value back before the next row.
+        h.get_by_label(field).set_text_value_accesskit(&before);
+        h.run();
+        assert!(!shows(&h, "Not applied"), "{field}: restored");
+    }
+}

@@ -234,20 +234,78 @@ pub fn save_case(path: &Path, case: &Case) -> Result<(), CaseFileError> {
 /// # Errors
 /// Any I/O failure; the target is untouched unless the rename succeeded.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_until(path, bytes, None).map(|_| ())
+}
+
+/// The steps of an atomic save, in order. A crash can happen after any of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveStep {
+    /// The temporary file exists, empty.
+    CreateTemp,
+    /// Half of the bytes are written to the temporary file.
+    WriteHalf,
+    /// All bytes are written, not yet flushed to disk.
+    WriteAll,
+    /// The temporary file is flushed to disk.
+    SyncTemp,
+    /// The temporary file has replaced the target.
+    Rename,
+}
+
+impl SaveStep {
+    pub const ALL: [Self; 5] = [
+        Self::CreateTemp,
+        Self::WriteHalf,
+        Self::WriteAll,
+        Self::SyncTemp,
+        Self::Rename,
+    ];
+}
+
+/// [`write_atomically`], stopping dead after `crash_after` as a killed process would: nothing is
+/// cleaned up (the temporary file stays behind). Returns whether the save completed. Tests use it to
+/// show that a crash at any step leaves the old file or the new one, never a truncated one.
+///
+/// # Errors
+/// Any I/O failure.
+pub fn write_atomically_until(path: &Path, bytes: &[u8], crash_after: Option<SaveStep>) -> std::io::Result<bool> {
     let dir: PathBuf = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    let crash = |step: SaveStep| crash_after == Some(step);
     let mut tmp = tempfile::Builder::new()
         .prefix(".anticoag-save-")
         .suffix(".tmp")
         .tempfile_in(&dir)?;
-    tmp.write_all(bytes)?;
+    if crash(SaveStep::CreateTemp) {
+        // A killed process runs no destructors: the temporary file stays.
+        let _ = tmp.keep();
+        return Ok(false);
+    }
+    let half = bytes.len() / 2;
+    tmp.write_all(&bytes[..half])?;
+    if crash(SaveStep::WriteHalf) {
+        let _ = tmp.keep();
+        return Ok(false);
+    }
+    tmp.write_all(&bytes[half..])?;
+    if crash(SaveStep::WriteAll) {
+        let _ = tmp.keep();
+        return Ok(false);
+    }
     tmp.as_file().sync_all()?;
+    if crash(SaveStep::SyncTemp) {
+        let _ = tmp.keep();
+        return Ok(false);
+    }
     tmp.persist(path).map_err(|e| e.error)?;
+    if crash(SaveStep::Rename) {
+        return Ok(true);
+    }
     if let Ok(d) = std::fs::File::open(&dir) {
         // Make the rename itself durable; not all platforms allow syncing a directory.
         let _ = d.sync_all();
     }
-    Ok(())
+    Ok(true)
 }

@@ -305,6 +305,18 @@ pub fn parse_events_csv(
         if fields.iter().all(String::is_empty) {
             continue;
         }
+        // A quote left open swallows the following lines into one field: refuse it rather than lose
+        // those rows silently.
+        if fields.iter().any(|f| f.contains(['\n', '\r'])) {
+            push(
+                &mut errors,
+                CsvError {
+                    line,
+                    message: "a field spans several lines (a quote left open?): the rows it swallowed would be lost; close the quote".to_owned(),
+                },
+            );
+            continue;
+        }
         if fields.len() < 4 || fields.len() > 5 {
             push(
                 &mut errors,
