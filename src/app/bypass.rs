@@ -11,6 +11,17 @@ use anticoag_planner::model::{LabKind, num};
 
 use super::{Command, Document, entry, theme};
 
+/// A two-column striped grid of name → value rows.
+fn key_value_grid(ui: &mut egui::Ui, id: &str, fill: impl FnOnce(&mut dyn FnMut(&str, String))) {
+    egui::Grid::new(id).num_columns(2).striped(true).show(ui, |ui| {
+        fill(&mut |k: &str, v: String| {
+            ui.label(k);
+            ui.label(v);
+            ui.end_row();
+        });
+    });
+}
+
 fn lab_trend(doc: &Document, lab: LabKind, unit: &str, decimals: usize, last: usize) -> String {
     let samples = doc.prepared.timeline.samples_until(lab, doc.as_of());
     if samples.is_empty() {
@@ -28,44 +39,36 @@ fn lab_trend(doc: &Document, lab: LabKind, unit: &str, decimals: usize, last: us
 fn pre_bypass_summary_ui(ui: &mut egui::Ui, doc: &Document) {
     ui.heading("Pre-bypass summary");
     let a = &doc.analysis;
-    egui::Grid::new("pre_bypass")
-        .num_columns(2)
-        .striped(true)
-        .show(ui, |ui| {
-            let mut row = |k: &str, v: String| {
-                ui.label(k);
-                ui.label(v);
-                ui.end_row();
-            };
-            row("Antithrombin trend", lab_trend(doc, LabKind::Antithrombin, "%", 0, 4));
-            row("Anti-Xa (latest)", lab_trend(doc, LabKind::AntiXa, "units/mL", 2, 2));
-            row("aPTT (latest)", lab_trend(doc, LabKind::Aptt, "s", 0, 2));
-            row(
-                "Heparin, last 24 h",
-                format!(
-                    "{} ({}; mean {})",
-                    a.heparin.units_last_24h, a.heparin.units_per_kg_last_24h, a.heparin.mean_units_per_kg_per_h
-                ),
-            );
-            row("Platelets", lab_trend(doc, LabKind::Platelets, "× 10⁹/L", 0, 3));
-            row("Fibrinogen", lab_trend(doc, LabKind::Fibrinogen, "g/L", 1, 2));
-            let hit = match &a.hit_4ts {
-                Some(t) => format!("4Ts {} of 8 ({})", t.score, super::tools::band_label(t.band)),
-                None => "4Ts not scored".to_owned(),
-            };
-            let history = if doc.case.patient.hit_history {
-                "; HIT history"
-            } else {
-                ""
-            };
-            row("HIT", format!("{hit}{history}"));
-            let andexanet = if doc.case.patient.andexanet_exposure {
-                "yes: expect severe heparin resistance"
-            } else {
-                "no"
-            };
-            row("Andexanet exposure", andexanet.to_owned());
-        });
+    key_value_grid(ui, "pre_bypass", |row| {
+        row("Antithrombin trend", lab_trend(doc, LabKind::Antithrombin, "%", 0, 4));
+        row("Anti-Xa (latest)", lab_trend(doc, LabKind::AntiXa, "units/mL", 2, 2));
+        row("aPTT (latest)", lab_trend(doc, LabKind::Aptt, "s", 0, 2));
+        row(
+            "Heparin, last 24 h",
+            format!(
+                "{} ({}; mean {})",
+                a.heparin.units_last_24h, a.heparin.units_per_kg_last_24h, a.heparin.mean_units_per_kg_per_h
+            ),
+        );
+        row("Platelets", lab_trend(doc, LabKind::Platelets, "× 10⁹/L", 0, 3));
+        row("Fibrinogen", lab_trend(doc, LabKind::Fibrinogen, "g/L", 1, 2));
+        let hit = match &a.hit_4ts {
+            Some(t) => format!("4Ts {} of 8 ({})", t.score, super::tools::band_label(t.band)),
+            None => "4Ts not scored".to_owned(),
+        };
+        let history = if doc.case.patient.hit_history {
+            "; HIT history"
+        } else {
+            ""
+        };
+        row("HIT", format!("{hit}{history}"));
+        let andexanet = if doc.case.patient.andexanet_exposure {
+            "yes: expect severe heparin resistance"
+        } else {
+            "no"
+        };
+        row("Andexanet exposure", andexanet.to_owned());
+    });
 }
 
 /// ACT against cumulative heparin (units/kg), with the dose-response line to the target ACT.
@@ -141,53 +144,45 @@ pub fn bypass_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Comma
                     format!("Heparin resistance on bypass (R4): {detail}"),
                 );
             }
-            egui::Grid::new("bypass_numbers")
-                .num_columns(2)
-                .striped(true)
-                .show(ui, |ui| {
-                    let mut row = |k: &str, v: String| {
-                        ui.label(k);
-                        ui.label(v);
-                        ui.end_row();
-                    };
-                    let s = |v: Option<f64>| v.map_or("not measured".to_owned(), |v| format!("{} s", num(v, 0)));
-                    row("Heparin given", cpb.cumulative_units_per_kg.to_string());
-                    row("Baseline ACT", s(cpb.baseline_act_s));
-                    row("Current ACT", s(cpb.current_act_s));
-                    row("Target ACT", format!("≥ {} s", num(cpb.target_act_s, 0)));
-                    row(
-                        "Dose-response slope",
-                        cpb.hdr_slope_s_per_unit_per_kg
-                            .map_or("needs a baseline ACT and an ACT after heparin".to_owned(), |v| {
-                                format!("{} s per units/kg", num(v, 2))
-                            }),
-                    );
-                    row(
-                        "Additional heparin to target",
-                        match (cpb.additional_units_to_target, cpb.additional_units_per_kg_to_target) {
-                            (Some(u), Some(k)) => format!("{u} ({k})"),
-                            _ => "—".to_owned(),
-                        },
-                    );
-                    row(
-                        "Residual heparin",
-                        cpb.residual_heparin_units_per_kg
-                            .map_or("—".to_owned(), |v| v.to_string()),
-                    );
-                    row(
-                        "Protamine estimate",
-                        cpb.protamine_mg.map_or("—".to_owned(), |mg| {
-                            format!(
-                                "{} mg ({})",
-                                num(mg, 0),
-                                cpb.protamine_basis.clone().unwrap_or_default()
-                            )
+            key_value_grid(ui, "bypass_numbers", |row| {
+                let s = |v: Option<f64>| v.map_or("not measured".to_owned(), |v| format!("{} s", num(v, 0)));
+                row("Heparin given", cpb.cumulative_units_per_kg.to_string());
+                row("Baseline ACT", s(cpb.baseline_act_s));
+                row("Current ACT", s(cpb.current_act_s));
+                row("Target ACT", format!("≥ {} s", num(cpb.target_act_s, 0)));
+                row(
+                    "Dose-response slope",
+                    cpb.hdr_slope_s_per_unit_per_kg
+                        .map_or("needs a baseline ACT and an ACT after heparin".to_owned(), |v| {
+                            format!("{} s per units/kg", num(v, 2))
                         }),
-                    );
-                    if let Some(low) = cpb.low_heparin_sensitivity {
-                        row("Low heparin sensitivity", if low { "yes" } else { "no" }.to_owned());
-                    }
-                });
+                );
+                row(
+                    "Additional heparin to target",
+                    match (cpb.additional_units_to_target, cpb.additional_units_per_kg_to_target) {
+                        (Some(u), Some(k)) => format!("{u} ({k})"),
+                        _ => "—".to_owned(),
+                    },
+                );
+                row(
+                    "Residual heparin",
+                    cpb.residual_heparin_units_per_kg
+                        .map_or("—".to_owned(), |v| v.to_string()),
+                );
+                row(
+                    "Protamine estimate",
+                    cpb.protamine_mg.map_or("—".to_owned(), |mg| {
+                        format!(
+                            "{} mg ({})",
+                            num(mg, 0),
+                            cpb.protamine_basis.clone().unwrap_or_default()
+                        )
+                    }),
+                );
+                if let Some(low) = cpb.low_heparin_sensitivity {
+                    row("Low heparin sensitivity", if low { "yes" } else { "no" }.to_owned());
+                }
+            });
             for c in &cpb.protamine_cautions {
                 ui.colored_label(theme::CAUTION, format!("! {c}"));
             }

@@ -164,6 +164,18 @@ fn open_demo(h: &mut Harness<'static, PlannerApp>, label: &str) {
     h.run();
 }
 
+/// Clicks a tab or a button by its label and runs the frame.
+fn click(h: &mut Harness<'static, PlannerApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+/// Types into the field with this label (as assistive technology sets a value) and runs the frame.
+fn type_into(h: &mut Harness<'static, PlannerApp>, label: &str, text: &str) {
+    h.get_by_label(label).set_text_value_accesskit(text);
+    h.run();
+}
+
 fn doc<'a>(h: &'a Harness<'static, PlannerApp>) -> &'a super::Document {
     h.state().document.as_ref().expect("a case is open")
 }
@@ -172,10 +184,8 @@ fn doc<'a>(h: &'a Harness<'static, PlannerApp>) -> &'a super::Document {
 fn an_invalid_weight_is_marked_at_the_field_and_save_is_refused() {
     let mut h = harness();
     h.run();
-    h.get_by_label("Patient").click();
-    h.run();
-    h.get_by_label("Weight (kg)").set_text_value_accesskit("900");
-    h.run();
+    click(&mut h, "Patient");
+    type_into(&mut h, "Weight (kg)", "900");
     assert!(
         shows(&h, "✖ weight 900 kg is outside the accepted range"),
         "field error"
@@ -186,8 +196,7 @@ fn an_invalid_weight_is_marked_at_the_field_and_save_is_refused() {
         90.9,
         "the engine keeps the valid weight"
     );
-    h.get_by_label("Save").click();
-    h.run();
+    click(&mut h, "Save");
     let status = h.state().status.clone().unwrap_or_default();
     assert!(
         status.starts_with("Save refused: fix the marked patient field first (weight:"),
@@ -196,8 +205,7 @@ fn an_invalid_weight_is_marked_at_the_field_and_save_is_refused() {
     assert!(h.state().path_dialog.is_none(), "no save dialog for an invalid case");
 
     // A valid weight is applied at once and re-runs the analysis.
-    h.get_by_label("Weight (kg)").set_text_value_accesskit("85");
-    h.run();
+    type_into(&mut h, "Weight (kg)", "85");
     assert_eq!(doc(&h).case.patient.weight.kg.value(), 85.0);
     assert!(doc(&h).dirty, "the edit is unsaved");
     assert!(!shows(&h, "Not applied"));
@@ -207,15 +215,12 @@ fn an_invalid_weight_is_marked_at_the_field_and_save_is_refused() {
 fn an_added_lab_row_appears_in_the_table_and_the_plot_data() {
     let mut h = harness();
     h.run();
-    h.get_by_label("Timeline").click();
-    h.run();
+    click(&mut h, "Timeline");
     h.get_by_label("Time (YYYY-MM-DDTHH:MM)")
         .set_text_value_accesskit("2019-01-12T09:30");
-    h.get_by_label("Value").set_text_value_accesskit("61");
-    h.run();
+    type_into(&mut h, "Value", "61");
     assert!(shows(&h, "will record: aPTT 61 s"));
-    h.get_by_label("Add event").click();
-    h.run();
+    click(&mut h, "Add event");
     let d = doc(&h);
     let x = anticoag_planner::model::ClinicalTime::constant(2019, 1, 12, 9, 30).hours_since(d.case.case_start);
     let points = super::plots::lab_points(d, anticoag_planner::model::LabKind::Aptt);
@@ -231,12 +236,10 @@ fn an_added_lab_row_appears_in_the_table_and_the_plot_data() {
     assert!(shows(&h, "aPTT 61 s"), "the row is in the labs table");
 
     // A hard-limit value is refused at the form, with the allowed range.
-    h.get_by_label("Value").set_text_value_accesskit("5000");
-    h.run();
+    type_into(&mut h, "Value", "5000");
     assert!(shows(&h, "accepted range"));
     let before = doc(&h).case.events.len();
-    h.get_by_label("Add event").click();
-    h.run();
+    click(&mut h, "Add event");
     assert_eq!(doc(&h).case.events.len(), before, "a refused row is not recorded");
 }
 
@@ -245,8 +248,7 @@ fn the_bypass_view_shows_resistance_with_the_dose_response() {
     let mut h = harness();
     h.run();
     open_demo(&mut h, "Teaching: bypass heparin resistance");
-    h.get_by_label("Bypass").click();
-    h.run();
+    click(&mut h, "Bypass");
     assert!(shows(&h, "Heparin resistance on bypass (R4)"), "HR finding");
     assert!(shows(&h, "Heparin dose-response (Bull)"), "dose-response plot");
     assert!(shows(&h, "Pre-bypass summary"));
@@ -258,12 +260,10 @@ fn dosing_tools_compute_antithrombin_and_highlight_the_current_rows() {
     let mut h = harness();
     h.run();
     rewind_to(&mut h, "2019-01-06T23:00");
-    h.get_by_label("Dosing tools").click();
-    h.run();
+    click(&mut h, "Dosing tools");
     // Latest AT 63%, protocol target 100%, 90.9 kg, recovery 1.4: (100 − 63) × 90.9 ÷ 1.4 = 2,402 units.
     assert!(shows(&h, "÷ 1.4 = 2,402 units"), "formula with the patient's values");
-    h.get_by_label("Target (%)").set_text_value_accesskit("80");
-    h.run();
+    type_into(&mut h, "Target (%)", "80");
     // (80 − 63) × 90.9 ÷ 1.4 = 1,104 units.
     assert!(shows(&h, "÷ 1.4 = 1,104 units"), "target is selectable");
     assert!(shows(&h, "▶"), "a table row is highlighted for the latest result");
@@ -274,18 +274,14 @@ fn dosing_tools_compute_antithrombin_and_highlight_the_current_rows() {
 fn unsaved_edits_are_asked_about_before_another_case_replaces_them() {
     let mut h = harness();
     h.run();
-    h.get_by_label("Patient").click();
-    h.run();
-    h.get_by_label("Weight (kg)").set_text_value_accesskit("88");
-    h.run();
+    click(&mut h, "Patient");
+    type_into(&mut h, "Weight (kg)", "88");
     open_demo(&mut h, "Teaching: pseudo-resistance");
     assert!(shows(&h, "Unsaved changes"), "the question is asked");
-    h.get_by_label("Keep editing").click();
-    h.run();
+    click(&mut h, "Keep editing");
     assert_eq!(doc(&h).case.patient.weight.kg.value(), 88.0, "the edit is still there");
     open_demo(&mut h, "Teaching: pseudo-resistance");
-    h.get_by_label("Discard changes").click();
-    h.run();
+    click(&mut h, "Discard changes");
     assert!(
         doc(&h).case.title.to_lowercase().contains("pseudo"),
         "{}",
@@ -299,26 +295,22 @@ fn save_as_open_and_a_broken_file_leaves_the_case_untouched() {
     let path = dir.path().join("saved.ron");
     let mut h = harness();
     h.run();
-    h.get_by_label("Save as…").click();
-    h.run();
+    click(&mut h, "Save as…");
     h.get_by_label("File path")
         .set_text_value_accesskit(&path.display().to_string());
     h.run();
-    h.get_by_label("Save to this file").click();
-    h.run();
+    click(&mut h, "Save to this file");
     assert!(path.exists(), "{:?}", h.state().status);
     assert!(!doc(&h).dirty);
 
     let broken = dir.path().join("broken.ron");
     std::fs::write(&broken, "(version: 1, title: \"x\",").expect("write");
     let title_before = doc(&h).case.title.clone();
-    h.get_by_label("Open…").click();
-    h.run();
+    click(&mut h, "Open…");
     h.get_by_label("File path")
         .set_text_value_accesskit(&broken.display().to_string());
     h.run();
-    h.get_by_label("Open this file").click();
-    h.run();
+    click(&mut h, "Open this file");
     let status = h.state().status.clone().unwrap_or_default();
     assert!(
         status.starts_with("Not opened:") && status.contains("broken.ron:"),
@@ -326,13 +318,11 @@ fn save_as_open_and_a_broken_file_leaves_the_case_untouched() {
     );
     assert_eq!(doc(&h).case.title, title_before, "the open case is untouched");
 
-    h.get_by_label("Open…").click();
-    h.run();
+    click(&mut h, "Open…");
     h.get_by_label("File path")
         .set_text_value_accesskit(&path.display().to_string());
     h.run();
-    h.get_by_label("Open this file").click();
-    h.run();
+    click(&mut h, "Open this file");
     assert_eq!(doc(&h).path.as_deref(), Some(path.as_path()));
     assert_eq!(
         h.state().prefs.recent_files.first(),
@@ -351,10 +341,8 @@ fn unsaved_work_is_recovered_after_a_crash() {
         .with_context_setup(super::theme::install_fonts)
         .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
     h.run();
-    h.get_by_label("Patient").click();
-    h.run();
-    h.get_by_label("Weight (kg)").set_text_value_accesskit("77");
-    h.run();
+    click(&mut h, "Patient");
+    type_into(&mut h, "Weight (kg)", "77");
     assert!(recovery.join("recovery.ron").exists(), "autosaved");
     // The process dies here: the harness is dropped without saving.
     drop(h);
@@ -366,8 +354,7 @@ fn unsaved_work_is_recovered_after_a_crash() {
         .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
     h.run();
     assert!(shows(&h, "Recover unsaved work?"));
-    h.get_by_label("Recover").click();
-    h.run();
+    click(&mut h, "Recover");
     assert_eq!(
         doc(&h).case.patient.weight.kg.value(),
         77.0,
@@ -389,8 +376,7 @@ fn every_view_renders_a_month_long_course() {
         .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
     h.run();
     for (_, label) in super::CentralView::ALL {
-        h.get_by_label(label).click();
-        h.run();
+        click(&mut h, label);
         assert!(h.state().status.is_none(), "{label}: {:?}", h.state().status);
     }
     let d = doc(&h);
@@ -429,8 +415,7 @@ fn every_screen_of_every_demo_case_follows_the_display_conventions() {
     for (label, _, _) in super::DEMO_CASES {
         open_demo(&mut h, label);
         for (_, view) in super::CentralView::ALL {
-            h.get_by_label(view).click();
-            h.run();
+            click(&mut h, view);
             let text = screen_text(&h);
             assert!(text.len() > 200, "{label} / {view}: the screen has text");
             let problems = anticoag_planner::model::display_convention_problems(&text);
@@ -443,8 +428,7 @@ fn every_screen_of_every_demo_case_follows_the_display_conventions() {
 fn malformed_patient_fields_are_refused_at_the_field() {
     let mut h = harness();
     h.run();
-    h.get_by_label("Patient").click();
-    h.run();
+    click(&mut h, "Patient");
     // (field, its name in messages, typed text, the refusal shown beside it)
     let cases = [
         ("Weight (kg)", "weight", "abc", "✖ 'abc' is not a number"),
@@ -468,24 +452,21 @@ fn malformed_patient_fields_are_refused_at_the_field() {
     let valid = doc(&h).case.patient.clone();
     for (field, key, text, expected) in cases {
         let before = h.get_by_label(field).value().unwrap_or_default();
-        h.get_by_label(field).set_text_value_accesskit(text);
-        h.run();
+        type_into(&mut h, field, text);
         assert!(shows(&h, expected), "{field} = '{text}': expected '{expected}'");
         assert_eq!(
             doc(&h).case.patient,
             valid,
             "{field} = '{text}' must not reach the engine"
         );
-        h.get_by_label("Save").click();
-        h.run();
+        click(&mut h, "Save");
         let status = h.state().status.clone().unwrap_or_default();
         assert!(
             status.starts_with(&format!("Save refused: fix the marked patient field first ({key}:")),
             "{field} = '{text}': {status}"
         );
         // Put the valid value back before the next row.
-        h.get_by_label(field).set_text_value_accesskit(&before);
-        h.run();
+        type_into(&mut h, field, &before);
         assert!(!shows(&h, "Not applied"), "{field}: restored");
     }
 }
