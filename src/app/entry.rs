@@ -47,8 +47,9 @@ fn unit_label(unit: &str) -> &str {
 /// The add/edit form.
 pub struct EntryForm {
     entry: EventEntry,
-    /// Editing this event index (`None`: adding).
-    editing: Option<usize>,
+    /// The event being edited, as it was (`None`: adding). Kept by value, not by index: rows may move
+    /// (a delete, a re-sort) between Edit and Update.
+    pub(super) editing: Option<Event>,
     refusal: Option<String>,
 }
 
@@ -79,7 +80,7 @@ impl EntryForm {
         self.refusal = Some(why);
     }
 
-    fn edit(&mut self, index: usize, event: &Event) {
+    fn edit(&mut self, event: &Event) {
         let (kind, value, unit) = event_fields(event.kind);
         self.entry = EventEntry {
             time: event.time.to_string(),
@@ -88,7 +89,7 @@ impl EntryForm {
             unit: unit.to_owned(),
             note: event.note.clone().unwrap_or_default(),
         };
-        self.editing = Some(index);
+        self.editing = Some(event.clone());
         self.refusal = None;
     }
 }
@@ -120,7 +121,7 @@ pub fn timeline_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Com
     if let Some(i) = edit
         && let Some(event) = doc.case.events.get(i)
     {
-        doc.entry_form.edit(i, event);
+        doc.entry_form.edit(event);
     }
 }
 
@@ -242,8 +243,8 @@ pub fn entry_form_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<C
         if response.clicked()
             && let Some(event) = valid
         {
-            commands.push(match form.editing {
-                Some(i) => Command::ReplaceEvent(i, event),
+            commands.push(match &form.editing {
+                Some(original) => Command::ReplaceEvent(Box::new(original.clone()), event),
                 None => Command::AddEvent(event),
             });
         }

@@ -113,7 +113,8 @@ pub enum Command {
     SetTitle(String),
     SetNotes(String),
     AddEvent(Event),
-    ReplaceEvent(usize, Event),
+    /// Replace this event (found by value) with the new one.
+    ReplaceEvent(Box<Event>, Event),
     DeleteEvent(usize),
 }
 
@@ -548,6 +549,8 @@ impl PlannerApp {
                 let Some(doc) = &mut self.document else { return };
                 let setting_changed = patient.setting != doc.case.patient.setting;
                 doc.case.patient = *patient;
+                // The form's choices follow the case (the 4Ts scorer also edits the patient).
+                doc.patient_form.follow(&doc.case.patient);
                 if setting_changed {
                     let name = doc.case.patient.setting.default_protocol();
                     match Protocol::resolve(name) {
@@ -603,11 +606,13 @@ impl PlannerApp {
                     Err(e) => doc.entry_form.refused(e.to_string()),
                 }
             }
-            Command::ReplaceEvent(index, event) => {
+            Command::ReplaceEvent(original, event) => {
                 let Some(doc) = &mut self.document else { return };
-                if index >= doc.case.events.len() {
+                let Some(index) = doc.case.events.iter().position(|e| *e == *original) else {
+                    doc.entry_form
+                        .refused("the event being edited is no longer in the case".to_owned());
                     return;
-                }
+                };
                 let mut edited = doc.case.clone();
                 edited.events.remove(index);
                 match edited.insert_event(event) {

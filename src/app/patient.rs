@@ -46,6 +46,11 @@ impl PatientForm {
         }
     }
 
+    /// Takes the case's patient as the draft of the choices (text fields keep what was typed).
+    pub fn follow(&mut self, patient: &Patient) {
+        self.draft = patient.clone();
+    }
+
     /// The first refused field, as "field: reason".
     pub fn first_error(&self) -> Option<String> {
         self.errors.iter().next().map(|(f, m)| format!("{f}: {m}"))

@@ -470,3 +470,53 @@ fn malformed_patient_fields_are_refused_at_the_field() {
         assert!(!shows(&h, "Not applied"), "{field}: restored");
     }
 }
+
+#[test]
+fn editing_a_row_replaces_that_event_even_after_another_row_is_deleted() {
+    let mut h = harness();
+    h.run();
+    click(&mut h, "Timeline");
+    let before = doc(&h).case.events.len();
+    // Edit the newest lab (the first "Edit" button), then delete another row before updating.
+    h.get_all_by_label("Edit").next().expect("an Edit button").click();
+    h.run();
+    let editing = doc(&h).entry_form.editing.clone().expect("a row is being edited");
+    // The second-newest lab: deleting it moves the edited (newest) lab's index.
+    h.get_all_by_label("Delete").nth(1).expect("a Delete button").click();
+    h.run();
+    type_into(&mut h, "Value", "65");
+    click(&mut h, "Update event");
+    let d = doc(&h);
+    assert_eq!(d.case.events.len(), before - 1, "one deleted, one replaced");
+    assert!(!d.case.events.contains(&editing), "the edited event is gone");
+    assert!(
+        d.case.events.iter().any(|e| {
+            let (kind, value, _) = anticoag_planner::io::event_fields(e.kind);
+            e.time == editing.time && kind == anticoag_planner::io::event_fields(editing.kind).0 && value == 65.0
+        }),
+        "its replacement is at the same time: {:?}",
+        d.case
+            .events
+            .iter()
+            .filter(|e| e.time == editing.time)
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn the_4ts_scorer_and_the_patient_panel_agree() {
+    let mut h = harness();
+    h.run();
+    click(&mut h, "Dosing tools");
+    h.get_by_label("Thrombosis or other sequelae (your score)")
+        .scroll_to_me();
+    h.run();
+    h.get_all_by_label("2").next().expect("a 4Ts radio").click();
+    h.run();
+    assert_eq!(doc(&h).case.patient.hit_thrombosis.points(), 2, "scored in the tool");
+    click(&mut h, "Patient");
+    // An unrelated edit in the panel must not undo the score.
+    type_into(&mut h, "Weight (kg)", "91");
+    assert_eq!(doc(&h).case.patient.hit_thrombosis.points(), 2);
+    assert_eq!(doc(&h).case.patient.weight.kg.value(), 91.0);
+}
