@@ -116,10 +116,19 @@ fn bypass_dose_response_then_resistance_then_antithrombin() {
         "recombinant alternative: {:?}",
         r.alternatives
     );
-    // Residual heparin and protamine follow the same line.
+    // Residual heparin follows the same line. Protamine at 1 mg per 100 units of it would be about
+    // 422 mg, above the protocol's 3 mg/kg total maximum (240 mg at 80 kg): capped, with the
+    // calculation shown.
     let residual = (420.0 - 130.0) / slope;
     assert!((cpb.residual_heparin_units_per_kg.unwrap().value() - residual).abs() < 1e-6);
-    assert!((cpb.protamine_mg.unwrap() - residual * 80.0 / 100.0).abs() < 1e-6);
+    assert!(residual * 80.0 / 100.0 > 240.0);
+    assert!((cpb.protamine_mg.unwrap() - 240.0).abs() < 1e-6);
+    assert!(
+        cpb.protamine_cautions.iter().any(|c| c.contains("421.8 mg") && c.contains("capped at 240 mg")),
+        "{:?}",
+        cpb.protamine_cautions
+    );
+    assert!(cpb.protamine_basis.as_ref().unwrap().contains("capped at the maximum 240 mg"));
     assert!(
         cpb.protamine_cautions.iter().any(|c| c.contains("50 mg per 10 min")),
         "{:?}",

@@ -235,7 +235,16 @@ pub(super) fn run(
         additional_units_to_target: additional.map(|a| a.for_weight(kg)),
         residual_heparin_units_per_kg: residual,
         protamine_mg: protamine.as_ref().map(|p| p.dose.value()),
-        protamine_basis: protamine.as_ref().map(|p| format!("{} → {}", p.basis, p.dose)),
+        protamine_basis: protamine.as_ref().map(|p| {
+            if p.capped {
+                format!(
+                    "{} → {} calculated, capped at the maximum {}",
+                    p.basis, p.calculated, p.dose
+                )
+            } else {
+                format!("{} → {}", p.basis, p.dose)
+            }
+        }),
         protamine_cautions: protamine.as_ref().map(|p| p.warnings.clone()).unwrap_or_default(),
         low_heparin_sensitivity: low_sensitivity,
         resistance,

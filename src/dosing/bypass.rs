@@ -60,31 +60,45 @@ impl DoseResponse {
     }
 }
 
-/// Protamine for an amount of active heparin, with the protocol's limits.
+/// Protamine for an amount of active heparin, with the protocol's limits. The dose never exceeds the
+/// protocol's total maximum (mg/kg): above it the calculation is shown, and the dose is capped.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProtamineEstimate {
     pub dose: Milligrams,
     pub basis: String,
     pub warnings: Vec<String>,
+    /// The amount the formula gives before the cap.
+    pub calculated: Milligrams,
+    /// True when `calculated` was above the maximum and `dose` is the maximum.
+    pub capped: bool,
 }
 
 #[must_use]
 pub fn protamine_for(active_heparin: Units, weight: Kilograms, p: &Protamine, basis: String) -> ProtamineEstimate {
-    let mg = active_heparin.value() / 100.0 * p.mg_per_100_units;
-    let dose = Milligrams::new(mg).unwrap_or(Milligrams::ZERO);
+    let calculated = active_heparin.value() / 100.0 * p.mg_per_100_units;
+    let max_total = p.max_total_mg_per_kg * weight.value();
+    let capped = calculated > max_total;
+    let dose = Milligrams::new(calculated.min(max_total)).unwrap_or(Milligrams::ZERO);
+    let calculated = Milligrams::new(calculated).unwrap_or(Milligrams::ZERO);
     let mut warnings = vec![format!(
         "give at most {} per 10 min",
         Milligrams::new(p.max_mg_per_10_min).unwrap_or(Milligrams::ZERO)
     )];
-    let max_total = p.max_total_mg_per_kg * weight.value();
-    if mg > max_total {
+    if capped {
         warnings.push(format!(
-            "{dose} is above {} mg/kg ({}): excessive protamine can itself anticoagulate",
+            "the calculation gives {}, above the maximum of {} mg/kg ({dose}): capped at {dose}, because \
+             excessive protamine can itself anticoagulate; recheck the ACT before giving more",
+            calculated,
             num(p.max_total_mg_per_kg, 1),
-            Milligrams::new(max_total).unwrap_or(Milligrams::ZERO)
         ));
     }
-    ProtamineEstimate { dose, basis, warnings }
+    ProtamineEstimate {
+        dose,
+        basis,
+        warnings,
+        calculated,
+        capped,
+    }
 }
 
 /// Heparin to neutralise for a running infusion: fractions of the last hours' heparin (newest first).
@@ -111,6 +125,30 @@ mod tests {
         let more = line.additional_to_target(Seconds::new(350.0).unwrap(), Seconds::new(480.0).unwrap());
         assert_eq!(more.number(), "118");
         assert!((line.residual(Seconds::new(350.0).unwrap()).value() - 200.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn protamine_is_capped_at_the_total_maximum_and_says_so() {
+        let p = Protamine {
+            mg_per_100_units: 1.0,
+            infusion_hour_fractions: vec![1.0, 0.5, 0.25],
+            max_mg_per_10_min: 50.0,
+            max_total_mg_per_kg: 3.0,
+            source: "test".into(),
+        };
+        let kg = Kilograms::new(30.0).unwrap();
+        // 21,400 units active → 214 mg calculated; 3 mg/kg × 30 kg = 90 mg maximum.
+        let high = protamine_for(Units::new(21_400.0).unwrap(), kg, &p, String::new());
+        assert!(high.capped);
+        assert!((high.dose.value() - 90.0).abs() < 1e-9);
+        assert!(
+            high.warnings
+                .iter()
+                .any(|w| w.contains("214 mg") && w.contains("capped at 90 mg"))
+        );
+        let low = protamine_for(Units::new(5_000.0).unwrap(), kg, &p, String::new());
+        assert!(!low.capped);
+        assert!((low.dose.value() - 50.0).abs() < 1e-9);
     }
 
     #[test]
