@@ -2,12 +2,16 @@
 //! beside its settings, with the path it came from. On the next start an existing recovery file is
 //! offered back; a clean save, or discarding the edits, removes it. The recovery file is an ordinary
 //! case file, so loading it runs every check a case file gets.
+//!
+//! The path it came from is a comment on the file's first line, so the case and its path are written
+//! in one atomic step: a process killed between two files could otherwise pair one case with another
+//! case's path, and a later save would overwrite the wrong file.
 
 use std::path::{Path, PathBuf};
 
 use crate::model::Case;
 
-use super::case_file::{CaseFileError, LoadedCase, load_case, save_case, write_atomically};
+use super::case_file::{CaseFileError, LoadedCase, load_case, parse_case, to_ron_string, write_atomically};
 
 /// The recovery case and the file it was edited from (if it had one).
 #[derive(Debug, Clone)]
@@ -20,8 +24,19 @@ fn case_path(dir: &Path) -> PathBuf {
     dir.join("recovery.ron")
 }
 
-fn origin_path(dir: &Path) -> PathBuf {
+/// Where earlier versions kept the origin path (read if the header is missing; removed on clear).
+fn legacy_origin_path(dir: &Path) -> PathBuf {
     dir.join("recovery-origin.txt")
+}
+
+/// First-line comment naming the file the case was edited from, as a JSON string (any path, escaped).
+const ORIGIN_HEADER: &str = "// recovery of unsaved work; edited from: ";
+
+fn origin_from_header(text: &str) -> Option<Option<PathBuf>> {
+    let first = text.lines().next()?;
+    let quoted = first.strip_prefix(ORIGIN_HEADER)?;
+    let origin: Option<String> = serde_json::from_str(quoted).ok()?;
+    Some(origin.map(PathBuf::from))
 }
 
 /// Writes the unsaved case to `dir` (created if needed).
@@ -29,16 +44,15 @@ fn origin_path(dir: &Path) -> PathBuf {
 /// # Errors
 /// The folder or a file cannot be written (the previous recovery file, if any, is unchanged).
 pub fn write_recovery(dir: &Path, case: &Case, original_path: Option<&Path>) -> Result<(), CaseFileError> {
-    std::fs::create_dir_all(dir).map_err(|error| CaseFileError::Write {
-        path: dir.display().to_string(),
+    let path = case_path(dir);
+    let failed = |error| CaseFileError::Write {
+        path: path.display().to_string(),
         error,
-    })?;
-    let origin = original_path.map(|p| p.display().to_string()).unwrap_or_default();
-    write_atomically(&origin_path(dir), origin.as_bytes()).map_err(|error| CaseFileError::Write {
-        path: origin_path(dir).display().to_string(),
-        error,
-    })?;
-    save_case(&case_path(dir), case)
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let origin = serde_json::to_string(&original_path.map(|p| p.display().to_string())).unwrap_or_default();
+    let text = format!("{ORIGIN_HEADER}{origin}\n{}", to_ron_string(case));
+    write_atomically(&path, text.as_bytes()).map_err(failed)
 }
 
 /// Reads the recovery case in `dir`, if there is one.
@@ -50,13 +64,24 @@ pub fn read_recovery(dir: &Path) -> Result<Option<Recovered>, CaseFileError> {
     if !path.exists() {
         return Ok(None);
     }
-    let loaded = load_case(&path)?;
-    let origin = std::fs::read_to_string(origin_path(dir)).unwrap_or_default();
-    let origin = origin.trim();
-    Ok(Some(Recovered {
-        loaded,
-        original_path: (!origin.is_empty()).then(|| PathBuf::from(origin)),
-    }))
+    // One read: the case and its origin must come from the same version of the file.
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        // Unreadable or not UTF-8: the case loader words the error.
+        return load_case(&path).map(|loaded| {
+            Some(Recovered {
+                loaded,
+                original_path: None,
+            })
+        });
+    };
+    let loaded = parse_case(&text, &path.display().to_string(), Some(dir))?;
+    let header = origin_from_header(&text);
+    let original_path = header.unwrap_or_else(|| {
+        let legacy = std::fs::read_to_string(legacy_origin_path(dir)).unwrap_or_default();
+        let legacy = legacy.trim();
+        (!legacy.is_empty()).then(|| PathBuf::from(legacy))
+    });
+    Ok(Some(Recovered { loaded, original_path }))
 }
 
 /// Removes the recovery files (after a save or a deliberate discard).
@@ -64,7 +89,7 @@ pub fn read_recovery(dir: &Path) -> Result<Option<Recovered>, CaseFileError> {
 /// # Errors
 /// A file exists and cannot be removed.
 pub fn clear_recovery(dir: &Path) -> std::io::Result<()> {
-    for p in [case_path(dir), origin_path(dir)] {
+    for p in [case_path(dir), legacy_origin_path(dir)] {
         match std::fs::remove_file(&p) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
