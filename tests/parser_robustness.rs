@@ -6,10 +6,15 @@
 //! A bounded robustness run of the three parsers (CSV events, case RON, protocol RON) in `cargo test`:
 //! random bytes, and valid files with random bytes flipped, inserted or cut. Each parser must answer
 //! with a value or an error — never a panic. (Not a substitute for coverage-guided fuzzing.)
+//!
+//! It also re-runs the committed fuzz corpora (`fuzz/corpus/`, minimised after the cargo-fuzz runs
+//! reported in `docs/robustness.md`) through the same checks as the fuzz targets, so every input that
+//! once reached new code stays a regression test here.
 
 mod common;
 
-use anticoag_planner::io::{parse_case, parse_events_csv};
+use anticoag_planner::analysis::analyze;
+use anticoag_planner::io::{parse_case, parse_events_csv, to_ron_string};
 use anticoag_planner::model::{ClinicalTime, Kilograms};
 use anticoag_planner::protocol::Protocol;
 use proptest::prelude::*;
@@ -56,10 +61,22 @@ fn parse_csv(bytes: &[u8]) {
     let _ = parse_events_csv(bytes, &p.plausibility, Kilograms::new(70.0).unwrap(), Some(now));
 }
 
+/// As the `case_ron` fuzz target: a case that loads also analyses, and saves to text that loads again.
 fn parse_case_bytes(bytes: &[u8]) {
     // Case files are text: the loader refuses non-UTF-8 before parsing, as here.
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        let _ = parse_case(text, "fuzz.ron", None);
+    let Ok(text) = std::str::from_utf8(bytes) else { return };
+    let Ok(loaded) = parse_case(text, "fuzz.ron", None) else {
+        return;
+    };
+    for event in [loaded.case.events.first(), loaded.case.events.last()]
+        .into_iter()
+        .flatten()
+    {
+        let _ = analyze(&loaded.case, &loaded.protocol, event.time);
+    }
+    let written = to_ron_string(&loaded.case);
+    if let Err(e) = parse_case(&written, "roundtrip.ron", None) {
+        panic!("a loaded case, saved, no longer loads: {e}\n{written}");
     }
 }
 
@@ -96,4 +113,26 @@ proptest! {
     fn protocol_parser_never_panics_on_a_damaged_file(bytes in mutated(protocol_seed())) {
         parse_protocol_bytes(&bytes);
     }
+}
+
+/// Every file of one committed fuzz corpus, through `check`.
+fn replay_corpus(target: &str, check: fn(&[u8])) -> usize {
+    let dir = common::root().join("fuzz/corpus").join(target);
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let outcome = std::panic::catch_unwind(|| check(&bytes));
+        assert!(outcome.is_ok(), "{target}: {} panicked", path.display());
+        count += 1;
+    }
+    count
+}
+
+#[test]
+fn committed_fuzz_corpora_still_pass() {
+    // Counts after `cargo fuzz cmin`: a corpus that went missing would make this test vacuous.
+    assert!(replay_corpus("csv_events", parse_csv) > 1000);
+    assert!(replay_corpus("case_ron", parse_case_bytes) > 1000);
+    assert!(replay_corpus("protocol_ron", parse_protocol_bytes) > 1000);
 }
