@@ -139,6 +139,8 @@ pub struct Document {
     patient_form: patient::PatientForm,
     entry_form: entry::EntryForm,
     tools_form: tools::ToolsForm,
+    /// The plots' data for (revision, cursor): rebuilt only when either changes.
+    plot_cache: std::cell::RefCell<Option<(u64, usize, std::rc::Rc<plots::PlotData>)>>,
 }
 
 impl Document {
@@ -169,6 +171,7 @@ impl Document {
             patient_form,
             entry_form,
             tools_form,
+            plot_cache: std::cell::RefCell::new(None),
         }
     }
 
@@ -192,6 +195,19 @@ impl Document {
 
     fn as_of(&self) -> ClinicalTime {
         self.times[self.cursor]
+    }
+
+    /// What the plots draw, gathered once per edit and replay position.
+    fn plot_data(&self) -> std::rc::Rc<plots::PlotData> {
+        let mut cache = self.plot_cache.borrow_mut();
+        match &*cache {
+            Some((revision, cursor, data)) if *revision == self.revision && *cursor == self.cursor => data.clone(),
+            _ => {
+                let data = std::rc::Rc::new(plots::PlotData::new(self));
+                *cache = Some((self.revision, self.cursor, data.clone()));
+                data
+            }
+        }
     }
 
     /// The patient form's first refusal, if any: a case with a refused field is not saved.

@@ -9,8 +9,8 @@ use egui_plot::{
     Span, Text, VLine,
 };
 
-use anticoag_planner::analysis::pairing::{fit_aptt_anti_xa, ufh_aptt_target};
-use anticoag_planner::analysis::{Agent, Timeline, paired_samples};
+use anticoag_planner::analysis::pairing::{ApttAntiXaFit, fit_aptt_anti_xa, ufh_aptt_target};
+use anticoag_planner::analysis::{Agent, Pair, Timeline, paired_samples};
 use anticoag_planner::model::{ClinicalTime, LabKind, num};
 use anticoag_planner::protocol::Range;
 
@@ -57,10 +57,131 @@ pub fn lab_points(doc: &Document, lab: LabKind) -> Vec<[f64; 2]> {
         .collect()
 }
 
+/// Everything the plots draw that costs O(history) to gather, built once per case revision and replay
+/// position (see [`Document::plot_data`]), so that a frame costs the same at day 90 as at day 1.
+pub struct PlotData {
+    /// Where the time plots begin (hours from case start).
+    first_x: f64,
+    aptt: Vec<[f64; 2]>,
+    anti_xa: Vec<[f64; 2]>,
+    antithrombin: Vec<[f64; 2]>,
+    platelets: Vec<[f64; 2]>,
+    /// Heparin rate as (start hour, end hour, units/kg/h).
+    heparin_steps: Vec<(f64, f64, f64)>,
+    dti_labels: Vec<(f64, String)>,
+    /// (hour, units).
+    boluses: Vec<(f64, f64)>,
+    pairs: Vec<Pair>,
+    fit: Option<ApttAntiXaFit>,
+}
+
+impl PlotData {
+    #[must_use]
+    pub fn new(doc: &Document) -> Self {
+        let tl = &doc.prepared.timeline;
+        let start = doc.case.case_start;
+        let as_of = doc.as_of();
+        let kg = tl.weight.value();
+        let mut heparin_steps = Vec::new();
+        let mut dti_labels = Vec::new();
+        let segments = tl.segments();
+        for (i, s) in segments.iter().enumerate().filter(|(_, s)| s.start <= as_of) {
+            // A segment runs until it ends, the next rate change, or the replay time, whichever is first.
+            let next = segments.get(i + 1).map_or(as_of, |n| n.start);
+            let end = s.end.unwrap_or(as_of).min(next).min(as_of);
+            let (x0, x1) = (hours(start, s.start), hours(start, end));
+            match s.agent {
+                Agent::Ufh => heparin_steps.push((x0, x1, s.rate / kg)),
+                Agent::Argatroban => dti_labels.push((x0, format!("argatroban {} mcg/kg/min", num(s.rate, 2)))),
+                Agent::Bivalirudin => dti_labels.push((x0, format!("bivalirudin {} mg/kg/h", num(s.rate, 3)))),
+            }
+        }
+        let boluses = tl
+            .boluses()
+            .iter()
+            .filter(|(t, _)| *t <= as_of)
+            .map(|(t, u)| (hours(start, *t), *u))
+            .collect();
+        let protocol = &doc.protocol;
+        let pairs: Vec<Pair> = paired_samples(tl, protocol.monitoring.pairing_window_min.value)
+            .into_iter()
+            .filter(|p| p.time() <= as_of)
+            .collect();
+        let fit = fit_aptt_anti_xa(&pairs, protocol.monitoring.aptt_calibration_anti_xa.range());
+        Self {
+            first_x: first_relevant(tl).map_or(0.0, |t| hours(start, t)),
+            aptt: lab_points(doc, LabKind::Aptt),
+            anti_xa: lab_points(doc, LabKind::AntiXa),
+            antithrombin: lab_points(doc, LabKind::Antithrombin),
+            platelets: lab_points(doc, LabKind::Platelets),
+            heparin_steps,
+            dti_labels,
+            boluses,
+            pairs,
+            fit,
+        }
+    }
+}
+
+/// Pixels per decimation bucket: each bucket keeps at most its lowest and highest point.
+const PIXELS_PER_BUCKET: f32 = 3.0;
+
+/// At most two points per bucket of equal width over the points' x span: the lowest and the highest,
+/// in their time order. Extremes are never dropped (a low aPTT or a high anti-Xa stays visible), and
+/// the number of points drawn is bounded by the plot's width, not by the length of the history.
+/// `points` must be sorted by x.
+#[must_use]
+pub fn decimate_min_max(points: &[[f64; 2]], buckets: usize) -> Vec<[f64; 2]> {
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return Vec::new();
+    };
+    if points.len() <= 2 * buckets.max(1) {
+        return points.to_vec();
+    }
+    let (x0, span) = (first[0], (last[0] - first[0]).max(f64::MIN_POSITIVE));
+    let bucket_of = |x: f64| (((x - x0) / span * buckets as f64) as usize).min(buckets - 1);
+    let mut out = Vec::with_capacity(2 * buckets);
+    let mut i = 0;
+    while i < points.len() {
+        let bucket = bucket_of(points[i][0]);
+        let (mut low, mut high) = (i, i);
+        let mut j = i + 1;
+        while j < points.len() && bucket_of(points[j][0]) == bucket {
+            if points[j][1] < points[low][1] {
+                low = j;
+            }
+            if points[j][1] > points[high][1] {
+                high = j;
+            }
+            j += 1;
+        }
+        out.push(points[low.min(high)]);
+        if low != high {
+            out.push(points[low.max(high)]);
+        }
+        i = j;
+    }
+    out
+}
+
+/// What a time plot draws of a series: decimated over the whole series while the plot follows its data
+/// (auto bounds: the full range must stay in the items, or the bounds would shrink to what is drawn),
+/// or over the visible range, with a neighbour either side, once the user has zoomed or panned.
+fn visible_decimated(plot: &PlotUi<'_>, points: &[[f64; 2]]) -> Vec<[f64; 2]> {
+    let buckets = ((plot.response().rect.width() / PIXELS_PER_BUCKET) as usize).max(16);
+    if plot.auto_bounds().x {
+        return decimate_min_max(points, buckets);
+    }
+    let bounds = plot.plot_bounds();
+    let from = points.partition_point(|p| p[0] < bounds.min()[0]).saturating_sub(1);
+    let to = (points.partition_point(|p| p[0] <= bounds.max()[0]) + 1).min(points.len());
+    decimate_min_max(&points[from..to.max(from)], buckets)
+}
+
 /// A time plot: same x range, linked axis and cursor, tooltips only on data points.
-fn time_plot(id: &str, doc: &Document, unit: &str, height: f32) -> Plot<'static> {
+fn time_plot(id: &str, doc: &Document, data: &PlotData, unit: &str, height: f32) -> Plot<'static> {
     let start = doc.case.case_start;
-    let first = first_relevant(&doc.prepared.timeline).map_or(0.0, |t| hours(start, t));
+    let first = data.first_x;
     let unit = unit.to_owned();
     Plot::new(id)
         .height(height)
@@ -89,20 +210,33 @@ fn now_line(plot: &mut PlotUi<'_>, doc: &Document) {
     plot.vline(VLine::new("now", hours(doc.case.case_start, doc.as_of())).color(theme::CAUTION));
 }
 
-fn lab_series(plot: &mut PlotUi<'_>, name: &str, points: Vec<[f64; 2]>, colour: Color32) {
-    plot.line(Line::new(name, PlotPoints::from(points.clone())).color(colour));
-    plot.points(Points::new(name, PlotPoints::from(points)).radius(3.5).color(colour));
+fn lab_series(plot: &mut PlotUi<'_>, name: &str, points: &[[f64; 2]], colour: Color32) {
+    let shown = visible_decimated(plot, points);
+    plot.line(Line::new(name, PlotPoints::from(shown.clone())).color(colour));
+    plot.points(Points::new(name, PlotPoints::from(shown)).radius(3.5).color(colour));
 }
 
 /// One lab with its target band.
-fn lab_plot_ui(ui: &mut egui::Ui, doc: &Document, lab: LabKind, unit: &str, target: Option<Range>, height: f32) {
+fn lab_plot_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    data: &PlotData,
+    lab: LabKind,
+    unit: &str,
+    target: Option<Range>,
+    height: f32,
+) {
     let title = format!("{} ({unit})", lab.label());
     ui.label(RichText::new(&title).strong());
-    let mut plot = time_plot(lab.label(), doc, unit, height);
+    let mut plot = time_plot(lab.label(), doc, data, unit, height);
     if let Some(t) = target {
         plot = plot.include_y(t.high * 1.1);
     }
-    let points = lab_points(doc, lab);
+    let points = if lab == LabKind::Aptt {
+        &data.aptt
+    } else {
+        &data.anti_xa
+    };
     plot.show(ui, |plot| {
         if let Some(t) = target {
             plot.span(
@@ -116,41 +250,22 @@ fn lab_plot_ui(ui: &mut egui::Ui, doc: &Document, lab: LabKind, unit: &str, targ
     });
 }
 
+/// Beyond this many boluses their amounts are in tooltips only (labels would overprint each other).
+const MAX_BOLUS_LABELS: usize = 40;
+
 /// Heparin infusion as a step line (units/kg/h), boluses and antithrombin doses as labelled markers,
 /// direct thrombin inhibitor changes as labels (their rates have other units).
-fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
+fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32) {
     ui.label(RichText::new("Doses (heparin units/kg/h; boluses, antithrombin and DTI labelled)").strong());
     let tl = &doc.prepared.timeline;
     let start = doc.case.case_start;
     let as_of = doc.as_of();
-    let kg = tl.weight.value();
-    // One horizontal line per rate: (start hour, end hour, units/kg/h).
-    let mut steps: Vec<(f64, f64, f64)> = Vec::new();
-    let mut dti_labels = Vec::new();
-    let segments = tl.segments();
-    for (i, s) in segments.iter().enumerate().filter(|(_, s)| s.start <= as_of) {
-        // A segment runs until it ends, the next rate change, or the replay time, whichever is first.
-        let next = segments.get(i + 1).map_or(as_of, |n| n.start);
-        let end = s.end.unwrap_or(as_of).min(next).min(as_of);
-        let (x0, x1) = (hours(start, s.start), hours(start, end));
-        match s.agent {
-            Agent::Ufh => {
-                steps.push((x0, x1, s.rate / kg));
-            }
-            Agent::Argatroban => dti_labels.push((x0, format!("argatroban {} mcg/kg/min", num(s.rate, 2)))),
-            Agent::Bivalirudin => dti_labels.push((x0, format!("bivalirudin {} mg/kg/h", num(s.rate, 3)))),
-        }
-    }
+    let steps = &data.heparin_steps;
+    let boluses = &data.boluses;
     let top = steps.iter().map(|s| s.2).fold(10.0_f64, f64::max) * 1.25;
-    let boluses: Vec<(f64, f64)> = tl
-        .boluses()
-        .iter()
-        .filter(|(t, _)| *t <= as_of)
-        .map(|(t, u)| (hours(start, *t), *u))
-        .collect();
     let at = tl.at_doses_until(as_of);
     let bolus_hours: Vec<(f64, f64)> = boluses.clone();
-    time_plot("doses", doc, "units/kg/h", height)
+    time_plot("doses", doc, data, "units/kg/h", height)
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         // A bolus marker sits at the top of the plot: its tooltip gives the bolus, not the height.
         .label_formatter(move |hover| {
@@ -174,6 +289,7 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
         .show(ui, |plot| {
             if !steps.is_empty() {
                 let points: Vec<[f64; 2]> = steps.iter().flat_map(|(x0, x1, y)| [[*x0, *y], [*x1, *y]]).collect();
+                let points = visible_decimated(plot, &points);
                 // A step line has vertical runs; egui_plot would merge them into a filled band.
                 plot.line(
                     Line::new("heparin infusion", PlotPoints::from(points))
@@ -189,7 +305,9 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
                     .radius(6.0)
                     .color(theme::CAUTION),
             );
-            for (x, units) in &boluses {
+            // Amounts are written beside the markers while they stay legible; beyond that the
+            // marker's tooltip gives the amount.
+            for (x, units) in boluses.iter().filter(|_| boluses.len() <= MAX_BOLUS_LABELS) {
                 plot.text(
                     Text::new("", PlotPoint::new(*x, top * 0.82), format!("{} units", num(*units, 0)))
                         .color(theme::CAUTION)
@@ -210,10 +328,10 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
                 );
             }
             // Alternate heights so that changes close in time do not print over each other.
-            for (i, (x, label)) in dti_labels.into_iter().enumerate() {
+            for (i, (x, label)) in data.dti_labels.iter().enumerate() {
                 let y = top * if i % 2 == 0 { 0.4 } else { 0.25 };
                 plot.text(
-                    Text::new("", PlotPoint::new(x, y), label)
+                    Text::new("", PlotPoint::new(*x, y), label.as_str())
                         .color(theme::ABOVE_TARGET)
                         .anchor(Align2::LEFT_CENTER),
                 );
@@ -223,21 +341,22 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
 }
 
 /// Antithrombin (%) and platelets (10^9/L) share a plot: both fall in the same numeric range.
-fn at_platelets_plot_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
+fn at_platelets_plot_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32) {
     ui.label(RichText::new("Antithrombin (%) and platelets (× 10⁹/L)").strong());
     let deficiency = doc.protocol.antithrombin.deficiency_below_percent.value;
-    let at = lab_points(doc, LabKind::Antithrombin);
-    let plt = lab_points(doc, LabKind::Platelets);
-    time_plot("at_platelets", doc, "% | × 10⁹/L", height)
+    time_plot("at_platelets", doc, data, "% | × 10⁹/L", height)
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .include_y(120.0)
         .show(ui, |plot| {
             plot.hline(egui_plot::HLine::new("AT deficiency threshold", deficiency).color(theme::CAUTION));
-            lab_series(plot, "antithrombin %", at, theme::IN_RANGE);
-            lab_series(plot, "platelets × 10⁹/L", plt, theme::MUTED);
+            lab_series(plot, "antithrombin %", &data.antithrombin, theme::IN_RANGE);
+            lab_series(plot, "platelets × 10⁹/L", &data.platelets, theme::MUTED);
             now_line(plot, doc);
         });
 }
+
+/// Colour bands on the scatter: enough to read the time order, few enough to keep frames cheap.
+const SCATTER_COLOUR_BANDS: usize = 12;
 
 /// A colour from blue (early) to orange (late): time order on the scatter.
 fn time_colour(fraction: f64) -> Color32 {
@@ -246,20 +365,19 @@ fn time_colour(fraction: f64) -> Color32 {
     Color32::from_rgb(lerp(90, 240), lerp(140, 150), lerp(230, 50))
 }
 
-fn scatter_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
+fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32) {
     ui.label(RichText::new("aPTT vs anti-Xa, paired samples").strong());
     ui.label(RichText::new("joined in time order, blue (early) → orange (late)").color(theme::MUTED));
     let protocol = &doc.protocol;
     let aptt_target = ufh_aptt_target(protocol, doc.case.patient.baseline_aptt);
     let xa_target = protocol.ufh.anti_xa_target.range();
-    let window = protocol.monitoring.pairing_window_min.value;
-    let pairs: Vec<_> = paired_samples(&doc.prepared.timeline, window)
-        .into_iter()
-        .filter(|p| p.time() <= doc.as_of())
-        .collect();
-    let calibration = protocol.monitoring.aptt_calibration_anti_xa.range();
-    let fit = fit_aptt_anti_xa(&pairs, calibration);
+    let pairs = &data.pairs;
+    let fit = &data.fit;
     let xy: Vec<[f64; 2]> = pairs.iter().map(|p| [p.aptt.value, p.anti_xa.value]).collect();
+    let pair_times: Vec<(f64, f64, ClinicalTime)> = pairs
+        .iter()
+        .map(|p| (p.aptt.value, p.anti_xa.value, p.time()))
+        .collect();
     let max_x = xy
         .iter()
         .map(|p| p[0])
@@ -278,8 +396,16 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
             let HoverPosition::NearDataPoint { position, .. } = hover else {
                 return None;
             };
+            // The pair under the pointer, for its time (looked up only while hovering).
+            let time = pair_times
+                .iter()
+                .min_by(|a, b| {
+                    let d = |p: &(f64, f64, ClinicalTime)| (p.0 - position.x).abs() + (p.1 - position.y).abs();
+                    d(a).total_cmp(&d(b))
+                })
+                .map_or(String::new(), |p| format!("{}\n", p.2));
             Some(format!(
-                "aPTT {} s\nanti-Xa {} units/mL",
+                "{time}aPTT {} s\nanti-Xa {} units/mL",
                 num(position.x, 0),
                 num(position.y, 2)
             ))
@@ -334,7 +460,7 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
                     Align2::CENTER_CENTER,
                 );
             }
-            if let Some(f) = &fit {
+            if let Some(f) = fit {
                 let line = vec![[f.aptt_at(0.0), 0.0], [f.aptt_at(max_y), max_y]];
                 plot.line(
                     Line::new("patient's fitted relation", PlotPoints::from(line))
@@ -346,17 +472,19 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
                 return;
             }
             plot.line(Line::new("pairs", PlotPoints::from(xy.clone())).color(theme::MUTED));
-            let n = xy.len().max(2) - 1;
-            for (i, (p, pair)) in xy.iter().zip(&pairs).enumerate() {
-                let name = pair.time().to_string();
+            // A fixed number of colour bands (one plot item each), whatever the number of pairs: the
+            // time order stays visible and the frame cost does not grow with the history.
+            let bands = xy.len().min(SCATTER_COLOUR_BANDS);
+            for band in 0..bands {
+                let range = band * xy.len() / bands..(band + 1) * xy.len() / bands;
                 plot.points(
-                    Points::new(name, PlotPoints::from(vec![*p]))
+                    Points::new("pair", PlotPoints::from(xy[range].to_vec()))
                         .radius(4.5)
-                        .color(time_colour(i as f64 / n as f64)),
+                        .color(time_colour(band as f64 / (bands.max(2) - 1) as f64)),
                 );
             }
         });
-    match (&fit, pairs.len()) {
+    match (fit, pairs.len()) {
         (Some(f), _) => {
             ui.label(format!(
                 "Patient's relation ({} pairs, R² {}): aPTT ≈ {} + {} × anti-Xa s",
@@ -399,6 +527,8 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, height: f32) {
 }
 
 pub fn plots_ui(ui: &mut egui::Ui, doc: &Document) {
+    let data = doc.plot_data();
+    let data = &*data;
     let aptt_target = ufh_aptt_target(&doc.protocol, doc.case.patient.baseline_aptt);
     let xa_target = doc.protocol.ufh.anti_xa_target.range();
     let scatter_width = (ui.available_width() * 0.38).clamp(260.0, 520.0);
@@ -407,13 +537,13 @@ pub fn plots_ui(ui: &mut egui::Ui, doc: &Document) {
         .resizable(true)
         .show(ui, |ui| {
             let height = (ui.available_height() - 140.0).clamp(200.0, 520.0);
-            scatter_ui(ui, doc, height);
+            scatter_ui(ui, doc, data, height);
         });
     egui::ScrollArea::vertical().id_salt("time_plots").show(ui, |ui| {
         let height = ((ui.available_height() - 110.0) / 4.0).clamp(100.0, 220.0);
-        lab_plot_ui(ui, doc, LabKind::Aptt, "s", aptt_target, height);
-        lab_plot_ui(ui, doc, LabKind::AntiXa, "units/mL", Some(xa_target), height);
-        dose_plot_ui(ui, doc, height);
-        at_platelets_plot_ui(ui, doc, height);
+        lab_plot_ui(ui, doc, data, LabKind::Aptt, "s", aptt_target, height);
+        lab_plot_ui(ui, doc, data, LabKind::AntiXa, "units/mL", Some(xa_target), height);
+        dose_plot_ui(ui, doc, data, height);
+        at_platelets_plot_ui(ui, doc, data, height);
     });
 }

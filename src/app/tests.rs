@@ -520,3 +520,26 @@ fn the_4ts_scorer_and_the_patient_panel_agree() {
     assert_eq!(doc(&h).case.patient.hit_thrombosis.points(), 2);
     assert_eq!(doc(&h).case.patient.weight.kg.value(), 91.0);
 }
+
+/// Plot decimation keeps the shape a clinician reads (every extreme, time order) and bounds the points.
+#[test]
+fn plot_decimation_keeps_extremes_and_bounds_the_points() {
+    use super::plots::decimate_min_max;
+    // 90 days of q2h values with one deep dip and one spike.
+    let mut points: Vec<[f64; 2]> = (0..1080)
+        .map(|i| [f64::from(i) * 2.0, 60.0 + f64::from(i % 7)])
+        .collect();
+    points[500][1] = 12.0;
+    points[777][1] = 190.0;
+    let shown = decimate_min_max(&points, 100);
+    assert!(shown.len() <= 200, "{} points", shown.len());
+    assert!(
+        shown.contains(&[1000.0, 12.0]) && shown.contains(&[1554.0, 190.0]),
+        "extremes kept"
+    );
+    assert!(shown.windows(2).all(|w| w[0][0] < w[1][0]), "time order kept");
+    assert_eq!(shown.first(), points.first());
+    // Short series are drawn as they are.
+    assert_eq!(decimate_min_max(&points[..150], 100), points[..150].to_vec());
+    assert!(decimate_min_max(&[], 100).is_empty());
+}
