@@ -124,11 +124,18 @@ fn bypass_dose_response_then_resistance_then_antithrombin() {
     assert!(residual * 80.0 / 100.0 > 240.0);
     assert!((cpb.protamine_mg.unwrap() - 240.0).abs() < 1e-6);
     assert!(
-        cpb.protamine_cautions.iter().any(|c| c.contains("421.8 mg") && c.contains("capped at 240 mg")),
+        cpb.protamine_cautions
+            .iter()
+            .any(|c| c.contains("421.8 mg") && c.contains("capped at 240 mg")),
         "{:?}",
         cpb.protamine_cautions
     );
-    assert!(cpb.protamine_basis.as_ref().unwrap().contains("capped at the maximum 240 mg"));
+    assert!(
+        cpb.protamine_basis
+            .as_ref()
+            .unwrap()
+            .contains("capped at the maximum 240 mg")
+    );
     assert!(
         cpb.protamine_cautions.iter().any(|c| c.contains("50 mg per 10 min")),
         "{:?}",
