@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anticoag_planner::analysis::generate::ecmo_course;
-use anticoag_planner::io::recovery::{read_recovery, write_recovery};
+use anticoag_planner::io::recovery::{read_recovery, remove_stale_temporaries, write_recovery};
 
 const DIR_VAR: &str = "ANTICOAG_KILL_TEST_DIR";
 
@@ -119,10 +119,17 @@ fn autosave_survives_sigkill_at_any_moment() {
             "round {round}: revision {k} is paired with another revision's path"
         );
     }
-    // Informational: how many kills landed inside a save (each leaves its temporary file behind).
-    let interrupted = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"))
-        .count();
+    // Each kill inside a save leaves its temporary file; the sweep that follows recovery writes removes
+    // them once they are stale (here: at once), and never touches the recovery file itself.
+    let temporaries = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+            .count()
+    };
+    let interrupted = temporaries();
     println!("16 kills, {interrupted} inside a save");
+    assert_eq!(remove_stale_temporaries(dir.path(), Duration::ZERO), interrupted);
+    assert_eq!(temporaries(), 0);
+    assert!(read_recovery(dir.path()).unwrap().is_some());
 }

@@ -52,7 +52,35 @@ pub fn write_recovery(dir: &Path, case: &Case, original_path: Option<&Path>) -> 
     std::fs::create_dir_all(dir).map_err(failed)?;
     let origin = serde_json::to_string(&original_path.map(|p| p.display().to_string())).unwrap_or_default();
     let text = format!("{ORIGIN_HEADER}{origin}\n{}", to_ron_string(case));
-    write_atomically(&path, text.as_bytes()).map_err(failed)
+    write_atomically(&path, text.as_bytes()).map_err(failed)?;
+    remove_stale_temporaries(dir, STALE_TEMPORARY_AFTER);
+    Ok(())
+}
+
+/// Saves interrupted by a killed process leave their temporary file behind (`.anticoag-save-*.tmp`).
+/// Those in the recovery folder older than this are removed when the next recovery file is written;
+/// younger ones may belong to another instance's save in progress.
+pub const STALE_TEMPORARY_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Removes temporary files of interrupted saves in `dir` last modified more than `older_than` ago.
+/// Returns how many were removed; a file that cannot be inspected or removed is left alone.
+pub fn remove_stale_temporaries(dir: &Path, older_than: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let now = std::time::SystemTime::now();
+    entries
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(".anticoag-save-") && name.ends_with(".tmp")
+        })
+        .filter(|e| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| now.duration_since(t).unwrap_or_default() >= older_than)
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
 }
 
 /// Reads the recovery case in `dir`, if there is one.
