@@ -11,12 +11,12 @@
 //! reported in `docs/robustness.md`) through the same checks as the fuzz targets, so every input that
 //! once reached new code stays a regression test here.
 
+// The fuzz targets' own checks, so the corpora below are re-run exactly as they were fuzzed.
+#[path = "../fuzz/checks.rs"]
+mod checks;
 mod common;
 
-use anticoag_planner::analysis::analyze;
-use anticoag_planner::io::{parse_case, parse_events_csv, to_ron_string};
-use anticoag_planner::model::{ClinicalTime, Kilograms};
-use anticoag_planner::protocol::Protocol;
+use checks::{check_case_file, check_events_csv, check_protocol_file};
 use proptest::prelude::*;
 
 fn csv_seed() -> Vec<u8> {
@@ -55,63 +55,32 @@ fn mutated(seed: Vec<u8>) -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
-fn parse_csv(bytes: &[u8]) {
-    let p = Protocol::builtin("adult-icu").unwrap();
-    let now = ClinicalTime::constant(2026, 1, 1, 0, 0);
-    let _ = parse_events_csv(bytes, &p.plausibility, Kilograms::new(70.0).unwrap(), Some(now));
-}
-
-/// As the `case_ron` fuzz target: a case that loads also analyses, and saves to text that loads again.
-fn parse_case_bytes(bytes: &[u8]) {
-    // Case files are text: the loader refuses non-UTF-8 before parsing, as here.
-    let Ok(text) = std::str::from_utf8(bytes) else { return };
-    let Ok(loaded) = parse_case(text, "fuzz.ron", None) else {
-        return;
-    };
-    for event in [loaded.case.events.first(), loaded.case.events.last()]
-        .into_iter()
-        .flatten()
-    {
-        let _ = analyze(&loaded.case, &loaded.protocol, event.time);
-    }
-    let written = to_ron_string(&loaded.case);
-    if let Err(e) = parse_case(&written, "roundtrip.ron", None) {
-        panic!("a loaded case, saved, no longer loads: {e}\n{written}");
-    }
-}
-
-fn parse_protocol_bytes(bytes: &[u8]) {
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        let _ = Protocol::from_ron_str(text, "fuzz.ron");
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
     #[test]
     fn csv_parser_never_panics_on_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-        parse_csv(&bytes);
+        check_events_csv(&bytes);
     }
 
     #[test]
     fn csv_parser_never_panics_on_a_damaged_file(bytes in mutated(csv_seed())) {
-        parse_csv(&bytes);
+        check_events_csv(&bytes);
     }
 
     #[test]
     fn case_parser_never_panics_on_random_text(chars in proptest::collection::vec(any::<char>(), 0..300)) {
-        parse_case_bytes(String::from_iter(chars).as_bytes());
+        check_case_file(String::from_iter(chars).as_bytes());
     }
 
     #[test]
     fn case_parser_never_panics_on_a_damaged_file(bytes in mutated(case_seed())) {
-        parse_case_bytes(&bytes);
+        check_case_file(&bytes);
     }
 
     #[test]
     fn protocol_parser_never_panics_on_a_damaged_file(bytes in mutated(protocol_seed())) {
-        parse_protocol_bytes(&bytes);
+        check_protocol_file(&bytes);
     }
 }
 
@@ -132,7 +101,7 @@ fn replay_corpus(target: &str, check: fn(&[u8])) -> usize {
 #[test]
 fn committed_fuzz_corpora_still_pass() {
     // Counts after `cargo fuzz cmin`: a corpus that went missing would make this test vacuous.
-    assert!(replay_corpus("csv_events", parse_csv) > 1000);
-    assert!(replay_corpus("case_ron", parse_case_bytes) > 1000);
-    assert!(replay_corpus("protocol_ron", parse_protocol_bytes) > 1000);
+    assert!(replay_corpus("csv_events", check_events_csv) > 1000);
+    assert!(replay_corpus("case_ron", check_case_file) > 1000);
+    assert!(replay_corpus("protocol_ron", check_protocol_file) > 1000);
 }

@@ -1,0 +1,50 @@
+//! What every parser input must satisfy: shared by the fuzz targets (`fuzz/fuzz_targets/`) and by
+//! `tests/parser_robustness.rs`, which re-runs the committed corpora through the same checks.
+//! A check returns normally for a value or an error, and panics only on a real defect.
+
+use std::sync::OnceLock;
+
+use anticoag_planner::analysis::analyze;
+use anticoag_planner::io::{parse_case, parse_events_csv, to_ron_string};
+use anticoag_planner::model::{ClinicalTime, Kilograms};
+use anticoag_planner::protocol::Protocol;
+
+/// Parsed once: the importer is what is checked, not the protocol loader (it has its own check).
+fn icu_protocol() -> Option<&'static Protocol> {
+    static PROTOCOL: OnceLock<Option<Protocol>> = OnceLock::new();
+    PROTOCOL.get_or_init(|| Protocol::builtin("adult-icu").ok()).as_ref()
+}
+
+/// Any bytes as an events CSV: events or a specific error.
+pub fn check_events_csv(bytes: &[u8]) {
+    let Some(protocol) = icu_protocol() else { return };
+    let Ok(weight) = Kilograms::new(70.0) else { return };
+    let now = ClinicalTime::constant(2026, 1, 1, 0, 0);
+    let _ = parse_events_csv(bytes, &protocol.plausibility, weight, Some(now));
+}
+
+/// Any text as a case file: a case or a specific error. A case that loads also analyses at its first
+/// and last event, and saves to text that loads again (a saved case that cannot be reopened is lost).
+pub fn check_case_file(bytes: &[u8]) {
+    // The loader refuses non-UTF-8 before parsing (tested elsewhere); here only text goes in.
+    let Ok(text) = std::str::from_utf8(bytes) else { return };
+    let Ok(loaded) = parse_case(text, "fuzz.ron", None) else {
+        return;
+    };
+    for event in [loaded.case.events.first(), loaded.case.events.last()]
+        .into_iter()
+        .flatten()
+    {
+        let _ = analyze(&loaded.case, &loaded.protocol, event.time);
+    }
+    let written = to_ron_string(&loaded.case);
+    if let Err(e) = parse_case(&written, "roundtrip.ron", None) {
+        panic!("a loaded case, saved, no longer loads: {e}\n{written}");
+    }
+}
+
+/// Any text as a protocol file (parse, then validate): a protocol or a specific error.
+pub fn check_protocol_file(bytes: &[u8]) {
+    let Ok(text) = std::str::from_utf8(bytes) else { return };
+    let _ = Protocol::from_ron_str(text, "fuzz.ron");
+}
