@@ -6,7 +6,7 @@
 //! Engine speed on generated ECMO courses (q2h paired labs, hourly rate changes). Run: `cargo bench`.
 
 use anticoag_planner::analysis::generate::ecmo_course;
-use anticoag_planner::analysis::{analyze, replay};
+use anticoag_planner::analysis::{Detail, analyze, replay};
 use anticoag_planner::protocol::Protocol;
 
 fn main() {
@@ -21,9 +21,18 @@ fn analyze_last_event(bencher: divan::Bencher, days: u32) {
     bencher.bench(|| analyze(divan::black_box(&case), &protocol, at));
 }
 
+/// Replay as a course is stepped through: every step's decision; the sentences only for the step read.
 #[divan::bench(args = [1, 7, 30, 90])]
 fn replay_whole_case(bencher: divan::Bencher, days: u32) {
     let case = ecmo_course(days);
     let protocol = Protocol::builtin("adult-ecmo").expect("shipped protocol");
-    bencher.bench(|| replay(divan::black_box(&case), &protocol));
+    bencher.bench(|| replay(divan::black_box(&case), &protocol, Detail::Decision));
+}
+
+/// Replay with every step explained in full (`replay --format json`).
+#[divan::bench(args = [1, 7, 30, 90])]
+fn replay_whole_case_explained(bencher: divan::Bencher, days: u32) {
+    let case = ecmo_course(days);
+    let protocol = Protocol::builtin("adult-ecmo").expect("shipped protocol");
+    bencher.bench(|| replay(divan::black_box(&case), &protocol, Detail::Explained));
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use anticoag_planner::analysis::{analyze, replay};
+use anticoag_planner::analysis::{Detail, analyze, replay};
 use anticoag_planner::io::report::{replay_to_json, to_json, to_text};
 use anticoag_planner::io::{load_case, parse_events_csv, save_case};
 use anticoag_planner::model::{
@@ -405,10 +405,10 @@ pub fn run(command: Command) -> Result<String> {
             patient,
         } => {
             let loaded = load_input(&input, &patient, protocol.as_deref())?;
-            let steps = replay(&loaded.case, &loaded.protocol);
             Ok(match format {
-                Format::Json => replay_to_json(&steps)?,
-                Format::Text => steps
+                Format::Json => replay_to_json(&replay(&loaded.case, &loaded.protocol, Detail::Explained))?,
+                // One headline per step: the decision alone is enough (the sentences are not written).
+                Format::Text => replay(&loaded.case, &loaded.protocol, Detail::Decision)
                     .iter()
                     .map(|a| format!("{}  {}\n", a.as_of, a.recommendation.headline()))
                     .collect(),

@@ -9,7 +9,7 @@
 
 mod common;
 
-use anticoag_planner::analysis::{Action, FindingCode, analyze, replay};
+use anticoag_planner::analysis::{Action, Detail, FindingCode, analyze, replay};
 use anticoag_planner::dosing::RateUnit;
 use common::{all_text, codes, load, step_at, t};
 
@@ -52,7 +52,7 @@ fn paper_heparin_units(from: &str, to: &str) -> f64 {
 fn day5_2300_r1_met_and_antithrombin_by_label_formula() {
     let steps = {
         let l = load(CASE);
-        replay(&l.case, &l.protocol)
+        replay(&l.case, &l.protocol, Detail::Explained)
     };
     let a = step_at(&steps, "2019-01-06T23:00");
     let expected_24h = paper_heparin_units("2019-01-05T23:00", "2019-01-06T23:00");
@@ -136,7 +136,7 @@ fn day6_0305_switch_to_argatroban_with_rate_target_and_pump() {
 #[test]
 fn after_the_switch_the_argatroban_is_titrated_not_the_heparin() {
     let l = load(CASE);
-    let steps = replay(&l.case, &l.protocol);
+    let steps = replay(&l.case, &l.protocol, Detail::Explained);
     let started = step_at(&steps, "2019-01-07T03:57");
     assert_eq!(
         started.recommendation.action,
@@ -169,7 +169,7 @@ fn before_any_heparin_nothing_is_started_blindly() {
 #[test]
 fn replay_at_every_step_equals_analyze_at_that_time() {
     let l = load(CASE);
-    let steps = replay(&l.case, &l.protocol);
+    let steps = replay(&l.case, &l.protocol, Detail::Explained);
     assert_eq!(
         steps.len(),
         l.case
@@ -187,7 +187,7 @@ fn replay_at_every_step_equals_analyze_at_that_time() {
 #[test]
 fn every_recommendation_carries_rationale_and_a_source() {
     let l = load(CASE);
-    for a in replay(&l.case, &l.protocol) {
+    for a in replay(&l.case, &l.protocol, Detail::Explained) {
         assert!(!a.recommendation.rationale.is_empty(), "no rationale at {}", a.as_of);
         assert!(!a.recommendation.sources.is_empty(), "no source at {}", a.as_of);
         assert_eq!(a.steps.len(), 7, "seven algorithm steps at {}", a.as_of);

@@ -6,7 +6,7 @@
 //! Properties that must hold for any input, not just the cases we thought of.
 
 use anticoag_planner::analysis::generate::ecmo_course;
-use anticoag_planner::analysis::{Timeline, analyze, replay};
+use anticoag_planner::analysis::{Detail, Timeline, analyze, replay};
 use anticoag_planner::dosing::antithrombin::plasma_derived_dose;
 use anticoag_planner::model::{
     Case, ClinicalTime, Event, EventKind, HeparinRate, Kilograms, McgPerKgPerMin, MgPerKgPerHour, MgPerMl, Patient,
@@ -145,7 +145,7 @@ fn shipped_nomograms_cover_every_value_exactly_once() {
 fn replay_equals_analyze_on_a_generated_course() {
     let case = ecmo_course(2);
     let p = Protocol::builtin("adult-ecmo").unwrap();
-    let steps = replay(&case, &p);
+    let steps = replay(&case, &p, Detail::Explained);
     assert!(steps.len() > 90);
     for step in steps.iter().step_by(7) {
         assert_eq!(*step, analyze(&case, &p, step.as_of));

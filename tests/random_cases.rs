@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use anticoag_planner::analysis::{Action, Analysis, analyze, replay};
+use anticoag_planner::analysis::{Action, Analysis, Detail, analyze, replay};
 use anticoag_planner::dosing::RateUnit;
 use anticoag_planner::dosing::ufh::dosing_weight;
 use anticoag_planner::io::event_kind_from_fields;
@@ -224,15 +224,25 @@ proptest! {
 
     #[test]
     fn replay_at_each_time_equals_analyze_at_that_time((case, protocol) in random_case()) {
-        for step in replay(&case, &protocol) {
+        let explained = replay(&case, &protocol, Detail::Explained);
+        let decided = replay(&case, &protocol, Detail::Decision);
+        prop_assert_eq!(explained.len(), decided.len());
+        for (step, decision) in explained.iter().zip(&decided) {
             let direct = analyze(&case, &protocol, step.as_of);
-            prop_assert_eq!(&step, &direct, "replay and analyze differ at {}", step.as_of);
+            prop_assert_eq!(step, &direct, "replay and analyze differ at {}", step.as_of);
+            // Leaving the sentences out must not change what is decided: no decision may read text.
+            prop_assert_eq!(
+                decision.without_text(),
+                direct.without_text(),
+                "the decision-only replay differs at {}",
+                step.as_of
+            );
         }
     }
 
     #[test]
     fn no_recommendation_exceeds_a_protocol_hard_limit((case, protocol) in random_case()) {
-        for step in replay(&case, &protocol) {
+        for step in replay(&case, &protocol, Detail::Explained) {
             if let Err(problem) = within_hard_limits(&step, &case, &protocol) {
                 prop_assert!(false, "{}\nrecommendation: {:?}", problem, step.recommendation);
             }
@@ -254,7 +264,7 @@ fn random_cases_reach_every_dosing_action() {
     let mut seen = std::collections::HashMap::new();
     for _ in 0..300 {
         let (case, protocol) = strategy.new_tree(&mut runner).unwrap().current();
-        for step in replay(&case, &protocol) {
+        for step in replay(&case, &protocol, Detail::Explained) {
             *seen.entry(step.recommendation.action).or_insert(0usize) += 1;
         }
     }

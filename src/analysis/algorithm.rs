@@ -8,8 +8,8 @@ use super::monitoring;
 use super::pairing::{Level, Pair, classify_level, latest_pair, ufh_aptt_target};
 use super::timeline::{Agent, AtDose, Sample, Timeline};
 use super::types::{
-    Action, Analysis, Due, Finding, FindingCode, FourTs, HeparinExposure, MonitoringItem, ProtocolRef, Recommendation,
-    Step, StepStatus, Text,
+    Action, Analysis, Detail, Due, Finding, FindingCode, FourTs, HeparinExposure, MonitoringItem, ProtocolRef,
+    Recommendation, Step, StepStatus, Text,
 };
 use crate::dosing::Rate;
 use crate::dosing::antithrombin::{expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials};
@@ -71,6 +71,8 @@ pub(super) struct Cx<'a> {
     pub steps: Vec<Step>,
     pub warnings: Vec<String>,
     pub monitoring: Vec<MonitoringItem>,
+    /// Write the explanation sentences ([`Detail::Explained`]); read by `say!`.
+    pub explain: bool,
 }
 
 impl Cx<'_> {
@@ -128,6 +130,9 @@ impl Cx<'_> {
 
     fn sample_text(&self, lab: LabKind, s: Sample) -> String {
         use std::fmt::Write as _;
+        if !self.explain {
+            return String::new();
+        }
         let (decimals, unit) = match lab {
             LabKind::AntiXa => (2, " units/mL"),
             LabKind::Aptt | LabKind::Act => (1, " s"),
@@ -148,7 +153,13 @@ impl Cx<'_> {
     }
 }
 
-pub(super) fn run(case: &Case, prepared: &super::Prepared, p: &Protocol, as_of: ClinicalTime) -> Analysis {
+pub(super) fn run(
+    case: &Case,
+    prepared: &super::Prepared,
+    p: &Protocol,
+    as_of: ClinicalTime,
+    detail: Detail,
+) -> Analysis {
     let tl = &prepared.timeline;
     let mut cx = Cx {
         case,
@@ -157,16 +168,17 @@ pub(super) fn run(case: &Case, prepared: &super::Prepared, p: &Protocol, as_of: 
         as_of,
         weight: case.patient.weight.kg,
         findings: Vec::new(),
-        steps: Vec::new(),
+        steps: Vec::with_capacity(7),
         warnings: Vec::new(),
         monitoring: Vec::new(),
+        explain: detail == Detail::Explained,
     };
     cx.warnings
         .extend(prepared.warnings_until(as_of).iter().map(|(_, w)| w.clone()));
     coverage_warnings(&mut cx);
     let heparin = exposure(tl, cx.weight, as_of);
     let monitor = monitor_for(&cx);
-    let four_ts = four_ts(tl, &case.patient, p, as_of);
+    let four_ts = four_ts(tl, &case.patient, p, as_of, detail);
 
     let (recommendation, cpb) = if case.patient.setting == Setting::Cpb {
         let (rec, assessment) = bypass::run(&mut cx, &heparin, four_ts.as_ref());
@@ -178,7 +190,7 @@ pub(super) fn run(case: &Case, prepared: &super::Prepared, p: &Protocol, as_of: 
     monitoring::finish(&mut cx);
     // Step 7's content is `Analysis::monitoring`; it is not copied here.
     let sources = cx.p.monitoring.ufh_recheck_h.source.clone();
-    let conclusion = format!("{} item(s); see the monitoring plan", cx.monitoring.len());
+    let conclusion = say!(cx, "{} item(s); see the monitoring plan", cx.monitoring.len());
     cx.step(
         7,
         "Monitoring plan",
@@ -211,7 +223,8 @@ pub(super) fn run(case: &Case, prepared: &super::Prepared, p: &Protocol, as_of: 
 fn coverage_warnings(cx: &mut Cx<'_>) {
     let age = cx.case.patient.age_group;
     if !cx.p.age_groups.contains(&age) {
-        cx.warnings.push(format!(
+        cx.warnings.push(say!(
+            cx,
             "protocol {} is written for {} patients, not {}: its targets and doses may not apply",
             cx.p.name,
             cx.p.age_groups
@@ -223,7 +236,8 @@ fn coverage_warnings(cx: &mut Cx<'_>) {
         ));
     }
     if !cx.p.settings.contains(&cx.case.patient.setting) {
-        cx.warnings.push(format!(
+        cx.warnings.push(say!(
+            cx,
             "protocol {} is not written for the {} setting",
             cx.p.name,
             cx.case.patient.setting.code()
@@ -309,7 +323,8 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
     let standard_rate = cx.p.ufh.start.rate_units_per_kg_per_h;
     let naive_above_kg = r1_limit / (standard_rate * 24.0);
     let weight_note = if cx.weight.value() > naive_above_kg {
-        format!(
+        say!(
+            cx,
             "; weight-naive: at {} the standard {} units/kg/h alone gives {} units/24 h",
             cx.weight,
             num(standard_rate, 0),
@@ -321,7 +336,8 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
     if r1 {
         cx.finding(
             FindingCode::HeparinResistanceDose,
-            format!(
+            say!(
+                cx,
                 "R1: {} in the last 24 h > {} units{weight_note}",
                 h.units_last_24h,
                 num(r1_limit, 0)
@@ -332,7 +348,8 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
     if r2 {
         cx.finding(
             FindingCode::HeparinResistanceWeight,
-            format!(
+            say!(
+                cx,
                 "R2: mean {} over {} h ≥ {} units/kg/h",
                 h.mean_units_per_kg_per_h,
                 num(h.mean_window_h, 1),
@@ -354,7 +371,8 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
         };
         cx.finding(
             FindingCode::TargetNotReached,
-            format!(
+            say!(
+                cx,
                 "R3: last {needed} {} samples below {}{aptt_caveat}: {}",
                 monitor.name(),
                 monitor.target_text(),
@@ -386,9 +404,20 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
         StepStatus::NotMet
     };
     let mut values = vec![
-        format!("heparin last 24 h: {} ({})", h.units_last_24h, h.units_per_kg_last_24h),
-        format!("mean {} over {} h", h.mean_units_per_kg_per_h, num(h.mean_window_h, 1)),
-        format!(
+        say!(
+            cx,
+            "heparin last 24 h: {} ({})",
+            h.units_last_24h,
+            h.units_per_kg_last_24h
+        ),
+        say!(
+            cx,
+            "mean {} over {} h",
+            h.mean_units_per_kg_per_h,
+            num(h.mean_window_h, 1)
+        ),
+        say!(
+            cx,
             "R1 {}; R2 {}; R3 {}",
             yes_no(r1),
             yes_no(r2),
@@ -408,7 +437,8 @@ pub(super) fn recognise(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) 
         "Recognise heparin resistance",
         status,
         values,
-        format!(
+        say!(
+            cx,
             "R1 > {} units/24 h; R2 ≥ {} units/kg/h; R3 {} consecutive {} below target",
             num(r1_limit, 0),
             num(r2_rule.value, 0),
@@ -454,7 +484,8 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
         && s.value > d.interference_plasma_free_hb_mg_per_dl.value
     {
         interference.push((
-            format!(
+            say!(
+                cx,
                 "plasma free hemoglobin {} mg/dL > {} mg/dL",
                 num(s.value, 0),
                 num(d.interference_plasma_free_hb_mg_per_dl.value, 0)
@@ -466,7 +497,8 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
         && s.value > d.interference_bilirubin_mg_per_dl.value
     {
         interference.push((
-            format!(
+            say!(
+                cx,
                 "bilirubin {} mg/dL > {} mg/dL",
                 num(s.value, 1),
                 num(d.interference_bilirubin_mg_per_dl.value, 0)
@@ -477,7 +509,10 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
     for (text, src) in &interference {
         cx.finding(
             FindingCode::AntiXaInterference,
-            format!("anti-Xa may read falsely low: {text}; do not up-titrate on a low anti-Xa alone"),
+            say!(
+                cx,
+                "anti-Xa may read falsely low: {text}; do not up-titrate on a low anti-Xa alone"
+            ),
             src.clone(),
         );
     }
@@ -493,8 +528,8 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
         (Some(pair), Some(at)) => {
             let a = classify_level(pair.aptt.value, at);
             let x = classify_level(pair.anti_xa.value, xa_target);
-            values.push(cx.sample_text(LabKind::Aptt, pair.aptt) + &format!(": {}", a.label()));
-            values.push(cx.sample_text(LabKind::AntiXa, pair.anti_xa) + &format!(": {}", x.label()));
+            values.push(cx.sample_text(LabKind::Aptt, pair.aptt) + &say!(cx, ": {}", a.label()));
+            values.push(cx.sample_text(LabKind::AntiXa, pair.anti_xa) + &say!(cx, ": {}", x.label()));
             let (code, meaning) = match (a, x) {
                 (Level::Below, Level::Below) => (
                     FindingCode::ConcordantSubtherapeutic,
@@ -525,7 +560,7 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
         }
         _ => match (sample, level) {
             (Some(s), Some(l)) => {
-                values.push(cx.sample_text(monitor.lab, s) + &format!(": {}", l.label()));
+                values.push(cx.sample_text(monitor.lab, s) + &say!(cx, ": {}", l.label()));
                 let code = match (monitor.lab, l) {
                     (LabKind::AntiXa, Level::Below) => FindingCode::AntiXaBelowTarget,
                     (LabKind::AntiXa, Level::InRange) => FindingCode::AntiXaInTarget,
@@ -535,9 +570,10 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
                     (_, Level::Above) => FindingCode::ApttAboveTarget,
                 };
                 let meaning = if monitor.lab == LabKind::Aptt {
-                    format!("aPTT only, {}: no anti-Xa to pair with", l.label())
+                    say!(cx, "aPTT only, {}: no anti-Xa to pair with", l.label())
                 } else {
-                    format!(
+                    say!(
+                        cx,
                         "anti-Xa only, {}: no aPTT within {} min to pair with",
                         l.label(),
                         num(window, 0)
@@ -549,11 +585,15 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
                 values.push(cx.sample_text(monitor.lab, s));
                 (None, "no aPTT target: enter the baseline aPTT".to_owned())
             }
-            (None, _) => (None, format!("no {} result yet", monitor.name())),
+            (None, _) => (None, say!(cx, "no {} result yet", monitor.name())),
         },
     };
     if let Some(code) = code {
-        let detail = values.join("; ") + " — " + &meaning;
+        let detail = if cx.explain {
+            values.join("; ") + " — " + &meaning
+        } else {
+            String::new()
+        };
         cx.finding(code, detail, source.clone());
     }
     let status = match (pair, code) {
@@ -566,11 +606,12 @@ fn pair_and_classify(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
         "Pair aPTT with anti-Xa",
         status,
         values,
-        format!(
+        say!(
+            cx,
             "anti-Xa {}–{} units/mL; aPTT {}; pairs within ±{} min",
             num(xa_target.low, 2),
             num(xa_target.high, 2),
-            aptt_target.map_or("target needs a baseline aPTT".to_owned(), |t| format!("{}–{} s", num(t.low, 1), num(t.high, 1))),
+            aptt_target.map_or("target needs a baseline aPTT".to_owned(), |t| say!(cx, "{}–{} s", num(t.low, 1), num(t.high, 1))),
             num(window, 0)
         ),
         "low/low concordant subtherapeutic; low aPTT + adequate anti-Xa pseudo-resistance; high aPTT + low/in-range anti-Xa coagulopathy; high/high supratherapeutic",
@@ -593,8 +634,8 @@ fn hit_step(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> bool {
             4,
             "HIT screen (4Ts)",
             StepStatus::NeedsData,
-            vec!["needs heparin exposure and at least two platelet counts".to_owned()],
-            format!("stop heparin at 4Ts ≥ {}", h.suspect_from),
+            vec![say!(cx, "needs heparin exposure and at least two platelet counts")],
+            say!(cx, "stop heparin at 4Ts ≥ {}", h.suspect_from),
             "4Ts ≥ 4 → stop all heparin and switch to a DTI",
             h.source.clone(),
             "not scored",
@@ -605,14 +646,17 @@ fn hit_step(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> bool {
     // is shown but does not stop heparin.
     let suspected = ft.score >= h.suspect_from && ft.items.thrombocytopenia.points > 0;
     let values = vec![
-        format!(
+        say!(
+            cx,
             "thrombocytopenia {} ({})",
-            ft.items.thrombocytopenia.points, ft.items.thrombocytopenia.basis
+            ft.items.thrombocytopenia.points,
+            ft.items.thrombocytopenia.basis
         ),
-        format!("timing {} ({})", ft.items.timing.points, ft.items.timing.basis),
-        format!("thrombosis {} (entered)", ft.items.thrombosis.points),
-        format!("other causes {} (entered)", ft.items.other_causes.points),
-        format!(
+        say!(cx, "timing {} ({})", ft.items.timing.points, ft.items.timing.basis),
+        say!(cx, "thrombosis {} (entered)", ft.items.thrombosis.points),
+        say!(cx, "other causes {} (entered)", ft.items.other_causes.points),
+        say!(
+            cx,
             "score {} ({})",
             ft.score,
             match ft.band {
@@ -625,9 +669,11 @@ fn hit_step(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> bool {
     if suspected {
         cx.finding(
             FindingCode::HitSuspected,
-            format!(
+            say!(
+                cx,
                 "4Ts score {} ≥ {}: stop all heparin and switch to a DTI; send HIT immunoassay",
-                ft.score, h.suspect_from
+                ft.score,
+                h.suspect_from
             ),
             h.source.clone(),
         );
@@ -636,7 +682,7 @@ fn hit_step(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> bool {
         "HIT suspected: stop all heparin (flushes, and the coated circuit if HIT is confirmed)".to_owned()
     } else {
         match &ft.caveat {
-            Some(c) => format!("low probability; {c}"),
+            Some(c) => say!(cx, "low probability; {c}"),
             None => "HIT not suspected".to_owned(),
         }
     };
@@ -645,7 +691,7 @@ fn hit_step(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> bool {
         "HIT screen (4Ts)",
         if suspected { StepStatus::Met } else { StepStatus::NotMet },
         values,
-        format!("bands 0–{} low, {}–{} intermediate, {}–8 high; act at ≥ {}", h.low_max, h.low_max + 1, h.intermediate_max, h.intermediate_max + 1, h.suspect_from),
+        say!(cx, "bands 0–{} low, {}–{} intermediate, {}–8 high; act at ≥ {}", h.low_max, h.low_max + 1, h.intermediate_max, h.intermediate_max + 1, h.suspect_from),
         "thrombocytopenia and timing computed from the timeline; thrombosis and other causes entered; acts only with a platelet fall (thrombocytopenia item ≥ 1)",
         h.source.clone(),
         conclusion,
@@ -668,7 +714,7 @@ fn run_icu(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, four_ts: Opti
                 n,
                 title,
                 StepStatus::NotApplicable,
-                vec![format!("on {}", seg.agent.name())],
+                vec![say!(cx, "on {}", seg.agent.name())],
                 "",
                 "heparin steps do not apply on a direct thrombin inhibitor",
                 "clinical reference §5",
@@ -686,13 +732,15 @@ fn run_icu(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, four_ts: Opti
         let ft_score = four_ts.map_or(0, |f| f.score);
         let mut rec = switch_to_dti(
             cx,
-            vec![format!("HIT suspected: 4Ts {ft_score} ≥ {}", cx.p.hit.suspect_from)],
+            vec![say!(cx, "HIT suspected: 4Ts {ft_score} ≥ {}", cx.p.hit.suspect_from)],
             vec![cx.p.hit.source.clone()],
             Vec::new(),
         );
-        rec.caveats.push("Stop ALL heparin, including flushes and heparin-coated lines; replace a heparin-coated circuit if HIT is confirmed".to_owned());
-        rec.caveats
-            .push("Send a HIT immunoassay; do not give platelets unless bleeding".to_owned());
+        rec.caveats.push(say!(cx, "Stop ALL heparin, including flushes and heparin-coated lines; replace a heparin-coated circuit if HIT is confirmed"));
+        rec.caveats.push(say!(
+            cx,
+            "Send a HIT immunoassay; do not give platelets unless bleeding"
+        ));
         rec
     } else if running.is_none() {
         at_step_not_applicable(cx, "no heparin infusion running");
@@ -706,7 +754,8 @@ fn run_icu(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, four_ts: Opti
 
 /// Step 1.
 fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Option<Agent>) {
-    let mut values = vec![format!(
+    let mut values = vec![say!(
+        cx,
         "weight {} ({}, {})",
         cx.weight,
         match cx.case.patient.weight.kind {
@@ -716,7 +765,8 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
         cx.case.patient.weight.measured_at
     )];
     values.push(match agent {
-        Some(Agent::Ufh) => format!(
+        Some(Agent::Ufh) => say!(
+            cx,
             "heparin infusion {} ({}), changed {} h ago",
             h.current_rate_units_per_kg_per_h
                 .map_or(String::new(), |r| r.to_string()),
@@ -724,7 +774,7 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
             h.hours_since_last_change
                 .map_or("?".to_owned(), |v| num(v, 1).to_string())
         ),
-        Some(a) => format!("{} infusion running", a.name()),
+        Some(a) => say!(cx, "{} infusion running", a.name()),
         None => "no anticoagulant infusion running".to_owned(),
     });
     let max_age = cx.p.monitoring.lab_max_age_h.value;
@@ -743,10 +793,16 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
     if let Some(s) = cx.tl.latest(monitor.lab, cx.as_of) {
         if cx.age_h(s) > max_age {
             status = StepStatus::NeedsData;
-            notes.push(format!("latest {} is older than {} h", monitor.name(), num(max_age, 0)));
+            notes.push(say!(
+                cx,
+                "latest {} is older than {} h",
+                monitor.name(),
+                num(max_age, 0)
+            ));
             cx.finding(
                 FindingCode::StaleSample,
-                format!(
+                say!(
+                    cx,
                     "latest {} at {} is {} h old (limit {} h)",
                     monitor.name(),
                     s.time,
@@ -762,14 +818,16 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
             let after = s.time.hours_since(change);
             let steady = cx.p.monitoring.ufh_recheck_h.value;
             if (0.0..steady).contains(&after) {
-                notes.push(format!(
+                notes.push(say!(
+                    cx,
                     "drawn {} h after the last rate change (< {} h: not at steady state)",
                     num(after, 1),
                     num(steady, 0)
                 ));
                 cx.finding(
                     FindingCode::SampleBeforeSteadyState,
-                    format!(
+                    say!(
+                        cx,
                         "{} at {} was drawn {} h after the rate change at {}",
                         monitor.name(),
                         s.time,
@@ -782,7 +840,7 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
         }
     } else if agent.is_some() {
         status = StepStatus::NeedsData;
-        notes.push(format!("no {} yet", monitor.name()));
+        notes.push(say!(cx, "no {} yet", monitor.name()));
     }
     let conclusion = if notes.is_empty() {
         "data adequate".to_owned()
@@ -794,7 +852,8 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
         "Data check",
         status,
         values,
-        format!(
+        say!(
+            cx,
             "results ≤ {} h old; heparin samples ≥ {} h after a rate change; DTI samples ≥ {} h after a change",
             num(max_age, 0),
             num(cx.p.monitoring.ufh_recheck_h.value, 0),
@@ -807,7 +866,8 @@ fn data_check(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Opt
 }
 
 fn at_step_not_applicable(cx: &mut Cx<'_>, why: &str) {
-    let rule = format!(
+    let rule = say!(
+        cx,
         "AT < {}% → DTI; < {}% → supplement; ≥ {}% → DTI",
         num(cx.p.antithrombin.severe_below_percent.value, 0),
         num(cx.p.antithrombin.deficiency_below_percent.value, 0),
@@ -829,15 +889,20 @@ fn at_step_not_applicable(cx: &mut Cx<'_>, why: &str) {
 /// Step 6's content is the recommendation itself (rationale, sources); only its headline is repeated.
 fn choose_step(cx: &mut Cx<'_>, rec: &Recommendation) {
     let source = rec.sources.first().cloned().unwrap_or_else(|| Source::from(""));
+    let (target, headline) = if cx.explain {
+        (rec.target.clone(), rec.headline())
+    } else {
+        (String::new(), String::new())
+    };
     cx.step(
         6,
         "Choose",
         StepStatus::Met,
         Vec::new(),
-        rec.target.clone(),
+        target,
         "the first branch that applies, in the order of steps 1–5; otherwise titrate by the nomogram",
         source,
-        rec.headline(),
+        headline,
     );
 }
 
@@ -856,13 +921,14 @@ fn no_infusion(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
             .is_some_and(|u| u.start > last.start);
         if !ufh_after {
             let mut rec = Recommendation::new(Action::Measure, last.agent.name());
-            rec.rationale.push(format!(
+            rec.rationale.push(say!(
+                cx,
                 "{} stopped at {}; no anticoagulant is running",
                 last.agent.name(),
                 last.end.map_or("?".to_owned(), |t| t.to_string())
             ));
             rec.rationale
-                .push("measure the aPTT and decide on restarting with the physician".to_owned());
+                .push(say!(cx, "measure the aPTT and decide on restarting with the physician"));
             rec.cite(cx.p.argatroban.titration_source.clone());
             cx.due("aPTT", Due::Now, "DTI stopped");
             return rec;
@@ -872,9 +938,12 @@ fn no_infusion(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
     if cx.tl.first_heparin().is_none_or(|t| t > cx.as_of) {
         // Nothing given yet: the engine cannot know that anticoagulation is due now.
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
-        rec.rationale
-            .push("no anticoagulant has been given yet: obtain baseline labs before starting".to_owned());
-        rec.alternatives.push(format!(
+        rec.rationale.push(say!(
+            cx,
+            "no anticoagulant has been given yet: obtain baseline labs before starting"
+        ));
+        rec.alternatives.push(say!(
+            cx,
             "when anticoagulation is indicated, the protocol start is {} = {} at {}",
             start.text,
             start.pump.map_or("–".to_owned(), |p| p.to_string()),
@@ -907,16 +976,21 @@ fn no_infusion(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
     rec.bolus_units = if bolus_recently { None } else { start.bolus };
     rec.target = cx.p.ufh.anti_xa_target.range().describe_anti_xa();
     rec.rationale
-        .push("no heparin infusion is running: start per protocol".to_owned());
-    rec.rationale.push(format!("protocol start: {}", start.text));
+        .push(say!(cx, "no heparin infusion is running: start per protocol"));
+    rec.rationale.push(say!(cx, "protocol start: {}", start.text));
     if bolus_recently {
-        rec.rationale.push(format!(
+        rec.rationale.push(say!(
+            cx,
             "no start bolus: heparin was given in the last {} h",
             num(recent_bolus_h, 0)
         ));
     }
-    rec.rationale
-        .push(format!("= {} at {}", start.rate_per_hour, cx.p.ufh.concentration_label));
+    rec.rationale.push(say!(
+        cx,
+        "= {} at {}",
+        start.rate_per_hour,
+        cx.p.ufh.concentration_label
+    ));
     rec.cite(cx.p.ufh.start.source.clone());
     rec.cite(cx.p.ufh.concentration_units_per_ml.source.clone());
     cx.due(
@@ -950,7 +1024,8 @@ fn titrate_or_escalate(
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
         let change = cx.tl.last_ufh_rate_event(cx.as_of).unwrap_or(cx.as_of);
         let due = cx.due_at(change.plus_hours(cx.p.monitoring.ufh_recheck_h.value));
-        rec.rationale.push(format!(
+        rec.rationale.push(say!(
+            cx,
             "no {} result since heparin started: measure before any change",
             monitor.name()
         ));
@@ -962,7 +1037,8 @@ fn titrate_or_escalate(
     if cx.age_h(sample) > max_age {
         at_step_not_applicable(cx, "latest result is stale");
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
-        rec.rationale.push(format!(
+        rec.rationale.push(say!(
+            cx,
             "the latest {} ({}) is older than {} h: measure before changing anything",
             monitor.name(),
             sample.time,
@@ -980,7 +1056,7 @@ fn titrate_or_escalate(
         at_step_not_applicable(cx, "no target for the monitoring assay");
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
         rec.rationale
-            .push("no aPTT target: enter the baseline aPTT or measure anti-Xa".to_owned());
+            .push(say!(cx, "no aPTT target: enter the baseline aPTT or measure anti-Xa"));
         cx.due("anti-Xa (with a paired aPTT)", Due::Now, "no usable target");
         return rec;
     };
@@ -1014,7 +1090,7 @@ fn titrate_or_escalate(
             if sample.time.hours_since(change) < steady {
                 let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
                 let due = cx.due_at(change.plus_hours(steady));
-                rec.rationale.push(format!("the low {} at {} was drawn less than {} h after the rate change at {}: repeat at steady state before escalating", monitor.name(), sample.time, num(steady, 0), change));
+                rec.rationale.push(say!(cx, "the low {} at {} was drawn less than {} h after the rate change at {}: repeat at steady state before escalating", monitor.name(), sample.time, num(steady, 0), change));
                 rec.cite(cx.p.monitoring.ufh_recheck_h.source.clone());
                 cx.due(monitor.paired_test(), due, "steady state after the rate change");
                 return rec;
@@ -1022,7 +1098,7 @@ fn titrate_or_escalate(
         }
         return nomogram(cx, h, monitor, sample);
     }
-    at_step_not_applicable(cx, &format!("{} {}", monitor.name(), level.label()));
+    at_step_not_applicable(cx, &say!(cx, "{} {}", monitor.name(), level.label()));
     nomogram(cx, h, monitor, sample)
 }
 
@@ -1040,8 +1116,10 @@ fn continue_ufh(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
             .current_rate_units_per_h
             .and_then(|u| u.pump_rate(crate::model::UnitsPerMl::new(cx.p.ufh.concentration_units_per_ml.value).ok()?));
     }
-    rec.concentration = cx.p.ufh.concentration_label.clone();
-    rec.target = cx.p.ufh.anti_xa_target.range().describe_anti_xa();
+    if cx.explain {
+        rec.concentration = cx.p.ufh.concentration_label.clone();
+        rec.target = cx.p.ufh.anti_xa_target.range().describe_anti_xa();
+    }
     rec
 }
 
@@ -1051,14 +1129,15 @@ fn nomogram(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, sample: Samp
         (
             &cx.p.ufh.anti_xa_nomogram,
             sample.value,
-            format!("anti-Xa {} units/mL", num(sample.value, 2)),
+            say!(cx, "anti-Xa {} units/mL", num(sample.value, 2)),
         )
     } else {
         let base = cx.case.patient.baseline_aptt.map_or(1.0, |b| b.value());
         (
             &cx.p.ufh.aptt_nomogram,
             sample.value / base,
-            format!(
+            say!(
+                cx,
                 "aPTT {} s = {} × control",
                 num(sample.value, 1),
                 num(sample.value / base, 2)
@@ -1071,21 +1150,23 @@ fn nomogram(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, sample: Samp
         .map_or(UnitsPerKgPerHour::ZERO, |u| u.per_kg(dw));
     let Some(step) = ufh::nomogram_step(cx.p, nomogram, value, current, cx.weight) else {
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
-        rec.rationale.push(format!("{value_text} is outside the nomogram"));
+        rec.rationale.push(say!(cx, "{value_text} is outside the nomogram"));
         return rec;
     };
     let mut rec = continue_ufh(cx, h);
     rec.rationale
-        .push(format!("{value_text} at {}: {}", sample.time, step.row_text));
+        .push(say!(cx, "{value_text} at {}: {}", sample.time, step.row_text(nomogram)));
     rec.cite(nomogram.source.clone());
     if !nomogram.validated {
-        rec.caveats.push(format!(
+        rec.caveats.push(say!(
+            cx,
             "{} is an institutional adaptation, not a validated nomogram",
             nomogram.name
         ));
     }
     if step.is_no_change() {
-        rec.rationale.push(format!(
+        rec.rationale.push(say!(
+            cx,
             "continue {current} ({}) at {}",
             h.current_rate_units_per_h.map_or(String::new(), |u| u.to_string()),
             cx.p.ufh.concentration_label
@@ -1100,7 +1181,7 @@ fn nomogram(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, sample: Samp
             cx.due(
                 monitor.paired_test(),
                 cx.due_at(sample.time.plus_hours(cx.p.monitoring.daily_interval_h.value)),
-                format!("{in_range_needed} consecutive in range: daily"),
+                say!(cx, "{in_range_needed} consecutive in range: daily"),
             );
         } else {
             cx.due(
@@ -1117,7 +1198,8 @@ fn nomogram(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, sample: Samp
     rec.rate = Some(Rate::ufh(step.new_rate));
     rec.rate_change = Some(step.change);
     rec.pump_ml_per_h = step.pump;
-    rec.rationale.push(format!(
+    rec.rationale.push(say!(
+        cx,
         "new rate {} = {} on {} dosing weight ({} → {}), pump {} at {}",
         step.new_rate,
         step.new_rate_per_hour,
@@ -1130,7 +1212,8 @@ fn nomogram(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, sample: Samp
     if let Some(soft) = cx.p.plausibility.ufh_rate_units_per_kg_per_h.soft_max
         && step.new_rate.value() > soft
     {
-        rec.caveats.push(format!(
+        rec.caveats.push(say!(
+            cx,
             "the new rate is above {} units/kg/h: consider heparin resistance work-up",
             num(soft, 0)
         ));
@@ -1149,13 +1232,16 @@ fn coagulopathy(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
     let inr = cx.tl.recent(LabKind::Inr, cx.as_of, max_age);
     let fib = cx.tl.recent(LabKind::Fibrinogen, cx.as_of, max_age);
     let mut rec = continue_ufh(cx, h);
-    rec.rationale.push(
-        "high aPTT with low or in-range anti-Xa: coagulopathy-type discordance — do not escalate heparin".to_owned(),
-    );
+    rec.rationale.push(say!(
+        cx,
+        "high aPTT with low or in-range anti-Xa: coagulopathy-type discordance — do not escalate heparin"
+    ));
     rec.cite(cx.p.discordance.patterns_source.clone());
-    rec.caveats.push("≥ 2 consecutive high aPTT:anti-Xa pairs carried more major bleeding (9% vs 3%) and 30-day mortality (14% vs 5%) in Price 2013".to_owned());
-    rec.alternatives
-        .push("look for DIC, factor deficiency, lupus anticoagulant or hemodilution".to_owned());
+    rec.caveats.push(say!(cx, "≥ 2 consecutive high aPTT:anti-Xa pairs carried more major bleeding (9% vs 3%) and 30-day mortality (14% vs 5%) in Price 2013"));
+    rec.alternatives.push(say!(
+        cx,
+        "look for DIC, factor deficiency, lupus anticoagulant or hemodilution"
+    ));
     if inr.is_none() || fib.is_none() {
         rec.action = Action::Measure;
         let missing: Vec<&str> = [("INR", inr.is_none()), ("fibrinogen", fib.is_none())]
@@ -1163,7 +1249,8 @@ fn coagulopathy(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
             .filter(|(_, m)| *m)
             .map(|(n, _)| n)
             .collect();
-        rec.rationale.push(format!(
+        rec.rationale.push(say!(
+            cx,
             "measure {} (none in the last {} h)",
             missing.join(" and "),
             num(max_age, 0)
@@ -1173,7 +1260,7 @@ fn coagulopathy(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
         }
     } else {
         for s in [inr, fib].into_iter().flatten() {
-            rec.rationale.push(format!("{} at {}", num(s.value, 2), s.time));
+            rec.rationale.push(say!(cx, "{} at {}", num(s.value, 2), s.time));
         }
     }
     cx.due(
@@ -1217,7 +1304,8 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
     let max_age = cx.p.monitoring.lab_max_age_h.value;
     let deficient = at_rules.deficiency_below_percent.value;
     let severe = at_rules.severe_below_percent.value;
-    let rule = format!(
+    let rule = say!(
+        cx,
         "AT < {}% → DTI (AT as alternative); {}–{}% → supplement AT; ≥ {}% or AT already given and still below target → DTI",
         num(severe, 0),
         num(severe, 0),
@@ -1244,7 +1332,8 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
         values.push(cx.sample_text(LabKind::Antithrombin, l));
     }
     for d in &since {
-        values.push(format!(
+        values.push(say!(
+            cx,
             "{} {} at {}",
             if d.recombinant {
                 "recombinant AT"
@@ -1255,14 +1344,15 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
             d.time
         ));
     }
-    let threshold = format!("deficiency < {}%, severe < {}%", num(deficient, 0), num(severe, 0));
+    let threshold = say!(cx, "deficiency < {}%, severe < {}%", num(deficient, 0), num(severe, 0));
     let at_step = AtStep {
         values,
         threshold,
         rule,
         source: at_source.clone(),
     };
-    let reasons_hr = vec![format!(
+    let reasons_hr = vec![say!(
+        cx,
         "suspected heparin resistance: {}",
         cx.findings
             .iter()
@@ -1291,7 +1381,8 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
             {
                 let expected = level.map(|l| l.value + since.iter().map(|d| rise(cx, d)).sum::<f64>());
                 let mut why = reasons_hr;
-                why.push(format!(
+                why.push(say!(
+                    cx,
                     "antithrombin given at {}; the next {} ({}) is still below target: resistance is not (only) antithrombin-mediated (heparin-binding proteins, circuit)",
                     first.time,
                     monitor.name(),
@@ -1301,14 +1392,15 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
                 if let Some(e) = expected {
                     let low = at_rules.plasma_derived.maintenance_range_percent.low;
                     if e < low {
-                        why.push(format!("note: the dose given was expected to reach only ≈ {}% (label recovery), below {}%, and AT was not re-measured", num(e, 0), num(low, 0)));
+                        why.push(say!(cx, "note: the dose given was expected to reach only ≈ {}% (label recovery), below {}%, and AT was not re-measured", num(e, 0), num(low, 0)));
                         let top_up = plasma_derived_dose(
                             pct(e),
                             pct(at_rules.plasma_derived.target_percent),
                             cx.weight,
                             &at_rules.plasma_derived,
                         );
-                        alternatives.push(format!(
+                        alternatives.push(say!(
+                            cx,
                             "re-measure AT and top up to {}%: {}",
                             num(at_rules.plasma_derived.target_percent, 0),
                             round_to_vials(top_up.dose, &at_rules.plasma_derived.vial_units).describe()
@@ -1317,7 +1409,11 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
                 }
                 cx.finding(
                     FindingCode::AntithrombinDeficiency,
-                    format!("antithrombin supplemented at {}, target still not reached", first.time),
+                    say!(
+                        cx,
+                        "antithrombin supplemented at {}, target still not reached",
+                        first.time
+                    ),
                     at_source.clone(),
                 );
                 at_step.record(cx, StepStatus::Met, "AT given, still below target → DTI");
@@ -1330,7 +1426,7 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
                 "responded after AT, now below again: re-measure AT",
             );
             let mut rec = Recommendation::new(Action::Measure, "antithrombin");
-            rec.rationale.push(format!("the {} rose into range after antithrombin at {} and has fallen again: re-measure AT before the next step", monitor.name(), first.time));
+            rec.rationale.push(say!(cx, "the {} rose into range after antithrombin at {} and has fallen again: re-measure AT before the next step", monitor.name(), first.time));
             rec.cite(cx.p.monitoring.at_interval_while_resistant_h.source.clone());
             cx.due("antithrombin", Due::Now, "falling response after supplementation");
             return rec;
@@ -1342,7 +1438,8 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
             if expected < low {
                 cx.finding(
                     FindingCode::AntithrombinDeficiency,
-                    format!(
+                    say!(
+                        cx,
                         "antithrombin {}% at {}; the dose given is expected to reach only ≈ {}%",
                         num(l.value, 0),
                         l.time,
@@ -1353,7 +1450,7 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
                 at_step.record(
                     cx,
                     StepStatus::Met,
-                    format!("dose given falls short of {}%: supplement further", num(low, 0)),
+                    say!(cx, "dose given falls short of {}%: supplement further", num(low, 0)),
                 );
                 return supplement(cx, h, l, &since, reasons_hr);
             }
@@ -1366,15 +1463,23 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
 
     let Some(l) = level else {
         at_step
-            .with_values(vec![format!("no antithrombin level in the last {} h", num(max_age, 0))])
+            .with_values(vec![say!(
+                cx,
+                "no antithrombin level in the last {} h",
+                num(max_age, 0)
+            )])
             .record(cx, StepStatus::NeedsData, "measure antithrombin");
         let mut rec = Recommendation::new(Action::Measure, "antithrombin");
         rec.rationale.extend(reasons_hr);
-        rec.rationale
-            .push("true resistance suspected and antithrombin unknown: measure antithrombin activity".to_owned());
+        rec.rationale.push(say!(
+            cx,
+            "true resistance suspected and antithrombin unknown: measure antithrombin activity"
+        ));
         if monitor.lab == LabKind::Aptt {
-            rec.rationale
-                .push("and measure anti-Xa: without it pseudo-resistance cannot be excluded".to_owned());
+            rec.rationale.push(say!(
+                cx,
+                "and measure anti-Xa: without it pseudo-resistance cannot be excluded"
+            ));
         }
         rec.cite(at_source);
         cx.due("antithrombin", Due::Now, "heparin resistance suspected");
@@ -1383,7 +1488,7 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
     if l.value < severe {
         cx.finding(
             FindingCode::AntithrombinSevereDeficiency,
-            format!("antithrombin {}% < {}%", num(l.value, 0), num(severe, 0)),
+            say!(cx, "antithrombin {}% < {}%", num(l.value, 0), num(severe, 0)),
             at_rules.severe_below_percent.source.clone(),
         );
         at_step.record(cx, StepStatus::Met, "severe deficiency → DTI");
@@ -1394,23 +1499,25 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
             &at_rules.plasma_derived,
         );
         let mut why = reasons_hr;
-        why.push(format!(
+        why.push(say!(
+            cx,
             "antithrombin {}% at {} is below the severe threshold {}%",
             num(l.value, 0),
             l.time,
             num(severe, 0)
         ));
-        let alt = vec![format!(
+        let alt = vec![say!(
+            cx,
             "antithrombin supplementation instead: {} ({})",
             round_to_vials(dose.dose, &at_rules.plasma_derived.vial_units).describe(),
-            dose.formula
+            dose.formula()
         )];
         return switch_to_dti(cx, why, vec![at_source], alt);
     }
     if l.value < deficient {
         cx.finding(
             FindingCode::AntithrombinDeficiency,
-            format!("antithrombin {}% < {}%", num(l.value, 0), num(deficient, 0)),
+            say!(cx, "antithrombin {}% < {}%", num(l.value, 0), num(deficient, 0)),
             at_rules.deficiency_below_percent.source.clone(),
         );
         at_step.record(cx, StepStatus::Met, "deficiency → supplement antithrombin");
@@ -1422,7 +1529,8 @@ fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Re
         "antithrombin normal → resistance is not antithrombin-mediated → DTI",
     );
     let mut why = reasons_hr;
-    why.push(format!(
+    why.push(say!(
+        cx,
         "antithrombin {}% ≥ {}%: supplementation would not help",
         num(l.value, 0),
         num(deficient, 0)
@@ -1455,13 +1563,14 @@ fn rise(cx: &Cx<'_>, d: &AtDose) -> f64 {
 
 fn await_after_dose(cx: &mut Cx<'_>, dose_time: ClinicalTime, monitor: Monitor) -> Recommendation {
     let mut rec = Recommendation::new(Action::Measure, "antithrombin");
-    rec.rationale.push(format!(
+    rec.rationale.push(say!(
+        cx,
         "antithrombin given at {dose_time}: measure its effect before the next step"
     ));
     for m in &cx.p.monitoring.at_recheck_after_dose_min.value.clone() {
         let t = dose_time.plus_minutes(m.round() as i64);
         let due = cx.due_at(t);
-        cx.due("antithrombin", due, format!("{} after the dose", minutes_text(*m)));
+        cx.due("antithrombin", due, say!(cx, "{} after the dose", minutes_text(*m)));
     }
     let t = dose_time.plus_hours(cx.p.monitoring.ufh_recheck_h.value);
     let due = cx.due_at(t);
@@ -1482,24 +1591,27 @@ fn supplement(
     let pd = &at.plasma_derived;
     let baseline = pct(level.value);
     let full = plasma_derived_dose(baseline, pct(pd.target_percent), cx.weight, pd);
-    rationale.push(format!(
+    rationale.push(say!(
+        cx,
         "antithrombin {} at {} is below {}% (deficiency)",
         baseline,
         level.time,
         num(at.deficiency_below_percent.value, 0)
     ));
-    rationale.push(format!(
+    rationale.push(say!(
+        cx,
         "dose to {}% (label formula, divide by {}): {}",
         num(pd.target_percent, 0),
         num(pd.recovery_percent_per_unit_per_kg, 1),
-        full.formula
+        full.formula()
     ));
     let mut expected = level.value;
     if !given.is_empty() {
         let total: f64 = given.iter().map(|d| d.units).sum();
         let added: f64 = given.iter().map(|d| rise(cx, d)).sum();
         expected += added;
-        rationale.push(format!(
+        rationale.push(say!(
+            cx,
             "already given since the level: {} → expected AT ≈ {}% (+{} points at label recovery), short of the {}% lower bound",
             Units::new(total).unwrap_or(Units::ZERO),
             num(expected, 0),
@@ -1510,12 +1622,13 @@ fn supplement(
     let still = plasma_derived_dose(pct(expected), pct(pd.target_percent), cx.weight, pd);
     let rounded = round_to_vials(still.dose, &pd.vial_units);
     if !given.is_empty() {
-        rationale.push(format!("still to give: {} ({})", rounded.describe(), still.formula));
+        rationale.push(say!(cx, "still to give: {} ({})", rounded.describe(), still.formula()));
     } else {
-        rationale.push(format!("give {}", rounded.describe()));
+        rationale.push(say!(cx, "give {}", rounded.describe()));
     }
     let load = plasma_derived_dose(baseline, pct(pd.load_target_percent), cx.weight, pd);
-    rationale.push(format!(
+    rationale.push(say!(
+        cx,
         "label load target {}%: {}; maintenance ≈ {}% of the load every 24 h ({})",
         num(pd.load_target_percent, 0),
         load.dose,
@@ -1523,13 +1636,15 @@ fn supplement(
         load.maintenance_per_24h
     ));
     if let (Some(r), Some(u)) = (h.current_rate_units_per_kg_per_h, h.current_rate_units_per_h) {
-        rationale.push(format!(
+        rationale.push(say!(
+            cx,
             "continue heparin at {r} ({u}) meanwhile; no escalation until AT and anti-Xa are re-measured"
         ));
     }
     let mut rec = Recommendation::new(Action::SupplementAntithrombin, format!("antithrombin ({})", pd.product));
     rec.dose_units = Some(rounded.rounded);
-    rec.concentration = format!(
+    rec.concentration = say!(
+        cx,
         "{}: vials of {} units",
         pd.product,
         pd.vial_units
@@ -1538,7 +1653,8 @@ fn supplement(
             .collect::<Vec<_>>()
             .join(" and ")
     );
-    rec.target = format!(
+    rec.target = say!(
+        cx,
         "antithrombin {}% (maintain {}–{}%)",
         num(pd.target_percent, 0),
         num(pd.maintenance_range_percent.low, 0),
@@ -1548,15 +1664,18 @@ fn supplement(
     rec.cite(pd.source.clone());
     rec.cite(at.deficiency_below_percent.source.clone());
     let rc = recombinant_dose(baseline, cx.weight, cx.case.patient.pregnant, &at.recombinant);
-    rec.alternatives.push(format!(
+    rec.alternatives.push(say!(
+        cx,
         "{} (never use the plasma-derived divisor for it): {}",
-        at.recombinant.product, rc.formula
+        at.recombinant.product,
+        rc.formula()
     ));
     let (lo, hi) = (
         at.plasma.dose_ml_per_kg.low * cx.weight.value(),
         at.plasma.dose_ml_per_kg.high * cx.weight.value(),
     );
-    rec.alternatives.push(format!(
+    rec.alternatives.push(say!(
+        cx,
         "fresh frozen plasma {}–{} mL/kg = {}–{} mL ≈ {}–{} units antithrombin (weaker; {})",
         num(at.plasma.dose_ml_per_kg.low, 0),
         num(at.plasma.dose_ml_per_kg.high, 0),
@@ -1567,14 +1686,16 @@ fn supplement(
         at.plasma.source
     ));
     let choice = dti::choose_dti(&cx.case.patient, cx.p);
-    rec.alternatives.push(format!(
+    rec.alternatives.push(say!(
+        cx,
         "switch to {} if the target is still not reached after supplementation",
         choice.drug.name()
     ));
     rec.caveats.push(at.caveat.value.clone());
     if cx.case.patient.setting.is_ecmo() {
         let obs = pd.ecmo_observed_recovery_percent_per_unit_per_kg.value;
-        rec.caveats.push(format!(
+        rec.caveats.push(say!(
+            cx,
             "on ECMO the observed rise was ≈ {}% per units/kg (a third of label): {} may raise AT only ≈ {} points ({})",
             num(obs, 2),
             rounded.rounded,
@@ -1586,7 +1707,7 @@ fn supplement(
         cx.due(
             "antithrombin",
             Due::At(cx.as_of.plus_minutes(m.round() as i64)),
-            format!("{} after the dose", minutes_text(*m)),
+            say!(cx, "{} after the dose", minutes_text(*m)),
         );
     }
     cx.due(
@@ -1605,7 +1726,16 @@ pub(super) fn switch_to_dti(
     alternatives: Vec<String>,
 ) -> Recommendation {
     let choice: DtiChoice = dti::choose_dti(&cx.case.patient, cx.p);
-    switch_to(cx, choice, reasons, sources, alternatives)
+    switch_to(cx, choice, reasons, sources, alternatives, DtiDosing::IcuStart)
+}
+
+/// How much of the DTI start a switch gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DtiDosing {
+    /// The protocol's ICU start: rate, pump rate, aPTT target and their reasoning.
+    IcuStart,
+    /// The drug only (bypass: the sources give no regimen; the ICU doses do not apply).
+    DrugOnly,
 }
 
 pub(super) fn switch_to(
@@ -1614,59 +1744,70 @@ pub(super) fn switch_to(
     reasons: Vec<String>,
     sources: Vec<Source>,
     alternatives: Vec<String>,
+    dosing: DtiDosing,
 ) -> Recommendation {
     let start = dti::start(choice.drug, &cx.case.patient, cx.p);
     let action = match choice.drug {
         DtiDrug::Argatroban => Action::SwitchToArgatroban,
         DtiDrug::Bivalirudin => Action::SwitchToBivalirudin,
     };
+    let icu = dosing == DtiDosing::IcuStart;
     let mut rec = Recommendation::new(action, choice.drug.name());
-    rec.rate = Some(start.rate);
-    rec.pump_ml_per_h = start.pump;
-    rec.concentration = start.concentration.clone();
-    rec.target = start.target.as_ref().map_or_else(
-        || "set once a baseline aPTT is known".to_owned(),
-        dti::ApttTarget::describe,
-    );
     rec.rationale = reasons;
     rec.rationale.extend(choice.reasons.iter().cloned());
-    rec.rationale.extend(start.rationale.iter().cloned());
+    if icu {
+        rec.rate = Some(start.rate);
+        rec.pump_ml_per_h = start.pump;
+        rec.concentration = start.concentration.clone();
+        rec.target = start.target.as_ref().map_or_else(
+            || "set once a baseline aPTT is known".to_owned(),
+            dti::ApttTarget::describe,
+        );
+        rec.rationale.extend(start.rationale.iter().cloned());
+    }
     let running = cx.tl.ufh_rate(cx.as_of);
     match running {
-        Some(u) => rec.rationale.push(format!(
+        Some(u) => rec.rationale.push(say!(
+            cx,
             "stop the heparin infusion ({} = {}) and start {} at once (on ECMO: no gap)",
             u.per_kg(cx.weight),
             u,
             choice.drug.name()
         )),
-        None => rec
+        None if icu => rec
             .rationale
-            .push(format!("start {} (no heparin infusion running)", choice.drug.name())),
+            .push(say!(cx, "start {} (no heparin infusion running)", choice.drug.name())),
+        None => {}
     }
-    if cx.case.patient.baseline_aptt.is_none() {
-        rec.rationale.push("draw a baseline aPTT before starting".to_owned());
+    if icu && cx.case.patient.baseline_aptt.is_none() {
+        rec.rationale.push(say!(cx, "draw a baseline aPTT before starting"));
     }
+    let start_sources = if icu { start.sources.as_slice() } else { &[] };
     for s in sources
         .into_iter()
         .chain(choice.sources.iter().cloned())
-        .chain(start.sources.iter().cloned())
+        .chain(start_sources.iter().cloned())
     {
         rec.cite(s);
     }
     rec.alternatives = alternatives;
     rec.alternatives.push(choice.alternative.clone());
-    rec.caveats.extend(choice.caveats.iter().cloned());
-    rec.caveats.extend(start.warnings.iter().cloned());
-    if cx.case.patient.heparin_coated_circuit {
-        rec.caveats
-            .push("heparin-coated circuit: keep it under the DTI unless HIT is confirmed (CMAJ 2019)".to_owned());
+    if icu {
+        rec.caveats.extend(choice.caveats.iter().cloned());
+        rec.caveats.extend(start.warnings.iter().cloned());
+        if cx.case.patient.heparin_coated_circuit {
+            rec.caveats.push(say!(
+                cx,
+                "heparin-coated circuit: keep it under the DTI unless HIT is confirmed (CMAJ 2019)"
+            ));
+        }
+        let recheck = cx.p.monitoring.dti_recheck_h.value;
+        cx.due(
+            "aPTT",
+            Due::At(cx.as_of.plus_hours(recheck)),
+            say!(cx, "{} h after starting {}", num(recheck, 0), choice.drug.name()),
+        );
     }
-    let recheck = cx.p.monitoring.dti_recheck_h.value;
-    cx.due(
-        "aPTT",
-        Due::At(cx.as_of.plus_hours(recheck)),
-        format!("{} h after starting {}", num(recheck, 0), choice.drug.name()),
-    );
     rec
 }
 
@@ -1681,18 +1822,20 @@ fn dti_titration(cx: &mut Cx<'_>, agent: Agent) -> Recommendation {
     let Some(aptt) = usable else {
         let mut rec = Recommendation::new(Action::Measure, drug);
         let due = cx.due_at(change.plus_hours(recheck));
-        rec.rationale.push(format!(
+        rec.rationale.push(say!(
+            cx,
             "{drug} started or changed at {change}: the aPTT is meaningful {} h later",
             num(recheck, 0)
         ));
         rec.cite(cx.p.monitoring.dti_recheck_h.source.clone());
-        cx.due("aPTT", due, format!("{} h after the {drug} change", num(recheck, 0)));
+        cx.due("aPTT", due, say!(cx, "{} h after the {drug} change", num(recheck, 0)));
         return rec;
     };
     let max_age = cx.p.monitoring.lab_max_age_h.value;
     if cx.age_h(aptt) > max_age {
         let mut rec = Recommendation::new(Action::Measure, drug);
-        rec.rationale.push(format!(
+        rec.rationale.push(say!(
+            cx,
             "latest aPTT ({}) is older than {} h",
             aptt.time,
             num(max_age, 0)
@@ -1721,8 +1864,10 @@ fn dti_titration(cx: &mut Cx<'_>, agent: Agent) -> Recommendation {
             };
             let Some(base) = baseline else {
                 let mut rec = Recommendation::new(Action::Measure, drug);
-                rec.rationale
-                    .push("bivalirudin is titrated on the aPTT ratio to baseline: enter the baseline aPTT".to_owned());
+                rec.rationale.push(say!(
+                    cx,
+                    "bivalirudin is titrated on the aPTT ratio to baseline: enter the baseline aPTT"
+                ));
                 return rec;
             };
             (
@@ -1744,7 +1889,7 @@ fn dti_titration(cx: &mut Cx<'_>, agent: Agent) -> Recommendation {
         dti::ApttTarget::describe,
     );
     rec.rationale
-        .push(format!("aPTT {} at {}: {}", aptt_s, aptt.time, t.row_text));
+        .push(say!(cx, "aPTT {} at {}: {}", aptt_s, aptt.time, t.row_text));
     rec.cite(source);
     let conc = match agent {
         Agent::Argatroban => cx.p.argatroban.concentration_mg_per_ml.value,
@@ -1763,7 +1908,8 @@ fn dti_titration(cx: &mut Cx<'_>, agent: Agent) -> Recommendation {
     rec.rate_change = Some(t.change);
     rec.pump_ml_per_h = pump(t.new_rate);
     if t.capped_at_max {
-        rec.caveats.push(format!(
+        rec.caveats.push(say!(
+            cx,
             "capped at the maximum {} (hard limit)",
             crate::model::McgPerKgPerMin::new(cx.p.argatroban.max_mcg_per_kg_per_min.value)
                 .unwrap_or(crate::model::McgPerKgPerMin::ZERO)
@@ -1771,13 +1917,16 @@ fn dti_titration(cx: &mut Cx<'_>, agent: Agent) -> Recommendation {
         rec.cite(cx.p.argatroban.max_mcg_per_kg_per_min.source.clone());
     }
     if agent == Agent::Bivalirudin && !cx.p.bivalirudin.titration_validated {
-        rec.caveats
-            .push("bivalirudin titration table: institutional example, not validated".to_owned());
+        rec.caveats.push(say!(
+            cx,
+            "bivalirudin titration table: institutional example, not validated"
+        ));
     }
     if t.change.value != 0.0 || t.hold_min > 0.0 || t.stop_and_call {
         rec.action = adjust;
         rec.hold_minutes = (t.hold_min > 0.0).then_some(t.hold_min);
-        rec.rationale.push(format!(
+        rec.rationale.push(say!(
+            cx,
             "new rate {} ({}), pump {} at {}",
             t.new_rate,
             t.change.signed(),
@@ -1785,15 +1934,16 @@ fn dti_titration(cx: &mut Cx<'_>, agent: Agent) -> Recommendation {
             concentration
         ));
         if t.stop_and_call {
-            rec.caveats.push("stop the infusion and call the physician".to_owned());
+            rec.caveats.push(say!(cx, "stop the infusion and call the physician"));
         }
         cx.due(
             "aPTT",
             Due::At(cx.as_of.plus_hours(recheck + t.hold_min / 60.0)),
-            format!("{} h after the change", num(recheck, 0)),
+            say!(cx, "{} h after the change", num(recheck, 0)),
         );
     } else {
-        rec.rationale.push(format!(
+        rec.rationale.push(say!(
+            cx,
             "continue {} = {}",
             t.new_rate,
             rec.pump_ml_per_h.map_or("–".to_owned(), |p| p.to_string())

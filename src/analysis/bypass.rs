@@ -1,7 +1,7 @@
 //! The perfusionist's branch (setting `cpb`, clinical reference §10): cumulative dose, Bull dose-response
 //! line, R4, antithrombin for resistance on bypass, protamine estimate.
 
-use super::algorithm::{Cx, switch_to};
+use super::algorithm::{Cx, DtiDosing, switch_to};
 use super::types::{Action, BypassAssessment, Due, FindingCode, FourTs, HeparinExposure, Recommendation, StepStatus};
 use crate::dosing::antithrombin::{plasma_derived_dose, recombinant_dose, round_to_vials};
 use crate::dosing::bypass::{DoseResponse, infusion_heparin_to_neutralise, protamine_for};
@@ -13,14 +13,16 @@ pub(super) fn run(
     h: &HeparinExposure,
     four_ts: Option<&FourTs>,
 ) -> (Recommendation, BypassAssessment) {
-    let Some(b) = cx.p.bypass.clone() else {
+    let protocol = cx.p;
+    let Some(b) = protocol.bypass.as_ref() else {
         let mut rec = Recommendation::new(Action::Measure, "heparin");
-        rec.rationale.push(format!(
+        rec.rationale.push(say!(
+            cx,
             "protocol {} has no bypass section: choose the adult-cpb protocol",
             cx.p.name
         ));
         cx.warnings
-            .push("the cpb setting needs a protocol with a bypass section".to_owned());
+            .push(say!(cx, "the cpb setting needs a protocol with a bypass section"));
         let empty = BypassAssessment {
             cumulative_units_per_kg: h.cumulative_units_per_kg,
             baseline_act_s: None,
@@ -85,7 +87,7 @@ pub(super) fn run(
             units,
             kg,
             &b.protamine,
-            format!("heparin infusion {u}: 100% of the last hour + 50% + 25% = {units}"),
+            say!(cx, "heparin infusion {u}: 100% of the last hour + 50% + 25% = {units}"),
         ))
     } else {
         residual.map(|r| {
@@ -94,21 +96,22 @@ pub(super) fn run(
                 units,
                 kg,
                 &b.protamine,
-                format!("residual heparin ≈ {} ({}) from the dose-response line", r, units),
+                say!(cx, "residual heparin ≈ {} ({}) from the dose-response line", r, units),
             )
         })
     };
 
     // Step 1: data.
     let mut values = vec![
-        format!("weight {}", kg),
-        format!("cumulative heparin {} ({})", h.cumulative_units, cumulative),
+        say!(cx, "weight {}", kg),
+        say!(cx, "cumulative heparin {} ({})", h.cumulative_units, cumulative),
     ];
     if let Some(s) = baseline {
-        values.push(format!("baseline ACT {} at {}", secs(s.value), s.time));
+        values.push(say!(cx, "baseline ACT {} at {}", secs(s.value), s.time));
     }
     for s in &after {
-        values.push(format!(
+        values.push(say!(
+            cx,
             "ACT {} at {} after {}",
             secs(s.value),
             s.time,
@@ -136,13 +139,14 @@ pub(super) fn run(
     );
 
     // Step 2: R4.
-    let mut r4_values = vec![format!(
+    let mut r4_values = vec![say!(
+        cx,
         "cumulative {} (R4 needs ≥ {} units/kg)",
         cumulative,
         num(b.resistance_units_per_kg.value, 0)
     )];
     if let Some(c) = current {
-        r4_values.push(format!("latest ACT {} (target ≥ {} s)", secs(c.value), num(target, 0)));
+        r4_values.push(say!(cx, "latest ACT {} (target ≥ {} s)", secs(c.value), num(target, 0)));
     }
     if let Some(l) = line {
         r4_values.push(l.formula());
@@ -150,7 +154,8 @@ pub(super) fn run(
     if resistance {
         cx.finding(
             FindingCode::CpbHeparinResistance,
-            format!(
+            say!(
+                cx,
                 "R4: ACT {} < {} s after {}",
                 current.map_or("?".to_owned(), |c| secs(c.value).to_string()),
                 num(target, 0),
@@ -167,7 +172,8 @@ pub(super) fn run(
     if let (Some(true), Some(l)) = (low_sensitivity, line) {
         cx.finding(
             FindingCode::LowHeparinSensitivity,
-            format!(
+            say!(
+                cx,
                 "heparin sensitivity {} s per units/kg < {}",
                 num(l.slope_s_per_unit_per_kg, 2),
                 num(b.low_sensitivity_below_s_per_unit_per_kg.value, 1)
@@ -186,7 +192,8 @@ pub(super) fn run(
             StepStatus::NotMet
         },
         r4_values,
-        format!(
+        say!(
+            cx,
             "ACT < {} s after ≥ {} units/kg",
             num(target, 0),
             num(b.resistance_units_per_kg.value, 0)
@@ -203,7 +210,7 @@ pub(super) fn run(
         3,
         "Pair aPTT with anti-Xa",
         StepStatus::NotApplicable,
-        vec!["on bypass the ACT guides heparin".to_owned()],
+        vec![say!(cx, "on bypass the ACT guides heparin")],
         "",
         "",
         cx.p.discordance.patterns_source.clone(),
@@ -213,13 +220,13 @@ pub(super) fn run(
     // Step 4: HIT.
     let hit = four_ts.is_some_and(|f| f.score >= cx.p.hit.suspect_from && f.items.thrombocytopenia.points > 0)
         || cx.case.patient.hit_history;
-    let hit_values = four_ts.map_or_else(|| vec!["not scored".to_owned()], |f| vec![format!("4Ts {}", f.score)]);
+    let hit_values = four_ts.map_or_else(|| vec![say!(cx, "not scored")], |f| vec![say!(cx, "4Ts {}", f.score)]);
     cx.step(
         4,
         "HIT screen (4Ts)",
         if hit { StepStatus::Met } else { StepStatus::NotMet },
         hit_values,
-        format!("act at ≥ {}", cx.p.hit.suspect_from),
+        say!(cx, "act at ≥ {}", cx.p.hit.suspect_from),
         "HIT → bivalirudin for bypass",
         b.hit_agent.source.clone(),
         if hit { "HIT: no heparin" } else { "HIT not suspected" },
@@ -237,12 +244,15 @@ pub(super) fn run(
         protamine_mg: protamine.as_ref().map(|p| p.dose.value()),
         protamine_basis: protamine.as_ref().map(|p| {
             if p.capped {
-                format!(
+                say!(
+                    cx,
                     "{} → {} calculated, capped at the maximum {}",
-                    p.basis, p.calculated, p.dose
+                    p.basis,
+                    p.calculated,
+                    p.dose
                 )
             } else {
-                format!("{} → {}", p.basis, p.dose)
+                say!(cx, "{} → {}", p.basis, p.dose)
             }
         }),
         protamine_cautions: protamine.as_ref().map(|p| p.warnings.clone()).unwrap_or_default(),
@@ -255,7 +265,7 @@ pub(super) fn run(
             5,
             "Antithrombin",
             StepStatus::NotApplicable,
-            vec!["HIT".to_owned()],
+            vec![say!(cx, "HIT")],
             "",
             "",
             "",
@@ -264,39 +274,44 @@ pub(super) fn run(
         let drug = b.hit_agent.value;
         let choice = DtiChoice {
             drug,
-            reasons: vec![format!("HIT on bypass: {} per protocol", drug.name())],
+            reasons: vec![say!(cx, "HIT on bypass: {} per protocol", drug.name())],
             sources: vec![b.hit_agent.source.clone()],
             alternative: "delay surgery until HIT antibodies clear, where possible".to_owned(),
             caveats: Vec::new(),
         };
         let reason = four_ts.map_or_else(
             || "history of HIT".to_owned(),
-            |f| format!("4Ts {} ≥ {} or HIT history", f.score, cx.p.hit.suspect_from),
+            |f| say!(cx, "4Ts {} ≥ {} or HIT history", f.score, cx.p.hit.suspect_from),
         );
-        let mut rec = switch_to(cx, choice, vec![reason], vec![cx.p.hit.source.clone()], Vec::new());
         // The ICU infusion doses and aPTT targets do not apply on bypass, and the sources give no
         // bypass regimen: name the drug, give no numbers.
-        rec.rate = None;
-        rec.pump_ml_per_h = None;
+        let mut rec = switch_to(
+            cx,
+            choice,
+            vec![reason],
+            vec![cx.p.hit.source.clone()],
+            Vec::new(),
+            DtiDosing::DrugOnly,
+        );
         rec.target = "per the institutional cardiac-surgery bivalirudin protocol (ACT-guided)".to_owned();
-        rec.rationale.retain(|line| {
-            !line.starts_with("start ") && !line.starts_with("pump ") && !line.starts_with("draw a baseline")
-        });
-        rec.rationale.push(format!(
+        rec.rationale.push(say!(
+            cx,
             "bypass dosing of {} is not in this protocol file: use your cardiac-surgery protocol; the ICU infusion doses do not apply on bypass",
             drug.name()
         ));
         rec.sources = vec![cx.p.hit.source.clone(), b.hit_agent.source.clone()];
         rec.caveats.clear();
-        rec.caveats
-            .push("no heparin at all: flushes, lines, cardioplegia and circuit prime included".to_owned());
+        rec.caveats.push(say!(
+            cx,
+            "no heparin at all: flushes, lines, cardioplegia and circuit prime included"
+        ));
         rec
     } else if first.is_none() {
         cx.step(
             5,
             "Antithrombin",
             StepStatus::NotApplicable,
-            vec!["no heparin yet".to_owned()],
+            vec![say!(cx, "no heparin yet")],
             "",
             "",
             "",
@@ -305,20 +320,22 @@ pub(super) fn run(
         let mut rec = Recommendation::new(Action::CpbAdditionalHeparin, "unfractionated heparin");
         let per_kg = UnitsPerKg::new(b.initial_heparin_units_per_kg.value).unwrap_or(UnitsPerKg::ZERO);
         rec.bolus_units = Some(per_kg.for_weight(kg));
-        rec.target = format!("ACT ≥ {} s", num(target, 0));
-        rec.rationale.push(format!(
+        rec.target = say!(cx, "ACT ≥ {} s", num(target, 0));
+        rec.rationale.push(say!(
+            cx,
             "initial bypass heparin {} × {} = {}",
             per_kg,
             kg,
             per_kg.for_weight(kg)
         ));
         if baseline.is_none() {
-            rec.rationale.push("draw a baseline ACT before the dose".to_owned());
+            rec.rationale.push(say!(cx, "draw a baseline ACT before the dose"));
             cx.due("ACT (baseline)", Due::Now, "before heparin");
         }
         rec.cite(b.initial_heparin_units_per_kg.source.clone());
         if cx.case.patient.andexanet_exposure {
-            rec.caveats.push(format!(
+            rec.caveats.push(say!(
+                cx,
                 "andexanet exposure: expect severe heparin resistance; consider antithrombin ≈ {} units/kg ({}) before heparinisation",
                 num(b.andexanet_at_units_per_kg.value, 0),
                 Units::new(b.andexanet_at_units_per_kg.value * kg.value()).unwrap_or(Units::ZERO)
@@ -332,25 +349,25 @@ pub(super) fn run(
             5,
             "Antithrombin",
             StepStatus::NotApplicable,
-            vec!["no ACT after heparin".to_owned()],
+            vec![say!(cx, "no ACT after heparin")],
             "",
             "",
             "",
             "",
         );
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
-        rec.rationale.push("measure the ACT after the heparin dose".to_owned());
+        rec.rationale.push(say!(cx, "measure the ACT after the heparin dose"));
         rec.cite(b.target_act_s.source.clone());
         cx.due("ACT", Due::Now, "after the heparin dose");
         rec
     } else if resistance {
-        antithrombin_on_bypass(cx, &b, current.map_or(0.0, |c| c.value))
+        antithrombin_on_bypass(cx, b, current.map_or(0.0, |c| c.value))
     } else if let (Some(c), Some(a)) = (current, additional) {
         cx.step(
             5,
             "Antithrombin",
             StepStatus::NotApplicable,
-            vec!["not resistant yet".to_owned()],
+            vec![say!(cx, "not resistant yet")],
             "",
             "",
             "",
@@ -358,12 +375,13 @@ pub(super) fn run(
         );
         let mut rec = Recommendation::new(Action::CpbAdditionalHeparin, "unfractionated heparin");
         rec.bolus_units = Some(a.for_weight(kg));
-        rec.target = format!("ACT ≥ {} s", num(target, 0));
+        rec.target = say!(cx, "ACT ≥ {} s", num(target, 0));
         rec.rationale
-            .push(format!("ACT {} is below {} s", secs(c.value), num(target, 0)));
+            .push(say!(cx, "ACT {} is below {} s", secs(c.value), num(target, 0)));
         if let Some(l) = line {
             rec.rationale.push(l.formula());
-            rec.rationale.push(format!(
+            rec.rationale.push(say!(
+                cx,
                 "additional = ({} − {}) ÷ {} = {} × {} = {}",
                 num(target, 0),
                 secs(c.value).number(),
@@ -375,9 +393,10 @@ pub(super) fn run(
         }
         let total = cumulative.value() + a.value();
         if total >= b.resistance_units_per_kg.value {
-            rec.caveats.push(format!("this takes the total to {} units/kg: if the ACT stays < {} s, that is heparin resistance (R4) → antithrombin", num(total, 0), num(target, 0)));
+            rec.caveats.push(say!(cx, "this takes the total to {} units/kg: if the ACT stays < {} s, that is heparin resistance (R4) → antithrombin", num(total, 0), num(target, 0)));
         }
-        rec.caveats.push(format!(
+        rec.caveats.push(say!(
+            cx,
             "the dose-response line holds up to about {} s",
             num(b.dose_response_valid_to_act_s.value, 0)
         ));
@@ -390,15 +409,16 @@ pub(super) fn run(
             5,
             "Antithrombin",
             StepStatus::NotApplicable,
-            vec!["ACT at target".to_owned()],
+            vec![say!(cx, "ACT at target")],
             "",
             "",
             "",
             "",
         );
         let mut rec = Recommendation::new(Action::Continue, "unfractionated heparin");
-        rec.target = format!("ACT ≥ {} s", num(target, 0));
-        rec.rationale.push(format!(
+        rec.target = say!(cx, "ACT ≥ {} s", num(target, 0));
+        rec.rationale.push(say!(
+            cx,
             "ACT {} ≥ {} s: at target",
             current.map_or(String::new(), |c| secs(c.value).to_string()),
             num(target, 0)
@@ -411,14 +431,14 @@ pub(super) fn run(
             5,
             "Antithrombin",
             StepStatus::NotApplicable,
-            vec!["no usable dose-response line".to_owned()],
+            vec![say!(cx, "no usable dose-response line")],
             "",
             "",
             "",
             "",
         );
         let mut rec = Recommendation::new(Action::Measure, "unfractionated heparin");
-        rec.rationale.push("the ACT did not rise after heparin, so the dose-response line cannot be drawn: repeat the ACT and check the heparin was given".to_owned());
+        rec.rationale.push(say!(cx, "the ACT did not rise after heparin, so the dose-response line cannot be drawn: repeat the ACT and check the heparin was given"));
         rec.cite(b.dose_response_valid_to_act_s.source.clone());
         cx.due("ACT", Due::Now, "no dose-response");
         rec
@@ -437,7 +457,8 @@ fn antithrombin_on_bypass(cx: &mut Cx<'_>, b: &crate::protocol::schema::Bypass, 
         format!("antithrombin ({})", at.plasma_derived.product),
     );
     rec.dose_units = Some(rounded.rounded);
-    rec.concentration = format!(
+    rec.concentration = say!(
+        cx,
         "{}: vials of {} units",
         at.plasma_derived.product,
         at.plasma_derived
@@ -447,20 +468,21 @@ fn antithrombin_on_bypass(cx: &mut Cx<'_>, b: &crate::protocol::schema::Bypass, 
             .collect::<Vec<_>>()
             .join(" and ")
     );
-    rec.target = format!("ACT ≥ {} s", num(b.target_act_s.value, 0));
-    rec.rationale.push(format!(
+    rec.target = say!(cx, "ACT ≥ {} s", num(b.target_act_s.value, 0));
+    rec.rationale.push(say!(
+        cx,
         "heparin resistance on bypass (R4): ACT {} s < {} s after ≥ {} units/kg",
         num(act, 0),
         num(b.target_act_s.value, 0),
         num(b.resistance_units_per_kg.value, 0)
     ));
     rec.rationale
-        .push(format!("antithrombin {} (fixed bypass dose)", rounded.describe()));
+        .push(say!(cx, "antithrombin {} (fixed bypass dose)", rounded.describe()));
     rec.cite(b.at_dose_units.source.clone());
     rec.cite(b.resistance_units_per_kg.source.clone());
     let mut values = Vec::new();
     if let Some(l) = level {
-        values.push(format!("antithrombin {}% at {}", num(l.value, 0), l.time));
+        values.push(say!(cx, "antithrombin {}% at {}", num(l.value, 0), l.time));
         let pd = plasma_derived_dose(
             Percent::new(l.value).unwrap_or(Percent::ZERO),
             Percent::new(at.plasma_derived.target_percent).unwrap_or(Percent::ZERO),
@@ -468,20 +490,23 @@ fn antithrombin_on_bypass(cx: &mut Cx<'_>, b: &crate::protocol::schema::Bypass, 
             &at.plasma_derived,
         );
         rec.alternatives
-            .push(format!("dose by formula from the measured level: {}", pd.formula));
+            .push(say!(cx, "dose by formula from the measured level: {}", pd.formula()));
         let rc = recombinant_dose(
             Percent::new(l.value).unwrap_or(Percent::ZERO),
             kg,
             cx.case.patient.pregnant,
             &at.recombinant,
         );
-        rec.alternatives.push(format!(
+        rec.alternatives.push(say!(
+            cx,
             "{} by its label formula: {}",
-            at.recombinant.product, rc.formula
+            at.recombinant.product,
+            rc.formula()
         ));
     }
     let rh = Units::new(b.recombinant_at_units_per_kg.value * kg.value()).unwrap_or(Units::ZERO);
-    rec.alternatives.push(format!(
+    rec.alternatives.push(say!(
+        cx,
         "{} {} units/kg = {} ({})",
         at.recombinant.product,
         num(b.recombinant_at_units_per_kg.value, 0),
@@ -489,11 +514,14 @@ fn antithrombin_on_bypass(cx: &mut Cx<'_>, b: &crate::protocol::schema::Bypass, 
         b.recombinant_at_units_per_kg.source
     ));
     rec.alternatives
-        .push(format!("fresh frozen plasma: weaker ({})", at.plasma.source));
-    rec.alternatives
-        .push("more heparin: reached target in 68% vs 96% with antithrombin (Williams 2000)".to_owned());
+        .push(say!(cx, "fresh frozen plasma: weaker ({})", at.plasma.source));
+    rec.alternatives.push(say!(
+        cx,
+        "more heparin: reached target in 68% vs 96% with antithrombin (Williams 2000)"
+    ));
     if cx.case.patient.andexanet_exposure {
-        rec.caveats.push(format!(
+        rec.caveats.push(say!(
+            cx,
             "andexanet exposure: expect severe resistance; antithrombin ≈ {} units/kg restored ACT ({})",
             num(b.andexanet_at_units_per_kg.value, 0),
             b.andexanet_at_units_per_kg.source
@@ -509,7 +537,7 @@ fn antithrombin_on_bypass(cx: &mut Cx<'_>, b: &crate::protocol::schema::Bypass, 
         "Antithrombin",
         StepStatus::Met,
         values,
-        format!("R4 → antithrombin {}", fixed),
+        say!(cx, "R4 → antithrombin {}", fixed),
         "bypass resistance → antithrombin (fixed dose or formula)",
         b.at_dose_units.source.clone(),
         "supplement antithrombin",

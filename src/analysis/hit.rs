@@ -2,13 +2,21 @@
 //! first heparin exposure; thrombosis and other causes are entered by the clinician.
 
 use super::timeline::{Sample, Timeline};
-use super::types::{FourTs, FourTsBand, FourTsItem, FourTsItems};
+use super::types::{Detail, FourTs, FourTsBand, FourTsItem, FourTsItems};
 use crate::model::{ClinicalTime, LabKind, Patient, PriorHeparin, num};
 use crate::protocol::Protocol;
 
-/// The 4Ts at `as_of`; `None` before any heparin or with fewer than two platelet counts.
+/// The 4Ts at `as_of`; `None` before any heparin or with fewer than two platelet counts. With
+/// [`Detail::Decision`] the computed items' bases are left empty.
 #[must_use]
-pub fn four_ts(tl: &Timeline, patient: &Patient, protocol: &Protocol, as_of: ClinicalTime) -> Option<FourTs> {
+pub fn four_ts(
+    tl: &Timeline,
+    patient: &Patient,
+    protocol: &Protocol,
+    as_of: ClinicalTime,
+    detail: Detail,
+) -> Option<FourTs> {
+    let explain = detail == Detail::Explained;
     let h = &protocol.hit;
     let first_heparin = tl.first_heparin().filter(|t| *t <= as_of)?;
     let counts = tl.samples_until(LabKind::Platelets, as_of);
@@ -31,7 +39,11 @@ pub fn four_ts(tl: &Timeline, patient: &Patient, protocol: &Protocol, as_of: Cli
             FourTsItem {
                 points: 0,
                 computed: true,
-                basis: format!("no fall: the lowest count ({}) is the first", num(nadir.value, 0)).into(),
+                basis: if explain {
+                    format!("no fall: the lowest count ({}) is the first", num(nadir.value, 0)).into()
+                } else {
+                    "".into()
+                },
             },
             None,
         ),
@@ -48,14 +60,18 @@ pub fn four_ts(tl: &Timeline, patient: &Patient, protocol: &Protocol, as_of: Cli
             } else {
                 1
             };
-            let basis = format!(
-                "fall {}% from {} ({}) to nadir {} ({}) × 10⁹/L",
-                num(fall, 0),
-                num(peak.value, 0),
-                peak.time,
-                num(nadir.value, 0),
-                nadir.time
-            );
+            let basis = if explain {
+                format!(
+                    "fall {}% from {} ({}) to nadir {} ({}) × 10⁹/L",
+                    num(fall, 0),
+                    num(peak.value, 0),
+                    peak.time,
+                    num(nadir.value, 0),
+                    nadir.time
+                )
+            } else {
+                String::new()
+            };
             // Onset: the first count after the peak that is already ≥ 30% below it.
             let threshold = peak.value * (1.0 - h.fall_one_point_from_percent / 100.0);
             let peak_i = counts
@@ -76,7 +92,7 @@ pub fn four_ts(tl: &Timeline, patient: &Patient, protocol: &Protocol, as_of: Cli
         }
     };
 
-    let timing = timing_item(onset, first_heparin, patient.prior_heparin, protocol);
+    let timing = timing_item(onset, first_heparin, patient.prior_heparin, protocol, explain);
     let thrombosis = FourTsItem {
         points: patient.hit_thrombosis.points(),
         computed: false,
@@ -115,6 +131,7 @@ fn timing_item(
     first_heparin: ClinicalTime,
     prior: PriorHeparin,
     protocol: &Protocol,
+    explain: bool,
 ) -> FourTsItem {
     let h = &protocol.hit;
     let Some(onset) = onset else {
@@ -125,12 +142,16 @@ fn timing_item(
         };
     };
     let day = onset.time.hours_since(first_heparin) / 24.0;
-    let day_text = format!(
-        "fall began {} (day {} of heparin, first heparin {})",
-        onset.time,
-        num(day, 1),
-        first_heparin
-    );
+    let day_text = if explain {
+        format!(
+            "fall began {} (day {} of heparin, first heparin {})",
+            onset.time,
+            num(day, 1),
+            first_heparin
+        )
+    } else {
+        String::new()
+    };
     let (points, why) = if day < 0.0 {
         (0, "the fall began before heparin was started")
     } else if day <= h.rapid_onset_within_days && prior == PriorHeparin::Within30Days {
@@ -149,6 +170,10 @@ fn timing_item(
     FourTsItem {
         points,
         computed: true,
-        basis: format!("{day_text}: {why}").into(),
+        basis: if explain {
+            format!("{day_text}: {why}").into()
+        } else {
+            "".into()
+        },
     }
 }

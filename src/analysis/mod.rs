@@ -1,5 +1,14 @@
 //! The engine: pure functions of (case, protocol, as-of time). No clock, no I/O, no UI.
 
+/// An explanation sentence: `format!` when the analysis is [`Detail::Explained`], an empty string
+/// (no allocation, no number formatting) when it is [`Detail::Decision`]. Only for text that no
+/// decision reads; a source or a drug name is always written in full.
+macro_rules! say {
+    ($cx:expr, $($arg:tt)+) => {
+        if $cx.explain { format!($($arg)+) } else { String::new() }
+    };
+}
+
 mod algorithm;
 mod bypass;
 pub mod generate;
@@ -12,8 +21,8 @@ pub mod types;
 pub use pairing::{Level, Pair, classify_level, paired_samples};
 pub use timeline::{Agent, Sample, Segment, Timeline};
 pub use types::{
-    Action, Analysis, BypassAssessment, Due, Finding, FindingCode, FourTs, FourTsBand, HeparinExposure, MonitoringItem,
-    ProtocolRef, Recommendation, Step, StepStatus,
+    Action, Analysis, BypassAssessment, Detail, Due, Finding, FindingCode, FourTs, FourTsBand, HeparinExposure,
+    MonitoringItem, ProtocolRef, Recommendation, Step, StepStatus,
 };
 
 use crate::model::{Case, ClinicalTime};
@@ -58,28 +67,30 @@ impl Prepared {
     }
 }
 
-/// Analyses a case at `as_of`: events after it are ignored, as if it were now.
+/// Analyses a case at `as_of`, explained in full: events after it are ignored, as if it were now.
 #[must_use]
 pub fn analyze(case: &Case, protocol: &Protocol, as_of: ClinicalTime) -> Analysis {
     let prepared = Prepared::new(case, protocol);
     analyze_prepared(case, &prepared, protocol, as_of)
 }
 
-/// As [`analyze`], reusing a case prepared once (replay, the GUI).
+/// As [`analyze`], reusing a case prepared once (the GUI).
 #[must_use]
 pub fn analyze_prepared(case: &Case, prepared: &Prepared, protocol: &Protocol, as_of: ClinicalTime) -> Analysis {
-    algorithm::run(case, prepared, protocol, as_of)
+    algorithm::run(case, prepared, protocol, as_of, Detail::Explained)
 }
 
 /// The analysis at every distinct event time, in order: what the app would have advised at each
 /// moment (teaching, audit). The case is prepared once; each step costs O(log n + events in 24 h).
+/// With [`Detail::Decision`] the sentences are not written (about a third of the cost; see
+/// `docs/performance.md`): analyse the one step a person opens again with [`analyze_prepared`].
 #[must_use]
-pub fn replay(case: &Case, protocol: &Protocol) -> Vec<Analysis> {
+pub fn replay(case: &Case, protocol: &Protocol, detail: Detail) -> Vec<Analysis> {
     let prepared = Prepared::new(case, protocol);
     prepared
         .timeline
         .event_times()
         .iter()
-        .map(|&t| algorithm::run(case, &prepared, protocol, t))
+        .map(|&t| algorithm::run(case, &prepared, protocol, t, detail))
         .collect()
 }

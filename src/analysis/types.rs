@@ -322,6 +322,18 @@ pub struct BypassAssessment {
     pub resistance: bool,
 }
 
+/// How much an analysis writes. The decision (action, drug, doses, rates, pump rates, finding codes,
+/// step statuses, sources, what to measure and when) is the same in both; only the sentences differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Every sentence: findings' details, each step's values, threshold, rule and conclusion, the
+    /// recommendation's rationale, alternatives and caveats. What a person reads.
+    Explained,
+    /// The decision without its sentences (they may be empty): for replaying a whole course, where
+    /// only the step a person opens is then analysed again with [`Detail::Explained`].
+    Decision,
+}
+
 /// Everything the engine says about a case at one time.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
@@ -342,6 +354,51 @@ impl Analysis {
     #[must_use]
     pub fn has_finding(&self, code: FindingCode) -> bool {
         self.findings.iter().any(|f| f.code == code)
+    }
+
+    /// The decision alone: every explanation sentence emptied, everything else kept (how many
+    /// sentences there were, too). A [`Detail::Decision`] analysis and a [`Detail::Explained`] one
+    /// at the same time are equal once both are passed through this.
+    #[must_use]
+    pub fn without_text(&self) -> Self {
+        fn blank_all(lines: &[String]) -> Vec<String> {
+            vec![String::new(); lines.len()]
+        }
+        let mut a = self.clone();
+        for f in &mut a.findings {
+            f.detail.clear();
+        }
+        for s in &mut a.steps {
+            s.values = blank_all(&s.values);
+            s.threshold = Text::Borrowed("");
+            s.rule = Text::Borrowed("");
+            s.conclusion = Text::Borrowed("");
+        }
+        let r = &mut a.recommendation;
+        r.concentration.clear();
+        r.target.clear();
+        r.rationale = blank_all(&r.rationale);
+        r.alternatives = blank_all(&r.alternatives);
+        r.caveats = blank_all(&r.caveats);
+        for m in &mut a.monitoring {
+            m.reason = Text::Borrowed("");
+        }
+        a.warnings = blank_all(&a.warnings);
+        if let Some(ft) = &mut a.hit_4ts {
+            for item in [
+                &mut ft.items.thrombocytopenia,
+                &mut ft.items.timing,
+                &mut ft.items.thrombosis,
+                &mut ft.items.other_causes,
+            ] {
+                item.basis = Text::Borrowed("");
+            }
+        }
+        if let Some(cpb) = &mut a.cpb {
+            cpb.protamine_basis = cpb.protamine_basis.as_ref().map(|_| String::new());
+            cpb.protamine_cautions = blank_all(&cpb.protamine_cautions);
+        }
+        a
     }
 }
 

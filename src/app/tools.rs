@@ -109,7 +109,7 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &mut Document) {
             let dose = plasma_derived_dose(baseline, target, weight, p);
             let vials = round_to_vials(dose.dose, &p.vial_units);
             ui.label(RichText::new(format!("{}: {}", p.product, vials.describe())).strong());
-            ui.label(format!("Formula (label, divides by recovery): {}", dose.formula));
+            ui.label(format!("Formula (label, divides by recovery): {}", dose.formula()));
             ui.label(format!("Maintenance about {} per 24 h", dose.maintenance_per_24h));
             let label_rise = expected_rise_percent(vials.rounded, weight, p.recovery_percent_per_unit_per_kg);
             ui.label(format!(
@@ -141,7 +141,7 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &mut Document) {
             let vials = round_to_vials(dose.load, &p.vial_units);
             ui.label(RichText::new(format!("{} loading dose: {}", p.product, vials.describe())).strong());
             ui.label(format!("Then {} per hour", dose.maintenance_per_hour));
-            ui.label(format!("Formula: {}", dose.formula));
+            ui.label(format!("Formula: {}", dose.formula()));
             ui.label(
                 RichText::new(format!("Source: {}", p.source))
                     .small()

@@ -72,8 +72,24 @@ pub struct PlasmaDerivedDose {
     pub baseline: Percent,
     pub target: Percent,
     pub dose: Units,
-    pub formula: String,
     pub maintenance_per_24h: Units,
+    weight: Kilograms,
+    recovery_percent_per_unit_per_kg: f64,
+}
+
+impl PlasmaDerivedDose {
+    /// The calculation with the patient's numbers, written when it is shown.
+    #[must_use]
+    pub fn formula(&self) -> String {
+        format!(
+            "({} − {}) × {} ÷ {} = {}",
+            self.target,
+            self.baseline,
+            self.weight,
+            num(self.recovery_percent_per_unit_per_kg, 2),
+            self.dose
+        )
+    }
 }
 
 #[must_use]
@@ -86,20 +102,13 @@ pub fn plasma_derived_dose(
     let gap = (target.value() - baseline.value()).max(0.0);
     let units = gap * weight.value() / p.recovery_percent_per_unit_per_kg;
     let dose = Units::new(units).unwrap_or(Units::ZERO);
-    let formula = format!(
-        "({} − {}) × {} ÷ {} = {}",
-        target,
-        baseline,
-        weight,
-        num(p.recovery_percent_per_unit_per_kg, 2),
-        dose
-    );
     PlasmaDerivedDose {
         baseline,
         target,
         dose,
-        formula,
         maintenance_per_24h: dose.scaled(p.maintenance_fraction_per_24h),
+        weight,
+        recovery_percent_per_unit_per_kg: p.recovery_percent_per_unit_per_kg,
     }
 }
 
@@ -118,37 +127,52 @@ pub fn expected_rise_percent(dose: Units, weight: Kilograms, recovery_percent_pe
 pub struct RecombinantDose {
     pub load: Units,
     pub maintenance_per_hour: Units,
-    pub formula: String,
+    baseline: Percent,
+    weight: Kilograms,
+    target_percent: f64,
+    load_divisor: f64,
+    maintenance_divisor: f64,
+    pregnant: bool,
+}
+
+impl RecombinantDose {
+    /// The calculation with the patient's numbers, written when it is shown.
+    #[must_use]
+    pub fn formula(&self) -> String {
+        format!(
+            "load ({} − {}) ÷ {} × {} = {}; then ({} − {}) ÷ {} × {} = {} per hour{}",
+            num(self.target_percent, 0),
+            self.baseline,
+            num(self.load_divisor, 1),
+            self.weight,
+            self.load,
+            num(self.target_percent, 0),
+            self.baseline,
+            num(self.maintenance_divisor, 1),
+            self.weight,
+            self.maintenance_per_hour,
+            if self.pregnant { " (pregnancy divisors)" } else { "" }
+        )
+    }
 }
 
 #[must_use]
 pub fn recombinant_dose(baseline: Percent, weight: Kilograms, pregnant: bool, p: &RecombinantAt) -> RecombinantDose {
-    let (load_div, maint_div) = if pregnant {
+    let (load_divisor, maintenance_divisor) = if pregnant {
         (p.pregnancy_load_divisor, p.pregnancy_maintenance_divisor)
     } else {
         (p.load_divisor, p.maintenance_divisor)
     };
     let gap = (p.target_percent - baseline.value()).max(0.0);
-    let load = Units::new(gap / load_div * weight.value()).unwrap_or(Units::ZERO);
-    let maintenance_per_hour = Units::new(gap / maint_div * weight.value()).unwrap_or(Units::ZERO);
-    let formula = format!(
-        "load ({} − {}) ÷ {} × {} = {}; then ({} − {}) ÷ {} × {} = {} per hour{}",
-        num(p.target_percent, 0),
-        baseline,
-        num(load_div, 1),
-        weight,
-        load,
-        num(p.target_percent, 0),
-        baseline,
-        num(maint_div, 1),
-        weight,
-        maintenance_per_hour,
-        if pregnant { " (pregnancy divisors)" } else { "" }
-    );
     RecombinantDose {
-        load,
-        maintenance_per_hour,
-        formula,
+        load: Units::new(gap / load_divisor * weight.value()).unwrap_or(Units::ZERO),
+        maintenance_per_hour: Units::new(gap / maintenance_divisor * weight.value()).unwrap_or(Units::ZERO),
+        baseline,
+        weight,
+        target_percent: p.target_percent,
+        load_divisor,
+        maintenance_divisor,
+        pregnant,
     }
 }
 
@@ -168,6 +192,7 @@ mod tests {
         let d = plasma_derived_dose(pct(63.0), pct(100.0), kg, &p.antithrombin.plasma_derived);
         // evidence §4.1 worked example: 2,402 units to reach 100% (the seed blog's × 1.4 gives 4,709).
         assert_eq!(d.dose.number(), "2,402");
+        assert_eq!(d.formula(), "(100% − 63%) × 90.9 kg ÷ 1.4 = 2,402 units");
         let to80 = plasma_derived_dose(pct(63.0), pct(80.0), kg, &p.antithrombin.plasma_derived);
         assert_eq!(to80.dose.number(), "1,104");
         let rise = expected_rise_percent(Units::new(1000.0).unwrap(), kg, 1.4);

@@ -47,7 +47,6 @@ pub fn band_text(nomogram: &Nomogram, row: &NomogramRow) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UfhStep {
     pub row_index: usize,
-    pub row_text: String,
     pub bolus: Option<Units>,
     pub hold_min: f64,
     pub new_rate: UnitsPerKgPerHour,
@@ -59,6 +58,31 @@ pub struct UfhStep {
 }
 
 impl UfhStep {
+    /// The row applied, as the nomogram reads ("anti-Xa < 0.2 units/mL: bolus 80 units/kg, +4 units/kg/h,
+    /// recheck in 6 h"), written when it is shown. `nomogram` is the one the step came from.
+    #[must_use]
+    pub fn row_text(&self, nomogram: &Nomogram) -> String {
+        let Some(row) = nomogram.rows.get(self.row_index) else {
+            return String::new();
+        };
+        let mut action = Vec::new();
+        if row.bolus_units_per_kg > 0.0 {
+            action.push(format!("bolus {} units/kg", num(row.bolus_units_per_kg, 1)));
+        }
+        if row.hold_min > 0.0 {
+            action.push(format!("hold {} min", num(row.hold_min, 0)));
+        }
+        action.push(
+            Rate {
+                value: row.rate_change_units_per_kg_per_h,
+                unit: crate::dosing::RateUnit::UnitsPerKgPerHour,
+            }
+            .signed(),
+        );
+        action.push(format!("recheck in {} h", num(row.recheck_h, 1)));
+        format!("{}: {}", band_text(nomogram, row), action.join(", "))
+    }
+
     #[must_use]
     pub fn is_no_change(&self) -> bool {
         self.bolus.is_none() && self.hold_min == 0.0 && self.change.value == 0.0
@@ -84,28 +108,12 @@ pub fn nomogram_step(
         .map(|b| b.for_weight(dosing_weight));
     let new_rate_per_hour = new_rate.for_weight(dosing_weight);
     let concentration = UnitsPerMl::new(protocol.ufh.concentration_units_per_ml.value).unwrap_or(UnitsPerMl::ZERO);
-    let mut action = Vec::new();
-    if row.bolus_units_per_kg > 0.0 {
-        action.push(format!("bolus {} units/kg", num(row.bolus_units_per_kg, 1)));
-    }
-    if row.hold_min > 0.0 {
-        action.push(format!("hold {} min", num(row.hold_min, 0)));
-    }
     let change = Rate {
         value: new_rate.value() - current.value(),
         unit: crate::dosing::RateUnit::UnitsPerKgPerHour,
     };
-    action.push(
-        Rate {
-            value: row.rate_change_units_per_kg_per_h,
-            unit: change.unit,
-        }
-        .signed(),
-    );
-    action.push(format!("recheck in {} h", num(row.recheck_h, 1)));
     Some(UfhStep {
         row_index,
-        row_text: format!("{}: {}", band_text(nomogram, row), action.join(", ")),
         bolus,
         hold_min: row.hold_min,
         new_rate,

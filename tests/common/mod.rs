@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anticoag_planner::analysis::{Analysis, FindingCode, replay};
+use anticoag_planner::analysis::{Analysis, Detail, FindingCode, replay};
 use anticoag_planner::io::{LoadedCase, load_case};
 use anticoag_planner::model::ClinicalTime;
 
@@ -37,7 +37,7 @@ pub fn step_at(steps: &[Analysis], time: &str) -> Analysis {
 
 pub fn replay_of(relative: &str) -> Vec<Analysis> {
     let loaded = load(relative);
-    replay(&loaded.case, &loaded.protocol)
+    replay(&loaded.case, &loaded.protocol, Detail::Explained)
 }
 
 pub fn codes(a: &Analysis) -> Vec<FindingCode> {
