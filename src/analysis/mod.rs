@@ -82,8 +82,9 @@ pub fn analyze_prepared(case: &Case, prepared: &Prepared, protocol: &Protocol, a
 
 /// The analysis at every distinct event time, in order: what the app would have advised at each
 /// moment (teaching, audit). The case is prepared once; each step costs O(log n + events in 24 h).
-/// With [`Detail::Decision`] the sentences are not written (about a third of the cost; see
-/// `docs/performance.md`): analyse the one step a person opens again with [`analyze_prepared`].
+/// With [`Detail::Decision`] the sentences are not written, and a step costs about a third of an
+/// explained one (`docs/performance.md`): analyse the one step a person opens again with
+/// [`analyze_prepared`].
 #[must_use]
 pub fn replay(case: &Case, protocol: &Protocol, detail: Detail) -> Vec<Analysis> {
     let prepared = Prepared::new(case, protocol);
