@@ -1,0 +1,84 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a test failure"
+)]
+//! Golden outputs: `replay --format json` of every bundled and test case, and the `analyze` text of the
+//! CMAJ case at three times, byte for byte. Written before the engine renovation so that moving code
+//! between rooms is proven not to change a single word; later, each file changes only in the commit of
+//! the clinical rule that changes it, and that commit says why.
+//!
+//! To accept a reviewed change: `UPDATE_GOLDEN=1 cargo test --test golden`, then read `git diff tests/golden`.
+
+mod common;
+
+use std::path::PathBuf;
+
+use anticoag_planner::analysis::{Detail, analyze, replay};
+use anticoag_planner::io::report::{replay_to_json, to_text};
+
+/// Every case file the project ships or tests with.
+fn case_files() -> Vec<PathBuf> {
+    let root = common::root();
+    let mut files = vec![root.join("assets/cases/cmaj-2019-ecmo.ron")];
+    let mut tests: Vec<PathBuf> = std::fs::read_dir(root.join("tests/cases"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    tests.sort();
+    files.extend(tests);
+    files
+}
+
+/// Compares `actual` with the golden file, or rewrites it when `UPDATE_GOLDEN` is set.
+fn check(name: &str, actual: &str) -> Result<(), String> {
+    let path = common::root().join("tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return Ok(());
+    }
+    let expected = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display()))?;
+    if expected == actual {
+        return Ok(());
+    }
+    let line = expected
+        .lines()
+        .zip(actual.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+    Err(format!(
+        "{name} differs from the golden file at line {}:\n  golden: {}\n  now:    {}",
+        line + 1,
+        expected.lines().nth(line).unwrap_or("(end of file)"),
+        actual.lines().nth(line).unwrap_or("(end of file)")
+    ))
+}
+
+#[test]
+fn replay_json_of_every_case_is_unchanged() {
+    let mut failures = Vec::new();
+    for path in case_files() {
+        let loaded = common::load(&path.to_string_lossy());
+        let json = replay_to_json(&replay(&loaded.case, &loaded.protocol, Detail::Explained)).unwrap() + "\n";
+        let stem = path.file_stem().unwrap().to_string_lossy();
+        if let Err(e) = check(&format!("replay-{stem}.json"), &json) {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn analyze_text_of_the_cmaj_case_at_three_times_is_unchanged() {
+    let loaded = common::load("assets/cases/cmaj-2019-ecmo.ron");
+    let mut failures = Vec::new();
+    for at in ["2019-01-06T16:00", "2019-01-06T23:00", "2019-01-07T03:05"] {
+        let text = to_text(&analyze(&loaded.case, &loaded.protocol, common::t(at)));
+        if let Err(e) = check(&format!("analyze-cmaj-{}.txt", at.replace(':', "")), &text) {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
