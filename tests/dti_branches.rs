@@ -8,7 +8,7 @@
 use anticoag_planner::dosing::RateUnit;
 use anticoag_planner::dosing::dti::{choose_dti, start, titrate_argatroban, titrate_bivalirudin};
 use anticoag_planner::model::{
-    Kilograms, McgPerKgPerMin, MgPerKgPerHour, MlPerMin, Patient, Rrt, Seconds, Setting, Weight, WeightKind,
+    Kilograms, McgPerKgPerMin, MgPerKgPerHour, MlPerMin, Patient, Ratio, Rrt, Seconds, Setting, Weight, WeightKind,
 };
 use anticoag_planner::protocol::{DtiDrug, Protocol};
 
@@ -132,7 +132,7 @@ fn organ_function_table() {
             RateUnit::MgPerKgPerHour
         };
         assert_eq!(s.rate.unit, expected_unit, "{what}");
-        let pump = s.pump.expect("pump").value();
+        let pump = s.pump.value();
         let expected_pump = if drug == DtiDrug::Argatroban {
             rate * 80.0 * 60.0 / 1000.0 / 1.0
         } else {
@@ -166,7 +166,7 @@ fn argatroban_titration_rows_and_hard_maximum() {
     let same = titrate_argatroban(&p, s(70.0), r(0.5)).unwrap();
     assert_eq!(same.change.value, 0.0);
     let hold = titrate_argatroban(&p, s(95.0), r(0.5)).unwrap();
-    assert_eq!(hold.hold_min, 30.0);
+    assert_eq!(hold.hold_min.value(), 30.0);
     assert!((hold.new_rate.value - 0.25).abs() < 1e-12);
     let stop = titrate_argatroban(&p, s(120.0), r(0.5)).unwrap();
     assert!(stop.stop_and_call);
@@ -180,10 +180,32 @@ fn argatroban_titration_rows_and_hard_maximum() {
 fn bivalirudin_titration_by_ratio() {
     let p = ecmo();
     let r = MgPerKgPerHour::new(0.1).unwrap();
-    assert!((titrate_bivalirudin(&p, 1.2, r).unwrap().new_rate.value - 0.12).abs() < 1e-12);
-    assert_eq!(titrate_bivalirudin(&p, 1.8, r).unwrap().change.value, 0.0);
-    assert!((titrate_bivalirudin(&p, 2.5, r).unwrap().new_rate.value - 0.08).abs() < 1e-12);
-    let held = titrate_bivalirudin(&p, 3.5, r).unwrap();
-    assert_eq!(held.hold_min, 60.0);
+    assert!(
+        (titrate_bivalirudin(&p, Ratio::new(1.2).unwrap(), r)
+            .unwrap()
+            .new_rate
+            .value
+            - 0.12)
+            .abs()
+            < 1e-12
+    );
+    assert_eq!(
+        titrate_bivalirudin(&p, Ratio::new(1.8).unwrap(), r)
+            .unwrap()
+            .change
+            .value,
+        0.0
+    );
+    assert!(
+        (titrate_bivalirudin(&p, Ratio::new(2.5).unwrap(), r)
+            .unwrap()
+            .new_rate
+            .value
+            - 0.08)
+            .abs()
+            < 1e-12
+    );
+    let held = titrate_bivalirudin(&p, Ratio::new(3.5).unwrap(), r).unwrap();
+    assert_eq!(held.hold_min.value(), 60.0);
     assert!((held.new_rate.value - 0.06).abs() < 1e-12);
 }

@@ -120,13 +120,16 @@ fn pump_matches(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), String> {
     let (dose_per_h, concentration) = match rate.unit {
         RateUnit::UnitsPerKgPerHour => (
             rate.value * dosing_weight(p, kg).value(),
-            p.ufh.concentration_units_per_ml.value,
+            p.ufh.concentration_units_per_ml.value.value(),
         ),
         RateUnit::McgPerKgPerMin => (
             rate.value * kg.value() * 60.0 / 1000.0,
-            p.argatroban.concentration_mg_per_ml.value,
+            p.argatroban.concentration_mg_per_ml.value.value(),
         ),
-        RateUnit::MgPerKgPerHour => (rate.value * kg.value(), p.bivalirudin.concentration_mg_per_ml.value),
+        RateUnit::MgPerKgPerHour => (
+            rate.value * kg.value(),
+            p.bivalirudin.concentration_mg_per_ml.value.value(),
+        ),
     };
     let shown = pump.value() * concentration;
     if (shown - dose_per_h).abs() <= 1e-6 * dose_per_h.max(1.0) {
@@ -154,7 +157,7 @@ fn within_hard_limits(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), Str
         ("dose", r.dose_units.map(|x| x.value())),
         ("bolus", r.bolus_units.map(|x| x.value())),
         ("pump", r.pump_ml_per_h.map(|x| x.value())),
-        ("hold", r.hold_minutes),
+        ("hold", r.hold_minutes.map(|x| x.value())),
     ] {
         if let Some(v) = v
             && !(v.is_finite() && v >= 0.0)
@@ -165,7 +168,7 @@ fn within_hard_limits(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), Str
     if let Some(rate) = r.rate {
         match rate.unit {
             RateUnit::McgPerKgPerMin => {
-                let max = p.argatroban.max_mcg_per_kg_per_min.value;
+                let max = p.argatroban.max_mcg_per_kg_per_min.value.value();
                 if rate.value > max {
                     return Err(format!("{at}: argatroban {rate} above the maximum {max} mcg/kg/min"));
                 }
@@ -192,12 +195,12 @@ fn within_hard_limits(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), Str
                 if starting && r.action == Action::AdjustUfh && r.rate_change.is_none() {
                     let per_h = rate.value * dosing_weight(p, kg).value();
                     if let Some(max) = p.ufh.start.rate_max_units_per_h
-                        && per_h > max + 1e-6
+                        && per_h > max.value() + 1e-6
                     {
                         return Err(format!("{at}: heparin start {per_h} units/h above the cap {max}"));
                     }
                     if let (Some(b), Some(max)) = (r.bolus_units, p.ufh.start.bolus_max_units)
-                        && b.value() > max + 1e-6
+                        && b.value() > max.value() + 1e-6
                     {
                         return Err(format!("{at}: heparin start bolus {b} above the cap {max}"));
                     }
@@ -211,7 +214,7 @@ fn within_hard_limits(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), Str
     if let (Some(cpb), Some(bypass)) = (&a.cpb, &p.bypass)
         && let Some(mg) = cpb.protamine_mg
     {
-        let ceiling = bypass.protamine.max_total_mg_per_kg * kg.value();
+        let (mg, ceiling) = (mg.value(), bypass.protamine.max_total_mg_per_kg.value() * kg.value());
         if mg > ceiling + 1e-6 {
             return Err(format!("{at}: protamine {mg} mg above the ceiling {ceiling} mg"));
         }

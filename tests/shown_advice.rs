@@ -55,7 +55,7 @@ fn every_recommendation_in_every_replay_has_reasoning_and_a_source() {
                     !step.source.is_empty() || step.status == anticoag_planner::analysis::StepStatus::NotApplicable,
                     "{case} at {}: step {} has no source",
                     a.as_of,
-                    step.number
+                    step.id.number()
                 );
             }
         }

@@ -9,6 +9,7 @@ mod common;
 
 use anticoag_planner::analysis::{Action, FindingCode};
 use anticoag_planner::dosing::RateUnit;
+use anticoag_planner::model::Minutes;
 use common::{all_text, codes, replay_of, step_at};
 
 #[test]
@@ -85,7 +86,7 @@ fn bypass_dose_response_then_resistance_then_antithrombin() {
     let first = step_at(&steps, "2024-06-01T08:10");
     let cpb = first.cpb.as_ref().expect("bypass assessment");
     let slope = (350.0 - 130.0) / 400.0;
-    assert!((cpb.hdr_slope_s_per_unit_per_kg.unwrap() - slope).abs() < 1e-9);
+    assert!((cpb.hdr_slope_s_per_unit_per_kg.unwrap().value() - slope).abs() < 1e-9);
     assert_eq!(cpb.low_heparin_sensitivity, Some(true));
     let more = (480.0 - 350.0) / slope;
     assert_eq!(first.recommendation.action, Action::CpbAdditionalHeparin);
@@ -122,7 +123,7 @@ fn bypass_dose_response_then_resistance_then_antithrombin() {
     let residual = (420.0 - 130.0) / slope;
     assert!((cpb.residual_heparin_units_per_kg.unwrap().value() - residual).abs() < 1e-6);
     assert!(residual * 80.0 / 100.0 > 240.0);
-    assert!((cpb.protamine_mg.unwrap() - 240.0).abs() < 1e-6);
+    assert!((cpb.protamine_mg.unwrap().value() - 240.0).abs() < 1e-6);
     assert!(
         cpb.protamine_cautions
             .iter()
@@ -184,7 +185,7 @@ fn supratherapeutic_holds_and_reduces_per_nomogram() {
     assert!(codes(&a).contains(&FindingCode::Supratherapeutic));
     let r = &a.recommendation;
     assert_eq!(r.action, Action::AdjustUfh);
-    assert_eq!(r.hold_minutes, Some(30.0));
+    assert_eq!(r.hold_minutes.map(Minutes::value), Some(30.0));
     assert_eq!(r.rate.map(|x| x.value), Some(16.5));
     assert_eq!(r.rate_change.map(|x| x.value), Some(-1.5));
     assert!(r.bolus_units.is_none());
@@ -209,7 +210,7 @@ fn every_replay_step_of_every_test_case_has_rationale_and_source() {
         let path = entry.unwrap().path();
         let rel = format!("tests/cases/{}", path.file_name().unwrap().to_string_lossy());
         for a in replay_of(&rel) {
-            let numbers: Vec<u8> = a.steps.iter().map(|s| s.number).collect();
+            let numbers: Vec<u8> = a.steps.iter().map(|s| s.id.number()).collect();
             assert_eq!(
                 numbers,
                 [1, 2, 3, 4, 5, 6, 7],

@@ -12,7 +12,8 @@ use crate::model::{
 pub fn ecmo_course(days: u32) -> Case {
     const START: ClinicalTime = ClinicalTime::constant(2025, 1, 1, 0, 0);
     let start = START;
-    let kg = Kilograms::new(80.0).unwrap_or(Kilograms::ZERO);
+    const KG: Kilograms = Kilograms::constant(80.0);
+    let kg = KG;
     let mut patient = Patient::new(
         Weight {
             kg,

@@ -3,8 +3,26 @@
 
 use super::timeline::{Sample, Timeline};
 use super::types::{Detail, FourTs, FourTsBand, FourTsItem, FourTsItems};
-use crate::model::{ClinicalTime, LabKind, Patient, PriorHeparin, num};
-use crate::protocol::Protocol;
+use crate::model::{ClinicalTime, Patient, Percent, PlateletCount, PriorHeparin, Setting, num};
+use crate::protocol::{HitScore, Protocol};
+
+/// Whether a recorded history of HIT counts toward "HIT suspected".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryUse {
+    /// Only the 4Ts decides (the ICU and ECMO branch today).
+    NotConsidered,
+    /// A history of HIT is enough on its own (the bypass branch today).
+    Considered { hit_history: bool },
+}
+
+/// HIT suspected: a 4Ts score at or above the protocol's acting threshold **with** a platelet fall (the
+/// thrombocytopenia item ≥ 1; a score reached by the entered items alone is shown but does not act),
+/// or — where the history counts — a history of HIT.
+#[must_use]
+pub fn suspected(four_ts: Option<&FourTs>, rules: &HitScore, history: HistoryUse) -> bool {
+    let by_score = four_ts.is_some_and(|f| f.score >= rules.suspect_from && f.items.thrombocytopenia.points > 0);
+    by_score || matches!(history, HistoryUse::Considered { hit_history: true })
+}
 
 /// The 4Ts at `as_of`; `None` before any heparin or with fewer than two platelet counts. With
 /// [`Detail::Decision`] the computed items' bases are left empty.
@@ -19,7 +37,7 @@ pub fn four_ts(
     let explain = detail == Detail::Explained;
     let h = &protocol.hit;
     let first_heparin = tl.first_heparin().filter(|t| *t <= as_of)?;
-    let counts = tl.samples_until(LabKind::Platelets, as_of);
+    let counts = tl.labs.platelets.until(as_of);
     if counts.len() < 2 {
         return None;
     }
@@ -27,12 +45,12 @@ pub fn four_ts(
     let (nadir_i, nadir) = counts
         .iter()
         .enumerate()
-        .min_by(|a, b| a.1.value.total_cmp(&b.1.value).then(b.0.cmp(&a.0)))
+        .min_by(|a, b| a.1.value.value().total_cmp(&b.1.value.value()).then(b.0.cmp(&a.0)))
         .map(|(i, s)| (i, *s))?;
     let peak = counts[..nadir_i]
         .iter()
         .copied()
-        .max_by(|a, b| a.value.total_cmp(&b.value));
+        .max_by(|a, b| a.value.value().total_cmp(&b.value.value()));
 
     let (thrombocytopenia, onset) = match peak {
         None => (
@@ -40,7 +58,7 @@ pub fn four_ts(
                 points: 0,
                 computed: true,
                 basis: if explain {
-                    format!("no fall: the lowest count ({}) is the first", num(nadir.value, 0)).into()
+                    format!("no fall: the lowest count ({}) is the first", nadir.value.number()).into()
                 } else {
                     "".into()
                 },
@@ -48,11 +66,7 @@ pub fn four_ts(
             None,
         ),
         Some(peak) => {
-            let fall = if peak.value > 0.0 {
-                (peak.value - nadir.value) / peak.value * 100.0
-            } else {
-                0.0
-            };
+            let fall = Percent::fall(peak.value.value(), nadir.value.value());
             let points = if fall < h.fall_one_point_from_percent || nadir.value < h.nadir_one_point_from {
                 0
             } else if fall > h.fall_two_points_above_percent && nadir.value >= h.nadir_two_points_from {
@@ -62,24 +76,29 @@ pub fn four_ts(
             };
             let basis = if explain {
                 format!(
-                    "fall {}% from {} ({}) to nadir {} ({}) × 10⁹/L",
-                    num(fall, 0),
-                    num(peak.value, 0),
+                    "fall {fall} from {} ({}) to nadir {} ({}) × 10⁹/L",
+                    peak.value.number(),
                     peak.time,
-                    num(nadir.value, 0),
+                    nadir.value.number(),
                     nadir.time
                 )
             } else {
                 String::new()
             };
             // Onset: the first count after the peak that is already ≥ 30% below it.
-            let threshold = peak.value * (1.0 - h.fall_one_point_from_percent / 100.0);
-            let peak_i = counts
+            let threshold = peak.value.value() * (1.0 - h.fall_one_point_from_percent.value() / 100.0);
+            let peak_i = counts[..nadir_i]
                 .iter()
-                .position(|s| s.time == peak.time && s.value == peak.value)
-                .unwrap_or(0);
+                .rposition(|s| s.time == peak.time && s.value == peak.value);
             let onset = (fall >= h.fall_one_point_from_percent)
-                .then(|| counts[peak_i..=nadir_i].iter().find(|s| s.value <= threshold).copied())
+                .then(|| {
+                    peak_i.and_then(|i| {
+                        counts[i..=nadir_i]
+                            .iter()
+                            .find(|s| s.value.value() <= threshold)
+                            .copied()
+                    })
+                })
                 .flatten();
             (
                 FourTsItem {
@@ -92,7 +111,7 @@ pub fn four_ts(
         }
     };
 
-    let timing = timing_item(onset, first_heparin, patient.prior_heparin, protocol, explain);
+    let timing = timing_item(onset, first_heparin, patient.prior_heparin, h, explain);
     let thrombosis = FourTsItem {
         points: patient.hit_thrombosis.points(),
         computed: false,
@@ -111,7 +130,7 @@ pub fn four_ts(
     } else {
         FourTsBand::High
     };
-    let on_support = patient.setting.is_ecmo() || patient.setting == crate::model::Setting::Cpb;
+    let on_support = patient.setting.is_ecmo() || patient.setting == Setting::Cpb;
     Some(FourTs {
         score,
         band,
@@ -127,18 +146,21 @@ pub fn four_ts(
 }
 
 fn timing_item(
-    onset: Option<Sample>,
+    onset: Option<Sample<PlateletCount>>,
     first_heparin: ClinicalTime,
     prior: PriorHeparin,
-    protocol: &Protocol,
+    h: &HitScore,
     explain: bool,
 ) -> FourTsItem {
-    let h = &protocol.hit;
     let Some(onset) = onset else {
         return FourTsItem {
             points: 0,
             computed: true,
-            basis: "no platelet fall of 30% or more".into(),
+            basis: if explain {
+                format!("no platelet fall of {} or more", h.fall_one_point_from_percent).into()
+            } else {
+                "".into()
+            },
         };
     };
     let day = onset.time.hours_since(first_heparin) / 24.0;
@@ -152,20 +174,29 @@ fn timing_item(
     } else {
         String::new()
     };
+    let (recent, older) = (
+        num(h.recent_exposure_days.value(), 0),
+        num(h.older_exposure_within_days.value(), 0),
+    );
+    let rapid = day <= h.rapid_onset_within_days.value();
+    let typical = h.typical_onset_days;
     let (points, why) = if day < 0.0 {
-        (0, "the fall began before heparin was started")
-    } else if day <= h.rapid_onset_within_days && prior == PriorHeparin::Within30Days {
-        (2, "rapid fall with heparin in the past 30 days")
-    } else if day <= h.rapid_onset_within_days && prior == PriorHeparin::Between30And100Days {
-        (1, "rapid fall with heparin 30–100 days ago")
-    } else if day >= h.typical_onset_days.low && day <= h.typical_onset_days.high {
-        (2, "clear onset in the typical window")
-    } else if day > h.typical_onset_days.high {
-        (1, "onset after the typical window")
-    } else if day >= h.possible_onset_from_day {
-        (1, "consistent with the typical window but not clear")
+        (0, "the fall began before heparin was started".to_owned())
+    } else if rapid && prior == PriorHeparin::Within30Days {
+        (2, format!("rapid fall with heparin in the past {recent} days"))
+    } else if rapid && prior == PriorHeparin::Between30And100Days {
+        (1, format!("rapid fall with heparin {recent}–{older} days ago"))
+    } else if day >= typical.low.value() && day <= typical.high.value() {
+        (2, "clear onset in the typical window".to_owned())
+    } else if day > typical.high.value() {
+        (1, "onset after the typical window".to_owned())
+    } else if day >= h.possible_onset_from_day.value() {
+        (1, "consistent with the typical window but not clear".to_owned())
     } else {
-        (0, "fall within the first days without recent heparin exposure")
+        (
+            0,
+            "fall within the first days without recent heparin exposure".to_owned(),
+        )
     };
     FourTsItem {
         points,

@@ -1,33 +1,37 @@
 //! The engine: pure functions of (case, protocol, as-of time). No clock, no I/O, no UI.
+//!
+//! Rooms (see `docs/architecture.md`): [`context`] holds the working state of one analysis and the
+//! monitoring assay; [`exposure`] the heparin exposure; `icu` the stepwise algorithm for ICU and ECMO,
+//! one file per step; `bypass` the perfusionist's branch; `dti_switch` the switch to and titration of a
+//! direct thrombin inhibitor; `monitoring` the plan of next labs. [`timeline`] indexes a case once, so
+//! every question at an as-of time costs O(log n).
 
-/// An explanation sentence: `format!` when the analysis is [`Detail::Explained`], an empty string
-/// (no allocation, no number formatting) when it is [`Detail::Decision`]. Only for text that no
-/// decision reads; a source or a drug name is always written in full.
-macro_rules! say {
-    ($cx:expr, $($arg:tt)+) => {
-        if $cx.explain { format!($($arg)+) } else { String::new() }
-    };
-}
-
-mod algorithm;
+#[macro_use]
+mod context;
 mod bypass;
+mod dti_switch;
+pub mod exposure;
 pub mod generate;
 pub mod hit;
+mod icu;
 mod monitoring;
 pub mod pairing;
+#[cfg(test)]
+mod tests_support;
 pub mod timeline;
 pub mod types;
 
 pub use pairing::{Level, Pair, classify_level, paired_samples};
-pub use timeline::{Agent, Sample, Segment, Timeline};
+pub use timeline::{Agent, InfusionRate, Sample, Segment, Series, Timeline};
 pub use types::{
     Action, Analysis, BypassAssessment, Detail, Due, Finding, FindingCode, FourTs, FourTsBand, HeparinExposure,
-    MonitoringItem, ProtocolRef, Recommendation, Step, StepStatus,
+    MonitoringItem, ProtocolRef, Recommendation, Step, StepId, StepStatus,
 };
 
-use crate::model::{Case, ClinicalTime};
+use crate::model::{Case, ClinicalTime, Setting};
 use crate::protocol::Protocol;
 use crate::protocol::plausibility::check_event;
+use context::{Cx, StepBasis};
 
 /// A case prepared for analysis at many times: the timeline index and the input warnings, each built
 /// once. Replay and the GUI reuse it; every analysis then costs O(log n + events in the last 24 h).
@@ -65,6 +69,12 @@ impl Prepared {
     pub fn warnings_until(&self, t: ClinicalTime) -> &[(ClinicalTime, String)] {
         &self.soft_warnings[..self.soft_warnings.partition_point(|(w, _)| *w <= t)]
     }
+
+    /// Every input warning of the case, in time order (what the case bar counts).
+    #[must_use]
+    pub fn warnings(&self) -> &[(ClinicalTime, String)] {
+        &self.soft_warnings
+    }
 }
 
 /// Analyses a case at `as_of`, explained in full: events after it are ignored, as if it were now.
@@ -77,7 +87,7 @@ pub fn analyze(case: &Case, protocol: &Protocol, as_of: ClinicalTime) -> Analysi
 /// As [`analyze`], reusing a case prepared once (the GUI).
 #[must_use]
 pub fn analyze_prepared(case: &Case, prepared: &Prepared, protocol: &Protocol, as_of: ClinicalTime) -> Analysis {
-    algorithm::run(case, prepared, protocol, as_of, Detail::Explained)
+    run(case, prepared, protocol, as_of, Detail::Explained)
 }
 
 /// The analysis at every distinct event time, in order: what the app would have advised at each
@@ -92,6 +102,78 @@ pub fn replay(case: &Case, protocol: &Protocol, detail: Detail) -> Vec<Analysis>
         .timeline
         .event_times()
         .iter()
-        .map(|&t| algorithm::run(case, &prepared, protocol, t, detail))
+        .map(|&t| run(case, &prepared, protocol, t, detail))
         .collect()
+}
+
+/// One analysis: the setting's ladder of steps, then the monitoring plan (step 7).
+fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, detail: Detail) -> Analysis {
+    let tl = &prepared.timeline;
+    let mut cx = Cx::new(case, tl, p, as_of, detail);
+    cx.warnings
+        .extend(prepared.warnings_until(as_of).iter().map(|(_, w)| w.clone()));
+    coverage_warnings(&mut cx);
+    let heparin = exposure::heparin_exposure(tl, cx.weight, as_of);
+    let four_ts = hit::four_ts(tl, &case.patient, p, as_of, detail);
+
+    let (recommendation, cpb) = if case.patient.setting == Setting::Cpb {
+        let (rec, assessment) = bypass::run(&mut cx, &heparin, four_ts.as_ref());
+        cx.record_choice(&rec);
+        (rec, Some(assessment))
+    } else {
+        (icu::run(&mut cx, &heparin, four_ts.as_ref()), None)
+    };
+    monitoring::finish(&mut cx);
+    // Step 7's content is `Analysis::monitoring`; it is not copied here.
+    let source = cx.p.monitoring.ufh_recheck_h.source.clone();
+    let conclusion = say!(cx, "{} item(s); see the monitoring plan", cx.monitoring.len());
+    cx.step(
+        StepId::Monitoring,
+        StepStatus::Met,
+        Vec::new(),
+        StepBasis::new("", "next labs and their times (clinical reference §11)", source),
+        conclusion,
+    );
+    Analysis {
+        as_of,
+        setting: case.patient.setting,
+        protocol: ProtocolRef {
+            name: p.name.clone(),
+            version: p.version,
+        },
+        heparin,
+        findings: cx.findings,
+        hit_4ts: four_ts,
+        cpb,
+        steps: cx.steps,
+        recommendation,
+        monitoring: cx.monitoring,
+        warnings: cx.warnings,
+    }
+}
+
+/// Whether the protocol covers this patient's age group and setting.
+fn coverage_warnings(cx: &mut Cx<'_>) {
+    let age = cx.case.patient.age_group;
+    if !cx.p.age_groups.contains(&age) {
+        cx.warnings.push(say!(
+            cx,
+            "protocol {} is written for {} patients, not {}: its targets and doses may not apply",
+            cx.p.name,
+            cx.p.age_groups
+                .iter()
+                .map(|a| a.code())
+                .collect::<Vec<_>>()
+                .join(" and "),
+            age.code()
+        ));
+    }
+    if !cx.p.settings.contains(&cx.case.patient.setting) {
+        cx.warnings.push(say!(
+            cx,
+            "protocol {} is not written for the {} setting",
+            cx.p.name,
+            cx.case.patient.setting.code()
+        ));
+    }
 }

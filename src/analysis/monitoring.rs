@@ -1,14 +1,13 @@
 //! The monitoring plan (clinical reference §11): what the decision asked for, plus the standing items
 //! (platelets daily on heparin, antithrombin while resistance persists, anti-Xa first when missing).
 
-use super::algorithm::Cx;
+use super::context::Cx;
 use super::timeline::Agent;
-use super::types::{Due, FindingCode, MonitoringItem};
-use crate::model::LabKind;
+use super::types::{Due, FindingCode, MonitoringItem, Text};
 
 pub(super) fn finish(cx: &mut Cx<'_>) {
-    let on_heparin = cx.tl.running(cx.as_of).is_some_and(|s| s.agent == Agent::Ufh);
-    if cx.findings.iter().any(|f| f.code == FindingCode::AntiXaUnavailable) {
+    let on_heparin = cx.tl.running(cx.as_of).is_some_and(|s| s.agent() == Agent::Ufh);
+    if cx.has_finding(FindingCode::AntiXaUnavailable) {
         cx.monitoring.insert(
             0,
             MonitoringItem {
@@ -22,23 +21,22 @@ pub(super) fn finish(cx: &mut Cx<'_>) {
         let interval = cx.p.monitoring.platelets_interval_h.value;
         let due = cx
             .tl
-            .latest(LabKind::Platelets, cx.as_of)
-            .map_or(Due::Now, |s| cx.due_at(s.time.plus_hours(interval)));
+            .labs
+            .platelets
+            .latest(cx.as_of)
+            .map_or(Due::Now, |s| cx.due_at(s.time.after_hours(interval)));
         cx.due("platelets", due, "daily on heparin");
     }
-    if cx
-        .findings
-        .iter()
-        .any(|f| f.code == FindingCode::SuspectedHeparinResistance)
-        && let Some(s) = cx.tl.latest(LabKind::Antithrombin, cx.as_of)
+    if cx.has_finding(FindingCode::SuspectedHeparinResistance)
+        && let Some(s) = cx.tl.labs.antithrombin.latest(cx.as_of)
     {
-        let due = cx.due_at(s.time.plus_hours(cx.p.monitoring.at_interval_while_resistant_h.value));
+        let due = cx.due_at(s.time.after_hours(cx.p.monitoring.at_interval_while_resistant_h.value));
         cx.due("antithrombin", due, "while resistance persists");
     }
     // One line per test, the earliest due first.
     let mut items = std::mem::take(&mut cx.monitoring);
     items.sort_by_key(|a| a.due);
-    let mut seen: Vec<(super::types::Text, Due)> = Vec::new();
+    let mut seen: Vec<(Text, Due)> = Vec::new();
     for item in items {
         if seen.iter().any(|(t, d)| *t == item.test && *d == item.due) {
             continue;

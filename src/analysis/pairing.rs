@@ -1,8 +1,8 @@
 //! aPTT / anti-Xa pairing and the level of each assay against its target (clinical reference §4).
 
 use super::timeline::{Sample, Timeline};
-use crate::model::{ClinicalTime, LabKind, Seconds};
-use crate::protocol::{Protocol, Range};
+use crate::model::{AntiXaLevel, ClinicalTime, Minutes, Quantity, Range, Seconds};
+use crate::protocol::Protocol;
 
 /// Where a result lies against its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +23,9 @@ impl Level {
     }
 }
 
+/// Where `value` lies against the closed interval `target`.
 #[must_use]
-pub fn classify_level(value: f64, target: Range) -> Level {
+pub fn classify_level<Q: Quantity>(value: Q, target: Range<Q>) -> Level {
     if value < target.low {
         Level::Below
     } else if value > target.high {
@@ -36,20 +37,20 @@ pub fn classify_level(value: f64, target: Range) -> Level {
 
 /// The heparin aPTT target in seconds: the protocol's ratio × baseline aPTT.
 #[must_use]
-pub fn ufh_aptt_target(protocol: &Protocol, baseline: Option<Seconds>) -> Option<Range> {
-    let base = baseline?.value();
-    let r = &protocol.ufh.aptt_target_ratio;
+pub fn ufh_aptt_target(protocol: &Protocol, baseline: Option<Seconds>) -> Option<Range<Seconds>> {
+    let base = baseline?;
+    let r = protocol.ufh.aptt_target_ratio.value;
     Some(Range {
-        low: r.low * base,
-        high: r.high * base,
+        low: r.low.of(base),
+        high: r.high.of(base),
     })
 }
 
 /// An aPTT and an anti-Xa drawn within the pairing window.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pair {
-    pub aptt: Sample,
-    pub anti_xa: Sample,
+    pub aptt: Sample<Seconds>,
+    pub anti_xa: Sample<AntiXaLevel>,
 }
 
 impl Pair {
@@ -61,14 +62,18 @@ impl Pair {
 
 /// Every anti-Xa paired with its nearest aPTT within the window (for the scatter plot).
 #[must_use]
-pub fn paired_samples(tl: &Timeline, window_min: f64) -> Vec<Pair> {
+pub fn paired_samples(tl: &Timeline, window: Minutes) -> Vec<Pair> {
     let Some(last) = tl.event_times().last().copied() else {
         return Vec::new();
     };
-    tl.samples(LabKind::AntiXa)
+    tl.labs
+        .anti_xa
+        .all()
         .iter()
         .filter_map(|x| {
-            tl.nearest(LabKind::Aptt, x.time, window_min, last)
+            tl.labs
+                .aptt
+                .nearest(x.time, window, last)
                 .map(|aptt| Pair { aptt, anti_xa: *x })
         })
         .collect()
@@ -76,9 +81,9 @@ pub fn paired_samples(tl: &Timeline, window_min: f64) -> Vec<Pair> {
 
 /// The latest pair at `as_of`: the latest anti-Xa with its nearest aPTT (neither after `as_of`).
 #[must_use]
-pub fn latest_pair(tl: &Timeline, as_of: ClinicalTime, window_min: f64) -> Option<Pair> {
-    let anti_xa = tl.latest(LabKind::AntiXa, as_of)?;
-    let aptt = tl.nearest(LabKind::Aptt, anti_xa.time, window_min, as_of)?;
+pub fn latest_pair(tl: &Timeline, as_of: ClinicalTime, window: Minutes) -> Option<Pair> {
+    let anti_xa = tl.labs.anti_xa.latest(as_of)?;
+    let aptt = tl.labs.aptt.nearest(anti_xa.time, window, as_of)?;
     Some(Pair { aptt, anti_xa })
 }
 
@@ -93,9 +98,9 @@ pub struct ApttAntiXaFit {
     pub r_squared: f64,
     pub pairs: usize,
     /// The anti-Xa levels read off (the protocol's calibration range).
-    pub anti_xa: Range,
-    /// The aPTT at those two levels.
-    pub implied_aptt: Range,
+    pub anti_xa: Range<AntiXaLevel>,
+    /// The aPTT at those two levels (a line may run below zero: these are plain seconds on a plot).
+    pub implied_aptt_s: Range<f64>,
 }
 
 impl ApttAntiXaFit {
@@ -109,16 +114,16 @@ impl ApttAntiXaFit {
 /// line (aPTT lengthens with heparin); otherwise `None`, because a line through fewer or flat points
 /// would be a guess dressed as a number.
 #[must_use]
-pub fn fit_aptt_anti_xa(pairs: &[Pair], calibration: Range) -> Option<ApttAntiXaFit> {
+pub fn fit_aptt_anti_xa(pairs: &[Pair], calibration: Range<AntiXaLevel>) -> Option<ApttAntiXaFit> {
     if pairs.len() < 3 {
         return None;
     }
     let n = pairs.len() as f64;
-    let mean_x = pairs.iter().map(|p| p.anti_xa.value).sum::<f64>() / n;
-    let mean_y = pairs.iter().map(|p| p.aptt.value).sum::<f64>() / n;
+    let mean_x = pairs.iter().map(|p| p.anti_xa.value.value()).sum::<f64>() / n;
+    let mean_y = pairs.iter().map(|p| p.aptt.value.value()).sum::<f64>() / n;
     let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
     for p in pairs {
-        let (dx, dy) = (p.anti_xa.value - mean_x, p.aptt.value - mean_y);
+        let (dx, dy) = (p.anti_xa.value.value() - mean_x, p.aptt.value.value() - mean_y);
         sxx += dx * dx;
         sxy += dx * dy;
         syy += dy * dy;
@@ -137,12 +142,12 @@ pub fn fit_aptt_anti_xa(pairs: &[Pair], calibration: Range) -> Option<ApttAntiXa
         r_squared: (sxy * sxy) / (sxx * syy),
         pairs: pairs.len(),
         anti_xa: calibration,
-        implied_aptt: Range { low: 0.0, high: 0.0 },
+        implied_aptt_s: Range { low: 0.0, high: 0.0 },
     };
     Some(ApttAntiXaFit {
-        implied_aptt: Range {
-            low: fit.aptt_at(calibration.low),
-            high: fit.aptt_at(calibration.high),
+        implied_aptt_s: Range {
+            low: fit.aptt_at(calibration.low.value()),
+            high: fit.aptt_at(calibration.high.value()),
         },
         ..fit
     })
@@ -151,21 +156,27 @@ pub fn fit_aptt_anti_xa(pairs: &[Pair], calibration: Range) -> Option<ApttAntiXa
 #[cfg(test)]
 mod fit_tests {
     use super::*;
-    use crate::model::ClinicalTime;
 
     fn pair(aptt: f64, xa: f64, minute: i64) -> Pair {
         let time = ClinicalTime::constant(2024, 1, 1, 0, 0).plus_minutes(minute);
         Pair {
             aptt: Sample {
                 time,
-                value: aptt,
+                value: Seconds::new(aptt).unwrap(),
                 event: 0,
             },
             anti_xa: Sample {
                 time,
-                value: xa,
+                value: AntiXaLevel::new(xa).unwrap(),
                 event: 1,
             },
+        }
+    }
+
+    fn calibration() -> Range<AntiXaLevel> {
+        Range {
+            low: AntiXaLevel::new(0.3).unwrap(),
+            high: AntiXaLevel::new(0.7).unwrap(),
         }
     }
 
@@ -173,17 +184,17 @@ mod fit_tests {
     fn a_straight_line_is_recovered_and_read_at_the_calibration_range() {
         // aPTT = 30 + 100 × anti-Xa exactly.
         let pairs = [pair(40.0, 0.1, 0), pair(60.0, 0.3, 60), pair(100.0, 0.7, 120)];
-        let fit = fit_aptt_anti_xa(&pairs, Range { low: 0.3, high: 0.7 });
+        let fit = fit_aptt_anti_xa(&pairs, calibration());
         let fit = fit.unwrap_or_else(|| panic!("three rising pairs fit"));
         assert!((fit.slope_s_per_unit_per_ml - 100.0).abs() < 1e-9);
         assert!((fit.intercept_s - 30.0).abs() < 1e-9);
         assert!((fit.r_squared - 1.0).abs() < 1e-9);
-        assert!((fit.implied_aptt.low - 60.0).abs() < 1e-9 && (fit.implied_aptt.high - 100.0).abs() < 1e-9);
+        assert!((fit.implied_aptt_s.low - 60.0).abs() < 1e-9 && (fit.implied_aptt_s.high - 100.0).abs() < 1e-9);
     }
 
     #[test]
     fn too_few_flat_or_falling_pairs_give_no_line() {
-        let r = Range { low: 0.3, high: 0.7 };
+        let r = calibration();
         assert!(fit_aptt_anti_xa(&[pair(40.0, 0.1, 0), pair(60.0, 0.3, 60)], r).is_none());
         assert!(fit_aptt_anti_xa(&[pair(40.0, 0.3, 0), pair(60.0, 0.3, 60), pair(50.0, 0.3, 90)], r).is_none());
         assert!(fit_aptt_anti_xa(&[pair(80.0, 0.1, 0), pair(60.0, 0.3, 60), pair(40.0, 0.5, 90)], r).is_none());

@@ -6,8 +6,11 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use crate::dosing::Rate;
-use crate::model::{ClinicalTime, MlPerHour, Setting, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour};
-use crate::protocol::schema::Source;
+use crate::model::{
+    ClinicalTime, Hours, Milligrams, Minutes, MlPerHour, Seconds, SecondsPerUnitPerKg, Setting, Units, UnitsPerHour,
+    UnitsPerKg, UnitsPerKgPerHour,
+};
+use crate::protocol::Source;
 
 /// Explanation text: mostly fixed phrases, sometimes built from the patient's values.
 pub type Text = std::borrow::Cow<'static, str>;
@@ -129,7 +132,7 @@ pub struct Recommendation {
     pub rate: Option<Rate>,
     /// The difference from the current rate of the same drug.
     pub rate_change: Option<Rate>,
-    pub hold_minutes: Option<f64>,
+    pub hold_minutes: Option<Minutes>,
     pub pump_ml_per_h: Option<MlPerHour>,
     pub concentration: String,
     pub target: String,
@@ -178,8 +181,8 @@ impl Recommendation {
         if let Some(b) = self.bolus_units {
             parts.push(format!("bolus {b}"));
         }
-        if let Some(h) = self.hold_minutes.filter(|h| *h > 0.0) {
-            parts.push(format!("hold {} min", crate::model::num(h, 0)));
+        if let Some(h) = self.hold_minutes.filter(|h| h.value() > 0.0) {
+            parts.push(format!("hold {} min", h.number()));
         }
         if let Some(r) = self.rate {
             let pump = self.pump_ml_per_h.map_or(String::new(), |p| format!(" = {p}"));
@@ -225,15 +228,15 @@ pub struct MonitoringItem {
 pub struct HeparinExposure {
     pub units_last_24h: Units,
     pub units_per_kg_last_24h: UnitsPerKg,
-    /// Mean over the last 24 h, or over the time on heparin if shorter (R2).
+    /// Mean over the last 24 h, or over the time on heparin if shorter (R2); zero before any heparin.
     pub mean_units_per_kg_per_h: UnitsPerKgPerHour,
-    pub mean_window_h: f64,
+    pub mean_window_h: Hours,
     pub current_rate_units_per_kg_per_h: Option<UnitsPerKgPerHour>,
     pub current_rate_units_per_h: Option<UnitsPerHour>,
-    pub hours_since_last_change: Option<f64>,
+    pub hours_since_last_change: Option<Hours>,
     pub cumulative_units: Units,
     pub cumulative_units_per_kg: UnitsPerKg,
-    pub hours_on_heparin: Option<f64>,
+    pub hours_on_heparin: Option<Hours>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -257,10 +260,68 @@ impl StepStatus {
     }
 }
 
+/// The steps of the algorithm (clinical reference §5), in order: one table for their numbers and titles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StepId {
+    DataCheck = 1,
+    Recognise = 2,
+    Pair = 3,
+    HitScreen = 4,
+    Antithrombin = 5,
+    Choose = 6,
+    Monitoring = 7,
+}
+
+impl StepId {
+    pub const ALL: [Self; 7] = [
+        Self::DataCheck,
+        Self::Recognise,
+        Self::Pair,
+        Self::HitScreen,
+        Self::Antithrombin,
+        Self::Choose,
+        Self::Monitoring,
+    ];
+
+    /// The step's number as shown (1–7).
+    #[must_use]
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+
+    /// The step's title; on bypass the recognition step reads the ACT, and says so.
+    #[must_use]
+    pub fn title(self, setting: Setting) -> &'static str {
+        match self {
+            Self::DataCheck => "Data check",
+            Self::Recognise if setting == Setting::Cpb => "Recognise heparin resistance (bypass)",
+            Self::Recognise => "Recognise heparin resistance",
+            Self::Pair => "Pair aPTT with anti-Xa",
+            Self::HitScreen => "HIT screen (4Ts)",
+            Self::Antithrombin => "Antithrombin",
+            Self::Choose => "Choose",
+            Self::Monitoring => "Monitoring plan",
+        }
+    }
+
+    /// Whether the step shows (part of) the decision: hidden until a learner predicts (Predict first).
+    #[must_use]
+    pub fn reveals_decision(self) -> bool {
+        self >= Self::Antithrombin
+    }
+}
+
+impl Serialize for StepId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(self.number())
+    }
+}
+
 /// One step of the stepwise algorithm, with the patient's values, the threshold, the rule and its source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Step {
-    pub number: u8,
+    #[serde(rename = "number")]
+    pub id: StepId,
     pub title: &'static str,
     pub status: StepStatus,
     pub values: Vec<String>,
@@ -307,14 +368,15 @@ pub struct FourTs {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BypassAssessment {
     pub cumulative_units_per_kg: UnitsPerKg,
-    pub baseline_act_s: Option<f64>,
-    pub current_act_s: Option<f64>,
-    pub target_act_s: f64,
-    pub hdr_slope_s_per_unit_per_kg: Option<f64>,
+    pub baseline_act_s: Option<Seconds>,
+    pub current_act_s: Option<Seconds>,
+    /// `None` only when the protocol has no bypass section.
+    pub target_act_s: Option<Seconds>,
+    pub hdr_slope_s_per_unit_per_kg: Option<SecondsPerUnitPerKg>,
     pub additional_units_per_kg_to_target: Option<UnitsPerKg>,
     pub additional_units_to_target: Option<Units>,
     pub residual_heparin_units_per_kg: Option<UnitsPerKg>,
-    pub protamine_mg: Option<f64>,
+    pub protamine_mg: Option<Milligrams>,
     pub protamine_basis: Option<String>,
     /// Limits the protamine estimate runs into (rate per 10 min, total per kg).
     pub protamine_cautions: Vec<String>,

@@ -7,7 +7,7 @@ use eframe::egui::{self, RichText};
 use egui_plot::{HLine, Line, Plot, PlotPoints, Points};
 
 use anticoag_planner::analysis::{Action, FindingCode};
-use anticoag_planner::model::{LabKind, num};
+use anticoag_planner::model::{LabKind, Seconds, num};
 
 use super::{Command, Document, entry, theme};
 
@@ -23,7 +23,7 @@ fn key_value_grid(ui: &mut egui::Ui, id: &str, fill: impl FnOnce(&mut dyn FnMut(
 }
 
 fn lab_trend(doc: &Document, lab: LabKind, unit: &str, decimals: usize, last: usize) -> String {
-    let samples = doc.prepared.timeline.samples_until(lab, doc.as_of());
+    let samples = doc.prepared.timeline.labs.points_until(lab, doc.as_of());
     if samples.is_empty() {
         return "none".to_owned();
     }
@@ -74,21 +74,29 @@ fn pre_bypass_summary_ui(ui: &mut egui::Ui, doc: &Document) {
 /// ACT against cumulative heparin (units/kg), with the dose-response line to the target ACT.
 fn dose_response_plot_ui(ui: &mut egui::Ui, doc: &Document) {
     let tl = &doc.prepared.timeline;
-    let kg = tl.weight.value();
     let acts: Vec<[f64; 2]> = tl
-        .samples_until(LabKind::Act, doc.as_of())
+        .labs
+        .act
+        .until(doc.as_of())
         .iter()
-        .map(|s| [tl.cumulative_heparin_units(s.time) / kg, s.value])
+        .map(|s| {
+            [
+                tl.cumulative_heparin_units(s.time).per_kg(tl.weight).value(),
+                s.value.value(),
+            ]
+        })
         .collect();
     let Some(cpb) = &doc.analysis.cpb else {
         return;
     };
-    let target = cpb.target_act_s;
+    let Some(target) = cpb.target_act_s.map(|t| t.value()) else {
+        return;
+    };
     let line = cpb
         .baseline_act_s
         .zip(cpb.hdr_slope_s_per_unit_per_kg)
-        .filter(|(_, slope)| *slope > 0.0)
         .map(|(act0, slope)| {
+            let (act0, slope) = (act0.value(), slope.value());
             let to = ((target - act0) / slope).max(cpb.cumulative_units_per_kg.value()) * 1.1;
             vec![[0.0, act0], [to, act0 + slope * to]]
         });
@@ -145,16 +153,21 @@ pub fn bypass_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Comma
                 );
             }
             key_value_grid(ui, "bypass_numbers", |row| {
-                let s = |v: Option<f64>| v.map_or("not measured".to_owned(), |v| format!("{} s", num(v, 0)));
+                let s =
+                    |v: Option<Seconds>| v.map_or("not measured".to_owned(), |v| format!("{} s", num(v.value(), 0)));
                 row("Heparin given", cpb.cumulative_units_per_kg.to_string());
                 row("Baseline ACT", s(cpb.baseline_act_s));
                 row("Current ACT", s(cpb.current_act_s));
-                row("Target ACT", format!("≥ {} s", num(cpb.target_act_s, 0)));
+                row(
+                    "Target ACT",
+                    cpb.target_act_s
+                        .map_or("no bypass section".to_owned(), |t| format!("≥ {} s", num(t.value(), 0))),
+                );
                 row(
                     "Dose-response slope",
                     cpb.hdr_slope_s_per_unit_per_kg
                         .map_or("needs a baseline ACT and an ACT after heparin".to_owned(), |v| {
-                            format!("{} s per units/kg", num(v, 2))
+                            v.to_string()
                         }),
                 );
                 row(
@@ -174,7 +187,7 @@ pub fn bypass_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Comma
                     cpb.protamine_mg.map_or("—".to_owned(), |mg| {
                         format!(
                             "{} mg ({})",
-                            num(mg, 0),
+                            num(mg.value(), 0),
                             cpb.protamine_basis.clone().unwrap_or_default()
                         )
                     }),

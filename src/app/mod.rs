@@ -153,7 +153,9 @@ impl Document {
         let entry_form = entry::EntryForm::new(times[cursor]);
         let latest_at = prepared
             .timeline
-            .latest(anticoag_planner::model::LabKind::Antithrombin, times[cursor])
+            .labs
+            .antithrombin
+            .latest(times[cursor])
             .map(|s| s.value);
         let tools_form = tools::ToolsForm::new(latest_at, loaded.protocol.antithrombin.plasma_derived.target_percent);
         Self {

@@ -2,7 +2,7 @@
 
 use eframe::egui::{self, RichText};
 
-use anticoag_planner::analysis::{Action, Analysis};
+use anticoag_planner::analysis::{Action, Analysis, StepId};
 use anticoag_planner::io::report::to_text;
 
 use super::Command;
@@ -64,17 +64,22 @@ pub fn recommendation_card_ui(ui: &mut egui::Ui, analysis: &Analysis, commands: 
 /// answer — stay hidden.
 pub fn stepper_ui(ui: &mut egui::Ui, analysis: &Analysis, hide_decision: bool) {
     for step in &analysis.steps {
-        if hide_decision && step.number >= 5 {
+        if hide_decision && step.id.reveals_decision() {
             ui.label(
-                RichText::new(format!("{}. {} — shown after your choice", step.number, step.title)).color(theme::MUTED),
+                RichText::new(format!(
+                    "{}. {} — shown after your choice",
+                    step.id.number(),
+                    step.title
+                ))
+                .color(theme::MUTED),
             );
             continue;
         }
-        let title = format!("{}. {} — {}", step.number, step.title, step.status.label());
+        let title = format!("{}. {} — {}", step.id.number(), step.title, step.status.label());
         let colour = theme::step_status(step.status);
         egui::CollapsingHeader::new(RichText::new(title).color(colour))
-            .id_salt(("step", step.number))
-            .default_open(step.number <= 6)
+            .id_salt(("step", step.id.number()))
+            .default_open(step.id <= StepId::Choose)
             .show(ui, |ui| {
                 if !step.conclusion.is_empty() {
                     ui.label(RichText::new(step.conclusion.as_ref()).strong());

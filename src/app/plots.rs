@@ -10,9 +10,8 @@ use egui_plot::{
 };
 
 use anticoag_planner::analysis::pairing::{ApttAntiXaFit, fit_aptt_anti_xa, ufh_aptt_target};
-use anticoag_planner::analysis::{Agent, Pair, Timeline, paired_samples};
-use anticoag_planner::model::{ClinicalTime, LabKind, num};
-use anticoag_planner::protocol::Range;
+use anticoag_planner::analysis::{InfusionRate, Pair, Timeline, paired_samples};
+use anticoag_planner::model::{ClinicalTime, LabKind, Range, num};
 
 use super::{Document, theme};
 
@@ -33,11 +32,11 @@ fn time_axis(start: ClinicalTime) -> impl Fn(GridMark, &std::ops::RangeInclusive
 fn first_relevant(tl: &Timeline) -> Option<ClinicalTime> {
     [
         tl.first_heparin(),
-        tl.samples(LabKind::Aptt).first().map(|s| s.time),
-        tl.samples(LabKind::AntiXa).first().map(|s| s.time),
-        tl.samples(LabKind::Act).first().map(|s| s.time),
-        tl.samples(LabKind::Antithrombin).first().map(|s| s.time),
-        tl.samples(LabKind::Platelets).first().map(|s| s.time),
+        tl.labs.first_time(LabKind::Aptt),
+        tl.labs.first_time(LabKind::AntiXa),
+        tl.labs.first_time(LabKind::Act),
+        tl.labs.first_time(LabKind::Antithrombin),
+        tl.labs.first_time(LabKind::Platelets),
     ]
     .into_iter()
     .flatten()
@@ -51,7 +50,8 @@ pub fn lab_points(doc: &Document, lab: LabKind) -> Vec<[f64; 2]> {
     let start = doc.case.case_start;
     doc.prepared
         .timeline
-        .samples_until(lab, doc.as_of())
+        .labs
+        .points_until(lab, doc.as_of())
         .iter()
         .map(|s| [hours(start, s.time), s.value])
         .collect()
@@ -81,7 +81,6 @@ impl PlotData {
         let tl = &doc.prepared.timeline;
         let start = doc.case.case_start;
         let as_of = doc.as_of();
-        let kg = tl.weight.value();
         let mut heparin_steps = Vec::new();
         let mut dti_labels = Vec::new();
         let segments = tl.segments();
@@ -90,24 +89,28 @@ impl PlotData {
             let next = segments.get(i + 1).map_or(as_of, |n| n.start);
             let end = s.end.unwrap_or(as_of).min(next).min(as_of);
             let (x0, x1) = (hours(start, s.start), hours(start, end));
-            match s.agent {
-                Agent::Ufh => heparin_steps.push((x0, x1, s.rate / kg)),
-                Agent::Argatroban => dti_labels.push((x0, format!("argatroban {} mcg/kg/min", num(s.rate, 2)))),
-                Agent::Bivalirudin => dti_labels.push((x0, format!("bivalirudin {} mg/kg/h", num(s.rate, 3)))),
+            match s.rate {
+                InfusionRate::Ufh(r) => heparin_steps.push((x0, x1, r.per_kg(tl.weight).value())),
+                InfusionRate::Argatroban(r) => {
+                    dti_labels.push((x0, format!("argatroban {} mcg/kg/min", num(r.value(), 2))));
+                }
+                InfusionRate::Bivalirudin(r) => {
+                    dti_labels.push((x0, format!("bivalirudin {} mg/kg/h", num(r.value(), 3))));
+                }
             }
         }
         let boluses = tl
             .boluses()
             .iter()
-            .filter(|(t, _)| *t <= as_of)
-            .map(|(t, u)| (hours(start, *t), *u))
+            .filter(|b| b.time <= as_of)
+            .map(|b| (hours(start, b.time), b.units.value()))
             .collect();
         let protocol = &doc.protocol;
         let pairs: Vec<Pair> = paired_samples(tl, protocol.monitoring.pairing_window_min.value)
             .into_iter()
             .filter(|p| p.time() <= as_of)
             .collect();
-        let fit = fit_aptt_anti_xa(&pairs, protocol.monitoring.aptt_calibration_anti_xa.range());
+        let fit = fit_aptt_anti_xa(&pairs, protocol.monitoring.aptt_calibration_anti_xa.value);
         Self {
             first_x: first_relevant(tl).map_or(0.0, |t| hours(start, t)),
             aptt: lab_points(doc, LabKind::Aptt),
@@ -223,7 +226,7 @@ fn lab_plot_ui(
     data: &PlotData,
     lab: LabKind,
     unit: &str,
-    target: Option<Range>,
+    target: Option<Range<f64>>,
     height: f32,
 ) {
     let title = format!("{} ({unit})", lab.label());
@@ -318,13 +321,9 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32)
                 let x = hours(start, d.time);
                 plot.vline(VLine::new("antithrombin dose", x).color(theme::IN_RANGE));
                 plot.text(
-                    Text::new(
-                        "",
-                        PlotPoint::new(x, top * 0.6),
-                        format!("AT {} units", num(d.units, 0)),
-                    )
-                    .color(theme::IN_RANGE)
-                    .anchor(Align2::LEFT_CENTER),
+                    Text::new("", PlotPoint::new(x, top * 0.6), format!("AT {}", d.units))
+                        .color(theme::IN_RANGE)
+                        .anchor(Align2::LEFT_CENTER),
                 );
             }
             // Alternate heights so that changes close in time do not print over each other.
@@ -369,14 +368,17 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32) {
     ui.label(RichText::new("aPTT vs anti-Xa, paired samples").strong());
     ui.label(RichText::new("joined in time order, blue (early) → orange (late)").color(theme::MUTED));
     let protocol = &doc.protocol;
-    let aptt_target = ufh_aptt_target(protocol, doc.case.patient.baseline_aptt);
-    let xa_target = protocol.ufh.anti_xa_target.range();
+    let aptt_target = ufh_aptt_target(protocol, doc.case.patient.baseline_aptt).map(Range::values);
+    let xa_target = protocol.ufh.anti_xa_target.value.values();
     let pairs = &data.pairs;
     let fit = &data.fit;
-    let xy: Vec<[f64; 2]> = pairs.iter().map(|p| [p.aptt.value, p.anti_xa.value]).collect();
+    let xy: Vec<[f64; 2]> = pairs
+        .iter()
+        .map(|p| [p.aptt.value.value(), p.anti_xa.value.value()])
+        .collect();
     let pair_times: Vec<(f64, f64, ClinicalTime)> = pairs
         .iter()
-        .map(|p| (p.aptt.value, p.anti_xa.value, p.time()))
+        .map(|p| (p.aptt.value.value(), p.anti_xa.value.value(), p.time()))
         .collect();
     let max_x = xy
         .iter()
@@ -496,10 +498,10 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32) {
             ui.label(
                 RichText::new(format!(
                     "For anti-Xa {}–{} units/mL this implies aPTT {}–{} s",
-                    num(f.anti_xa.low, 2),
-                    num(f.anti_xa.high, 2),
-                    num(f.implied_aptt.low, 0),
-                    num(f.implied_aptt.high, 0)
+                    f.anti_xa.low.number(),
+                    f.anti_xa.high.number(),
+                    num(f.implied_aptt_s.low, 0),
+                    num(f.implied_aptt_s.high, 0)
                 ))
                 .strong(),
             );
@@ -529,8 +531,8 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32) {
 pub fn plots_ui(ui: &mut egui::Ui, doc: &Document) {
     let data = doc.plot_data();
     let data = &*data;
-    let aptt_target = ufh_aptt_target(&doc.protocol, doc.case.patient.baseline_aptt);
-    let xa_target = doc.protocol.ufh.anti_xa_target.range();
+    let aptt_target = ufh_aptt_target(&doc.protocol, doc.case.patient.baseline_aptt).map(Range::values);
+    let xa_target = doc.protocol.ufh.anti_xa_target.value.values();
     let scatter_width = (ui.available_width() * 0.38).clamp(260.0, 520.0);
     egui::Panel::right("scatter_panel")
         .default_size(scatter_width)

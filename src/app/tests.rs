@@ -382,10 +382,7 @@ fn every_view_renders_a_month_long_course() {
     let d = doc(&h);
     assert_eq!(
         super::plots::lab_points(d, anticoag_planner::model::LabKind::AntiXa).len(),
-        d.prepared
-            .timeline
-            .samples(anticoag_planner::model::LabKind::AntiXa)
-            .len(),
+        d.prepared.timeline.labs.anti_xa.all().len(),
         "every anti-Xa of the month is in the plot data"
     );
 }

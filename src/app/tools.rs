@@ -12,8 +12,8 @@ use anticoag_planner::dosing::antithrombin::{
 use anticoag_planner::dosing::dti::{argatroban_row, bivalirudin_row};
 use anticoag_planner::dosing::ufh::{band_text, nomogram_row};
 use anticoag_planner::io::entry::parse_number;
-use anticoag_planner::model::{FourTsPoints, LabKind, Percent, Seconds, num};
-use anticoag_planner::protocol::schema::{MonitoringAssay, Nomogram};
+use anticoag_planner::model::{FourTsPoints, Percent, Seconds, num};
+use anticoag_planner::protocol::{MonitoringAssay, Nomogram};
 
 use super::{Command, Document, theme};
 
@@ -32,11 +32,11 @@ pub struct ToolsForm {
 }
 
 impl ToolsForm {
-    pub fn new(doc_latest_at: Option<f64>, target: f64) -> Self {
+    pub fn new(doc_latest_at: Option<Percent>, target: Percent) -> Self {
         Self {
             product: AtProduct::PlasmaDerived,
-            baseline: doc_latest_at.map(|v| num(v, 0).to_string()).unwrap_or_default(),
-            target: num(target, 0).to_string(),
+            baseline: doc_latest_at.map(Percent::number).unwrap_or_default(),
+            target: target.number(),
         }
     }
 }
@@ -76,8 +76,8 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &mut Document) {
             ui.add(egui::TextEdit::singleline(&mut form.target).desired_width(60.0))
                 .labelled_by(l.id);
             for t in [at.plasma_derived.target_percent, at.plasma_derived.load_target_percent] {
-                if ui.small_button(format!("{}%", num(t, 0))).clicked() {
-                    form.target = num(t, 0).to_string();
+                if ui.small_button(t.to_string()).clicked() {
+                    form.target = t.number();
                 }
             }
         }
@@ -114,7 +114,7 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &mut Document) {
             let label_rise = expected_rise_percent(vials.rounded, weight, p.recovery_percent_per_unit_per_kg);
             ui.label(format!(
                 "Expected rise with the rounded dose: {} percentage points (label recovery)",
-                num(label_rise, 0)
+                num(label_rise.value(), 0)
             ));
             if doc.case.patient.setting.is_ecmo() {
                 let ecmo = &p.ecmo_observed_recovery_percent_per_unit_per_kg;
@@ -123,8 +123,8 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &mut Document) {
                     theme::CAUTION,
                     format!(
                         "! On ECMO recovery is lower: about {} percentage points at {} % per units/kg ({})",
-                        num(rise, 0),
-                        num(ecmo.value, 2),
+                        num(rise.value(), 0),
+                        ecmo.value.number(),
                         ecmo.source
                     ),
                 );
@@ -182,14 +182,14 @@ fn nomogram_ui(ui: &mut egui::Ui, id: &str, nomogram: &Nomogram, value: Option<f
                     body.row(20.0, |mut r| {
                         r.col(|ui| highlight(ui, band_text(nomogram, row), on));
                         r.col(|ui| {
-                            let b = if row.bolus_units_per_kg > 0.0 {
-                                format!("{} units/kg", num(row.bolus_units_per_kg, 1))
+                            let b = if row.bolus_units_per_kg.value() > 0.0 {
+                                format!("{} units/kg", num(row.bolus_units_per_kg.value(), 1))
                             } else {
                                 "none".to_owned()
                             };
                             highlight(ui, b, on);
                         });
-                        r.col(|ui| highlight(ui, format!("{} min", num(row.hold_min, 0)), on));
+                        r.col(|ui| highlight(ui, format!("{} min", row.hold_min.number()), on));
                         r.col(|ui| {
                             let sign = if row.rate_change_units_per_kg_per_h > 0.0 {
                                 "+"
@@ -202,7 +202,7 @@ fn nomogram_ui(ui: &mut egui::Ui, id: &str, nomogram: &Nomogram, value: Option<f
                                 on,
                             );
                         });
-                        r.col(|ui| highlight(ui, format!("{} h", num(row.recheck_h, 1)), on));
+                        r.col(|ui| highlight(ui, format!("{} h", row.recheck_h.number()), on));
                     });
                 }
             });
@@ -246,14 +246,14 @@ fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>) {
                     let on = current.is_some_and(|c| std::ptr::eq(c, row));
                     body.row(20.0, |mut r| {
                         let band = match row.to_s {
-                            Some(to) => format!("{}–< {} s", num(row.from_s, 0), num(to, 0)),
-                            None => format!("≥ {} s", num(row.from_s, 0)),
+                            Some(to) => format!("{}–< {} s", num(row.from_s.value(), 0), num(to.value(), 0)),
+                            None => format!("≥ {} s", num(row.from_s.value(), 0)),
                         };
                         r.col(|ui| highlight(ui, band, on));
                         r.col(|ui| highlight(ui, format!("{} mcg/kg/min", num(row.change_critically_ill, 2)), on));
                         r.col(|ui| highlight(ui, format!("{} mcg/kg/min", num(row.change_normal_hepatic, 2)), on));
                         let stop = if row.stop_and_call { "stop, call" } else { "" };
-                        r.col(|ui| highlight(ui, format!("{} min {stop}", num(row.hold_min, 0)), on));
+                        r.col(|ui| highlight(ui, format!("{} min {stop}", row.hold_min.number()), on));
                     });
                 }
             });
@@ -261,7 +261,7 @@ fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>) {
     ui.label(
         RichText::new(format!(
             "Maximum {} mcg/kg/min (a hard limit). Source: {}",
-            num(protocol.argatroban.max_mcg_per_kg_per_min.value, 1),
+            num(protocol.argatroban.max_mcg_per_kg_per_min.value.value(), 1),
             protocol.argatroban.titration_source
         ))
         .small()
@@ -276,7 +276,9 @@ fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>) {
             "! institutional example, no published ECMO step table: not validated",
         );
     }
-    let ratio = latest_aptt.zip(baseline).filter(|(_, b)| *b > 0.0).map(|(a, b)| a / b);
+    let ratio = latest_aptt
+        .zip(baseline)
+        .and_then(|(a, b)| Seconds::new(a).ok()?.ratio_to(Seconds::new(b).ok()?));
     if ratio.is_none() {
         ui.colored_label(
             theme::MUTED,
@@ -302,13 +304,13 @@ fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>) {
                     let on = current.is_some_and(|c| std::ptr::eq(c, row));
                     body.row(20.0, |mut r| {
                         let band = match row.to_ratio {
-                            Some(to) => format!("{}–< {} ×", num(row.from_ratio, 2), num(to, 2)),
-                            None => format!("≥ {} ×", num(row.from_ratio, 2)),
+                            Some(to) => format!("{}–< {} ×", row.from_ratio.number(), to.number()),
+                            None => format!("≥ {} ×", row.from_ratio.number()),
                         };
                         r.col(|ui| highlight(ui, band, on));
                         let sign = if row.change_percent > 0.0 { "+" } else { "" };
                         r.col(|ui| highlight(ui, format!("{sign}{}%", num(row.change_percent, 0)), on));
-                        r.col(|ui| highlight(ui, format!("{} min", num(row.hold_min, 0)), on));
+                        r.col(|ui| highlight(ui, format!("{} min", row.hold_min.number()), on));
                     });
                 }
             });
@@ -377,8 +379,8 @@ pub fn band_label(band: FourTsBand) -> &'static str {
 pub fn tools_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Command>) {
     let as_of = doc.as_of();
     let tl = &doc.prepared.timeline;
-    let latest_aptt = tl.latest(LabKind::Aptt, as_of).map(|s| s.value);
-    let latest_xa = tl.latest(LabKind::AntiXa, as_of).map(|s| s.value);
+    let latest_aptt = tl.labs.aptt.latest(as_of).map(|s| s.value.value());
+    let latest_xa = tl.labs.anti_xa.latest(as_of).map(|s| s.value.value());
     antithrombin_calculator_ui(ui, doc);
     ui.separator();
     ui.heading("Heparin nomogram");

@@ -1,8 +1,8 @@
 //! Antithrombin supplementation (clinical reference §6). The plasma-derived label formula DIVIDES by the
 //! recovery (1.4 % per units/kg); the recombinant product has its own divisors. The two are never mixed.
 
-use crate::model::{Kilograms, Percent, Units, num};
-use crate::protocol::schema::{PlasmaDerivedAt, RecombinantAt};
+use crate::model::{Kilograms, Percent, PercentPerUnitPerKg, Units, num};
+use crate::protocol::rules::{PlasmaDerivedAt, RecombinantAt};
 
 /// A dose rounded to whole vials, with the unrounded value kept for display.
 #[derive(Debug, Clone, PartialEq)]
@@ -10,7 +10,7 @@ pub struct VialRounding {
     pub unrounded: Units,
     pub rounded: Units,
     /// (vial size, count), largest first.
-    pub vials: Vec<(f64, u32)>,
+    pub vials: Vec<(Units, u32)>,
 }
 
 impl VialRounding {
@@ -19,7 +19,7 @@ impl VialRounding {
         let parts: Vec<String> = self
             .vials
             .iter()
-            .map(|(size, n)| format!("{n} × {}-unit vial{}", num(*size, 0), if *n == 1 { "" } else { "s" }))
+            .map(|(size, n)| format!("{n} × {}-unit vial{}", size.number(), if *n == 1 { "" } else { "s" }))
             .collect();
         format!(
             "{} (calculated {}; {})",
@@ -31,37 +31,40 @@ impl VialRounding {
 }
 
 /// Rounds to the nearest multiple of the smallest vial (at least one vial when any dose is due), then
-/// makes it up from the largest vials first.
+/// makes it up from the largest vials first. Without a vial size (never in a validated protocol) nothing
+/// is rounded and no vial is listed.
 #[must_use]
-pub fn round_to_vials(dose: Units, vial_sizes: &[f64]) -> VialRounding {
-    let smallest = vial_sizes
-        .iter()
-        .copied()
-        .filter(|v| *v > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    if !smallest.is_finite() || dose.value() <= 0.0 {
+pub fn round_to_vials(dose: Units, vial_sizes: &[Units]) -> VialRounding {
+    let mut sizes: Vec<Units> = vial_sizes.iter().copied().filter(|v| v.value() > 0.0).collect();
+    sizes.sort_by(|a, b| b.value().total_cmp(&a.value()));
+    let Some(smallest) = sizes.last().copied() else {
         return VialRounding {
             unrounded: dose,
-            rounded: Units::ZERO,
+            rounded: dose,
+            vials: Vec::new(),
+        };
+    };
+    if dose.value() <= 0.0 {
+        return VialRounding {
+            unrounded: dose,
+            rounded: dose,
             vials: Vec::new(),
         };
     }
-    let multiples = (dose.value() / smallest).round().max(1.0);
-    let rounded = multiples * smallest;
-    let mut sizes: Vec<f64> = vial_sizes.iter().copied().filter(|v| *v > 0.0).collect();
-    sizes.sort_by(|a, b| b.total_cmp(a));
-    let mut left = rounded;
+    let multiples = (dose.value() / smallest.value()).round().max(1.0);
+    let rounded = smallest.times(multiples as u32);
+    let mut left = rounded.value();
     let mut vials = Vec::new();
     for size in sizes {
-        let n = (left / size + 1e-9).floor();
+        let n = (left / size.value() + 1e-9).floor();
         if n >= 1.0 {
             vials.push((size, n as u32));
-            left -= n * size;
+            left -= n * size.value();
         }
     }
     VialRounding {
         unrounded: dose,
-        rounded: Units::new(rounded).unwrap_or(Units::ZERO),
+        rounded,
         vials,
     }
 }
@@ -74,7 +77,7 @@ pub struct PlasmaDerivedDose {
     pub dose: Units,
     pub maintenance_per_24h: Units,
     weight: Kilograms,
-    recovery_percent_per_unit_per_kg: f64,
+    recovery_percent_per_unit_per_kg: PercentPerUnitPerKg,
 }
 
 impl PlasmaDerivedDose {
@@ -86,7 +89,7 @@ impl PlasmaDerivedDose {
             self.target,
             self.baseline,
             self.weight,
-            num(self.recovery_percent_per_unit_per_kg, 2),
+            self.recovery_percent_per_unit_per_kg.number(),
             self.dose
         )
     }
@@ -99,14 +102,14 @@ pub fn plasma_derived_dose(
     weight: Kilograms,
     p: &PlasmaDerivedAt,
 ) -> PlasmaDerivedDose {
-    let gap = (target.value() - baseline.value()).max(0.0);
-    let units = gap * weight.value() / p.recovery_percent_per_unit_per_kg;
-    let dose = Units::new(units).unwrap_or(Units::ZERO);
+    let dose = target
+        .minus_floored(baseline)
+        .dose_for_rise(weight, p.recovery_percent_per_unit_per_kg);
     PlasmaDerivedDose {
         baseline,
         target,
         dose,
-        maintenance_per_24h: dose.scaled(p.maintenance_fraction_per_24h),
+        maintenance_per_24h: dose.share(p.maintenance_fraction_per_24h),
         weight,
         recovery_percent_per_unit_per_kg: p.recovery_percent_per_unit_per_kg,
     }
@@ -114,12 +117,8 @@ pub fn plasma_derived_dose(
 
 /// Expected AT rise from a dose: units ÷ kg × recovery (percentage points).
 #[must_use]
-pub fn expected_rise_percent(dose: Units, weight: Kilograms, recovery_percent_per_unit_per_kg: f64) -> f64 {
-    if weight.value() <= 0.0 {
-        0.0
-    } else {
-        dose.value() / weight.value() * recovery_percent_per_unit_per_kg
-    }
+pub fn expected_rise_percent(dose: Units, weight: Kilograms, recovery: PercentPerUnitPerKg) -> Percent {
+    dose.expected_rise(weight, recovery)
 }
 
 /// Recombinant AT (antithrombin alfa): load and maintenance per hour.
@@ -129,9 +128,9 @@ pub struct RecombinantDose {
     pub maintenance_per_hour: Units,
     baseline: Percent,
     weight: Kilograms,
-    target_percent: f64,
-    load_divisor: f64,
-    maintenance_divisor: f64,
+    target_percent: Percent,
+    load_divisor: PercentPerUnitPerKg,
+    maintenance_divisor: PercentPerUnitPerKg,
     pregnant: bool,
 }
 
@@ -141,14 +140,14 @@ impl RecombinantDose {
     pub fn formula(&self) -> String {
         format!(
             "load ({} − {}) ÷ {} × {} = {}; then ({} − {}) ÷ {} × {} = {} per hour{}",
-            num(self.target_percent, 0),
+            num(self.target_percent.value(), 0),
             self.baseline,
-            num(self.load_divisor, 1),
+            num(self.load_divisor.value(), 1),
             self.weight,
             self.load,
-            num(self.target_percent, 0),
+            num(self.target_percent.value(), 0),
             self.baseline,
-            num(self.maintenance_divisor, 1),
+            num(self.maintenance_divisor.value(), 1),
             self.weight,
             self.maintenance_per_hour,
             if self.pregnant { " (pregnancy divisors)" } else { "" }
@@ -163,10 +162,10 @@ pub fn recombinant_dose(baseline: Percent, weight: Kilograms, pregnant: bool, p:
     } else {
         (p.load_divisor, p.maintenance_divisor)
     };
-    let gap = (p.target_percent - baseline.value()).max(0.0);
+    let gap = p.target_percent.minus_floored(baseline);
     RecombinantDose {
-        load: Units::new(gap / load_divisor * weight.value()).unwrap_or(Units::ZERO),
-        maintenance_per_hour: Units::new(gap / maintenance_divisor * weight.value()).unwrap_or(Units::ZERO),
+        load: gap.per_recovery(load_divisor).for_weight(weight),
+        maintenance_per_hour: gap.per_recovery(maintenance_divisor).for_weight(weight),
         baseline,
         weight,
         target_percent: p.target_percent,
@@ -195,8 +194,8 @@ mod tests {
         assert_eq!(d.formula(), "(100% − 63%) × 90.9 kg ÷ 1.4 = 2,402 units");
         let to80 = plasma_derived_dose(pct(63.0), pct(80.0), kg, &p.antithrombin.plasma_derived);
         assert_eq!(to80.dose.number(), "1,104");
-        let rise = expected_rise_percent(Units::new(1000.0).unwrap(), kg, 1.4);
-        assert!((rise - 15.4).abs() < 0.05, "{rise}");
+        let rise = expected_rise_percent(Units::new(1000.0).unwrap(), kg, PercentPerUnitPerKg::new(1.4).unwrap());
+        assert!((rise.value() - 15.4).abs() < 0.05, "{rise}");
     }
 
     #[test]
@@ -210,11 +209,12 @@ mod tests {
 
     #[test]
     fn vial_rounding_keeps_the_unrounded_value() {
-        let r = round_to_vials(Units::new(2402.0).unwrap(), &[500.0, 1000.0]);
+        let vials = [Units::new(500.0).unwrap(), Units::new(1000.0).unwrap()];
+        let r = round_to_vials(Units::new(2402.0).unwrap(), &vials);
         assert_eq!(r.rounded.value(), 2500.0);
-        assert_eq!(r.vials, vec![(1000.0, 2), (500.0, 1)]);
+        assert_eq!(r.vials, vec![(vials[1], 2), (vials[0], 1)]);
         assert!(r.describe().contains("calculated 2,402 units"));
-        let small = round_to_vials(Units::new(120.0).unwrap(), &[500.0, 1000.0]);
+        let small = round_to_vials(Units::new(120.0).unwrap(), &vials);
         assert_eq!(small.rounded.value(), 500.0);
     }
 }

@@ -1,8 +1,8 @@
 //! Cardiopulmonary bypass (clinical reference §10): Bull dose-response, additional dose, residual
 //! heparin, protamine.
 
-use crate::model::{Kilograms, Milligrams, Seconds, Units, UnitsPerKg, num};
-use crate::protocol::schema::Protamine;
+use crate::model::{Fraction, Kilograms, Milligrams, Seconds, SecondsPerUnitPerKg, Units, UnitsPerKg, num};
+use crate::protocol::rules::Protamine;
 
 /// The Bull (1975) dose-response line through the baseline ACT and the ACT after a known dose.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -11,41 +11,40 @@ pub struct DoseResponse {
     pub calibration_act: Seconds,
     pub calibration_dose: UnitsPerKg,
     /// Seconds of ACT per units/kg.
-    pub slope_s_per_unit_per_kg: f64,
+    pub slope: SecondsPerUnitPerKg,
 }
 
 impl DoseResponse {
     /// `None` when the line is not usable (no rise, or no dose).
     #[must_use]
     pub fn fit(baseline_act: Seconds, calibration_act: Seconds, calibration_dose: UnitsPerKg) -> Option<Self> {
-        let dose = calibration_dose.value();
-        let rise = calibration_act.value() - baseline_act.value();
-        (dose > 0.0 && rise > 0.0).then(|| Self {
+        let slope = calibration_act
+            .minus_floored(baseline_act)
+            .slope_over(calibration_dose)?;
+        Some(Self {
             baseline_act,
             calibration_act,
             calibration_dose,
-            slope_s_per_unit_per_kg: rise / dose,
+            slope,
         })
     }
 
     /// Additional units/kg to move from `current` to `target` ACT: (target − current) ÷ slope.
     #[must_use]
     pub fn additional_to_target(&self, current: Seconds, target: Seconds) -> UnitsPerKg {
-        let needed = (target.value() - current.value()).max(0.0) / self.slope_s_per_unit_per_kg;
-        UnitsPerKg::new(needed).unwrap_or(UnitsPerKg::ZERO)
+        target.minus_floored(current).dose_for_rise(self.slope)
     }
 
     /// Heparin still active: (current − baseline) ÷ slope.
     #[must_use]
     pub fn residual(&self, current: Seconds) -> UnitsPerKg {
-        let active = (current.value() - self.baseline_act.value()).max(0.0) / self.slope_s_per_unit_per_kg;
-        UnitsPerKg::new(active).unwrap_or(UnitsPerKg::ZERO)
+        current.minus_floored(self.baseline_act).dose_for_rise(self.slope)
     }
 
     /// ACT the line predicts for a total dose (for plotting the extrapolation).
     #[must_use]
-    pub fn predicted_act(&self, dose: UnitsPerKg) -> f64 {
-        self.baseline_act.value() + self.slope_s_per_unit_per_kg * dose.value()
+    pub fn predicted_act(&self, dose: UnitsPerKg) -> Seconds {
+        self.baseline_act.plus(dose.act_rise(self.slope))
     }
 
     #[must_use]
@@ -55,7 +54,7 @@ impl DoseResponse {
             self.calibration_act.number(),
             self.baseline_act,
             self.calibration_dose,
-            num(self.slope_s_per_unit_per_kg, 2)
+            self.slope.number()
         )
     }
 }
@@ -75,21 +74,17 @@ pub struct ProtamineEstimate {
 
 #[must_use]
 pub fn protamine_for(active_heparin: Units, weight: Kilograms, p: &Protamine, basis: String) -> ProtamineEstimate {
-    let calculated = active_heparin.value() / 100.0 * p.mg_per_100_units;
-    let max_total = p.max_total_mg_per_kg * weight.value();
+    let calculated = active_heparin.protamine(p.mg_per_100_units);
+    let max_total = p.max_total_mg_per_kg.for_weight(weight);
     let capped = calculated > max_total;
-    let dose = Milligrams::new(calculated.min(max_total)).unwrap_or(Milligrams::ZERO);
-    let calculated = Milligrams::new(calculated).unwrap_or(Milligrams::ZERO);
-    let mut warnings = vec![format!(
-        "give at most {} per 10 min",
-        Milligrams::new(p.max_mg_per_10_min).unwrap_or(Milligrams::ZERO)
-    )];
+    let dose = calculated.min(max_total);
+    let mut warnings = vec![format!("give at most {} per 10 min", p.max_mg_per_10_min)];
     if capped {
         warnings.push(format!(
             "the calculation gives {}, above the maximum of {} mg/kg ({dose}): capped at {dose}, because \
              excessive protamine can itself anticoagulate; recheck the ACT before giving more",
             calculated,
-            num(p.max_total_mg_per_kg, 1),
+            num(p.max_total_mg_per_kg.value(), 1),
         ));
     }
     ProtamineEstimate {
@@ -103,14 +98,18 @@ pub fn protamine_for(active_heparin: Units, weight: Kilograms, p: &Protamine, ba
 
 /// Heparin to neutralise for a running infusion: fractions of the last hours' heparin (newest first).
 #[must_use]
-pub fn infusion_heparin_to_neutralise(units_per_recent_hour: &[f64], fractions: &[f64]) -> Units {
-    let total: f64 = units_per_recent_hour.iter().zip(fractions).map(|(u, f)| u * f).sum();
-    Units::new(total).unwrap_or(Units::ZERO)
+pub fn infusion_heparin_to_neutralise(units_per_recent_hour: &[Units], fractions: &[Fraction]) -> Units {
+    Units::total(units_per_recent_hour.iter().zip(fractions).map(|(u, f)| u.share(*f)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{MgPerHundredUnits, MgPerKg};
+
+    fn fractions() -> Vec<Fraction> {
+        [1.0, 0.5, 0.25].map(|f| Fraction::new(f).unwrap()).to_vec()
+    }
 
     #[test]
     fn bull_worked_example() {
@@ -121,7 +120,7 @@ mod tests {
             UnitsPerKg::new(200.0).unwrap(),
         )
         .unwrap();
-        assert!((line.slope_s_per_unit_per_kg - 1.1).abs() < 1e-9);
+        assert!((line.slope.value() - 1.1).abs() < 1e-9);
         let more = line.additional_to_target(Seconds::new(350.0).unwrap(), Seconds::new(480.0).unwrap());
         assert_eq!(more.number(), "118");
         assert!((line.residual(Seconds::new(350.0).unwrap()).value() - 200.0).abs() < 1e-9);
@@ -130,10 +129,10 @@ mod tests {
     #[test]
     fn protamine_is_capped_at_the_total_maximum_and_says_so() {
         let p = Protamine {
-            mg_per_100_units: 1.0,
-            infusion_hour_fractions: vec![1.0, 0.5, 0.25],
-            max_mg_per_10_min: 50.0,
-            max_total_mg_per_kg: 3.0,
+            mg_per_100_units: MgPerHundredUnits::new(1.0).unwrap(),
+            infusion_hour_fractions: fractions(),
+            max_mg_per_10_min: Milligrams::new(50.0).unwrap(),
+            max_total_mg_per_kg: MgPerKg::new(3.0).unwrap(),
             source: "test".into(),
         };
         let kg = Kilograms::new(30.0).unwrap();
@@ -154,7 +153,8 @@ mod tests {
     #[test]
     fn protamine_infusion_rule() {
         // evidence §7: 1,250 units/h infusion → 100% + 50% + 25% = 2,187.5 units → about 22 mg.
-        let units = infusion_heparin_to_neutralise(&[1250.0, 1250.0, 1250.0], &[1.0, 0.5, 0.25]);
+        let hour = Units::new(1250.0).unwrap();
+        let units = infusion_heparin_to_neutralise(&[hour, hour, hour], &fractions());
         assert!((units.value() - 2187.5).abs() < 1e-9);
     }
 }

@@ -2,9 +2,8 @@
 //! target, titration by the protocol's table, and the pump rate.
 
 use super::rate::Rate;
-use crate::model::{Kilograms, McgPerKgPerMin, MgPerKgPerHour, MlPerHour, Patient, Rrt, Seconds, num};
-use crate::protocol::Protocol;
-use crate::protocol::schema::{ArgatrobanColumn, ArgatrobanRow, BivalirudinRow, DtiDrug, Source};
+use crate::model::{Kilograms, McgPerKgPerMin, MgPerKgPerHour, Minutes, MlPerHour, Patient, Ratio, Rrt, Seconds, num};
+use crate::protocol::{ArgatrobanColumn, ArgatrobanRow, BivalirudinRow, DtiDrug, Protocol, Source};
 
 /// Which DTI and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,8 +19,7 @@ pub struct DtiChoice {
 #[must_use]
 pub fn choose_dti(patient: &Patient, protocol: &Protocol) -> DtiChoice {
     let rules = &protocol.dti;
-    let crcl_limit = rules.renal_impairment_below_crcl_ml_min.value;
-    let renal = patient.rrt != Rrt::None || patient.crcl.is_some_and(|c| c.value() < crcl_limit);
+    let renal = patient.renal_impairment(rules.renal_impairment_below_crcl_ml_min.value);
     let hepatic = patient.hepatic_impairment;
     let low_flow = patient.setting.is_ecmo() && patient.ecmo_low_flow;
     let renal_text = match (patient.rrt, patient.crcl) {
@@ -108,27 +106,24 @@ impl ApttTarget {
     }
 }
 
-fn secs(v: f64) -> Seconds {
-    Seconds::new(v).unwrap_or(Seconds::ZERO)
-}
-
 /// Argatroban aPTT target: 1.5–3 × baseline, never above the protocol's ceiling.
 #[must_use]
 pub fn argatroban_target(protocol: &Protocol, baseline: Option<Seconds>) -> Option<ApttTarget> {
     let a = &protocol.argatroban;
     let base = baseline?;
     let cap = a.target_max_s.value;
-    let high = (a.target_ratio.high * base.value()).min(cap);
+    let ratio = a.target_ratio.value;
+    let uncapped = ratio.high.of(base);
     Some(ApttTarget {
-        low: secs(a.target_ratio.low * base.value()),
-        high: secs(high),
+        low: ratio.low.of(base),
+        high: uncapped.min(cap),
         basis: format!(
             "{}–{} × baseline {}{}",
-            num(a.target_ratio.low, 2),
-            num(a.target_ratio.high, 2),
+            ratio.low.number(),
+            ratio.high.number(),
             base,
-            if a.target_ratio.high * base.value() > cap {
-                format!(", capped at {}", secs(cap))
+            if uncapped > cap {
+                format!(", capped at {cap}")
             } else {
                 String::new()
             }
@@ -139,17 +134,12 @@ pub fn argatroban_target(protocol: &Protocol, baseline: Option<Seconds>) -> Opti
 /// Bivalirudin aPTT target: the protocol's ratio × baseline.
 #[must_use]
 pub fn bivalirudin_target(protocol: &Protocol, baseline: Option<Seconds>) -> Option<ApttTarget> {
-    let b = &protocol.bivalirudin;
+    let ratio = protocol.bivalirudin.target_ratio.value;
     let base = baseline?;
     Some(ApttTarget {
-        low: secs(b.target_ratio.low * base.value()),
-        high: secs(b.target_ratio.high * base.value()),
-        basis: format!(
-            "{}–{} × baseline {}",
-            num(b.target_ratio.low, 2),
-            num(b.target_ratio.high, 2),
-            base
-        ),
+        low: ratio.low.of(base),
+        high: ratio.high.of(base),
+        basis: format!("{}–{} × baseline {}", ratio.low.number(), ratio.high.number(), base),
     })
 }
 
@@ -158,7 +148,7 @@ pub fn bivalirudin_target(protocol: &Protocol, baseline: Option<Seconds>) -> Opt
 pub struct DtiStart {
     pub drug: DtiDrug,
     pub rate: Rate,
-    pub pump: Option<MlPerHour>,
+    pub pump: MlPerHour,
     pub concentration: String,
     pub target: Option<ApttTarget>,
     pub rationale: Vec<String>,
@@ -191,15 +181,13 @@ fn argatroban_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) -
             a.start_mcg_per_kg_per_min.source.clone(),
         )
     };
-    let capped = rate_value.min(a.max_mcg_per_kg_per_min.value);
-    let rate = McgPerKgPerMin::new(capped).unwrap_or(McgPerKgPerMin::ZERO);
-    let concentration =
-        crate::model::MgPerMl::new(a.concentration_mg_per_ml.value).unwrap_or(crate::model::MgPerMl::ZERO);
+    let rate = rate_value.min(a.max_mcg_per_kg_per_min.value);
+    let concentration = a.concentration_mg_per_ml.value;
     let pump = rate.pump_rate(weight, concentration);
     let target = argatroban_target(protocol, patient.baseline_aptt);
     let mut warnings = vec![format!(
-        "The label start of {} is for non-critically ill HIT patients; critically ill patients need far less (MODS maintenance about 0.22 mcg/kg/min)",
-        McgPerKgPerMin::new(a.label_start_mcg_per_kg_per_min.value).unwrap_or(McgPerKgPerMin::ZERO)
+        "The label start of {} is for non-critically ill HIT patients; {}",
+        a.label_start_mcg_per_kg_per_min.value, a.label_start_caveat.value
     )];
     warnings.push("Argatroban raises the INR; do not read the INR as coagulopathy".to_owned());
     if target.is_none() {
@@ -207,15 +195,15 @@ fn argatroban_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) -
             "No baseline aPTT: the target cannot be set as a ratio; draw a baseline aPTT before starting".to_owned(),
         );
     }
-    let mut rationale = vec![format!("start {rate} ({why}), no bolus")];
-    if let Some(p) = pump {
-        rationale.push(format!(
-            "pump {p} = {} × {} × 60 ÷ 1000 ÷ {}",
+    let rationale = vec![
+        format!("start {rate} ({why}), no bolus"),
+        format!(
+            "pump {pump} = {} × {} × 60 ÷ 1000 ÷ {}",
             rate.number(),
             weight,
             concentration
-        ));
-    }
+        ),
+    ];
     DtiStart {
         drug: DtiDrug::Argatroban,
         rate: Rate::argatroban(rate),
@@ -232,6 +220,11 @@ fn argatroban_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) -
 #[must_use]
 pub fn bivalirudin_start_rate(patient: &Patient, protocol: &Protocol) -> (MgPerKgPerHour, String, Option<String>) {
     let b = &protocol.bivalirudin;
+    // The lowest non-dialysis band (the table starts at CrCl 0, so a validated protocol has it).
+    let lowest = b
+        .start_by_crcl
+        .first()
+        .map_or(b.start_ihd_mg_per_kg_per_h, |r| r.mg_per_kg_per_h);
     let (value, why, warning) = match (patient.rrt, patient.crcl) {
         (Rrt::Ihd, _) => (
             b.start_ihd_mg_per_kg_per_h,
@@ -241,42 +234,28 @@ pub fn bivalirudin_start_rate(patient: &Patient, protocol: &Protocol) -> (MgPerK
         (Rrt::Crrt, _) => (
             b.start_crrt_mg_per_kg_per_h,
             "CRRT".to_owned(),
+            Some(b.crrt_caveat.value.clone()),
+        ),
+        (Rrt::None, Some(crcl)) => {
+            let value = b.start_row(crcl).map_or(lowest, |r| r.mg_per_kg_per_h);
+            (value, format!("CrCl {crcl}"), None)
+        }
+        (Rrt::None, None) => (
+            lowest,
+            "CrCl not entered: the most cautious non-dialysis band".to_owned(),
             Some(
-                "On ECMO, CRRT raised bivalirudin needs by 75–125% in one cohort (Walker 2019): titrate promptly"
+                "CrCl not entered: started at the lowest non-dialysis band; enter CrCl to dose by renal function"
                     .to_owned(),
             ),
         ),
-        (Rrt::None, Some(crcl)) => {
-            let row = b
-                .start_by_crcl
-                .iter()
-                .find(|r| crcl.value() >= r.crcl_from && r.crcl_to.is_none_or(|to| crcl.value() < to));
-            let value = row.map_or(b.start_by_crcl[0].mg_per_kg_per_h, |r| r.mg_per_kg_per_h);
-            (value, format!("CrCl {crcl}"), None)
-        }
-        (Rrt::None, None) => {
-            let lowest = b
-                .start_by_crcl
-                .first()
-                .map_or(b.start_ihd_mg_per_kg_per_h, |r| r.mg_per_kg_per_h);
-            (
-                lowest,
-                "CrCl not entered: the most cautious non-dialysis band".to_owned(),
-                Some(
-                    "CrCl not entered: started at the lowest non-dialysis band; enter CrCl to dose by renal function"
-                        .to_owned(),
-                ),
-            )
-        }
     };
-    (MgPerKgPerHour::new(value).unwrap_or(MgPerKgPerHour::ZERO), why, warning)
+    (value, why, warning)
 }
 
 fn bivalirudin_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) -> DtiStart {
     let b = &protocol.bivalirudin;
     let (rate, why, warning) = bivalirudin_start_rate(patient, protocol);
-    let concentration =
-        crate::model::MgPerMl::new(b.concentration_mg_per_ml.value).unwrap_or(crate::model::MgPerMl::ZERO);
+    let concentration = b.concentration_mg_per_ml.value;
     let pump = rate.pump_rate(weight, concentration);
     let target = bivalirudin_target(protocol, patient.baseline_aptt);
     let mut warnings: Vec<String> = warning.into_iter().collect();
@@ -289,10 +268,10 @@ fn bivalirudin_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) 
         warnings
             .push("The bivalirudin titration table is an institutional example, not a validated nomogram".to_owned());
     }
-    let mut rationale = vec![format!("start {rate} ({why}), no bolus")];
-    if let Some(p) = pump {
-        rationale.push(format!("pump {p} = {} × {} ÷ {}", rate.number(), weight, concentration));
-    }
+    let rationale = vec![
+        format!("start {rate} ({why}), no bolus"),
+        format!("pump {pump} = {} × {} ÷ {}", rate.number(), weight, concentration),
+    ];
     DtiStart {
         drug: DtiDrug::Bivalirudin,
         rate: Rate::bivalirudin(rate),
@@ -310,7 +289,7 @@ fn bivalirudin_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) 
 pub struct DtiTitration {
     pub new_rate: Rate,
     pub change: Rate,
-    pub hold_min: f64,
+    pub hold_min: Minutes,
     pub stop_and_call: bool,
     pub row_text: String,
     /// The requested rate was above the maximum and was capped.
@@ -320,11 +299,7 @@ pub struct DtiTitration {
 /// The argatroban table row for an aPTT.
 #[must_use]
 pub fn argatroban_row(protocol: &Protocol, aptt: Seconds) -> Option<&ArgatrobanRow> {
-    protocol
-        .argatroban
-        .titration
-        .iter()
-        .find(|r| aptt.value() >= r.from_s && r.to_s.is_none_or(|to| aptt.value() < to))
+    protocol.argatroban.row(aptt)
 }
 
 /// Argatroban titration by aPTT, capped at the protocol maximum (a hard limit).
@@ -338,21 +313,22 @@ pub fn titrate_argatroban(protocol: &Protocol, aptt: Seconds, current: McgPerKgP
     };
     let max = a.max_mcg_per_kg_per_min.value;
     let requested = if row.stop_and_call {
-        0.0
+        McgPerKgPerMin::ZERO
     } else {
-        (current.value() + step).max(0.0)
+        current.stepped(step)
     };
     let capped_at_max = requested > max;
     let new_value = requested.min(max);
-    let new_rate = Rate::argatroban(McgPerKgPerMin::new(new_value).unwrap_or(McgPerKgPerMin::ZERO));
+    let new_rate = Rate::argatroban(new_value);
     let change = Rate {
-        value: new_value - current.value(),
+        value: new_value.value() - current.value(),
         unit: new_rate.unit,
     };
-    let band = match row.to_s {
-        Some(to) if row.from_s == 0.0 => format!("aPTT < {} s", num(to, 0)),
-        Some(to) => format!("aPTT {}–{} s", num(row.from_s, 0), num(to - 1.0, 0)),
-        None => format!("aPTT > {} s", num(row.from_s - 1.0, 0)),
+    let (from, to) = (row.from_s.value(), row.to_s.map(Seconds::value));
+    let band = match to {
+        Some(to) if from == 0.0 => format!("aPTT < {} s", num(to, 0)),
+        Some(to) => format!("aPTT {}–{} s", num(from, 0), num(to - 1.0, 0)),
+        None => format!("aPTT > {} s", num(from - 1.0, 0)),
     };
     let column = match a.titration_column {
         ArgatrobanColumn::CriticallyIll => "critically ill column",
@@ -360,10 +336,10 @@ pub fn titrate_argatroban(protocol: &Protocol, aptt: Seconds, current: McgPerKgP
     };
     let action = if row.stop_and_call {
         "stop the infusion and call the physician".to_owned()
-    } else if row.hold_min > 0.0 {
+    } else if row.hold_min.value() > 0.0 {
         format!(
             "hold {} min, then {}",
-            num(row.hold_min, 0),
+            row.hold_min.number(),
             Rate {
                 value: step,
                 unit: new_rate.unit
@@ -389,28 +365,23 @@ pub fn titrate_argatroban(protocol: &Protocol, aptt: Seconds, current: McgPerKgP
 
 /// The bivalirudin table row for an aPTT ratio.
 #[must_use]
-pub fn bivalirudin_row(protocol: &Protocol, ratio: f64) -> Option<&BivalirudinRow> {
-    protocol
-        .bivalirudin
-        .titration
-        .iter()
-        .find(|r| ratio >= r.from_ratio && r.to_ratio.is_none_or(|to| ratio < to))
+pub fn bivalirudin_row(protocol: &Protocol, ratio: Ratio) -> Option<&BivalirudinRow> {
+    protocol.bivalirudin.row(ratio)
 }
 
 /// Bivalirudin titration by aPTT ratio to baseline.
 #[must_use]
-pub fn titrate_bivalirudin(protocol: &Protocol, ratio: f64, current: MgPerKgPerHour) -> Option<DtiTitration> {
+pub fn titrate_bivalirudin(protocol: &Protocol, ratio: Ratio, current: MgPerKgPerHour) -> Option<DtiTitration> {
     let row = bivalirudin_row(protocol, ratio)?;
-    let new_value = current.value() * (1.0 + row.change_percent / 100.0);
-    let new_rate = Rate::bivalirudin(MgPerKgPerHour::new(new_value.max(0.0)).unwrap_or(MgPerKgPerHour::ZERO));
+    let new_rate = Rate::bivalirudin(current.changed_by_percent(row.change_percent));
     let change = Rate {
         value: new_rate.value - current.value(),
         unit: new_rate.unit,
     };
     let band = match row.to_ratio {
-        Some(to) if row.from_ratio == 0.0 => format!("aPTT < {} × baseline", num(to, 2)),
-        Some(to) => format!("aPTT {}–{} × baseline", num(row.from_ratio, 2), num(to, 2)),
-        None => format!("aPTT ≥ {} × baseline", num(row.from_ratio, 2)),
+        Some(to) if row.from_ratio.value() == 0.0 => format!("aPTT < {} × baseline", to.number()),
+        Some(to) => format!("aPTT {}–{} × baseline", row.from_ratio.number(), to.number()),
+        None => format!("aPTT ≥ {} × baseline", row.from_ratio.number()),
     };
     let step = if row.change_percent == 0.0 {
         "no change".to_owned()
@@ -421,8 +392,8 @@ pub fn titrate_bivalirudin(protocol: &Protocol, ratio: f64, current: MgPerKgPerH
             num(row.change_percent.abs(), 0)
         )
     };
-    let action = if row.hold_min > 0.0 {
-        format!("hold {} min, then {step}", num(row.hold_min, 0))
+    let action = if row.hold_min.value() > 0.0 {
+        format!("hold {} min, then {step}", row.hold_min.number())
     } else {
         step
     };

@@ -1,28 +1,23 @@
 //! Unfractionated heparin: start doses and nomogram steps (clinical reference §9).
 
 use super::rate::Rate;
-use crate::model::{Kilograms, MlPerHour, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour, UnitsPerMl, num};
-use crate::protocol::Protocol;
-use crate::protocol::schema::{Nomogram, NomogramInput, NomogramRow};
+use crate::model::{Hours, Kilograms, Minutes, MlPerHour, Units, UnitsPerHour, UnitsPerKgPerHour, num};
+use crate::protocol::{Nomogram, NomogramInput, NomogramRow, Protocol};
 
 /// The weight UFH doses are calculated on: the patient's, capped where the protocol says so (ECMO:
 /// adjusted weight capped at 100 kg).
 #[must_use]
 pub fn dosing_weight(protocol: &Protocol, weight: Kilograms) -> Kilograms {
     match protocol.ufh.start.dosing_weight_cap_kg {
-        Some(cap) if weight.value() > cap => Kilograms::new(cap).unwrap_or(weight),
-        _ => weight,
+        Some(cap) => weight.min(cap),
+        None => weight,
     }
 }
 
 /// The nomogram row for a value: `from <= value < to`.
 #[must_use]
 pub fn nomogram_row(nomogram: &Nomogram, value: f64) -> Option<(usize, &NomogramRow)> {
-    nomogram
-        .rows
-        .iter()
-        .enumerate()
-        .find(|(_, r)| value >= r.from && r.to.is_none_or(|to| value < to))
+    nomogram.row(value)
 }
 
 /// Human text for a row's band.
@@ -48,12 +43,12 @@ pub fn band_text(nomogram: &Nomogram, row: &NomogramRow) -> String {
 pub struct UfhStep {
     pub row_index: usize,
     pub bolus: Option<Units>,
-    pub hold_min: f64,
+    pub hold_min: Minutes,
     pub new_rate: UnitsPerKgPerHour,
     pub change: Rate,
     pub new_rate_per_hour: UnitsPerHour,
-    pub pump: Option<MlPerHour>,
-    pub recheck_h: f64,
+    pub pump: MlPerHour,
+    pub recheck_h: Hours,
     pub dosing_weight: Kilograms,
 }
 
@@ -66,11 +61,11 @@ impl UfhStep {
             return String::new();
         };
         let mut action = Vec::new();
-        if row.bolus_units_per_kg > 0.0 {
-            action.push(format!("bolus {} units/kg", num(row.bolus_units_per_kg, 1)));
+        if row.bolus_units_per_kg.value() > 0.0 {
+            action.push(format!("bolus {} units/kg", num(row.bolus_units_per_kg.value(), 1)));
         }
-        if row.hold_min > 0.0 {
-            action.push(format!("hold {} min", num(row.hold_min, 0)));
+        if row.hold_min.value() > 0.0 {
+            action.push(format!("hold {} min", row.hold_min.number()));
         }
         action.push(
             Rate {
@@ -79,13 +74,13 @@ impl UfhStep {
             }
             .signed(),
         );
-        action.push(format!("recheck in {} h", num(row.recheck_h, 1)));
+        action.push(format!("recheck in {} h", row.recheck_h.number()));
         format!("{}: {}", band_text(nomogram, row), action.join(", "))
     }
 
     #[must_use]
     pub fn is_no_change(&self) -> bool {
-        self.bolus.is_none() && self.hold_min == 0.0 && self.change.value == 0.0
+        self.bolus.is_none() && self.hold_min.value() == 0.0 && self.change.value == 0.0
     }
 }
 
@@ -100,14 +95,10 @@ pub fn nomogram_step(
 ) -> Option<UfhStep> {
     let (row_index, row) = nomogram_row(nomogram, value)?;
     let dosing_weight = dosing_weight(protocol, weight);
-    let new_rate = UnitsPerKgPerHour::new((current.value() + row.rate_change_units_per_kg_per_h).max(0.0))
-        .unwrap_or(UnitsPerKgPerHour::ZERO);
-    let bolus = (row.bolus_units_per_kg > 0.0)
-        .then(|| UnitsPerKg::new(row.bolus_units_per_kg).ok())
-        .flatten()
-        .map(|b| b.for_weight(dosing_weight));
+    let new_rate = current.stepped(row.rate_change_units_per_kg_per_h);
+    let bolus = (row.bolus_units_per_kg.value() > 0.0).then(|| row.bolus_units_per_kg.for_weight(dosing_weight));
     let new_rate_per_hour = new_rate.for_weight(dosing_weight);
-    let concentration = UnitsPerMl::new(protocol.ufh.concentration_units_per_ml.value).unwrap_or(UnitsPerMl::ZERO);
+    let concentration = protocol.ufh.concentration_units_per_ml.value;
     let change = Rate {
         value: new_rate.value() - current.value(),
         unit: crate::dosing::RateUnit::UnitsPerKgPerHour,
@@ -131,7 +122,7 @@ pub struct UfhStart {
     pub bolus: Option<Units>,
     pub rate: UnitsPerKgPerHour,
     pub rate_per_hour: UnitsPerHour,
-    pub pump: Option<MlPerHour>,
+    pub pump: MlPerHour,
     pub text: String,
 }
 
@@ -140,16 +131,15 @@ pub fn start(protocol: &Protocol, weight: Kilograms) -> UfhStart {
     let s = &protocol.ufh.start;
     let w = dosing_weight(protocol, weight);
     let bolus = s.bolus_units_per_kg.map(|b| {
-        let raw = b * w.value();
-        Units::new(s.bolus_max_units.map_or(raw, |max| raw.min(max))).unwrap_or(Units::ZERO)
+        let raw = b.for_weight(w);
+        s.bolus_max_units.map_or(raw, |max| raw.min(max))
     });
-    let mut per_hour = s.rate_units_per_kg_per_h * w.value();
+    let mut rate_per_hour = s.rate_units_per_kg_per_h.for_weight(w);
     if let Some(max) = s.rate_max_units_per_h {
-        per_hour = per_hour.min(max);
+        rate_per_hour = rate_per_hour.min(max);
     }
-    let rate_per_hour = UnitsPerHour::new(per_hour).unwrap_or(UnitsPerHour::ZERO);
     let rate = rate_per_hour.per_kg(w);
-    let concentration = UnitsPerMl::new(protocol.ufh.concentration_units_per_ml.value).unwrap_or(UnitsPerMl::ZERO);
+    let concentration = protocol.ufh.concentration_units_per_ml.value;
     let text = format!(
         "{}{} ({}) on {}",
         bolus.map_or(String::new(), |b| format!("bolus {b}, then ")),

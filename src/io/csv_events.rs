@@ -6,8 +6,8 @@ use crate::model::{
     MgPerKgPerHour, Milligrams, Millilitres, Percent, PlasmaAmount, PlateletCount, QuantityError, Seconds, Series,
     Units, UnitsPerHour, UnitsPerKgPerHour,
 };
+use crate::protocol::Plausibility;
 use crate::protocol::plausibility::check_event;
-use crate::protocol::schema::Plausibility;
 
 /// The header this format requires (a fifth `note` column is optional).
 pub const CSV_HEADER: &str = "time,kind,value,unit";

@@ -3,8 +3,8 @@
 //! implausible reaches the engine. The CSV import and the entry form share the event rules.
 
 use crate::model::{ClinicalTime, Event, Kilograms, MlPerMin, Seconds};
+use crate::protocol::Plausibility;
 use crate::protocol::plausibility::{check_baseline_aptt, check_event, check_weight};
-use crate::protocol::schema::Plausibility;
 
 use super::csv_events::event_kind_from_fields;
 
@@ -51,10 +51,11 @@ pub fn parse_number(field: &'static str, text: &str) -> Result<f64, FieldError> 
 /// Not a number, negative, or outside the hard range.
 pub fn parse_weight(text: &str, p: &Plausibility) -> Result<(Kilograms, Option<String>), FieldError> {
     const FIELD: &str = "weight";
-    let kg = Kilograms::new(parse_number(FIELD, text)?).map_err(|e| refuse(FIELD, e.to_string()))?;
-    if kg.value() == 0.0 {
+    let value = parse_number(FIELD, text)?;
+    if value == 0.0 {
         return Err(refuse(FIELD, "0 kg is not a weight"));
     }
+    let kg = Kilograms::new(value).map_err(|e| refuse(FIELD, e.to_string()))?;
     let warning = check_weight(p, kg).map_err(|e| refuse(FIELD, e.to_string()))?;
     Ok((kg, warning))
 }

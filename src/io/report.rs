@@ -67,7 +67,7 @@ pub fn to_text(a: &Analysis) -> String {
         h.units_last_24h,
         h.units_per_kg_last_24h,
         h.mean_units_per_kg_per_h,
-        num(h.mean_window_h, 1),
+        num(h.mean_window_h.value(), 1),
         h.current_rate_units_per_kg_per_h
             .map_or("none".to_owned(), |r| r.to_string())
     ));
@@ -82,10 +82,10 @@ pub fn to_text(a: &Analysis) -> String {
         out.push_str(&format!(
             "\nBYPASS: cumulative {}; ACT {} s (target {} s); slope {}; additional {}; protamine {}\n",
             c.cumulative_units_per_kg,
-            c.current_act_s.map_or("–".to_owned(), |v| num(v, 0).to_string()),
-            num(c.target_act_s, 0),
-            c.hdr_slope_s_per_unit_per_kg
-                .map_or("–".to_owned(), |v| format!("{} s per units/kg", num(v, 2))),
+            c.current_act_s
+                .map_or("–".to_owned(), |v| num(v.value(), 0).to_string()),
+            c.target_act_s.map_or("–".to_owned(), |v| num(v.value(), 0).to_string()),
+            c.hdr_slope_s_per_unit_per_kg.map_or("–".to_owned(), |v| v.to_string()),
             c.additional_units_to_target.map_or("–".to_owned(), |u| u.to_string()),
             c.protamine_basis.clone().unwrap_or_else(|| "–".to_owned())
         ));
@@ -99,7 +99,7 @@ pub fn to_text(a: &Analysis) -> String {
     for s in &a.steps {
         out.push_str(&format!(
             "  {}. {} [{}] {}\n",
-            s.number,
+            s.id.number(),
             s.title,
             s.status.label(),
             s.conclusion

@@ -9,6 +9,8 @@ use jiff::SignedDuration;
 use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
 
+use super::units::{Hours, Minutes};
+
 /// The one accepted text form, in CSV files, case files and on the command line.
 pub const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M";
 
@@ -47,6 +49,24 @@ impl ClinicalTime {
     #[must_use]
     pub fn hours_since(self, earlier: Self) -> f64 {
         self.0.duration_since(earlier.0).as_secs_f64() / 3600.0
+    }
+
+    /// The time elapsed from `earlier` to `self`; zero when `earlier` is not earlier.
+    #[must_use]
+    pub fn elapsed_since(self, earlier: Self) -> Hours {
+        Hours::elapsed_seconds(self.0.duration_since(earlier.0).as_secs())
+    }
+
+    /// This time moved by a duration in hours, rounded to the minute.
+    #[must_use]
+    pub fn after_hours(self, duration: Hours) -> Self {
+        self.plus_hours(duration.value())
+    }
+
+    /// This time moved by a duration in minutes, rounded to the minute.
+    #[must_use]
+    pub fn after_minutes(self, duration: Minutes) -> Self {
+        self.plus_hours(duration.in_hours().value())
     }
 
     /// Whole minutes from `earlier` to `self`.

@@ -14,6 +14,8 @@ pub enum QuantityError {
     NotFinite { value: f64, unit: &'static str },
     #[error("{value} {unit} is negative; a {unit} value must be 0 or more")]
     Negative { value: f64, unit: &'static str },
+    #[error("{value} {unit} is not above 0; a {unit} value must be above 0")]
+    NotPositive { value: f64, unit: &'static str },
 }
 
 /// Formats a number the ISMP way: leading zero, no trailing zeros, commas from 1,000 up.
@@ -103,6 +105,22 @@ pub fn write_number<W: fmt::Write>(w: &mut W, value: f64, max_decimals: usize) -
 
 macro_rules! quantity {
     ($(#[$doc:meta])* $name:ident, unit: $unit:literal, decimals: $decimals:literal) => {
+        quantity!(@define $(#[$doc])* $name, $unit, $decimals, false);
+        impl $name {
+            /// Zero of this quantity.
+            pub const ZERO: Self = Self(0.0);
+
+            /// Difference floored at zero (a gap that cannot be negative, e.g. "target − level").
+            #[must_use]
+            pub fn minus_floored(self, other: Self) -> Self {
+                Self((self.0 - other.0).max(0.0))
+            }
+        }
+    };
+    ($(#[$doc:meta])* $name:ident, unit: $unit:literal, decimals: $decimals:literal, positive) => {
+        quantity!(@define $(#[$doc])* $name, $unit, $decimals, true);
+    };
+    (@define $(#[$doc:meta])* $name:ident, $unit:literal, $decimals:literal, $zero_refused:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
         #[serde(try_from = "f64", into = "f64")]
@@ -115,7 +133,8 @@ macro_rules! quantity {
             pub const DECIMALS: usize = $decimals;
 
             /// # Errors
-            /// Refuses NaN, infinities and negative values.
+            /// Refuses NaN, infinities and values outside the quantity's domain (negative values; for
+            /// a quantity that divides, zero as well).
             pub fn new(value: f64) -> Result<Self, QuantityError> {
                 if !value.is_finite() {
                     return Err(QuantityError::NotFinite { value, unit: $unit });
@@ -123,41 +142,62 @@ macro_rules! quantity {
                 if value < 0.0 {
                     return Err(QuantityError::Negative { value, unit: $unit });
                 }
+                if $zero_refused && value == 0.0 {
+                    return Err(QuantityError::NotPositive { value, unit: $unit });
+                }
                 // Normalise -0.0 so it never prints as "-0".
                 Ok(Self(value + 0.0))
             }
 
-            /// Zero of this quantity.
-            pub const ZERO: Self = Self(0.0);
+            /// A fixed value for constants; use it only in a `const` item, where a value outside the
+            /// quantity's domain is a compile error rather than a run-time panic.
+            #[must_use]
+            pub const fn constant(value: f64) -> Self {
+                assert!(
+                    value.is_finite() && value >= 0.0 && !($zero_refused && value == 0.0),
+                    "not a valid value of this quantity"
+                );
+                Self(value + 0.0)
+            }
 
             #[must_use]
             pub fn value(self) -> f64 {
                 self.0
             }
 
-            /// Saturating arithmetic for derived values (never below zero).
+            /// The sum of two amounts of the same quantity.
             #[must_use]
             pub fn plus(self, other: Self) -> Self {
                 Self(self.0 + other.0)
-            }
-
-            /// Difference floored at zero.
-            #[must_use]
-            pub fn minus_floored(self, other: Self) -> Self {
-                Self((self.0 - other.0).max(0.0))
-            }
-
-            /// Scaled by a non-negative finite factor (used for fractions like "60% of the load").
-            #[must_use]
-            pub fn scaled(self, factor: f64) -> Self {
-                let v = self.0 * factor;
-                if v.is_finite() && v >= 0.0 { Self(v) } else { Self(0.0) }
             }
 
             /// The number alone, formatted to the quantity's precision (no unit).
             #[must_use]
             pub fn number(self) -> String {
                 format_number(self.0, $decimals)
+            }
+
+            /// The smaller of two values.
+            #[must_use]
+            pub fn min(self, other: Self) -> Self {
+                if other.0 < self.0 { other } else { self }
+            }
+
+            /// The larger of two values.
+            #[must_use]
+            pub fn max(self, other: Self) -> Self {
+                if other.0 > self.0 { other } else { self }
+            }
+        }
+
+        impl Quantity for $name {
+            const UNIT: &'static str = $unit;
+            const DECIMALS: usize = $decimals;
+            fn value(self) -> f64 {
+                self.0
+            }
+            fn try_new(value: f64) -> Result<Self, QuantityError> {
+                Self::new(value)
             }
         }
 
@@ -187,13 +227,27 @@ macro_rules! quantity {
     };
 }
 
-quantity!(/// Body weight.
-    Kilograms, unit: "kg", decimals: 1);
+/// What every clinical quantity shares: its number, its unit and its precision on screen. Generic code
+/// (a series of samples, a target range, a limit) is written once over it.
+pub trait Quantity: Copy + PartialOrd + fmt::Display {
+    /// The unit as written on screen.
+    const UNIT: &'static str;
+    /// Decimals shown on screen.
+    const DECIMALS: usize;
+    /// The number in the quantity's unit.
+    fn value(self) -> f64;
+    /// # Errors
+    /// As the type's own `new`.
+    fn try_new(value: f64) -> Result<Self, QuantityError>;
+}
+
+quantity!(/// Body weight. Never zero: every per-kg figure divides by it.
+    Kilograms, unit: "kg", decimals: 1, positive);
 quantity!(/// A clotting time (aPTT, ACT) or any duration measured in seconds.
     Seconds, unit: "s", decimals: 1);
 quantity!(/// Anti-factor Xa heparin level.
     AntiXaLevel, unit: "units/mL", decimals: 2);
-quantity!(/// Activity as a percentage of normal (antithrombin, factor VIII).
+quantity!(/// Activity as a percentage of normal (antithrombin, factor VIII), or a share of a value (a fall).
     Percent, unit: "%", decimals: 0);
 quantity!(/// Platelet count (× 10⁹/L).
     PlateletCount, unit: "× 10⁹/L", decimals: 0);
@@ -223,16 +277,52 @@ quantity!(/// A mass of drug (protamine).
     Milligrams, unit: "mg", decimals: 1);
 quantity!(/// Creatinine clearance.
     MlPerMin, unit: "mL/min", decimals: 0);
-quantity!(/// Heparin (or antithrombin) concentration in a bag or syringe.
-    UnitsPerMl, unit: "units/mL", decimals: 0);
-quantity!(/// Drug concentration in a bag or syringe (argatroban, bivalirudin).
-    MgPerMl, unit: "mg/mL", decimals: 2);
+quantity!(/// Heparin (or antithrombin) concentration in a bag, syringe or plasma. Never zero: pump rates
+    /// divide by it.
+    UnitsPerMl, unit: "units/mL", decimals: 0, positive);
+quantity!(/// Drug concentration in a bag or syringe (argatroban, bivalirudin). Never zero: pump rates divide
+    /// by it.
+    MgPerMl, unit: "mg/mL", decimals: 2, positive);
+quantity!(/// A duration in hours (recheck intervals, sample ages, lab windows).
+    Hours, unit: "h", decimals: 1);
+quantity!(/// A duration in minutes (holds, pairing windows).
+    Minutes, unit: "min", decimals: 0);
+quantity!(/// A duration in days (the 4Ts timing windows).
+    Days, unit: "days", decimals: 1);
+quantity!(/// A ratio to a control value (aPTT ÷ baseline aPTT), shown as "× control".
+    Ratio, unit: "× control", decimals: 2);
+quantity!(/// A share of a whole from 0 to 1 (maintenance fraction, protamine hour fractions).
+    Fraction, unit: "", decimals: 2);
+quantity!(/// Antithrombin recovery: percentage points of activity per units/kg given (label 1.4). Never
+    /// zero: the label formula divides by it.
+    PercentPerUnitPerKg, unit: "% per units/kg", decimals: 2, positive);
+quantity!(/// A plasma volume per kg of body weight.
+    MlPerKg, unit: "mL/kg", decimals: 0);
+quantity!(/// The ACT dose-response slope (Bull): seconds per units/kg. Never zero: doses divide by it.
+    SecondsPerUnitPerKg, unit: "s per units/kg", decimals: 2, positive);
+quantity!(/// Protamine per 100 units of heparin to neutralise.
+    MgPerHundredUnits, unit: "mg per 100 units", decimals: 2);
+quantity!(/// A weight-based amount of drug (protamine maximum).
+    MgPerKg, unit: "mg/kg", decimals: 1);
+
+// Arithmetic between quantities. Each operation takes valid quantities (finite, in their domain) and
+// gives one: a divisor is a `positive` quantity, so no operation here can fail or needs a fallback.
 
 impl Percent {
     /// AT activity: 1 units/mL = 100% (evidence §2.3).
     #[must_use]
     pub fn from_units_per_ml(units_per_ml: f64) -> Option<Self> {
         Self::new(units_per_ml * 100.0).ok()
+    }
+
+    /// The fall from `peak` to `now` as a share of `peak` (0 when `now` is not lower, or the peak is 0).
+    #[must_use]
+    pub fn fall(peak: f64, now: f64) -> Self {
+        if peak > 0.0 && now < peak {
+            Self((peak - now) / peak * 100.0)
+        } else {
+            Self(0.0)
+        }
     }
 }
 
@@ -242,34 +332,79 @@ impl UnitsPerKgPerHour {
     pub fn for_weight(self, weight: Kilograms) -> UnitsPerHour {
         UnitsPerHour(self.0 * weight.0)
     }
+
+    /// The rate changed by a signed step, floored at zero.
+    #[must_use]
+    pub fn stepped(self, change: f64) -> Self {
+        Self((self.0 + change).max(0.0))
+    }
 }
 
 impl UnitsPerHour {
-    /// Weight-based rate for a weight (weight is always > 0 once validated).
+    /// Weight-based rate for a weight.
     #[must_use]
     pub fn per_kg(self, weight: Kilograms) -> UnitsPerKgPerHour {
-        if weight.0 > 0.0 {
-            UnitsPerKgPerHour(self.0 / weight.0)
-        } else {
-            UnitsPerKgPerHour(0.0)
-        }
+        UnitsPerKgPerHour(self.0 / weight.0)
     }
 
     /// Pump rate at a bag concentration.
     #[must_use]
-    pub fn pump_rate(self, concentration: UnitsPerMl) -> Option<MlPerHour> {
-        (concentration.0 > 0.0).then(|| MlPerHour(self.0 / concentration.0))
+    pub fn pump_rate(self, concentration: UnitsPerMl) -> MlPerHour {
+        MlPerHour(self.0 / concentration.0)
+    }
+
+    /// Units delivered over a duration at this rate.
+    #[must_use]
+    pub fn over(self, duration: Hours) -> Units {
+        Units(self.0 * duration.0)
     }
 }
 
 impl Units {
     #[must_use]
     pub fn per_kg(self, weight: Kilograms) -> UnitsPerKg {
-        if weight.0 > 0.0 {
-            UnitsPerKg(self.0 / weight.0)
+        UnitsPerKg(self.0 / weight.0)
+    }
+
+    /// The mean weight-based rate of this amount over a window of `duration`. A window that has not
+    /// started yet (no time) has a mean of zero.
+    #[must_use]
+    pub fn mean_rate(self, weight: Kilograms, duration: Hours) -> UnitsPerKgPerHour {
+        if duration.0 > 0.0 {
+            UnitsPerKgPerHour(self.0 / weight.0 / duration.0)
         } else {
-            UnitsPerKg(0.0)
+            UnitsPerKgPerHour(0.0)
         }
+    }
+
+    /// The sum of many amounts.
+    #[must_use]
+    pub fn total(amounts: impl IntoIterator<Item = Self>) -> Self {
+        Self(amounts.into_iter().map(|u| u.0).sum())
+    }
+
+    /// Heparin to neutralise → protamine.
+    #[must_use]
+    pub fn protamine(self, per_hundred: MgPerHundredUnits) -> Milligrams {
+        Milligrams(self.0 / 100.0 * per_hundred.0)
+    }
+
+    /// This amount `count` times over (whole vials).
+    #[must_use]
+    pub fn times(self, count: u32) -> Self {
+        Self(self.0 * f64::from(count))
+    }
+
+    /// This amount scaled by a share of it.
+    #[must_use]
+    pub fn share(self, fraction: Fraction) -> Self {
+        Self(self.0 * fraction.0)
+    }
+
+    /// Expected rise in activity from this dose: units ÷ kg × recovery (percentage points).
+    #[must_use]
+    pub fn expected_rise(self, weight: Kilograms, recovery: PercentPerUnitPerKg) -> Percent {
+        Percent(self.0 / weight.0 * recovery.0)
     }
 }
 
@@ -278,21 +413,155 @@ impl UnitsPerKg {
     pub fn for_weight(self, weight: Kilograms) -> Units {
         Units(self.0 * weight.0)
     }
+
+    /// The ACT rise this dose gives on a dose-response line.
+    #[must_use]
+    pub fn act_rise(self, slope: SecondsPerUnitPerKg) -> Seconds {
+        Seconds(self.0 * slope.0)
+    }
+}
+
+impl Seconds {
+    /// This time as a ratio to a control (`None` for a zero control).
+    #[must_use]
+    pub fn ratio_to(self, control: Self) -> Option<Ratio> {
+        (control.0 > 0.0).then(|| Ratio(self.0 / control.0))
+    }
+
+    /// The dose that moves the ACT by this many seconds on a dose-response line.
+    #[must_use]
+    pub fn dose_for_rise(self, slope: SecondsPerUnitPerKg) -> UnitsPerKg {
+        UnitsPerKg(self.0 / slope.0)
+    }
+
+    /// The slope of a dose-response line: this rise over `dose` (`None` without a rise or a dose).
+    #[must_use]
+    pub fn slope_over(self, dose: UnitsPerKg) -> Option<SecondsPerUnitPerKg> {
+        (self.0 > 0.0 && dose.0 > 0.0).then(|| SecondsPerUnitPerKg(self.0 / dose.0))
+    }
+}
+
+impl Ratio {
+    /// The control multiplied by this ratio.
+    #[must_use]
+    pub fn of(self, control: Seconds) -> Seconds {
+        Seconds(self.0 * control.0)
+    }
+}
+
+impl Percent {
+    /// The weight-based dose for this gap at a label divisor: gap ÷ divisor (the recombinant formula,
+    /// `(target − baseline) ÷ 2.3 × kg`).
+    #[must_use]
+    pub fn per_recovery(self, divisor: PercentPerUnitPerKg) -> UnitsPerKg {
+        UnitsPerKg(self.0 / divisor.0)
+    }
+
+    /// The antithrombin dose that raises activity by this gap at a label recovery:
+    /// gap × kg ÷ recovery (the Thrombate III formula divides).
+    #[must_use]
+    pub fn dose_for_rise(self, weight: Kilograms, recovery: PercentPerUnitPerKg) -> Units {
+        Units(self.0 * weight.0 / recovery.0)
+    }
+}
+
+impl Hours {
+    /// One day.
+    pub const DAY: Self = Self(24.0);
+
+    /// The duration of a count of seconds; a negative count (an interval run backwards) is no time.
+    #[must_use]
+    pub fn elapsed_seconds(seconds: i64) -> Self {
+        Self(seconds.max(0) as f64 / 3600.0)
+    }
+
+    /// The same duration in minutes.
+    #[must_use]
+    pub fn in_minutes(self) -> Minutes {
+        Minutes(self.0 * 60.0)
+    }
+}
+
+impl Minutes {
+    /// The same duration in hours.
+    #[must_use]
+    pub fn in_hours(self) -> Hours {
+        Hours(self.0 / 60.0)
+    }
+}
+
+impl MlPerKg {
+    #[must_use]
+    pub fn for_weight(self, weight: Kilograms) -> Millilitres {
+        Millilitres(self.0 * weight.0)
+    }
+}
+
+impl Millilitres {
+    /// The units of a drug in this volume at a concentration.
+    #[must_use]
+    pub fn units_at(self, concentration: UnitsPerMl) -> Units {
+        Units(self.0 * concentration.0)
+    }
+}
+
+impl MgPerKg {
+    #[must_use]
+    pub fn for_weight(self, weight: Kilograms) -> Milligrams {
+        Milligrams(self.0 * weight.0)
+    }
 }
 
 impl McgPerKgPerMin {
     /// mL/h at a mg/mL concentration: mcg/kg/min × kg × 60 min/h ÷ 1000 mcg/mg ÷ mg/mL.
     #[must_use]
-    pub fn pump_rate(self, weight: Kilograms, concentration: MgPerMl) -> Option<MlPerHour> {
-        (concentration.0 > 0.0).then(|| MlPerHour(self.0 * weight.0 * 60.0 / 1000.0 / concentration.0))
+    pub fn pump_rate(self, weight: Kilograms, concentration: MgPerMl) -> MlPerHour {
+        MlPerHour(self.0 * weight.0 * 60.0 / 1000.0 / concentration.0)
+    }
+
+    /// The rate changed by a signed step, floored at zero.
+    #[must_use]
+    pub fn stepped(self, change: f64) -> Self {
+        Self((self.0 + change).max(0.0))
     }
 }
 
 impl MgPerKgPerHour {
     /// mL/h at a mg/mL concentration: mg/kg/h × kg ÷ mg/mL.
     #[must_use]
-    pub fn pump_rate(self, weight: Kilograms, concentration: MgPerMl) -> Option<MlPerHour> {
-        (concentration.0 > 0.0).then(|| MlPerHour(self.0 * weight.0 / concentration.0))
+    pub fn pump_rate(self, weight: Kilograms, concentration: MgPerMl) -> MlPerHour {
+        MlPerHour(self.0 * weight.0 / concentration.0)
+    }
+
+    /// The rate changed by a signed percentage, floored at zero.
+    #[must_use]
+    pub fn changed_by_percent(self, percent: f64) -> Self {
+        Self((self.0 * (1.0 + percent / 100.0)).max(0.0))
+    }
+}
+
+/// An inclusive range of one quantity (a target, a band of a table).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Range<T> {
+    pub low: T,
+    pub high: T,
+}
+
+impl<Q: Quantity> Range<Q> {
+    /// Whether `value` lies in `[low, high]`.
+    #[must_use]
+    pub fn contains(self, value: Q) -> bool {
+        self.low <= value && value <= self.high
+    }
+
+    /// The bounds as plain numbers in the quantity's unit (for drawing).
+    #[must_use]
+    pub fn values(self) -> Range<f64> {
+        Range {
+            low: self.low.value(),
+            high: self.high.value(),
+        }
     }
 }
 
@@ -336,11 +605,14 @@ mod tests {
     fn pump_rates() {
         let kg = Kilograms::new(90.9).unwrap();
         let arg = McgPerKgPerMin::new(0.5).unwrap();
-        let ml_h = arg.pump_rate(kg, MgPerMl::new(1.0).unwrap()).unwrap();
+        let ml_h = arg.pump_rate(kg, MgPerMl::new(1.0).unwrap());
         assert!((ml_h.value() - 2.727).abs() < 1e-9);
         let biv = MgPerKgPerHour::new(0.15).unwrap();
-        let ml_h = biv.pump_rate(kg, MgPerMl::new(0.5).unwrap()).unwrap();
+        let ml_h = biv.pump_rate(kg, MgPerMl::new(0.5).unwrap());
         assert!((ml_h.value() - 27.27).abs() < 1e-9);
-        assert!(biv.pump_rate(kg, MgPerMl::ZERO).is_none());
+        assert!(
+            MgPerMl::new(0.0).is_err(),
+            "a zero concentration cannot be built, so no pump rate divides by it"
+        );
     }
 }

@@ -1,19 +1,27 @@
 //! Protocols: the institution-editable data behind every recommendation.
 //!
-//! A protocol is read from RON (`schema::ProtocolFile`), then validated into a [`Protocol`]: bands
-//! ordered with no gaps or overlaps, targets inside their tables, start doses below hard limits, every
-//! rule with a source. Errors name the file, line and column.
+//! Loading has two stages. The file is read as written ([`schema::RawProtocol`]: plain numbers, unknown
+//! fields refused, no clinical field defaulted) and checked ([`validate`]: bands ordered with no gaps
+//! or overlaps, targets inside their tables, start doses below hard limits, every rule with a source);
+//! a valid file then becomes the typed [`Protocol`] ([`build`]), whose every number carries its unit.
+//! Errors name the file, line and column.
 
+mod build;
 pub mod plausibility;
+pub mod rules;
 pub mod schema;
 
 use std::fmt;
-use std::ops::Deref;
 use std::path::Path;
 
-pub use schema::{
-    ArgatrobanColumn, DtiDrug, MonitoringAssay, Nomogram, NomogramInput, NomogramRow, ProtocolFile, Range,
+use serde::Deserialize;
+
+use crate::model::{AgeGroup, Setting};
+pub use rules::{
+    Antithrombin, Argatroban, ArgatrobanRow, Bivalirudin, BivalirudinRow, Bypass, Discordance, DtiChoice, HitScore,
+    Limits, Monitoring, Nomogram, NomogramRow, Plausibility, Resistance, Ufh,
 };
+pub use schema::{ArgatrobanColumn, DtiDrug, MonitoringAssay, NomogramInput, RawProtocol, Source, Sourced};
 
 /// Protocol files shipped with the app (compiled in, so the binary works from any directory).
 pub const BUILTIN_PROTOCOLS: [(&str, &str); 3] = [
@@ -23,7 +31,19 @@ pub const BUILTIN_PROTOCOLS: [(&str, &str); 3] = [
 ];
 
 /// The format this build reads.
-pub const PROTOCOL_FORMAT_VERSION: u32 = 1;
+pub const PROTOCOL_FORMAT_VERSION: u32 = 2;
+
+/// The fields each format added, so that an older file is refused with what it lacks.
+const FIELDS_ADDED: [(u32, &[&str]); 1] = [(
+    2,
+    &[
+        "discordance.coagulopathy_outcome_caveat",
+        "hit.older_exposure_within_days",
+        "argatroban.label_start_caveat",
+        "bivalirudin.crrt_caveat",
+        "bypass.more_heparin_outcome (protocols with a bypass section)",
+    ],
+)];
 
 /// One thing wrong with a protocol file, located as precisely as the file allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +73,20 @@ pub enum ProtocolError {
     },
     #[error("unknown protocol '{name}': use one of {} or a path to a .ron protocol file", builtin_names().join(", "))]
     Unknown { name: String },
+    #[error(
+        "{origin}: protocol format {found} is older than this build reads (format {expected}); add the fields {} (each with its value and source, as in the shipped protocols/adult-icu.ron) and set format_version: {expected}",
+        missing.join(", ")
+    )]
+    OlderFormat {
+        origin: String,
+        found: u32,
+        expected: u32,
+        missing: Vec<&'static str>,
+    },
+    #[error(
+        "{origin}: protocol format {found} was written for a newer anticoag-planner (this build reads format {expected})"
+    )]
+    NewerFormat { origin: String, found: u32, expected: u32 },
 }
 
 fn format_problems(origin: &str, problems: &[ProtocolProblem]) -> String {
@@ -71,24 +105,39 @@ pub fn builtin_names() -> Vec<&'static str> {
     BUILTIN_PROTOCOLS.iter().map(|(n, _)| *n).collect()
 }
 
-/// A validated protocol. The only way to get one is through validation.
+/// A validated protocol, typed. The only way to get one is through validation ([`Protocol::from_ron_str`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Protocol {
-    file: ProtocolFile,
     origin: String,
-}
-
-impl Deref for Protocol {
-    type Target = ProtocolFile;
-    fn deref(&self) -> &ProtocolFile {
-        &self.file
-    }
+    pub format_version: u32,
+    pub name: String,
+    pub title: String,
+    pub version: u32,
+    pub description: String,
+    pub settings: Vec<Setting>,
+    pub age_groups: Vec<AgeGroup>,
+    pub plausibility: Plausibility,
+    pub monitoring: Monitoring,
+    pub resistance: Resistance,
+    pub discordance: Discordance,
+    pub ufh: Ufh,
+    pub antithrombin: Antithrombin,
+    pub hit: HitScore,
+    pub dti: DtiChoice,
+    pub argatroban: Argatroban,
+    pub bivalirudin: Bivalirudin,
+    pub bypass: Option<Bypass>,
 }
 
 impl fmt::Display for Protocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} v{} ({})", self.file.name, self.file.version, self.file.title)
+        write!(f, "{} v{} ({})", self.name, self.version, self.title)
     }
+}
+
+#[derive(Deserialize)]
+struct FormatProbe {
+    format_version: u32,
 }
 
 impl Protocol {
@@ -98,23 +147,26 @@ impl Protocol {
         &self.origin
     }
 
-    /// Parses and validates protocol text.
+    /// Parses, validates and types protocol text.
     ///
     /// # Errors
-    /// A parse error with line and column, or every validation problem found.
+    /// An older or newer format, a parse error with line and column, or every validation problem found.
     pub fn from_ron_str(text: &str, origin: &str) -> Result<Self, ProtocolError> {
-        let file: ProtocolFile = ron::from_str(text).map_err(|e| ProtocolError::Parse {
+        if let Ok(probe) = ron::from_str::<FormatProbe>(text) {
+            check_format(probe.format_version, origin)?;
+        }
+        let raw: RawProtocol = ron::from_str(text).map_err(|e| ProtocolError::Parse {
             origin: origin.to_owned(),
             line: e.span.start.line,
             column: e.span.start.col,
             message: e.code.to_string(),
         })?;
-        let mut problems = validate::validate(&file);
+        let mut problems = validate::validate(&raw);
         if problems.is_empty() {
-            return Ok(Self {
-                file,
-                origin: origin.to_owned(),
-            });
+            match build::build(&raw, origin) {
+                Ok(protocol) => return Ok(protocol),
+                Err(problem) => problems.push(problem),
+            }
         }
         for problem in &mut problems {
             if let Some((line, column)) = locate(text, &problem.path) {
@@ -127,7 +179,6 @@ impl Protocol {
             problems,
         })
     }
-
     /// # Errors
     /// Unreadable file, parse or validation errors.
     pub fn from_path(path: &Path) -> Result<Self, ProtocolError> {
@@ -166,6 +217,30 @@ impl Protocol {
             name: name_or_path.to_owned(),
         })
     }
+}
+
+/// Refuses a format this build does not read, naming what an older file lacks.
+fn check_format(found: u32, origin: &str) -> Result<(), ProtocolError> {
+    if found > PROTOCOL_FORMAT_VERSION {
+        return Err(ProtocolError::NewerFormat {
+            origin: origin.to_owned(),
+            found,
+            expected: PROTOCOL_FORMAT_VERSION,
+        });
+    }
+    if found < PROTOCOL_FORMAT_VERSION {
+        return Err(ProtocolError::OlderFormat {
+            origin: origin.to_owned(),
+            found,
+            expected: PROTOCOL_FORMAT_VERSION,
+            missing: FIELDS_ADDED
+                .iter()
+                .filter(|(version, _)| *version > found)
+                .flat_map(|(_, fields)| fields.iter().copied())
+                .collect(),
+        });
+    }
+    Ok(())
 }
 
 /// Finds the line and column of a field path in RON text: each key is searched after the previous

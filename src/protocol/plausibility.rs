@@ -1,8 +1,8 @@
 //! Input plausibility (clinical reference §12): outside the hard range a value is refused with the
 //! allowed range; above the soft maximum it is accepted and the warning travels with the analysis.
 
-use super::schema::{Limits, Plausibility};
-use crate::model::{EventKind, HeparinRate, Kilograms, num};
+use super::rules::{Limits, Plausibility};
+use crate::model::{EventKind, HeparinRate, Kilograms, Quantity, num};
 
 /// A refused value: what, the value, what is allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -15,11 +15,13 @@ pub struct Implausible {
     pub source_note: String,
 }
 
-fn check(limits: &Limits, what: &str, value: f64, unit: &str) -> Result<Option<String>, Implausible> {
+fn check<Q: Quantity>(limits: &Limits<Q>, what: &str, value: Q, unit: &str) -> Result<Option<String>, Implausible> {
     let below = limits.hard_min.is_some_and(|min| value < min);
     let above = limits.hard_max.is_some_and(|max| value > max);
+    let value = value.value();
+    let [hard_min, hard_max, soft_max] = [limits.hard_min, limits.hard_max, limits.soft_max].map(|l| l.map(Q::value));
     if below || above {
-        let allowed = match (limits.hard_min, limits.hard_max) {
+        let allowed = match (hard_min, hard_max) {
             (Some(lo), Some(hi)) => format!("{}–{} {unit}", num(lo, 3), num(hi, 3)),
             (Some(lo), None) => format!("{} {unit} or more", num(lo, 3)),
             (None, Some(hi)) => format!("up to {} {unit}", num(hi, 3)),
@@ -33,7 +35,7 @@ fn check(limits: &Limits, what: &str, value: f64, unit: &str) -> Result<Option<S
             source_note: limits.source.to_string(),
         });
     }
-    Ok(limits.soft_max.filter(|soft| value > *soft).map(|soft| {
+    Ok(soft_max.filter(|soft| value > *soft).map(|soft| {
         format!(
             "{what} {} {unit} is above {} {unit}: accepted, but check it ({})",
             num(value, 3),
@@ -48,7 +50,7 @@ fn check(limits: &Limits, what: &str, value: f64, unit: &str) -> Result<Option<S
 /// # Errors
 /// Outside the hard range.
 pub fn check_weight(p: &Plausibility, weight: Kilograms) -> Result<Option<String>, Implausible> {
-    check(&p.weight_kg, "weight", weight.value(), "kg")
+    check(&p.weight_kg, "weight", weight, "kg")
 }
 
 /// Checks one event's value; `Ok(Some(warning))` for a soft limit.
@@ -57,26 +59,24 @@ pub fn check_weight(p: &Plausibility, weight: Kilograms) -> Result<Option<String
 /// Outside the hard range.
 pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Result<Option<String>, Implausible> {
     match kind {
-        EventKind::Aptt(v) => check(&p.aptt_s, "aPTT", v.value(), "s"),
-        EventKind::AntiXa(v) => check(&p.anti_xa_units_per_ml, "anti-Xa", v.value(), "units/mL"),
-        EventKind::Antithrombin(v) => check(&p.antithrombin_percent, "antithrombin", v.value(), "%"),
-        EventKind::Act(v) => check(&p.act_s, "ACT", v.value(), "s"),
-        EventKind::Platelets(v) => check(&p.platelets, "platelets", v.value(), "× 10⁹/L"),
-        EventKind::Fibrinogen(v) => check(&p.fibrinogen_g_per_l, "fibrinogen", v.value(), "g/L"),
-        EventKind::Inr(v) => check(&p.inr, "INR", v.value(), ""),
-        EventKind::UfhBolus(v) => check(&p.ufh_bolus_units, "heparin bolus", v.value(), "units"),
+        EventKind::Aptt(v) => check(&p.aptt_s, "aPTT", v, "s"),
+        EventKind::AntiXa(v) => check(&p.anti_xa_units_per_ml, "anti-Xa", v, "units/mL"),
+        EventKind::Antithrombin(v) => check(&p.antithrombin_percent, "antithrombin", v, "%"),
+        EventKind::Act(v) => check(&p.act_s, "ACT", v, "s"),
+        EventKind::Platelets(v) => check(&p.platelets, "platelets", v, "× 10⁹/L"),
+        EventKind::Fibrinogen(v) => check(&p.fibrinogen_g_per_l, "fibrinogen", v, "g/L"),
+        EventKind::Inr(v) => check(&p.inr, "INR", v, ""),
+        EventKind::UfhBolus(v) => check(&p.ufh_bolus_units, "heparin bolus", v, "units"),
         EventKind::UfhInfusion(rate) => {
-            let per_kg = rate.units_per_kg_per_hour(weight).value();
+            let per_kg = rate.units_per_kg_per_hour(weight);
             let what = match rate {
                 HeparinRate::UnitsPerKgPerHour(_) => "heparin infusion".to_owned(),
                 HeparinRate::UnitsPerHour(r) => format!("heparin infusion ({r} at {weight} =)"),
             };
             check(&p.ufh_rate_units_per_kg_per_h, &what, per_kg, "units/kg/h")
         }
-        EventKind::ArgatrobanInfusion(v) => {
-            check(&p.argatroban_mcg_per_kg_per_min, "argatroban", v.value(), "mcg/kg/min")
-        }
-        EventKind::BivalirudinInfusion(v) => check(&p.bivalirudin_mg_per_kg_per_h, "bivalirudin", v.value(), "mg/kg/h"),
+        EventKind::ArgatrobanInfusion(v) => check(&p.argatroban_mcg_per_kg_per_min, "argatroban", v, "mcg/kg/min"),
+        EventKind::BivalirudinInfusion(v) => check(&p.bivalirudin_mg_per_kg_per_h, "bivalirudin", v, "mg/kg/h"),
         EventKind::Hemoglobin(_)
         | EventKind::FactorViii(_)
         | EventKind::PlasmaFreeHb(_)
@@ -93,5 +93,5 @@ pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Resu
 /// # Errors
 /// Outside the hard range.
 pub fn check_baseline_aptt(p: &Plausibility, aptt: crate::model::Seconds) -> Result<Option<String>, Implausible> {
-    check(&p.aptt_s, "baseline aPTT", aptt.value(), "s")
+    check(&p.aptt_s, "baseline aPTT", aptt, "s")
 }

@@ -1,10 +1,11 @@
-//! The protocol file format (RON). Every threshold, target, table, start dose and concentration the
-//! engine uses lives here, each with its `source`. Files are read with unknown fields refused and no
-//! clinical field defaulted; `super::validate` then checks ordering, coverage and limits.
+//! The protocol file as written (RON): the first of the two loading stages. Numbers are plain `f64` here,
+//! exactly as the institution typed them, so that `super::validate` can report every problem with its
+//! field path, line and column; `super::build` then turns a valid file into the typed
+//! [`super::Protocol`]. Files are read with unknown fields refused and no clinical field defaulted.
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{AgeGroup, Setting};
+use crate::model::{AgeGroup, Range, Setting};
 
 /// A citation. Shared, not copied: every finding, step and recommendation that cites a rule points at
 /// the protocol's one copy of the text.
@@ -18,25 +19,17 @@ pub struct Sourced<T> {
     pub source: Source,
 }
 
-/// An inclusive target range with its citation.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Range {
-    pub low: f64,
-    pub high: f64,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SourcedRange {
+pub struct RawSourcedRange {
     pub low: f64,
     pub high: f64,
     pub source: Source,
 }
 
-impl SourcedRange {
+impl RawSourcedRange {
     #[must_use]
-    pub fn range(&self) -> Range {
+    pub fn range(&self) -> Range<f64> {
         Range {
             low: self.low,
             high: self.high,
@@ -47,7 +40,7 @@ impl SourcedRange {
 /// Input plausibility: outside `hard_*` is refused; above `soft_max` is accepted with a warning.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Limits {
+pub struct RawLimits {
     #[serde(deserialize_with = "crate::model::required_option")]
     pub hard_min: Option<f64>,
     #[serde(deserialize_with = "crate::model::required_option")]
@@ -59,24 +52,24 @@ pub struct Limits {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Plausibility {
-    pub weight_kg: Limits,
-    pub aptt_s: Limits,
-    pub anti_xa_units_per_ml: Limits,
-    pub antithrombin_percent: Limits,
-    pub act_s: Limits,
-    pub platelets: Limits,
-    pub fibrinogen_g_per_l: Limits,
-    pub inr: Limits,
-    pub ufh_bolus_units: Limits,
-    pub ufh_rate_units_per_kg_per_h: Limits,
-    pub argatroban_mcg_per_kg_per_min: Limits,
-    pub bivalirudin_mg_per_kg_per_h: Limits,
+pub struct RawPlausibility {
+    pub weight_kg: RawLimits,
+    pub aptt_s: RawLimits,
+    pub anti_xa_units_per_ml: RawLimits,
+    pub antithrombin_percent: RawLimits,
+    pub act_s: RawLimits,
+    pub platelets: RawLimits,
+    pub fibrinogen_g_per_l: RawLimits,
+    pub inr: RawLimits,
+    pub ufh_bolus_units: RawLimits,
+    pub ufh_rate_units_per_kg_per_h: RawLimits,
+    pub argatroban_mcg_per_kg_per_min: RawLimits,
+    pub bivalirudin_mg_per_kg_per_h: RawLimits,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Monitoring {
+pub struct RawMonitoring {
     /// aPTT and anti-Xa drawn within this many minutes of each other form a pair.
     pub pairing_window_min: Sourced<f64>,
     /// A result older than this is stale.
@@ -95,12 +88,12 @@ pub struct Monitoring {
     pub platelets_interval_h: Sourced<f64>,
     /// The anti-Xa range an aPTT range is calibrated against (the patient's own fitted aPTT↔anti-Xa
     /// relation is read at these two levels).
-    pub aptt_calibration_anti_xa: SourcedRange,
+    pub aptt_calibration_anti_xa: RawSourcedRange,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Resistance {
+pub struct RawResistance {
     /// R1: units in 24 h.
     pub r1_units_per_24h: Sourced<f64>,
     /// R2: mean units/kg/h (adults).
@@ -113,11 +106,13 @@ pub struct Resistance {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Discordance {
+pub struct RawDiscordance {
     /// Source of the four-pattern table (clinical reference §4).
     pub patterns_source: Source,
     pub interference_plasma_free_hb_mg_per_dl: Sourced<f64>,
     pub interference_bilirubin_mg_per_dl: Sourced<f64>,
+    /// What the coagulopathy pattern has been seen to carry (shown as a caveat). Format 2.
+    pub coagulopathy_outcome_caveat: Sourced<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,7 +133,7 @@ pub enum NomogramInput {
 /// One band of a UFH nomogram: applies when `from <= value < to` (`to: None` = no upper bound).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NomogramRow {
+pub struct RawNomogramRow {
     pub from: f64,
     #[serde(deserialize_with = "crate::model::required_option")]
     pub to: Option<f64>,
@@ -150,17 +145,17 @@ pub struct NomogramRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Nomogram {
+pub struct RawNomogram {
     pub name: String,
     pub input: NomogramInput,
     pub validated: bool,
     pub source: Source,
-    pub rows: Vec<NomogramRow>,
+    pub rows: Vec<RawNomogramRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct UfhStart {
+pub struct RawUfhStart {
     #[serde(deserialize_with = "crate::model::required_option")]
     pub bolus_units_per_kg: Option<f64>,
     #[serde(deserialize_with = "crate::model::required_option")]
@@ -176,26 +171,26 @@ pub struct UfhStart {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Ufh {
+pub struct RawUfh {
     pub monitoring_assay: MonitoringAssay,
-    pub anti_xa_target: SourcedRange,
+    pub anti_xa_target: RawSourcedRange,
     /// aPTT target as a ratio to the control (baseline) aPTT.
-    pub aptt_target_ratio: SourcedRange,
-    pub start: UfhStart,
-    pub anti_xa_nomogram: Nomogram,
-    pub aptt_nomogram: Nomogram,
+    pub aptt_target_ratio: RawSourcedRange,
+    pub start: RawUfhStart,
+    pub anti_xa_nomogram: RawNomogram,
+    pub aptt_nomogram: RawNomogram,
     pub concentration_units_per_ml: Sourced<f64>,
     pub concentration_label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PlasmaDerivedAt {
+pub struct RawPlasmaDerivedAt {
     pub product: String,
     /// Rise in AT % per units/kg given (label: 1.4; the formula divides by it).
     pub recovery_percent_per_unit_per_kg: f64,
     pub target_percent: f64,
-    pub maintenance_range_percent: Range,
+    pub maintenance_range_percent: Range<f64>,
     pub load_target_percent: f64,
     /// Maintenance ≈ this fraction of the load every 24 h.
     pub maintenance_fraction_per_24h: f64,
@@ -207,7 +202,7 @@ pub struct PlasmaDerivedAt {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RecombinantAt {
+pub struct RawRecombinantAt {
     pub product: String,
     pub load_divisor: f64,
     pub maintenance_divisor: f64,
@@ -220,35 +215,38 @@ pub struct RecombinantAt {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PlasmaAt {
+pub struct RawPlasmaAt {
     pub at_units_per_ml: f64,
-    pub dose_ml_per_kg: Range,
+    pub dose_ml_per_kg: Range<f64>,
     pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Antithrombin {
+pub struct RawAntithrombin {
     pub deficiency_below_percent: Sourced<f64>,
     pub severe_below_percent: Sourced<f64>,
     pub caveat: Sourced<String>,
-    pub plasma_derived: PlasmaDerivedAt,
-    pub recombinant: RecombinantAt,
-    pub plasma: PlasmaAt,
+    pub plasma_derived: RawPlasmaDerivedAt,
+    pub recombinant: RawRecombinantAt,
+    pub plasma: RawPlasmaAt,
 }
 
 /// The 4Ts score (Lo 2006): item thresholds and bands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HitScore {
+pub struct RawHitScore {
     pub fall_two_points_above_percent: f64,
     pub fall_one_point_from_percent: f64,
     pub nadir_two_points_from: f64,
     pub nadir_one_point_from: f64,
-    pub typical_onset_days: Range,
+    pub typical_onset_days: Range<f64>,
     pub possible_onset_from_day: f64,
     pub rapid_onset_within_days: f64,
     pub recent_exposure_days: f64,
+    /// Heparin exposure within this many days (and after `recent_exposure_days`) scores the rapid-onset
+    /// timing 1 point (Lo 2006: 30–100 days). Format 2.
+    pub older_exposure_within_days: f64,
     pub low_max: u8,
     pub intermediate_max: u8,
     /// Stop heparin and switch to a DTI at or above this score.
@@ -275,7 +273,7 @@ impl DtiDrug {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DtiChoice {
+pub struct RawDtiChoice {
     pub preference: Sourced<DtiDrug>,
     /// Below this CrCl (or on RRT) the patient counts as renally impaired for the choice.
     pub renal_impairment_below_crcl_ml_min: Sourced<f64>,
@@ -292,7 +290,7 @@ pub enum ArgatrobanColumn {
 /// Argatroban titration band in aPTT seconds: `from <= aPTT < to`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ArgatrobanRow {
+pub struct RawArgatrobanRow {
     pub from_s: f64,
     #[serde(deserialize_with = "crate::model::required_option")]
     pub to_s: Option<f64>,
@@ -304,24 +302,26 @@ pub struct ArgatrobanRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Argatroban {
+pub struct RawArgatroban {
     pub concentration_mg_per_ml: Sourced<f64>,
     pub concentration_label: String,
     pub start_mcg_per_kg_per_min: Sourced<f64>,
     pub start_hepatic_mcg_per_kg_per_min: Sourced<f64>,
     pub label_start_mcg_per_kg_per_min: Sourced<f64>,
+    /// Why the label start does not fit the critically ill (shown beside every argatroban start). Format 2.
+    pub label_start_caveat: Sourced<String>,
     pub max_mcg_per_kg_per_min: Sourced<f64>,
-    pub target_ratio: SourcedRange,
+    pub target_ratio: RawSourcedRange,
     pub target_max_s: Sourced<f64>,
     pub titration_column: ArgatrobanColumn,
     pub titration_source: Source,
-    pub titration: Vec<ArgatrobanRow>,
+    pub titration: Vec<RawArgatrobanRow>,
 }
 
 /// Bivalirudin start dose by CrCl band: `from <= CrCl < to`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BivalirudinStartRow {
+pub struct RawBivalirudinStartRow {
     pub crcl_from: f64,
     #[serde(deserialize_with = "crate::model::required_option")]
     pub crcl_to: Option<f64>,
@@ -331,7 +331,7 @@ pub struct BivalirudinStartRow {
 /// Bivalirudin titration band in aPTT/baseline ratio: `from <= ratio < to`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BivalirudinRow {
+pub struct RawBivalirudinRow {
     pub from_ratio: f64,
     #[serde(deserialize_with = "crate::model::required_option")]
     pub to_ratio: Option<f64>,
@@ -341,22 +341,24 @@ pub struct BivalirudinRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Bivalirudin {
+pub struct RawBivalirudin {
     pub concentration_mg_per_ml: Sourced<f64>,
     pub concentration_label: String,
-    pub start_by_crcl: Vec<BivalirudinStartRow>,
+    pub start_by_crcl: Vec<RawBivalirudinStartRow>,
     pub start_crrt_mg_per_kg_per_h: f64,
     pub start_ihd_mg_per_kg_per_h: f64,
+    /// What CRRT does to bivalirudin needs on ECMO (shown with a CRRT start). Format 2.
+    pub crrt_caveat: Sourced<String>,
     pub start_source: Source,
-    pub target_ratio: SourcedRange,
+    pub target_ratio: RawSourcedRange,
     pub titration_validated: bool,
     pub titration_source: Source,
-    pub titration: Vec<BivalirudinRow>,
+    pub titration: Vec<RawBivalirudinRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Protamine {
+pub struct RawProtamine {
     pub mg_per_100_units: f64,
     /// Infusion rule: fractions of the last, second-last and third-last hour's heparin.
     pub infusion_hour_fractions: Vec<f64>,
@@ -367,7 +369,7 @@ pub struct Protamine {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Bypass {
+pub struct RawBypass {
     pub initial_heparin_units_per_kg: Sourced<f64>,
     pub target_act_s: Sourced<f64>,
     /// R4: ACT below target after at least this cumulative dose.
@@ -378,13 +380,15 @@ pub struct Bypass {
     pub recombinant_at_units_per_kg: Sourced<f64>,
     pub andexanet_at_units_per_kg: Sourced<f64>,
     pub hit_agent: Sourced<DtiDrug>,
-    pub protamine: Protamine,
+    /// What more heparin achieves against antithrombin on bypass (shown as an alternative). Format 2.
+    pub more_heparin_outcome: Sourced<String>,
+    pub protamine: RawProtamine,
 }
 
 /// A protocol file as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ProtocolFile {
+pub struct RawProtocol {
     pub format_version: u32,
     pub name: String,
     pub title: String,
@@ -392,16 +396,16 @@ pub struct ProtocolFile {
     pub description: String,
     pub settings: Vec<Setting>,
     pub age_groups: Vec<AgeGroup>,
-    pub plausibility: Plausibility,
-    pub monitoring: Monitoring,
-    pub resistance: Resistance,
-    pub discordance: Discordance,
-    pub ufh: Ufh,
-    pub antithrombin: Antithrombin,
-    pub hit: HitScore,
-    pub dti: DtiChoice,
-    pub argatroban: Argatroban,
-    pub bivalirudin: Bivalirudin,
+    pub plausibility: RawPlausibility,
+    pub monitoring: RawMonitoring,
+    pub resistance: RawResistance,
+    pub discordance: RawDiscordance,
+    pub ufh: RawUfh,
+    pub antithrombin: RawAntithrombin,
+    pub hit: RawHitScore,
+    pub dti: RawDtiChoice,
+    pub argatroban: RawArgatroban,
+    pub bivalirudin: RawBivalirudin,
     #[serde(deserialize_with = "crate::model::required_option")]
-    pub bypass: Option<Bypass>,
+    pub bypass: Option<RawBypass>,
 }

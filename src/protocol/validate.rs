@@ -3,10 +3,10 @@
 use super::PROTOCOL_FORMAT_VERSION;
 use super::ProtocolProblem;
 use super::schema::{
-    ArgatrobanRow, BivalirudinRow, BivalirudinStartRow, Limits, Nomogram, NomogramInput, ProtocolFile, Range,
-    SourcedRange,
+    NomogramInput, RawArgatrobanRow, RawBivalirudinRow, RawBivalirudinStartRow, RawLimits, RawNomogram, RawProtocol,
+    RawSourcedRange, Sourced,
 };
-use crate::model::Setting;
+use crate::model::{Range, Setting};
 
 struct Checker {
     problems: Vec<ProtocolProblem>,
@@ -52,7 +52,15 @@ impl Checker {
         }
     }
 
-    fn range(&mut self, path: &str, range: Range) {
+    /// A sourced sentence shown to the clinician: both parts must be written.
+    fn text(&mut self, path: &str, text: &Sourced<String>) {
+        if text.value.trim().is_empty() {
+            self.fail(format!("{path}.value"), "write the sentence shown to the clinician");
+        }
+        self.source(&format!("{path}.source"), &text.source);
+    }
+
+    fn range(&mut self, path: &str, range: Range<f64>) {
         if !(range.low.is_finite() && range.high.is_finite() && range.low >= 0.0 && range.low < range.high) {
             self.fail(
                 path,
@@ -61,12 +69,12 @@ impl Checker {
         }
     }
 
-    fn sourced_range(&mut self, path: &str, range: &SourcedRange) {
+    fn sourced_range(&mut self, path: &str, range: &RawSourcedRange) {
         self.range(path, range.range());
         self.source(&format!("{path}.source"), &range.source);
     }
 
-    fn limits(&mut self, path: &str, limits: &Limits) {
+    fn limits(&mut self, path: &str, limits: &RawLimits) {
         self.source(&format!("{path}.source"), &limits.source);
         for (name, v) in [
             ("hard_min", limits.hard_min),
@@ -148,7 +156,7 @@ impl Checker {
     }
 
     /// The "no change" band must hold the whole target range.
-    fn no_change_band_covers(&mut self, path: &str, band: Option<(f64, Option<f64>)>, target: Range, what: &str) {
+    fn no_change_band_covers(&mut self, path: &str, band: Option<(f64, Option<f64>)>, target: Range<f64>, what: &str) {
         match band {
             None => self.fail(path, format!("table has no 'no change' band for the {what} target")),
             Some((from, to)) => {
@@ -168,7 +176,7 @@ impl Checker {
         }
     }
 
-    fn nomogram(&mut self, path: &str, nomogram: &Nomogram, target: Range) {
+    fn nomogram(&mut self, path: &str, nomogram: &RawNomogram, target: Range<f64>) {
         self.source(&format!("{path}.source"), &nomogram.source);
         let bounds: Vec<_> = nomogram.rows.iter().map(|r| (r.from, r.to)).collect();
         self.bands(&format!("{path}.rows"), &bounds);
@@ -203,7 +211,7 @@ impl Checker {
     }
 }
 
-pub(super) fn validate(p: &ProtocolFile) -> Vec<ProtocolProblem> {
+pub(super) fn validate(p: &RawProtocol) -> Vec<ProtocolProblem> {
     let mut c = Checker { problems: Vec::new() };
     if p.format_version != PROTOCOL_FORMAT_VERSION {
         c.fail(
@@ -302,6 +310,10 @@ pub(super) fn validate(p: &ProtocolFile) -> Vec<ProtocolProblem> {
     c.source(
         "discordance.interference_bilirubin_mg_per_dl.source",
         &d.interference_bilirubin_mg_per_dl.source,
+    );
+    c.text(
+        "discordance.coagulopathy_outcome_caveat",
+        &d.coagulopathy_outcome_caveat,
     );
 
     let u = &p.ufh;
@@ -432,6 +444,12 @@ pub(super) fn validate(p: &ProtocolFile) -> Vec<ProtocolProblem> {
     c.range("hit.typical_onset_days", h.typical_onset_days);
     c.positive("hit.rapid_onset_within_days", h.rapid_onset_within_days);
     c.positive("hit.recent_exposure_days", h.recent_exposure_days);
+    if h.older_exposure_within_days <= h.recent_exposure_days {
+        c.fail(
+            "hit.older_exposure_within_days",
+            "must be above recent_exposure_days (Lo 2006: 30–100 days)",
+        );
+    }
 
     c.source("dti.preference.source", &p.dti.preference.source);
     c.positive(
@@ -469,6 +487,7 @@ pub(super) fn validate(p: &ProtocolFile) -> Vec<ProtocolProblem> {
                 c.source(&format!("bypass.{name}.source"), &s.source);
             }
             c.source("bypass.hit_agent.source", &b.hit_agent.source);
+            c.text("bypass.more_heparin_outcome", &b.more_heparin_outcome);
             let pr = &b.protamine;
             c.source("bypass.protamine.source", &pr.source);
             c.positive("bypass.protamine.mg_per_100_units", pr.mg_per_100_units);
@@ -495,7 +514,7 @@ fn vials(c: &mut Checker, path: &str, sizes: &[f64]) {
     }
 }
 
-fn argatroban(c: &mut Checker, p: &ProtocolFile) {
+fn argatroban(c: &mut Checker, p: &RawProtocol) {
     let a = &p.argatroban;
     for (name, s) in [
         ("concentration_mg_per_ml", &a.concentration_mg_per_ml),
@@ -535,9 +554,14 @@ fn argatroban(c: &mut Checker, p: &ProtocolFile) {
             format!("above the plausibility hard limit {hard} mcg/kg/min"),
         );
     }
+    c.text("argatroban.label_start_caveat", &a.label_start_caveat);
     c.sourced_range("argatroban.target_ratio", &a.target_ratio);
     c.source("argatroban.titration_source", &a.titration_source);
-    let bounds: Vec<_> = a.titration.iter().map(|r: &ArgatrobanRow| (r.from_s, r.to_s)).collect();
+    let bounds: Vec<_> = a
+        .titration
+        .iter()
+        .map(|r: &RawArgatrobanRow| (r.from_s, r.to_s))
+        .collect();
     c.bands("argatroban.titration", &bounds);
     let mut prev = (f64::INFINITY, f64::INFINITY);
     for (i, row) in a.titration.iter().enumerate() {
@@ -571,7 +595,7 @@ fn argatroban(c: &mut Checker, p: &ProtocolFile) {
     }
 }
 
-fn bivalirudin(c: &mut Checker, p: &ProtocolFile) {
+fn bivalirudin(c: &mut Checker, p: &RawProtocol) {
     let b = &p.bivalirudin;
     c.positive(
         "bivalirudin.concentration_mg_per_ml.value",
@@ -582,10 +606,11 @@ fn bivalirudin(c: &mut Checker, p: &ProtocolFile) {
         &b.concentration_mg_per_ml.source,
     );
     c.source("bivalirudin.start_source", &b.start_source);
+    c.text("bivalirudin.crrt_caveat", &b.crrt_caveat);
     let bounds: Vec<_> = b
         .start_by_crcl
         .iter()
-        .map(|r: &BivalirudinStartRow| (r.crcl_from, r.crcl_to))
+        .map(|r: &RawBivalirudinStartRow| (r.crcl_from, r.crcl_to))
         .collect();
     c.bands("bivalirudin.start_by_crcl", &bounds);
     let limit = p
@@ -629,7 +654,7 @@ fn bivalirudin(c: &mut Checker, p: &ProtocolFile) {
     let bounds: Vec<_> = b
         .titration
         .iter()
-        .map(|r: &BivalirudinRow| (r.from_ratio, r.to_ratio))
+        .map(|r: &RawBivalirudinRow| (r.from_ratio, r.to_ratio))
         .collect();
     c.bands("bivalirudin.titration", &bounds);
     let mut prev = f64::INFINITY;

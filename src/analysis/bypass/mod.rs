@@ -1,0 +1,429 @@
+//! The perfusionist's branch (setting `cpb`, clinical reference §10): the same seven steps read on the
+//! ACT. [`assess`] computes the numbers; this file records the steps and chooses: HIT → the protocol's
+//! bypass agent; no heparin yet → the initial dose; R4 → antithrombin ([`antithrombin`]); below target
+//! → the additional dose by the dose-response line; at target → continue.
+
+mod antithrombin;
+mod assess;
+
+use super::context::{Cx, StepBasis};
+use super::dti_switch::{DtiDosing, switch_to};
+use super::hit::{self, HistoryUse};
+use super::types::{
+    Action, BypassAssessment, Due, FindingCode, FourTs, HeparinExposure, Recommendation, StepId, StepStatus,
+};
+use crate::dosing::bypass::protamine_for;
+use crate::dosing::dti::DtiChoice;
+use crate::model::num;
+use crate::protocol::Bypass;
+use assess::{BypassNumbers, Neutralise, assess, per_kg_at};
+
+const HEPARIN: &str = "unfractionated heparin";
+
+/// Steps 1–5 on bypass and the recommendation, with the perfusionist's numbers.
+pub(super) fn run(
+    cx: &mut Cx<'_>,
+    h: &HeparinExposure,
+    four_ts: Option<&FourTs>,
+) -> (Recommendation, BypassAssessment) {
+    let p = cx.p;
+    let Some(b) = p.bypass.as_ref() else {
+        return no_bypass_section(cx, h);
+    };
+    let n = assess(cx.tl, cx.weight, cx.as_of, b);
+    data_step(cx, h, b, &n);
+    recognise_step(cx, b, &n);
+    cx.step(
+        StepId::Pair,
+        StepStatus::NotApplicable,
+        vec![say!(cx, "on bypass the ACT guides heparin")],
+        StepBasis::new("", "", p.discordance.patterns_source.clone()),
+        "",
+    );
+    let hit = hit_step(cx, b, four_ts);
+    let assessment = assessment(cx, h, b, &n);
+    let rec = if hit {
+        not_applicable(cx, "HIT");
+        hit_on_bypass(cx, b, four_ts)
+    } else if n.first_heparin.is_none() {
+        not_applicable(cx, "no heparin yet");
+        initial_dose(cx, b, &n)
+    } else if let Some(current) = n.current() {
+        if n.resistance {
+            antithrombin::on_bypass(cx, b, current.value)
+        } else if let Some(a) = n.additional {
+            not_applicable(cx, "not resistant yet");
+            additional_dose(cx, b, &n, current.value, a)
+        } else if current.value >= n.target {
+            not_applicable(cx, "ACT at target");
+            at_target(cx, b, current.value)
+        } else {
+            not_applicable(cx, "no usable dose-response line");
+            no_line(cx, b)
+        }
+    } else {
+        not_applicable(cx, "no ACT after heparin");
+        let mut rec = Recommendation::new(Action::Measure, HEPARIN);
+        rec.rationale.push(say!(cx, "measure the ACT after the heparin dose"));
+        rec.cite(b.target_act_s.source.clone());
+        cx.due("ACT", Due::Now, "after the heparin dose");
+        rec
+    };
+    (rec, assessment)
+}
+
+/// The setting is bypass but the protocol has no bypass section: say which protocol to choose.
+fn no_bypass_section(cx: &mut Cx<'_>, h: &HeparinExposure) -> (Recommendation, BypassAssessment) {
+    let mut rec = Recommendation::new(Action::Measure, "heparin");
+    rec.rationale.push(say!(
+        cx,
+        "protocol {} has no bypass section: choose the adult-cpb protocol",
+        cx.p.name
+    ));
+    cx.warnings
+        .push(say!(cx, "the cpb setting needs a protocol with a bypass section"));
+    let empty = BypassAssessment {
+        cumulative_units_per_kg: h.cumulative_units_per_kg,
+        baseline_act_s: None,
+        current_act_s: None,
+        target_act_s: None,
+        hdr_slope_s_per_unit_per_kg: None,
+        additional_units_per_kg_to_target: None,
+        additional_units_to_target: None,
+        residual_heparin_units_per_kg: None,
+        protamine_mg: None,
+        protamine_basis: None,
+        protamine_cautions: Vec::new(),
+        low_heparin_sensitivity: None,
+        resistance: false,
+    };
+    (rec, empty)
+}
+
+/// Step 1 on bypass: the ACTs before and after heparin.
+fn data_step(cx: &mut Cx<'_>, h: &HeparinExposure, b: &Bypass, n: &BypassNumbers) {
+    let mut values = vec![
+        say!(cx, "weight {}", cx.weight),
+        say!(cx, "cumulative heparin {} ({})", h.cumulative_units, n.cumulative),
+    ];
+    if let Some(s) = n.baseline {
+        values.push(say!(cx, "baseline ACT {} at {}", s.value, s.time));
+    }
+    for s in &n.after {
+        values.push(say!(
+            cx,
+            "ACT {} at {} after {}",
+            s.value,
+            s.time,
+            per_kg_at(cx.tl, cx.weight, s.time)
+        ));
+    }
+    let status = if n.baseline.is_some() && n.current().is_some() {
+        StepStatus::Met
+    } else {
+        StepStatus::NeedsData
+    };
+    cx.step(
+        StepId::DataCheck,
+        status,
+        values,
+        StepBasis::new(
+            "baseline ACT before heparin; ACT after each dose",
+            "ACT-guided heparin on bypass",
+            b.target_act_s.source.clone(),
+        ),
+        if status == StepStatus::Met {
+            "data adequate"
+        } else {
+            "needs ACTs"
+        },
+    );
+}
+
+/// Step 2 on bypass: R4 and the heparin sensitivity.
+fn recognise_step(cx: &mut Cx<'_>, b: &Bypass, n: &BypassNumbers) {
+    let target = n.target;
+    let mut values = vec![say!(
+        cx,
+        "cumulative {} (R4 needs ≥ {})",
+        n.cumulative,
+        b.resistance_units_per_kg.value
+    )];
+    if let Some(c) = n.current() {
+        values.push(say!(cx, "latest ACT {} (target ≥ {} s)", c.value, target.number()));
+    }
+    if let Some(l) = n.line {
+        values.push(l.formula());
+    }
+    if n.resistance {
+        let current = n.current();
+        cx.finding(
+            FindingCode::CpbHeparinResistance,
+            say!(
+                cx,
+                "R4: ACT {} < {} after {}",
+                current.map_or("?".to_owned(), |c| c.value.to_string()),
+                target,
+                current.map_or("?".to_owned(), |c| per_kg_at(cx.tl, cx.weight, c.time).to_string())
+            ),
+            b.resistance_units_per_kg.source.clone(),
+        );
+        cx.finding(
+            FindingCode::SuspectedHeparinResistance,
+            "heparin resistance on bypass (R4)",
+            b.resistance_units_per_kg.source.clone(),
+        );
+    }
+    if let (Some(true), Some(l)) = (n.low_sensitivity, n.line) {
+        cx.finding(
+            FindingCode::LowHeparinSensitivity,
+            say!(
+                cx,
+                "heparin sensitivity {} s per units/kg < {}",
+                l.slope.number(),
+                num(b.low_sensitivity_below_s_per_unit_per_kg.value.value(), 1)
+            ),
+            b.low_sensitivity_below_s_per_unit_per_kg.source.clone(),
+        );
+    }
+    let status = if n.resistance {
+        StepStatus::Met
+    } else if n.current().is_none() {
+        StepStatus::NeedsData
+    } else {
+        StepStatus::NotMet
+    };
+    let threshold = say!(cx, "ACT < {target} after ≥ {}", b.resistance_units_per_kg.value);
+    cx.step(
+        StepId::Recognise,
+        status,
+        values,
+        StepBasis::new(
+            threshold,
+            "R4 (ISTH SSC cardiac surgery definition)",
+            b.resistance_units_per_kg.source.clone(),
+        ),
+        if n.resistance {
+            "heparin resistance on bypass"
+        } else {
+            "no resistance on this evidence"
+        },
+    );
+}
+
+/// Step 4 on bypass: the 4Ts, or a history of HIT (which counts here on its own).
+fn hit_step(cx: &mut Cx<'_>, b: &Bypass, four_ts: Option<&FourTs>) -> bool {
+    let p = cx.p;
+    let hit = hit::suspected(
+        four_ts,
+        &p.hit,
+        HistoryUse::Considered {
+            hit_history: cx.case.patient.hit_history,
+        },
+    );
+    let values = four_ts.map_or_else(|| vec![say!(cx, "not scored")], |f| vec![say!(cx, "4Ts {}", f.score)]);
+    cx.step(
+        StepId::HitScreen,
+        if hit { StepStatus::Met } else { StepStatus::NotMet },
+        values,
+        StepBasis::new(
+            say!(cx, "act at ≥ {}", p.hit.suspect_from),
+            "HIT → bivalirudin for bypass",
+            b.hit_agent.source.clone(),
+        ),
+        if hit { "HIT: no heparin" } else { "HIT not suspected" },
+    );
+    hit
+}
+
+/// The numbers as the JSON contract and the bypass view show them.
+fn assessment(cx: &Cx<'_>, h: &HeparinExposure, b: &Bypass, n: &BypassNumbers) -> BypassAssessment {
+    let protamine = n.neutralise.map(|what| {
+        let basis = match what {
+            Neutralise::Infusion { rate, units } => say!(
+                cx,
+                "heparin infusion {rate}: {} = {units}",
+                b.protamine.infusion_rule_text()
+            ),
+            Neutralise::Residual { per_kg, units } => say!(
+                cx,
+                "residual heparin ≈ {} ({}) from the dose-response line",
+                per_kg,
+                units
+            ),
+        };
+        protamine_for(what.units(), cx.weight, &b.protamine, basis)
+    });
+    BypassAssessment {
+        cumulative_units_per_kg: h.cumulative_units_per_kg,
+        baseline_act_s: n.baseline.map(|s| s.value),
+        current_act_s: n.current().map(|s| s.value),
+        target_act_s: Some(n.target),
+        hdr_slope_s_per_unit_per_kg: n.line.map(|l| l.slope),
+        additional_units_per_kg_to_target: n.additional,
+        additional_units_to_target: n.additional.map(|a| a.for_weight(cx.weight)),
+        residual_heparin_units_per_kg: n.residual,
+        protamine_mg: protamine.as_ref().map(|p| p.dose),
+        protamine_basis: protamine.as_ref().map(|p| {
+            if p.capped {
+                say!(
+                    cx,
+                    "{} → {} calculated, capped at the maximum {}",
+                    p.basis,
+                    p.calculated,
+                    p.dose
+                )
+            } else {
+                say!(cx, "{} → {}", p.basis, p.dose)
+            }
+        }),
+        protamine_cautions: protamine.as_ref().map(|p| p.warnings.clone()).unwrap_or_default(),
+        low_heparin_sensitivity: n.low_sensitivity,
+        resistance: n.resistance,
+    }
+}
+
+/// Step 5 when antithrombin is not the question on bypass.
+fn not_applicable(cx: &mut Cx<'_>, why: &str) {
+    let values = vec![say!(cx, "{why}")];
+    cx.step(
+        StepId::Antithrombin,
+        StepStatus::NotApplicable,
+        values,
+        StepBasis::new("", "", ""),
+        "",
+    );
+}
+
+/// HIT on bypass: the protocol's agent, named without ICU doses.
+fn hit_on_bypass(cx: &mut Cx<'_>, b: &Bypass, four_ts: Option<&FourTs>) -> Recommendation {
+    let p = cx.p;
+    let drug = b.hit_agent.value;
+    let choice = DtiChoice {
+        drug,
+        reasons: vec![say!(cx, "HIT on bypass: {} per protocol", drug.name())],
+        sources: vec![b.hit_agent.source.clone()],
+        alternative: "delay surgery until HIT antibodies clear, where possible".to_owned(),
+        caveats: Vec::new(),
+    };
+    let reason = four_ts.map_or_else(
+        || "history of HIT".to_owned(),
+        |f| say!(cx, "4Ts {} ≥ {} or HIT history", f.score, p.hit.suspect_from),
+    );
+    // The ICU infusion doses and aPTT targets do not apply on bypass, and the sources give no
+    // bypass regimen: name the drug, give no numbers.
+    let mut rec = switch_to(
+        cx,
+        choice,
+        vec![reason],
+        vec![p.hit.source.clone()],
+        Vec::new(),
+        DtiDosing::DrugOnly,
+    );
+    rec.target = "per the institutional cardiac-surgery bivalirudin protocol (ACT-guided)".to_owned();
+    rec.rationale.push(say!(
+        cx,
+        "bypass dosing of {} is not in this protocol file: use your cardiac-surgery protocol; the ICU infusion doses do not apply on bypass",
+        drug.name()
+    ));
+    rec.sources = vec![p.hit.source.clone(), b.hit_agent.source.clone()];
+    rec.caveats.clear();
+    rec.caveats.push(say!(
+        cx,
+        "no heparin at all: flushes, lines, cardioplegia and circuit prime included"
+    ));
+    rec
+}
+
+/// No heparin yet: the protocol's initial bypass dose.
+fn initial_dose(cx: &mut Cx<'_>, b: &Bypass, n: &BypassNumbers) -> Recommendation {
+    let per_kg = b.initial_heparin_units_per_kg.value;
+    let mut rec = Recommendation::new(Action::CpbAdditionalHeparin, HEPARIN);
+    rec.bolus_units = Some(per_kg.for_weight(cx.weight));
+    rec.target = say!(cx, "ACT ≥ {}", n.target);
+    rec.rationale.push(say!(
+        cx,
+        "initial bypass heparin {} × {} = {}",
+        per_kg,
+        cx.weight,
+        per_kg.for_weight(cx.weight)
+    ));
+    if n.baseline.is_none() {
+        rec.rationale.push(say!(cx, "draw a baseline ACT before the dose"));
+        cx.due("ACT (baseline)", Due::Now, "before heparin");
+    }
+    rec.cite(b.initial_heparin_units_per_kg.source.clone());
+    if cx.case.patient.andexanet_exposure {
+        let at = b.andexanet_at_units_per_kg.value;
+        rec.caveats.push(say!(
+            cx,
+            "andexanet exposure: expect severe heparin resistance; consider antithrombin ≈ {} units/kg ({}) before heparinisation",
+            at.number(),
+            at.for_weight(cx.weight)
+        ));
+        rec.cite(b.andexanet_at_units_per_kg.source.clone());
+    }
+    cx.due("ACT", Due::AfterDose, "after the heparin dose");
+    rec
+}
+
+/// Below target, not resistant: the additional dose by the dose-response line.
+fn additional_dose(
+    cx: &mut Cx<'_>,
+    b: &Bypass,
+    n: &BypassNumbers,
+    current: crate::model::Seconds,
+    additional: crate::model::UnitsPerKg,
+) -> Recommendation {
+    let target = n.target;
+    let mut rec = Recommendation::new(Action::CpbAdditionalHeparin, HEPARIN);
+    rec.bolus_units = Some(additional.for_weight(cx.weight));
+    rec.target = say!(cx, "ACT ≥ {target}");
+    rec.rationale.push(say!(cx, "ACT {current} is below {target}"));
+    if let Some(l) = n.line {
+        rec.rationale.push(l.formula());
+        rec.rationale.push(say!(
+            cx,
+            "additional = ({} − {}) ÷ {} = {} × {} = {}",
+            target.number(),
+            current.number(),
+            l.slope.number(),
+            additional,
+            cx.weight,
+            additional.for_weight(cx.weight)
+        ));
+    }
+    let total = n.cumulative.plus(additional);
+    if total >= b.resistance_units_per_kg.value {
+        rec.caveats.push(say!(cx, "this takes the total to {total}: if the ACT stays < {target}, that is heparin resistance (R4) → antithrombin"));
+    }
+    rec.caveats.push(say!(
+        cx,
+        "the dose-response line holds up to about {}",
+        b.dose_response_valid_to_act_s.value
+    ));
+    rec.cite(b.dose_response_valid_to_act_s.source.clone());
+    rec.cite(b.target_act_s.source.clone());
+    cx.due("ACT", Due::AfterDose, "after the additional heparin");
+    rec
+}
+
+/// At or above the target ACT.
+fn at_target(cx: &mut Cx<'_>, b: &Bypass, current: crate::model::Seconds) -> Recommendation {
+    let target = b.target_act_s.value;
+    let mut rec = Recommendation::new(Action::Continue, HEPARIN);
+    rec.target = say!(cx, "ACT ≥ {target}");
+    rec.rationale.push(say!(cx, "ACT {current} ≥ {target}: at target"));
+    rec.cite(b.target_act_s.source.clone());
+    cx.due("ACT", Due::AfterDose, "per bypass routine");
+    rec
+}
+
+/// Below target without a dose-response line (the ACT did not rise).
+fn no_line(cx: &mut Cx<'_>, b: &Bypass) -> Recommendation {
+    let mut rec = Recommendation::new(Action::Measure, HEPARIN);
+    rec.rationale.push(say!(cx, "the ACT did not rise after heparin, so the dose-response line cannot be drawn: repeat the ACT and check the heparin was given"));
+    rec.cite(b.dose_response_valid_to_act_s.source.clone());
+    cx.due("ACT", Due::Now, "no dose-response");
+    rec
+}

@@ -1,0 +1,405 @@
+//! The second loading stage: a raw file that passed [`super::validate`] becomes the typed
+//! [`Protocol`]. Each number becomes its quantity; a number the quantity refuses (which validation
+//! should already have reported) is reported with its field path, never replaced by a default.
+
+use super::rules::{
+    Antithrombin, Argatroban, ArgatrobanRow, Bivalirudin, BivalirudinRow, BivalirudinStartRow, Bypass, Discordance,
+    DtiChoice, HitScore, Limits, Monitoring, Nomogram, NomogramRow, PlasmaAt, PlasmaDerivedAt, Plausibility, Protamine,
+    RecombinantAt, Resistance, Sourced, Ufh, UfhStart,
+};
+use super::schema::{
+    RawAntithrombin, RawArgatroban, RawBivalirudin, RawBypass, RawLimits, RawNomogram, RawPlausibility, RawProtocol,
+    RawSourcedRange, RawUfh,
+};
+use super::{Protocol, ProtocolProblem};
+use crate::model::{Quantity, Range};
+
+type Built<T> = Result<T, ProtocolProblem>;
+
+/// One number as its quantity.
+fn q<Q: Quantity>(path: &str, value: f64) -> Built<Q> {
+    Q::try_new(value).map_err(|e| ProtocolProblem {
+        path: path.to_owned(),
+        line: None,
+        column: None,
+        message: e.to_string(),
+    })
+}
+
+fn opt<Q: Quantity>(path: &str, value: Option<f64>) -> Built<Option<Q>> {
+    value.map(|v| q(path, v)).transpose()
+}
+
+fn sourced<Q: Quantity>(path: &str, s: &Sourced<f64>) -> Built<Sourced<Q>> {
+    Ok(Sourced {
+        value: q(&format!("{path}.value"), s.value)?,
+        source: s.source.clone(),
+    })
+}
+
+fn range<Q: Quantity>(path: &str, r: Range<f64>) -> Built<Range<Q>> {
+    Ok(Range {
+        low: q(&format!("{path}.low"), r.low)?,
+        high: q(&format!("{path}.high"), r.high)?,
+    })
+}
+
+fn sourced_range<Q: Quantity>(path: &str, r: &RawSourcedRange) -> Built<Sourced<Range<Q>>> {
+    Ok(Sourced {
+        value: range(path, r.range())?,
+        source: r.source.clone(),
+    })
+}
+
+fn list<Q: Quantity>(path: &str, values: &[f64]) -> Built<Vec<Q>> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| q(&format!("{path}[{i}]"), *v))
+        .collect()
+}
+
+fn limits<Q: Quantity>(path: &str, l: &RawLimits) -> Built<Limits<Q>> {
+    Ok(Limits {
+        hard_min: opt(&format!("{path}.hard_min"), l.hard_min)?,
+        hard_max: opt(&format!("{path}.hard_max"), l.hard_max)?,
+        soft_max: opt(&format!("{path}.soft_max"), l.soft_max)?,
+        source: l.source.clone(),
+    })
+}
+
+fn plausibility(p: &RawPlausibility) -> Built<Plausibility> {
+    let path = |name: &str| format!("plausibility.{name}");
+    Ok(Plausibility {
+        weight_kg: limits(&path("weight_kg"), &p.weight_kg)?,
+        aptt_s: limits(&path("aptt_s"), &p.aptt_s)?,
+        anti_xa_units_per_ml: limits(&path("anti_xa_units_per_ml"), &p.anti_xa_units_per_ml)?,
+        antithrombin_percent: limits(&path("antithrombin_percent"), &p.antithrombin_percent)?,
+        act_s: limits(&path("act_s"), &p.act_s)?,
+        platelets: limits(&path("platelets"), &p.platelets)?,
+        fibrinogen_g_per_l: limits(&path("fibrinogen_g_per_l"), &p.fibrinogen_g_per_l)?,
+        inr: limits(&path("inr"), &p.inr)?,
+        ufh_bolus_units: limits(&path("ufh_bolus_units"), &p.ufh_bolus_units)?,
+        ufh_rate_units_per_kg_per_h: limits(&path("ufh_rate_units_per_kg_per_h"), &p.ufh_rate_units_per_kg_per_h)?,
+        argatroban_mcg_per_kg_per_min: limits(
+            &path("argatroban_mcg_per_kg_per_min"),
+            &p.argatroban_mcg_per_kg_per_min,
+        )?,
+        bivalirudin_mg_per_kg_per_h: limits(&path("bivalirudin_mg_per_kg_per_h"), &p.bivalirudin_mg_per_kg_per_h)?,
+    })
+}
+
+fn monitoring(raw: &RawProtocol) -> Built<Monitoring> {
+    let m = &raw.monitoring;
+    let path = |name: &str| format!("monitoring.{name}");
+    Ok(Monitoring {
+        pairing_window_min: sourced(&path("pairing_window_min"), &m.pairing_window_min)?,
+        lab_max_age_h: sourced(&path("lab_max_age_h"), &m.lab_max_age_h)?,
+        ufh_recheck_h: sourced(&path("ufh_recheck_h"), &m.ufh_recheck_h)?,
+        ufh_in_range_before_daily: m.ufh_in_range_before_daily.clone(),
+        daily_interval_h: sourced(&path("daily_interval_h"), &m.daily_interval_h)?,
+        dti_recheck_h: sourced(&path("dti_recheck_h"), &m.dti_recheck_h)?,
+        at_recheck_after_dose_min: Sourced {
+            value: list(
+                &path("at_recheck_after_dose_min.value"),
+                &m.at_recheck_after_dose_min.value,
+            )?,
+            source: m.at_recheck_after_dose_min.source.clone(),
+        },
+        at_interval_while_resistant_h: sourced(
+            &path("at_interval_while_resistant_h"),
+            &m.at_interval_while_resistant_h,
+        )?,
+        platelets_interval_h: sourced(&path("platelets_interval_h"), &m.platelets_interval_h)?,
+        aptt_calibration_anti_xa: sourced_range(&path("aptt_calibration_anti_xa"), &m.aptt_calibration_anti_xa)?,
+    })
+}
+
+fn resistance(raw: &RawProtocol) -> Built<Resistance> {
+    let r = &raw.resistance;
+    Ok(Resistance {
+        r1_units_per_24h: sourced("resistance.r1_units_per_24h", &r.r1_units_per_24h)?,
+        r2_adult_units_per_kg_per_h: sourced("resistance.r2_adult_units_per_kg_per_h", &r.r2_adult_units_per_kg_per_h)?,
+        r2_pediatric_units_per_kg_per_h: sourced(
+            "resistance.r2_pediatric_units_per_kg_per_h",
+            &r.r2_pediatric_units_per_kg_per_h,
+        )?,
+        r3_consecutive_below_target: r.r3_consecutive_below_target.clone(),
+    })
+}
+
+fn discordance(raw: &RawProtocol) -> Built<Discordance> {
+    let d = &raw.discordance;
+    Ok(Discordance {
+        patterns_source: d.patterns_source.clone(),
+        interference_plasma_free_hb_mg_per_dl: sourced(
+            "discordance.interference_plasma_free_hb_mg_per_dl",
+            &d.interference_plasma_free_hb_mg_per_dl,
+        )?,
+        interference_bilirubin_mg_per_dl: sourced(
+            "discordance.interference_bilirubin_mg_per_dl",
+            &d.interference_bilirubin_mg_per_dl,
+        )?,
+        coagulopathy_outcome_caveat: d.coagulopathy_outcome_caveat.clone(),
+    })
+}
+
+fn nomogram(path: &str, n: &RawNomogram) -> Built<Nomogram> {
+    let rows = n
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let row = format!("{path}.rows[{i}]");
+            Ok(NomogramRow {
+                from: r.from,
+                to: r.to,
+                bolus_units_per_kg: q(&format!("{row}.bolus_units_per_kg"), r.bolus_units_per_kg)?,
+                hold_min: q(&format!("{row}.hold_min"), r.hold_min)?,
+                rate_change_units_per_kg_per_h: r.rate_change_units_per_kg_per_h,
+                recheck_h: q(&format!("{row}.recheck_h"), r.recheck_h)?,
+            })
+        })
+        .collect::<Built<Vec<_>>>()?;
+    Ok(Nomogram {
+        name: n.name.clone(),
+        input: n.input,
+        validated: n.validated,
+        source: n.source.clone(),
+        rows,
+    })
+}
+
+fn ufh(u: &RawUfh) -> Built<Ufh> {
+    let s = &u.start;
+    Ok(Ufh {
+        monitoring_assay: u.monitoring_assay,
+        anti_xa_target: sourced_range("ufh.anti_xa_target", &u.anti_xa_target)?,
+        aptt_target_ratio: sourced_range("ufh.aptt_target_ratio", &u.aptt_target_ratio)?,
+        start: UfhStart {
+            bolus_units_per_kg: opt("ufh.start.bolus_units_per_kg", s.bolus_units_per_kg)?,
+            bolus_max_units: opt("ufh.start.bolus_max_units", s.bolus_max_units)?,
+            rate_units_per_kg_per_h: q("ufh.start.rate_units_per_kg_per_h", s.rate_units_per_kg_per_h)?,
+            rate_max_units_per_h: opt("ufh.start.rate_max_units_per_h", s.rate_max_units_per_h)?,
+            dosing_weight_cap_kg: opt("ufh.start.dosing_weight_cap_kg", s.dosing_weight_cap_kg)?,
+            source: s.source.clone(),
+        },
+        anti_xa_nomogram: nomogram("ufh.anti_xa_nomogram", &u.anti_xa_nomogram)?,
+        aptt_nomogram: nomogram("ufh.aptt_nomogram", &u.aptt_nomogram)?,
+        concentration_units_per_ml: sourced("ufh.concentration_units_per_ml", &u.concentration_units_per_ml)?,
+        concentration_label: u.concentration_label.clone(),
+    })
+}
+
+fn antithrombin(a: &RawAntithrombin) -> Built<Antithrombin> {
+    let pd = &a.plasma_derived;
+    let rc = &a.recombinant;
+    let p = "antithrombin.plasma_derived";
+    let r = "antithrombin.recombinant";
+    Ok(Antithrombin {
+        deficiency_below_percent: sourced("antithrombin.deficiency_below_percent", &a.deficiency_below_percent)?,
+        severe_below_percent: sourced("antithrombin.severe_below_percent", &a.severe_below_percent)?,
+        caveat: a.caveat.clone(),
+        plasma_derived: PlasmaDerivedAt {
+            product: pd.product.clone(),
+            recovery_percent_per_unit_per_kg: q(
+                &format!("{p}.recovery_percent_per_unit_per_kg"),
+                pd.recovery_percent_per_unit_per_kg,
+            )?,
+            target_percent: q(&format!("{p}.target_percent"), pd.target_percent)?,
+            maintenance_range_percent: range(&format!("{p}.maintenance_range_percent"), pd.maintenance_range_percent)?,
+            load_target_percent: q(&format!("{p}.load_target_percent"), pd.load_target_percent)?,
+            maintenance_fraction_per_24h: q(
+                &format!("{p}.maintenance_fraction_per_24h"),
+                pd.maintenance_fraction_per_24h,
+            )?,
+            vial_units: list(&format!("{p}.vial_units"), &pd.vial_units)?,
+            ecmo_observed_recovery_percent_per_unit_per_kg: sourced(
+                &format!("{p}.ecmo_observed_recovery_percent_per_unit_per_kg"),
+                &pd.ecmo_observed_recovery_percent_per_unit_per_kg,
+            )?,
+            source: pd.source.clone(),
+        },
+        recombinant: RecombinantAt {
+            product: rc.product.clone(),
+            load_divisor: q(&format!("{r}.load_divisor"), rc.load_divisor)?,
+            maintenance_divisor: q(&format!("{r}.maintenance_divisor"), rc.maintenance_divisor)?,
+            pregnancy_load_divisor: q(&format!("{r}.pregnancy_load_divisor"), rc.pregnancy_load_divisor)?,
+            pregnancy_maintenance_divisor: q(
+                &format!("{r}.pregnancy_maintenance_divisor"),
+                rc.pregnancy_maintenance_divisor,
+            )?,
+            target_percent: q(&format!("{r}.target_percent"), rc.target_percent)?,
+            vial_units: list(&format!("{r}.vial_units"), &rc.vial_units)?,
+            source: rc.source.clone(),
+        },
+        plasma: PlasmaAt {
+            at_units_per_ml: q("antithrombin.plasma.at_units_per_ml", a.plasma.at_units_per_ml)?,
+            dose_ml_per_kg: range("antithrombin.plasma.dose_ml_per_kg", a.plasma.dose_ml_per_kg)?,
+            source: a.plasma.source.clone(),
+        },
+    })
+}
+
+fn hit(raw: &RawProtocol) -> Built<HitScore> {
+    let h = &raw.hit;
+    Ok(HitScore {
+        fall_two_points_above_percent: q("hit.fall_two_points_above_percent", h.fall_two_points_above_percent)?,
+        fall_one_point_from_percent: q("hit.fall_one_point_from_percent", h.fall_one_point_from_percent)?,
+        nadir_two_points_from: q("hit.nadir_two_points_from", h.nadir_two_points_from)?,
+        nadir_one_point_from: q("hit.nadir_one_point_from", h.nadir_one_point_from)?,
+        typical_onset_days: range("hit.typical_onset_days", h.typical_onset_days)?,
+        possible_onset_from_day: q("hit.possible_onset_from_day", h.possible_onset_from_day)?,
+        rapid_onset_within_days: q("hit.rapid_onset_within_days", h.rapid_onset_within_days)?,
+        recent_exposure_days: q("hit.recent_exposure_days", h.recent_exposure_days)?,
+        older_exposure_within_days: q("hit.older_exposure_within_days", h.older_exposure_within_days)?,
+        low_max: h.low_max,
+        intermediate_max: h.intermediate_max,
+        suspect_from: h.suspect_from,
+        mechanical_support_caveat: h.mechanical_support_caveat.clone(),
+        source: h.source.clone(),
+    })
+}
+
+fn argatroban(a: &RawArgatroban) -> Built<Argatroban> {
+    let path = |name: &str| format!("argatroban.{name}");
+    let titration = a
+        .titration
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let row = format!("argatroban.titration[{i}]");
+            Ok(ArgatrobanRow {
+                from_s: q(&format!("{row}.from_s"), r.from_s)?,
+                to_s: opt(&format!("{row}.to_s"), r.to_s)?,
+                change_critically_ill: r.change_critically_ill,
+                change_normal_hepatic: r.change_normal_hepatic,
+                hold_min: q(&format!("{row}.hold_min"), r.hold_min)?,
+                stop_and_call: r.stop_and_call,
+            })
+        })
+        .collect::<Built<Vec<_>>>()?;
+    Ok(Argatroban {
+        concentration_mg_per_ml: sourced(&path("concentration_mg_per_ml"), &a.concentration_mg_per_ml)?,
+        concentration_label: a.concentration_label.clone(),
+        start_mcg_per_kg_per_min: sourced(&path("start_mcg_per_kg_per_min"), &a.start_mcg_per_kg_per_min)?,
+        start_hepatic_mcg_per_kg_per_min: sourced(
+            &path("start_hepatic_mcg_per_kg_per_min"),
+            &a.start_hepatic_mcg_per_kg_per_min,
+        )?,
+        label_start_mcg_per_kg_per_min: sourced(
+            &path("label_start_mcg_per_kg_per_min"),
+            &a.label_start_mcg_per_kg_per_min,
+        )?,
+        label_start_caveat: a.label_start_caveat.clone(),
+        max_mcg_per_kg_per_min: sourced(&path("max_mcg_per_kg_per_min"), &a.max_mcg_per_kg_per_min)?,
+        target_ratio: sourced_range(&path("target_ratio"), &a.target_ratio)?,
+        target_max_s: sourced(&path("target_max_s"), &a.target_max_s)?,
+        titration_column: a.titration_column,
+        titration_source: a.titration_source.clone(),
+        titration,
+    })
+}
+
+fn bivalirudin(b: &RawBivalirudin) -> Built<Bivalirudin> {
+    let start_by_crcl = b
+        .start_by_crcl
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let row = format!("bivalirudin.start_by_crcl[{i}]");
+            Ok(BivalirudinStartRow {
+                crcl_from: q(&format!("{row}.crcl_from"), r.crcl_from)?,
+                crcl_to: opt(&format!("{row}.crcl_to"), r.crcl_to)?,
+                mg_per_kg_per_h: q(&format!("{row}.mg_per_kg_per_h"), r.mg_per_kg_per_h)?,
+            })
+        })
+        .collect::<Built<Vec<_>>>()?;
+    let titration = b
+        .titration
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let row = format!("bivalirudin.titration[{i}]");
+            Ok(BivalirudinRow {
+                from_ratio: q(&format!("{row}.from_ratio"), r.from_ratio)?,
+                to_ratio: opt(&format!("{row}.to_ratio"), r.to_ratio)?,
+                change_percent: r.change_percent,
+                hold_min: q(&format!("{row}.hold_min"), r.hold_min)?,
+            })
+        })
+        .collect::<Built<Vec<_>>>()?;
+    Ok(Bivalirudin {
+        concentration_mg_per_ml: sourced("bivalirudin.concentration_mg_per_ml", &b.concentration_mg_per_ml)?,
+        concentration_label: b.concentration_label.clone(),
+        start_by_crcl,
+        start_crrt_mg_per_kg_per_h: q("bivalirudin.start_crrt_mg_per_kg_per_h", b.start_crrt_mg_per_kg_per_h)?,
+        start_ihd_mg_per_kg_per_h: q("bivalirudin.start_ihd_mg_per_kg_per_h", b.start_ihd_mg_per_kg_per_h)?,
+        crrt_caveat: b.crrt_caveat.clone(),
+        start_source: b.start_source.clone(),
+        target_ratio: sourced_range("bivalirudin.target_ratio", &b.target_ratio)?,
+        titration_validated: b.titration_validated,
+        titration_source: b.titration_source.clone(),
+        titration,
+    })
+}
+
+fn bypass(b: &RawBypass) -> Built<Bypass> {
+    let path = |name: &str| format!("bypass.{name}");
+    let pr = &b.protamine;
+    Ok(Bypass {
+        initial_heparin_units_per_kg: sourced(&path("initial_heparin_units_per_kg"), &b.initial_heparin_units_per_kg)?,
+        target_act_s: sourced(&path("target_act_s"), &b.target_act_s)?,
+        resistance_units_per_kg: sourced(&path("resistance_units_per_kg"), &b.resistance_units_per_kg)?,
+        dose_response_valid_to_act_s: sourced(&path("dose_response_valid_to_act_s"), &b.dose_response_valid_to_act_s)?,
+        low_sensitivity_below_s_per_unit_per_kg: sourced(
+            &path("low_sensitivity_below_s_per_unit_per_kg"),
+            &b.low_sensitivity_below_s_per_unit_per_kg,
+        )?,
+        at_dose_units: sourced(&path("at_dose_units"), &b.at_dose_units)?,
+        recombinant_at_units_per_kg: sourced(&path("recombinant_at_units_per_kg"), &b.recombinant_at_units_per_kg)?,
+        andexanet_at_units_per_kg: sourced(&path("andexanet_at_units_per_kg"), &b.andexanet_at_units_per_kg)?,
+        hit_agent: b.hit_agent.clone(),
+        more_heparin_outcome: b.more_heparin_outcome.clone(),
+        protamine: Protamine {
+            mg_per_100_units: q("bypass.protamine.mg_per_100_units", pr.mg_per_100_units)?,
+            infusion_hour_fractions: list("bypass.protamine.infusion_hour_fractions", &pr.infusion_hour_fractions)?,
+            max_mg_per_10_min: q("bypass.protamine.max_mg_per_10_min", pr.max_mg_per_10_min)?,
+            max_total_mg_per_kg: q("bypass.protamine.max_total_mg_per_kg", pr.max_total_mg_per_kg)?,
+            source: pr.source.clone(),
+        },
+    })
+}
+
+/// The typed protocol of a validated file.
+pub(super) fn build(raw: &RawProtocol, origin: &str) -> Built<Protocol> {
+    Ok(Protocol {
+        origin: origin.to_owned(),
+        format_version: raw.format_version,
+        name: raw.name.clone(),
+        title: raw.title.clone(),
+        version: raw.version,
+        description: raw.description.clone(),
+        settings: raw.settings.clone(),
+        age_groups: raw.age_groups.clone(),
+        plausibility: plausibility(&raw.plausibility)?,
+        monitoring: monitoring(raw)?,
+        resistance: resistance(raw)?,
+        discordance: discordance(raw)?,
+        ufh: ufh(&raw.ufh)?,
+        antithrombin: antithrombin(&raw.antithrombin)?,
+        hit: hit(raw)?,
+        dti: DtiChoice {
+            preference: raw.dti.preference.clone(),
+            renal_impairment_below_crcl_ml_min: sourced(
+                "dti.renal_impairment_below_crcl_ml_min",
+                &raw.dti.renal_impairment_below_crcl_ml_min,
+            )?,
+            hepatic_rule_source: raw.dti.hepatic_rule_source.clone(),
+            low_flow_rule_source: raw.dti.low_flow_rule_source.clone(),
+        },
+        argatroban: argatroban(&raw.argatroban)?,
+        bivalirudin: bivalirudin(&raw.bivalirudin)?,
+        bypass: raw.bypass.as_ref().map(bypass).transpose()?,
+    })
+}
