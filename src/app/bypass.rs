@@ -216,7 +216,7 @@ pub fn bypass_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Comma
         .filter(|e| e.time <= as_of)
         .filter(|e| {
             matches!(e.kind.lab(), Some((LabKind::Act, _)))
-                || matches!(e.kind.series(), anticoag_planner::model::Series::UfhBolus)
+                || e.kind.series() == anticoag_planner::model::EventCode::UfhBolus
         })
         .map(|e| format!("{}  {}", e.time, e.kind.describe()))
         .collect();

@@ -5,38 +5,19 @@
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
-use anticoag_planner::io::csv_events::allowed_units;
 use anticoag_planner::io::entry::{EventEntry, parse_event_entry};
 use anticoag_planner::io::event_fields;
-use anticoag_planner::model::{ClinicalTime, Event, num};
+use anticoag_planner::model::{ClinicalTime, Event, EventCode, num};
 
 use super::{Command, Document, theme};
 
 /// Kind codes (the CSV `kind` column) and their names on screen; labs first.
-const KINDS: [(&str, &str); 19] = [
-    ("aptt", "aPTT"),
-    ("anti_xa", "anti-Xa"),
-    ("antithrombin", "antithrombin"),
-    ("act", "ACT"),
-    ("platelets", "platelets"),
-    ("fibrinogen", "fibrinogen"),
-    ("inr", "INR"),
-    ("hemoglobin", "hemoglobin"),
-    ("factor_viii", "factor VIII"),
-    ("plasma_free_hb", "plasma free hemoglobin"),
-    ("bilirubin", "bilirubin"),
-    ("ufh_bolus", "heparin bolus"),
-    ("ufh_infusion", "heparin infusion rate"),
-    ("at_concentrate", "antithrombin concentrate (plasma-derived)"),
-    ("at_recombinant", "antithrombin alfa (recombinant)"),
-    ("ffp", "fresh frozen plasma"),
-    ("argatroban_infusion", "argatroban infusion rate"),
-    ("bivalirudin_infusion", "bivalirudin infusion rate"),
-    ("protamine", "protamine"),
-];
-
 fn kind_label(code: &str) -> &'static str {
-    KINDS.iter().find(|(c, _)| *c == code).map_or("", |(_, l)| *l)
+    EventCode::from_code(code).map_or("", EventCode::label)
+}
+
+fn allowed_units(code: &str) -> &'static [&'static str] {
+    EventCode::from_code(code).map_or(&[], EventCode::units)
 }
 
 /// A unit as shown: INR has none.
@@ -84,7 +65,7 @@ impl EntryForm {
         let (kind, value, unit) = event_fields(event.kind);
         self.entry = EventEntry {
             time: event.time.to_string(),
-            kind: kind.to_owned(),
+            kind: kind.code().to_owned(),
             value: num(value, 4).to_string().replace(',', ""),
             unit: unit.to_owned(),
             note: event.note.clone().unwrap_or_default(),
@@ -198,8 +179,8 @@ pub fn entry_form_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<C
             .selected_text(kind_label(&form.entry.kind))
             .width(230.0)
             .show_ui(ui, |ui| {
-                for (code, label) in KINDS {
-                    ui.selectable_value(&mut form.entry.kind, code.to_owned(), label);
+                for code in EventCode::ALL {
+                    ui.selectable_value(&mut form.entry.kind, code.code().to_owned(), code.label());
                 }
             })
             .response

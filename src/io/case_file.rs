@@ -96,7 +96,7 @@ pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<L
         Err(e) => problems.push(format!("patient.weight.kg: {e}")),
     }
     // Per series, times must increase in the file.
-    let mut last: Vec<(crate::model::Series, usize)> = Vec::new();
+    let mut last: Vec<(crate::model::EventCode, usize)> = Vec::new();
     for (i, event) in case.events.iter().enumerate() {
         match check_event(&protocol.plausibility, event.kind, case.patient.weight.kg) {
             Ok(Some(w)) => warnings.push(format!("{}event {i} at {}: {w}", line_of(i), event.time)),

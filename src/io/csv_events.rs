@@ -2,8 +2,8 @@
 //! line number, what was found and what is allowed; nothing is dropped silently.
 
 use crate::model::{
-    AntiXaLevel, ClinicalTime, Event, EventKind, GramsPerLitre, HeparinRate, Inr, Kilograms, McgPerKgPerMin, MgPerDl,
-    MgPerKgPerHour, Milligrams, Millilitres, Percent, PlasmaAmount, PlateletCount, QuantityError, Seconds, Series,
+    AntiXaLevel, ClinicalTime, Event, EventCode, EventKind, GramsPerLitre, HeparinRate, Inr, Kilograms, McgPerKgPerMin,
+    MgPerDl, MgPerKgPerHour, Milligrams, Millilitres, Percent, PlasmaAmount, PlateletCount, QuantityError, Seconds,
     Units, UnitsPerHour, UnitsPerKgPerHour,
 };
 use crate::protocol::Plausibility;
@@ -11,29 +11,6 @@ use crate::protocol::plausibility::check_event;
 
 /// The header this format requires (a fifth `note` column is optional).
 pub const CSV_HEADER: &str = "time,kind,value,unit";
-
-/// Event kinds accepted in the `kind` column.
-pub const CSV_KINDS: [&str; 19] = [
-    "aptt",
-    "anti_xa",
-    "antithrombin",
-    "act",
-    "platelets",
-    "fibrinogen",
-    "inr",
-    "hemoglobin",
-    "factor_viii",
-    "plasma_free_hb",
-    "bilirubin",
-    "ufh_bolus",
-    "ufh_infusion",
-    "at_concentrate",
-    "at_recombinant",
-    "ffp",
-    "argatroban_infusion",
-    "bivalirudin_infusion",
-    "protamine",
-];
 
 /// Reports stop listing after this many problems (the count is still given).
 const MAX_REPORTED: usize = 200;
@@ -53,31 +30,45 @@ pub struct CsvImport {
     pub warnings: Vec<String>,
 }
 
-/// Bilirubin: 1 mg/dL = 17.1 µmol/L (molar mass 584.7 g/mol).
-const BILIRUBIN_UMOL_PER_MG_DL: f64 = 17.1;
+/// Why a kind, a number and a unit do not make an event value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EventValueError {
+    #[error("unknown kind '{kind}'; allowed: {}", EventCode::codes())]
+    UnknownKind { kind: String },
+    #[error("{value} is not a finite number")]
+    NotFinite { value: f64 },
+    #[error("{0}")]
+    Quantity(#[from] QuantityError),
+    #[error("ffp in bags must be a whole number from 0 to 100, found {value}")]
+    Bags { value: f64 },
+    #[error(
+        "bivalirudin is dosed in mg/kg/h; 'mcg/kg/min' is refused as ambiguous (a published summary gives bivalirudin in mcg/kg/min by mistake, a 1,000-fold error): convert and write mg/kg/h"
+    )]
+    BivalirudinInMcgPerKgPerMin,
+    #[error("argatroban is dosed in mcg/kg/min; 'mg/kg/h' is refused as ambiguous: convert and write mcg/kg/min")]
+    ArgatrobanInMgPerKgPerHour,
+    #[error("unit {} is not accepted for {}; allowed: {}", shown_unit(found), code.code(), allowed_units_text(*code))]
+    Unit { found: String, code: EventCode },
+}
 
-/// The units accepted for a kind (as written in the clinical reference; `IU` is read as `units`).
-#[must_use]
-pub fn allowed_units(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "aptt" | "act" => &["s"],
-        "anti_xa" => &["units/mL"],
-        "antithrombin" | "factor_viii" => &["%", "units/mL"],
-        "platelets" => &["10^9/L"],
-        "fibrinogen" => &["g/L", "mg/dL"],
-        "inr" => &[""],
-        "hemoglobin" => &["g/L", "g/dL"],
-        "plasma_free_hb" => &["mg/dL", "g/L"],
-        "bilirubin" => &["mg/dL", "umol/L"],
-        "ufh_bolus" | "at_concentrate" | "at_recombinant" => &["units"],
-        "ufh_infusion" => &["units/kg/h", "units/h"],
-        "ffp" => &["mL", "bags"],
-        "argatroban_infusion" => &["mcg/kg/min"],
-        "bivalirudin_infusion" => &["mg/kg/h"],
-        "protamine" => &["mg"],
-        _ => &[],
+fn shown_unit(unit: &str) -> String {
+    if unit.is_empty() {
+        "(empty)".to_owned()
+    } else {
+        format!("'{unit}'")
     }
 }
+
+fn allowed_units_text(code: EventCode) -> String {
+    code.units()
+        .iter()
+        .map(|u| if u.is_empty() { "(empty)" } else { u })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Bilirubin: 1 mg/dL = 17.1 µmol/L (molar mass 584.7 g/mol).
+const BILIRUBIN_UMOL_PER_MG_DL: f64 = 17.1;
 
 /// Input synonyms: `IU` for `units`, `µmol/L` for `umol/L`, `x10^9/L` for `10^9/L`.
 fn normalise_unit(unit: &str) -> String {
@@ -90,122 +81,63 @@ fn normalise_unit(unit: &str) -> String {
     }
 }
 
-fn q<T>(r: Result<T, QuantityError>) -> Result<T, String> {
-    r.map_err(|e| e.to_string())
-}
-
 /// Builds one event value from a kind code, a number and a unit (the CSV columns and the app's entry
 /// form share this, so both accept and refuse exactly the same things).
 ///
 /// # Errors
-/// An unknown or ambiguous unit for the kind, or a number that is not a quantity.
-pub fn event_kind_from_fields(kind: &str, value: f64, unit: &str) -> Result<EventKind, String> {
-    if !CSV_KINDS.contains(&kind) {
-        return Err(format!("unknown kind '{kind}'; allowed: {}", CSV_KINDS.join(", ")));
-    }
+/// An unknown kind, an unknown or ambiguous unit for the kind, or a number that is not a quantity.
+pub fn event_kind_from_fields(kind: &str, value: f64, unit: &str) -> Result<EventKind, EventValueError> {
+    let code = EventCode::from_code(kind).ok_or_else(|| EventValueError::UnknownKind { kind: kind.to_owned() })?;
     if !value.is_finite() {
-        return Err(format!("{value} is not a finite number"));
+        return Err(EventValueError::NotFinite { value });
     }
-    build(kind, value, &normalise_unit(unit))
+    build(code, value, &normalise_unit(unit))
 }
 
-/// The CSV columns of an event value: kind code, number and unit (the inverse of
-/// [`event_kind_from_fields`], used to export and to prefill the app's edit form).
-#[must_use]
-pub fn event_fields(kind: EventKind) -> (&'static str, f64, &'static str) {
-    match kind {
-        EventKind::Aptt(v) => ("aptt", v.value(), "s"),
-        EventKind::AntiXa(v) => ("anti_xa", v.value(), "units/mL"),
-        EventKind::Antithrombin(v) => ("antithrombin", v.value(), "%"),
-        EventKind::Act(v) => ("act", v.value(), "s"),
-        EventKind::Platelets(v) => ("platelets", v.value(), "10^9/L"),
-        EventKind::Fibrinogen(v) => ("fibrinogen", v.value(), "g/L"),
-        EventKind::Inr(v) => ("inr", v.value(), ""),
-        EventKind::Hemoglobin(v) => ("hemoglobin", v.value(), "g/L"),
-        EventKind::FactorViii(v) => ("factor_viii", v.value(), "%"),
-        EventKind::PlasmaFreeHb(v) => ("plasma_free_hb", v.value(), "mg/dL"),
-        EventKind::Bilirubin(v) => ("bilirubin", v.value(), "mg/dL"),
-        EventKind::UfhBolus(v) => ("ufh_bolus", v.value(), "units"),
-        EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => ("ufh_infusion", r.value(), "units/kg/h"),
-        EventKind::UfhInfusion(HeparinRate::UnitsPerHour(r)) => ("ufh_infusion", r.value(), "units/h"),
-        EventKind::AtConcentrate(v) => ("at_concentrate", v.value(), "units"),
-        EventKind::AtRecombinant(v) => ("at_recombinant", v.value(), "units"),
-        EventKind::Ffp(PlasmaAmount::Millilitres(v)) => ("ffp", v.value(), "mL"),
-        EventKind::Ffp(PlasmaAmount::Bags(n)) => ("ffp", f64::from(n), "bags"),
-        EventKind::ArgatrobanInfusion(r) => ("argatroban_infusion", r.value(), "mcg/kg/min"),
-        EventKind::BivalirudinInfusion(r) => ("bivalirudin_infusion", r.value(), "mg/kg/h"),
-        EventKind::Protamine(v) => ("protamine", v.value(), "mg"),
-    }
-}
-
-fn build(kind: &str, value: f64, unit: &str) -> Result<EventKind, String> {
-    Ok(match (kind, unit) {
-        ("aptt", "s") => EventKind::Aptt(q(Seconds::new(value))?),
-        ("act", "s") => EventKind::Act(q(Seconds::new(value))?),
-        ("anti_xa", "units/mL") => EventKind::AntiXa(q(AntiXaLevel::new(value))?),
-        ("antithrombin", "%") => EventKind::Antithrombin(q(Percent::new(value))?),
-        ("antithrombin", "units/mL") => EventKind::Antithrombin(q(Percent::new(value * 100.0))?),
-        ("factor_viii", "%") => EventKind::FactorViii(q(Percent::new(value))?),
-        ("factor_viii", "units/mL") => EventKind::FactorViii(q(Percent::new(value * 100.0))?),
-        ("platelets", "10^9/L") => EventKind::Platelets(q(PlateletCount::new(value))?),
-        ("fibrinogen", "g/L") => EventKind::Fibrinogen(q(GramsPerLitre::new(value))?),
-        ("fibrinogen", "mg/dL") => EventKind::Fibrinogen(q(GramsPerLitre::new(value / 100.0))?),
-        ("inr", "") => EventKind::Inr(q(Inr::new(value))?),
-        ("hemoglobin", "g/L") => EventKind::Hemoglobin(q(GramsPerLitre::new(value))?),
-        ("hemoglobin", "g/dL") => EventKind::Hemoglobin(q(GramsPerLitre::new(value * 10.0))?),
-        ("plasma_free_hb", "mg/dL") => EventKind::PlasmaFreeHb(q(MgPerDl::new(value))?),
-        ("plasma_free_hb", "g/L") => EventKind::PlasmaFreeHb(q(MgPerDl::new(value * 100.0))?),
-        ("bilirubin", "mg/dL") => EventKind::Bilirubin(q(MgPerDl::new(value))?),
-        ("bilirubin", "umol/L") => EventKind::Bilirubin(q(MgPerDl::new(value / BILIRUBIN_UMOL_PER_MG_DL))?),
-        ("ufh_bolus", "units") => EventKind::UfhBolus(q(Units::new(value))?),
-        ("ufh_infusion", "units/kg/h") => {
-            EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(q(UnitsPerKgPerHour::new(value))?))
+fn build(code: EventCode, value: f64, unit: &str) -> Result<EventKind, EventValueError> {
+    use EventCode as C;
+    Ok(match (code, unit) {
+        (C::Aptt, "s") => EventKind::Aptt(Seconds::new(value)?),
+        (C::Act, "s") => EventKind::Act(Seconds::new(value)?),
+        (C::AntiXa, "units/mL") => EventKind::AntiXa(AntiXaLevel::new(value)?),
+        (C::Antithrombin, "%") => EventKind::Antithrombin(Percent::new(value)?),
+        (C::Antithrombin, "units/mL") => EventKind::Antithrombin(Percent::new(value * 100.0)?),
+        (C::FactorViii, "%") => EventKind::FactorViii(Percent::new(value)?),
+        (C::FactorViii, "units/mL") => EventKind::FactorViii(Percent::new(value * 100.0)?),
+        (C::Platelets, "10^9/L") => EventKind::Platelets(PlateletCount::new(value)?),
+        (C::Fibrinogen, "g/L") => EventKind::Fibrinogen(GramsPerLitre::new(value)?),
+        (C::Fibrinogen, "mg/dL") => EventKind::Fibrinogen(GramsPerLitre::new(value / 100.0)?),
+        (C::Inr, "") => EventKind::Inr(Inr::new(value)?),
+        (C::Hemoglobin, "g/L") => EventKind::Hemoglobin(GramsPerLitre::new(value)?),
+        (C::Hemoglobin, "g/dL") => EventKind::Hemoglobin(GramsPerLitre::new(value * 10.0)?),
+        (C::PlasmaFreeHb, "mg/dL") => EventKind::PlasmaFreeHb(MgPerDl::new(value)?),
+        (C::PlasmaFreeHb, "g/L") => EventKind::PlasmaFreeHb(MgPerDl::new(value * 100.0)?),
+        (C::Bilirubin, "mg/dL") => EventKind::Bilirubin(MgPerDl::new(value)?),
+        (C::Bilirubin, "umol/L") => EventKind::Bilirubin(MgPerDl::new(value / BILIRUBIN_UMOL_PER_MG_DL)?),
+        (C::UfhBolus, "units") => EventKind::UfhBolus(Units::new(value)?),
+        (C::UfhInfusion, "units/kg/h") => {
+            EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(UnitsPerKgPerHour::new(value)?))
         }
-        ("ufh_infusion", "units/h") => EventKind::UfhInfusion(HeparinRate::UnitsPerHour(q(UnitsPerHour::new(value))?)),
-        ("at_concentrate", "units") => EventKind::AtConcentrate(q(Units::new(value))?),
-        ("at_recombinant", "units") => EventKind::AtRecombinant(q(Units::new(value))?),
-        ("ffp", "mL") => EventKind::Ffp(PlasmaAmount::Millilitres(q(Millilitres::new(value))?)),
-        ("ffp", "bags") => {
+        (C::UfhInfusion, "units/h") => EventKind::UfhInfusion(HeparinRate::UnitsPerHour(UnitsPerHour::new(value)?)),
+        (C::AtConcentrate, "units") => EventKind::AtConcentrate(Units::new(value)?),
+        (C::AtRecombinant, "units") => EventKind::AtRecombinant(Units::new(value)?),
+        (C::Ffp, "mL") => EventKind::Ffp(PlasmaAmount::Millilitres(Millilitres::new(value)?)),
+        (C::Ffp, "bags") => {
             if value.fract() != 0.0 || !(0.0..=100.0).contains(&value) {
-                return Err(format!(
-                    "ffp in bags must be a whole number from 0 to 100, found {value}"
-                ));
+                return Err(EventValueError::Bags { value });
             }
             EventKind::Ffp(PlasmaAmount::Bags(value as u32))
         }
-        ("argatroban_infusion", "mcg/kg/min") => EventKind::ArgatrobanInfusion(q(McgPerKgPerMin::new(value))?),
-        ("bivalirudin_infusion", "mg/kg/h") => EventKind::BivalirudinInfusion(q(MgPerKgPerHour::new(value))?),
-        ("protamine", "mg") => EventKind::Protamine(q(Milligrams::new(value))?),
-        ("bivalirudin_infusion", "mcg/kg/min") => {
-            return Err("bivalirudin is dosed in mg/kg/h; 'mcg/kg/min' is refused as ambiguous (a published summary gives bivalirudin in mcg/kg/min by mistake, a 1,000-fold error): convert and write mg/kg/h".to_owned());
-        }
-        ("argatroban_infusion", "mg/kg/h") => {
-            return Err(
-                "argatroban is dosed in mcg/kg/min; 'mg/kg/h' is refused as ambiguous: convert and write mcg/kg/min"
-                    .to_owned(),
-            );
-        }
+        (C::ArgatrobanInfusion, "mcg/kg/min") => EventKind::ArgatrobanInfusion(McgPerKgPerMin::new(value)?),
+        (C::BivalirudinInfusion, "mg/kg/h") => EventKind::BivalirudinInfusion(MgPerKgPerHour::new(value)?),
+        (C::Protamine, "mg") => EventKind::Protamine(Milligrams::new(value)?),
+        (C::BivalirudinInfusion, "mcg/kg/min") => return Err(EventValueError::BivalirudinInMcgPerKgPerMin),
+        (C::ArgatrobanInfusion, "mg/kg/h") => return Err(EventValueError::ArgatrobanInMgPerKgPerHour),
         _ => {
-            let allowed = allowed_units(kind);
-            let shown: Vec<String> = allowed
-                .iter()
-                .map(|u| {
-                    if u.is_empty() {
-                        "(empty)".to_owned()
-                    } else {
-                        (*u).to_owned()
-                    }
-                })
-                .collect();
-            let found = if unit.is_empty() {
-                "(empty)".to_owned()
-            } else {
-                format!("'{unit}'")
-            };
-            return Err(format!(
-                "unit {found} is not accepted for {kind}; allowed: {}",
-                shown.join(", ")
-            ));
+            return Err(EventValueError::Unit {
+                found: unit.to_owned(),
+                code,
+            });
         }
     })
 }
@@ -236,7 +168,7 @@ pub fn parse_events_csv(
     let mut errors: Vec<CsvError> = Vec::new();
     let mut events = Vec::new();
     let mut warnings = Vec::new();
-    let mut last_in_series: Vec<(Series, ClinicalTime, usize)> = Vec::new();
+    let mut last_in_series: Vec<(EventCode, ClinicalTime, usize)> = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut first = true;
     let mut total_errors = 0usize;
@@ -344,16 +276,16 @@ pub fn parse_events_csv(
             }
         };
         let kind = fields[1].as_str();
-        if !CSV_KINDS.contains(&kind) {
+        let Some(code) = EventCode::from_code(kind) else {
             push(
                 &mut errors,
                 CsvError {
                     line,
-                    message: format!("unknown kind '{kind}'; allowed: {}", CSV_KINDS.join(", ")),
+                    message: EventValueError::UnknownKind { kind: kind.to_owned() }.to_string(),
                 },
             );
             continue;
-        }
+        };
         let value: f64 = match fields[2].parse::<f64>() {
             Ok(v) if v.is_finite() => v,
             Ok(_) | Err(_) => {
@@ -368,14 +300,14 @@ pub fn parse_events_csv(
             }
         };
         let unit = normalise_unit(&fields[3]);
-        let event_kind = match build(kind, value, &unit) {
+        let event_kind = match build(code, value, &unit) {
             Ok(k) => k,
-            Err(message) => {
+            Err(e) => {
                 push(
                     &mut errors,
                     CsvError {
                         line,
-                        message: format!("{kind}: {message}"),
+                        message: format!("{kind}: {e}"),
                     },
                 );
                 continue;

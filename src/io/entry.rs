@@ -133,7 +133,7 @@ pub fn parse_event_entry(
         return Err(refuse("time", format!("{time} is in the future (now is {now})")));
     }
     let value = parse_number("value", &entry.value)?;
-    let kind = event_kind_from_fields(&entry.kind, value, &entry.unit).map_err(|m| refuse("value", m))?;
+    let kind = event_kind_from_fields(&entry.kind, value, &entry.unit).map_err(|e| refuse("value", e.to_string()))?;
     let warning = check_event(p, kind, weight).map_err(|e| refuse("value", e.to_string()))?;
     let note = entry.note.trim();
     let event = Event {

@@ -7,4 +7,5 @@ pub mod recovery;
 pub mod report;
 
 pub use case_file::{CaseFileError, LoadedCase, load_case, parse_case, save_case, to_ron_string};
-pub use csv_events::{CsvError, CsvImport, event_fields, event_kind_from_fields, parse_events_csv};
+pub use csv_events::{CsvError, CsvImport, EventValueError, event_kind_from_fields, parse_events_csv};
+pub use crate::model::event_fields;

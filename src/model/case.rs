@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::events::{Event, Series};
+use super::event_code::EventCode;
+use super::events::Event;
 use super::patient::Patient;
 use super::time::ClinicalTime;
 
@@ -83,7 +84,7 @@ impl Case {
     /// Every problem found, not only the first.
     pub fn check_timeline(&self, now: Option<ClinicalTime>) -> Result<(), Vec<TimelineError>> {
         let mut problems = Vec::new();
-        let mut last_of_series: Vec<(Series, usize)> = Vec::new();
+        let mut last_of_series: Vec<(EventCode, usize)> = Vec::new();
         for (index, event) in self.events.iter().enumerate() {
             let what = event.kind.describe();
             if event.time < self.case_start {

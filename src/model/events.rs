@@ -115,37 +115,11 @@ impl LabKind {
         self as usize
     }
 
-    /// Name on screen.
+    /// Name on screen (from the one table of event kinds).
     #[must_use]
     pub fn label(self) -> &'static str {
-        match self {
-            Self::Aptt => "aPTT",
-            Self::AntiXa => "anti-Xa",
-            Self::Antithrombin => "antithrombin",
-            Self::Act => "ACT",
-            Self::Platelets => "platelets",
-            Self::Fibrinogen => "fibrinogen",
-            Self::Inr => "INR",
-            Self::Hemoglobin => "hemoglobin",
-            Self::FactorViii => "factor VIII",
-            Self::PlasmaFreeHb => "plasma free hemoglobin",
-            Self::Bilirubin => "bilirubin",
-        }
+        super::event_code::EventCode::of_lab(self).label()
     }
-}
-
-/// Dose series that must be in time order, like the lab series.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Series {
-    Lab(LabKind),
-    UfhBolus,
-    UfhInfusion,
-    AtConcentrate,
-    AtRecombinant,
-    Ffp,
-    Argatroban,
-    Bivalirudin,
-    Protamine,
 }
 
 impl EventKind {
@@ -164,25 +138,22 @@ impl EventKind {
             Self::FactorViii(v) => (LabKind::FactorViii, v.value()),
             Self::PlasmaFreeHb(v) => (LabKind::PlasmaFreeHb, v.value()),
             Self::Bilirubin(v) => (LabKind::Bilirubin, v.value()),
-            _ => return None,
+            Self::UfhBolus(_)
+            | Self::UfhInfusion(_)
+            | Self::AtConcentrate(_)
+            | Self::AtRecombinant(_)
+            | Self::Ffp(_)
+            | Self::ArgatrobanInfusion(_)
+            | Self::BivalirudinInfusion(_)
+            | Self::Protamine(_) => return None,
         })
     }
 
+    /// The series the event belongs to (one per kind): results and doses of one series must be in time
+    /// order, one per minute.
     #[must_use]
-    pub fn series(self) -> Series {
-        if let Some((lab, _)) = self.lab() {
-            return Series::Lab(lab);
-        }
-        match self {
-            Self::UfhBolus(_) => Series::UfhBolus,
-            Self::UfhInfusion(_) => Series::UfhInfusion,
-            Self::AtConcentrate(_) => Series::AtConcentrate,
-            Self::AtRecombinant(_) => Series::AtRecombinant,
-            Self::Ffp(_) => Series::Ffp,
-            Self::ArgatrobanInfusion(_) => Series::Argatroban,
-            Self::BivalirudinInfusion(_) => Series::Bivalirudin,
-            _ => Series::Protamine,
-        }
+    pub fn series(self) -> super::event_code::EventCode {
+        super::event_code::EventCode::of(self)
     }
 
     #[must_use]
@@ -193,33 +164,23 @@ impl EventKind {
     /// Plain-language description with units, for reports and the timeline table.
     #[must_use]
     pub fn describe(self) -> String {
-        if let Some((lab, _)) = self.lab() {
-            let value = match self {
-                Self::Aptt(v) | Self::Act(v) => v.to_string(),
-                Self::AntiXa(v) => v.to_string(),
-                Self::Antithrombin(v) | Self::FactorViii(v) => v.to_string(),
-                Self::Platelets(v) => v.to_string(),
-                Self::Fibrinogen(v) | Self::Hemoglobin(v) => v.to_string(),
-                Self::Inr(v) => v.to_string(),
-                Self::PlasmaFreeHb(v) | Self::Bilirubin(v) => v.to_string(),
-                _ => String::new(),
-            };
-            return format!("{} {value}", lab.label());
-        }
+        let noun = super::event_code::EventCode::of(self).noun();
         match self {
-            Self::UfhBolus(u) => format!("heparin bolus {u}"),
-            Self::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => format!("heparin infusion {r}"),
-            Self::UfhInfusion(HeparinRate::UnitsPerHour(r)) => format!("heparin infusion {r}"),
-            Self::AtConcentrate(u) => format!("antithrombin concentrate (plasma-derived) {u}"),
-            Self::AtRecombinant(u) => format!("antithrombin alfa (recombinant) {u}"),
-            Self::Ffp(PlasmaAmount::Millilitres(v)) => format!("fresh frozen plasma {v}"),
-            Self::Ffp(PlasmaAmount::Bags(n)) => {
-                format!("fresh frozen plasma {n} bag{}", if n == 1 { "" } else { "s" })
-            }
-            Self::ArgatrobanInfusion(r) => format!("argatroban infusion {r}"),
-            Self::BivalirudinInfusion(r) => format!("bivalirudin infusion {r}"),
-            Self::Protamine(mg) => format!("protamine {mg}"),
-            _ => String::new(),
+            Self::Aptt(v) | Self::Act(v) => format!("{noun} {v}"),
+            Self::AntiXa(v) => format!("{noun} {v}"),
+            Self::Antithrombin(v) | Self::FactorViii(v) => format!("{noun} {v}"),
+            Self::Platelets(v) => format!("{noun} {v}"),
+            Self::Fibrinogen(v) | Self::Hemoglobin(v) => format!("{noun} {v}"),
+            Self::Inr(v) => format!("{noun} {v}"),
+            Self::PlasmaFreeHb(v) | Self::Bilirubin(v) => format!("{noun} {v}"),
+            Self::UfhBolus(u) | Self::AtConcentrate(u) | Self::AtRecombinant(u) => format!("{noun} {u}"),
+            Self::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => format!("{noun} {r}"),
+            Self::UfhInfusion(HeparinRate::UnitsPerHour(r)) => format!("{noun} {r}"),
+            Self::Ffp(PlasmaAmount::Millilitres(v)) => format!("{noun} {v}"),
+            Self::Ffp(PlasmaAmount::Bags(n)) => format!("{noun} {n} bag{}", if n == 1 { "" } else { "s" }),
+            Self::ArgatrobanInfusion(r) => format!("{noun} {r}"),
+            Self::BivalirudinInfusion(r) => format!("{noun} {r}"),
+            Self::Protamine(mg) => format!("{noun} {mg}"),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod case;
 pub mod display;
+pub mod event_code;
 pub mod events;
 pub mod patient;
 pub mod time;
@@ -9,8 +10,9 @@ pub mod units;
 
 pub use case::{CASE_FORMAT_VERSION, Case, TimelineError};
 pub use display::display_convention_problems;
-pub use events::{Event, EventKind, HeparinRate, LabKind, PlasmaAmount, Series};
-pub use patient::{AgeGroup, AntiXaAssay, FourTsPoints, Patient, PriorHeparin, Rrt, Setting, Weight, WeightKind};
+pub use event_code::{EventCode, event_fields};
+pub use events::{Event, EventKind, HeparinRate, LabKind, PlasmaAmount};
+pub use patient::{AgeGroup, AntiXaAssay, FourTsPoints, FourTsPointsError, Patient, PriorHeparin, Rrt, Setting, Weight, WeightKind};
 pub use time::{ClinicalTime, TIME_FORMAT, TimeParseError};
 pub use units::*;
 

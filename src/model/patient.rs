@@ -124,6 +124,13 @@ pub enum AntiXaAssay {
     NotSupplemented,
 }
 
+/// A 4Ts item score outside 0–2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{points} is not a 4Ts item score; allowed: 0, 1 or 2")]
+pub struct FourTsPointsError {
+    pub points: u8,
+}
+
 /// A 4Ts item the clinician scores (0, 1 or 2 points).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
@@ -132,11 +139,11 @@ pub struct FourTsPoints(u8);
 impl FourTsPoints {
     /// # Errors
     /// Only 0, 1 and 2 are 4Ts item scores.
-    pub fn new(points: u8) -> Result<Self, String> {
+    pub fn new(points: u8) -> Result<Self, FourTsPointsError> {
         if points <= 2 {
             Ok(Self(points))
         } else {
-            Err(format!("{points} is not a 4Ts item score; allowed: 0, 1 or 2"))
+            Err(FourTsPointsError { points })
         }
     }
 
@@ -147,8 +154,8 @@ impl FourTsPoints {
 }
 
 impl TryFrom<u8> for FourTsPoints {
-    type Error = String;
-    fn try_from(v: u8) -> Result<Self, String> {
+    type Error = FourTsPointsError;
+    fn try_from(v: u8) -> Result<Self, FourTsPointsError> {
         Self::new(v)
     }
 }
