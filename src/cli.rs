@@ -295,7 +295,7 @@ fn load_input(input: &Path, patient: &PatientArgs, protocol: Option<&str>) -> Re
             Ok(Loaded {
                 case: loaded.case,
                 protocol,
-                warnings: loaded.warnings,
+                warnings: Vec::new(),
                 notes: Vec::new(),
             })
         }

@@ -30,15 +30,17 @@ pub use types::{
 
 use crate::model::{Case, ClinicalTime, Setting};
 use crate::protocol::Protocol;
-use crate::protocol::plausibility::check_event;
+use crate::protocol::plausibility::{check_event, check_weight};
 use context::{Cx, StepBasis};
 
 /// A case prepared for analysis at many times: the timeline index and the input warnings, each built
 /// once. Replay and the GUI reuse it; every analysis then costs O(log n + events in the last 24 h).
+/// This is the one place where the plausibility of a case's values is reported (a file loader only
+/// refuses what is outside the hard limits).
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub timeline: Timeline,
-    /// Soft plausibility warnings, in time order.
+    /// Soft plausibility warnings, in time order (the weight's, if any, at the time it was measured).
     soft_warnings: Vec<(ClinicalTime, String)>,
 }
 
@@ -46,16 +48,21 @@ impl Prepared {
     #[must_use]
     pub fn new(case: &Case, protocol: &Protocol) -> Self {
         let timeline = Timeline::new(case);
-        let mut soft_warnings: Vec<(ClinicalTime, String)> = case
-            .events
-            .iter()
-            .filter_map(
-                |e| match check_event(&protocol.plausibility, e.kind, case.patient.weight.kg) {
+        let weight = case.patient.weight;
+        let weight_warning = match check_weight(&protocol.plausibility, weight.kg) {
+            Ok(Some(w)) => Some((weight.measured_at, format!("{}: {w}", weight.measured_at))),
+            Ok(None) => None,
+            Err(err) => Some((weight.measured_at, format!("refused weight reached the engine: {err}"))),
+        };
+        let mut soft_warnings: Vec<(ClinicalTime, String)> = weight_warning
+            .into_iter()
+            .chain(case.events.iter().filter_map(|e| {
+                match check_event(&protocol.plausibility, e.kind, weight.kg) {
                     Ok(Some(w)) => Some((e.time, format!("{}: {w}", e.time))),
                     Ok(None) => None,
                     Err(err) => Some((e.time, format!("{}: refused value reached the engine: {err}", e.time))),
-                },
-            )
+                }
+            }))
             .collect();
         soft_warnings.sort_by_key(|(t, _)| *t);
         Self {

@@ -187,13 +187,11 @@ pub fn case_bar_ui(ui: &mut egui::Ui, app: &PlannerApp, commands: &mut Vec<Comma
             }
             ui.label(format!("(event time {} of {})", doc.cursor + 1, doc.times.len()));
         });
-        if !doc.warnings.is_empty() {
+        let warnings = doc.prepared.warnings().len();
+        if warnings > 0 {
             ui.colored_label(
                 theme::CAUTION,
-                format!(
-                    "{} input warning(s) in this case: see Input warnings on the plan",
-                    doc.warnings.len()
-                ),
+                format!("{warnings} input warning(s) in this case: see Input warnings on the plan"),
             );
         }
     }

@@ -126,8 +126,6 @@ pub struct Document {
     times: Vec<ClinicalTime>,
     cursor: usize,
     analysis: Analysis,
-    /// Soft warnings found when the case was loaded.
-    warnings: Vec<String>,
     /// The file it was opened from or saved to (`None`: a demo, an import or a new case).
     path: Option<PathBuf>,
     /// What the case bar calls it.
@@ -165,7 +163,6 @@ impl Document {
             times,
             cursor,
             analysis,
-            warnings: loaded.warnings,
             path,
             origin,
             dirty: false,
@@ -484,7 +481,6 @@ impl PlannerApp {
         }
         let added = merged.events.len() - doc.case.events.len();
         doc.case = merged;
-        doc.warnings.extend(import.warnings);
         doc.edited();
         self.status = Some(format!("Imported {added} event(s) from {file}"));
     }

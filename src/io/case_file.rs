@@ -40,12 +40,12 @@ pub enum CaseFileError {
     Invalid { path: String, problems: Vec<String> },
 }
 
-/// A case with its resolved protocol and the soft warnings found on load.
+/// A case with its resolved protocol. Values above a soft limit are not reported here: the prepared
+/// case ([`crate::analysis::Prepared`]) lists them, once, with the wording the analysis shows.
 #[derive(Debug, Clone)]
 pub struct LoadedCase {
     pub case: Case,
     pub protocol: Protocol,
-    pub warnings: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -89,19 +89,14 @@ pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<L
     let event_lines = event_lines(text);
     let line_of = |i: usize| event_lines.get(i).map_or(String::new(), |l| format!("line {l}: "));
     let mut problems = Vec::new();
-    let mut warnings = Vec::new();
-    match check_weight(&protocol.plausibility, case.patient.weight.kg) {
-        Ok(Some(w)) => warnings.push(w),
-        Ok(None) => {}
-        Err(e) => problems.push(format!("patient.weight.kg: {e}")),
+    if let Err(e) = check_weight(&protocol.plausibility, case.patient.weight.kg) {
+        problems.push(format!("patient.weight.kg: {e}"));
     }
     // Per series, times must increase in the file.
     let mut last: Vec<(crate::model::EventCode, usize)> = Vec::new();
     for (i, event) in case.events.iter().enumerate() {
-        match check_event(&protocol.plausibility, event.kind, case.patient.weight.kg) {
-            Ok(Some(w)) => warnings.push(format!("{}event {i} at {}: {w}", line_of(i), event.time)),
-            Ok(None) => {}
-            Err(e) => problems.push(format!("{}event {i} at {}: {e}", line_of(i), event.time)),
+        if let Err(e) = check_event(&protocol.plausibility, event.kind, case.patient.weight.kg) {
+            problems.push(format!("{}event {i} at {}: {e}", line_of(i), event.time));
         }
         let series = event.kind.series();
         if let Some((_, prev)) = last.iter_mut().find(|(s, _)| *s == series) {
@@ -135,11 +130,7 @@ pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<L
         });
     }
     case.sort_events();
-    Ok(LoadedCase {
-        case,
-        protocol,
-        warnings,
-    })
+    Ok(LoadedCase { case, protocol })
 }
 
 /// Line numbers of each event's `time:` key, in order (for messages).
