@@ -69,7 +69,11 @@ fn the_r1_sentence_follows_the_protocols_limit() {
     let c = case(Setting::Icu, vec![(0, rate(20.0))]);
     let default = analyze(&c, &shipped("adult-icu"), at(24));
     assert!(finding(&default, FindingCode::HeparinResistanceDose).contains("> 35,000 units"));
-    let p = edited("adult-icu", "r1_units_per_24h: (value: 35000,", "r1_units_per_24h: (value: 30000,");
+    let p = edited(
+        "adult-icu",
+        "r1_units_per_24h: (value: 35000,",
+        "r1_units_per_24h: (value: 30000,",
+    );
     let changed = analyze(&c, &p, at(24));
     let text = finding(&changed, FindingCode::HeparinResistanceDose);
     assert!(text.contains("> 30,000 units") && !text.contains("35,000"), "{text}");
@@ -79,20 +83,36 @@ fn the_r1_sentence_follows_the_protocols_limit() {
 #[test]
 fn the_4ts_sentences_follow_the_protocols_fall_and_exposure_windows() {
     // No platelet fall: the timing item says which fall it looked for.
-    let flat = case(Setting::Icu, vec![(0, platelets(200.0)), (0, rate(18.0)), (24, platelets(190.0))]);
+    let flat = case(
+        Setting::Icu,
+        vec![(0, platelets(200.0)), (0, rate(18.0)), (24, platelets(190.0))],
+    );
     let timing = |a: &Analysis| a.hit_4ts.as_ref().unwrap().items.timing.basis.to_string();
     assert_eq!(
         timing(&analyze(&flat, &shipped("adult-icu"), at(24))),
         "no platelet fall of 30% or more"
     );
-    let p = edited("adult-icu", "fall_one_point_from_percent: 30,", "fall_one_point_from_percent: 25,");
+    let p = edited(
+        "adult-icu",
+        "fall_one_point_from_percent: 30,",
+        "fall_one_point_from_percent: 25,",
+    );
     assert_eq!(timing(&analyze(&flat, &p, at(24))), "no platelet fall of 25% or more");
 
     // A rapid fall with heparin 30–100 days ago: the window is the protocol's.
-    let mut rapid = case(Setting::Icu, vec![(0, platelets(200.0)), (0, rate(18.0)), (12, platelets(100.0))]);
+    let mut rapid = case(
+        Setting::Icu,
+        vec![(0, platelets(200.0)), (0, rate(18.0)), (12, platelets(100.0))],
+    );
     rapid.patient.prior_heparin = PriorHeparin::Between30And100Days;
-    assert!(timing(&analyze(&rapid, &shipped("adult-icu"), at(12))).ends_with("rapid fall with heparin 30–100 days ago"));
-    let p = edited("adult-icu", "older_exposure_within_days: 100,", "older_exposure_within_days: 90,");
+    assert!(
+        timing(&analyze(&rapid, &shipped("adult-icu"), at(12))).ends_with("rapid fall with heparin 30–100 days ago")
+    );
+    let p = edited(
+        "adult-icu",
+        "older_exposure_within_days: 100,",
+        "older_exposure_within_days: 90,",
+    );
     assert!(timing(&analyze(&rapid, &p, at(12))).ends_with("rapid fall with heparin 30–90 days ago"));
 }
 
@@ -125,12 +145,19 @@ fn literature_figures_are_the_protocols_sourced_caveats() {
         Setting::Icu,
         vec![
             (0, rate(18.0)),
-            (7, EventKind::AntiXa(anticoag_planner::model::AntiXaLevel::new(0.4).unwrap())),
+            (
+                7,
+                EventKind::AntiXa(anticoag_planner::model::AntiXaLevel::new(0.4).unwrap()),
+            ),
             (7, EventKind::Aptt(Seconds::new(120.0).unwrap())),
         ],
     );
     let caveats = |p: &Protocol| analyze(&c, p, at(7)).recommendation.caveats.join("\n");
     assert!(caveats(&shipped("adult-icu")).contains("(9% vs 3%)"));
-    let p = edited("adult-icu", "more major bleeding (9% vs 3%)", "more major bleeding (10% vs 2%)");
+    let p = edited(
+        "adult-icu",
+        "more major bleeding (9% vs 3%)",
+        "more major bleeding (10% vs 2%)",
+    );
     assert!(caveats(&p).contains("(10% vs 2%)"));
 }

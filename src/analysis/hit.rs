@@ -208,3 +208,77 @@ fn timing_item(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests_support::{case_with, h, platelets, ufh_rate};
+    use super::*;
+    use crate::model::{Case, FourTsPoints};
+
+    fn score(case: &Case, at: i64) -> FourTs {
+        let p = Protocol::builtin("adult-icu").unwrap_or_else(|e| panic!("{e}"));
+        let tl = Timeline::new(case);
+        four_ts(&tl, &case.patient, &p, h(at), Detail::Explained).unwrap_or_else(|| panic!("scored"))
+    }
+
+    /// Heparin from 0 h; platelets `peak` at 0 h and `nadir` on `day`.
+    fn fall(peak: f64, nadir: f64, day: i64) -> Case {
+        case_with(vec![
+            (0, ufh_rate(18.0)),
+            (0, platelets(peak)),
+            (day * 24, platelets(nadir)),
+        ])
+    }
+
+    #[test]
+    fn thrombocytopenia_bands() {
+        // > 50% fall with nadir ≥ 20: 2; 30–50% or nadir 10–19: 1; < 30% or nadir < 10: 0.
+        assert_eq!(score(&fall(200.0, 80.0, 6), 144).items.thrombocytopenia.points, 2);
+        assert_eq!(score(&fall(200.0, 120.0, 6), 144).items.thrombocytopenia.points, 1);
+        assert_eq!(score(&fall(40.0, 15.0, 6), 144).items.thrombocytopenia.points, 1);
+        assert_eq!(score(&fall(200.0, 150.0, 6), 144).items.thrombocytopenia.points, 0);
+        assert_eq!(score(&fall(100.0, 8.0, 6), 144).items.thrombocytopenia.points, 0);
+    }
+
+    #[test]
+    fn timing_bands() {
+        let timing = |c: &Case, day: i64| score(c, day * 24).items.timing.points;
+        // Onset on day 6 (typical 5–10): 2; day 12: 1; day 4: 1 (consistent, not clear); day 2: 0.
+        assert_eq!(timing(&fall(200.0, 80.0, 6), 6), 2);
+        assert_eq!(timing(&fall(200.0, 80.0, 12), 12), 1);
+        assert_eq!(timing(&fall(200.0, 80.0, 4), 4), 1);
+        assert_eq!(timing(&fall(200.0, 80.0, 2), 2), 0);
+        // A fall within a day: 2 with heparin in the past 30 days, 1 with 30–100 days.
+        let mut rapid = fall(200.0, 80.0, 1);
+        rapid.patient.prior_heparin = PriorHeparin::Within30Days;
+        assert_eq!(timing(&rapid, 1), 2);
+        rapid.patient.prior_heparin = PriorHeparin::Between30And100Days;
+        assert_eq!(timing(&rapid, 1), 1);
+    }
+
+    #[test]
+    fn score_bands_and_the_mechanical_support_caveat() {
+        let mut c = fall(200.0, 80.0, 6);
+        c.patient.hit_other_causes = FourTsPoints::new(2).unwrap_or_else(|e| panic!("{e}"));
+        c.patient.hit_thrombosis = FourTsPoints::new(2).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(score(&c, 144).band, FourTsBand::High, "2 + 2 + 2 + 2");
+        c.patient.hit_thrombosis = FourTsPoints::new(0).unwrap_or_else(|e| panic!("{e}"));
+        c.patient.hit_other_causes = FourTsPoints::new(0).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(score(&c, 144).band, FourTsBand::Intermediate, "2 + 2");
+        let low = fall(200.0, 150.0, 6);
+        assert_eq!(score(&low, 144).band, FourTsBand::Low);
+        assert!(score(&low, 144).caveat.is_none(), "ICU: no mechanical support");
+        let mut ecmo = low.clone();
+        ecmo.patient.setting = Setting::EcmoVv;
+        assert!(score(&ecmo, 144).caveat.is_some());
+    }
+
+    #[test]
+    fn no_score_before_heparin_or_with_one_count() {
+        let p = Protocol::builtin("adult-icu").unwrap_or_else(|e| panic!("{e}"));
+        let one = case_with(vec![(0, ufh_rate(18.0)), (1, platelets(200.0))]);
+        assert!(four_ts(&Timeline::new(&one), &one.patient, &p, h(2), Detail::Explained).is_none());
+        let none = case_with(vec![(0, platelets(200.0)), (1, platelets(100.0))]);
+        assert!(four_ts(&Timeline::new(&none), &none.patient, &p, h(2), Detail::Explained).is_none());
+    }
+}

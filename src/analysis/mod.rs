@@ -1,6 +1,6 @@
 //! The engine: pure functions of (case, protocol, as-of time). No clock, no I/O, no UI.
 //!
-//! Rooms (see `docs/architecture.md`): [`context`] holds the working state of one analysis and the
+//! Rooms (see `docs/architecture.md`): `context` holds the working state of one analysis and the
 //! monitoring assay; [`exposure`] the heparin exposure; `icu` the stepwise algorithm for ICU and ECMO,
 //! one file per step; `bypass` the perfusionist's branch; `dti_switch` the switch to and titration of a
 //! direct thrombin inhibitor; `monitoring` the plan of next labs. [`timeline`] indexes a case once, so
@@ -54,16 +54,17 @@ impl Prepared {
             Ok(None) => None,
             Err(err) => Some((weight.measured_at, format!("refused weight reached the engine: {err}"))),
         };
-        let mut soft_warnings: Vec<(ClinicalTime, String)> = weight_warning
-            .into_iter()
-            .chain(case.events.iter().filter_map(|e| {
-                match check_event(&protocol.plausibility, e.kind, weight.kg) {
-                    Ok(Some(w)) => Some((e.time, format!("{}: {w}", e.time))),
-                    Ok(None) => None,
-                    Err(err) => Some((e.time, format!("{}: refused value reached the engine: {err}", e.time))),
-                }
-            }))
-            .collect();
+        let mut soft_warnings: Vec<(ClinicalTime, String)> =
+            weight_warning
+                .into_iter()
+                .chain(case.events.iter().filter_map(|e| {
+                    match check_event(&protocol.plausibility, e.kind, weight.kg) {
+                        Ok(Some(w)) => Some((e.time, format!("{}: {w}", e.time))),
+                        Ok(None) => None,
+                        Err(err) => Some((e.time, format!("{}: refused value reached the engine: {err}", e.time))),
+                    }
+                }))
+                .collect();
         soft_warnings.sort_by_key(|(t, _)| *t);
         Self {
             timeline,

@@ -406,3 +406,134 @@ pub fn titrate_bivalirudin(protocol: &Protocol, ratio: Ratio, current: MgPerKgPe
         capped_at_max: false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ClinicalTime, MlPerMin, Setting, Weight, WeightKind};
+
+    fn protocol() -> Protocol {
+        Protocol::builtin("adult-ecmo").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn patient() -> Patient {
+        let weight = Weight {
+            kg: Kilograms::constant(80.0),
+            measured_at: ClinicalTime::constant(2025, 1, 1, 0, 0),
+            kind: WeightKind::Actual,
+        };
+        let mut p = Patient::new(weight, Setting::EcmoVv);
+        p.baseline_aptt = Some(Seconds::constant(30.0));
+        p
+    }
+
+    fn with(change: impl FnOnce(&mut Patient)) -> Patient {
+        let mut p = patient();
+        change(&mut p);
+        p
+    }
+
+    #[test]
+    fn the_choice_follows_organ_function_and_flow() {
+        let p = protocol();
+        let drug = |patient: &Patient| choose_dti(patient, &p).drug;
+        assert_eq!(drug(&patient()), DtiDrug::Argatroban, "neither impaired: preference");
+        assert_eq!(drug(&with(|x| x.hepatic_impairment = true)), DtiDrug::Bivalirudin);
+        assert_eq!(drug(&with(|x| x.rrt = Rrt::Crrt)), DtiDrug::Argatroban);
+        assert_eq!(drug(&with(|x| x.crcl = MlPerMin::new(20.0).ok())), DtiDrug::Argatroban);
+        let both = with(|x| {
+            x.hepatic_impairment = true;
+            x.rrt = Rrt::Ihd;
+        });
+        assert_eq!(
+            drug(&both),
+            DtiDrug::Bivalirudin,
+            "both impaired: bivalirudin at the renal dose"
+        );
+        assert_eq!(drug(&with(|x| x.ecmo_low_flow = true)), DtiDrug::Argatroban);
+        let hepatic_low_flow = with(|x| {
+            x.hepatic_impairment = true;
+            x.ecmo_low_flow = true;
+        });
+        assert_eq!(
+            drug(&hepatic_low_flow),
+            DtiDrug::Argatroban,
+            "low flow rules out bivalirudin"
+        );
+    }
+
+    #[test]
+    fn bivalirudin_starts_by_renal_function() {
+        let p = protocol();
+        let rate = |patient: &Patient| bivalirudin_start_rate(patient, &p).0.value();
+        assert_eq!(rate(&with(|x| x.crcl = MlPerMin::new(90.0).ok())), 0.15);
+        assert_eq!(rate(&with(|x| x.crcl = MlPerMin::new(45.0).ok())), 0.10);
+        assert_eq!(rate(&with(|x| x.crcl = MlPerMin::new(20.0).ok())), 0.08);
+        assert_eq!(rate(&with(|x| x.rrt = Rrt::Crrt)), 0.06);
+        assert_eq!(rate(&with(|x| x.rrt = Rrt::Ihd)), 0.04);
+        let (unknown, _, warning) = bivalirudin_start_rate(&patient(), &p);
+        assert_eq!(
+            unknown.value(),
+            0.08,
+            "CrCl not entered: the most cautious non-dialysis band"
+        );
+        assert!(warning.is_some());
+    }
+
+    #[test]
+    fn argatroban_starts_lower_with_hepatic_impairment_and_has_a_capped_target() {
+        let p = protocol();
+        assert_eq!(start(DtiDrug::Argatroban, &patient(), &p).rate.value, 0.5);
+        let hepatic = with(|x| x.hepatic_impairment = true);
+        assert_eq!(start(DtiDrug::Argatroban, &hepatic, &p).rate.value, 0.2);
+        // 80 kg × 0.5 mcg/kg/min × 60 ÷ 1000 ÷ 1 mg/mL = 2.4 mL/h.
+        assert!((start(DtiDrug::Argatroban, &patient(), &p).pump.value() - 2.4).abs() < 1e-12);
+        // Baseline 40 s: 1.5–3 × 40 = 60–120 s, capped at 100 s.
+        let target = argatroban_target(&p, Some(Seconds::constant(40.0))).unwrap_or_else(|| panic!("target"));
+        assert_eq!((target.low.value(), target.high.value()), (60.0, 100.0));
+        assert!(target.basis.contains("capped at 100 s"));
+        assert!(argatroban_target(&p, None).is_none());
+    }
+
+    #[test]
+    fn argatroban_titration_rows() {
+        let p = protocol();
+        let current = McgPerKgPerMin::constant(1.0);
+        let step =
+            |aptt: f64| titrate_argatroban(&p, Seconds::constant(aptt), current).unwrap_or_else(|| panic!("row"));
+        assert!(
+            (step(35.0).change.value - 0.25).abs() < 1e-12,
+            "< 40 s: +0.25 (critically ill)"
+        );
+        assert!((step(42.0).change.value - 0.1).abs() < 1e-12, "40–45 s: +0.1");
+        assert_eq!(step(60.0).change.value, 0.0, "46–90 s: no change");
+        let hold = step(95.0);
+        assert_eq!(
+            (hold.hold_min.value(), hold.change.value),
+            (30.0, -0.25),
+            "91–100 s: hold 30 min, −0.25"
+        );
+        let stop = step(120.0);
+        assert!(
+            stop.stop_and_call && stop.new_rate.value == 0.0,
+            "> 100 s: stop and call"
+        );
+        let capped = titrate_argatroban(&p, Seconds::constant(35.0), McgPerKgPerMin::constant(9.9))
+            .unwrap_or_else(|| panic!("row"));
+        assert!(capped.capped_at_max && capped.new_rate.value == 10.0);
+    }
+
+    #[test]
+    fn bivalirudin_titration_rows() {
+        let p = protocol();
+        let current = MgPerKgPerHour::constant(0.1);
+        let step =
+            |ratio: f64| titrate_bivalirudin(&p, Ratio::constant(ratio), current).unwrap_or_else(|| panic!("row"));
+        assert!((step(1.2).new_rate.value - 0.12).abs() < 1e-12, "below 1.5 ×: +20%");
+        assert_eq!(step(1.8).change.value, 0.0, "1.5–2 ×: no change");
+        assert!((step(2.5).new_rate.value - 0.08).abs() < 1e-12, "2–3 ×: −20%");
+        let held = step(3.5);
+        assert_eq!(held.hold_min.value(), 60.0, "≥ 3 ×: hold 60 min");
+        assert!((held.new_rate.value - 0.06).abs() < 1e-12, "then −40%");
+    }
+}

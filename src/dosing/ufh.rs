@@ -155,3 +155,72 @@ pub fn start(protocol: &Protocol, weight: Kilograms) -> UfhStart {
         text,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn protocol(name: &str) -> Protocol {
+        Protocol::builtin(name).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_dosing_weight_is_capped_where_the_protocol_says_so() {
+        let ecmo = protocol("adult-ecmo");
+        assert_eq!(dosing_weight(&ecmo, Kilograms::constant(150.0)).value(), 100.0);
+        assert_eq!(dosing_weight(&ecmo, Kilograms::constant(80.0)).value(), 80.0);
+        let icu = protocol("adult-icu");
+        assert_eq!(dosing_weight(&icu, Kilograms::constant(150.0)).value(), 150.0);
+    }
+
+    #[test]
+    fn the_start_caps_the_bolus_and_the_rate() {
+        // ICU (Michigan): 80 units/kg (max 10,000) + 18 units/kg/h (max 1,800 units/h).
+        let icu = protocol("adult-icu");
+        let s = start(&icu, Kilograms::constant(80.0));
+        assert_eq!(s.bolus.map(Units::value), Some(6400.0));
+        assert_eq!(s.rate_per_hour.value(), 1440.0);
+        assert!((s.pump.value() - 14.4).abs() < 1e-12, "100 units/mL");
+        let heavy = start(&icu, Kilograms::constant(150.0));
+        assert_eq!(heavy.bolus.map(Units::value), Some(10_000.0), "bolus capped");
+        assert_eq!(heavy.rate_per_hour.value(), 1800.0, "rate capped");
+        assert!(
+            (heavy.rate.value() - 12.0).abs() < 1e-12,
+            "1,800 units/h is 12 units/kg/h at 150 kg"
+        );
+    }
+
+    #[test]
+    fn every_row_of_the_shipped_nomograms_applies_its_step() {
+        for name in ["adult-icu", "adult-ecmo"] {
+            let p = protocol(name);
+            for nomogram in [&p.ufh.anti_xa_nomogram, &p.ufh.aptt_nomogram] {
+                for (i, row) in nomogram.rows.iter().enumerate() {
+                    let value = row.to.map_or(row.from + 1.0, |to| (row.from + to) / 2.0);
+                    let current = UnitsPerKgPerHour::constant(18.0);
+                    let step = nomogram_step(&p, nomogram, value, current, Kilograms::constant(80.0))
+                        .unwrap_or_else(|| panic!("{name} row {i}"));
+                    assert_eq!(step.row_index, i);
+                    assert!((step.change.value - row.rate_change_units_per_kg_per_h).abs() < 1e-12);
+                    assert_eq!(step.bolus.is_some(), row.bolus_units_per_kg.value() > 0.0);
+                    assert_eq!(step.is_no_change(), row.is_no_change());
+                    assert!(!step.row_text(nomogram).is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_decrease_never_goes_below_zero() {
+        let p = protocol("adult-icu");
+        let step = nomogram_step(
+            &p,
+            &p.ufh.anti_xa_nomogram,
+            1.5,
+            UnitsPerKgPerHour::constant(1.0),
+            Kilograms::constant(80.0),
+        )
+        .unwrap_or_else(|| panic!("row"));
+        assert_eq!(step.new_rate.value(), 0.0);
+    }
+}

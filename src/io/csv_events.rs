@@ -142,6 +142,146 @@ fn build(code: EventCode, value: f64, unit: &str) -> Result<EventKind, EventValu
     })
 }
 
+/// The problems of a file: each with its line, up to a limit (the total is still counted).
+#[derive(Default)]
+struct Problems {
+    shown: Vec<CsvError>,
+    total: usize,
+}
+
+impl Problems {
+    fn push(&mut self, line: usize, message: impl Into<String>) {
+        self.total += 1;
+        if self.shown.len() < MAX_REPORTED {
+            self.shown.push(CsvError {
+                line,
+                message: message.into(),
+            });
+        }
+    }
+
+    fn into_result<T>(mut self, ok: T) -> Result<T, Vec<CsvError>> {
+        if self.total > self.shown.len() {
+            let shown = self.shown.len();
+            self.shown.push(CsvError {
+                line: self.shown.last().map_or(1, |e| e.line),
+                message: format!(
+                    "… {} more problems not listed ({} in all)",
+                    self.total - shown,
+                    self.total
+                ),
+            });
+        }
+        if self.shown.is_empty() { Ok(ok) } else { Err(self.shown) }
+    }
+}
+
+/// What the rows must agree on: per series, times rise (one result per minute).
+#[derive(Default)]
+struct SeriesOrder {
+    last: Vec<(EventCode, ClinicalTime, usize)>,
+}
+
+impl SeriesOrder {
+    fn check(&mut self, code: EventCode, time: ClinicalTime, line: usize) -> Result<(), String> {
+        let kind = code.code();
+        let Some((_, prev_time, prev_line)) = self.last.iter_mut().find(|(c, _, _)| *c == code) else {
+            self.last.push((code, time, line));
+            return Ok(());
+        };
+        if time < *prev_time {
+            return Err(format!(
+                "{kind} at {time} is earlier than the {kind} at line {prev_line} ({prev_time}): rows of one kind must be in time order"
+            ));
+        }
+        if time == *prev_time {
+            return Err(format!(
+                "{kind} at {time} duplicates the time of line {prev_line}: one {kind} per time"
+            ));
+        }
+        *prev_time = time;
+        *prev_line = line;
+        Ok(())
+    }
+}
+
+/// The header row: `time,kind,value,unit[,note]`.
+fn check_header(fields: &[String], line: usize) -> Result<(), Vec<CsvError>> {
+    let header: Vec<String> = fields
+        .iter()
+        .map(|f| f.trim_start_matches('\u{feff}').to_lowercase())
+        .collect();
+    let ok = header.len() >= 4
+        && header[..4] == ["time", "kind", "value", "unit"]
+        && (header.len() == 4 || (header.len() == 5 && header[4] == "note"));
+    if ok {
+        Ok(())
+    } else {
+        Err(vec![CsvError {
+            line,
+            message: format!(
+                "the header must be `{CSV_HEADER}` (optionally `,note`); found `{}`",
+                fields.join(",")
+            ),
+        }])
+    }
+}
+
+/// One data row as an event and its soft warning, or the row's problem.
+fn parse_row(
+    fields: &[String],
+    plausibility: &Plausibility,
+    weight: Kilograms,
+    now: Option<ClinicalTime>,
+) -> Result<(Event, Option<String>), String> {
+    // A quote left open swallows the following lines into one field: refuse it rather than lose
+    // those rows silently.
+    if fields.iter().any(|f| f.contains(['\n', '\r'])) {
+        return Err(
+            "a field spans several lines (a quote left open?): the rows it swallowed would be lost; close the quote"
+                .to_owned(),
+        );
+    }
+    if fields.len() < 4 || fields.len() > 5 {
+        return Err(format!(
+            "expected 4 or 5 columns (time,kind,value,unit[,note]), found {}",
+            fields.len()
+        ));
+    }
+    let time: ClinicalTime = fields[0].parse().map_err(|e| format!("time: {e}"))?;
+    let kind = fields[1].as_str();
+    let code =
+        EventCode::from_code(kind).ok_or_else(|| EventValueError::UnknownKind { kind: kind.to_owned() }.to_string())?;
+    let value: f64 = match fields[2].parse::<f64>() {
+        Ok(v) if v.is_finite() => v,
+        Ok(_) | Err(_) => return Err(format!("value '{}' is not a finite number", fields[2])),
+    };
+    let event_kind = build(code, value, &normalise_unit(&fields[3])).map_err(|e| format!("{kind}: {e}"))?;
+    let warning = check_event(plausibility, event_kind, weight).map_err(|e| e.to_string())?;
+    if let Some(now) = now
+        && time > now
+    {
+        return Err(format!("time {time} is in the future (now is {now})"));
+    }
+    let note = fields.get(4).filter(|n| !n.is_empty()).cloned();
+    Ok((
+        Event {
+            time,
+            kind: event_kind,
+            note,
+        },
+        warning,
+    ))
+}
+
+/// A record's fields as text, or `None` when a field is not UTF-8.
+fn text_fields(record: &csv::ByteRecord) -> Option<Vec<String>> {
+    record
+        .iter()
+        .map(|f| std::str::from_utf8(f).ok().map(str::to_owned))
+        .collect()
+}
+
 /// Parses CSV text. `weight` converts units/h for plausibility; `now`, when given, refuses future times.
 ///
 /// # Errors
@@ -165,217 +305,51 @@ pub fn parse_events_csv(
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(bytes);
-    let mut errors: Vec<CsvError> = Vec::new();
-    let mut events = Vec::new();
-    let mut warnings = Vec::new();
-    let mut last_in_series: Vec<(EventCode, ClinicalTime, usize)> = Vec::new();
+    let mut problems = Problems::default();
+    let mut order = SeriesOrder::default();
+    let mut import = CsvImport {
+        events: Vec::new(),
+        warnings: Vec::new(),
+    };
     let mut record = csv::ByteRecord::new();
     let mut first = true;
-    let mut total_errors = 0usize;
-    let mut push = |errors: &mut Vec<CsvError>, e: CsvError| {
-        total_errors += 1;
-        if errors.len() < MAX_REPORTED {
-            errors.push(e);
-        }
-    };
     loop {
         let line = reader.position().line() as usize;
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                push(
-                    &mut errors,
-                    CsvError {
-                        line,
-                        message: format!("cannot read this line as CSV: {e}"),
-                    },
-                );
+                problems.push(line, format!("cannot read this line as CSV: {e}"));
                 continue;
             }
         }
         let line = record.position().map_or(line, |p| p.line() as usize);
-        let mut fields = Vec::with_capacity(record.len());
-        let mut utf8_ok = true;
-        for f in &record {
-            match std::str::from_utf8(f) {
-                Ok(s) => fields.push(s.to_owned()),
-                Err(_) => utf8_ok = false,
-            }
-        }
-        if !utf8_ok {
-            push(
-                &mut errors,
-                CsvError {
-                    line,
-                    message: "the line is not valid UTF-8 text".to_owned(),
-                },
-            );
+        let Some(fields) = text_fields(&record) else {
+            problems.push(line, "the line is not valid UTF-8 text");
             first = false;
             continue;
-        }
-        if first {
-            first = false;
-            let header: Vec<String> = fields
-                .iter()
-                .map(|f| f.trim_start_matches('\u{feff}').to_lowercase())
-                .collect();
-            let ok = header.len() >= 4
-                && header[..4] == ["time", "kind", "value", "unit"]
-                && (header.len() == 4 || (header.len() == 5 && header[4] == "note"));
-            if !ok {
-                return Err(vec![CsvError {
-                    line,
-                    message: format!(
-                        "the header must be `{CSV_HEADER}` (optionally `,note`); found `{}`",
-                        fields.join(",")
-                    ),
-                }]);
-            }
+        };
+        if std::mem::take(&mut first) {
+            check_header(&fields, line)?;
             continue;
         }
         if fields.iter().all(String::is_empty) {
             continue;
         }
-        // A quote left open swallows the following lines into one field: refuse it rather than lose
-        // those rows silently.
-        if fields.iter().any(|f| f.contains(['\n', '\r'])) {
-            push(
-                &mut errors,
-                CsvError {
-                    line,
-                    message: "a field spans several lines (a quote left open?): the rows it swallowed would be lost; close the quote".to_owned(),
-                },
-            );
-            continue;
-        }
-        if fields.len() < 4 || fields.len() > 5 {
-            push(
-                &mut errors,
-                CsvError {
-                    line,
-                    message: format!(
-                        "expected 4 or 5 columns (time,kind,value,unit[,note]), found {}",
-                        fields.len()
-                    ),
-                },
-            );
-            continue;
-        }
-        let time: ClinicalTime = match fields[0].parse() {
-            Ok(t) => t,
-            Err(e) => {
-                push(
-                    &mut errors,
-                    CsvError {
-                        line,
-                        message: format!("time: {e}"),
-                    },
-                );
-                continue;
-            }
-        };
-        let kind = fields[1].as_str();
-        let Some(code) = EventCode::from_code(kind) else {
-            push(
-                &mut errors,
-                CsvError {
-                    line,
-                    message: EventValueError::UnknownKind { kind: kind.to_owned() }.to_string(),
-                },
-            );
-            continue;
-        };
-        let value: f64 = match fields[2].parse::<f64>() {
-            Ok(v) if v.is_finite() => v,
-            Ok(_) | Err(_) => {
-                push(
-                    &mut errors,
-                    CsvError {
-                        line,
-                        message: format!("value '{}' is not a finite number", fields[2]),
-                    },
-                );
-                continue;
-            }
-        };
-        let unit = normalise_unit(&fields[3]);
-        let event_kind = match build(code, value, &unit) {
-            Ok(k) => k,
-            Err(e) => {
-                push(
-                    &mut errors,
-                    CsvError {
-                        line,
-                        message: format!("{kind}: {e}"),
-                    },
-                );
-                continue;
-            }
-        };
-        match check_event(plausibility, event_kind, weight) {
-            Ok(Some(w)) => warnings.push(format!("line {line}: {w}")),
-            Ok(None) => {}
-            Err(e) => {
-                push(
-                    &mut errors,
-                    CsvError {
-                        line,
-                        message: e.to_string(),
-                    },
-                );
-                continue;
-            }
-        }
-        if let Some(now) = now
-            && time > now
-        {
-            push(
-                &mut errors,
-                CsvError {
-                    line,
-                    message: format!("time {time} is in the future (now is {now})"),
-                },
-            );
-            continue;
-        }
-        let series = event_kind.series();
-        if let Some((_, prev_time, prev_line)) = last_in_series.iter_mut().find(|(s, _, _)| *s == series) {
-            if time < *prev_time {
-                push(
-                    &mut errors,
-                    CsvError {
-                        line,
-                        message: format!(
-                            "{kind} at {time} is earlier than the {kind} at line {prev_line} ({prev_time}): rows of one kind must be in time order"
-                        ),
-                    },
-                );
-                continue;
-            }
-            if time == *prev_time {
-                push(
-                    &mut errors,
-                    CsvError {
-                        line,
-                        message: format!(
-                            "{kind} at {time} duplicates the time of line {prev_line}: one {kind} per time"
-                        ),
-                    },
-                );
-                continue;
-            }
-            *prev_time = time;
-            *prev_line = line;
-        } else {
-            last_in_series.push((series, time, line));
-        }
-        let note = fields.get(4).filter(|n| !n.is_empty()).cloned();
-        events.push(Event {
-            time,
-            kind: event_kind,
-            note,
+        let row = parse_row(&fields, plausibility, weight, now).and_then(|(event, warning)| {
+            order
+                .check(event.kind.series(), event.time, line)
+                .map(|()| (event, warning))
         });
+        match row {
+            Ok((event, warning)) => {
+                if let Some(w) = warning {
+                    import.warnings.push(format!("line {line}: {w}"));
+                }
+                import.events.push(event);
+            }
+            Err(message) => problems.push(line, message),
+        }
     }
     if first {
         return Err(vec![CsvError {
@@ -383,19 +357,89 @@ pub fn parse_events_csv(
             message: format!("the file is empty; the first line must be the header `{CSV_HEADER}`"),
         }]);
     }
-    if total_errors > errors.len() {
-        let shown = errors.len();
-        errors.push(CsvError {
-            line: errors.last().map_or(1, |e| e.line),
-            message: format!(
-                "… {} more problems not listed ({total_errors} in all)",
-                total_errors - shown
-            ),
-        });
+    problems.into_result(import)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Protocol;
+
+    fn parse(text: &str) -> Result<CsvImport, Vec<CsvError>> {
+        let p = Protocol::builtin("adult-icu").unwrap_or_else(|e| panic!("{e}"));
+        parse_events_csv(text.as_bytes(), &p.plausibility, Kilograms::constant(80.0), None)
     }
-    if errors.is_empty() {
-        Ok(CsvImport { events, warnings })
-    } else {
-        Err(errors)
+
+    #[test]
+    fn each_kind_reads_its_units_and_converts_to_the_stored_one() {
+        let rows = [
+            ("fibrinogen", "250", "mg/dL", "fibrinogen 2.5 g/L"),
+            ("bilirubin", "34.2", "µmol/L", "bilirubin 2 mg/dL"),
+            ("antithrombin", "0.63", "units/mL", "antithrombin 63%"),
+            ("hemoglobin", "9.6", "g/dL", "hemoglobin 96 g/L"),
+            (
+                "at_concentrate",
+                "1000",
+                "IU",
+                "antithrombin concentrate (plasma-derived) 1,000 units",
+            ),
+            ("ufh_infusion", "1200", "units/h", "heparin infusion 1,200 units/h"),
+            ("ffp", "2", "bags", "fresh frozen plasma 2 bags"),
+            ("inr", "1.3", "", "INR 1.3"),
+        ];
+        for (kind, value, unit, described) in rows {
+            let kind = event_kind_from_fields(kind, value.parse().unwrap_or(f64::NAN), unit)
+                .unwrap_or_else(|e| panic!("{kind}: {e}"));
+            assert_eq!(kind.describe(), described);
+        }
+    }
+
+    #[test]
+    fn ambiguous_and_unknown_units_and_kinds_are_refused_by_name() {
+        let refused = |kind: &str, unit: &str| event_kind_from_fields(kind, 1.0, unit).unwrap_err().to_string();
+        assert!(refused("bivalirudin_infusion", "mcg/kg/min").contains("1,000-fold error"));
+        assert!(refused("argatroban_infusion", "mg/kg/h").contains("ambiguous"));
+        assert_eq!(
+            refused("aptt", "min"),
+            "unit 'min' is not accepted for aptt; allowed: s"
+        );
+        assert!(refused("heparin", "units").starts_with("unknown kind 'heparin'; allowed: aptt, anti_xa"));
+        assert!(event_kind_from_fields("ffp", 1.5, "bags").is_err());
+    }
+
+    #[test]
+    fn rows_of_one_kind_must_rise_in_time() {
+        let text = "time,kind,value,unit\n2025-01-01T08:00,aptt,40,s\n2025-01-01T07:00,aptt,41,s\n2025-01-01T08:00,aptt,42,s\n";
+        let errors = parse(text).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert!(
+            errors[0]
+                .to_string()
+                .starts_with("line 3: aptt at 2025-01-01T07:00 is earlier than the aptt at line 2")
+        );
+        assert!(errors[1].message.contains("duplicates the time of line 2"));
+    }
+
+    #[test]
+    fn soft_limits_warn_and_the_note_is_kept() {
+        let text = "time,kind,value,unit,note\n2025-01-01T08:00,aptt,160,s,lab called\n";
+        let import = parse(text).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(import.events[0].note.as_deref(), Some("lab called"));
+        assert!(import.warnings[0].starts_with("line 2: aPTT 160 s is above 150 s"));
+    }
+
+    #[test]
+    fn problems_beyond_the_limit_are_counted() {
+        let mut text = "time,kind,value,unit\n".to_owned();
+        for _ in 0..(MAX_REPORTED + 5) {
+            text.push_str("bad,row\n");
+        }
+        let errors = parse(&text).unwrap_err();
+        assert_eq!(errors.len(), MAX_REPORTED + 1);
+        assert!(
+            errors[MAX_REPORTED]
+                .message
+                .contains("5 more problems not listed (205 in all)")
+        );
     }
 }

@@ -6,6 +6,6 @@ pub mod entry;
 pub mod recovery;
 pub mod report;
 
+pub use crate::model::event_fields;
 pub use case_file::{CaseFileError, LoadedCase, load_case, parse_case, save_case, to_ron_string};
 pub use csv_events::{CsvError, CsvImport, EventValueError, event_kind_from_fields, parse_events_csv};
-pub use crate::model::event_fields;

@@ -173,9 +173,7 @@ pub fn event_fields(kind: EventKind) -> (EventCode, f64, &'static str) {
         EventKind::Fibrinogen(v) | EventKind::Hemoglobin(v) => (code, v.value(), stored),
         EventKind::Inr(v) => (code, v.value(), stored),
         EventKind::PlasmaFreeHb(v) | EventKind::Bilirubin(v) => (code, v.value(), stored),
-        EventKind::UfhBolus(v) | EventKind::AtConcentrate(v) | EventKind::AtRecombinant(v) => {
-            (code, v.value(), stored)
-        }
+        EventKind::UfhBolus(v) | EventKind::AtConcentrate(v) | EventKind::AtRecombinant(v) => (code, v.value(), stored),
         EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => (code, r.value(), "units/kg/h"),
         EventKind::UfhInfusion(HeparinRate::UnitsPerHour(r)) => (code, r.value(), "units/h"),
         EventKind::Ffp(PlasmaAmount::Millilitres(v)) => (code, v.value(), "mL"),

@@ -12,7 +12,9 @@ pub use case::{CASE_FORMAT_VERSION, Case, TimelineError};
 pub use display::display_convention_problems;
 pub use event_code::{EventCode, event_fields};
 pub use events::{Event, EventKind, HeparinRate, LabKind, PlasmaAmount};
-pub use patient::{AgeGroup, AntiXaAssay, FourTsPoints, FourTsPointsError, Patient, PriorHeparin, Rrt, Setting, Weight, WeightKind};
+pub use patient::{
+    AgeGroup, AntiXaAssay, FourTsPoints, FourTsPointsError, Patient, PriorHeparin, Rrt, Setting, Weight, WeightKind,
+};
 pub use time::{ClinicalTime, TIME_FORMAT, TimeParseError};
 pub use units::*;
 

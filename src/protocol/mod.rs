@@ -1,9 +1,9 @@
 //! Protocols: the institution-editable data behind every recommendation.
 //!
 //! Loading has two stages. The file is read as written ([`schema::RawProtocol`]: plain numbers, unknown
-//! fields refused, no clinical field defaulted) and checked ([`validate`]: bands ordered with no gaps
+//! fields refused, no clinical field defaulted) and checked (`validate`: bands ordered with no gaps
 //! or overlaps, targets inside their tables, start doses below hard limits, every rule with a source);
-//! a valid file then becomes the typed [`Protocol`] ([`build`]), whose every number carries its unit.
+//! a valid file then becomes the typed [`Protocol`] (`build`), whose every number carries its unit.
 //! Errors name the file, line and column.
 
 mod build;
@@ -311,6 +311,32 @@ mod tests {
             let p = Protocol::builtin(name).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(p.name, name);
         }
+    }
+
+    #[test]
+    fn an_older_format_is_refused_with_the_fields_it_lacks() {
+        let (_, text) = BUILTIN_PROTOCOLS[0];
+        let old = text.replacen("format_version: 2,", "format_version: 1,", 1);
+        let message = Protocol::from_ron_str(&old, "old.ron")
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("protocol format 1 is older than this build reads (format 2)"),
+            "{message}"
+        );
+        for field in [
+            "discordance.coagulopathy_outcome_caveat",
+            "hit.older_exposure_within_days",
+        ] {
+            assert!(message.contains(field), "{field}: {message}");
+        }
+        let newer = text.replacen("format_version: 2,", "format_version: 9,", 1);
+        let message = Protocol::from_ron_str(&newer, "new.ron")
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("written for a newer anticoag-planner"), "{message}");
     }
 
     #[test]
