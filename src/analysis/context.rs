@@ -134,6 +134,7 @@ impl<'a> Cx<'a> {
     pub fn sample_text<Q: Quantity>(&self, lab: LabKind, s: Sample<Q>) -> String {
         let mut out = String::new();
         if self.explain {
+            out.reserve(64);
             let _ = write!(
                 out,
                 "{} {} at {} ({} h ago)",
@@ -330,8 +331,8 @@ impl Monitor {
 
     pub fn target_text(self) -> String {
         match self {
-            Self::AntiXa { target } => format!("anti-Xa {}–{} units/mL", target.low.number(), target.high.number()),
-            Self::Aptt { target: Some(t), .. } => format!("aPTT {}–{} s", t.low.number(), t.high.number()),
+            Self::AntiXa { target } => format!("anti-Xa {}–{} units/mL", target.low.shown(), target.high.shown()),
+            Self::Aptt { target: Some(t), .. } => format!("aPTT {}–{} s", t.low.shown(), t.high.shown()),
             Self::Aptt { target: None, .. } => "no aPTT target: baseline aPTT not entered".to_owned(),
         }
     }

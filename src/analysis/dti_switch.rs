@@ -94,7 +94,7 @@ pub(super) fn switch_to(
         cx.due(
             "aPTT",
             Due::At(cx.as_of.after_hours(recheck)),
-            say!(cx, "{} h after starting {}", recheck.number(), choice.drug.name()),
+            say!(cx, "{} h after starting {}", recheck.shown(), choice.drug.name()),
         );
     }
     rec
@@ -183,10 +183,10 @@ fn usable_aptt(cx: &mut Cx<'_>, agent: Agent) -> Result<Sample<Seconds>, Box<Rec
         rec.rationale.push(say!(
             cx,
             "{drug} started or changed at {change}: the aPTT is meaningful {} h later",
-            recheck.number()
+            recheck.shown()
         ));
         rec.cite(cx.p.monitoring.dti_recheck_h.source.clone());
-        cx.due("aPTT", due, say!(cx, "{} h after the {drug} change", recheck.number()));
+        cx.due("aPTT", due, say!(cx, "{} h after the {drug} change", recheck.shown()));
         return Err(Box::new(rec));
     };
     if cx.is_stale(aptt) {
@@ -255,7 +255,7 @@ pub(super) fn titrate(cx: &mut Cx<'_>, agent: Agent) -> Recommendation {
         cx.due(
             "aPTT",
             Due::At(cx.as_of.after_hours(recheck.plus(t.hold_min.in_hours()))),
-            say!(cx, "{} h after the change", recheck.number()),
+            say!(cx, "{} h after the change", recheck.shown()),
         );
     } else {
         rec.rationale.push(say!(

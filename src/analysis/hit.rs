@@ -58,7 +58,7 @@ pub fn four_ts(
                 points: 0,
                 computed: true,
                 basis: if explain {
-                    format!("no fall: the lowest count ({}) is the first", nadir.value.number()).into()
+                    format!("no fall: the lowest count ({}) is the first", nadir.value.shown()).into()
                 } else {
                     "".into()
                 },
@@ -77,9 +77,9 @@ pub fn four_ts(
             let basis = if explain {
                 format!(
                     "fall {fall} from {} ({}) to nadir {} ({}) × 10⁹/L",
-                    peak.value.number(),
+                    peak.value.shown(),
                     peak.time,
-                    nadir.value.number(),
+                    nadir.value.shown(),
                     nadir.time
                 )
             } else {

@@ -182,7 +182,7 @@ impl Recommendation {
             parts.push(format!("bolus {b}"));
         }
         if let Some(h) = self.hold_minutes.filter(|h| h.value() > 0.0) {
-            parts.push(format!("hold {} min", h.number()));
+            parts.push(format!("hold {} min", h.shown()));
         }
         if let Some(r) = self.rate {
             let pump = self.pump_ml_per_h.map_or(String::new(), |p| format!(" = {p}"));

@@ -19,7 +19,7 @@ impl VialRounding {
         let parts: Vec<String> = self
             .vials
             .iter()
-            .map(|(size, n)| format!("{n} × {}-unit vial{}", size.number(), if *n == 1 { "" } else { "s" }))
+            .map(|(size, n)| format!("{n} × {}-unit vial{}", size.shown(), if *n == 1 { "" } else { "s" }))
             .collect();
         format!(
             "{} (calculated {}; {})",
@@ -89,7 +89,7 @@ impl PlasmaDerivedDose {
             self.target,
             self.baseline,
             self.weight,
-            self.recovery_percent_per_unit_per_kg.number(),
+            self.recovery_percent_per_unit_per_kg.shown(),
             self.dose
         )
     }

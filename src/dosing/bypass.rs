@@ -51,10 +51,10 @@ impl DoseResponse {
     pub fn formula(&self) -> String {
         format!(
             "slope = ({} − {}) ÷ {} = {} s per units/kg",
-            self.calibration_act.number(),
+            self.calibration_act.shown(),
             self.baseline_act,
             self.calibration_dose,
-            self.slope.number()
+            self.slope.shown()
         )
     }
 }

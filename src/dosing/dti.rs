@@ -102,7 +102,7 @@ pub struct ApttTarget {
 impl ApttTarget {
     #[must_use]
     pub fn describe(&self) -> String {
-        format!("aPTT {}–{} ({})", self.low.number(), self.high, self.basis)
+        format!("aPTT {}–{} ({})", self.low.shown(), self.high, self.basis)
     }
 }
 
@@ -119,8 +119,8 @@ pub fn argatroban_target(protocol: &Protocol, baseline: Option<Seconds>) -> Opti
         high: uncapped.min(cap),
         basis: format!(
             "{}–{} × baseline {}{}",
-            ratio.low.number(),
-            ratio.high.number(),
+            ratio.low.shown(),
+            ratio.high.shown(),
             base,
             if uncapped > cap {
                 format!(", capped at {cap}")
@@ -139,7 +139,7 @@ pub fn bivalirudin_target(protocol: &Protocol, baseline: Option<Seconds>) -> Opt
     Some(ApttTarget {
         low: ratio.low.of(base),
         high: ratio.high.of(base),
-        basis: format!("{}–{} × baseline {}", ratio.low.number(), ratio.high.number(), base),
+        basis: format!("{}–{} × baseline {}", ratio.low.shown(), ratio.high.shown(), base),
     })
 }
 
@@ -199,7 +199,7 @@ fn argatroban_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) -
         format!("start {rate} ({why}), no bolus"),
         format!(
             "pump {pump} = {} × {} × 60 ÷ 1000 ÷ {}",
-            rate.number(),
+            rate.shown(),
             weight,
             concentration
         ),
@@ -270,7 +270,7 @@ fn bivalirudin_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) 
     }
     let rationale = vec![
         format!("start {rate} ({why}), no bolus"),
-        format!("pump {pump} = {} × {} ÷ {}", rate.number(), weight, concentration),
+        format!("pump {pump} = {} × {} ÷ {}", rate.shown(), weight, concentration),
     ];
     DtiStart {
         drug: DtiDrug::Bivalirudin,
@@ -339,7 +339,7 @@ pub fn titrate_argatroban(protocol: &Protocol, aptt: Seconds, current: McgPerKgP
     } else if row.hold_min.value() > 0.0 {
         format!(
             "hold {} min, then {}",
-            row.hold_min.number(),
+            row.hold_min.shown(),
             Rate {
                 value: step,
                 unit: new_rate.unit
@@ -379,9 +379,9 @@ pub fn titrate_bivalirudin(protocol: &Protocol, ratio: Ratio, current: MgPerKgPe
         unit: new_rate.unit,
     };
     let band = match row.to_ratio {
-        Some(to) if row.from_ratio.value() == 0.0 => format!("aPTT < {} × baseline", to.number()),
-        Some(to) => format!("aPTT {}–{} × baseline", row.from_ratio.number(), to.number()),
-        None => format!("aPTT ≥ {} × baseline", row.from_ratio.number()),
+        Some(to) if row.from_ratio.value() == 0.0 => format!("aPTT < {} × baseline", to.shown()),
+        Some(to) => format!("aPTT {}–{} × baseline", row.from_ratio.shown(), to.shown()),
+        None => format!("aPTT ≥ {} × baseline", row.from_ratio.shown()),
     };
     let step = if row.change_percent == 0.0 {
         "no change".to_owned()
@@ -393,7 +393,7 @@ pub fn titrate_bivalirudin(protocol: &Protocol, ratio: Ratio, current: MgPerKgPe
         )
     };
     let action = if row.hold_min.value() > 0.0 {
-        format!("hold {} min, then {step}", row.hold_min.number())
+        format!("hold {} min, then {step}", row.hold_min.shown())
     } else {
         step
     };

@@ -65,7 +65,7 @@ impl UfhStep {
             action.push(format!("bolus {} units/kg", num(row.bolus_units_per_kg.value(), 1)));
         }
         if row.hold_min.value() > 0.0 {
-            action.push(format!("hold {} min", row.hold_min.number()));
+            action.push(format!("hold {} min", row.hold_min.shown()));
         }
         action.push(
             Rate {
@@ -74,7 +74,7 @@ impl UfhStep {
             }
             .signed(),
         );
-        action.push(format!("recheck in {} h", row.recheck_h.number()));
+        action.push(format!("recheck in {} h", row.recheck_h.shown()));
         format!("{}: {}", band_text(nomogram, row), action.join(", "))
     }
 

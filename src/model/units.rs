@@ -177,6 +177,13 @@ macro_rules! quantity {
                 format_number(self.0, $decimals)
             }
 
+            /// The number alone for a `format!` argument: formatted to the quantity's precision when
+            /// written, without a unit and without allocating.
+            #[must_use]
+            pub fn shown(self) -> Num {
+                Num(self.0, $decimals)
+            }
+
             /// The smaller of two values.
             #[must_use]
             pub fn min(self, other: Self) -> Self {

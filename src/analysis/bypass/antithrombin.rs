@@ -33,7 +33,7 @@ pub(super) fn on_bypass(cx: &mut Cx<'_>, b: &Bypass, act: Seconds) -> Recommenda
     rec.rationale.push(say!(
         cx,
         "heparin resistance on bypass (R4): ACT {} s < {} after ≥ {}",
-        act.number(),
+        act.shown(),
         b.target_act_s.value,
         b.resistance_units_per_kg.value
     ));

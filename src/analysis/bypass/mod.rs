@@ -150,7 +150,7 @@ fn recognise_step(cx: &mut Cx<'_>, b: &Bypass, n: &BypassNumbers) {
         b.resistance_units_per_kg.value
     )];
     if let Some(c) = n.current() {
-        values.push(say!(cx, "latest ACT {} (target ≥ {} s)", c.value, target.number()));
+        values.push(say!(cx, "latest ACT {} (target ≥ {} s)", c.value, target.shown()));
     }
     if let Some(l) = n.line {
         values.push(l.formula());
@@ -180,7 +180,7 @@ fn recognise_step(cx: &mut Cx<'_>, b: &Bypass, n: &BypassNumbers) {
             say!(
                 cx,
                 "heparin sensitivity {} s per units/kg < {}",
-                l.slope.number(),
+                l.slope.shown(),
                 num(b.low_sensitivity_below_s_per_unit_per_kg.value.value(), 1)
             ),
             b.low_sensitivity_below_s_per_unit_per_kg.source.clone(),
@@ -358,7 +358,7 @@ fn initial_dose(cx: &mut Cx<'_>, b: &Bypass, n: &BypassNumbers) -> Recommendatio
         rec.caveats.push(say!(
             cx,
             "andexanet exposure: expect severe heparin resistance; consider antithrombin ≈ {} units/kg ({}) before heparinisation",
-            at.number(),
+            at.shown(),
             at.for_weight(cx.weight)
         ));
         rec.cite(b.andexanet_at_units_per_kg.source.clone());
@@ -385,9 +385,9 @@ fn additional_dose(
         rec.rationale.push(say!(
             cx,
             "additional = ({} − {}) ÷ {} = {} × {} = {}",
-            target.number(),
-            current.number(),
-            l.slope.number(),
+            target.shown(),
+            current.shown(),
+            l.slope.shown(),
             additional,
             cx.weight,
             additional.for_weight(cx.weight)

@@ -21,9 +21,9 @@ pub(super) fn not_applicable(cx: &mut Cx<'_>, why: &str) {
     let rule = say!(
         cx,
         "AT < {}% → DTI; < {}% → supplement; ≥ {}% → DTI",
-        at.severe_below_percent.value.number(),
-        at.deficiency_below_percent.value.number(),
-        at.deficiency_below_percent.value.number()
+        at.severe_below_percent.value.shown(),
+        at.deficiency_below_percent.value.shown(),
+        at.deficiency_below_percent.value.shown()
     );
     let source = at.deficiency_below_percent.source.clone();
     cx.step(
@@ -89,7 +89,7 @@ fn at_step(cx: &Cx<'_>, pic: &AtPicture) -> AtStep {
     let rule = say!(
         cx,
         "AT < {severe} → DTI (AT as alternative); {}–{deficient} → supplement AT; ≥ {deficient} or AT already given and still below target → DTI",
-        severe.number(),
+        severe.shown(),
     );
     let mut values = Vec::new();
     if let Some(l) = pic.level {
@@ -358,9 +358,9 @@ fn rise(cx: &Cx<'_>, d: &AtDose) -> Percent {
 /// "20 min", "12 h".
 fn minutes_text(minutes: Minutes) -> String {
     if minutes.value() >= 60.0 {
-        format!("{} h", minutes.in_hours().number())
+        format!("{} h", minutes.in_hours().shown())
     } else {
-        format!("{} min", minutes.number())
+        format!("{} min", minutes.shown())
     }
 }
 
@@ -459,7 +459,7 @@ fn supplement(
         cx,
         "antithrombin {} (maintain {}–{})",
         pd.target_percent,
-        pd.maintenance_range_percent.low.number(),
+        pd.maintenance_range_percent.low.shown(),
         pd.maintenance_range_percent.high
     );
     rec.rationale = rationale;
@@ -472,7 +472,7 @@ fn supplement(
         rec.caveats.push(say!(
             cx,
             "on ECMO the observed rise was ≈ {}% per units/kg (a third of label): {} may raise AT only ≈ {} points ({})",
-            obs.value.number(),
+            obs.value.shown(),
             rounded.rounded,
             num(expected_rise_percent(rounded.rounded, cx.weight, obs.value).value(), 0),
             obs.source
@@ -508,12 +508,12 @@ fn supplement_alternatives(cx: &Cx<'_>, rec: &mut Recommendation, baseline: Perc
     rec.alternatives.push(say!(
         cx,
         "fresh frozen plasma {}–{} mL/kg = {}–{} ≈ {}–{} units antithrombin (weaker; {})",
-        ml.low.number(),
-        ml.high.number(),
-        lo.number(),
+        ml.low.shown(),
+        ml.high.shown(),
+        lo.shown(),
         hi,
-        lo.units_at(at.plasma.at_units_per_ml).number(),
-        hi.units_at(at.plasma.at_units_per_ml).number(),
+        lo.units_at(at.plasma.at_units_per_ml).shown(),
+        hi.units_at(at.plasma.at_units_per_ml).shown(),
         at.plasma.source
     ));
     let choice = dti::choose_dti(&cx.case.patient, cx.p);

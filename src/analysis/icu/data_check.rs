@@ -88,8 +88,8 @@ pub(super) fn record(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, age
         cx,
         "results ≤ {} h old; heparin samples ≥ {} h after a rate change; DTI samples ≥ {} h after a change",
         num(max_age, 0),
-        cx.p.monitoring.ufh_recheck_h.value.number(),
-        cx.p.monitoring.dti_recheck_h.value.number()
+        cx.p.monitoring.ufh_recheck_h.value.shown(),
+        cx.p.monitoring.dti_recheck_h.value.shown()
     );
     let source = cx.p.monitoring.lab_max_age_h.source.clone();
     cx.step(

@@ -143,7 +143,7 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
                         cx,
                         "anti-Xa only, {}: no aPTT within {} min to pair with",
                         l.label(),
-                        window.number()
+                        window.shown()
                     ),
                 };
                 (Some(single_assay_code(monitor, l)), meaning)
@@ -170,15 +170,15 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
     let threshold = say!(
         cx,
         "anti-Xa {}–{} units/mL; aPTT {}; pairs within ±{} min",
-        xa_target.low.number(),
-        xa_target.high.number(),
+        xa_target.low.shown(),
+        xa_target.high.shown(),
         aptt_target.map_or("target needs a baseline aPTT".to_owned(), |t| say!(
             cx,
             "{}–{} s",
-            t.low.number(),
-            t.high.number()
+            t.low.shown(),
+            t.high.shown()
         )),
-        window.number()
+        window.shown()
     );
     cx.step(
         StepId::Pair,

@@ -77,7 +77,7 @@ pub(super) fn no_infusion(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendatio
     cx.due(
         "anti-Xa (with a paired aPTT)",
         Due::At(cx.as_of.after_hours(recent_bolus_h)),
-        say!(cx, "{} h after the start", recent_bolus_h.number()),
+        say!(cx, "{} h after the start", recent_bolus_h.shown()),
     );
     rec
 }
@@ -114,7 +114,7 @@ fn after_stopped_dti(cx: &mut Cx<'_>) -> Option<Recommendation> {
 /// "anti-Xa 0.3–0.7 units/mL".
 fn describe_anti_xa_target(cx: &Cx<'_>) -> String {
     let t = cx.p.ufh.anti_xa_target.value;
-    format!("anti-Xa {}–{} units/mL", t.low.number(), t.high.number())
+    format!("anti-Xa {}–{} units/mL", t.low.shown(), t.high.shown())
 }
 
 /// A measure-first recommendation for the running heparin, with one test due.
@@ -279,7 +279,7 @@ fn nomogram(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, reading: Rea
             (
                 &p.ufh.aptt_nomogram,
                 ratio.value(),
-                say!(cx, "aPTT {} = {} × control", s.value, ratio.number()),
+                say!(cx, "aPTT {} = {} × control", s.value, ratio.shown()),
             )
         }
         (_, Reading::Aptt(s)) => {

@@ -133,7 +133,7 @@ pub(super) fn record(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> 
     let threshold = say!(
         cx,
         "R1 > {} units/24 h; R2 ≥ {} units/kg/h; R3 {} consecutive {} below target",
-        r.r1_units_per_24h.value.number(),
+        r.r1_units_per_24h.value.shown(),
         num(r2_threshold(cx).value.value(), 0),
         needed,
         monitor.name()
