@@ -356,7 +356,19 @@ impl Timeline {
                     recombinant: true,
                 }),
                 EventKind::Ffp(_) => ffp.push((t, index)),
-                _ => {}
+                // Protamine is recorded, not analysed outside bypass; labs were indexed above.
+                EventKind::Protamine(_)
+                | EventKind::Aptt(_)
+                | EventKind::AntiXa(_)
+                | EventKind::Antithrombin(_)
+                | EventKind::Act(_)
+                | EventKind::Platelets(_)
+                | EventKind::Fibrinogen(_)
+                | EventKind::Inr(_)
+                | EventKind::Hemoglobin(_)
+                | EventKind::FactorViii(_)
+                | EventKind::PlasmaFreeHb(_)
+                | EventKind::Bilirubin(_) => {}
             }
         }
 
