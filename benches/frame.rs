@@ -6,12 +6,9 @@
 //! One full frame of the desktop app (layout and tessellation input, CPU only, no GPU) with a generated
 //! ECMO course open, per view. Run: `cargo bench --bench frame`.
 
-#[allow(dead_code, reason = "the benchmark drives only part of the app")]
-#[path = "../src/app/mod.rs"]
-mod app;
-
 use anticoag_planner::analysis::generate::ecmo_course;
-use app::{CentralView, PlannerApp};
+use anticoag_planner::app::theme::install_fonts;
+use anticoag_planner::app::{CentralView, PlannerApp};
 use eframe::egui;
 use egui_kittest::Harness;
 
@@ -24,7 +21,7 @@ fn harness(days: u32, view: CentralView) -> Harness<'static, PlannerApp> {
     app.open_generated(ecmo_course(days), view);
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(app::theme_install_fonts)
+        .with_context_setup(install_fonts)
         .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
     // Settle first (fonts, first layout), then measure steady frames.
     for _ in 0..4 {

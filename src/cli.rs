@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use anticoag_planner::analysis::{Detail, analyze, replay};
-use anticoag_planner::io::report::{replay_to_json, to_json, to_text};
-use anticoag_planner::io::{load_case, parse_events_csv, save_case};
-use anticoag_planner::model::{
+use crate::analysis::{Detail, analyze, replay};
+use crate::io::report::{replay_to_json, to_json, to_text};
+use crate::io::{load_case, parse_events_csv, save_case};
+use crate::model::{
     AgeGroup, AntiXaAssay, Case, ClinicalTime, FourTsPoints, Kilograms, MlPerMin, Patient, PriorHeparin, Rrt, Seconds,
     Setting, Weight, WeightKind,
 };
-use anticoag_planner::protocol::Protocol;
-use anticoag_planner::protocol::plausibility::check_weight;
+use crate::protocol::Protocol;
+use crate::protocol::plausibility::check_weight;
 
 #[derive(Parser, Debug)]
 #[command(

@@ -5,12 +5,23 @@
 //! - [`protocol`]: the institution-editable RON protocols, validated on load;
 //! - [`analysis`]: exposure, resistance criteria, discordance, 4Ts, the stepwise algorithm, replay;
 //! - [`dosing`]: antithrombin, DTIs, heparin nomograms, bypass arithmetic;
-//! - [`io`]: case files (atomic saves), CSV events, JSON/text reports.
+//! - [`io`]: case files (atomic saves), CSV events, JSON/text reports;
+//! - [`chart`]: what the plots draw, as plain numbers (no UI crate);
+//! - `app` and `cli` (feature `app`, on by default): the desktop app and the command line.
 //!
 //! Recommendations are decision support, not orders: each carries its reasoning and sources.
 
 pub mod analysis;
+// The app has no unit tests of its own (they are `tests/app`, one binary): leaving it out of the
+// library's unit-test build spares that binary a second compile and link of the whole egui stack.
+#[cfg(all(feature = "app", not(test)))]
+pub mod app;
+pub mod chart;
+#[cfg(all(feature = "app", not(test)))]
+pub mod cli;
 pub mod dosing;
 pub mod io;
 pub mod model;
 pub mod protocol;
+#[cfg(feature = "robustness")]
+pub mod robustness;

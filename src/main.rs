@@ -1,10 +1,9 @@
 //! anticoag-planner: the binary. With a command it runs the CLI; without one it opens the desktop app.
-
-mod app;
-mod cli;
+//! Both live in the library (`anticoag_planner::cli`, `anticoag_planner::app`).
 
 use std::process::ExitCode;
 
+use anticoag_planner::{app, cli};
 use clap::Parser;
 
 fn main() -> ExitCode {

@@ -339,6 +339,18 @@ pub enum FourTsBand {
     High,
 }
 
+impl FourTsBand {
+    /// The probability band in words.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Intermediate => "intermediate",
+            Self::High => "high",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FourTsItem {
     pub points: u8,

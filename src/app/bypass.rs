@@ -6,10 +6,13 @@
 use eframe::egui::{self, RichText};
 use egui_plot::{HLine, Line, Plot, PlotPoints, Points};
 
-use anticoag_planner::analysis::{Action, FindingCode};
-use anticoag_planner::model::{LabKind, Seconds, num};
+use crate::analysis::{Action, FindingCode};
+use crate::model::{LabKind, Seconds, num};
 
-use super::{Command, Document, entry, theme};
+use super::command::Command;
+use super::document::Document;
+use super::event_form::{EventForm, event_form_ui};
+use super::theme;
 
 /// A two-column striped grid of name → value rows.
 fn key_value_grid(ui: &mut egui::Ui, id: &str, fill: impl FnOnce(&mut dyn FnMut(&str, String))) {
@@ -23,7 +26,7 @@ fn key_value_grid(ui: &mut egui::Ui, id: &str, fill: impl FnOnce(&mut dyn FnMut(
 }
 
 fn lab_trend(doc: &Document, lab: LabKind, unit: &str, decimals: usize, last: usize) -> String {
-    let samples = doc.prepared.timeline.labs.points_until(lab, doc.as_of());
+    let samples = doc.prepared().timeline.labs.points_until(lab, doc.as_of());
     if samples.is_empty() {
         return "none".to_owned();
     }
@@ -38,7 +41,7 @@ fn lab_trend(doc: &Document, lab: LabKind, unit: &str, decimals: usize, last: us
 /// The ICU history a perfusionist wants before bypass.
 fn pre_bypass_summary_ui(ui: &mut egui::Ui, doc: &Document) {
     ui.heading("Pre-bypass summary");
-    let a = &doc.analysis;
+    let a = doc.analysis();
     key_value_grid(ui, "pre_bypass", |row| {
         row("Antithrombin trend", lab_trend(doc, LabKind::Antithrombin, "%", 0, 4));
         row("Anti-Xa (latest)", lab_trend(doc, LabKind::AntiXa, "units/mL", 2, 2));
@@ -53,16 +56,16 @@ fn pre_bypass_summary_ui(ui: &mut egui::Ui, doc: &Document) {
         row("Platelets", lab_trend(doc, LabKind::Platelets, "× 10⁹/L", 0, 3));
         row("Fibrinogen", lab_trend(doc, LabKind::Fibrinogen, "g/L", 1, 2));
         let hit = match &a.hit_4ts {
-            Some(t) => format!("4Ts {} of 8 ({})", t.score, super::tools::band_label(t.band)),
+            Some(t) => format!("4Ts {} of 8 ({})", t.score, t.band.label()),
             None => "4Ts not scored".to_owned(),
         };
-        let history = if doc.case.patient.hit_history {
+        let history = if doc.case().patient.hit_history {
             "; HIT history"
         } else {
             ""
         };
         row("HIT", format!("{hit}{history}"));
-        let andexanet = if doc.case.patient.andexanet_exposure {
+        let andexanet = if doc.case().patient.andexanet_exposure {
             "yes: expect severe heparin resistance"
         } else {
             "no"
@@ -73,7 +76,7 @@ fn pre_bypass_summary_ui(ui: &mut egui::Ui, doc: &Document) {
 
 /// ACT against cumulative heparin (units/kg), with the dose-response line to the target ACT.
 fn dose_response_plot_ui(ui: &mut egui::Ui, doc: &Document) {
-    let tl = &doc.prepared.timeline;
+    let tl = &doc.prepared().timeline;
     let acts: Vec<[f64; 2]> = tl
         .labs
         .act
@@ -86,7 +89,7 @@ fn dose_response_plot_ui(ui: &mut egui::Ui, doc: &Document) {
             ]
         })
         .collect();
-    let Some(cpb) = &doc.analysis.cpb else {
+    let Some(cpb) = &doc.analysis().cpb else {
         return;
     };
     let Some(target) = cpb.target_act_s.map(|t| t.value()) else {
@@ -126,23 +129,24 @@ fn dose_response_plot_ui(ui: &mut egui::Ui, doc: &Document) {
         });
 }
 
-pub fn bypass_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Command>) {
+/// The Bypass view.
+pub fn bypass_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, commands: &mut Vec<Command>) {
     ui.heading("Perfusionist: bypass heparin");
-    match &doc.analysis.cpb {
+    match &doc.analysis().cpb {
         None => {
             ui.colored_label(
                 theme::MUTED,
                 format!(
                     "The dose-response view applies to the cardiopulmonary bypass setting (this case: {}). \
                      Change the setting in the Patient view when the patient goes to bypass.",
-                    doc.case.patient.setting.label()
+                    doc.case().patient.setting.label()
                 ),
             );
         }
         Some(cpb) => {
-            if doc.analysis.has_finding(FindingCode::CpbHeparinResistance) {
+            if doc.analysis().has_finding(FindingCode::CpbHeparinResistance) {
                 let detail = doc
-                    .analysis
+                    .analysis()
                     .findings
                     .iter()
                     .find(|f| f.code == FindingCode::CpbHeparinResistance)
@@ -199,7 +203,7 @@ pub fn bypass_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Comma
             for c in &cpb.protamine_cautions {
                 ui.colored_label(theme::CAUTION, format!("! {c}"));
             }
-            let r = &doc.analysis.recommendation;
+            let r = &doc.analysis().recommendation;
             if matches!(r.action, Action::SupplementAntithrombin | Action::CpbAdditionalHeparin) {
                 ui.label(RichText::new(format!("Advice: {}", r.headline())).strong());
             }
@@ -210,13 +214,12 @@ pub fn bypass_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Comma
     ui.strong("ACTs and heparin doses");
     let as_of = doc.as_of();
     let rows: Vec<String> = doc
-        .case
+        .case()
         .events
         .iter()
         .filter(|e| e.time <= as_of)
         .filter(|e| {
-            matches!(e.kind.lab(), Some((LabKind::Act, _)))
-                || e.kind.series() == anticoag_planner::model::EventCode::UfhBolus
+            matches!(e.kind.lab(), Some((LabKind::Act, _))) || e.kind.series() == crate::model::EventCode::UfhBolus
         })
         .map(|e| format!("{}  {}", e.time, e.kind.describe()))
         .collect();
@@ -226,7 +229,7 @@ pub fn bypass_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Comma
     for r in rows {
         ui.label(r);
     }
-    entry::entry_form_ui(ui, doc, commands);
+    event_form_ui(ui, doc, form, commands);
     ui.separator();
     pre_bypass_summary_ui(ui, doc);
 }

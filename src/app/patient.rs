@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use eframe::egui::{self, RichText};
 
-use anticoag_planner::io::entry::{parse_baseline_aptt, parse_crcl, parse_time, parse_weight};
-use anticoag_planner::model::{
-    AgeGroup, AntiXaAssay, Case, FourTsPoints, Patient, PriorHeparin, Rrt, Setting, WeightKind, num,
-};
-use anticoag_planner::protocol::{Protocol, builtin_names};
+use crate::io::entry::{parse_baseline_aptt, parse_crcl, parse_time, parse_weight};
+use crate::model::{AgeGroup, AntiXaAssay, Case, FourTsPoints, Patient, PriorHeparin, Rrt, Setting, WeightKind, num};
+use crate::protocol::{Protocol, builtin_names};
 
-use super::{Command, Document, theme};
+use super::command::Command;
+use super::document::Document;
+use super::theme;
 
 /// The typed text of the numeric fields, a draft of the rest, and each field's refusal.
 pub struct PatientForm {
@@ -140,156 +140,33 @@ fn points(ui: &mut egui::Ui, label: &str, value: &mut FourTsPoints) -> bool {
     changed
 }
 
-pub fn patient_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Command>) {
-    let form = &mut doc.patient_form;
-    let mut changed = false;
+/// The Patient view.
+pub fn patient_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, commands: &mut Vec<Command>) {
     ui.heading("Patient");
     ui.label(
         RichText::new("Every field is checked as you type; a refused field keeps the last valid value in the analysis")
             .color(theme::MUTED),
     );
-    egui::Grid::new("patient_grid")
+    let mut changed = egui::Grid::new("patient_grid")
         .num_columns(3)
         .spacing([12.0, 6.0])
-        .show(ui, |ui| {
-            let l = ui.label("Case title");
-            if ui
-                .add_sized([200.0, 20.0], egui::TextEdit::singleline(&mut form.title))
-                .labelled_by(l.id)
-                .lost_focus()
-                && form.title != doc.case.title
-            {
-                commands.push(Command::SetTitle(form.title.clone()));
-            }
-            ui.label("");
-            ui.end_row();
-            changed |= text_field(
-                ui,
-                "Weight (kg)",
-                "e.g. 80",
-                &mut form.weight,
-                form.errors.get("weight"),
-            );
-            changed |= text_field(
-                ui,
-                "Weight measured at",
-                "YYYY-MM-DDTHH:MM",
-                &mut form.weight_time,
-                form.errors.get("weight date"),
-            );
-            changed |= combo(
-                ui,
-                "Weight type",
-                &mut form.draft.weight.kind,
-                &[
-                    (WeightKind::Actual, "actual"),
-                    (WeightKind::Adjusted, "adjusted (dosing)"),
-                ],
-            );
-            let settings: Vec<(Setting, &str)> = Setting::ALL.iter().map(|s| (*s, s.label())).collect();
-            changed |= combo(ui, "Setting", &mut form.draft.setting, &settings);
-            changed |= combo(
-                ui,
-                "Age group",
-                &mut form.draft.age_group,
-                &[
-                    (AgeGroup::Adult, "adult"),
-                    (AgeGroup::Child, "child"),
-                    (AgeGroup::Infant, "infant"),
-                    (AgeGroup::Neonate, "neonate"),
-                ],
-            );
-            changed |= text_field(
-                ui,
-                "Baseline aPTT (s)",
-                "empty = unknown",
-                &mut form.baseline_aptt,
-                form.errors.get("baseline aPTT"),
-            );
-            changed |= text_field(
-                ui,
-                "CrCl (mL/min)",
-                "empty = unknown",
-                &mut form.crcl,
-                form.errors.get("CrCl"),
-            );
-            changed |= combo(
-                ui,
-                "Renal replacement",
-                &mut form.draft.rrt,
-                &[
-                    (Rrt::None, "none"),
-                    (Rrt::Crrt, "continuous (CRRT)"),
-                    (Rrt::Ihd, "intermittent hemodialysis"),
-                ],
-            );
-            changed |= combo(
-                ui,
-                "Prior heparin",
-                &mut form.draft.prior_heparin,
-                &[
-                    (PriorHeparin::None, "none known"),
-                    (PriorHeparin::Within30Days, "within 30 days"),
-                    (PriorHeparin::Between30And100Days, "30–100 days ago"),
-                ],
-            );
-            changed |= combo(
-                ui,
-                "Anti-Xa assay",
-                &mut form.draft.anti_xa_assay,
-                &[
-                    (AntiXaAssay::Unknown, "unknown"),
-                    (AntiXaAssay::AtSupplemented, "antithrombin-supplemented"),
-                    (AntiXaAssay::NotSupplemented, "not supplemented"),
-                ],
-            );
-            changed |= points(ui, "4Ts thrombosis (clinician)", &mut form.draft.hit_thrombosis);
-            changed |= points(ui, "4Ts other causes (clinician)", &mut form.draft.hit_other_causes);
-            let l = ui.label("Protocol");
-            let mut chosen = doc.case.protocol.clone();
-            egui::ComboBox::from_id_salt("protocol_choice")
-                .selected_text(chosen.clone())
-                .show_ui(ui, |ui| {
-                    for name in builtin_names() {
-                        ui.selectable_value(&mut chosen, name.to_owned(), name);
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-            if chosen != doc.case.protocol {
-                commands.push(Command::SetProtocol(chosen));
-            }
-            ui.label(RichText::new(doc.protocol.to_string()).color(theme::MUTED));
-            ui.end_row();
-        });
+        .show(ui, |ui| fields_grid_ui(ui, doc, form, commands))
+        .inner;
     ui.add_space(6.0);
-    for (flag, label) in [
-        (
-            &mut form.draft.hepatic_impairment,
-            "Hepatic impairment (Child-Pugh B–C or bilirubin > 1.5 mg/dL)",
-        ),
-        (&mut form.draft.high_bleeding_risk, "High bleeding risk"),
-        (&mut form.draft.pregnant, "Pregnant"),
-        (&mut form.draft.andexanet_exposure, "Andexanet alfa exposure"),
-        (&mut form.draft.heparin_coated_circuit, "Heparin-coated circuit"),
-        (&mut form.draft.ecmo_low_flow, "ECMO low flow or stasis"),
-        (&mut form.draft.hit_history, "History of HIT"),
-    ] {
-        changed |= ui.checkbox(flag, label).changed();
-    }
+    changed |= flags_ui(ui, &mut form.draft);
     ui.add_space(6.0);
     let l = ui.label("Notes");
     if ui
         .add(egui::TextEdit::multiline(&mut form.notes).desired_rows(3))
         .labelled_by(l.id)
         .lost_focus()
-        && form.notes != doc.case.notes
+        && form.notes != doc.case().notes
     {
         commands.push(Command::SetNotes(form.notes.clone()));
     }
     if changed
-        && let Some(patient) = form.validate(&doc.protocol)
-        && patient != doc.case.patient
+        && let Some(patient) = form.validate(doc.protocol())
+        && patient != doc.case().patient
     {
         commands.push(Command::SetPatient(Box::new(patient)));
     }
@@ -302,4 +179,145 @@ pub fn patient_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Comm
             format!("Not applied: {e}. The analysis uses the last valid value; saving is refused until it is fixed."),
         );
     }
+}
+
+/// The flags, as check boxes; whether one changed.
+fn flags_ui(ui: &mut egui::Ui, draft: &mut Patient) -> bool {
+    let mut changed = false;
+    for (flag, label) in [
+        (
+            &mut draft.hepatic_impairment,
+            "Hepatic impairment (Child-Pugh B–C or bilirubin > 1.5 mg/dL)",
+        ),
+        (&mut draft.high_bleeding_risk, "High bleeding risk"),
+        (&mut draft.pregnant, "Pregnant"),
+        (&mut draft.andexanet_exposure, "Andexanet alfa exposure"),
+        (&mut draft.heparin_coated_circuit, "Heparin-coated circuit"),
+        (&mut draft.ecmo_low_flow, "ECMO low flow or stasis"),
+        (&mut draft.hit_history, "History of HIT"),
+    ] {
+        changed |= ui.checkbox(flag, label).changed();
+    }
+    changed
+}
+
+/// The typed fields and the choices, one row each; whether a patient field changed.
+fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, commands: &mut Vec<Command>) -> bool {
+    let mut changed = false;
+    let l = ui.label("Case title");
+    if ui
+        .add_sized([200.0, 20.0], egui::TextEdit::singleline(&mut form.title))
+        .labelled_by(l.id)
+        .lost_focus()
+        && form.title != doc.case().title
+    {
+        commands.push(Command::SetTitle(form.title.clone()));
+    }
+    ui.label("");
+    ui.end_row();
+    changed |= text_field(
+        ui,
+        "Weight (kg)",
+        "e.g. 80",
+        &mut form.weight,
+        form.errors.get("weight"),
+    );
+    changed |= text_field(
+        ui,
+        "Weight measured at",
+        "YYYY-MM-DDTHH:MM",
+        &mut form.weight_time,
+        form.errors.get("weight date"),
+    );
+    changed |= combo(
+        ui,
+        "Weight type",
+        &mut form.draft.weight.kind,
+        &[
+            (WeightKind::Actual, "actual"),
+            (WeightKind::Adjusted, "adjusted (dosing)"),
+        ],
+    );
+    let settings: Vec<(Setting, &str)> = Setting::ALL.iter().map(|s| (*s, s.label())).collect();
+    changed |= combo(ui, "Setting", &mut form.draft.setting, &settings);
+    changed |= combo(
+        ui,
+        "Age group",
+        &mut form.draft.age_group,
+        &[
+            (AgeGroup::Adult, "adult"),
+            (AgeGroup::Child, "child"),
+            (AgeGroup::Infant, "infant"),
+            (AgeGroup::Neonate, "neonate"),
+        ],
+    );
+    changed |= text_field(
+        ui,
+        "Baseline aPTT (s)",
+        "empty = unknown",
+        &mut form.baseline_aptt,
+        form.errors.get("baseline aPTT"),
+    );
+    changed |= text_field(
+        ui,
+        "CrCl (mL/min)",
+        "empty = unknown",
+        &mut form.crcl,
+        form.errors.get("CrCl"),
+    );
+    changed |= choices_ui(ui, &mut form.draft);
+    let l = ui.label("Protocol");
+    let mut chosen = doc.case().protocol.clone();
+    egui::ComboBox::from_id_salt("protocol_choice")
+        .selected_text(chosen.clone())
+        .show_ui(ui, |ui| {
+            for name in builtin_names() {
+                ui.selectable_value(&mut chosen, name.to_owned(), name);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    if chosen != doc.case().protocol {
+        commands.push(Command::SetProtocol(chosen));
+    }
+    ui.label(RichText::new(doc.protocol().to_string()).color(theme::MUTED));
+    ui.end_row();
+    changed
+}
+
+/// Renal replacement, prior heparin, the assay and the clinician's 4Ts items.
+fn choices_ui(ui: &mut egui::Ui, draft: &mut Patient) -> bool {
+    let mut changed = combo(
+        ui,
+        "Renal replacement",
+        &mut draft.rrt,
+        &[
+            (Rrt::None, "none"),
+            (Rrt::Crrt, "continuous (CRRT)"),
+            (Rrt::Ihd, "intermittent hemodialysis"),
+        ],
+    );
+    changed |= combo(
+        ui,
+        "Prior heparin",
+        &mut draft.prior_heparin,
+        &[
+            (PriorHeparin::None, "none known"),
+            (PriorHeparin::Within30Days, "within 30 days"),
+            (PriorHeparin::Between30And100Days, "30–100 days ago"),
+        ],
+    );
+    changed |= combo(
+        ui,
+        "Anti-Xa assay",
+        &mut draft.anti_xa_assay,
+        &[
+            (AntiXaAssay::Unknown, "unknown"),
+            (AntiXaAssay::AtSupplemented, "antithrombin-supplemented"),
+            (AntiXaAssay::NotSupplemented, "not supplemented"),
+        ],
+    );
+    changed |= points(ui, "4Ts thrombosis (clinician)", &mut draft.hit_thrombosis);
+    changed |= points(ui, "4Ts other causes (clinician)", &mut draft.hit_other_causes);
+    changed
 }

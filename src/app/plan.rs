@@ -2,10 +2,10 @@
 
 use eframe::egui::{self, RichText};
 
-use anticoag_planner::analysis::{Action, Analysis, StepId};
-use anticoag_planner::io::report::to_text;
+use crate::analysis::{Action, Analysis, StepId};
+use crate::io::report::to_text;
 
-use super::Command;
+use super::command::Command;
 use super::theme;
 
 /// The recommendation card: action, drug, dose or rate with pump rate, target, reasoning, sources.

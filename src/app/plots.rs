@@ -9,16 +9,13 @@ use egui_plot::{
     Span, Text, VLine,
 };
 
-use anticoag_planner::analysis::pairing::{ApttAntiXaFit, fit_aptt_anti_xa, ufh_aptt_target};
-use anticoag_planner::analysis::{InfusionRate, Pair, Timeline, paired_samples};
-use anticoag_planner::model::{ClinicalTime, LabKind, Range, num};
+use crate::analysis::pairing::{ApttAntiXaFit, ufh_aptt_target};
+use crate::chart::{ChartData, decimate_min_max, hours};
+use crate::model::{ClinicalTime, LabKind, Range, num};
+use crate::protocol::Protocol;
 
-use super::{Document, theme};
-
-/// Hours from the case start: the x axis of every time plot.
-fn hours(start: ClinicalTime, t: ClinicalTime) -> f64 {
-    t.hours_since(start)
-}
+use super::document::Document;
+use super::theme;
 
 fn time_axis(start: ClinicalTime) -> impl Fn(GridMark, &std::ops::RangeInclusive<f64>) -> String {
     move |mark, _| {
@@ -28,144 +25,33 @@ fn time_axis(start: ClinicalTime) -> impl Fn(GridMark, &std::ops::RangeInclusive
     }
 }
 
-/// Where the time plots begin: the earliest thing any of them draws, so that all four share one range.
-fn first_relevant(tl: &Timeline) -> Option<ClinicalTime> {
-    [
-        tl.first_heparin(),
-        tl.labs.first_time(LabKind::Aptt),
-        tl.labs.first_time(LabKind::AntiXa),
-        tl.labs.first_time(LabKind::Act),
-        tl.labs.first_time(LabKind::Antithrombin),
-        tl.labs.first_time(LabKind::Platelets),
-    ]
-    .into_iter()
-    .flatten()
-    .min()
+/// The Plots view's state: what the plots draw, gathered once per case revision and replay position
+/// (the gathering costs O(history); a frame then costs the same at day 90 as at day 1).
+#[derive(Default)]
+pub struct PlotState {
+    cache: Option<(u64, usize, ChartData)>,
 }
 
-/// The points of one lab up to the replay time, as (hours from case start, value): what the time plot
-/// draws (tests read the plot data through this).
-#[must_use]
-pub fn lab_points(doc: &Document, lab: LabKind) -> Vec<[f64; 2]> {
-    let start = doc.case.case_start;
-    doc.prepared
-        .timeline
-        .labs
-        .points_until(lab, doc.as_of())
-        .iter()
-        .map(|s| [hours(start, s.time), s.value])
-        .collect()
-}
-
-/// Everything the plots draw that costs O(history) to gather, built once per case revision and replay
-/// position (see [`Document::plot_data`]), so that a frame costs the same at day 90 as at day 1.
-pub struct PlotData {
-    /// Where the time plots begin (hours from case start).
-    first_x: f64,
-    aptt: Vec<[f64; 2]>,
-    anti_xa: Vec<[f64; 2]>,
-    antithrombin: Vec<[f64; 2]>,
-    platelets: Vec<[f64; 2]>,
-    /// Heparin rate as (start hour, end hour, units/kg/h).
-    heparin_steps: Vec<(f64, f64, f64)>,
-    dti_labels: Vec<(f64, String)>,
-    /// (hour, units).
-    boluses: Vec<(f64, f64)>,
-    pairs: Vec<Pair>,
-    fit: Option<ApttAntiXaFit>,
-}
-
-impl PlotData {
-    #[must_use]
-    pub fn new(doc: &Document) -> Self {
-        let tl = &doc.prepared.timeline;
-        let start = doc.case.case_start;
-        let as_of = doc.as_of();
-        let mut heparin_steps = Vec::new();
-        let mut dti_labels = Vec::new();
-        let segments = tl.segments();
-        for (i, s) in segments.iter().enumerate().filter(|(_, s)| s.start <= as_of) {
-            // A segment runs until it ends, the next rate change, or the replay time, whichever is first.
-            let next = segments.get(i + 1).map_or(as_of, |n| n.start);
-            let end = s.end.unwrap_or(as_of).min(next).min(as_of);
-            let (x0, x1) = (hours(start, s.start), hours(start, end));
-            match s.rate {
-                InfusionRate::Ufh(r) => heparin_steps.push((x0, x1, r.per_kg(tl.weight).value())),
-                InfusionRate::Argatroban(r) => {
-                    dti_labels.push((x0, format!("argatroban {} mcg/kg/min", num(r.value(), 2))));
-                }
-                InfusionRate::Bivalirudin(r) => {
-                    dti_labels.push((x0, format!("bivalirudin {} mg/kg/h", num(r.value(), 3))));
-                }
-            }
+impl PlotState {
+    /// The chart data for the document as it is now.
+    pub fn data(&mut self, doc: &Document) -> &ChartData {
+        let fresh = matches!(&self.cache, Some((revision, cursor, _)) if *revision == doc.revision() && *cursor == doc.cursor());
+        if !fresh {
+            self.cache = None;
         }
-        let boluses = tl
-            .boluses()
-            .iter()
-            .filter(|b| b.time <= as_of)
-            .map(|b| (hours(start, b.time), b.units.value()))
-            .collect();
-        let protocol = &doc.protocol;
-        let pairs: Vec<Pair> = paired_samples(tl, protocol.monitoring.pairing_window_min.value)
-            .into_iter()
-            .filter(|p| p.time() <= as_of)
-            .collect();
-        let fit = fit_aptt_anti_xa(&pairs, protocol.monitoring.aptt_calibration_anti_xa.value);
-        Self {
-            first_x: first_relevant(tl).map_or(0.0, |t| hours(start, t)),
-            aptt: lab_points(doc, LabKind::Aptt),
-            anti_xa: lab_points(doc, LabKind::AntiXa),
-            antithrombin: lab_points(doc, LabKind::Antithrombin),
-            platelets: lab_points(doc, LabKind::Platelets),
-            heparin_steps,
-            dti_labels,
-            boluses,
-            pairs,
-            fit,
-        }
+        let (_, _, data) = self.cache.get_or_insert_with(|| {
+            (
+                doc.revision(),
+                doc.cursor(),
+                ChartData::gather(doc.case(), doc.prepared(), doc.protocol(), doc.as_of()),
+            )
+        });
+        data
     }
 }
 
 /// Pixels per decimation bucket: each bucket keeps at most its lowest and highest point.
 const PIXELS_PER_BUCKET: f32 = 3.0;
-
-/// At most two points per bucket of equal width over the points' x span: the lowest and the highest,
-/// in their time order. Extremes are never dropped (a low aPTT or a high anti-Xa stays visible), and
-/// the number of points drawn is bounded by the plot's width, not by the length of the history.
-/// `points` must be sorted by x.
-#[must_use]
-pub fn decimate_min_max(points: &[[f64; 2]], buckets: usize) -> Vec<[f64; 2]> {
-    let (Some(first), Some(last)) = (points.first(), points.last()) else {
-        return Vec::new();
-    };
-    if points.len() <= 2 * buckets.max(1) {
-        return points.to_vec();
-    }
-    let (x0, span) = (first[0], (last[0] - first[0]).max(f64::MIN_POSITIVE));
-    let bucket_of = |x: f64| (((x - x0) / span * buckets as f64) as usize).min(buckets - 1);
-    let mut out = Vec::with_capacity(2 * buckets);
-    let mut i = 0;
-    while i < points.len() {
-        let bucket = bucket_of(points[i][0]);
-        let (mut low, mut high) = (i, i);
-        let mut j = i + 1;
-        while j < points.len() && bucket_of(points[j][0]) == bucket {
-            if points[j][1] < points[low][1] {
-                low = j;
-            }
-            if points[j][1] > points[high][1] {
-                high = j;
-            }
-            j += 1;
-        }
-        out.push(points[low.min(high)]);
-        if low != high {
-            out.push(points[low.max(high)]);
-        }
-        i = j;
-    }
-    out
-}
 
 /// What a time plot draws of a series: decimated over the whole series while the plot follows its data
 /// (auto bounds: the full range must stay in the items, or the bounds would shrink to what is drawn),
@@ -182,8 +68,8 @@ fn visible_decimated(plot: &PlotUi<'_>, points: &[[f64; 2]]) -> Vec<[f64; 2]> {
 }
 
 /// A time plot: same x range, linked axis and cursor, tooltips only on data points.
-fn time_plot(id: &str, doc: &Document, data: &PlotData, unit: &str, height: f32) -> Plot<'static> {
-    let start = doc.case.case_start;
+fn time_plot(id: &str, doc: &Document, data: &ChartData, unit: &str, height: f32) -> Plot<'static> {
+    let start = doc.case().case_start;
     let first = data.first_x;
     let unit = unit.to_owned();
     Plot::new(id)
@@ -210,7 +96,7 @@ fn time_plot(id: &str, doc: &Document, data: &PlotData, unit: &str, height: f32)
 }
 
 fn now_line(plot: &mut PlotUi<'_>, doc: &Document) {
-    plot.vline(VLine::new("now", hours(doc.case.case_start, doc.as_of())).color(theme::CAUTION));
+    plot.vline(VLine::new("now", hours(doc.case().case_start, doc.as_of())).color(theme::CAUTION));
 }
 
 fn lab_series(plot: &mut PlotUi<'_>, name: &str, points: &[[f64; 2]], colour: Color32) {
@@ -223,7 +109,7 @@ fn lab_series(plot: &mut PlotUi<'_>, name: &str, points: &[[f64; 2]], colour: Co
 fn lab_plot_ui(
     ui: &mut egui::Ui,
     doc: &Document,
-    data: &PlotData,
+    data: &ChartData,
     lab: LabKind,
     unit: &str,
     target: Option<Range<f64>>,
@@ -258,16 +144,13 @@ const MAX_BOLUS_LABELS: usize = 40;
 
 /// Heparin infusion as a step line (units/kg/h), boluses and antithrombin doses as labelled markers,
 /// direct thrombin inhibitor changes as labels (their rates have other units).
-fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32) {
+fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32) {
     ui.label(RichText::new("Doses (heparin units/kg/h; boluses, antithrombin and DTI labelled)").strong());
-    let tl = &doc.prepared.timeline;
-    let start = doc.case.case_start;
-    let as_of = doc.as_of();
+    let start = doc.case().case_start;
     let steps = &data.heparin_steps;
     let boluses = &data.boluses;
     let top = steps.iter().map(|s| s.2).fold(10.0_f64, f64::max) * 1.25;
-    let at = tl.at_doses_until(as_of);
-    let bolus_hours: Vec<(f64, f64)> = boluses.clone();
+    let bolus_hours: Vec<(f64, f64)> = boluses.iter().map(|(x, u)| (*x, u.value())).collect();
     time_plot("doses", doc, data, "units/kg/h", height)
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         // A bolus marker sits at the top of the plot: its tooltip gives the bolus, not the height.
@@ -312,16 +195,16 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32)
             // marker's tooltip gives the amount.
             for (x, units) in boluses.iter().filter(|_| boluses.len() <= MAX_BOLUS_LABELS) {
                 plot.text(
-                    Text::new("", PlotPoint::new(*x, top * 0.82), format!("{} units", num(*units, 0)))
+                    Text::new("", PlotPoint::new(*x, top * 0.82), units.to_string())
                         .color(theme::CAUTION)
                         .anchor(Align2::CENTER_TOP),
                 );
             }
-            for d in at {
-                let x = hours(start, d.time);
+            for (x, units) in &data.at_doses {
+                let x = *x;
                 plot.vline(VLine::new("antithrombin dose", x).color(theme::IN_RANGE));
                 plot.text(
-                    Text::new("", PlotPoint::new(x, top * 0.6), format!("AT {}", d.units))
+                    Text::new("", PlotPoint::new(x, top * 0.6), format!("AT {units}"))
                         .color(theme::IN_RANGE)
                         .anchor(Align2::LEFT_CENTER),
                 );
@@ -340,9 +223,9 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32)
 }
 
 /// Antithrombin (%) and platelets (10^9/L) share a plot: both fall in the same numeric range.
-fn at_platelets_plot_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32) {
+fn at_platelets_plot_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32) {
     ui.label(RichText::new("Antithrombin (%) and platelets (× 10⁹/L)").strong());
-    let deficiency = doc.protocol.antithrombin.deficiency_below_percent.value;
+    let deficiency = doc.protocol().antithrombin.deficiency_below_percent.value;
     time_plot("at_platelets", doc, data, "% | × 10⁹/L", height)
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .include_y(120.0)
@@ -364,11 +247,11 @@ fn time_colour(fraction: f64) -> Color32 {
     Color32::from_rgb(lerp(90, 240), lerp(140, 150), lerp(230, 50))
 }
 
-fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32) {
+fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32) {
     ui.label(RichText::new("aPTT vs anti-Xa, paired samples").strong());
     ui.label(RichText::new("joined in time order, blue (early) → orange (late)").color(theme::MUTED));
-    let protocol = &doc.protocol;
-    let aptt_target = ufh_aptt_target(protocol, doc.case.patient.baseline_aptt).map(Range::values);
+    let protocol = doc.protocol();
+    let aptt_target = ufh_aptt_target(protocol, doc.case().patient.baseline_aptt).map(Range::values);
     let xa_target = protocol.ufh.anti_xa_target.value.values();
     let pairs = &data.pairs;
     let fit = &data.fit;
@@ -414,53 +297,7 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32) {
         })
         .show(ui, |plot| {
             if let Some(a) = aptt_target {
-                let rect = vec![
-                    [a.low, xa_target.low],
-                    [a.high, xa_target.low],
-                    [a.high, xa_target.high],
-                    [a.low, xa_target.high],
-                ];
-                plot.polygon(
-                    Polygon::new("target", PlotPoints::from(rect))
-                        .fill_color(theme::IN_RANGE.gamma_multiply(0.2))
-                        .stroke(egui::Stroke::new(1.0, theme::IN_RANGE)),
-                );
-                // The quadrants around the target: what each discordance means.
-                let quadrant = |plot: &mut PlotUi<'_>, x: f64, y: f64, text: &str, anchor: Align2| {
-                    plot.text(
-                        Text::new("", PlotPoint::new(x, y), text)
-                            .color(theme::MUTED)
-                            .anchor(anchor),
-                    );
-                };
-                quadrant(
-                    plot,
-                    a.low * 0.5,
-                    xa_target.high * 1.3,
-                    "pseudo-resistance\n(aPTT low, anti-Xa at/above)",
-                    Align2::CENTER_CENTER,
-                );
-                quadrant(
-                    plot,
-                    (a.high + max_x) / 2.0,
-                    xa_target.low * 0.5,
-                    "coagulopathy\n(aPTT high, anti-Xa low)",
-                    Align2::CENTER_CENTER,
-                );
-                quadrant(
-                    plot,
-                    a.low * 0.5,
-                    xa_target.low * 0.5,
-                    "concordant\nsubtherapeutic",
-                    Align2::CENTER_CENTER,
-                );
-                quadrant(
-                    plot,
-                    (a.high + max_x) / 2.0,
-                    xa_target.high * 1.3,
-                    "concordant\nsupratherapeutic",
-                    Align2::CENTER_CENTER,
-                );
+                target_and_quadrants_ui(plot, a, xa_target, max_x);
             }
             if let Some(f) = fit {
                 let line = vec![[f.aptt_at(0.0), 0.0], [f.aptt_at(max_y), max_y]];
@@ -486,7 +323,40 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32) {
                 );
             }
         });
-    match (fit, pairs.len()) {
+    fit_summary_ui(ui, fit.as_ref(), pairs.len(), protocol);
+}
+
+/// The target rectangle on the scatter and what each quadrant around it means.
+fn target_and_quadrants_ui(plot: &mut PlotUi<'_>, a: Range<f64>, xa_target: Range<f64>, max_x: f64) {
+    let rect = vec![
+        [a.low, xa_target.low],
+        [a.high, xa_target.low],
+        [a.high, xa_target.high],
+        [a.low, xa_target.high],
+    ];
+    plot.polygon(
+        Polygon::new("target", PlotPoints::from(rect))
+            .fill_color(theme::IN_RANGE.gamma_multiply(0.2))
+            .stroke(egui::Stroke::new(1.0, theme::IN_RANGE)),
+    );
+    let mut quadrant = |x: f64, y: f64, text: &str| {
+        plot.text(
+            Text::new("", PlotPoint::new(x, y), text)
+                .color(theme::MUTED)
+                .anchor(Align2::CENTER_CENTER),
+        );
+    };
+    let (left, right) = (a.low * 0.5, (a.high + max_x) / 2.0);
+    let (bottom, top) = (xa_target.low * 0.5, xa_target.high * 1.3);
+    quadrant(left, top, "pseudo-resistance\n(aPTT low, anti-Xa at/above)");
+    quadrant(right, bottom, "coagulopathy\n(aPTT high, anti-Xa low)");
+    quadrant(left, bottom, "concordant\nsubtherapeutic");
+    quadrant(right, top, "concordant\nsupratherapeutic");
+}
+
+/// Under the scatter: the patient's fitted relation, or why there is none.
+fn fit_summary_ui(ui: &mut egui::Ui, fit: Option<&ApttAntiXaFit>, pairs: usize, protocol: &Protocol) {
+    match (fit, pairs) {
         (Some(f), _) => {
             ui.label(format!(
                 "Patient's relation ({} pairs, R² {}): aPTT ≈ {} + {} × anti-Xa s",
@@ -528,11 +398,11 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &PlotData, height: f32) {
     }
 }
 
-pub fn plots_ui(ui: &mut egui::Ui, doc: &Document) {
-    let data = doc.plot_data();
-    let data = &*data;
-    let aptt_target = ufh_aptt_target(&doc.protocol, doc.case.patient.baseline_aptt).map(Range::values);
-    let xa_target = doc.protocol.ufh.anti_xa_target.value.values();
+/// The Plots view.
+pub fn plots_ui(ui: &mut egui::Ui, doc: &Document, state: &mut PlotState) {
+    let data = state.data(doc);
+    let aptt_target = ufh_aptt_target(doc.protocol(), doc.case().patient.baseline_aptt).map(Range::values);
+    let xa_target = doc.protocol().ufh.anti_xa_target.value.values();
     let scatter_width = (ui.available_width() * 0.38).clamp(260.0, 520.0);
     egui::Panel::right("scatter_panel")
         .default_size(scatter_width)

@@ -2,7 +2,7 @@
 
 use eframe::egui::Color32;
 
-use anticoag_planner::analysis::StepStatus;
+use crate::analysis::StepStatus;
 
 /// In the target range (and the shaded target bands).
 pub const IN_RANGE: Color32 = Color32::from_rgb(80, 170, 110);

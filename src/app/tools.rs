@@ -5,17 +5,16 @@
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
-use anticoag_planner::analysis::FourTsBand;
-use anticoag_planner::dosing::antithrombin::{
-    expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials,
-};
-use anticoag_planner::dosing::dti::{argatroban_row, bivalirudin_row};
-use anticoag_planner::dosing::ufh::{band_text, nomogram_row};
-use anticoag_planner::io::entry::parse_number;
-use anticoag_planner::model::{FourTsPoints, Percent, Seconds, num};
-use anticoag_planner::protocol::{MonitoringAssay, Nomogram};
+use crate::dosing::antithrombin::{expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials};
+use crate::dosing::dti::{argatroban_row, bivalirudin_row};
+use crate::dosing::ufh::{band_text, nomogram_row};
+use crate::io::entry::parse_number;
+use crate::model::{FourTsPoints, Percent, Seconds, num};
+use crate::protocol::{MonitoringAssay, Nomogram};
 
-use super::{Command, Document, theme};
+use super::command::Command;
+use super::document::Document;
+use super::theme;
 
 /// Which antithrombin product the calculator doses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,11 +31,14 @@ pub struct ToolsForm {
 }
 
 impl ToolsForm {
-    pub fn new(doc_latest_at: Option<Percent>, target: Percent) -> Self {
+    /// Prefilled with the case's latest antithrombin at the replay time and the protocol's target.
+    #[must_use]
+    pub fn new(doc: &Document) -> Self {
+        let latest = doc.prepared().timeline.labs.antithrombin.latest(doc.as_of());
         Self {
             product: AtProduct::PlasmaDerived,
-            baseline: doc_latest_at.map(Percent::number).unwrap_or_default(),
-            target: target.number(),
+            baseline: latest.map(|s| s.value.number()).unwrap_or_default(),
+            target: doc.protocol().antithrombin.plasma_derived.target_percent.number(),
         }
     }
 }
@@ -50,11 +52,10 @@ fn highlight(ui: &mut egui::Ui, text: impl Into<String>, on: bool) {
     }
 }
 
-fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &mut Document) {
+fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &Document, form: &mut ToolsForm) {
     ui.heading("Antithrombin dose calculator");
-    let at = &doc.protocol.antithrombin;
-    let weight = doc.case.patient.weight.kg;
-    let form = &mut doc.tools_form;
+    let at = &doc.protocol().antithrombin;
+    let weight = doc.case().patient.weight.kg;
     ui.horizontal(|ui| {
         ui.radio_value(
             &mut form.product,
@@ -116,7 +117,7 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &mut Document) {
                 "Expected rise with the rounded dose: {} percentage points (label recovery)",
                 num(label_rise.value(), 0)
             ));
-            if doc.case.patient.setting.is_ecmo() {
+            if doc.case().patient.setting.is_ecmo() {
                 let ecmo = &p.ecmo_observed_recovery_percent_per_unit_per_kg;
                 let rise = expected_rise_percent(vials.rounded, weight, ecmo.value);
                 ui.colored_label(
@@ -137,7 +138,7 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &mut Document) {
         }
         AtProduct::Recombinant => {
             let p = &at.recombinant;
-            let dose = recombinant_dose(baseline, weight, doc.case.patient.pregnant, p);
+            let dose = recombinant_dose(baseline, weight, doc.case().patient.pregnant, p);
             let vials = round_to_vials(dose.load, &p.vial_units);
             ui.label(RichText::new(format!("{} loading dose: {}", p.product, vials.describe())).strong());
             ui.label(format!("Then {} per hour", dose.maintenance_per_hour));
@@ -215,8 +216,8 @@ fn nomogram_ui(ui: &mut egui::Ui, id: &str, nomogram: &Nomogram, value: Option<f
 }
 
 fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>) {
-    let protocol = &doc.protocol;
-    let baseline = doc.case.patient.baseline_aptt.map(Seconds::value);
+    let protocol = doc.protocol();
+    let baseline = doc.case().patient.baseline_aptt.map(Seconds::value);
     ui.heading("Argatroban titration (mcg/kg/min)");
     ui.label(format!("Bag: {}", protocol.argatroban.concentration_label));
     let current = latest_aptt
@@ -324,7 +325,7 @@ fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>) {
 
 fn four_ts_ui(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
     ui.heading("HIT 4Ts score");
-    let Some(ts) = &doc.analysis.hit_4ts else {
+    let Some(ts) = &doc.analysis().hit_4ts else {
         ui.colored_label(theme::MUTED, "Not scored: needs platelet counts on heparin");
         return;
     };
@@ -335,7 +336,7 @@ fn four_ts_ui(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
     ] {
         ui.label(format!("{name}: {} point(s) — {}", item.points, item.basis));
     }
-    let mut patient = doc.case.patient.clone();
+    let mut patient = doc.case().patient.clone();
     let mut changed = false;
     for (name, value) in [
         ("Thrombosis or other sequelae (your score)", &mut patient.hit_thrombosis),
@@ -367,25 +368,17 @@ fn four_ts_ui(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
     );
 }
 
-/// The 4Ts probability band in words.
-pub fn band_label(band: FourTsBand) -> &'static str {
-    match band {
-        FourTsBand::Low => "low",
-        FourTsBand::Intermediate => "intermediate",
-        FourTsBand::High => "high",
-    }
-}
-
-pub fn tools_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Command>) {
+/// The Dosing tools view.
+pub fn tools_ui(ui: &mut egui::Ui, doc: &Document, form: &mut ToolsForm, commands: &mut Vec<Command>) {
     let as_of = doc.as_of();
-    let tl = &doc.prepared.timeline;
+    let tl = &doc.prepared().timeline;
     let latest_aptt = tl.labs.aptt.latest(as_of).map(|s| s.value.value());
     let latest_xa = tl.labs.anti_xa.latest(as_of).map(|s| s.value.value());
-    antithrombin_calculator_ui(ui, doc);
+    antithrombin_calculator_ui(ui, doc, form);
     ui.separator();
     ui.heading("Heparin nomogram");
-    let ufh = &doc.protocol.ufh;
-    let baseline = doc.case.patient.baseline_aptt.map(Seconds::value);
+    let ufh = &doc.protocol().ufh;
+    let baseline = doc.case().patient.baseline_aptt.map(Seconds::value);
     let aptt_ratio = latest_aptt.zip(baseline).filter(|(_, b)| *b > 0.0).map(|(a, b)| a / b);
     let (first, second) = match ufh.monitoring_assay {
         MonitoringAssay::AntiXa => (

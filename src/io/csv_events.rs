@@ -263,15 +263,8 @@ fn parse_row(
     {
         return Err(format!("time {time} is in the future (now is {now})"));
     }
-    let note = fields.get(4).filter(|n| !n.is_empty()).cloned();
-    Ok((
-        Event {
-            time,
-            kind: event_kind,
-            note,
-        },
-        warning,
-    ))
+    let note = fields.get(4).cloned();
+    Ok((Event::new(time, event_kind).with_note(note), warning))
 }
 
 /// A record's fields as text, or `None` when a field is not UTF-8.

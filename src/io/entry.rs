@@ -135,12 +135,7 @@ pub fn parse_event_entry(
     let value = parse_number("value", &entry.value)?;
     let kind = event_kind_from_fields(&entry.kind, value, &entry.unit).map_err(|e| refuse("value", e.to_string()))?;
     let warning = check_event(p, kind, weight).map_err(|e| refuse("value", e.to_string()))?;
-    let note = entry.note.trim();
-    let event = Event {
-        time,
-        kind,
-        note: (!note.is_empty()).then(|| note.to_owned()),
-    };
+    let event = Event::new(time, kind).with_note(Some(entry.note.trim().to_owned()));
     Ok((event, warning))
 }
 

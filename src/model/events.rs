@@ -1,5 +1,7 @@
 //! Timeline events: laboratory results and doses, each at a time on the case clock.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use serde::{Deserialize, Serialize};
 
 use super::time::ClinicalTime;
@@ -185,19 +187,58 @@ impl EventKind {
     }
 }
 
+/// A handle on one event, unique in this run of the program, so that an edit or a deletion finds its
+/// event by identity, not by value (two results can be equal; rows move when others are deleted). It
+/// is not written to case files: every event read gets a fresh one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(u64);
+
+impl EventId {
+    /// A handle no other event of this run has.
+    #[must_use]
+    pub fn fresh() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
 /// One entry of the timeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
+    /// This event's handle (not part of the record).
+    #[serde(skip, default = "EventId::fresh")]
+    pub id: EventId,
     pub time: ClinicalTime,
     pub kind: EventKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
+/// Two events are equal when they record the same thing; their handles do not take part.
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.time == other.time && self.kind == other.kind && self.note == other.note
+    }
+}
+
 impl Event {
     #[must_use]
     pub fn new(time: ClinicalTime, kind: EventKind) -> Self {
-        Self { time, kind, note: None }
+        Self {
+            id: EventId::fresh(),
+            time,
+            kind,
+            note: None,
+        }
+    }
+
+    /// The same event with a note (`None` for an empty one).
+    #[must_use]
+    pub fn with_note(self, note: Option<String>) -> Self {
+        Self {
+            note: note.filter(|n| !n.trim().is_empty()),
+            ..self
+        }
     }
 }

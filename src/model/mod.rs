@@ -2,6 +2,7 @@
 
 pub mod case;
 pub mod display;
+pub mod editing;
 pub mod event_code;
 pub mod events;
 pub mod patient;
@@ -10,8 +11,9 @@ pub mod units;
 
 pub use case::{CASE_FORMAT_VERSION, Case, TimelineError};
 pub use display::display_convention_problems;
+pub use editing::{EditError, PatientChange};
 pub use event_code::{EventCode, event_fields};
-pub use events::{Event, EventKind, HeparinRate, LabKind, PlasmaAmount};
+pub use events::{Event, EventId, EventKind, HeparinRate, LabKind, PlasmaAmount};
 pub use patient::{
     AgeGroup, AntiXaAssay, FourTsPoints, FourTsPointsError, Patient, PriorHeparin, Rrt, Setting, Weight, WeightKind,
 };

@@ -4,7 +4,7 @@
 use super::super::context::{Cx, StepBasis};
 use super::super::dti_switch;
 use super::super::hit::{self, HistoryUse};
-use super::super::types::{FindingCode, FourTs, FourTsBand, Recommendation, StepId, StepStatus};
+use super::super::types::{FindingCode, FourTs, Recommendation, StepId, StepStatus};
 
 /// Step 4: records the 4Ts and says whether HIT is suspected.
 pub(super) fn record(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> bool {
@@ -35,16 +35,7 @@ pub(super) fn record(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> bool {
         say!(cx, "timing {} ({})", ft.items.timing.points, ft.items.timing.basis),
         say!(cx, "thrombosis {} (entered)", ft.items.thrombosis.points),
         say!(cx, "other causes {} (entered)", ft.items.other_causes.points),
-        say!(
-            cx,
-            "score {} ({})",
-            ft.score,
-            match ft.band {
-                FourTsBand::Low => "low",
-                FourTsBand::Intermediate => "intermediate",
-                FourTsBand::High => "high",
-            }
-        ),
+        say!(cx, "score {} ({})", ft.score, ft.band.label()),
     ];
     if suspected {
         cx.finding(

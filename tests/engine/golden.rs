@@ -8,9 +8,9 @@
 //! between rooms is proven not to change a single word; later, each file changes only in the commit of
 //! the clinical rule that changes it, and that commit says why.
 //!
-//! To accept a reviewed change: `UPDATE_GOLDEN=1 cargo test --test golden`, then read `git diff tests/golden`.
+//! To accept a reviewed change: `UPDATE_GOLDEN=1 cargo test --test engine golden`, then read `git diff tests/golden`.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

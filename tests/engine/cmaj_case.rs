@@ -7,7 +7,7 @@
 //! with AT 63%, antithrombin supplementation by the ÷1.4 label formula (the 1,000 units given fall short
 //! of 80%); at day 6 03:05, after antithrombin with the aPTT still 33 s, a DTI switch.
 
-mod common;
+use crate::common;
 
 use anticoag_planner::analysis::{Action, Detail, FindingCode, analyze, replay};
 use anticoag_planner::dosing::RateUnit;

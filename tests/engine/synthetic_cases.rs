@@ -5,7 +5,7 @@
 )]
 //! Synthetic cases, one per pattern: each must reach its clinical outcome through the full file path.
 
-mod common;
+use crate::common;
 
 use anticoag_planner::analysis::{Action, FindingCode};
 use anticoag_planner::dosing::RateUnit;

@@ -5,7 +5,7 @@
 )]
 //! Case and protocol files: clear errors with line and column, refusal of newer versions, atomic saves.
 
-mod common;
+use crate::common;
 
 use anticoag_planner::io::{CaseFileError, load_case, parse_case, save_case, to_ron_string};
 use anticoag_planner::protocol::{BUILTIN_PROTOCOLS, Protocol, ProtocolError};

@@ -5,9 +5,9 @@
 )]
 //! Bad input, table-driven: every entry point (CSV events, case files, protocol files, command-line
 //! flags) with malformed input gives the specific error — what, where, what is allowed — and never
-//! panics. (The app's typed fields are driven the same way in `src/app/tests.rs`.)
+//! panics. (The app's typed fields are driven the same way in `tests/app/`.)
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -1,15 +1,16 @@
-//! Timeline entry: one table of labs and one of doses (time order, up to the replay time), and the form
-//! that adds or edits a row. The form offers only the units the kind allows and checks the row with the
-//! same rules as the CSV import as you type: a soft limit shows a warning, a hard limit a refusal.
+//! The form that adds or edits one event, used by the Timeline and the Bypass views. It offers only
+//! the units the kind allows and checks the row with the same rules as the CSV import as you type: a
+//! soft limit shows a warning, a hard limit a refusal. Nothing is recorded until Add or Update.
 
 use eframe::egui::{self, RichText};
-use egui_extras::{Column, TableBuilder};
 
-use anticoag_planner::io::entry::{EventEntry, parse_event_entry};
-use anticoag_planner::io::event_fields;
-use anticoag_planner::model::{ClinicalTime, Event, EventCode, num};
+use crate::io::entry::{EventEntry, parse_event_entry};
+use crate::io::event_fields;
+use crate::model::{ClinicalTime, Event, EventCode, num};
 
-use super::{Command, Document, theme};
+use super::command::Command;
+use super::document::Document;
+use super::theme;
 
 /// Kind codes (the CSV `kind` column) and their names on screen; labs first.
 fn kind_label(code: &str) -> &'static str {
@@ -26,15 +27,15 @@ fn unit_label(unit: &str) -> &str {
 }
 
 /// The add/edit form.
-pub struct EntryForm {
+pub struct EventForm {
     entry: EventEntry,
-    /// The event being edited, as it was (`None`: adding). Kept by value, not by index: rows may move
-    /// (a delete, a re-sort) between Edit and Update.
-    pub(super) editing: Option<Event>,
+    /// The event being edited, as it was (`None`: adding); its handle finds it again however the rows
+    /// move (a delete, a re-sort) between Edit and Update.
+    editing: Option<Event>,
     refusal: Option<String>,
 }
 
-impl EntryForm {
+impl EventForm {
     pub fn new(time: ClinicalTime) -> Self {
         Self {
             entry: EventEntry {
@@ -61,7 +62,14 @@ impl EntryForm {
         self.refusal = Some(why);
     }
 
-    fn edit(&mut self, event: &Event) {
+    /// The event being edited, as it was.
+    #[must_use]
+    pub fn editing(&self) -> Option<&Event> {
+        self.editing.as_ref()
+    }
+
+    /// Loads a row into the form to edit it.
+    pub fn edit(&mut self, event: &Event) {
         let (kind, value, unit) = event_fields(event.kind);
         self.entry = EventEntry {
             time: event.time.to_string(),
@@ -75,95 +83,8 @@ impl EntryForm {
     }
 }
 
-pub fn timeline_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Command>) {
-    entry_form_ui(ui, doc, commands);
-    ui.separator();
-    let as_of = doc.as_of();
-    let shown = doc.case.events.partition_point(|e| e.time <= as_of);
-    let hidden = doc.case.events.len() - shown;
-    if hidden > 0 {
-        ui.colored_label(
-            theme::MUTED,
-            format!("{hidden} later event(s) hidden by the replay: move the slider to the end to see or edit them"),
-        );
-    }
-    // Newest first: the latest result is where the eye lands, with no scrolling.
-    let labs: Vec<usize> = (0..shown).rev().filter(|i| doc.case.events[*i].kind.is_lab()).collect();
-    let doses: Vec<usize> = (0..shown)
-        .rev()
-        .filter(|i| !doc.case.events[*i].kind.is_lab())
-        .collect();
-    let height = (ui.available_height() / 2.0 - 30.0).max(120.0);
-    let mut edit = None;
-    ui.strong(format!("Labs ({}, newest first)", labs.len()));
-    event_table_ui(ui, "labs_table", &doc.case.events, &labs, height, commands, &mut edit);
-    ui.strong(format!("Doses ({}, newest first)", doses.len()));
-    event_table_ui(ui, "doses_table", &doc.case.events, &doses, height, commands, &mut edit);
-    if let Some(i) = edit
-        && let Some(event) = doc.case.events.get(i)
-    {
-        doc.entry_form.edit(event);
-    }
-}
-
-fn event_table_ui(
-    ui: &mut egui::Ui,
-    id: &str,
-    events: &[Event],
-    rows: &[usize],
-    height: f32,
-    commands: &mut Vec<Command>,
-    edit: &mut Option<usize>,
-) {
-    ui.push_id(id, |ui| {
-        TableBuilder::new(ui)
-            .striped(true)
-            .max_scroll_height(height)
-            .column(Column::exact(130.0))
-            .column(Column::exact(340.0))
-            .column(Column::remainder().at_least(120.0))
-            .column(Column::exact(130.0))
-            .header(20.0, |mut header| {
-                for title in ["Time", "Event", "Note", ""] {
-                    header.col(|ui| {
-                        ui.strong(title);
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(22.0, rows.len(), |mut row| {
-                    let index = rows[row.index()];
-                    let event = &events[index];
-                    row.col(|ui| {
-                        ui.label(event.time.to_string());
-                    });
-                    row.col(|ui| {
-                        ui.label(event.kind.describe());
-                    });
-                    row.col(|ui| {
-                        ui.label(event.note.as_deref().unwrap_or(""));
-                    });
-                    row.col(|ui| {
-                        ui.horizontal(|ui| {
-                            if ui
-                                .small_button("Edit")
-                                .on_hover_text("Load this row into the form")
-                                .clicked()
-                            {
-                                *edit = Some(index);
-                            }
-                            if ui.small_button("Delete").clicked() {
-                                commands.push(Command::DeleteEvent(index));
-                            }
-                        });
-                    });
-                });
-            });
-    });
-}
-
-pub fn entry_form_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Command>) {
-    let form = &mut doc.entry_form;
+/// The form: add a row, or update the row being edited.
+pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, commands: &mut Vec<Command>) {
     let heading = match form.editing {
         Some(_) => "Edit event",
         None => "Add a lab result or a dose",
@@ -208,9 +129,9 @@ pub fn entry_form_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<C
     });
     let checked = parse_event_entry(
         &form.entry,
-        &doc.protocol.plausibility,
-        doc.case.patient.weight.kg,
-        doc.case.case_start,
+        &doc.protocol().plausibility,
+        doc.case().patient.weight.kg,
+        doc.case().case_start,
         None,
     );
     ui.horizontal(|ui| {
@@ -225,7 +146,7 @@ pub fn entry_form_ui(ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<C
             && let Some(event) = valid
         {
             commands.push(match &form.editing {
-                Some(original) => Command::ReplaceEvent(Box::new(original.clone()), event),
+                Some(original) => Command::ReplaceEvent(original.id, event),
                 None => Command::AddEvent(event),
             });
         }

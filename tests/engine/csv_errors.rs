@@ -6,7 +6,7 @@
 //! Every CSV problem names its line, what was found and what is allowed — in the library and on the
 //! command line (stderr, non-zero exit).
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -7,7 +7,7 @@
 //! carries its reasoning and at least one source, and every dose or rate it prints follows the
 //! display conventions (units written out, no trailing zeros, mcg not µg).
 
-mod common;
+use crate::common;
 
 use anticoag_planner::analysis::{Detail, replay};
 use anticoag_planner::io::report::to_text;

@@ -4,7 +4,6 @@
     reason = "test code: a panic is a test failure"
 )]
 //! Shared helpers for the integration tests.
-#![allow(dead_code, reason = "each test binary uses a different subset")]
 
 use std::path::{Path, PathBuf};
 

@@ -226,6 +226,50 @@ fn the_engine_has_no_import_cycle() {
 }
 
 #[test]
+fn the_whole_crate_has_no_import_cycle() {
+    let graph = import_graph(&[]);
+    if let Some(cycle) = find_cycle(&graph) {
+        let names: Vec<String> = cycle.iter().map(|m| m.join("::")).collect();
+        panic!("import cycle: {} → {}", names.join(" → "), names[0]);
+    }
+}
+
+/// The app's views draw from the document and their own state and push commands; they never reach
+/// up into the shell (the state it owns, the interpreter) nor into each other, except the shared
+/// add/edit form and the tables of demo cases, views and colours.
+#[test]
+fn app_views_import_only_the_document_their_state_and_the_commands() {
+    let graph = import_graph(&["app"]);
+    let app = |m: &str| vec!["app".to_owned(), m.to_owned()];
+    let views = [
+        "bypass",
+        "case_bar",
+        "dialogs",
+        "event_form",
+        "patient",
+        "plan",
+        "plots",
+        "timeline",
+        "tools",
+    ];
+    let allowed: BTreeSet<Vec<String>> = ["document", "command", "theme", "event_form", "demo_cases", "preferences"]
+        .into_iter()
+        .map(app)
+        .collect();
+    let mut wrong = Vec::new();
+    for view in views {
+        let module = app(view);
+        let arrows = graph.get(&module).unwrap_or_else(|| panic!("no view {view}"));
+        for target in arrows.iter().filter(|t| t.first().is_some_and(|r| r == "app")) {
+            if !allowed.contains(target) {
+                wrong.push(format!("{} → {}", module.join("::"), target.join("::")));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "views reaching beyond the document, their state and the commands: {wrong:?}");
+}
+
+#[test]
 fn the_checker_finds_a_cycle_and_resolves_paths() {
     let modules: BTreeSet<Vec<String>> = [vec!["a".to_owned()], vec!["a".to_owned(), "b".to_owned()]]
         .into_iter()

@@ -7,7 +7,7 @@
 //! a copy of a shipped protocol and the sentence changes with it. (A sentence that kept "30%" while
 //! the institution's table says 25% would contradict the rule it explains.)
 
-mod common;
+use crate::common;
 
 use anticoag_planner::analysis::{Analysis, FindingCode, analyze};
 use anticoag_planner::model::{

@@ -11,12 +11,10 @@
 //! reported in `docs/robustness.md`) through the same checks as the fuzz targets, so every input that
 //! once reached new code stays a regression test here.
 
-// The fuzz targets' own checks, so the corpora below are re-run exactly as they were fuzzed.
-#[path = "../fuzz/checks.rs"]
-mod checks;
-mod common;
+use crate::common;
 
-use checks::{check_case_file, check_events_csv, check_protocol_file};
+// The fuzz targets' own checks, so the corpora below are re-run exactly as they were fuzzed.
+use anticoag_planner::robustness::{check_case_file, check_events_csv, check_protocol_file};
 use proptest::prelude::*;
 
 fn csv_seed() -> Vec<u8> {

@@ -1,13 +1,14 @@
 //! What every parser input must satisfy: shared by the fuzz targets (`fuzz/fuzz_targets/`) and by
-//! `tests/parser_robustness.rs`, which re-runs the committed corpora through the same checks.
-//! A check returns normally for a value or an error, and panics only on a real defect.
+//! `tests/engine/parser_robustness.rs`, which re-runs the committed corpora through the same checks (feature
+//! `robustness`, off by default; the tests and the fuzz crate turn it on). A check returns normally for
+//! a value or an error, and panics only on a real defect.
 
 use std::sync::OnceLock;
 
-use anticoag_planner::analysis::analyze;
-use anticoag_planner::io::{parse_case, parse_events_csv, to_ron_string};
-use anticoag_planner::model::{ClinicalTime, Kilograms};
-use anticoag_planner::protocol::Protocol;
+use crate::analysis::analyze;
+use crate::io::{parse_case, parse_events_csv, to_ron_string};
+use crate::model::{ClinicalTime, Kilograms};
+use crate::protocol::Protocol;
 
 /// Parsed once: the importer is what is checked, not the protocol loader (it has its own check).
 fn icu_protocol() -> Option<&'static Protocol> {

@@ -5,7 +5,7 @@
 )]
 //! The command line as a user runs it: JSON contract, CSV analysis, import, replay.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -8,7 +8,7 @@
 //! file must load, hold exactly one revision the child wrote (its events and the path it came from
 //! together, never a mix), and be the last completed revision or the one being written.
 //!
-//! The child is this test binary run again with `--ignored --exact autosave_writer_child`.
+//! The child is this test binary run again with `--ignored --exact kill_recovery::autosave_writer_child`.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -74,7 +74,7 @@ fn autosave_survives_sigkill_at_any_moment() {
     for round in 0u64..16 {
         let before = last_completed(dir.path());
         let mut child = Command::new(&exe)
-            .args(["--ignored", "--exact", "autosave_writer_child", "--test-threads=1"])
+            .args(["--ignored", "--exact", "kill_recovery::autosave_writer_child", "--test-threads=1"])
             .env(DIR_VAR, dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

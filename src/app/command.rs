@@ -1,0 +1,79 @@
+//! What a person asked for in a frame. Views push commands; the shell applies them once, after the
+//! frame is drawn (`workflow`): one place where the case changes, so that autosave (and later undo and
+//! the audit trail) see every change.
+
+use std::path::PathBuf;
+
+use crate::analysis::Action;
+use crate::model::{Case, Event, EventId, Patient};
+
+use super::preferences::CentralView;
+
+/// What a path dialog is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPurpose {
+    Open,
+    SaveAs,
+    ImportCsv,
+}
+
+impl PathPurpose {
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Open => "Open case file",
+            Self::SaveAs => "Save case as",
+            Self::ImportCsv => "Import events from CSV",
+        }
+    }
+
+    pub fn button(self) -> &'static str {
+        match self {
+            Self::Open => "Open this file",
+            Self::SaveAs => "Save to this file",
+            Self::ImportCsv => "Import this file",
+        }
+    }
+}
+
+/// An action that would replace or close the open case: asked about first when there are unsaved edits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Replace {
+    OpenDemo(usize),
+    OpenPath(PathBuf),
+    NewCase(Box<Case>),
+    Recover,
+    Quit,
+}
+
+/// What the user asked for this frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Replace the open case (asks first if it has unsaved edits).
+    Replace(Replace),
+    /// The user answered the unsaved-changes question: `true` discards the edits and goes ahead.
+    ConfirmDiscard(bool),
+    ShowNewDialog,
+    ShowPathDialog(PathPurpose),
+    ClosePathDialog,
+    Save,
+    SaveAs(PathBuf),
+    ImportCsv(PathBuf),
+    DismissImportReport,
+    DiscardRecovery,
+    /// Move the replay cursor to this event-time index.
+    SetCursor(usize),
+    /// Move the cursor by this many event times.
+    StepCursor(i64),
+    CopyPlan(String),
+    ShowView(CentralView),
+    SetPredictFirst(bool),
+    Predict(Action),
+    SetPatient(Box<Patient>),
+    SetProtocol(String),
+    SetTitle(String),
+    SetNotes(String),
+    AddEvent(Event),
+    /// Replace the event with this handle by the new content.
+    ReplaceEvent(EventId, Event),
+    DeleteEvent(EventId),
+}

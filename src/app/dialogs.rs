@@ -1,0 +1,283 @@
+//! The modal dialogs and their state: the unsaved-changes question, the recovery offer, the file-path
+//! dialog (a typed path as well as the native picker, so the app works where no desktop file-chooser
+//! service runs), the new-case dialog and the CSV import report.
+
+use std::path::PathBuf;
+
+use eframe::egui;
+
+use crate::io::entry::{parse_time, parse_weight};
+use crate::model::{Case, ClinicalTime, Patient, Setting, Weight, WeightKind};
+use crate::protocol::Protocol;
+
+use super::command::{Command, PathPurpose, Replace};
+use super::document::Document;
+use super::theme;
+
+/// The dialogs' state: at most one of the first two is asked at a time.
+#[derive(Default)]
+pub struct Dialogs {
+    /// A replacement waiting for the answer to "discard unsaved changes?".
+    pub pending: Option<Replace>,
+    /// A recovery file found at start-up, offered back to the user: which case, from where.
+    pub recovery_offer: Option<String>,
+    pub path: Option<PathDialog>,
+    pub new_case: Option<NewCaseDialog>,
+    pub import_report: Option<ImportReport>,
+}
+
+/// A CSV import that failed: every line's problem, shown until dismissed. The case is untouched.
+pub struct ImportReport {
+    pub file: String,
+    pub lines: Vec<String>,
+}
+
+/// A typed path with a Browse… button for the native dialog.
+pub struct PathDialog {
+    pub(super) purpose: PathPurpose,
+    text: String,
+    note: Option<String>,
+}
+
+impl PathDialog {
+    pub fn new(purpose: PathPurpose) -> Self {
+        Self {
+            purpose,
+            text: String::new(),
+            note: None,
+        }
+    }
+
+    /// The native dialog (blocking, as native dialogs are).
+    fn browse(&mut self) {
+        let dialog = match self.purpose {
+            PathPurpose::ImportCsv => rfd::FileDialog::new().add_filter("CSV events", &["csv"]),
+            PathPurpose::Open | PathPurpose::SaveAs => {
+                rfd::FileDialog::new().add_filter("anticoag-planner case", &["ron"])
+            }
+        };
+        let picked = match self.purpose {
+            PathPurpose::SaveAs => dialog.set_file_name("case.ron").save_file(),
+            PathPurpose::Open | PathPurpose::ImportCsv => dialog.pick_file(),
+        };
+        match picked {
+            Some(p) => self.text = p.display().to_string(),
+            None => {
+                self.note = Some(
+                    "No file chosen (if no dialog appeared, this desktop has no file-chooser service: type the path)"
+                        .to_owned(),
+                );
+            }
+        }
+    }
+}
+
+/// The New case dialog: the facts without which nothing can be computed.
+pub struct NewCaseDialog {
+    title: String,
+    weight: String,
+    setting: Setting,
+    start: String,
+    error: Option<String>,
+}
+
+impl Default for NewCaseDialog {
+    fn default() -> Self {
+        Self {
+            title: "New case".to_owned(),
+            weight: String::new(),
+            setting: Setting::Icu,
+            start: ClinicalTime::now_local().to_string(),
+            error: None,
+        }
+    }
+}
+
+impl NewCaseDialog {
+    fn build(&self) -> Result<Case, String> {
+        let name = self.setting.default_protocol();
+        let protocol = Protocol::resolve(name).map_err(|e| e.to_string())?;
+        let (kg, _) = parse_weight(&self.weight, &protocol.plausibility).map_err(|e| e.to_string())?;
+        let start = parse_time("case start", &self.start).map_err(|e| e.to_string())?;
+        let weight = Weight {
+            kg,
+            measured_at: start,
+            kind: WeightKind::Actual,
+        };
+        Ok(Case::new(
+            self.title.trim(),
+            name,
+            start,
+            Patient::new(weight, self.setting),
+        ))
+    }
+}
+
+/// The modal dialogs: unsaved changes, recovery, file paths, new case, import report.
+pub fn dialogs_ui(ctx: &egui::Context, doc: Option<&Document>, dialogs: &mut Dialogs, commands: &mut Vec<Command>) {
+    if let Some(pending) = &dialogs.pending {
+        unsaved_changes_ui(ctx, doc, pending, commands);
+        return;
+    }
+    if let Some(offer) = &dialogs.recovery_offer {
+        recovery_ui(ctx, offer, commands);
+        return;
+    }
+    if let Some(dialog) = &mut dialogs.path {
+        path_dialog_ui(ctx, dialog, commands);
+    }
+    if let Some(dialog) = &mut dialogs.new_case {
+        new_case_ui(ctx, dialog, commands);
+    }
+    if let Some(report) = &dialogs.import_report {
+        import_report_ui(ctx, report, commands);
+    }
+}
+
+/// "Unsaved changes": discard them, or keep editing.
+fn unsaved_changes_ui(ctx: &egui::Context, doc: Option<&Document>, pending: &Replace, commands: &mut Vec<Command>) {
+    let title = doc.map_or("", |d| d.case().title.as_str());
+    let doing = match pending {
+        Replace::Quit => "Closing the app",
+        Replace::NewCase(_) => "Starting a new case",
+        Replace::OpenDemo(_) | Replace::OpenPath(_) | Replace::Recover => "Opening another case",
+    };
+    egui::Modal::new(egui::Id::unique("unsaved_changes")).show(ctx, |ui| {
+        ui.heading("Unsaved changes");
+        ui.label(format!(
+            "'{title}' has changes that are not saved. {doing} will discard them."
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Discard changes").clicked() {
+                commands.push(Command::ConfirmDiscard(true));
+            }
+            if ui.button("Keep editing").clicked() {
+                commands.push(Command::ConfirmDiscard(false));
+            }
+        });
+    });
+}
+
+/// The recovery offer at start-up.
+fn recovery_ui(ctx: &egui::Context, offer: &str, commands: &mut Vec<Command>) {
+    egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
+        ui.heading("Recover unsaved work?");
+        ui.label(format!(
+            "The app closed with unsaved changes to {offer}. Open the recovered copy?"
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Recover").clicked() {
+                commands.push(Command::Replace(Replace::Recover));
+            }
+            if ui.button("Discard the recovered copy").clicked() {
+                commands.push(Command::DiscardRecovery);
+            }
+        });
+    });
+}
+
+/// A typed path with Browse… for the native dialog.
+fn path_dialog_ui(ctx: &egui::Context, dialog: &mut PathDialog, commands: &mut Vec<Command>) {
+    egui::Modal::new(egui::Id::unique("path_dialog")).show(ctx, |ui| {
+        ui.heading(dialog.purpose.title());
+        ui.horizontal(|ui| {
+            let label = ui.label("File path");
+            ui.add(egui::TextEdit::singleline(&mut dialog.text).desired_width(420.0))
+                .labelled_by(label.id);
+            if ui.button("Browse…").clicked() {
+                dialog.browse();
+            }
+        });
+        if let Some(note) = &dialog.note {
+            ui.colored_label(theme::MUTED, note);
+        }
+        ui.horizontal(|ui| {
+            let path = PathBuf::from(dialog.text.trim());
+            if ui
+                .add_enabled(
+                    !dialog.text.trim().is_empty(),
+                    egui::Button::new(dialog.purpose.button()),
+                )
+                .clicked()
+            {
+                commands.push(match dialog.purpose {
+                    PathPurpose::Open => Command::Replace(Replace::OpenPath(path)),
+                    PathPurpose::SaveAs => Command::SaveAs(path),
+                    PathPurpose::ImportCsv => Command::ImportCsv(path),
+                });
+                if dialog.purpose == PathPurpose::Open {
+                    commands.push(Command::ClosePathDialog);
+                }
+            }
+            if ui.button("Cancel").clicked() {
+                commands.push(Command::ClosePathDialog);
+            }
+        });
+    });
+}
+
+/// The new-case dialog: the facts without which nothing can be computed.
+fn new_case_ui(ctx: &egui::Context, dialog: &mut NewCaseDialog, commands: &mut Vec<Command>) {
+    egui::Modal::new(egui::Id::unique("new_case")).show(ctx, |ui| {
+        ui.heading("New case");
+        egui::Grid::new("new_case_grid").num_columns(2).show(ui, |ui| {
+            let l = ui.label("Title");
+            ui.text_edit_singleline(&mut dialog.title).labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Weight (kg)");
+            ui.text_edit_singleline(&mut dialog.weight).labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Setting");
+            egui::ComboBox::from_id_salt("new_setting")
+                .selected_text(dialog.setting.label())
+                .show_ui(ui, |ui| {
+                    for s in Setting::ALL {
+                        ui.selectable_value(&mut dialog.setting, s, s.label());
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Case start (YYYY-MM-DDTHH:MM)");
+            ui.text_edit_singleline(&mut dialog.start).labelled_by(l.id);
+            ui.end_row();
+        });
+        if let Some(e) = &dialog.error {
+            ui.colored_label(theme::ABOVE_TARGET, e);
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Create case").clicked() {
+                match dialog.build() {
+                    Ok(case) => {
+                        commands.push(Command::ClosePathDialog);
+                        commands.push(Command::Replace(Replace::NewCase(Box::new(case))));
+                    }
+                    Err(e) => dialog.error = Some(e),
+                }
+            }
+            if ui.button("Cancel").clicked() {
+                commands.push(Command::ClosePathDialog);
+            }
+        });
+    });
+}
+
+/// A CSV import that failed: every problem, nothing added.
+fn import_report_ui(ctx: &egui::Context, report: &ImportReport, commands: &mut Vec<Command>) {
+    egui::Modal::new(egui::Id::unique("import_report")).show(ctx, |ui| {
+        ui.heading("CSV not imported");
+        ui.label(format!(
+            "{}: {} problem(s); nothing was added to the case. Fix the file and import it again.",
+            report.file,
+            report.lines.len()
+        ));
+        egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+            for line in &report.lines {
+                ui.colored_label(theme::ABOVE_TARGET, line);
+            }
+        });
+        if ui.button("Close report").clicked() {
+            commands.push(Command::DismissImportReport);
+        }
+    });
+}

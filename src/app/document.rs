@@ -1,0 +1,184 @@
+//! The open case and what is derived from it: its protocol, the prepared index, the replay times and
+//! cursor, the analysis at the cursor, where it was read from and whether it has unsaved edits. Views
+//! read it; only the command interpreter (`workflow`) changes it, through the methods here.
+
+use std::path::{Path, PathBuf};
+
+use crate::analysis::{Analysis, Prepared, analyze_prepared};
+use crate::io::LoadedCase;
+use crate::model::{Case, ClinicalTime};
+use crate::protocol::Protocol;
+
+/// An open case.
+pub struct Document {
+    case: Case,
+    protocol: Protocol,
+    prepared: Prepared,
+    /// The analysis times: every event time, or the case start for a case with no events yet.
+    times: Vec<ClinicalTime>,
+    cursor: usize,
+    analysis: Analysis,
+    /// The file it was opened from or saved to (`None`: a demo, an import or a new case).
+    path: Option<PathBuf>,
+    /// What the case bar calls it.
+    origin: String,
+    /// Unsaved edits.
+    dirty: bool,
+    /// Bumped on every edit, so autosave writes each state once and caches know when to rebuild.
+    revision: u64,
+}
+
+/// The analysis times: every event time, or the case start for a case with no events yet (never empty).
+fn event_times(prepared: &Prepared, case: &Case) -> Vec<ClinicalTime> {
+    let times = prepared.timeline.event_times();
+    if times.is_empty() {
+        vec![case.case_start]
+    } else {
+        times.to_vec()
+    }
+}
+
+impl Document {
+    #[must_use]
+    pub fn new(loaded: LoadedCase, path: Option<PathBuf>, origin: String) -> Self {
+        let prepared = Prepared::new(&loaded.case, &loaded.protocol);
+        let times = event_times(&prepared, &loaded.case);
+        let cursor = times.len() - 1;
+        let analysis = analyze_prepared(&loaded.case, &prepared, &loaded.protocol, times[cursor]);
+        Self {
+            case: loaded.case,
+            protocol: loaded.protocol,
+            prepared,
+            times,
+            cursor,
+            analysis,
+            path,
+            origin,
+            dirty: false,
+            revision: 0,
+        }
+    }
+
+    #[must_use]
+    pub fn case(&self) -> &Case {
+        &self.case
+    }
+
+    #[must_use]
+    pub fn protocol(&self) -> &Protocol {
+        &self.protocol
+    }
+
+    #[must_use]
+    pub fn prepared(&self) -> &Prepared {
+        &self.prepared
+    }
+
+    /// The analysis at the replay cursor.
+    #[must_use]
+    pub fn analysis(&self) -> &Analysis {
+        &self.analysis
+    }
+
+    #[must_use]
+    pub fn times(&self) -> &[ClinicalTime] {
+        &self.times
+    }
+
+    #[must_use]
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// The replay time: what every view shows the case as of.
+    #[must_use]
+    pub fn as_of(&self) -> ClinicalTime {
+        self.times[self.cursor]
+    }
+
+    #[must_use]
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    #[must_use]
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    #[must_use]
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    #[must_use]
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Applies an edit to the case; when it succeeds, re-indexes and moves the cursor to the latest
+    /// event (the live view). A refused edit leaves everything as it was.
+    pub(super) fn edit<T, E>(&mut self, change: impl FnOnce(&mut Case) -> Result<T, E>) -> Result<T, E> {
+        let done = change(&mut self.case)?;
+        self.reanalyse();
+        Ok(done)
+    }
+
+    /// After a change of the case's clinical content or protocol: unsaved, re-prepared, at the end.
+    fn reanalyse(&mut self) {
+        self.dirty = true;
+        self.revision += 1;
+        self.prepared = Prepared::new(&self.case, &self.protocol);
+        self.times = event_times(&self.prepared, &self.case);
+        self.cursor = self.times.len() - 1;
+        self.analysis = analyze_prepared(&self.case, &self.prepared, &self.protocol, self.times[self.cursor]);
+    }
+
+    /// A change that is not clinical (title, notes): unsaved, no new analysis.
+    pub(super) fn edit_text(&mut self, change: impl FnOnce(&mut Case)) {
+        change(&mut self.case);
+        self.dirty = true;
+        self.revision += 1;
+    }
+
+    /// The protocol the case now follows.
+    pub(super) fn set_protocol(&mut self, name: String, protocol: Protocol) {
+        self.case.protocol = name;
+        self.protocol = protocol;
+        self.reanalyse();
+    }
+
+    pub(super) fn set_cursor(&mut self, cursor: usize) {
+        let cursor = cursor.min(self.times.len() - 1);
+        if cursor != self.cursor {
+            self.cursor = cursor;
+            self.analysis = analyze_prepared(&self.case, &self.prepared, &self.protocol, self.times[cursor]);
+        }
+    }
+
+    /// Moves the cursor by `delta` event times, within the case.
+    pub(super) fn step_cursor(&mut self, delta: i64) {
+        let last = self.times.len() - 1;
+        let target = if delta < 0 {
+            self.cursor.saturating_sub(delta.unsigned_abs() as usize)
+        } else {
+            self.cursor.saturating_add(delta as usize).min(last)
+        };
+        self.set_cursor(target);
+    }
+
+    /// Saved to `path`: no unsaved edits, named after the file.
+    pub(super) fn saved_to(&mut self, path: PathBuf, origin: String) {
+        self.dirty = false;
+        self.origin = origin;
+        self.path = Some(path);
+    }
+
+    /// A document that is not on disk as it is (a new or recovered case).
+    pub(super) fn mark_unsaved(&mut self, origin: Option<String>) {
+        self.dirty = true;
+        if let Some(origin) = origin {
+            self.origin = origin;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! What the app remembers between runs (through eframe's storage): the view, Predict first and the
+//! recent files. Never clinical data: no case content lives here.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// How many recent files the case bar remembers.
+const RECENT_FILES: usize = 8;
+
+/// Which view the central panel shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CentralView {
+    Algorithm,
+    Plots,
+    Timeline,
+    Patient,
+    DosingTools,
+    Bypass,
+}
+
+impl CentralView {
+    pub const ALL: [(Self, &'static str); 6] = [
+        (Self::Algorithm, "Algorithm"),
+        (Self::Plots, "Plots"),
+        (Self::Timeline, "Timeline"),
+        (Self::Patient, "Patient"),
+        (Self::DosingTools, "Dosing tools"),
+        (Self::Bypass, "Bypass"),
+    ];
+}
+
+/// Preferences kept between runs by eframe.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Preferences {
+    pub view: CentralView,
+    pub predict_first: bool,
+    pub recent_files: Vec<PathBuf>,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            view: CentralView::Algorithm,
+            predict_first: false,
+            recent_files: Vec::new(),
+        }
+    }
+}
+
+impl Preferences {
+    /// The key under which eframe stores them.
+    pub const KEY: &'static str = "anticoag-planner preferences";
+
+    /// Puts `path` first in the recent files (once), keeping the list short.
+    pub fn remember_recent(&mut self, path: &Path) {
+        let recent = &mut self.recent_files;
+        recent.retain(|p| p != path);
+        recent.insert(0, path.to_path_buf());
+        recent.truncate(RECENT_FILES);
+    }
+}

@@ -1,0 +1,294 @@
+//! The shell: the app's state (the open document, each view's own state, the dialogs, preferences, the
+//! recovery file) and the frame — lay the views out, collect the commands they push, apply them
+//! (`workflow`), autosave.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+
+use crate::analysis::Action;
+use crate::io::recovery::read_recovery;
+use crate::model::Case;
+
+use super::bypass::bypass_ui;
+use super::case_bar::{CaseBarInfo, case_bar_ui};
+use super::command::{Command, Replace};
+use super::dialogs::{Dialogs, dialogs_ui};
+use super::document::Document;
+use super::event_form::EventForm;
+use super::patient::{PatientForm, patient_ui};
+use super::plan::{predict_ui, recommendation_card_ui, stepper_ui, verdict_ui};
+use super::plots::{PlotState, plots_ui};
+use super::preferences::{CentralView, Preferences};
+use super::timeline::timeline_ui;
+use super::tools::{ToolsForm, tools_ui};
+
+/// Unsaved edits are written to the recovery file at most this often.
+pub(super) const AUTOSAVE_EVERY: Duration = Duration::from_secs(3);
+
+/// Each view's own state: drafts and caches, never the case. Made anew when the case is replaced.
+pub struct ViewStates {
+    pub patient: PatientForm,
+    pub entry: EventForm,
+    pub tools: ToolsForm,
+    pub plots: PlotState,
+}
+
+impl ViewStates {
+    #[must_use]
+    pub fn new(doc: &Document) -> Self {
+        Self {
+            patient: PatientForm::new(doc.case()),
+            entry: EventForm::new(doc.as_of()),
+            tools: ToolsForm::new(doc),
+            plots: PlotState::default(),
+        }
+    }
+}
+
+/// An open case and the views' state for it: made together, replaced together.
+pub struct OpenCase {
+    pub doc: Document,
+    pub views: ViewStates,
+}
+
+impl OpenCase {
+    #[must_use]
+    pub fn new(doc: Document) -> Self {
+        let views = ViewStates::new(&doc);
+        Self { doc, views }
+    }
+}
+
+/// The application state.
+pub struct PlannerApp {
+    pub(super) open: Option<OpenCase>,
+    pub(super) prefs: Preferences,
+    /// The learner's choice at the current replay time (teaching, predict first).
+    pub(super) prediction: Option<Action>,
+    /// The last outcome or problem, shown in the case bar until the next one.
+    pub(super) status: Option<String>,
+    pub(super) dialogs: Dialogs,
+    /// Where unsaved edits are written for crash recovery (`None`: no recovery, as in tests).
+    pub(super) recovery_dir: Option<PathBuf>,
+    pub(super) last_autosave: Option<(Instant, u64)>,
+    /// Set once the user agreed to close: the next close request is let through.
+    pub(super) closing: bool,
+    /// Measurement mode: close once the first frame is drawn.
+    pub(super) exit_after_first_frame: bool,
+}
+
+impl PlannerApp {
+    /// Starts with the first demo case open and no recovery (tests, benchmarks).
+    #[must_use]
+    pub fn new() -> Self {
+        Self::with_preferences(Preferences::default(), None)
+    }
+
+    /// Starts with saved preferences and, when `recovery_dir` holds unsaved work from a previous run,
+    /// offers it back.
+    #[must_use]
+    pub fn with_preferences(prefs: Preferences, recovery_dir: Option<PathBuf>) -> Self {
+        let mut dialogs = Dialogs::default();
+        let mut status = None;
+        // Read the recovery offer first: opening the demo must not clear it.
+        if let Some(dir) = &recovery_dir {
+            match read_recovery(dir) {
+                Ok(Some(r)) => {
+                    let from = r
+                        .original_path
+                        .map_or_else(|| "a case never saved".to_owned(), |p| p.display().to_string());
+                    dialogs.recovery_offer = Some(format!("'{}' (from {from})", r.loaded.case.title));
+                }
+                Ok(None) => {}
+                Err(e) => status = Some(format!("a recovery file exists but cannot be read: {e}")),
+            }
+        }
+        let mut app = Self {
+            open: None,
+            prefs,
+            prediction: None,
+            status: None,
+            dialogs,
+            recovery_dir,
+            last_autosave: None,
+            closing: false,
+            exit_after_first_frame: false,
+        };
+        app.replace(Replace::OpenDemo(0));
+        app.status = status.or(app.status);
+        app
+    }
+
+    /// Opens a case built in memory, in the given view (the frame benchmark and tests use generated
+    /// month-long courses).
+    pub fn open_generated(&mut self, case: Case, view: CentralView) {
+        self.replace(Replace::NewCase(Box::new(case)));
+        self.prefs.view = view;
+    }
+
+    /// Opens a case file (the `--open` start flag).
+    pub fn open_path(&mut self, path: PathBuf) {
+        self.replace(Replace::OpenPath(path));
+    }
+
+    /// Closes the window once the first frame is drawn (start-up measurements).
+    pub fn exit_after_first_frame(&mut self) {
+        self.exit_after_first_frame = true;
+    }
+
+    /// The open case.
+    #[must_use]
+    pub fn document(&self) -> Option<&Document> {
+        self.open.as_ref().map(|o| &o.doc)
+    }
+
+    /// Each view's state for the open case.
+    #[must_use]
+    pub fn views(&self) -> Option<&ViewStates> {
+        self.open.as_ref().map(|o| &o.views)
+    }
+
+    /// The last outcome or problem shown in the case bar.
+    #[must_use]
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+
+    #[must_use]
+    pub fn preferences(&self) -> &Preferences {
+        &self.prefs
+    }
+
+    #[must_use]
+    pub fn dialogs(&self) -> &Dialogs {
+        &self.dialogs
+    }
+
+    /// Lays out the whole window; commands are applied after drawing.
+    pub fn ui_root(&mut self, ui: &mut egui::Ui) {
+        let mut commands = Vec::new();
+        let ctx = ui.ctx().clone();
+        self.handle_close_request(&ctx, &mut commands);
+        let info = CaseBarInfo {
+            recent_files: &self.prefs.recent_files,
+            predict_first: self.prefs.predict_first,
+            status: self.status.as_deref(),
+        };
+        let doc = self.open.as_ref().map(|o| &o.doc);
+        egui::Panel::top("case_bar").show(ui, |ui| case_bar_ui(ui, doc, &info, &mut commands));
+        let (predict_first, prediction, view) = (self.prefs.predict_first, self.prediction, self.prefs.view);
+        if let Some(OpenCase { doc, views }) = &mut self.open {
+            plan_panel_ui(ui, doc, predict_first, prediction, &mut commands);
+            let hide_decision = predict_first && prediction.is_none();
+            egui::CentralPanel::default().show(ui, |ui| central_ui(ui, doc, views, view, hide_decision, &mut commands));
+        } else {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.label("No case open: choose New, Open… or Open demo case");
+            });
+        }
+        dialogs_ui(
+            &ctx,
+            self.open.as_ref().map(|o| &o.doc),
+            &mut self.dialogs,
+            &mut commands,
+        );
+        for command in commands {
+            self.apply(command, Some(&ctx));
+        }
+        self.autosave();
+        if self.exit_after_first_frame {
+            self.closing = true;
+        }
+        if self.closing {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// A window close with unsaved edits is held back and turned into the unsaved-changes question.
+    fn handle_close_request(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        if ctx.input(|i| i.viewport().close_requested()) && !self.closing {
+            if self.document().is_some_and(Document::is_dirty) {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                commands.push(Command::Replace(Replace::Quit));
+            } else {
+                self.clear_recovery_file();
+            }
+        }
+    }
+}
+
+/// The recommendation card (or, in Predict first, the question and then the verdict).
+fn plan_panel_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    predict_first: bool,
+    prediction: Option<Action>,
+    commands: &mut Vec<Command>,
+) {
+    egui::Panel::left("plan").default_size(440.0).show(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .id_salt("plan_scroll")
+            .show(ui, |ui| match (predict_first, prediction) {
+                (true, None) => predict_ui(ui, commands),
+                (true, Some(choice)) => {
+                    verdict_ui(ui, choice, doc.analysis().recommendation.action);
+                    recommendation_card_ui(ui, doc.analysis(), commands);
+                }
+                (false, _) => recommendation_card_ui(ui, doc.analysis(), commands),
+            });
+    });
+}
+
+/// The view tabs and the chosen view.
+fn central_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    views: &mut ViewStates,
+    view: CentralView,
+    hide_decision: bool,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        for (v, label) in CentralView::ALL {
+            if ui.selectable_label(view == v, label).clicked() {
+                commands.push(Command::ShowView(v));
+            }
+        }
+    });
+    ui.separator();
+    let scroll = |id: &str| egui::ScrollArea::vertical().id_salt(id.to_owned());
+    match view {
+        CentralView::Algorithm => {
+            scroll("steps_scroll").show(ui, |ui| stepper_ui(ui, doc.analysis(), hide_decision));
+        }
+        CentralView::Plots => plots_ui(ui, doc, &mut views.plots),
+        CentralView::Timeline => timeline_ui(ui, doc, &mut views.entry, commands),
+        CentralView::Patient => {
+            scroll("patient_scroll").show(ui, |ui| patient_ui(ui, doc, &mut views.patient, commands));
+        }
+        CentralView::DosingTools => {
+            scroll("tools_scroll").show(ui, |ui| tools_ui(ui, doc, &mut views.tools, commands));
+        }
+        CentralView::Bypass => {
+            scroll("bypass_scroll").show(ui, |ui| bypass_ui(ui, doc, &mut views.entry, commands));
+        }
+    }
+}
+
+impl Default for PlannerApp {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl eframe::App for PlannerApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui_root(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, Preferences::KEY, &self.prefs);
+    }
+}

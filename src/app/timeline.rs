@@ -1,0 +1,98 @@
+//! The Timeline view: one table of labs and one of doses (newest first, up to the replay time), each
+//! row with Edit and Delete, below the form that adds or edits a row.
+
+use eframe::egui;
+use egui_extras::{Column, TableBuilder};
+
+use crate::model::Event;
+
+use super::command::Command;
+use super::document::Document;
+use super::event_form::{EventForm, event_form_ui};
+use super::theme;
+
+/// The Timeline view: the form, then the labs and the doses up to the replay time.
+pub fn timeline_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, commands: &mut Vec<Command>) {
+    event_form_ui(ui, doc, form, commands);
+    ui.separator();
+    let as_of = doc.as_of();
+    let events = &doc.case().events;
+    let shown = events.partition_point(|e| e.time <= as_of);
+    let hidden = events.len() - shown;
+    if hidden > 0 {
+        ui.colored_label(
+            theme::MUTED,
+            format!("{hidden} later event(s) hidden by the replay: move the slider to the end to see or edit them"),
+        );
+    }
+    // Newest first: the latest result is where the eye lands, with no scrolling.
+    let labs: Vec<usize> = (0..shown).rev().filter(|i| events[*i].kind.is_lab()).collect();
+    let doses: Vec<usize> = (0..shown).rev().filter(|i| !events[*i].kind.is_lab()).collect();
+    let height = (ui.available_height() / 2.0 - 30.0).max(120.0);
+    let mut edit = None;
+    ui.strong(format!("Labs ({}, newest first)", labs.len()));
+    event_table_ui(ui, "labs_table", events, &labs, height, commands, &mut edit);
+    ui.strong(format!("Doses ({}, newest first)", doses.len()));
+    event_table_ui(ui, "doses_table", events, &doses, height, commands, &mut edit);
+    if let Some(i) = edit
+        && let Some(event) = events.get(i)
+    {
+        form.edit(event);
+    }
+}
+
+fn event_table_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    events: &[Event],
+    rows: &[usize],
+    height: f32,
+    commands: &mut Vec<Command>,
+    edit: &mut Option<usize>,
+) {
+    ui.push_id(id, |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .max_scroll_height(height)
+            .column(Column::exact(130.0))
+            .column(Column::exact(340.0))
+            .column(Column::remainder().at_least(120.0))
+            .column(Column::exact(130.0))
+            .header(20.0, |mut header| {
+                for title in ["Time", "Event", "Note", ""] {
+                    header.col(|ui| {
+                        ui.strong(title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(22.0, rows.len(), |mut row| {
+                    let index = rows[row.index()];
+                    let event = &events[index];
+                    row.col(|ui| {
+                        ui.label(event.time.to_string());
+                    });
+                    row.col(|ui| {
+                        ui.label(event.kind.describe());
+                    });
+                    row.col(|ui| {
+                        ui.label(event.note.as_deref().unwrap_or(""));
+                    });
+                    row.col(|ui| {
+                        ui.horizontal(|ui| {
+                            if ui
+                                .small_button("Edit")
+                                .on_hover_text("Load this row into the form")
+                                .clicked()
+                            {
+                                *edit = Some(index);
+                            }
+                            if ui.small_button("Delete").clicked() {
+                                commands.push(Command::DeleteEvent(event.id));
+                            }
+                        });
+                    });
+                });
+            });
+    });
+}

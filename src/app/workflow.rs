@@ -1,0 +1,331 @@
+//! The command interpreter: every [`Command`] a frame collected is applied here, once, after drawing.
+//! The file workflow lives here too — open, save, CSV import, the recovery file and autosave — and every
+//! error it meets is shown in the status line, none dropped.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use eframe::egui;
+
+use crate::io::recovery::{clear_recovery, read_recovery, write_recovery};
+use crate::io::{load_case, parse_case, parse_events_csv, save_case, to_ron_string};
+use crate::model::{ClinicalTime, PatientChange};
+use crate::protocol::Protocol;
+
+use super::command::{Command, PathPurpose, Replace};
+use super::demo_cases::DEMO_CASES;
+use super::dialogs::{ImportReport, NewCaseDialog, PathDialog};
+use super::document::Document;
+use super::shell::{AUTOSAVE_EVERY, OpenCase, PlannerApp};
+
+/// The file name alone, for the case bar.
+pub(super) fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+impl PlannerApp {
+    /// Applies one command.
+    pub(super) fn apply(&mut self, command: Command, ctx: Option<&egui::Context>) {
+        match command {
+            Command::Replace(_)
+            | Command::ConfirmDiscard(_)
+            | Command::ShowNewDialog
+            | Command::ShowPathDialog(_)
+            | Command::ClosePathDialog
+            | Command::Save
+            | Command::SaveAs(_)
+            | Command::ImportCsv(_)
+            | Command::DismissImportReport
+            | Command::DiscardRecovery => self.apply_file(command),
+            Command::SetCursor(_)
+            | Command::StepCursor(_)
+            | Command::CopyPlan(_)
+            | Command::ShowView(_)
+            | Command::SetPredictFirst(_)
+            | Command::Predict(_) => self.apply_view(command, ctx),
+            Command::SetPatient(_)
+            | Command::SetProtocol(_)
+            | Command::SetTitle(_)
+            | Command::SetNotes(_)
+            | Command::AddEvent(_)
+            | Command::ReplaceEvent(..)
+            | Command::DeleteEvent(_) => self.apply_edit(command),
+        }
+    }
+
+    /// Opening, saving, importing and the dialogs that lead to them.
+    fn apply_file(&mut self, command: Command) {
+        match command {
+            Command::Replace(what) => {
+                if self.document().is_some_and(Document::is_dirty) {
+                    self.dialogs.pending = Some(what);
+                } else {
+                    self.replace(what);
+                }
+            }
+            Command::ConfirmDiscard(go_ahead) => {
+                if let Some(what) = self.dialogs.pending.take()
+                    && go_ahead
+                {
+                    self.replace(what);
+                }
+            }
+            Command::ShowNewDialog => self.dialogs.new_case = Some(NewCaseDialog::default()),
+            Command::ShowPathDialog(purpose) => self.dialogs.path = Some(PathDialog::new(purpose)),
+            Command::ClosePathDialog => {
+                self.dialogs.path = None;
+                self.dialogs.new_case = None;
+            }
+            Command::Save => match self.document().and_then(|d| d.path().map(Path::to_path_buf)) {
+                Some(path) => self.save_to(path),
+                None => {
+                    if let Some(problem) = self.patient_form_error() {
+                        self.status = Some(format!("Save refused: fix the marked patient field first ({problem})"));
+                    } else {
+                        self.dialogs.path = Some(PathDialog::new(PathPurpose::SaveAs));
+                    }
+                }
+            },
+            Command::SaveAs(path) => {
+                self.dialogs.path = None;
+                self.save_to(path);
+            }
+            Command::ImportCsv(path) => {
+                self.dialogs.path = None;
+                self.import_csv(&path);
+            }
+            Command::DismissImportReport => self.dialogs.import_report = None,
+            Command::DiscardRecovery => {
+                self.dialogs.recovery_offer = None;
+                self.clear_recovery_file();
+            }
+            _ => {}
+        }
+    }
+
+    /// The replay, the views and teaching.
+    fn apply_view(&mut self, command: Command, ctx: Option<&egui::Context>) {
+        match command {
+            Command::SetCursor(i) => {
+                if let Some(open) = &mut self.open {
+                    open.doc.set_cursor(i);
+                }
+                self.prediction = None;
+            }
+            Command::StepCursor(delta) => {
+                if let Some(open) = &mut self.open {
+                    open.doc.step_cursor(delta);
+                }
+                self.prediction = None;
+            }
+            Command::ShowView(view) => self.prefs.view = view,
+            Command::SetPredictFirst(on) => {
+                self.prefs.predict_first = on;
+                self.prediction = None;
+            }
+            Command::Predict(action) => self.prediction = Some(action),
+            Command::CopyPlan(text) => {
+                if let Some(ctx) = ctx {
+                    ctx.copy_text(text);
+                    self.status = Some("plan copied to the clipboard".to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Changes to the case: the patient, the protocol, the text, the events.
+    fn apply_edit(&mut self, command: Command) {
+        let Some(OpenCase { doc, views }) = &mut self.open else {
+            return;
+        };
+        match command {
+            Command::SetPatient(patient) => {
+                let change = doc.edit(|case| Ok::<_, ()>(case.set_patient(*patient)));
+                // The form's choices follow the case (the 4Ts scorer also edits the patient).
+                views.patient.follow(&doc.case().patient);
+                if let Ok(PatientChange::Protocol(name)) = change {
+                    match Protocol::resolve(name) {
+                        Ok(p) => {
+                            doc.set_protocol(name.to_owned(), p);
+                            self.status = Some(format!("setting changed: protocol {name} now applies"));
+                        }
+                        Err(e) => self.status = Some(format!("protocol {name}: {e}")),
+                    }
+                }
+            }
+            Command::SetProtocol(name) => match Protocol::resolve(&name) {
+                Ok(p) if p.settings.contains(&doc.case().patient.setting) => doc.set_protocol(name, p),
+                Ok(p) => {
+                    self.status = Some(format!(
+                        "protocol {name} is not for the {} setting (it covers: {})",
+                        doc.case().patient.setting.label(),
+                        p.settings.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                Err(e) => self.status = Some(format!("protocol {name}: {e}")),
+            },
+            Command::SetTitle(title) => doc.edit_text(|case| case.title = title),
+            Command::SetNotes(notes) => doc.edit_text(|case| case.notes = notes),
+            Command::AddEvent(event) => match doc.edit(|case| case.insert_event(event)) {
+                Ok(_) => views.entry.added(),
+                Err(e) => views.entry.refused(e.to_string()),
+            },
+            Command::ReplaceEvent(id, event) => match doc.edit(|case| case.replace_event(id, event)) {
+                Ok(()) => views.entry.added(),
+                Err(e) => views.entry.refused(e.to_string()),
+            },
+            Command::DeleteEvent(id) => {
+                if let Ok(removed) = doc.edit(|case| case.remove_event(id).ok_or(())) {
+                    self.status = Some(format!("deleted: {} {}", removed.time, removed.kind.describe()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Opens a case in place of the current one (the caller has already asked about unsaved edits).
+    pub(super) fn replace(&mut self, what: Replace) {
+        let opened = match what {
+            Replace::OpenDemo(i) => {
+                let Some((_, name, text)) = DEMO_CASES.get(i) else {
+                    return;
+                };
+                parse_case(text, name, None).map(|l| Document::new(l, None, "bundled demo".to_owned()))
+            }
+            Replace::OpenPath(path) => load_case(&path).map(|l| {
+                self.prefs.remember_recent(&path);
+                Document::new(l, Some(path.clone()), display_name(&path))
+            }),
+            Replace::NewCase(case) => parse_case(&to_ron_string(&case), "new case", None).map(|l| {
+                let mut doc = Document::new(l, None, "new case".to_owned());
+                doc.mark_unsaved(None);
+                doc
+            }),
+            Replace::Recover => {
+                let Some(dir) = &self.recovery_dir else { return };
+                match read_recovery(dir) {
+                    Ok(Some(r)) => {
+                        self.dialogs.recovery_offer = None;
+                        let origin = r.original_path.as_deref().map_or("recovered".to_owned(), display_name);
+                        let mut doc = Document::new(r.loaded, r.original_path.clone(), "recovered".to_owned());
+                        doc.mark_unsaved(Some(origin));
+                        Ok(doc)
+                    }
+                    Ok(None) => return,
+                    Err(e) => Err(e),
+                }
+            }
+            Replace::Quit => {
+                // The user chose to discard the edits: their recovery copy goes too.
+                self.clear_recovery_file();
+                self.closing = true;
+                return;
+            }
+        };
+        match opened {
+            Ok(doc) => {
+                // The previous case's recovery file is obsolete once the user chose to replace it.
+                if self.dialogs.recovery_offer.is_none() {
+                    self.clear_recovery_file();
+                }
+                self.open = Some(OpenCase::new(doc));
+                self.prediction = None;
+                self.status = None;
+            }
+            // A file that fails to load leaves the open case untouched.
+            Err(e) => self.status = Some(format!("Not opened: {e}")),
+        }
+    }
+
+    /// The patient form's first refusal, if any: a case with a refused field is not saved.
+    fn patient_form_error(&self) -> Option<String> {
+        self.open.as_ref().and_then(|o| o.views.patient.first_error())
+    }
+
+    fn save_to(&mut self, path: PathBuf) {
+        if let Some(problem) = self.patient_form_error() {
+            self.status = Some(format!("Save refused: fix the marked patient field first ({problem})"));
+            return;
+        }
+        let Some(open) = &mut self.open else { return };
+        match save_case(&path, open.doc.case()) {
+            Ok(()) => {
+                open.doc.saved_to(path.clone(), display_name(&path));
+                self.status = Some(format!("Saved {}", path.display()));
+                self.clear_recovery_file();
+                self.prefs.remember_recent(&path);
+            }
+            Err(e) => self.status = Some(format!("Not saved: {e}")),
+        }
+    }
+
+    fn import_csv(&mut self, path: &Path) {
+        let Some(OpenCase { doc, .. }) = &mut self.open else {
+            return;
+        };
+        let file = path.display().to_string();
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                self.status = Some(format!("Not imported: cannot read {file}: {e}"));
+                return;
+            }
+        };
+        let parsed = parse_events_csv(
+            &bytes,
+            &doc.protocol().plausibility,
+            doc.case().patient.weight.kg,
+            Some(ClinicalTime::now_local()),
+        );
+        let import = match parsed {
+            Ok(i) => i,
+            Err(errors) => {
+                self.dialogs.import_report = Some(ImportReport {
+                    file,
+                    lines: errors.iter().map(ToString::to_string).collect(),
+                });
+                return;
+            }
+        };
+        // All or nothing: a duplicate or an event before the case start refuses the whole file.
+        match doc.edit(|case| case.merge_events(import.events)) {
+            Ok(added) => self.status = Some(format!("Imported {added} event(s) from {file}")),
+            Err(problems) => {
+                self.dialogs.import_report = Some(ImportReport {
+                    file,
+                    lines: problems.iter().map(ToString::to_string).collect(),
+                });
+            }
+        }
+    }
+
+    /// Removes the recovery file, saying so when it cannot.
+    pub(super) fn clear_recovery_file(&mut self) {
+        if let Some(dir) = &self.recovery_dir
+            && let Err(e) = clear_recovery(dir)
+        {
+            self.status = Some(format!("cannot remove the recovery file: {e}"));
+        }
+    }
+
+    /// Writes unsaved edits to the recovery file, at most every few seconds and once per revision.
+    pub(super) fn autosave(&mut self) {
+        let (Some(dir), Some(OpenCase { doc, views })) = (&self.recovery_dir, &self.open) else {
+            return;
+        };
+        if !doc.is_dirty() || views.patient.first_error().is_some() {
+            return;
+        }
+        let due = self
+            .last_autosave
+            .is_none_or(|(at, rev)| rev != doc.revision() && at.elapsed() >= AUTOSAVE_EVERY);
+        if due {
+            if let Err(e) = write_recovery(dir, doc.case(), doc.path()) {
+                self.status = Some(format!("autosave failed: {e}"));
+            }
+            self.last_autosave = Some((Instant::now(), doc.revision()));
+        }
+    }
+}

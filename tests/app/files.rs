@@ -1,0 +1,122 @@
+//! Opening, saving, recovering and replacing cases: nothing unsaved is lost, nothing broken is opened.
+
+use super::*;
+
+#[test]
+fn every_teaching_case_opens_from_the_menu() {
+    let mut h = harness();
+    h.run();
+    for (i, (label, _, _)) in DEMO_CASES.iter().enumerate() {
+        h.get_by_label("Open demo case…").click();
+        h.run();
+        h.get_by_label(label).click();
+        h.run();
+        let doc = h.state().document().expect("a case is open");
+        assert!(
+            !doc.analysis().recommendation.rationale.is_empty(),
+            "case {i} ({label}) has a plan"
+        );
+        assert!(
+            h.state().status().is_none(),
+            "case {i} ({label}): {:?}",
+            h.state().status()
+        );
+    }
+}
+
+#[test]
+fn unsaved_edits_are_asked_about_before_another_case_replaces_them() {
+    let mut h = harness();
+    h.run();
+    click(&mut h, "Patient");
+    type_into(&mut h, "Weight (kg)", "88");
+    open_demo(&mut h, "Teaching: pseudo-resistance");
+    assert!(shows(&h, "Unsaved changes"), "the question is asked");
+    click(&mut h, "Keep editing");
+    assert_eq!(
+        doc(&h).case().patient.weight.kg.value(),
+        88.0,
+        "the edit is still there"
+    );
+    open_demo(&mut h, "Teaching: pseudo-resistance");
+    click(&mut h, "Discard changes");
+    assert!(
+        doc(&h).case().title.to_lowercase().contains("pseudo"),
+        "{}",
+        doc(&h).case().title
+    );
+}
+
+#[test]
+fn save_as_open_and_a_broken_file_leaves_the_case_untouched() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("saved.ron");
+    let mut h = harness();
+    h.run();
+    click(&mut h, "Save as…");
+    h.get_by_label("File path")
+        .set_text_value_accesskit(&path.display().to_string());
+    h.run();
+    click(&mut h, "Save to this file");
+    assert!(path.exists(), "{:?}", h.state().status());
+    assert!(!doc(&h).is_dirty());
+
+    let broken = dir.path().join("broken.ron");
+    std::fs::write(&broken, "(version: 1, title: \"x\",").expect("write");
+    let title_before = doc(&h).case().title.clone();
+    click(&mut h, "Open…");
+    h.get_by_label("File path")
+        .set_text_value_accesskit(&broken.display().to_string());
+    h.run();
+    click(&mut h, "Open this file");
+    let status = h.state().status().unwrap_or_default().to_owned();
+    assert!(
+        status.starts_with("Not opened:") && status.contains("broken.ron:"),
+        "{status}"
+    );
+    assert_eq!(doc(&h).case().title, title_before, "the open case is untouched");
+
+    click(&mut h, "Open…");
+    h.get_by_label("File path")
+        .set_text_value_accesskit(&path.display().to_string());
+    h.run();
+    click(&mut h, "Open this file");
+    assert_eq!(doc(&h).path(), Some(path.as_path()));
+    assert_eq!(
+        h.state().preferences().recent_files.first(),
+        Some(&path),
+        "remembered as recent"
+    );
+}
+
+#[test]
+fn unsaved_work_is_recovered_after_a_crash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let recovery = dir.path().to_path_buf();
+    let app = PlannerApp::with_preferences(Preferences::default(), Some(recovery.clone()));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    click(&mut h, "Patient");
+    type_into(&mut h, "Weight (kg)", "77");
+    assert!(recovery.join("recovery.ron").exists(), "autosaved");
+    // The process dies here: the harness is dropped without saving.
+    drop(h);
+
+    let app = PlannerApp::with_preferences(Preferences::default(), Some(recovery.clone()));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    assert!(shows(&h, "Recover unsaved work?"));
+    click(&mut h, "Recover");
+    assert_eq!(
+        doc(&h).case().patient.weight.kg.value(),
+        77.0,
+        "the unsaved weight is back"
+    );
+    assert!(doc(&h).is_dirty(), "still unsaved until the user saves");
+}

@@ -1,0 +1,84 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a test failure"
+)]
+//! The app driven as a user would: find widgets by label, click, read what is shown. One test binary
+//! (every binary links eframe again), one module per area.
+
+mod editing;
+mod files;
+mod replay;
+mod views;
+
+use anticoag_planner::app::theme::install_fonts;
+use anticoag_planner::app::{CentralView, DEMO_CASES, Document, PlannerApp, Preferences};
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+fn harness() -> Harness<'static, PlannerApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), PlannerApp::new())
+}
+
+/// Whether any widget's label contains `text` (the card and the stepper may both show it).
+fn shows(h: &Harness<'static, PlannerApp>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+/// Clicks "Previous event" until the as-of label shows `time`.
+fn rewind_to(h: &mut Harness<'static, PlannerApp>, time: &str) {
+    let wanted = format!("As of {time}");
+    for _ in 0..100 {
+        if h.query_by_label(&wanted).is_some() {
+            return;
+        }
+        h.get_by_label("Previous event").click();
+        h.run();
+    }
+    panic!("never reached {time}");
+}
+
+fn open_demo(h: &mut Harness<'static, PlannerApp>, label: &str) {
+    h.get_by_label("Open demo case…").click();
+    h.run();
+    h.get_by_label(label).click();
+    h.run();
+}
+
+/// Clicks a tab or a button by its label and runs the frame.
+fn click(h: &mut Harness<'static, PlannerApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+/// Types into the field with this label (as assistive technology sets a value) and runs the frame.
+fn type_into(h: &mut Harness<'static, PlannerApp>, label: &str, text: &str) {
+    h.get_by_label(label).set_text_value_accesskit(text);
+    h.run();
+}
+
+fn doc<'a>(h: &'a Harness<'static, PlannerApp>) -> &'a Document {
+    h.state().document().expect("a case is open")
+}
+
+/// Every text the screen exposes (labels and field values), one per line.
+fn screen_text(h: &Harness<'static, PlannerApp>) -> String {
+    let by = egui_kittest::kittest::By::new()
+        .predicate(|n| n.label().is_some() || n.value().is_some())
+        .include_labels();
+    h.query_all(by)
+        .map(|n| {
+            let node = n.accesskit_node();
+            format!(
+                "{} {}",
+                node.label().unwrap_or_default(),
+                node.value().unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,93 @@
+//! Replaying a case: the card, the stepper, Predict first and the timeline follow the slider.
+
+use super::*;
+
+#[test]
+fn demo_case_replays_to_antithrombin_then_argatroban() {
+    let mut h = harness();
+    h.run();
+    // Opens at the last event of the CMAJ case, on argatroban.
+    assert!(h.query_by_label("As of 2019-01-12T08:00").is_some());
+
+    rewind_to(&mut h, "2019-01-07T03:05");
+    assert!(shows(&h, "Switch to argatroban"), "DTI switch card");
+    assert!(shows(&h, "2.7 mL/h"), "pump rate shown");
+
+    rewind_to(&mut h, "2019-01-06T23:00");
+    assert!(shows(&h, "Supplement antithrombin"), "antithrombin card");
+    assert!(
+        shows(&h, "(Thrombate III)) 1,500 units"),
+        "vial-rounded dose in the headline"
+    );
+    assert!(shows(&h, "2,402 units"), "label-formula dose in the reasoning");
+
+    // Stepping forward again reaches the switch.
+    for _ in 0..2 {
+        h.get_by_label("Next event").click();
+        h.run();
+    }
+    assert!(h.query_by_label("As of 2019-01-07T03:05").is_some());
+}
+
+#[test]
+fn stepper_shows_every_step_with_its_status() {
+    let mut h = harness();
+    h.run();
+    rewind_to(&mut h, "2019-01-06T23:00");
+    assert!(
+        shows(&h, "weight 90.9 kg (actual, 2019-01-01T00:00)"),
+        "patient values in the data-check step"
+    );
+    assert!(
+        shows(&h, "Input warnings"),
+        "the bolus above 10,000 units is flagged on the plan"
+    );
+    for title in [
+        "1. Data check — met",
+        "2. Recognise heparin resistance — met",
+        "5. Antithrombin — met",
+        "7. Monitoring plan — met",
+    ] {
+        assert!(h.query_by_label(title).is_some(), "missing step {title}");
+    }
+}
+
+#[test]
+fn predict_first_hides_the_advice_until_the_learner_chooses() {
+    let mut h = harness();
+    h.run();
+    rewind_to(&mut h, "2019-01-06T23:00");
+    h.get_by_label("Predict first").click();
+    h.run();
+    assert!(shows(&h, "What would you do now?"));
+    assert!(
+        !shows(&h, "2,402 units"),
+        "the reasoning stays hidden before the choice"
+    );
+    h.get_by_label("Switch to argatroban").click();
+    h.run();
+    assert!(
+        shows(&h, "The app advises: Supplement antithrombin"),
+        "the verdict names the app's action"
+    );
+    assert!(shows(&h, "2,402 units"), "then the reasoning is revealed");
+    // The next replay time asks again.
+    h.get_by_label("Next event").click();
+    h.run();
+    assert!(shows(&h, "What would you do now?"));
+}
+
+#[test]
+fn timeline_table_lists_events_up_to_the_replay_time() {
+    let mut h = harness();
+    h.run();
+    rewind_to(&mut h, "2019-01-06T23:00");
+    h.get_by_label("Timeline").click();
+    h.run();
+    assert!(shows(&h, "antithrombin concentrate (plasma-derived) 1,000 units"));
+    assert!(
+        !shows(&h, "argatroban infusion 1 mcg/kg/min"),
+        "later events stay hidden"
+    );
+    assert!(shows(&h, "later event(s) hidden by the replay"));
+}

@@ -1,0 +1,93 @@
+//! Every view renders, with the numbers and the conventions a clinician expects.
+
+use super::*;
+
+#[test]
+fn plots_view_shows_time_series_and_scatter() {
+    let mut h = harness();
+    h.run();
+    h.get_by_label("Plots").click();
+    h.run();
+    assert!(shows(&h, "aPTT (s)"));
+    assert!(shows(&h, "Doses (heparin units/kg/h"));
+    assert!(shows(&h, "Antithrombin (%) and platelets"));
+    assert!(shows(&h, "aPTT vs anti-Xa, paired samples"));
+    // The CMAJ case has no anti-Xa: no pairs at any time.
+    assert!(shows(&h, "No aPTT/anti-Xa pairs yet"));
+    h.get_by_label("Algorithm").click();
+    h.run();
+    assert!(shows(&h, "1. Data check — met"));
+}
+
+#[test]
+fn the_bypass_view_shows_resistance_with_the_dose_response() {
+    let mut h = harness();
+    h.run();
+    open_demo(&mut h, "Teaching: bypass heparin resistance");
+    click(&mut h, "Bypass");
+    assert!(shows(&h, "Heparin resistance on bypass (R4)"), "HR finding");
+    assert!(shows(&h, "Heparin dose-response (Bull)"), "dose-response plot");
+    assert!(shows(&h, "Pre-bypass summary"));
+    assert!(shows(&h, "Advice: Supplement antithrombin"), "AT advice for R4");
+}
+
+#[test]
+fn dosing_tools_compute_antithrombin_and_highlight_the_current_rows() {
+    let mut h = harness();
+    h.run();
+    rewind_to(&mut h, "2019-01-06T23:00");
+    click(&mut h, "Dosing tools");
+    // Latest AT 63%, protocol target 100%, 90.9 kg, recovery 1.4: (100 − 63) × 90.9 ÷ 1.4 = 2,402 units.
+    assert!(shows(&h, "÷ 1.4 = 2,402 units"), "formula with the patient's values");
+    type_into(&mut h, "Target (%)", "80");
+    // (80 − 63) × 90.9 ÷ 1.4 = 1,104 units.
+    assert!(shows(&h, "÷ 1.4 = 1,104 units"), "target is selectable");
+    assert!(shows(&h, "▶"), "a table row is highlighted for the latest result");
+    assert!(shows(&h, "HIT 4Ts score"));
+}
+
+#[test]
+fn every_view_renders_a_month_long_course() {
+    let mut app = PlannerApp::new();
+    app.open_generated(
+        anticoag_planner::analysis::generate::ecmo_course(30),
+        CentralView::Algorithm,
+    );
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    for (_, label) in CentralView::ALL {
+        click(&mut h, label);
+        assert!(h.state().status().is_none(), "{label}: {:?}", h.state().status());
+    }
+    let d = doc(&h);
+    assert_eq!(
+        anticoag_planner::chart::lab_points(
+            d.case(),
+            &d.prepared().timeline,
+            anticoag_planner::model::LabKind::AntiXa,
+            d.as_of()
+        )
+        .len(),
+        d.prepared().timeline.labs.anti_xa.all().len(),
+        "every anti-Xa of the month is in the plot data"
+    );
+}
+
+#[test]
+fn every_screen_of_every_demo_case_follows_the_display_conventions() {
+    let mut h = harness();
+    h.run();
+    for (label, _, _) in DEMO_CASES {
+        open_demo(&mut h, label);
+        for (_, view) in CentralView::ALL {
+            click(&mut h, view);
+            let text = screen_text(&h);
+            assert!(text.len() > 200, "{label} / {view}: the screen has text");
+            let problems = anticoag_planner::model::display_convention_problems(&text);
+            assert!(problems.is_empty(), "{label} / {view}: {problems:?}");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The engine's, the files' and the command line's integration tests, in one test binary (each test
+//! binary links the whole crate again, the desktop app's crates included), one module per area.
+
+mod architecture;
+mod cli;
+mod cmaj_case;
+mod common;
+mod csv_errors;
+mod dti_branches;
+mod files;
+mod golden;
+mod kill_recovery;
+mod malformed_inputs;
+mod parser_robustness;
+mod properties;
+mod protocol_texts;
+mod random_cases;
+mod shown_advice;
+mod synthetic_cases;
