@@ -173,3 +173,19 @@ fn the_4ts_scorer_and_the_patient_panel_agree() {
     assert_eq!(doc(&h).case().patient.hit_thrombosis.points(), 2);
     assert_eq!(doc(&h).case().patient.weight.kg.value(), 91.0);
 }
+
+#[test]
+fn the_input_warning_count_follows_an_edit() {
+    let mut h = harness();
+    h.run();
+    assert!(shows(&h, "1 input warning(s) in this case"), "the demo case's 30,000-unit bolus");
+    click(&mut h, "Timeline");
+    h.get_by_label("Time (YYYY-MM-DDTHH:MM)")
+        .set_text_value_accesskit("2019-01-12T09:30");
+    type_into(&mut h, "Value", "160");
+    click(&mut h, "Add event");
+    assert!(
+        shows(&h, "2 input warning(s) in this case"),
+        "an aPTT above the protocol's 150 s soft limit is counted at once, not at the next load"
+    );
+}
