@@ -10,8 +10,8 @@ use crate::analysis::{Detail, analyze, replay};
 use crate::io::report::{replay_to_json, to_json, to_text};
 use crate::io::{load_case, parse_events_csv, save_case};
 use crate::model::{
-    AgeGroup, AntiXaAssay, Case, ClinicalTime, FourTsPoints, Kilograms, MlPerMin, Patient, PriorHeparin, Rrt, Seconds,
-    Setting, Weight, WeightKind,
+    AgeGroup, AntiXaAssay, Case, Centimetres, ClinicalTime, FourTsPoints, HitHistory, Kilograms, MlPerMin, Patient,
+    PriorHeparin, Rrt, Seconds, Setting, Sex, Weight, WeightKind,
 };
 use crate::protocol::Protocol;
 use crate::protocol::plausibility::check_weight;
@@ -118,6 +118,25 @@ pub enum PriorArg {
     Between30And100Days,
 }
 
+/// A history of HIT (clinical reference §1).
+#[derive(Clone, Copy, Debug, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum HitHistoryArg {
+    /// No history of HIT.
+    None,
+    /// HIT more than 100 days ago, HIT immunoassay negative this admission.
+    RemoteAntibodyNegative,
+    /// HIT within 100 days, antibody-positive, or untested (heparin contraindicated).
+    RecentOrPositive,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum SexArg {
+    Female,
+    Male,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 #[value(rename_all = "snake_case")]
 pub enum AssayArg {
@@ -148,12 +167,18 @@ pub struct PatientArgs {
     pub hepatic_impairment: bool,
     #[arg(long, value_enum)]
     pub age_group: Option<AgeArg>,
-    /// 4Ts thrombosis item (0, 1 or 2).
+    /// Height in cm (with --sex, the ideal body weight behind an adjusted dosing weight).
+    #[arg(long)]
+    pub height_cm: Option<f64>,
+    #[arg(long, value_enum)]
+    pub sex: Option<SexArg>,
+    /// 4Ts thrombosis item (0, 1 or 2); not given = not entered (the score becomes a range).
     #[arg(long)]
     pub hit_thrombosis: Option<u8>,
-    /// 4Ts other-causes item (0 definite, 1 possible, 2 none apparent).
+    /// 4Ts other-causes item (0 definite, 1 possible, 2 none apparent); not given = not entered.
     #[arg(long)]
     pub hit_other_causes: Option<u8>,
+    /// Heparin before this case (4Ts timing); not given = not entered.
     #[arg(long, value_enum)]
     pub prior_heparin: Option<PriorArg>,
     #[arg(long)]
@@ -166,8 +191,9 @@ pub struct PatientArgs {
     pub andexanet_exposure: bool,
     #[arg(long)]
     pub high_bleeding_risk: bool,
-    #[arg(long)]
-    pub hit_history: bool,
+    /// History of HIT. Write `--hit-history=VALUE`; a bare `--hit-history` means recent_or_positive.
+    #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "recent_or_positive")]
+    pub hit_history: Option<HitHistoryArg>,
     #[arg(long, value_enum)]
     pub anti_xa_assay: Option<AssayArg>,
 }
@@ -181,6 +207,8 @@ impl PatientArgs {
             || self.rrt.is_some()
             || self.hepatic_impairment
             || self.age_group.is_some()
+            || self.height_cm.is_some()
+            || self.sex.is_some()
             || self.hit_thrombosis.is_some()
             || self.hit_other_causes.is_some()
             || self.prior_heparin.is_some()
@@ -189,7 +217,7 @@ impl PatientArgs {
             || self.pregnant
             || self.andexanet_exposure
             || self.high_bleeding_risk
-            || self.hit_history
+            || self.hit_history.is_some()
             || self.anti_xa_assay.is_some()
     }
 
@@ -237,28 +265,51 @@ impl PatientArgs {
             Some(AgeArg::Infant) => AgeGroup::Infant,
             Some(AgeArg::Neonate) => AgeGroup::Neonate,
         };
-        p.hit_thrombosis =
-            FourTsPoints::new(self.hit_thrombosis.unwrap_or(0)).map_err(|e| anyhow!("--hit-thrombosis: {e}"))?;
-        p.hit_other_causes =
-            FourTsPoints::new(self.hit_other_causes.unwrap_or(2)).map_err(|e| anyhow!("--hit-other-causes: {e}"))?;
-        if self.hit_thrombosis.is_none() || self.hit_other_causes.is_none() {
+        p.height_cm = self
+            .height_cm
+            .map(|v| Centimetres::new(v).map_err(|e| anyhow!("--height-cm: {e}")))
+            .transpose()?;
+        p.sex = self.sex.map(|s| match s {
+            SexArg::Female => Sex::Female,
+            SexArg::Male => Sex::Male,
+        });
+        p.hit_thrombosis = self
+            .hit_thrombosis
+            .map(|v| FourTsPoints::new(v).map_err(|e| anyhow!("--hit-thrombosis: {e}")))
+            .transpose()?;
+        p.hit_other_causes = self
+            .hit_other_causes
+            .map(|v| FourTsPoints::new(v).map_err(|e| anyhow!("--hit-other-causes: {e}")))
+            .transpose()?;
+        let unentered: Vec<&str> = [
+            ("--hit-thrombosis", self.hit_thrombosis.is_none()),
+            ("--hit-other-causes", self.hit_other_causes.is_none()),
+            ("--prior-heparin", self.prior_heparin.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, missing)| missing.then_some(flag))
+        .collect();
+        if !unentered.is_empty() {
             notes.push(format!(
-                "4Ts entered items not given: thrombosis {} and other causes {} assumed (2 = none apparent, the higher-scoring choice); pass --hit-thrombosis and --hit-other-causes",
-                p.hit_thrombosis.points(),
-                p.hit_other_causes.points()
+                "4Ts items not entered ({}): they count as unknown, so a 4Ts score is a range; nothing is assumed",
+                unentered.join(", ")
             ));
         }
-        p.prior_heparin = match self.prior_heparin {
-            None | Some(PriorArg::None) => PriorHeparin::None,
-            Some(PriorArg::Within30Days) => PriorHeparin::Within30Days,
-            Some(PriorArg::Between30And100Days) => PriorHeparin::Between30And100Days,
-        };
+        p.prior_heparin = self.prior_heparin.map(|prior| match prior {
+            PriorArg::None => PriorHeparin::None,
+            PriorArg::Within30Days => PriorHeparin::Within30Days,
+            PriorArg::Between30And100Days => PriorHeparin::Between30And100Days,
+        });
         p.heparin_coated_circuit = self.heparin_coated_circuit;
         p.ecmo_low_flow = self.ecmo_low_flow;
         p.pregnant = self.pregnant;
         p.andexanet_exposure = self.andexanet_exposure;
         p.high_bleeding_risk = self.high_bleeding_risk;
-        p.hit_history = self.hit_history;
+        p.hit_history = match self.hit_history {
+            None | Some(HitHistoryArg::None) => HitHistory::None,
+            Some(HitHistoryArg::RemoteAntibodyNegative) => HitHistory::RemoteAntibodyNegative,
+            Some(HitHistoryArg::RecentOrPositive) => HitHistory::RecentOrPositive,
+        };
         p.anti_xa_assay = match self.anti_xa_assay {
             None | Some(AssayArg::Unknown) => AntiXaAssay::Unknown,
             Some(AssayArg::AtSupplemented) => AntiXaAssay::AtSupplemented,

@@ -5,10 +5,13 @@
 
 use std::fmt::Write as _;
 
-use super::pairing::{Level, classify_level, ufh_aptt_target};
+use super::pairing::{HeparinApttRange, Level, classify_level, reported_anti_xa};
 use super::timeline::{Sample, Timeline};
 use super::types::{Detail, Due, Finding, FindingCode, MonitoringItem, Recommendation, Step, StepId, StepStatus, Text};
-use crate::model::{AntiXaLevel, Case, ClinicalTime, Hours, Kilograms, LabKind, Quantity, Range, Seconds, num};
+use crate::dosing::weight::{DosingWeightUsed, Drug, dosing_weight};
+use crate::model::{
+    AntiXaLevel, Case, ClinicalTime, Hours, Kilograms, LabKind, MgPerDl, Quantity, Range, Seconds, num,
+};
 use crate::protocol::{Protocol, Source};
 
 /// An explanation sentence: `format!` when the analysis is [`Detail::Explained`], an empty string
@@ -20,13 +23,42 @@ macro_rules! say {
     };
 }
 
+/// Hepatic impairment (clinical reference §1): the flag, or a recent bilirubin above the threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Hepatic {
+    pub impaired: bool,
+    /// The bilirubin that counts, when it does (and the flag is not set).
+    pub by_bilirubin: Option<Sample<MgPerDl>>,
+}
+
+/// High bleeding risk (clinical reference §5): the flag, or platelets, fibrinogen or INR beyond the
+/// protocol's thresholds.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct BleedingRisk {
+    pub high: bool,
+    pub flagged: bool,
+    /// The labs that make it high, in words ("platelets 40 × 10⁹/L < 50").
+    pub by_labs: Vec<String>,
+}
+
 /// Working state of one analysis.
 pub(super) struct Cx<'a> {
     pub case: &'a Case,
     pub tl: &'a Timeline,
     pub p: &'a Protocol,
     pub as_of: ClinicalTime,
+    /// The actual weight.
     pub weight: Kilograms,
+    /// The heparin dosing weight (exposure, R2, the nomogram, heparin pump rates).
+    pub heparin_weight: DosingWeightUsed,
+    /// The DTI dosing weight.
+    pub dti_weight: DosingWeightUsed,
+    /// The antithrombin dosing weight.
+    pub at_weight: DosingWeightUsed,
+    pub hepatic: Hepatic,
+    pub bleeding: BleedingRisk,
+    /// The one heparin aPTT range and its control.
+    pub aptt_range: HeparinApttRange,
     pub findings: Vec<Finding>,
     pub steps: Vec<Step>,
     pub warnings: Vec<String>,
@@ -37,18 +69,77 @@ pub(super) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     pub fn new(case: &'a Case, tl: &'a Timeline, p: &'a Protocol, as_of: ClinicalTime, detail: Detail) -> Self {
+        let explain = detail == Detail::Explained;
+        let patient = &case.patient;
+        let max_age = p.monitoring.lab_max_age_h.value;
+        let bilirubin = tl
+            .labs
+            .bilirubin
+            .recent(as_of, p.dti.hepatic_bilirubin_max_age_h.value)
+            .filter(|s| s.value > p.dti.hepatic_bilirubin_above_mg_per_dl.value);
+        let hepatic = Hepatic {
+            impaired: patient.hepatic_impairment || bilirubin.is_some(),
+            by_bilirubin: bilirubin.filter(|_| !patient.hepatic_impairment),
+        };
+        let b = &p.bleeding_risk;
+        let mut by_labs = Vec::new();
+        if let Some(s) = tl
+            .labs
+            .platelets
+            .recent(as_of, max_age)
+            .filter(|s| s.value < b.platelets_below)
+        {
+            by_labs.push(format!("platelets {} < {}", s.value, b.platelets_below.shown()));
+        }
+        if let Some(s) = tl
+            .labs
+            .fibrinogen
+            .recent(as_of, max_age)
+            .filter(|s| s.value < b.fibrinogen_below)
+        {
+            by_labs.push(format!("fibrinogen {} < {}", s.value, b.fibrinogen_below));
+        }
+        if let Some(s) = tl.labs.inr.recent(as_of, max_age).filter(|s| s.value > b.inr_above) {
+            by_labs.push(format!("INR {} > {}", s.value.shown(), b.inr_above.shown()));
+        }
+        let bleeding = BleedingRisk {
+            high: patient.high_bleeding_risk || !by_labs.is_empty(),
+            flagged: patient.high_bleeding_risk,
+            by_labs,
+        };
         Self {
             case,
             tl,
             p,
             as_of,
-            weight: case.patient.weight.kg,
+            weight: patient.weight.kg,
+            heparin_weight: dosing_weight(patient, p, Drug::Heparin),
+            dti_weight: dosing_weight(patient, p, Drug::DirectThrombinInhibitor),
+            at_weight: dosing_weight(patient, p, Drug::Antithrombin),
+            hepatic,
+            bleeding,
+            aptt_range: HeparinApttRange::of(p, patient.baseline_aptt),
             findings: Vec::new(),
             steps: Vec::with_capacity(StepId::ALL.len()),
             warnings: Vec::new(),
             monitoring: Vec::new(),
-            explain: detail == Detail::Explained,
+            explain,
         }
+    }
+
+    /// The heparin dosing weight in kg.
+    pub fn hkg(&self) -> Kilograms {
+        self.heparin_weight.kg
+    }
+
+    /// The antithrombin dosing weight in kg.
+    pub fn at_kg(&self) -> Kilograms {
+        self.at_weight.kg
+    }
+
+    /// The DTI dosing weight in kg.
+    pub fn dti_kg(&self) -> Kilograms {
+        self.dti_weight.kg
     }
 
     pub fn finding(&mut self, code: FindingCode, detail: impl Into<String>, source: impl Into<Source>) {
@@ -170,20 +261,24 @@ impl StepBasis {
     }
 }
 
-/// The assay that decides heparin titration and R3: anti-Xa when any exists, otherwise the aPTT (whose
-/// target needs the baseline aPTT).
+/// The heparin monitoring assay (clinical reference §3 R3, rev 2): anti-Xa when one exists within the
+/// protocol's lab-age limit, otherwise the aPTT. An anti-Xa drawn within the pairing window of hemolysis
+/// or icterus beyond the protocol's limits does not count: the paired aPTT is read for that sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Monitor {
-    AntiXa {
-        target: Range<AntiXaLevel>,
-    },
-    Aptt {
-        baseline: Option<Seconds>,
-        target: Option<Range<Seconds>>,
-    },
+pub(super) struct Monitor {
+    pub assay: Assay,
+    pub anti_xa_target: Range<AntiXaLevel>,
+    pub aptt: HeparinApttRange,
 }
 
-/// One result of the monitoring assay.
+/// Which assay monitors heparin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Assay {
+    AntiXa,
+    Aptt,
+}
+
+/// One monitoring result (an interfered anti-Xa is replaced by its paired aPTT).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Reading {
     AntiXa(Sample<AntiXaLevel>),
@@ -199,92 +294,46 @@ impl Reading {
     }
 }
 
-/// The monitoring assay's results up to a time, without copying them.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Readings<'a> {
-    AntiXa(&'a [Sample<AntiXaLevel>]),
-    Aptt(&'a [Sample<Seconds>]),
-}
-
-impl<'a> Readings<'a> {
-    pub fn len(self) -> usize {
-        match self {
-            Self::AntiXa(s) => s.len(),
-            Self::Aptt(s) => s.len(),
-        }
-    }
-
-    pub fn is_empty(self) -> bool {
-        self.len() == 0
-    }
-
-    pub fn get(self, i: usize) -> Option<Reading> {
-        match self {
-            Self::AntiXa(s) => s.get(i).map(|x| Reading::AntiXa(*x)),
-            Self::Aptt(s) => s.get(i).map(|x| Reading::Aptt(*x)),
-        }
-    }
-
-    /// The readings from index `from` on.
-    pub fn from(self, from: usize) -> Self {
-        match self {
-            Self::AntiXa(s) => Self::AntiXa(&s[from.min(s.len())..]),
-            Self::Aptt(s) => Self::Aptt(&s[from.min(s.len())..]),
-        }
-    }
-
-    /// The first index whose reading is not before `t`.
-    pub fn first_from(self, t: ClinicalTime) -> usize {
-        match self {
-            Self::AntiXa(s) => s.partition_point(|x| x.time < t),
-            Self::Aptt(s) => s.partition_point(|x| x.time < t),
-        }
-    }
-
-    /// The first index whose reading is after `t`.
-    pub fn first_after(self, t: ClinicalTime) -> usize {
-        match self {
-            Self::AntiXa(s) => s.partition_point(|x| x.time <= t),
-            Self::Aptt(s) => s.partition_point(|x| x.time <= t),
-        }
-    }
-
-    /// The last `n` readings, if there are that many.
-    pub fn last(self, n: usize) -> Option<Self> {
-        self.len().checked_sub(n).map(|start| self.from(start))
-    }
-
-    pub fn iter(self) -> impl Iterator<Item = Reading> + 'a {
-        let (xa, aptt) = match self {
-            Self::AntiXa(s) => (s, &[][..]),
-            Self::Aptt(s) => (&[][..], s),
-        };
-        xa.iter()
-            .map(|x| Reading::AntiXa(*x))
-            .chain(aptt.iter().map(|x| Reading::Aptt(*x)))
-    }
+/// Whether an anti-Xa was drawn within the pairing window of plasma free Hb or bilirubin above the
+/// protocol's interference limits.
+pub(super) fn anti_xa_interfered(tl: &Timeline, p: &Protocol, s: Sample<AntiXaLevel>, until: ClinicalTime) -> bool {
+    let window = p.monitoring.pairing_window_min.value;
+    let d = &p.discordance;
+    tl.labs
+        .plasma_free_hb
+        .nearest(s.time, window, until)
+        .is_some_and(|h| h.value > d.interference_plasma_free_hb_mg_per_dl.value)
+        || tl
+            .labs
+            .bilirubin
+            .nearest(s.time, window, until)
+            .is_some_and(|b| b.value > d.interference_bilirubin_mg_per_dl.value)
 }
 
 impl Monitor {
-    /// Anti-Xa when one has been measured by `as_of`, otherwise the aPTT.
+    /// Anti-Xa when a usable one was drawn within the lab-age limit, otherwise the aPTT.
     pub fn for_case(cx: &Cx<'_>) -> Self {
-        if cx.tl.labs.anti_xa.until(cx.as_of).is_empty() {
-            let baseline = cx.case.patient.baseline_aptt;
-            Self::Aptt {
-                baseline,
-                target: ufh_aptt_target(cx.p, baseline),
-            }
-        } else {
-            Self::AntiXa {
-                target: cx.p.ufh.anti_xa_target.value,
-            }
+        let max_age = cx.max_age().value();
+        let recent_anti_xa = cx
+            .tl
+            .labs
+            .anti_xa
+            .until(cx.as_of)
+            .iter()
+            .rev()
+            .take_while(|s| cx.as_of.hours_since(s.time) <= max_age)
+            .any(|s| !anti_xa_interfered(cx.tl, cx.p, *s, cx.as_of));
+        Self {
+            assay: if recent_anti_xa { Assay::AntiXa } else { Assay::Aptt },
+            anti_xa_target: cx.p.ufh.anti_xa_target.value,
+            aptt: cx.aptt_range,
         }
     }
 
     pub fn lab(self) -> LabKind {
-        match self {
-            Self::AntiXa { .. } => LabKind::AntiXa,
-            Self::Aptt { .. } => LabKind::Aptt,
+        match self.assay {
+            Assay::AntiXa => LabKind::AntiXa,
+            Assay::Aptt => LabKind::Aptt,
         }
     }
 
@@ -292,48 +341,72 @@ impl Monitor {
         self.lab().label()
     }
 
+    pub fn is_anti_xa(self) -> bool {
+        self.assay == Assay::AntiXa
+    }
+
     /// The monitoring test as ordered: the assay with its pair.
     pub fn paired_test(self) -> &'static str {
-        match self {
-            Self::AntiXa { .. } => "anti-Xa (with a paired aPTT)",
-            Self::Aptt { .. } => "aPTT (with a paired anti-Xa)",
+        match self.assay {
+            Assay::AntiXa => "anti-Xa (with a paired aPTT)",
+            Assay::Aptt => "aPTT (with a paired anti-Xa)",
         }
     }
 
-    /// Whether the assay has a target (the aPTT's needs a baseline).
-    pub fn has_target(self) -> bool {
-        match self {
-            Self::AntiXa { .. } => true,
-            Self::Aptt { target, .. } => target.is_some(),
+    /// Where a reading (rounded to reporting precision) lies against its assay's target.
+    pub fn level(self, r: Reading) -> Level {
+        match r {
+            Reading::AntiXa(s) => classify_level(reported_anti_xa(s.value), self.anti_xa_target),
+            Reading::Aptt(s) => self.aptt.level(s.value),
         }
     }
 
-    /// Where a reading lies against the target; `None` without a target.
-    pub fn level(self, r: Reading) -> Option<Level> {
-        match (self, r) {
-            (Self::AntiXa { target }, Reading::AntiXa(s)) => Some(classify_level(s.value, target)),
-            (Self::Aptt { target, .. }, Reading::Aptt(s)) => target.map(|t| classify_level(s.value, t)),
-            _ => None,
+    /// The monitoring readings up to `as_of`, newest last: at most `max` of them, none before `since`.
+    /// An interfered anti-Xa is replaced by its paired aPTT (or left out without one).
+    pub fn recent(self, cx: &Cx<'_>, since: Option<ClinicalTime>, max: usize) -> Vec<Reading> {
+        let mut out = Vec::with_capacity(max.min(8));
+        let window = cx.p.monitoring.pairing_window_min.value;
+        match self.assay {
+            Assay::AntiXa => {
+                for s in cx.tl.labs.anti_xa.until(cx.as_of).iter().rev() {
+                    if out.len() == max || since.is_some_and(|t| s.time < t) {
+                        break;
+                    }
+                    if anti_xa_interfered(cx.tl, cx.p, *s, cx.as_of) {
+                        if let Some(a) = cx.tl.labs.aptt.nearest(s.time, window, cx.as_of) {
+                            out.push(Reading::Aptt(a));
+                        }
+                    } else {
+                        out.push(Reading::AntiXa(*s));
+                    }
+                }
+            }
+            Assay::Aptt => {
+                for s in cx.tl.labs.aptt.until(cx.as_of).iter().rev() {
+                    if out.len() == max || since.is_some_and(|t| s.time < t) {
+                        break;
+                    }
+                    out.push(Reading::Aptt(*s));
+                }
+            }
         }
+        out.reverse();
+        out
     }
 
-    pub fn readings_until(self, tl: &Timeline, t: ClinicalTime) -> Readings<'_> {
-        match self {
-            Self::AntiXa { .. } => Readings::AntiXa(tl.labs.anti_xa.until(t)),
-            Self::Aptt { .. } => Readings::Aptt(tl.labs.aptt.until(t)),
-        }
+    /// The newest monitoring reading.
+    pub fn latest(self, cx: &Cx<'_>) -> Option<Reading> {
+        self.recent(cx, None, 1).pop()
     }
 
-    pub fn latest(self, tl: &Timeline, t: ClinicalTime) -> Option<Reading> {
-        let readings = self.readings_until(tl, t);
-        readings.get(readings.len().checked_sub(1)?)
-    }
-
-    pub fn target_text(self) -> String {
-        match self {
-            Self::AntiXa { target } => format!("anti-Xa {}–{} units/mL", target.low.shown(), target.high.shown()),
-            Self::Aptt { target: Some(t), .. } => format!("aPTT {}–{} s", t.low.shown(), t.high.shown()),
-            Self::Aptt { target: None, .. } => "no aPTT target: baseline aPTT not entered".to_owned(),
+    pub fn target_text(self, p: &Protocol) -> String {
+        match self.assay {
+            Assay::AntiXa => format!(
+                "anti-Xa {}–{} units/mL",
+                self.anti_xa_target.low.shown(),
+                self.anti_xa_target.high.shown()
+            ),
+            Assay::Aptt => self.aptt.describe(p),
         }
     }
 

@@ -10,12 +10,15 @@
 mod context;
 mod bypass;
 mod dti_switch;
+mod dti_titrate;
 pub mod exposure;
 pub mod generate;
 pub mod hit;
 mod icu;
+mod limits;
 mod monitoring;
 pub mod pairing;
+pub mod series;
 #[cfg(test)]
 mod tests_support;
 pub mod timeline;
@@ -24,8 +27,9 @@ pub mod types;
 pub use pairing::{Level, Pair, classify_level, paired_samples};
 pub use timeline::{Agent, InfusionRate, Sample, Segment, Series, Timeline};
 pub use types::{
-    Action, Analysis, BypassAssessment, Detail, Due, Finding, FindingCode, FourTs, FourTsBand, HeparinExposure,
-    MonitoringItem, ProtocolRef, Recommendation, Step, StepId, StepStatus,
+    Action, Analysis, BypassAssessment, Detail, Due, Finding, FindingCode, FourTs, FourTsBand, FourTsStatus,
+    HardLimitExceeded, HeparinExposure, MonitoringItem, PatientWeights, ProtocolRef, Recommendation, Step, StepId,
+    StepStatus,
 };
 
 use crate::model::{Case, ClinicalTime, Setting};
@@ -47,7 +51,9 @@ pub struct Prepared {
 impl Prepared {
     #[must_use]
     pub fn new(case: &Case, protocol: &Protocol) -> Self {
-        let timeline = Timeline::new(case);
+        let heparin_kg =
+            crate::dosing::weight::dosing_weight(&case.patient, protocol, crate::dosing::weight::Drug::Heparin).kg;
+        let timeline = Timeline::new(case, heparin_kg);
         let weight = case.patient.weight;
         let weight_warning = match check_weight(&protocol.plausibility, weight.kg) {
             Ok(Some(w)) => Some((weight.measured_at, format!("{}: {w}", weight.measured_at))),
@@ -121,17 +127,18 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
     cx.warnings
         .extend(prepared.warnings_until(as_of).iter().map(|(_, w)| w.clone()));
     coverage_warnings(&mut cx);
-    let heparin = exposure::heparin_exposure(tl, cx.weight, as_of);
+    let heparin = exposure::heparin_exposure(tl, cx.hkg(), as_of, p.resistance.new_course_after_gap_h.value);
     let four_ts = hit::four_ts(tl, &case.patient, p, as_of, detail);
 
     let (recommendation, cpb) = if case.patient.setting == Setting::Cpb {
         let (rec, assessment) = bypass::run(&mut cx, &heparin, four_ts.as_ref());
-        cx.record_choice(&rec);
         (rec, Some(assessment))
     } else {
         (icu::run(&mut cx, &heparin, four_ts.as_ref()), None)
     };
-    monitoring::finish(&mut cx);
+    let recommendation = limits::guard(&mut cx, recommendation);
+    cx.record_choice(&recommendation);
+    monitoring::finish(&mut cx, &recommendation);
     // Step 7's content is `Analysis::monitoring`; it is not copied here.
     let source = cx.p.monitoring.ufh_recheck_h.source.clone();
     let conclusion = say!(cx, "{} item(s); see the monitoring plan", cx.monitoring.len());
@@ -148,6 +155,13 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
         protocol: ProtocolRef {
             name: p.name.clone(),
             version: p.version,
+        },
+        patient: PatientWeights {
+            weight_kg: cx.weight,
+            dosing_weight_kg: cx.hkg(),
+            dosing_weight_basis: cx.heparin_weight.basis,
+            dti_dosing_weight_kg: cx.dti_kg(),
+            age_group: case.patient.age_group,
         },
         heparin,
         findings: cx.findings,

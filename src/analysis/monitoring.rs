@@ -1,13 +1,17 @@
-//! The monitoring plan (clinical reference §11): what the decision asked for, plus the standing items
-//! (platelets daily on heparin, antithrombin while resistance persists, anti-Xa first when missing).
+//! The monitoring plan (clinical reference §11, rev 2): what the decision asked for, plus the standing
+//! items — platelets daily on heparin (daily until recovery for HIT after a switch to a DTI), antithrombin
+//! while resistance persists on heparin (not after a switch), anti-Xa first when it is missing — with no
+//! test listed twice within an hour.
 
 use super::context::Cx;
 use super::timeline::Agent;
-use super::types::{Due, FindingCode, MonitoringItem, Text};
+use super::types::{Action, Due, FindingCode, MonitoringItem, Recommendation, Text};
 
-pub(super) fn finish(cx: &mut Cx<'_>) {
-    let on_heparin = cx.tl.running(cx.as_of).is_some_and(|s| s.agent() == Agent::Ufh);
-    if cx.has_finding(FindingCode::AntiXaUnavailable) {
+pub(super) fn finish(cx: &mut Cx<'_>, rec: &Recommendation) {
+    let switched = matches!(rec.action, Action::SwitchToArgatroban | Action::SwitchToBivalirudin);
+    let on_dti = switched || cx.tl.running(cx.as_of).is_some_and(|s| s.agent() != Agent::Ufh);
+    let on_heparin = !on_dti && cx.tl.running(cx.as_of).is_some_and(|s| s.agent() == Agent::Ufh);
+    if cx.has_finding(FindingCode::AntiXaUnavailable) && !on_dti {
         cx.monitoring.insert(
             0,
             MonitoringItem {
@@ -17,28 +21,43 @@ pub(super) fn finish(cx: &mut Cx<'_>) {
             },
         );
     }
-    if on_heparin {
-        let interval = cx.p.monitoring.platelets_interval_h.value;
-        let due = cx
-            .tl
-            .labs
-            .platelets
-            .latest(cx.as_of)
-            .map_or(Due::Now, |s| cx.due_at(s.time.after_hours(interval)));
-        cx.due("platelets", due, "daily on heparin");
+    if on_dti {
+        // No antithrombin monitoring after a switch: a DTI does not need it.
+        cx.monitoring.retain(|m| m.test != "antithrombin");
     }
-    if cx.has_finding(FindingCode::SuspectedHeparinResistance)
+    let interval = cx.p.monitoring.platelets_interval_h.value;
+    let platelets_due = cx
+        .tl
+        .labs
+        .platelets
+        .latest(cx.as_of)
+        .map_or(Due::Now, |s| cx.due_at(s.time.after_hours(interval)));
+    if on_heparin {
+        cx.due("platelets", platelets_due, "daily on heparin");
+    } else if on_dti && cx.has_finding(FindingCode::HitSuspected) {
+        cx.due(
+            "platelets",
+            platelets_due,
+            "daily until recovery (HIT: the count guides how long the DTI runs)",
+        );
+    }
+    if on_heparin
+        && cx.has_finding(FindingCode::SuspectedHeparinResistance)
         && let Some(s) = cx.tl.labs.antithrombin.latest(cx.as_of)
     {
         let due = cx.due_at(s.time.after_hours(cx.p.monitoring.at_interval_while_resistant_h.value));
         cx.due("antithrombin", due, "while resistance persists");
     }
-    // One line per test, the earliest due first.
+    // One line per test within an hour, the earliest due first.
     let mut items = std::mem::take(&mut cx.monitoring);
     items.sort_by_key(|a| a.due);
     let mut seen: Vec<(Text, Due)> = Vec::new();
     for item in items {
-        if seen.iter().any(|(t, d)| *t == item.test && *d == item.due) {
+        let close = |d: Due| match (d, item.due) {
+            (Due::At(a), Due::At(b)) => a.minutes_since(b).abs() < 60,
+            (a, b) => a == b,
+        };
+        if seen.iter().any(|(t, d)| *t == item.test && close(*d)) {
             continue;
         }
         seen.push((item.test.clone(), item.due));

@@ -1,7 +1,9 @@
-//! aPTT / anti-Xa pairing and the level of each assay against its target (clinical reference §4).
+//! aPTT / anti-Xa pairing and the level of each assay against its target (clinical reference §4, §9).
+//! Results are rounded half up to reporting precision (anti-Xa 0.01 units/mL, aPTT 1 s) before they
+//! are classified, and targets are closed intervals: one target, one table (rev 2).
 
 use super::timeline::{Sample, Timeline};
-use crate::model::{AntiXaLevel, ClinicalTime, Minutes, Quantity, Range, Seconds};
+use crate::model::{AntiXaLevel, ClinicalTime, Minutes, Quantity, Range, Seconds, round_half_up};
 use crate::protocol::Protocol;
 
 /// Where a result lies against its target.
@@ -23,6 +25,18 @@ impl Level {
     }
 }
 
+/// An anti-Xa as the laboratory reports it (0.01 units/mL, half up).
+#[must_use]
+pub fn reported_anti_xa(v: AntiXaLevel) -> AntiXaLevel {
+    AntiXaLevel::new(round_half_up(v.value(), 2)).unwrap_or(v)
+}
+
+/// An aPTT as the laboratory reports it (1 s, half up).
+#[must_use]
+pub fn reported_aptt(v: Seconds) -> Seconds {
+    Seconds::new(round_half_up(v.value(), 0)).unwrap_or(v)
+}
+
 /// Where `value` lies against the closed interval `target`.
 #[must_use]
 pub fn classify_level<Q: Quantity>(value: Q, target: Range<Q>) -> Level {
@@ -35,15 +49,109 @@ pub fn classify_level<Q: Quantity>(value: Q, target: Range<Q>) -> Level {
     }
 }
 
-/// The heparin aPTT target in seconds: the protocol's ratio × baseline aPTT.
+/// The control aPTT heparin ratios use: the patient's baseline, else the protocol's lab control.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Control {
+    pub seconds: Seconds,
+    /// From the patient's baseline (true) or the laboratory's control (false).
+    pub from_baseline: bool,
+}
+
+impl Control {
+    #[must_use]
+    pub fn of(protocol: &Protocol, baseline: Option<Seconds>) -> Self {
+        match baseline {
+            Some(b) => Self {
+                seconds: b,
+                from_baseline: true,
+            },
+            None => Self {
+                seconds: protocol.monitoring.lab_control_aptt_s.value,
+                from_baseline: false,
+            },
+        }
+    }
+
+    /// "control 30 s (baseline)" or "control 30 s (laboratory control: no baseline entered)".
+    #[must_use]
+    pub fn describe(self) -> String {
+        if self.from_baseline {
+            format!("control {} (baseline)", self.seconds)
+        } else {
+            format!("control {} (laboratory control: no baseline entered)", self.seconds)
+        }
+    }
+}
+
+/// The one heparin aPTT range (§9 rev 2): the protocol's calibrated range when set, else the Raschke
+/// ratio × control, marked uncalibrated. Titration, the card, the plot band and discordance all use it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeparinApttRange {
+    pub range: Range<Seconds>,
+    pub calibrated: bool,
+    pub control: Control,
+}
+
+impl HeparinApttRange {
+    #[must_use]
+    pub fn of(protocol: &Protocol, baseline: Option<Seconds>) -> Self {
+        let control = Control::of(protocol, baseline);
+        match &protocol.ufh.aptt_calibrated_range_s {
+            Some(r) => Self {
+                range: r.value,
+                calibrated: true,
+                control,
+            },
+            None => {
+                let ratio = protocol.ufh.aptt_target_ratio.value;
+                Self {
+                    range: Range {
+                        low: ratio.low.of(control.seconds),
+                        high: ratio.high.of(control.seconds),
+                    },
+                    calibrated: false,
+                    control,
+                }
+            }
+        }
+    }
+
+    /// "aPTT 45–69 s (1.5–2.3 × control 30 s, uncalibrated)".
+    #[must_use]
+    pub fn describe(&self, protocol: &Protocol) -> String {
+        if self.calibrated {
+            format!(
+                "aPTT {}–{} s (calibrated to anti-Xa for the local reagent)",
+                self.range.low.shown(),
+                self.range.high.shown()
+            )
+        } else {
+            let r = protocol.ufh.aptt_target_ratio.value;
+            format!(
+                "aPTT {}–{} s ({}–{} × {}, uncalibrated)",
+                self.range.low.shown(),
+                self.range.high.shown(),
+                r.low.shown(),
+                r.high.shown(),
+                self.control.describe()
+            )
+        }
+    }
+
+    /// Where a (reported) aPTT lies.
+    #[must_use]
+    pub fn level(&self, aptt: Seconds) -> Level {
+        classify_level(reported_aptt(aptt), self.range)
+    }
+}
+
+/// The heparin hold threshold for the aPTT (§5 rev 2): above 3 × control (the Raschke hold row) or
+/// above 100 s, whichever is lower.
 #[must_use]
-pub fn ufh_aptt_target(protocol: &Protocol, baseline: Option<Seconds>) -> Option<Range<Seconds>> {
-    let base = baseline?;
-    let r = protocol.ufh.aptt_target_ratio.value;
-    Some(Range {
-        low: r.low.of(base),
-        high: r.high.of(base),
-    })
+pub fn heparin_aptt_hold_above(protocol: &Protocol, control: Control) -> Seconds {
+    let ratio = protocol.ufh.aptt_nomogram.first_hold_row().map_or(3.0, |(_, r)| r.from);
+    let by_ratio = Seconds::new(ratio * control.seconds.value()).unwrap_or(control.seconds);
+    by_ratio.min(protocol.ufh.aptt_hold_above_s.value)
 }
 
 /// An aPTT and an anti-Xa drawn within the pairing window.

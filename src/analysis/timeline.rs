@@ -3,196 +3,10 @@
 //! Replay asks those questions at every event time, so nothing here rescans the whole history. Every
 //! sample, rate and dose keeps its unit in its type.
 
+pub use super::series::{LabPoint, Labs, Sample, Series};
 use crate::model::{
-    AntiXaLevel, Case, ClinicalTime, EventKind, GramsPerLitre, Hours, Inr, Kilograms, LabKind, McgPerKgPerMin, MgPerDl,
-    MgPerKgPerHour, Minutes, Percent, PlateletCount, Quantity, Seconds, Units, UnitsPerHour,
+    Case, ClinicalTime, EventKind, Hours, Kilograms, McgPerKgPerMin, MgPerKgPerHour, StopReason, Units, UnitsPerHour,
 };
-
-/// A lab result on the timeline, in its lab's unit.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Sample<Q> {
-    pub time: ClinicalTime,
-    pub value: Q,
-    /// Index of the event in the case.
-    pub event: usize,
-}
-
-/// One lab's results in time order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Series<Q> {
-    samples: Vec<Sample<Q>>,
-}
-
-impl<Q> Default for Series<Q> {
-    fn default() -> Self {
-        Self { samples: Vec::new() }
-    }
-}
-
-impl<Q: Quantity> Series<Q> {
-    /// Every sample (for plots and pairing).
-    #[must_use]
-    pub fn all(&self) -> &[Sample<Q>] {
-        &self.samples
-    }
-
-    /// Samples drawn at or before `t`.
-    #[must_use]
-    pub fn until(&self, t: ClinicalTime) -> &[Sample<Q>] {
-        &self.samples[..self.samples.partition_point(|s| s.time <= t)]
-    }
-
-    /// The most recent sample at or before `t`.
-    #[must_use]
-    pub fn latest(&self, t: ClinicalTime) -> Option<Sample<Q>> {
-        self.until(t).last().copied()
-    }
-
-    /// The latest sample no older than `max_age` at `t`.
-    #[must_use]
-    pub fn recent(&self, t: ClinicalTime, max_age: Hours) -> Option<Sample<Q>> {
-        self.latest(t).filter(|s| t.hours_since(s.time) <= max_age.value())
-    }
-
-    /// The sample closest in time to `at`, within `window`, not after `until`.
-    #[must_use]
-    pub fn nearest(&self, at: ClinicalTime, window: Minutes, until: ClinicalTime) -> Option<Sample<Q>> {
-        let samples = self.until(until);
-        let i = samples.partition_point(|s| s.time < at);
-        [i.checked_sub(1), Some(i)]
-            .into_iter()
-            .flatten()
-            .filter_map(|j| samples.get(j))
-            .filter(|s| (s.time.minutes_since(at).abs() as f64) <= window.value())
-            .min_by_key(|s| s.time.minutes_since(at).abs())
-            .copied()
-    }
-
-    fn push(&mut self, time: ClinicalTime, value: Q, event: usize) {
-        self.samples.push(Sample { time, value, event });
-    }
-}
-
-/// Every lab series of a case, each in its unit.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Labs {
-    pub aptt: Series<Seconds>,
-    pub anti_xa: Series<AntiXaLevel>,
-    pub antithrombin: Series<Percent>,
-    pub act: Series<Seconds>,
-    pub platelets: Series<PlateletCount>,
-    pub fibrinogen: Series<GramsPerLitre>,
-    pub inr: Series<Inr>,
-    pub hemoglobin: Series<GramsPerLitre>,
-    pub factor_viii: Series<Percent>,
-    pub plasma_free_hb: Series<MgPerDl>,
-    pub bilirubin: Series<MgPerDl>,
-}
-
-/// A lab result as a plain point, for drawing (the one place a value leaves its type: a plot axis).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LabPoint {
-    pub time: ClinicalTime,
-    pub value: f64,
-}
-
-/// Runs `$body` with `$s` bound to the series of `$lab` (each arm has its own sample type).
-macro_rules! with_series {
-    ($labs:expr, $lab:expr, |$s:ident| $body:expr) => {
-        match $lab {
-            LabKind::Aptt => {
-                let $s = &$labs.aptt;
-                $body
-            }
-            LabKind::AntiXa => {
-                let $s = &$labs.anti_xa;
-                $body
-            }
-            LabKind::Antithrombin => {
-                let $s = &$labs.antithrombin;
-                $body
-            }
-            LabKind::Act => {
-                let $s = &$labs.act;
-                $body
-            }
-            LabKind::Platelets => {
-                let $s = &$labs.platelets;
-                $body
-            }
-            LabKind::Fibrinogen => {
-                let $s = &$labs.fibrinogen;
-                $body
-            }
-            LabKind::Inr => {
-                let $s = &$labs.inr;
-                $body
-            }
-            LabKind::Hemoglobin => {
-                let $s = &$labs.hemoglobin;
-                $body
-            }
-            LabKind::FactorViii => {
-                let $s = &$labs.factor_viii;
-                $body
-            }
-            LabKind::PlasmaFreeHb => {
-                let $s = &$labs.plasma_free_hb;
-                $body
-            }
-            LabKind::Bilirubin => {
-                let $s = &$labs.bilirubin;
-                $body
-            }
-        }
-    };
-}
-
-impl Labs {
-    fn add(&mut self, kind: EventKind, time: ClinicalTime, event: usize) -> bool {
-        match kind {
-            EventKind::Aptt(v) => self.aptt.push(time, v, event),
-            EventKind::AntiXa(v) => self.anti_xa.push(time, v, event),
-            EventKind::Antithrombin(v) => self.antithrombin.push(time, v, event),
-            EventKind::Act(v) => self.act.push(time, v, event),
-            EventKind::Platelets(v) => self.platelets.push(time, v, event),
-            EventKind::Fibrinogen(v) => self.fibrinogen.push(time, v, event),
-            EventKind::Inr(v) => self.inr.push(time, v, event),
-            EventKind::Hemoglobin(v) => self.hemoglobin.push(time, v, event),
-            EventKind::FactorViii(v) => self.factor_viii.push(time, v, event),
-            EventKind::PlasmaFreeHb(v) => self.plasma_free_hb.push(time, v, event),
-            EventKind::Bilirubin(v) => self.bilirubin.push(time, v, event),
-            EventKind::UfhBolus(_)
-            | EventKind::UfhInfusion(_)
-            | EventKind::AtConcentrate(_)
-            | EventKind::AtRecombinant(_)
-            | EventKind::Ffp(_)
-            | EventKind::ArgatrobanInfusion(_)
-            | EventKind::BivalirudinInfusion(_)
-            | EventKind::Protamine(_) => return false,
-        }
-        true
-    }
-
-    /// A lab's results at or before `t` as plain points (plots).
-    #[must_use]
-    pub fn points_until(&self, lab: LabKind, t: ClinicalTime) -> Vec<LabPoint> {
-        with_series!(self, lab, |s| s
-            .until(t)
-            .iter()
-            .map(|x| LabPoint {
-                time: x.time,
-                value: x.value.value(),
-            })
-            .collect())
-    }
-
-    /// When a lab was first measured.
-    #[must_use]
-    pub fn first_time(&self, lab: LabKind) -> Option<ClinicalTime> {
-        with_series!(self, lab, |s| s.all().first().map(|x| x.time))
-    }
-}
 
 /// The anticoagulant an infusion belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,12 +57,25 @@ impl InfusionRate {
     }
 }
 
+/// How an infusion segment ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentEnd {
+    /// A new rate of the same drug.
+    RateChange,
+    /// Stopped (rate 0), with the reason if one was recorded.
+    Stopped(Option<StopReason>),
+    /// Another anticoagulant started.
+    Replaced,
+}
+
 /// An infusion running at a constant rate from `start` until `end` (`None`: still running).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Segment {
     pub start: ClinicalTime,
     pub end: Option<ClinicalTime>,
     pub rate: InfusionRate,
+    /// How it ended (`None` while it runs).
+    pub ended_by: Option<SegmentEnd>,
 }
 
 impl Segment {
@@ -314,13 +141,14 @@ fn last_at_or_before<T>(items: &[T], t: ClinicalTime, time: impl Fn(&T) -> Clini
 }
 
 impl Timeline {
-    /// Builds the index. Events are taken in time order (ties in entry order).
+    /// Builds the index. Events are taken in time order (ties in entry order). A heparin rate ordered
+    /// per kg is units/kg/h of the heparin dosing weight `heparin_weight` (clinical reference §1).
     #[must_use]
-    pub fn new(case: &Case) -> Self {
-        let weight = case.patient.weight.kg;
+    pub fn new(case: &Case, heparin_weight: Kilograms) -> Self {
+        let weight = heparin_weight;
         let mut labs = Labs::default();
         let mut boluses = Vec::new();
-        let mut infusion_events: Vec<(ClinicalTime, InfusionRate)> = Vec::new();
+        let mut infusion_events: Vec<(ClinicalTime, InfusionRate, Option<StopReason>)> = Vec::new();
         let mut ufh_rate_events = Vec::new();
         let mut at_doses = Vec::new();
         let mut ffp = Vec::new();
@@ -340,11 +168,15 @@ impl Timeline {
             match event.kind {
                 EventKind::UfhBolus(units) => boluses.push(Bolus { time: t, units }),
                 EventKind::UfhInfusion(rate) => {
-                    infusion_events.push((t, InfusionRate::Ufh(rate.units_per_hour(weight))));
+                    infusion_events.push((t, InfusionRate::Ufh(rate.units_per_hour(weight)), event.reason));
                     ufh_rate_events.push(t);
                 }
-                EventKind::ArgatrobanInfusion(r) => infusion_events.push((t, InfusionRate::Argatroban(r))),
-                EventKind::BivalirudinInfusion(r) => infusion_events.push((t, InfusionRate::Bivalirudin(r))),
+                EventKind::ArgatrobanInfusion(r) => {
+                    infusion_events.push((t, InfusionRate::Argatroban(r), event.reason));
+                }
+                EventKind::BivalirudinInfusion(r) => {
+                    infusion_events.push((t, InfusionRate::Bivalirudin(r), event.reason));
+                }
                 EventKind::AtConcentrate(units) => at_doses.push(AtDose {
                     time: t,
                     units,
@@ -491,6 +323,64 @@ impl Timeline {
         self.first_heparin
     }
 
+    /// The start of the current heparin course at `t`: heparin (bolus or infusion) with no gap longer
+    /// than `gap` since it began (clinical reference §3: a gap > 24 h starts a new course). `None`
+    /// without heparin by `t`, or when the last heparin ended more than `gap` before `t`.
+    #[must_use]
+    pub fn heparin_course_start(&self, t: ClinicalTime, gap: Hours) -> Option<ClinicalTime> {
+        // Heparin periods up to t: infusion segments and boluses (instants), in start order.
+        let seg_end = self.segments.partition_point(|s| s.start <= t);
+        let bolus_end = self.boluses.partition_point(|b| b.time <= t);
+        let mut periods: Vec<(ClinicalTime, ClinicalTime)> = self.segments[..seg_end]
+            .iter()
+            .filter(|s| s.agent() == Agent::Ufh)
+            .map(|s| (s.start, s.end.map_or(t, |e| e.min(t))))
+            .chain(self.boluses[..bolus_end].iter().map(|b| (b.time, b.time)))
+            .collect();
+        periods.sort_by_key(|p| p.0);
+        let mut course: Option<(ClinicalTime, ClinicalTime)> = None;
+        for (start, end) in periods {
+            course = match course {
+                Some((c_start, c_end)) if start.hours_since(c_end) <= gap.value() => Some((c_start, c_end.max(end))),
+                _ => Some((start, end)),
+            };
+        }
+        course
+            .filter(|(_, end)| t.hours_since(*end) <= gap.value())
+            .map(|(start, _)| start)
+    }
+
+    /// The last segment of any agent that started at or before `t` and has ended by `t`, if no segment
+    /// runs at `t` (what was stopped, and why).
+    #[must_use]
+    pub fn last_stopped(&self, t: ClinicalTime) -> Option<Segment> {
+        if self.running(t).is_some() {
+            return None;
+        }
+        let end = self.segments.partition_point(|s| s.start <= t);
+        self.segments[..end]
+            .last()
+            .copied()
+            .filter(|s| s.end.is_some_and(|e| e <= t))
+    }
+
+    /// Every segment of `agent` that started at or before `t`, newest first.
+    pub fn segments_of(&self, agent: Agent, t: ClinicalTime) -> impl Iterator<Item = Segment> + '_ {
+        let end = self.segments.partition_point(|s| s.start <= t);
+        self.segments[..end]
+            .iter()
+            .rev()
+            .filter(move |s| s.agent() == agent)
+            .copied()
+    }
+
+    /// The infusion that ran just before `t` (a sample drawn at `t` reflects it, even when the rate
+    /// changes at that same minute).
+    #[must_use]
+    pub fn in_effect_at(&self, t: ClinicalTime) -> Option<Segment> {
+        self.running(t.plus_minutes(-1))
+    }
+
     /// Antithrombin doses given at or before `t`.
     #[must_use]
     pub fn at_doses_until(&self, t: ClinicalTime) -> &[AtDose] {
@@ -532,22 +422,29 @@ impl Timeline {
 }
 
 /// Rate events in time order → constant-rate segments: a rate of the same agent ends the running
-/// segment; a new agent's start (rate > 0) ends whatever runs; a stop ends its own agent only.
-fn segments_of(events: Vec<(ClinicalTime, InfusionRate)>) -> Vec<Segment> {
+/// segment; a new agent's start (rate > 0) ends whatever runs; a stop ends its own agent only, and
+/// carries its reason.
+fn segments_of(events: Vec<(ClinicalTime, InfusionRate, Option<StopReason>)>) -> Vec<Segment> {
     let mut segments: Vec<Segment> = Vec::new();
     let mut running: Option<usize> = None;
-    for (t, rate) in events {
+    for (t, rate, reason) in events {
         let same_agent = running.is_some_and(|i| segments[i].agent() == rate.agent());
         if (same_agent || !rate.is_stop())
             && let Some(i) = running.take()
         {
             segments[i].end = Some(t);
+            segments[i].ended_by = Some(match (same_agent, rate.is_stop()) {
+                (true, true) => SegmentEnd::Stopped(reason),
+                (true, false) => SegmentEnd::RateChange,
+                (false, _) => SegmentEnd::Replaced,
+            });
         }
         if !rate.is_stop() {
             segments.push(Segment {
                 start: t,
                 end: None,
                 rate,
+                ended_by: None,
             });
             running = Some(segments.len() - 1);
         }
@@ -558,7 +455,10 @@ fn segments_of(events: Vec<(ClinicalTime, InfusionRate)>) -> Vec<Segment> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Event, HeparinRate, Patient, Setting, UnitsPerKgPerHour, Weight, WeightKind};
+    use crate::model::{
+        AntiXaLevel, Event, HeparinRate, LabKind, Minutes, Patient, Seconds, Setting, UnitsPerKgPerHour, Weight,
+        WeightKind,
+    };
 
     fn t(h: i64) -> ClinicalTime {
         ClinicalTime::constant(2025, 1, 1, 0, 0).plus_minutes(h * 60)
@@ -579,6 +479,10 @@ mod tests {
         c
     }
 
+    fn timeline(c: &Case) -> Timeline {
+        Timeline::new(c, c.patient.weight.kg)
+    }
+
     fn ufh(rate: f64) -> EventKind {
         EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(UnitsPerKgPerHour::new(rate).unwrap()))
     }
@@ -586,7 +490,7 @@ mod tests {
     #[test]
     fn heparin_is_the_sum_of_boluses_and_the_integral_of_the_rate() {
         // 80 kg: 5,000-unit bolus at 0 h, 18 units/kg/h (1,440 units/h) from 0 to 10 h, then 20 (1,600).
-        let tl = Timeline::new(&case(vec![
+        let tl = timeline(&case(vec![
             (0, EventKind::UfhBolus(Units::new(5000.0).unwrap())),
             (0, ufh(18.0)),
             (10, ufh(20.0)),
@@ -599,7 +503,7 @@ mod tests {
 
     #[test]
     fn a_stop_ends_its_infusion_and_a_dti_start_ends_heparin() {
-        let tl = Timeline::new(&case(vec![
+        let tl = timeline(&case(vec![
             (0, ufh(18.0)),
             (5, ufh(0.0)),
             (6, ufh(12.0)),
@@ -616,7 +520,7 @@ mod tests {
 
     #[test]
     fn series_answer_latest_recent_and_nearest() {
-        let tl = Timeline::new(&case(vec![
+        let tl = timeline(&case(vec![
             (1, EventKind::Aptt(Seconds::new(40.0).unwrap())),
             (7, EventKind::Aptt(Seconds::new(60.0).unwrap())),
             (7, EventKind::AntiXa(AntiXaLevel::new(0.3).unwrap())),
@@ -629,5 +533,35 @@ mod tests {
         assert_eq!(near.map(|s| s.time), Some(t(7)));
         assert_eq!(tl.labs.points_until(LabKind::AntiXa, t(8)).len(), 1);
         assert_eq!(tl.labs.first_time(LabKind::Aptt), Some(t(1)));
+    }
+
+    #[test]
+    fn a_gap_of_more_than_a_day_starts_a_new_course() {
+        let gap = Hours::new(24.0).unwrap();
+        // Heparin 0–10 h, stopped, restarted at 40 h (30 h gap): the course at 50 h began at 40 h.
+        let tl = timeline(&case(vec![(0, ufh(18.0)), (10, ufh(0.0)), (40, ufh(18.0))]));
+        assert_eq!(tl.heparin_course_start(t(50), gap), Some(t(40)));
+        assert_eq!(
+            tl.heparin_course_start(t(20), gap),
+            Some(t(0)),
+            "10 h after the stop: same course"
+        );
+        assert_eq!(
+            tl.heparin_course_start(t(36), gap),
+            None,
+            "26 h after the stop: no course"
+        );
+        // A 12 h gap does not start a new course.
+        let tl = timeline(&case(vec![(0, ufh(18.0)), (10, ufh(0.0)), (22, ufh(18.0))]));
+        assert_eq!(tl.heparin_course_start(t(30), gap), Some(t(0)));
+    }
+
+    #[test]
+    fn a_stop_keeps_its_reason() {
+        let mut c = case(vec![(0, ufh(18.0)), (5, ufh(0.0))]);
+        c.events[1].reason = Some(StopReason::Procedure);
+        let tl = timeline(&c);
+        let stopped = tl.last_stopped(t(6)).unwrap();
+        assert_eq!(stopped.ended_by, Some(SegmentEnd::Stopped(Some(StopReason::Procedure))));
     }
 }

@@ -7,8 +7,8 @@ use serde::{Serialize, Serializer};
 
 use crate::dosing::Rate;
 use crate::model::{
-    ClinicalTime, Hours, Milligrams, Minutes, MlPerHour, Seconds, SecondsPerUnitPerKg, Setting, Units, UnitsPerHour,
-    UnitsPerKg, UnitsPerKgPerHour,
+    ClinicalTime, Hours, Kilograms, Milligrams, Minutes, MlPerHour, Seconds, SecondsPerUnitPerKg, Setting, Units,
+    UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour,
 };
 use crate::protocol::Source;
 
@@ -19,16 +19,24 @@ pub type Text = std::borrow::Cow<'static, str>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingCode {
-    /// R1: > 35,000 units/24 h.
+    /// R1: > 35,000 units in the last 24 h of the current course (after ≥ 24 h of it).
     HeparinResistanceDose,
-    /// R2: mean ≥ 20 units/kg/h (adults).
+    /// R2: the rate in effect > 20 units/kg/h of dosing weight (adults).
     HeparinResistanceWeight,
-    /// R3: consecutive samples below target while R1 or R2 holds.
+    /// R3: the last consecutive monitoring samples below target, the latest at steady state.
     TargetNotReached,
-    /// R4: ACT < 480 s after ≥ 500 units/kg.
+    /// R4: ACT < 480 s after ≥ 500 units/kg given for bypass.
     CpbHeparinResistance,
-    /// (R1 or R2) and R3, or R4.
+    /// Suspected resistance: (a) low samples each after ≥ 6 h above the R2 rate, (b) R1 with
+    /// non-response and a high 24-h exposure, or (c) R4.
     SuspectedHeparinResistance,
+    /// Low results short of suspected resistance: a dose too low for the patient, titrate.
+    UnderDosing,
+    /// The last two monitoring samples in the nomogram's lowest band: heparin has had almost no effect.
+    NonResponse,
+    /// aPTT above its range with the anti-Xa in target, up to the coagulopathy threshold: follow the
+    /// anti-Xa.
+    PartialDiscordance,
     ConcordantTherapeutic,
     ConcordantSubtherapeutic,
     PseudoResistance,
@@ -45,7 +53,22 @@ pub enum FindingCode {
     AntithrombinSevereDeficiency,
     AntiXaUnavailable,
     AntiXaInterference,
+    /// An anti-Xa drawn within the pairing window of hemolysis or icterus, left out of the decision (the
+    /// paired aPTT is read instead).
+    AntiXaInterferenceExcluded,
     HitSuspected,
+    /// No trigger for the 4Ts (platelet fall on heparin, thrombosis).
+    HitNotSuspected,
+    /// The 4Ts range straddles the acting threshold: enter the missing items.
+    #[serde(rename = "hit_4ts_needs_data")]
+    Hit4tsNeedsData,
+    /// A child, infant or neonate under an adult protocol: no dose is given.
+    #[serde(rename = "no_paediatric_protocol")]
+    NoPaediatricProtocol,
+    /// Bilirubin above the protocol's threshold counts as hepatic impairment.
+    HepaticImpairmentByBilirubin,
+    /// Platelets, fibrinogen or INR beyond the protocol's bleeding-risk thresholds.
+    HighBleedingRiskByLabs,
     LowHeparinSensitivity,
     SampleBeforeSteadyState,
     StaleSample,
@@ -81,10 +104,13 @@ pub enum Action {
     AdjustArgatroban,
     AdjustBivalirudin,
     CpbAdditionalHeparin,
+    /// Hold (or stop) the running anticoagulant; `hold_minutes` says how long (`None`: stop and call),
+    /// `rate` the restart rate (`None`: decided on a repeat result).
+    HoldAnticoagulant,
 }
 
 impl Action {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Continue,
         Self::AdjustUfh,
         Self::Measure,
@@ -94,6 +120,7 @@ impl Action {
         Self::AdjustArgatroban,
         Self::AdjustBivalirudin,
         Self::CpbAdditionalHeparin,
+        Self::HoldAnticoagulant,
     ];
 
     #[must_use]
@@ -108,6 +135,7 @@ impl Action {
             Self::AdjustArgatroban => "Adjust argatroban",
             Self::AdjustBivalirudin => "Adjust bivalirudin",
             Self::CpbAdditionalHeparin => "Give additional heparin (bypass)",
+            Self::HoldAnticoagulant => "Hold",
         }
     }
 
@@ -120,20 +148,43 @@ impl Action {
     }
 }
 
+/// A calculated dose or rate above a hard limit: it is not shown as a dose (clinical reference §12).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HardLimitExceeded {
+    #[serde(serialize_with = "crate::model::rounded::quantity_f64_3")]
+    pub calculated: f64,
+    #[serde(serialize_with = "crate::model::rounded::quantity_f64_3")]
+    pub limit: f64,
+    pub unit: &'static str,
+}
+
 /// The single recommendation of an analysis: decision support, never an order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Recommendation {
     pub action: Action,
+    /// The headline's verb: "Start heparin", "Hold heparin", "Stop argatroban and call" (the action's
+    /// label unless a branch says more).
+    pub label: String,
     pub drug: Text,
     /// A one-off antithrombin amount, vial-rounded (heparin boluses go in `bolus_units`).
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub dose_units: Option<Units>,
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub bolus_units: Option<Units>,
-    /// The rate to run from now on.
+    /// The rate to run from now on (after a hold: the restart rate; `None` when the restart is decided
+    /// on a repeat result).
     pub rate: Option<Rate>,
-    /// The difference from the current rate of the same drug.
+    /// The difference from the current rate of the same drug (`None` for a start or restart).
     pub rate_change: Option<Rate>,
+    /// How long to hold (only with `hold_anticoagulant`); `None` there means stop and call.
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub hold_minutes: Option<Minutes>,
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub pump_ml_per_h: Option<MlPerHour>,
+    /// Call the senior clinician (a stop, a hold that needs more than the minimum rate, a hard limit).
+    pub call_senior: bool,
+    /// A calculated dose above a hard limit: no dose field is filled, this says why.
+    pub exceeds_hard_limit: Option<HardLimitExceeded>,
     pub concentration: String,
     pub target: String,
     pub rationale: Vec<String>,
@@ -147,6 +198,7 @@ impl Recommendation {
     pub fn new(action: Action, drug: impl Into<Text>) -> Self {
         Self {
             action,
+            label: action.label().to_owned(),
             drug: drug.into(),
             dose_units: None,
             bolus_units: None,
@@ -154,6 +206,8 @@ impl Recommendation {
             rate_change: None,
             hold_minutes: None,
             pump_ml_per_h: None,
+            call_senior: false,
+            exceeds_hard_limit: None,
             concentration: String::new(),
             target: String::new(),
             rationale: Vec::new(),
@@ -171,22 +225,43 @@ impl Recommendation {
         }
     }
 
-    /// One-line headline: action, drug, dose or rate with pump rate.
+    /// One-line headline: "Hold heparin 60 min, then 15 units/kg/h = 12 mL/h", "Stop argatroban and
+    /// call", "Start heparin · bolus 6,400 units · 18 units/kg/h = 14.4 mL/h".
     #[must_use]
     pub fn headline(&self) -> String {
-        let mut parts = vec![self.action.label().to_owned()];
+        let pump = self.pump_ml_per_h.map_or(String::new(), |p| format!(" = {p}"));
+        if self.action == Action::HoldAnticoagulant {
+            let mut out = self.label.clone();
+            if let Some(h) = self.hold_minutes {
+                out.push_str(&format!(" {} min", h.shown()));
+                if self.call_senior {
+                    out.push_str(" and call the senior");
+                }
+            }
+            match self.rate {
+                Some(r) => out.push_str(&format!(", then {r}{pump}")),
+                None => out.push_str("; restart only on a repeat result"),
+            }
+            return out;
+        }
+        let mut parts = vec![self.label.clone()];
         if let Some(d) = self.dose_units {
             parts.push(format!("{} {d}", self.drug));
         }
         if let Some(b) = self.bolus_units {
             parts.push(format!("bolus {b}"));
         }
-        if let Some(h) = self.hold_minutes.filter(|h| h.value() > 0.0) {
-            parts.push(format!("hold {} min", h.shown()));
-        }
         if let Some(r) = self.rate {
-            let pump = self.pump_ml_per_h.map_or(String::new(), |p| format!(" = {p}"));
             parts.push(format!("{} {r}{pump}", self.drug));
+        }
+        if let Some(x) = &self.exceeds_hard_limit {
+            parts.push(format!(
+                "calculated {} {} exceeds the hard limit {} {}: decide with a senior clinician",
+                crate::model::num(x.calculated, 3),
+                x.unit,
+                crate::model::num(x.limit, 3),
+                x.unit
+            ));
         }
         parts.join(" · ")
     }
@@ -223,20 +298,49 @@ pub struct MonitoringItem {
     pub reason: Text,
 }
 
-/// Heparin exposure at the as-of time (clinical reference §2).
+/// Heparin exposure at the as-of time (clinical reference §2), per kg of the heparin dosing weight.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeparinExposure {
+    #[serde(serialize_with = "crate::model::rounded::quantity")]
     pub units_last_24h: Units,
+    #[serde(serialize_with = "crate::model::rounded::quantity")]
     pub units_per_kg_last_24h: UnitsPerKg,
-    /// Mean over the last 24 h, or over the time on heparin if shorter (R2); zero before any heparin.
+    /// The 24-h units (boluses included) ÷ dosing weight ÷ 24 h: always over a full 24 h, never over a
+    /// shorter time on heparin (rev 2).
+    #[serde(serialize_with = "crate::model::rounded::quantity")]
     pub mean_units_per_kg_per_h: UnitsPerKgPerHour,
+    #[serde(serialize_with = "crate::model::rounded::quantity")]
     pub mean_window_h: Hours,
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub current_rate_units_per_kg_per_h: Option<UnitsPerKgPerHour>,
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub current_rate_units_per_h: Option<UnitsPerHour>,
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub hours_since_last_change: Option<Hours>,
+    #[serde(serialize_with = "crate::model::rounded::quantity")]
     pub cumulative_units: Units,
+    #[serde(serialize_with = "crate::model::rounded::quantity")]
     pub cumulative_units_per_kg: UnitsPerKg,
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub hours_on_heparin: Option<Hours>,
+    /// When the current course began (a gap > 24 h starts a new one).
+    pub course_start: Option<ClinicalTime>,
+    #[serde(serialize_with = "crate::model::rounded::option")]
+    pub hours_in_course: Option<Hours>,
+}
+
+/// The patient's weights as the analysis used them (JSON `patient`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PatientWeights {
+    #[serde(serialize_with = "crate::model::rounded::quantity")]
+    pub weight_kg: Kilograms,
+    /// The heparin dosing weight.
+    #[serde(serialize_with = "crate::model::rounded::quantity")]
+    pub dosing_weight_kg: Kilograms,
+    pub dosing_weight_basis: crate::dosing::weight::WeightBasisUsed,
+    #[serde(serialize_with = "crate::model::rounded::quantity")]
+    pub dti_dosing_weight_kg: Kilograms,
+    pub age_group: crate::model::AgeGroup,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -351,12 +455,52 @@ impl FourTsBand {
     }
 }
 
+/// One 4Ts item: its points when known, and the range it can take (the points themselves when known;
+/// 0–2 for an entered item not entered yet).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FourTsItem {
-    pub points: u8,
+    /// `None`: not entered (or, for timing, depending on an exposure not entered).
+    pub points: Option<u8>,
+    pub min: u8,
+    pub max: u8,
     /// Computed from the timeline (true) or entered by the clinician (false).
     pub computed: bool,
     pub basis: Text,
+}
+
+impl FourTsItem {
+    /// A known score.
+    #[must_use]
+    pub fn known(points: u8, computed: bool, basis: impl Into<Text>) -> Self {
+        Self {
+            points: Some(points),
+            min: points,
+            max: points,
+            computed,
+            basis: basis.into(),
+        }
+    }
+
+    /// An unknown score between `min` and `max`.
+    #[must_use]
+    pub fn unknown(min: u8, max: u8, computed: bool, basis: impl Into<Text>) -> Self {
+        Self {
+            points: None,
+            min,
+            max,
+            computed,
+            basis: basis.into(),
+        }
+    }
+
+    /// "2", or "0–2" when unknown.
+    #[must_use]
+    pub fn shown(&self) -> String {
+        match self.points {
+            Some(p) => p.to_string(),
+            None => format!("{}–{} (not entered)", self.min, self.max),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -367,27 +511,84 @@ pub struct FourTsItems {
     pub other_causes: FourTsItem,
 }
 
+impl FourTsItems {
+    #[must_use]
+    pub fn all(&self) -> [&FourTsItem; 4] {
+        [
+            &self.thrombocytopenia,
+            &self.timing,
+            &self.thrombosis,
+            &self.other_causes,
+        ]
+    }
+}
+
+/// Where the 4Ts stands (clinical reference §7, rev 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FourTsStatus {
+    /// No trigger (platelet fall ≥ 30% on heparin, or an entered thrombosis item): not scored for a
+    /// decision; the items are shown for information.
+    NotSuspected,
+    /// Suspected, and an item is not entered: the score is a range that straddles the acting threshold
+    /// or may do so.
+    NeedsData,
+    /// Suspected and every item known.
+    Scored,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FourTs {
-    pub score: u8,
-    pub band: FourTsBand,
+    pub status: FourTsStatus,
+    /// What made HIT a question (a platelet fall, an entered thrombosis item); `None`: not suspected.
+    pub suspected_by: Option<String>,
+    /// The total when every item is known.
+    pub score: Option<u8>,
+    pub score_min: u8,
+    pub score_max: u8,
+    /// The band of the score, when known.
+    pub band: Option<FourTsBand>,
     pub items: FourTsItems,
     pub caveat: Option<Source>,
     pub source: Source,
 }
 
+impl FourTs {
+    /// "5", or "3–7" with unknown items.
+    #[must_use]
+    pub fn score_text(&self) -> String {
+        match self.score {
+            Some(s) => s.to_string(),
+            None => format!("{}–{}", self.score_min, self.score_max),
+        }
+    }
+}
+
 /// The perfusionist's numbers (clinical reference §10).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BypassAssessment {
+    /// Heparin given for bypass (from the bypass bolus on), per kg.
+    #[serde(serialize_with = "crate::model::rounded::quantity")]
     pub cumulative_units_per_kg: UnitsPerKg,
+    /// When bypass heparin began (the bolus counted from), if found.
+    pub bypass_heparin_from: Option<ClinicalTime>,
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub baseline_act_s: Option<Seconds>,
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub current_act_s: Option<Seconds>,
     /// `None` only when the protocol has no bypass section.
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub target_act_s: Option<Seconds>,
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub hdr_slope_s_per_unit_per_kg: Option<SecondsPerUnitPerKg>,
+    /// The dose the line calculates (information when above the cap).
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub additional_units_per_kg_to_target: Option<UnitsPerKg>,
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub additional_units_to_target: Option<Units>,
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub residual_heparin_units_per_kg: Option<UnitsPerKg>,
+    #[serde(serialize_with = "crate::model::rounded::option")]
     pub protamine_mg: Option<Milligrams>,
     pub protamine_basis: Option<String>,
     /// Limits the protamine estimate runs into (rate per 10 min, total per kg).
@@ -414,6 +615,7 @@ pub struct Analysis {
     pub as_of: ClinicalTime,
     pub setting: Setting,
     pub protocol: ProtocolRef,
+    pub patient: PatientWeights,
     pub heparin: HeparinExposure,
     pub findings: Vec<Finding>,
     pub hit_4ts: Option<FourTs>,
@@ -459,6 +661,7 @@ impl Analysis {
         }
         a.warnings = blank_all(&a.warnings);
         if let Some(ft) = &mut a.hit_4ts {
+            ft.suspected_by = ft.suspected_by.as_ref().map(|_| String::new());
             for item in [
                 &mut ft.items.thrombocytopenia,
                 &mut ft.items.timing,

@@ -56,15 +56,15 @@ fn pre_bypass_summary_ui(ui: &mut egui::Ui, doc: &Document) {
         row("Platelets", lab_trend(doc, LabKind::Platelets, "× 10⁹/L", 0, 3));
         row("Fibrinogen", lab_trend(doc, LabKind::Fibrinogen, "g/L", 1, 2));
         let hit = match &a.hit_4ts {
-            Some(t) => format!("4Ts {} of 8 ({})", t.score, t.band.label()),
+            Some(t) => format!(
+                "4Ts {} of 8{}",
+                t.score_text(),
+                t.band.map_or(String::new(), |b| format!(" ({})", b.label()))
+            ),
             None => "4Ts not scored".to_owned(),
         };
-        let history = if doc.case().patient.hit_history {
-            "; HIT history"
-        } else {
-            ""
-        };
-        row("HIT", format!("{hit}{history}"));
+        let history = doc.case().patient.hit_history.label();
+        row("HIT", format!("{hit}; {history}"));
         let andexanet = if doc.case().patient.andexanet_exposure {
             "yes: expect severe heparin resistance"
         } else {

@@ -26,6 +26,8 @@ pub struct Document {
     dirty: bool,
     /// Bumped on every edit, so autosave writes each state once and caches know when to rebuild.
     revision: u64,
+    /// The file's older case-format version, migrated in memory (saved as the newest on Save).
+    migrated_from: Option<u32>,
 }
 
 /// The analysis times: every event time, or the case start for a case with no events yet (never empty).
@@ -56,7 +58,14 @@ impl Document {
             origin,
             dirty: false,
             revision: 0,
+            migrated_from: loaded.migrated_from,
         }
+    }
+
+    /// The older case-format version the file was written in, if it was migrated on opening.
+    #[must_use]
+    pub fn migrated_from(&self) -> Option<u32> {
+        self.migrated_from
     }
 
     #[must_use]

@@ -6,7 +6,7 @@ use eframe::egui::{self, RichText};
 
 use crate::io::entry::{EventEntry, parse_event_entry};
 use crate::io::event_fields;
-use crate::model::{ClinicalTime, Event, EventCode, num};
+use crate::model::{ClinicalTime, Event, EventCode, StopReason, num};
 
 use super::command::Command;
 use super::document::Document;
@@ -44,6 +44,7 @@ impl EventForm {
                 value: String::new(),
                 unit: "s".to_owned(),
                 note: String::new(),
+                reason: String::new(),
             },
             editing: None,
             refusal: None,
@@ -54,6 +55,7 @@ impl EventForm {
     pub fn added(&mut self) {
         self.entry.value.clear();
         self.entry.note.clear();
+        self.entry.reason.clear();
         self.editing = None;
         self.refusal = None;
     }
@@ -77,10 +79,37 @@ impl EventForm {
             value: num(value, 4).to_string().replace(',', ""),
             unit: unit.to_owned(),
             note: event.note.clone().unwrap_or_default(),
+            reason: event.reason.map(|r| r.code().to_owned()).unwrap_or_default(),
         };
         self.editing = Some(event.clone());
         self.refusal = None;
     }
+}
+
+/// Whether the row is an infusion stopped with rate 0 (then the stop reason matters: clinical reference
+/// §5, restarts).
+fn is_stop_row(entry: &EventEntry) -> bool {
+    entry.kind.ends_with("_infusion") && entry.value.trim().parse::<f64>().is_ok_and(|v| v == 0.0)
+}
+
+/// The stop-reason picker, shown for a stop only.
+fn stop_reason_ui(ui: &mut egui::Ui, entry: &mut EventEntry) {
+    if !is_stop_row(entry) {
+        entry.reason.clear();
+        return;
+    }
+    let shown = StopReason::from_code(&entry.reason).map_or("not recorded", StopReason::label);
+    let l = ui.label("Why stopped");
+    egui::ComboBox::from_id_salt("entry_stop_reason")
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut entry.reason, String::new(), "not recorded");
+            for r in StopReason::ALL {
+                ui.selectable_value(&mut entry.reason, r.code().to_owned(), r.label());
+            }
+        })
+        .response
+        .labelled_by(l.id);
 }
 
 /// The form: add a row, or update the row being edited.
@@ -126,6 +155,7 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
         let l = ui.label("Note (optional)");
         ui.add(egui::TextEdit::singleline(&mut form.entry.note).desired_width(160.0))
             .labelled_by(l.id);
+        stop_reason_ui(ui, &mut form.entry);
     });
     let checked = parse_event_entry(
         &form.entry,

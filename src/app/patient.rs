@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 
 use eframe::egui::{self, RichText};
 
-use crate::io::entry::{parse_baseline_aptt, parse_crcl, parse_time, parse_weight};
-use crate::model::{AgeGroup, AntiXaAssay, Case, FourTsPoints, Patient, PriorHeparin, Rrt, Setting, WeightKind, num};
+use crate::io::entry::{parse_baseline_aptt, parse_crcl, parse_height, parse_time, parse_weight};
+use crate::model::{
+    AgeGroup, AntiXaAssay, Case, FourTsPoints, HitHistory, Patient, PriorHeparin, Rrt, Setting, Sex, WeightKind, num,
+};
 use crate::protocol::{Protocol, builtin_names};
 
 use super::command::Command;
@@ -20,6 +22,7 @@ pub struct PatientForm {
     pub weight_time: String,
     pub baseline_aptt: String,
     pub crcl: String,
+    pub height: String,
     pub title: String,
     pub notes: String,
     draft: Patient,
@@ -38,6 +41,7 @@ impl PatientForm {
                 .map(|s| num(s.value(), 1).to_string())
                 .unwrap_or_default(),
             crcl: p.crcl.map(|c| num(c.value(), 1).to_string()).unwrap_or_default(),
+            height: p.height_cm.map(|h| num(h.value(), 1).to_string()).unwrap_or_default(),
             title: case.title.clone(),
             notes: case.notes.clone(),
             draft: p.clone(),
@@ -88,6 +92,12 @@ impl PatientForm {
                 self.errors.insert("CrCl", e.message);
             }
         }
+        match parse_height(&self.height) {
+            Ok(v) => patient.height_cm = v,
+            Err(e) => {
+                self.errors.insert("height", e.message);
+            }
+        }
         self.errors.is_empty().then_some(patient)
     }
 }
@@ -125,16 +135,21 @@ fn combo<T: Copy + PartialEq>(ui: &mut egui::Ui, label: &str, value: &mut T, opt
     changed
 }
 
-fn points(ui: &mut egui::Ui, label: &str, value: &mut FourTsPoints) -> bool {
+/// A 4Ts item the clinician scores: not entered, 0, 1 or 2.
+pub(super) fn points_choice(ui: &mut egui::Ui, value: &mut Option<FourTsPoints>) -> bool {
+    let mut changed = ui.radio_value(value, None, "not entered").changed();
+    for p in 0..=2u8 {
+        if let Ok(option) = FourTsPoints::new(p) {
+            changed |= ui.radio_value(value, Some(option), p.to_string()).changed();
+        }
+    }
+    changed
+}
+
+fn points(ui: &mut egui::Ui, label: &str, value: &mut Option<FourTsPoints>) -> bool {
     ui.label(label);
     let mut changed = false;
-    ui.horizontal(|ui| {
-        for p in 0..=2u8 {
-            if let Ok(option) = FourTsPoints::new(p) {
-                changed |= ui.radio_value(value, option, p.to_string()).changed();
-            }
-        }
-    });
+    ui.horizontal(|ui| changed = points_choice(ui, value));
     ui.label("");
     ui.end_row();
     changed
@@ -187,14 +202,13 @@ fn flags_ui(ui: &mut egui::Ui, draft: &mut Patient) -> bool {
     for (flag, label) in [
         (
             &mut draft.hepatic_impairment,
-            "Hepatic impairment (Child-Pugh B–C or bilirubin > 1.5 mg/dL)",
+            "Hepatic impairment (Child-Pugh B–C; a bilirubin result above the protocol's threshold counts too)",
         ),
         (&mut draft.high_bleeding_risk, "High bleeding risk"),
         (&mut draft.pregnant, "Pregnant"),
         (&mut draft.andexanet_exposure, "Andexanet alfa exposure"),
         (&mut draft.heparin_coated_circuit, "Heparin-coated circuit"),
         (&mut draft.ecmo_low_flow, "ECMO low flow or stasis"),
-        (&mut draft.hit_history, "History of HIT"),
     ] {
         changed |= ui.checkbox(flag, label).changed();
     }
@@ -265,6 +279,23 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
         &mut form.crcl,
         form.errors.get("CrCl"),
     );
+    changed |= text_field(
+        ui,
+        "Height (cm)",
+        "empty = not entered",
+        &mut form.height,
+        form.errors.get("height"),
+    );
+    changed |= combo(
+        ui,
+        "Sex",
+        &mut form.draft.sex,
+        &[
+            (None, "not entered"),
+            (Some(Sex::Female), "female"),
+            (Some(Sex::Male), "male"),
+        ],
+    );
     changed |= choices_ui(ui, &mut form.draft);
     let l = ui.label("Protocol");
     let mut chosen = doc.case().protocol.clone();
@@ -299,12 +330,29 @@ fn choices_ui(ui: &mut egui::Ui, draft: &mut Patient) -> bool {
     );
     changed |= combo(
         ui,
+        "History of HIT",
+        &mut draft.hit_history,
+        &[
+            (HitHistory::None, "none"),
+            (
+                HitHistory::RemoteAntibodyNegative,
+                "> 100 days ago, antibody negative now",
+            ),
+            (
+                HitHistory::RecentOrPositive,
+                "≤ 100 days, antibody positive or untested",
+            ),
+        ],
+    );
+    changed |= combo(
+        ui,
         "Prior heparin",
         &mut draft.prior_heparin,
         &[
-            (PriorHeparin::None, "none known"),
-            (PriorHeparin::Within30Days, "within 30 days"),
-            (PriorHeparin::Between30And100Days, "30–100 days ago"),
+            (None, "not entered"),
+            (Some(PriorHeparin::None), "none"),
+            (Some(PriorHeparin::Within30Days), "within 30 days"),
+            (Some(PriorHeparin::Between30And100Days), "30–100 days ago"),
         ],
     );
     changed |= combo(

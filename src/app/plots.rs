@@ -9,7 +9,7 @@ use egui_plot::{
     Span, Text, VLine,
 };
 
-use crate::analysis::pairing::{ApttAntiXaFit, ufh_aptt_target};
+use crate::analysis::pairing::{ApttAntiXaFit, HeparinApttRange};
 use crate::chart::{ChartData, decimate_min_max, hours};
 use crate::model::{ClinicalTime, LabKind, Range, num};
 use crate::protocol::Protocol;
@@ -251,7 +251,11 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32) 
     ui.label(RichText::new("aPTT vs anti-Xa, paired samples").strong());
     ui.label(RichText::new("joined in time order, blue (early) → orange (late)").color(theme::MUTED));
     let protocol = doc.protocol();
-    let aptt_target = ufh_aptt_target(protocol, doc.case().patient.baseline_aptt).map(Range::values);
+    let aptt_target = Some(
+        HeparinApttRange::of(protocol, doc.case().patient.baseline_aptt)
+            .range
+            .values(),
+    );
     let xa_target = protocol.ufh.anti_xa_target.value.values();
     let pairs = &data.pairs;
     let fit = &data.fit;
@@ -401,7 +405,11 @@ fn fit_summary_ui(ui: &mut egui::Ui, fit: Option<&ApttAntiXaFit>, pairs: usize, 
 /// The Plots view.
 pub fn plots_ui(ui: &mut egui::Ui, doc: &Document, state: &mut PlotState) {
     let data = state.data(doc);
-    let aptt_target = ufh_aptt_target(doc.protocol(), doc.case().patient.baseline_aptt).map(Range::values);
+    let aptt_target = Some(
+        HeparinApttRange::of(doc.protocol(), doc.case().patient.baseline_aptt)
+            .range
+            .values(),
+    );
     let xa_target = doc.protocol().ufh.anti_xa_target.value.values();
     let scatter_width = (ui.available_width() * 0.38).clamp(260.0, 520.0);
     egui::Panel::right("scatter_panel")

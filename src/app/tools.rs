@@ -6,10 +6,13 @@ use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use crate::dosing::antithrombin::{expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials};
-use crate::dosing::dti::{argatroban_row, bivalirudin_row};
+use crate::dosing::dti::{
+    DtiBand, DtiTableRow, argatroban_table, argatroban_target, bivalirudin_table, bivalirudin_target,
+    titrate_argatroban, titrate_bivalirudin,
+};
 use crate::dosing::ufh::{band_text, nomogram_row};
 use crate::io::entry::parse_number;
-use crate::model::{FourTsPoints, Percent, Seconds, num};
+use crate::model::{McgPerKgPerMin, MgPerKgPerHour, Percent, Seconds, num};
 use crate::protocol::{MonitoringAssay, Nomogram};
 
 use super::command::Command;
@@ -181,7 +184,7 @@ fn nomogram_ui(ui: &mut egui::Ui, id: &str, nomogram: &Nomogram, value: Option<f
                 for (i, row) in nomogram.rows.iter().enumerate() {
                     let on = current == Some(i);
                     body.row(20.0, |mut r| {
-                        r.col(|ui| highlight(ui, band_text(nomogram, row), on));
+                        r.col(|ui| highlight(ui, band_text(nomogram, i, row), on));
                         r.col(|ui| {
                             let b = if row.bolus_units_per_kg.value() > 0.0 {
                                 format!("{} units/kg", num(row.bolus_units_per_kg.value(), 1))
@@ -215,54 +218,80 @@ fn nomogram_ui(ui: &mut egui::Ui, id: &str, nomogram: &Nomogram, value: Option<f
     );
 }
 
-fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>) {
-    let protocol = doc.protocol();
-    let baseline = doc.case().patient.baseline_aptt.map(Seconds::value);
-    ui.heading("Argatroban titration (mcg/kg/min)");
-    ui.label(format!("Bag: {}", protocol.argatroban.concentration_label));
-    let current = latest_aptt
-        .and_then(|a| Seconds::new(a).ok())
-        .and_then(|a| argatroban_row(protocol, a));
-    ui.push_id("argatroban_table", |ui| {
-        TableBuilder::new(ui)
+/// One DTI table, with the latest aPTT's row highlighted.
+fn dti_table_ui(ui: &mut egui::Ui, id: &str, rows: &[DtiTableRow], current: Option<DtiBand>, two_columns: bool) {
+    ui.push_id(id, |ui| {
+        let mut table = TableBuilder::new(ui)
             .striped(true)
-            .column(Column::exact(160.0))
-            .column(Column::exact(170.0))
-            .column(Column::exact(170.0))
+            .column(Column::exact(180.0))
+            .column(Column::exact(170.0));
+        if two_columns {
+            table = table.column(Column::exact(170.0));
+        }
+        let headers: &[&str] = if two_columns {
+            &[
+                "aPTT",
+                "Change (critically ill)",
+                "Change (normal liver)",
+                "Hold / stop",
+            ]
+        } else {
+            &["aPTT", "Rate change", "Hold"]
+        };
+        table
             .column(Column::remainder())
             .header(20.0, |mut h| {
-                for t in [
-                    "aPTT",
-                    "Change (critically ill)",
-                    "Change (normal liver)",
-                    "Hold / stop",
-                ] {
+                for t in headers {
                     h.col(|ui| {
-                        ui.strong(t);
+                        ui.strong(*t);
                     });
                 }
             })
             .body(|mut body| {
-                for row in &protocol.argatroban.titration {
-                    let on = current.is_some_and(|c| std::ptr::eq(c, row));
+                for row in rows {
+                    let on = current == Some(row.band);
                     body.row(20.0, |mut r| {
-                        let band = match row.to_s {
-                            Some(to) => format!("{}–< {} s", num(row.from_s.value(), 0), num(to.value(), 0)),
-                            None => format!("≥ {} s", num(row.from_s.value(), 0)),
-                        };
-                        r.col(|ui| highlight(ui, band, on));
-                        r.col(|ui| highlight(ui, format!("{} mcg/kg/min", num(row.change_critically_ill, 2)), on));
-                        r.col(|ui| highlight(ui, format!("{} mcg/kg/min", num(row.change_normal_hepatic, 2)), on));
-                        let stop = if row.stop_and_call { "stop, call" } else { "" };
-                        r.col(|ui| highlight(ui, format!("{} min {stop}", row.hold_min.number()), on));
+                        r.col(|ui| highlight(ui, row.aptt.clone(), on));
+                        r.col(|ui| highlight(ui, row.change.clone(), on));
+                        if two_columns {
+                            r.col(|ui| highlight(ui, row.change_normal_hepatic.clone(), on));
+                        }
+                        r.col(|ui| highlight(ui, row.hold.clone(), on));
                     });
                 }
             });
     });
+}
+
+fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>) {
+    let protocol = doc.protocol();
+    let baseline = doc.case().patient.baseline_aptt;
+    let aptt = latest_aptt.and_then(|a| Seconds::new(a).ok());
+    ui.heading("Argatroban titration (mcg/kg/min)");
+    ui.label(format!("Bag: {}", protocol.argatroban.concentration_label));
+    let Some(base) = baseline else {
+        ui.colored_label(
+            theme::CAUTION,
+            "The DTI tables follow the patient's target, a multiple of the baseline aPTT: enter the baseline aPTT (Patient view)",
+        );
+        return;
+    };
+    if let Some(target) = argatroban_target(protocol, Some(base)) {
+        ui.label(format!("Target: {}", target.describe()));
+        let band = aptt.map(|a| titrate_argatroban(protocol, a, McgPerKgPerMin::constant(1.0), &target, base).band);
+        dti_table_ui(
+            ui,
+            "argatroban_table",
+            &argatroban_table(protocol, &target, base),
+            band,
+            true,
+        );
+    }
     ui.label(
         RichText::new(format!(
-            "Maximum {} mcg/kg/min (a hard limit). Source: {}",
+            "Maximum {} mcg/kg/min (a hard limit); minimum {} (institutional, unvalidated). Source: {}",
             num(protocol.argatroban.max_mcg_per_kg_per_min.value.value(), 1),
+            protocol.argatroban.minimum_mcg_per_kg_per_min.value,
             protocol.argatroban.titration_source
         ))
         .small()
@@ -277,45 +306,17 @@ fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>) {
             "! institutional example, no published ECMO step table: not validated",
         );
     }
-    let ratio = latest_aptt
-        .zip(baseline)
-        .and_then(|(a, b)| Seconds::new(a).ok()?.ratio_to(Seconds::new(b).ok()?));
-    if ratio.is_none() {
-        ui.colored_label(
-            theme::MUTED,
-            "No row highlighted: needs a latest aPTT and the baseline aPTT",
+    if let Some(target) = bivalirudin_target(protocol, Some(base)) {
+        ui.label(format!("Target: {}", target.describe()));
+        let band = aptt.map(|a| titrate_bivalirudin(protocol, a, MgPerKgPerHour::constant(0.1), &target, base).band);
+        dti_table_ui(
+            ui,
+            "bivalirudin_table",
+            &bivalirudin_table(protocol, &target, base),
+            band,
+            false,
         );
     }
-    let current = ratio.and_then(|r| bivalirudin_row(protocol, r));
-    ui.push_id("bivalirudin_table", |ui| {
-        TableBuilder::new(ui)
-            .striped(true)
-            .column(Column::exact(220.0))
-            .column(Column::exact(150.0))
-            .column(Column::remainder())
-            .header(20.0, |mut h| {
-                for t in ["aPTT ÷ baseline", "Rate change", "Hold"] {
-                    h.col(|ui| {
-                        ui.strong(t);
-                    });
-                }
-            })
-            .body(|mut body| {
-                for row in &protocol.bivalirudin.titration {
-                    let on = current.is_some_and(|c| std::ptr::eq(c, row));
-                    body.row(20.0, |mut r| {
-                        let band = match row.to_ratio {
-                            Some(to) => format!("{}–< {} ×", row.from_ratio.number(), to.number()),
-                            None => format!("≥ {} ×", row.from_ratio.number()),
-                        };
-                        r.col(|ui| highlight(ui, band, on));
-                        let sign = if row.change_percent > 0.0 { "+" } else { "" };
-                        r.col(|ui| highlight(ui, format!("{sign}{}%", num(row.change_percent, 0)), on));
-                        r.col(|ui| highlight(ui, format!("{} min", row.hold_min.number()), on));
-                    });
-                }
-            });
-    });
     ui.label(
         RichText::new(format!("Source: {}", protocol.bivalirudin.titration_source))
             .small()
@@ -334,7 +335,7 @@ fn four_ts_ui(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
         ("Thrombocytopenia (computed)", &items.thrombocytopenia),
         ("Timing of the fall (computed)", &items.timing),
     ] {
-        ui.label(format!("{name}: {} point(s) — {}", item.points, item.basis));
+        ui.label(format!("{name}: {} point(s) — {}", item.shown(), item.basis));
     }
     let mut patient = doc.case().patient.clone();
     let mut changed = false;
@@ -347,17 +348,21 @@ fn four_ts_ui(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
     ] {
         ui.horizontal(|ui| {
             ui.label(name);
-            for p in 0..=2u8 {
-                if let Ok(option) = FourTsPoints::new(p) {
-                    changed |= ui.radio_value(value, option, p.to_string()).changed();
-                }
-            }
+            changed |= super::patient::points_choice(ui, value);
         });
     }
     if changed {
         commands.push(Command::SetPatient(Box::new(patient)));
     }
-    ui.label(RichText::new(format!("Score {} of 8: {:?} probability", ts.score, ts.band).to_lowercase()).strong());
+    let band = ts.band.map_or("range: enter the missing items", |b| b.label());
+    ui.label(RichText::new(format!("Score {} of 8: {band}", ts.score_text())).strong());
+    match (&ts.suspected_by, ts.status) {
+        (Some(why), _) => ui.label(format!("HIT suspected: {why}")),
+        (None, _) => ui.colored_label(
+            theme::MUTED,
+            "HIT not suspected (no platelet fall of 30% or more on heparin, no thrombosis entered): the score is shown, not acted on",
+        ),
+    };
     if let Some(c) = &ts.caveat {
         ui.colored_label(theme::CAUTION, format!("! {c}"));
     }

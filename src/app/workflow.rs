@@ -230,9 +230,9 @@ impl PlannerApp {
                 if self.dialogs.recovery_offer.is_none() {
                     self.clear_recovery_file();
                 }
+                self.status = doc.migrated_from().map(crate::io::case_migration::migration_note);
                 self.open = Some(OpenCase::new(doc));
                 self.prediction = None;
-                self.status = None;
             }
             // A file that fails to load leaves the open case untouched.
             Err(e) => self.status = Some(format!("Not opened: {e}")),

@@ -6,5 +6,6 @@ pub mod bypass;
 pub mod dti;
 pub mod rate;
 pub mod ufh;
+pub mod weight;
 
 pub use rate::{Rate, RateUnit};

@@ -37,10 +37,24 @@ impl RateUnit {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rate {
     pub value: f64,
     pub unit: RateUnit,
+}
+
+/// In JSON the value is rounded to its unit's shown precision.
+impl Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Rate", 2)?;
+        st.serialize_field(
+            "value",
+            &crate::model::round_half_up(self.value, self.unit.decimals() as u32),
+        )?;
+        st.serialize_field("unit", &self.unit)?;
+        st.end()
+    }
 }
 
 impl Rate {

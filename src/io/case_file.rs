@@ -46,6 +46,10 @@ pub enum CaseFileError {
 pub struct LoadedCase {
     pub case: Case,
     pub protocol: Protocol,
+    /// The file's version when it was older than this build's: migrated in memory, written in the
+    /// newest version only when the user saves ([`super::case_migration::migration_note`] says what
+    /// changed).
+    pub migrated_from: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -59,28 +63,34 @@ struct VersionProbe {
 /// # Errors
 /// See [`CaseFileError`].
 pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<LoadedCase, CaseFileError> {
-    if let Ok(probe) = ron::from_str::<VersionProbe>(text) {
-        if probe.version > CASE_FORMAT_VERSION {
+    let version = ron::from_str::<VersionProbe>(text).ok().map(|p| p.version);
+    if let Some(found) = version {
+        if found > CASE_FORMAT_VERSION {
             return Err(CaseFileError::NewerVersion {
                 path: origin.to_owned(),
-                found: probe.version,
+                found,
                 supported: CASE_FORMAT_VERSION,
             });
         }
-        if probe.version != CASE_FORMAT_VERSION {
+        if found == 0 {
             return Err(CaseFileError::UnsupportedVersion {
                 path: origin.to_owned(),
-                found: probe.version,
+                found,
                 supported: CASE_FORMAT_VERSION,
             });
         }
     }
-    let mut case: Case = ron::from_str(text).map_err(|e| CaseFileError::Parse {
+    let parse_error = |e: ron::error::SpannedError| CaseFileError::Parse {
         path: origin.to_owned(),
         line: e.span.start.line,
         column: e.span.start.col,
         message: e.code.to_string(),
-    })?;
+    };
+    let migrated_from = version.filter(|v| *v < CASE_FORMAT_VERSION);
+    let mut case: Case = match migrated_from {
+        Some(1) => super::case_migration::from_v1(text).map_err(parse_error)?,
+        _ => ron::from_str(text).map_err(parse_error)?,
+    };
     let protocol = resolve_protocol(&case.protocol, base_dir).map_err(|error| CaseFileError::Protocol {
         path: origin.to_owned(),
         name: case.protocol.clone(),
@@ -89,6 +99,15 @@ pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<L
     let event_lines = event_lines(text);
     let line_of = |i: usize| event_lines.get(i).map_or(String::new(), |l| format!("line {l}: "));
     let mut problems = Vec::new();
+    for (i, event) in case.events.iter().enumerate() {
+        if event.reason.is_some() && !event.kind.is_infusion_stop() {
+            problems.push(format!(
+                "{}event {i} at {}: a stop reason belongs only to an infusion stopped with rate 0",
+                line_of(i),
+                event.time
+            ));
+        }
+    }
     if let Err(e) = check_weight(&protocol.plausibility, case.patient.weight.kg) {
         problems.push(format!("patient.weight.kg: {e}"));
     }
@@ -130,7 +149,11 @@ pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<L
         });
     }
     case.sort_events();
-    Ok(LoadedCase { case, protocol })
+    Ok(LoadedCase {
+        case,
+        protocol,
+        migrated_from,
+    })
 }
 
 /// Line numbers of each event's `time:` key, in order (for messages).

@@ -1,15 +1,16 @@
-//! CSV events: `time,kind,value,unit[,note]`, one event per line. Every problem is reported with its
+//! CSV events: `time,kind,value,unit[,note[,reason]]`, one event per line (`reason`: why an infusion
+//! was stopped, on a rate-0 row only). Every problem is reported with its
 //! line number, what was found and what is allowed; nothing is dropped silently.
 
 use crate::model::{
     AntiXaLevel, ClinicalTime, Event, EventCode, EventKind, GramsPerLitre, HeparinRate, Inr, Kilograms, McgPerKgPerMin,
     MgPerDl, MgPerKgPerHour, Milligrams, Millilitres, Percent, PlasmaAmount, PlateletCount, QuantityError, Seconds,
-    Units, UnitsPerHour, UnitsPerKgPerHour,
+    StopReason, Units, UnitsPerHour, UnitsPerKgPerHour,
 };
 use crate::protocol::Plausibility;
 use crate::protocol::plausibility::check_event;
 
-/// The header this format requires (a fifth `note` column is optional).
+/// The header this format requires (a fifth `note` and a sixth `reason` column are optional).
 pub const CSV_HEADER: &str = "time,kind,value,unit";
 
 /// Reports stop listing after this many problems (the count is still given).
@@ -213,14 +214,15 @@ fn check_header(fields: &[String], line: usize) -> Result<(), Vec<CsvError>> {
         .collect();
     let ok = header.len() >= 4
         && header[..4] == ["time", "kind", "value", "unit"]
-        && (header.len() == 4 || (header.len() == 5 && header[4] == "note"));
+        && header[4..].iter().zip(["note", "reason"]).all(|(h, want)| h == want)
+        && header.len() <= 6;
     if ok {
         Ok(())
     } else {
         Err(vec![CsvError {
             line,
             message: format!(
-                "the header must be `{CSV_HEADER}` (optionally `,note`); found `{}`",
+                "the header must be `{CSV_HEADER}` (optionally `,note` and then `,reason`); found `{}`",
                 fields.join(",")
             ),
         }])
@@ -242,9 +244,9 @@ fn parse_row(
                 .to_owned(),
         );
     }
-    if fields.len() < 4 || fields.len() > 5 {
+    if fields.len() < 4 || fields.len() > 6 {
         return Err(format!(
-            "expected 4 or 5 columns (time,kind,value,unit[,note]), found {}",
+            "expected 4 to 6 columns (time,kind,value,unit[,note[,reason]]), found {}",
             fields.len()
         ));
     }
@@ -264,7 +266,20 @@ fn parse_row(
         return Err(format!("time {time} is in the future (now is {now})"));
     }
     let note = fields.get(4).cloned();
-    Ok((Event::new(time, event_kind).with_note(note), warning))
+    let reason = match fields.get(5).map(String::as_str) {
+        None | Some("") => None,
+        Some(code) => Some(StopReason::from_code(code).ok_or_else(|| {
+            format!(
+                "reason '{code}' is not a stop reason; allowed: {}",
+                StopReason::ALL.map(StopReason::code).join(", ")
+            )
+        })?),
+    };
+    let event = Event::new(time, event_kind)
+        .with_note(note)
+        .with_reason(reason)
+        .map_err(|e| e.to_string())?;
+    Ok((event, warning))
 }
 
 /// A record's fields as text, or `None` when a field is not UTF-8.

@@ -2,7 +2,7 @@
 //! the field and says what is allowed, so the form can show it beside the field; nothing unparsed or
 //! implausible reaches the engine. The CSV import and the entry form share the event rules.
 
-use crate::model::{ClinicalTime, Event, Kilograms, MlPerMin, Seconds};
+use crate::model::{Centimetres, ClinicalTime, Event, Kilograms, MlPerMin, Seconds, StopReason};
 use crate::protocol::Plausibility;
 use crate::protocol::plausibility::{check_baseline_aptt, check_event, check_weight};
 
@@ -89,6 +89,20 @@ pub fn parse_crcl(text: &str) -> Result<Option<MlPerMin>, FieldError> {
         .map_err(|e| refuse(FIELD, e.to_string()))
 }
 
+/// Height in cm; empty is "not entered".
+///
+/// # Errors
+/// Not a number, or not above 0.
+pub fn parse_height(text: &str) -> Result<Option<Centimetres>, FieldError> {
+    const FIELD: &str = "height";
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    Centimetres::new(parse_number(FIELD, text)?)
+        .map(Some)
+        .map_err(|e| refuse(FIELD, e.to_string()))
+}
+
 /// A time on the case clock, `YYYY-MM-DDTHH:MM` (a space is accepted for the `T`).
 ///
 /// # Errors
@@ -108,6 +122,9 @@ pub struct EventEntry {
     pub value: String,
     pub unit: String,
     pub note: String,
+    /// A stop reason code (`procedure`, `bleeding`, …) for an infusion stopped with rate 0; empty: none
+    /// recorded.
+    pub reason: String,
 }
 
 /// Parses a typed row into an event with the same rules as the CSV import: a time not before the case
@@ -135,7 +152,22 @@ pub fn parse_event_entry(
     let value = parse_number("value", &entry.value)?;
     let kind = event_kind_from_fields(&entry.kind, value, &entry.unit).map_err(|e| refuse("value", e.to_string()))?;
     let warning = check_event(p, kind, weight).map_err(|e| refuse("value", e.to_string()))?;
-    let event = Event::new(time, kind).with_note(Some(entry.note.trim().to_owned()));
+    let reason = match entry.reason.trim() {
+        "" => None,
+        code => Some(StopReason::from_code(code).ok_or_else(|| {
+            refuse(
+                "reason",
+                format!(
+                    "'{code}' is not a stop reason; allowed: {}",
+                    StopReason::ALL.map(StopReason::code).join(", ")
+                ),
+            )
+        })?),
+    };
+    let event = Event::new(time, kind)
+        .with_note(Some(entry.note.trim().to_owned()))
+        .with_reason(reason)
+        .map_err(|e| refuse("reason", e.to_string()))?;
     Ok((event, warning))
 }
 
@@ -161,6 +193,7 @@ mod tests {
             value: value.into(),
             unit: unit.into(),
             note: String::new(),
+            reason: String::new(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Files and formats at the boundary: case files (RON, atomic saves), CSV events, reports.
 
 pub mod case_file;
+pub mod case_migration;
 pub mod csv_events;
 pub mod entry;
 pub mod recovery;

@@ -76,7 +76,16 @@ pub fn to_text(a: &Analysis) -> String {
         out.push_str(&format!("  {}: {}\n", f.code.code(), f.detail));
     }
     if let Some(t) = &a.hit_4ts {
-        out.push_str(&format!("\n4Ts: {} ({:?})\n", t.score, t.band));
+        out.push_str(&format!(
+            "\n4Ts: {}{} ({})\n",
+            t.score_text(),
+            t.band.map_or(String::new(), |b| format!(" {}", b.label())),
+            match t.status {
+                crate::analysis::FourTsStatus::NotSuspected => "HIT not suspected",
+                crate::analysis::FourTsStatus::NeedsData => "needs data: items not entered",
+                crate::analysis::FourTsStatus::Scored => "scored",
+            }
+        ));
     }
     if let Some(c) = &a.cpb {
         out.push_str(&format!(

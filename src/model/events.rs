@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use super::patient::StopReason;
 use super::time::ClinicalTime;
 use super::units::{
     AntiXaLevel, GramsPerLitre, Inr, Kilograms, McgPerKgPerMin, MgPerDl, MgPerKgPerHour, Milligrams, Millilitres,
@@ -163,6 +164,17 @@ impl EventKind {
         self.lab().is_some()
     }
 
+    /// An infusion rate of 0: the infusion stops.
+    #[must_use]
+    pub fn is_infusion_stop(self) -> bool {
+        match self {
+            Self::UfhInfusion(r) => r.is_stop(),
+            Self::ArgatrobanInfusion(r) => r.value() == 0.0,
+            Self::BivalirudinInfusion(r) => r.value() == 0.0,
+            _ => false,
+        }
+    }
+
     /// Plain-language description with units, for reports and the timeline table.
     #[must_use]
     pub fn describe(self) -> String {
@@ -213,13 +225,24 @@ pub struct Event {
     pub kind: EventKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Why an infusion was stopped (only on a stop: an infusion rate of 0). Case format 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<StopReason>,
 }
 
 /// Two events are equal when they record the same thing; their handles do not take part.
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.kind == other.kind && self.note == other.note
+        self.time == other.time && self.kind == other.kind && self.note == other.note && self.reason == other.reason
     }
+}
+
+/// A stop reason on an event that is not a stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a stop reason ({}) belongs only to an infusion stopped with rate 0; {what} is not a stop", reason.code())]
+pub struct ReasonNotOnStop {
+    pub reason: StopReason,
+    pub what: &'static str,
 }
 
 impl Event {
@@ -230,6 +253,21 @@ impl Event {
             time,
             kind,
             note: None,
+            reason: None,
+        }
+    }
+
+    /// The same event with a stop reason.
+    ///
+    /// # Errors
+    /// A reason on anything but an infusion stopped with rate 0.
+    pub fn with_reason(self, reason: Option<StopReason>) -> Result<Self, ReasonNotOnStop> {
+        match reason {
+            Some(r) if !self.kind.is_infusion_stop() => Err(ReasonNotOnStop {
+                reason: r,
+                what: super::event_code::EventCode::of(self.kind).label(),
+            }),
+            _ => Ok(Self { reason, ..self }),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod editing;
 pub mod event_code;
 pub mod events;
 pub mod patient;
+pub mod rounded;
 pub mod time;
 pub mod units;
 
@@ -13,9 +14,10 @@ pub use case::{CASE_FORMAT_VERSION, Case, TimelineError};
 pub use display::display_convention_problems;
 pub use editing::{EditError, PatientChange};
 pub use event_code::{EventCode, event_fields};
-pub use events::{Event, EventId, EventKind, HeparinRate, LabKind, PlasmaAmount};
+pub use events::{Event, EventId, EventKind, HeparinRate, LabKind, PlasmaAmount, ReasonNotOnStop};
 pub use patient::{
-    AgeGroup, AntiXaAssay, FourTsPoints, FourTsPointsError, Patient, PriorHeparin, Rrt, Setting, Weight, WeightKind,
+    AgeGroup, AntiXaAssay, FourTsPoints, FourTsPointsError, HitHistory, Patient, PriorHeparin, Rrt, Setting, Sex,
+    StopReason, Weight, WeightKind,
 };
 pub use time::{ClinicalTime, TIME_FORMAT, TimeParseError};
 pub use units::*;

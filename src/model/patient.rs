@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::time::ClinicalTime;
-use super::units::{Kilograms, MlPerMin, Seconds};
+use super::units::{Centimetres, Kilograms, MlPerMin, Seconds};
 
 /// Where the patient is being anticoagulated; selects the default protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -114,6 +114,112 @@ pub enum PriorHeparin {
     Between30And100Days,
 }
 
+/// A history of heparin-induced thrombocytopenia (clinical reference §1, rev 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HitHistory {
+    None,
+    /// HIT more than 100 days ago, with a negative HIT immunoassay this admission: on bypass heparin
+    /// is acceptable for the procedure; in ICU/ECMO a non-heparin anticoagulant is the default.
+    RemoteAntibodyNegative,
+    /// HIT within 100 days, antibody-positive, or untested: heparin is contraindicated everywhere.
+    RecentOrPositive,
+}
+
+impl HitHistory {
+    pub const ALL: [Self; 3] = [Self::None, Self::RemoteAntibodyNegative, Self::RecentOrPositive];
+
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::RemoteAntibodyNegative => "remote_antibody_negative",
+            Self::RecentOrPositive => "recent_or_positive",
+        }
+    }
+
+    /// The state in words.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::None => "no history of HIT",
+            Self::RemoteAntibodyNegative => "HIT more than 100 days ago, antibody negative this admission",
+            Self::RecentOrPositive => "HIT within 100 days, antibody positive or untested",
+        }
+    }
+}
+
+/// Sex, for the ideal body weight behind an adjusted dosing weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Female,
+    Male,
+}
+
+/// Why an infusion was stopped (clinical reference §5, rev 2: restarts depend on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// Stopped for a procedure (surgery, line, drain).
+    Procedure,
+    Bleeding,
+    /// Stopped for suspected or confirmed HIT.
+    Hit,
+    /// Stopped to switch to another anticoagulant.
+    Switch,
+    /// End of therapy.
+    End,
+    /// A nomogram hold.
+    Hold,
+    Other,
+}
+
+impl StopReason {
+    pub const ALL: [Self; 7] = [
+        Self::Procedure,
+        Self::Bleeding,
+        Self::Hit,
+        Self::Switch,
+        Self::End,
+        Self::Hold,
+        Self::Other,
+    ];
+
+    /// The code in CSV files and the entry form.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Procedure => "procedure",
+            Self::Bleeding => "bleeding",
+            Self::Hit => "hit",
+            Self::Switch => "switch",
+            Self::End => "end",
+            Self::Hold => "hold",
+            Self::Other => "other",
+        }
+    }
+
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// The reason in words ("stopped for a procedure").
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Procedure => "for a procedure",
+            Self::Bleeding => "for bleeding",
+            Self::Hit => "for HIT",
+            Self::Switch => "to switch anticoagulant",
+            Self::End => "at the end of therapy",
+            Self::Hold => "for a nomogram hold",
+            Self::Other => "for another reason",
+        }
+    }
+}
+
 /// The anti-Xa assay the laboratory runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -167,20 +273,27 @@ impl From<FourTsPoints> for u8 {
 }
 
 /// Everything about the patient that is not a timeline event. Every field must be written in a case
-/// file: nothing clinical is silently defaulted.
+/// file: nothing clinical is silently defaulted; an item the clinician has not entered is `None`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Patient {
     pub weight: Weight,
     pub setting: Setting,
     pub age_group: AgeGroup,
+    /// Height and sex give the ideal body weight behind an adjusted dosing weight (clinical reference
+    /// §1); without them a protocol that doses heparin on adjusted weight uses the capped actual weight.
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub height_cm: Option<Centimetres>,
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub sex: Option<Sex>,
     /// aPTT before any anticoagulant (the control for ratio targets).
     #[serde(deserialize_with = "crate::model::required_option")]
     pub baseline_aptt: Option<Seconds>,
     #[serde(deserialize_with = "crate::model::required_option")]
     pub crcl: Option<MlPerMin>,
     pub rrt: Rrt,
-    /// Child-Pugh B–C or bilirubin > 1.5 mg/dL.
+    /// Child-Pugh B–C (entered). A bilirubin above the protocol's threshold counts too, read from the
+    /// timeline (clinical reference §1).
     pub hepatic_impairment: bool,
     pub high_bleeding_risk: bool,
     pub pregnant: bool,
@@ -189,13 +302,18 @@ pub struct Patient {
     /// ECMO low flow or stasis (bivalirudin is degraded by thrombin where blood stagnates).
     pub ecmo_low_flow: bool,
     /// A previous diagnosis of heparin-induced thrombocytopenia.
-    pub hit_history: bool,
-    pub prior_heparin: PriorHeparin,
+    pub hit_history: HitHistory,
+    /// Heparin before this case (the 4Ts timing item); `None`: not entered, unknown.
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub prior_heparin: Option<PriorHeparin>,
     pub anti_xa_assay: AntiXaAssay,
-    /// 4Ts "thrombosis or other sequelae", scored by the clinician.
-    pub hit_thrombosis: FourTsPoints,
-    /// 4Ts "other causes of thrombocytopenia", scored by the clinician (2 = none apparent).
-    pub hit_other_causes: FourTsPoints,
+    /// 4Ts "thrombosis or other sequelae", scored by the clinician; `None`: not entered.
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub hit_thrombosis: Option<FourTsPoints>,
+    /// 4Ts "other causes of thrombocytopenia", scored by the clinician (2 = none apparent); `None`: not
+    /// entered.
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub hit_other_causes: Option<FourTsPoints>,
 }
 
 impl Patient {
@@ -205,13 +323,15 @@ impl Patient {
         self.rrt != Rrt::None || self.crcl.is_some_and(|c| c < crcl_threshold)
     }
 
-    /// A minimal adult patient for tests and CSV import defaults of non-clinical flags.
+    /// A minimal adult patient: flags off, every item the clinician scores or reports not entered.
     #[must_use]
     pub fn new(weight: Weight, setting: Setting) -> Self {
         Self {
             weight,
             setting,
             age_group: AgeGroup::Adult,
+            height_cm: None,
+            sex: None,
             baseline_aptt: None,
             crcl: None,
             rrt: Rrt::None,
@@ -221,11 +341,11 @@ impl Patient {
             andexanet_exposure: false,
             heparin_coated_circuit: false,
             ecmo_low_flow: false,
-            hit_history: false,
-            prior_heparin: PriorHeparin::None,
+            hit_history: HitHistory::None,
+            prior_heparin: None,
             anti_xa_assay: AntiXaAssay::Unknown,
-            hit_thrombosis: FourTsPoints(0),
-            hit_other_causes: FourTsPoints(2),
+            hit_thrombosis: None,
+            hit_other_causes: None,
         }
     }
 }

@@ -30,6 +30,19 @@ pub fn format_number(value: f64, max_decimals: usize) -> String {
     out
 }
 
+/// Rounds half up, as a laboratory reports: 70.5 → 71, and a decimal such as 0.705 × 100 (which binary
+/// floating point holds as 70.49999…) also → 71.
+fn half_up(scaled: f64) -> f64 {
+    (scaled + 1e-9 * scaled.abs().max(1.0)).round()
+}
+
+/// `value` rounded half up to `decimals` (reporting precision: anti-Xa 0.705 → 0.71, aPTT 69.5 → 70).
+#[must_use]
+pub fn round_half_up(value: f64, decimals: u32) -> f64 {
+    let factor = 10f64.powi(decimals as i32);
+    value.signum() * half_up(value.abs() * factor) / factor + 0.0
+}
+
 /// A number to be shown with ISMP formatting, for use inside `format!` without a temporary String.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Num(pub f64, pub usize);
@@ -54,7 +67,7 @@ pub fn num(value: f64, max_decimals: usize) -> Num {
 pub fn write_number<W: fmt::Write>(w: &mut W, value: f64, max_decimals: usize) -> fmt::Result {
     let decimals = max_decimals.min(6) as u32;
     let factor = 10u64.pow(decimals);
-    let scaled = (value.abs() * factor as f64).round();
+    let scaled = half_up(value.abs() * factor as f64);
     if !value.is_finite() || scaled >= 9.0e15 {
         return write!(w, "{value}");
     }
@@ -250,6 +263,8 @@ pub trait Quantity: Copy + PartialOrd + fmt::Display {
 
 quantity!(/// Body weight. Never zero: every per-kg figure divides by it.
     Kilograms, unit: "kg", decimals: 1, positive);
+quantity!(/// Body height (ideal body weight).
+    Centimetres, unit: "cm", decimals: 0, positive);
 quantity!(/// A clotting time (aPTT, ACT) or any duration measured in seconds.
     Seconds, unit: "s", decimals: 1);
 quantity!(/// Anti-factor Xa heparin level.
@@ -269,11 +284,11 @@ quantity!(/// An amount of heparin or antithrombin, in (international) units.
 quantity!(/// Heparin infusion rate, absolute.
     UnitsPerHour, unit: "units/h", decimals: 0);
 quantity!(/// Heparin infusion rate, weight-based.
-    UnitsPerKgPerHour, unit: "units/kg/h", decimals: 2);
+    UnitsPerKgPerHour, unit: "units/kg/h", decimals: 1);
 quantity!(/// A weight-based amount of heparin (bolus size, cumulative bypass dose).
     UnitsPerKg, unit: "units/kg", decimals: 0);
 quantity!(/// Argatroban dose rate.
-    McgPerKgPerMin, unit: "mcg/kg/min", decimals: 3);
+    McgPerKgPerMin, unit: "mcg/kg/min", decimals: 2);
 quantity!(/// Bivalirudin dose rate.
     MgPerKgPerHour, unit: "mg/kg/h", decimals: 3);
 quantity!(/// A volume (fresh frozen plasma, bag volume).
@@ -509,6 +524,14 @@ impl Millilitres {
     #[must_use]
     pub fn units_at(self, concentration: UnitsPerMl) -> Units {
         Units(self.0 * concentration.0)
+    }
+}
+
+impl Milligrams {
+    /// Per kg of body weight.
+    #[must_use]
+    pub fn per_kg(self, weight: Kilograms) -> MgPerKg {
+        MgPerKg(self.0 / weight.value())
     }
 }
 

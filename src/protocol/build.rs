@@ -3,13 +3,15 @@
 //! should already have reported) is reported with its field path, never replaced by a default.
 
 use super::rules::{
-    Antithrombin, Argatroban, ArgatrobanRow, Bivalirudin, BivalirudinRow, BivalirudinStartRow, Bypass, Discordance,
-    DtiChoice, HitScore, Limits, Monitoring, Nomogram, NomogramRow, PlasmaAt, PlasmaDerivedAt, Plausibility, Protamine,
-    RecombinantAt, Resistance, Sourced, Ufh, UfhStart,
+    Antithrombin, Argatroban, ArgatrobanStep, ArgatrobanTitration, Bivalirudin, BivalirudinStartRow,
+    BivalirudinTitration, BleedingRisk, BodyWeight, BolusCap, Bypass, Discordance, DosingWeight, DosingWeights,
+    DtiChoice, Fondaparinux, HitScore, HoldAbove, Limits, Monitoring, NoTimedRestart, Nomogram, NomogramRow,
+    OtherOption, OtherOptions, PlasmaAt, PlasmaDerivedAt, Plausibility, Protamine, RecombinantAt, Resistance, Sourced,
+    Ufh, UfhStart,
 };
 use super::schema::{
-    RawAntithrombin, RawArgatroban, RawBivalirudin, RawBypass, RawLimits, RawNomogram, RawPlausibility, RawProtocol,
-    RawSourcedRange, RawUfh,
+    RawAntithrombin, RawArgatroban, RawArgatrobanStep, RawBivalirudin, RawBypass, RawDosingWeight, RawLimits,
+    RawNomogram, RawOption, RawOtherOptions, RawPlausibility, RawProtocol, RawSourcedRange, RawUfh,
 };
 use super::{Protocol, ProtocolProblem};
 use crate::model::{Quantity, Range};
@@ -63,7 +65,10 @@ fn limits<Q: Quantity>(path: &str, l: &RawLimits) -> Built<Limits<Q>> {
     Ok(Limits {
         hard_min: opt(&format!("{path}.hard_min"), l.hard_min)?,
         hard_max: opt(&format!("{path}.hard_max"), l.hard_max)?,
+        hard_from: opt(&format!("{path}.hard_from"), l.hard_from)?,
+        soft_min: opt(&format!("{path}.soft_min"), l.soft_min)?,
         soft_max: opt(&format!("{path}.soft_max"), l.soft_max)?,
+        mistake: l.mistake.clone(),
         source: l.source.clone(),
     })
 }
@@ -72,6 +77,9 @@ fn plausibility(p: &RawPlausibility) -> Built<Plausibility> {
     let path = |name: &str| format!("plausibility.{name}");
     Ok(Plausibility {
         weight_kg: limits(&path("weight_kg"), &p.weight_kg)?,
+        adult_weight_below_kg: sourced(&path("adult_weight_below_kg"), &p.adult_weight_below_kg)?,
+        weight_change_above_percent: sourced(&path("weight_change_above_percent"), &p.weight_change_above_percent)?,
+        height_cm: limits(&path("height_cm"), &p.height_cm)?,
         aptt_s: limits(&path("aptt_s"), &p.aptt_s)?,
         anti_xa_units_per_ml: limits(&path("anti_xa_units_per_ml"), &p.anti_xa_units_per_ml)?,
         antithrombin_percent: limits(&path("antithrombin_percent"), &p.antithrombin_percent)?,
@@ -80,12 +88,59 @@ fn plausibility(p: &RawPlausibility) -> Built<Plausibility> {
         fibrinogen_g_per_l: limits(&path("fibrinogen_g_per_l"), &p.fibrinogen_g_per_l)?,
         inr: limits(&path("inr"), &p.inr)?,
         ufh_bolus_units: limits(&path("ufh_bolus_units"), &p.ufh_bolus_units)?,
+        ufh_bolus_units_per_kg: limits(&path("ufh_bolus_units_per_kg"), &p.ufh_bolus_units_per_kg)?,
         ufh_rate_units_per_kg_per_h: limits(&path("ufh_rate_units_per_kg_per_h"), &p.ufh_rate_units_per_kg_per_h)?,
+        ufh_rate_units_per_h: limits(&path("ufh_rate_units_per_h"), &p.ufh_rate_units_per_h)?,
         argatroban_mcg_per_kg_per_min: limits(
             &path("argatroban_mcg_per_kg_per_min"),
             &p.argatroban_mcg_per_kg_per_min,
         )?,
         bivalirudin_mg_per_kg_per_h: limits(&path("bivalirudin_mg_per_kg_per_h"), &p.bivalirudin_mg_per_kg_per_h)?,
+        antithrombin_units: limits(&path("antithrombin_units"), &p.antithrombin_units)?,
+        antithrombin_units_per_kg: limits(&path("antithrombin_units_per_kg"), &p.antithrombin_units_per_kg)?,
+        protamine_mg: limits(&path("protamine_mg"), &p.protamine_mg)?,
+        protamine_mg_per_kg: limits(&path("protamine_mg_per_kg"), &p.protamine_mg_per_kg)?,
+        ffp_ml: limits(&path("ffp_ml"), &p.ffp_ml)?,
+    })
+}
+
+fn dosing_weight(path: &str, d: &RawDosingWeight) -> Built<DosingWeight> {
+    Ok(DosingWeight {
+        basis: d.basis,
+        cap_kg: opt(&format!("{path}.cap_kg"), d.cap_kg)?,
+        source: d.source.clone(),
+    })
+}
+
+fn dosing_weights(raw: &RawProtocol) -> Built<DosingWeights> {
+    let d = &raw.dosing_weight;
+    let b = &d.body_weight;
+    let path = |name: &str| format!("dosing_weight.body_weight.{name}");
+    Ok(DosingWeights {
+        heparin: dosing_weight("dosing_weight.heparin", &d.heparin)?,
+        direct_thrombin_inhibitors: dosing_weight(
+            "dosing_weight.direct_thrombin_inhibitors",
+            &d.direct_thrombin_inhibitors,
+        )?,
+        antithrombin: dosing_weight("dosing_weight.antithrombin", &d.antithrombin)?,
+        body_weight: BodyWeight {
+            ibw_male_base_kg: q(&path("ibw_male_base_kg"), b.ibw_male_base_kg)?,
+            ibw_female_base_kg: q(&path("ibw_female_base_kg"), b.ibw_female_base_kg)?,
+            ibw_kg_per_cm: b.ibw_kg_per_cm,
+            ibw_from_cm: q(&path("ibw_from_cm"), b.ibw_from_cm)?,
+            adjusted_fraction: q(&path("adjusted_fraction"), b.adjusted_fraction)?,
+            source: b.source.clone(),
+        },
+    })
+}
+
+fn bleeding_risk(raw: &RawProtocol) -> Built<BleedingRisk> {
+    let b = &raw.bleeding_risk;
+    Ok(BleedingRisk {
+        platelets_below: q("bleeding_risk.platelets_below", b.platelets_below)?,
+        fibrinogen_below: q("bleeding_risk.fibrinogen_below_g_per_l", b.fibrinogen_below_g_per_l)?,
+        inr_above: q("bleeding_risk.inr_above", b.inr_above)?,
+        source: b.source.clone(),
     })
 }
 
@@ -112,6 +167,8 @@ fn monitoring(raw: &RawProtocol) -> Built<Monitoring> {
         )?,
         platelets_interval_h: sourced(&path("platelets_interval_h"), &m.platelets_interval_h)?,
         aptt_calibration_anti_xa: sourced_range(&path("aptt_calibration_anti_xa"), &m.aptt_calibration_anti_xa)?,
+        lab_control_aptt_s: sourced(&path("lab_control_aptt_s"), &m.lab_control_aptt_s)?,
+        aptt_reference_upper_s: sourced(&path("aptt_reference_upper_s"), &m.aptt_reference_upper_s)?,
     })
 }
 
@@ -125,6 +182,11 @@ fn resistance(raw: &RawProtocol) -> Built<Resistance> {
             &r.r2_pediatric_units_per_kg_per_h,
         )?,
         r3_consecutive_below_target: r.r3_consecutive_below_target.clone(),
+        new_course_after_gap_h: sourced("resistance.new_course_after_gap_h", &r.new_course_after_gap_h)?,
+        suspected_exposure_units_per_kg_per_h: sourced(
+            "resistance.suspected_exposure_units_per_kg_per_h",
+            &r.suspected_exposure_units_per_kg_per_h,
+        )?,
     })
 }
 
@@ -145,6 +207,16 @@ fn discordance(raw: &RawProtocol) -> Built<Discordance> {
 }
 
 fn nomogram(path: &str, n: &RawNomogram) -> Built<Nomogram> {
+    let target_row = n
+        .rows
+        .iter()
+        .position(|r| r.bolus_units_per_kg == 0.0 && r.hold_min == 0.0 && r.rate_change_units_per_kg_per_h == 0.0)
+        .ok_or_else(|| ProtocolProblem {
+            path: format!("{path}.rows"),
+            line: None,
+            column: None,
+            message: "table has no 'no change' row for the target".to_owned(),
+        })?;
     let rows = n
         .rows
         .iter()
@@ -167,6 +239,7 @@ fn nomogram(path: &str, n: &RawNomogram) -> Built<Nomogram> {
         validated: n.validated,
         source: n.source.clone(),
         rows,
+        target_row,
     })
 }
 
@@ -181,8 +254,27 @@ fn ufh(u: &RawUfh) -> Built<Ufh> {
             bolus_max_units: opt("ufh.start.bolus_max_units", s.bolus_max_units)?,
             rate_units_per_kg_per_h: q("ufh.start.rate_units_per_kg_per_h", s.rate_units_per_kg_per_h)?,
             rate_max_units_per_h: opt("ufh.start.rate_max_units_per_h", s.rate_max_units_per_h)?,
-            dosing_weight_cap_kg: opt("ufh.start.dosing_weight_cap_kg", s.dosing_weight_cap_kg)?,
             source: s.source.clone(),
+        },
+        aptt_calibrated_range_s: u
+            .aptt_calibrated_range_s
+            .as_ref()
+            .map(|r| sourced_range("ufh.aptt_calibrated_range_s", r))
+            .transpose()?,
+        aptt_hold_above_s: sourced("ufh.aptt_hold_above_s", &u.aptt_hold_above_s)?,
+        minimum_rate_units_per_kg_per_h: sourced(
+            "ufh.minimum_rate_units_per_kg_per_h",
+            &u.minimum_rate_units_per_kg_per_h,
+        )?,
+        bolus_cap: BolusCap {
+            max_units: q("ufh.bolus_cap.max_units", u.bolus_cap.max_units)?,
+            max_units_per_kg: opt("ufh.bolus_cap.max_units_per_kg", u.bolus_cap.max_units_per_kg)?,
+            source: u.bolus_cap.source.clone(),
+        },
+        no_timed_restart: NoTimedRestart {
+            aptt_above_s: q("ufh.no_timed_restart.aptt_above_s", u.no_timed_restart.aptt_above_s)?,
+            anti_xa_from: q("ufh.no_timed_restart.anti_xa_from", u.no_timed_restart.anti_xa_from)?,
+            source: u.no_timed_restart.source.clone(),
         },
         anti_xa_nomogram: nomogram("ufh.anti_xa_nomogram", &u.anti_xa_nomogram)?,
         aptt_nomogram: nomogram("ufh.aptt_nomogram", &u.aptt_nomogram)?,
@@ -199,6 +291,8 @@ fn antithrombin(a: &RawAntithrombin) -> Built<Antithrombin> {
     Ok(Antithrombin {
         deficiency_below_percent: sourced("antithrombin.deficiency_below_percent", &a.deficiency_below_percent)?,
         severe_below_percent: sourced("antithrombin.severe_below_percent", &a.severe_below_percent)?,
+        decide_after_dose_h: sourced("antithrombin.decide_after_dose_h", &a.decide_after_dose_h)?,
+        heparin_potentiation_caveat: a.heparin_potentiation_caveat.clone(),
         caveat: a.caveat.clone(),
         plasma_derived: PlasmaDerivedAt {
             product: pd.product.clone(),
@@ -261,24 +355,33 @@ fn hit(raw: &RawProtocol) -> Built<HitScore> {
     })
 }
 
+fn step(s: &RawArgatrobanStep) -> ArgatrobanStep {
+    ArgatrobanStep {
+        critically_ill: s.critically_ill,
+        normal_hepatic: s.normal_hepatic,
+    }
+}
+
 fn argatroban(a: &RawArgatroban) -> Built<Argatroban> {
     let path = |name: &str| format!("argatroban.{name}");
-    let titration = a
-        .titration
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let row = format!("argatroban.titration[{i}]");
-            Ok(ArgatrobanRow {
-                from_s: q(&format!("{row}.from_s"), r.from_s)?,
-                to_s: opt(&format!("{row}.to_s"), r.to_s)?,
-                change_critically_ill: r.change_critically_ill,
-                change_normal_hepatic: r.change_normal_hepatic,
-                hold_min: q(&format!("{row}.hold_min"), r.hold_min)?,
-                stop_and_call: r.stop_and_call,
-            })
-        })
-        .collect::<Built<Vec<_>>>()?;
+    let t = &a.titration;
+    let tpath = |name: &str| format!("argatroban.titration.{name}");
+    let titration = ArgatrobanTitration {
+        far_below: step(&t.far_below),
+        near_below: step(&t.near_below),
+        above_target_hold_min: q(&tpath("above_target_hold_min"), t.above_target_hold_min)?,
+        above_target: step(&t.above_target),
+        above_cap_recheck_h: q(&tpath("above_cap_recheck_h"), t.above_cap_recheck_h)?,
+        above_cap_recheck_hepatic_h: q(&tpath("above_cap_recheck_hepatic_h"), t.above_cap_recheck_hepatic_h)?,
+        above_cap_restart_fraction: q(&tpath("above_cap_restart_fraction"), t.above_cap_restart_fraction)?,
+        above_cap_source: t.above_cap_source.clone(),
+        small_rate_below: q(&tpath("small_rate_below"), t.small_rate_below)?,
+        small_rate_max_increase_fraction: q(
+            &tpath("small_rate_max_increase_fraction"),
+            t.small_rate_max_increase_fraction,
+        )?,
+        small_rate_source: t.small_rate_source.clone(),
+    };
     Ok(Argatroban {
         concentration_mg_per_ml: sourced(&path("concentration_mg_per_ml"), &a.concentration_mg_per_ml)?,
         concentration_label: a.concentration_label.clone(),
@@ -298,6 +401,7 @@ fn argatroban(a: &RawArgatroban) -> Built<Argatroban> {
         titration_column: a.titration_column,
         titration_source: a.titration_source.clone(),
         titration,
+        minimum_mcg_per_kg_per_min: sourced(&path("minimum_mcg_per_kg_per_min"), &a.minimum_mcg_per_kg_per_min)?,
     })
 }
 
@@ -315,20 +419,13 @@ fn bivalirudin(b: &RawBivalirudin) -> Built<Bivalirudin> {
             })
         })
         .collect::<Built<Vec<_>>>()?;
-    let titration = b
-        .titration
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let row = format!("bivalirudin.titration[{i}]");
-            Ok(BivalirudinRow {
-                from_ratio: q(&format!("{row}.from_ratio"), r.from_ratio)?,
-                to_ratio: opt(&format!("{row}.to_ratio"), r.to_ratio)?,
-                change_percent: r.change_percent,
-                hold_min: q(&format!("{row}.hold_min"), r.hold_min)?,
-            })
-        })
-        .collect::<Built<Vec<_>>>()?;
+    let t = &b.titration;
+    let titration = BivalirudinTitration {
+        below_target_percent: t.below_target_percent,
+        above_target_percent: t.above_target_percent,
+        above_hold_hold_min: q("bivalirudin.titration.above_hold_hold_min", t.above_hold_hold_min)?,
+        above_hold_percent: t.above_hold_percent,
+    };
     Ok(Bivalirudin {
         concentration_mg_per_ml: sourced("bivalirudin.concentration_mg_per_ml", &b.concentration_mg_per_ml)?,
         concentration_label: b.concentration_label.clone(),
@@ -341,6 +438,7 @@ fn bivalirudin(b: &RawBivalirudin) -> Built<Bivalirudin> {
         titration_validated: b.titration_validated,
         titration_source: b.titration_source.clone(),
         titration,
+        minimum_mg_per_kg_per_h: sourced("bivalirudin.minimum_mg_per_kg_per_h", &b.minimum_mg_per_kg_per_h)?,
     })
 }
 
@@ -361,6 +459,14 @@ fn bypass(b: &RawBypass) -> Built<Bypass> {
         andexanet_at_units_per_kg: sourced(&path("andexanet_at_units_per_kg"), &b.andexanet_at_units_per_kg)?,
         hit_agent: b.hit_agent.clone(),
         more_heparin_outcome: b.more_heparin_outcome.clone(),
+        bypass_bolus_from_units_per_kg: sourced(
+            &path("bypass_bolus_from_units_per_kg"),
+            &b.bypass_bolus_from_units_per_kg,
+        )?,
+        baseline_act_within_min: sourced(&path("baseline_act_within_min"), &b.baseline_act_within_min)?,
+        heparin_free_after_h: sourced(&path("heparin_free_after_h"), &b.heparin_free_after_h)?,
+        max_additional_units_per_kg: sourced(&path("max_additional_units_per_kg"), &b.max_additional_units_per_kg)?,
+        max_cumulative_units_per_kg: sourced(&path("max_cumulative_units_per_kg"), &b.max_cumulative_units_per_kg)?,
         protamine: Protamine {
             mg_per_100_units: q("bypass.protamine.mg_per_100_units", pr.mg_per_100_units)?,
             infusion_hour_fractions: list("bypass.protamine.infusion_hour_fractions", &pr.infusion_hour_fractions)?,
@@ -368,6 +474,67 @@ fn bypass(b: &RawBypass) -> Built<Bypass> {
             max_total_mg_per_kg: q("bypass.protamine.max_total_mg_per_kg", pr.max_total_mg_per_kg)?,
             source: pr.source.clone(),
         },
+    })
+}
+
+fn other_option(o: &RawOption) -> OtherOption {
+    OtherOption {
+        name: o.name.clone(),
+        regimen: o.regimen.clone(),
+        conditions: o.conditions.clone(),
+        source: o.source.clone(),
+    }
+}
+
+fn other_options(o: &RawOtherOptions) -> Built<OtherOptions> {
+    let f = &o.fondaparinux;
+    let path = |name: &str| format!("other_options.fondaparinux.{name}");
+    Ok(OtherOptions {
+        fondaparinux: Fondaparinux {
+            below_kg: q(&path("below_kg"), f.below_kg)?,
+            mg_below: q(&path("mg_below"), f.mg_below)?,
+            up_to_kg: q(&path("up_to_kg"), f.up_to_kg)?,
+            mg_middle: q(&path("mg_middle"), f.mg_middle)?,
+            mg_above: q(&path("mg_above"), f.mg_above)?,
+            avoid_below_crcl: q(&path("avoid_below_crcl_ml_min"), f.avoid_below_crcl_ml_min)?,
+            conditions: f.conditions.clone(),
+            source: f.source.clone(),
+        },
+        danaparoid: other_option(&o.danaparoid),
+        doac: other_option(&o.doac),
+        resistance_caveat: o.resistance_caveat.clone(),
+    })
+}
+
+fn dti(raw: &RawProtocol) -> Built<DtiChoice> {
+    let d = &raw.dti;
+    Ok(DtiChoice {
+        preference: d.preference.clone(),
+        renal_impairment_below_crcl_ml_min: sourced(
+            "dti.renal_impairment_below_crcl_ml_min",
+            &d.renal_impairment_below_crcl_ml_min,
+        )?,
+        hepatic_rule_source: d.hepatic_rule_source.clone(),
+        low_flow_rule_source: d.low_flow_rule_source.clone(),
+        hepatic_bilirubin_above_mg_per_dl: sourced(
+            "dti.hepatic_bilirubin_above_mg_per_dl",
+            &d.hepatic_bilirubin_above_mg_per_dl,
+        )?,
+        hepatic_bilirubin_max_age_h: sourced("dti.hepatic_bilirubin_max_age_h", &d.hepatic_bilirubin_max_age_h)?,
+        hold_above: HoldAbove {
+            ratio: q("dti.hold_above.ratio", d.hold_above.ratio)?,
+            max_s: q("dti.hold_above.max_s", d.hold_above.max_s)?,
+            source: d.hold_above.source.clone(),
+        },
+        titration_margin_baseline_fraction: sourced(
+            "dti.titration_margin_baseline_fraction",
+            &d.titration_margin_baseline_fraction,
+        )?,
+        aptt_unreliable_baseline_above_ratio: sourced(
+            "dti.aptt_unreliable_baseline_above_ratio",
+            &d.aptt_unreliable_baseline_above_ratio,
+        )?,
+        pregnancy_caveat: d.pregnancy_caveat.clone(),
     })
 }
 
@@ -383,23 +550,18 @@ pub(super) fn build(raw: &RawProtocol, origin: &str) -> Built<Protocol> {
         settings: raw.settings.clone(),
         age_groups: raw.age_groups.clone(),
         plausibility: plausibility(&raw.plausibility)?,
+        dosing_weight: dosing_weights(raw)?,
+        bleeding_risk: bleeding_risk(raw)?,
         monitoring: monitoring(raw)?,
         resistance: resistance(raw)?,
         discordance: discordance(raw)?,
         ufh: ufh(&raw.ufh)?,
         antithrombin: antithrombin(&raw.antithrombin)?,
         hit: hit(raw)?,
-        dti: DtiChoice {
-            preference: raw.dti.preference.clone(),
-            renal_impairment_below_crcl_ml_min: sourced(
-                "dti.renal_impairment_below_crcl_ml_min",
-                &raw.dti.renal_impairment_below_crcl_ml_min,
-            )?,
-            hepatic_rule_source: raw.dti.hepatic_rule_source.clone(),
-            low_flow_rule_source: raw.dti.low_flow_rule_source.clone(),
-        },
+        dti: dti(raw)?,
         argatroban: argatroban(&raw.argatroban)?,
         bivalirudin: bivalirudin(&raw.bivalirudin)?,
         bypass: raw.bypass.as_ref().map(bypass).transpose()?,
+        other_options: raw.other_options.as_ref().map(other_options).transpose()?,
     })
 }

@@ -18,10 +18,14 @@ use serde::Deserialize;
 
 use crate::model::{AgeGroup, Setting};
 pub use rules::{
-    Antithrombin, Argatroban, ArgatrobanRow, Bivalirudin, BivalirudinRow, Bypass, Discordance, DtiChoice, HitScore,
-    Limits, Monitoring, Nomogram, NomogramRow, Plausibility, Resistance, Ufh,
+    Antithrombin, Argatroban, ArgatrobanStep, ArgatrobanTitration, Bivalirudin, BivalirudinTitration, BleedingRisk,
+    BodyWeight, BolusCap, Bypass, Discordance, DosingWeight, DosingWeights, DtiChoice, Fondaparinux, HitScore,
+    HoldAbove, Limits, Monitoring, NoTimedRestart, Nomogram, NomogramRow, OtherOption, OtherOptions, Plausibility,
+    Resistance, Ufh,
 };
-pub use schema::{ArgatrobanColumn, DtiDrug, MonitoringAssay, NomogramInput, RawProtocol, Source, Sourced};
+pub use schema::{
+    ArgatrobanColumn, DtiDrug, MonitoringAssay, NomogramInput, RawProtocol, Source, Sourced, WeightBasis,
+};
 
 /// Protocol files shipped with the app (compiled in, so the binary works from any directory).
 pub const BUILTIN_PROTOCOLS: [(&str, &str); 3] = [
@@ -31,19 +35,38 @@ pub const BUILTIN_PROTOCOLS: [(&str, &str); 3] = [
 ];
 
 /// The format this build reads.
-pub const PROTOCOL_FORMAT_VERSION: u32 = 2;
+pub const PROTOCOL_FORMAT_VERSION: u32 = 3;
 
-/// The fields each format added, so that an older file is refused with what it lacks.
-const FIELDS_ADDED: [(u32, &[&str]); 1] = [(
-    2,
-    &[
-        "discordance.coagulopathy_outcome_caveat",
-        "hit.older_exposure_within_days",
-        "argatroban.label_start_caveat",
-        "bivalirudin.crrt_caveat",
-        "bypass.more_heparin_outcome (protocols with a bypass section)",
-    ],
-)];
+/// The fields each format added (or rewrote), so that an older file is refused with what it lacks.
+const FIELDS_ADDED: [(u32, &[&str]); 2] = [
+    (
+        2,
+        &[
+            "discordance.coagulopathy_outcome_caveat",
+            "hit.older_exposure_within_days",
+            "argatroban.label_start_caveat",
+            "bivalirudin.crrt_caveat",
+            "bypass.more_heparin_outcome (protocols with a bypass section)",
+        ],
+    ),
+    (
+        3,
+        &[
+            "plausibility: hard_from, soft_min and mistake in every limit; adult_weight_below_kg, weight_change_above_percent, height_cm, ufh_bolus_units_per_kg, ufh_rate_units_per_h, antithrombin_units, antithrombin_units_per_kg, protamine_mg, protamine_mg_per_kg, ffp_ml",
+            "dosing_weight (heparin, direct_thrombin_inhibitors, antithrombin, body_weight), replacing ufh.start.dosing_weight_cap_kg",
+            "bleeding_risk",
+            "monitoring.lab_control_aptt_s, monitoring.aptt_reference_upper_s",
+            "resistance.new_course_after_gap_h, resistance.suspected_exposure_units_per_kg_per_h",
+            "ufh.aptt_calibrated_range_s, ufh.aptt_hold_above_s, ufh.minimum_rate_units_per_kg_per_h, ufh.bolus_cap, ufh.no_timed_restart; nomogram rows with a closed target row exactly the target",
+            "antithrombin.decide_after_dose_h, antithrombin.heparin_potentiation_caveat",
+            "dti.hepatic_bilirubin_above_mg_per_dl, dti.hepatic_bilirubin_max_age_h, dti.hold_above, dti.titration_margin_baseline_fraction, dti.aptt_unreliable_baseline_above_ratio, dti.pregnancy_caveat",
+            "argatroban.titration (relative to the target) and argatroban.minimum_mcg_per_kg_per_min",
+            "bivalirudin.titration (relative to the target) and bivalirudin.minimum_mg_per_kg_per_h",
+            "bypass.bypass_bolus_from_units_per_kg, baseline_act_within_min, heparin_free_after_h, max_additional_units_per_kg, max_cumulative_units_per_kg (protocols with a bypass section)",
+            "other_options (None outside the ICU)",
+        ],
+    ),
+];
 
 /// One thing wrong with a protocol file, located as precisely as the file allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +140,8 @@ pub struct Protocol {
     pub settings: Vec<Setting>,
     pub age_groups: Vec<AgeGroup>,
     pub plausibility: Plausibility,
+    pub dosing_weight: DosingWeights,
+    pub bleeding_risk: BleedingRisk,
     pub monitoring: Monitoring,
     pub resistance: Resistance,
     pub discordance: Discordance,
@@ -127,6 +152,7 @@ pub struct Protocol {
     pub argatroban: Argatroban,
     pub bivalirudin: Bivalirudin,
     pub bypass: Option<Bypass>,
+    pub other_options: Option<OtherOptions>,
 }
 
 impl fmt::Display for Protocol {
@@ -316,22 +342,24 @@ mod tests {
     #[test]
     fn an_older_format_is_refused_with_the_fields_it_lacks() {
         let (_, text) = BUILTIN_PROTOCOLS[0];
-        let old = text.replacen("format_version: 2,", "format_version: 1,", 1);
+        let old = text.replacen("format_version: 3,", "format_version: 1,", 1);
         let message = Protocol::from_ron_str(&old, "old.ron")
             .map(|_| ())
             .unwrap_err()
             .to_string();
         assert!(
-            message.contains("protocol format 1 is older than this build reads (format 2)"),
+            message.contains("protocol format 1 is older than this build reads (format 3)"),
             "{message}"
         );
         for field in [
             "discordance.coagulopathy_outcome_caveat",
             "hit.older_exposure_within_days",
+            "dosing_weight",
+            "ufh.no_timed_restart",
         ] {
             assert!(message.contains(field), "{field}: {message}");
         }
-        let newer = text.replacen("format_version: 2,", "format_version: 9,", 1);
+        let newer = text.replacen("format_version: 3,", "format_version: 9,", 1);
         let message = Protocol::from_ron_str(&newer, "new.ron")
             .map(|_| ())
             .unwrap_err()

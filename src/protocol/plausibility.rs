@@ -1,48 +1,121 @@
 //! Input plausibility (clinical reference §12): outside the hard range a value is refused with the
-//! allowed range; above the soft maximum it is accepted and the warning travels with the analysis.
+//! allowed range and the likely mistake ("1,400 units/kg/h — did you mean units/h?"); above the soft
+//! maximum, or non-zero below the soft minimum, it is accepted and the warning travels with the analysis.
+//! Recommendations are checked against the same limits (`analysis::limits`).
 
 use super::rules::{Limits, Plausibility};
-use crate::model::{EventKind, HeparinRate, Kilograms, Quantity, num};
+use crate::model::{EventKind, HeparinRate, Kilograms, PlasmaAmount, Quantity, num};
 
-/// A refused value: what, the value, what is allowed.
+/// A refused value: what, the value, what is allowed, the likely mistake.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what} {value} {unit} is outside the accepted range {allowed} ({source_note})")]
+#[error("{what} {value} is outside the accepted range {allowed}{} ({source_note})", mistake_text(.mistake))]
 pub struct Implausible {
     pub what: String,
+    /// The value with its unit ("1,400 units/kg/h").
     pub value: String,
-    pub unit: String,
     pub allowed: String,
+    pub mistake: Option<String>,
     pub source_note: String,
 }
 
-fn check<Q: Quantity>(limits: &Limits<Q>, what: &str, value: Q, unit: &str) -> Result<Option<String>, Implausible> {
-    let below = limits.hard_min.is_some_and(|min| value < min);
-    let above = limits.hard_max.is_some_and(|max| value > max);
-    let value = value.value();
-    let [hard_min, hard_max, soft_max] = [limits.hard_min, limits.hard_max, limits.soft_max].map(|l| l.map(Q::value));
-    if below || above {
-        let allowed = match (hard_min, hard_max) {
-            (Some(lo), Some(hi)) => format!("{}–{} {unit}", num(lo, 3), num(hi, 3)),
-            (Some(lo), None) => format!("{} {unit} or more", num(lo, 3)),
-            (None, Some(hi)) => format!("up to {} {unit}", num(hi, 3)),
-            (None, None) => String::new(),
-        };
-        return Err(Implausible {
-            what: what.to_owned(),
-            value: num(value, 3).to_string(),
-            unit: unit.to_owned(),
-            allowed,
-            source_note: limits.source.to_string(),
-        });
+fn mistake_text(mistake: &Option<String>) -> String {
+    mistake.as_ref().map_or(String::new(), |m| format!(" — {m}"))
+}
+
+/// Where a value lies against its limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Fine,
+    /// Above the soft maximum, or non-zero below the soft minimum.
+    Soft,
+    /// Refused.
+    Hard,
+}
+
+/// Where `value` lies against `limits`.
+#[must_use]
+pub fn verdict<Q: Quantity>(limits: &Limits<Q>, value: Q) -> Verdict {
+    let v = value.value();
+    let refused = limits.hard_min.is_some_and(|min| v < min.value())
+        || limits.hard_max.is_some_and(|max| v > max.value())
+        || limits.hard_from.is_some_and(|from| v >= from.value());
+    let warned = limits.soft_max.is_some_and(|soft| v > soft.value())
+        || limits.soft_min.is_some_and(|soft| v > 0.0 && v < soft.value());
+    if refused {
+        Verdict::Hard
+    } else if warned {
+        Verdict::Soft
+    } else {
+        Verdict::Fine
     }
-    Ok(soft_max.filter(|soft| value > *soft).map(|soft| {
-        format!(
-            "{what} {} {unit} is above {} {unit}: accepted, but check it ({})",
-            num(value, 3),
-            num(soft, 3),
-            limits.source
-        )
-    }))
+}
+
+/// The allowed range in words ("up to 100 units/kg/h", "below 10,000 units/h").
+#[must_use]
+pub fn allowed_text<Q: Quantity>(limits: &Limits<Q>, unit: &str) -> String {
+    let [lo, hi, from] = [limits.hard_min, limits.hard_max, limits.hard_from].map(|l| l.map(Q::value));
+    match (lo, hi, from) {
+        (Some(lo), Some(hi), _) => format!("{}–{} {unit}", num(lo, 3), num(hi, 3)),
+        (Some(lo), None, Some(from)) => format!("{} {unit} or more, below {} {unit}", num(lo, 3), num(from, 3)),
+        (Some(lo), None, None) => format!("{} {unit} or more", num(lo, 3)),
+        (None, Some(hi), _) => format!("up to {} {unit}", num(hi, 3)),
+        (None, None, Some(from)) => format!("below {} {unit}", num(from, 3)),
+        (None, None, None) => String::new(),
+    }
+}
+
+/// The hard limit a value broke (the one shown as "the hard limit Y").
+#[must_use]
+pub fn broken_limit<Q: Quantity>(limits: &Limits<Q>, value: Q) -> Option<f64> {
+    let v = value.value();
+    limits
+        .hard_max
+        .map(Q::value)
+        .filter(|max| v > *max)
+        .or(limits.hard_from.map(Q::value).filter(|from| v >= *from))
+        .or(limits.hard_min.map(Q::value).filter(|min| v < *min))
+}
+
+fn check<Q: Quantity>(limits: &Limits<Q>, what: &str, value: Q, unit: &str) -> Result<Option<String>, Implausible> {
+    match verdict(limits, value) {
+        Verdict::Hard => Err(Implausible {
+            what: what.to_owned(),
+            value: format!("{} {unit}", num(value.value(), Q::DECIMALS.max(1)))
+                .trim_end()
+                .to_owned(),
+            allowed: allowed_text(limits, unit),
+            mistake: limits.mistake.clone(),
+            source_note: limits.source.to_string(),
+        }),
+        Verdict::Soft => {
+            let v = value.value();
+            let side = match (limits.soft_max, limits.soft_min) {
+                (Some(soft), _) if v > soft.value() => format!("above {} {unit}", num(soft.value(), 3)),
+                (_, Some(soft)) => format!("below {} {unit}", num(soft.value(), 3)),
+                _ => String::new(),
+            };
+            Ok(Some(format!(
+                "{what} {} {unit} is {side}: accepted, but check it{} ({})",
+                num(v, Q::DECIMALS.max(1)),
+                mistake_text(&limits.mistake),
+                limits.source
+            )))
+        }
+        Verdict::Fine => Ok(None),
+    }
+}
+
+/// Both checks of a dose with an absolute and a per-kg limit: a refusal from either; the warnings of
+/// both.
+fn both(
+    first: Result<Option<String>, Implausible>,
+    second: Result<Option<String>, Implausible>,
+) -> Result<Option<String>, Implausible> {
+    let (a, b) = (first?, second?);
+    Ok(match (a, b) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
+    })
 }
 
 /// Checks a weight.
@@ -51,6 +124,14 @@ fn check<Q: Quantity>(limits: &Limits<Q>, what: &str, value: Q, unit: &str) -> R
 /// Outside the hard range.
 pub fn check_weight(p: &Plausibility, weight: Kilograms) -> Result<Option<String>, Implausible> {
     check(&p.weight_kg, "weight", weight, "kg")
+}
+
+/// Checks a height.
+///
+/// # Errors
+/// Outside the hard range.
+pub fn check_height(p: &Plausibility, height: crate::model::Centimetres) -> Result<Option<String>, Implausible> {
+    check(&p.height_cm, "height", height, "cm")
 }
 
 /// Checks one event's value; `Ok(Some(warning))` for a soft limit.
@@ -66,25 +147,65 @@ pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Resu
         EventKind::Platelets(v) => check(&p.platelets, "platelets", v, "× 10⁹/L"),
         EventKind::Fibrinogen(v) => check(&p.fibrinogen_g_per_l, "fibrinogen", v, "g/L"),
         EventKind::Inr(v) => check(&p.inr, "INR", v, ""),
-        EventKind::UfhBolus(v) => check(&p.ufh_bolus_units, "heparin bolus", v, "units"),
+        EventKind::UfhBolus(v) => both(
+            check(&p.ufh_bolus_units, "heparin bolus", v, "units"),
+            check(
+                &p.ufh_bolus_units_per_kg,
+                &format!("heparin bolus ({v} at {weight} =)"),
+                v.per_kg(weight),
+                "units/kg",
+            ),
+        ),
         EventKind::UfhInfusion(rate) => {
             let per_kg = rate.units_per_kg_per_hour(weight);
-            let what = match rate {
-                HeparinRate::UnitsPerKgPerHour(_) => "heparin infusion".to_owned(),
-                HeparinRate::UnitsPerHour(r) => format!("heparin infusion ({r} at {weight} =)"),
-            };
-            check(&p.ufh_rate_units_per_kg_per_h, &what, per_kg, "units/kg/h")
+            let per_hour = rate.units_per_hour(weight);
+            match rate {
+                HeparinRate::UnitsPerKgPerHour(_) => both(
+                    check(&p.ufh_rate_units_per_kg_per_h, "heparin infusion", per_kg, "units/kg/h"),
+                    check(
+                        &p.ufh_rate_units_per_h,
+                        &format!("heparin infusion ({per_kg} at {weight} =)"),
+                        per_hour,
+                        "units/h",
+                    ),
+                ),
+                HeparinRate::UnitsPerHour(_) => both(
+                    check(&p.ufh_rate_units_per_h, "heparin infusion", per_hour, "units/h"),
+                    check(
+                        &p.ufh_rate_units_per_kg_per_h,
+                        &format!("heparin infusion ({per_hour} at {weight} =)"),
+                        per_kg,
+                        "units/kg/h",
+                    ),
+                ),
+            }
         }
         EventKind::ArgatrobanInfusion(v) => check(&p.argatroban_mcg_per_kg_per_min, "argatroban", v, "mcg/kg/min"),
         EventKind::BivalirudinInfusion(v) => check(&p.bivalirudin_mg_per_kg_per_h, "bivalirudin", v, "mg/kg/h"),
-        EventKind::Hemoglobin(_)
+        EventKind::AtConcentrate(v) | EventKind::AtRecombinant(v) => both(
+            check(&p.antithrombin_units, "antithrombin dose", v, "units"),
+            check(
+                &p.antithrombin_units_per_kg,
+                &format!("antithrombin dose ({v} at {weight} =)"),
+                v.per_kg(weight),
+                "units/kg",
+            ),
+        ),
+        EventKind::Protamine(mg) => both(
+            check(&p.protamine_mg, "protamine", mg, "mg"),
+            check(
+                &p.protamine_mg_per_kg,
+                &format!("protamine ({mg} at {weight} =)"),
+                mg.per_kg(weight),
+                "mg/kg",
+            ),
+        ),
+        EventKind::Ffp(PlasmaAmount::Millilitres(ml)) => check(&p.ffp_ml, "fresh frozen plasma", ml, "mL"),
+        EventKind::Ffp(PlasmaAmount::Bags(_))
+        | EventKind::Hemoglobin(_)
         | EventKind::FactorViii(_)
         | EventKind::PlasmaFreeHb(_)
-        | EventKind::Bilirubin(_)
-        | EventKind::AtConcentrate(_)
-        | EventKind::AtRecombinant(_)
-        | EventKind::Ffp(_)
-        | EventKind::Protamine(_) => Ok(None),
+        | EventKind::Bilirubin(_) => Ok(None),
     }
 }
 

@@ -3,27 +3,34 @@
 //! `super::validate`, so the tables here are ordered, gap-free and inside their limits.
 
 use crate::model::{
-    AntiXaLevel, Days, Fraction, GramsPerLitre, Hours, Inr, Kilograms, McgPerKgPerMin, MgPerDl, MgPerHundredUnits,
-    MgPerKg, MgPerKgPerHour, MgPerMl, Milligrams, Minutes, MlPerKg, MlPerMin, Percent, PercentPerUnitPerKg,
-    PlateletCount, Range, Ratio, Seconds, SecondsPerUnitPerKg, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour,
-    UnitsPerMl,
+    AntiXaLevel, Centimetres, Days, Fraction, GramsPerLitre, Hours, Inr, Kilograms, McgPerKgPerMin, MgPerDl,
+    MgPerHundredUnits, MgPerKg, MgPerKgPerHour, MgPerMl, Milligrams, Millilitres, Minutes, MlPerKg, MlPerMin, Percent,
+    PercentPerUnitPerKg, PlateletCount, Range, Ratio, Seconds, SecondsPerUnitPerKg, Units, UnitsPerHour, UnitsPerKg,
+    UnitsPerKgPerHour, UnitsPerMl,
 };
 
-pub use super::schema::{ArgatrobanColumn, DtiDrug, MonitoringAssay, NomogramInput, Source, Sourced};
+pub use super::schema::{ArgatrobanColumn, DtiDrug, MonitoringAssay, NomogramInput, Source, Sourced, WeightBasis};
 
-/// Input plausibility for one quantity: outside `hard_*` is refused; above `soft_max` accepted with a
-/// warning.
+/// Input plausibility for one quantity (clinical reference §12): below `hard_min`, above `hard_max` or
+/// at or above `hard_from` is refused (naming the likely `mistake`); above `soft_max`, or non-zero below
+/// `soft_min`, accepted with a warning.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limits<Q> {
     pub hard_min: Option<Q>,
     pub hard_max: Option<Q>,
+    pub hard_from: Option<Q>,
+    pub soft_min: Option<Q>,
     pub soft_max: Option<Q>,
+    pub mistake: Option<String>,
     pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plausibility {
     pub weight_kg: Limits<Kilograms>,
+    pub adult_weight_below_kg: Sourced<Kilograms>,
+    pub weight_change_above_percent: Sourced<Percent>,
+    pub height_cm: Limits<Centimetres>,
     pub aptt_s: Limits<Seconds>,
     pub anti_xa_units_per_ml: Limits<AntiXaLevel>,
     pub antithrombin_percent: Limits<Percent>,
@@ -32,9 +39,53 @@ pub struct Plausibility {
     pub fibrinogen_g_per_l: Limits<GramsPerLitre>,
     pub inr: Limits<Inr>,
     pub ufh_bolus_units: Limits<Units>,
+    pub ufh_bolus_units_per_kg: Limits<UnitsPerKg>,
     pub ufh_rate_units_per_kg_per_h: Limits<UnitsPerKgPerHour>,
+    pub ufh_rate_units_per_h: Limits<UnitsPerHour>,
     pub argatroban_mcg_per_kg_per_min: Limits<McgPerKgPerMin>,
     pub bivalirudin_mg_per_kg_per_h: Limits<MgPerKgPerHour>,
+    pub antithrombin_units: Limits<Units>,
+    pub antithrombin_units_per_kg: Limits<UnitsPerKg>,
+    pub protamine_mg: Limits<Milligrams>,
+    pub protamine_mg_per_kg: Limits<MgPerKg>,
+    pub ffp_ml: Limits<Millilitres>,
+}
+
+/// Which weight a drug's weight-based doses use, and its cap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DosingWeight {
+    pub basis: WeightBasis,
+    pub cap_kg: Option<Kilograms>,
+    pub source: Source,
+}
+
+/// Ideal body weight (Devine) and the adjusted weight built on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyWeight {
+    pub ibw_male_base_kg: Kilograms,
+    pub ibw_female_base_kg: Kilograms,
+    /// kg per cm above `ibw_from_cm`.
+    pub ibw_kg_per_cm: f64,
+    pub ibw_from_cm: Centimetres,
+    pub adjusted_fraction: Fraction,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DosingWeights {
+    pub heparin: DosingWeight,
+    pub direct_thrombin_inhibitors: DosingWeight,
+    pub antithrombin: DosingWeight,
+    pub body_weight: BodyWeight,
+}
+
+/// High bleeding risk read from labs (clinical reference §5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BleedingRisk {
+    pub platelets_below: PlateletCount,
+    pub fibrinogen_below: GramsPerLitre,
+    pub inr_above: Inr,
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +108,10 @@ pub struct Monitoring {
     pub platelets_interval_h: Sourced<Hours>,
     /// The anti-Xa range an aPTT range is calibrated against.
     pub aptt_calibration_anti_xa: Sourced<Range<AntiXaLevel>>,
+    /// The control aPTT without a patient baseline.
+    pub lab_control_aptt_s: Sourced<Seconds>,
+    /// The laboratory's upper reference limit of the aPTT.
+    pub aptt_reference_upper_s: Sourced<Seconds>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +124,10 @@ pub struct Resistance {
     pub r2_pediatric_units_per_kg_per_h: Sourced<UnitsPerKgPerHour>,
     /// R3: this many consecutive samples below target.
     pub r3_consecutive_below_target: Sourced<u32>,
+    /// A gap without heparin longer than this starts a new course.
+    pub new_course_after_gap_h: Sourced<Hours>,
+    /// Suspected resistance (b): the 24-h exposure with boluses at least this (institutional).
+    pub suspected_exposure_units_per_kg_per_h: Sourced<UnitsPerKgPerHour>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,8 +138,9 @@ pub struct Discordance {
     pub coagulopathy_outcome_caveat: Sourced<String>,
 }
 
-/// One band of a UFH nomogram: applies when `from <= value < to` (`to: None` = no upper bound), the value
-/// in the nomogram's input (anti-Xa in units/mL, or the aPTT as a ratio to control).
+/// One band of a UFH nomogram, in the nomogram's input (anti-Xa in units/mL, or the aPTT as a ratio to
+/// control). The target row is `[from, to]`; rows below it `[from, to)`; rows above it `(from, to]`
+/// (`to: None` = no upper bound).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NomogramRow {
     pub from: f64,
@@ -109,16 +169,40 @@ pub struct Nomogram {
     pub validated: bool,
     pub source: Source,
     pub rows: Vec<NomogramRow>,
+    /// The "no change" row: exactly the target range (the loader checks it).
+    pub target_row: usize,
 }
 
 impl Nomogram {
-    /// The row for a value in the nomogram's input: `from <= value < to`.
+    /// The row for a value (already rounded to reporting precision) in the nomogram's input: `[from, to)`
+    /// below the target row, `[from, to]` for it, `(from, to]` above it.
     #[must_use]
     pub fn row(&self, value: f64) -> Option<(usize, &NomogramRow)> {
+        self.rows.iter().enumerate().find(|(i, r)| {
+            let upper_ok = |inclusive: bool| r.to.is_none_or(|to| if inclusive { value <= to } else { value < to });
+            match i.cmp(&self.target_row) {
+                std::cmp::Ordering::Less => value >= r.from && upper_ok(false),
+                std::cmp::Ordering::Equal => value >= r.from && upper_ok(true),
+                std::cmp::Ordering::Greater => value > r.from && upper_ok(true),
+            }
+        })
+    }
+
+    /// The first row (from the target up) with a hold: results in it or above are acted on at once
+    /// (clinical reference §5, newest result first).
+    #[must_use]
+    pub fn first_hold_row(&self) -> Option<(usize, &NomogramRow)> {
         self.rows
             .iter()
             .enumerate()
-            .find(|(_, r)| value >= r.from && r.to.is_none_or(|to| value < to))
+            .skip(self.target_row)
+            .find(|(_, r)| r.hold_min.value() > 0.0)
+    }
+
+    /// The lowest row: a result in it means almost no heparin effect (non-response, §3).
+    #[must_use]
+    pub fn lowest_row(&self) -> Option<&NomogramRow> {
+        self.rows.first().filter(|_| self.target_row > 0)
     }
 }
 
@@ -128,8 +212,22 @@ pub struct UfhStart {
     pub bolus_max_units: Option<Units>,
     pub rate_units_per_kg_per_h: UnitsPerKgPerHour,
     pub rate_max_units_per_h: Option<UnitsPerHour>,
-    /// Start doses use the weight capped here (adjusted weight on ECMO).
-    pub dosing_weight_cap_kg: Option<Kilograms>,
+    pub source: Source,
+}
+
+/// Caps on one nomogram bolus (outside bypass).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BolusCap {
+    pub max_units: Units,
+    pub max_units_per_kg: Option<UnitsPerKg>,
+    pub source: Source,
+}
+
+/// Results after which a hold has no timed restart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoTimedRestart {
+    pub aptt_above_s: Seconds,
+    pub anti_xa_from: AntiXaLevel,
     pub source: Source,
 }
 
@@ -139,6 +237,12 @@ pub struct Ufh {
     pub anti_xa_target: Sourced<Range<AntiXaLevel>>,
     /// aPTT target as a ratio to the control (baseline) aPTT.
     pub aptt_target_ratio: Sourced<Range<Ratio>>,
+    /// The calibrated aPTT range in seconds, when set: it replaces ratio × control everywhere.
+    pub aptt_calibrated_range_s: Option<Sourced<Range<Seconds>>>,
+    pub aptt_hold_above_s: Sourced<Seconds>,
+    pub minimum_rate_units_per_kg_per_h: Sourced<UnitsPerKgPerHour>,
+    pub bolus_cap: BolusCap,
+    pub no_timed_restart: NoTimedRestart,
     pub start: UfhStart,
     pub anti_xa_nomogram: Nomogram,
     pub aptt_nomogram: Nomogram,
@@ -187,6 +291,8 @@ pub struct PlasmaAt {
 pub struct Antithrombin {
     pub deficiency_below_percent: Sourced<Percent>,
     pub severe_below_percent: Sourced<Percent>,
+    pub decide_after_dose_h: Sourced<Hours>,
+    pub heparin_potentiation_caveat: Sourced<String>,
     pub caveat: Sourced<String>,
     pub plasma_derived: PlasmaDerivedAt,
     pub recombinant: RecombinantAt,
@@ -220,18 +326,53 @@ pub struct DtiChoice {
     pub renal_impairment_below_crcl_ml_min: Sourced<MlPerMin>,
     pub hepatic_rule_source: Source,
     pub low_flow_rule_source: Source,
+    pub hepatic_bilirubin_above_mg_per_dl: Sourced<MgPerDl>,
+    pub hepatic_bilirubin_max_age_h: Sourced<Hours>,
+    pub hold_above: HoldAbove,
+    pub titration_margin_baseline_fraction: Sourced<Fraction>,
+    pub aptt_unreliable_baseline_above_ratio: Sourced<Ratio>,
+    pub pregnancy_caveat: Sourced<String>,
 }
 
-/// Argatroban titration band in aPTT seconds: `from <= aPTT < to`.
+/// On a DTI, an aPTT above `ratio` × baseline or `max_s`, whichever is lower, is acted on at once.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ArgatrobanRow {
-    pub from_s: Seconds,
-    pub to_s: Option<Seconds>,
-    /// Signed changes in mcg/kg/min.
-    pub change_critically_ill: f64,
-    pub change_normal_hepatic: f64,
-    pub hold_min: Minutes,
-    pub stop_and_call: bool,
+pub struct HoldAbove {
+    pub ratio: Ratio,
+    pub max_s: Seconds,
+    pub source: Source,
+}
+
+/// An argatroban step (signed, mcg/kg/min) in each column.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ArgatrobanStep {
+    pub critically_ill: f64,
+    pub normal_hepatic: f64,
+}
+
+impl ArgatrobanStep {
+    #[must_use]
+    pub fn of(self, column: ArgatrobanColumn) -> f64 {
+        match column {
+            ArgatrobanColumn::CriticallyIll => self.critically_ill,
+            ArgatrobanColumn::NormalHepatic => self.normal_hepatic,
+        }
+    }
+}
+
+/// Argatroban titration relative to the patient's target (clinical reference §8, rev 2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArgatrobanTitration {
+    pub far_below: ArgatrobanStep,
+    pub near_below: ArgatrobanStep,
+    pub above_target_hold_min: Minutes,
+    pub above_target: ArgatrobanStep,
+    pub above_cap_recheck_h: Hours,
+    pub above_cap_recheck_hepatic_h: Hours,
+    pub above_cap_restart_fraction: Fraction,
+    pub above_cap_source: Source,
+    pub small_rate_below: McgPerKgPerMin,
+    pub small_rate_max_increase_fraction: Fraction,
+    pub small_rate_source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -247,17 +388,8 @@ pub struct Argatroban {
     pub target_max_s: Sourced<Seconds>,
     pub titration_column: ArgatrobanColumn,
     pub titration_source: Source,
-    pub titration: Vec<ArgatrobanRow>,
-}
-
-impl Argatroban {
-    /// The titration row for an aPTT.
-    #[must_use]
-    pub fn row(&self, aptt: Seconds) -> Option<&ArgatrobanRow> {
-        self.titration
-            .iter()
-            .find(|r| aptt >= r.from_s && r.to_s.is_none_or(|to| aptt < to))
-    }
+    pub titration: ArgatrobanTitration,
+    pub minimum_mcg_per_kg_per_min: Sourced<McgPerKgPerMin>,
 }
 
 /// Bivalirudin start dose by CrCl band: `from <= CrCl < to`.
@@ -268,14 +400,13 @@ pub struct BivalirudinStartRow {
     pub mg_per_kg_per_h: MgPerKgPerHour,
 }
 
-/// Bivalirudin titration band in aPTT/baseline ratio: `from <= ratio < to`.
+/// Bivalirudin titration relative to the patient's target: signed percentage changes.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BivalirudinRow {
-    pub from_ratio: Ratio,
-    pub to_ratio: Option<Ratio>,
-    /// Signed percentage change of the rate.
-    pub change_percent: f64,
-    pub hold_min: Minutes,
+pub struct BivalirudinTitration {
+    pub below_target_percent: f64,
+    pub above_target_percent: f64,
+    pub above_hold_hold_min: Minutes,
+    pub above_hold_percent: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -290,18 +421,11 @@ pub struct Bivalirudin {
     pub target_ratio: Sourced<Range<Ratio>>,
     pub titration_validated: bool,
     pub titration_source: Source,
-    pub titration: Vec<BivalirudinRow>,
+    pub titration: BivalirudinTitration,
+    pub minimum_mg_per_kg_per_h: Sourced<MgPerKgPerHour>,
 }
 
 impl Bivalirudin {
-    /// The titration row for an aPTT ratio to baseline.
-    #[must_use]
-    pub fn row(&self, ratio: Ratio) -> Option<&BivalirudinRow> {
-        self.titration
-            .iter()
-            .find(|r| ratio >= r.from_ratio && r.to_ratio.is_none_or(|to| ratio < to))
-    }
-
     /// The start row for a creatinine clearance.
     #[must_use]
     pub fn start_row(&self, crcl: MlPerMin) -> Option<&BivalirudinStartRow> {
@@ -348,5 +472,55 @@ pub struct Bypass {
     pub andexanet_at_units_per_kg: Sourced<UnitsPerKg>,
     pub hit_agent: Sourced<DtiDrug>,
     pub more_heparin_outcome: Sourced<String>,
+    pub bypass_bolus_from_units_per_kg: Sourced<UnitsPerKg>,
+    pub baseline_act_within_min: Sourced<Minutes>,
+    pub heparin_free_after_h: Sourced<Hours>,
+    pub max_additional_units_per_kg: Sourced<UnitsPerKg>,
+    pub max_cumulative_units_per_kg: Sourced<UnitsPerKg>,
     pub protamine: Protamine,
+}
+
+/// Fondaparinux: weight-banded once-daily doses (shown among the ICU alternatives).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fondaparinux {
+    pub below_kg: Kilograms,
+    pub mg_below: Milligrams,
+    pub up_to_kg: Kilograms,
+    pub mg_middle: Milligrams,
+    pub mg_above: Milligrams,
+    pub avoid_below_crcl: MlPerMin,
+    pub conditions: String,
+    pub source: Source,
+}
+
+impl Fondaparinux {
+    /// The daily dose for a weight.
+    #[must_use]
+    pub fn dose(&self, weight: Kilograms) -> Milligrams {
+        if weight < self.below_kg {
+            self.mg_below
+        } else if weight <= self.up_to_kg {
+            self.mg_middle
+        } else {
+            self.mg_above
+        }
+    }
+}
+
+/// Another non-heparin option, in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtherOption {
+    pub name: String,
+    pub regimen: String,
+    pub conditions: String,
+    pub source: Source,
+}
+
+/// The non-heparin options besides the DTIs (ICU only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtherOptions {
+    pub fondaparinux: Fondaparinux,
+    pub danaparoid: OtherOption,
+    pub doac: OtherOption,
+    pub resistance_caveat: Sourced<String>,
 }

@@ -37,7 +37,10 @@ impl RawSourcedRange {
     }
 }
 
-/// Input plausibility: outside `hard_*` is refused; above `soft_max` is accepted with a warning.
+/// Input plausibility (clinical reference §12): below `hard_min`, above `hard_max` or at or above
+/// `hard_from` (a round number whose 10-fold slip must be caught) is refused, naming the likely
+/// `mistake`; above `soft_max`, or non-zero below `soft_min`, is accepted with a warning. A
+/// recommendation is checked against the same limits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLimits {
@@ -45,8 +48,17 @@ pub struct RawLimits {
     pub hard_min: Option<f64>,
     #[serde(deserialize_with = "crate::model::required_option")]
     pub hard_max: Option<f64>,
+    /// Refused at or above (format 3).
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub hard_from: Option<f64>,
+    /// Warned below, when not zero (format 3).
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub soft_min: Option<f64>,
     #[serde(deserialize_with = "crate::model::required_option")]
     pub soft_max: Option<f64>,
+    /// The likely mistake behind a value outside the limits, named in the message (format 3).
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub mistake: Option<String>,
     pub source: Source,
 }
 
@@ -54,6 +66,12 @@ pub struct RawLimits {
 #[serde(deny_unknown_fields)]
 pub struct RawPlausibility {
     pub weight_kg: RawLimits,
+    /// An "adult" lighter than this needs the weight confirmed (format 3).
+    pub adult_weight_below_kg: Sourced<f64>,
+    /// A weight that changes by more than this from the previous one needs confirming (format 3).
+    pub weight_change_above_percent: Sourced<f64>,
+    /// Format 3.
+    pub height_cm: RawLimits,
     pub aptt_s: RawLimits,
     pub anti_xa_units_per_ml: RawLimits,
     pub antithrombin_percent: RawLimits,
@@ -62,9 +80,21 @@ pub struct RawPlausibility {
     pub fibrinogen_g_per_l: RawLimits,
     pub inr: RawLimits,
     pub ufh_bolus_units: RawLimits,
+    /// Format 3.
+    pub ufh_bolus_units_per_kg: RawLimits,
     pub ufh_rate_units_per_kg_per_h: RawLimits,
+    /// Format 3.
+    pub ufh_rate_units_per_h: RawLimits,
     pub argatroban_mcg_per_kg_per_min: RawLimits,
     pub bivalirudin_mg_per_kg_per_h: RawLimits,
+    /// Antithrombin concentrate per dose (format 3).
+    pub antithrombin_units: RawLimits,
+    pub antithrombin_units_per_kg: RawLimits,
+    /// Protamine per dose (format 3).
+    pub protamine_mg: RawLimits,
+    pub protamine_mg_per_kg: RawLimits,
+    /// Fresh frozen plasma per entry (format 3).
+    pub ffp_ml: RawLimits,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,6 +119,10 @@ pub struct RawMonitoring {
     /// The anti-Xa range an aPTT range is calibrated against (the patient's own fitted aPTT↔anti-Xa
     /// relation is read at these two levels).
     pub aptt_calibration_anti_xa: RawSourcedRange,
+    /// The control aPTT when the patient's baseline is not entered (heparin ratios; format 3).
+    pub lab_control_aptt_s: Sourced<f64>,
+    /// The laboratory's upper reference limit of the aPTT (format 3).
+    pub aptt_reference_upper_s: Sourced<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,6 +136,11 @@ pub struct RawResistance {
     pub r2_pediatric_units_per_kg_per_h: Sourced<f64>,
     /// R3: this many consecutive samples below target.
     pub r3_consecutive_below_target: Sourced<u32>,
+    /// A gap without heparin longer than this starts a new course (format 3).
+    pub new_course_after_gap_h: Sourced<f64>,
+    /// Suspected resistance (b): R1 with non-response and a 24-h exposure, boluses included, of at
+    /// least this many units/kg/h of dosing weight (format 3; institutional).
+    pub suspected_exposure_units_per_kg_per_h: Sourced<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,7 +169,9 @@ pub enum NomogramInput {
     ApttRatio,
 }
 
-/// One band of a UFH nomogram: applies when `from <= value < to` (`to: None` = no upper bound).
+/// One band of a UFH nomogram. The target ("no change") row is the closed interval `[from, to]`; rows
+/// below it are `[from, to)`, rows above it `(from, to]` (`to: None` = no upper bound), so a result
+/// (rounded half-up to reporting precision) on a target edge is in target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNomogramRow {
@@ -163,9 +204,67 @@ pub struct RawUfhStart {
     pub rate_units_per_kg_per_h: f64,
     #[serde(deserialize_with = "crate::model::required_option")]
     pub rate_max_units_per_h: Option<f64>,
-    /// Start doses use the weight capped here (adjusted weight on ECMO).
+    pub source: Source,
+}
+
+/// Which weight a drug's weight-based doses use (clinical reference §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WeightBasis {
+    Actual,
+    /// IBW + 0.4 × (actual − IBW), from height and sex; without them the capped actual weight.
+    Adjusted,
+}
+
+/// A drug's dosing weight: its basis and an optional cap.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDosingWeight {
+    pub basis: WeightBasis,
     #[serde(deserialize_with = "crate::model::required_option")]
-    pub dosing_weight_cap_kg: Option<f64>,
+    pub cap_kg: Option<f64>,
+    pub source: Source,
+}
+
+/// The ideal and adjusted body weight formulas (format 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBodyWeight {
+    /// IBW = base + per_cm × (height − from_cm): Devine.
+    pub ibw_male_base_kg: f64,
+    pub ibw_female_base_kg: f64,
+    pub ibw_kg_per_cm: f64,
+    pub ibw_from_cm: f64,
+    /// Adjusted = IBW + fraction × (actual − IBW).
+    pub adjusted_fraction: f64,
+    pub source: Source,
+}
+
+/// The weights each drug is dosed on (format 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDosingWeights {
+    pub heparin: RawDosingWeight,
+    pub direct_thrombin_inhibitors: RawDosingWeight,
+    pub antithrombin: RawDosingWeight,
+    pub body_weight: RawBodyWeight,
+}
+
+/// Caps on a single nomogram bolus outside bypass (format 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBolusCap {
+    pub max_units: f64,
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub max_units_per_kg: Option<f64>,
+    pub source: Source,
+}
+
+/// Results so high that no timed restart is given after a hold (format 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNoTimedRestart {
+    pub aptt_above_s: f64,
+    pub anti_xa_from: f64,
     pub source: Source,
 }
 
@@ -174,8 +273,19 @@ pub struct RawUfhStart {
 pub struct RawUfh {
     pub monitoring_assay: MonitoringAssay,
     pub anti_xa_target: RawSourcedRange,
-    /// aPTT target as a ratio to the control (baseline) aPTT.
+    /// aPTT target as a ratio to the control (baseline) aPTT: used when no calibrated range is set.
     pub aptt_target_ratio: RawSourcedRange,
+    /// The aPTT range calibrated to anti-Xa for the local reagent, in seconds (format 3).
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub aptt_calibrated_range_s: Option<RawSourcedRange>,
+    /// A heparin aPTT above this is a hold result whatever the ratio (format 3).
+    pub aptt_hold_above_s: Sourced<f64>,
+    /// Decreases never go below this rate; needing more is a hold with a call (format 3).
+    pub minimum_rate_units_per_kg_per_h: Sourced<f64>,
+    /// Format 3.
+    pub bolus_cap: RawBolusCap,
+    /// Format 3.
+    pub no_timed_restart: RawNoTimedRestart,
     pub start: RawUfhStart,
     pub anti_xa_nomogram: RawNomogram,
     pub aptt_nomogram: RawNomogram,
@@ -226,6 +336,10 @@ pub struct RawPlasmaAt {
 pub struct RawAntithrombin {
     pub deficiency_below_percent: Sourced<f64>,
     pub severe_below_percent: Sourced<f64>,
+    /// After a dose, decide on the first monitoring sample at least this long after it (format 3).
+    pub decide_after_dose_h: Sourced<f64>,
+    /// Antithrombin potentiates heparin (shown while supplementation is under way; format 3).
+    pub heparin_potentiation_caveat: Sourced<String>,
     pub caveat: Sourced<String>,
     pub plasma_derived: RawPlasmaDerivedAt,
     pub recombinant: RawRecombinantAt,
@@ -279,6 +393,29 @@ pub struct RawDtiChoice {
     pub renal_impairment_below_crcl_ml_min: Sourced<f64>,
     pub hepatic_rule_source: Source,
     pub low_flow_rule_source: Source,
+    /// A bilirubin above this counts as hepatic impairment (format 3).
+    pub hepatic_bilirubin_above_mg_per_dl: Sourced<f64>,
+    /// … if it is no older than this (format 3).
+    pub hepatic_bilirubin_max_age_h: Sourced<f64>,
+    /// On a DTI an aPTT above `ratio` × baseline or `max_s`, whichever is lower, is held at once
+    /// (format 3).
+    pub hold_above: RawHoldAbove,
+    /// Titration: "just below" the target means within this fraction of the baseline (format 3).
+    pub titration_margin_baseline_fraction: Sourced<f64>,
+    /// A baseline aPTT above this × the laboratory's upper reference makes the aPTT unreliable for DTI
+    /// monitoring (format 3).
+    pub aptt_unreliable_baseline_above_ratio: Sourced<f64>,
+    /// What to say when a DTI or AT is recommended in pregnancy (format 3).
+    pub pregnancy_caveat: Sourced<String>,
+}
+
+/// The DTI hold threshold (format 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHoldAbove {
+    pub ratio: f64,
+    pub max_s: f64,
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -287,17 +424,33 @@ pub enum ArgatrobanColumn {
     NormalHepatic,
 }
 
-/// Argatroban titration band in aPTT seconds: `from <= aPTT < to`.
+/// An argatroban step in mcg/kg/min, per column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawArgatrobanRow {
-    pub from_s: f64,
-    #[serde(deserialize_with = "crate::model::required_option")]
-    pub to_s: Option<f64>,
-    pub change_critically_ill: f64,
-    pub change_normal_hepatic: f64,
-    pub hold_min: f64,
-    pub stop_and_call: bool,
+pub struct RawArgatrobanStep {
+    pub critically_ill: f64,
+    pub normal_hepatic: f64,
+}
+
+/// Argatroban titration relative to the patient's target (clinical reference §8, rev 2): below the
+/// lower bound by more than the margin, by up to it, in target (no change), above the upper bound
+/// (hold and decrease), above the absolute cap (stop and call) (format 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArgatrobanTitration {
+    pub far_below: RawArgatrobanStep,
+    pub near_below: RawArgatrobanStep,
+    pub above_target_hold_min: f64,
+    pub above_target: RawArgatrobanStep,
+    /// Above the cap: stop; aPTT after these hours; restart at this fraction once below the upper bound.
+    pub above_cap_recheck_h: f64,
+    pub above_cap_recheck_hepatic_h: f64,
+    pub above_cap_restart_fraction: f64,
+    pub above_cap_source: Source,
+    /// Below this rate an increase is at most `small_rate_max_increase_fraction` of the rate.
+    pub small_rate_below: f64,
+    pub small_rate_max_increase_fraction: f64,
+    pub small_rate_source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -315,7 +468,9 @@ pub struct RawArgatroban {
     pub target_max_s: Sourced<f64>,
     pub titration_column: ArgatrobanColumn,
     pub titration_source: Source,
-    pub titration: Vec<RawArgatrobanRow>,
+    pub titration: RawArgatrobanTitration,
+    /// Format 3.
+    pub minimum_mcg_per_kg_per_min: Sourced<f64>,
 }
 
 /// Bivalirudin start dose by CrCl band: `from <= CrCl < to`.
@@ -328,15 +483,15 @@ pub struct RawBivalirudinStartRow {
     pub mg_per_kg_per_h: f64,
 }
 
-/// Bivalirudin titration band in aPTT/baseline ratio: `from <= ratio < to`.
+/// Bivalirudin titration relative to the patient's target (format 3): below it, above it, and above the
+/// DTI hold threshold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawBivalirudinRow {
-    pub from_ratio: f64,
-    #[serde(deserialize_with = "crate::model::required_option")]
-    pub to_ratio: Option<f64>,
-    pub change_percent: f64,
-    pub hold_min: f64,
+pub struct RawBivalirudinTitration {
+    pub below_target_percent: f64,
+    pub above_target_percent: f64,
+    pub above_hold_hold_min: f64,
+    pub above_hold_percent: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -353,7 +508,9 @@ pub struct RawBivalirudin {
     pub target_ratio: RawSourcedRange,
     pub titration_validated: bool,
     pub titration_source: Source,
-    pub titration: Vec<RawBivalirudinRow>,
+    pub titration: RawBivalirudinTitration,
+    /// Format 3.
+    pub minimum_mg_per_kg_per_h: Sourced<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -382,7 +539,62 @@ pub struct RawBypass {
     pub hit_agent: Sourced<DtiDrug>,
     /// What more heparin achieves against antithrombin on bypass (shown as an alternative). Format 2.
     pub more_heparin_outcome: Sourced<String>,
+    /// Bypass heparin counts from the latest bolus of at least this with an ACT in the window before
+    /// it (format 3).
+    pub bypass_bolus_from_units_per_kg: Sourced<f64>,
+    pub baseline_act_within_min: Sourced<f64>,
+    /// Heparin infused this long before the baseline ACT makes it not heparin-free (format 3).
+    pub heparin_free_after_h: Sourced<f64>,
+    /// Caps on an additional dose and on the cumulative bypass dose (format 3).
+    pub max_additional_units_per_kg: Sourced<f64>,
+    pub max_cumulative_units_per_kg: Sourced<f64>,
     pub protamine: RawProtamine,
+}
+
+/// Bleeding risk read from labs (format 3): any of these counts as high bleeding risk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBleedingRisk {
+    pub platelets_below: f64,
+    pub fibrinogen_below_g_per_l: f64,
+    pub inr_above: f64,
+    pub source: Source,
+}
+
+/// A non-heparin option shown among the alternatives (format 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOption {
+    pub name: String,
+    /// The regimen and what the app cannot assess.
+    pub regimen: String,
+    pub conditions: String,
+    pub source: Source,
+}
+
+/// Fondaparinux by weight band (format 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFondaparinux {
+    pub below_kg: f64,
+    pub mg_below: f64,
+    pub up_to_kg: f64,
+    pub mg_middle: f64,
+    pub mg_above: f64,
+    pub avoid_below_crcl_ml_min: f64,
+    pub conditions: String,
+    pub source: Source,
+}
+
+/// The non-heparin options besides the DTIs, shown in the ICU setting only (format 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOtherOptions {
+    pub fondaparinux: RawFondaparinux,
+    pub danaparoid: RawOption,
+    pub doac: RawOption,
+    /// For heparin resistance itself (not HIT), LMWH and DOACs are not supported.
+    pub resistance_caveat: Sourced<String>,
 }
 
 /// A protocol file as written.
@@ -397,6 +609,10 @@ pub struct RawProtocol {
     pub settings: Vec<Setting>,
     pub age_groups: Vec<AgeGroup>,
     pub plausibility: RawPlausibility,
+    /// Format 3.
+    pub dosing_weight: RawDosingWeights,
+    /// Format 3.
+    pub bleeding_risk: RawBleedingRisk,
     pub monitoring: RawMonitoring,
     pub resistance: RawResistance,
     pub discordance: RawDiscordance,
@@ -408,4 +624,7 @@ pub struct RawProtocol {
     pub bivalirudin: RawBivalirudin,
     #[serde(deserialize_with = "crate::model::required_option")]
     pub bypass: Option<RawBypass>,
+    /// ICU only (format 3).
+    #[serde(deserialize_with = "crate::model::required_option")]
+    pub other_options: Option<RawOtherOptions>,
 }

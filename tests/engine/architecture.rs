@@ -252,10 +252,17 @@ fn app_views_import_only_the_document_their_state_and_the_commands() {
         "timeline",
         "tools",
     ];
-    let allowed: BTreeSet<Vec<String>> = ["document", "command", "theme", "event_form", "demo_cases", "preferences"]
-        .into_iter()
-        .map(app)
-        .collect();
+    let allowed: BTreeSet<Vec<String>> = [
+        "document",
+        "command",
+        "theme",
+        "event_form",
+        "demo_cases",
+        "preferences",
+    ]
+    .into_iter()
+    .map(app)
+    .collect();
     let mut wrong = Vec::new();
     for view in views {
         let module = app(view);
@@ -266,7 +273,10 @@ fn app_views_import_only_the_document_their_state_and_the_commands() {
             }
         }
     }
-    assert!(wrong.is_empty(), "views reaching beyond the document, their state and the commands: {wrong:?}");
+    assert!(
+        wrong.is_empty(),
+        "views reaching beyond the document, their state and the commands: {wrong:?}"
+    );
 }
 
 #[test]

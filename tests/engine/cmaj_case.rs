@@ -100,7 +100,7 @@ fn day5_2300_r1_met_and_antithrombin_by_label_formula() {
     assert!(!text.contains("4,709"));
     assert!(!r.sources.is_empty());
     let hit = a.hit_4ts.as_ref().expect("4Ts computed");
-    assert_eq!(hit.score, 1, "the paper's 4Ts total is 1");
+    assert_eq!(hit.score, Some(1), "the paper's 4Ts total is 1");
 }
 
 #[test]
@@ -121,8 +121,12 @@ fn day6_0305_switch_to_argatroban_with_rate_target_and_pump() {
     assert!(text.contains("still below target"), "{text}");
     assert!(text.contains("stop the heparin infusion"), "{text}");
     assert!(
-        text.contains("expected to reach only ≈ 78%"),
+        text.contains("post-dose antithrombin is ≈ 78% (expected at label recovery)"),
         "AT under-dosing is shown: {text}"
+    );
+    assert!(
+        r.alternatives.iter().any(|x| x.starts_with("re-measure AT and top up")),
+        "a top-up is the alternative (post-dose AT below 80%)"
     );
     assert!(r.alternatives.iter().any(|x| x.contains("bivalirudin")));
     assert!(r.caveats.iter().any(|c| c.contains("heparin-coated circuit")));
@@ -159,10 +163,20 @@ fn after_the_switch_the_argatroban_is_titrated_not_the_heparin() {
 }
 
 #[test]
-fn before_any_heparin_nothing_is_started_blindly() {
+fn before_any_heparin_the_start_is_conditional_and_needs_the_baseline_labs() {
+    // Baseline aPTT and platelets are in (05 Jan 02:30): the protocol start, labelled as conditional on
+    // the indication (the engine cannot know it), never as a change of a running rate.
     let l = load(CASE);
     let a = analyze(&l.case, &l.protocol, t("2019-01-05T02:30"));
-    assert_eq!(a.recommendation.action, Action::Measure);
+    let r = &a.recommendation;
+    assert_eq!(r.action, Action::AdjustUfh);
+    assert!(
+        r.label.starts_with("Start heparin (when anticoagulation is indicated)"),
+        "{}",
+        r.label
+    );
+    assert!(r.rate_change.is_none(), "a start is not a change");
+    assert!(!all_text(&a).contains("obtain baseline"), "the baseline labs are in");
     assert!(a.hit_4ts.is_none(), "no heparin yet: no 4Ts");
 }
 

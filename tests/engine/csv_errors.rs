@@ -64,7 +64,7 @@ fn each_error_names_line_and_what_is_allowed() {
         ("01/01/2024 08:00,aptt,40,s\n", 2, &["time", "YYYY-MM-DDTHH:MM"]),
         ("2024-01-01T08:00,aptt,NaN,s\n", 2, &["not a finite number"]),
         ("2024-01-01T08:00,ufh_bolus,-5000,units\n", 2, &["negative"]),
-        ("2024-01-01T08:00,aptt,40\n", 2, &["expected 4 or 5 columns"]),
+        ("2024-01-01T08:00,aptt,40\n", 2, &["expected 4 to 6 columns"]),
         (
             "2024-01-01T10:00,aptt,40,s\n2024-01-01T08:00,aptt,45,s\n",
             3,

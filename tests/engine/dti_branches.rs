@@ -6,9 +6,11 @@
 //! DTI choice and start dose for every organ-function branch (clinical reference §8), and titration.
 
 use anticoag_planner::dosing::RateUnit;
-use anticoag_planner::dosing::dti::{choose_dti, start, titrate_argatroban, titrate_bivalirudin};
+use anticoag_planner::dosing::dti::{
+    argatroban_target, bivalirudin_target, choose_dti, start, titrate_argatroban, titrate_bivalirudin,
+};
 use anticoag_planner::model::{
-    Kilograms, McgPerKgPerMin, MgPerKgPerHour, MlPerMin, Patient, Ratio, Rrt, Seconds, Setting, Weight, WeightKind,
+    Kilograms, McgPerKgPerMin, MgPerKgPerHour, MlPerMin, Patient, Rrt, Seconds, Setting, Weight, WeightKind,
 };
 use anticoag_planner::protocol::{DtiDrug, Protocol};
 
@@ -118,9 +120,9 @@ fn organ_function_table() {
     for (what, tweak, drug, rate) in cases {
         let mut pt = patient(Setting::EcmoVv);
         tweak(&mut pt);
-        let choice = choose_dti(&pt, &p);
+        let choice = choose_dti(&pt, &p, pt.hepatic_impairment);
         assert_eq!(choice.drug, drug, "{what}");
-        let s = start(choice.drug, &pt, &p);
+        let s = start(choice.drug, &pt, &p, pt.hepatic_impairment, pt.weight.kg);
         assert!(
             (s.rate.value - rate).abs() < 1e-12,
             "{what}: {} vs {rate}",
@@ -148,64 +150,54 @@ fn argatroban_target_is_capped_at_100_seconds() {
     let p = ecmo();
     let mut pt = patient(Setting::EcmoVv);
     pt.baseline_aptt = Some(Seconds::new(40.0).unwrap());
-    let s = start(DtiDrug::Argatroban, &pt, &p);
+    let s = start(DtiDrug::Argatroban, &pt, &p, false, pt.weight.kg);
     let target = s.target.unwrap();
     assert_eq!(target.low.value(), 60.0);
     assert_eq!(target.high.value(), 100.0, "3 × 40 = 120 s, capped at 100 s");
 }
 
 #[test]
-fn argatroban_titration_rows_and_hard_maximum() {
+fn argatroban_titration_follows_the_target_and_the_hard_maximum() {
+    // Baseline 30 s: target 45–90 s; the margin 0.2 × 30 = 6 s reproduces UMMC's < 40 / 40–45 s bands.
     let p = ecmo();
+    let base = Seconds::new(30.0).unwrap();
+    let target = argatroban_target(&p, Some(base)).unwrap();
     let r = |v: f64| McgPerKgPerMin::new(v).unwrap();
     let s = |v: f64| Seconds::new(v).unwrap();
-    let up = titrate_argatroban(&p, s(38.0), r(0.5)).unwrap();
-    assert!((up.new_rate.value - 0.75).abs() < 1e-12, "critically ill column: +0.25");
-    let small = titrate_argatroban(&p, s(43.0), r(0.5)).unwrap();
-    assert!((small.new_rate.value - 0.6).abs() < 1e-12);
-    let same = titrate_argatroban(&p, s(70.0), r(0.5)).unwrap();
-    assert_eq!(same.change.value, 0.0);
-    let hold = titrate_argatroban(&p, s(95.0), r(0.5)).unwrap();
+    let rate = |t: &anticoag_planner::dosing::dti::DtiTitration| t.new_rate.map(|x| x.value);
+    let up = titrate_argatroban(&p, s(38.0), r(0.5), &target, base);
+    assert_eq!(rate(&up), Some(0.75), "critically ill column: +0.25");
+    let small = titrate_argatroban(&p, s(43.0), r(0.5), &target, base);
+    assert_eq!(rate(&small), Some(0.6));
+    let same = titrate_argatroban(&p, s(70.0), r(0.5), &target, base);
+    assert_eq!(same.change.map(|c| c.value), Some(0.0));
+    let hold = titrate_argatroban(&p, s(95.0), r(0.5), &target, base);
     assert_eq!(hold.hold_min.value(), 30.0);
-    assert!((hold.new_rate.value - 0.25).abs() < 1e-12);
-    let stop = titrate_argatroban(&p, s(120.0), r(0.5)).unwrap();
-    assert!(stop.stop_and_call);
-    assert_eq!(stop.new_rate.value, 0.0);
-    let capped = titrate_argatroban(&p, s(30.0), r(9.9)).unwrap();
-    assert_eq!(capped.new_rate.value, 10.0, "never above the label maximum");
+    assert_eq!(rate(&hold), Some(0.25));
+    let stop = titrate_argatroban(&p, s(120.0), r(0.5), &target, base);
+    assert!(stop.stop_and_call && stop.new_rate.is_none());
+    let capped = titrate_argatroban(&p, s(30.0), r(9.9), &target, base);
+    assert_eq!(rate(&capped), Some(10.0), "never above the label maximum");
     assert!(capped.capped_at_max);
 }
 
 #[test]
-fn bivalirudin_titration_by_ratio() {
+fn bivalirudin_titration_follows_the_target() {
+    // ECMO: 1.5–2 × 30 = 45–60 s; hold above min(3 × 30, 100) = 90 s.
     let p = ecmo();
+    let base = Seconds::new(30.0).unwrap();
+    let target = bivalirudin_target(&p, Some(base)).unwrap();
     let r = MgPerKgPerHour::new(0.1).unwrap();
-    assert!(
-        (titrate_bivalirudin(&p, Ratio::new(1.2).unwrap(), r)
-            .unwrap()
+    let s = |v: f64| Seconds::new(v).unwrap();
+    let rate = |aptt: f64| {
+        titrate_bivalirudin(&p, s(aptt), r, &target, base)
             .new_rate
-            .value
-            - 0.12)
-            .abs()
-            < 1e-12
-    );
-    assert_eq!(
-        titrate_bivalirudin(&p, Ratio::new(1.8).unwrap(), r)
-            .unwrap()
-            .change
-            .value,
-        0.0
-    );
-    assert!(
-        (titrate_bivalirudin(&p, Ratio::new(2.5).unwrap(), r)
-            .unwrap()
-            .new_rate
-            .value
-            - 0.08)
-            .abs()
-            < 1e-12
-    );
-    let held = titrate_bivalirudin(&p, Ratio::new(3.5).unwrap(), r).unwrap();
+            .map(|x| x.value)
+    };
+    assert_eq!(rate(36.0), Some(0.12));
+    assert_eq!(rate(54.0), Some(0.1));
+    assert_eq!(rate(75.0), Some(0.08));
+    let held = titrate_bivalirudin(&p, s(105.0), r, &target, base);
     assert_eq!(held.hold_min.value(), 60.0);
-    assert!((held.new_rate.value - 0.06).abs() < 1e-12);
+    assert_eq!(held.new_rate.map(|x| x.value), Some(0.06));
 }

@@ -74,7 +74,12 @@ fn autosave_survives_sigkill_at_any_moment() {
     for round in 0u64..16 {
         let before = last_completed(dir.path());
         let mut child = Command::new(&exe)
-            .args(["--ignored", "--exact", "kill_recovery::autosave_writer_child", "--test-threads=1"])
+            .args([
+                "--ignored",
+                "--exact",
+                "kill_recovery::autosave_writer_child",
+                "--test-threads=1",
+            ])
             .env(DIR_VAR, dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

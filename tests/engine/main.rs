@@ -15,5 +15,6 @@ mod parser_robustness;
 mod properties;
 mod protocol_texts;
 mod random_cases;
+mod scenarios;
 mod shown_advice;
 mod synthetic_cases;

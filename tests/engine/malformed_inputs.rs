@@ -66,13 +66,25 @@ fn malformed_csv_rows_name_the_line_and_what_is_allowed() {
             "row missing a column",
             row("2024-01-01T08:00,aptt,50").into_bytes(),
             2,
-            "expected 4 or 5 columns (time,kind,value,unit[,note]), found 3",
+            "expected 4 to 6 columns (time,kind,value,unit[,note[,reason]]), found 3",
         ),
         (
-            "row with six columns",
-            row("2024-01-01T08:00,aptt,50,s,n,x").into_bytes(),
+            "row with seven columns",
+            row("2024-01-01T08:00,aptt,50,s,n,,x").into_bytes(),
             2,
-            "found 6",
+            "found 7",
+        ),
+        (
+            "a stop reason that is not one",
+            row("2024-01-01T08:00,ufh_infusion,0,units/kg/h,n,tired").into_bytes(),
+            2,
+            "reason 'tired' is not a stop reason; allowed: procedure, bleeding, hit, switch, end, hold, other",
+        ),
+        (
+            "a stop reason on a running infusion",
+            row("2024-01-01T08:00,ufh_infusion,18,units/kg/h,n,procedure").into_bytes(),
+            2,
+            "a stop reason (procedure) belongs only to an infusion stopped with rate 0",
         ),
         (
             "unknown kind",
@@ -312,13 +324,13 @@ fn malformed_case_files_are_refused_with_file_line_and_reason() {
         ),
         (
             "newer version",
-            t.replace("version: 1,", "version: 2,"),
-            "written by a newer anticoag-planner (case format 2; this version reads 1)",
+            t.replace("version: 2,", "version: 3,"),
+            "written by a newer anticoag-planner (case format 3; this version reads 2)",
         ),
         (
             "version 0",
-            t.replace("version: 1,", "version: 0,"),
-            "case format version 0 is not supported (expected 1)",
+            t.replace("version: 2,", "version: 0,"),
+            "case format version 0 is not supported (expected 2)",
         ),
         (
             "unknown field",
@@ -370,7 +382,7 @@ fn malformed_case_files_are_refused_with_file_line_and_reason() {
         ("NaN weight", t.replace("kg: 90.9", "kg: NaN"), "not a finite number"),
         (
             "4Ts item of 3",
-            t.replace("hit_thrombosis: 0", "hit_thrombosis: 3"),
+            t.replace("hit_thrombosis: Some(0)", "hit_thrombosis: Some(3)"),
             "3 is not a 4Ts item score; allowed: 0, 1 or 2",
         ),
         (
@@ -402,18 +414,32 @@ fn malformed_protocols_are_refused_with_the_field_and_the_rule() {
     let t = std::fs::read_to_string(common::root().join("protocols/adult-ecmo.ron")).unwrap();
     let cases: Vec<(&str, String, &str)> = vec![
         (
+            "a target row that is not exactly the target",
+            t.replace("(from: 0.3,  to: Some(0.5),", "(from: 0.3,  to: Some(0.51),")
+                .replace("(from: 0.5,  to: Some(0.6),", "(from: 0.51, to: Some(0.6),"),
+            "the 'no change' row 0.3–0.51 must be exactly the anti-Xa target 0.3–0.5",
+        ),
+        (
+            "a dose without a hard limit",
+            t.replace(
+                "ufh_rate_units_per_kg_per_h: (hard_min: None, hard_max: Some(100),",
+                "ufh_rate_units_per_kg_per_h: (hard_min: None, hard_max: None,",
+            ),
+            "plausibility.ufh_rate_units_per_kg_per_h: every dose and rate needs a hard upper limit",
+        ),
+        (
             "overlapping nomogram bands",
             t.replace("(from: 0.2,  to: Some(0.3),", "(from: 0.2,  to: Some(0.35),"),
             "overlap: bands 1 and 2 both cover 0.3 to 0.35",
         ),
         (
             "gap between bands",
-            t.replace("(from: 0.51, to: Some(0.61),", "(from: 0.55, to: Some(0.61),"),
-            "gap: no band covers 0.51 to 0.55",
+            t.replace("(from: 0.5,  to: Some(0.6),", "(from: 0.55, to: Some(0.6),"),
+            "gap: no band covers 0.5 to 0.55",
         ),
         (
             "closed last band",
-            t.replace("(from: 0.71, to: None,", "(from: 0.71, to: Some(2),"),
+            t.replace("(from: 0.7,  to: None,", "(from: 0.7,  to: Some(2),"),
             "last band must be open-ended",
         ),
         (
@@ -452,10 +478,10 @@ fn malformed_protocols_are_refused_with_the_field_and_the_rule() {
         (
             "soft limit above hard limit",
             t.replace(
-                "aptt_s: (hard_min: Some(10), hard_max: Some(250), soft_max: Some(150),",
-                "aptt_s: (hard_min: Some(10), hard_max: Some(250), soft_max: Some(300),",
+                "aptt_s: (hard_min: Some(10), hard_max: Some(250), hard_from: None, soft_min: None, soft_max: Some(150),",
+                "aptt_s: (hard_min: Some(10), hard_max: Some(250), hard_from: None, soft_min: None, soft_max: Some(300),",
             ),
-            "soft_max 300 must be below hard_max 250",
+            "soft_max 300 must be below the hard limit 250",
         ),
         (
             "inverted target range",

@@ -61,7 +61,7 @@ proptest! {
             events.push(Event::new(START.plus_minutes(*at), EventKind::UfhBolus(Units::new(*units).unwrap())));
         }
         let case = case_with(kg, events);
-        let tl = Timeline::new(&case);
+        let tl = Timeline::new(&case, case.patient.weight.kg);
         let (a, b) = (window_from, window_from + window_len);
         let mut expected = 0.0;
         for (s, e, rate) in spans {
@@ -113,11 +113,22 @@ proptest! {
 
     /// No recommended argatroban rate ever exceeds the protocol's hard maximum, whatever the aPTT.
     #[test]
-    fn argatroban_titration_respects_the_hard_limit(aptt in 10.0f64..250.0, current in 0.0f64..10.0) {
+    fn argatroban_titration_respects_the_hard_limit(aptt in 10.0f64..250.0, current in 0.0f64..10.0, base in 20.0f64..60.0) {
+        use anticoag_planner::model::Seconds;
         let p = Protocol::builtin("adult-ecmo").unwrap();
-        let t = anticoag_planner::dosing::dti::titrate_argatroban(&p, anticoag_planner::model::Seconds::new(aptt).unwrap(), McgPerKgPerMin::new(current).unwrap()).unwrap();
-        prop_assert!(t.new_rate.value <= p.argatroban.max_mcg_per_kg_per_min.value.value());
-        prop_assert!(t.new_rate.value >= 0.0);
+        let baseline = Seconds::new(base).unwrap();
+        let target = anticoag_planner::dosing::dti::argatroban_target(&p, Some(baseline)).unwrap();
+        let t = anticoag_planner::dosing::dti::titrate_argatroban(&p, Seconds::new(aptt).unwrap(), McgPerKgPerMin::new(current).unwrap(), &target, baseline);
+        if let Some(rate) = t.new_rate {
+            prop_assert!(rate.value <= p.argatroban.max_mcg_per_kg_per_min.value.value());
+            prop_assert!(rate.value >= 0.0);
+            // A decrease never reaches zero: it floors at the minimum (or the current rate, if lower).
+            if t.change.is_some_and(|c| c.value < 0.0) {
+                prop_assert!(rate.value >= p.argatroban.minimum_mcg_per_kg_per_min.value.value().min(current) - 1e-9);
+            }
+        } else {
+            prop_assert!(t.stop_and_call, "no rate only for a stop");
+        }
     }
 }
 

@@ -104,7 +104,7 @@ fn the_4ts_sentences_follow_the_protocols_fall_and_exposure_windows() {
         Setting::Icu,
         vec![(0, platelets(200.0)), (0, rate(18.0)), (12, platelets(100.0))],
     );
-    rapid.patient.prior_heparin = PriorHeparin::Between30And100Days;
+    rapid.patient.prior_heparin = Some(PriorHeparin::Between30And100Days);
     assert!(
         timing(&analyze(&rapid, &shipped("adult-icu"), at(12))).ends_with("rapid fall with heparin 30–100 days ago")
     );

@@ -14,11 +14,11 @@ use std::collections::BTreeMap;
 
 use anticoag_planner::analysis::{Action, Analysis, Detail, analyze, replay};
 use anticoag_planner::dosing::RateUnit;
-use anticoag_planner::dosing::ufh::dosing_weight;
+use anticoag_planner::dosing::weight::{Drug, dosing_weight};
 use anticoag_planner::io::event_kind_from_fields;
 use anticoag_planner::model::{
-    Case, ClinicalTime, Event, EventKind, HeparinRate, Kilograms, McgPerKgPerMin, MgPerKgPerHour, MlPerMin, Patient,
-    Rrt, Seconds, Setting, Units, UnitsPerKgPerHour, Weight, WeightKind,
+    Case, ClinicalTime, Event, EventKind, FourTsPoints, HeparinRate, HitHistory, Kilograms, McgPerKgPerMin,
+    MgPerKgPerHour, MlPerMin, Patient, Rrt, Seconds, Setting, Units, UnitsPerKgPerHour, Weight, WeightKind,
 };
 use anticoag_planner::protocol::Protocol;
 use anticoag_planner::protocol::plausibility::check_event;
@@ -70,45 +70,61 @@ fn random_case() -> impl Strategy<Value = (Case, Protocol)> {
             0usize..3,
             prop::option::of(24.0f64..45.0),
         ),
+        (
+            0usize..8,
+            prop::option::of(0u8..3),
+            prop::option::of(0u8..3),
+            any::<bool>(),
+        ),
         prop::collection::vec((0i64..4 * 1440, 0usize..KINDS.len(), 0.0f64..1.0), 1..40),
     )
-        .prop_map(|(setting_index, kg, (hepatic, crcl, rrt, baseline), raw)| {
-            let (setting, protocol_name) = setting_and_protocol(setting_index);
-            let protocol = Protocol::builtin(protocol_name).unwrap();
-            let weight = Kilograms::new(kg).unwrap();
-            let mut patient = Patient::new(
-                Weight {
-                    kg: weight,
-                    measured_at: START,
-                    kind: WeightKind::Actual,
-                },
-                setting,
-            );
-            patient.hepatic_impairment = hepatic;
-            patient.crcl = crcl.map(|c| MlPerMin::new(c).unwrap());
-            patient.rrt = [Rrt::None, Rrt::Crrt, Rrt::Ihd][rrt];
-            patient.baseline_aptt = baseline.map(|b| Seconds::new(b).unwrap());
-            // One event per (minute, kind), as the app's entry form and importer keep them.
-            let mut unique = BTreeMap::new();
-            for (minute, kind, fraction) in raw {
-                let (code, unit, low, high) = KINDS[kind];
-                let value = (low + fraction * (high - low)).round().max(low).min(high);
-                let value = if high <= 2.0 {
-                    low + fraction * (high - low)
-                } else {
-                    value
+        .prop_map(
+            |(setting_index, kg, (hepatic, crcl, rrt, baseline), (history, thrombosis, other, bleeding), raw)| {
+                let (setting, protocol_name) = setting_and_protocol(setting_index);
+                let protocol = Protocol::builtin(protocol_name).unwrap();
+                let weight = Kilograms::new(kg).unwrap();
+                let mut patient = Patient::new(
+                    Weight {
+                        kg: weight,
+                        measured_at: START,
+                        kind: WeightKind::Actual,
+                    },
+                    setting,
+                );
+                patient.hepatic_impairment = hepatic;
+                patient.crcl = crcl.map(|c| MlPerMin::new(c).unwrap());
+                patient.rrt = [Rrt::None, Rrt::Crrt, Rrt::Ihd][rrt];
+                patient.baseline_aptt = baseline.map(|b| Seconds::new(b).unwrap());
+                patient.hit_history = match history {
+                    0 => HitHistory::RecentOrPositive,
+                    1 => HitHistory::RemoteAntibodyNegative,
+                    _ => HitHistory::None,
                 };
-                if let Ok(event_kind) = event_kind_from_fields(code, value, unit)
-                    && check_event(&protocol.plausibility, event_kind, weight).is_ok()
-                {
-                    unique.insert((minute, kind), Event::new(START.plus_minutes(minute), event_kind));
+                patient.hit_thrombosis = thrombosis.map(|p| FourTsPoints::new(p).unwrap());
+                patient.hit_other_causes = other.map(|p| FourTsPoints::new(p).unwrap());
+                patient.high_bleeding_risk = bleeding;
+                // One event per (minute, kind), as the app's entry form and importer keep them.
+                let mut unique = BTreeMap::new();
+                for (minute, kind, fraction) in raw {
+                    let (code, unit, low, high) = KINDS[kind];
+                    let value = (low + fraction * (high - low)).round().max(low).min(high);
+                    let value = if high <= 2.0 {
+                        low + fraction * (high - low)
+                    } else {
+                        value
+                    };
+                    if let Ok(event_kind) = event_kind_from_fields(code, value, unit)
+                        && check_event(&protocol.plausibility, event_kind, weight).is_ok()
+                    {
+                        unique.insert((minute, kind), Event::new(START.plus_minutes(minute), event_kind));
+                    }
                 }
-            }
-            let mut case = Case::new("random", protocol_name, START, patient);
-            case.events = unique.into_values().collect();
-            case.sort_events();
-            (case, protocol)
-        })
+                let mut case = Case::new("random", protocol_name, START, patient);
+                case.events = unique.into_values().collect();
+                case.sort_events();
+                (case, protocol)
+            },
+        )
 }
 
 /// The kg a recommended rate is per: heparin is dosed on the protocol's dosing weight, DTIs on actual.
@@ -119,7 +135,7 @@ fn pump_matches(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), String> {
     let kg = case.patient.weight.kg;
     let (dose_per_h, concentration) = match rate.unit {
         RateUnit::UnitsPerKgPerHour => (
-            rate.value * dosing_weight(p, kg).value(),
+            rate.value * dosing_weight(&case.patient, p, Drug::Heparin).kg.value(),
             p.ufh.concentration_units_per_ml.value.value(),
         ),
         RateUnit::McgPerKgPerMin => (
@@ -193,7 +209,7 @@ fn within_hard_limits(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), Str
                 // A heparin start (nothing running) honours the protocol's start caps.
                 let starting = a.heparin.current_rate_units_per_h.is_none_or(|u| u.value() == 0.0);
                 if starting && r.action == Action::AdjustUfh && r.rate_change.is_none() {
-                    let per_h = rate.value * dosing_weight(p, kg).value();
+                    let per_h = rate.value * dosing_weight(&case.patient, p, Drug::Heparin).kg.value();
                     if let Some(max) = p.ufh.start.rate_max_units_per_h
                         && per_h > max.value() + 1e-6
                     {

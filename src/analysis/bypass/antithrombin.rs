@@ -1,22 +1,63 @@
-//! Heparin resistance on bypass (R4) → antithrombin (clinical reference §10): the protocol's fixed dose,
-//! vial-rounded, with the formula doses from a measured level, the recombinant dose and plasma as
-//! alternatives, and the andexanet caveat.
+//! Antithrombin on bypass (clinical reference §10, rev 2): for R4, or when the dose-response line asks
+//! for more than the protocol's single or cumulative cap (a flat dose-response, e.g. after andexanet) —
+//! the advice is antithrombin, not a huge heparin dose. The dose: 50 units/kg after andexanet (Mishima
+//! 2025); otherwise the label formula when the AT level is known, else 1,000 units (Williams 2000);
+//! vial-rounded. Before giving it: confirm the heparin reached the circulation.
 
 use super::super::context::{Cx, StepBasis};
 use super::super::types::{Action, Due, FindingCode, Recommendation, StepId, StepStatus};
 use crate::dosing::antithrombin::{plasma_derived_dose, recombinant_dose, round_to_vials};
-use crate::model::Seconds;
+use crate::model::{Seconds, UnitsPerKg};
 use crate::protocol::Bypass;
 
-/// Step 5 on bypass with resistance, and the antithrombin recommendation.
-pub(super) fn on_bypass(cx: &mut Cx<'_>, b: &Bypass, act: Seconds) -> Recommendation {
+/// Why antithrombin on bypass.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Why {
+    /// R4: ACT below target after ≥ 500 units/kg for bypass.
+    Resistance,
+    /// The line's dose to the target is beyond the caps (the calculated dose, shown as information).
+    BeyondCap(UnitsPerKg),
+}
+
+/// Step 5 on bypass, and the antithrombin recommendation.
+pub(super) fn on_bypass(cx: &mut Cx<'_>, b: &Bypass, act: Seconds, why: Why) -> Recommendation {
     let p = cx.p;
-    let kg = cx.weight;
+    let kg = cx.at_kg();
     let at = &p.antithrombin;
     let pd = &at.plasma_derived;
-    let fixed = b.at_dose_units.value;
-    let rounded = round_to_vials(fixed, &pd.vial_units);
-    let level = cx.tl.labs.antithrombin.latest(cx.as_of);
+    let level = cx.tl.labs.antithrombin.recent(cx.as_of, cx.max_age());
+    let andexanet = cx.case.patient.andexanet_exposure;
+    let (dose, basis) = if andexanet {
+        let per_kg = b.andexanet_at_units_per_kg.value;
+        (
+            per_kg.for_weight(kg),
+            say!(
+                cx,
+                "after andexanet: {} × {} ({})",
+                per_kg,
+                kg,
+                b.andexanet_at_units_per_kg.source
+            ),
+        )
+    } else if let Some(l) = level {
+        let formula = plasma_derived_dose(l.value, pd.target_percent, kg, pd);
+        (
+            formula.dose,
+            say!(
+                cx,
+                "label formula from antithrombin {} at {}: {}",
+                l.value,
+                l.time,
+                formula.formula()
+            ),
+        )
+    } else {
+        (
+            b.at_dose_units.value,
+            say!(cx, "fixed bypass dose ({})", b.at_dose_units.source),
+        )
+    };
+    let rounded = round_to_vials(dose, &pd.vial_units);
     let mut rec = Recommendation::new(Action::SupplementAntithrombin, format!("antithrombin ({})", pd.product));
     rec.dose_units = Some(rounded.rounded);
     rec.concentration = say!(
@@ -30,32 +71,92 @@ pub(super) fn on_bypass(cx: &mut Cx<'_>, b: &Bypass, act: Seconds) -> Recommenda
             .join(" and ")
     );
     rec.target = say!(cx, "ACT ≥ {}", b.target_act_s.value);
-    rec.rationale.push(say!(
-        cx,
-        "heparin resistance on bypass (R4): ACT {} s < {} after ≥ {}",
-        act.shown(),
-        b.target_act_s.value,
-        b.resistance_units_per_kg.value
-    ));
+    match why {
+        Why::Resistance => rec.rationale.push(say!(
+            cx,
+            "heparin resistance on bypass (R4): ACT {} s < {} after ≥ {} given for bypass",
+            act.shown(),
+            b.target_act_s.value,
+            b.resistance_units_per_kg.value
+        )),
+        Why::BeyondCap(calculated) => {
+            rec.rationale.push(say!(
+                cx,
+                "ACT {} s: the dose-response line asks for {} ({}) more, beyond the cap of {} per dose (cumulative cap {}): a flat dose-response — antithrombin, not a huge heparin dose",
+                act.shown(),
+                calculated,
+                calculated.for_weight(cx.hkg()),
+                b.max_additional_units_per_kg.value,
+                b.max_cumulative_units_per_kg.value
+            ));
+            rec.rationale.push(say!(
+                cx,
+                "the calculated amount is information only; the line holds up to about {}",
+                b.dose_response_valid_to_act_s.value
+            ));
+            rec.cite(b.max_additional_units_per_kg.source.clone());
+            rec.cite(b.dose_response_valid_to_act_s.source.clone());
+        }
+    }
     rec.rationale
-        .push(say!(cx, "antithrombin {} (fixed bypass dose)", rounded.describe()));
+        .push(say!(cx, "antithrombin {} — {basis}", rounded.describe()));
+    rec.caveats.push(say!(
+        cx,
+        "before antithrombin, confirm the heparin reached the circulation: central line, aspirate blood, repeat the ACT"
+    ));
     rec.cite(b.at_dose_units.source.clone());
     rec.cite(b.resistance_units_per_kg.source.clone());
+    if andexanet {
+        rec.cite(b.andexanet_at_units_per_kg.source.clone());
+    }
+    let values = alternatives(cx, b, level, andexanet, &mut rec);
+    cx.finding(
+        FindingCode::AntithrombinDeficiency,
+        "bypass resistance: antithrombin is the first-line treatment",
+        b.at_dose_units.source.clone(),
+    );
+    cx.step(
+        StepId::Antithrombin,
+        StepStatus::Met,
+        values,
+        StepBasis::new(
+            say!(cx, "R4, or a top-up beyond {} → antithrombin", b.max_additional_units_per_kg.value),
+            "bypass resistance or a flat dose-response → antithrombin (50 units/kg after andexanet; formula with a known level; else the fixed dose)",
+            b.at_dose_units.source.clone(),
+        ),
+        "supplement antithrombin",
+    );
+    cx.due("ACT", Due::AfterDose, "after antithrombin");
+    rec
+}
+
+/// The other antithrombin doses and products, and the level behind them (step 5's values).
+fn alternatives(
+    cx: &Cx<'_>,
+    b: &Bypass,
+    level: Option<crate::analysis::timeline::Sample<crate::model::Percent>>,
+    andexanet: bool,
+    rec: &mut Recommendation,
+) -> Vec<String> {
+    let at = &cx.p.antithrombin;
+    let kg = cx.at_kg();
     let mut values = Vec::new();
     if let Some(l) = level {
         values.push(say!(cx, "antithrombin {} at {}", l.value, l.time));
-        let formula = plasma_derived_dose(l.value, pd.target_percent, kg, pd);
-        rec.alternatives.push(say!(
-            cx,
-            "dose by formula from the measured level: {}",
-            formula.formula()
-        ));
         let rc = recombinant_dose(l.value, kg, cx.case.patient.pregnant, &at.recombinant);
         rec.alternatives.push(say!(
             cx,
             "{} by its label formula: {}",
             at.recombinant.product,
             rc.formula()
+        ));
+    }
+    if andexanet || level.is_some() {
+        rec.alternatives.push(say!(
+            cx,
+            "the fixed bypass dose {} ({})",
+            b.at_dose_units.value,
+            b.at_dose_units.source
         ));
     }
     let rh = b.recombinant_at_units_per_kg.value;
@@ -71,32 +172,7 @@ pub(super) fn on_bypass(cx: &mut Cx<'_>, b: &Bypass, act: Seconds) -> Recommenda
         .push(say!(cx, "fresh frozen plasma: weaker ({})", at.plasma.source));
     rec.alternatives
         .push(say!(cx, "more heparin: {}", b.more_heparin_outcome.value));
-    if cx.case.patient.andexanet_exposure {
-        rec.caveats.push(say!(
-            cx,
-            "andexanet exposure: expect severe resistance; antithrombin ≈ {} restored ACT ({})",
-            b.andexanet_at_units_per_kg.value,
-            b.andexanet_at_units_per_kg.source
-        ));
-    }
-    cx.finding(
-        FindingCode::AntithrombinDeficiency,
-        "bypass resistance: antithrombin is the first-line treatment",
-        b.at_dose_units.source.clone(),
-    );
-    cx.step(
-        StepId::Antithrombin,
-        StepStatus::Met,
-        values,
-        StepBasis::new(
-            say!(cx, "R4 → antithrombin {}", fixed),
-            "bypass resistance → antithrombin (fixed dose or formula)",
-            b.at_dose_units.source.clone(),
-        ),
-        "supplement antithrombin",
-    );
-    cx.due("ACT", Due::AfterDose, "after antithrombin");
-    rec
+    values
 }
 
 #[cfg(test)]

@@ -1,22 +1,24 @@
-//! The perfusionist's branch (setting `cpb`, clinical reference §10): the same seven steps read on the
-//! ACT. [`assess`] computes the numbers; this file records the steps and chooses: HIT → the protocol's
-//! bypass agent; no heparin yet → the initial dose; R4 → antithrombin ([`antithrombin`]); below target
-//! → the additional dose by the dose-response line; at target → continue.
+//! The perfusionist's branch (setting `cpb`, clinical reference §10, rev 2): the same seven steps read on
+//! the ACT. [`assess`] computes the numbers (bypass heparin counted from the bypass bolus); this file
+//! records the steps and chooses: HIT → the protocol's bypass agent; no bypass heparin yet → the initial
+//! dose; R4, or a calculated top-up beyond the caps (a flat dose-response, e.g. after andexanet) →
+//! antithrombin ([`antithrombin`]); below target → the additional dose by the dose-response line; at
+//! target → continue. The andexanet caveat is on every branch when the flag is set.
 
 mod antithrombin;
 mod assess;
 
 use super::context::{Cx, StepBasis};
 use super::dti_switch::{DtiDosing, switch_to};
-use super::hit::{self, HistoryUse};
+use super::hit::{self, HitCall};
 use super::types::{
     Action, BypassAssessment, Due, FindingCode, FourTs, HeparinExposure, Recommendation, StepId, StepStatus,
 };
 use crate::dosing::bypass::protamine_for;
 use crate::dosing::dti::DtiChoice;
-use crate::model::num;
+use crate::model::{HitHistory, Setting, UnitsPerKg, num};
 use crate::protocol::Bypass;
-use assess::{BypassNumbers, Neutralise, assess, per_kg_at};
+use assess::{BypassNumbers, Neutralise, assess, bypass_per_kg};
 
 const HEPARIN: &str = "unfractionated heparin";
 
@@ -30,7 +32,7 @@ pub(super) fn run(
     let Some(b) = p.bypass.as_ref() else {
         return no_bypass_section(cx, h);
     };
-    let n = assess(cx.tl, cx.weight, cx.as_of, b);
+    let n = assess(cx.tl, cx.hkg(), cx.as_of, b);
     data_step(cx, h, b, &n);
     recognise_step(cx, b, &n);
     cx.step(
@@ -42,15 +44,17 @@ pub(super) fn run(
     );
     let hit = hit_step(cx, b, four_ts);
     let assessment = assessment(cx, h, b, &n);
-    let rec = if hit {
+    let mut rec = if hit {
         not_applicable(cx, "HIT");
         hit_on_bypass(cx, b, four_ts)
-    } else if n.first_heparin.is_none() {
-        not_applicable(cx, "no heparin yet");
+    } else if n.start.is_none() {
+        not_applicable(cx, "no bypass heparin yet");
         initial_dose(cx, b, &n)
     } else if let Some(current) = n.current() {
         if n.resistance {
-            antithrombin::on_bypass(cx, b, current.value)
+            antithrombin::on_bypass(cx, b, current.value, antithrombin::Why::Resistance)
+        } else if let (true, Some(calc)) = (n.beyond_cap, n.calculated) {
+            antithrombin::on_bypass(cx, b, current.value, antithrombin::Why::BeyondCap(calc))
         } else if let Some(a) = n.additional {
             not_applicable(cx, "not resistant yet");
             additional_dose(cx, b, &n, current.value, a)
@@ -62,14 +66,48 @@ pub(super) fn run(
             no_line(cx, b)
         }
     } else {
-        not_applicable(cx, "no ACT after heparin");
+        not_applicable(cx, "no ACT after the bypass bolus");
         let mut rec = Recommendation::new(Action::Measure, HEPARIN);
         rec.rationale.push(say!(cx, "measure the ACT after the heparin dose"));
         rec.cite(b.target_act_s.source.clone());
         cx.due("ACT", Due::Now, "after the heparin dose");
         rec
     };
+    every_branch(cx, b, &n, &mut rec);
     (rec, assessment)
+}
+
+/// What every bypass recommendation says: the andexanet caveat, a baseline that is not heparin-free,
+/// a high bleeding risk (never a reason to omit bypass heparin).
+fn every_branch(cx: &mut Cx<'_>, b: &Bypass, n: &BypassNumbers, rec: &mut Recommendation) {
+    if cx.case.patient.andexanet_exposure && !rec.caveats.iter().any(|c| c.starts_with("andexanet")) {
+        let at = b.andexanet_at_units_per_kg.value;
+        rec.caveats.push(say!(
+            cx,
+            "andexanet exposure: expect severe heparin resistance; antithrombin ≈ {} ({}) restored the ACT ({})",
+            at,
+            at.for_weight(cx.at_kg()),
+            b.andexanet_at_units_per_kg.source
+        ));
+        rec.cite(b.andexanet_at_units_per_kg.source.clone());
+    }
+    if let Some(start) = n.start.filter(|s| s.baseline_not_heparin_free) {
+        rec.rationale.push(say!(
+            cx,
+            "the baseline ACT{} is not heparin-free: heparin was infused within {} h before it",
+            start
+                .baseline
+                .map_or(String::new(), |a| format!(" {} at {}", a.value, a.time)),
+            b.heparin_free_after_h.value.shown()
+        ));
+        rec.cite(b.heparin_free_after_h.source.clone());
+    }
+    if cx.bleeding.high {
+        rec.caveats.push(say!(
+            cx,
+            "high bleeding risk: on bypass the initial and additional heparin doses are not omitted; plan protamine and blood products"
+        ));
+    }
 }
 
 /// The setting is bypass but the protocol has no bypass section: say which protocol to choose.
@@ -84,6 +122,7 @@ fn no_bypass_section(cx: &mut Cx<'_>, h: &HeparinExposure) -> (Recommendation, B
         .push(say!(cx, "the cpb setting needs a protocol with a bypass section"));
     let empty = BypassAssessment {
         cumulative_units_per_kg: h.cumulative_units_per_kg,
+        bypass_heparin_from: None,
         baseline_act_s: None,
         current_act_s: None,
         target_act_s: None,
@@ -100,25 +139,37 @@ fn no_bypass_section(cx: &mut Cx<'_>, h: &HeparinExposure) -> (Recommendation, B
     (rec, empty)
 }
 
-/// Step 1 on bypass: the ACTs before and after heparin.
+/// Step 1 on bypass: the bypass bolus, the ACTs before and after it, and the pre-bypass history.
 fn data_step(cx: &mut Cx<'_>, h: &HeparinExposure, b: &Bypass, n: &BypassNumbers) {
     let mut values = vec![
         say!(cx, "weight {}", cx.weight),
-        say!(cx, "cumulative heparin {} ({})", h.cumulative_units, n.cumulative),
+        say!(
+            cx,
+            "all heparin on record {} ({}); for bypass {}",
+            h.cumulative_units,
+            h.cumulative_units_per_kg,
+            n.cumulative
+        ),
     ];
-    if let Some(s) = n.baseline {
-        values.push(say!(cx, "baseline ACT {} at {}", s.value, s.time));
-    }
-    for s in &n.after {
+    if let Some(start) = n.start {
         values.push(say!(
             cx,
-            "ACT {} at {} after {}",
-            s.value,
-            s.time,
-            per_kg_at(cx.tl, cx.weight, s.time)
+            "bypass heparin from the {} bolus at {} ({} ≥ {}); heparin before it is pre-bypass history, not counted",
+            start.bolus.units,
+            start.bolus.time,
+            start.bolus.units.per_kg(cx.hkg()),
+            b.bypass_bolus_from_units_per_kg.value
         ));
     }
-    let status = if n.baseline.is_some() && n.current().is_some() {
+    if let Some(s) = n.baseline() {
+        values.push(say!(cx, "baseline ACT {} at {}", s.value, s.time));
+    }
+    let from = n.start.map(|s| s.bolus.time);
+    for s in &n.after {
+        let per_kg = from.map_or(UnitsPerKg::ZERO, |f| bypass_per_kg(cx.tl, cx.hkg(), f, s.time));
+        values.push(say!(cx, "ACT {} at {} after {}", s.value, s.time, per_kg));
+    }
+    let status = if n.baseline().is_some() && n.current().is_some() {
         StepStatus::Met
     } else {
         StepStatus::NeedsData
@@ -128,7 +179,7 @@ fn data_step(cx: &mut Cx<'_>, h: &HeparinExposure, b: &Bypass, n: &BypassNumbers
         status,
         values,
         StepBasis::new(
-            "baseline ACT before heparin; ACT after each dose",
+            "a baseline ACT in the 60 min before the bypass bolus; an ACT after each dose",
             "ACT-guided heparin on bypass",
             b.target_act_s.source.clone(),
         ),
@@ -164,7 +215,15 @@ fn recognise_step(cx: &mut Cx<'_>, b: &Bypass, n: &BypassNumbers) {
                 "R4: ACT {} < {} after {}",
                 current.map_or("?".to_owned(), |c| c.value.to_string()),
                 target,
-                current.map_or("?".to_owned(), |c| per_kg_at(cx.tl, cx.weight, c.time).to_string())
+                current.map_or("?".to_owned(), |c| n
+                    .start
+                    .map_or(UnitsPerKg::ZERO, |st| bypass_per_kg(
+                        cx.tl,
+                        cx.hkg(),
+                        st.bolus.time,
+                        c.time
+                    ))
+                    .to_string())
             ),
             b.resistance_units_per_kg.source.clone(),
         );
@@ -193,7 +252,11 @@ fn recognise_step(cx: &mut Cx<'_>, b: &Bypass, n: &BypassNumbers) {
     } else {
         StepStatus::NotMet
     };
-    let threshold = say!(cx, "ACT < {target} after ≥ {}", b.resistance_units_per_kg.value);
+    let threshold = say!(
+        cx,
+        "ACT < {target} after ≥ {} given for bypass",
+        b.resistance_units_per_kg.value
+    );
     cx.step(
         StepId::Recognise,
         status,
@@ -211,17 +274,28 @@ fn recognise_step(cx: &mut Cx<'_>, b: &Bypass, n: &BypassNumbers) {
     );
 }
 
-/// Step 4 on bypass: the 4Ts, or a history of HIT (which counts here on its own).
+/// Step 4 on bypass: a recent or positive history of HIT, or the 4Ts. A remote, antibody-negative
+/// history allows heparin limited to the procedure (clinical reference §1); a 4Ts range that needs
+/// data does not withhold bypass heparin, but says so.
 fn hit_step(cx: &mut Cx<'_>, b: &Bypass, four_ts: Option<&FourTs>) -> bool {
     let p = cx.p;
-    let hit = hit::suspected(
-        four_ts,
-        &p.hit,
-        HistoryUse::Considered {
-            hit_history: cx.case.patient.hit_history,
-        },
-    );
-    let values = four_ts.map_or_else(|| vec![say!(cx, "not scored")], |f| vec![say!(cx, "4Ts {}", f.score)]);
+    let call = hit::call(four_ts, &p.hit, cx.case.patient.hit_history, Setting::Cpb);
+    let hit = call.stops_heparin();
+    let mut values = vec![say!(cx, "history: {}", cx.case.patient.hit_history.label())];
+    values.push(four_ts.map_or_else(|| say!(cx, "4Ts not scored"), |f| say!(cx, "4Ts {}", f.score_text())));
+    if cx.case.patient.hit_history == HitHistory::RemoteAntibodyNegative {
+        cx.warnings.push(say!(
+            cx,
+            "remote HIT with a negative antibody test: heparin is acceptable for bypass, limited to the procedure; no heparin after it (ACCP 2012; ASH 2018)"
+        ));
+    }
+    if call == HitCall::NeedsData {
+        cx.warnings.push(say!(
+            cx,
+            "the 4Ts range straddles {}: enter the thrombosis and other-causes items before bypass",
+            p.hit.suspect_from
+        ));
+    }
     cx.step(
         StepId::HitScreen,
         if hit { StepStatus::Met } else { StepStatus::NotMet },
@@ -254,14 +328,16 @@ fn assessment(cx: &Cx<'_>, h: &HeparinExposure, b: &Bypass, n: &BypassNumbers) -
         };
         protamine_for(what.units(), cx.weight, &b.protamine, basis)
     });
+    let _ = h;
     BypassAssessment {
-        cumulative_units_per_kg: h.cumulative_units_per_kg,
-        baseline_act_s: n.baseline.map(|s| s.value),
+        cumulative_units_per_kg: n.cumulative,
+        bypass_heparin_from: n.start.map(|s| s.bolus.time),
+        baseline_act_s: n.baseline().map(|s| s.value),
         current_act_s: n.current().map(|s| s.value),
         target_act_s: Some(n.target),
         hdr_slope_s_per_unit_per_kg: n.line.map(|l| l.slope),
-        additional_units_per_kg_to_target: n.additional,
-        additional_units_to_target: n.additional.map(|a| a.for_weight(cx.weight)),
+        additional_units_per_kg_to_target: n.calculated,
+        additional_units_to_target: n.calculated.map(|a| a.for_weight(cx.hkg())),
         residual_heparin_units_per_kg: n.residual,
         protamine_mg: protamine.as_ref().map(|p| p.dose),
         protamine_basis: protamine.as_ref().map(|p| {
@@ -308,7 +384,7 @@ fn hit_on_bypass(cx: &mut Cx<'_>, b: &Bypass, four_ts: Option<&FourTs>) -> Recom
     };
     let reason = four_ts.map_or_else(
         || "history of HIT".to_owned(),
-        |f| say!(cx, "4Ts {} ≥ {} or HIT history", f.score, p.hit.suspect_from),
+        |f| say!(cx, "4Ts {} ≥ {} or HIT history", f.score_text(), p.hit.suspect_from),
     );
     // The ICU infusion doses and aPTT targets do not apply on bypass, and the sources give no
     // bypass regimen: name the drug, give no numbers.
@@ -338,28 +414,37 @@ fn hit_on_bypass(cx: &mut Cx<'_>, b: &Bypass, four_ts: Option<&FourTs>) -> Recom
 /// No heparin yet: the protocol's initial bypass dose.
 fn initial_dose(cx: &mut Cx<'_>, b: &Bypass, n: &BypassNumbers) -> Recommendation {
     let per_kg = b.initial_heparin_units_per_kg.value;
+    let kg = cx.hkg();
     let mut rec = Recommendation::new(Action::CpbAdditionalHeparin, HEPARIN);
-    rec.bolus_units = Some(per_kg.for_weight(cx.weight));
+    rec.label = "Give the initial bypass heparin".to_owned();
+    rec.bolus_units = Some(per_kg.for_weight(kg));
     rec.target = say!(cx, "ACT ≥ {}", n.target);
     rec.rationale.push(say!(
         cx,
         "initial bypass heparin {} × {} = {}",
         per_kg,
-        cx.weight,
-        per_kg.for_weight(cx.weight)
+        kg,
+        per_kg.for_weight(kg)
     ));
-    if n.baseline.is_none() {
+    if n.baseline().is_none() {
         rec.rationale.push(say!(cx, "draw a baseline ACT before the dose"));
         cx.due("ACT (baseline)", Due::Now, "before heparin");
+    }
+    if cx.tl.first_heparin().is_some_and(|t| t <= cx.as_of) {
+        rec.rationale.push(say!(
+            cx,
+            "heparin given before bypass (ICU) is history: it does not count toward the bypass dose or R4"
+        ));
     }
     rec.cite(b.initial_heparin_units_per_kg.source.clone());
     if cx.case.patient.andexanet_exposure {
         let at = b.andexanet_at_units_per_kg.value;
         rec.caveats.push(say!(
             cx,
-            "andexanet exposure: expect severe heparin resistance; consider antithrombin ≈ {} units/kg ({}) before heparinisation",
+            "andexanet exposure: expect severe heparin resistance; consider antithrombin ≈ {} units/kg ({}) before heparinisation ({})",
             at.shown(),
-            at.for_weight(cx.weight)
+            at.for_weight(cx.at_kg()),
+            b.andexanet_at_units_per_kg.source
         ));
         rec.cite(b.andexanet_at_units_per_kg.source.clone());
     }
@@ -377,7 +462,7 @@ fn additional_dose(
 ) -> Recommendation {
     let target = n.target;
     let mut rec = Recommendation::new(Action::CpbAdditionalHeparin, HEPARIN);
-    rec.bolus_units = Some(additional.for_weight(cx.weight));
+    rec.bolus_units = Some(additional.for_weight(cx.hkg()));
     rec.target = say!(cx, "ACT ≥ {target}");
     rec.rationale.push(say!(cx, "ACT {current} is below {target}"));
     if let Some(l) = n.line {
@@ -389,8 +474,8 @@ fn additional_dose(
             current.shown(),
             l.slope.shown(),
             additional,
-            cx.weight,
-            additional.for_weight(cx.weight)
+            cx.hkg(),
+            additional.for_weight(cx.hkg())
         ));
     }
     let total = n.cumulative.plus(additional);

@@ -3,14 +3,17 @@
 //! supplement by the label formula, vial-rounded, net of what was already given; normal, or AT already
 //! given and the monitoring assay still below target → a DTI.
 
-use super::super::context::{Cx, Monitor, Readings, StepBasis};
+use super::super::context::{Assay, Cx, Monitor, Reading, StepBasis};
 use super::super::dti_switch;
 use super::super::pairing::Level;
 use super::super::timeline::{AtDose, Sample};
-use super::super::types::{Action, Due, FindingCode, HeparinExposure, Recommendation, StepId, StepStatus, Text};
-use crate::dosing::antithrombin::{expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials};
-use crate::dosing::dti;
-use crate::model::{ClinicalTime, LabKind, Minutes, Percent, Units, num};
+use super::super::types::{Due, FindingCode, HeparinExposure, Recommendation, StepId, StepStatus, Text};
+use super::at_supplement::{expected_level, minutes_text, supplement};
+use super::discordance::Pattern;
+use super::recognise::Resistance;
+use super::ufh_card::measure_with_step;
+use crate::dosing::antithrombin::{plasma_derived_dose, round_to_vials};
+use crate::model::{AntiXaAssay, LabKind, Percent, num};
 use crate::protocol::Source;
 
 const ANTITHROMBIN: &str = "antithrombin";
@@ -51,10 +54,12 @@ impl AtStep {
     }
 }
 
-/// What step 5 works from: the recent AT level and the doses given since it (or, without a level, in
-/// the lab-age window).
+/// What step 5 works from (clinical reference §5, rev 2): the AT doses given in the lab-age window, the
+/// level measured before the first of them (the decision level), and a level measured after the last
+/// (the 20-minute peak: shown, never read as "AT ≥ 70% → DTI"). Without a dose, the recent level.
 struct AtPicture {
     level: Option<Sample<Percent>>,
+    post_dose: Option<Sample<Percent>>,
     since: Vec<AtDose>,
     source: Source,
 }
@@ -62,18 +67,23 @@ struct AtPicture {
 fn picture(cx: &Cx<'_>) -> AtPicture {
     let at = &cx.p.antithrombin;
     let max_age = cx.max_age();
-    let level = cx.tl.labs.antithrombin.recent(cx.as_of, max_age);
     let doses = cx.tl.at_doses_until(cx.as_of);
-    let since: Vec<AtDose> = match level {
-        Some(l) => doses.iter().filter(|d| d.time >= l.time).copied().collect(),
-        None => doses
-            .iter()
-            .filter(|d| cx.as_of.hours_since(d.time) <= max_age.value())
-            .copied()
-            .collect(),
+    let since: Vec<AtDose> = doses
+        .iter()
+        .filter(|d| cx.as_of.hours_since(d.time) <= max_age.value())
+        .copied()
+        .collect();
+    let levels = cx.tl.labs.antithrombin.until(cx.as_of);
+    let (level, post_dose) = match (since.first(), since.last()) {
+        (Some(first), Some(last)) => (
+            levels.iter().rev().find(|s| s.time <= first.time).copied(),
+            levels.iter().rev().find(|s| s.time > last.time).copied(),
+        ),
+        _ => (cx.tl.labs.antithrombin.recent(cx.as_of, max_age), None),
     };
     AtPicture {
         level,
+        post_dose,
         since,
         source: format!(
             "{}; {}",
@@ -88,8 +98,10 @@ fn at_step(cx: &Cx<'_>, pic: &AtPicture) -> AtStep {
     let (deficient, severe) = (at.deficiency_below_percent.value, at.severe_below_percent.value);
     let rule = say!(
         cx,
-        "AT < {severe} → DTI (AT as alternative); {}–{deficient} → supplement AT; ≥ {deficient} or AT already given and still below target → DTI",
+        "AT < {severe} → DTI (AT as alternative); {}–{deficient} → supplement AT; ≥ {deficient} → DTI; after a dose, decide on the monitoring sample ≥ {} h after it and ≥ {} h after a rate change",
         severe.shown(),
+        at.decide_after_dose_h.value.shown(),
+        cx.p.monitoring.ufh_recheck_h.value.shown()
     );
     let mut values = Vec::new();
     if let Some(l) = pic.level {
@@ -106,6 +118,13 @@ fn at_step(cx: &Cx<'_>, pic: &AtPicture) -> AtStep {
             },
             d.units,
             d.time
+        ));
+    }
+    if let Some(l) = pic.post_dose {
+        values.push(say!(
+            cx,
+            "{} (after the dose: the peak, not a decision level)",
+            cx.sample_text(LabKind::Antithrombin, l)
         ));
     }
     let threshold = say!(cx, "deficiency < {deficient}, severe < {severe}");
@@ -127,6 +146,8 @@ fn resistance_reasons(cx: &Cx<'_>) -> Vec<String> {
                 FindingCode::HeparinResistanceDose
                     | FindingCode::HeparinResistanceWeight
                     | FindingCode::TargetNotReached
+                    | FindingCode::NonResponse
+                    | FindingCode::SuspectedHeparinResistance
             ))
             .map(|f| f.detail.clone())
             .collect::<Vec<_>>()
@@ -135,10 +156,45 @@ fn resistance_reasons(cx: &Cx<'_>) -> Vec<String> {
 }
 
 /// Step 5 and its branches: true resistance suspected on heparin.
-pub(super) fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Recommendation {
+pub(super) fn resistance_path(
+    cx: &mut Cx<'_>,
+    h: &HeparinExposure,
+    monitor: Monitor,
+    hr: Resistance,
+    pattern: Pattern,
+) -> Recommendation {
     let pic = picture(cx);
     let step = at_step(cx, &pic);
     let reasons = resistance_reasons(cx);
+    // On the aPTT alone, escalation beyond heparin needs non-response; otherwise measure anti-Xa and
+    // titrate meanwhile (§3 rev 2).
+    if !monitor.is_anti_xa() && !hr.non_response {
+        step.record(
+            cx,
+            StepStatus::NeedsData,
+            "resistance rests on the aPTT alone without non-response: measure anti-Xa first",
+        );
+        let mut rec = measure_with_step(
+            cx,
+            h,
+            monitor,
+            pattern.reading,
+            "anti-Xa",
+            !pattern.forbids_escalation(),
+        );
+        rec.rationale.extend(reasons);
+        rec.rationale.push(say!(
+            cx,
+            "resistance rests on the aPTT alone and the samples are not in the nomogram's lowest band: measure anti-Xa before going beyond heparin (high factor VIII or fibrinogen shorten the aPTT)"
+        ));
+        rec.cite("clinical reference §3 [rev 2]; Levy & Connors NEJM 2021");
+        cx.due(
+            "anti-Xa (with a paired aPTT)",
+            Due::Now,
+            "resistance on the aPTT alone: pseudo-resistance not excluded",
+        );
+        return rec;
+    }
     if let Some(first) = pic.since.first().copied() {
         return after_a_dose(cx, h, monitor, &pic, step, reasons, first);
     }
@@ -150,18 +206,19 @@ pub(super) fn resistance_path(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Mon
         )];
         step.with_values(values)
             .record(cx, StepStatus::NeedsData, "measure antithrombin");
-        let mut rec = Recommendation::new(Action::Measure, ANTITHROMBIN);
+        let mut rec = measure_with_step(
+            cx,
+            h,
+            monitor,
+            pattern.reading,
+            "antithrombin",
+            !pattern.forbids_escalation(),
+        );
         rec.rationale.extend(reasons);
         rec.rationale.push(say!(
             cx,
             "true resistance suspected and antithrombin unknown: measure antithrombin activity"
         ));
-        if matches!(monitor, Monitor::Aptt { .. }) {
-            rec.rationale.push(say!(
-                cx,
-                "and measure anti-Xa: without it pseudo-resistance cannot be excluded"
-            ));
-        }
         rec.cite(pic.source);
         cx.due(ANTITHROMBIN, Due::Now, "heparin resistance suspected");
         return rec;
@@ -189,7 +246,7 @@ fn by_level(
         );
         step.record(cx, StepStatus::Met, "severe deficiency → DTI");
         let pd = &at.plasma_derived;
-        let dose = plasma_derived_dose(l.value, pd.target_percent, cx.weight, pd);
+        let dose = plasma_derived_dose(l.value, pd.target_percent, cx.at_kg(), pd);
         let mut why = reasons;
         why.push(say!(
             cx,
@@ -228,7 +285,30 @@ fn by_level(
     dti_switch::switch_to_dti(cx, why, vec![source], Vec::new())
 }
 
-/// Antithrombin has been given: the monitoring results after the dose decide.
+/// The monitoring reading that decides after an AT dose: the first drawn ≥ `decide_after_dose_h` after
+/// the dose and ≥ the recheck interval after the last heparin rate change before it. With an anti-Xa
+/// assay that adds antithrombin, the aPTT decides.
+fn deciding_sample(cx: &Cx<'_>, monitor: Monitor, dose: AtDose) -> (Monitor, Option<Reading>) {
+    let monitor = if cx.case.patient.anti_xa_assay == AntiXaAssay::AtSupplemented {
+        Monitor {
+            assay: Assay::Aptt,
+            ..monitor
+        }
+    } else {
+        monitor
+    };
+    let after = dose.time.after_hours(cx.p.antithrombin.decide_after_dose_h.value);
+    let steady = cx.p.monitoring.ufh_recheck_h.value.value();
+    let sample = monitor.recent(cx, Some(after), 64).into_iter().find(|r| {
+        cx.tl
+            .last_ufh_rate_event(r.time().plus_minutes(-1))
+            .is_none_or(|change| r.time().hours_since(change) >= steady)
+    });
+    (monitor, sample)
+}
+
+/// Antithrombin has been given (§5 rev 2, "AT already given"): the post-dose peak never decides; the
+/// decision waits for the monitoring sample ≥ 4 h after the dose and ≥ 6 h after the last rate change.
 fn after_a_dose(
     cx: &mut Cx<'_>,
     h: &HeparinExposure,
@@ -238,11 +318,10 @@ fn after_a_dose(
     reasons: Vec<String>,
     first: AtDose,
 ) -> Recommendation {
-    let all = monitor.readings_until(cx.tl, cx.as_of);
-    let after = all.from(all.first_after(first.time));
-    if !after.is_empty() {
-        if after.iter().all(|r| monitor.level(r) == Some(Level::Below)) {
-            return still_below_after_dose(cx, monitor, pic, step, reasons, first, after);
+    let (deciding_monitor, sample) = deciding_sample(cx, monitor, first);
+    if let Some(r) = sample {
+        if deciding_monitor.level(r) == Level::Below {
+            return still_below_after_dose(cx, deciding_monitor, pic, step, reasons, first, r);
         }
         // A response after the dose, then a fall: measure AT again.
         step.record(
@@ -250,47 +329,51 @@ fn after_a_dose(
             StepStatus::NeedsData,
             "responded after AT, now below again: re-measure AT",
         );
-        let mut rec = Recommendation::new(Action::Measure, ANTITHROMBIN);
+        let mut rec = measure_with_step(cx, h, monitor, Some(r), "antithrombin", false);
         rec.rationale.push(say!(
             cx,
             "the {} rose into range after antithrombin at {} and has fallen again: re-measure AT before the next step",
-            monitor.name(),
+            deciding_monitor.name(),
             first.time
         ));
         rec.cite(cx.p.monitoring.at_interval_while_resistant_h.source.clone());
         cx.due(ANTITHROMBIN, Due::Now, "falling response after supplementation");
         return rec;
     }
-    // No monitoring result after the dose yet.
-    let Some(l) = pic.level else {
-        step.record(cx, StepStatus::NeedsData, "AT given without a level: measure");
-        return await_after_dose(cx, first.time, monitor);
-    };
-    let expected = expected_level(cx, l.value, &pic.since);
-    let low = cx.p.antithrombin.plasma_derived.maintenance_range_percent.low;
-    if expected < low {
-        cx.finding(
-            FindingCode::AntithrombinDeficiency,
-            say!(
+    // No deciding sample yet. A known pre-dose level whose dose falls short (and no post-dose level to
+    // say otherwise): supplement further.
+    if let Some(l) = pic.level.filter(|_| pic.post_dose.is_none()) {
+        let expected = expected_level(cx, l.value, &pic.since);
+        let low = cx.p.antithrombin.plasma_derived.maintenance_range_percent.low;
+        if expected < low {
+            cx.finding(
+                FindingCode::AntithrombinDeficiency,
+                say!(
+                    cx,
+                    "antithrombin {} at {}; the dose given is expected to reach only ≈ {expected}",
+                    l.value,
+                    l.time
+                ),
+                pic.source.clone(),
+            );
+            step.record(
                 cx,
-                "antithrombin {} at {}; the dose given is expected to reach only ≈ {expected}",
-                l.value,
-                l.time
-            ),
-            pic.source.clone(),
-        );
-        step.record(
-            cx,
-            StepStatus::Met,
-            say!(cx, "dose given falls short of {low}: supplement further"),
-        );
-        return supplement(cx, h, l, &pic.since, reasons);
+                StepStatus::Met,
+                say!(cx, "dose given falls short of {low}: supplement further"),
+            );
+            return supplement(cx, h, l, &pic.since, reasons);
+        }
     }
-    step.record(cx, StepStatus::Met, "AT given: wait for the next level");
-    await_after_dose(cx, first.time, monitor)
+    step.record(
+        cx,
+        StepStatus::NeedsData,
+        "AT given: wait for the monitoring sample that decides",
+    );
+    await_after_dose(cx, h, deciding_monitor, first, pic)
 }
 
-/// Every monitoring result since the dose is still below target: not (only) AT-mediated → a DTI.
+/// The deciding sample is still below target: not (only) AT-mediated → a DTI, with a top-up as the
+/// alternative when the post-dose AT (measured, else label-calculated) is below the maintenance range.
 fn still_below_after_dose(
     cx: &mut Cx<'_>,
     monitor: Monitor,
@@ -298,33 +381,42 @@ fn still_below_after_dose(
     step: AtStep,
     reasons: Vec<String>,
     first: AtDose,
-    after: Readings<'_>,
+    sample: Reading,
 ) -> Recommendation {
     let p = cx.p;
     let pd = &p.antithrombin.plasma_derived;
     let mut why = reasons;
-    let next_text = after.get(0).map(|r| monitor.reading_text(cx, r)).unwrap_or_default();
+    let sample_text = monitor.reading_text(cx, sample);
     why.push(say!(
         cx,
-        "antithrombin given at {}; the next {} ({}) is still below target: resistance is not (only) antithrombin-mediated (heparin-binding proteins, circuit)",
+        "antithrombin given at {}; the {} ≥ {} h after it ({}) is still below target: resistance is not (only) antithrombin-mediated (heparin-binding proteins, circuit)",
         first.time,
         monitor.name(),
-        next_text
+        p.antithrombin.decide_after_dose_h.value.shown(),
+        sample_text
     ));
+    if cx.case.patient.anti_xa_assay == AntiXaAssay::AtSupplemented {
+        why.push(say!(cx, "the anti-Xa assay adds antithrombin: decided on the aPTT"));
+    }
     let mut alternatives = Vec::new();
-    if let Some(l) = pic.level {
-        let expected = expected_level(cx, l.value, &pic.since);
-        let low = pd.maintenance_range_percent.low;
-        if expected < low {
-            why.push(say!(cx, "note: the dose given was expected to reach only ≈ {expected} (label recovery), below {low}, and AT was not re-measured"));
-            let top_up = plasma_derived_dose(expected, pd.target_percent, cx.weight, pd);
-            alternatives.push(say!(
-                cx,
-                "re-measure AT and top up to {}: {}",
-                pd.target_percent,
-                round_to_vials(top_up.dose, &pd.vial_units).describe()
-            ));
-        }
+    let low = pd.maintenance_range_percent.low;
+    let post = match (pic.post_dose, pic.level) {
+        (Some(m), _) => Some((m.value, "measured")),
+        (None, Some(l)) => Some((expected_level(cx, l.value, &pic.since), "expected at label recovery")),
+        (None, None) => None,
+    };
+    if let Some((post, how)) = post.filter(|(v, _)| *v < low) {
+        why.push(say!(
+            cx,
+            "note: the post-dose antithrombin is ≈ {post} ({how}), below {low}"
+        ));
+        let top_up = plasma_derived_dose(post, pd.target_percent, cx.at_kg(), pd);
+        alternatives.push(say!(
+            cx,
+            "re-measure AT and top up to {}: {}",
+            pd.target_percent,
+            round_to_vials(top_up.dose, &pd.vial_units).describe()
+        ));
     }
     cx.finding(
         FindingCode::AntithrombinDeficiency,
@@ -339,189 +431,57 @@ fn still_below_after_dose(
     dti_switch::switch_to_dti(cx, why, vec![pic.source.clone()], alternatives)
 }
 
-/// The AT level expected after the doses at label recovery.
-fn expected_level(cx: &Cx<'_>, level: Percent, doses: &[AtDose]) -> Percent {
-    level.plus(doses.iter().map(|d| rise(cx, d)).fold(Percent::ZERO, Percent::plus))
-}
-
-/// Expected AT rise (percentage points) from a dose at the product's label recovery.
-fn rise(cx: &Cx<'_>, d: &AtDose) -> Percent {
-    let at = &cx.p.antithrombin;
-    let recovery = if d.recombinant {
-        at.recombinant.load_divisor
-    } else {
-        at.plasma_derived.recovery_percent_per_unit_per_kg
-    };
-    expected_rise_percent(d.units, cx.weight, recovery)
-}
-
-/// "20 min", "12 h".
-fn minutes_text(minutes: Minutes) -> String {
-    if minutes.value() >= 60.0 {
-        format!("{} h", minutes.in_hours().shown())
-    } else {
-        format!("{} min", minutes.shown())
-    }
-}
-
-/// AT given: measure its effect (AT at the protocol's delays, the monitoring assay at steady state).
-fn await_after_dose(cx: &mut Cx<'_>, dose_time: ClinicalTime, monitor: Monitor) -> Recommendation {
-    let p = cx.p;
-    let mut rec = Recommendation::new(Action::Measure, ANTITHROMBIN);
-    rec.rationale.push(say!(
-        cx,
-        "antithrombin given at {dose_time}: measure its effect before the next step"
-    ));
-    for m in &p.monitoring.at_recheck_after_dose_min.value {
-        let due = cx.due_at(dose_time.after_minutes(*m));
-        cx.due(ANTITHROMBIN, due, say!(cx, "{} after the dose", minutes_text(*m)));
-    }
-    let due = cx.due_at(dose_time.after_hours(p.monitoring.ufh_recheck_h.value));
-    cx.due(monitor.paired_test(), due, "response to antithrombin");
-    rec.cite(p.monitoring.at_recheck_after_dose_min.source.clone());
-    rec
-}
-
-/// Antithrombin supplementation with the label formula, vial rounding and what was already given.
-fn supplement(
+/// AT given, no deciding sample yet: heparin continues without escalation; the monitoring assay is due
+/// when it can decide, and AT at the protocol's delays.
+fn await_after_dose(
     cx: &mut Cx<'_>,
     h: &HeparinExposure,
-    level: Sample<Percent>,
-    given: &[AtDose],
-    mut rationale: Vec<String>,
+    monitor: Monitor,
+    dose: AtDose,
+    pic: &AtPicture,
 ) -> Recommendation {
     let p = cx.p;
-    let at = &p.antithrombin;
-    let pd = &at.plasma_derived;
-    let baseline = level.value;
-    let full = plasma_derived_dose(baseline, pd.target_percent, cx.weight, pd);
-    rationale.push(say!(
-        cx,
-        "antithrombin {} at {} is below {} (deficiency)",
-        baseline,
-        level.time,
-        at.deficiency_below_percent.value
-    ));
-    rationale.push(say!(
-        cx,
-        "dose to {} (label formula, divide by {}): {}",
-        pd.target_percent,
-        num(pd.recovery_percent_per_unit_per_kg.value(), 1),
-        full.formula()
-    ));
-    let expected = expected_level(cx, level.value, given);
-    if !given.is_empty() {
-        let total = Units::total(given.iter().map(|d| d.units));
-        let added = given.iter().map(|d| rise(cx, d)).fold(Percent::ZERO, Percent::plus);
-        rationale.push(say!(
-            cx,
-            "already given since the level: {} → expected AT ≈ {expected} (+{} points at label recovery), short of the {} lower bound",
-            total,
-            num(added.value(), 1),
-            pd.maintenance_range_percent.low
-        ));
-    }
-    let still = plasma_derived_dose(expected, pd.target_percent, cx.weight, pd);
-    let rounded = round_to_vials(still.dose, &pd.vial_units);
-    if given.is_empty() {
-        rationale.push(say!(cx, "give {}", rounded.describe()));
-    } else {
-        rationale.push(say!(cx, "still to give: {} ({})", rounded.describe(), still.formula()));
-    }
-    let load = plasma_derived_dose(baseline, pd.load_target_percent, cx.weight, pd);
-    rationale.push(say!(
-        cx,
-        "label load target {}: {}; maintenance ≈ {}% of the load every 24 h ({})",
-        pd.load_target_percent,
-        load.dose,
-        num(pd.maintenance_fraction_per_24h.value() * 100.0, 0),
-        load.maintenance_per_24h
-    ));
-    if let (Some(r), Some(u)) = (h.current_rate_units_per_kg_per_h, h.current_rate_units_per_h) {
-        rationale.push(say!(
-            cx,
-            "continue heparin at {r} ({u}) meanwhile; no escalation until AT and anti-Xa are re-measured"
-        ));
-    }
-    let mut rec = Recommendation::new(Action::SupplementAntithrombin, format!("antithrombin ({})", pd.product));
-    rec.dose_units = Some(rounded.rounded);
-    rec.concentration = say!(
-        cx,
-        "{}: vials of {} units",
-        pd.product,
-        pd.vial_units
-            .iter()
-            .map(|v| v.number())
-            .collect::<Vec<_>>()
-            .join(" and ")
+    let mut rec = measure_with_step(cx, h, monitor, None, "", false);
+    rec.label = format!(
+        "Wait for the {} that decides; continue heparin, no escalation",
+        monitor.name()
     );
-    rec.target = say!(
+    rec.rationale.push(say!(
         cx,
-        "antithrombin {} (maintain {}–{})",
-        pd.target_percent,
-        pd.maintenance_range_percent.low.shown(),
-        pd.maintenance_range_percent.high
-    );
-    rec.rationale = rationale;
-    rec.cite(pd.source.clone());
-    rec.cite(at.deficiency_below_percent.source.clone());
-    supplement_alternatives(cx, &mut rec, baseline);
-    rec.caveats.push(at.caveat.value.clone());
-    if cx.case.patient.setting.is_ecmo() {
-        let obs = &pd.ecmo_observed_recovery_percent_per_unit_per_kg;
-        rec.caveats.push(say!(
+        "antithrombin given at {}: the decision waits for the {} drawn ≥ {} h after the dose and ≥ {} h after the last rate change",
+        dose.time,
+        monitor.name(),
+        p.antithrombin.decide_after_dose_h.value.shown(),
+        p.monitoring.ufh_recheck_h.value.shown()
+    ));
+    if let Some(post) = pic.post_dose {
+        rec.rationale.push(say!(
             cx,
-            "on ECMO the observed rise was ≈ {}% per units/kg (a third of label): {} may raise AT only ≈ {} points ({})",
-            obs.value.shown(),
-            rounded.rounded,
-            num(expected_rise_percent(rounded.rounded, cx.weight, obs.value).value(), 0),
-            obs.source
+            "antithrombin {} at {} is the post-dose peak: it shows the dose arrived, it does not decide",
+            post.value,
+            post.time
         ));
     }
+    rec.caveats
+        .push(p.antithrombin.heparin_potentiation_caveat.value.clone());
+    rec.cite(p.antithrombin.decide_after_dose_h.source.clone());
+    rec.cite(p.antithrombin.heparin_potentiation_caveat.source.clone());
+    let after_dose = dose.time.after_hours(p.antithrombin.decide_after_dose_h.value);
+    let after_change = cx
+        .tl
+        .last_ufh_rate_event(cx.as_of)
+        .map_or(after_dose, |c| c.after_hours(p.monitoring.ufh_recheck_h.value));
+    let due = cx.due_at(after_dose.max(after_change));
+    cx.due(monitor.paired_test(), due, "decides after antithrombin");
     for m in &p.monitoring.at_recheck_after_dose_min.value {
-        cx.due(
-            ANTITHROMBIN,
-            Due::At(cx.as_of.after_minutes(*m)),
-            say!(cx, "{} after the dose", minutes_text(*m)),
-        );
+        let at = dose.time.after_minutes(*m);
+        let measured = pic.post_dose.is_some_and(|s| s.time >= at.plus_minutes(-10));
+        if !measured {
+            let due = cx.due_at(at);
+            cx.due(ANTITHROMBIN, due, say!(cx, "{} after the dose", minutes_text(*m)));
+        }
     }
-    cx.due(
-        "anti-Xa (with a paired aPTT)",
-        Due::At(cx.as_of.after_hours(p.monitoring.ufh_recheck_h.value)),
-        "response to antithrombin",
-    );
     rec
-}
-
-/// The other products (recombinant, plasma) and the DTI if supplementation fails.
-fn supplement_alternatives(cx: &Cx<'_>, rec: &mut Recommendation, baseline: Percent) {
-    let at = &cx.p.antithrombin;
-    let rc = recombinant_dose(baseline, cx.weight, cx.case.patient.pregnant, &at.recombinant);
-    rec.alternatives.push(say!(
-        cx,
-        "{} (never use the plasma-derived divisor for it): {}",
-        at.recombinant.product,
-        rc.formula()
-    ));
-    let ml = at.plasma.dose_ml_per_kg;
-    let (lo, hi) = (ml.low.for_weight(cx.weight), ml.high.for_weight(cx.weight));
-    rec.alternatives.push(say!(
-        cx,
-        "fresh frozen plasma {}–{} mL/kg = {}–{} ≈ {}–{} units antithrombin (weaker; {})",
-        ml.low.shown(),
-        ml.high.shown(),
-        lo.shown(),
-        hi,
-        lo.units_at(at.plasma.at_units_per_ml).shown(),
-        hi.units_at(at.plasma.at_units_per_ml).shown(),
-        at.plasma.source
-    ));
-    let choice = dti::choose_dti(&cx.case.patient, cx.p);
-    rec.alternatives.push(say!(
-        cx,
-        "switch to {} if the target is still not reached after supplementation",
-        choice.drug.name()
-    ));
 }
 
 #[cfg(test)]
@@ -529,6 +489,7 @@ mod tests {
     use super::super::super::tests_support::{analyse, antithrombin, at_concentrate, case_with, h, ufh_rate, xa};
     use super::super::super::{Action, Detail};
     use super::*;
+    use crate::model::{Minutes, Units};
 
     /// Resistance on heparin: 24 units/kg/h with two low anti-Xa.
     fn resistant(mut extra: Vec<(i64, crate::model::EventKind)>) -> crate::model::Case {
@@ -541,7 +502,12 @@ mod tests {
     fn unknown_antithrombin_is_measured() {
         let a = analyse(&resistant(vec![]), h(12), Detail::Explained);
         assert_eq!(a.recommendation.action, Action::Measure);
-        assert_eq!(a.recommendation.drug, "antithrombin");
+        assert!(
+            a.recommendation.label.contains("antithrombin"),
+            "{}",
+            a.recommendation.label
+        );
+        assert_eq!(a.monitoring[0].test, "antithrombin");
     }
 
     #[test]

@@ -9,16 +9,19 @@ use crate::model::{LabKind, WeightKind, num};
 
 /// Records step 1.
 pub(super) fn record(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Option<Agent>) {
-    let mut values = vec![say!(
-        cx,
-        "weight {} ({}, {})",
-        cx.weight,
-        match cx.case.patient.weight.kind {
-            WeightKind::Actual => "actual",
-            WeightKind::Adjusted => "adjusted",
-        },
-        cx.case.patient.weight.measured_at
-    )];
+    let mut values = vec![
+        say!(
+            cx,
+            "weight {} ({}, {})",
+            cx.weight,
+            match cx.case.patient.weight.kind {
+                WeightKind::Actual => "actual",
+                WeightKind::Adjusted => "adjusted",
+            },
+            cx.case.patient.weight.measured_at
+        ),
+        say!(cx, "heparin dosing weight {}", cx.heparin_weight.describe()),
+    ];
     values.push(match agent {
         Some(Agent::Ufh) => say!(
             cx,
@@ -46,10 +49,11 @@ pub(super) fn record(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, age
             .map(|s| cx.sample_text(LabKind::Platelets, s)),
     ];
     values.extend(latest.into_iter().flatten());
+    organ_and_bleeding(cx, &mut values);
     let max_age = cx.max_age().value();
     let mut status = StepStatus::Met;
     let mut notes = Vec::new();
-    if let Some(r) = monitor.latest(cx.tl, cx.as_of) {
+    if let Some(r) = monitor.latest(cx) {
         let age = cx.as_of.hours_since(r.time());
         if age > max_age {
             status = StepStatus::NeedsData;
@@ -75,10 +79,29 @@ pub(super) fn record(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, age
         if agent == Some(Agent::Ufh) {
             steady_state_note(cx, monitor, r, &mut notes);
         }
+    } else if let Some(t) = stale_result(cx) {
+        status = StepStatus::NeedsData;
+        let age = cx.as_of.hours_since(t);
+        notes.push(say!(
+            cx,
+            "the latest heparin result ({t}) is older than {} h",
+            num(max_age, 0)
+        ));
+        cx.finding(
+            FindingCode::StaleSample,
+            say!(
+                cx,
+                "the latest anti-Xa or aPTT at {t} is {} h old (limit {} h)",
+                num(age, 1),
+                num(max_age, 0)
+            ),
+            cx.p.monitoring.lab_max_age_h.source.clone(),
+        );
     } else if agent.is_some() {
         status = StepStatus::NeedsData;
         notes.push(say!(cx, "no {} yet", monitor.name()));
     }
+    adult_weight(cx, &mut notes);
     let conclusion = if notes.is_empty() {
         "data adequate".to_owned()
     } else {
@@ -98,22 +121,93 @@ pub(super) fn record(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, age
         values,
         StepBasis::new(
             threshold,
-            "weight, current anticoagulant, latest labs and their age",
+            "weight and dosing weights, current anticoagulant, latest labs and their age, hepatic impairment and bleeding risk",
             source,
         ),
         conclusion,
     );
 }
 
-/// A heparin result drawn less than the recheck interval after the last rate change is not at steady
-/// state: noted, and a finding.
+/// The time of the latest anti-Xa or aPTT when it is older than the lab-age limit (`None` otherwise).
+pub(super) fn stale_result(cx: &Cx<'_>) -> Option<crate::model::ClinicalTime> {
+    let labs = &cx.tl.labs;
+    let latest = [
+        labs.anti_xa.latest(cx.as_of).map(|s| s.time),
+        labs.aptt.latest(cx.as_of).map(|s| s.time),
+    ]
+    .into_iter()
+    .flatten()
+    .max()?;
+    (cx.as_of.hours_since(latest) > cx.max_age().value()).then_some(latest)
+}
+
+/// Hepatic impairment by bilirubin and high bleeding risk by labs: values and findings (§1, §5).
+fn organ_and_bleeding(cx: &mut Cx<'_>, values: &mut Vec<String>) {
+    if let Some(b) = cx.hepatic.by_bilirubin {
+        let text = say!(
+            cx,
+            "hepatic impairment by bilirubin: {} > {} (within {} h)",
+            cx.sample_text(LabKind::Bilirubin, b),
+            cx.p.dti.hepatic_bilirubin_above_mg_per_dl.value,
+            cx.p.dti.hepatic_bilirubin_max_age_h.value.shown()
+        );
+        values.push(text.clone());
+        cx.finding(
+            FindingCode::HepaticImpairmentByBilirubin,
+            text,
+            cx.p.dti.hepatic_bilirubin_above_mg_per_dl.source.clone(),
+        );
+    } else if cx.case.patient.hepatic_impairment {
+        values.push("hepatic impairment (entered)".to_owned());
+    }
+    if !cx.bleeding.by_labs.is_empty() {
+        let text = say!(cx, "high bleeding risk by labs: {}", cx.bleeding.by_labs.join(", "));
+        values.push(text.clone());
+        cx.finding(
+            FindingCode::HighBleedingRiskByLabs,
+            text,
+            cx.p.bleeding_risk.source.clone(),
+        );
+    } else if cx.bleeding.flagged {
+        values.push("high bleeding risk (entered)".to_owned());
+    }
+}
+
+/// An "adult" under the protocol's weight needs the weight confirmed (§1, §12).
+fn adult_weight(cx: &mut Cx<'_>, notes: &mut Vec<String>) {
+    let min = cx.p.plausibility.adult_weight_below_kg.value;
+    if cx.case.patient.age_group == crate::model::AgeGroup::Adult && cx.weight < min {
+        let text = say!(
+            cx,
+            "an adult of {} (under {}): confirm the weight and the age group before giving any dose",
+            cx.weight,
+            min
+        );
+        notes.push(text.clone());
+        cx.warnings.push(text);
+    }
+}
+
+/// A heparin result drawn less than the recheck interval after the last rate change before it is not
+/// at steady state: noted, and a finding. A result drawn before the last change reflects the previous
+/// rate (and says so).
 fn steady_state_note(cx: &mut Cx<'_>, monitor: Monitor, r: Reading, notes: &mut Vec<String>) {
     let Some(change) = cx.tl.last_ufh_rate_event(cx.as_of) else {
         return;
     };
+    if r.time() < change {
+        notes.push(say!(
+            cx,
+            "the latest {} ({}) was drawn before the rate change at {}: it reflects the previous rate",
+            monitor.name(),
+            r.time(),
+            change
+        ));
+        return;
+    }
     let after = r.time().hours_since(change);
     let steady = cx.p.monitoring.ufh_recheck_h.value.value();
-    if (0.0..steady).contains(&after) {
+    if after < steady {
         notes.push(say!(
             cx,
             "drawn {} h after the last rate change (< {} h: not at steady state)",

@@ -1,10 +1,14 @@
-//! Step 3, pair the aPTT with the anti-Xa (clinical reference §4): the latest anti-Xa with the aPTT
-//! drawn nearest it within the pairing window, each classified against its target, and the pattern
-//! that pair shows (concordant, pseudo-resistance, coagulopathy, supratherapeutic). Without a pair, the
-//! monitoring assay's own level. Also flags an anti-Xa that hemolysis or icterus may read falsely low.
+//! Step 3, pair the aPTT with the anti-Xa (clinical reference §4, §9 rev 2): the latest anti-Xa with the
+//! aPTT drawn nearest it within the pairing window, each classified against its target — the one heparin
+//! aPTT range for the aPTT — and the pattern the pair shows. An aPTT above its range with the anti-Xa in
+//! target is *partial* discordance up to the coagulopathy threshold (3 × control or 100 s, whichever is
+//! lower): follow the anti-Xa. Without a pair, the monitoring assay's own level. Also flags an anti-Xa
+//! that hemolysis or icterus may read falsely low.
 
-use super::super::context::{Cx, Monitor, Reading, StepBasis};
-use super::super::pairing::{Level, Pair, classify_level, latest_pair, ufh_aptt_target};
+use super::super::context::{Cx, Monitor, Reading, StepBasis, anti_xa_interfered};
+use super::super::pairing::{
+    Level, Pair, classify_level, heparin_aptt_hold_above, latest_pair, reported_anti_xa, reported_aptt,
+};
 use super::super::types::{FindingCode, StepId, StepStatus};
 use super::recognise::Resistance;
 use crate::model::{AntiXaAssay, LabKind, num};
@@ -14,15 +18,24 @@ use crate::protocol::Source;
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Pattern {
     pub code: Option<FindingCode>,
-    /// Level of the monitoring assay's latest sample.
-    pub level: Option<Level>,
     pub reading: Option<Reading>,
     pub pair: Option<Pair>,
 }
 
-/// The four patterns of a pair (and the two "follow the anti-Xa" cases): the finding and its meaning.
+impl Pattern {
+    /// Whether the pattern forbids escalating heparin (pseudo-resistance, coagulopathy).
+    pub fn forbids_escalation(self) -> bool {
+        matches!(
+            self.code,
+            Some(FindingCode::PseudoResistance | FindingCode::CoagulopathyDiscordance)
+        )
+    }
+}
+
+/// The patterns of a pair (clinical reference §4, §9): the finding and its meaning. `beyond_partial`:
+/// the aPTT is above the coagulopathy threshold (3 × control or 100 s).
 #[must_use]
-pub(super) fn classify_pair(aptt: Level, anti_xa: Level) -> (FindingCode, &'static str) {
+pub(super) fn classify_pair(aptt: Level, anti_xa: Level, beyond_partial: bool) -> (FindingCode, &'static str) {
     match (aptt, anti_xa) {
         (Level::Below, Level::Below) => (
             FindingCode::ConcordantSubtherapeutic,
@@ -33,6 +46,10 @@ pub(super) fn classify_pair(aptt: Level, anti_xa: Level) -> (FindingCode, &'stat
             "low aPTT with adequate anti-Xa: pseudo-resistance (high factor VIII / fibrinogen); do not escalate; monitor by anti-Xa",
         ),
         (Level::Above, Level::Above) => (FindingCode::Supratherapeutic, "both high: reduce or hold per nomogram"),
+        (Level::Above, Level::InRange) if !beyond_partial => (
+            FindingCode::PartialDiscordance,
+            "aPTT above its range with the anti-Xa in target: partial discordance; follow the anti-Xa",
+        ),
         (Level::Above, _) => (
             FindingCode::CoagulopathyDiscordance,
             "high aPTT with low or in-range anti-Xa: coagulopathy (factor deficiency, DIC, lupus anticoagulant, hemodilution); do not escalate; check INR and fibrinogen; bleeding and mortality signal",
@@ -50,18 +67,19 @@ pub(super) fn classify_pair(aptt: Level, anti_xa: Level) -> (FindingCode, &'stat
 }
 
 /// The monitoring assay's own level when there is no pair.
-fn single_assay_code(monitor: Monitor, level: Level) -> FindingCode {
-    match (monitor, level) {
-        (Monitor::AntiXa { .. }, Level::Below) => FindingCode::AntiXaBelowTarget,
-        (Monitor::AntiXa { .. }, Level::InRange) => FindingCode::AntiXaInTarget,
-        (Monitor::AntiXa { .. }, Level::Above) => FindingCode::AntiXaAboveTarget,
-        (Monitor::Aptt { .. }, Level::Below) => FindingCode::ApttBelowTarget,
-        (Monitor::Aptt { .. }, Level::InRange) => FindingCode::ApttInTarget,
-        (Monitor::Aptt { .. }, Level::Above) => FindingCode::ApttAboveTarget,
+fn single_assay_code(reading: Reading, level: Level) -> FindingCode {
+    match (reading, level) {
+        (Reading::AntiXa(_), Level::Below) => FindingCode::AntiXaBelowTarget,
+        (Reading::AntiXa(_), Level::InRange) => FindingCode::AntiXaInTarget,
+        (Reading::AntiXa(_), Level::Above) => FindingCode::AntiXaAboveTarget,
+        (Reading::Aptt(_), Level::Below) => FindingCode::ApttBelowTarget,
+        (Reading::Aptt(_), Level::InRange) => FindingCode::ApttInTarget,
+        (Reading::Aptt(_), Level::Above) => FindingCode::ApttAboveTarget,
     }
 }
 
-/// Recent plasma free hemoglobin or bilirubin above the protocol's limits: the anti-Xa may read low.
+/// Recent plasma free hemoglobin or bilirubin above the protocol's limits: the anti-Xa may read low; an
+/// anti-Xa drawn beside it is left out of the decision.
 fn interference(cx: &mut Cx<'_>) {
     let p = cx.p;
     let d = &p.discordance;
@@ -103,57 +121,73 @@ fn interference(cx: &mut Cx<'_>) {
             src,
         );
     }
+    if let Some(latest) = cx.tl.labs.anti_xa.latest(cx.as_of)
+        && anti_xa_interfered(cx.tl, p, latest, cx.as_of)
+    {
+        cx.finding(
+            FindingCode::AntiXaInterferenceExcluded,
+            say!(
+                cx,
+                "anti-Xa {} at {} drawn within {} min of hemolysis or icterus: left out of the decision; the paired aPTT is read for that sample",
+                latest.value,
+                latest.time,
+                p.monitoring.pairing_window_min.value.shown()
+            ),
+            "clinical reference §3 [rev 2]; Khan & Chandler 2019; Kostousov 2014",
+        );
+    }
 }
 
 /// Step 3: pair and classify.
 pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Pattern {
     let p = cx.p;
     let window = p.monitoring.pairing_window_min.value;
-    let aptt_target = ufh_aptt_target(p, cx.case.patient.baseline_aptt);
     let xa_target = p.ufh.anti_xa_target.value;
     let source = p.discordance.patterns_source.clone();
-    let pair = latest_pair(cx.tl, cx.as_of, window);
-    let reading = monitor.latest(cx.tl, cx.as_of);
-    let level = reading.and_then(|r| monitor.level(r));
+    let pair = latest_pair(cx.tl, cx.as_of, window)
+        .filter(|_| monitor.is_anti_xa())
+        .filter(|pr| !anti_xa_interfered(cx.tl, p, pr.anti_xa, cx.as_of));
+    let reading = monitor.latest(cx);
+    let level = reading.map(|r| monitor.level(r));
 
     interference(cx);
-    if cx.case.patient.anti_xa_assay == AntiXaAssay::AtSupplemented && hr.suspected {
+    if cx.case.patient.anti_xa_assay == AntiXaAssay::AtSupplemented && hr.is_suspected() {
         cx.warnings.push(
             "The anti-Xa assay adds antithrombin: it can mask resistance due to antithrombin deficiency (NEJM 2021)"
                 .to_owned(),
         );
     }
-
+    let coag_threshold = heparin_aptt_hold_above(p, monitor.aptt.control);
     let mut values = Vec::new();
-    let (code, meaning) = match (pair, aptt_target) {
-        (Some(pair), Some(at)) => {
-            let a = classify_level(pair.aptt.value, at);
-            let x = classify_level(pair.anti_xa.value, xa_target);
+    let (code, meaning) = match (pair, reading, level) {
+        (Some(pair), _, _) => {
+            let a = monitor.aptt.level(pair.aptt.value);
+            let x = classify_level(reported_anti_xa(pair.anti_xa.value), xa_target);
+            let beyond = reported_aptt(pair.aptt.value) > coag_threshold;
             values.push(cx.sample_text(LabKind::Aptt, pair.aptt) + &say!(cx, ": {}", a.label()));
             values.push(cx.sample_text(LabKind::AntiXa, pair.anti_xa) + &say!(cx, ": {}", x.label()));
-            let (code, meaning) = classify_pair(a, x);
+            let (code, meaning) = classify_pair(a, x, beyond);
             (Some(code), meaning.to_owned())
         }
-        _ => match (reading, level) {
-            (Some(r), Some(l)) => {
-                values.push(monitor.reading_text(cx, r) + &say!(cx, ": {}", l.label()));
-                let meaning = match monitor {
-                    Monitor::Aptt { .. } => say!(cx, "aPTT only, {}: no anti-Xa to pair with", l.label()),
-                    Monitor::AntiXa { .. } => say!(
-                        cx,
-                        "anti-Xa only, {}: no aPTT within {} min to pair with",
-                        l.label(),
-                        window.shown()
-                    ),
-                };
-                (Some(single_assay_code(monitor, l)), meaning)
-            }
-            (Some(r), None) => {
-                values.push(monitor.reading_text(cx, r));
-                (None, "no aPTT target: enter the baseline aPTT".to_owned())
-            }
-            (None, _) => (None, say!(cx, "no {} result yet", monitor.name())),
-        },
+        (None, Some(r), Some(l)) => {
+            values.push(monitor.reading_text(cx, r) + &say!(cx, ": {}", l.label()));
+            let meaning = match r {
+                Reading::Aptt(_) if monitor.is_anti_xa() => say!(
+                    cx,
+                    "the latest anti-Xa is left out (interference): its paired aPTT, {}",
+                    l.label()
+                ),
+                Reading::Aptt(_) => say!(cx, "aPTT only, {}: no usable anti-Xa to pair with", l.label()),
+                Reading::AntiXa(_) => say!(
+                    cx,
+                    "anti-Xa only, {}: no aPTT within {} min to pair with",
+                    l.label(),
+                    window.shown()
+                ),
+            };
+            (Some(single_assay_code(r, l)), meaning)
+        }
+        _ => (None, say!(cx, "no {} result yet", monitor.name())),
     };
     if let Some(code) = code {
         let detail = if cx.explain {
@@ -169,15 +203,11 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
     };
     let threshold = say!(
         cx,
-        "anti-Xa {}–{} units/mL; aPTT {}; pairs within ±{} min",
+        "anti-Xa {}–{} units/mL; {}; partial discordance up to {} (3 × control or 100 s); pairs within ±{} min",
         xa_target.low.shown(),
         xa_target.high.shown(),
-        aptt_target.map_or("target needs a baseline aPTT".to_owned(), |t| say!(
-            cx,
-            "{}–{} s",
-            t.low.shown(),
-            t.high.shown()
-        )),
+        monitor.aptt.describe(p),
+        coag_threshold,
         window.shown()
     );
     cx.step(
@@ -186,17 +216,12 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
         values,
         StepBasis::new(
             threshold,
-            "low/low concordant subtherapeutic; low aPTT + adequate anti-Xa pseudo-resistance; high aPTT + low/in-range anti-Xa coagulopathy; high/high supratherapeutic",
+            "low/low concordant subtherapeutic; low aPTT + adequate anti-Xa pseudo-resistance; aPTT above range + anti-Xa in target partial discordance (follow anti-Xa) up to 3 × control or 100 s, beyond it or with a low anti-Xa coagulopathy; high/high supratherapeutic",
             source,
         ),
         meaning,
     );
-    Pattern {
-        code,
-        level,
-        reading,
-        pair,
-    }
+    Pattern { code, reading, pair }
 }
 
 #[cfg(test)]
@@ -206,26 +231,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_six_pair_patterns() {
+    fn the_pair_patterns() {
         use Level::{Above, Below, InRange};
-        assert_eq!(classify_pair(Below, Below).0, FindingCode::ConcordantSubtherapeutic);
-        assert_eq!(classify_pair(Below, InRange).0, FindingCode::PseudoResistance);
-        assert_eq!(classify_pair(Below, Above).0, FindingCode::PseudoResistance);
-        assert_eq!(classify_pair(Above, Above).0, FindingCode::Supratherapeutic);
-        assert_eq!(classify_pair(Above, Below).0, FindingCode::CoagulopathyDiscordance);
-        assert_eq!(classify_pair(Above, InRange).0, FindingCode::CoagulopathyDiscordance);
-        assert_eq!(classify_pair(InRange, InRange).0, FindingCode::ConcordantTherapeutic);
-        assert_eq!(classify_pair(InRange, Below).0, FindingCode::AntiXaBelowTarget);
-        assert_eq!(classify_pair(InRange, Above).0, FindingCode::AntiXaAboveTarget);
+        assert_eq!(
+            classify_pair(Below, Below, false).0,
+            FindingCode::ConcordantSubtherapeutic
+        );
+        assert_eq!(classify_pair(Below, InRange, false).0, FindingCode::PseudoResistance);
+        assert_eq!(classify_pair(Below, Above, false).0, FindingCode::PseudoResistance);
+        assert_eq!(classify_pair(Above, Above, false).0, FindingCode::Supratherapeutic);
+        assert_eq!(
+            classify_pair(Above, Below, false).0,
+            FindingCode::CoagulopathyDiscordance
+        );
+        assert_eq!(classify_pair(Above, InRange, false).0, FindingCode::PartialDiscordance);
+        assert_eq!(
+            classify_pair(Above, InRange, true).0,
+            FindingCode::CoagulopathyDiscordance
+        );
+        assert_eq!(
+            classify_pair(InRange, InRange, false).0,
+            FindingCode::ConcordantTherapeutic
+        );
+        assert_eq!(classify_pair(InRange, Below, false).0, FindingCode::AntiXaBelowTarget);
+        assert_eq!(classify_pair(InRange, Above, false).0, FindingCode::AntiXaAboveTarget);
     }
 
     #[test]
     fn a_pair_within_the_window_is_classified_against_both_targets() {
-        // Baseline 30 s: aPTT target 45–69 s; ICU anti-Xa target 0.3–0.7.
+        // Baseline 30 s: aPTT range 45–69 s; ICU anti-Xa target 0.3–0.7.
         let c = case_with(vec![(0, ufh_rate(18.0)), (6, xa(0.5)), (6, aptt(36.0))]);
         let a = analyse(&c, h(6), Detail::Explained);
         assert!(a.has_finding(FindingCode::PseudoResistance), "{:?}", a.findings);
         assert_eq!(a.steps[2].status, StepStatus::Met);
+        // aPTT 78 s (2.6 × 30) with anti-Xa 0.62: partial discordance, not coagulopathy.
+        let c = case_with(vec![(0, ufh_rate(18.0)), (6, xa(0.62)), (6, aptt(78.0))]);
+        let a = analyse(&c, h(6), Detail::Explained);
+        assert!(a.has_finding(FindingCode::PartialDiscordance), "{:?}", a.findings);
     }
 
     #[test]
@@ -237,9 +279,11 @@ mod tests {
     }
 
     #[test]
-    fn hemolysis_flags_the_anti_xa() {
+    fn hemolysis_flags_the_anti_xa_and_leaves_it_out() {
         let c = case_with(vec![(0, ufh_rate(18.0)), (6, free_hb(90.0)), (6, xa(0.2))]);
-        assert!(analyse(&c, h(6), Detail::Explained).has_finding(FindingCode::AntiXaInterference));
+        let a = analyse(&c, h(6), Detail::Explained);
+        assert!(a.has_finding(FindingCode::AntiXaInterference));
+        assert!(a.has_finding(FindingCode::AntiXaInterferenceExcluded));
         let c = case_with(vec![(0, ufh_rate(18.0)), (6, free_hb(50.0)), (6, xa(0.2))]);
         assert!(!analyse(&c, h(6), Detail::Explained).has_finding(FindingCode::AntiXaInterference));
     }

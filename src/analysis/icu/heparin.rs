@@ -1,129 +1,18 @@
-//! Step 6 for heparin: start it, continue it, or titrate it by the protocol's nomogram (clinical
-//! reference §9) — unless the latest result is missing, stale, drawn before steady state, falsely low
-//! (hemolysis, icterus), or shows the coagulopathy pattern, which are answered here too; a low result
-//! with suspected resistance goes down the antithrombin branch (step 5).
+//! Step 6 for running heparin (clinical reference §5, §9): titrate by the protocol's nomogram — unless
+//! the latest result is missing, stale, drawn before the running rate or before steady state, falsely
+//! low (hemolysis, icterus), or shows the coagulopathy pattern, which are answered here too. A low result
+//! with suspected resistance goes down the antithrombin branch (step 5); a low result short of it is
+//! under-dosing, titrated. The nomogram step is also what a "measure first" carries (rev 2: measuring
+//! is not a reason to stop titrating).
 
 use super::super::context::{Cx, Monitor, Reading};
-use super::super::pairing::{Level, ufh_aptt_target};
-use super::super::timeline::Agent;
+use super::super::pairing::Level;
 use super::super::types::{Action, Due, FindingCode, HeparinExposure, Recommendation};
 use super::antithrombin;
 use super::discordance::Pattern;
 use super::recognise::Resistance;
-use crate::dosing::ufh::{self, dosing_weight};
-use crate::dosing::{Rate, RateUnit};
-use crate::model::{UnitsPerKgPerHour, num};
-
-const HEPARIN: &str = "unfractionated heparin";
-
-/// No infusion running: start heparin per protocol (or, after a stopped DTI, measure first).
-pub(super) fn no_infusion(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
-    if let Some(rec) = after_stopped_dti(cx) {
-        return rec;
-    }
-    let p = cx.p;
-    let start = ufh::start(p, cx.weight);
-    if cx.tl.first_heparin().is_none_or(|t| t > cx.as_of) {
-        // Nothing given yet: the engine cannot know that anticoagulation is due now.
-        let mut rec = Recommendation::new(Action::Measure, HEPARIN);
-        rec.rationale.push(say!(
-            cx,
-            "no anticoagulant has been given yet: obtain baseline labs before starting"
-        ));
-        rec.alternatives.push(say!(
-            cx,
-            "when anticoagulation is indicated, the protocol start is {} = {} at {}",
-            start.text,
-            start.pump,
-            p.ufh.concentration_label
-        ));
-        rec.cite(p.ufh.start.source.clone());
-        if cx.case.patient.baseline_aptt.is_none() && cx.tl.labs.aptt.latest(cx.as_of).is_none() {
-            cx.due("aPTT (baseline)", Due::Now, "control for ratio targets");
-        }
-        if cx.tl.labs.platelets.recent(cx.as_of, cx.max_age()).is_none() {
-            cx.due("platelets", Due::Now, "baseline before heparin");
-        }
-        return rec;
-    }
-    let recent_bolus_h = p.monitoring.ufh_recheck_h.value;
-    let bolus_recently = h.hours_on_heparin.is_some()
-        && cx
-            .tl
-            .heparin_units_between(cx.as_of.plus_hours(-recent_bolus_h.value()), cx.as_of)
-            .value()
-            > 0.0;
-    let mut rec = Recommendation::new(Action::AdjustUfh, HEPARIN);
-    rec.rate = Some(Rate::ufh(start.rate));
-    rec.rate_change = Some(Rate::ufh(start.rate));
-    rec.pump_ml_per_h = Some(start.pump);
-    rec.concentration = p.ufh.concentration_label.clone();
-    rec.bolus_units = if bolus_recently { None } else { start.bolus };
-    rec.target = describe_anti_xa_target(cx);
-    rec.rationale
-        .push(say!(cx, "no heparin infusion is running: start per protocol"));
-    rec.rationale.push(say!(cx, "protocol start: {}", start.text));
-    if bolus_recently {
-        rec.rationale.push(say!(
-            cx,
-            "no start bolus: heparin was given in the last {} h",
-            num(recent_bolus_h.value(), 0)
-        ));
-    }
-    rec.rationale
-        .push(say!(cx, "= {} at {}", start.rate_per_hour, p.ufh.concentration_label));
-    rec.cite(p.ufh.start.source.clone());
-    rec.cite(p.ufh.concentration_units_per_ml.source.clone());
-    cx.due(
-        "anti-Xa (with a paired aPTT)",
-        Due::At(cx.as_of.after_hours(recent_bolus_h)),
-        say!(cx, "{} h after the start", recent_bolus_h.shown()),
-    );
-    rec
-}
-
-/// A DTI was stopped and no heparin followed: measure the aPTT and decide on restarting.
-fn after_stopped_dti(cx: &mut Cx<'_>) -> Option<Recommendation> {
-    let last = cx
-        .tl
-        .last_segment_of(Agent::Argatroban, cx.as_of)
-        .into_iter()
-        .chain(cx.tl.last_segment_of(Agent::Bivalirudin, cx.as_of))
-        .max_by_key(|s| s.start)?;
-    let ufh_after = cx
-        .tl
-        .last_segment_of(Agent::Ufh, cx.as_of)
-        .is_some_and(|u| u.start > last.start);
-    if ufh_after {
-        return None;
-    }
-    let mut rec = Recommendation::new(Action::Measure, last.agent().name());
-    rec.rationale.push(say!(
-        cx,
-        "{} stopped at {}; no anticoagulant is running",
-        last.agent().name(),
-        last.end.map_or("?".to_owned(), |t| t.to_string())
-    ));
-    rec.rationale
-        .push(say!(cx, "measure the aPTT and decide on restarting with the physician"));
-    rec.cite(cx.p.argatroban.titration_source.clone());
-    cx.due("aPTT", Due::Now, "DTI stopped");
-    Some(rec)
-}
-
-/// "anti-Xa 0.3–0.7 units/mL".
-fn describe_anti_xa_target(cx: &Cx<'_>) -> String {
-    let t = cx.p.ufh.anti_xa_target.value;
-    format!("anti-Xa {}–{} units/mL", t.low.shown(), t.high.shown())
-}
-
-/// A measure-first recommendation for the running heparin, with one test due.
-fn measure_first(cx: &mut Cx<'_>, why: String, test: &'static str, due: Due, reason: &'static str) -> Recommendation {
-    let mut rec = Recommendation::new(Action::Measure, HEPARIN);
-    rec.rationale.push(why);
-    cx.due(test, due, reason);
-    rec
-}
+use super::ufh_card::{apply_step, continue_ufh, step_for};
+use crate::model::num;
 
 /// Heparin running: escalate, hold, continue, or go down the resistance path.
 pub(super) fn titrate_or_escalate(
@@ -134,57 +23,87 @@ pub(super) fn titrate_or_escalate(
     pattern: Pattern,
 ) -> Recommendation {
     let p = cx.p;
+    let recheck = p.monitoring.ufh_recheck_h.value;
     let Some(reading) = pattern.reading else {
+        if let Some(t) = super::data_check::stale_result(cx) {
+            antithrombin::not_applicable(cx, "latest result is stale");
+            let mut rec = continue_ufh(cx, h);
+            rec.action = Action::Measure;
+            rec.label = "Measure first; continue heparin".to_owned();
+            rec.rationale.push(say!(
+                cx,
+                "the latest heparin result ({t}) is older than {} h: measure before changing anything",
+                num(cx.max_age().value(), 0)
+            ));
+            rec.cite(p.monitoring.lab_max_age_h.source.clone());
+            cx.due("anti-Xa (with a paired aPTT)", Due::Now, "latest result is stale");
+            return rec;
+        }
         antithrombin::not_applicable(cx, "no monitoring result yet");
         let change = cx.tl.last_ufh_rate_event(cx.as_of).unwrap_or(cx.as_of);
-        let due = cx.due_at(change.after_hours(p.monitoring.ufh_recheck_h.value));
-        let why = say!(
+        let mut rec = continue_ufh(cx, h);
+        rec.rationale.push(say!(
             cx,
-            "no {} result since heparin started: measure before any change",
-            monitor.name()
-        );
-        let mut rec = measure_first(cx, why, "anti-Xa (with a paired aPTT)", due, "first level on heparin");
+            "no {} result since heparin started: measure {} h after the start or change before any change",
+            monitor.name(),
+            recheck.shown()
+        ));
         rec.cite(p.monitoring.ufh_recheck_h.source.clone());
+        let due = cx.due_at(change.after_hours(recheck));
+        cx.due(monitor.paired_test(), due, "first level on heparin");
         return rec;
     };
     let max_age = cx.max_age();
     if cx.as_of.hours_since(reading.time()) > max_age.value() {
         antithrombin::not_applicable(cx, "latest result is stale");
-        let why = say!(
+        let mut rec = continue_ufh(cx, h);
+        rec.action = Action::Measure;
+        rec.label = "Measure first; continue heparin".to_owned();
+        rec.rationale.push(say!(
             cx,
-            "the latest {} ({}) is older than {} h",
+            "the latest {} ({}) is older than {} h: measure before changing anything",
             monitor.name(),
             reading.time(),
             num(max_age.value(), 0)
-        ) + &say!(cx, ": measure before changing anything");
-        let mut rec = measure_first(
-            cx,
-            why,
-            "anti-Xa (with a paired aPTT)",
-            Due::Now,
-            "latest result is stale",
-        );
+        ));
         rec.cite(p.monitoring.lab_max_age_h.source.clone());
+        cx.due(monitor.paired_test(), Due::Now, "latest result is stale");
         return rec;
     }
     if pattern.code == Some(FindingCode::CoagulopathyDiscordance) {
         antithrombin::not_applicable(cx, "coagulopathy pattern: do not escalate");
         return coagulopathy(cx, h);
     }
-    let Some(level) = pattern.level else {
-        antithrombin::not_applicable(cx, "no target for the monitoring assay");
-        let why = say!(cx, "no aPTT target: enter the baseline aPTT or measure anti-Xa");
-        return measure_first(cx, why, "anti-Xa (with a paired aPTT)", Due::Now, "no usable target");
-    };
+    // A result drawn before the running rate began reflects the previous rate: wait for one at steady
+    // state on this rate.
+    if let Some(change) = cx.tl.last_ufh_rate_event(cx.as_of)
+        && reading.time() < change
+    {
+        antithrombin::not_applicable(cx, "the latest result predates the running rate");
+        let mut rec = continue_ufh(cx, h);
+        rec.rationale.push(say!(
+            cx,
+            "the latest {} ({}) was drawn before the rate change at {}: it reflects the previous rate; measure {} h after the change",
+            monitor.name(),
+            reading.time(),
+            change,
+            recheck.shown()
+        ));
+        rec.cite(p.monitoring.ufh_recheck_h.source.clone());
+        let due = cx.due_at(change.after_hours(recheck));
+        cx.due(monitor.paired_test(), due, "steady state on the running rate");
+        return rec;
+    }
+    let level = monitor.level(reading);
     if level == Level::Below {
         return below_target(cx, h, monitor, hr, pattern, reading);
     }
     antithrombin::not_applicable(cx, &say!(cx, "{} {}", monitor.name(), level.label()));
-    nomogram(cx, h, monitor, reading)
+    nomogram(cx, h, monitor, reading, pattern)
 }
 
-/// A low result: falsely low (interference), resistance (step 5), before steady state, or the
-/// nomogram's increase.
+/// A low result: falsely low (interference), before steady state, resistance (step 5), or the
+/// nomogram's increase (under-dosing).
 fn below_target(
     cx: &mut Cx<'_>,
     h: &HeparinExposure,
@@ -193,10 +112,10 @@ fn below_target(
     pattern: Pattern,
     reading: Reading,
 ) -> Recommendation {
-    let corroborated = pattern.pair.is_some_and(|pair| {
-        ufh_aptt_target(cx.p, cx.case.patient.baseline_aptt).is_some_and(|t| pair.aptt.value < t.low)
-    });
-    let interfered = matches!(monitor, Monitor::AntiXa { .. }) && cx.has_finding(FindingCode::AntiXaInterference);
+    let corroborated = pattern
+        .pair
+        .is_some_and(|pair| monitor.aptt.level(pair.aptt.value) == Level::Below);
+    let interfered = matches!(reading, Reading::AntiXa(_)) && cx.has_finding(FindingCode::AntiXaInterference);
     if interfered && !corroborated {
         antithrombin::not_applicable(cx, "anti-Xa may be falsely low");
         let mut rec = continue_ufh(cx, h);
@@ -211,192 +130,108 @@ fn below_target(
         );
         return rec;
     }
-    if hr.suspected {
-        return antithrombin::resistance_path(cx, h, monitor);
-    }
-    antithrombin::not_applicable(cx, "heparin resistance not suspected");
     // Do not stack increases on a sample drawn before steady state.
     if let Some(change) = cx.tl.last_ufh_rate_event(cx.as_of) {
         let steady = cx.p.monitoring.ufh_recheck_h.value;
         if reading.time().hours_since(change) < steady.value() {
+            antithrombin::not_applicable(cx, "the low result is before steady state");
             let due = cx.due_at(change.after_hours(steady));
-            let why = say!(
+            let mut rec = continue_ufh(cx, h);
+            rec.action = Action::Measure;
+            rec.label = "Repeat at steady state; continue heparin".to_owned();
+            rec.rationale.push(say!(
                 cx,
-                "the low {} at {} was drawn less than {} h after the rate change at {}: repeat at steady state before escalating",
+                "the low {} at {} was drawn {} h after the rate change at {} (< {} h): not at steady state; repeat before escalating, keep the running rate",
                 monitor.name(),
                 reading.time(),
-                num(steady.value(), 0),
-                change
-            );
-            let mut rec = Recommendation::new(Action::Measure, HEPARIN);
-            rec.rationale.push(why);
+                num(reading.time().hours_since(change), 1),
+                change,
+                steady.shown()
+            ));
             rec.cite(cx.p.monitoring.ufh_recheck_h.source.clone());
             cx.due(monitor.paired_test(), due, "steady state after the rate change");
             return rec;
         }
     }
-    nomogram(cx, h, monitor, reading)
-}
-
-/// Continue the running heparin at its rate (per kg of dosing weight), with its pump rate.
-pub(super) fn continue_ufh(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
-    let p = cx.p;
-    let mut rec = Recommendation::new(Action::Continue, HEPARIN);
-    if let Some(per_hour) = h.current_rate_units_per_h {
-        let dw = dosing_weight(p, cx.weight);
-        rec.rate = Some(Rate::ufh(per_hour.per_kg(dw)));
-        rec.rate_change = Some(Rate {
-            value: 0.0,
-            unit: RateUnit::UnitsPerKgPerHour,
-        });
-        rec.pump_ml_per_h = Some(per_hour.pump_rate(p.ufh.concentration_units_per_ml.value));
+    if hr.is_suspected() {
+        return antithrombin::resistance_path(cx, h, monitor, hr, pattern);
     }
-    if cx.explain {
-        rec.concentration = p.ufh.concentration_label.clone();
-        rec.target = describe_anti_xa_target(cx);
-    }
-    rec
-}
-
-/// The nomogram row for the latest monitoring result.
-fn nomogram(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, reading: Reading) -> Recommendation {
-    let p = cx.p;
-    let (nomogram, value, value_text) = match (monitor, reading) {
-        (_, Reading::AntiXa(s)) => (
-            &p.ufh.anti_xa_nomogram,
-            s.value.value(),
-            say!(cx, "anti-Xa {}", s.value),
-        ),
-        (
-            Monitor::Aptt {
-                baseline: Some(base), ..
-            },
-            Reading::Aptt(s),
-        ) => {
-            let Some(ratio) = s.value.ratio_to(base) else {
-                return no_nomogram_row(cx, say!(cx, "aPTT {}: the baseline {base} gives no ratio", s.value));
-            };
-            (
-                &p.ufh.aptt_nomogram,
-                ratio.value(),
-                say!(cx, "aPTT {} = {} × control", s.value, ratio.shown()),
-            )
-        }
-        (_, Reading::Aptt(s)) => {
-            // A level needs a target, so a baseline: the caller has already answered this case.
-            return no_nomogram_row(
+    antithrombin::not_applicable(cx, "heparin resistance not suspected");
+    let mut rec = nomogram(cx, h, monitor, reading, pattern);
+    if hr.under_dosing {
+        rec.rationale.insert(
+            0,
+            say!(
                 cx,
-                say!(cx, "aPTT {}: no baseline aPTT, so no ratio to control", s.value),
-            );
-        }
-    };
-    let Some(per_hour) = h.current_rate_units_per_h else {
-        // Titration is asked for only while heparin runs.
-        return no_nomogram_row(cx, say!(cx, "{value_text}: no heparin infusion is running to titrate"));
-    };
-    let current = per_hour.per_kg(dosing_weight(p, cx.weight));
-    let Some(step) = ufh::nomogram_step(p, nomogram, value, current, cx.weight) else {
-        return no_nomogram_row(cx, say!(cx, "{value_text} is outside the nomogram"));
-    };
-    let mut rec = continue_ufh(cx, h);
-    rec.rationale.push(say!(
-        cx,
-        "{value_text} at {}: {}",
-        reading.time(),
-        step.row_text(nomogram)
-    ));
-    rec.cite(nomogram.source.clone());
-    if !nomogram.validated {
-        rec.caveats.push(say!(
-            cx,
-            "{} is an institutional adaptation, not a validated nomogram",
-            nomogram.name
-        ));
+                "below target on a dose short of resistance: under-dosing — titrate by the nomogram"
+            ),
+        );
     }
-    if step.is_no_change() {
-        no_change(cx, h, monitor, reading, &step, current, &mut rec);
-        return rec;
-    }
-    rec.action = Action::AdjustUfh;
-    rec.bolus_units = step.bolus;
-    rec.hold_minutes = (step.hold_min.value() > 0.0).then_some(step.hold_min);
-    rec.rate = Some(Rate::ufh(step.new_rate));
-    rec.rate_change = Some(step.change);
-    rec.pump_ml_per_h = Some(step.pump);
-    rec.rationale.push(say!(
-        cx,
-        "new rate {} = {} on {} dosing weight ({} → {}), pump {} at {}",
-        step.new_rate,
-        step.new_rate_per_hour,
-        step.dosing_weight,
-        current,
-        step.new_rate,
-        step.pump,
-        p.ufh.concentration_label
-    ));
-    if let Some(soft) = p.plausibility.ufh_rate_units_per_kg_per_h.soft_max
-        && step.new_rate > soft
-    {
-        rec.caveats.push(say!(
-            cx,
-            "the new rate is above {} units/kg/h: consider heparin resistance work-up",
-            num(soft.value(), 0)
-        ));
-    }
-    let due = cx.as_of.after_hours(step.recheck_h.plus(step.hold_min.in_hours()));
-    cx.due(
-        monitor.paired_test(),
-        Due::At(due),
-        "recheck per nomogram after the change",
-    );
     rec
 }
 
-/// No nomogram row applies (never with a validated, open-ended table and a running infusion): measure.
-fn no_nomogram_row(_cx: &Cx<'_>, why: String) -> Recommendation {
-    let mut rec = Recommendation::new(Action::Measure, HEPARIN);
-    rec.rationale.push(why);
-    rec
-}
-
-/// The nomogram's "no change" row: continue, and recheck per nomogram or daily after enough in range.
-fn no_change(
+/// The nomogram step for the latest monitoring result, with the no-change row's recheck plan.
+fn nomogram(
     cx: &mut Cx<'_>,
     h: &HeparinExposure,
     monitor: Monitor,
     reading: Reading,
-    step: &ufh::UfhStep,
-    current: UnitsPerKgPerHour,
-    rec: &mut Recommendation,
-) {
+    pattern: Pattern,
+) -> Recommendation {
     let p = cx.p;
-    rec.rationale.push(say!(
-        cx,
-        "continue {current} ({}) at {}",
-        h.current_rate_units_per_h.map_or(String::new(), |u| u.to_string()),
-        p.ufh.concentration_label
-    ));
-    let in_range_needed = p.monitoring.ufh_in_range_before_daily.value as usize;
-    let all_in = monitor
-        .readings_until(cx.tl, cx.as_of)
-        .last(in_range_needed)
-        .is_some_and(|last| last.iter().all(|r| monitor.level(r) == Some(Level::InRange)));
-    if all_in {
-        cx.due(
-            monitor.paired_test(),
-            cx.due_at(reading.time().after_hours(p.monitoring.daily_interval_h.value)),
-            say!(cx, "{in_range_needed} consecutive in range: daily"),
-        );
-    } else {
-        cx.due(
-            monitor.paired_test(),
-            cx.due_at(reading.time().after_hours(step.recheck_h)),
-            "recheck per nomogram",
+    let Some((n, step)) = step_for(cx, h, monitor, reading) else {
+        let mut rec = continue_ufh(cx, h);
+        rec.action = Action::Measure;
+        rec.rationale
+            .push(say!(cx, "no nomogram row applies to the latest result: measure again"));
+        return rec;
+    };
+    let mut rec = apply_step(cx, h, monitor, reading, n, &step);
+    if pattern.code == Some(FindingCode::PartialDiscordance) {
+        rec.rationale.insert(
+            0,
+            say!(
+                cx,
+                "aPTT above its range with the anti-Xa in target: partial discordance — the anti-Xa decides"
+            ),
         );
     }
+    if pattern.code == Some(FindingCode::PseudoResistance) {
+        rec.rationale.insert(
+            0,
+            say!(cx, "low aPTT with an adequate anti-Xa: pseudo-resistance — the anti-Xa decides; do not escalate on the aPTT"),
+        );
+    }
+    if step.is_no_change() {
+        let in_range_needed = p.monitoring.ufh_in_range_before_daily.value as usize;
+        let last = monitor.recent(cx, h.course_start, in_range_needed);
+        let all_in = last.len() == in_range_needed && last.iter().all(|r| monitor.level(*r) == Level::InRange);
+        if all_in {
+            cx.due(
+                monitor.paired_test(),
+                cx.due_at(reading.time().after_hours(p.monitoring.daily_interval_h.value)),
+                say!(cx, "{in_range_needed} consecutive in range: daily"),
+            );
+        } else {
+            cx.due(
+                monitor.paired_test(),
+                cx.due_at(reading.time().after_hours(step.recheck_h)),
+                "recheck per nomogram",
+            );
+        }
+        rec.rationale.push(say!(
+            cx,
+            "continue {} ({}) at {}",
+            step.new_rate,
+            step.new_rate_per_hour,
+            p.ufh.concentration_label
+        ));
+    }
+    rec
 }
 
-/// High aPTT with a low or in-range anti-Xa: do not escalate; INR and fibrinogen.
+/// High aPTT with a low or in-range anti-Xa beyond partial discordance: do not escalate; INR and
+/// fibrinogen, named with their units.
 fn coagulopathy(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
     let p = cx.p;
     let max_age = cx.max_age();
@@ -405,7 +240,7 @@ fn coagulopathy(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
     let mut rec = continue_ufh(cx, h);
     rec.rationale.push(say!(
         cx,
-        "high aPTT with low or in-range anti-Xa: coagulopathy-type discordance — do not escalate heparin"
+        "high aPTT with a low or in-range anti-Xa: coagulopathy-type discordance — do not escalate heparin"
     ));
     rec.cite(p.discordance.patterns_source.clone());
     rec.caveats
@@ -414,8 +249,15 @@ fn coagulopathy(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
         cx,
         "look for DIC, factor deficiency, lupus anticoagulant or hemodilution"
     ));
+    if let Some(s) = inr {
+        rec.rationale.push(say!(cx, "INR {} at {}", s.value.shown(), s.time));
+    }
+    if let Some(s) = fib {
+        rec.rationale.push(say!(cx, "fibrinogen {} at {}", s.value, s.time));
+    }
     if inr.is_none() || fib.is_none() {
         rec.action = Action::Measure;
+        rec.label = "Measure first; continue heparin".to_owned();
         let missing: Vec<&str> = [("INR", inr.is_none()), ("fibrinogen", fib.is_none())]
             .into_iter()
             .filter(|(_, m)| *m)
@@ -430,15 +272,6 @@ fn coagulopathy(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
         for test in missing {
             cx.due(test, Due::Now, "coagulopathy pattern");
         }
-    } else {
-        if let Some(s) = inr {
-            rec.rationale
-                .push(say!(cx, "{} at {}", num(s.value.value(), 2), s.time));
-        }
-        if let Some(s) = fib {
-            rec.rationale
-                .push(say!(cx, "{} at {}", num(s.value.value(), 2), s.time));
-        }
     }
     cx.due(
         "anti-Xa (with a paired aPTT)",
@@ -450,30 +283,15 @@ fn coagulopathy(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::tests_support::{analyse, aptt, bolus, case_with, fibrinogen, h, inr, ufh_rate, xa};
-    use super::super::super::{Action, Detail};
-
-    #[test]
-    fn no_heparin_yet_means_measure_first_with_the_start_as_an_alternative() {
-        let c = case_with(vec![(0, aptt(30.0))]);
-        let a = analyse(&c, h(0), Detail::Explained);
-        assert_eq!(a.recommendation.action, Action::Measure);
-        assert!(a.recommendation.alternatives[0].contains("protocol start"));
-    }
-
-    #[test]
-    fn a_stopped_infusion_restarts_at_the_protocol_start_without_a_bolus_after_recent_heparin() {
-        let c = case_with(vec![(0, bolus(5000.0)), (0, ufh_rate(18.0)), (3, ufh_rate(0.0))]);
-        let a = analyse(&c, h(3), Detail::Explained);
-        assert_eq!(a.recommendation.action, Action::AdjustUfh);
-        assert_eq!(a.recommendation.bolus_units, None, "heparin in the last 6 h");
-    }
+    use super::super::super::tests_support::{analyse, aptt, case_with, fibrinogen, h, inr, ufh_rate, xa};
+    use super::super::super::{Action, Detail, FindingCode};
 
     #[test]
     fn each_anti_xa_band_of_the_icu_nomogram() {
-        // Michigan VTE nomogram: < 0.2 bolus 80 + 1.5 (approximately; as shipped), 0.3–0.7 no change.
-        let p = crate::protocol::Protocol::builtin("adult-icu").unwrap();
-        for row in &p.ufh.anti_xa_nomogram.rows {
+        // Michigan VTE: a low result increases, the target row continues, above it decreases; the hold
+        // rows are the newest-result hold (tested in `hold`).
+        let p = crate::protocol::Protocol::builtin("adult-icu").unwrap_or_else(|e| panic!("{e}"));
+        for row in p.ufh.anti_xa_nomogram.rows.iter().filter(|r| r.hold_min.value() == 0.0) {
             let value = row.to.map_or(row.from + 0.5, |to| (row.from + to) / 2.0);
             let c = case_with(vec![(0, ufh_rate(18.0)), (7, xa(value))]);
             let a = analyse(&c, h(7), Detail::Explained);
@@ -482,13 +300,13 @@ mod tests {
                 assert_eq!(r.action, Action::Continue, "{value}");
             } else {
                 assert_eq!(r.action, Action::AdjustUfh, "{value}");
-                let change = r.rate_change.map(|c| c.value).unwrap();
+                let change = r.rate_change.map(|c| c.value).unwrap_or_default();
                 assert!(
                     (change - row.rate_change_units_per_kg_per_h).abs() < 1e-9,
                     "{value}: {change}"
                 );
                 assert_eq!(r.bolus_units.is_some(), row.bolus_units_per_kg.value() > 0.0, "{value}");
-                assert_eq!(r.hold_minutes.is_some(), row.hold_min.value() > 0.0, "{value}");
+                assert_eq!(r.hold_minutes, None, "adjust_* never carries a hold");
             }
         }
     }
@@ -498,22 +316,50 @@ mod tests {
         let c = case_with(vec![(0, ufh_rate(18.0)), (3, xa(0.1))]);
         let a = analyse(&c, h(3), Detail::Explained);
         assert_eq!(a.recommendation.action, Action::Measure);
+        assert_eq!(
+            a.recommendation.rate.map(|r| r.value),
+            Some(18.0),
+            "the running rate is kept"
+        );
+        assert!(a.recommendation.bolus_units.is_none());
     }
 
     #[test]
-    fn coagulopathy_measures_inr_and_fibrinogen_before_anything() {
-        // aPTT 120 s (4 × 30) with anti-Xa 0.4: coagulopathy pattern.
-        let c = case_with(vec![(0, ufh_rate(18.0)), (7, xa(0.4)), (7, aptt(120.0))]);
+    fn a_sample_drawn_before_the_rate_change_reflects_the_previous_rate() {
+        // Anti-Xa at 6 h, the rate changed at 7 h: continue, recheck 6 h after the change.
+        let c = case_with(vec![(0, ufh_rate(18.0)), (6, xa(0.5)), (7, ufh_rate(16.0))]);
+        let a = analyse(&c, h(8), Detail::Explained);
+        assert_eq!(a.recommendation.action, Action::Continue);
+        let anti_xa = a.monitoring.iter().find(|m| m.test.starts_with("anti-Xa"));
+        assert_eq!(anti_xa.map(|m| m.due.to_string()), Some("2025-01-01T13:00".to_owned()));
+        assert!(
+            a.recommendation
+                .rationale
+                .iter()
+                .any(|l| l.contains("drawn before the rate change"))
+        );
+    }
+
+    #[test]
+    fn coagulopathy_below_the_hold_threshold_never_escalates() {
+        // aPTT 85 s (2.8 × 30, above the range, below the hold at 90 s) with anti-Xa 0.1: coagulopathy.
+        let c = case_with(vec![(0, ufh_rate(18.0)), (7, xa(0.1)), (7, aptt(85.0))]);
         let a = analyse(&c, h(7), Detail::Explained);
-        assert_eq!(a.recommendation.action, Action::Measure);
+        assert!(a.has_finding(FindingCode::CoagulopathyDiscordance));
+        assert_eq!(a.recommendation.action, Action::Measure, "INR and fibrinogen first");
         let c = case_with(vec![
             (0, ufh_rate(18.0)),
-            (7, xa(0.4)),
-            (7, aptt(120.0)),
+            (7, xa(0.1)),
+            (7, aptt(85.0)),
             (7, inr(1.2)),
             (7, fibrinogen(3.0)),
         ]);
         let a = analyse(&c, h(7), Detail::Explained);
         assert_eq!(a.recommendation.action, Action::Continue);
+        let text = a.recommendation.rationale.join("\n");
+        assert!(
+            text.contains("INR 1.2 at") && text.contains("fibrinogen 3 g/L at"),
+            "{text}"
+        );
     }
 }

@@ -1,65 +1,101 @@
-//! Step 4, the HIT screen (clinical reference §7): the 4Ts, with each item's basis, and — when HIT is
-//! suspected — the switch to a direct thrombin inhibitor with all heparin stopped.
+//! Step 4, the HIT screen (clinical reference §1, §7): a history of HIT first (recent or positive:
+//! no heparin; remote and antibody-negative: a non-heparin anticoagulant by default), then the 4Ts —
+//! scored only when HIT is suspected, as a range while items are not entered — and, when HIT is
+//! suspected, the switch to a direct thrombin inhibitor with all heparin stopped.
 
 use super::super::context::{Cx, StepBasis};
 use super::super::dti_switch;
-use super::super::hit::{self, HistoryUse};
+use super::super::hit::{self, HitCall};
 use super::super::types::{FindingCode, FourTs, Recommendation, StepId, StepStatus};
 
-/// Step 4: records the 4Ts and says whether HIT is suspected.
-pub(super) fn record(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> bool {
+/// Step 4: records the history and the 4Ts, and says what they decide.
+pub(super) fn record(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> HitCall {
     let p = cx.p;
     let h = &p.hit;
-    let Some(ft) = four_ts else {
-        let values = vec![say!(cx, "needs heparin exposure and at least two platelet counts")];
-        let threshold = say!(cx, "stop heparin at 4Ts ≥ {}", h.suspect_from);
-        let rule = say!(cx, "4Ts ≥ {} → stop all heparin and switch to a DTI", h.suspect_from);
-        cx.step(
-            StepId::HitScreen,
-            StepStatus::NeedsData,
-            values,
-            StepBasis::new(threshold, rule, h.source.clone()),
-            "not scored",
-        );
-        return false;
-    };
-    // In the ICU and on ECMO a history of HIT does not count on its own here (it does on bypass).
-    let suspected = hit::suspected(Some(ft), h, HistoryUse::NotConsidered);
-    let values = vec![
-        say!(
-            cx,
-            "thrombocytopenia {} ({})",
-            ft.items.thrombocytopenia.points,
-            ft.items.thrombocytopenia.basis
-        ),
-        say!(cx, "timing {} ({})", ft.items.timing.points, ft.items.timing.basis),
-        say!(cx, "thrombosis {} (entered)", ft.items.thrombosis.points),
-        say!(cx, "other causes {} (entered)", ft.items.other_causes.points),
-        say!(cx, "score {} ({})", ft.score, ft.band.label()),
-    ];
-    if suspected {
-        cx.finding(
-            FindingCode::HitSuspected,
+    let patient = &cx.case.patient;
+    let call = hit::call(four_ts, h, patient.hit_history, patient.setting);
+    let mut values = vec![say!(cx, "history: {}", patient.hit_history.label())];
+    if let Some(ft) = four_ts {
+        if let Some(why) = &ft.suspected_by {
+            values.push(say!(cx, "HIT suspected: {why}"));
+        }
+        values.extend([
             say!(
                 cx,
-                "4Ts score {} ≥ {}: stop all heparin and switch to a DTI; send HIT immunoassay",
-                ft.score,
+                "thrombocytopenia {} ({})",
+                ft.items.thrombocytopenia.shown(),
+                ft.items.thrombocytopenia.basis
+            ),
+            say!(cx, "timing {} ({})", ft.items.timing.shown(), ft.items.timing.basis),
+            say!(cx, "thrombosis {} (entered)", ft.items.thrombosis.shown()),
+            say!(cx, "other causes {} (entered)", ft.items.other_causes.shown()),
+            say!(
+                cx,
+                "score {}{}",
+                ft.score_text(),
+                ft.band.map_or(String::new(), |b| format!(" ({})", b.label()))
+            ),
+        ]);
+    }
+    let score = four_ts.map_or(String::new(), FourTs::score_text);
+    let (status, conclusion) = match call {
+        HitCall::HistoryForbidsHeparin => (
+            StepStatus::Met,
+            say!(
+                cx,
+                "history of HIT (recent, antibody-positive or untested): heparin is contraindicated → DTI"
+            ),
+        ),
+        HitCall::HistoryPrefersNonHeparin => (
+            StepStatus::Met,
+            say!(
+                cx,
+                "remote HIT, antibody-negative: a non-heparin anticoagulant by default; heparin is the alternative"
+            ),
+        ),
+        HitCall::Suspected => (
+            StepStatus::Met,
+            say!(
+                cx,
+                "HIT suspected (4Ts {score} ≥ {}): stop all heparin (flushes, and the coated circuit if HIT is confirmed)",
                 h.suspect_from
             ),
-            h.source.clone(),
-        );
-    }
-    let conclusion = if suspected {
-        "HIT suspected: stop all heparin (flushes, and the coated circuit if HIT is confirmed)".to_owned()
-    } else {
-        match &ft.caveat {
-            Some(c) => say!(cx, "low probability; {c}"),
-            None => "HIT not suspected".to_owned(),
-        }
+        ),
+        HitCall::NeedsData => (
+            StepStatus::NeedsData,
+            say!(
+                cx,
+                "4Ts {score} straddles {}: enter the missing items; heparin continues at the current rate with no bolus or increase",
+                h.suspect_from
+            ),
+        ),
+        HitCall::Unlikely => (
+            StepStatus::NotMet,
+            match four_ts.and_then(|f| f.caveat.as_ref()) {
+                Some(c) => say!(cx, "4Ts {score}: low probability; {c}"),
+                None => say!(cx, "4Ts {score}: HIT unlikely"),
+            },
+        ),
+        HitCall::NotSuspected => (
+            StepStatus::NotMet,
+            say!(
+                cx,
+                "HIT not suspected: no platelet fall of {} or more on heparin and no thrombosis entered",
+                h.fall_one_point_from_percent
+            ),
+        ),
+        HitCall::NotScored => (
+            StepStatus::NeedsData,
+            say!(
+                cx,
+                "not scored: needs heparin exposure and at least two platelet counts"
+            ),
+        ),
     };
+    findings(cx, call, four_ts);
     let threshold = say!(
         cx,
-        "bands 0–{} low, {}–{} intermediate, {}–8 high; act at ≥ {}",
+        "bands 0–{} low, {}–{} intermediate, {}–8 high; act when the whole range is ≥ {}",
         h.low_max,
         h.low_max + 1,
         h.intermediate_max,
@@ -68,31 +104,78 @@ pub(super) fn record(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> bool {
     );
     cx.step(
         StepId::HitScreen,
-        if suspected { StepStatus::Met } else { StepStatus::NotMet },
+        status,
         values,
         StepBasis::new(
             threshold,
-            "thrombocytopenia and timing computed from the timeline; thrombosis and other causes entered; acts only with a platelet fall (thrombocytopenia item ≥ 1)",
+            "history of HIT first; the 4Ts only when HIT is suspected (platelet fall ≥ 30% on heparin, or thrombosis entered); thrombocytopenia and timing computed, thrombosis and other causes entered (unentered = unknown); acts only with a platelet fall",
             h.source.clone(),
         ),
         conclusion,
     );
-    suspected
+    call
 }
 
-/// HIT suspected: stop every heparin and switch to the DTI the patient's organ function points to.
-pub(super) fn switch_for_hit(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> Recommendation {
+fn findings(cx: &mut Cx<'_>, call: HitCall, four_ts: Option<&FourTs>) {
+    let h = &cx.p.hit;
+    let score = four_ts.map_or(String::new(), FourTs::score_text);
+    match call {
+        HitCall::Suspected => cx.finding(
+            FindingCode::HitSuspected,
+            say!(
+                cx,
+                "4Ts {score} ≥ {}: stop all heparin and switch to a DTI; send HIT immunoassay",
+                h.suspect_from
+            ),
+            h.source.clone(),
+        ),
+        HitCall::HistoryForbidsHeparin | HitCall::HistoryPrefersNonHeparin => cx.finding(
+            FindingCode::HitSuspected,
+            say!(cx, "history of HIT: {}", cx.case.patient.hit_history.label()),
+            "clinical reference §1: ACCP 2012 (Linkins, Chest 141:e495S); ASH 2018 (Cuker, Blood Adv)",
+        ),
+        HitCall::NeedsData => cx.finding(
+            FindingCode::Hit4tsNeedsData,
+            say!(
+                cx,
+                "4Ts {score}: enter the thrombosis and other-causes items (and prior heparin) to decide"
+            ),
+            h.source.clone(),
+        ),
+        HitCall::NotSuspected => cx.finding(
+            FindingCode::HitNotSuspected,
+            say!(
+                cx,
+                "no platelet fall of {} or more on heparin and no thrombosis entered",
+                h.fall_one_point_from_percent
+            ),
+            "clinical reference §7: ASH 2018 (Cuker, Blood Adv)",
+        ),
+        HitCall::Unlikely | HitCall::NotScored => {}
+    }
+}
+
+/// HIT suspected or in the history: stop every heparin and switch to the DTI the patient's organ
+/// function points to.
+pub(super) fn switch_for_hit(cx: &mut Cx<'_>, call: HitCall, four_ts: Option<&FourTs>) -> Recommendation {
     let p = cx.p;
-    let reason = match four_ts {
-        Some(f) => say!(cx, "HIT suspected: 4Ts {} ≥ {}", f.score, p.hit.suspect_from),
-        None => say!(cx, "HIT suspected"),
+    let reason = match (call, four_ts) {
+        (HitCall::HistoryForbidsHeparin | HitCall::HistoryPrefersNonHeparin, _) => {
+            say!(cx, "history of HIT: {}", cx.case.patient.hit_history.label())
+        }
+        (_, Some(f)) => say!(cx, "HIT suspected: 4Ts {} ≥ {}", f.score_text(), p.hit.suspect_from),
+        (_, None) => say!(cx, "HIT suspected"),
     };
     let mut rec = dti_switch::switch_to_dti(cx, vec![reason], vec![p.hit.source.clone()], Vec::new());
     rec.caveats.push(say!(cx, "Stop ALL heparin, including flushes and heparin-coated lines; replace a heparin-coated circuit if HIT is confirmed"));
-    rec.caveats.push(say!(
-        cx,
-        "Send a HIT immunoassay; do not give platelets unless bleeding"
-    ));
+    match call {
+        HitCall::HistoryPrefersNonHeparin => rec.alternatives.push(say!(
+            cx,
+            "heparin, since the HIT was more than 100 days ago and the antibody test is negative this admission (ACCP 2012; ASH 2018)"
+        )),
+        HitCall::Suspected => rec.caveats.push(say!(cx, "Send a HIT immunoassay; do not give platelets unless bleeding")),
+        _ => {}
+    }
     rec
 }
 
@@ -101,7 +184,7 @@ mod tests {
     use super::super::super::tests_support::{analyse, analyse_patient, case_with, h, platelets, ufh_rate};
     use super::super::super::{Action, Detail};
     use super::*;
-    use crate::model::FourTsPoints;
+    use crate::model::{FourTsPoints, HitHistory};
 
     /// A fall of more than 50% from 250 on day 6 of heparin, nadir ≥ 20: thrombocytopenia 2, timing 2.
     fn falling() -> crate::model::Case {
@@ -116,7 +199,8 @@ mod tests {
     #[test]
     fn four_ts_at_or_above_four_with_a_fall_switches_to_a_dti() {
         let mut c = falling();
-        c.patient.hit_other_causes = FourTsPoints::new(1).unwrap();
+        c.patient.hit_thrombosis = FourTsPoints::new(0).ok();
+        c.patient.hit_other_causes = FourTsPoints::new(1).ok();
         let a = analyse(&c, h(24 * 6), Detail::Explained);
         assert!(a.has_finding(FindingCode::HitSuspected));
         assert_eq!(a.recommendation.action, Action::SwitchToArgatroban);
@@ -127,33 +211,26 @@ mod tests {
     fn a_score_from_entered_items_alone_does_not_act() {
         // No platelet fall (thrombocytopenia 0), entered items 2 + 2 = 4.
         let mut c = case_with(vec![(0, platelets(250.0)), (0, ufh_rate(18.0)), (24, platelets(245.0))]);
-        c.patient.hit_thrombosis = FourTsPoints::new(2).unwrap();
-        c.patient.hit_other_causes = FourTsPoints::new(2).unwrap();
+        c.patient.hit_thrombosis = FourTsPoints::new(2).ok();
+        c.patient.hit_other_causes = FourTsPoints::new(2).ok();
         let a = analyse(&c, h(24), Detail::Explained);
-        assert_eq!(a.hit_4ts.as_ref().map(|f| f.score), Some(4));
+        assert_eq!(a.hit_4ts.as_ref().and_then(|f| f.score), Some(4));
         assert!(!a.has_finding(FindingCode::HitSuspected));
     }
 
     #[test]
-    fn outside_bypass_the_history_alone_does_not_act_today() {
+    fn a_recent_history_switches_in_the_icu_too() {
         let c = case_with(vec![(0, platelets(250.0)), (0, ufh_rate(18.0)), (24, platelets(245.0))]);
-        let a = analyse_patient(&c, h(24), |p| p.hit_history = true);
-        assert!(!a.has_finding(FindingCode::HitSuspected));
-    }
-
-    #[test]
-    fn the_history_counts_only_where_the_caller_says_so() {
-        let p = crate::protocol::Protocol::builtin("adult-icu").unwrap();
-        assert!(hit::suspected(
-            None,
-            &p.hit,
-            HistoryUse::Considered { hit_history: true }
-        ));
-        assert!(!hit::suspected(
-            None,
-            &p.hit,
-            HistoryUse::Considered { hit_history: false }
-        ));
-        assert!(!hit::suspected(None, &p.hit, HistoryUse::NotConsidered));
+        let a = analyse_patient(&c, h(24), |p| p.hit_history = HitHistory::RecentOrPositive);
+        assert!(a.has_finding(FindingCode::HitSuspected));
+        assert_eq!(a.recommendation.action, Action::SwitchToArgatroban);
+        let a = analyse_patient(&c, h(24), |p| p.hit_history = HitHistory::RemoteAntibodyNegative);
+        assert_eq!(a.recommendation.action, Action::SwitchToArgatroban);
+        assert!(
+            a.recommendation
+                .alternatives
+                .iter()
+                .any(|x| x.starts_with("heparin, since"))
+        );
     }
 }

@@ -1,26 +1,33 @@
 //! The stepwise algorithm for the ICU and ECMO settings (clinical reference §5), one file per step:
 //!
-//! 1. [`data_check`]: weight, current anticoagulant, latest labs and their age;
-//! 2. [`recognise`]: heparin exposure against R1–R3;
-//! 3. [`discordance`]: the latest aPTT paired with the anti-Xa, classified (§4);
-//! 4. [`hit_screen`]: the 4Ts;
+//! 1. [`data_check`]: weight (and the dosing weights), current anticoagulant, latest labs and their age,
+//!    hepatic impairment and bleeding risk read from the labs;
+//! 2. [`recognise`]: heparin exposure against R1–R3, non-response, suspected resistance;
+//! 3. [`discordance`]: the latest aPTT paired with the anti-Xa, classified (§4, §9);
+//! 4. [`hit_screen`]: the HIT history and the 4Ts;
 //! 5. [`antithrombin`]: the antithrombin branch of suspected resistance;
-//! 6. the choice: the first branch that applies, else [`heparin`] titration by the nomogram;
+//! 6. the choice: a DTI (titrated by `dti_titrate`), a hold for the newest result ([`hold`]), no
+//!    infusion ([`restart`]: start or restart), else heparin titration ([`heparin`]);
 //! 7. the monitoring plan (`super::monitoring`).
 //!
 //! This file is the ladder: which step's answer decides, in which order.
 
 mod antithrombin;
+mod at_supplement;
 mod data_check;
 mod discordance;
 mod heparin;
 mod hit_screen;
+mod hold;
 mod recognise;
+mod restart;
+mod ufh_card;
 
 use super::context::{Cx, Monitor, StepBasis};
-use super::dti_switch;
+use super::dti_titrate;
+use super::hit::HitCall;
 use super::timeline::Agent;
-use super::types::{FourTs, HeparinExposure, Recommendation, StepId, StepStatus};
+use super::types::{Action, FourTs, HeparinExposure, Recommendation, StepId, StepStatus};
 
 /// Steps 1–6 for a patient on (or starting) heparin or a DTI outside bypass.
 pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>) -> Recommendation {
@@ -28,7 +35,7 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     let running = cx.tl.running(cx.as_of);
     data_check::record(cx, h, monitor, running.map(|s| s.agent()));
     if let Some(seg) = running.filter(|s| s.agent() != Agent::Ufh) {
-        let rec = dti_switch::titrate(cx, seg.agent());
+        let rec = dti_titrate::titrate(cx, seg);
         for id in [StepId::Recognise, StepId::Pair, StepId::HitScreen, StepId::Antithrombin] {
             let values = vec![say!(cx, "on {}", seg.agent().name())];
             cx.step(
@@ -43,21 +50,64 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
                 "",
             );
         }
-        cx.record_choice(&rec);
         return rec;
     }
     let hr = recognise::record(cx, h, monitor);
     let pattern = discordance::record(cx, monitor, hr);
     let hit = hit_screen::record(cx, four_ts);
-    let rec = if hit {
-        antithrombin::not_applicable(cx, "HIT suspected");
-        hit_screen::switch_for_hit(cx, four_ts)
+    let rec = if hit.stops_heparin() {
+        antithrombin::not_applicable(cx, "HIT suspected or in the history");
+        hit_screen::switch_for_hit(cx, hit, four_ts)
     } else if running.is_none() {
         antithrombin::not_applicable(cx, "no heparin infusion running");
-        heparin::no_infusion(cx, h)
+        restart::no_infusion(cx, h, monitor)
+    } else if let Some(hold) = hold::newest_result(cx, h, monitor) {
+        antithrombin::not_applicable(cx, "the newest result calls for a hold");
+        hold
     } else {
         heparin::titrate_or_escalate(cx, h, monitor, hr, pattern)
     };
-    cx.record_choice(&rec);
-    rec
+    if hit == HitCall::NeedsData {
+        provisional(cx, h, rec)
+    } else {
+        rec
+    }
+}
+
+/// The 4Ts range straddles the acting threshold (clinical reference §7): heparin continues at the
+/// current rate with no bolus or increase, and the card asks for the items; a hold or a decrease stands.
+fn provisional(cx: &mut Cx<'_>, h: &HeparinExposure, rec: Recommendation) -> Recommendation {
+    let decrease = rec.action == Action::HoldAnticoagulant
+        || rec.rate_change.is_some_and(|c| c.value < 0.0) && rec.bolus_units.is_none();
+    if decrease {
+        let mut rec = rec;
+        rec.rationale.insert(
+            0,
+            say!(
+                cx,
+                "the 4Ts needs data (enter the thrombosis and other-causes items); the decrease stands"
+            ),
+        );
+        return rec;
+    }
+    let mut out = ufh_card::continue_ufh(cx, h);
+    out.action = Action::Measure;
+    out.label = "Enter the 4Ts items; continue heparin, no bolus or increase".to_owned();
+    out.rationale.push(say!(
+        cx,
+        "HIT cannot be judged yet: the 4Ts range straddles {} because items are not entered; until they are, heparin continues at the current rate with no bolus or increase",
+        cx.p.hit.suspect_from
+    ));
+    out.rationale.push(say!(
+        cx,
+        "provisional (steps 5–6, shown for when HIT is excluded): {}",
+        rec.headline()
+    ));
+    out.cite(cx.p.hit.source.clone());
+    for s in &mut cx.steps {
+        if s.id == StepId::Antithrombin && cx.explain {
+            s.conclusion = format!("provisional (4Ts needs data): {}", s.conclusion).into();
+        }
+    }
+    out
 }

@@ -1,7 +1,7 @@
 //! The direct thrombin inhibitors' start doses and titration tables, checked.
 
 use super::Checker;
-use crate::protocol::schema::{RawArgatrobanRow, RawBivalirudinRow, RawBivalirudinStartRow, RawProtocol};
+use crate::protocol::schema::{RawBivalirudinStartRow, RawProtocol};
 
 pub(super) fn argatroban(c: &mut Checker, p: &RawProtocol) {
     let a = &p.argatroban;
@@ -46,40 +46,71 @@ pub(super) fn argatroban(c: &mut Checker, p: &RawProtocol) {
     c.text("argatroban.label_start_caveat", &a.label_start_caveat);
     c.sourced_range("argatroban.target_ratio", &a.target_ratio);
     c.source("argatroban.titration_source", &a.titration_source);
-    let bounds: Vec<_> = a
-        .titration
-        .iter()
-        .map(|r: &RawArgatrobanRow| (r.from_s, r.to_s))
-        .collect();
-    c.bands("argatroban.titration", &bounds);
-    let mut prev = (f64::INFINITY, f64::INFINITY);
-    for (i, row) in a.titration.iter().enumerate() {
-        let path = format!("argatroban.titration[{i}]");
-        c.finite(&format!("{path}.change_critically_ill"), row.change_critically_ill);
-        c.finite(&format!("{path}.change_normal_hepatic"), row.change_normal_hepatic);
-        c.non_negative(&format!("{path}.hold_min"), row.hold_min);
-        if row.change_critically_ill.abs() > max || row.change_normal_hepatic.abs() > max {
+    let t = &a.titration;
+    let steps = [
+        ("far_below", &t.far_below),
+        ("near_below", &t.near_below),
+        ("above_target", &t.above_target),
+    ];
+    for (name, step) in steps {
+        let path = format!("argatroban.titration.{name}");
+        c.finite(&format!("{path}.critically_ill"), step.critically_ill);
+        c.finite(&format!("{path}.normal_hepatic"), step.normal_hepatic);
+        if step.critically_ill.abs() > max || step.normal_hepatic.abs() > max {
             c.fail(&path, format!("a step larger than the maximum rate {max} mcg/kg/min"));
         }
-        if row.change_critically_ill > prev.0 || row.change_normal_hepatic > prev.1 {
-            c.fail(&path, "rate changes must not rise as the aPTT rises");
+    }
+    for (name, step) in [("far_below", &t.far_below), ("near_below", &t.near_below)] {
+        if step.critically_ill <= 0.0 || step.normal_hepatic <= 0.0 {
+            c.fail(
+                format!("argatroban.titration.{name}"),
+                "a step below the target must increase the rate",
+            );
         }
-        prev = (row.change_critically_ill, row.change_normal_hepatic);
     }
-    let no_change = a
-        .titration
-        .iter()
-        .find(|r| {
-            r.change_critically_ill == 0.0 && r.change_normal_hepatic == 0.0 && !r.stop_and_call && r.hold_min == 0.0
-        })
-        .map(|r| (r.from_s, r.to_s));
-    if no_change.is_none() {
-        c.fail("argatroban.titration", "table has no 'no change' band");
-    }
-    if a.titration.last().is_some_and(|r| !r.stop_and_call) {
+    if t.far_below.critically_ill < t.near_below.critically_ill
+        || t.far_below.normal_hepatic < t.near_below.normal_hepatic
+    {
         c.fail(
-            "argatroban.titration",
-            "the open-ended top band must stop the infusion (stop_and_call: true)",
+            "argatroban.titration.far_below",
+            "the step far below the target must not be smaller than the one just below it",
+        );
+    }
+    if t.above_target.critically_ill >= 0.0 || t.above_target.normal_hepatic >= 0.0 {
+        c.fail(
+            "argatroban.titration.above_target",
+            "a step above the target must decrease the rate",
+        );
+    }
+    c.non_negative("argatroban.titration.above_target_hold_min", t.above_target_hold_min);
+    c.positive("argatroban.titration.above_cap_recheck_h", t.above_cap_recheck_h);
+    c.positive(
+        "argatroban.titration.above_cap_recheck_hepatic_h",
+        t.above_cap_recheck_hepatic_h,
+    );
+    c.fraction(
+        "argatroban.titration.above_cap_restart_fraction",
+        t.above_cap_restart_fraction,
+    );
+    c.source("argatroban.titration.above_cap_source", &t.above_cap_source);
+    c.positive("argatroban.titration.small_rate_below", t.small_rate_below);
+    c.fraction(
+        "argatroban.titration.small_rate_max_increase_fraction",
+        t.small_rate_max_increase_fraction,
+    );
+    c.source("argatroban.titration.small_rate_source", &t.small_rate_source);
+    c.positive(
+        "argatroban.minimum_mcg_per_kg_per_min.value",
+        a.minimum_mcg_per_kg_per_min.value,
+    );
+    c.source(
+        "argatroban.minimum_mcg_per_kg_per_min.source",
+        &a.minimum_mcg_per_kg_per_min.source,
+    );
+    if a.minimum_mcg_per_kg_per_min.value > a.start_hepatic_mcg_per_kg_per_min.value {
+        c.fail(
+            "argatroban.minimum_mcg_per_kg_per_min.value",
+            "the minimum rate must not be above the hepatic start",
         );
     }
 }
@@ -140,36 +171,38 @@ pub(super) fn bivalirudin(c: &mut Checker, p: &RawProtocol) {
     }
     c.sourced_range("bivalirudin.target_ratio", &b.target_ratio);
     c.source("bivalirudin.titration_source", &b.titration_source);
-    let bounds: Vec<_> = b
-        .titration
-        .iter()
-        .map(|r: &RawBivalirudinRow| (r.from_ratio, r.to_ratio))
-        .collect();
-    c.bands("bivalirudin.titration", &bounds);
-    let mut prev = f64::INFINITY;
-    for (i, row) in b.titration.iter().enumerate() {
-        let path = format!("bivalirudin.titration[{i}]");
-        if !(row.change_percent.is_finite() && row.change_percent > -100.0 && row.change_percent <= 100.0) {
+    let t = &b.titration;
+    for (name, v) in [
+        ("below_target_percent", t.below_target_percent),
+        ("above_target_percent", t.above_target_percent),
+        ("above_hold_percent", t.above_hold_percent),
+    ] {
+        if !(v.is_finite() && v > -100.0 && v <= 100.0) {
             c.fail(
-                format!("{path}.change_percent"),
+                format!("bivalirudin.titration.{name}"),
                 "must be between -100 (exclusive) and 100",
             );
         }
-        c.non_negative(&format!("{path}.hold_min"), row.hold_min);
-        if row.change_percent > prev {
-            c.fail(&path, "rate changes must not rise as the aPTT rises");
-        }
-        prev = row.change_percent;
     }
-    let no_change = b
-        .titration
-        .iter()
-        .find(|r| r.change_percent == 0.0 && r.hold_min == 0.0)
-        .map(|r| (r.from_ratio, r.to_ratio));
-    c.no_change_band_covers(
-        "bivalirudin.titration",
-        no_change,
-        b.target_ratio.range(),
-        "bivalirudin aPTT ratio",
+    if t.below_target_percent <= 0.0 {
+        c.fail(
+            "bivalirudin.titration.below_target_percent",
+            "below the target the rate must rise",
+        );
+    }
+    if t.above_target_percent >= 0.0 || t.above_hold_percent > t.above_target_percent {
+        c.fail(
+            "bivalirudin.titration.above_hold_percent",
+            "above the target the rate must fall, and above the hold threshold by at least as much",
+        );
+    }
+    c.non_negative("bivalirudin.titration.above_hold_hold_min", t.above_hold_hold_min);
+    c.positive(
+        "bivalirudin.minimum_mg_per_kg_per_h.value",
+        b.minimum_mg_per_kg_per_h.value,
+    );
+    c.source(
+        "bivalirudin.minimum_mg_per_kg_per_h.source",
+        &b.minimum_mg_per_kg_per_h.source,
     );
 }

@@ -81,6 +81,8 @@ impl Checker {
         for (name, v) in [
             ("hard_min", limits.hard_min),
             ("hard_max", limits.hard_max),
+            ("hard_from", limits.hard_from),
+            ("soft_min", limits.soft_min),
             ("soft_max", limits.soft_max),
         ] {
             if let Some(v) = v {
@@ -95,14 +97,32 @@ impl Checker {
                 format!("hard_max {hi} must be above hard_min {lo}"),
             );
         }
-        if let (Some(soft), Some(hi)) = (limits.soft_max, limits.hard_max)
-            && soft >= hi
+        for hi in [limits.hard_max, limits.hard_from].into_iter().flatten() {
+            if let Some(soft) = limits.soft_max
+                && soft >= hi
+            {
+                self.fail(
+                    format!("{path}.soft_max"),
+                    format!("soft_max {soft} must be below the hard limit {hi}"),
+                );
+            }
+        }
+        if let (Some(lo), Some(soft)) = (limits.soft_min, limits.soft_max)
+            && lo >= soft
         {
             self.fail(
-                format!("{path}.soft_max"),
-                format!("soft_max {soft} must be below hard_max {hi}"),
+                format!("{path}.soft_min"),
+                format!("soft_min {lo} must be below soft_max {soft}"),
             );
         }
+        if limits.mistake.as_deref().is_some_and(|m| m.trim().is_empty()) {
+            self.fail(format!("{path}.mistake"), "write the likely mistake, or None");
+        }
+    }
+
+    pub(super) fn sourced_positive(&mut self, path: &str, s: &Sourced<f64>) {
+        self.positive(&format!("{path}.value"), s.value);
+        self.source(&format!("{path}.source"), &s.source);
     }
 
     /// Contiguous bands from 0 to infinity: `rows[i].to == rows[i+1].from`, the last open-ended.
@@ -157,23 +177,23 @@ impl Checker {
         }
     }
 
-    /// The "no change" band must hold the whole target range.
-    pub(super) fn no_change_band_covers(
+    /// The "no change" row must be exactly the target range (clinical reference §9, rev 2: one target,
+    /// one table).
+    pub(super) fn no_change_row_is_target(
         &mut self,
         path: &str,
-        band: Option<(f64, Option<f64>)>,
+        row: Option<(usize, f64, Option<f64>)>,
         target: Range<f64>,
         what: &str,
     ) {
-        match band {
-            None => self.fail(path, format!("table has no 'no change' band for the {what} target")),
-            Some((from, to)) => {
-                let covers = from <= target.low && to.is_none_or(|to| to >= target.high);
-                if !covers {
+        match row {
+            None => self.fail(path, format!("table has no 'no change' row for the {what} target")),
+            Some((i, from, to)) => {
+                if from != target.low || to != Some(target.high) {
                     self.fail(
-                        path,
+                        format!("{path}[{i}]"),
                         format!(
-                            "the 'no change' band {from}–{} does not hold the {what} target {}–{}",
+                            "the 'no change' row {from}–{} must be exactly the {what} target {}–{} (closed at both ends; rows below it are [from, to), rows above it (from, to])",
                             to.map_or("∞".into(), |t| t.to_string()),
                             target.low,
                             target.high
@@ -209,13 +229,14 @@ impl Checker {
         let no_change = nomogram
             .rows
             .iter()
-            .find(|r| r.bolus_units_per_kg == 0.0 && r.hold_min == 0.0 && r.rate_change_units_per_kg_per_h == 0.0)
-            .map(|r| (r.from, r.to));
+            .enumerate()
+            .find(|(_, r)| r.bolus_units_per_kg == 0.0 && r.hold_min == 0.0 && r.rate_change_units_per_kg_per_h == 0.0)
+            .map(|(i, r)| (i, r.from, r.to));
         let what = match nomogram.input {
             NomogramInput::AntiXa => "anti-Xa",
             NomogramInput::ApttRatio => "aPTT ratio",
         };
-        self.no_change_band_covers(&format!("{path}.rows"), no_change, target, what);
+        self.no_change_row_is_target(&format!("{path}.rows"), no_change, target, what);
     }
 }
 
@@ -241,6 +262,8 @@ pub(super) fn validate(p: &RawProtocol) -> Vec<ProtocolProblem> {
     }
 
     sections::plausibility(&mut c, p);
+    sections::dosing_weight(&mut c, p);
+    sections::bleeding_risk(&mut c, p);
     sections::monitoring(&mut c, p);
     sections::resistance(&mut c, p);
     sections::discordance(&mut c, p);
@@ -251,6 +274,7 @@ pub(super) fn validate(p: &RawProtocol) -> Vec<ProtocolProblem> {
     dti::argatroban(&mut c, p);
     dti::bivalirudin(&mut c, p);
     sections::bypass(&mut c, p);
+    sections::other_options(&mut c, p);
     c.problems
 }
 
@@ -306,7 +330,9 @@ mod tests {
         p.antithrombin.severe_below_percent.value = 80.0;
         p.hit.older_exposure_within_days = 10.0;
         p.argatroban.start_mcg_per_kg_per_min.value = 12.0;
-        p.bivalirudin.titration[1].change_percent = 5.0;
+        p.bivalirudin.titration.above_target_percent = 5.0;
+        p.ufh.anti_xa_nomogram.rows[2].to = Some(0.71);
+        p.ufh.minimum_rate_units_per_kg_per_h.value = 0.0;
         p.discordance.coagulopathy_outcome_caveat.value = String::new();
         let found = messages(&p);
         for expected in [
@@ -315,8 +341,10 @@ mod tests {
             "antithrombin.severe_below_percent.value: severe threshold must be below the deficiency threshold",
             "hit.older_exposure_within_days: must be above recent_exposure_days",
             "argatroban.start_mcg_per_kg_per_min.value: 12 mcg/kg/min is above the maximum",
-            "bivalirudin.titration",
+            "bivalirudin.titration.above_hold_percent: above the target the rate must fall",
             "discordance.coagulopathy_outcome_caveat.value: write the sentence",
+            "ufh.anti_xa_nomogram.rows[2]: the 'no change' row 0.3–0.71 must be exactly the anti-Xa target 0.3–0.5",
+            "ufh.minimum_rate_units_per_kg_per_h.value: must be a number above 0",
         ] {
             assert!(
                 found.iter().any(|m| m.starts_with(expected)),

@@ -6,8 +6,14 @@ use crate::protocol::schema::{NomogramInput, RawProtocol};
 
 pub(super) fn plausibility(c: &mut Checker, p: &RawProtocol) {
     let pl = &p.plausibility;
+    c.sourced_positive("plausibility.adult_weight_below_kg", &pl.adult_weight_below_kg);
+    c.sourced_positive(
+        "plausibility.weight_change_above_percent",
+        &pl.weight_change_above_percent,
+    );
     for (name, limits) in [
         ("weight_kg", &pl.weight_kg),
+        ("height_cm", &pl.height_cm),
         ("aptt_s", &pl.aptt_s),
         ("anti_xa_units_per_ml", &pl.anti_xa_units_per_ml),
         ("antithrombin_percent", &pl.antithrombin_percent),
@@ -16,12 +22,100 @@ pub(super) fn plausibility(c: &mut Checker, p: &RawProtocol) {
         ("fibrinogen_g_per_l", &pl.fibrinogen_g_per_l),
         ("inr", &pl.inr),
         ("ufh_bolus_units", &pl.ufh_bolus_units),
+        ("ufh_bolus_units_per_kg", &pl.ufh_bolus_units_per_kg),
         ("ufh_rate_units_per_kg_per_h", &pl.ufh_rate_units_per_kg_per_h),
+        ("ufh_rate_units_per_h", &pl.ufh_rate_units_per_h),
         ("argatroban_mcg_per_kg_per_min", &pl.argatroban_mcg_per_kg_per_min),
         ("bivalirudin_mg_per_kg_per_h", &pl.bivalirudin_mg_per_kg_per_h),
+        ("antithrombin_units", &pl.antithrombin_units),
+        ("antithrombin_units_per_kg", &pl.antithrombin_units_per_kg),
+        ("protamine_mg", &pl.protamine_mg),
+        ("protamine_mg_per_kg", &pl.protamine_mg_per_kg),
+        ("ffp_ml", &pl.ffp_ml),
     ] {
         c.limits(&format!("plausibility.{name}"), limits);
     }
+    // Every dose and rate has a hard limit (clinical reference §12, rev 2).
+    for (name, limits) in [
+        ("ufh_rate_units_per_kg_per_h", &pl.ufh_rate_units_per_kg_per_h),
+        ("ufh_rate_units_per_h", &pl.ufh_rate_units_per_h),
+        ("ufh_bolus_units_per_kg", &pl.ufh_bolus_units_per_kg),
+        ("argatroban_mcg_per_kg_per_min", &pl.argatroban_mcg_per_kg_per_min),
+        ("bivalirudin_mg_per_kg_per_h", &pl.bivalirudin_mg_per_kg_per_h),
+        ("antithrombin_units", &pl.antithrombin_units),
+        ("protamine_mg", &pl.protamine_mg),
+        ("ffp_ml", &pl.ffp_ml),
+    ] {
+        if limits.hard_max.is_none() && limits.hard_from.is_none() {
+            c.fail(
+                format!("plausibility.{name}"),
+                "every dose and rate needs a hard upper limit (hard_max or hard_from)",
+            );
+        }
+    }
+}
+
+pub(super) fn dosing_weight(c: &mut Checker, p: &RawProtocol) {
+    let d = &p.dosing_weight;
+    for (name, w) in [
+        ("heparin", &d.heparin),
+        ("direct_thrombin_inhibitors", &d.direct_thrombin_inhibitors),
+        ("antithrombin", &d.antithrombin),
+    ] {
+        c.source(&format!("dosing_weight.{name}.source"), &w.source);
+        if let Some(cap) = w.cap_kg {
+            c.positive(&format!("dosing_weight.{name}.cap_kg"), cap);
+        }
+    }
+    let b = &d.body_weight;
+    for (name, v) in [
+        ("ibw_male_base_kg", b.ibw_male_base_kg),
+        ("ibw_female_base_kg", b.ibw_female_base_kg),
+        ("ibw_kg_per_cm", b.ibw_kg_per_cm),
+        ("ibw_from_cm", b.ibw_from_cm),
+    ] {
+        c.positive(&format!("dosing_weight.body_weight.{name}"), v);
+    }
+    c.fraction("dosing_weight.body_weight.adjusted_fraction", b.adjusted_fraction);
+    c.source("dosing_weight.body_weight.source", &b.source);
+}
+
+pub(super) fn bleeding_risk(c: &mut Checker, p: &RawProtocol) {
+    let b = &p.bleeding_risk;
+    c.positive("bleeding_risk.platelets_below", b.platelets_below);
+    c.positive("bleeding_risk.fibrinogen_below_g_per_l", b.fibrinogen_below_g_per_l);
+    c.positive("bleeding_risk.inr_above", b.inr_above);
+    c.source("bleeding_risk.source", &b.source);
+}
+
+pub(super) fn other_options(c: &mut Checker, p: &RawProtocol) {
+    let Some(o) = &p.other_options else {
+        return;
+    };
+    if !p.settings.contains(&Setting::Icu) || p.settings.len() > 1 {
+        c.fail(
+            "other_options",
+            "fondaparinux, danaparoid and DOACs are shown in the ICU setting only (never on ECMO or bypass): set other_options: None",
+        );
+    }
+    let f = &o.fondaparinux;
+    for (name, v) in [
+        ("below_kg", f.below_kg),
+        ("mg_below", f.mg_below),
+        ("up_to_kg", f.up_to_kg),
+        ("mg_middle", f.mg_middle),
+        ("mg_above", f.mg_above),
+        ("avoid_below_crcl_ml_min", f.avoid_below_crcl_ml_min),
+    ] {
+        c.positive(&format!("other_options.fondaparinux.{name}"), v);
+    }
+    if f.below_kg > f.up_to_kg {
+        c.fail("other_options.fondaparinux.up_to_kg", "weight bands must rise");
+    }
+    c.source("other_options.fondaparinux.source", &f.source);
+    c.source("other_options.danaparoid.source", &o.danaparoid.source);
+    c.source("other_options.doac.source", &o.doac.source);
+    c.text("other_options.resistance_caveat", &o.resistance_caveat);
 }
 
 pub(super) fn monitoring(c: &mut Checker, p: &RawProtocol) {
@@ -47,6 +141,8 @@ pub(super) fn monitoring(c: &mut Checker, p: &RawProtocol) {
         &m.at_recheck_after_dose_min.source,
     );
     c.sourced_range("monitoring.aptt_calibration_anti_xa", &m.aptt_calibration_anti_xa);
+    c.sourced_positive("monitoring.lab_control_aptt_s", &m.lab_control_aptt_s);
+    c.sourced_positive("monitoring.aptt_reference_upper_s", &m.aptt_reference_upper_s);
     for (i, v) in m.at_recheck_after_dose_min.value.iter().enumerate() {
         c.positive(&format!("monitoring.at_recheck_after_dose_min.value[{i}]"), *v);
     }
@@ -68,6 +164,11 @@ pub(super) fn resistance(c: &mut Checker, p: &RawProtocol) {
     c.source(
         "resistance.r3_consecutive_below_target.source",
         &r.r3_consecutive_below_target.source,
+    );
+    c.sourced_positive("resistance.new_course_after_gap_h", &r.new_course_after_gap_h);
+    c.sourced_positive(
+        "resistance.suspected_exposure_units_per_kg_per_h",
+        &r.suspected_exposure_units_per_kg_per_h,
     );
 }
 
@@ -102,11 +203,32 @@ pub(super) fn ufh(c: &mut Checker, p: &RawProtocol) {
     c.sourced_range("ufh.aptt_target_ratio", &u.aptt_target_ratio);
     c.source("ufh.start.source", &u.start.source);
     c.positive("ufh.start.rate_units_per_kg_per_h", u.start.rate_units_per_kg_per_h);
+    if let Some(r) = &u.aptt_calibrated_range_s {
+        c.sourced_range("ufh.aptt_calibrated_range_s", r);
+    }
+    c.sourced_positive("ufh.aptt_hold_above_s", &u.aptt_hold_above_s);
+    c.sourced_positive(
+        "ufh.minimum_rate_units_per_kg_per_h",
+        &u.minimum_rate_units_per_kg_per_h,
+    );
+    if u.minimum_rate_units_per_kg_per_h.value >= u.start.rate_units_per_kg_per_h {
+        c.fail(
+            "ufh.minimum_rate_units_per_kg_per_h.value",
+            "the minimum rate must be below the start rate",
+        );
+    }
+    c.positive("ufh.bolus_cap.max_units", u.bolus_cap.max_units);
+    if let Some(v) = u.bolus_cap.max_units_per_kg {
+        c.positive("ufh.bolus_cap.max_units_per_kg", v);
+    }
+    c.source("ufh.bolus_cap.source", &u.bolus_cap.source);
+    c.positive("ufh.no_timed_restart.aptt_above_s", u.no_timed_restart.aptt_above_s);
+    c.positive("ufh.no_timed_restart.anti_xa_from", u.no_timed_restart.anti_xa_from);
+    c.source("ufh.no_timed_restart.source", &u.no_timed_restart.source);
     for (name, v) in [
         ("bolus_units_per_kg", u.start.bolus_units_per_kg),
         ("bolus_max_units", u.start.bolus_max_units),
         ("rate_max_units_per_h", u.start.rate_max_units_per_h),
-        ("dosing_weight_cap_kg", u.start.dosing_weight_cap_kg),
     ] {
         if let Some(v) = v {
             c.positive(&format!("ufh.start.{name}"), v);
@@ -147,6 +269,11 @@ pub(super) fn antithrombin(c: &mut Checker, p: &RawProtocol) {
         c.positive(&format!("antithrombin.{name}.value"), s.value);
         c.source(&format!("antithrombin.{name}.source"), &s.source);
     }
+    c.sourced_positive("antithrombin.decide_after_dose_h", &at.decide_after_dose_h);
+    c.text(
+        "antithrombin.heparin_potentiation_caveat",
+        &at.heparin_potentiation_caveat,
+    );
     if at.severe_below_percent.value >= at.deficiency_below_percent.value {
         c.fail(
             "antithrombin.severe_below_percent.value",
@@ -249,6 +376,28 @@ pub(super) fn dti(c: &mut Checker, p: &RawProtocol) {
     );
     c.source("dti.hepatic_rule_source", &p.dti.hepatic_rule_source);
     c.source("dti.low_flow_rule_source", &p.dti.low_flow_rule_source);
+    let d = &p.dti;
+    c.sourced_positive(
+        "dti.hepatic_bilirubin_above_mg_per_dl",
+        &d.hepatic_bilirubin_above_mg_per_dl,
+    );
+    c.sourced_positive("dti.hepatic_bilirubin_max_age_h", &d.hepatic_bilirubin_max_age_h);
+    c.positive("dti.hold_above.ratio", d.hold_above.ratio);
+    c.positive("dti.hold_above.max_s", d.hold_above.max_s);
+    c.source("dti.hold_above.source", &d.hold_above.source);
+    c.fraction(
+        "dti.titration_margin_baseline_fraction.value",
+        d.titration_margin_baseline_fraction.value,
+    );
+    c.source(
+        "dti.titration_margin_baseline_fraction.source",
+        &d.titration_margin_baseline_fraction.source,
+    );
+    c.sourced_positive(
+        "dti.aptt_unreliable_baseline_above_ratio",
+        &d.aptt_unreliable_baseline_above_ratio,
+    );
+    c.text("dti.pregnancy_caveat", &d.pregnancy_caveat);
 }
 
 pub(super) fn bypass(c: &mut Checker, p: &RawProtocol) {
@@ -271,6 +420,15 @@ pub(super) fn bypass(c: &mut Checker, p: &RawProtocol) {
             ] {
                 c.positive(&format!("bypass.{name}.value"), s.value);
                 c.source(&format!("bypass.{name}.source"), &s.source);
+            }
+            for (name, s) in [
+                ("bypass_bolus_from_units_per_kg", &b.bypass_bolus_from_units_per_kg),
+                ("baseline_act_within_min", &b.baseline_act_within_min),
+                ("heparin_free_after_h", &b.heparin_free_after_h),
+                ("max_additional_units_per_kg", &b.max_additional_units_per_kg),
+                ("max_cumulative_units_per_kg", &b.max_cumulative_units_per_kg),
+            ] {
+                c.sourced_positive(&format!("bypass.{name}"), s);
             }
             c.source("bypass.hit_agent.source", &b.hit_agent.source);
             c.text("bypass.more_heparin_outcome", &b.more_heparin_outcome);

@@ -1,9 +1,11 @@
-//! Direct thrombin inhibitors (clinical reference §8): which drug, start dose by organ function, aPTT
-//! target, titration by the protocol's table, and the pump rate.
+//! Which direct thrombin inhibitor and its start (clinical reference §8): hepatic impairment →
+//! bivalirudin; renal impairment or RRT → argatroban; ECMO low flow → not bivalirudin; otherwise the
+//! protocol's preference. Starts by organ function, on the DTI dosing weight, with the pump rate.
 
-use super::rate::Rate;
-use crate::model::{Kilograms, McgPerKgPerMin, MgPerKgPerHour, Minutes, MlPerHour, Patient, Ratio, Rrt, Seconds, num};
-use crate::protocol::{ArgatrobanColumn, ArgatrobanRow, BivalirudinRow, DtiDrug, Protocol, Source};
+use super::target::{ApttTarget, argatroban_target, bivalirudin_target};
+use crate::dosing::rate::Rate;
+use crate::model::{Kilograms, MgPerKgPerHour, MlPerHour, Patient, Rrt};
+use crate::protocol::{DtiDrug, Protocol, Source};
 
 /// Which DTI and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,12 +17,12 @@ pub struct DtiChoice {
     pub caveats: Vec<String>,
 }
 
-/// Chooses the DTI from organ function and circuit flow.
+/// Chooses the DTI from organ function and circuit flow. `hepatic`: hepatic impairment by the flag or by
+/// a recent bilirubin (the analysis reads the timeline; clinical reference §1).
 #[must_use]
-pub fn choose_dti(patient: &Patient, protocol: &Protocol) -> DtiChoice {
+pub fn choose_dti(patient: &Patient, protocol: &Protocol, hepatic: bool) -> DtiChoice {
     let rules = &protocol.dti;
     let renal = patient.renal_impairment(rules.renal_impairment_below_crcl_ml_min.value);
-    let hepatic = patient.hepatic_impairment;
     let low_flow = patient.setting.is_ecmo() && patient.ecmo_low_flow;
     let renal_text = match (patient.rrt, patient.crcl) {
         (Rrt::Crrt, _) => "on CRRT".to_owned(),
@@ -91,58 +93,6 @@ pub fn choose_dti(patient: &Patient, protocol: &Protocol) -> DtiChoice {
     }
 }
 
-/// An aPTT target in seconds and how it was derived.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ApttTarget {
-    pub low: Seconds,
-    pub high: Seconds,
-    pub basis: String,
-}
-
-impl ApttTarget {
-    #[must_use]
-    pub fn describe(&self) -> String {
-        format!("aPTT {}–{} ({})", self.low.shown(), self.high, self.basis)
-    }
-}
-
-/// Argatroban aPTT target: 1.5–3 × baseline, never above the protocol's ceiling.
-#[must_use]
-pub fn argatroban_target(protocol: &Protocol, baseline: Option<Seconds>) -> Option<ApttTarget> {
-    let a = &protocol.argatroban;
-    let base = baseline?;
-    let cap = a.target_max_s.value;
-    let ratio = a.target_ratio.value;
-    let uncapped = ratio.high.of(base);
-    Some(ApttTarget {
-        low: ratio.low.of(base),
-        high: uncapped.min(cap),
-        basis: format!(
-            "{}–{} × baseline {}{}",
-            ratio.low.shown(),
-            ratio.high.shown(),
-            base,
-            if uncapped > cap {
-                format!(", capped at {cap}")
-            } else {
-                String::new()
-            }
-        ),
-    })
-}
-
-/// Bivalirudin aPTT target: the protocol's ratio × baseline.
-#[must_use]
-pub fn bivalirudin_target(protocol: &Protocol, baseline: Option<Seconds>) -> Option<ApttTarget> {
-    let ratio = protocol.bivalirudin.target_ratio.value;
-    let base = baseline?;
-    Some(ApttTarget {
-        low: ratio.low.of(base),
-        high: ratio.high.of(base),
-        basis: format!("{}–{} × baseline {}", ratio.low.shown(), ratio.high.shown(), base),
-    })
-}
-
 /// A DTI start: rate, pump rate, concentration, target and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DtiStart {
@@ -156,19 +106,18 @@ pub struct DtiStart {
     pub warnings: Vec<String>,
 }
 
-/// The start dose of the chosen DTI for this patient.
+/// The start dose of the chosen DTI for this patient, on the DTI dosing weight `weight`.
 #[must_use]
-pub fn start(drug: DtiDrug, patient: &Patient, protocol: &Protocol) -> DtiStart {
-    let weight = patient.weight.kg;
+pub fn start(drug: DtiDrug, patient: &Patient, protocol: &Protocol, hepatic: bool, weight: Kilograms) -> DtiStart {
     match drug {
-        DtiDrug::Argatroban => argatroban_start(patient, protocol, weight),
+        DtiDrug::Argatroban => argatroban_start(patient, protocol, hepatic, weight),
         DtiDrug::Bivalirudin => bivalirudin_start(patient, protocol, weight),
     }
 }
 
-fn argatroban_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) -> DtiStart {
+fn argatroban_start(patient: &Patient, protocol: &Protocol, hepatic: bool, weight: Kilograms) -> DtiStart {
     let a = &protocol.argatroban;
-    let (rate_value, why, source) = if patient.hepatic_impairment {
+    let (rate_value, why, source) = if hepatic {
         (
             a.start_hepatic_mcg_per_kg_per_min.value,
             "hepatic impairment",
@@ -284,133 +233,10 @@ fn bivalirudin_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) 
     }
 }
 
-/// One titration step read from the protocol table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DtiTitration {
-    pub new_rate: Rate,
-    pub change: Rate,
-    pub hold_min: Minutes,
-    pub stop_and_call: bool,
-    pub row_text: String,
-    /// The requested rate was above the maximum and was capped.
-    pub capped_at_max: bool,
-}
-
-/// The argatroban table row for an aPTT.
-#[must_use]
-pub fn argatroban_row(protocol: &Protocol, aptt: Seconds) -> Option<&ArgatrobanRow> {
-    protocol.argatroban.row(aptt)
-}
-
-/// Argatroban titration by aPTT, capped at the protocol maximum (a hard limit).
-#[must_use]
-pub fn titrate_argatroban(protocol: &Protocol, aptt: Seconds, current: McgPerKgPerMin) -> Option<DtiTitration> {
-    let a = &protocol.argatroban;
-    let row = argatroban_row(protocol, aptt)?;
-    let step = match a.titration_column {
-        ArgatrobanColumn::CriticallyIll => row.change_critically_ill,
-        ArgatrobanColumn::NormalHepatic => row.change_normal_hepatic,
-    };
-    let max = a.max_mcg_per_kg_per_min.value;
-    let requested = if row.stop_and_call {
-        McgPerKgPerMin::ZERO
-    } else {
-        current.stepped(step)
-    };
-    let capped_at_max = requested > max;
-    let new_value = requested.min(max);
-    let new_rate = Rate::argatroban(new_value);
-    let change = Rate {
-        value: new_value.value() - current.value(),
-        unit: new_rate.unit,
-    };
-    let (from, to) = (row.from_s.value(), row.to_s.map(Seconds::value));
-    let band = match to {
-        Some(to) if from == 0.0 => format!("aPTT < {} s", num(to, 0)),
-        Some(to) => format!("aPTT {}–{} s", num(from, 0), num(to - 1.0, 0)),
-        None => format!("aPTT > {} s", num(from - 1.0, 0)),
-    };
-    let column = match a.titration_column {
-        ArgatrobanColumn::CriticallyIll => "critically ill column",
-        ArgatrobanColumn::NormalHepatic => "normal hepatic function column",
-    };
-    let action = if row.stop_and_call {
-        "stop the infusion and call the physician".to_owned()
-    } else if row.hold_min.value() > 0.0 {
-        format!(
-            "hold {} min, then {}",
-            row.hold_min.shown(),
-            Rate {
-                value: step,
-                unit: new_rate.unit
-            }
-            .signed()
-        )
-    } else {
-        Rate {
-            value: step,
-            unit: new_rate.unit,
-        }
-        .signed()
-    };
-    Some(DtiTitration {
-        new_rate,
-        change,
-        hold_min: row.hold_min,
-        stop_and_call: row.stop_and_call,
-        row_text: format!("{band}: {action} ({column})"),
-        capped_at_max,
-    })
-}
-
-/// The bivalirudin table row for an aPTT ratio.
-#[must_use]
-pub fn bivalirudin_row(protocol: &Protocol, ratio: Ratio) -> Option<&BivalirudinRow> {
-    protocol.bivalirudin.row(ratio)
-}
-
-/// Bivalirudin titration by aPTT ratio to baseline.
-#[must_use]
-pub fn titrate_bivalirudin(protocol: &Protocol, ratio: Ratio, current: MgPerKgPerHour) -> Option<DtiTitration> {
-    let row = bivalirudin_row(protocol, ratio)?;
-    let new_rate = Rate::bivalirudin(current.changed_by_percent(row.change_percent));
-    let change = Rate {
-        value: new_rate.value - current.value(),
-        unit: new_rate.unit,
-    };
-    let band = match row.to_ratio {
-        Some(to) if row.from_ratio.value() == 0.0 => format!("aPTT < {} × baseline", to.shown()),
-        Some(to) => format!("aPTT {}–{} × baseline", row.from_ratio.shown(), to.shown()),
-        None => format!("aPTT ≥ {} × baseline", row.from_ratio.shown()),
-    };
-    let step = if row.change_percent == 0.0 {
-        "no change".to_owned()
-    } else {
-        format!(
-            "{}{}%",
-            if row.change_percent > 0.0 { "+" } else { "−" },
-            num(row.change_percent.abs(), 0)
-        )
-    };
-    let action = if row.hold_min.value() > 0.0 {
-        format!("hold {} min, then {step}", row.hold_min.shown())
-    } else {
-        step
-    };
-    Some(DtiTitration {
-        new_rate,
-        change,
-        hold_min: row.hold_min,
-        stop_and_call: false,
-        row_text: format!("{band}: {action}"),
-        capped_at_max: false,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ClinicalTime, MlPerMin, Setting, Weight, WeightKind};
+    use crate::model::{ClinicalTime, MlPerMin, Seconds, Setting, Weight, WeightKind};
 
     fn protocol() -> Protocol {
         Protocol::builtin("adult-ecmo").unwrap_or_else(|e| panic!("{e}"))
@@ -436,27 +262,26 @@ mod tests {
     #[test]
     fn the_choice_follows_organ_function_and_flow() {
         let p = protocol();
-        let drug = |patient: &Patient| choose_dti(patient, &p).drug;
-        assert_eq!(drug(&patient()), DtiDrug::Argatroban, "neither impaired: preference");
-        assert_eq!(drug(&with(|x| x.hepatic_impairment = true)), DtiDrug::Bivalirudin);
-        assert_eq!(drug(&with(|x| x.rrt = Rrt::Crrt)), DtiDrug::Argatroban);
-        assert_eq!(drug(&with(|x| x.crcl = MlPerMin::new(20.0).ok())), DtiDrug::Argatroban);
-        let both = with(|x| {
-            x.hepatic_impairment = true;
-            x.rrt = Rrt::Ihd;
-        });
+        let drug = |patient: &Patient, hepatic: bool| choose_dti(patient, &p, hepatic).drug;
         assert_eq!(
-            drug(&both),
+            drug(&patient(), false),
+            DtiDrug::Argatroban,
+            "neither impaired: preference"
+        );
+        assert_eq!(drug(&patient(), true), DtiDrug::Bivalirudin);
+        assert_eq!(drug(&with(|x| x.rrt = Rrt::Crrt), false), DtiDrug::Argatroban);
+        assert_eq!(
+            drug(&with(|x| x.crcl = MlPerMin::new(20.0).ok()), false),
+            DtiDrug::Argatroban
+        );
+        assert_eq!(
+            drug(&with(|x| x.rrt = Rrt::Ihd), true),
             DtiDrug::Bivalirudin,
             "both impaired: bivalirudin at the renal dose"
         );
-        assert_eq!(drug(&with(|x| x.ecmo_low_flow = true)), DtiDrug::Argatroban);
-        let hepatic_low_flow = with(|x| {
-            x.hepatic_impairment = true;
-            x.ecmo_low_flow = true;
-        });
+        assert_eq!(drug(&with(|x| x.ecmo_low_flow = true), false), DtiDrug::Argatroban);
         assert_eq!(
-            drug(&hepatic_low_flow),
+            drug(&with(|x| x.ecmo_low_flow = true), true),
             DtiDrug::Argatroban,
             "low flow rules out bivalirudin"
         );
@@ -483,57 +308,16 @@ mod tests {
     #[test]
     fn argatroban_starts_lower_with_hepatic_impairment_and_has_a_capped_target() {
         let p = protocol();
-        assert_eq!(start(DtiDrug::Argatroban, &patient(), &p).rate.value, 0.5);
-        let hepatic = with(|x| x.hepatic_impairment = true);
-        assert_eq!(start(DtiDrug::Argatroban, &hepatic, &p).rate.value, 0.2);
+        let kg = Kilograms::constant(80.0);
+        assert_eq!(start(DtiDrug::Argatroban, &patient(), &p, false, kg).rate.value, 0.5);
+        assert_eq!(start(DtiDrug::Argatroban, &patient(), &p, true, kg).rate.value, 0.2);
         // 80 kg × 0.5 mcg/kg/min × 60 ÷ 1000 ÷ 1 mg/mL = 2.4 mL/h.
-        assert!((start(DtiDrug::Argatroban, &patient(), &p).pump.value() - 2.4).abs() < 1e-12);
+        assert!((start(DtiDrug::Argatroban, &patient(), &p, false, kg).pump.value() - 2.4).abs() < 1e-12);
         // Baseline 40 s: 1.5–3 × 40 = 60–120 s, capped at 100 s.
         let target = argatroban_target(&p, Some(Seconds::constant(40.0))).unwrap_or_else(|| panic!("target"));
         assert_eq!((target.low.value(), target.high.value()), (60.0, 100.0));
         assert!(target.basis.contains("capped at 100 s"));
         assert!(argatroban_target(&p, None).is_none());
-    }
-
-    #[test]
-    fn argatroban_titration_rows() {
-        let p = protocol();
-        let current = McgPerKgPerMin::constant(1.0);
-        let step =
-            |aptt: f64| titrate_argatroban(&p, Seconds::constant(aptt), current).unwrap_or_else(|| panic!("row"));
-        assert!(
-            (step(35.0).change.value - 0.25).abs() < 1e-12,
-            "< 40 s: +0.25 (critically ill)"
-        );
-        assert!((step(42.0).change.value - 0.1).abs() < 1e-12, "40–45 s: +0.1");
-        assert_eq!(step(60.0).change.value, 0.0, "46–90 s: no change");
-        let hold = step(95.0);
-        assert_eq!(
-            (hold.hold_min.value(), hold.change.value),
-            (30.0, -0.25),
-            "91–100 s: hold 30 min, −0.25"
-        );
-        let stop = step(120.0);
-        assert!(
-            stop.stop_and_call && stop.new_rate.value == 0.0,
-            "> 100 s: stop and call"
-        );
-        let capped = titrate_argatroban(&p, Seconds::constant(35.0), McgPerKgPerMin::constant(9.9))
-            .unwrap_or_else(|| panic!("row"));
-        assert!(capped.capped_at_max && capped.new_rate.value == 10.0);
-    }
-
-    #[test]
-    fn bivalirudin_titration_rows() {
-        let p = protocol();
-        let current = MgPerKgPerHour::constant(0.1);
-        let step =
-            |ratio: f64| titrate_bivalirudin(&p, Ratio::constant(ratio), current).unwrap_or_else(|| panic!("row"));
-        assert!((step(1.2).new_rate.value - 0.12).abs() < 1e-12, "below 1.5 ×: +20%");
-        assert_eq!(step(1.8).change.value, 0.0, "1.5–2 ×: no change");
-        assert!((step(2.5).new_rate.value - 0.08).abs() < 1e-12, "2–3 ×: −20%");
-        let held = step(3.5);
-        assert_eq!(held.hold_min.value(), 60.0, "≥ 3 ×: hold 60 min");
-        assert!((held.new_rate.value - 0.06).abs() < 1e-12, "then −40%");
+        assert!(bivalirudin_target(&p, None).is_none());
     }
 }

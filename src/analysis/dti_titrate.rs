@@ -1,0 +1,452 @@
+//! A running direct thrombin inhibitor (clinical reference §8, §5 rev 2): titration relative to the
+//! patient's target, holds acted on at any time after a change (an aPTT above 3 × baseline or 100 s,
+//! whichever is lower; above 100 s without a baseline), a target that needs the baseline aPTT, and the
+//! restart after a stop.
+
+use super::context::Cx;
+use super::dti_switch::{dti_pump, dti_target, unreliable_baseline};
+use super::pairing::reported_aptt;
+use super::timeline::{Agent, InfusionRate, Sample, Segment};
+use super::types::{Action, Due, Recommendation};
+use crate::dosing::Rate;
+use crate::dosing::dti::{self, DtiBand, DtiTitration};
+use crate::model::{Hours, Seconds, num};
+use crate::protocol::DtiDrug;
+
+fn drug_of(agent: Agent) -> Option<DtiDrug> {
+    match agent {
+        Agent::Argatroban => Some(DtiDrug::Argatroban),
+        Agent::Bivalirudin => Some(DtiDrug::Bivalirudin),
+        Agent::Ufh => None,
+    }
+}
+
+fn rate_of(seg: Segment) -> Option<Rate> {
+    match seg.rate {
+        InfusionRate::Argatroban(r) => Some(Rate::argatroban(r)),
+        InfusionRate::Bivalirudin(r) => Some(Rate::bivalirudin(r)),
+        InfusionRate::Ufh(_) => None,
+    }
+}
+
+fn adjust_action(drug: DtiDrug) -> Action {
+    match drug {
+        DtiDrug::Argatroban => Action::AdjustArgatroban,
+        DtiDrug::Bivalirudin => Action::AdjustBivalirudin,
+    }
+}
+
+fn concentration(cx: &Cx<'_>, drug: DtiDrug) -> String {
+    match drug {
+        DtiDrug::Argatroban => cx.p.argatroban.concentration_label.clone(),
+        DtiDrug::Bivalirudin => cx.p.bivalirudin.concentration_label.clone(),
+    }
+}
+
+fn titration_source(cx: &Cx<'_>, drug: DtiDrug) -> crate::protocol::Source {
+    match drug {
+        DtiDrug::Argatroban => cx.p.argatroban.titration_source.clone(),
+        DtiDrug::Bivalirudin => cx.p.bivalirudin.titration_source.clone(),
+    }
+}
+
+/// The aPTT recheck after a change: 2 h (argatroban with hepatic impairment: the protocol's longer
+/// interval).
+fn recheck_h(cx: &Cx<'_>, drug: DtiDrug) -> Hours {
+    if drug == DtiDrug::Argatroban && cx.hepatic.impaired {
+        cx.p.argatroban.titration.above_cap_recheck_hepatic_h
+    } else {
+        cx.p.monitoring.dti_recheck_h.value
+    }
+}
+
+/// The DTI hold threshold: 3 × baseline or 100 s, whichever is lower (100 s without a baseline).
+fn hold_threshold(cx: &Cx<'_>) -> Seconds {
+    let h = &cx.p.dti.hold_above;
+    cx.case
+        .patient
+        .baseline_aptt
+        .map_or(h.max_s, |b| h.ratio.of(b).min(h.max_s))
+}
+
+/// A DTI recommendation with its rate, pump rate and concentration.
+fn with_rate(cx: &Cx<'_>, rec: &mut Recommendation, drug: DtiDrug, rate: Rate) {
+    rec.rate = Some(rate);
+    rec.pump_ml_per_h = dti_pump(cx, rate);
+    rec.concentration = concentration(cx, drug);
+}
+
+/// On a DTI: titrate by the target once the aPTT is at steady state, and act on a high aPTT at once.
+pub(super) fn titrate(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
+    let Some(drug) = drug_of(seg.agent()) else {
+        return Recommendation::new(Action::Measure, seg.agent().name());
+    };
+    let Some(current) = rate_of(seg) else {
+        return Recommendation::new(Action::Measure, drug.name());
+    };
+    let recheck = recheck_h(cx, drug);
+    let latest = cx.tl.labs.aptt.latest(cx.as_of).filter(|s| s.time > seg.start);
+    let Some(aptt) = latest else {
+        let mut rec = continue_dti(cx, drug, current);
+        rec.action = Action::Measure;
+        rec.label = format!("Measure the aPTT; continue {}", drug.name());
+        rec.rationale.push(say!(
+            cx,
+            "{} started or changed at {}: the aPTT is meaningful {} h later",
+            drug.name(),
+            seg.start,
+            recheck.shown()
+        ));
+        rec.cite(cx.p.monitoring.dti_recheck_h.source.clone());
+        let due = cx.due_at(seg.start.after_hours(recheck));
+        cx.due(
+            "aPTT",
+            due,
+            say!(cx, "{} h after the {} change", recheck.shown(), drug.name()),
+        );
+        return rec;
+    };
+    if cx.is_stale(aptt) {
+        let mut rec = continue_dti(cx, drug, current);
+        rec.action = Action::Measure;
+        rec.label = format!("Measure the aPTT; continue {}", drug.name());
+        rec.rationale.push(say!(
+            cx,
+            "latest aPTT ({}) is older than {} h",
+            aptt.time,
+            num(cx.max_age().value(), 0)
+        ));
+        cx.due("aPTT", Due::Now, "stale");
+        return rec;
+    }
+    let value = reported_aptt(aptt.value);
+    let high = value > hold_threshold(cx);
+    let Some(target) = dti_target(cx, drug) else {
+        return no_baseline(cx, drug, current, aptt, high);
+    };
+    let Some(baseline) = cx.case.patient.baseline_aptt else {
+        return no_baseline(cx, drug, current, aptt, high);
+    };
+    let steady = aptt.time.hours_since(seg.start) >= cx.p.monitoring.dti_recheck_h.value.value();
+    if !steady && !high && value <= target.high {
+        let mut rec = continue_dti(cx, drug, current);
+        rec.action = Action::Measure;
+        rec.label = format!("Repeat the aPTT at steady state; continue {}", drug.name());
+        rec.rationale.push(say!(
+            cx,
+            "aPTT {} at {} was drawn {} h after the change at {}: not at steady state; only a high aPTT is acted on this early",
+            aptt.value,
+            aptt.time,
+            num(aptt.time.hours_since(seg.start), 1),
+            seg.start
+        ));
+        let due = cx.due_at(seg.start.after_hours(recheck));
+        cx.due("aPTT", due, "steady state after the change");
+        return rec;
+    }
+    let t = match (drug, current.unit) {
+        (DtiDrug::Argatroban, _) => crate::model::McgPerKgPerMin::new(current.value)
+            .ok()
+            .map(|r| dti::titrate_argatroban(cx.p, value, r, &target, baseline)),
+        (DtiDrug::Bivalirudin, _) => crate::model::MgPerKgPerHour::new(current.value)
+            .ok()
+            .map(|r| dti::titrate_bivalirudin(cx.p, value, r, &target, baseline)),
+    };
+    let Some(t) = t else {
+        return Recommendation::new(Action::Measure, drug.name());
+    };
+    let mut rec = apply(cx, drug, current, &t, aptt, recheck);
+    rec.target = target.describe();
+    rec.caveats.extend(unreliable_baseline(cx));
+    rec
+}
+
+fn continue_dti(cx: &Cx<'_>, drug: DtiDrug, current: Rate) -> Recommendation {
+    let mut rec = Recommendation::new(Action::Continue, drug.name());
+    with_rate(cx, &mut rec, drug, current);
+    rec.rate_change = Some(Rate {
+        value: 0.0,
+        unit: current.unit,
+    });
+    rec.cite(titration_source(cx, drug));
+    rec
+}
+
+/// No baseline aPTT: the target cannot be set (needs data) — but an aPTT above 100 s is still held.
+fn no_baseline(cx: &mut Cx<'_>, drug: DtiDrug, current: Rate, aptt: Sample<Seconds>, high: bool) -> Recommendation {
+    if high {
+        let mut rec = stop_and_call(cx, drug, current, None);
+        rec.rationale.insert(
+            0,
+            say!(
+                cx,
+                "aPTT {} at {} is above {} (no baseline aPTT: the absolute limit still applies)",
+                aptt.value,
+                aptt.time,
+                cx.p.dti.hold_above.max_s
+            ),
+        );
+        rec.cite(cx.p.dti.hold_above.source.clone());
+        return rec;
+    }
+    let mut rec = continue_dti(cx, drug, current);
+    rec.action = Action::Measure;
+    rec.label = format!("Enter the baseline aPTT; continue {}", drug.name());
+    rec.rationale.push(say!(
+        cx,
+        "the {} target is a multiple of the baseline aPTT, which is not entered: titration needs data (aPTT {} at {})",
+        drug.name(),
+        aptt.value,
+        aptt.time
+    ));
+    rec.cite(cx.p.dti.hold_above.source.clone());
+    cx.due("aPTT (baseline value: enter it)", Due::Now, "the DTI target needs it");
+    rec
+}
+
+/// Stop and call: no timed restart; the restart (at the protocol's fraction) once the aPTT is below the
+/// upper bound.
+fn stop_and_call(cx: &mut Cx<'_>, drug: DtiDrug, current: Rate, restart: Option<Rate>) -> Recommendation {
+    let a = &cx.p.argatroban.titration;
+    let recheck = recheck_h(cx, drug).max(a.above_cap_recheck_h);
+    let mut rec = Recommendation::new(Action::HoldAnticoagulant, drug.name());
+    rec.label = format!("Stop {} and call", drug.name());
+    rec.call_senior = true;
+    rec.concentration = concentration(cx, drug);
+    let restart = restart.or_else(|| {
+        (drug == DtiDrug::Argatroban).then(|| Rate {
+            value: crate::model::round_half_up(current.value * a.above_cap_restart_fraction.value(), 2),
+            unit: current.unit,
+        })
+    });
+    if let Some(r) = restart {
+        rec.rationale.push(say!(
+            cx,
+            "restart at {}% of the rate: {r}{} once the aPTT is below the upper bound (institutional, unvalidated)",
+            num(a.above_cap_restart_fraction.value() * 100.0, 0),
+            dti_pump(cx, r).map_or(String::new(), |p| format!(" = {p}"))
+        ));
+    }
+    rec.cite(a.above_cap_source.clone());
+    cx.due(
+        "aPTT",
+        Due::At(cx.as_of.after_hours(recheck)),
+        say!(cx, "{} h after the stop: decides the restart", recheck.shown()),
+    );
+    rec
+}
+
+/// A titration step as a recommendation.
+fn apply(
+    cx: &mut Cx<'_>,
+    drug: DtiDrug,
+    current: Rate,
+    t: &DtiTitration,
+    aptt: Sample<Seconds>,
+    recheck: Hours,
+) -> Recommendation {
+    let row = say!(cx, "aPTT {} at {}: {}", aptt.value, aptt.time, t.row_text);
+    if t.stop_and_call {
+        let mut rec = stop_and_call(cx, drug, current, t.restart_rate);
+        rec.rationale.insert(0, row);
+        return rec;
+    }
+    let Some(new_rate) = t.new_rate else {
+        return Recommendation::new(Action::Measure, drug.name());
+    };
+    let mut rec = if t.hold_min.value() > 0.0 || t.floored_at_minimum {
+        let mut r = Recommendation::new(Action::HoldAnticoagulant, drug.name());
+        r.label = format!("Hold {}", drug.name());
+        r.hold_minutes = (t.hold_min.value() > 0.0).then_some(t.hold_min);
+        if r.hold_minutes.is_none() {
+            r.label = format!("Stop {} and call", drug.name());
+        }
+        r.call_senior = t.floored_at_minimum;
+        with_rate(cx, &mut r, drug, new_rate);
+        r
+    } else if t.band == DtiBand::InTarget {
+        continue_dti(cx, drug, current)
+    } else {
+        let mut r = Recommendation::new(adjust_action(drug), drug.name());
+        with_rate(cx, &mut r, drug, new_rate);
+        r.rate_change = t.change;
+        r
+    };
+    rec.rationale.push(row);
+    rec.cite(titration_source(cx, drug));
+    if t.floored_at_minimum {
+        let min = match drug {
+            DtiDrug::Argatroban => cx.p.argatroban.minimum_mcg_per_kg_per_min.value.to_string(),
+            DtiDrug::Bivalirudin => cx.p.bivalirudin.minimum_mg_per_kg_per_h.value.to_string(),
+        };
+        rec.rationale.push(say!(
+            cx,
+            "the decrease would go below the minimum rate {min} (institutional, unvalidated): hold and call; restart at {new_rate}"
+        ));
+    }
+    if t.increase_limited {
+        rec.rationale.push(say!(
+            cx,
+            "at a rate below {} an increase is at most +{}%",
+            cx.p.argatroban.titration.small_rate_below,
+            num(
+                cx.p.argatroban.titration.small_rate_max_increase_fraction.value() * 100.0,
+                0
+            )
+        ));
+        rec.cite(cx.p.argatroban.titration.small_rate_source.clone());
+    }
+    if t.capped_at_max {
+        rec.caveats.push(say!(
+            cx,
+            "capped at the maximum {} (hard limit)",
+            cx.p.argatroban.max_mcg_per_kg_per_min.value
+        ));
+        rec.cite(cx.p.argatroban.max_mcg_per_kg_per_min.source.clone());
+    }
+    if drug == DtiDrug::Bivalirudin && !cx.p.bivalirudin.titration_validated {
+        rec.caveats.push(say!(
+            cx,
+            "bivalirudin titration table: institutional example, not validated"
+        ));
+    }
+    if t.band == DtiBand::InTarget {
+        rec.rationale.push(say!(
+            cx,
+            "continue {} = {}",
+            current,
+            rec.pump_ml_per_h.map_or("–".to_owned(), |p| p.to_string())
+        ));
+        let due = cx.due_at(aptt.time.after_hours(cx.p.monitoring.daily_interval_h.value));
+        cx.due("aPTT", due, "in range: daily");
+    } else {
+        rec.rationale.push(say!(
+            cx,
+            "new rate {} ({}), pump {} at {}",
+            new_rate,
+            t.change.map_or(String::new(), |c| c.signed()),
+            rec.pump_ml_per_h.map_or("–".to_owned(), |p| p.to_string()),
+            concentration(cx, drug)
+        ));
+        cx.due(
+            "aPTT",
+            Due::At(cx.as_of.after_hours(recheck.plus(t.hold_min.in_hours()))),
+            say!(cx, "{} h after the change", recheck.shown()),
+        );
+    }
+    rec
+}
+
+/// The last rate at which the aPTT was in the DTI's target (at steady state), newest first.
+fn last_in_range(cx: &Cx<'_>, drug: DtiDrug) -> Option<(Rate, Sample<Seconds>)> {
+    let target = dti_target(cx, drug)?;
+    let steady = cx.p.monitoring.dti_recheck_h.value.value();
+    cx.tl.labs.aptt.until(cx.as_of).iter().rev().find_map(|s| {
+        let v = reported_aptt(s.value);
+        if v < target.low || v > target.high {
+            return None;
+        }
+        let seg = cx
+            .tl
+            .in_effect_at(s.time)
+            .filter(|g| drug_of(g.agent()) == Some(drug))?;
+        (s.time.hours_since(seg.start) >= steady)
+            .then(|| rate_of(seg).map(|r| (r, *s)))
+            .flatten()
+    })
+}
+
+/// After a stop for a procedure, another reason or none: restart at the last in-range rate, no bolus.
+pub(super) fn restart_at_last_in_range(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
+    let Some(drug) = drug_of(seg.agent()) else {
+        return Recommendation::new(Action::Measure, seg.agent().name());
+    };
+    let Some((rate, sample)) = last_in_range(cx, drug) else {
+        let mut rec = Recommendation::new(Action::Measure, drug.name());
+        rec.label = format!("Measure the aPTT before restarting {}", drug.name());
+        rec.rationale.push(say!(
+            cx,
+            "no in-range aPTT on {} on record (or no baseline aPTT for the target): measure the aPTT and decide the restart with the physician",
+            drug.name()
+        ));
+        rec.cite(titration_source(cx, drug));
+        cx.due("aPTT", Due::Now, "before a restart");
+        return rec;
+    };
+    let mut rec = Recommendation::new(adjust_action(drug), drug.name());
+    rec.label = format!("Restart {} (no bolus)", drug.name());
+    with_rate(cx, &mut rec, drug, rate);
+    rec.target = dti_target(cx, drug).map_or(String::new(), |t| t.describe());
+    rec.rationale.push(say!(
+        cx,
+        "last rate with the aPTT in target: {rate} (aPTT {} at {})",
+        sample.value,
+        sample.time
+    ));
+    rec.cite(
+        "clinical reference §5 [rev 2]: restart after an interruption (CHEST perioperative guidance, Douketis 2022)",
+    );
+    rec.cite(titration_source(cx, drug));
+    let recheck = recheck_h(cx, drug);
+    cx.due(
+        "aPTT",
+        Due::At(cx.as_of.after_hours(recheck)),
+        say!(cx, "{} h after the restart", recheck.shown()),
+    );
+    rec
+}
+
+/// After a stop for a high aPTT (the "> 100 s" row): restart at the protocol's fraction once the aPTT is
+/// below the upper bound; until then it stays stopped.
+pub(super) fn after_stop(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
+    let Some(drug) = drug_of(seg.agent()) else {
+        return Recommendation::new(Action::Measure, seg.agent().name());
+    };
+    let end = seg.end.unwrap_or(cx.as_of);
+    let Some(before) = rate_of(seg) else {
+        return Recommendation::new(Action::Measure, drug.name());
+    };
+    let upper = dti_target(cx, drug).map_or(cx.p.dti.hold_above.max_s, |t| t.high);
+    let fraction = cx.p.argatroban.titration.above_cap_restart_fraction.value();
+    let restart = Rate {
+        value: crate::model::round_half_up(before.value * fraction, if drug == DtiDrug::Argatroban { 2 } else { 3 }),
+        unit: before.unit,
+    };
+    let after = cx.tl.labs.aptt.latest(cx.as_of).filter(|s| s.time > end);
+    match after {
+        Some(s) if reported_aptt(s.value) <= upper => {
+            let mut rec = Recommendation::new(adjust_action(drug), drug.name());
+            rec.label = format!("Restart {} at {}% (no bolus)", drug.name(), num(fraction * 100.0, 0));
+            with_rate(cx, &mut rec, drug, restart);
+            rec.rationale.push(say!(
+                cx,
+                "{} stopped at {end} for a high aPTT; aPTT {} at {} is below {upper}: restart at {}% of {before}",
+                drug.name(),
+                s.value,
+                s.time,
+                num(fraction * 100.0, 0)
+            ));
+            rec.cite(cx.p.argatroban.titration.above_cap_source.clone());
+            let recheck = recheck_h(cx, drug);
+            cx.due(
+                "aPTT",
+                Due::At(cx.as_of.after_hours(recheck)),
+                say!(cx, "{} h after the restart", recheck.shown()),
+            );
+            rec
+        }
+        _ => {
+            let mut rec = stop_and_call(cx, drug, before, Some(restart));
+            rec.label = format!("Keep {} stopped and call", drug.name());
+            rec.rationale.insert(
+                0,
+                say!(
+                    cx,
+                    "{} stopped at {end} for a high aPTT: no aPTT below {upper} since",
+                    drug.name()
+                ),
+            );
+            rec
+        }
+    }
+}

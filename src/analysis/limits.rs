@@ -1,0 +1,173 @@
+//! The last check before a recommendation is shown (clinical reference §1, §12, rev 2):
+//! - a recommended dose or rate above a soft limit carries a senior-review caveat; above a hard limit it
+//!   has no dose field at all, and `exceeds_hard_limit` says what was calculated and the limit;
+//! - a child, infant or neonate under an adult protocol gets no dose, rate or pump rate anywhere on the
+//!   card: the action is to measure (or, above an adult hold threshold, to stop and call).
+
+use super::context::Cx;
+use super::types::{Action, FindingCode, HardLimitExceeded, Recommendation};
+use crate::dosing::RateUnit;
+use crate::model::{McgPerKgPerMin, MgPerKgPerHour, Quantity, UnitsPerKgPerHour};
+use crate::protocol::Limits;
+use crate::protocol::plausibility::{Verdict, broken_limit, verdict};
+
+/// A value against its limits: a hard breach (calculated, limit), or a soft one (a caveat), or neither.
+enum Check {
+    Fine,
+    Soft(String),
+    Hard(HardLimitExceeded),
+}
+
+fn check<Q: Quantity>(limits: &Limits<Q>, value: Q, unit: &'static str, what: &str) -> Check {
+    match verdict(limits, value) {
+        Verdict::Fine => Check::Fine,
+        Verdict::Soft => Check::Soft(format!(
+            "{what} {} {unit} is beyond the protocol's soft limit: senior review ({})",
+            crate::model::num(value.value(), 3),
+            limits.source
+        )),
+        Verdict::Hard => Check::Hard(HardLimitExceeded {
+            calculated: value.value(),
+            limit: broken_limit(limits, value).unwrap_or(0.0),
+            unit,
+        }),
+    }
+}
+
+/// Every dose on the card against the protocol's limits.
+fn checks(cx: &Cx<'_>, rec: &Recommendation) -> Vec<Check> {
+    let pl = &cx.p.plausibility;
+    let mut out = Vec::new();
+    if let Some(rate) = rec.rate {
+        match rate.unit {
+            RateUnit::UnitsPerKgPerHour => {
+                if let Ok(r) = UnitsPerKgPerHour::new(rate.value) {
+                    out.push(check(&pl.ufh_rate_units_per_kg_per_h, r, "units/kg/h", "heparin"));
+                    out.push(check(
+                        &pl.ufh_rate_units_per_h,
+                        r.for_weight(cx.hkg()),
+                        "units/h",
+                        "heparin",
+                    ));
+                }
+            }
+            RateUnit::McgPerKgPerMin => {
+                if let Ok(r) = McgPerKgPerMin::new(rate.value) {
+                    out.push(check(&pl.argatroban_mcg_per_kg_per_min, r, "mcg/kg/min", "argatroban"));
+                }
+            }
+            RateUnit::MgPerKgPerHour => {
+                if let Ok(r) = MgPerKgPerHour::new(rate.value) {
+                    out.push(check(&pl.bivalirudin_mg_per_kg_per_h, r, "mg/kg/h", "bivalirudin"));
+                }
+            }
+        }
+    }
+    if let Some(b) = rec.bolus_units {
+        out.push(check(&pl.ufh_bolus_units, b, "units", "heparin bolus"));
+        out.push(check(
+            &pl.ufh_bolus_units_per_kg,
+            b.per_kg(cx.hkg()),
+            "units/kg",
+            "heparin bolus",
+        ));
+    }
+    if let Some(d) = rec.dose_units.filter(|_| rec.action == Action::SupplementAntithrombin) {
+        out.push(check(&pl.antithrombin_units, d, "units", "antithrombin"));
+        out.push(check(
+            &pl.antithrombin_units_per_kg,
+            d.per_kg(cx.at_kg()),
+            "units/kg",
+            "antithrombin",
+        ));
+    }
+    out
+}
+
+/// Removes every dose field.
+fn strip_doses(rec: &mut Recommendation) {
+    rec.rate = None;
+    rec.rate_change = None;
+    rec.pump_ml_per_h = None;
+    rec.bolus_units = None;
+    rec.dose_units = None;
+}
+
+/// Soft limits → caveats; a hard limit → no dose field, and why.
+fn hard_limits(cx: &Cx<'_>, rec: &mut Recommendation) {
+    for c in checks(cx, rec) {
+        match c {
+            Check::Fine => {}
+            Check::Soft(caveat) => rec.caveats.push(caveat),
+            Check::Hard(x) => {
+                if rec.exceeds_hard_limit.is_none() {
+                    rec.rationale.push(format!(
+                        "calculated {} {} exceeds the hard limit {} {}: no dose is shown; decide with a senior clinician",
+                        crate::model::num(x.calculated, 3),
+                        x.unit,
+                        crate::model::num(x.limit, 3),
+                        x.unit
+                    ));
+                    rec.exceeds_hard_limit = Some(x);
+                }
+            }
+        }
+    }
+    if rec.exceeds_hard_limit.is_some() {
+        strip_doses(rec);
+        rec.call_senior = true;
+        rec.cite("clinical reference §12 [rev 2]: a recommendation above a hard limit has no dose field");
+    }
+}
+
+/// No adult dose for a non-adult (clinical reference §1, rev 2).
+fn non_adult(cx: &mut Cx<'_>, rec: Recommendation) -> Recommendation {
+    let age = cx.case.patient.age_group;
+    if cx.p.age_groups.contains(&age) {
+        return rec;
+    }
+    cx.finding(
+        FindingCode::NoPaediatricProtocol,
+        format!(
+            "{}: protocol {} is for {} patients only; no dose, rate or pump rate from it is shown",
+            age.code(),
+            cx.p.name,
+            cx.p.age_groups
+                .iter()
+                .map(|a| a.code())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+        "clinical reference §1 [rev 2]",
+    );
+    let mut out = Recommendation::new(
+        if rec.action == Action::HoldAnticoagulant {
+            Action::HoldAnticoagulant
+        } else {
+            Action::Measure
+        },
+        rec.drug.clone(),
+    );
+    out.rationale.push(format!(
+        "no paediatric protocol is loaded: the shipped protocols are adult protocols, so no dose, rate or pump rate is given for a {} (decide with the paediatric team's protocol)",
+        age.code()
+    ));
+    if out.action == Action::HoldAnticoagulant {
+        out.label = format!("Stop {} and call", rec.drug);
+        out.call_senior = true;
+        out.rationale.push(
+            "a result above the adult hold threshold: stop and call; no restart rate from an adult protocol".to_owned(),
+        );
+    } else {
+        out.label = "No paediatric protocol loaded: measure and decide with the paediatric team".to_owned();
+    }
+    out.cite("clinical reference §1 [rev 2]");
+    out
+}
+
+/// The last check: non-adults first, then the hard and soft limits.
+pub(super) fn guard(cx: &mut Cx<'_>, rec: Recommendation) -> Recommendation {
+    let mut rec = non_adult(cx, rec);
+    hard_limits(cx, &mut rec);
+    rec
+}
