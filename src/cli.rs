@@ -328,6 +328,16 @@ struct Loaded {
     notes: Vec<String>,
 }
 
+/// Every input warning of the file, not only those up to the analysis time: the later ones marked.
+fn later_input_warnings(case: &Case, protocol: &Protocol, as_of: ClinicalTime) -> Vec<String> {
+    crate::analysis::Prepared::new(case, protocol)
+        .warnings()
+        .iter()
+        .filter(|(t, _)| *t > as_of)
+        .map(|(_, w)| format!("after the analysis time: {w}"))
+        .collect()
+}
+
 fn load_input(input: &Path, patient: &PatientArgs, protocol: Option<&str>) -> Result<Loaded> {
     let ext = input.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
     match ext.as_deref() {
@@ -347,7 +357,11 @@ fn load_input(input: &Path, patient: &PatientArgs, protocol: Option<&str>) -> Re
                 case: loaded.case,
                 protocol,
                 warnings: Vec::new(),
-                notes: Vec::new(),
+                notes: loaded
+                    .migrated_from
+                    .map(crate::io::case_migration::migration_note)
+                    .into_iter()
+                    .collect(),
             })
         }
         Some("csv") => load_csv(input, patient, protocol),
@@ -421,6 +435,9 @@ pub fn run(command: Command) -> Result<String> {
             let as_of = parse_at(at.as_deref(), &loaded.case)?;
             let mut analysis = analyze(&loaded.case, &loaded.protocol, as_of);
             analysis.warnings.splice(0..0, loaded.notes);
+            analysis
+                .warnings
+                .extend(later_input_warnings(&loaded.case, &loaded.protocol, as_of));
             Ok(match format {
                 Format::Json => to_json(&analysis)?,
                 Format::Text => to_text(&analysis),

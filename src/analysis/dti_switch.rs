@@ -118,7 +118,7 @@ fn other_options(cx: &Cx<'_>, rec: &mut Recommendation) {
             option.conditions
         ));
     }
-    if !cx.has_finding(FindingCode::HitSuspected) {
+    if !cx.has_finding(FindingCode::HitSuspected) && !cx.has_finding(FindingCode::HitHistoryRemote) {
         rec.caveats.push(o.resistance_caveat.value.clone());
         rec.cite(o.resistance_caveat.source.clone());
     }

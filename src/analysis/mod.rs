@@ -12,6 +12,7 @@ mod bypass;
 mod dti_switch;
 mod dti_titrate;
 pub mod exposure;
+mod four_ts;
 pub mod generate;
 pub mod hit;
 mod icu;
@@ -27,7 +28,7 @@ pub mod types;
 pub use pairing::{Level, Pair, classify_level, paired_samples};
 pub use timeline::{Agent, InfusionRate, Sample, Segment, Series, Timeline};
 pub use types::{
-    Action, Analysis, BypassAssessment, Detail, Due, Finding, FindingCode, FourTs, FourTsBand, FourTsStatus,
+    Action, Analysis, BypassAssessment, Danger, Detail, Due, Finding, FindingCode, FourTs, FourTsBand, FourTsStatus,
     HardLimitExceeded, HeparinExposure, MonitoringItem, PatientWeights, ProtocolRef, Recommendation, Step, StepId,
     StepStatus,
 };
@@ -139,6 +140,7 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
     let recommendation = limits::guard(&mut cx, recommendation);
     cx.record_choice(&recommendation);
     monitoring::finish(&mut cx, &recommendation);
+    let danger = danger(&cx);
     // Step 7's content is `Analysis::monitoring`; it is not copied here.
     let source = cx.p.monitoring.ufh_recheck_h.source.clone();
     let conclusion = say!(cx, "{} item(s); see the monitoring plan", cx.monitoring.len());
@@ -169,9 +171,35 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
         cpb,
         steps: cx.steps,
         recommendation,
+        danger,
         monitoring: cx.monitoring,
         warnings: cx.warnings,
     }
+}
+
+/// The danger line: the patterns in which more heparin would harm, HIT, and a low platelet count.
+fn danger(cx: &Cx<'_>) -> Vec<Danger> {
+    let mut out = Vec::new();
+    if cx.has_finding(FindingCode::PseudoResistance) {
+        out.push(Danger::PseudoResistance);
+    }
+    if cx.has_finding(FindingCode::CoagulopathyDiscordance) {
+        out.push(Danger::Coagulopathy);
+    }
+    if cx.has_finding(FindingCode::HitSuspected) {
+        out.push(Danger::Hit);
+    }
+    let below = cx.p.bleeding_risk.platelets_below;
+    if let Some(s) = cx
+        .tl
+        .labs
+        .platelets
+        .recent(cx.as_of, cx.max_age())
+        .filter(|s| s.value < below)
+    {
+        out.push(Danger::LowPlatelets { count: s.value, below });
+    }
+    out
 }
 
 /// Whether the protocol covers this patient's age group and setting.

@@ -12,6 +12,8 @@ use crate::model::{
 };
 use crate::protocol::Source;
 
+pub use super::four_ts::{FourTs, FourTsBand, FourTsItem, FourTsItems, FourTsStatus};
+
 /// Explanation text: mostly fixed phrases, sometimes built from the patient's values.
 pub type Text = std::borrow::Cow<'static, str>;
 
@@ -57,6 +59,9 @@ pub enum FindingCode {
     /// paired aPTT is read instead).
     AntiXaInterferenceExcluded,
     HitSuspected,
+    /// HIT more than 100 days ago with a negative immunoassay this admission: outside bypass a
+    /// non-heparin anticoagulant is the default, heparin the alternative.
+    HitHistoryRemote,
     /// No trigger for the 4Ts (platelet fall on heparin, thrombosis).
     HitNotSuspected,
     /// The 4Ts range straddles the acting threshold: enter the missing items.
@@ -435,135 +440,6 @@ pub struct Step {
     pub conclusion: Text,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FourTsBand {
-    Low,
-    Intermediate,
-    High,
-}
-
-impl FourTsBand {
-    /// The probability band in words.
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Intermediate => "intermediate",
-            Self::High => "high",
-        }
-    }
-}
-
-/// One 4Ts item: its points when known, and the range it can take (the points themselves when known;
-/// 0–2 for an entered item not entered yet).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FourTsItem {
-    /// `None`: not entered (or, for timing, depending on an exposure not entered).
-    pub points: Option<u8>,
-    pub min: u8,
-    pub max: u8,
-    /// Computed from the timeline (true) or entered by the clinician (false).
-    pub computed: bool,
-    pub basis: Text,
-}
-
-impl FourTsItem {
-    /// A known score.
-    #[must_use]
-    pub fn known(points: u8, computed: bool, basis: impl Into<Text>) -> Self {
-        Self {
-            points: Some(points),
-            min: points,
-            max: points,
-            computed,
-            basis: basis.into(),
-        }
-    }
-
-    /// An unknown score between `min` and `max`.
-    #[must_use]
-    pub fn unknown(min: u8, max: u8, computed: bool, basis: impl Into<Text>) -> Self {
-        Self {
-            points: None,
-            min,
-            max,
-            computed,
-            basis: basis.into(),
-        }
-    }
-
-    /// "2", or "0–2" when unknown.
-    #[must_use]
-    pub fn shown(&self) -> String {
-        match self.points {
-            Some(p) => p.to_string(),
-            None => format!("{}–{} (not entered)", self.min, self.max),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FourTsItems {
-    pub thrombocytopenia: FourTsItem,
-    pub timing: FourTsItem,
-    pub thrombosis: FourTsItem,
-    pub other_causes: FourTsItem,
-}
-
-impl FourTsItems {
-    #[must_use]
-    pub fn all(&self) -> [&FourTsItem; 4] {
-        [
-            &self.thrombocytopenia,
-            &self.timing,
-            &self.thrombosis,
-            &self.other_causes,
-        ]
-    }
-}
-
-/// Where the 4Ts stands (clinical reference §7, rev 2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FourTsStatus {
-    /// No trigger (platelet fall ≥ 30% on heparin, or an entered thrombosis item): not scored for a
-    /// decision; the items are shown for information.
-    NotSuspected,
-    /// Suspected, and an item is not entered: the score is a range that straddles the acting threshold
-    /// or may do so.
-    NeedsData,
-    /// Suspected and every item known.
-    Scored,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FourTs {
-    pub status: FourTsStatus,
-    /// What made HIT a question (a platelet fall, an entered thrombosis item); `None`: not suspected.
-    pub suspected_by: Option<String>,
-    /// The total when every item is known.
-    pub score: Option<u8>,
-    pub score_min: u8,
-    pub score_max: u8,
-    /// The band of the score, when known.
-    pub band: Option<FourTsBand>,
-    pub items: FourTsItems,
-    pub caveat: Option<Source>,
-    pub source: Source,
-}
-
-impl FourTs {
-    /// "5", or "3–7" with unknown items.
-    #[must_use]
-    pub fn score_text(&self) -> String {
-        match self.score {
-            Some(s) => s.to_string(),
-            None => format!("{}–{}", self.score_min, self.score_max),
-        }
-    }
-}
-
 /// The perfusionist's numbers (clinical reference §10).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BypassAssessment {
@@ -609,6 +485,44 @@ pub enum Detail {
     Decision,
 }
 
+/// What the window's danger banner and the first line of the text report show (issue 11): the patterns
+/// in which more heparin would harm, and a platelet count in the range where every dose is a risk.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "danger")]
+pub enum Danger {
+    /// Low aPTT with an adequate anti-Xa: do not escalate.
+    PseudoResistance,
+    /// High aPTT with a low or in-range anti-Xa: do not escalate.
+    Coagulopathy,
+    /// HIT suspected or in the history: no heparin at all.
+    Hit,
+    /// Platelets below the protocol's bleeding-risk threshold.
+    LowPlatelets {
+        #[serde(serialize_with = "crate::model::rounded::quantity")]
+        count: crate::model::PlateletCount,
+        #[serde(serialize_with = "crate::model::rounded::quantity")]
+        below: crate::model::PlateletCount,
+    },
+}
+
+impl Danger {
+    /// The banner's words.
+    #[must_use]
+    pub fn label(self) -> String {
+        match self {
+            Self::PseudoResistance => "pseudo-resistance: low aPTT with an adequate anti-Xa — do not escalate heparin".to_owned(),
+            Self::Coagulopathy => {
+                "coagulopathy: high aPTT with a low or in-range anti-Xa — do not escalate heparin; check INR and fibrinogen"
+                    .to_owned()
+            }
+            Self::Hit => "HIT: no heparin at all, flushes included".to_owned(),
+            Self::LowPlatelets { count, below } => {
+                format!("platelets {} × 10⁹/L (< {}): every dose is a bleeding risk", count.shown(), below.shown())
+            }
+        }
+    }
+}
+
 /// Everything the engine says about a case at one time.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
@@ -623,6 +537,8 @@ pub struct Analysis {
     pub steps: Vec<Step>,
     pub recommendation: Recommendation,
     pub monitoring: Vec<MonitoringItem>,
+    /// The danger line (empty when there is none).
+    pub danger: Vec<Danger>,
     pub warnings: Vec<String>,
 }
 

@@ -1,6 +1,6 @@
 //! Reports of an analysis: the JSON contract (`analyze --format json`) and a plain-text plan.
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Recommendation};
 use crate::model::num;
 
 /// The JSON contract (see README): field names are stable.
@@ -19,20 +19,22 @@ pub fn replay_to_json(steps: &[Analysis]) -> Result<String, serde_json::Error> {
     serde_json::to_string_pretty(steps)
 }
 
-/// A plain-text plan a clinician can read, check and paste into notes.
-#[must_use]
-pub fn to_text(a: &Analysis) -> String {
-    let mut out = String::new();
-    let r = &a.recommendation;
-    out.push_str("anticoag-planner — decision support, not an order. Check every line against the patient.\n");
-    out.push_str(&format!(
-        "As of {} · setting {} · protocol {} v{}\n\n",
-        a.as_of,
-        a.setting.code(),
-        a.protocol.name,
-        a.protocol.version
-    ));
+/// The recommendation: headline, then what stops it being a dose (a hard limit, a call), then the
+/// reasoning, alternatives, caveats and sources.
+fn push_recommendation(out: &mut String, r: &Recommendation) {
     out.push_str(&format!("RECOMMENDATION: {}\n", r.headline()));
+    if let Some(x) = &r.exceeds_hard_limit {
+        out.push_str(&format!(
+            "  ! calculated {} {} exceeds the hard limit {} {}: no dose is shown; decide with a senior clinician\n",
+            num(x.calculated, 3),
+            x.unit,
+            num(x.limit, 3),
+            x.unit
+        ));
+    }
+    if r.call_senior {
+        out.push_str("  ! call the senior clinician\n");
+    }
     if !r.concentration.is_empty() {
         out.push_str(&format!("  Concentration: {}\n", r.concentration));
     }
@@ -61,13 +63,40 @@ pub fn to_text(a: &Analysis) -> String {
     for s in &r.sources {
         out.push_str(&format!("    [{s}]\n"));
     }
+}
+
+/// A plain-text plan a clinician can read, check and paste into notes.
+#[must_use]
+pub fn to_text(a: &Analysis) -> String {
+    let mut out = String::new();
+    let r = &a.recommendation;
+    out.push_str("anticoag-planner — decision support, not an order. Check every line against the patient.\n");
+    out.push_str(&format!(
+        "As of {} · setting {} · protocol {} v{}\n",
+        a.as_of,
+        a.setting.code(),
+        a.protocol.name,
+        a.protocol.version
+    ));
+    out.push_str(&format!(
+        "Weight {} · heparin dosing weight {}: {}\n\n",
+        a.patient.weight_kg,
+        a.patient.dosing_weight_kg,
+        a.patient.dosing_weight_basis.label()
+    ));
+    if !a.danger.is_empty() {
+        out.push_str(&format!(
+            "DANGER: {}\n\n",
+            a.danger.iter().map(|d| d.label()).collect::<Vec<_>>().join(" · ")
+        ));
+    }
+    push_recommendation(&mut out, r);
     let h = &a.heparin;
     out.push_str(&format!(
-        "\nHEPARIN: {} in the last 24 h ({}); mean {} over {} h; current {}\n",
+        "\nHEPARIN: {} in the last 24 h ({} of dosing weight); mean {} over 24 h; current {}\n",
         h.units_last_24h,
         h.units_per_kg_last_24h,
         h.mean_units_per_kg_per_h,
-        num(h.mean_window_h.value(), 1),
         h.current_rate_units_per_kg_per_h
             .map_or("none".to_owned(), |r| r.to_string())
     ));

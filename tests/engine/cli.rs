@@ -168,3 +168,140 @@ fn text_report_is_readable_and_check_protocol_works() {
     let (ok, out, err) = run(&["check-protocol", proto.to_str().unwrap()]);
     assert!(ok && out.contains("valid"), "{err}");
 }
+
+/// A small ICU course on heparin with an aPTT above the hold threshold at 15:00 and an
+/// unusually long aPTT entered after it.
+fn icu_csv(dir: &std::path::Path) -> String {
+    let csv = dir.join("icu.csv");
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit,note\n\
+         2024-01-01T06:00,platelets,200,10^9/L,\n\
+         2024-01-01T06:00,aptt,30,s,baseline\n\
+         2024-01-01T08:00,ufh_infusion,18,units/kg/h,start\n\
+         2024-01-01T15:00,aptt,70,s,\n\
+         2024-01-01T21:00,aptt,180,s,\n",
+    )
+    .unwrap();
+    csv.to_string_lossy().into_owned()
+}
+
+#[test]
+fn hit_history_flag_takes_a_value_or_none_and_may_precede_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = icu_csv(dir.path());
+    let base = [
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--format",
+        "json",
+        "--at",
+        "2024-01-01T15:00",
+    ];
+    let action = |extra: &[&str], before: bool| {
+        let mut args = vec!["analyze"];
+        if before {
+            args.extend(extra);
+            args.push(&csv);
+        } else {
+            args.push(&csv);
+            args.extend(extra);
+        }
+        args.extend(base);
+        let (ok, out, err) = run(&args);
+        assert!(ok, "{args:?}: {err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        v["recommendation"]["action"].as_str().unwrap().to_owned()
+    };
+    // A recent or positive HIT history forbids heparin; a remote antibody-negative one makes a
+    // non-heparin anticoagulant the ICU default.
+    for (extra, before) in [
+        (&["--hit-history=remote_antibody_negative"][..], true),
+        (&["--hit-history"][..], false),
+        (&["--hit-history=recent_or_positive"][..], false),
+        (&["--hit-history=recent_or_positive"][..], true),
+    ] {
+        let a = action(extra, before);
+        assert!(a.starts_with("switch_to_"), "{extra:?} before={before}: {a}");
+    }
+    // No history: the heparin card as usual.
+    for extra in [&[][..], &["--hit-history=none"][..]] {
+        let a = action(extra, true);
+        assert!(!a.starts_with("switch_to_"), "{extra:?}: {a}");
+    }
+    // A bare flag before the input does not swallow the file name.
+    let (ok, _, err) = run(&[
+        "analyze",
+        "--hit-history",
+        &csv,
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(&["analyze", &csv, "--hit-history=sometimes", "--weight-kg", "80"]);
+    assert!(!ok && err.contains("recent_or_positive"), "{err}");
+}
+
+#[test]
+fn danger_is_the_first_thing_read_and_later_warnings_are_not_dropped() {
+    let (ok, out, err) = run(&["analyze", &case_path(), "--at", "2019-01-07T03:05"]);
+    assert!(ok, "{err}");
+    let first_block: Vec<&str> = out.lines().skip(2).filter(|l| !l.trim().is_empty()).take(2).collect();
+    assert!(first_block[0].starts_with("Weight "), "{out}");
+    assert!(first_block[1].starts_with("DANGER: platelets"), "{out}");
+    let danger_at = out.find("DANGER").unwrap();
+    assert!(danger_at < out.find("RECOMMENDATION").unwrap());
+
+    let dir = tempfile::tempdir().unwrap();
+    let csv = icu_csv(dir.path());
+    let (ok, out, err) = run(&[
+        "analyze",
+        &csv,
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--at",
+        "2024-01-01T15:00",
+        "--format",
+        "json",
+    ]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let warnings: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("after the analysis time") && w.contains("180")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn json_contract_carries_rev2_fields() {
+    let (ok, out, err) = run(&["analyze", &case_path(), "--at", "2019-01-07T03:05", "--format", "json"]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let p = &v["patient"];
+    assert_eq!(p["weight_kg"], 90.9);
+    assert_eq!(p["dosing_weight_kg"], 90.9);
+    assert_eq!(p["dosing_weight_basis"], "actual_no_height");
+    let r = &v["recommendation"];
+    assert_eq!(r["label"], "Switch to argatroban");
+    assert_eq!(r["call_senior"], false);
+    assert!(r["exceeds_hard_limit"].is_null());
+    let h = &v["hit_4ts"];
+    assert_eq!(h["status"], "scored");
+    assert!(h["score_min"].as_u64().unwrap() <= h["score_max"].as_u64().unwrap());
+    assert_eq!(v["danger"][0]["danger"], "low_platelets");
+    assert_eq!(v["danger"][0]["below"], 50.0);
+}

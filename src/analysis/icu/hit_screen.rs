@@ -130,7 +130,11 @@ fn findings(cx: &mut Cx<'_>, call: HitCall, four_ts: Option<&FourTs>) {
             h.source.clone(),
         ),
         HitCall::HistoryForbidsHeparin | HitCall::HistoryPrefersNonHeparin => cx.finding(
-            FindingCode::HitSuspected,
+            if call == HitCall::HistoryForbidsHeparin {
+                FindingCode::HitSuspected
+            } else {
+                FindingCode::HitHistoryRemote
+            },
             say!(cx, "history of HIT: {}", cx.case.patient.hit_history.label()),
             "clinical reference §1: ACCP 2012 (Linkins, Chest 141:e495S); ASH 2018 (Cuker, Blood Adv)",
         ),
@@ -226,6 +230,8 @@ mod tests {
         assert_eq!(a.recommendation.action, Action::SwitchToArgatroban);
         let a = analyse_patient(&c, h(24), |p| p.hit_history = HitHistory::RemoteAntibodyNegative);
         assert_eq!(a.recommendation.action, Action::SwitchToArgatroban);
+        assert!(a.has_finding(FindingCode::HitHistoryRemote) && !a.has_finding(FindingCode::HitSuspected));
+        assert!(a.danger.is_empty(), "{:?}", a.danger);
         assert!(
             a.recommendation
                 .alternatives
