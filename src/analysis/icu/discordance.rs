@@ -147,6 +147,15 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
     let pair = latest_pair(cx.tl, cx.as_of, window)
         .filter(|_| monitor.is_anti_xa())
         .filter(|pr| !anti_xa_interfered(cx.tl, p, pr.anti_xa, cx.as_of));
+    // Newest result first (§5 rev 2): an aPTT drawn after the pair's window supersedes the pair.
+    let newer_aptt = pair.and_then(|pr| {
+        cx.tl
+            .labs
+            .aptt
+            .latest(cx.as_of)
+            .filter(|a| a.time > pr.anti_xa.time.after_minutes(window) && a.time > pr.aptt.time)
+    });
+    let pair = pair.filter(|_| newer_aptt.is_none());
     let reading = monitor.latest(cx);
     let level = reading.map(|r| monitor.level(r));
 
@@ -178,6 +187,7 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
                     l.label()
                 ),
                 Reading::Aptt(_) => say!(cx, "aPTT only, {}: no usable anti-Xa to pair with", l.label()),
+                Reading::AntiXa(_) if newer_aptt.is_some() => say!(cx, "latest anti-Xa {}", l.label()),
                 Reading::AntiXa(_) => say!(
                     cx,
                     "anti-Xa only, {}: no aPTT within {} min to pair with",
@@ -197,6 +207,30 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
         };
         cx.finding(code, detail, source.clone());
     }
+    let meaning = match newer_aptt {
+        Some(a) => {
+            let level = monitor.aptt.level(a.value);
+            let text = cx.sample_text(LabKind::Aptt, a) + &say!(cx, ": {}", level.label());
+            cx.finding(
+                single_assay_code(Reading::Aptt(a), level),
+                if cx.explain {
+                    say!(
+                        cx,
+                        "{text} — newer than the last aPTT/anti-Xa pair: unpaired; pair it with an anti-Xa"
+                    )
+                } else {
+                    String::new()
+                },
+                source.clone(),
+            );
+            values.push(text);
+            say!(
+                cx,
+                "{meaning}; the newest aPTT is newer than the last pair: it is read first (step 6); pair it with an anti-Xa"
+            )
+        }
+        None => meaning,
+    };
     let status = match (pair, code) {
         (Some(_), Some(_)) => StepStatus::Met,
         _ => StepStatus::NeedsData,
@@ -276,6 +310,26 @@ mod tests {
         let a = analyse(&c, h(9), Detail::Explained);
         assert!(a.has_finding(FindingCode::AntiXaInTarget));
         assert_eq!(a.steps[2].status, StepStatus::NeedsData);
+    }
+
+    #[test]
+    fn a_newer_aptt_supersedes_an_older_pair() {
+        // The pair at 6 h is in range; the aPTT at 24 h is far above it and unpaired.
+        let c = case_with(vec![
+            (0, ufh_rate(18.0)),
+            (6, xa(0.45)),
+            (6, aptt(62.0)),
+            (24, aptt(185.0)),
+        ]);
+        let a = analyse(&c, h(24), Detail::Explained);
+        assert!(!a.has_finding(FindingCode::ConcordantTherapeutic), "{:?}", a.findings);
+        assert!(a.has_finding(FindingCode::ApttAboveTarget), "{:?}", a.findings);
+        assert_eq!(a.steps[2].status, StepStatus::NeedsData);
+        assert!(
+            a.steps[2].conclusion.contains("newer than the last pair"),
+            "{}",
+            a.steps[2].conclusion
+        );
     }
 
     #[test]

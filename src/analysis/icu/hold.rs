@@ -126,10 +126,15 @@ fn anti_xa_hold(
     let band = ufh::band_text(n, row_index, row);
     rec.rationale.push(say!(
         cx,
-        "newest result first: {} is at or above the hold threshold ({band}: hold {} min, then {})",
+        "newest result first: {} is at or above the hold threshold ({band}: hold {} min, then {} to {})",
         cx.sample_text(crate::model::LabKind::AntiXa, s),
         row.hold_min.shown(),
-        crate::dosing::Rate::ufh(restart).signed()
+        crate::dosing::Rate {
+            value: row.rate_change_units_per_kg_per_h,
+            unit: crate::dosing::RateUnit::UnitsPerKgPerHour
+        }
+        .signed(),
+        crate::dosing::Rate::ufh(restart)
     ));
     rec.cite(n.source.clone());
     if no_timed {
