@@ -69,6 +69,12 @@ fn hold_threshold(cx: &Cx<'_>) -> Seconds {
         .map_or(h.max_s, |b| h.ratio.of(b).min(h.max_s))
 }
 
+/// The aPTT at or below which a DTI may start after heparin that ran too high (HIT with a result at the
+/// heparin hold threshold): the upper bound of the DTI target, or the hold ceiling without a baseline.
+pub(super) fn start_at_or_below(cx: &Cx<'_>, drug: DtiDrug) -> Seconds {
+    dti_target(cx, drug).map_or(cx.p.dti.hold_above.max_s, |t| t.high)
+}
+
 /// A DTI recommendation with its rate, pump rate and concentration.
 fn with_rate(cx: &Cx<'_>, rec: &mut Recommendation, drug: DtiDrug, rate: Rate) {
     rec.rate = Some(rate);

@@ -184,6 +184,9 @@ pub struct Recommendation {
     /// How long to hold (only with `hold_anticoagulant`); `None` there means stop and call.
     #[serde(serialize_with = "crate::model::rounded::option")]
     pub hold_minutes: Option<Minutes>,
+    /// What follows a hold that is not a restart of the same drug (HIT: "start argatroban once a
+    /// repeat aPTT is at or below 87 s").
+    pub after_hold: Option<String>,
     #[serde(serialize_with = "crate::model::rounded::option")]
     pub pump_ml_per_h: Option<MlPerHour>,
     /// Call the senior clinician (a stop, a hold that needs more than the minimum rate, a hard limit).
@@ -210,6 +213,7 @@ impl Recommendation {
             rate: None,
             rate_change: None,
             hold_minutes: None,
+            after_hold: None,
             pump_ml_per_h: None,
             call_senior: false,
             exceeds_hard_limit: None,
@@ -243,9 +247,10 @@ impl Recommendation {
                     out.push_str(" and call the senior");
                 }
             }
-            match self.rate {
-                Some(r) => out.push_str(&format!(", then {r}{pump}")),
-                None => out.push_str("; restart only on a repeat result"),
+            match (self.rate, &self.after_hold) {
+                (Some(r), _) => out.push_str(&format!(", then {r}{pump}")),
+                (None, Some(next)) => out.push_str(&format!("; {next}")),
+                (None, None) => out.push_str("; restart only on a repeat result"),
             }
             return out;
         }

@@ -8,7 +8,9 @@
 //! - replay at t equals `analyze` at t (what the timeline shows is what `analyze --at t` says);
 //! - no recommended dose or rate exceeds a protocol hard limit (argatroban maximum, the heparin start
 //!   caps, the protamine ceiling, and the protocol's own input limits for each drug);
-//! - every pump rate is the dose rate divided by the protocol's concentration.
+//! - every pump rate is the dose rate divided by the protocol's concentration;
+//! - outside bypass, a result at or above its hold threshold drawn while an anticoagulant runs leads to
+//!   a hold (clinical reference §5 rev 2, newest result first), whatever older results say.
 
 use std::collections::BTreeMap;
 
@@ -238,8 +240,85 @@ fn within_hard_limits(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), Str
     pump_matches(a, case, p)
 }
 
+/// The one infusion running at `t` (started before `t`, not changed at `t`): its kind code, or `None`
+/// when nothing or more than one runs, or an infusion changed at `t`.
+fn sole_running_infusion(case: &Case, t: ClinicalTime) -> Option<&'static str> {
+    let mut last: BTreeMap<&'static str, (ClinicalTime, bool)> = BTreeMap::new();
+    for e in case.events.iter().filter(|e| e.time <= t) {
+        let (agent, on) = match e.kind {
+            EventKind::UfhInfusion(r) => ("heparin", !r.is_stop()),
+            EventKind::ArgatrobanInfusion(r) => ("argatroban", r.value() > 0.0),
+            EventKind::BivalirudinInfusion(r) => ("bivalirudin", r.value() > 0.0),
+            _ => continue,
+        };
+        last.insert(agent, (e.time, on));
+    }
+    if last.values().any(|(time, _)| *time == t) {
+        return None;
+    }
+    let mut running = last.iter().filter(|(_, (_, on))| *on).map(|(agent, _)| *agent);
+    let first = running.next()?;
+    running.next().is_none().then_some(first)
+}
+
+/// Whether a result drawn exactly at `t` is at or above its hold threshold for `agent`, computed from
+/// the protocol's data: heparin anti-Xa in or above the nomogram's first hold row; heparin aPTT above
+/// the Raschke hold ratio × control or the protocol's ceiling, whichever is lower; DTI aPTT above the
+/// hold ratio × baseline or the ceiling (the ceiling alone without a baseline).
+fn hold_result_at(case: &Case, p: &Protocol, agent: &str, t: ClinicalTime) -> Option<String> {
+    let round = |v: f64, d: i32| (v * 10f64.powi(d) + 1e-9).round() / 10f64.powi(d);
+    let baseline = case.patient.baseline_aptt.map(|b| b.value());
+    for e in case.events.iter().filter(|e| e.time == t) {
+        match (agent, e.kind) {
+            ("heparin", EventKind::AntiXa(x)) => {
+                let n = &p.ufh.anti_xa_nomogram;
+                let (first_hold, _) = n.first_hold_row()?;
+                if n.row(round(x.value(), 2)).is_some_and(|(i, _)| i >= first_hold) {
+                    return Some(format!("anti-Xa {x}"));
+                }
+            }
+            ("heparin", EventKind::Aptt(s)) => {
+                let control = baseline.unwrap_or(p.monitoring.lab_control_aptt_s.value.value());
+                let ratio = p.ufh.aptt_nomogram.first_hold_row().map_or(3.0, |(_, r)| r.from);
+                let above = (ratio * control).min(p.ufh.aptt_hold_above_s.value.value());
+                if round(s.value(), 0) > above {
+                    return Some(format!("heparin aPTT {s} > {above} s"));
+                }
+            }
+            ("argatroban" | "bivalirudin", EventKind::Aptt(s)) => {
+                let h = &p.dti.hold_above;
+                let above = baseline.map_or(h.max_s.value(), |b| (h.ratio.value() * b).min(h.max_s.value()));
+                if round(s.value(), 0) > above {
+                    return Some(format!("{agent} aPTT {s} > {above} s"));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(160))]
+
+    #[test]
+    fn a_new_result_at_a_hold_threshold_holds_the_running_anticoagulant((case, protocol) in random_case()) {
+        if case.patient.setting == Setting::Cpb {
+            return Ok(());
+        }
+        for step in replay(&case, &protocol, Detail::Explained) {
+            let Some(agent) = sole_running_infusion(&case, step.as_of) else { continue };
+            let Some(result) = hold_result_at(&case, &protocol, agent, step.as_of) else { continue };
+            prop_assert_eq!(
+                step.recommendation.action,
+                Action::HoldAnticoagulant,
+                "{} on {}: {}",
+                step.as_of,
+                agent,
+                result
+            );
+        }
+    }
 
     #[test]
     fn replay_at_each_time_equals_analyze_at_that_time((case, protocol) in random_case()) {
@@ -281,11 +360,26 @@ fn random_cases_reach_every_dosing_action() {
     );
     let strategy = random_case();
     let mut seen = std::collections::HashMap::new();
+    let mut high_results = std::collections::HashMap::new();
     for _ in 0..300 {
         let (case, protocol) = strategy.new_tree(&mut runner).unwrap().current();
         for step in replay(&case, &protocol, Detail::Explained) {
             *seen.entry(step.recommendation.action).or_insert(0usize) += 1;
+            if case.patient.setting != Setting::Cpb
+                && let Some(agent) = sole_running_infusion(&case, step.as_of)
+                && hold_result_at(&case, &protocol, agent, step.as_of).is_some()
+            {
+                *high_results.entry(agent).or_insert(0usize) += 1;
+            }
         }
+    }
+    eprintln!("actions reached: {seen:?}; high results by agent: {high_results:?}");
+    // The hold property needs high results under each anticoagulant.
+    for agent in ["heparin", "argatroban", "bivalirudin"] {
+        assert!(
+            high_results.get(agent).is_some_and(|n| *n >= 5),
+            "too few high results on {agent}: {high_results:?}"
+        );
     }
     for action in Action::ALL {
         assert!(

@@ -6,7 +6,8 @@
 use super::super::context::{Cx, StepBasis};
 use super::super::dti_switch;
 use super::super::hit::{self, HitCall};
-use super::super::types::{FindingCode, FourTs, Recommendation, StepId, StepStatus};
+use super::super::types::{Action, Due, FindingCode, FourTs, Recommendation, StepId, StepStatus};
+use crate::protocol::DtiDrug;
 
 /// Step 4: records the history and the 4Ts, and says what they decide.
 pub(super) fn record(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> HitCall {
@@ -183,10 +184,62 @@ pub(super) fn switch_for_hit(cx: &mut Cx<'_>, call: HitCall, four_ts: Option<&Fo
     rec
 }
 
+/// HIT with a heparin result at or above the hold threshold (§5 newest result first, §7): heparin stops
+/// now and never restarts; the DTI starts once a repeat aPTT is at or below its target's upper bound
+/// (our reading: starting it on top of a heparin aPTT above that bound would be held at once). The
+/// switch's dose and reasoning follow as the next step.
+pub(super) fn hold_before_switch(cx: &mut Cx<'_>, high: &str, switch: Recommendation) -> Recommendation {
+    let drug = match switch.action {
+        Action::SwitchToBivalirudin => DtiDrug::Bivalirudin,
+        _ => DtiDrug::Argatroban,
+    };
+    let below = super::super::dti_titrate::start_at_or_below(cx, drug);
+    let mut rec = Recommendation::new(Action::HoldAnticoagulant, super::ufh_card::HEPARIN);
+    rec.label = if cx.has_finding(FindingCode::HitHistoryRemote) {
+        "Stop heparin (HIT history) and call".to_owned()
+    } else {
+        "Stop heparin (HIT) and call".to_owned()
+    };
+    rec.call_senior = true;
+    // Part of the headline, like the label: written in both levels of detail.
+    rec.after_hold = Some(format!(
+        "start {} once a repeat aPTT is at or below {below}",
+        drug.name()
+    ));
+    rec.target = switch.target.clone();
+    rec.rationale.push(say!(
+        cx,
+        "newest result first: {high} is at or above the heparin hold threshold; with HIT heparin stops now and does not restart"
+    ));
+    rec.rationale.push(say!(
+        cx,
+        "then, once a repeat aPTT is at or below {below}: {}",
+        switch.headline()
+    ));
+    rec.rationale.extend(switch.rationale);
+    rec.alternatives = switch.alternatives;
+    rec.caveats = switch.caveats;
+    rec.concentration = switch.concentration;
+    for s in switch.sources {
+        rec.cite(s);
+    }
+    let minutes =
+        cx.p.ufh
+            .aptt_nomogram
+            .first_hold_row()
+            .map_or(crate::model::Minutes::ZERO, |(_, r)| r.hold_min);
+    cx.due(
+        "aPTT (repeat, from a non-heparinised line)",
+        Due::At(cx.as_of.after_minutes(minutes)),
+        say!(cx, "decides when {} starts (at or below {below})", drug.name()),
+    );
+    rec
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::super::tests_support::{analyse, analyse_patient, case_with, h, platelets, ufh_rate};
-    use super::super::super::{Action, Detail};
+    use super::super::super::Detail;
+    use super::super::super::tests_support::{analyse, analyse_patient, aptt, case_with, h, platelets, ufh_rate};
     use super::*;
     use crate::model::{FourTsPoints, HitHistory};
 
@@ -220,6 +273,40 @@ mod tests {
         let a = analyse(&c, h(24), Detail::Explained);
         assert_eq!(a.hit_4ts.as_ref().and_then(|f| f.score), Some(4));
         assert!(!a.has_finding(FindingCode::HitSuspected));
+    }
+
+    #[test]
+    fn hit_with_a_heparin_aptt_at_the_hold_threshold_stops_heparin_before_the_dti() {
+        // Baseline 30 s (argatroban target 45–90 s); the newest aPTT on heparin is 185 s.
+        let c = case_with(vec![(0, platelets(250.0)), (0, ufh_rate(18.0)), (24, aptt(185.0))]);
+        let a = analyse_patient(&c, h(24), |p| p.hit_history = HitHistory::RecentOrPositive);
+        let r = &a.recommendation;
+        assert_eq!(r.action, Action::HoldAnticoagulant);
+        assert!(r.rate.is_none() && r.hold_minutes.is_none() && r.call_senior);
+        assert_eq!(
+            r.headline(),
+            "Stop heparin (HIT) and call; start argatroban once a repeat aPTT is at or below 90 s"
+        );
+        assert!(
+            r.rationale.iter().any(|l| l.contains("Switch to argatroban")),
+            "{:?}",
+            r.rationale
+        );
+        // The repeat aPTT decides; no "2 h after starting argatroban" yet.
+        assert!(
+            a.monitoring
+                .iter()
+                .any(|m| m.test.starts_with("aPTT (repeat") && m.reason.contains("argatroban starts"))
+        );
+        assert!(
+            !a.monitoring.iter().any(|m| m.reason.contains("after starting")),
+            "{:?}",
+            a.monitoring
+        );
+        // Without the high result: the switch itself.
+        let c = case_with(vec![(0, platelets(250.0)), (0, ufh_rate(18.0)), (24, aptt(70.0))]);
+        let a = analyse_patient(&c, h(24), |p| p.hit_history = HitHistory::RecentOrPositive);
+        assert_eq!(a.recommendation.action, Action::SwitchToArgatroban);
     }
 
     #[test]

@@ -94,6 +94,16 @@ fn coagulopathy_labs(cx: &mut Cx<'_>, rec: &mut Recommendation) {
     }
 }
 
+/// The newest result at or above the hold threshold while heparin runs, in words (for a hold that is
+/// not followed by heparin: HIT).
+pub(super) fn newest_high_result(cx: &Cx<'_>) -> Option<String> {
+    let seg = cx.tl.running(cx.as_of).filter(|s| s.agent() == Agent::Ufh)?;
+    Some(match trigger(cx, seg.start)? {
+        Trigger::AntiXa(s, _) => cx.sample_text(crate::model::LabKind::AntiXa, s),
+        Trigger::Aptt(s) => cx.sample_text(crate::model::LabKind::Aptt, s),
+    })
+}
+
 /// The hold, if the newest result calls for one while heparin runs.
 pub(super) fn newest_result(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Option<Recommendation> {
     let seg = cx.tl.running(cx.as_of).filter(|s| s.agent() == Agent::Ufh)?;

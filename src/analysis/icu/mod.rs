@@ -57,7 +57,16 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     let hit = hit_screen::record(cx, four_ts);
     let rec = if hit.stops_heparin() {
         antithrombin::not_applicable(cx, "HIT suspected or in the history");
-        hit_screen::switch_for_hit(cx, hit, four_ts)
+        let due_before = cx.monitoring.len();
+        let switch = hit_screen::switch_for_hit(cx, hit, four_ts);
+        match hold::newest_high_result(cx) {
+            Some(high) => {
+                // The DTI's own checks start with the DTI; until then the repeat aPTT decides.
+                cx.monitoring.truncate(due_before);
+                hit_screen::hold_before_switch(cx, &high, switch)
+            }
+            None => switch,
+        }
     } else if running.is_none() {
         antithrombin::not_applicable(cx, "no heparin infusion running");
         restart::no_infusion(cx, h, monitor)
