@@ -151,6 +151,10 @@ pub struct PatientArgs {
     /// Weight in kg (required for CSV input).
     #[arg(long)]
     pub weight_kg: Option<f64>,
+    /// The weight is checked and right although unusual (an adult under the protocol's minimum, 35 kg in
+    /// the shipped protocols): without it no dose is shown for such a patient.
+    #[arg(long)]
+    pub weight_confirmed: bool,
     /// Setting (required for CSV input); selects the default protocol.
     #[arg(long, value_enum)]
     pub setting: Option<SettingArg>,
@@ -201,6 +205,7 @@ pub struct PatientArgs {
 impl PatientArgs {
     fn any_given(&self) -> bool {
         self.weight_kg.is_some()
+            || self.weight_confirmed
             || self.setting.is_some()
             || self.baseline_aptt.is_some()
             || self.crcl.is_some()
@@ -244,6 +249,7 @@ impl PatientArgs {
             },
             setting,
         );
+        p.weight_confirmed = self.weight_confirmed;
         let mut notes = Vec::new();
         p.baseline_aptt = self
             .baseline_aptt

@@ -218,6 +218,8 @@ fn stop_and_call(cx: &mut Cx<'_>, drug: DtiDrug, current: Rate, restart: Option<
     let mut rec = Recommendation::new(Action::HoldAnticoagulant, drug.name());
     rec.label = format!("Stop {} and call", drug.name());
     rec.call_senior = true;
+    // Part of the headline: written in both levels of detail.
+    rec.after_hold = Some(format!("aPTT in {} h decides the restart", recheck.shown()));
     rec.concentration = concentration(cx, drug);
     let restart = restart.or_else(|| {
         (drug == DtiDrug::Argatroban).then(|| Rate {
@@ -402,8 +404,81 @@ pub(super) fn restart_at_last_in_range(cx: &mut Cx<'_>, seg: Segment) -> Recomme
     rec
 }
 
-/// After a stop for a high aPTT (the "> 100 s" row): restart at the protocol's fraction once the aPTT is
-/// below the upper bound; until then it stays stopped.
+/// The table step for the aPTT that led to a hold stop: the latest aPTT drawn while the stopped rate ran.
+fn step_behind_the_stop(
+    cx: &Cx<'_>,
+    drug: DtiDrug,
+    seg: Segment,
+    before: Rate,
+) -> Option<(Sample<Seconds>, DtiTitration)> {
+    let end = seg.end?;
+    let aptt = cx.tl.labs.aptt.latest(end).filter(|s| s.time > seg.start)?;
+    let target = dti_target(cx, drug)?;
+    let baseline = cx.case.patient.baseline_aptt?;
+    let value = reported_aptt(aptt.value);
+    let t = match drug {
+        DtiDrug::Argatroban => dti::titrate_argatroban(
+            cx.p,
+            value,
+            crate::model::McgPerKgPerMin::new(before.value).ok()?,
+            &target,
+            baseline,
+        ),
+        DtiDrug::Bivalirudin => dti::titrate_bivalirudin(
+            cx.p,
+            value,
+            crate::model::MgPerKgPerHour::new(before.value).ok()?,
+            &target,
+            baseline,
+        ),
+    };
+    Some((aptt, t))
+}
+
+/// A stop recorded as a table hold whose row has a timed hold: hold until it is over, then restart at
+/// the row's rate (§5 rev 2, "nomogram hold → restart at that row's restart rate").
+fn after_timed_hold(cx: &mut Cx<'_>, drug: DtiDrug, seg: Segment, before: Rate) -> Option<Recommendation> {
+    let end = seg.end?;
+    let (aptt, t) = step_behind_the_stop(cx, drug, seg, before)?;
+    let restart = t.new_rate.filter(|_| !t.stop_and_call && t.hold_min.value() > 0.0)?;
+    let restart_at = end.after_minutes(t.hold_min);
+    let mut rec = if cx.as_of < restart_at {
+        let left = crate::model::Minutes::new(restart_at.minutes_since(cx.as_of) as f64).unwrap_or(t.hold_min);
+        let mut r = Recommendation::new(Action::HoldAnticoagulant, drug.name());
+        r.label = format!("Keep {} held", drug.name());
+        r.hold_minutes = Some(left);
+        r.call_senior = t.floored_at_minimum;
+        r
+    } else {
+        let mut r = Recommendation::new(adjust_action(drug), drug.name());
+        r.label = format!("Restart {} after the hold (no bolus)", drug.name());
+        r
+    };
+    with_rate(cx, &mut rec, drug, restart);
+    if let Some(target) = dti_target(cx, drug) {
+        rec.target = target.describe();
+    }
+    rec.rationale.push(say!(
+        cx,
+        "{} held at {end} for aPTT {} at {} ({}): restart at {restart} from {restart_at}",
+        drug.name(),
+        aptt.value,
+        aptt.time,
+        t.row_text
+    ));
+    rec.cite(titration_source(cx, drug));
+    let recheck = recheck_h(cx, drug);
+    cx.due(
+        "aPTT",
+        Due::At(restart_at.max(cx.as_of).after_hours(recheck)),
+        say!(cx, "{} h after the restart", recheck.shown()),
+    );
+    Some(rec)
+}
+
+/// After a stop for a high aPTT: a timed table hold restarts at the row's rate when it is over; the
+/// "> 100 s" row restarts at the protocol's fraction once the aPTT is below the upper bound, and until
+/// then it stays stopped.
 pub(super) fn after_stop(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
     let Some(drug) = drug_of(seg.agent()) else {
         return Recommendation::new(Action::Measure, seg.agent().name());
@@ -413,6 +488,16 @@ pub(super) fn after_stop(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
         return Recommendation::new(Action::Measure, drug.name());
     };
     let upper = dti_target(cx, drug).map_or(cx.p.dti.hold_above.max_s, |t| t.high);
+    // A repeat aPTT after the stop that is still above the target keeps it stopped, whatever the clock.
+    let repeat_high = cx
+        .tl
+        .labs
+        .aptt
+        .latest(cx.as_of)
+        .is_some_and(|s| s.time > end && reported_aptt(s.value) > upper);
+    if !repeat_high && let Some(rec) = after_timed_hold(cx, drug, seg, before) {
+        return rec;
+    }
     let fraction = cx.p.argatroban.titration.above_cap_restart_fraction.value();
     let restart = Rate {
         value: crate::model::round_half_up(before.value * fraction, if drug == DtiDrug::Argatroban { 2 } else { 3 }),

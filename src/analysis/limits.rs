@@ -2,7 +2,8 @@
 //! - a recommended dose or rate above a soft limit carries a senior-review caveat; above a hard limit it
 //!   has no dose field at all, and `exceeds_hard_limit` says what was calculated and the limit;
 //! - a child, infant or neonate under an adult protocol gets no dose, rate or pump rate anywhere on the
-//!   card: the action is to measure (or, above an adult hold threshold, to stop and call).
+//!   card: the action is to measure (or, above an adult hold threshold, to stop and call);
+//! - so does an adult under the protocol's minimum weight until the clinician confirms the weight.
 
 use super::context::Cx;
 use super::types::{Action, FindingCode, HardLimitExceeded, Recommendation};
@@ -165,9 +166,51 @@ fn non_adult(cx: &mut Cx<'_>, rec: Recommendation) -> Recommendation {
     out
 }
 
-/// The last check: non-adults first, then the hard and soft limits.
+/// An adult under the protocol's minimum weight, not confirmed (clinical reference §1 rev 2): a typing
+/// slip (pounds? a missing digit?) or a child entered as an adult. No dose until the weight is confirmed;
+/// a hold stays a stop-and-call.
+fn unconfirmed_small_adult(cx: &mut Cx<'_>, rec: Recommendation) -> Recommendation {
+    let patient = &cx.case.patient;
+    let min = cx.p.plausibility.adult_weight_below_kg.value;
+    let has_dose = rec.rate.is_some() || rec.bolus_units.is_some() || rec.dose_units.is_some();
+    if patient.age_group != crate::model::AgeGroup::Adult || patient.weight_confirmed || cx.weight >= min || !has_dose {
+        return rec;
+    }
+    let text = format!(
+        "an adult of {} is under {min}: confirm the weight (kilograms, not pounds? a child?) before any dose is shown",
+        cx.weight
+    );
+    cx.finding(
+        FindingCode::WeightNeedsConfirming,
+        text.clone(),
+        cx.p.plausibility.adult_weight_below_kg.source.clone(),
+    );
+    let hold = rec.action == Action::HoldAnticoagulant;
+    let mut out = Recommendation::new(
+        if hold {
+            Action::HoldAnticoagulant
+        } else {
+            Action::Measure
+        },
+        rec.drug.clone(),
+    );
+    out.label = if hold {
+        out.call_senior = true;
+        format!("Stop {} and call", rec.drug)
+    } else {
+        format!("Confirm the weight ({}) before any dose", cx.weight)
+    };
+    out.rationale.push(text);
+    out.rationale
+        .push("tick 'weight confirmed' (CLI: --weight-confirmed) once checked: the dose then appears".to_owned());
+    out.cite(cx.p.plausibility.adult_weight_below_kg.source.clone());
+    out
+}
+
+/// The last check: non-adults first, then an unconfirmed small adult, then the hard and soft limits.
 pub(super) fn guard(cx: &mut Cx<'_>, rec: Recommendation) -> Recommendation {
-    let mut rec = non_adult(cx, rec);
+    let rec = non_adult(cx, rec);
+    let mut rec = unconfirmed_small_adult(cx, rec);
     hard_limits(cx, &mut rec);
     rec
 }

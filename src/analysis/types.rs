@@ -67,6 +67,8 @@ pub enum FindingCode {
     /// The 4Ts range straddles the acting threshold: enter the missing items.
     #[serde(rename = "hit_4ts_needs_data")]
     Hit4tsNeedsData,
+    /// An adult under the protocol's minimum weight, not confirmed: no dose is given until it is.
+    WeightNeedsConfirming,
     /// A child, infant or neonate under an adult protocol: no dose is given.
     #[serde(rename = "no_paediatric_protocol")]
     NoPaediatricProtocol,

@@ -67,6 +67,10 @@ impl PatientForm {
         let mut patient = self.draft.clone();
         match parse_weight(&self.weight, &protocol.plausibility) {
             Ok((kg, warning)) => {
+                if kg != patient.weight.kg {
+                    // A confirmation is for the weight that was confirmed.
+                    patient.weight_confirmed = false;
+                }
                 patient.weight.kg = kg;
                 self.warnings.extend(warning);
             }
@@ -102,8 +106,20 @@ impl PatientForm {
     }
 }
 
-/// A labelled text field with its refusal under it.
+/// A labelled text field with its refusal beside it.
 fn text_field(ui: &mut egui::Ui, label: &str, hint: &str, text: &mut String, error: Option<&String>) -> bool {
+    noted_text_field(ui, label, hint, text, error, "")
+}
+
+/// A labelled text field with its refusal, else a muted note (what the algorithm does with it), beside it.
+fn noted_text_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    hint: &str,
+    text: &mut String,
+    error: Option<&String>,
+    note: &str,
+) -> bool {
     let l = ui.label(label);
     let changed = ui
         .add_sized([200.0, 20.0], egui::TextEdit::singleline(text).hint_text(hint))
@@ -111,11 +127,14 @@ fn text_field(ui: &mut egui::Ui, label: &str, hint: &str, text: &mut String, err
         .changed();
     match error {
         Some(e) => ui.colored_label(theme::ABOVE_TARGET, format!("✖ {e}")),
-        None => ui.label(""),
+        None => ui.label(RichText::new(note).color(theme::MUTED)),
     };
     ui.end_row();
     changed
 }
+
+/// Recorded with the case, read by no rule: said where it is entered (issue 11).
+pub const RECORDED_NOT_USED: &str = "recorded, not used by the algorithm";
 
 fn combo<T: Copy + PartialEq>(ui: &mut egui::Ui, label: &str, value: &mut T, options: &[(T, &str)]) -> bool {
     let l = ui.label(label);
@@ -236,12 +255,27 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
         &mut form.weight,
         form.errors.get("weight"),
     );
-    changed |= text_field(
+    let min = doc.protocol().plausibility.adult_weight_below_kg.value;
+    if form.draft.weight_confirmed || (form.draft.age_group == AgeGroup::Adult && doc.case().patient.weight.kg < min) {
+        ui.label("");
+        changed |= ui
+            .checkbox(&mut form.draft.weight_confirmed, "Weight confirmed")
+            .changed();
+        ui.label(
+            RichText::new(format!(
+                "an adult under {min}: no dose is shown until the weight is confirmed"
+            ))
+            .color(theme::CAUTION),
+        );
+        ui.end_row();
+    }
+    changed |= noted_text_field(
         ui,
         "Weight measured at",
         "YYYY-MM-DDTHH:MM",
         &mut form.weight_time,
         form.errors.get("weight date"),
+        RECORDED_NOT_USED,
     );
     changed |= combo(
         ui,
@@ -279,12 +313,19 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
         &mut form.crcl,
         form.errors.get("CrCl"),
     );
-    changed |= text_field(
+    let adjusted = doc.protocol().dosing_weight.heparin.basis == crate::protocol::WeightBasis::Adjusted;
+    let height_note = if adjusted {
+        "with sex: the adjusted heparin dosing weight"
+    } else {
+        "used only by protocols that dose heparin on adjusted weight (not this one)"
+    };
+    changed |= noted_text_field(
         ui,
         "Height (cm)",
         "empty = not entered",
         &mut form.height,
         form.errors.get("height"),
+        height_note,
     );
     changed |= combo(
         ui,

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Kilograms, Patient, Sex};
+use crate::model::{Kilograms, Patient, Sex, WeightKind};
 use crate::protocol::{BodyWeight, DosingWeight, Protocol, Source, WeightBasis};
 
 /// Which drug a weight is for.
@@ -27,6 +27,11 @@ pub enum WeightBasisUsed {
     /// The protocol asks for adjusted weight but height or sex is not entered.
     CappedActualNoHeight,
     ActualNoHeight,
+    /// The weight was entered as an adjusted weight: used as it is (never adjusted twice).
+    AdjustedAsEntered,
+    CappedAdjustedAsEntered,
+    /// The drug is dosed on actual weight but the weight entered is an adjusted one.
+    AdjustedEnteredNotActual,
 }
 
 impl WeightBasisUsed {
@@ -40,6 +45,11 @@ impl WeightBasisUsed {
             Self::CappedAdjusted => "adjusted weight, capped",
             Self::CappedActualNoHeight => "capped actual weight (no height and sex entered for the adjusted weight)",
             Self::ActualNoHeight => "actual weight (no height and sex entered for the adjusted weight)",
+            Self::AdjustedAsEntered => "adjusted weight, as entered",
+            Self::CappedAdjustedAsEntered => "adjusted weight as entered, capped",
+            Self::AdjustedEnteredNotActual => {
+                "the adjusted weight entered — this drug is dosed on actual weight: enter the actual weight"
+            }
         }
     }
 }
@@ -81,6 +91,20 @@ pub fn dosing_weight(patient: &Patient, protocol: &Protocol, drug: Drug) -> Dosi
         Drug::Antithrombin => &protocol.dosing_weight.antithrombin,
     };
     let actual = patient.weight.kg;
+    if patient.weight.kind == WeightKind::Adjusted {
+        // Already a dosing weight: never adjusted again; a drug dosed on actual weight says so.
+        let capped = rules.cap_kg.filter(|cap| actual > *cap);
+        let basis = match (rules.basis, capped.is_some()) {
+            (WeightBasis::Actual, _) => WeightBasisUsed::AdjustedEnteredNotActual,
+            (WeightBasis::Adjusted, true) => WeightBasisUsed::CappedAdjustedAsEntered,
+            (WeightBasis::Adjusted, false) => WeightBasisUsed::AdjustedAsEntered,
+        };
+        return DosingWeightUsed {
+            kg: capped.unwrap_or(actual),
+            basis,
+            source: rules.source.clone(),
+        };
+    }
     let (kg, adjusted, missing) = match (rules.basis, patient.height_cm, patient.sex) {
         (WeightBasis::Actual, _, _) => (actual, false, false),
         (WeightBasis::Adjusted, Some(h), Some(sex)) => {
@@ -115,7 +139,7 @@ pub fn dosing_weight(patient: &Patient, protocol: &Protocol, drug: Drug) -> Dosi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Centimetres, ClinicalTime, Setting, Weight, WeightKind};
+    use crate::model::{Centimetres, ClinicalTime, Setting, Weight};
 
     fn patient(kg: f64, setting: Setting) -> Patient {
         Patient::new(
@@ -126,6 +150,24 @@ mod tests {
             },
             setting,
         )
+    }
+
+    #[test]
+    fn an_entered_adjusted_weight_is_never_adjusted_again() {
+        let p = Protocol::builtin("adult-ecmo").unwrap_or_else(|e| panic!("{e}"));
+        let mut entered = patient(90.0, Setting::EcmoVv);
+        entered.weight.kind = WeightKind::Adjusted;
+        entered.height_cm = Some(Centimetres::constant(160.0));
+        entered.sex = Some(Sex::Female);
+        let w = dosing_weight(&entered, &p, Drug::Heparin);
+        assert_eq!((w.kg.value(), w.basis), (90.0, WeightBasisUsed::AdjustedAsEntered));
+        // The same numbers as an actual weight are adjusted: IBW 45.5 + 0.906 × 7.6 ≈ 52.4 kg.
+        entered.weight.kind = WeightKind::Actual;
+        assert!(dosing_weight(&entered, &p, Drug::Heparin).kg.value() < 70.0);
+        // Argatroban is dosed on actual weight: the entered adjusted weight is flagged.
+        entered.weight.kind = WeightKind::Adjusted;
+        let w = dosing_weight(&entered, &p, Drug::DirectThrombinInhibitor);
+        assert_eq!(w.basis, WeightBasisUsed::AdjustedEnteredNotActual);
     }
 
     #[test]

@@ -59,6 +59,7 @@ impl From<PatientV1> for Patient {
     fn from(v1: PatientV1) -> Self {
         Self {
             weight: v1.weight,
+            weight_confirmed: false,
             setting: v1.setting,
             age_group: v1.age_group,
             height_cm: None,

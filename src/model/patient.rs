@@ -278,6 +278,10 @@ impl From<FourTsPoints> for u8 {
 #[serde(deny_unknown_fields)]
 pub struct Patient {
     pub weight: Weight,
+    /// The clinician confirmed an unusual weight (an adult under the protocol's minimum, clinical
+    /// reference §1): until then no dose is shown. Absent in a file means not confirmed, the safe side.
+    #[serde(default)]
+    pub weight_confirmed: bool,
     pub setting: Setting,
     pub age_group: AgeGroup,
     /// Height and sex give the ideal body weight behind an adjusted dosing weight (clinical reference
@@ -328,6 +332,7 @@ impl Patient {
     pub fn new(weight: Weight, setting: Setting) -> Self {
         Self {
             weight,
+            weight_confirmed: false,
             setting,
             age_group: AgeGroup::Adult,
             height_cm: None,

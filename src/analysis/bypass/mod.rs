@@ -296,6 +296,34 @@ fn hit_step(cx: &mut Cx<'_>, b: &Bypass, four_ts: Option<&FourTs>) -> bool {
             p.hit.suspect_from
         ));
     }
+    // The same finding as outside bypass, so the danger line and the JSON say HIT in every setting.
+    match call {
+        HitCall::HistoryForbidsHeparin => cx.finding(
+            FindingCode::HitSuspected,
+            say!(cx, "history of HIT: {}", cx.case.patient.hit_history.label()),
+            "clinical reference §1: ACCP 2012 (Linkins, Chest 141:e495S); ASH 2018 (Cuker, Blood Adv)",
+        ),
+        HitCall::Suspected => cx.finding(
+            FindingCode::HitSuspected,
+            four_ts.map_or_else(
+                || say!(cx, "HIT suspected"),
+                |f| {
+                    say!(
+                        cx,
+                        "4Ts {} ≥ {}: no heparin for bypass",
+                        f.score_text(),
+                        p.hit.suspect_from
+                    )
+                },
+            ),
+            p.hit.source.clone(),
+        ),
+        HitCall::HistoryPrefersNonHeparin
+        | HitCall::NeedsData
+        | HitCall::NotSuspected
+        | HitCall::NotScored
+        | HitCall::Unlikely => {}
+    }
     cx.step(
         StepId::HitScreen,
         if hit { StepStatus::Met } else { StepStatus::NotMet },

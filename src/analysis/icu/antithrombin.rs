@@ -136,9 +136,14 @@ fn at_step(cx: &Cx<'_>, pic: &AtPicture) -> AtStep {
 
 /// Why resistance is suspected, from step 2's findings.
 fn resistance_reasons(cx: &Cx<'_>) -> Vec<String> {
+    let heading = if cx.has_finding(FindingCode::SuspectedHeparinResistance) {
+        "suspected heparin resistance"
+    } else {
+        "resistance before the antithrombin dose; now"
+    };
     vec![say!(
         cx,
-        "suspected heparin resistance: {}",
+        "{heading}: {}",
         cx.findings
             .iter()
             .filter(|f| matches!(
@@ -224,6 +229,25 @@ pub(super) fn resistance_path(
         return rec;
     };
     by_level(cx, h, l, pic.source, step, reasons)
+}
+
+/// Antithrombin given (within the lab-age window) and the anti-Xa assay adds antithrombin (§5 rev 2, "AT
+/// already given"): the aPTT decides, so a deciding aPTT still below target goes down the resistance
+/// path even when the supplemented anti-Xa reads in range.
+pub(super) fn supplemented_assay_after_dose(
+    cx: &mut Cx<'_>,
+    h: &HeparinExposure,
+    monitor: Monitor,
+    hr: Resistance,
+    pattern: Pattern,
+) -> Option<Recommendation> {
+    if cx.case.patient.anti_xa_assay != AntiXaAssay::AtSupplemented || !monitor.is_anti_xa() {
+        return None;
+    }
+    let first = picture(cx).since.first().copied()?;
+    let (deciding, sample) = deciding_sample(cx, monitor, first);
+    let sample = sample?;
+    (deciding.level(sample) == Level::Below).then(|| resistance_path(cx, h, monitor, hr, pattern))
 }
 
 /// No dose yet: the measured level decides.
@@ -395,8 +419,15 @@ fn still_below_after_dose(
         p.antithrombin.decide_after_dose_h.value.shown(),
         sample_text
     ));
+    let mut caveats = Vec::new();
     if cx.case.patient.anti_xa_assay == AntiXaAssay::AtSupplemented {
         why.push(say!(cx, "the anti-Xa assay adds antithrombin: decided on the aPTT"));
+        if cx.has_finding(FindingCode::PseudoResistance) {
+            caveats.push(say!(
+                cx,
+                "the pair also reads as pseudo-resistance (low aPTT, anti-Xa in range): the supplemented anti-Xa cannot rule out antithrombin-mediated resistance, so the rule decides on the aPTT; high factor VIII or fibrinogen would shorten the aPTT under a DTI too — a non-supplemented anti-Xa or a factor VIII level tells them apart"
+            ));
+        }
     }
     let mut alternatives = Vec::new();
     let low = pd.maintenance_range_percent.low;
@@ -428,7 +459,9 @@ fn still_below_after_dose(
         pic.source.clone(),
     );
     step.record(cx, StepStatus::Met, "AT given, still below target → DTI");
-    dti_switch::switch_to_dti(cx, why, vec![pic.source.clone()], alternatives)
+    let mut rec = dti_switch::switch_to_dti(cx, why, vec![pic.source.clone()], alternatives);
+    rec.caveats.extend(caveats);
+    rec
 }
 
 /// AT given, no deciding sample yet: heparin continues without escalation; the monitoring assay is due

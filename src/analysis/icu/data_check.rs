@@ -177,14 +177,23 @@ fn organ_and_bleeding(cx: &mut Cx<'_>, values: &mut Vec<String>) {
 fn adult_weight(cx: &mut Cx<'_>, notes: &mut Vec<String>) {
     let min = cx.p.plausibility.adult_weight_below_kg.value;
     if cx.case.patient.age_group == crate::model::AgeGroup::Adult && cx.weight < min {
-        let text = say!(
-            cx,
-            "an adult of {} (under {}): confirm the weight and the age group before giving any dose",
-            cx.weight,
-            min
-        );
-        notes.push(text.clone());
-        cx.warnings.push(text);
+        if cx.case.patient.weight_confirmed {
+            notes.push(say!(
+                cx,
+                "an adult of {} (under {}): weight confirmed by the clinician",
+                cx.weight,
+                min
+            ));
+        } else {
+            let text = say!(
+                cx,
+                "an adult of {} (under {}): confirm the weight and the age group before giving any dose",
+                cx.weight,
+                min
+            );
+            notes.push(text.clone());
+            cx.warnings.push(text);
+        }
     }
 }
 

@@ -84,8 +84,14 @@ fn interference(cx: &mut Cx<'_>) {
     let p = cx.p;
     let d = &p.discordance;
     let max_age = cx.max_age();
+    // Within the pairing window of the latest anti-Xa, or after it (the next one may read low); a level
+    // drawn well before the latest anti-Xa says nothing about it (§3 rev 2: ±60 min).
+    let window = p.monitoring.pairing_window_min.value;
+    let latest_xa = cx.tl.labs.anti_xa.latest(cx.as_of);
+    let relevant = |t: crate::model::ClinicalTime| latest_xa.is_none_or(|x| t.after_minutes(window) >= x.time);
     let mut found: Vec<(String, Source)> = Vec::new();
     if let Some(s) = cx.tl.labs.plasma_free_hb.recent(cx.as_of, max_age)
+        && relevant(s.time)
         && s.value > d.interference_plasma_free_hb_mg_per_dl.value
     {
         found.push((
@@ -99,6 +105,7 @@ fn interference(cx: &mut Cx<'_>) {
         ));
     }
     if let Some(s) = cx.tl.labs.bilirubin.recent(cx.as_of, max_age)
+        && relevant(s.time)
         && s.value > d.interference_bilirubin_mg_per_dl.value
     {
         found.push((

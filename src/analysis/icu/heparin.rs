@@ -94,6 +94,9 @@ pub(super) fn titrate_or_escalate(
         cx.due(monitor.paired_test(), due, "steady state on the running rate");
         return rec;
     }
+    if let Some(rec) = antithrombin::supplemented_assay_after_dose(cx, h, monitor, hr, pattern) {
+        return rec;
+    }
     let level = monitor.level(reading);
     if level == Level::Below {
         return below_target(cx, h, monitor, hr, pattern, reading);

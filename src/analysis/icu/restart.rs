@@ -9,7 +9,7 @@ use super::super::pairing::Level;
 use super::super::timeline::{Agent, InfusionRate, Segment, SegmentEnd};
 use super::super::types::{Action, Due, HeparinExposure, Recommendation};
 use super::super::{dti_switch, dti_titrate};
-use super::ufh_card::{HEPARIN, bleeding_reason, hold_rec, set_rate, step_for, target_text};
+use super::ufh_card::{HEPARIN, bleeding_reason, hold_rec, set_rate, step_at, target_text};
 use crate::dosing::ufh;
 use crate::model::{ClinicalTime, StopReason, UnitsPerKgPerHour};
 
@@ -117,6 +117,7 @@ fn restart_heparin(
     }
     let why = match reason {
         Some(StopReason::Procedure) => "for a procedure",
+        Some(StopReason::Hold) => "for a hold (no timed hold row behind it)",
         Some(_) => "for another reason",
         None => "(reason not recorded)",
     };
@@ -185,21 +186,15 @@ fn last_in_range_rate(cx: &Cx<'_>, h: &HeparinExposure, monitor: Monitor, seg: S
         .rev()
         .find(|r| r.time() > from && monitor.level(**r) == Level::Above)
         .copied();
-    match later_high.and_then(|r| reduce(cx, h, monitor, r, base)) {
+    match later_high.and_then(|r| reduce(cx, monitor, r, base)) {
         Some((rate, text)) => (rate, basis + &say!(cx, "; {text}")),
         None => (ufh::shown_rate(base), basis),
     }
 }
 
 /// `base` reduced by the nomogram row of a high reading.
-fn reduce(
-    cx: &Cx<'_>,
-    h: &HeparinExposure,
-    monitor: Monitor,
-    r: Reading,
-    base: UnitsPerKgPerHour,
-) -> Option<(UnitsPerKgPerHour, String)> {
-    let (n, step) = step_for(cx, h, monitor, r)?;
+fn reduce(cx: &Cx<'_>, monitor: Monitor, r: Reading, base: UnitsPerKgPerHour) -> Option<(UnitsPerKgPerHour, String)> {
+    let (n, step) = step_at(cx, monitor, r, base)?;
     let row = n.rows.get(step.row_index)?;
     let minimum = cx.p.ufh.minimum_rate_units_per_kg_per_h.value;
     let reduced = ufh::shown_rate(base.stepped(row.rate_change_units_per_kg_per_h)).max(minimum.min(base));
@@ -220,7 +215,7 @@ fn after_a_hold(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, seg: Seg
     let current = ufh_rate_of(cx, seg)?;
     let before = monitor.recent(cx, h.course_start, 64);
     let trigger = before.iter().rev().find(|r| r.time() <= end).copied()?;
-    let (n, step) = step_for(cx, h, monitor, trigger)?;
+    let (n, step) = step_at(cx, monitor, trigger, current)?;
     let row = n.rows.get(step.row_index)?;
     if row.hold_min.value() == 0.0 {
         return None;
@@ -236,6 +231,9 @@ fn after_a_hold(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, seg: Seg
         let mut r = Recommendation::new(Action::AdjustUfh, HEPARIN);
         r.label = "Restart heparin after the hold (no bolus)".to_owned();
         set_rate(cx, &mut r, restart);
+        if cx.explain {
+            r.target = target_text(cx);
+        }
         r
     };
     rec.rationale.push(say!(

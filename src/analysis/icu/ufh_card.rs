@@ -198,8 +198,17 @@ pub(super) fn step_for<'p>(
     monitor: Monitor,
     reading: Reading,
 ) -> Option<(&'p Nomogram, UfhStep)> {
+    step_at(cx, monitor, reading, h.current_rate_units_per_kg_per_h?)
+}
+
+/// The nomogram and the step for a reading at `current` (a stopped infusion's last rate at a restart).
+pub(super) fn step_at<'p>(
+    cx: &Cx<'p>,
+    monitor: Monitor,
+    reading: Reading,
+    current: UnitsPerKgPerHour,
+) -> Option<(&'p Nomogram, UfhStep)> {
     let p = cx.p;
-    let current = h.current_rate_units_per_kg_per_h?;
     match reading {
         Reading::AntiXa(s) => {
             let n = &p.ufh.anti_xa_nomogram;
