@@ -12,6 +12,7 @@ mod golden;
 mod kill_recovery;
 mod malformed_inputs;
 mod parser_robustness;
+mod patient_inputs;
 mod properties;
 mod protocol_texts;
 mod random_cases;
