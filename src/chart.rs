@@ -4,7 +4,7 @@
 //! series drawable. Pure functions of the case, its prepared index and its protocol: no UI crate here,
 //! so all of it is unit-tested without a window.
 
-use crate::analysis::pairing::{ApttAntiXaFit, fit_aptt_anti_xa};
+use crate::analysis::pairing::{ApttAntiXaFit, FitNeeds, fit_aptt_anti_xa};
 use crate::analysis::{InfusionRate, Pair, Prepared, Timeline, paired_samples};
 use crate::model::{Case, ClinicalTime, LabKind, Units, num};
 use crate::protocol::Protocol;
@@ -102,7 +102,11 @@ impl ChartData {
             .into_iter()
             .filter(|p| p.time() <= as_of)
             .collect();
-        let fit = fit_aptt_anti_xa(&pairs, protocol.monitoring.aptt_calibration_anti_xa.value);
+        let fit = fit_aptt_anti_xa(
+            &pairs,
+            protocol.monitoring.aptt_calibration_anti_xa.value,
+            FitNeeds::of(protocol),
+        );
         let points = |lab| lab_points(case, tl, lab, as_of);
         Self {
             // With nothing drawn yet, the plots begin at the case start.

@@ -218,12 +218,35 @@ impl ApttAntiXaFit {
     }
 }
 
-/// Fits the relation over `pairs`. Needs at least three pairs, a spread of anti-Xa levels and a rising
-/// line (aPTT lengthens with heparin); otherwise `None`, because a line through fewer or flat points
-/// would be a guess dressed as a number.
+/// What a fit needs (clinical reference §9 rev 2: at least 4 pairs over at least 24 h).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FitNeeds {
+    pub min_pairs: usize,
+    pub min_span_h: f64,
+}
+
+impl FitNeeds {
+    #[must_use]
+    pub fn of(protocol: &Protocol) -> Self {
+        let m = &protocol.monitoring;
+        Self {
+            min_pairs: (m.aptt_fit_min_pairs.value as usize).max(3),
+            min_span_h: m.aptt_fit_min_span_h.value.value(),
+        }
+    }
+}
+
+/// Fits the relation over `pairs`. Needs the protocol's number of pairs over its span (never fewer than
+/// three), a spread of anti-Xa levels and a rising line (aPTT lengthens with heparin); otherwise `None`,
+/// because a line through fewer, bunched or flat points would be a guess dressed as a number.
 #[must_use]
-pub fn fit_aptt_anti_xa(pairs: &[Pair], calibration: Range<AntiXaLevel>) -> Option<ApttAntiXaFit> {
-    if pairs.len() < 3 {
+pub fn fit_aptt_anti_xa(pairs: &[Pair], calibration: Range<AntiXaLevel>, needs: FitNeeds) -> Option<ApttAntiXaFit> {
+    if pairs.len() < needs.min_pairs.max(3) {
+        return None;
+    }
+    let first = pairs.iter().map(Pair::time).min()?;
+    let last = pairs.iter().map(Pair::time).max()?;
+    if last.hours_since(first) < needs.min_span_h {
         return None;
     }
     let n = pairs.len() as f64;
@@ -281,6 +304,11 @@ mod fit_tests {
         }
     }
 
+    const NEEDS: FitNeeds = FitNeeds {
+        min_pairs: 4,
+        min_span_h: 24.0,
+    };
+
     fn calibration() -> Range<AntiXaLevel> {
         Range {
             low: AntiXaLevel::new(0.3).unwrap(),
@@ -291,9 +319,14 @@ mod fit_tests {
     #[test]
     fn a_straight_line_is_recovered_and_read_at_the_calibration_range() {
         // aPTT = 30 + 100 × anti-Xa exactly.
-        let pairs = [pair(40.0, 0.1, 0), pair(60.0, 0.3, 60), pair(100.0, 0.7, 120)];
-        let fit = fit_aptt_anti_xa(&pairs, calibration());
-        let fit = fit.unwrap_or_else(|| panic!("three rising pairs fit"));
+        let pairs = [
+            pair(40.0, 0.1, 0),
+            pair(60.0, 0.3, 600),
+            pair(80.0, 0.5, 1200),
+            pair(100.0, 0.7, 1440),
+        ];
+        let fit = fit_aptt_anti_xa(&pairs, calibration(), NEEDS);
+        let fit = fit.unwrap_or_else(|| panic!("four rising pairs over 24 h fit"));
         assert!((fit.slope_s_per_unit_per_ml - 100.0).abs() < 1e-9);
         assert!((fit.intercept_s - 30.0).abs() < 1e-9);
         assert!((fit.r_squared - 1.0).abs() < 1e-9);
@@ -303,8 +336,35 @@ mod fit_tests {
     #[test]
     fn too_few_flat_or_falling_pairs_give_no_line() {
         let r = calibration();
-        assert!(fit_aptt_anti_xa(&[pair(40.0, 0.1, 0), pair(60.0, 0.3, 60)], r).is_none());
-        assert!(fit_aptt_anti_xa(&[pair(40.0, 0.3, 0), pair(60.0, 0.3, 60), pair(50.0, 0.3, 90)], r).is_none());
-        assert!(fit_aptt_anti_xa(&[pair(80.0, 0.1, 0), pair(60.0, 0.3, 60), pair(40.0, 0.5, 90)], r).is_none());
+        // Three rising pairs over a day: too few; four within 12 h: too short.
+        assert!(
+            fit_aptt_anti_xa(
+                &[pair(40.0, 0.1, 0), pair(60.0, 0.3, 720), pair(80.0, 0.5, 1440)],
+                r,
+                NEEDS
+            )
+            .is_none()
+        );
+        let bunched = [
+            pair(40.0, 0.1, 0),
+            pair(60.0, 0.3, 240),
+            pair(80.0, 0.5, 480),
+            pair(100.0, 0.7, 720),
+        ];
+        assert!(fit_aptt_anti_xa(&bunched, r, NEEDS).is_none());
+        let flat = [
+            pair(40.0, 0.3, 0),
+            pair(60.0, 0.3, 480),
+            pair(50.0, 0.3, 960),
+            pair(55.0, 0.3, 1440),
+        ];
+        assert!(fit_aptt_anti_xa(&flat, r, NEEDS).is_none());
+        let falling = [
+            pair(80.0, 0.1, 0),
+            pair(60.0, 0.3, 480),
+            pair(40.0, 0.5, 960),
+            pair(30.0, 0.6, 1440),
+        ];
+        assert!(fit_aptt_anti_xa(&falling, r, NEEDS).is_none());
     }
 }

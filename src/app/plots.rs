@@ -363,7 +363,7 @@ fn fit_summary_ui(ui: &mut egui::Ui, fit: Option<&ApttAntiXaFit>, pairs: usize, 
     match (fit, pairs) {
         (Some(f), _) => {
             ui.label(format!(
-                "Patient's relation ({} pairs, R² {}): aPTT ≈ {} + {} × anti-Xa s",
+                "Patient's relation, information only ({} pairs, R² {}): aPTT ≈ {} + {} × anti-Xa s",
                 f.pairs,
                 num(f.r_squared, 2),
                 num(f.intercept_s, 1),
@@ -396,7 +396,11 @@ fn fit_summary_ui(ui: &mut egui::Ui, fit: Option<&ApttAntiXaFit>, pairs: usize, 
         (None, n) => {
             ui.colored_label(
                 theme::MUTED,
-                format!("{n} pair(s): a fitted relation needs at least 3 pairs with a spread of anti-Xa levels and a rising aPTT"),
+                format!(
+                    "{n} pair(s): a fitted relation needs at least {} pairs over at least {} h, with a spread of anti-Xa levels and a rising aPTT (information only)",
+                    protocol.monitoring.aptt_fit_min_pairs.value,
+                    protocol.monitoring.aptt_fit_min_span_h.value.shown()
+                ),
             );
         }
     }

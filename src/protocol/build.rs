@@ -167,6 +167,8 @@ fn monitoring(raw: &RawProtocol) -> Built<Monitoring> {
         )?,
         platelets_interval_h: sourced(&path("platelets_interval_h"), &m.platelets_interval_h)?,
         aptt_calibration_anti_xa: sourced_range(&path("aptt_calibration_anti_xa"), &m.aptt_calibration_anti_xa)?,
+        aptt_fit_min_pairs: m.aptt_fit_min_pairs.clone(),
+        aptt_fit_min_span_h: sourced(&path("aptt_fit_min_span_h"), &m.aptt_fit_min_span_h)?,
         lab_control_aptt_s: sourced(&path("lab_control_aptt_s"), &m.lab_control_aptt_s)?,
         aptt_reference_upper_s: sourced(&path("aptt_reference_upper_s"), &m.aptt_reference_upper_s)?,
     })

@@ -55,7 +55,7 @@ const FIELDS_ADDED: [(u32, &[&str]); 2] = [
             "plausibility: hard_from, soft_min and mistake in every limit; adult_weight_below_kg, weight_change_above_percent, height_cm, ufh_bolus_units_per_kg, ufh_rate_units_per_h, antithrombin_units, antithrombin_units_per_kg, protamine_mg, protamine_mg_per_kg, ffp_ml",
             "dosing_weight (heparin, direct_thrombin_inhibitors, antithrombin, body_weight), replacing ufh.start.dosing_weight_cap_kg",
             "bleeding_risk",
-            "monitoring.lab_control_aptt_s, monitoring.aptt_reference_upper_s",
+            "monitoring.lab_control_aptt_s, monitoring.aptt_reference_upper_s, monitoring.aptt_fit_min_pairs, monitoring.aptt_fit_min_span_h",
             "resistance.new_course_after_gap_h, resistance.suspected_exposure_units_per_kg_per_h",
             "ufh.aptt_calibrated_range_s, ufh.aptt_hold_above_s, ufh.minimum_rate_units_per_kg_per_h, ufh.bolus_cap, ufh.no_timed_restart; nomogram rows with a closed target row exactly the target",
             "antithrombin.decide_after_dose_h, antithrombin.heparin_potentiation_caveat",

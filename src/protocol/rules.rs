@@ -108,6 +108,10 @@ pub struct Monitoring {
     pub platelets_interval_h: Sourced<Hours>,
     /// The anti-Xa range an aPTT range is calibrated against.
     pub aptt_calibration_anti_xa: Sourced<Range<AntiXaLevel>>,
+    /// The patient's own fitted relation: at least this many pairs …
+    pub aptt_fit_min_pairs: Sourced<u32>,
+    /// … spanning at least this long.
+    pub aptt_fit_min_span_h: Sourced<Hours>,
     /// The control aPTT without a patient baseline.
     pub lab_control_aptt_s: Sourced<Seconds>,
     /// The laboratory's upper reference limit of the aPTT.

@@ -119,6 +119,10 @@ pub struct RawMonitoring {
     /// The anti-Xa range an aPTT range is calibrated against (the patient's own fitted aPTT↔anti-Xa
     /// relation is read at these two levels).
     pub aptt_calibration_anti_xa: RawSourcedRange,
+    /// The patient's own fitted aPTT↔anti-Xa relation needs this many pairs (format 3).
+    pub aptt_fit_min_pairs: Sourced<u32>,
+    /// … drawn over at least this many hours (format 3).
+    pub aptt_fit_min_span_h: Sourced<f64>,
     /// The control aPTT when the patient's baseline is not entered (heparin ratios; format 3).
     pub lab_control_aptt_s: Sourced<f64>,
     /// The laboratory's upper reference limit of the aPTT (format 3).

@@ -141,6 +141,11 @@ pub(super) fn monitoring(c: &mut Checker, p: &RawProtocol) {
         &m.at_recheck_after_dose_min.source,
     );
     c.sourced_range("monitoring.aptt_calibration_anti_xa", &m.aptt_calibration_anti_xa);
+    c.source("monitoring.aptt_fit_min_pairs.source", &m.aptt_fit_min_pairs.source);
+    if m.aptt_fit_min_pairs.value < 3 {
+        c.fail("monitoring.aptt_fit_min_pairs.value", "a line needs at least 3 pairs");
+    }
+    c.sourced_positive("monitoring.aptt_fit_min_span_h", &m.aptt_fit_min_span_h);
     c.sourced_positive("monitoring.lab_control_aptt_s", &m.lab_control_aptt_s);
     c.sourced_positive("monitoring.aptt_reference_upper_s", &m.aptt_reference_upper_s);
     for (i, v) in m.at_recheck_after_dose_min.value.iter().enumerate() {
