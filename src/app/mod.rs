@@ -2,7 +2,7 @@
 //! [`Document`] and their own state, and push [`Command`]s, which the shell applies once at the end of
 //! the frame. All clinical logic is the engine's. `docs/architecture.md` maps who owns what.
 //!
-//! - [`shell`]: the app's state and the frame; [`workflow`]: the command interpreter and the file
+//! - [`shell`]: the app's state and the frame; `workflow`: the command interpreter and the file
 //!   workflow; [`document`]: the open case; [`command`]: what a view can ask for;
 //!   [`preferences`], [`demo_cases`], [`theme`].
 //! - Views: [`case_bar`], [`dialogs`], [`plan`] (the card and the stepper), [`plots`], [`timeline`],

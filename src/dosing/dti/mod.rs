@@ -1,5 +1,5 @@
-//! Direct thrombin inhibitors (clinical reference §8): which drug and its start ([`choice`]), the
-//! patient's aPTT target, and titration relative to that target ([`titration`]).
+//! Direct thrombin inhibitors (clinical reference §8): which drug and its start (`choice`), the
+//! patient's aPTT target, and titration relative to that target (`titration`).
 
 mod choice;
 mod target;
