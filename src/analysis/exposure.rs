@@ -3,18 +3,18 @@
 //! where a loading bolus would look like resistance), the running rate and the time since it changed,
 //! the cumulative dose and the current course. Computed from boluses and infusion segments, never typed.
 
+use super::courses::HeparinCourses;
 use super::timeline::Timeline;
 use super::types::HeparinExposure;
 use crate::model::{ClinicalTime, Hours, Kilograms};
 
-/// Heparin exposure at `as_of` on the heparin dosing weight; `course_gap`: a gap longer than this
-/// starts a new course.
+/// Heparin exposure at `as_of` on the heparin dosing weight, with the current course from `courses`.
 #[must_use]
 pub fn heparin_exposure(
     tl: &Timeline,
+    courses: &HeparinCourses,
     dosing_weight: Kilograms,
     as_of: ClinicalTime,
-    course_gap: Hours,
 ) -> HeparinExposure {
     let day_ago = as_of.plus_minutes(-24 * 60);
     let first = tl.first_heparin().filter(|t| *t <= as_of);
@@ -24,7 +24,7 @@ pub fn heparin_exposure(
         _ => tl.heparin_units_between(day_ago, as_of),
     };
     let running = tl.ufh_rate(as_of);
-    let course_start = tl.heparin_course_start(as_of, course_gap);
+    let course_start = courses.start_at(as_of);
     HeparinExposure {
         units_last_24h: units_24h,
         units_per_kg_last_24h: units_24h.per_kg(dosing_weight),

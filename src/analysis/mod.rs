@@ -9,6 +9,7 @@
 #[macro_use]
 mod context;
 mod bypass;
+pub mod courses;
 mod dti_switch;
 mod dti_titrate;
 pub mod exposure;
@@ -45,6 +46,8 @@ use context::{Cx, StepBasis};
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub timeline: Timeline,
+    /// The heparin courses for the protocol's gap (clinical reference §3).
+    pub courses: courses::HeparinCourses,
     /// Soft plausibility warnings, in time order (the weight's, if any, at the time it was measured).
     soft_warnings: Vec<(ClinicalTime, String)>,
 }
@@ -55,6 +58,7 @@ impl Prepared {
         let heparin_kg =
             crate::dosing::weight::dosing_weight(&case.patient, protocol, crate::dosing::weight::Drug::Heparin).kg;
         let timeline = Timeline::new(case, heparin_kg);
+        let courses = courses::HeparinCourses::new(&timeline, protocol.resistance.new_course_after_gap_h.value);
         let weight = case.patient.weight;
         let weight_warning = match check_weight(&protocol.plausibility, weight.kg) {
             Ok(Some(w)) => Some((weight.measured_at, format!("{}: {w}", weight.measured_at))),
@@ -75,6 +79,7 @@ impl Prepared {
         soft_warnings.sort_by_key(|(t, _)| *t);
         Self {
             timeline,
+            courses,
             soft_warnings,
         }
     }
@@ -128,7 +133,7 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
     cx.warnings
         .extend(prepared.warnings_until(as_of).iter().map(|(_, w)| w.clone()));
     coverage_warnings(&mut cx);
-    let heparin = exposure::heparin_exposure(tl, cx.hkg(), as_of, p.resistance.new_course_after_gap_h.value);
+    let heparin = exposure::heparin_exposure(tl, &prepared.courses, cx.hkg(), as_of);
     let four_ts = hit::four_ts(tl, &case.patient, p, as_of, detail);
 
     let (recommendation, cpb) = if case.patient.setting == Setting::Cpb {

@@ -323,7 +323,23 @@ impl Timeline {
         self.first_heparin
     }
 
-    /// The start of the current heparin course at `t`: heparin (bolus or infusion) with no gap longer
+    /// Every heparin period — infusion segments (end `None` while open) and boluses (instants) — in
+    /// start order: what `HeparinCourses` indexes.
+    #[must_use]
+    pub fn heparin_periods(&self) -> Vec<(ClinicalTime, Option<ClinicalTime>)> {
+        let mut periods: Vec<(ClinicalTime, Option<ClinicalTime>)> = self
+            .segments
+            .iter()
+            .filter(|s| s.agent() == Agent::Ufh)
+            .map(|s| (s.start, s.end))
+            .chain(self.boluses.iter().map(|b| (b.time, Some(b.time))))
+            .collect();
+        periods.sort_by_key(|p| p.0);
+        periods
+    }
+
+    /// The start of the current heparin course at `t`, computed from scratch (O(n); the reference that
+    /// `HeparinCourses::start_at` answers in O(log n)): heparin (bolus or infusion) with no gap longer
     /// than `gap` since it began (clinical reference §3: a gap > 24 h starts a new course). `None`
     /// without heparin by `t`, or when the last heparin ended more than `gap` before `t`.
     #[must_use]
@@ -554,6 +570,29 @@ mod tests {
         // A 12 h gap does not start a new course.
         let tl = timeline(&case(vec![(0, ufh(18.0)), (10, ufh(0.0)), (22, ufh(18.0))]));
         assert_eq!(tl.heparin_course_start(t(30), gap), Some(t(0)));
+    }
+
+    #[test]
+    fn the_course_index_answers_as_the_walk_does() {
+        let gap = Hours::new(24.0).unwrap();
+        let c = case(vec![
+            (0, ufh(18.0)),
+            (10, ufh(0.0)),
+            (40, ufh(18.0)),
+            (45, ufh(0.0)),
+            (60, ufh(12.0)),
+            (61, ufh(14.0)),
+            (70, ufh(0.0)),
+        ]);
+        let tl = timeline(&c);
+        let courses = super::super::courses::HeparinCourses::new(&tl, gap);
+        for hour in 0..120 {
+            assert_eq!(
+                courses.start_at(t(hour)),
+                tl.heparin_course_start(t(hour), gap),
+                "at {hour} h"
+            );
+        }
     }
 
     #[test]

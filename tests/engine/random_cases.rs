@@ -14,7 +14,8 @@
 
 use std::collections::BTreeMap;
 
-use anticoag_planner::analysis::{Action, Analysis, Detail, analyze, replay};
+use anticoag_planner::analysis::courses::HeparinCourses;
+use anticoag_planner::analysis::{Action, Analysis, Detail, Timeline, analyze, replay};
 use anticoag_planner::dosing::RateUnit;
 use anticoag_planner::dosing::weight::{Drug, dosing_weight};
 use anticoag_planner::io::event_kind_from_fields;
@@ -335,6 +336,18 @@ proptest! {
                 "the decision-only replay differs at {}",
                 step.as_of
             );
+        }
+    }
+
+    #[test]
+    fn the_course_index_equals_the_walk_over_every_dose((case, protocol) in random_case()) {
+        let tl = Timeline::new(&case, case.patient.weight.kg);
+        let gap = protocol.resistance.new_course_after_gap_h.value;
+        let courses = HeparinCourses::new(&tl, gap);
+        for e in &case.events {
+            for t in [e.time, e.time.plus_minutes(30), e.time.plus_minutes(25 * 60)] {
+                prop_assert_eq!(courses.start_at(t), tl.heparin_course_start(t, gap), "at {}", t);
+            }
         }
     }
 
