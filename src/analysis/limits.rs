@@ -20,18 +20,21 @@ enum Check {
 }
 
 fn check<Q: Quantity>(limits: &Limits<Q>, value: Q, unit: &'static str, what: &str) -> Check {
+    if let Some(limit) = broken_limit(limits, value) {
+        return Check::Hard(HardLimitExceeded {
+            calculated: value.value(),
+            limit,
+            unit,
+        });
+    }
     match verdict(limits, value) {
-        Verdict::Fine => Check::Fine,
         Verdict::Soft => Check::Soft(format!(
             "{what} {} {unit} is beyond the protocol's soft limit: senior review ({})",
             crate::model::num(value.value(), 3),
             limits.source
         )),
-        Verdict::Hard => Check::Hard(HardLimitExceeded {
-            calculated: value.value(),
-            limit: broken_limit(limits, value).unwrap_or(0.0),
-            unit,
-        }),
+        // A hard breach is the broken limit above.
+        Verdict::Fine | Verdict::Hard => Check::Fine,
     }
 }
 

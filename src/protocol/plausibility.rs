@@ -36,9 +36,8 @@ pub enum Verdict {
 #[must_use]
 pub fn verdict<Q: Quantity>(limits: &Limits<Q>, value: Q) -> Verdict {
     let v = value.value();
-    let refused = limits.hard_min.is_some_and(|min| v < min.value())
-        || limits.hard_max.is_some_and(|max| v > max.value())
-        || limits.hard_from.is_some_and(|from| v >= from.value());
+    // One definition of a hard breach: the limit `broken_limit` names.
+    let refused = broken_limit(limits, value).is_some();
     let warned = limits.soft_max.is_some_and(|soft| v > soft.value())
         || limits.soft_min.is_some_and(|soft| v > 0.0 && v < soft.value());
     if refused {

@@ -26,18 +26,8 @@ pub(super) fn titrate_or_escalate(
     let recheck = p.monitoring.ufh_recheck_h.value;
     let Some(reading) = pattern.reading else {
         if let Some(t) = super::data_check::stale_result(cx) {
-            antithrombin::not_applicable(cx, "latest result is stale");
-            let mut rec = continue_ufh(cx, h);
-            rec.action = Action::Measure;
-            rec.label = "Measure first; continue heparin".to_owned();
-            rec.rationale.push(say!(
-                cx,
-                "the latest heparin result ({t}) is older than {} h: measure before changing anything",
-                num(cx.max_age().value(), 0)
-            ));
-            rec.cite(p.monitoring.lab_max_age_h.source.clone());
-            cx.due("anti-Xa (with a paired aPTT)", Due::Now, "latest result is stale");
-            return rec;
+            let what = say!(cx, "heparin result ({t})");
+            return measure_stale(cx, h, &what, "anti-Xa (with a paired aPTT)");
         }
         antithrombin::not_applicable(cx, "no monitoring result yet");
         let change = cx.tl.last_ufh_rate_event(cx.as_of).unwrap_or(cx.as_of);
@@ -55,20 +45,8 @@ pub(super) fn titrate_or_escalate(
     };
     let max_age = cx.max_age();
     if cx.as_of.hours_since(reading.time()) > max_age.value() {
-        antithrombin::not_applicable(cx, "latest result is stale");
-        let mut rec = continue_ufh(cx, h);
-        rec.action = Action::Measure;
-        rec.label = "Measure first; continue heparin".to_owned();
-        rec.rationale.push(say!(
-            cx,
-            "the latest {} ({}) is older than {} h: measure before changing anything",
-            monitor.name(),
-            reading.time(),
-            num(max_age.value(), 0)
-        ));
-        rec.cite(p.monitoring.lab_max_age_h.source.clone());
-        cx.due(monitor.paired_test(), Due::Now, "latest result is stale");
-        return rec;
+        let what = say!(cx, "{} ({})", monitor.name(), reading.time());
+        return measure_stale(cx, h, &what, monitor.paired_test());
     }
     if pattern.code == Some(FindingCode::CoagulopathyDiscordance) {
         antithrombin::not_applicable(cx, "coagulopathy pattern: do not escalate");
@@ -103,6 +81,22 @@ pub(super) fn titrate_or_escalate(
     }
     antithrombin::not_applicable(cx, &say!(cx, "{} {}", monitor.name(), level.label()));
     nomogram(cx, h, monitor, reading, pattern)
+}
+
+/// The latest result is older than the protocol's lab age: measure before changing anything.
+fn measure_stale(cx: &mut Cx<'_>, h: &HeparinExposure, what: &str, test: &'static str) -> Recommendation {
+    antithrombin::not_applicable(cx, "latest result is stale");
+    let mut rec = continue_ufh(cx, h);
+    rec.action = Action::Measure;
+    rec.label = "Measure first; continue heparin".to_owned();
+    rec.rationale.push(say!(
+        cx,
+        "the latest {what} is older than {} h: measure before changing anything",
+        num(cx.max_age().value(), 0)
+    ));
+    rec.cite(cx.p.monitoring.lab_max_age_h.source.clone());
+    cx.due(test, Due::Now, "latest result is stale");
+    rec
 }
 
 /// A low result: falsely low (interference), before steady state, resistance (step 5), or the
