@@ -10,6 +10,7 @@
 mod context;
 mod bypass;
 pub mod courses;
+mod danger;
 mod dti_switch;
 mod dti_titrate;
 pub mod exposure;
@@ -145,7 +146,7 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
     let recommendation = limits::guard(&mut cx, recommendation);
     cx.record_choice(&recommendation);
     monitoring::finish(&mut cx, &recommendation);
-    let danger = danger(&cx);
+    let danger = danger::danger(&cx, &recommendation, four_ts.as_ref());
     // Step 7's content is `Analysis::monitoring`; it is not copied here.
     let source = cx.p.monitoring.ufh_recheck_h.source.clone();
     let conclusion = say!(cx, "{} item(s); see the monitoring plan", cx.monitoring.len());
@@ -180,31 +181,6 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
         monitoring: cx.monitoring,
         warnings: cx.warnings,
     }
-}
-
-/// The danger line: the patterns in which more heparin would harm, HIT, and a low platelet count.
-fn danger(cx: &Cx<'_>) -> Vec<Danger> {
-    let mut out = Vec::new();
-    if cx.has_finding(FindingCode::PseudoResistance) {
-        out.push(Danger::PseudoResistance);
-    }
-    if cx.has_finding(FindingCode::CoagulopathyDiscordance) {
-        out.push(Danger::Coagulopathy);
-    }
-    if cx.has_finding(FindingCode::HitSuspected) {
-        out.push(Danger::Hit);
-    }
-    let below = cx.p.bleeding_risk.platelets_below;
-    if let Some(s) = cx
-        .tl
-        .labs
-        .platelets
-        .recent(cx.as_of, cx.max_age())
-        .filter(|s| s.value < below)
-    {
-        out.push(Danger::LowPlatelets { count: s.value, below });
-    }
-    out
 }
 
 /// Whether the protocol covers this patient's age group and setting.

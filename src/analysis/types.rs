@@ -7,8 +7,8 @@ use serde::{Serialize, Serializer};
 
 use crate::dosing::Rate;
 use crate::model::{
-    ClinicalTime, Hours, Kilograms, Milligrams, Minutes, MlPerHour, Seconds, SecondsPerUnitPerKg, Setting, Units,
-    UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour,
+    ClinicalTime, HitHistory, Hours, Kilograms, Milligrams, Minutes, MlPerHour, Seconds, SecondsPerUnitPerKg, Setting,
+    Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour,
 };
 use crate::protocol::Source;
 
@@ -492,24 +492,33 @@ pub enum Detail {
     Decision,
 }
 
-/// What the window's danger banner and the first line of the text report show (issue 11): the patterns
-/// in which more heparin would harm, and a platelet count in the range where every dose is a risk.
+/// What the window's danger banner and the first line of the text report show (issues 11, 12): the
+/// patterns in which more heparin would harm, HIT, and a platelet count in the range where every dose is
+/// a risk — most severe first (`analysis/danger.rs` decides which apply).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "danger")]
 pub enum Danger {
-    /// Low aPTT with an adequate anti-Xa: do not escalate.
-    PseudoResistance,
+    /// HIT in the history (recent or antibody-positive) or suspected by the 4Ts: no heparin at all.
+    Hit {
+        /// The history that forbids heparin, when that is the reason.
+        history: Option<HitHistory>,
+        /// The 4Ts score range and band, when the 4Ts is the reason.
+        score_min: Option<u8>,
+        score_max: Option<u8>,
+        band: Option<FourTsBand>,
+    },
     /// High aPTT with a low or in-range anti-Xa: do not escalate.
     Coagulopathy,
-    /// HIT suspected or in the history: no heparin at all.
-    Hit,
-    /// Platelets below the protocol's bleeding-risk threshold.
+    /// Platelets below the protocol's bleeding-risk threshold while an anticoagulant or antithrombin
+    /// is advised.
     LowPlatelets {
         #[serde(serialize_with = "crate::model::rounded::quantity")]
         count: crate::model::PlateletCount,
         #[serde(serialize_with = "crate::model::rounded::quantity")]
         below: crate::model::PlateletCount,
     },
+    /// Low aPTT with an adequate anti-Xa: do not escalate.
+    PseudoResistance,
 }
 
 impl Danger {
@@ -522,10 +531,23 @@ impl Danger {
                 "coagulopathy: high aPTT with a low or in-range anti-Xa — do not escalate heparin; check INR and fibrinogen"
                     .to_owned()
             }
-            Self::Hit => "HIT: no heparin at all, flushes included".to_owned(),
-            Self::LowPlatelets { count, below } => {
-                format!("platelets {} × 10⁹/L (< {}): every dose is a bleeding risk", count.shown(), below.shown())
+            Self::Hit { history: Some(h), .. } => format!("HIT ({}): no heparin at all, flushes included", h.label()),
+            Self::Hit {
+                score_min: Some(lo),
+                score_max: Some(hi),
+                band,
+                ..
+            } => {
+                let score = if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") };
+                let band = band.map_or(String::new(), |b| format!(", {} probability", b.label()));
+                format!("HIT suspected (4Ts {score}{band}): stop all heparin, flushes included")
             }
+            Self::Hit { .. } => "HIT suspected: stop all heparin, flushes included".to_owned(),
+            Self::LowPlatelets { count, below } => format!(
+                "platelets {} × 10⁹/L (< {}) while anticoagulation is advised: every dose is a bleeding risk",
+                count.shown(),
+                below.shown()
+            ),
         }
     }
 }

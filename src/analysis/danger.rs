@@ -1,0 +1,57 @@
+//! The danger list (issues 11 and 12): what the window's banner and the first line of every report show
+//! before the recommendation, most severe first — HIT, coagulopathy, platelets below the bleeding-risk
+//! threshold while an anticoagulant or antithrombin is advised, pseudo-resistance. (The window adds
+//! "advice paused" above them while a patient field is invalid.)
+
+use super::context::Cx;
+use super::types::{Action, Danger, FindingCode, FourTs, Recommendation};
+use crate::model::HitHistory;
+
+/// Whether the recommendation gives or keeps an anticoagulant or antithrombin running.
+fn advises_anticoagulation(rec: &Recommendation) -> bool {
+    rec.rate.is_some()
+        || rec.dose_units.is_some()
+        || rec.bolus_units.is_some()
+        || matches!(
+            rec.action,
+            Action::Continue
+                | Action::SwitchToArgatroban
+                | Action::SwitchToBivalirudin
+                | Action::SupplementAntithrombin
+                | Action::CpbAdditionalHeparin
+        )
+}
+
+/// The dangers at this analysis, most severe first.
+pub(super) fn danger(cx: &Cx<'_>, rec: &Recommendation, four_ts: Option<&FourTs>) -> Vec<Danger> {
+    let mut out = Vec::new();
+    if cx.has_finding(FindingCode::HitSuspected) {
+        let history =
+            (cx.case.patient.hit_history == HitHistory::RecentOrPositive).then_some(HitHistory::RecentOrPositive);
+        let scored = four_ts.filter(|_| history.is_none());
+        out.push(Danger::Hit {
+            history,
+            score_min: scored.map(|f| f.score_min),
+            score_max: scored.map(|f| f.score_max),
+            band: scored.and_then(|f| f.band),
+        });
+    }
+    if cx.has_finding(FindingCode::CoagulopathyDiscordance) {
+        out.push(Danger::Coagulopathy);
+    }
+    let below = cx.p.bleeding_risk.platelets_below;
+    if advises_anticoagulation(rec)
+        && let Some(s) = cx
+            .tl
+            .labs
+            .platelets
+            .recent(cx.as_of, cx.max_age())
+            .filter(|s| s.value < below)
+    {
+        out.push(Danger::LowPlatelets { count: s.value, below });
+    }
+    if cx.has_finding(FindingCode::PseudoResistance) {
+        out.push(Danger::PseudoResistance);
+    }
+    out
+}
