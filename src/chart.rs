@@ -5,9 +5,49 @@
 //! so all of it is unit-tested without a window.
 
 use crate::analysis::pairing::{ApttAntiXaFit, FitNeeds, fit_aptt_anti_xa};
-use crate::analysis::{InfusionRate, Pair, Prepared, Timeline, paired_samples};
+use crate::analysis::targets::aptt_target;
+use crate::analysis::{Agent, InfusionRate, Pair, Prepared, Timeline, paired_samples};
 use crate::model::{Case, ClinicalTime, LabKind, Units, num};
 use crate::protocol::Protocol;
+
+/// One stretch of the aPTT plot's target band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApttBand {
+    pub from_h: f64,
+    pub to_h: f64,
+    pub low_s: f64,
+    pub high_s: f64,
+    pub drug: &'static str,
+}
+
+/// The target band under each drug, consecutive segments of one drug merged (a course with hourly
+/// rate changes is one band, not thousands).
+fn aptt_bands(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: ClinicalTime) -> Vec<ApttBand> {
+    let start = case.case_start;
+    let baseline = case.patient.baseline_aptt;
+    let segments = tl.segments();
+    let mut out: Vec<(Agent, ClinicalTime, ClinicalTime)> = Vec::new();
+    for (i, s) in segments.iter().enumerate().filter(|(_, s)| s.start <= as_of) {
+        let next = segments.get(i + 1).map_or(as_of, |n| n.start);
+        let end = s.end.unwrap_or(as_of).min(next).min(as_of);
+        match out.last_mut() {
+            Some((agent, _, until)) if *agent == s.agent() && *until >= s.start => *until = end,
+            _ => out.push((s.agent(), s.start, end)),
+        }
+    }
+    out.into_iter()
+        .filter_map(|(agent, from, to)| {
+            let t = aptt_target(agent, protocol, baseline)?;
+            Some(ApttBand {
+                from_h: hours(start, from),
+                to_h: hours(start, to),
+                low_s: t.range.low.value(),
+                high_s: t.range.high.value(),
+                drug: agent.name(),
+            })
+        })
+        .collect()
+}
 
 /// Hours from the case start: the x axis of every time plot.
 #[must_use]
@@ -55,6 +95,9 @@ pub struct ChartData {
     pub heparin_steps: Vec<(f64, f64, f64)>,
     /// A DTI rate change: (hour, "argatroban 0.5 mcg/kg/min").
     pub dti_labels: Vec<(f64, String)>,
+    /// The aPTT target band over each period one anticoagulant ran: (start hour, end hour, low s, high
+    /// s, whose target) — the heparin range under heparin, the DTI's target under a DTI.
+    pub aptt_bands: Vec<ApttBand>,
     /// (hour, units).
     pub boluses: Vec<(f64, Units)>,
     /// Antithrombin doses: (hour, units).
@@ -117,6 +160,7 @@ impl ChartData {
             platelets: points(LabKind::Platelets),
             heparin_steps,
             dti_labels,
+            aptt_bands: aptt_bands(case, tl, protocol, as_of),
             boluses,
             at_doses,
             pairs,

@@ -22,6 +22,7 @@ mod limits;
 mod monitoring;
 pub mod pairing;
 pub mod series;
+pub mod targets;
 #[cfg(test)]
 mod tests_support;
 pub mod timeline;

@@ -8,13 +8,14 @@ use eframe::egui;
 use super::command::{Command, PathPurpose, Replace};
 use super::demo_cases::DEMO_CASES;
 use super::document::Document;
+use super::status::{Status, StatusKind};
 use super::theme;
 
 /// What the bar shows besides the case: the shell's preferences and its last message.
 pub struct CaseBarInfo<'a> {
     pub recent_files: &'a [PathBuf],
     pub predict_first: bool,
-    pub status: Option<&'a str>,
+    pub status: Option<&'a Status>,
 }
 
 pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo<'_>, commands: &mut Vec<Command>) {
@@ -94,6 +95,12 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
         }
     }
     if let Some(status) = info.status {
-        ui.colored_label(theme::CAUTION, status);
+        // Colour and a word: success green, warning amber, failure red.
+        let (colour, word) = match status.kind {
+            StatusKind::Success => (theme::SUCCESS, "✔"),
+            StatusKind::Warning => (theme::CAUTION, "!"),
+            StatusKind::Failure => (theme::FAILURE, "✖"),
+        };
+        ui.colored_label(colour, format!("{word} {}", status.text));
     }
 }

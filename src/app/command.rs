@@ -58,6 +58,8 @@ pub enum Command {
     Save,
     SaveAs(PathBuf),
     ImportCsv(PathBuf),
+    /// CSV rows pasted outside a text field (Ctrl+V): imported as a file would be.
+    PasteEvents(String),
     DismissImportReport,
     DiscardRecovery,
     /// Move the replay cursor to this event-time index.

@@ -33,6 +33,9 @@ pub struct EventForm {
     /// move (a delete, a re-sort) between Edit and Update.
     editing: Option<Event>,
     refusal: Option<String>,
+    /// The wall clock (or a test's fixed time), set by the shell each frame: a time more than a few
+    /// minutes after it is refused, as by the CSV import.
+    now: Option<ClinicalTime>,
 }
 
 impl EventForm {
@@ -48,7 +51,13 @@ impl EventForm {
             },
             editing: None,
             refusal: None,
+            now: None,
         }
+    }
+
+    /// What "now" is for the future-time check.
+    pub fn set_now(&mut self, now: ClinicalTime) {
+        self.now = Some(now);
     }
 
     /// After a successful add or update: keep the time and kind (the next result is often the same test).
@@ -162,7 +171,7 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
         &doc.protocol().plausibility,
         doc.case().patient.weight.kg,
         doc.case().case_start,
-        None,
+        form.now,
     );
     ui.horizontal(|ui| {
         let valid = checked.as_ref().ok().map(|(event, _)| event.clone());

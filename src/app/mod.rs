@@ -20,6 +20,7 @@ pub mod plan;
 pub mod plots;
 pub mod preferences;
 pub mod shell;
+pub mod status;
 pub mod theme;
 pub mod timeline;
 pub mod tools;
@@ -33,7 +34,8 @@ pub use command::{Command, Replace};
 pub use demo_cases::DEMO_CASES;
 pub use document::Document;
 pub use preferences::{CentralView, Preferences};
-pub use shell::{PlannerApp, ViewStates};
+pub use shell::{Clock, PlannerApp, ViewStates};
+pub use status::{Status, StatusKind};
 
 /// Opens the window.
 ///

@@ -60,6 +60,11 @@ impl PatientForm {
         self.errors.iter().next().map(|(f, m)| format!("{f}: {m}"))
     }
 
+    /// What pauses the advice: the first refused field, as "weight invalid (reason)".
+    pub fn paused_by(&self) -> Option<String> {
+        self.errors.iter().next().map(|(f, m)| format!("{f} invalid ({m})"))
+    }
+
     /// Parses the typed fields into a patient; records each refusal against its field.
     fn validate(&mut self, protocol: &Protocol) -> Option<Patient> {
         self.errors.clear();
@@ -106,8 +111,33 @@ impl PatientForm {
     }
 }
 
+/// What the user did to the patient fields this frame: typed (the draft is checked and any refusal shown,
+/// which pauses the advice) and committed (Enter, leaving the field, or a choice: the draft is applied).
+#[derive(Debug, Default, Clone, Copy)]
+struct Changes {
+    typed: bool,
+    commit: bool,
+}
+
+impl Changes {
+    /// A choice (combo box, check box, radio button) takes effect at once.
+    fn chosen(changed: bool) -> Self {
+        Self {
+            typed: changed,
+            commit: changed,
+        }
+    }
+}
+
+impl std::ops::BitOrAssign for Changes {
+    fn bitor_assign(&mut self, other: Self) {
+        self.typed |= other.typed;
+        self.commit |= other.commit;
+    }
+}
+
 /// A labelled text field with its refusal beside it.
-fn text_field(ui: &mut egui::Ui, label: &str, hint: &str, text: &mut String, error: Option<&String>) -> bool {
+fn text_field(ui: &mut egui::Ui, label: &str, hint: &str, text: &mut String, error: Option<&String>) -> Changes {
     noted_text_field(ui, label, hint, text, error, "")
 }
 
@@ -119,18 +149,21 @@ fn noted_text_field(
     text: &mut String,
     error: Option<&String>,
     note: &str,
-) -> bool {
+) -> Changes {
     let l = ui.label(label);
-    let changed = ui
+    let response = ui
         .add_sized([200.0, 20.0], egui::TextEdit::singleline(text).hint_text(hint))
-        .labelled_by(l.id)
-        .changed();
-    match error {
-        Some(e) => ui.colored_label(theme::ABOVE_TARGET, format!("✖ {e}")),
-        None => ui.label(RichText::new(note).color(theme::MUTED)),
+        .labelled_by(l.id);
+    match (error, response.has_focus()) {
+        (Some(e), _) => ui.colored_label(theme::ABOVE_TARGET, format!("✖ {e} — advice paused")),
+        (None, true) => ui.label(RichText::new("Enter (or leaving the field) applies it").color(theme::MUTED)),
+        (None, false) => ui.label(RichText::new(note).color(theme::MUTED)),
     };
     ui.end_row();
-    changed
+    Changes {
+        typed: response.changed(),
+        commit: response.lost_focus(),
+    }
 }
 
 /// Recorded with the case, read by no rule: said where it is entered (issue 11).
@@ -178,7 +211,7 @@ fn points(ui: &mut egui::Ui, label: &str, value: &mut Option<FourTsPoints>) -> b
 pub fn patient_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, commands: &mut Vec<Command>) {
     ui.heading("Patient");
     ui.label(
-        RichText::new("Every field is checked as you type; a refused field keeps the last valid value in the analysis")
+        RichText::new("Every field is checked as you type and applied with Enter or when you leave it; while a field is refused the advice is paused")
             .color(theme::MUTED),
     );
     let mut changed = egui::Grid::new("patient_grid")
@@ -187,7 +220,7 @@ pub fn patient_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
         .show(ui, |ui| fields_grid_ui(ui, doc, form, commands))
         .inner;
     ui.add_space(6.0);
-    changed |= flags_ui(ui, &mut form.draft);
+    changed |= Changes::chosen(flags_ui(ui, &mut form.draft));
     ui.add_space(6.0);
     let l = ui.label("Notes");
     if ui
@@ -198,11 +231,16 @@ pub fn patient_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
     {
         commands.push(Command::SetNotes(form.notes.clone()));
     }
-    if changed
-        && let Some(patient) = form.validate(doc.protocol())
-        && patient != doc.case().patient
-    {
-        commands.push(Command::SetPatient(Box::new(patient)));
+    // Every keystroke is checked (a refusal pauses the advice); only Enter, leaving the field or a
+    // choice applies the draft: nothing is computed from a half-typed value (decisions.md).
+    if changed.typed || changed.commit {
+        let valid = form.validate(doc.protocol());
+        if changed.commit
+            && let Some(patient) = valid
+            && patient != doc.case().patient
+        {
+            commands.push(Command::SetPatient(Box::new(patient)));
+        }
     }
     for w in &form.warnings {
         ui.colored_label(theme::CAUTION, format!("! {w}"));
@@ -210,7 +248,7 @@ pub fn patient_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
     if let Some(e) = form.first_error() {
         ui.colored_label(
             theme::ABOVE_TARGET,
-            format!("Not applied: {e}. The analysis uses the last valid value; saving is refused until it is fixed."),
+            format!("Not applied: {e}. The advice is paused and saving is refused until it is fixed."),
         );
     }
 }
@@ -235,8 +273,8 @@ fn flags_ui(ui: &mut egui::Ui, draft: &mut Patient) -> bool {
 }
 
 /// The typed fields and the choices, one row each; whether a patient field changed.
-fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, commands: &mut Vec<Command>) -> bool {
-    let mut changed = false;
+fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, commands: &mut Vec<Command>) -> Changes {
+    let mut changed = Changes::default();
     let l = ui.label("Case title");
     if ui
         .add_sized([200.0, 20.0], egui::TextEdit::singleline(&mut form.title))
@@ -258,9 +296,10 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
     let min = doc.protocol().plausibility.adult_weight_below_kg.value;
     if form.draft.weight_confirmed || (form.draft.age_group == AgeGroup::Adult && doc.case().patient.weight.kg < min) {
         ui.label("");
-        changed |= ui
-            .checkbox(&mut form.draft.weight_confirmed, "Weight confirmed")
-            .changed();
+        changed |= Changes::chosen(
+            ui.checkbox(&mut form.draft.weight_confirmed, "Weight confirmed")
+                .changed(),
+        );
         ui.label(
             RichText::new(format!(
                 "an adult under {min}: no dose is shown until the weight is confirmed"
@@ -277,7 +316,7 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
         form.errors.get("weight date"),
         RECORDED_NOT_USED,
     );
-    changed |= combo(
+    changed |= Changes::chosen(combo(
         ui,
         "Weight type",
         &mut form.draft.weight.kind,
@@ -285,10 +324,10 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
             (WeightKind::Actual, "actual"),
             (WeightKind::Adjusted, "adjusted (dosing)"),
         ],
-    );
+    ));
     let settings: Vec<(Setting, &str)> = Setting::ALL.iter().map(|s| (*s, s.label())).collect();
-    changed |= combo(ui, "Setting", &mut form.draft.setting, &settings);
-    changed |= combo(
+    changed |= Changes::chosen(combo(ui, "Setting", &mut form.draft.setting, &settings));
+    changed |= Changes::chosen(combo(
         ui,
         "Age group",
         &mut form.draft.age_group,
@@ -298,7 +337,7 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
             (AgeGroup::Infant, "infant"),
             (AgeGroup::Neonate, "neonate"),
         ],
-    );
+    ));
     changed |= text_field(
         ui,
         "Baseline aPTT (s)",
@@ -327,7 +366,7 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
         form.errors.get("height"),
         height_note,
     );
-    changed |= combo(
+    changed |= Changes::chosen(combo(
         ui,
         "Sex",
         &mut form.draft.sex,
@@ -336,8 +375,8 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
             (Some(Sex::Female), "female"),
             (Some(Sex::Male), "male"),
         ],
-    );
-    changed |= choices_ui(ui, &mut form.draft);
+    ));
+    changed |= Changes::chosen(choices_ui(ui, &mut form.draft));
     let l = ui.label("Protocol");
     let mut chosen = doc.case().protocol.clone();
     egui::ComboBox::from_id_salt("protocol_choice")

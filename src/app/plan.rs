@@ -2,16 +2,76 @@
 
 use eframe::egui::{self, RichText};
 
-use crate::analysis::{Action, Analysis, StepId};
-use crate::io::report::to_text;
+use crate::analysis::{Action, Analysis, StepId, StepStatus};
+use crate::io::report::{DangerLine, danger_lines, paused_line, to_text_for};
 
 use super::command::Command;
 use super::theme;
 
-/// The recommendation card: action, drug, dose or rate with pump rate, target, reasoning, sources.
-pub fn recommendation_card_ui(ui: &mut egui::Ui, analysis: &Analysis, commands: &mut Vec<Command>) {
+fn banner_ui(ui: &mut egui::Ui, b: &DangerLine) {
+    let fill = if b.grave { theme::ABOVE_TARGET } else { theme::CAUTION };
+    egui::Frame::new()
+        .fill(fill.gamma_multiply(0.25))
+        .stroke(egui::Stroke::new(1.5, fill))
+        .inner_margin(6.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(
+                RichText::new(format!("⚠ {}", b.text))
+                    .strong()
+                    .color(ui.visuals().strong_text_color()),
+            );
+        });
+}
+
+/// The part of the card that never scrolls away: the banners, the action and the weights it used.
+pub fn card_header_ui(ui: &mut egui::Ui, analysis: &Analysis, paused: Option<&str>) {
+    for b in paused.map(paused_line).into_iter().chain(danger_lines(analysis)) {
+        banner_ui(ui, &b);
+    }
+    let p = &analysis.patient;
+    if paused.is_some() {
+        ui.heading(RichText::new("Advice paused").strong());
+    } else {
+        ui.heading(RichText::new(analysis.recommendation.headline()).strong());
+    }
+    let dti = if p.dti_dosing_weight_kg == p.dosing_weight_kg {
+        String::new()
+    } else {
+        format!(" · DTI and antithrombin {}", p.dti_dosing_weight_kg)
+    };
+    ui.label(format!(
+        "Weight {} · heparin dosing weight {} ({}){dti}",
+        p.weight_kg,
+        p.dosing_weight_kg,
+        p.dosing_weight_basis.label()
+    ));
+}
+
+/// The first lines of a copied plan: who it is for, and the banners.
+#[must_use]
+pub fn copied_plan(analysis: &Analysis, case_title: &str) -> String {
+    to_text_for(analysis, Some(case_title))
+}
+
+/// The recommendation card below its header: dose or rate with pump rate, target, reasoning, sources.
+/// Nothing of it is shown while the advice is paused.
+pub fn recommendation_card_ui(
+    ui: &mut egui::Ui,
+    analysis: &Analysis,
+    case_title: &str,
+    paused: Option<&str>,
+    commands: &mut Vec<Command>,
+) {
+    if paused.is_some() {
+        ui.label(
+            RichText::new("The recommendation returns when the patient field is valid and applied (Enter).")
+                .color(theme::MUTED),
+        );
+        return;
+    }
     let r = &analysis.recommendation;
-    ui.heading(RichText::new(r.headline()).strong());
     ui.label(RichText::new("Decision support, not an order: check each line against the patient").color(theme::MUTED));
     if !r.concentration.is_empty() {
         ui.label(format!("Concentration: {}", r.concentration));
@@ -55,7 +115,7 @@ pub fn recommendation_card_ui(ui: &mut egui::Ui, analysis: &Analysis, commands: 
         }
     });
     if ui.button("Copy plan").clicked() {
-        commands.push(Command::CopyPlan(to_text(analysis)));
+        commands.push(Command::CopyPlan(copied_plan(analysis, case_title)));
     }
 }
 
@@ -75,9 +135,18 @@ pub fn stepper_ui(ui: &mut egui::Ui, analysis: &Analysis, hide_decision: bool) {
             );
             continue;
         }
-        let title = format!("{}. {} — {}", step.id.number(), step.title, step.status.label());
-        let colour = theme::step_status(step.status);
-        egui::CollapsingHeader::new(RichText::new(title).color(colour))
+        let title = format!(
+            "{}. {} — {} {}",
+            step.id.number(),
+            step.title,
+            status_icon(step.status),
+            step.status.label()
+        );
+        let mut text = RichText::new(title);
+        if let Some(colour) = theme::step_status(step.status) {
+            text = text.color(colour);
+        }
+        egui::CollapsingHeader::new(text)
             .id_salt(("step", step.id.number()))
             .default_open(step.id <= StepId::Choose)
             .show(ui, |ui| {
@@ -101,6 +170,16 @@ pub fn stepper_ui(ui: &mut egui::Ui, analysis: &Analysis, hide_decision: bool) {
                     );
                 }
             });
+    }
+}
+
+/// A step's status as an icon, so that it never rests on colour alone.
+fn status_icon(status: StepStatus) -> &'static str {
+    match status {
+        StepStatus::Met => "✔",
+        StepStatus::NotMet => "✖",
+        StepStatus::NeedsData => "?",
+        StepStatus::NotApplicable => "–",
     }
 }
 

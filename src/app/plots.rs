@@ -121,13 +121,28 @@ fn lab_plot_ui(
     if let Some(t) = target {
         plot = plot.include_y(t.high * 1.1);
     }
-    let points = if lab == LabKind::Aptt {
-        &data.aptt
-    } else {
-        &data.anti_xa
-    };
+    let aptt = lab == LabKind::Aptt;
+    if aptt && let Some(top) = data.aptt_bands.iter().map(|b| b.high_s).reduce(f64::max) {
+        plot = plot.include_y(top * 1.1);
+    }
+    let points = if aptt { &data.aptt } else { &data.anti_xa };
     plot.show(ui, |plot| {
-        if let Some(t) = target {
+        if aptt {
+            // One target per drug, over the time that drug ran (issue 12).
+            for b in &data.aptt_bands {
+                let rect = vec![
+                    [b.from_h, b.low_s],
+                    [b.to_h, b.low_s],
+                    [b.to_h, b.high_s],
+                    [b.from_h, b.high_s],
+                ];
+                plot.polygon(
+                    Polygon::new(format!("{} target", b.drug), PlotPoints::from(rect))
+                        .fill_color(theme::IN_RANGE.gamma_multiply(0.15))
+                        .stroke(egui::Stroke::new(1.0, theme::IN_RANGE.gamma_multiply(0.5))),
+                );
+            }
+        } else if let Some(t) = target {
             plot.span(
                 Span::new("target", t.low..=t.high)
                     .axis(Axis::Y)
@@ -409,11 +424,6 @@ fn fit_summary_ui(ui: &mut egui::Ui, fit: Option<&ApttAntiXaFit>, pairs: usize, 
 /// The Plots view.
 pub fn plots_ui(ui: &mut egui::Ui, doc: &Document, state: &mut PlotState) {
     let data = state.data(doc);
-    let aptt_target = Some(
-        HeparinApttRange::of(doc.protocol(), doc.case().patient.baseline_aptt)
-            .range
-            .values(),
-    );
     let xa_target = doc.protocol().ufh.anti_xa_target.value.values();
     let scatter_width = (ui.available_width() * 0.38).clamp(260.0, 520.0);
     egui::Panel::right("scatter_panel")
@@ -425,7 +435,7 @@ pub fn plots_ui(ui: &mut egui::Ui, doc: &Document, state: &mut PlotState) {
         });
     egui::ScrollArea::vertical().id_salt("time_plots").show(ui, |ui| {
         let height = ((ui.available_height() - 110.0) / 4.0).clamp(100.0, 220.0);
-        lab_plot_ui(ui, doc, data, LabKind::Aptt, "s", aptt_target, height);
+        lab_plot_ui(ui, doc, data, LabKind::Aptt, "s", None, height);
         lab_plot_ui(ui, doc, data, LabKind::AntiXa, "units/mL", Some(xa_target), height);
         dose_plot_ui(ui, doc, data, height);
         at_platelets_plot_ui(ui, doc, data, height);

@@ -9,7 +9,7 @@ use eframe::egui;
 
 use crate::analysis::Action;
 use crate::io::recovery::read_recovery;
-use crate::model::Case;
+use crate::model::{Case, ClinicalTime};
 
 use super::bypass::bypass_ui;
 use super::case_bar::{CaseBarInfo, case_bar_ui};
@@ -18,9 +18,10 @@ use super::dialogs::{Dialogs, dialogs_ui};
 use super::document::Document;
 use super::event_form::EventForm;
 use super::patient::{PatientForm, patient_ui};
-use super::plan::{predict_ui, recommendation_card_ui, stepper_ui, verdict_ui};
+use super::plan::{card_header_ui, copied_plan, predict_ui, recommendation_card_ui, stepper_ui, verdict_ui};
 use super::plots::{PlotState, plots_ui};
 use super::preferences::{CentralView, Preferences};
+use super::status::{Status, StatusKind};
 use super::timeline::timeline_ui;
 use super::tools::{ToolsForm, tools_ui};
 
@@ -61,14 +62,33 @@ impl OpenCase {
     }
 }
 
+/// Where "now" comes from: the wall clock, or a fixed time (tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    Wall,
+    Fixed(ClinicalTime),
+}
+
+impl Clock {
+    #[must_use]
+    pub fn now(self) -> ClinicalTime {
+        match self {
+            Self::Wall => ClinicalTime::now_local(),
+            Self::Fixed(t) => t,
+        }
+    }
+}
+
 /// The application state.
 pub struct PlannerApp {
+    /// "Now" for refusing future times (the engine never reads it).
+    pub(super) clock: Clock,
     pub(super) open: Option<OpenCase>,
     pub(super) prefs: Preferences,
     /// The learner's choice at the current replay time (teaching, predict first).
     pub(super) prediction: Option<Action>,
     /// The last outcome or problem, shown in the case bar until the next one.
-    pub(super) status: Option<String>,
+    pub(super) status: Option<Status>,
     pub(super) dialogs: Dialogs,
     /// Where unsaved edits are written for crash recovery (`None`: no recovery, as in tests).
     pub(super) recovery_dir: Option<PathBuf>,
@@ -102,10 +122,15 @@ impl PlannerApp {
                     dialogs.recovery_offer = Some(format!("'{}' (from {from})", r.loaded.case.title));
                 }
                 Ok(None) => {}
-                Err(e) => status = Some(format!("a recovery file exists but cannot be read: {e}")),
+                Err(e) => {
+                    status = Some(Status::failed(format!(
+                        "a recovery file exists but cannot be read: {e}"
+                    )))
+                }
             }
         }
         let mut app = Self {
+            clock: Clock::Wall,
             open: None,
             prefs,
             prediction: None,
@@ -133,6 +158,11 @@ impl PlannerApp {
         self.replace(Replace::OpenPath(path));
     }
 
+    /// Sets where "now" comes from (tests fix it).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
     /// Closes the window once the first frame is drawn (start-up measurements).
     pub fn exit_after_first_frame(&mut self) {
         self.exit_after_first_frame = true;
@@ -153,7 +183,13 @@ impl PlannerApp {
     /// The last outcome or problem shown in the case bar.
     #[must_use]
     pub fn status(&self) -> Option<&str> {
-        self.status.as_deref()
+        self.status.as_ref().map(|s| s.text.as_str())
+    }
+
+    /// The last outcome with its kind.
+    #[must_use]
+    pub fn status_kind(&self) -> Option<StatusKind> {
+        self.status.as_ref().map(|s| s.kind)
     }
 
     #[must_use]
@@ -171,16 +207,19 @@ impl PlannerApp {
         let mut commands = Vec::new();
         let ctx = ui.ctx().clone();
         self.handle_close_request(&ctx, &mut commands);
+        self.shortcuts(&ctx, &mut commands);
         let info = CaseBarInfo {
             recent_files: &self.prefs.recent_files,
             predict_first: self.prefs.predict_first,
-            status: self.status.as_deref(),
+            status: self.status.as_ref(),
         };
         let doc = self.open.as_ref().map(|o| &o.doc);
         egui::Panel::top("case_bar").show(ui, |ui| case_bar_ui(ui, doc, &info, &mut commands));
         let (predict_first, prediction, view) = (self.prefs.predict_first, self.prediction, self.prefs.view);
         if let Some(OpenCase { doc, views }) = &mut self.open {
-            plan_panel_ui(ui, doc, predict_first, prediction, &mut commands);
+            views.entry.set_now(self.clock.now());
+            let paused = views.patient.paused_by();
+            plan_panel_ui(ui, doc, paused.as_deref(), predict_first, prediction, &mut commands);
             let hide_decision = predict_first && prediction.is_none();
             egui::CentralPanel::default().show(ui, |ui| central_ui(ui, doc, views, view, hide_decision, &mut commands));
         } else {
@@ -206,6 +245,36 @@ impl PlannerApp {
         }
     }
 
+    /// Ctrl+Shift+C copies the plan (as the card's button does); Ctrl+V outside a text field imports
+    /// the pasted CSV rows.
+    fn shortcuts(&self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let Some(OpenCase { doc, views }) = &self.open else {
+            return;
+        };
+        let copy = ctx.input_mut(|i| {
+            i.consume_shortcut(&egui::KeyboardShortcut::new(
+                egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                egui::Key::C,
+            ))
+        });
+        let asking = self.prefs.predict_first && self.prediction.is_none();
+        if copy && !asking && views.patient.paused_by().is_none() {
+            commands.push(Command::CopyPlan(copied_plan(doc.analysis(), &doc.case().title)));
+        }
+        if !ctx.egui_wants_keyboard_input() {
+            let pasted: Vec<String> = ctx.input(|i| {
+                i.events
+                    .iter()
+                    .filter_map(|e| match e {
+                        egui::Event::Paste(text) => Some(text.clone()),
+                        _ => None,
+                    })
+                    .collect()
+            });
+            commands.extend(pasted.into_iter().map(Command::PasteEvents));
+        }
+    }
+
     /// A window close with unsaved edits is held back and turned into the unsaved-changes question.
     fn handle_close_request(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
         if ctx.input(|i| i.viewport().close_requested()) && !self.closing {
@@ -219,25 +288,37 @@ impl PlannerApp {
     }
 }
 
-/// The recommendation card (or, in Predict first, the question and then the verdict).
+/// The recommendation card (or, in Predict first, the question and then the verdict). Its header — the
+/// banners, the action and the weights — is pinned above the part that scrolls.
 fn plan_panel_ui(
     ui: &mut egui::Ui,
     doc: &Document,
+    paused: Option<&str>,
     predict_first: bool,
     prediction: Option<Action>,
     commands: &mut Vec<Command>,
 ) {
     egui::Panel::left("plan").default_size(440.0).show(ui, |ui| {
-        egui::ScrollArea::vertical()
-            .id_salt("plan_scroll")
-            .show(ui, |ui| match (predict_first, prediction) {
-                (true, None) => predict_ui(ui, commands),
-                (true, Some(choice)) => {
-                    verdict_ui(ui, choice, doc.analysis().recommendation.action);
-                    recommendation_card_ui(ui, doc.analysis(), commands);
-                }
-                (false, _) => recommendation_card_ui(ui, doc.analysis(), commands),
-            });
+        let asking = predict_first && prediction.is_none();
+        if asking {
+            // The banners and the action would give the answer away; a paused advice is still said.
+            if let Some(field) = paused {
+                card_header_ui(ui, doc.analysis(), Some(field));
+            }
+        } else {
+            if let Some(choice) = prediction.filter(|_| predict_first) {
+                verdict_ui(ui, choice, doc.analysis().recommendation.action);
+            }
+            card_header_ui(ui, doc.analysis(), paused);
+            ui.separator();
+        }
+        egui::ScrollArea::vertical().id_salt("plan_scroll").show(ui, |ui| {
+            if asking {
+                predict_ui(ui, commands);
+            } else {
+                recommendation_card_ui(ui, doc.analysis(), &doc.case().title, paused, commands);
+            }
+        });
     });
 }
 

@@ -14,14 +14,20 @@ pub const ABOVE_TARGET: Color32 = Color32::from_rgb(225, 95, 85);
 pub const CAUTION: Color32 = Color32::from_rgb(230, 180, 60);
 pub const MUTED: Color32 = Color32::from_rgb(140, 140, 140);
 
-/// The colour of an algorithm step's status.
+/// Success (a save, a copy), as the status line shows it.
+pub const SUCCESS: Color32 = IN_RANGE;
+/// Failure (a refusal, an error).
+pub const FAILURE: Color32 = ABOVE_TARGET;
+
+/// The colour of an algorithm step's status. "Met" and "not met" are not good or bad in themselves (a
+/// met data check is good news, a met resistance criterion is not): they keep the text colour and are
+/// told apart by their icon and word; missing data is a warning, a step that does not apply is muted.
 #[must_use]
-pub fn step_status(status: StepStatus) -> Color32 {
+pub fn step_status(status: StepStatus) -> Option<Color32> {
     match status {
-        StepStatus::Met => CAUTION,
-        StepStatus::NotMet => IN_RANGE,
-        StepStatus::NeedsData => BELOW_TARGET,
-        StepStatus::NotApplicable => MUTED,
+        StepStatus::Met | StepStatus::NotMet => None,
+        StepStatus::NeedsData => Some(CAUTION),
+        StepStatus::NotApplicable => Some(MUTED),
     }
 }
 

@@ -5,6 +5,9 @@
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
+use crate::analysis::Agent;
+use crate::analysis::pairing::Control;
+use crate::analysis::targets::active_drug;
 use crate::dosing::antithrombin::{expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials};
 use crate::dosing::dti::{
     DtiBand, DtiTableRow, argatroban_table, argatroban_target, bivalirudin_table, bivalirudin_target,
@@ -263,10 +266,11 @@ fn dti_table_ui(ui: &mut egui::Ui, id: &str, rows: &[DtiTableRow], current: Opti
     });
 }
 
-fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>) {
+fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>, active: Option<Agent>) {
     let protocol = doc.protocol();
     let baseline = doc.case().patient.baseline_aptt;
     let aptt = latest_aptt.and_then(|a| Seconds::new(a).ok());
+    let aptt_if = |agent: Agent| aptt.filter(|_| active == Some(agent));
     ui.heading("Argatroban titration (mcg/kg/min)");
     ui.label(format!("Bag: {}", protocol.argatroban.concentration_label));
     let Some(base) = baseline else {
@@ -278,7 +282,8 @@ fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>) {
     };
     if let Some(target) = argatroban_target(protocol, Some(base)) {
         ui.label(format!("Target: {}", target.describe()));
-        let band = aptt.map(|a| titrate_argatroban(protocol, a, McgPerKgPerMin::constant(1.0), &target, base).band);
+        let band = aptt_if(Agent::Argatroban)
+            .map(|a| titrate_argatroban(protocol, a, McgPerKgPerMin::constant(1.0), &target, base).band);
         dti_table_ui(
             ui,
             "argatroban_table",
@@ -308,7 +313,8 @@ fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>) {
     }
     if let Some(target) = bivalirudin_target(protocol, Some(base)) {
         ui.label(format!("Target: {}", target.describe()));
-        let band = aptt.map(|a| titrate_bivalirudin(protocol, a, MgPerKgPerHour::constant(0.1), &target, base).band);
+        let band = aptt_if(Agent::Bivalirudin)
+            .map(|a| titrate_bivalirudin(protocol, a, MgPerKgPerHour::constant(0.1), &target, base).band);
         dti_table_ui(
             ui,
             "bivalirudin_table",
@@ -377,35 +383,68 @@ fn four_ts_ui(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
 pub fn tools_ui(ui: &mut egui::Ui, doc: &Document, form: &mut ToolsForm, commands: &mut Vec<Command>) {
     let as_of = doc.as_of();
     let tl = &doc.prepared().timeline;
+    let patient = &doc.case().patient;
+    if !doc.protocol().age_groups.contains(&patient.age_group) {
+        ui.colored_label(
+            theme::ABOVE_TARGET,
+            format!(
+                "No paediatric protocol is loaded: the dosing tools give no dose, rate or pump rate for a {} from an adult protocol",
+                patient.age_group.code()
+            ),
+        );
+        return;
+    }
+    // Only the active anticoagulant's table highlights a row: one target per drug on the screen.
+    let active = active_drug(tl, as_of, doc.analysis().recommendation.action);
+    let on = |agent: Agent| active == Some(agent);
     let latest_aptt = tl.labs.aptt.latest(as_of).map(|s| s.value.value());
     let latest_xa = tl.labs.anti_xa.latest(as_of).map(|s| s.value.value());
+    ui.label(
+        RichText::new(match active {
+            Some(a) => format!(
+                "Active anticoagulant at {as_of}: {} — only its table highlights the latest result",
+                a.name()
+            ),
+            None => format!("No anticoagulant is active at {as_of}: no row is highlighted"),
+        })
+        .strong(),
+    );
     antithrombin_calculator_ui(ui, doc, form);
     ui.separator();
     ui.heading("Heparin nomogram");
     let ufh = &doc.protocol().ufh;
-    let baseline = doc.case().patient.baseline_aptt.map(Seconds::value);
-    let aptt_ratio = latest_aptt.zip(baseline).filter(|(_, b)| *b > 0.0).map(|(a, b)| a / b);
-    let (first, second) = match ufh.monitoring_assay {
-        MonitoringAssay::AntiXa => (
-            (&ufh.anti_xa_nomogram, latest_xa, "anti_xa_nomogram"),
-            (&ufh.aptt_nomogram, aptt_ratio, "aptt_nomogram"),
-        ),
-        MonitoringAssay::Aptt => (
-            (&ufh.aptt_nomogram, aptt_ratio, "aptt_nomogram"),
-            (&ufh.anti_xa_nomogram, latest_xa, "anti_xa_nomogram"),
-        ),
+    // Ratios to the same control as the engine's: the baseline, else the laboratory's control.
+    let control = Control::of(doc.protocol(), doc.case().patient.baseline_aptt)
+        .seconds
+        .value();
+    let aptt_ratio = latest_aptt.map(|a| a / control);
+    // The table of the assay that monitors now: the anti-Xa one when an anti-Xa is recent enough (as
+    // the engine reads it), else the aPTT one.
+    let max_age = doc.protocol().monitoring.lab_max_age_h.value;
+    let xa_recent = tl.labs.anti_xa.recent(as_of, max_age).is_some();
+    let by_anti_xa = ufh.monitoring_assay == MonitoringAssay::AntiXa && (xa_recent || latest_aptt.is_none());
+    let anti_xa_first = (&ufh.anti_xa_nomogram, latest_xa, "anti_xa_nomogram");
+    let aptt_first = (&ufh.aptt_nomogram, aptt_ratio, "aptt_nomogram");
+    let (first, second) = if by_anti_xa {
+        (anti_xa_first, aptt_first)
+    } else {
+        (aptt_first, anti_xa_first)
     };
     let shown = |v: Option<f64>| v.map_or("no result yet".to_owned(), |v| num(v, 2).to_string());
-    ui.label(format!(
-        "Highlighted: the row for the latest result at {as_of} ({})",
-        shown(first.1)
-    ));
-    nomogram_ui(ui, first.2, first.0, first.1, &ufh.concentration_label);
+    let heparin_on = on(Agent::Ufh);
+    if heparin_on {
+        ui.label(format!(
+            "Highlighted: the row for the latest result at {as_of} ({})",
+            shown(first.1)
+        ));
+    }
+    let only_if = |v: Option<f64>| v.filter(|_| heparin_on);
+    nomogram_ui(ui, first.2, first.0, only_if(first.1), &ufh.concentration_label);
     ui.collapsing(format!("Other table: {}", second.0.name), |ui| {
-        nomogram_ui(ui, second.2, second.0, second.1, &ufh.concentration_label);
+        nomogram_ui(ui, second.2, second.0, only_if(second.1), &ufh.concentration_label);
     });
     ui.separator();
-    dti_tables_ui(ui, doc, latest_aptt);
+    dti_tables_ui(ui, doc, latest_aptt, active);
     ui.separator();
     four_ts_ui(ui, doc, commands);
 }

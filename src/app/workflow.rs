@@ -9,7 +9,7 @@ use eframe::egui;
 
 use crate::io::recovery::{clear_recovery, read_recovery, write_recovery};
 use crate::io::{load_case, parse_case, parse_events_csv, save_case, to_ron_string};
-use crate::model::{ClinicalTime, PatientChange};
+use crate::model::PatientChange;
 use crate::protocol::Protocol;
 
 use super::command::{Command, PathPurpose, Replace};
@@ -17,6 +17,7 @@ use super::demo_cases::DEMO_CASES;
 use super::dialogs::{ImportReport, NewCaseDialog, PathDialog};
 use super::document::Document;
 use super::shell::{AUTOSAVE_EVERY, OpenCase, PlannerApp};
+use super::status::Status;
 
 /// The file name alone, for the case bar.
 pub(super) fn display_name(path: &Path) -> String {
@@ -36,6 +37,7 @@ impl PlannerApp {
             | Command::Save
             | Command::SaveAs(_)
             | Command::ImportCsv(_)
+            | Command::PasteEvents(_)
             | Command::DismissImportReport
             | Command::DiscardRecovery => self.apply_file(command),
             Command::SetCursor(_)
@@ -81,7 +83,9 @@ impl PlannerApp {
                 Some(path) => self.save_to(path),
                 None => {
                     if let Some(problem) = self.patient_form_error() {
-                        self.status = Some(format!("Save refused: fix the marked patient field first ({problem})"));
+                        self.status = Some(Status::failed(format!(
+                            "Save refused: fix the marked patient field first ({problem})"
+                        )));
                     } else {
                         self.dialogs.path = Some(PathDialog::new(PathPurpose::SaveAs));
                     }
@@ -94,6 +98,15 @@ impl PlannerApp {
             Command::ImportCsv(path) => {
                 self.dialogs.path = None;
                 self.import_csv(&path);
+            }
+            Command::PasteEvents(text) => {
+                // Rows copied from a spreadsheet often come without the header line.
+                let text = if text.trim_start().starts_with("time,") {
+                    text
+                } else {
+                    format!("time,kind,value,unit,note,reason\n{text}")
+                };
+                self.import_csv_bytes(text.as_bytes(), "the pasted rows".to_owned());
             }
             Command::DismissImportReport => self.dialogs.import_report = None,
             Command::DiscardRecovery => {
@@ -128,7 +141,7 @@ impl PlannerApp {
             Command::CopyPlan(text) => {
                 if let Some(ctx) = ctx {
                     ctx.copy_text(text);
-                    self.status = Some("plan copied to the clipboard".to_owned());
+                    self.status = Some(Status::ok("plan copied to the clipboard".to_owned()));
                 }
             }
             _ => {}
@@ -149,22 +162,23 @@ impl PlannerApp {
                     match Protocol::resolve(name) {
                         Ok(p) => {
                             doc.set_protocol(name.to_owned(), p);
-                            self.status = Some(format!("setting changed: protocol {name} now applies"));
+                            self.status =
+                                Some(Status::warning(format!("setting changed: protocol {name} now applies")));
                         }
-                        Err(e) => self.status = Some(format!("protocol {name}: {e}")),
+                        Err(e) => self.status = Some(Status::failed(format!("protocol {name}: {e}"))),
                     }
                 }
             }
             Command::SetProtocol(name) => match Protocol::resolve(&name) {
                 Ok(p) if p.settings.contains(&doc.case().patient.setting) => doc.set_protocol(name, p),
                 Ok(p) => {
-                    self.status = Some(format!(
+                    self.status = Some(Status::failed(format!(
                         "protocol {name} is not for the {} setting (it covers: {})",
                         doc.case().patient.setting.label(),
                         p.settings.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
-                    ));
+                    )));
                 }
-                Err(e) => self.status = Some(format!("protocol {name}: {e}")),
+                Err(e) => self.status = Some(Status::failed(format!("protocol {name}: {e}"))),
             },
             Command::SetTitle(title) => doc.edit_text(|case| case.title = title),
             Command::SetNotes(notes) => doc.edit_text(|case| case.notes = notes),
@@ -178,7 +192,11 @@ impl PlannerApp {
             },
             Command::DeleteEvent(id) => {
                 if let Ok(removed) = doc.edit(|case| case.remove_event(id).ok_or(())) {
-                    self.status = Some(format!("deleted: {} {}", removed.time, removed.kind.describe()));
+                    self.status = Some(Status::ok(format!(
+                        "deleted: {} {}",
+                        removed.time,
+                        removed.kind.describe()
+                    )));
                 }
             }
             _ => {}
@@ -230,12 +248,14 @@ impl PlannerApp {
                 if self.dialogs.recovery_offer.is_none() {
                     self.clear_recovery_file();
                 }
-                self.status = doc.migrated_from().map(crate::io::case_migration::migration_note);
+                self.status = doc
+                    .migrated_from()
+                    .map(|v| Status::warning(crate::io::case_migration::migration_note(v)));
                 self.open = Some(OpenCase::new(doc));
                 self.prediction = None;
             }
             // A file that fails to load leaves the open case untouched.
-            Err(e) => self.status = Some(format!("Not opened: {e}")),
+            Err(e) => self.status = Some(Status::failed(format!("Not opened: {e}"))),
         }
     }
 
@@ -246,38 +266,41 @@ impl PlannerApp {
 
     fn save_to(&mut self, path: PathBuf) {
         if let Some(problem) = self.patient_form_error() {
-            self.status = Some(format!("Save refused: fix the marked patient field first ({problem})"));
+            self.status = Some(Status::failed(format!(
+                "Save refused: fix the marked patient field first ({problem})"
+            )));
             return;
         }
         let Some(open) = &mut self.open else { return };
         match save_case(&path, open.doc.case()) {
             Ok(()) => {
                 open.doc.saved_to(path.clone(), display_name(&path));
-                self.status = Some(format!("Saved {}", path.display()));
+                self.status = Some(Status::ok(format!("Saved {}", path.display())));
                 self.clear_recovery_file();
                 self.prefs.remember_recent(&path);
             }
-            Err(e) => self.status = Some(format!("Not saved: {e}")),
+            Err(e) => self.status = Some(Status::failed(format!("Not saved: {e}"))),
         }
     }
 
     fn import_csv(&mut self, path: &Path) {
+        let file = path.display().to_string();
+        match std::fs::read(path) {
+            Ok(bytes) => self.import_csv_bytes(&bytes, file),
+            Err(e) => self.status = Some(Status::failed(format!("Not imported: cannot read {file}: {e}"))),
+        }
+    }
+
+    /// Imports CSV events into the open case, all or nothing; every problem goes to the import report.
+    fn import_csv_bytes(&mut self, bytes: &[u8], file: String) {
         let Some(OpenCase { doc, .. }) = &mut self.open else {
             return;
         };
-        let file = path.display().to_string();
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                self.status = Some(format!("Not imported: cannot read {file}: {e}"));
-                return;
-            }
-        };
         let parsed = parse_events_csv(
-            &bytes,
+            bytes,
             &doc.protocol().plausibility,
             doc.case().patient.weight.kg,
-            Some(ClinicalTime::now_local()),
+            Some(self.clock.now()),
         );
         let import = match parsed {
             Ok(i) => i,
@@ -291,7 +314,7 @@ impl PlannerApp {
         };
         // All or nothing: a duplicate or an event before the case start refuses the whole file.
         match doc.edit(|case| case.merge_events(import.events)) {
-            Ok(added) => self.status = Some(format!("Imported {added} event(s) from {file}")),
+            Ok(added) => self.status = Some(Status::ok(format!("Imported {added} event(s) from {file}"))),
             Err(problems) => {
                 self.dialogs.import_report = Some(ImportReport {
                     file,
@@ -306,7 +329,7 @@ impl PlannerApp {
         if let Some(dir) = &self.recovery_dir
             && let Err(e) = clear_recovery(dir)
         {
-            self.status = Some(format!("cannot remove the recovery file: {e}"));
+            self.status = Some(Status::failed(format!("cannot remove the recovery file: {e}")));
         }
     }
 
@@ -323,7 +346,7 @@ impl PlannerApp {
             .is_none_or(|(at, rev)| rev != doc.revision() && at.elapsed() >= AUTOSAVE_EVERY);
         if due {
             if let Err(e) = write_recovery(dir, doc.case(), doc.path()) {
-                self.status = Some(format!("autosave failed: {e}"));
+                self.status = Some(Status::failed(format!("autosave failed: {e}")));
             }
             self.last_autosave = Some((Instant::now(), doc.revision()));
         }

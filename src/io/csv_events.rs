@@ -261,9 +261,9 @@ fn parse_row(
     let event_kind = build(code, value, &normalise_unit(&fields[3])).map_err(|e| format!("{kind}: {e}"))?;
     let warning = check_event(plausibility, event_kind, weight).map_err(|e| e.to_string())?;
     if let Some(now) = now
-        && time > now
+        && time.is_in_future(now)
     {
-        return Err(format!("time {time} is in the future (now is {now})"));
+        return Err(format!("time {}", crate::model::future_refusal(time, now)));
     }
     let note = fields.get(4).cloned();
     let reason = match fields.get(5).map(String::as_str) {

@@ -145,9 +145,9 @@ pub fn parse_event_entry(
         return Err(refuse("time", format!("{time} is before the case start {case_start}")));
     }
     if let Some(now) = now
-        && time > now
+        && time.is_in_future(now)
     {
-        return Err(refuse("time", format!("{time} is in the future (now is {now})")));
+        return Err(refuse("time", crate::model::future_refusal(time, now)));
     }
     let value = parse_number("value", &entry.value)?;
     let kind = event_kind_from_fields(&entry.kind, value, &entry.unit).map_err(|e| refuse("value", e.to_string()))?;

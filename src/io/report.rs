@@ -1,6 +1,6 @@
 //! Reports of an analysis: the JSON contract (`analyze --format json`) and a plain-text plan.
 
-use crate::analysis::{Analysis, Recommendation};
+use crate::analysis::{Analysis, Danger, Recommendation};
 use crate::model::num;
 
 /// The JSON contract (see README): field names are stable.
@@ -65,12 +65,53 @@ fn push_recommendation(out: &mut String, r: &Recommendation) {
     }
 }
 
+/// One line of the danger banner: the window, Copy plan and the text report write the same words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DangerLine {
+    /// Red in the window (HIT, coagulopathy, advice paused); amber otherwise.
+    pub grave: bool,
+    pub text: String,
+}
+
+/// The danger banner of an analysis, most severe first.
+#[must_use]
+pub fn danger_lines(a: &Analysis) -> Vec<DangerLine> {
+    a.danger
+        .iter()
+        .map(|d| {
+            let grave = !matches!(d, Danger::PseudoResistance | Danger::LowPlatelets { .. });
+            DangerLine {
+                grave,
+                text: format!("{}: {}", if grave { "DANGER" } else { "CAUTION" }, d.label()),
+            }
+        })
+        .collect()
+}
+
+/// The banner line the window shows above the danger list while a patient field is invalid.
+#[must_use]
+pub fn paused_line(field: &str) -> DangerLine {
+    DangerLine {
+        grave: true,
+        text: format!("ADVICE PAUSED: {field} — no dose is shown until the field is valid and applied"),
+    }
+}
+
 /// A plain-text plan a clinician can read, check and paste into notes.
 #[must_use]
 pub fn to_text(a: &Analysis) -> String {
+    to_text_for(a, None)
+}
+
+/// The plan with the patient's identifier (the case title) on its own line, as Copy plan writes it.
+#[must_use]
+pub fn to_text_for(a: &Analysis, identifier: Option<&str>) -> String {
     let mut out = String::new();
     let r = &a.recommendation;
     out.push_str("anticoag-planner — decision support, not an order. Check every line against the patient.\n");
+    if let Some(id) = identifier {
+        out.push_str(&format!("Patient: {id}\n"));
+    }
     out.push_str(&format!(
         "As of {} · setting {} · protocol {} v{}\n",
         a.as_of,
@@ -84,11 +125,12 @@ pub fn to_text(a: &Analysis) -> String {
         a.patient.dosing_weight_kg,
         a.patient.dosing_weight_basis.label()
     ));
-    if !a.danger.is_empty() {
-        out.push_str(&format!(
-            "DANGER: {}\n\n",
-            a.danger.iter().map(|d| d.label()).collect::<Vec<_>>().join(" · ")
-        ));
+    let lines = danger_lines(a);
+    for line in &lines {
+        out.push_str(&format!("{}\n", line.text));
+    }
+    if !lines.is_empty() {
+        out.push('\n');
     }
     push_recommendation(&mut out, r);
     let h = &a.heparin;
@@ -101,6 +143,9 @@ pub fn to_text(a: &Analysis) -> String {
             .map_or("none".to_owned(), |r| r.to_string())
     ));
     out.push_str("\nFINDINGS:\n");
+    if a.findings.is_empty() {
+        out.push_str("  (none at this time)\n");
+    }
     for f in &a.findings {
         out.push_str(&format!("  {}: {}\n", f.code.code(), f.detail));
     }

@@ -35,7 +35,7 @@ pub enum TimelineError {
         time: ClinicalTime,
         start: ClinicalTime,
     },
-    #[error("event {index} ({what}) at {time} is in the future (now is {now})")]
+    #[error("event {index} ({what}) at {}", crate::model::future_refusal(*time, *now))]
     InFuture {
         index: usize,
         what: String,
@@ -96,7 +96,7 @@ impl Case {
                 });
             }
             if let Some(now) = now
-                && event.time > now
+                && event.time.is_in_future(now)
             {
                 problems.push(TimelineError::InFuture {
                     index,

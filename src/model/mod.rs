@@ -19,7 +19,7 @@ pub use patient::{
     AgeGroup, AntiXaAssay, FourTsPoints, FourTsPointsError, HitHistory, Patient, PriorHeparin, Rrt, Setting, Sex,
     StopReason, Weight, WeightKind,
 };
-pub use time::{ClinicalTime, TIME_FORMAT, TimeParseError};
+pub use time::{ClinicalTime, FUTURE_TOLERANCE_MIN, TIME_FORMAT, TimeParseError, future_refusal};
 pub use units::*;
 
 /// Makes an `Option` field required in a file (it must say `None` or `Some(..)`), so that a missing

@@ -90,6 +90,13 @@ impl ClinicalTime {
         self.plus_minutes(minutes)
     }
 
+    /// Whether this time is too far after `now` to be a real result or dose: more than
+    /// [`FUTURE_TOLERANCE_MIN`] minutes (a clock a little ahead on the analyser is tolerated).
+    #[must_use]
+    pub fn is_in_future(self, now: Self) -> bool {
+        self > now.plus_minutes(FUTURE_TOLERANCE_MIN)
+    }
+
     /// The current local wall-clock time, truncated to the minute. Only the shell (CLI, GUI) calls
     /// this, to refuse labs dated in the future; the engine never does.
     #[must_use]
@@ -97,6 +104,16 @@ impl ClinicalTime {
         let now = jiff::Zoned::now().datetime();
         Self(now.with().second(0).subsec_nanosecond(0).build().unwrap_or(now))
     }
+}
+
+/// A lab or dose time more than this many minutes after now is refused — one constant for the CSV
+/// import, the entry form and case files (decisions.md).
+pub const FUTURE_TOLERANCE_MIN: i64 = 5;
+
+/// The one refusal text for a time in the future.
+#[must_use]
+pub fn future_refusal(time: ClinicalTime, now: ClinicalTime) -> String {
+    format!("{time} is in the future (now is {now}; a time more than {FUTURE_TOLERANCE_MIN} minutes ahead is refused)")
 }
 
 impl FromStr for ClinicalTime {

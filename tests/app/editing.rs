@@ -27,7 +27,7 @@ fn an_invalid_weight_is_marked_at_the_field_and_save_is_refused() {
     assert!(h.state().dialogs().path.is_none(), "no save dialog for an invalid case");
 
     // A valid weight is applied at once and re-runs the analysis.
-    type_into(&mut h, "Weight (kg)", "85");
+    commit_into(&mut h, "Weight (kg)", "85");
     assert_eq!(doc(&h).case().patient.weight.kg.value(), 85.0);
     assert!(doc(&h).is_dirty(), "the edit is unsaved");
     assert!(!shows(&h, "Not applied"));
@@ -173,7 +173,7 @@ fn the_4ts_scorer_and_the_patient_panel_agree() {
     );
     click(&mut h, "Patient");
     // An unrelated edit in the panel must not undo the score.
-    type_into(&mut h, "Weight (kg)", "91");
+    commit_into(&mut h, "Weight (kg)", "91");
     assert_eq!(doc(&h).case().patient.hit_thrombosis.map(|p| p.points()), Some(2));
     assert_eq!(doc(&h).case().patient.weight.kg.value(), 91.0);
 }

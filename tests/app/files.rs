@@ -29,7 +29,7 @@ fn unsaved_edits_are_asked_about_before_another_case_replaces_them() {
     let mut h = harness();
     h.run();
     click(&mut h, "Patient");
-    type_into(&mut h, "Weight (kg)", "88");
+    commit_into(&mut h, "Weight (kg)", "88");
     open_demo(&mut h, "Teaching: pseudo-resistance");
     assert!(shows(&h, "Unsaved changes"), "the question is asked");
     click(&mut h, "Keep editing");
@@ -100,7 +100,7 @@ fn unsaved_work_is_recovered_after_a_crash() {
         .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
     h.run();
     click(&mut h, "Patient");
-    type_into(&mut h, "Weight (kg)", "77");
+    commit_into(&mut h, "Weight (kg)", "77");
     assert!(recovery.join("recovery.ron").exists(), "autosaved");
     // The process dies here: the harness is dropped without saving.
     drop(h);

@@ -6,9 +6,11 @@
 //! The app driven as a user would: find widgets by label, click, read what is shown. One test binary
 //! (every binary links eframe again), one module per area.
 
+mod clipboard;
 mod editing;
 mod files;
 mod replay;
+mod safety;
 mod views;
 
 use anticoag_planner::app::theme::install_fonts;
@@ -55,9 +57,19 @@ fn click(h: &mut Harness<'static, PlannerApp>, label: &str) {
     h.run();
 }
 
-/// Types into the field with this label (as assistive technology sets a value) and runs the frame.
+/// Types into the field with this label (as assistive technology sets a value) and runs the frame:
+/// the field keeps the focus, so a patient field is checked but not applied.
 fn type_into(h: &mut Harness<'static, PlannerApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
     h.get_by_label(label).set_text_value_accesskit(text);
+    h.run();
+}
+
+/// Types into the field and presses Enter: a patient field is applied.
+fn commit_into(h: &mut Harness<'static, PlannerApp>, label: &str, text: &str) {
+    type_into(h, label, text);
+    h.key_press(egui::Key::Enter);
     h.run();
 }
 

@@ -43,10 +43,10 @@ fn stepper_shows_every_step_with_its_status() {
         "the bolus above 10,000 units is flagged on the plan"
     );
     for title in [
-        "1. Data check — met",
-        "2. Recognise heparin resistance — met",
-        "5. Antithrombin — met",
-        "7. Monitoring plan — met",
+        "1. Data check — ✔ met",
+        "2. Recognise heparin resistance — ✔ met",
+        "5. Antithrombin — ✔ met",
+        "7. Monitoring plan — ✔ met",
     ] {
         assert!(h.query_by_label(title).is_some(), "missing step {title}");
     }

@@ -16,7 +16,7 @@ fn plots_view_shows_time_series_and_scatter() {
     assert!(shows(&h, "No aPTT/anti-Xa pairs yet"));
     h.get_by_label("Algorithm").click();
     h.run();
-    assert!(shows(&h, "1. Data check — met"));
+    assert!(shows(&h, "1. Data check — ✔ met"));
 }
 
 #[test]

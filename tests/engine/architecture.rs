@@ -259,6 +259,7 @@ fn app_views_import_only_the_document_their_state_and_the_commands() {
         "event_form",
         "demo_cases",
         "preferences",
+        "status",
     ]
     .into_iter()
     .map(app)

@@ -252,8 +252,8 @@ fn danger_is_the_first_thing_read_and_later_warnings_are_not_dropped() {
     assert!(ok, "{err}");
     let first_block: Vec<&str> = out.lines().skip(2).filter(|l| !l.trim().is_empty()).take(2).collect();
     assert!(first_block[0].starts_with("Weight "), "{out}");
-    assert!(first_block[1].starts_with("DANGER: platelets"), "{out}");
-    let danger_at = out.find("DANGER").unwrap();
+    assert!(first_block[1].starts_with("CAUTION: platelets"), "{out}");
+    let danger_at = out.find("CAUTION: platelets").unwrap();
     assert!(danger_at < out.find("RECOMMENDATION").unwrap());
 
     let dir = tempfile::tempdir().unwrap();

@@ -1,0 +1,63 @@
+//! One aPTT target per anticoagulant, from one place (issue 12): the heparin range (the protocol's
+//! calibrated range, else Raschke 1.5–2.3 × control) and each DTI's target from the baseline. The card,
+//! the algorithm, the dosing tools and the aPTT plot band all read it here, so a screen never shows two
+//! targets for one drug.
+
+use super::pairing::HeparinApttRange;
+use super::timeline::{Agent, Timeline};
+use super::types::Action;
+use crate::dosing::dti;
+use crate::model::{ClinicalTime, Range, Seconds};
+use crate::protocol::Protocol;
+
+/// An aPTT target with the words that say where it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApttTargetOf {
+    pub agent: Agent,
+    pub range: Range<Seconds>,
+    pub basis: String,
+}
+
+/// The aPTT target of `agent` for this patient; `None` for a DTI without a baseline aPTT (its target
+/// is a multiple of the baseline).
+#[must_use]
+pub fn aptt_target(agent: Agent, protocol: &Protocol, baseline: Option<Seconds>) -> Option<ApttTargetOf> {
+    match agent {
+        Agent::Ufh => {
+            let h = HeparinApttRange::of(protocol, baseline);
+            Some(ApttTargetOf {
+                agent,
+                range: h.range,
+                basis: h.describe(protocol),
+            })
+        }
+        Agent::Argatroban => dti::argatroban_target(protocol, baseline).map(|t| ApttTargetOf {
+            agent,
+            range: Range {
+                low: t.low,
+                high: t.high,
+            },
+            basis: t.describe(),
+        }),
+        Agent::Bivalirudin => dti::bivalirudin_target(protocol, baseline).map(|t| ApttTargetOf {
+            agent,
+            range: Range {
+                low: t.low,
+                high: t.high,
+            },
+            basis: t.describe(),
+        }),
+    }
+}
+
+/// The anticoagulant the screen is about at `as_of`: the one running, else the one the recommendation
+/// starts (a switch to argatroban makes argatroban active).
+#[must_use]
+pub fn active_drug(tl: &Timeline, as_of: ClinicalTime, action: Action) -> Option<Agent> {
+    tl.running(as_of).map(|s| s.agent()).or(match action {
+        Action::SwitchToArgatroban | Action::AdjustArgatroban => Some(Agent::Argatroban),
+        Action::SwitchToBivalirudin | Action::AdjustBivalirudin => Some(Agent::Bivalirudin),
+        Action::AdjustUfh | Action::CpbAdditionalHeparin => Some(Agent::Ufh),
+        Action::Continue | Action::Measure | Action::SupplementAntithrombin | Action::HoldAnticoagulant => None,
+    })
+}

@@ -1,0 +1,138 @@
+//! The system clipboard, both ways, with the real window under Xvfb (issue 12: "Copy plan" said
+//! "copied" while nothing reached other programs). The binary runs on a private X display; CSV rows
+//! put on the clipboard with `xclip` are pasted into the app with Ctrl+V, then Ctrl+Shift+C copies the
+//! plan and `xclip -o` reads it back: the plan must show the pasted result. Needs Xvfb, xdotool and
+//! xclip (`.ci/run` installs them); a missing tool fails the test with its package name.
+
+use std::io::Write;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The command, or a failure naming the Debian package to install.
+fn tool(cmd: &str, package: &str) -> String {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {cmd}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(found, "this test needs `{cmd}`: apt-get install {package}");
+    cmd.to_owned()
+}
+
+/// A child process killed when the test ends, however it ends.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Polls `probe` until it returns something or the time is up.
+fn wait_for<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = probe() {
+            return v;
+        }
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn run(display: &str, program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program)
+        .args(args)
+        .env("DISPLAY", display)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn read_clipboard(display: &str, xclip: &str) -> Option<String> {
+    run(display, xclip, &["-o", "-selection", "clipboard"])
+}
+
+#[test]
+fn copy_plan_and_paste_rows_go_through_the_system_clipboard() {
+    let xvfb = tool("Xvfb", "xvfb");
+    let xdotool = tool("xdotool", "xdotool");
+    let xclip = tool("xclip", "xclip");
+    let number = 40 + std::process::id() % 400;
+    let display = format!(":{number}");
+    let _server = Killed(
+        Command::new(xvfb)
+            .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts"),
+    );
+    wait_for("the X display", Duration::from_secs(20), || {
+        run(&display, &xdotool, &["getdisplaygeometry"])
+    });
+    let home = tempfile::tempdir().unwrap();
+    let runtime = tempfile::tempdir().unwrap();
+    let _app = Killed(
+        Command::new(env!("CARGO_BIN_EXE_anticoag-planner"))
+            .env("DISPLAY", &display)
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the app starts"),
+    );
+    let window = wait_for("the app's window", Duration::from_secs(60), || {
+        run(
+            &display,
+            &xdotool,
+            &["search", "--onlyvisible", "--name", "anticoag-planner"],
+        )
+        .and_then(|out| out.lines().next().map(str::to_owned))
+    });
+    let focus = || {
+        run(&display, &xdotool, &["windowfocus", "--sync", &window]);
+    };
+    // Give the first frames time to draw (software GL).
+    std::thread::sleep(Duration::from_secs(3));
+
+    // In: an aPTT row on the clipboard, pasted with Ctrl+V outside any text field.
+    let mut put = Command::new(&xclip)
+        .args(["-i", "-selection", "clipboard"])
+        .env("DISPLAY", &display)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("xclip starts");
+    put.stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"2019-01-12T09:10,aptt,70,s,pasted\n")
+        .unwrap();
+    put.wait().unwrap();
+    focus();
+    run(&display, &xdotool, &["key", "--clearmodifiers", "ctrl+v"]);
+
+    // Out: the plan, copied with Ctrl+Shift+C, read by another program. It is at the pasted result.
+    let plan = wait_for("the copied plan", Duration::from_secs(30), || {
+        focus();
+        run(&display, &xdotool, &["key", "--clearmodifiers", "ctrl+shift+c"]);
+        std::thread::sleep(Duration::from_millis(500));
+        read_clipboard(&display, &xclip).filter(|t| t.contains("RECOMMENDATION"))
+    });
+    assert!(plan.contains("Patient: CMAJ 2019"), "{plan}");
+    assert!(
+        plan.contains("Weight 90.9 kg · heparin dosing weight 90.9 kg"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("As of 2019-01-12T09:10"),
+        "the pasted aPTT reached the case and the analysis moved to it:\n{plan}"
+    );
+}
