@@ -155,7 +155,9 @@ fn noted_text_field(
         .add_sized([200.0, 20.0], egui::TextEdit::singleline(text).hint_text(hint))
         .labelled_by(l.id);
     match (error, response.has_focus()) {
-        (Some(e), _) => ui.colored_label(theme::ABOVE_TARGET, format!("✖ {e} — advice paused")),
+        (Some(e), _) => {
+            ui.add(egui::Label::new(RichText::new(format!("✖ {e} — advice paused")).color(theme::ABOVE_TARGET)).wrap())
+        }
         (None, true) => ui.label(RichText::new("Enter (or leaving the field) applies it").color(theme::MUTED)),
         (None, false) => ui.label(RichText::new(note).color(theme::MUTED)),
     };

@@ -18,7 +18,7 @@ pub(super) fn record(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> HitCall {
     let mut values = vec![say!(cx, "history: {}", patient.hit_history.label())];
     if let Some(ft) = four_ts {
         if let Some(why) = &ft.suspected_by {
-            values.push(say!(cx, "HIT suspected: {why}"));
+            values.push(say!(cx, "4Ts scored because {why}"));
         }
         values.extend([
             say!(
