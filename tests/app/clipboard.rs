@@ -61,22 +61,29 @@ fn copy_plan_and_paste_rows_go_through_the_system_clipboard() {
     let xvfb = tool("Xvfb", "xvfb");
     let xdotool = tool("xdotool", "xdotool");
     let xclip = tool("xclip", "xclip");
-    let number = 40 + std::process::id() % 400;
-    let display = format!(":{number}");
-    let _server = Killed(
+    // Xvfb picks a free display number and writes it to stdout (no clash with another server).
+    let mut server = Killed(
         Command::new(xvfb)
-            .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("Xvfb starts"),
     );
+    let mut number = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.0.stdout.take().expect("Xvfb's stdout")),
+        &mut number,
+    )
+    .expect("Xvfb names its display");
+    let display = format!(":{}", number.trim());
     wait_for("the X display", Duration::from_secs(20), || {
         run(&display, &xdotool, &["getdisplaygeometry"])
     });
     let home = tempfile::tempdir().unwrap();
     let runtime = tempfile::tempdir().unwrap();
-    let _app = Killed(
+    let app_log = home.path().join("app.log");
+    let mut app = Killed(
         Command::new(env!("CARGO_BIN_EXE_anticoag-planner"))
             .env("DISPLAY", &display)
             .env("HOME", home.path())
@@ -85,11 +92,15 @@ fn copy_plan_and_paste_rows_go_through_the_system_clipboard() {
             .env("XDG_RUNTIME_DIR", runtime.path())
             .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&app_log).expect("a log file"))
             .spawn()
             .expect("the app starts"),
     );
-    let window = wait_for("the app's window", Duration::from_secs(60), || {
+    let window = wait_for("the app's window", Duration::from_secs(120), || {
+        if let Ok(Some(status)) = app.0.try_wait() {
+            let log = std::fs::read_to_string(&app_log).unwrap_or_default();
+            panic!("the app exited before showing its window ({status}):\n{log}");
+        }
         run(
             &display,
             &xdotool,
@@ -120,7 +131,7 @@ fn copy_plan_and_paste_rows_go_through_the_system_clipboard() {
     run(&display, &xdotool, &["key", "--clearmodifiers", "ctrl+v"]);
 
     // Out: the plan, copied with Ctrl+Shift+C, read by another program. It is at the pasted result.
-    let plan = wait_for("the copied plan", Duration::from_secs(30), || {
+    let plan = wait_for("the copied plan", Duration::from_secs(60), || {
         focus();
         run(&display, &xdotool, &["key", "--clearmodifiers", "ctrl+shift+c"]);
         std::thread::sleep(Duration::from_millis(500));
