@@ -28,6 +28,9 @@ pub struct PatientForm {
     draft: Patient,
     errors: BTreeMap<&'static str, String>,
     warnings: Vec<String>,
+    /// The typed weight changes by more than the protocol allows from the weight in use (§1): it
+    /// applies only once confirmed.
+    weight_jump: bool,
 }
 
 impl PatientForm {
@@ -47,6 +50,7 @@ impl PatientForm {
             draft: p.clone(),
             errors: BTreeMap::new(),
             warnings: Vec::new(),
+            weight_jump: false,
         }
     }
 
@@ -65,16 +69,32 @@ impl PatientForm {
         self.errors.iter().next().map(|(f, m)| format!("{f} invalid ({m})"))
     }
 
-    /// Parses the typed fields into a patient; records each refusal against its field.
-    fn validate(&mut self, protocol: &Protocol) -> Option<Patient> {
+    /// Parses the typed fields into a patient; records each refusal against its field. A weight far
+    /// from the one in use is refused only when it is about to be applied (`committing`), not while it
+    /// is being typed (8 on the way to 82).
+    fn validate(&mut self, protocol: &Protocol, committing: bool) -> Option<Patient> {
         self.errors.clear();
         self.warnings.clear();
         let mut patient = self.draft.clone();
+        self.weight_jump = false;
         match parse_weight(&self.weight, &protocol.plausibility) {
             Ok((kg, warning)) => {
-                if kg != patient.weight.kg {
-                    // A confirmation is for the weight that was confirmed.
-                    patient.weight_confirmed = false;
+                // A change of more than the protocol's share from the weight in use (a slip of a
+                // digit, pounds for kilograms) applies only once confirmed (clinical reference §1).
+                let before = self.draft.weight.kg.value();
+                let change = (kg.value() - before).abs() / before * 100.0;
+                let limit = &protocol.plausibility.weight_change_above_percent;
+                if committing && change > limit.value.value() && !patient.weight_confirmed {
+                    self.weight_jump = true;
+                    self.errors.insert(
+                        "weight",
+                        format!(
+                            "{kg} is {}% away from the weight in use, {} (more than {}): check it, then tick 'Weight confirmed'",
+                            num(change, 0),
+                            self.draft.weight.kg,
+                            limit.value
+                        ),
+                    );
                 }
                 patient.weight.kg = kg;
                 self.warnings.extend(warning);
@@ -236,7 +256,7 @@ pub fn patient_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
     // Every keystroke is checked (a refusal pauses the advice); only Enter, leaving the field or a
     // choice applies the draft: nothing is computed from a half-typed value (decisions.md).
     if changed.typed || changed.commit {
-        let valid = form.validate(doc.protocol());
+        let valid = form.validate(doc.protocol(), changed.commit);
         if changed.commit
             && let Some(patient) = valid
             && patient != doc.case().patient
@@ -274,6 +294,43 @@ fn flags_ui(ui: &mut egui::Ui, draft: &mut Patient) -> bool {
     changed
 }
 
+/// The weight and, when it needs one, the confirmation (an adult under the protocol's minimum, or a
+/// change of more than the protocol's share from the weight in use).
+fn weight_rows_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm) -> Changes {
+    let weight = text_field(
+        ui,
+        "Weight (kg)",
+        "e.g. 80",
+        &mut form.weight,
+        form.errors.get("weight"),
+    );
+    if weight.typed {
+        // A confirmation is for the weight that was confirmed.
+        form.draft.weight_confirmed = false;
+    }
+    let mut changed = weight;
+    let min = doc.protocol().plausibility.adult_weight_below_kg.value;
+    let small_adult = form.draft.age_group == AgeGroup::Adult && doc.case().patient.weight.kg < min;
+    if form.draft.weight_confirmed || small_adult || form.weight_jump {
+        ui.label("");
+        changed |= Changes::chosen(
+            ui.checkbox(&mut form.draft.weight_confirmed, "Weight confirmed")
+                .changed(),
+        );
+        let why = if form.weight_jump {
+            format!(
+                "a change of more than {} needs confirming before it is used",
+                doc.protocol().plausibility.weight_change_above_percent.value
+            )
+        } else {
+            format!("an adult under {min}: no dose is shown until the weight is confirmed")
+        };
+        ui.label(RichText::new(why).color(theme::CAUTION));
+        ui.end_row();
+    }
+    changed
+}
+
 /// The typed fields and the choices, one row each; whether a patient field changed.
 fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, commands: &mut Vec<Command>) -> Changes {
     let mut changed = Changes::default();
@@ -288,28 +345,7 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
     }
     ui.label("");
     ui.end_row();
-    changed |= text_field(
-        ui,
-        "Weight (kg)",
-        "e.g. 80",
-        &mut form.weight,
-        form.errors.get("weight"),
-    );
-    let min = doc.protocol().plausibility.adult_weight_below_kg.value;
-    if form.draft.weight_confirmed || (form.draft.age_group == AgeGroup::Adult && doc.case().patient.weight.kg < min) {
-        ui.label("");
-        changed |= Changes::chosen(
-            ui.checkbox(&mut form.draft.weight_confirmed, "Weight confirmed")
-                .changed(),
-        );
-        ui.label(
-            RichText::new(format!(
-                "an adult under {min}: no dose is shown until the weight is confirmed"
-            ))
-            .color(theme::CAUTION),
-        );
-        ui.end_row();
-    }
+    changed |= weight_rows_ui(ui, doc, form);
     changed |= noted_text_field(
         ui,
         "Weight measured at",

@@ -154,3 +154,24 @@ fn the_copied_plan_carries_the_patient_the_weights_and_the_banner() {
     click(&mut h, "Copy plan");
     assert_eq!(h.state().status_kind(), Some(StatusKind::Success));
 }
+
+#[test]
+fn a_weight_that_jumps_more_than_a_fifth_applies_only_once_confirmed() {
+    let mut h = harness();
+    h.run();
+    click(&mut h, "Patient");
+    commit_into(&mut h, "Weight (kg)", "45");
+    assert!(shows(
+        &h,
+        "ADVICE PAUSED: weight invalid (45 kg is 50% away from the weight in use, 90.9 kg"
+    ));
+    assert_eq!(
+        doc(&h).case().patient.weight.kg.value(),
+        90.9,
+        "not applied unconfirmed"
+    );
+    click(&mut h, "Weight confirmed");
+    assert_eq!(doc(&h).case().patient.weight.kg.value(), 45.0, "applied once confirmed");
+    assert!(doc(&h).case().patient.weight_confirmed);
+    assert!(!shows(&h, "ADVICE PAUSED"));
+}
