@@ -113,6 +113,37 @@ pub fn parse_time(field: &'static str, text: &str) -> Result<ClinicalTime, Field
         .map_err(|e: crate::model::TimeParseError| refuse(field, e.to_string()))
 }
 
+/// A time as typed in an entry form: `YYYY-MM-DDTHH:MM` (or a space for the `T`), or the clock alone
+/// (`14:05`, `9:30`) meaning its most recent occurrence at or before `now`.
+///
+/// # Errors
+/// Neither form, or a clock time without a `now` to place it.
+pub fn parse_entry_time(
+    field: &'static str,
+    text: &str,
+    now: Option<ClinicalTime>,
+) -> Result<ClinicalTime, FieldError> {
+    let t = text.trim();
+    // Up to two digits, a colon, two digits: small enough for i8.
+    let clock = t.split_once(':').and_then(|(h, m)| {
+        let all_digits = |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+        (all_digits(h) && m.len() == 2 && all_digits(m))
+            .then(|| h.parse::<i8>().ok().zip(m.parse::<i8>().ok()))
+            .flatten()
+    });
+    match (clock, now) {
+        (Some((h, m)), Some(now)) => now.latest_at_clock(h, m).ok_or_else(|| FieldError {
+            field,
+            message: format!("'{t}' is not a time of day (00:00–23:59)"),
+        }),
+        (Some(_), None) => Err(FieldError {
+            field,
+            message: format!("'{t}': write the date too (YYYY-MM-DDTHH:MM)"),
+        }),
+        (None, _) => parse_time(field, t),
+    }
+}
+
 /// One typed row of the timeline form.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EventEntry {
@@ -140,7 +171,7 @@ pub fn parse_event_entry(
     case_start: ClinicalTime,
     now: Option<ClinicalTime>,
 ) -> Result<(Event, Option<String>), FieldError> {
-    let time = parse_time("time", &entry.time)?;
+    let time = parse_entry_time("time", &entry.time, now)?;
     if time < case_start {
         return Err(refuse("time", format!("{time} is before the case start {case_start}")));
     }

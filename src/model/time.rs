@@ -90,6 +90,20 @@ impl ClinicalTime {
         self.plus_minutes(minutes)
     }
 
+    /// The most recent moment at or before `self` (within the future tolerance) whose clock reads
+    /// `hour:minute`: today's if it has come, else yesterday's. "14:05" typed at 08:20 is yesterday
+    /// afternoon; typed at 15:00 it is today's. `None` for an impossible clock time.
+    #[must_use]
+    pub fn latest_at_clock(self, hour: i8, minute: i8) -> Option<Self> {
+        let clock = jiff::civil::Time::new(hour, minute, 0, 0).ok()?;
+        let candidate = Self(self.0.date().to_datetime(clock));
+        Some(if candidate.is_in_future(self) {
+            candidate.plus_minutes(-24 * 60)
+        } else {
+            candidate
+        })
+    }
+
     /// Whether this time is too far after `now` to be a real result or dose: more than
     /// [`FUTURE_TOLERANCE_MIN`] minutes (a clock a little ahead on the analyser is tolerated).
     #[must_use]
