@@ -20,6 +20,7 @@ pub mod chart;
 #[cfg(all(feature = "app", not(test)))]
 pub mod cli;
 pub mod dosing;
+pub mod flowsheet;
 pub mod io;
 pub mod model;
 pub mod protocol;

@@ -9,6 +9,7 @@
 #[macro_use]
 mod context;
 mod bypass;
+pub mod clock;
 pub mod courses;
 mod danger;
 mod dti_switch;
@@ -24,7 +25,7 @@ pub mod pairing;
 pub mod series;
 pub mod targets;
 #[cfg(test)]
-mod tests_support;
+pub(crate) mod tests_support;
 pub mod timeline;
 pub mod types;
 

@@ -1,0 +1,233 @@
+//! The flowsheet (issue 13): every draw up to the replay time as a row, each test a column, a value
+//! outside its target or a sourced threshold flagged by a symbol and the reason in words (never by colour
+//! alone). The aPTT is judged against the target of the drug running when it was drawn (one target per
+//! drug: `analysis::targets`), the anti-Xa against the heparin target while heparin runs; platelets,
+//! fibrinogen and INR against the protocol's bleeding-risk thresholds, antithrombin against its
+//! deficiency threshold. Pure data, no UI crate: the app draws it, the tests read it.
+
+use std::collections::BTreeMap;
+
+use crate::analysis::targets::aptt_target;
+use crate::analysis::{Agent, Series, Timeline};
+use crate::model::{Case, ClinicalTime, Quantity, num};
+use crate::protocol::Protocol;
+
+/// The flowsheet's columns, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Column {
+    Aptt,
+    AntiXa,
+    Antithrombin,
+    Act,
+    Platelets,
+    Fibrinogen,
+    Inr,
+}
+
+impl Column {
+    pub const ALL: [Self; 7] = [
+        Self::Aptt,
+        Self::AntiXa,
+        Self::Antithrombin,
+        Self::Act,
+        Self::Platelets,
+        Self::Fibrinogen,
+        Self::Inr,
+    ];
+
+    /// The column heading, with its unit.
+    #[must_use]
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::Aptt => "aPTT (s)",
+            Self::AntiXa => "anti-Xa (units/mL)",
+            Self::Antithrombin => "AT (%)",
+            Self::Act => "ACT (s)",
+            Self::Platelets => "Platelets (× 10⁹/L)",
+            Self::Fibrinogen => "Fibrinogen (g/L)",
+            Self::Inr => "INR",
+        }
+    }
+}
+
+/// Which side of its limit a flagged value is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    Low,
+    High,
+}
+
+impl Flag {
+    /// The symbol shown beside the value ("▼ 38").
+    #[must_use]
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Low => "▼",
+            Self::High => "▲",
+        }
+    }
+}
+
+/// One value of a row: the number in the column's unit, and its flag with the reason in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub text: String,
+    pub flag: Option<(Flag, String)>,
+}
+
+/// One draw time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub time: ClinicalTime,
+    pub cells: [Option<Cell>; Column::ALL.len()],
+}
+
+/// The rows up to `as_of`, newest first.
+#[must_use]
+pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: ClinicalTime) -> Vec<Row> {
+    let mut rows: BTreeMap<ClinicalTime, [Option<Cell>; Column::ALL.len()]> = BTreeMap::new();
+    let labs = &tl.labs;
+    let baseline = case.patient.baseline_aptt;
+    let b = &protocol.bleeding_risk;
+    let at_deficiency = protocol.antithrombin.deficiency_below_percent.value;
+    let anti_xa = protocol.ufh.anti_xa_target.value;
+    let agent_at = |t: ClinicalTime| tl.running(t).map(|s| s.agent());
+    fill(&mut rows, Column::Aptt, &labs.aptt, as_of, |t, v| {
+        let target = aptt_target(agent_at(t)?, protocol, baseline)?;
+        let name = target.agent.name();
+        if v < target.range.low {
+            Some((
+                Flag::Low,
+                format!("below the {name} target {}–{}", target.range.low, target.range.high),
+            ))
+        } else if v > target.range.high {
+            Some((
+                Flag::High,
+                format!("above the {name} target {}–{}", target.range.low, target.range.high),
+            ))
+        } else {
+            None
+        }
+    });
+    fill(&mut rows, Column::AntiXa, &labs.anti_xa, as_of, |t, v| {
+        if agent_at(t) != Some(Agent::Ufh) {
+            return None;
+        }
+        if v < anti_xa.low {
+            Some((
+                Flag::Low,
+                format!("below the heparin target {}–{}", anti_xa.low, anti_xa.high),
+            ))
+        } else if v > anti_xa.high {
+            Some((
+                Flag::High,
+                format!("above the heparin target {}–{}", anti_xa.low, anti_xa.high),
+            ))
+        } else {
+            None
+        }
+    });
+    fill(&mut rows, Column::Antithrombin, &labs.antithrombin, as_of, |_, v| {
+        (v < at_deficiency).then(|| (Flag::Low, format!("below the deficiency threshold {at_deficiency}")))
+    });
+    fill(&mut rows, Column::Act, &labs.act, as_of, |_, _| None);
+    fill(&mut rows, Column::Platelets, &labs.platelets, as_of, |_, v| {
+        (v < b.platelets_below).then(|| (Flag::Low, format!("below {} (bleeding risk)", b.platelets_below)))
+    });
+    fill(&mut rows, Column::Fibrinogen, &labs.fibrinogen, as_of, |_, v| {
+        (v < b.fibrinogen_below).then(|| (Flag::Low, format!("below {} (bleeding risk)", b.fibrinogen_below)))
+    });
+    fill(&mut rows, Column::Inr, &labs.inr, as_of, |_, v| {
+        (v > b.inr_above).then(|| (Flag::High, format!("above {} (bleeding risk)", b.inr_above)))
+    });
+    rows.into_iter()
+        .rev()
+        .map(|(time, cells)| Row { time, cells })
+        .collect()
+}
+
+/// Puts one series into its column, each value judged by `judge` (its draw time, its value).
+fn fill<Q: Quantity>(
+    rows: &mut BTreeMap<ClinicalTime, [Option<Cell>; Column::ALL.len()]>,
+    column: Column,
+    series: &Series<Q>,
+    as_of: ClinicalTime,
+    judge: impl Fn(ClinicalTime, Q) -> Option<(Flag, String)>,
+) {
+    for s in series.until(as_of) {
+        let cell = Cell {
+            text: num(s.value.value(), Q::DECIMALS).to_string(),
+            flag: judge(s.time, s.value),
+        };
+        rows.entry(s.time).or_default()[column as usize] = Some(cell);
+    }
+}
+
+/// Where the thresholds come from, for the flowsheet's footnote.
+#[must_use]
+pub fn flowsheet_basis(protocol: &Protocol) -> [String; 3] {
+    [
+        "aPTT: the target of the drug running when drawn; anti-Xa: the heparin target while heparin runs".to_owned(),
+        format!("Platelets, fibrinogen, INR: {}", protocol.bleeding_risk.source),
+        format!("AT: {}", protocol.antithrombin.deficiency_below_percent.source),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::tests_support::{antithrombin, aptt, case_with, fibrinogen, inr, platelets, ufh_rate, xa};
+
+    #[test]
+    fn flags_follow_the_drug_running_at_the_draw_and_the_sourced_thresholds() {
+        // 80 kg, baseline aPTT 30 s: the heparin aPTT target is 45–69 s (1.5–2.3 × control).
+        let case = case_with(vec![
+            (0, aptt(40.0)),
+            (0, platelets(45.0)),
+            (1, ufh_rate(18.0)),
+            (7, aptt(40.0)),
+            (7, xa(0.5)),
+            (7, antithrombin(55.0)),
+            (7, fibrinogen(0.8)),
+            (7, inr(2.5)),
+            (13, aptt(90.0)),
+            (13, xa(0.2)),
+            (13, antithrombin(80.0)),
+            (13, platelets(120.0)),
+        ]);
+        let p = Protocol::builtin("adult-icu").unwrap_or_else(|e| panic!("{e}"));
+        let tl = Timeline::new(&case, case.patient.weight.kg);
+        let as_of = case.events.last().map_or(case.case_start, |e| e.time);
+        let rows = flowsheet(&case, &tl, &p, as_of);
+        assert_eq!(rows.len(), 3, "one row per draw time");
+        assert!(rows.windows(2).all(|w| w[0].time > w[1].time), "newest first");
+        let flag = |row: usize, col: Column| {
+            rows[row].cells[col as usize]
+                .as_ref()
+                .and_then(|c| c.flag.as_ref().map(|(f, _)| *f))
+        };
+        let (last, middle, first) = (0, 1, 2);
+        assert_eq!(
+            flag(first, Column::Aptt),
+            None,
+            "no anticoagulant running: no target to miss"
+        );
+        assert_eq!(flag(first, Column::Platelets), Some(Flag::Low), "45 < 50");
+        assert_eq!(flag(middle, Column::Aptt), Some(Flag::Low), "40 < 45 on heparin");
+        assert_eq!(flag(middle, Column::AntiXa), None, "0.5 is inside 0.3–0.7");
+        assert_eq!(flag(middle, Column::Antithrombin), Some(Flag::Low), "55 < 70");
+        assert_eq!(flag(middle, Column::Fibrinogen), Some(Flag::Low), "0.8 < 1");
+        assert_eq!(flag(middle, Column::Inr), Some(Flag::High), "2.5 > 2");
+        assert_eq!(flag(last, Column::Aptt), Some(Flag::High), "90 > 69");
+        assert_eq!(flag(last, Column::AntiXa), Some(Flag::Low), "0.2 < 0.3");
+        assert_eq!(flag(last, Column::Antithrombin), None, "80 is not deficient");
+        assert_eq!(flag(last, Column::Platelets), None);
+        assert!(rows[middle].cells[Column::Act as usize].is_none(), "no ACT drawn");
+        let why = rows[middle].cells[Column::Aptt as usize]
+            .as_ref()
+            .and_then(|c| c.flag.clone());
+        assert!(why.is_some_and(|(_, w)| w.contains("below the unfractionated heparin target")));
+        let half = flowsheet(&case, &tl, &p, crate::analysis::tests_support::h(8));
+        assert_eq!(half.len(), 2, "nothing after the replay time");
+    }
+}
