@@ -16,6 +16,8 @@ pub struct CaseBarInfo<'a> {
     pub recent_files: &'a [PathBuf],
     pub predict_first: bool,
     pub status: Option<&'a Status>,
+    /// How visible the status still is (1 when new, fading to 0).
+    pub status_opacity: f32,
 }
 
 pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo<'_>, commands: &mut Vec<Command>) {
@@ -53,6 +55,7 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
         if ui.add_enabled(has_doc, egui::Button::new("Import CSV…")).clicked() {
             commands.push(Command::ShowPathDialog(PathPurpose::ImportCsv));
         }
+        edit_menu_ui(ui, doc, commands);
         if let Some(doc) = doc {
             ui.separator();
             let unsaved = if doc.is_dirty() { " (unsaved changes)" } else { "" };
@@ -86,21 +89,67 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
             }
             ui.label(format!("(event time {} of {})", doc.cursor() + 1, doc.times().len()));
         });
-        let warnings = doc.prepared().warnings().len();
-        if warnings > 0 {
-            ui.colored_label(
-                theme::CAUTION,
-                format!("{warnings} input warning(s) in this case: see Input warnings on the plan"),
-            );
+    }
+    // One row of fixed height for the input warnings and the last status: nothing below moves when a
+    // message comes or goes.
+    let height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+    ui.allocate_ui_with_layout(
+        egui::vec2(ui.available_width(), height),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_min_height(height);
+            let warnings = doc.map_or(0, |d| d.prepared().warnings().len());
+            if warnings > 0 {
+                ui.colored_label(
+                    theme::CAUTION,
+                    format!("{warnings} input warning(s) in this case: see Input warnings on the plan"),
+                );
+                ui.separator();
+            }
+            if let Some(status) = info.status.filter(|_| info.status_opacity > 0.0) {
+                // Colour and a word: success green, warning amber, failure red.
+                let (colour, word) = match status.kind {
+                    StatusKind::Success => (theme::SUCCESS, "✔"),
+                    StatusKind::Warning => (theme::CAUTION, "!"),
+                    StatusKind::Failure => (theme::FAILURE, "✖"),
+                };
+                ui.colored_label(
+                    colour.gamma_multiply(info.status_opacity),
+                    format!("{word} {}", status.text),
+                );
+            }
+        },
+    );
+}
+
+/// Undo, Redo and the View menu (the interface size).
+fn edit_menu_ui(ui: &mut egui::Ui, doc: Option<&Document>, commands: &mut Vec<Command>) {
+    let (can_undo, can_redo) = doc.map_or((false, false), |d| (d.can_undo(), d.can_redo()));
+    if ui
+        .add_enabled(can_undo, egui::Button::new("Undo"))
+        .on_hover_text("Ctrl+Z")
+        .clicked()
+    {
+        commands.push(Command::Undo);
+    }
+    if ui
+        .add_enabled(can_redo, egui::Button::new("Redo"))
+        .on_hover_text("Ctrl+Shift+Z")
+        .clicked()
+    {
+        commands.push(Command::Redo);
+    }
+    ui.menu_button("View", |ui| {
+        let zoom = ui.ctx().zoom_factor();
+        ui.label(format!("Interface size {:.0}%", zoom * 100.0));
+        if ui.button("Larger (Ctrl+=)").clicked() {
+            commands.push(Command::SetZoom((zoom + 0.1).min(3.0)));
         }
-    }
-    if let Some(status) = info.status {
-        // Colour and a word: success green, warning amber, failure red.
-        let (colour, word) = match status.kind {
-            StatusKind::Success => (theme::SUCCESS, "✔"),
-            StatusKind::Warning => (theme::CAUTION, "!"),
-            StatusKind::Failure => (theme::FAILURE, "✖"),
-        };
-        ui.colored_label(colour, format!("{word} {}", status.text));
-    }
+        if ui.button("Smaller (Ctrl+−)").clicked() {
+            commands.push(Command::SetZoom((zoom - 0.1).max(0.5)));
+        }
+        if ui.button("Actual size (Ctrl+0)").clicked() {
+            commands.push(Command::SetZoom(1.0));
+        }
+    });
 }

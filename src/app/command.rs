@@ -52,6 +52,8 @@ pub enum Command {
     Replace(Replace),
     /// The user answered the unsaved-changes question: `true` discards the edits and goes ahead.
     ConfirmDiscard(bool),
+    /// The user answered it with Save: save, then go ahead (Save as… first for a case with no file).
+    SaveThenContinue,
     ShowNewDialog,
     ShowPathDialog(PathPurpose),
     ClosePathDialog,
@@ -75,7 +77,14 @@ pub enum Command {
     SetTitle(String),
     SetNotes(String),
     AddEvent(Event),
+    /// The events of one draw, added all or nothing.
+    AddDraw(Vec<Event>),
     /// Replace the event with this handle by the new content.
     ReplaceEvent(EventId, Event),
     DeleteEvent(EventId),
+    /// Undo the last edit of the case; redo the last undone one.
+    Undo,
+    Redo,
+    /// Set the interface size (1.0 = 100%).
+    SetZoom(f32),
 }

@@ -24,6 +24,31 @@ pub struct Dialogs {
     pub path: Option<PathDialog>,
     pub new_case: Option<NewCaseDialog>,
     pub import_report: Option<ImportReport>,
+    /// The last path typed for each purpose, offered again next time.
+    pub last_paths: Vec<(PathPurpose, String)>,
+    /// A replacement to carry out once the case is saved ("Save" in the unsaved-changes question on a
+    /// case that has no file yet).
+    pub after_save: Option<Replace>,
+}
+
+impl Dialogs {
+    /// The path dialog for `purpose`, with the last path typed for it.
+    pub fn open_path_dialog(&mut self, purpose: PathPurpose) {
+        let mut dialog = PathDialog::new(purpose);
+        if let Some((_, text)) = self.last_paths.iter().find(|(p, _)| *p == purpose) {
+            dialog.text.clone_from(text);
+        }
+        self.path = Some(dialog);
+    }
+
+    /// Remembers the path the dialog holds, for the next time.
+    pub fn remember_path(&mut self) {
+        if let Some(d) = &self.path {
+            let purpose = d.purpose;
+            self.last_paths.retain(|(p, _)| *p != purpose);
+            self.last_paths.push((purpose, d.text.clone()));
+        }
+    }
 }
 
 /// A CSV import that failed: every line's problem, shown until dismissed. The case is untouched.
@@ -37,6 +62,8 @@ pub struct PathDialog {
     pub(super) purpose: PathPurpose,
     text: String,
     note: Option<String>,
+    /// The path field takes the keyboard when the dialog opens.
+    focused: bool,
 }
 
 impl PathDialog {
@@ -45,6 +72,7 @@ impl PathDialog {
             purpose,
             text: String::new(),
             note: None,
+            focused: false,
         }
     }
 
@@ -142,20 +170,32 @@ fn unsaved_changes_ui(ctx: &egui::Context, doc: Option<&Document>, pending: &Rep
         Replace::NewCase(_) => "Starting a new case",
         Replace::OpenDemo(_) | Replace::OpenPath(_) | Replace::Recover => "Opening another case",
     };
-    egui::Modal::new(egui::Id::unique("unsaved_changes")).show(ctx, |ui| {
+    let save_label = if doc.is_some_and(|d| d.path().is_some()) {
+        "Save"
+    } else {
+        "Save as…"
+    };
+    let modal = egui::Modal::new(egui::Id::unique("unsaved_changes")).show(ctx, |ui| {
         ui.heading("Unsaved changes");
         ui.label(format!(
             "'{title}' has changes that are not saved. {doing} will discard them."
         ));
         ui.horizontal(|ui| {
+            // Enter saves (the safe default).
+            if ui.button(format!("{save_label} (Enter)")).clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                commands.push(Command::SaveThenContinue);
+            }
             if ui.button("Discard changes").clicked() {
                 commands.push(Command::ConfirmDiscard(true));
             }
-            if ui.button("Keep editing").clicked() {
+            if ui.button("Keep editing (Esc)").clicked() {
                 commands.push(Command::ConfirmDiscard(false));
             }
         });
     });
+    if modal.should_close() {
+        commands.push(Command::ConfirmDiscard(false));
+    }
 }
 
 /// The recovery offer at start-up.
@@ -178,12 +218,19 @@ fn recovery_ui(ctx: &egui::Context, offer: &str, commands: &mut Vec<Command>) {
 
 /// A typed path with Browse… for the native dialog.
 fn path_dialog_ui(ctx: &egui::Context, dialog: &mut PathDialog, commands: &mut Vec<Command>) {
-    egui::Modal::new(egui::Id::unique("path_dialog")).show(ctx, |ui| {
+    let modal = egui::Modal::new(egui::Id::unique("path_dialog")).show(ctx, |ui| {
         ui.heading(dialog.purpose.title());
+        let mut submit = false;
         ui.horizontal(|ui| {
             let label = ui.label("File path");
-            ui.add(egui::TextEdit::singleline(&mut dialog.text).desired_width(420.0))
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut dialog.text).desired_width(420.0))
                 .labelled_by(label.id);
+            if !dialog.focused {
+                field.request_focus();
+                dialog.focused = true;
+            }
+            submit = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui.button("Browse…").clicked() {
                 dialog.browse();
             }
@@ -193,12 +240,11 @@ fn path_dialog_ui(ctx: &egui::Context, dialog: &mut PathDialog, commands: &mut V
         }
         ui.horizontal(|ui| {
             let path = PathBuf::from(dialog.text.trim());
+            let typed = !dialog.text.trim().is_empty();
             if ui
-                .add_enabled(
-                    !dialog.text.trim().is_empty(),
-                    egui::Button::new(dialog.purpose.button()),
-                )
+                .add_enabled(typed, egui::Button::new(dialog.purpose.button()))
                 .clicked()
+                || submit && typed
             {
                 commands.push(match dialog.purpose {
                     PathPurpose::Open => Command::Replace(Replace::OpenPath(path)),
@@ -214,11 +260,14 @@ fn path_dialog_ui(ctx: &egui::Context, dialog: &mut PathDialog, commands: &mut V
             }
         });
     });
+    if modal.should_close() {
+        commands.push(Command::ClosePathDialog);
+    }
 }
 
 /// The new-case dialog: the facts without which nothing can be computed.
 fn new_case_ui(ctx: &egui::Context, dialog: &mut NewCaseDialog, commands: &mut Vec<Command>) {
-    egui::Modal::new(egui::Id::unique("new_case")).show(ctx, |ui| {
+    let modal = egui::Modal::new(egui::Id::unique("new_case")).show(ctx, |ui| {
         ui.heading("New case");
         egui::Grid::new("new_case_grid").num_columns(2).show(ui, |ui| {
             let l = ui.label("Title");
@@ -245,8 +294,9 @@ fn new_case_ui(ctx: &egui::Context, dialog: &mut NewCaseDialog, commands: &mut V
         if let Some(e) = &dialog.error {
             ui.colored_label(theme::ABOVE_TARGET, e);
         }
+        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.horizontal(|ui| {
-            if ui.button("Create case").clicked() {
+            if ui.button("Create case (Enter)").clicked() || enter {
                 match dialog.build() {
                     Ok(case) => {
                         commands.push(Command::ClosePathDialog);
@@ -255,16 +305,19 @@ fn new_case_ui(ctx: &egui::Context, dialog: &mut NewCaseDialog, commands: &mut V
                     Err(e) => dialog.error = Some(e),
                 }
             }
-            if ui.button("Cancel").clicked() {
+            if ui.button("Cancel (Esc)").clicked() {
                 commands.push(Command::ClosePathDialog);
             }
         });
     });
+    if modal.should_close() {
+        commands.push(Command::ClosePathDialog);
+    }
 }
 
 /// A CSV import that failed: every problem, nothing added.
 fn import_report_ui(ctx: &egui::Context, report: &ImportReport, commands: &mut Vec<Command>) {
-    egui::Modal::new(egui::Id::unique("import_report")).show(ctx, |ui| {
+    let modal = egui::Modal::new(egui::Id::unique("import_report")).show(ctx, |ui| {
         ui.heading("CSV not imported");
         ui.label(format!(
             "{}: {} problem(s); nothing was added to the case. Fix the file and import it again.",
@@ -276,8 +329,11 @@ fn import_report_ui(ctx: &egui::Context, report: &ImportReport, commands: &mut V
                 ui.colored_label(theme::ABOVE_TARGET, line);
             }
         });
-        if ui.button("Close report").clicked() {
+        if ui.button("Close report (Esc)").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             commands.push(Command::DismissImportReport);
         }
     });
+    if modal.should_close() {
+        commands.push(Command::DismissImportReport);
+    }
 }

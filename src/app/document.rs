@@ -28,7 +28,20 @@ pub struct Document {
     revision: u64,
     /// The file's older case-format version, migrated in memory (saved as the newest on Save).
     migrated_from: Option<u32>,
+    /// The states before each edit (newest last), and the states undone (newest last).
+    undo: Vec<Snapshot>,
+    redo: Vec<Snapshot>,
 }
+
+/// What an undo restores: the case and the protocol it followed.
+#[derive(Clone)]
+struct Snapshot {
+    case: Case,
+    protocol: Protocol,
+}
+
+/// How many edits can be undone.
+const UNDO_DEPTH: usize = 200;
 
 /// The analysis times: every event time, or the case start for a case with no events yet (never empty).
 fn event_times(prepared: &Prepared, case: &Case) -> Vec<ClinicalTime> {
@@ -59,7 +72,64 @@ impl Document {
             dirty: false,
             revision: 0,
             migrated_from: loaded.migrated_from,
+            undo: Vec::new(),
+            redo: Vec::new(),
         }
+    }
+
+    /// Whether there is an edit to undo, or an undone edit to redo.
+    #[must_use]
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    #[must_use]
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            case: self.case.clone(),
+            protocol: self.protocol.clone(),
+        }
+    }
+
+    /// Records the state before an edit (a new edit forgets what was undone).
+    fn remember(&mut self, before: Snapshot) {
+        self.undo.push(before);
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+    }
+
+    fn restore(&mut self, to: Snapshot) {
+        self.case = to.case;
+        self.protocol = to.protocol;
+        self.reanalyse();
+    }
+
+    /// Undoes the last edit; `false` when there is none.
+    pub(super) fn undo(&mut self) -> bool {
+        let Some(before) = self.undo.pop() else {
+            return false;
+        };
+        let now = self.snapshot();
+        self.redo.push(now);
+        self.restore(before);
+        true
+    }
+
+    /// Redoes the last undone edit; `false` when there is none.
+    pub(super) fn redo(&mut self) -> bool {
+        let Some(after) = self.redo.pop() else {
+            return false;
+        };
+        let now = self.snapshot();
+        self.undo.push(now);
+        self.restore(after);
+        true
     }
 
     /// The older case-format version the file was written in, if it was migrated on opening.
@@ -128,7 +198,9 @@ impl Document {
     /// Applies an edit to the case; when it succeeds, re-indexes and moves the cursor to the latest
     /// event (the live view). A refused edit leaves everything as it was.
     pub(super) fn edit<T, E>(&mut self, change: impl FnOnce(&mut Case) -> Result<T, E>) -> Result<T, E> {
+        let before = self.snapshot();
         let done = change(&mut self.case)?;
+        self.remember(before);
         self.reanalyse();
         Ok(done)
     }
@@ -145,13 +217,26 @@ impl Document {
 
     /// A change that is not clinical (title, notes): unsaved, no new analysis.
     pub(super) fn edit_text(&mut self, change: impl FnOnce(&mut Case)) {
+        let before = self.snapshot();
         change(&mut self.case);
+        self.remember(before);
         self.dirty = true;
         self.revision += 1;
     }
 
-    /// The protocol the case now follows.
+    /// The protocol the case now follows (an edit of its own, undone alone).
     pub(super) fn set_protocol(&mut self, name: String, protocol: Protocol) {
+        let before = self.snapshot();
+        self.remember(before);
+        self.switch_protocol(name, protocol);
+    }
+
+    /// The protocol that follows from the edit just made (a change of setting): undone with it.
+    pub(super) fn follow_with_protocol(&mut self, name: String, protocol: Protocol) {
+        self.switch_protocol(name, protocol);
+    }
+
+    fn switch_protocol(&mut self, name: String, protocol: Protocol) {
         self.case.protocol = name;
         self.protocol = protocol;
         self.reanalyse();

@@ -4,9 +4,11 @@
 
 use eframe::egui::{self, RichText};
 
-use crate::io::entry::{EventEntry, parse_event_entry};
+use crate::dosing::weight::{Drug, dosing_weight};
+use crate::io::entry::{EventEntry, FieldError, parse_event_entry};
 use crate::io::event_fields;
-use crate::model::{ClinicalTime, Event, EventCode, StopReason, num};
+use crate::io::quick_entry::{heparin_ml_per_h_to_units, heparin_rate_equivalents};
+use crate::model::{ClinicalTime, Event, EventCode, EventKind, StopReason, num};
 
 use super::command::Command;
 use super::document::Document;
@@ -33,6 +35,8 @@ pub struct EventForm {
     /// move (a delete, a re-sort) between Edit and Update.
     editing: Option<Event>,
     refusal: Option<String>,
+    /// The type-ahead text of the kind picker.
+    kind_filter: String,
     /// The wall clock (or a test's fixed time), set by the shell each frame: a time more than a few
     /// minutes after it is refused, as by the CSV import.
     now: Option<ClinicalTime>,
@@ -51,6 +55,7 @@ impl EventForm {
             },
             editing: None,
             refusal: None,
+            kind_filter: String::new(),
             now: None,
         }
     }
@@ -121,58 +126,138 @@ fn stop_reason_ui(ui: &mut egui::Ui, entry: &mut EventEntry) {
         .labelled_by(l.id);
 }
 
-/// The form: add a row, or update the row being edited.
+/// The units offered for a kind: the stored ones, and for a heparin infusion also mL/h at the protocol's
+/// bag (converted on entry: the pump shows mL/h).
+fn offered_units(code: &str) -> Vec<&'static str> {
+    let mut units = allowed_units(code).to_vec();
+    if code == EventCode::UfhInfusion.code() {
+        units.push("mL/h");
+    }
+    units
+}
+
+/// Whether a kind matches the type-ahead filter (its name or its code, any case).
+fn kind_matches(code: EventCode, filter: &str) -> bool {
+    let f = filter.trim().to_lowercase();
+    f.is_empty() || code.label().to_lowercase().contains(&f) || code.code().contains(&f)
+}
+
+/// The kind picker: a type-ahead field ("Find a kind"; Enter picks the first match) over the kinds
+/// grouped as labs and doses.
+fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm) {
+    let kind_label_id = ui.label("Kind").id;
+    let combo = egui::ComboBox::from_id_salt("entry_kind")
+        .selected_text(kind_label(&form.entry.kind))
+        .width(230.0)
+        .height(420.0)
+        .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
+        .show_ui(ui, |ui| {
+            let l = ui.label("Find a kind");
+            let find = ui
+                .add(egui::TextEdit::singleline(&mut form.kind_filter).hint_text("type: bival, xa, plate…"))
+                .labelled_by(l.id);
+            if !find.has_focus() && form.kind_filter.is_empty() {
+                find.request_focus();
+            }
+            let enter = find.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let matching: Vec<EventCode> = EventCode::ALL
+                .into_iter()
+                .filter(|c| kind_matches(*c, &form.kind_filter))
+                .collect();
+            let mut picked = None;
+            if enter {
+                picked = matching.first().copied();
+            }
+            for (heading, labs) in [("Labs", true), ("Doses", false)] {
+                let group: Vec<&EventCode> = matching.iter().filter(|c| c.lab().is_some() == labs).collect();
+                if group.is_empty() {
+                    continue;
+                }
+                ui.label(RichText::new(heading).strong().color(theme::MUTED));
+                for code in group {
+                    if ui
+                        .selectable_label(form.entry.kind == code.code(), code.label())
+                        .clicked()
+                    {
+                        picked = Some(*code);
+                    }
+                }
+            }
+            if matching.is_empty() {
+                ui.label(RichText::new("no kind matches").color(theme::MUTED));
+            }
+            if let Some(code) = picked {
+                form.entry.kind = code.code().to_owned();
+                form.kind_filter.clear();
+                ui.close();
+            }
+        });
+    combo.response.labelled_by(kind_label_id);
+}
+
+/// The entry as the parser reads it: a heparin rate typed in mL/h becomes units/h at the protocol's bag.
+fn checked_entry(doc: &Document, form: &EventForm) -> Result<(Event, Option<String>), FieldError> {
+    let bag = doc.protocol().ufh.concentration_units_per_ml.value;
+    let entry = heparin_ml_per_h_to_units(&form.entry, bag)?;
+    parse_event_entry(
+        &entry,
+        &doc.protocol().plausibility,
+        doc.case().patient.weight.kg,
+        doc.case().case_start,
+        form.now,
+    )
+}
+
+/// The form: add a row, or update the row being edited. Enter in any of its fields adds the row.
 pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, commands: &mut Vec<Command>) {
     let heading = match form.editing {
         Some(_) => "Edit event",
         None => "Add a lab result or a dose",
     };
     ui.strong(heading);
+    let mut enter = false;
+    let pressed_enter =
+        |ui: &egui::Ui, r: &egui::Response| r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
     ui.horizontal_wrapped(|ui| {
-        let l = ui.label("Time (YYYY-MM-DDTHH:MM)");
-        ui.add(egui::TextEdit::singleline(&mut form.entry.time).desired_width(130.0))
+        let l = ui.label("Event time");
+        let r = ui
+            .add(egui::TextEdit::singleline(&mut form.entry.time).desired_width(130.0))
             .labelled_by(l.id);
-        let kind_label_id = ui.label("Kind").id;
+        enter |= pressed_enter(ui, &r);
+        if ui.button("Now").clicked()
+            && let Some(now) = form.now
+        {
+            form.entry.time = now.to_string();
+        }
         let before = form.entry.kind.clone();
-        egui::ComboBox::from_id_salt("entry_kind")
-            .selected_text(kind_label(&form.entry.kind))
-            .width(230.0)
-            .show_ui(ui, |ui| {
-                for code in EventCode::ALL {
-                    ui.selectable_value(&mut form.entry.kind, code.code().to_owned(), code.label());
-                }
-            })
-            .response
-            .labelled_by(kind_label_id);
-        let units = allowed_units(&form.entry.kind);
+        kind_picker_ui(ui, form);
+        let units = offered_units(&form.entry.kind);
         if form.entry.kind != before || !units.contains(&form.entry.unit.as_str()) {
             form.entry.unit = units.first().copied().unwrap_or_default().to_owned();
         }
         let l = ui.label("Value");
-        ui.add(egui::TextEdit::singleline(&mut form.entry.value).desired_width(80.0))
+        let r = ui
+            .add(egui::TextEdit::singleline(&mut form.entry.value).desired_width(80.0))
             .labelled_by(l.id);
+        enter |= pressed_enter(ui, &r);
         let unit_label_id = ui.label("Unit").id;
         egui::ComboBox::from_id_salt("entry_unit")
             .selected_text(unit_label(&form.entry.unit))
             .show_ui(ui, |ui| {
-                for u in units {
+                for u in &units {
                     ui.selectable_value(&mut form.entry.unit, (*u).to_owned(), unit_label(u));
                 }
             })
             .response
             .labelled_by(unit_label_id);
         let l = ui.label("Note (optional)");
-        ui.add(egui::TextEdit::singleline(&mut form.entry.note).desired_width(160.0))
+        let r = ui
+            .add(egui::TextEdit::singleline(&mut form.entry.note).desired_width(160.0))
             .labelled_by(l.id);
+        enter |= pressed_enter(ui, &r);
         stop_reason_ui(ui, &mut form.entry);
     });
-    let checked = parse_event_entry(
-        &form.entry,
-        &doc.protocol().plausibility,
-        doc.case().patient.weight.kg,
-        doc.case().case_start,
-        form.now,
-    );
+    let checked = checked_entry(doc, form);
     ui.horizontal(|ui| {
         let valid = checked.as_ref().ok().map(|(event, _)| event.clone());
         let label = if form.editing.is_some() {
@@ -181,7 +266,7 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
             "Add event"
         };
         let response = ui.add_enabled(valid.is_some(), egui::Button::new(label));
-        if response.clicked()
+        if (response.clicked() || enter)
             && let Some(event) = valid
         {
             commands.push(match &form.editing {
@@ -207,6 +292,13 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
             }
         }
     });
+    if let Ok((event, _)) = &checked
+        && let EventKind::UfhInfusion(rate) = event.kind
+    {
+        let heparin_weight = dosing_weight(&doc.case().patient, doc.protocol(), Drug::Heparin).kg;
+        let bag = doc.protocol().ufh.concentration_units_per_ml.value;
+        ui.label(RichText::new(heparin_rate_equivalents(rate, heparin_weight, bag)).color(theme::MUTED));
+    }
     if let Some(r) = &form.refusal {
         ui.colored_label(theme::ABOVE_TARGET, format!("✖ not recorded: {r}"));
     }

@@ -5,7 +5,7 @@
 //! - [`shell`]: the app's state and the frame; `workflow`: the command interpreter and the file
 //!   workflow; [`document`]: the open case; [`command`]: what a view can ask for;
 //!   [`preferences`], [`demo_cases`], [`theme`].
-//! - Views: [`case_bar`], [`dialogs`], [`plan`] (the card and the stepper), [`plots`], [`timeline`],
+//! - Views: [`case_bar`], [`dialogs`], [`plan`] (the card and the stepper), [`plots`], [`timeline`], [`flowsheet`],
 //!   [`patient`], [`tools`], [`bypass`]; [`event_form`] is the add/edit form two of them share.
 
 pub mod bypass;
@@ -14,7 +14,9 @@ pub mod command;
 pub mod demo_cases;
 pub mod dialogs;
 pub mod document;
+pub mod draw_form;
 pub mod event_form;
+pub mod flowsheet;
 pub mod patient;
 pub mod plan;
 pub mod plots;
@@ -53,10 +55,11 @@ pub fn run(open: Option<PathBuf>, exit_after_first_frame: bool) -> Result<(), ef
         options,
         Box::new(move |cc| {
             theme::install_fonts(&cc.egui_ctx);
-            let prefs = cc
+            let prefs: Preferences = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, Preferences::KEY))
                 .unwrap_or_default();
+            cc.egui_ctx.set_zoom_factor(prefs.zoom.clamp(0.5, 3.0));
             let recovery_dir = eframe::storage_dir("anticoag-planner").map(|d| d.join("recovery"));
             let mut app = PlannerApp::with_preferences(prefs, recovery_dir);
             if let Some(path) = open {

@@ -2,6 +2,7 @@
 
 use eframe::egui::{self, RichText};
 
+use crate::analysis::clock::{AgainstClock, CLOCK_APPLIES_WITHIN_H, ClockDue, hours_minutes};
 use crate::analysis::{Action, Analysis, StepId, StepStatus};
 use crate::io::report::{DangerLine, danger_lines, paused_line, to_text_for};
 
@@ -49,6 +50,54 @@ pub fn card_header_ui(ui: &mut egui::Ui, analysis: &Analysis, paused: Option<&st
     ));
 }
 
+/// One line under the pinned header when a test is overdue against the clock ("✖ Overdue now: aPTT
+/// 2 h 10 min"), so it is seen without scrolling.
+pub fn overdue_line_ui(ui: &mut egui::Ui, clock: &AgainstClock) {
+    let AgainstClock::Applies(items) = clock else { return };
+    let late: Vec<String> = items
+        .iter()
+        .filter_map(|c| match c.due {
+            ClockDue::Overdue { minutes, .. } => Some(format!("{} ({} late)", c.test, hours_minutes(minutes))),
+            _ => None,
+        })
+        .collect();
+    if !late.is_empty() {
+        ui.colored_label(theme::ABOVE_TARGET, format!("✖ Overdue now: {}", late.join(", ")));
+    }
+}
+
+/// The monitoring plan: against the clock when it applies (overdue first, then what is due next), else
+/// dated from the replay time with the reason the clock is not used.
+fn monitoring_ui(ui: &mut egui::Ui, analysis: &Analysis, clock: &AgainstClock) {
+    ui.strong("Monitoring");
+    match clock {
+        AgainstClock::Applies(items) => {
+            for c in items {
+                match c.due {
+                    ClockDue::Overdue { .. } => ui.colored_label(theme::ABOVE_TARGET, format!("✖ {}", c.describe())),
+                    _ => ui.label(format!("· {}", c.describe())),
+                };
+            }
+            return;
+        }
+        AgainstClock::Replaying => {
+            ui.label(RichText::new("Due times from the replay time, not the clock").color(theme::MUTED));
+        }
+        AgainstClock::CaseTooOld { hours } => {
+            ui.label(
+                RichText::new(format!(
+                    "The last event is {hours} h old (≥ {CLOCK_APPLIES_WITHIN_H} h): due times from it, not overdue against the clock"
+                ))
+                .color(theme::MUTED),
+            );
+        }
+        AgainstClock::NoClock => {}
+    }
+    for m in &analysis.monitoring {
+        ui.label(format!("· {} — {} ({})", m.test, m.due, m.reason));
+    }
+}
+
 /// The first lines of a copied plan: who it is for, and the banners.
 #[must_use]
 pub fn copied_plan(analysis: &Analysis, case_title: &str) -> String {
@@ -62,6 +111,7 @@ pub fn recommendation_card_ui(
     analysis: &Analysis,
     case_title: &str,
     paused: Option<&str>,
+    clock: &AgainstClock,
     commands: &mut Vec<Command>,
 ) {
     if paused.is_some() {
@@ -99,10 +149,7 @@ pub fn recommendation_card_ui(
             ui.label(format!("· {a}"));
         }
     }
-    ui.strong("Monitoring");
-    for m in &analysis.monitoring {
-        ui.label(format!("{} — {} ({})", m.test, m.due, m.reason));
-    }
+    monitoring_ui(ui, analysis, clock);
     if !analysis.warnings.is_empty() {
         ui.strong("Input warnings");
         for w in &analysis.warnings {

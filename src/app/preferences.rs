@@ -1,5 +1,5 @@
-//! What the app remembers between runs (through eframe's storage): the view, Predict first and the
-//! recent files. Never clinical data: no case content lives here.
+//! What the app remembers between runs (through eframe's storage): the view, Predict first, the
+//! recent files and the interface size. Never clinical data: no case content lives here.
 
 use std::path::{Path, PathBuf};
 
@@ -14,16 +14,18 @@ pub enum CentralView {
     Algorithm,
     Plots,
     Timeline,
+    Flowsheet,
     Patient,
     DosingTools,
     Bypass,
 }
 
 impl CentralView {
-    pub const ALL: [(Self, &'static str); 6] = [
+    pub const ALL: [(Self, &'static str); 7] = [
         (Self::Algorithm, "Algorithm"),
         (Self::Plots, "Plots"),
         (Self::Timeline, "Timeline"),
+        (Self::Flowsheet, "Flowsheet"),
         (Self::Patient, "Patient"),
         (Self::DosingTools, "Dosing tools"),
         (Self::Bypass, "Bypass"),
@@ -37,6 +39,8 @@ pub struct Preferences {
     pub view: CentralView,
     pub predict_first: bool,
     pub recent_files: Vec<PathBuf>,
+    /// The interface size (egui's zoom factor): Ctrl+= / Ctrl+− or the View menu.
+    pub zoom: f32,
 }
 
 impl Default for Preferences {
@@ -45,6 +49,7 @@ impl Default for Preferences {
             view: CentralView::Algorithm,
             predict_first: false,
             recent_files: Vec::new(),
+            zoom: 1.0,
         }
     }
 }

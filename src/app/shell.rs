@@ -8,17 +8,22 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 
 use crate::analysis::Action;
+use crate::analysis::clock::against_clock;
 use crate::io::recovery::read_recovery;
 use crate::model::{Case, ClinicalTime};
 
 use super::bypass::bypass_ui;
 use super::case_bar::{CaseBarInfo, case_bar_ui};
-use super::command::{Command, Replace};
+use super::command::{Command, PathPurpose, Replace};
 use super::dialogs::{Dialogs, dialogs_ui};
 use super::document::Document;
+use super::draw_form::DrawForm;
 use super::event_form::EventForm;
+use super::flowsheet::{FlowsheetState, flowsheet_ui};
 use super::patient::{PatientForm, patient_ui};
-use super::plan::{card_header_ui, copied_plan, predict_ui, recommendation_card_ui, stepper_ui, verdict_ui};
+use super::plan::{
+    card_header_ui, copied_plan, overdue_line_ui, predict_ui, recommendation_card_ui, stepper_ui, verdict_ui,
+};
 use super::plots::{PlotState, plots_ui};
 use super::preferences::{CentralView, Preferences};
 use super::status::{Status, StatusKind};
@@ -32,8 +37,10 @@ pub(super) const AUTOSAVE_EVERY: Duration = Duration::from_secs(3);
 pub struct ViewStates {
     pub patient: PatientForm,
     pub entry: EventForm,
+    pub draw: DrawForm,
     pub tools: ToolsForm,
     pub plots: PlotState,
+    pub flowsheet: FlowsheetState,
 }
 
 impl ViewStates {
@@ -42,8 +49,10 @@ impl ViewStates {
         Self {
             patient: PatientForm::new(doc.case()),
             entry: EventForm::new(doc.as_of()),
+            draw: DrawForm::default(),
             tools: ToolsForm::new(doc),
             plots: PlotState::default(),
+            flowsheet: FlowsheetState::default(),
         }
     }
 }
@@ -89,6 +98,8 @@ pub struct PlannerApp {
     pub(super) prediction: Option<Action>,
     /// The last outcome or problem, shown in the case bar until the next one.
     pub(super) status: Option<Status>,
+    /// The status as last drawn and when it first was (egui's clock), for the fade.
+    status_seen: Option<(Status, f64)>,
     pub(super) dialogs: Dialogs,
     /// Where unsaved edits are written for crash recovery (`None`: no recovery, as in tests).
     pub(super) recovery_dir: Option<PathBuf>,
@@ -135,6 +146,7 @@ impl PlannerApp {
             prefs,
             prediction: None,
             status: None,
+            status_seen: None,
             dialogs,
             recovery_dir,
             last_autosave: None,
@@ -161,6 +173,26 @@ impl PlannerApp {
     /// Sets where "now" comes from (tests fix it).
     pub fn set_clock(&mut self, clock: Clock) {
         self.clock = clock;
+    }
+
+    /// How visible the status line still is: full for a while after it changed, then fading out
+    /// (a failure stays longer). Keeps the frames coming while it fades.
+    fn status_opacity(&mut self, ctx: &egui::Context) -> f32 {
+        let now = ctx.input(|i| i.time);
+        let current = self.status.clone();
+        if self.status_seen.as_ref().map(|(s, _)| s) != current.as_ref() {
+            self.status_seen = current.map(|s| (s, now));
+        }
+        let Some((status, since)) = &self.status_seen else {
+            return 0.0;
+        };
+        let hold = if status.kind == StatusKind::Failure { 20.0 } else { 6.0 };
+        let age = now - since;
+        let opacity = (1.0 - (age - hold) / 2.0).clamp(0.0, 1.0) as f32;
+        if opacity > 0.0 {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        opacity
     }
 
     /// Closes the window once the first frame is drawn (start-up measurements).
@@ -208,18 +240,30 @@ impl PlannerApp {
         let ctx = ui.ctx().clone();
         self.handle_close_request(&ctx, &mut commands);
         self.shortcuts(&ctx, &mut commands);
+        let status_opacity = self.status_opacity(&ctx);
         let info = CaseBarInfo {
             recent_files: &self.prefs.recent_files,
             predict_first: self.prefs.predict_first,
             status: self.status.as_ref(),
+            status_opacity,
         };
         let doc = self.open.as_ref().map(|o| &o.doc);
         egui::Panel::top("case_bar").show(ui, |ui| case_bar_ui(ui, doc, &info, &mut commands));
         let (predict_first, prediction, view) = (self.prefs.predict_first, self.prediction, self.prefs.view);
         if let Some(OpenCase { doc, views }) = &mut self.open {
-            views.entry.set_now(self.clock.now());
+            let now = self.clock.now();
+            views.entry.set_now(now);
+            views.draw.set_now(now);
             let paused = views.patient.paused_by();
-            plan_panel_ui(ui, doc, paused.as_deref(), predict_first, prediction, &mut commands);
+            plan_panel_ui(
+                ui,
+                doc,
+                paused.as_deref(),
+                predict_first,
+                prediction,
+                now,
+                &mut commands,
+            );
             let hide_decision = predict_first && prediction.is_none();
             egui::CentralPanel::default().show(ui, |ui| central_ui(ui, doc, views, view, hide_decision, &mut commands));
         } else {
@@ -245,9 +289,56 @@ impl PlannerApp {
         }
     }
 
-    /// Ctrl+Shift+C copies the plan (as the card's button does); Ctrl+V outside a text field imports
-    /// the pasted CSV rows.
-    fn shortcuts(&self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+    /// The keyboard: Ctrl+N / O / S / Shift+S for the files, Ctrl+Z / Ctrl+Shift+Z undo and redo (a
+    /// focused text field undoes its own text first), ←/→ and PgUp/PgDn step the replay when no text
+    /// field has the keyboard, Ctrl+Shift+C copies the plan, Ctrl+V outside a text field imports the
+    /// pasted CSV rows. egui's own Ctrl+= / Ctrl+− / Ctrl+0 set the size, remembered here.
+    fn shortcuts(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let zoom = ctx.zoom_factor();
+        if (zoom - self.prefs.zoom).abs() > f32::EPSILON {
+            self.prefs.zoom = zoom;
+        }
+        let command = egui::Modifiers::COMMAND;
+        let shifted = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+        let pressed = |mods: egui::Modifiers, key: egui::Key| {
+            ctx.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(mods, key)))
+        };
+        // Shifted first: consume_shortcut matches Ctrl+S also when Shift is held.
+        if pressed(shifted, egui::Key::S) {
+            commands.push(Command::ShowPathDialog(PathPurpose::SaveAs));
+        } else if pressed(command, egui::Key::S) {
+            commands.push(Command::Save);
+        }
+        if pressed(command, egui::Key::N) {
+            commands.push(Command::ShowNewDialog);
+        }
+        if pressed(command, egui::Key::O) {
+            commands.push(Command::ShowPathDialog(PathPurpose::Open));
+        }
+        let typing = ctx.egui_wants_keyboard_input();
+        if !typing {
+            if pressed(shifted, egui::Key::Z) || pressed(command, egui::Key::Y) {
+                commands.push(Command::Redo);
+            } else if pressed(command, egui::Key::Z) {
+                commands.push(Command::Undo);
+            }
+            let step = ctx.input(|i| {
+                if i.key_pressed(egui::Key::ArrowLeft) {
+                    -1
+                } else if i.key_pressed(egui::Key::ArrowRight) {
+                    1
+                } else if i.key_pressed(egui::Key::PageUp) {
+                    -10
+                } else if i.key_pressed(egui::Key::PageDown) {
+                    10
+                } else {
+                    0
+                }
+            });
+            if step != 0 && self.open.is_some() {
+                commands.push(Command::StepCursor(step));
+            }
+        }
         let Some(OpenCase { doc, views }) = &self.open else {
             return;
         };
@@ -261,7 +352,7 @@ impl PlannerApp {
         if copy && !asking && views.patient.paused_by().is_none() {
             commands.push(Command::CopyPlan(copied_plan(doc.analysis(), &doc.case().title)));
         }
-        if !ctx.egui_wants_keyboard_input() {
+        if !typing {
             let pasted: Vec<String> = ctx.input(|i| {
                 i.events
                     .iter()
@@ -296,8 +387,15 @@ fn plan_panel_ui(
     paused: Option<&str>,
     predict_first: bool,
     prediction: Option<Action>,
+    now: ClinicalTime,
     commands: &mut Vec<Command>,
 ) {
+    let clock = against_clock(
+        &doc.analysis().monitoring,
+        doc.as_of(),
+        doc.case().last_event_time(),
+        now,
+    );
     egui::Panel::left("plan").default_size(440.0).show(ui, |ui| {
         let asking = predict_first && prediction.is_none();
         if asking {
@@ -310,13 +408,16 @@ fn plan_panel_ui(
                 verdict_ui(ui, choice, doc.analysis().recommendation.action);
             }
             card_header_ui(ui, doc.analysis(), paused);
+            if paused.is_none() {
+                overdue_line_ui(ui, &clock);
+            }
             ui.separator();
         }
         egui::ScrollArea::vertical().id_salt("plan_scroll").show(ui, |ui| {
             if asking {
                 predict_ui(ui, commands);
             } else {
-                recommendation_card_ui(ui, doc.analysis(), &doc.case().title, paused, commands);
+                recommendation_card_ui(ui, doc.analysis(), &doc.case().title, paused, &clock, commands);
             }
         });
     });
@@ -345,7 +446,8 @@ fn central_ui(
             scroll("steps_scroll").show(ui, |ui| stepper_ui(ui, doc.analysis(), hide_decision));
         }
         CentralView::Plots => plots_ui(ui, doc, &mut views.plots),
-        CentralView::Timeline => timeline_ui(ui, doc, &mut views.entry, commands),
+        CentralView::Timeline => timeline_ui(ui, doc, &mut views.draw, &mut views.entry, commands),
+        CentralView::Flowsheet => flowsheet_ui(ui, doc, &mut views.flowsheet),
         CentralView::Patient => {
             scroll("patient_scroll").show(ui, |ui| patient_ui(ui, doc, &mut views.patient, commands));
         }

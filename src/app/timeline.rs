@@ -8,11 +8,20 @@ use crate::model::Event;
 
 use super::command::Command;
 use super::document::Document;
+use super::draw_form::{DrawForm, draw_form_ui};
 use super::event_form::{EventForm, event_form_ui};
 use super::theme;
 
 /// The Timeline view: the form, then the labs and the doses up to the replay time.
-pub fn timeline_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, commands: &mut Vec<Command>) {
+pub fn timeline_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    draw: &mut DrawForm,
+    form: &mut EventForm,
+    commands: &mut Vec<Command>,
+) {
+    draw_form_ui(ui, doc, draw, commands);
+    ui.separator();
     event_form_ui(ui, doc, form, commands);
     ui.separator();
     let as_of = doc.as_of();

@@ -14,8 +14,9 @@ use crate::protocol::Protocol;
 
 use super::command::{Command, PathPurpose, Replace};
 use super::demo_cases::DEMO_CASES;
-use super::dialogs::{ImportReport, NewCaseDialog, PathDialog};
+use super::dialogs::{ImportReport, NewCaseDialog};
 use super::document::Document;
+use super::patient::PatientForm;
 use super::shell::{AUTOSAVE_EVERY, OpenCase, PlannerApp};
 use super::status::Status;
 
@@ -31,6 +32,7 @@ impl PlannerApp {
         match command {
             Command::Replace(_)
             | Command::ConfirmDiscard(_)
+            | Command::SaveThenContinue
             | Command::ShowNewDialog
             | Command::ShowPathDialog(_)
             | Command::ClosePathDialog
@@ -43,6 +45,7 @@ impl PlannerApp {
             Command::SetCursor(_)
             | Command::StepCursor(_)
             | Command::CopyPlan(_)
+            | Command::SetZoom(_)
             | Command::ShowView(_)
             | Command::SetPredictFirst(_)
             | Command::Predict(_) => self.apply_view(command, ctx),
@@ -51,8 +54,11 @@ impl PlannerApp {
             | Command::SetTitle(_)
             | Command::SetNotes(_)
             | Command::AddEvent(_)
+            | Command::AddDraw(_)
             | Command::ReplaceEvent(..)
-            | Command::DeleteEvent(_) => self.apply_edit(command),
+            | Command::DeleteEvent(_)
+            | Command::Undo
+            | Command::Redo => self.apply_edit(command),
         }
     }
 
@@ -74,10 +80,29 @@ impl PlannerApp {
                 }
             }
             Command::ShowNewDialog => self.dialogs.new_case = Some(NewCaseDialog::default()),
-            Command::ShowPathDialog(purpose) => self.dialogs.path = Some(PathDialog::new(purpose)),
+            Command::ShowPathDialog(purpose) => self.dialogs.open_path_dialog(purpose),
+            Command::SaveThenContinue => {
+                let Some(what) = self.dialogs.pending.take() else {
+                    return;
+                };
+                match self.document().and_then(|d| d.path().map(Path::to_path_buf)) {
+                    Some(path) => {
+                        self.save_to(path);
+                        if self.document().is_some_and(|d| !d.is_dirty()) {
+                            self.replace(what);
+                        }
+                    }
+                    None => {
+                        self.dialogs.after_save = Some(what);
+                        self.dialogs.open_path_dialog(PathPurpose::SaveAs);
+                    }
+                }
+            }
             Command::ClosePathDialog => {
+                self.dialogs.remember_path();
                 self.dialogs.path = None;
                 self.dialogs.new_case = None;
+                self.dialogs.after_save = None;
             }
             Command::Save => match self.document().and_then(|d| d.path().map(Path::to_path_buf)) {
                 Some(path) => self.save_to(path),
@@ -87,15 +112,23 @@ impl PlannerApp {
                             "Save refused: fix the marked patient field first ({problem})"
                         )));
                     } else {
-                        self.dialogs.path = Some(PathDialog::new(PathPurpose::SaveAs));
+                        self.dialogs.open_path_dialog(PathPurpose::SaveAs);
                     }
                 }
             },
             Command::SaveAs(path) => {
+                self.dialogs.remember_path();
                 self.dialogs.path = None;
                 self.save_to(path);
+                // The question that asked for this save can now go ahead.
+                if let Some(what) = self.dialogs.after_save.take()
+                    && self.document().is_some_and(|d| !d.is_dirty())
+                {
+                    self.replace(what);
+                }
             }
             Command::ImportCsv(path) => {
+                self.dialogs.remember_path();
                 self.dialogs.path = None;
                 self.import_csv(&path);
             }
@@ -133,6 +166,12 @@ impl PlannerApp {
                 self.prediction = None;
             }
             Command::ShowView(view) => self.prefs.view = view,
+            Command::SetZoom(zoom) => {
+                self.prefs.zoom = zoom;
+                if let Some(ctx) = ctx {
+                    ctx.set_zoom_factor(zoom);
+                }
+            }
             Command::SetPredictFirst(on) => {
                 self.prefs.predict_first = on;
                 self.prediction = None;
@@ -161,7 +200,7 @@ impl PlannerApp {
                 if let Ok(PatientChange::Protocol(name)) = change {
                     match Protocol::resolve(name) {
                         Ok(p) => {
-                            doc.set_protocol(name.to_owned(), p);
+                            doc.follow_with_protocol(name.to_owned(), p);
                             self.status =
                                 Some(Status::warning(format!("setting changed: protocol {name} now applies")));
                         }
@@ -180,20 +219,59 @@ impl PlannerApp {
                 }
                 Err(e) => self.status = Some(Status::failed(format!("protocol {name}: {e}"))),
             },
+            Command::Undo | Command::Redo => {
+                let done = if matches!(command, Command::Undo) {
+                    doc.undo()
+                } else {
+                    doc.redo()
+                };
+                if done {
+                    // The forms show the restored case, not what was typed before.
+                    views.patient = PatientForm::new(doc.case());
+                    views.entry.added();
+                    self.status = Some(Status::ok(
+                        if matches!(command, Command::Undo) {
+                            "undone"
+                        } else {
+                            "redone"
+                        }
+                        .to_owned(),
+                    ));
+                }
+            }
             Command::SetTitle(title) => doc.edit_text(|case| case.title = title),
             Command::SetNotes(notes) => doc.edit_text(|case| case.notes = notes),
-            Command::AddEvent(event) => match doc.edit(|case| case.insert_event(event)) {
-                Ok(_) => views.entry.added(),
-                Err(e) => views.entry.refused(e.to_string()),
-            },
+            Command::AddEvent(event) => {
+                let added = format!("added: {} {} (Ctrl+Z undoes)", event.time, event.kind.describe());
+                match doc.edit(|case| case.insert_event(event)) {
+                    Ok(_) => {
+                        views.entry.added();
+                        self.status = Some(Status::ok(added));
+                    }
+                    Err(e) => views.entry.refused(e.to_string()),
+                }
+            }
+            Command::AddDraw(events) => {
+                let count = events.len();
+                match doc.edit(|case| case.merge_events(events)) {
+                    Ok(_) => {
+                        views.draw.added();
+                        self.status = Some(Status::ok(format!("draw added: {count} result(s) (Ctrl+Z undoes)")));
+                    }
+                    Err(problems) => views.draw.refused(problems.iter().map(ToString::to_string).collect()),
+                }
+            }
             Command::ReplaceEvent(id, event) => match doc.edit(|case| case.replace_event(id, event)) {
-                Ok(()) => views.entry.added(),
+                Ok(()) => {
+                    views.entry.added();
+                    self.status = Some(Status::ok("event updated (Ctrl+Z undoes)".to_owned()));
+                }
                 Err(e) => views.entry.refused(e.to_string()),
             },
             Command::DeleteEvent(id) => {
                 if let Ok(removed) = doc.edit(|case| case.remove_event(id).ok_or(())) {
                     self.status = Some(Status::ok(format!(
-                        "deleted: {} {}",
+                        "deleted: {} {} (Ctrl+Z undoes)",
                         removed.time,
                         removed.kind.describe()
                     )));

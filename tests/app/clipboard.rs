@@ -64,7 +64,18 @@ fn copy_plan_and_paste_rows_go_through_the_system_clipboard() {
     // Xvfb picks a free display number and writes it to stdout (no clash with another server).
     let mut server = Killed(
         Command::new(xvfb)
-            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            // -noreset: the probe below is the first client; without it the server resets when the probe
+            // disconnects, and the app connecting during that reset is refused (seen once in CI-like runs).
+            .args([
+                "-displayfd",
+                "1",
+                "-noreset",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -38,7 +38,7 @@ fn an_added_lab_row_appears_in_the_table_and_the_plot_data() {
     let mut h = harness();
     h.run();
     click(&mut h, "Timeline");
-    h.get_by_label("Time (YYYY-MM-DDTHH:MM)")
+    h.get_by_label("Event time")
         .set_text_value_accesskit("2019-01-12T09:30");
     type_into(&mut h, "Value", "61");
     assert!(shows(&h, "will record: aPTT 61 s"));
@@ -186,7 +186,7 @@ fn the_input_warning_count_follows_an_edit() {
     assert!(before > 0, "the demo case's 30,000-unit bolus");
     assert!(shows(&h, &format!("{before} input warning(s) in this case")));
     click(&mut h, "Timeline");
-    h.get_by_label("Time (YYYY-MM-DDTHH:MM)")
+    h.get_by_label("Event time")
         .set_text_value_accesskit("2019-01-12T09:30");
     type_into(&mut h, "Value", "160");
     click(&mut h, "Add event");

@@ -32,7 +32,10 @@ fn unsaved_edits_are_asked_about_before_another_case_replaces_them() {
     commit_into(&mut h, "Weight (kg)", "88");
     open_demo(&mut h, "Teaching: pseudo-resistance");
     assert!(shows(&h, "Unsaved changes"), "the question is asked");
-    click(&mut h, "Keep editing");
+    // Esc keeps editing (issue 13: Esc closes every dialog).
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!shows(&h, "Unsaved changes"), "Esc closed the question");
     assert_eq!(
         doc(&h).case().patient.weight.kg.value(),
         88.0,

@@ -8,7 +8,9 @@
 
 mod clipboard;
 mod editing;
+mod entry;
 mod files;
+mod keyboard;
 mod replay;
 mod safety;
 mod views;
@@ -24,6 +26,16 @@ fn harness() -> Harness<'static, PlannerApp> {
         .with_size(egui::vec2(1400.0, 1000.0))
         .with_context_setup(install_fonts)
         .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), PlannerApp::new())
+}
+
+/// The app with its clock fixed at `now` (the wall clock would make a test depend on the day it runs).
+fn harness_at(now: anticoag_planner::model::ClinicalTime) -> Harness<'static, PlannerApp> {
+    let mut app = PlannerApp::new();
+    app.set_clock(anticoag_planner::app::Clock::Fixed(now));
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app)
 }
 
 /// Whether any widget's label contains `text` (the card and the stepper may both show it).

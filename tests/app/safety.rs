@@ -65,7 +65,7 @@ fn the_entry_form_refuses_a_time_in_the_future() {
         .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
     h.run();
     click(&mut h, "Timeline");
-    type_into(&mut h, "Time (YYYY-MM-DDTHH:MM)", "2019-01-12T12:00");
+    type_into(&mut h, "Event time", "2019-01-12T12:00");
     type_into(&mut h, "Value", "61");
     assert!(
         shows(&h, "2019-01-12T12:00 is in the future (now is 2019-01-12T08:20"),
@@ -79,7 +79,7 @@ fn the_entry_form_refuses_a_time_in_the_future() {
         "the analysis did not jump ahead"
     );
     // Within the tolerance of a few minutes (an analyser's clock slightly ahead): accepted.
-    type_into(&mut h, "Time (YYYY-MM-DDTHH:MM)", "2019-01-12T08:24");
+    type_into(&mut h, "Event time", "2019-01-12T08:24");
     assert!(shows(&h, "will record: aPTT 61 s"));
 }
 

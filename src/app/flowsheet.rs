@@ -1,0 +1,94 @@
+//! The Flowsheet view (issue 13): draw times as rows (newest first), tests as columns; a value outside
+//! its target or threshold shows ▼ or ▲ and its colour, the reason on hover. Only the visible rows are
+//! laid out, and the rows are rebuilt only when the case or the replay time changes, so a 90-day case
+//! draws as fast as a one-day one.
+
+use eframe::egui::{self, RichText};
+use egui_extras::{Column as TableColumn, TableBuilder};
+
+use crate::flowsheet::{Column, Flag, Row, flowsheet, flowsheet_basis};
+
+use super::document::Document;
+use super::theme;
+
+/// The rows of the last case revision and replay time shown.
+#[derive(Default)]
+pub struct FlowsheetState {
+    built_for: Option<(u64, usize)>,
+    rows: Vec<Row>,
+}
+
+impl FlowsheetState {
+    fn rows(&mut self, doc: &Document) -> &[Row] {
+        let key = (doc.revision(), doc.cursor());
+        if self.built_for != Some(key) {
+            self.rows = flowsheet(doc.case(), &doc.prepared().timeline, doc.protocol(), doc.as_of());
+            self.built_for = Some(key);
+        }
+        &self.rows
+    }
+}
+
+/// The table, then where its thresholds come from.
+pub fn flowsheet_ui(ui: &mut egui::Ui, doc: &Document, state: &mut FlowsheetState) {
+    let basis = flowsheet_basis(doc.protocol());
+    let rows = state.rows(doc);
+    ui.label(format!(
+        "{} draw(s) up to {}, newest first. ▼ below, ▲ above its target or threshold (hover for which).",
+        rows.len(),
+        doc.as_of()
+    ));
+    let footer = 3.0 * ui.text_style_height(&egui::TextStyle::Small) + 12.0;
+    let height = (ui.available_height() - footer).max(120.0);
+    let mut table = TableBuilder::new(ui)
+        .striped(true)
+        .max_scroll_height(height)
+        .column(TableColumn::exact(130.0));
+    for _ in Column::ALL {
+        table = table.column(TableColumn::initial(120.0).at_least(80.0));
+    }
+    table
+        .header(22.0, |mut header| {
+            header.col(|ui| {
+                ui.strong("Draw time");
+            });
+            for c in Column::ALL {
+                header.col(|ui| {
+                    ui.strong(c.heading());
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(22.0, rows.len(), |mut table_row| {
+                let row = &rows[table_row.index()];
+                table_row.col(|ui| {
+                    ui.label(row.time.to_string());
+                });
+                for cell in &row.cells {
+                    table_row.col(|ui| {
+                        let Some(cell) = cell else { return };
+                        match &cell.flag {
+                            None => {
+                                ui.label(&cell.text);
+                            }
+                            Some((flag, why)) => {
+                                let colour = match flag {
+                                    Flag::Low => theme::BELOW_TARGET,
+                                    Flag::High => theme::ABOVE_TARGET,
+                                };
+                                ui.label(
+                                    RichText::new(format!("{} {}", flag.symbol(), cell.text))
+                                        .strong()
+                                        .color(colour),
+                                )
+                                .on_hover_text(why);
+                            }
+                        }
+                    });
+                }
+            });
+        });
+    for line in basis {
+        ui.label(RichText::new(line).small().color(theme::MUTED));
+    }
+}
