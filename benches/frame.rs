@@ -30,10 +30,11 @@ fn harness(days: u32, view: CentralView) -> Harness<'static, PlannerApp> {
     h
 }
 
-const VIEWS: [CentralView; 6] = [
+const VIEWS: [CentralView; 7] = [
     CentralView::Algorithm,
     CentralView::Plots,
     CentralView::Timeline,
+    CentralView::Flowsheet,
     CentralView::Patient,
     CentralView::DosingTools,
     CentralView::Bypass,

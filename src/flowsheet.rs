@@ -35,17 +35,17 @@ impl Column {
         Self::Inr,
     ];
 
-    /// The column heading, with its unit.
+    /// The column heading, its unit on a second line (narrow columns fit a 1024-px window).
     #[must_use]
     pub fn heading(self) -> &'static str {
         match self {
-            Self::Aptt => "aPTT (s)",
-            Self::AntiXa => "anti-Xa (units/mL)",
-            Self::Antithrombin => "AT (%)",
-            Self::Act => "ACT (s)",
-            Self::Platelets => "Platelets (× 10⁹/L)",
-            Self::Fibrinogen => "Fibrinogen (g/L)",
-            Self::Inr => "INR",
+            Self::Aptt => "aPTT\ns",
+            Self::AntiXa => "anti-Xa\nunits/mL",
+            Self::Antithrombin => "AT\n%",
+            Self::Act => "ACT\ns",
+            Self::Platelets => "Platelets\n× 10⁹/L",
+            Self::Fibrinogen => "Fibrinogen\ng/L",
+            Self::Inr => "INR\n",
         }
     }
 }

@@ -56,12 +56,17 @@ pub fn draw_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut DrawForm, comm
     ui.strong("Quick entry: a draw");
     let mut submit = false;
     ui.horizontal_wrapped(|ui| {
-        submit |= field(ui, "Draw time", &mut form.entry.time, 130.0);
+        // Now before the time field: Tab goes from the time straight to the aPTT.
+        let l = ui.label("Draw time");
         if ui.button("Now").clicked()
             && let Some(now) = form.now
         {
             form.entry.time = now.to_string();
         }
+        let r = ui
+            .add(egui::TextEdit::singleline(&mut form.entry.time).desired_width(130.0))
+            .labelled_by(l.id);
+        submit |= r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         let e = &mut form.entry;
         submit |= field(ui, "aPTT (s)", &mut e.aptt, 50.0);
         submit |= field(ui, "anti-Xa (units/mL)", &mut e.anti_xa, 50.0);

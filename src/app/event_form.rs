@@ -220,15 +220,15 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
         |ui: &egui::Ui, r: &egui::Response| r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
     ui.horizontal_wrapped(|ui| {
         let l = ui.label("Event time");
-        let r = ui
-            .add(egui::TextEdit::singleline(&mut form.entry.time).desired_width(130.0))
-            .labelled_by(l.id);
-        enter |= pressed_enter(ui, &r);
         if ui.button("Now").clicked()
             && let Some(now) = form.now
         {
             form.entry.time = now.to_string();
         }
+        let r = ui
+            .add(egui::TextEdit::singleline(&mut form.entry.time).desired_width(130.0))
+            .labelled_by(l.id);
+        enter |= pressed_enter(ui, &r);
         let before = form.entry.kind.clone();
         kind_picker_ui(ui, form);
         let units = offered_units(&form.entry.kind);

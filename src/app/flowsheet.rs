@@ -40,21 +40,27 @@ pub fn flowsheet_ui(ui: &mut egui::Ui, doc: &Document, state: &mut FlowsheetStat
     ));
     let footer = 3.0 * ui.text_style_height(&egui::TextStyle::Small) + 12.0;
     let height = (ui.available_height() - footer).max(120.0);
+    let time_width = 130.0;
+    let width = ((ui.available_width() - time_width) / Column::ALL.len() as f32 - 8.0).clamp(64.0, 150.0);
     let mut table = TableBuilder::new(ui)
         .striped(true)
         .max_scroll_height(height)
-        .column(TableColumn::exact(130.0));
+        .column(TableColumn::exact(time_width));
     for _ in Column::ALL {
-        table = table.column(TableColumn::initial(120.0).at_least(80.0));
+        table = table.column(TableColumn::exact(width));
     }
     table
-        .header(22.0, |mut header| {
+        .header(36.0, |mut header| {
             header.col(|ui| {
                 ui.strong("Draw time");
             });
             for c in Column::ALL {
                 header.col(|ui| {
-                    ui.strong(c.heading());
+                    ui.vertical(|ui| {
+                        let (name, unit) = c.heading().split_once('\n').unwrap_or((c.heading(), ""));
+                        ui.strong(name);
+                        ui.label(RichText::new(unit).color(theme::MUTED));
+                    });
                 });
             }
         })

@@ -84,9 +84,14 @@ fn monitoring_ui(ui: &mut egui::Ui, analysis: &Analysis, clock: &AgainstClock) {
             ui.label(RichText::new("Due times from the replay time, not the clock").color(theme::MUTED));
         }
         AgainstClock::CaseTooOld { hours } => {
+            let age = if *hours >= 72 {
+                format!("{} days", hours / 24)
+            } else {
+                format!("{hours} h")
+            };
             ui.label(
                 RichText::new(format!(
-                    "The last event is {hours} h old (≥ {CLOCK_APPLIES_WITHIN_H} h): due times from it, not overdue against the clock"
+                    "The last event is {age} old (≥ {CLOCK_APPLIES_WITHIN_H} h): due times from it, not overdue against the clock"
                 ))
                 .color(theme::MUTED),
             );

@@ -152,7 +152,7 @@ fn the_flowsheet_flags_by_symbol_against_the_running_drug_and_the_thresholds() {
     h.key_press(egui::Key::Enter);
     h.run();
     click(&mut h, "Flowsheet");
-    assert!(shows(&h, "Draw time") && shows(&h, "aPTT (s)"), "the columns");
+    assert!(shows(&h, "Draw time") && shows(&h, "units/mL"), "the columns");
     assert!(h.query_by_label("▼ 30").is_some(), "{}", screen_text(&h));
     assert!(h.query_by_label("▼ 40").is_some());
     assert!(h.query_by_label("2.5").is_some(), "a normal fibrinogen is not flagged");

@@ -184,7 +184,11 @@ fn the_view_menu_and_ctrl_plus_set_the_size_which_is_remembered() {
     assert!(larger > 1.0, "{larger}");
     ctrl(&mut h, egui::Key::Equals);
     h.run();
-    assert!(h.state().preferences().zoom > larger, "Ctrl+= is larger again");
+    let largest = h.state().preferences().zoom;
+    assert!(largest > larger, "Ctrl+= is larger again");
+    ctrl(&mut h, egui::Key::Minus);
+    h.run();
+    assert!(h.state().preferences().zoom < largest, "Ctrl+− is smaller");
     ctrl(&mut h, egui::Key::Num0);
     h.run();
     assert!((h.state().preferences().zoom - 1.0).abs() < 1e-6, "Ctrl+0: actual size");
