@@ -252,6 +252,15 @@ fn sole_running_infusion(case: &Case, t: ClinicalTime) -> Option<&'static str> {
             EventKind::BivalirudinInfusion(r) => ("bivalirudin", r.value() > 0.0),
             _ => continue,
         };
+        // As the timeline reads infusions: a start of one agent ends any other (a switch), so the
+        // heparin that ran before a DTI start is not running after that DTI is stopped.
+        if on {
+            for (other, state) in &mut last {
+                if *other != agent {
+                    state.1 = false;
+                }
+            }
+        }
         last.insert(agent, (e.time, on));
     }
     if last.values().any(|(time, _)| *time == t) {

@@ -172,12 +172,29 @@ fn last_in_range_rate(cx: &Cx<'_>, h: &HeparinExposure, monitor: Monitor, seg: S
             r.time(),
         ),
         None => {
-            let rate = ufh_rate_of(cx, seg).unwrap_or(cx.p.ufh.start.rate_units_per_kg_per_h);
-            (
-                rate,
-                say!(cx, "no in-range result on record: the rate at the stop, {rate}"),
-                seg.start,
-            )
+            let at_stop = ufh_rate_of(cx, seg).unwrap_or(cx.p.ufh.start.rate_units_per_kg_per_h);
+            // No level has shown that a rate above the protocol's start maximum is needed: the
+            // restart is then capped as a start is (found by the random-case property).
+            let w = cx.heparin_weight.kg;
+            match cx.p.ufh.start.rate_max_units_per_h {
+                Some(max) if at_stop.for_weight(w) > max => {
+                    let capped = ufh::start(cx.p, w).rate;
+                    (
+                        capped,
+                        say!(
+                            cx,
+                            "no in-range result on record: the rate at the stop, {at_stop} ({}), capped at the protocol's start maximum {max} = {capped}",
+                            at_stop.for_weight(w)
+                        ),
+                        seg.start,
+                    )
+                }
+                _ => (
+                    at_stop,
+                    say!(cx, "no in-range result on record: the rate at the stop, {at_stop}"),
+                    seg.start,
+                ),
+            }
         }
     };
     // A later high result reduces it per the table.
