@@ -28,9 +28,33 @@ pub struct Cli {
     /// Desktop app: open this case file at start instead of the demo case.
     #[arg(long, value_name = "CASE.ron")]
     pub open: Option<PathBuf>,
+    /// Desktop app: the view shown first (for scripted screenshots and teaching set-ups).
+    #[arg(long, value_name = "VIEW", value_parser = clap::builder::PossibleValuesParser::new(crate::app::CentralView::FLAGS))]
+    pub view: Option<String>,
+    /// Desktop app: the look (light, dark, high-contrast, or system: the system's when it says, else light).
+    #[arg(long, value_name = "THEME", value_parser = ["system", "light", "dark", "high-contrast"])]
+    pub theme: Option<String>,
+    /// Desktop app: the window's inner size in points, WIDTHxHEIGHT (e.g. 1024x640).
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub size: Option<(f32, f32)>,
     /// Desktop app: close after the first painted frame (to measure start-up time and memory).
     #[arg(long, hide = true)]
     pub exit_after_first_frame: bool,
+}
+
+/// "1024x640" → (1024, 640); at least 640×400, at most 7680×4320.
+fn parse_size(text: &str) -> Result<(f32, f32), String> {
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("'{text}': write the size as WIDTHxHEIGHT, e.g. 1024x640"))?;
+    let number = |s: &str, what: &str, low: f32, high: f32| {
+        s.trim()
+            .parse::<f32>()
+            .ok()
+            .filter(|v| (low..=high).contains(v))
+            .ok_or_else(|| format!("'{text}': the {what} must be a number from {low} to {high}"))
+    };
+    Ok((number(w, "width", 640.0, 7680.0)?, number(h, "height", 400.0, 4320.0)?))
 }
 
 #[derive(Subcommand, Debug)]

@@ -19,7 +19,13 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        None => match app::run(args.open, args.exit_after_first_frame) {
+        None => match app::run(app::StartOptions {
+            open: args.open,
+            view: args.view.as_deref().and_then(app::CentralView::from_flag),
+            theme: args.theme.as_deref().and_then(app::theme::ThemeChoice::from_flag),
+            size: args.size,
+            exit_after_first_frame: args.exit_after_first_frame,
+        }) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: cannot open the window: {e}");

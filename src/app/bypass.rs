@@ -104,27 +104,42 @@ fn dose_response_plot_ui(ui: &mut egui::Ui, doc: &Document) {
             vec![[0.0, act0], [to, act0 + slope * to]]
         });
     ui.label(RichText::new("Heparin dose-response (Bull): ACT vs cumulative units/kg").strong());
+    if acts.is_empty() && line.is_none() {
+        ui.colored_label(
+            theme::muted(),
+            "No ACT yet: the dose-response appears with the first ACT.",
+        );
+        return;
+    }
+    // The dose axis starts at 0 units/kg (never at a negative dose) and ends past the data.
+    let x_max = acts
+        .iter()
+        .map(|p| p[0])
+        .chain(line.iter().map(|l| l[1][0]))
+        .fold(0.0_f64, f64::max)
+        .max(1.0)
+        * 1.1;
     Plot::new("dose_response")
         .height(260.0)
         .x_axis_label("heparin (units/kg)")
         .y_axis_label("ACT (s)")
-        .include_x(0.0)
+        .default_x_bounds(0.0, x_max)
         .include_y(0.0)
         .include_y(target * 1.1)
         .allow_scroll(false)
         .show(ui, |plot| {
-            plot.hline(HLine::new("target ACT", target).color(theme::IN_RANGE));
+            plot.hline(HLine::new("target ACT", target).color(theme::in_range()));
             if let Some(l) = line {
                 plot.line(
                     Line::new("dose-response line", PlotPoints::from(l))
-                        .color(theme::CAUTION)
+                        .color(theme::caution())
                         .style(egui_plot::LineStyle::dashed_loose()),
                 );
             }
             plot.points(
                 Points::new("ACT", PlotPoints::from(acts))
                     .radius(5.0)
-                    .color(theme::BELOW_TARGET),
+                    .color(theme::below_target()),
             );
         });
 }
@@ -135,7 +150,7 @@ pub fn bypass_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, comman
     match &doc.analysis().cpb {
         None => {
             ui.colored_label(
-                theme::MUTED,
+                theme::muted(),
                 format!(
                     "The dose-response view applies to the cardiopulmonary bypass setting (this case: {}). \
                      Change the setting in the Patient view when the patient goes to bypass.",
@@ -152,7 +167,7 @@ pub fn bypass_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, comman
                     .find(|f| f.code == FindingCode::CpbHeparinResistance)
                     .map_or(String::new(), |f| f.detail.clone());
                 ui.colored_label(
-                    theme::ABOVE_TARGET,
+                    theme::above_target(),
                     format!("Heparin resistance on bypass (R4): {detail}"),
                 );
             }
@@ -201,7 +216,7 @@ pub fn bypass_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, comman
                 }
             });
             for c in &cpb.protamine_cautions {
-                ui.colored_label(theme::CAUTION, format!("! {c}"));
+                ui.colored_label(theme::caution(), format!("! {c}"));
             }
             let r = &doc.analysis().recommendation;
             if matches!(r.action, Action::SupplementAntithrombin | Action::CpbAdditionalHeparin) {
@@ -224,7 +239,7 @@ pub fn bypass_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, comman
         .map(|e| format!("{}  {}", e.time, e.kind.describe()))
         .collect();
     if rows.is_empty() {
-        ui.colored_label(theme::MUTED, "none yet");
+        ui.colored_label(theme::muted(), "none yet");
     }
     for r in rows {
         ui.label(r);

@@ -9,7 +9,7 @@ use super::command::{Command, PathPurpose, Replace};
 use super::demo_cases::DEMO_CASES;
 use super::document::Document;
 use super::status::{Status, StatusKind};
-use super::theme;
+use super::theme::{self, ThemeChoice};
 
 /// What the bar shows besides the case: the shell's preferences and its last message.
 pub struct CaseBarInfo<'a> {
@@ -18,10 +18,12 @@ pub struct CaseBarInfo<'a> {
     pub status: Option<&'a Status>,
     /// How visible the status still is (1 when new, fading to 0).
     pub status_opacity: f32,
+    pub theme: ThemeChoice,
 }
 
 pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo<'_>, commands: &mut Vec<Command>) {
-    ui.horizontal(|ui| {
+    // Wrapped: in a 1024-px window the case title goes to a second line instead of being cut.
+    ui.horizontal_wrapped(|ui| {
         if ui.button("New…").clicked() {
             commands.push(Command::ShowNewDialog);
         }
@@ -55,7 +57,7 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
         if ui.add_enabled(has_doc, egui::Button::new("Import CSV…")).clicked() {
             commands.push(Command::ShowPathDialog(PathPurpose::ImportCsv));
         }
-        edit_menu_ui(ui, doc, commands);
+        edit_menu_ui(ui, doc, info.theme, commands);
         if let Some(doc) = doc {
             ui.separator();
             let unsaved = if doc.is_dirty() { " (unsaved changes)" } else { "" };
@@ -101,7 +103,7 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
             let warnings = doc.map_or(0, |d| d.prepared().warnings().len());
             if warnings > 0 {
                 ui.colored_label(
-                    theme::CAUTION,
+                    theme::caution(),
                     format!("{warnings} input warning(s) in this case: see Input warnings on the plan"),
                 );
                 ui.separator();
@@ -109,9 +111,9 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
             if let Some(status) = info.status.filter(|_| info.status_opacity > 0.0) {
                 // Colour and a word: success green, warning amber, failure red.
                 let (colour, word) = match status.kind {
-                    StatusKind::Success => (theme::SUCCESS, "✔"),
-                    StatusKind::Warning => (theme::CAUTION, "!"),
-                    StatusKind::Failure => (theme::FAILURE, "✖"),
+                    StatusKind::Success => (theme::success(), "✔"),
+                    StatusKind::Warning => (theme::caution(), "!"),
+                    StatusKind::Failure => (theme::failure(), "✖"),
                 };
                 ui.colored_label(
                     colour.gamma_multiply(info.status_opacity),
@@ -122,8 +124,8 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
     );
 }
 
-/// Undo, Redo and the View menu (the interface size).
-fn edit_menu_ui(ui: &mut egui::Ui, doc: Option<&Document>, commands: &mut Vec<Command>) {
+/// Undo, Redo and the View menu (the interface size and the look).
+fn edit_menu_ui(ui: &mut egui::Ui, doc: Option<&Document>, current_theme: ThemeChoice, commands: &mut Vec<Command>) {
     let (can_undo, can_redo) = doc.map_or((false, false), |d| (d.can_undo(), d.can_redo()));
     if ui
         .add_enabled(can_undo, egui::Button::new("Undo"))
@@ -150,6 +152,13 @@ fn edit_menu_ui(ui: &mut egui::Ui, doc: Option<&Document>, commands: &mut Vec<Co
         }
         if ui.button("Actual size (Ctrl+0)").clicked() {
             commands.push(Command::SetZoom(1.0));
+        }
+        ui.separator();
+        ui.label("Look");
+        for (choice, label) in ThemeChoice::ALL {
+            if ui.radio(current_theme == choice, label).clicked() {
+                commands.push(Command::SetTheme(choice));
+            }
         }
     });
 }

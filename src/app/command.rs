@@ -8,6 +8,7 @@ use crate::analysis::Action;
 use crate::model::{Case, Event, EventId, Patient};
 
 use super::preferences::CentralView;
+use super::theme::ThemeChoice;
 
 /// What a path dialog is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,4 +88,6 @@ pub enum Command {
     Redo,
     /// Set the interface size (1.0 = 100%).
     SetZoom(f32),
+    /// The look (View menu), remembered.
+    SetTheme(ThemeChoice),
 }

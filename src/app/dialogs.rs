@@ -236,7 +236,7 @@ fn path_dialog_ui(ctx: &egui::Context, dialog: &mut PathDialog, commands: &mut V
             }
         });
         if let Some(note) = &dialog.note {
-            ui.colored_label(theme::MUTED, note);
+            ui.colored_label(theme::muted(), note);
         }
         ui.horizontal(|ui| {
             let path = PathBuf::from(dialog.text.trim());
@@ -292,7 +292,7 @@ fn new_case_ui(ctx: &egui::Context, dialog: &mut NewCaseDialog, commands: &mut V
             ui.end_row();
         });
         if let Some(e) = &dialog.error {
-            ui.colored_label(theme::ABOVE_TARGET, e);
+            ui.colored_label(theme::above_target(), e);
         }
         let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.horizontal(|ui| {
@@ -326,7 +326,7 @@ fn import_report_ui(ctx: &egui::Context, report: &ImportReport, commands: &mut V
         ));
         egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
             for line in &report.lines {
-                ui.colored_label(theme::ABOVE_TARGET, line);
+                ui.colored_label(theme::above_target(), line);
             }
         });
         if ui.button("Close report (Esc)").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {

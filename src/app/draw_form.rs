@@ -78,7 +78,7 @@ pub fn draw_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut DrawForm, comm
     ui.label(
         RichText::new("Time: YYYY-MM-DDTHH:MM, or the clock alone (14:05 = its latest past occurrence). Empty fields are tests not drawn.")
             .small()
-            .color(theme::MUTED),
+            .color(theme::muted()),
     );
     if submit {
         let parsed = parse_draw(
@@ -94,6 +94,6 @@ pub fn draw_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut DrawForm, comm
         }
     }
     for r in &form.refused {
-        ui.colored_label(theme::ABOVE_TARGET, format!("✖ not added: {r}"));
+        ui.colored_label(theme::above_target(), format!("✖ not added: {r}"));
     }
 }

@@ -173,7 +173,7 @@ fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm) {
                 if group.is_empty() {
                     continue;
                 }
-                ui.label(RichText::new(heading).strong().color(theme::MUTED));
+                ui.label(RichText::new(heading).strong().color(theme::muted()));
                 for code in group {
                     if ui
                         .selectable_label(form.entry.kind == code.code(), code.label())
@@ -184,7 +184,7 @@ fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm) {
                 }
             }
             if matching.is_empty() {
-                ui.label(RichText::new("no kind matches").color(theme::MUTED));
+                ui.label(RichText::new("no kind matches").color(theme::muted()));
             }
             if let Some(code) = picked {
                 form.entry.kind = code.code().to_owned();
@@ -279,16 +279,16 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
         }
         match &checked {
             Err(e) if !form.entry.value.trim().is_empty() || e.field == "time" => {
-                ui.colored_label(theme::ABOVE_TARGET, format!("✖ {e}"));
+                ui.colored_label(theme::above_target(), format!("✖ {e}"));
             }
             Err(_) => {
-                ui.label(RichText::new("type a value").color(theme::MUTED));
+                ui.label(RichText::new("type a value").color(theme::muted()));
             }
             Ok((_, Some(warning))) => {
-                ui.colored_label(theme::CAUTION, format!("! {warning}"));
+                ui.colored_label(theme::caution(), format!("! {warning}"));
             }
             Ok((event, None)) => {
-                ui.label(RichText::new(format!("will record: {}", event.kind.describe())).color(theme::MUTED));
+                ui.label(RichText::new(format!("will record: {}", event.kind.describe())).color(theme::muted()));
             }
         }
     });
@@ -297,9 +297,9 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
     {
         let heparin_weight = dosing_weight(&doc.case().patient, doc.protocol(), Drug::Heparin).kg;
         let bag = doc.protocol().ufh.concentration_units_per_ml.value;
-        ui.label(RichText::new(heparin_rate_equivalents(rate, heparin_weight, bag)).color(theme::MUTED));
+        ui.label(RichText::new(heparin_rate_equivalents(rate, heparin_weight, bag)).color(theme::muted()));
     }
     if let Some(r) = &form.refusal {
-        ui.colored_label(theme::ABOVE_TARGET, format!("✖ not recorded: {r}"));
+        ui.colored_label(theme::above_target(), format!("✖ not recorded: {r}"));
     }
 }

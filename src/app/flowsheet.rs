@@ -59,7 +59,7 @@ pub fn flowsheet_ui(ui: &mut egui::Ui, doc: &Document, state: &mut FlowsheetStat
                     ui.vertical(|ui| {
                         let (name, unit) = c.heading().split_once('\n').unwrap_or((c.heading(), ""));
                         ui.strong(name);
-                        ui.label(RichText::new(unit).color(theme::MUTED));
+                        ui.label(RichText::new(unit).color(theme::muted()));
                     });
                 });
             }
@@ -79,8 +79,8 @@ pub fn flowsheet_ui(ui: &mut egui::Ui, doc: &Document, state: &mut FlowsheetStat
                             }
                             Some((flag, why)) => {
                                 let colour = match flag {
-                                    Flag::Low => theme::BELOW_TARGET,
-                                    Flag::High => theme::ABOVE_TARGET,
+                                    Flag::Low => theme::below_target(),
+                                    Flag::High => theme::above_target(),
                                 };
                                 ui.label(
                                     RichText::new(format!("{} {}", flag.symbol(), cell.text))
@@ -95,6 +95,6 @@ pub fn flowsheet_ui(ui: &mut egui::Ui, doc: &Document, state: &mut FlowsheetStat
             });
         });
     for line in basis {
-        ui.label(RichText::new(line).small().color(theme::MUTED));
+        ui.label(RichText::new(line).small().color(theme::muted()));
     }
 }

@@ -39,26 +39,54 @@ pub use preferences::{CentralView, Preferences};
 pub use shell::{Clock, PlannerApp, ViewStates};
 pub use status::{Status, StatusKind};
 
+/// What the command line asks of the window: a case to open, the first view, the look and the size
+/// (`--open`, `--view`, `--theme`, `--size`: for scripted screenshots and teaching set-ups).
+#[derive(Debug, Clone, Default)]
+pub struct StartOptions {
+    pub open: Option<PathBuf>,
+    pub view: Option<CentralView>,
+    pub theme: Option<theme::ThemeChoice>,
+    pub size: Option<(f32, f32)>,
+    pub exit_after_first_frame: bool,
+}
+
 /// Opens the window.
 ///
 /// # Errors
 /// When no window can be created (no display).
-pub fn run(open: Option<PathBuf>, exit_after_first_frame: bool) -> Result<(), eframe::Error> {
+pub fn run(start: StartOptions) -> Result<(), eframe::Error> {
+    let (width, height) = start.size.unwrap_or((1280.0, 800.0));
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1280.0, 800.0])
+            .with_inner_size([width, height])
+            .with_min_inner_size([640.0, 400.0])
             .with_title("anticoag-planner"),
+        // A size asked for on the command line wins over the one eframe remembered.
+        persist_window: start.size.is_none(),
         ..Default::default()
     };
+    let StartOptions {
+        open,
+        view,
+        theme: look,
+        exit_after_first_frame,
+        ..
+    } = start;
     eframe::run_native(
         "anticoag-planner",
         options,
         Box::new(move |cc| {
             theme::install_fonts(&cc.egui_ctx);
-            let prefs: Preferences = cc
+            let mut prefs: Preferences = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, Preferences::KEY))
                 .unwrap_or_default();
+            if let Some(view) = view {
+                prefs.view = view;
+            }
+            if let Some(look) = look {
+                prefs.theme = look;
+            }
             cc.egui_ctx.set_zoom_factor(prefs.zoom.clamp(0.5, 3.0));
             let recovery_dir = eframe::storage_dir("anticoag-planner").map(|d| d.join("recovery"));
             let mut app = PlannerApp::with_preferences(prefs, recovery_dir);

@@ -175,11 +175,12 @@ fn noted_text_field(
         .add_sized([200.0, 20.0], egui::TextEdit::singleline(text).hint_text(hint))
         .labelled_by(l.id);
     match (error, response.has_focus()) {
-        (Some(e), _) => {
-            ui.add(egui::Label::new(RichText::new(format!("✖ {e} — advice paused")).color(theme::ABOVE_TARGET)).wrap())
-        }
-        (None, true) => ui.label(RichText::new("Enter (or leaving the field) applies it").color(theme::MUTED)),
-        (None, false) => ui.label(RichText::new(note).color(theme::MUTED)),
+        (Some(e), _) => ui
+            .add(egui::Label::new(RichText::new(format!("✖ {e} — advice paused")).color(theme::above_target())).wrap()),
+        (None, true) => ui.add(
+            egui::Label::new(RichText::new("Enter (or leaving the field) applies it").color(theme::muted())).wrap(),
+        ),
+        (None, false) => ui.add(egui::Label::new(RichText::new(note).color(theme::muted())).wrap()),
     };
     ui.end_row();
     Changes {
@@ -234,13 +235,14 @@ pub fn patient_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
     ui.heading("Patient");
     ui.label(
         RichText::new("Every field is checked as you type and applied with Enter or when you leave it; while a field is refused the advice is paused")
-            .color(theme::MUTED),
+            .color(theme::muted()),
     );
     let mut changed = egui::Grid::new("patient_grid")
         .num_columns(3)
         .spacing([12.0, 6.0])
         .show(ui, |ui| fields_grid_ui(ui, doc, form, commands))
         .inner;
+    ui.add(egui::Label::new(RichText::new(doc.protocol().to_string()).color(theme::muted())).wrap());
     ui.add_space(6.0);
     changed |= Changes::chosen(flags_ui(ui, &mut form.draft));
     ui.add_space(6.0);
@@ -265,11 +267,11 @@ pub fn patient_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
         }
     }
     for w in &form.warnings {
-        ui.colored_label(theme::CAUTION, format!("! {w}"));
+        ui.colored_label(theme::caution(), format!("! {w}"));
     }
     if let Some(e) = form.first_error() {
         ui.colored_label(
-            theme::ABOVE_TARGET,
+            theme::above_target(),
             format!("Not applied: {e}. The advice is paused and saving is refused until it is fixed."),
         );
     }
@@ -325,7 +327,7 @@ fn weight_rows_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm) -> 
         } else {
             format!("an adult under {min}: no dose is shown until the weight is confirmed")
         };
-        ui.label(RichText::new(why).color(theme::CAUTION));
+        ui.label(RichText::new(why).color(theme::caution()));
         ui.end_row();
     }
     changed
@@ -429,7 +431,8 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
     if chosen != doc.case().protocol {
         commands.push(Command::SetProtocol(chosen));
     }
-    ui.label(RichText::new(doc.protocol().to_string()).color(theme::MUTED));
+    // The protocol's description is long: it goes under the grid, where it can wrap.
+    ui.label("");
     ui.end_row();
     changed
 }

@@ -10,7 +10,11 @@ use super::command::Command;
 use super::theme;
 
 fn banner_ui(ui: &mut egui::Ui, b: &DangerLine) {
-    let fill = if b.grave { theme::ABOVE_TARGET } else { theme::CAUTION };
+    let fill = if b.grave {
+        theme::above_target()
+    } else {
+        theme::caution()
+    };
     egui::Frame::new()
         .fill(fill.gamma_multiply(0.25))
         .stroke(egui::Stroke::new(1.5, fill))
@@ -62,7 +66,7 @@ pub fn overdue_line_ui(ui: &mut egui::Ui, clock: &AgainstClock) {
         })
         .collect();
     if !late.is_empty() {
-        ui.colored_label(theme::ABOVE_TARGET, format!("✖ Overdue now: {}", late.join(", ")));
+        ui.colored_label(theme::above_target(), format!("✖ Overdue now: {}", late.join(", ")));
     }
 }
 
@@ -74,14 +78,14 @@ fn monitoring_ui(ui: &mut egui::Ui, analysis: &Analysis, clock: &AgainstClock) {
         AgainstClock::Applies(items) => {
             for c in items {
                 match c.due {
-                    ClockDue::Overdue { .. } => ui.colored_label(theme::ABOVE_TARGET, format!("✖ {}", c.describe())),
+                    ClockDue::Overdue { .. } => ui.colored_label(theme::above_target(), format!("✖ {}", c.describe())),
                     _ => ui.label(format!("· {}", c.describe())),
                 };
             }
             return;
         }
         AgainstClock::Replaying => {
-            ui.label(RichText::new("Due times from the replay time, not the clock").color(theme::MUTED));
+            ui.label(RichText::new("Due times from the replay time, not the clock").color(theme::muted()));
         }
         AgainstClock::CaseTooOld { hours } => {
             let age = if *hours >= 72 {
@@ -93,7 +97,7 @@ fn monitoring_ui(ui: &mut egui::Ui, analysis: &Analysis, clock: &AgainstClock) {
                 RichText::new(format!(
                     "The last event is {age} old (≥ {CLOCK_APPLIES_WITHIN_H} h): due times from it, not overdue against the clock"
                 ))
-                .color(theme::MUTED),
+                .color(theme::muted()),
             );
         }
         AgainstClock::NoClock => {}
@@ -122,12 +126,14 @@ pub fn recommendation_card_ui(
     if paused.is_some() {
         ui.label(
             RichText::new("The recommendation returns when the patient field is valid and applied (Enter).")
-                .color(theme::MUTED),
+                .color(theme::muted()),
         );
         return;
     }
     let r = &analysis.recommendation;
-    ui.label(RichText::new("Decision support, not an order: check each line against the patient").color(theme::MUTED));
+    ui.label(
+        RichText::new("Decision support, not an order: check each line against the patient").color(theme::muted()),
+    );
     if !r.concentration.is_empty() {
         ui.label(format!("Concentration: {}", r.concentration));
     }
@@ -145,7 +151,7 @@ pub fn recommendation_card_ui(
     if !r.caveats.is_empty() {
         ui.strong("Caveats");
         for c in &r.caveats {
-            ui.colored_label(theme::CAUTION, format!("! {c}"));
+            ui.colored_label(theme::caution(), format!("! {c}"));
         }
     }
     if !r.alternatives.is_empty() {
@@ -158,7 +164,7 @@ pub fn recommendation_card_ui(
     if !analysis.warnings.is_empty() {
         ui.strong("Input warnings");
         for w in &analysis.warnings {
-            ui.colored_label(theme::CAUTION, format!("! {w}"));
+            ui.colored_label(theme::caution(), format!("! {w}"));
         }
     }
     ui.collapsing("Sources", |ui| {
@@ -183,7 +189,7 @@ pub fn stepper_ui(ui: &mut egui::Ui, analysis: &Analysis, hide_decision: bool) {
                     step.id.number(),
                     step.title
                 ))
-                .color(theme::MUTED),
+                .color(theme::muted()),
             );
             continue;
         }
@@ -218,7 +224,7 @@ pub fn stepper_ui(ui: &mut egui::Ui, analysis: &Analysis, hide_decision: bool) {
                     ui.label(
                         RichText::new(format!("Source: {}", step.source))
                             .small()
-                            .color(theme::MUTED),
+                            .color(theme::muted()),
                     );
                 }
             });
@@ -250,7 +256,7 @@ pub fn predict_ui(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
 pub fn verdict_ui(ui: &mut egui::Ui, choice: Action, advised: Action) {
     if choice == advised {
         ui.colored_label(
-            theme::IN_RANGE,
+            theme::in_range(),
             format!(
                 "Your choice: {}. The app advises the same; its reasoning follows",
                 choice.label()
@@ -258,7 +264,7 @@ pub fn verdict_ui(ui: &mut egui::Ui, choice: Action, advised: Action) {
         );
     } else {
         ui.colored_label(
-            theme::CAUTION,
+            theme::caution(),
             format!(
                 "Your choice: {}. The app advises: {}. Compare the reasoning below",
                 choice.label(),

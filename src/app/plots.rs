@@ -5,11 +5,12 @@
 
 use eframe::egui::{self, Align2, Color32, Id, RichText};
 use egui_plot::{
-    Axis, GridMark, HoverPosition, Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, PlotUi, Points, Polygon,
-    Span, Text, VLine,
+    Axis, GridInput, GridMark, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, PlotUi,
+    Points, Polygon, Span, Text, VLine,
 };
 
 use crate::analysis::pairing::{ApttAntiXaFit, HeparinApttRange};
+use crate::chart::axes::{TimeWindow, stagger_rows, time_axis_title, time_label, time_ticks, value_ticks};
 use crate::chart::{ChartData, decimate_min_max, hours};
 use crate::model::{ClinicalTime, LabKind, Range, num};
 use crate::protocol::Protocol;
@@ -17,19 +18,49 @@ use crate::protocol::Protocol;
 use super::document::Document;
 use super::theme;
 
-fn time_axis(start: ClinicalTime) -> impl Fn(GridMark, &std::ops::RangeInclusive<f64>) -> String {
-    move |mark, _| {
-        let text = start.plus_hours(mark.value).to_string();
-        // "2019-01-06T23:00" → "01-06 23:00"
-        text.get(5..).map_or(text.clone(), |s| s.replace('T', " "))
+/// Time labels at least this far apart (a "06:00" or "12 Jan" label and a gap).
+const TIME_LABEL_PX: f32 = 90.0;
+/// Value labels at least this far apart on a y axis (egui_plot fades labels closer than 30 px) and on
+/// an x axis (closer than 80 px).
+const VALUE_LABEL_PX: f32 = 30.0;
+const VALUE_X_LABEL_PX: f32 = 80.0;
+
+/// The time grid: ticks on the clock's 00/06/12/18 (or whole days), for a plot `width` wide.
+fn time_grid(start: ClinicalTime, width: f32) -> impl Fn(GridInput) -> Vec<GridMark> {
+    move |input| {
+        time_ticks(start, input.bounds.0, input.bounds.1, width, TIME_LABEL_PX)
+            .into_iter()
+            .map(|t| GridMark {
+                value: t.value,
+                step_size: t.step,
+            })
+            .collect()
+    }
+}
+
+/// The value grid: a 1-2-5 step with at least three labels along an axis `length` long, labels at least
+/// `min_px` apart (egui_plot hides y labels under 20 px and x labels under 60 px).
+fn value_grid(length: f32, min_px: f32) -> impl Fn(GridInput) -> Vec<GridMark> {
+    move |input| {
+        value_ticks(input.bounds.0, input.bounds.1, length, min_px)
+            .into_iter()
+            .map(|t| GridMark {
+                value: t.value,
+                step_size: t.step,
+            })
+            .collect()
     }
 }
 
 /// The Plots view's state: what the plots draw, gathered once per case revision and replay position
-/// (the gathering costs O(history); a frame then costs the same at day 90 as at day 1).
+/// (the gathering costs O(history); a frame then costs the same at day 90 as at day 1), and the time
+/// window the user picked.
 #[derive(Default)]
 pub struct PlotState {
     cache: Option<(u64, usize, ChartData)>,
+    window: Option<TimeWindow>,
+    /// A window was just picked: the time plots take its bounds this frame.
+    apply_window: bool,
 }
 
 impl PlotState {
@@ -67,19 +98,61 @@ fn visible_decimated(plot: &PlotUi<'_>, points: &[[f64; 2]]) -> Vec<[f64; 2]> {
     decimate_min_max(&points[from..to.max(from)], buckets)
 }
 
-/// A time plot: same x range, linked axis and cursor, tooltips only on data points.
-fn time_plot(id: &str, doc: &Document, data: &ChartData, unit: &str, height: f32) -> Plot<'static> {
-    let start = doc.case().case_start;
-    let first = data.first_x;
+/// What every time plot shares this frame: the axis, the window to apply, the width.
+struct TimeAxis {
+    start: ClinicalTime,
+    first_x: f64,
+    as_of_x: f64,
+    width: f32,
+    window: Option<(TimeWindow, bool)>,
+}
+
+impl TimeAxis {
+    /// The plot's own controls: the plain wheel pans time (and is not passed on to the page), the
+    /// picked window is applied once.
+    fn controls(&self, plot: &mut PlotUi<'_>) {
+        if let Some((window, true)) = self.window {
+            match window {
+                TimeWindow::All => plot.set_auto_bounds([true, true]),
+                w => {
+                    let (from, to) = w.bounds(self.first_x, self.as_of_x);
+                    plot.set_plot_bounds_x(from..=to);
+                    plot.set_auto_bounds([false, true]);
+                }
+            }
+        }
+        if plot.response().contains_pointer() {
+            let ctx = plot.ctx().clone();
+            let wheel = ctx.input(|i| {
+                if i.modifiers.command {
+                    0.0
+                } else {
+                    i.smooth_scroll_delta.y + i.smooth_scroll_delta.x
+                }
+            });
+            if wheel != 0.0 {
+                plot.translate_bounds(egui::vec2(-wheel, 0.0));
+                ctx.input_mut(|i| i.smooth_scroll_delta = egui::Vec2::ZERO);
+            }
+        }
+    }
+}
+
+/// A time plot: same x range, linked axis and cursor, clock ticks, tooltips only on data points;
+/// Ctrl+wheel zooms time only, double-click resets.
+fn time_plot(id: &str, axis: &TimeAxis, unit: &str, height: f32) -> Plot<'static> {
+    let start = axis.start;
     let unit = unit.to_owned();
     Plot::new(id)
         .height(height)
-        .include_x(first)
-        .include_x(hours(start, doc.as_of()) + 1.0)
+        .include_x(axis.first_x)
+        .include_x(axis.as_of_x + 1.0)
         .include_y(0.0)
         .link_axis(Id::unique("anticoag-planner time axis"), [true, false])
         .link_cursor(Id::unique("anticoag-planner time axis"), [true, false])
-        .x_axis_formatter(time_axis(start))
+        .x_grid_spacer(time_grid(start, axis.width))
+        .y_grid_spacer(value_grid(height, VALUE_LABEL_PX))
+        .x_axis_formatter(move |mark, _| time_label(start, mark.value))
         .y_axis_label(unit.clone())
         .y_axis_min_width(48.0)
         .label_formatter(move |hover| {
@@ -93,40 +166,81 @@ fn time_plot(id: &str, doc: &Document, data: &ChartData, unit: &str, height: f32
             ))
         })
         .allow_scroll(false)
+        .allow_zoom([true, false])
+        .allow_double_click_reset(true)
 }
 
-fn now_line(plot: &mut PlotUi<'_>, doc: &Document) {
-    plot.vline(VLine::new("now", hours(doc.case().case_start, doc.as_of())).color(theme::CAUTION));
+/// The replay time: the strongest text colour, dashed (amber is for cautions).
+fn now_line(plot: &mut PlotUi<'_>, axis: &TimeAxis) {
+    plot.vline(
+        VLine::new("now", axis.as_of_x)
+            .color(theme::strong())
+            .style(LineStyle::dashed_dense()),
+    );
 }
 
-fn lab_series(plot: &mut PlotUi<'_>, name: &str, points: &[[f64; 2]], colour: Color32) {
+/// A legend row above a plot, outside its area: a symbol in its colour and what it is.
+fn legend_ui(ui: &mut egui::Ui, entries: &[(&str, Color32, &str)]) {
+    ui.horizontal_wrapped(|ui| {
+        for (symbol, colour, text) in entries {
+            ui.label(RichText::new(*symbol).color(*colour).strong());
+            ui.label(*text);
+            ui.add_space(8.0);
+        }
+    });
+}
+
+fn lab_series(plot: &mut PlotUi<'_>, name: &str, points: &[[f64; 2]], colour: Color32, shape: MarkerShape) {
     let shown = visible_decimated(plot, points);
     plot.line(Line::new(name, PlotPoints::from(shown.clone())).color(colour));
-    plot.points(Points::new(name, PlotPoints::from(shown)).radius(3.5).color(colour));
+    plot.points(
+        Points::new(name, PlotPoints::from(shown))
+            .radius(4.0)
+            .shape(shape)
+            .filled(true)
+            .color(colour),
+    );
 }
 
 /// One lab with its target band.
 fn lab_plot_ui(
     ui: &mut egui::Ui,
-    doc: &Document,
+    axis: &TimeAxis,
     data: &ChartData,
     lab: LabKind,
-    unit: &str,
     target: Option<Range<f64>>,
     height: f32,
 ) {
-    let title = format!("{} ({unit})", lab.label());
-    ui.label(RichText::new(&title).strong());
-    let mut plot = time_plot(lab.label(), doc, data, unit, height);
+    let aptt = lab == LabKind::Aptt;
+    let (unit, shape, symbol) = if aptt {
+        ("s", MarkerShape::Circle, "●")
+    } else {
+        ("units/mL", MarkerShape::Diamond, "◆")
+    };
+    ui.label(RichText::new(format!("{} ({unit})", lab.label())).strong());
+    let band = if aptt {
+        "target of the drug running (heparin, then a DTI)"
+    } else {
+        "heparin target"
+    };
+    legend_ui(
+        ui,
+        &[
+            (symbol, theme::below_target(), lab.label()),
+            ("▇", theme::in_range(), band),
+            ("┆", theme::strong(), "as of"),
+        ],
+    );
+    let mut plot = time_plot(lab.label(), axis, unit, height);
     if let Some(t) = target {
         plot = plot.include_y(t.high * 1.1);
     }
-    let aptt = lab == LabKind::Aptt;
     if aptt && let Some(top) = data.aptt_bands.iter().map(|b| b.high_s).reduce(f64::max) {
         plot = plot.include_y(top * 1.1);
     }
     let points = if aptt { &data.aptt } else { &data.anti_xa };
     plot.show(ui, |plot| {
+        axis.controls(plot);
         if aptt {
             // One target per drug, over the time that drug ran (issue 12).
             for b in &data.aptt_bands {
@@ -138,36 +252,49 @@ fn lab_plot_ui(
                 ];
                 plot.polygon(
                     Polygon::new(format!("{} target", b.drug), PlotPoints::from(rect))
-                        .fill_color(theme::IN_RANGE.gamma_multiply(0.15))
-                        .stroke(egui::Stroke::new(1.0, theme::IN_RANGE.gamma_multiply(0.5))),
+                        .fill_color(theme::in_range().gamma_multiply(0.15))
+                        .stroke(egui::Stroke::new(1.0, theme::in_range().gamma_multiply(0.5))),
                 );
             }
         } else if let Some(t) = target {
             plot.span(
-                Span::new("target", t.low..=t.high)
+                // No name: the legend above says what the band is (a name would print inside the plot).
+                Span::new("", t.low..=t.high)
                     .axis(Axis::Y)
-                    .fill(theme::IN_RANGE.gamma_multiply(0.15)),
+                    .fill(theme::in_range().gamma_multiply(0.15)),
             );
         }
-        lab_series(plot, lab.label(), points, theme::BELOW_TARGET);
-        now_line(plot, doc);
+        lab_series(plot, lab.label(), points, theme::below_target(), shape);
+        now_line(plot, axis);
     });
 }
 
 /// Beyond this many boluses their amounts are in tooltips only (labels would overprint each other).
 const MAX_BOLUS_LABELS: usize = 40;
+/// Rows of bolus labels before the rest go to the tooltips.
+const BOLUS_LABEL_ROWS: usize = 3;
 
 /// Heparin infusion as a step line (units/kg/h), boluses and antithrombin doses as labelled markers,
 /// direct thrombin inhibitor changes as labels (their rates have other units).
-fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32) {
+fn dose_plot_ui(ui: &mut egui::Ui, axis: &TimeAxis, data: &ChartData, height: f32) {
     ui.label(RichText::new("Doses (heparin units/kg/h; boluses, antithrombin and DTI labelled)").strong());
-    let start = doc.case().case_start;
+    legend_ui(
+        ui,
+        &[
+            ("━", theme::below_target(), "heparin infusion"),
+            ("▼", theme::bolus(), "heparin bolus"),
+            ("│", theme::in_range(), "antithrombin dose"),
+            ("▪", theme::above_target(), "DTI change"),
+            ("┆", theme::strong(), "as of"),
+        ],
+    );
+    let start = axis.start;
     let steps = &data.heparin_steps;
     let boluses = &data.boluses;
-    let top = steps.iter().map(|s| s.2).fold(10.0_f64, f64::max) * 1.25;
+    let top = steps.iter().map(|s| s.2).fold(10.0_f64, f64::max) * 1.6;
     let bolus_hours: Vec<(f64, f64)> = boluses.iter().map(|(x, u)| (*x, u.value())).collect();
-    time_plot("doses", doc, data, "units/kg/h", height)
-        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+    let mut unlabelled = 0;
+    time_plot("doses", axis, "units/kg/h", height)
         // A bolus marker sits at the top of the plot: its tooltip gives the bolus, not the height.
         .label_formatter(move |hover| {
             let HoverPosition::NearDataPoint {
@@ -188,67 +315,133 @@ fn dose_plot_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32
         })
         .include_y(top)
         .show(ui, |plot| {
+            axis.controls(plot);
             if !steps.is_empty() {
                 let points: Vec<[f64; 2]> = steps.iter().flat_map(|(x0, x1, y)| [[*x0, *y], [*x1, *y]]).collect();
                 let points = visible_decimated(plot, &points);
                 // A step line has vertical runs; egui_plot would merge them into a filled band.
                 plot.line(
                     Line::new("heparin infusion", PlotPoints::from(points))
-                        .color(theme::BELOW_TARGET)
+                        .color(theme::below_target())
                         .width(2.5)
                         .allow_band(false),
                 );
             }
-            let markers: Vec<[f64; 2]> = boluses.iter().map(|(x, _)| [*x, top * 0.92]).collect();
+            let markers: Vec<[f64; 2]> = boluses.iter().map(|(x, _)| [*x, top * 0.95]).collect();
             plot.points(
                 Points::new("heparin bolus", PlotPoints::from(markers))
                     .shape(MarkerShape::Down)
                     .radius(6.0)
-                    .color(theme::CAUTION),
+                    .filled(true)
+                    .color(theme::bolus()),
             );
-            // Amounts are written beside the markers while they stay legible; beyond that the
-            // marker's tooltip gives the amount.
-            for (x, units) in boluses.iter().filter(|_| boluses.len() <= MAX_BOLUS_LABELS) {
-                plot.text(
-                    Text::new("", PlotPoint::new(*x, top * 0.82), units.to_string())
-                        .color(theme::CAUTION)
-                        .anchor(Align2::CENTER_TOP),
-                );
-            }
+            unlabelled = bolus_labels(plot, data, top);
             for (x, units) in &data.at_doses {
                 let x = *x;
-                plot.vline(VLine::new("antithrombin dose", x).color(theme::IN_RANGE));
+                plot.vline(VLine::new("antithrombin dose", x).color(theme::in_range()));
                 plot.text(
-                    Text::new("", PlotPoint::new(x, top * 0.6), format!("AT {units}"))
-                        .color(theme::IN_RANGE)
+                    Text::new("", PlotPoint::new(x, top * 0.45), format!(" AT {units}"))
+                        .color(theme::in_range())
                         .anchor(Align2::LEFT_CENTER),
                 );
             }
             // Alternate heights so that changes close in time do not print over each other.
             for (i, (x, label)) in data.dti_labels.iter().enumerate() {
-                let y = top * if i % 2 == 0 { 0.4 } else { 0.25 };
+                let y = top * if i % 2 == 0 { 0.3 } else { 0.15 };
                 plot.text(
-                    Text::new("", PlotPoint::new(*x, y), label.as_str())
-                        .color(theme::ABOVE_TARGET)
+                    Text::new("", PlotPoint::new(*x, y), format!("▪ {label}"))
+                        .color(theme::above_target())
                         .anchor(Align2::LEFT_CENTER),
                 );
             }
-            now_line(plot, doc);
+            now_line(plot, axis);
         });
+    if unlabelled > 0 {
+        ui.label(
+            RichText::new(format!(
+                "{unlabelled} bolus amount(s) not written (too close to others): hover the ▼ marker"
+            ))
+            .color(theme::muted()),
+        );
+    }
+}
+
+/// The bolus amounts under their markers, staggered over a few rows so that none prints over
+/// another; returns how many are left to the tooltips.
+fn bolus_labels(plot: &mut PlotUi<'_>, data: &ChartData, top: f64) -> usize {
+    let boluses = &data.boluses;
+    if boluses.len() > MAX_BOLUS_LABELS {
+        return boluses.len();
+    }
+    let bounds = plot.plot_bounds();
+    let hours_per_px = bounds.width() / f64::from(plot.response().rect.width().max(1.0));
+    let xs: Vec<f64> = boluses.iter().map(|(x, _)| *x).collect();
+    let widest = boluses
+        .iter()
+        .map(|(_, u)| u.to_string().chars().count())
+        .max()
+        .unwrap_or(0);
+    // ~7 px per character at the body size, and a gap.
+    let label_width = (widest as f64 * 7.0 + 12.0) * hours_per_px;
+    let rows = stagger_rows(&xs, label_width, BOLUS_LABEL_ROWS);
+    // One text line (~16 px) between rows, in plot units.
+    let row_height = bounds.height() / f64::from(plot.response().rect.height().max(1.0)) * 16.0;
+    let mut unlabelled = 0;
+    for ((x, units), row) in boluses.iter().zip(rows) {
+        let Some(row) = row else {
+            unlabelled += 1;
+            continue;
+        };
+        plot.text(
+            Text::new(
+                "",
+                PlotPoint::new(*x, top * 0.9 - row_height * row as f64),
+                units.to_string(),
+            )
+            .color(theme::bolus())
+            .anchor(Align2::CENTER_TOP),
+        );
+    }
+    unlabelled
 }
 
 /// Antithrombin (%) and platelets (10^9/L) share a plot: both fall in the same numeric range.
-fn at_platelets_plot_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32) {
+fn at_platelets_plot_ui(ui: &mut egui::Ui, axis: &TimeAxis, deficiency: f64, data: &ChartData, height: f32) {
     ui.label(RichText::new("Antithrombin (%) and platelets (× 10⁹/L)").strong());
-    let deficiency = doc.protocol().antithrombin.deficiency_below_percent.value;
-    time_plot("at_platelets", doc, data, "% | × 10⁹/L", height)
-        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+    legend_ui(
+        ui,
+        &[
+            ("■", theme::in_range(), "antithrombin %"),
+            ("▲", theme::muted(), "platelets × 10⁹/L"),
+            ("╌", theme::caution(), "AT deficiency threshold"),
+            ("┆", theme::strong(), "as of"),
+        ],
+    );
+    time_plot("at_platelets", axis, "% | × 10⁹/L", height)
         .include_y(120.0)
+        .x_axis_label(time_axis_title(axis.start, axis.first_x, axis.as_of_x))
         .show(ui, |plot| {
-            plot.hline(egui_plot::HLine::new("AT deficiency threshold", deficiency).color(theme::CAUTION));
-            lab_series(plot, "antithrombin %", &data.antithrombin, theme::IN_RANGE);
-            lab_series(plot, "platelets × 10⁹/L", &data.platelets, theme::MUTED);
-            now_line(plot, doc);
+            axis.controls(plot);
+            plot.hline(
+                egui_plot::HLine::new("AT deficiency threshold", deficiency)
+                    .color(theme::caution())
+                    .style(LineStyle::dashed_loose()),
+            );
+            lab_series(
+                plot,
+                "antithrombin %",
+                &data.antithrombin,
+                theme::in_range(),
+                MarkerShape::Square,
+            );
+            lab_series(
+                plot,
+                "platelets × 10⁹/L",
+                &data.platelets,
+                theme::muted(),
+                MarkerShape::Up,
+            );
+            now_line(plot, axis);
         });
 }
 
@@ -264,7 +457,7 @@ fn time_colour(fraction: f64) -> Color32 {
 
 fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32) {
     ui.label(RichText::new("aPTT vs anti-Xa, paired samples").strong());
-    ui.label(RichText::new("joined in time order, blue (early) → orange (late)").color(theme::MUTED));
+    ui.label(RichText::new("joined in time order, blue (early) → orange (late)").color(theme::muted()));
     let protocol = doc.protocol();
     let aptt_target = Some(
         HeparinApttRange::of(protocol, doc.case().patient.baseline_aptt)
@@ -289,6 +482,8 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32) 
     let max_y = xy.iter().map(|p| p[1]).fold(xa_target.high * 1.5, f64::max);
     Plot::new("scatter")
         .height(height)
+        .x_grid_spacer(value_grid(ui.available_width() - 60.0, VALUE_X_LABEL_PX))
+        .y_grid_spacer(value_grid(height, VALUE_LABEL_PX))
         .x_axis_label("aPTT (s)")
         .y_axis_label("anti-Xa (units/mL)")
         .include_x(0.0)
@@ -322,14 +517,14 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32) 
                 let line = vec![[f.aptt_at(0.0), 0.0], [f.aptt_at(max_y), max_y]];
                 plot.line(
                     Line::new("patient's fitted relation", PlotPoints::from(line))
-                        .color(theme::CAUTION)
+                        .color(theme::caution())
                         .style(egui_plot::LineStyle::dashed_loose()),
                 );
             }
             if xy.is_empty() {
                 return;
             }
-            plot.line(Line::new("pairs", PlotPoints::from(xy.clone())).color(theme::MUTED));
+            plot.line(Line::new("pairs", PlotPoints::from(xy.clone())).color(theme::muted()));
             // A fixed number of colour bands (one plot item each), whatever the number of pairs: the
             // time order stays visible and the frame cost does not grow with the history.
             let bands = xy.len().min(SCATTER_COLOUR_BANDS);
@@ -342,6 +537,13 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32) 
                 );
             }
         });
+    ui.label(
+        RichText::new(
+            "Around the target box: pseudo-resistance = aPTT low, anti-Xa at/above target; coagulopathy = aPTT high, \
+             anti-Xa low; sub- / supratherapeutic = both low / both high.",
+        )
+        .color(theme::muted()),
+    );
     fit_summary_ui(ui, fit.as_ref(), pairs.len(), protocol);
 }
 
@@ -355,22 +557,25 @@ fn target_and_quadrants_ui(plot: &mut PlotUi<'_>, a: Range<f64>, xa_target: Rang
     ];
     plot.polygon(
         Polygon::new("target", PlotPoints::from(rect))
-            .fill_color(theme::IN_RANGE.gamma_multiply(0.2))
-            .stroke(egui::Stroke::new(1.0, theme::IN_RANGE)),
+            .fill_color(theme::in_range().gamma_multiply(0.2))
+            .stroke(egui::Stroke::new(1.0, theme::in_range())),
     );
-    let mut quadrant = |x: f64, y: f64, text: &str| {
+    // Each quadrant named in its corner, anchored inside the plot so the words are never cut; the
+    // meaning of each is under the plot.
+    let bounds = plot.plot_bounds();
+    let (x0, x1) = (bounds.min()[0].max(0.0), bounds.max()[0].min(max_x * 1.05));
+    let (y0, y1) = (bounds.min()[1].max(0.0), bounds.max()[1]);
+    let mut quadrant = |x: f64, y: f64, anchor: Align2, text: &str| {
         plot.text(
             Text::new("", PlotPoint::new(x, y), text)
-                .color(theme::MUTED)
-                .anchor(Align2::CENTER_CENTER),
+                .color(theme::muted())
+                .anchor(anchor),
         );
     };
-    let (left, right) = (a.low * 0.5, (a.high + max_x) / 2.0);
-    let (bottom, top) = (xa_target.low * 0.5, xa_target.high * 1.3);
-    quadrant(left, top, "pseudo-resistance\n(aPTT low, anti-Xa at/above)");
-    quadrant(right, bottom, "coagulopathy\n(aPTT high, anti-Xa low)");
-    quadrant(left, bottom, "concordant\nsubtherapeutic");
-    quadrant(right, top, "concordant\nsupratherapeutic");
+    quadrant(x0, y1, Align2::LEFT_TOP, "pseudo-\nresistance");
+    quadrant(x1, y1, Align2::RIGHT_TOP, "supra-\ntherapeutic");
+    quadrant(x0, y0, Align2::LEFT_BOTTOM, "sub-\ntherapeutic");
+    quadrant(x1, y0, Align2::RIGHT_BOTTOM, "coagulopathy");
 }
 
 /// Under the scatter: the patient's fitted relation, or why there is none.
@@ -399,18 +604,18 @@ fn fit_summary_ui(ui: &mut egui::Ui, fit: Option<&ApttAntiXaFit>, pairs: usize, 
                     "Basis: {}",
                     protocol.monitoring.aptt_calibration_anti_xa.source
                 ))
-                .color(theme::MUTED),
+                .color(theme::muted()),
             );
         }
         (None, 0) => {
             ui.colored_label(
-                theme::MUTED,
+                theme::muted(),
                 "No aPTT/anti-Xa pairs yet (pairs are drawn within the protocol's window)",
             );
         }
         (None, n) => {
             ui.colored_label(
-                theme::MUTED,
+                theme::muted(),
                 format!(
                     "{n} pair(s): a fitted relation needs at least {} pairs over at least {} h, with a spread of anti-Xa levels and a rising aPTT (information only)",
                     protocol.monitoring.aptt_fit_min_pairs.value,
@@ -421,23 +626,52 @@ fn fit_summary_ui(ui: &mut egui::Ui, fit: Option<&ApttAntiXaFit>, pairs: usize, 
     }
 }
 
+/// The preset windows and how the pointer moves the plots.
+fn window_row_ui(ui: &mut egui::Ui, state: &mut PlotState) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Show");
+        for w in TimeWindow::ALL {
+            if ui.selectable_label(state.window == Some(w), w.label()).clicked() {
+                state.window = Some(w);
+                state.apply_window = true;
+            }
+        }
+        ui.label(
+            RichText::new("· wheel: move in time · Ctrl+wheel: zoom time · drag: pan · double-click: all")
+                .color(theme::muted()),
+        );
+    });
+}
+
 /// The Plots view.
 pub fn plots_ui(ui: &mut egui::Ui, doc: &Document, state: &mut PlotState) {
+    window_row_ui(ui, state);
+    let window = state.window.map(|w| (w, state.apply_window));
+    state.apply_window = false;
     let data = state.data(doc);
     let xa_target = doc.protocol().ufh.anti_xa_target.value.values();
-    let scatter_width = (ui.available_width() * 0.38).clamp(260.0, 520.0);
+    let deficiency = doc.protocol().antithrombin.deficiency_below_percent.value.value();
+    let scatter_width = (ui.available_width() * 0.38).clamp(260.0, 620.0);
     egui::Panel::right("scatter_panel")
         .default_size(scatter_width)
         .resizable(true)
         .show(ui, |ui| {
-            let height = (ui.available_height() - 140.0).clamp(200.0, 520.0);
+            let height = (ui.available_height() - 170.0).clamp(200.0, 620.0);
             scatter_ui(ui, doc, data, height);
         });
+    let start = doc.case().case_start;
+    let axis = TimeAxis {
+        start,
+        first_x: data.first_x,
+        as_of_x: hours(start, doc.as_of()),
+        width: ui.available_width() - 60.0,
+        window,
+    };
     egui::ScrollArea::vertical().id_salt("time_plots").show(ui, |ui| {
-        let height = ((ui.available_height() - 110.0) / 4.0).clamp(100.0, 220.0);
-        lab_plot_ui(ui, doc, data, LabKind::Aptt, "s", None, height);
-        lab_plot_ui(ui, doc, data, LabKind::AntiXa, "units/mL", Some(xa_target), height);
-        dose_plot_ui(ui, doc, data, height);
-        at_platelets_plot_ui(ui, doc, data, height);
+        let height = ((ui.available_height() - 220.0) / 4.0).clamp(110.0, 260.0);
+        lab_plot_ui(ui, &axis, data, LabKind::Aptt, None, height);
+        lab_plot_ui(ui, &axis, data, LabKind::AntiXa, Some(xa_target), height);
+        dose_plot_ui(ui, &axis, data, height);
+        at_platelets_plot_ui(ui, &axis, deficiency, data, height);
     });
 }

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::theme::ThemeChoice;
+
 /// How many recent files the case bar remembers.
 const RECENT_FILES: usize = 8;
 
@@ -21,6 +23,24 @@ pub enum CentralView {
 }
 
 impl CentralView {
+    /// The `--view` names, in the order of the tabs.
+    pub const FLAGS: [&'static str; 7] = [
+        "algorithm",
+        "plots",
+        "timeline",
+        "flowsheet",
+        "patient",
+        "dosing-tools",
+        "bypass",
+    ];
+
+    /// The view named by a `--view` flag.
+    #[must_use]
+    pub fn from_flag(flag: &str) -> Option<Self> {
+        let i = Self::FLAGS.iter().position(|f| *f == flag)?;
+        Self::ALL.get(i).map(|(v, _)| *v)
+    }
+
     pub const ALL: [(Self, &'static str); 7] = [
         (Self::Algorithm, "Algorithm"),
         (Self::Plots, "Plots"),
@@ -41,6 +61,8 @@ pub struct Preferences {
     pub recent_files: Vec<PathBuf>,
     /// The interface size (egui's zoom factor): Ctrl+= / Ctrl+− or the View menu.
     pub zoom: f32,
+    /// Light, dark, high contrast, or the system's (else light).
+    pub theme: ThemeChoice,
 }
 
 impl Default for Preferences {
@@ -50,6 +72,7 @@ impl Default for Preferences {
             predict_first: false,
             recent_files: Vec::new(),
             zoom: 1.0,
+            theme: ThemeChoice::System,
         }
     }
 }

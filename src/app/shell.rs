@@ -10,7 +10,7 @@ use eframe::egui;
 use crate::analysis::Action;
 use crate::analysis::clock::against_clock;
 use crate::io::recovery::read_recovery;
-use crate::model::{Case, ClinicalTime};
+use crate::model::{Case, ClinicalTime, Setting};
 
 use super::bypass::bypass_ui;
 use super::case_bar::{CaseBarInfo, case_bar_ui};
@@ -238,6 +238,7 @@ impl PlannerApp {
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         let mut commands = Vec::new();
         let ctx = ui.ctx().clone();
+        super::theme::apply(&ctx, self.prefs.theme);
         self.handle_close_request(&ctx, &mut commands);
         self.shortcuts(&ctx, &mut commands);
         let status_opacity = self.status_opacity(&ctx);
@@ -246,6 +247,7 @@ impl PlannerApp {
             predict_first: self.prefs.predict_first,
             status: self.status.as_ref(),
             status_opacity,
+            theme: self.prefs.theme,
         };
         let doc = self.open.as_ref().map(|o| &o.doc);
         egui::Panel::top("case_bar").show(ui, |ui| case_bar_ui(ui, doc, &info, &mut commands));
@@ -396,7 +398,9 @@ fn plan_panel_ui(
         doc.case().last_event_time(),
         now,
     );
-    egui::Panel::left("plan").default_size(440.0).show(ui, |ui| {
+    // The card takes about a third of the window: 350 px at 1024, 600 px at 1920.
+    let card_width = (ui.available_width() * 0.32).clamp(330.0, 620.0);
+    egui::Panel::left("plan").default_size(card_width).show(ui, |ui| {
         let asking = predict_first && prediction.is_none();
         if asking {
             // The banners and the action would give the answer away; a paused advice is still said.
@@ -432,10 +436,25 @@ fn central_ui(
     hide_decision: bool,
     commands: &mut Vec<Command>,
 ) {
-    ui.horizontal(|ui| {
+    // The Bypass tab belongs to the bypass setting; in the ICU and on ECMO the same view is the
+    // perfusionist's pre-bypass review of a patient going to theatre.
+    let bypass_setting = doc.case().patient.setting == Setting::Cpb;
+    ui.horizontal_wrapped(|ui| {
         for (v, label) in CentralView::ALL {
+            if v == CentralView::Bypass && !bypass_setting {
+                continue;
+            }
             if ui.selectable_label(view == v, label).clicked() {
                 commands.push(Command::ShowView(v));
+            }
+        }
+        if !bypass_setting {
+            ui.separator();
+            let review = ui
+                .selectable_label(view == CentralView::Bypass, "Pre-bypass review…")
+                .on_hover_text("The perfusionist's view for a patient going to theatre: ACT, heparin dose-response, the ICU history");
+            if review.clicked() {
+                commands.push(Command::ShowView(CentralView::Bypass));
             }
         }
     });

@@ -30,7 +30,7 @@ pub fn timeline_ui(
     let hidden = events.len() - shown;
     if hidden > 0 {
         ui.colored_label(
-            theme::MUTED,
+            theme::muted(),
             format!("{hidden} later event(s) hidden by the replay: move the slider to the end to see or edit them"),
         );
     }

@@ -52,7 +52,7 @@ impl ToolsForm {
 fn highlight(ui: &mut egui::Ui, text: impl Into<String>, on: bool) {
     let text = text.into();
     if on {
-        ui.label(RichText::new(format!("▶ {text}")).strong().color(theme::CAUTION));
+        ui.label(RichText::new(format!("▶ {text}")).strong().color(theme::caution()));
     } else {
         ui.label(text);
     }
@@ -96,7 +96,7 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &Document, form: &mut Tool
     let baseline = match baseline {
         Ok(b) => b,
         Err(e) => {
-            ui.colored_label(theme::ABOVE_TARGET, format!("✖ {e}"));
+            ui.colored_label(theme::above_target(), format!("✖ {e}"));
             return;
         }
     };
@@ -109,7 +109,7 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &Document, form: &mut Tool
             {
                 Ok(t) => t,
                 Err(e) => {
-                    ui.colored_label(theme::ABOVE_TARGET, format!("✖ {e}"));
+                    ui.colored_label(theme::above_target(), format!("✖ {e}"));
                     return;
                 }
             };
@@ -127,7 +127,7 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &Document, form: &mut Tool
                 let ecmo = &p.ecmo_observed_recovery_percent_per_unit_per_kg;
                 let rise = expected_rise_percent(vials.rounded, weight, ecmo.value);
                 ui.colored_label(
-                    theme::CAUTION,
+                    theme::caution(),
                     format!(
                         "! On ECMO recovery is lower: about {} percentage points at {} % per units/kg ({})",
                         num(rise.value(), 0),
@@ -139,7 +139,7 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &Document, form: &mut Tool
             ui.label(
                 RichText::new(format!("Source: {}", p.source))
                     .small()
-                    .color(theme::MUTED),
+                    .color(theme::muted()),
             );
         }
         AtProduct::Recombinant => {
@@ -152,117 +152,125 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &Document, form: &mut Tool
             ui.label(
                 RichText::new(format!("Source: {}", p.source))
                     .small()
-                    .color(theme::MUTED),
+                    .color(theme::muted()),
             );
         }
     }
-    ui.colored_label(theme::CAUTION, format!("! {}", at.caveat.value));
+    ui.colored_label(theme::caution(), format!("! {}", at.caveat.value));
 }
 
 fn nomogram_ui(ui: &mut egui::Ui, id: &str, nomogram: &Nomogram, value: Option<f64>, concentration: &str) {
     ui.strong(&nomogram.name);
     if !nomogram.validated {
         ui.colored_label(
-            theme::CAUTION,
+            theme::caution(),
             "! institutional adaptation, not a validated published table",
         );
     }
     let current = value.and_then(|v| nomogram_row(nomogram, v)).map(|(i, _)| i);
+    // In a narrow window the table scrolls sideways instead of squeezing its last column into a
+    // tall, empty-looking row.
     ui.push_id(id, |ui| {
-        TableBuilder::new(ui)
-            .striped(true)
-            .column(Column::exact(230.0))
-            .column(Column::exact(120.0))
-            .column(Column::exact(80.0))
-            .column(Column::exact(150.0))
-            .column(Column::remainder())
-            .header(20.0, |mut h| {
-                for t in ["Band", "Bolus", "Hold", "Rate change", "Recheck"] {
-                    h.col(|ui| {
-                        ui.strong(t);
-                    });
-                }
-            })
-            .body(|mut body| {
-                for (i, row) in nomogram.rows.iter().enumerate() {
-                    let on = current == Some(i);
-                    body.row(20.0, |mut r| {
-                        r.col(|ui| highlight(ui, band_text(nomogram, i, row), on));
-                        r.col(|ui| {
-                            let b = if row.bolus_units_per_kg.value() > 0.0 {
-                                format!("{} units/kg", num(row.bolus_units_per_kg.value(), 1))
-                            } else {
-                                "none".to_owned()
-                            };
-                            highlight(ui, b, on);
+        egui::ScrollArea::horizontal().show(ui, |ui| {
+            TableBuilder::new(ui)
+                .striped(true)
+                .vscroll(false)
+                .column(Column::exact(230.0))
+                .column(Column::exact(120.0))
+                .column(Column::exact(80.0))
+                .column(Column::exact(150.0))
+                .column(Column::exact(80.0))
+                .header(20.0, |mut h| {
+                    for t in ["Band", "Bolus", "Hold", "Rate change", "Recheck"] {
+                        h.col(|ui| {
+                            ui.strong(t);
                         });
-                        r.col(|ui| highlight(ui, format!("{} min", row.hold_min.number()), on));
-                        r.col(|ui| {
-                            let sign = if row.rate_change_units_per_kg_per_h > 0.0 {
-                                "+"
-                            } else {
-                                ""
-                            };
-                            highlight(
-                                ui,
-                                format!("{sign}{} units/kg/h", num(row.rate_change_units_per_kg_per_h, 2)),
-                                on,
-                            );
+                    }
+                })
+                .body(|mut body| {
+                    for (i, row) in nomogram.rows.iter().enumerate() {
+                        let on = current == Some(i);
+                        body.row(20.0, |mut r| {
+                            r.col(|ui| highlight(ui, band_text(nomogram, i, row), on));
+                            r.col(|ui| {
+                                let b = if row.bolus_units_per_kg.value() > 0.0 {
+                                    format!("{} units/kg", num(row.bolus_units_per_kg.value(), 1))
+                                } else {
+                                    "none".to_owned()
+                                };
+                                highlight(ui, b, on);
+                            });
+                            r.col(|ui| highlight(ui, format!("{} min", row.hold_min.number()), on));
+                            r.col(|ui| {
+                                let sign = if row.rate_change_units_per_kg_per_h > 0.0 {
+                                    "+"
+                                } else {
+                                    ""
+                                };
+                                highlight(
+                                    ui,
+                                    format!("{sign}{} units/kg/h", num(row.rate_change_units_per_kg_per_h, 2)),
+                                    on,
+                                );
+                            });
+                            r.col(|ui| highlight(ui, format!("{} h", row.recheck_h.number()), on));
                         });
-                        r.col(|ui| highlight(ui, format!("{} h", row.recheck_h.number()), on));
-                    });
-                }
-            });
+                    }
+                });
+        })
     });
     ui.label(
         RichText::new(format!("Source: {} · bag {concentration}", nomogram.source))
             .small()
-            .color(theme::MUTED),
+            .color(theme::muted()),
     );
 }
 
 /// One DTI table, with the latest aPTT's row highlighted.
 fn dti_table_ui(ui: &mut egui::Ui, id: &str, rows: &[DtiTableRow], current: Option<DtiBand>, two_columns: bool) {
     ui.push_id(id, |ui| {
-        let mut table = TableBuilder::new(ui)
-            .striped(true)
-            .column(Column::exact(180.0))
-            .column(Column::exact(170.0));
-        if two_columns {
-            table = table.column(Column::exact(170.0));
-        }
-        let headers: &[&str] = if two_columns {
-            &[
-                "aPTT",
-                "Change (critically ill)",
-                "Change (normal liver)",
-                "Hold / stop",
-            ]
-        } else {
-            &["aPTT", "Rate change", "Hold"]
-        };
-        table
-            .column(Column::remainder())
-            .header(20.0, |mut h| {
-                for t in headers {
-                    h.col(|ui| {
-                        ui.strong(*t);
-                    });
-                }
-            })
-            .body(|mut body| {
-                for row in rows {
-                    let on = current == Some(row.band);
-                    body.row(20.0, |mut r| {
-                        r.col(|ui| highlight(ui, row.aptt.clone(), on));
-                        r.col(|ui| highlight(ui, row.change.clone(), on));
-                        if two_columns {
-                            r.col(|ui| highlight(ui, row.change_normal_hepatic.clone(), on));
-                        }
-                        r.col(|ui| highlight(ui, row.hold.clone(), on));
-                    });
-                }
-            });
+        egui::ScrollArea::horizontal().show(ui, |ui| {
+            let mut table = TableBuilder::new(ui)
+                .striped(true)
+                .vscroll(false)
+                .column(Column::exact(180.0))
+                .column(Column::exact(170.0));
+            if two_columns {
+                table = table.column(Column::exact(170.0));
+            }
+            let headers: &[&str] = if two_columns {
+                &[
+                    "aPTT",
+                    "Change (critically ill)",
+                    "Change (normal liver)",
+                    "Hold / stop",
+                ]
+            } else {
+                &["aPTT", "Rate change", "Hold"]
+            };
+            table
+                .column(Column::exact(200.0))
+                .header(20.0, |mut h| {
+                    for t in headers {
+                        h.col(|ui| {
+                            ui.strong(*t);
+                        });
+                    }
+                })
+                .body(|mut body| {
+                    for row in rows {
+                        let on = current == Some(row.band);
+                        body.row(20.0, |mut r| {
+                            r.col(|ui| highlight(ui, row.aptt.clone(), on));
+                            r.col(|ui| highlight(ui, row.change.clone(), on));
+                            if two_columns {
+                                r.col(|ui| highlight(ui, row.change_normal_hepatic.clone(), on));
+                            }
+                            r.col(|ui| highlight(ui, row.hold.clone(), on));
+                        });
+                    }
+                });
+        })
     });
 }
 
@@ -275,7 +283,7 @@ fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>, ac
     ui.label(format!("Bag: {}", protocol.argatroban.concentration_label));
     let Some(base) = baseline else {
         ui.colored_label(
-            theme::CAUTION,
+            theme::caution(),
             "The DTI tables follow the patient's target, a multiple of the baseline aPTT: enter the baseline aPTT (Patient view)",
         );
         return;
@@ -300,14 +308,14 @@ fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>, ac
             protocol.argatroban.titration_source
         ))
         .small()
-        .color(theme::MUTED),
+        .color(theme::muted()),
     );
     ui.add_space(8.0);
     ui.heading("Bivalirudin titration (mg/kg/h)");
     ui.label(format!("Bag: {}", protocol.bivalirudin.concentration_label));
     if !protocol.bivalirudin.titration_validated {
         ui.colored_label(
-            theme::CAUTION,
+            theme::caution(),
             "! institutional example, no published ECMO step table: not validated",
         );
     }
@@ -326,14 +334,14 @@ fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>, ac
     ui.label(
         RichText::new(format!("Source: {}", protocol.bivalirudin.titration_source))
             .small()
-            .color(theme::MUTED),
+            .color(theme::muted()),
     );
 }
 
 fn four_ts_ui(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
     ui.heading("HIT 4Ts score");
     let Some(ts) = &doc.analysis().hit_4ts else {
-        ui.colored_label(theme::MUTED, "Not scored: needs platelet counts on heparin");
+        ui.colored_label(theme::muted(), "Not scored: needs platelet counts on heparin");
         return;
     };
     let items = &ts.items;
@@ -365,17 +373,17 @@ fn four_ts_ui(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
     match (&ts.suspected_by, ts.status) {
         (Some(why), _) => ui.label(format!("HIT suspected: {why}")),
         (None, _) => ui.colored_label(
-            theme::MUTED,
+            theme::muted(),
             "HIT not suspected (no platelet fall of 30% or more on heparin, no thrombosis entered): the score is shown, not acted on",
         ),
     };
     if let Some(c) = &ts.caveat {
-        ui.colored_label(theme::CAUTION, format!("! {c}"));
+        ui.colored_label(theme::caution(), format!("! {c}"));
     }
     ui.label(
         RichText::new(format!("Source: {}", ts.source))
             .small()
-            .color(theme::MUTED),
+            .color(theme::muted()),
     );
 }
 
@@ -386,7 +394,7 @@ pub fn tools_ui(ui: &mut egui::Ui, doc: &Document, form: &mut ToolsForm, command
     let patient = &doc.case().patient;
     if !doc.protocol().age_groups.contains(&patient.age_group) {
         ui.colored_label(
-            theme::ABOVE_TARGET,
+            theme::above_target(),
             format!(
                 "No paediatric protocol is loaded: the dosing tools give no dose, rate or pump rate for a {} from an adult protocol",
                 patient.age_group.code()

@@ -46,6 +46,7 @@ impl PlannerApp {
             | Command::StepCursor(_)
             | Command::CopyPlan(_)
             | Command::SetZoom(_)
+            | Command::SetTheme(_)
             | Command::ShowView(_)
             | Command::SetPredictFirst(_)
             | Command::Predict(_) => self.apply_view(command, ctx),
@@ -166,6 +167,7 @@ impl PlannerApp {
                 self.prediction = None;
             }
             Command::ShowView(view) => self.prefs.view = view,
+            Command::SetTheme(choice) => self.prefs.theme = choice,
             Command::SetZoom(zoom) => {
                 self.prefs.zoom = zoom;
                 if let Some(ctx) = ctx {

@@ -4,6 +4,8 @@
 //! series drawable. Pure functions of the case, its prepared index and its protocol: no UI crate here,
 //! so all of it is unit-tested without a window.
 
+pub mod axes;
+
 use crate::analysis::pairing::{ApttAntiXaFit, FitNeeds, fit_aptt_anti_xa};
 use crate::analysis::targets::aptt_target;
 use crate::analysis::{Agent, InfusionRate, Pair, Prepared, Timeline, paired_samples};

@@ -104,6 +104,24 @@ impl ClinicalTime {
         })
     }
 
+    /// The calendar year, month (1–12), day, hour and minute, for axis labels.
+    #[must_use]
+    pub fn parts(self) -> (i16, i8, i8, i8, i8) {
+        (
+            self.0.year(),
+            self.0.month(),
+            self.0.day(),
+            self.0.hour(),
+            self.0.minute(),
+        )
+    }
+
+    /// Midnight at the start of this time's day.
+    #[must_use]
+    pub fn start_of_day(self) -> Self {
+        Self(self.0.date().to_datetime(jiff::civil::Time::midnight()))
+    }
+
     /// Whether this time is too far after `now` to be a real result or dose: more than
     /// [`FUTURE_TOLERANCE_MIN`] minutes (a clock a little ahead on the analyser is tolerated).
     #[must_use]

@@ -13,6 +13,7 @@ mod files;
 mod keyboard;
 mod replay;
 mod safety;
+mod themes;
 mod views;
 
 use anticoag_planner::app::theme::install_fonts;
@@ -67,6 +68,15 @@ fn open_demo(h: &mut Harness<'static, PlannerApp>, label: &str) {
 fn click(h: &mut Harness<'static, PlannerApp>, label: &str) {
     h.get_by_label(label).click();
     h.run();
+}
+
+/// Shows a view by its tab; the Bypass view outside the bypass setting is the "Pre-bypass review…" entry.
+fn show_view(h: &mut Harness<'static, PlannerApp>, label: &str) {
+    if label == "Bypass" && h.query_by_label("Bypass").is_none() {
+        click(h, "Pre-bypass review…");
+    } else {
+        click(h, label);
+    }
 }
 
 /// Types into the field with this label (as assistive technology sets a value) and runs the frame:

@@ -59,7 +59,7 @@ fn every_view_renders_a_month_long_course() {
         .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
     h.run();
     for (_, label) in CentralView::ALL {
-        click(&mut h, label);
+        show_view(&mut h, label);
         assert!(h.state().status().is_none(), "{label}: {:?}", h.state().status());
     }
     let d = doc(&h);
@@ -83,11 +83,28 @@ fn every_screen_of_every_demo_case_follows_the_display_conventions() {
     for (label, _, _) in DEMO_CASES {
         open_demo(&mut h, label);
         for (_, view) in CentralView::ALL {
-            click(&mut h, view);
+            show_view(&mut h, view);
             let text = screen_text(&h);
             assert!(text.len() > 200, "{label} / {view}: the screen has text");
             let problems = anticoag_planner::model::display_convention_problems(&text);
             assert!(problems.is_empty(), "{label} / {view}: {problems:?}");
         }
     }
+}
+
+#[test]
+fn the_bypass_tab_belongs_to_the_bypass_setting_and_elsewhere_is_a_pre_bypass_review() {
+    let mut h = harness();
+    h.run();
+    // The CMAJ patient is on VV-ECMO.
+    assert!(h.query_by_label("Bypass").is_none(), "no Bypass tab on ECMO");
+    click(&mut h, "Pre-bypass review…");
+    assert!(
+        shows(&h, "Pre-bypass summary"),
+        "the same view, for a patient going to theatre"
+    );
+    open_demo(&mut h, "Teaching: bypass heparin resistance");
+    assert!(h.query_by_label("Pre-bypass review…").is_none());
+    click(&mut h, "Bypass");
+    assert!(shows(&h, "Heparin dose-response (Bull)"));
 }
