@@ -16,7 +16,9 @@ export HOME="$HOME_DIR" XDG_CONFIG_HOME="$HOME_DIR/config" XDG_DATA_HOME="$HOME_
 unset WAYLAND_DISPLAY
 
 shot() { # size theme view file
-    "$BIN" --size "$1" --theme "$2" --view "$3" &
+    # The bypass view with the bypass teaching case; every other view with the CMAJ ECMO case.
+    if [ "$3" = bypass ]; then set -- "$1" "$2" "$3" "$4" --open tests/cases/bypass-resistance.ron; fi
+    "$BIN" --size "$1" --theme "$2" --view "$3" ${5:-} ${6:-} &
     APP=$!
     for _ in $(seq 1 60); do
         xdotool search --onlyvisible --name anticoag-planner >/dev/null 2>&1 && break

@@ -16,13 +16,20 @@ use super::theme;
 
 /// A two-column striped grid of name → value rows.
 fn key_value_grid(ui: &mut egui::Ui, id: &str, fill: impl FnOnce(&mut dyn FnMut(&str, String))) {
-    egui::Grid::new(id).num_columns(2).striped(true).show(ui, |ui| {
-        fill(&mut |k: &str, v: String| {
-            ui.label(k);
-            ui.label(v);
-            ui.end_row();
+    // The value column is bounded so that a long value (the protamine estimate, a platelet trend)
+    // wraps inside the window instead of widening the page past its edge.
+    let value_width = (ui.available_width() - 190.0).max(160.0);
+    egui::Grid::new(id)
+        .num_columns(2)
+        .striped(true)
+        .max_col_width(value_width)
+        .show(ui, |ui| {
+            fill(&mut |k: &str, v: String| {
+                ui.label(k);
+                ui.add(egui::Label::new(v).wrap());
+                ui.end_row();
+            });
         });
-    });
 }
 
 fn lab_trend(doc: &Document, lab: LabKind, unit: &str, decimals: usize, last: usize) -> String {
