@@ -511,7 +511,7 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32) 
         })
         .show(ui, |plot| {
             if let Some(a) = aptt_target {
-                target_and_quadrants_ui(plot, a, xa_target, max_x);
+                target_and_quadrants_ui(plot, a, xa_target, max_x, max_y);
             }
             if let Some(f) = fit {
                 let line = vec![[f.aptt_at(0.0), 0.0], [f.aptt_at(max_y), max_y]];
@@ -548,7 +548,7 @@ fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32) 
 }
 
 /// The target rectangle on the scatter and what each quadrant around it means.
-fn target_and_quadrants_ui(plot: &mut PlotUi<'_>, a: Range<f64>, xa_target: Range<f64>, max_x: f64) {
+fn target_and_quadrants_ui(plot: &mut PlotUi<'_>, a: Range<f64>, xa_target: Range<f64>, max_x: f64, max_y: f64) {
     let rect = vec![
         [a.low, xa_target.low],
         [a.high, xa_target.low],
@@ -561,10 +561,9 @@ fn target_and_quadrants_ui(plot: &mut PlotUi<'_>, a: Range<f64>, xa_target: Rang
             .stroke(egui::Stroke::new(1.0, theme::in_range())),
     );
     // Each quadrant named in its corner, anchored inside the plot so the words are never cut; the
-    // meaning of each is under the plot.
-    let bounds = plot.plot_bounds();
-    let (x0, x1) = (bounds.min()[0].max(0.0), bounds.max()[0].min(max_x * 1.05));
-    let (y0, y1) = (bounds.min()[1].max(0.0), bounds.max()[1]);
+    // meaning of each is under the plot. The corners are the data range the plot includes, never the
+    // plot's current bounds: a label at the bounds would widen the auto bounds every frame.
+    let (x0, x1, y0, y1) = (0.0, max_x, 0.0, max_y);
     let mut quadrant = |x: f64, y: f64, anchor: Align2, text: &str| {
         plot.text(
             Text::new("", PlotPoint::new(x, y), text)
