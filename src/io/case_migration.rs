@@ -101,9 +101,16 @@ pub(super) fn from_v1(text: &str) -> Result<Case, ron::error::SpannedError> {
 /// What a migration changed, for the note on screen.
 #[must_use]
 pub fn migration_note(from: u32) -> String {
+    let v1 = if from == 1 {
+        format!(
+            "HIT history read as {} or none, 4Ts items kept as entered, no stop reasons recorded; ",
+            HitHistory::RecentOrPositive.code()
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "opened a version-{from} case file: HIT history read as {} or none, 4Ts items kept as entered, no stop reasons recorded; it is saved as version {} when you save",
-        HitHistory::RecentOrPositive.code(),
+        "opened a version-{from} case file: {v1}no patient identifiers, entry stamps or audit trail before this version; it is saved as version {} when you save",
         crate::model::CASE_FORMAT_VERSION
     )
 }

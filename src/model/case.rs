@@ -2,13 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::audit::{AuditEntry, DeletedEvent, PatientIdentity};
 use super::event_code::EventCode;
 use super::events::Event;
 use super::patient::Patient;
 use super::time::ClinicalTime;
 
 /// Case files carry this version; a newer one is refused, never overwritten.
-pub const CASE_FORMAT_VERSION: u32 = 2;
+pub const CASE_FORMAT_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,8 +21,21 @@ pub struct Case {
     /// Start of the record (admission); no event may precede it.
     pub case_start: ClinicalTime,
     pub patient: Patient,
+    /// Name, MRN, bed: all optional (case format 3).
+    #[serde(default, skip_serializing_if = "is_anonymous")]
+    pub identity: PatientIdentity,
     pub events: Vec<Event>,
     pub notes: String,
+    /// Deleted events, with who deleted them and why: kept, never analysed (case format 3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted: Vec<DeletedEvent>,
+    /// The audit trail, oldest first, append-only (case format 3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit: Vec<AuditEntry>,
+}
+
+fn is_anonymous(identity: &PatientIdentity) -> bool {
+    *identity == PatientIdentity::default()
 }
 
 /// A timeline problem found while checking order and dates (the plausibility of values is checked
@@ -67,8 +81,11 @@ impl Case {
             protocol: protocol.into(),
             case_start,
             patient,
+            identity: PatientIdentity::default(),
             events: Vec::new(),
             notes: String::new(),
+            deleted: Vec::new(),
+            audit: Vec::new(),
         }
     }
 

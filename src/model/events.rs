@@ -228,6 +228,9 @@ pub struct Event {
     /// Why an infusion was stopped (only on a stop: an infusion rate of 0). Case format 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<StopReason>,
+    /// When and by whom it was entered (case format 3; absent for older records and bundled cases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered: Option<super::audit::Stamp>,
 }
 
 /// Two events are equal when they record the same thing; their handles do not take part.
@@ -254,6 +257,7 @@ impl Event {
             kind,
             note: None,
             reason: None,
+            entered: None,
         }
     }
 

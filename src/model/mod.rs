@@ -1,5 +1,6 @@
 //! The domain model: units as types, times, patient facts, timeline events and the case.
 
+pub mod audit;
 pub mod case;
 pub mod display;
 pub mod editing;
@@ -10,6 +11,9 @@ pub mod rounded;
 pub mod time;
 pub mod units;
 
+pub use audit::{
+    AuditAction, AuditEntry, DEFAULT_DELETION_REASON, DeletedEvent, PatientIdentity, Stamp, patient_changes,
+};
 pub use case::{CASE_FORMAT_VERSION, Case, TimelineError};
 pub use display::display_convention_problems;
 pub use editing::{EditError, PatientChange};

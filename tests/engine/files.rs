@@ -35,9 +35,9 @@ fn malformed_case_files_name_line_and_reason() {
     let msg = parse_err(truncated);
     assert!(msg.starts_with("case.ron:") && msg.contains(':'), "{msg}");
 
-    let newer = text.replace("version: 2,", "version: 3,");
+    let newer = text.replace("version: 3,", "version: 4,");
     let err = parse_case(&newer, "case.ron", None).unwrap_err();
-    assert!(matches!(err, CaseFileError::NewerVersion { found: 3, .. }), "{err}");
+    assert!(matches!(err, CaseFileError::NewerVersion { found: 4, .. }), "{err}");
     assert!(err.to_string().contains("newer"), "{err}");
 
     let unknown = text.replace("pregnant: false,", "pregnant: false,\n        smoker: true,");
@@ -89,7 +89,7 @@ fn saves_are_atomic_and_never_overwrite_a_newer_file() {
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 
-    let newer = demo_text().replace("version: 2,", "version: 7,");
+    let newer = demo_text().replace("version: 3,", "version: 7,");
     std::fs::write(&path, &newer).unwrap();
     let err = save_case(&path, &loaded.case).unwrap_err();
     assert!(matches!(err, CaseFileError::NewerVersion { .. }), "{err}");
@@ -209,7 +209,7 @@ fn a_crash_at_any_save_step_leaves_the_old_file_or_the_new_one() {
 /// decisions.md: every older case-file version opens, migrated in memory, and is written in the newest
 /// version only on save. One fixture per old version.
 #[test]
-fn a_version_1_case_file_opens_migrated_and_saves_as_version_2() {
+fn a_version_1_case_file_opens_migrated_and_saves_as_the_newest_version() {
     let loaded = common::load("tests/fixtures/case-v1.ron");
     assert_eq!(loaded.migrated_from, Some(1));
     let p = &loaded.case.patient;
@@ -231,12 +231,12 @@ fn a_version_1_case_file_opens_migrated_and_saves_as_version_2() {
     assert!(loaded.case.events.iter().all(|e| e.reason.is_none()));
     let note = anticoag_planner::io::case_migration::migration_note(1);
     assert!(
-        note.contains("version-1") && note.contains("saved as version 2"),
+        note.contains("version-1") && note.contains("saved as version 3"),
         "{note}"
     );
-    // Saved, it is version 2 and reads back the same, without a migration.
+    // Saved, it is version 3 and reads back the same, without a migration.
     let text = to_ron_string(&loaded.case);
-    assert!(text.contains("version: 2,"), "{text}");
+    assert!(text.contains("version: 3,"), "{text}");
     let again = parse_case(&text, "again.ron", None).unwrap();
     assert_eq!(again.migrated_from, None);
     assert_eq!(again.case, loaded.case);
@@ -272,5 +272,75 @@ fn stop_reasons_travel_through_csv_and_case_files() {
     assert!(
         err.contains("a stop reason belongs only to an infusion stopped with rate 0"),
         "{err}"
+    );
+}
+
+/// Issue 15: a version-2 file (no identifiers, stamps or audit trail) opens, migrated, and analyses as
+/// it did; saved, it is version 3.
+#[test]
+fn a_version_2_case_file_opens_and_saves_as_version_3() {
+    let loaded = common::load("tests/fixtures/case-v2.ron");
+    assert_eq!(loaded.migrated_from, Some(2));
+    assert_eq!(loaded.case.version, 3);
+    assert!(loaded.case.audit.is_empty() && loaded.case.deleted.is_empty());
+    assert_eq!(loaded.case.identity.line(), None);
+    let note = anticoag_planner::io::case_migration::migration_note(2);
+    assert!(
+        note.contains("version-2") && !note.contains("HIT history read as"),
+        "{note}"
+    );
+    let text = to_ron_string(&loaded.case);
+    assert!(text.contains("version: 3,"), "{text}");
+    let current = common::load("tests/cases/pseudo-resistance.ron");
+    assert_eq!(current.migrated_from, None);
+    assert_eq!(loaded.case.events, current.case.events, "the same record");
+}
+
+/// Issue 15: identifiers, entry stamps, deleted events and the audit trail survive a save; deleted
+/// events are kept but the analysis of a case with them equals the analysis of the case without them.
+#[test]
+fn identifiers_stamps_and_deleted_events_round_trip_and_deleted_events_are_not_analysed() {
+    use anticoag_planner::model::{
+        AuditAction, AuditEntry, DEFAULT_DELETION_REASON, DeletedEvent, PatientIdentity, Stamp,
+    };
+    let mut loaded = common::load("tests/cases/pseudo-resistance.ron");
+    let without =
+        anticoag_planner::analysis::analyze(&loaded.case, &loaded.protocol, loaded.case.events.last().unwrap().time);
+    let case = &mut loaded.case;
+    let at = case.events.last().unwrap().time;
+    case.identity = PatientIdentity {
+        name: Some("Teaching patient".to_owned()),
+        mrn: Some("000123".to_owned()),
+        bed: Some("4".to_owned()),
+    };
+    case.events[0].entered = Some(Stamp::new(at, "RN Kim"));
+    let mut wrong = case.events[1].clone();
+    wrong.time = at.plus_minutes(-30);
+    case.deleted.push(DeletedEvent {
+        event: wrong,
+        deleted: Stamp::new(at, "RN Kim"),
+        reason: DEFAULT_DELETION_REASON.to_owned(),
+    });
+    case.audit.push(AuditEntry {
+        stamp: Stamp::new(at, "RN Kim"),
+        action: AuditAction::Deleted,
+        subject: "a wrong result".to_owned(),
+        detail: String::new(),
+        reason: Some(DEFAULT_DELETION_REASON.to_owned()),
+    });
+    let text = to_ron_string(case);
+    let again = parse_case(&text, "again.ron", None).unwrap();
+    assert_eq!(
+        again.case.identity.line().as_deref(),
+        Some("Teaching patient · MRN 000123 · bed 4")
+    );
+    assert_eq!(again.case.events[0].entered, Some(Stamp::new(at, "RN Kim")));
+    assert_eq!(again.case.deleted.len(), 1);
+    assert_eq!(again.case.audit, case.audit);
+    let with = anticoag_planner::analysis::analyze(&again.case, &again.protocol, at);
+    assert_eq!(
+        serde_json::to_string(&with).unwrap(),
+        serde_json::to_string(&without).unwrap(),
+        "a deleted event takes no part in the analysis"
     );
 }

@@ -1,0 +1,221 @@
+//! Who entered what (issue 15, case format 3): the patient's identifiers, a stamp on each entered
+//! event, the audit trail of the case (added, changed, deleted, restored, patient fields), and the
+//! deleted events, kept in the file with their reason but out of the analysis.
+
+use serde::{Deserialize, Serialize};
+
+use super::events::Event;
+use super::patient::Patient;
+use super::time::ClinicalTime;
+
+/// Who is the patient: every field optional (a teaching case has none). Shown in the title bar, on
+/// Copy plan and on every printed page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PatientIdentity {
+    /// Name or label ("Bed 4 teaching case").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mrn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bed: Option<String>,
+}
+
+impl PatientIdentity {
+    /// "Jane Doe · MRN 123456 · bed 4", or `None` when nothing is entered.
+    #[must_use]
+    pub fn line(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            self.name.clone(),
+            self.mrn.as_ref().map(|m| format!("MRN {m}")),
+            self.bed.as_ref().map(|b| format!("bed {b}")),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(" · "))
+    }
+}
+
+/// When and by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stamp {
+    pub at: ClinicalTime,
+    pub by: String,
+}
+
+impl Stamp {
+    #[must_use]
+    pub fn new(at: ClinicalTime, by: impl Into<String>) -> Self {
+        Self { at, by: by.into() }
+    }
+}
+
+/// What an audit entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    Added,
+    Changed,
+    Deleted,
+    Restored,
+    /// An undone or redone edit other than a deletion.
+    Undone,
+    Redone,
+    Patient,
+    Identity,
+    Imported,
+}
+
+impl AuditAction {
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::Changed => "changed",
+            Self::Deleted => "deleted",
+            Self::Restored => "restored",
+            Self::Undone => "undone",
+            Self::Redone => "redone",
+            Self::Patient => "patient field",
+            Self::Identity => "identifier",
+            Self::Imported => "imported",
+        }
+    }
+}
+
+/// One line of the audit trail: append-only (an undo adds an entry, it removes none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditEntry {
+    pub stamp: Stamp,
+    pub action: AuditAction,
+    /// What it is about: "2019-01-12T08:00 aPTT 62 s", "weight".
+    pub subject: String,
+    /// What changed: "aPTT 62 s → aPTT 26 s", "90.9 kg → 88 kg".
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A deleted event: kept in the file with who deleted it and why, never analysed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeletedEvent {
+    pub event: Event,
+    pub deleted: Stamp,
+    pub reason: String,
+}
+
+/// The reason a deletion gets until someone writes another (History view).
+pub const DEFAULT_DELETION_REASON: &str = "entered in error";
+
+/// The patient fields that changed, each as (field, before, after), for the audit trail.
+#[must_use]
+pub fn patient_changes(before: &Patient, after: &Patient) -> Vec<(&'static str, String, String)> {
+    let mut out = Vec::new();
+    let mut field = |name: &'static str, a: String, b: String| {
+        if a != b {
+            out.push((name, a, b));
+        }
+    };
+    field("weight", before.weight.kg.to_string(), after.weight.kg.to_string());
+    field(
+        "weight type",
+        format!("{:?}", before.weight.kind),
+        format!("{:?}", after.weight.kind),
+    );
+    field(
+        "weight confirmed",
+        before.weight_confirmed.to_string(),
+        after.weight_confirmed.to_string(),
+    );
+    field(
+        "setting",
+        before.setting.label().to_owned(),
+        after.setting.label().to_owned(),
+    );
+    field(
+        "age group",
+        before.age_group.code().to_owned(),
+        after.age_group.code().to_owned(),
+    );
+    let opt = |v: Option<String>| v.unwrap_or_else(|| "not entered".to_owned());
+    field(
+        "baseline aPTT",
+        opt(before.baseline_aptt.map(|s| s.to_string())),
+        opt(after.baseline_aptt.map(|s| s.to_string())),
+    );
+    field(
+        "CrCl",
+        opt(before.crcl.map(|c| c.to_string())),
+        opt(after.crcl.map(|c| c.to_string())),
+    );
+    field(
+        "renal replacement",
+        format!("{:?}", before.rrt),
+        format!("{:?}", after.rrt),
+    );
+    field(
+        "height",
+        opt(before.height_cm.map(|h| h.to_string())),
+        opt(after.height_cm.map(|h| h.to_string())),
+    );
+    field("sex", format!("{:?}", before.sex), format!("{:?}", after.sex));
+    field(
+        "hepatic impairment",
+        before.hepatic_impairment.to_string(),
+        after.hepatic_impairment.to_string(),
+    );
+    field(
+        "high bleeding risk",
+        before.high_bleeding_risk.to_string(),
+        after.high_bleeding_risk.to_string(),
+    );
+    field("pregnant", before.pregnant.to_string(), after.pregnant.to_string());
+    field(
+        "andexanet exposure",
+        before.andexanet_exposure.to_string(),
+        after.andexanet_exposure.to_string(),
+    );
+    field(
+        "heparin-coated circuit",
+        before.heparin_coated_circuit.to_string(),
+        after.heparin_coated_circuit.to_string(),
+    );
+    field(
+        "ECMO low flow",
+        before.ecmo_low_flow.to_string(),
+        after.ecmo_low_flow.to_string(),
+    );
+    field(
+        "HIT history",
+        format!("{:?}", before.hit_history),
+        format!("{:?}", after.hit_history),
+    );
+    field(
+        "prior heparin",
+        format!("{:?}", before.prior_heparin),
+        format!("{:?}", after.prior_heparin),
+    );
+    field(
+        "anti-Xa assay",
+        format!("{:?}", before.anti_xa_assay),
+        format!("{:?}", after.anti_xa_assay),
+    );
+    field(
+        "4Ts thrombosis",
+        format!("{:?}", before.hit_thrombosis),
+        format!("{:?}", after.hit_thrombosis),
+    );
+    field(
+        "4Ts other causes",
+        format!("{:?}", before.hit_other_causes),
+        format!("{:?}", after.hit_other_causes),
+    );
+    out
+}
