@@ -37,6 +37,9 @@ pub struct Cli {
     /// Desktop app: the window's inner size in points, WIDTHxHEIGHT (e.g. 1024x640).
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<(f32, f32)>,
+    /// Who entries are recorded as in the audit trail (desktop app and `import`); default: the system user.
+    #[arg(long, value_name = "NAME", global = true)]
+    pub author: Option<String>,
     /// Desktop app: close after the first painted frame (to measure start-up time and memory).
     #[arg(long, hide = true)]
     pub exit_after_first_frame: bool,
@@ -452,7 +455,7 @@ fn parse_at(at: Option<&str>, case: &Case) -> Result<ClinicalTime> {
 ///
 /// # Errors
 /// Any input, file or protocol problem, with its location.
-pub fn run(command: Command) -> Result<String> {
+pub fn run(command: Command, author: Option<&str>) -> Result<String> {
     match command {
         Command::Analyze {
             input,
@@ -484,6 +487,14 @@ pub fn run(command: Command) -> Result<String> {
             if let Some(t) = title {
                 loaded.case.title = t;
             }
+            // Each imported row is recorded as entered by the author (`--author`, else the system user).
+            let by = author.map_or_else(crate::app::preferences::system_user, ToOwned::to_owned);
+            let stamp = crate::model::Stamp::new(crate::model::ClinicalTime::now_local(), by);
+            let events = std::mem::take(&mut loaded.case.events);
+            loaded
+                .case
+                .add_audited(events, &stamp, crate::model::AuditAction::Imported)
+                .map_err(|e| anyhow::anyhow!("{}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
             save_case(&output, &loaded.case)?;
             let mut out = format!(
                 "wrote {} ({} events, protocol {})\n",

@@ -9,7 +9,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match args.command {
-        Some(command) => match cli::run(command) {
+        Some(command) => match cli::run(command, args.author.as_deref()) {
             Ok(out) => {
                 print!("{out}");
                 ExitCode::SUCCESS
@@ -24,6 +24,7 @@ fn main() -> ExitCode {
             view: args.view.as_deref().and_then(app::CentralView::from_flag),
             theme: args.theme.as_deref().and_then(app::theme::ThemeChoice::from_flag),
             size: args.size,
+            author: args.author,
             exit_after_first_frame: args.exit_after_first_frame,
         }) {
             Ok(()) => ExitCode::SUCCESS,

@@ -19,6 +19,7 @@ pub struct CaseBarInfo<'a> {
     /// How visible the status still is (1 when new, fading to 0).
     pub status_opacity: f32,
     pub theme: ThemeChoice,
+    pub author: &'a str,
 }
 
 pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo<'_>, commands: &mut Vec<Command>) {
@@ -57,11 +58,11 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
         if ui.add_enabled(has_doc, egui::Button::new("Import CSV…")).clicked() {
             commands.push(Command::ShowPathDialog(PathPurpose::ImportCsv));
         }
-        edit_menu_ui(ui, doc, info.theme, commands);
+        edit_menu_ui(ui, doc, info.theme, info.author, commands);
         if let Some(doc) = doc {
             ui.separator();
             let unsaved = if doc.is_dirty() { " (unsaved changes)" } else { "" };
-            ui.strong(format!("{}{unsaved}", doc.case().title));
+            ui.strong(format!("{}{unsaved}", doc.patient_line()));
             ui.label(format!(
                 "· {} · {} · protocol {}",
                 doc.origin(),
@@ -125,7 +126,13 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
 }
 
 /// Undo, Redo and the View menu (the interface size and the look).
-fn edit_menu_ui(ui: &mut egui::Ui, doc: Option<&Document>, current_theme: ThemeChoice, commands: &mut Vec<Command>) {
+fn edit_menu_ui(
+    ui: &mut egui::Ui,
+    doc: Option<&Document>,
+    current_theme: ThemeChoice,
+    author: &str,
+    commands: &mut Vec<Command>,
+) {
     let (can_undo, can_redo) = doc.map_or((false, false), |d| (d.can_undo(), d.can_redo()));
     if ui
         .add_enabled(can_undo, egui::Button::new("Undo"))
@@ -152,6 +159,15 @@ fn edit_menu_ui(ui: &mut egui::Ui, doc: Option<&Document>, current_theme: ThemeC
         }
         if ui.button("Actual size (Ctrl+0)").clicked() {
             commands.push(Command::SetZoom(1.0));
+        }
+        ui.separator();
+        let l = ui.label("Entries signed as (audit trail)");
+        let mut name = author.to_owned();
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut name).desired_width(180.0))
+            .labelled_by(l.id);
+        if field.changed() && !name.trim().is_empty() {
+            commands.push(Command::SetAuthor(name.trim().to_owned()));
         }
         ui.separator();
         ui.label("Look");

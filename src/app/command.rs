@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::analysis::Action;
-use crate::model::{Case, Event, EventId, Patient};
+use crate::model::{Case, Event, EventId, Patient, PatientIdentity};
 
 use super::preferences::CentralView;
 use super::theme::ThemeChoice;
@@ -90,4 +90,20 @@ pub enum Command {
     SetZoom(f32),
     /// The look (View menu), remembered.
     SetTheme(ThemeChoice),
+    /// The name the audit trail records for this workstation's entries (remembered).
+    SetAuthor(String),
+    /// The patient's identifiers (audited).
+    SetIdentity(PatientIdentity),
+    /// A new reason for the deleted event at this index (History view; audited).
+    SetDeletionReason(usize, String),
+    /// The answer to "the file changed on disk since you opened it".
+    ResolveDiskConflict(DiskChoice),
+}
+
+/// The answers to "the file changed on disk since it was opened" (another workstation saved it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiskChoice {
+    Overwrite,
+    SaveAs,
+    Cancel,
 }

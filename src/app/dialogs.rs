@@ -10,7 +10,7 @@ use crate::io::entry::{parse_time, parse_weight};
 use crate::model::{Case, ClinicalTime, Patient, Setting, Weight, WeightKind};
 use crate::protocol::Protocol;
 
-use super::command::{Command, PathPurpose, Replace};
+use super::command::{Command, DiskChoice, PathPurpose, Replace};
 use super::document::Document;
 use super::theme;
 
@@ -29,6 +29,8 @@ pub struct Dialogs {
     /// A replacement to carry out once the case is saved ("Save" in the unsaved-changes question on a
     /// case that has no file yet).
     pub after_save: Option<Replace>,
+    /// Save was asked over a file another workstation changed since it was opened.
+    pub disk_conflict: Option<PathBuf>,
 }
 
 impl Dialogs {
@@ -159,6 +161,9 @@ pub fn dialogs_ui(ctx: &egui::Context, doc: Option<&Document>, dialogs: &mut Dia
     }
     if let Some(report) = &dialogs.import_report {
         import_report_ui(ctx, report, commands);
+    }
+    if let Some(path) = &dialogs.disk_conflict {
+        disk_conflict_ui(ctx, path, commands);
     }
 }
 
@@ -335,5 +340,32 @@ fn import_report_ui(ctx: &egui::Context, report: &ImportReport, commands: &mut V
     });
     if modal.should_close() {
         commands.push(Command::DismissImportReport);
+    }
+}
+
+/// "Changed on disk": another workstation saved the file since it was opened here. Overwriting would
+/// drop their work, so Save as… is the default.
+fn disk_conflict_ui(ctx: &egui::Context, path: &std::path::Path, commands: &mut Vec<Command>) {
+    let modal = egui::Modal::new(egui::Id::unique("disk_conflict")).show(ctx, |ui| {
+        ui.heading("The file changed on disk");
+        ui.label(format!(
+            "{} was changed by someone else (another workstation?) since you opened it. Saving here would \
+             replace their version with yours.",
+            path.display()
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Save as… (Enter)").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                commands.push(Command::ResolveDiskConflict(DiskChoice::SaveAs));
+            }
+            if ui.button("Overwrite their version").clicked() {
+                commands.push(Command::ResolveDiskConflict(DiskChoice::Overwrite));
+            }
+            if ui.button("Cancel (Esc)").clicked() {
+                commands.push(Command::ResolveDiskConflict(DiskChoice::Cancel));
+            }
+        });
+    });
+    if modal.should_close() {
+        commands.push(Command::ResolveDiskConflict(DiskChoice::Cancel));
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::{Analysis, Prepared, analyze_prepared};
 use crate::io::LoadedCase;
-use crate::model::{Case, ClinicalTime};
+use crate::model::{AuditAction, AuditEntry, Case, ClinicalTime, Stamp};
 use crate::protocol::Protocol;
 
 /// An open case.
@@ -31,13 +31,26 @@ pub struct Document {
     /// The states before each edit (newest last), and the states undone (newest last).
     undo: Vec<Snapshot>,
     redo: Vec<Snapshot>,
+    /// A fingerprint of the file as last read or written, to notice another workstation's save.
+    on_disk: Option<u64>,
 }
 
-/// What an undo restores: the case and the protocol it followed.
+/// What an undo restores: the case and the protocol it followed; for a redo, also the audit entries
+/// of the edit it brings back.
 #[derive(Clone)]
 struct Snapshot {
     case: Case,
     protocol: Protocol,
+    entries: Vec<AuditEntry>,
+}
+
+/// A fingerprint of a file's bytes (not cryptographic: it only tells "changed since we read it").
+#[must_use]
+pub fn fingerprint(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 /// How many edits can be undone.
@@ -74,6 +87,32 @@ impl Document {
             migrated_from: loaded.migrated_from,
             undo: Vec::new(),
             redo: Vec::new(),
+            on_disk: None,
+        }
+    }
+
+    /// Who the case is about, as every copy and print heads it: "Jane Doe · MRN 123 · bed 4 — the case title",
+    /// or the title alone when no identifier is entered.
+    #[must_use]
+    pub fn patient_line(&self) -> String {
+        match self.case.identity.line() {
+            Some(id) => format!("{id} — {}", self.case.title),
+            None => self.case.title.clone(),
+        }
+    }
+
+    /// The file's fingerprint as read or written (set by the workflow after opening or saving).
+    pub(super) fn set_on_disk(&mut self, fingerprint: Option<u64>) {
+        self.on_disk = fingerprint;
+    }
+
+    /// Whether the file on disk is no longer the one this case was read from or saved to (another
+    /// workstation saved it): `false` when there is no file or it cannot be read.
+    #[must_use]
+    pub fn changed_on_disk(&self) -> bool {
+        match (&self.path, self.on_disk) {
+            (Some(path), Some(known)) => std::fs::read(path).is_ok_and(|bytes| fingerprint(&bytes) != known),
+            _ => false,
         }
     }
 
@@ -92,6 +131,7 @@ impl Document {
         Snapshot {
             case: self.case.clone(),
             protocol: self.protocol.clone(),
+            entries: Vec::new(),
         }
     }
 
@@ -110,25 +150,52 @@ impl Document {
         self.reanalyse();
     }
 
-    /// Undoes the last edit; `false` when there is none.
-    pub(super) fn undo(&mut self) -> bool {
+    /// Undoes the last edit; `false` when there is none. The audit trail is not undone: it keeps every
+    /// entry and gains one per entry undone (a deletion undone is "restored").
+    pub(super) fn undo(&mut self, stamp: &Stamp) -> bool {
         let Some(before) = self.undo.pop() else {
             return false;
         };
-        let now = self.snapshot();
+        let trail = self.case.audit.clone();
+        let undone = trail.get(before.case.audit.len()..).unwrap_or_default().to_vec();
+        let mut now = self.snapshot();
+        now.entries.clone_from(&undone);
         self.redo.push(now);
         self.restore(before);
+        self.case.audit = trail;
+        for entry in undone {
+            let action = if entry.action == AuditAction::Deleted {
+                AuditAction::Restored
+            } else {
+                AuditAction::Undone
+            };
+            let detail = format!("undid: {} {}", entry.action.label(), entry.detail)
+                .trim_end()
+                .to_owned();
+            self.case.record(stamp, action, entry.subject, detail, None);
+        }
         true
     }
 
-    /// Redoes the last undone edit; `false` when there is none.
-    pub(super) fn redo(&mut self) -> bool {
+    /// Redoes the last undone edit; `false` when there is none. The trail gains a "redone" entry per
+    /// entry of the edit.
+    pub(super) fn redo(&mut self, stamp: &Stamp) -> bool {
         let Some(after) = self.redo.pop() else {
             return false;
         };
+        let trail = self.case.audit.clone();
+        let entries = after.entries.clone();
         let now = self.snapshot();
         self.undo.push(now);
         self.restore(after);
+        self.case.audit = trail;
+        for entry in entries {
+            let detail = format!("redid: {} {}", entry.action.label(), entry.detail)
+                .trim_end()
+                .to_owned();
+            self.case
+                .record(stamp, AuditAction::Redone, entry.subject, detail, entry.reason);
+        }
         true
     }
 

@@ -5,7 +5,7 @@
 //! - [`shell`]: the app's state and the frame; `workflow`: the command interpreter and the file
 //!   workflow; [`document`]: the open case; [`command`]: what a view can ask for;
 //!   [`preferences`], [`demo_cases`], [`theme`].
-//! - Views: [`case_bar`], [`dialogs`], [`plan`] (the card and the stepper), [`plots`], [`timeline`], [`flowsheet`],
+//! - Views: [`case_bar`], [`dialogs`], [`plan`] (the card and the stepper), [`plots`], [`timeline`], [`flowsheet`], [`history`],
 //!   [`patient`], [`tools`], [`bypass`]; [`event_form`] is the add/edit form two of them share.
 
 pub mod bypass;
@@ -17,6 +17,7 @@ pub mod document;
 pub mod draw_form;
 pub mod event_form;
 pub mod flowsheet;
+pub mod history;
 pub mod patient;
 pub mod plan;
 pub mod plots;
@@ -47,6 +48,7 @@ pub struct StartOptions {
     pub view: Option<CentralView>,
     pub theme: Option<theme::ThemeChoice>,
     pub size: Option<(f32, f32)>,
+    pub author: Option<String>,
     pub exit_after_first_frame: bool,
 }
 
@@ -69,6 +71,7 @@ pub fn run(start: StartOptions) -> Result<(), eframe::Error> {
         open,
         view,
         theme: look,
+        author,
         exit_after_first_frame,
         ..
     } = start;
@@ -86,6 +89,9 @@ pub fn run(start: StartOptions) -> Result<(), eframe::Error> {
             }
             if let Some(look) = look {
                 prefs.theme = look;
+            }
+            if let Some(name) = author.filter(|a| !a.trim().is_empty()) {
+                prefs.author = name;
             }
             cc.egui_ctx.set_zoom_factor(prefs.zoom.clamp(0.5, 3.0));
             let recovery_dir = eframe::storage_dir("anticoag-planner").map(|d| d.join("recovery"));

@@ -8,7 +8,8 @@ use eframe::egui::{self, RichText};
 
 use crate::io::entry::{parse_baseline_aptt, parse_crcl, parse_height, parse_time, parse_weight};
 use crate::model::{
-    AgeGroup, AntiXaAssay, Case, FourTsPoints, HitHistory, Patient, PriorHeparin, Rrt, Setting, Sex, WeightKind, num,
+    AgeGroup, AntiXaAssay, Case, FourTsPoints, HitHistory, Patient, PatientIdentity, PriorHeparin, Rrt, Setting, Sex,
+    WeightKind, num,
 };
 use crate::protocol::{Protocol, builtin_names};
 
@@ -25,6 +26,8 @@ pub struct PatientForm {
     pub height: String,
     pub title: String,
     pub notes: String,
+    /// Name or label, MRN, bed, as typed.
+    pub identity: [String; 3],
     draft: Patient,
     errors: BTreeMap<&'static str, String>,
     warnings: Vec<String>,
@@ -47,6 +50,11 @@ impl PatientForm {
             height: p.height_cm.map(|h| num(h.value(), 1).to_string()).unwrap_or_default(),
             title: case.title.clone(),
             notes: case.notes.clone(),
+            identity: [
+                case.identity.name.clone().unwrap_or_default(),
+                case.identity.mrn.clone().unwrap_or_default(),
+                case.identity.bed.clone().unwrap_or_default(),
+            ],
             draft: p.clone(),
             errors: BTreeMap::new(),
             warnings: Vec::new(),
@@ -230,9 +238,36 @@ fn points(ui: &mut egui::Ui, label: &str, value: &mut Option<FourTsPoints>) -> b
     changed
 }
 
+/// The patient's identifiers: all optional; applied (and audited) with Enter or on leaving a field.
+fn identity_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, commands: &mut Vec<Command>) {
+    let mut commit = false;
+    ui.horizontal_wrapped(|ui| {
+        let labels = [("Name or label", 200.0), ("MRN", 110.0), ("Bed", 60.0)];
+        for ((label, width), text) in labels.into_iter().zip(form.identity.iter_mut()) {
+            let l = ui.label(label);
+            commit |= ui
+                .add(egui::TextEdit::singleline(text).desired_width(width))
+                .labelled_by(l.id)
+                .lost_focus();
+        }
+    });
+    if commit {
+        let field = |s: &String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let identity = PatientIdentity {
+            name: field(&form.identity[0]),
+            mrn: field(&form.identity[1]),
+            bed: field(&form.identity[2]),
+        };
+        if identity != doc.case().identity {
+            commands.push(Command::SetIdentity(identity));
+        }
+    }
+}
+
 /// The Patient view.
 pub fn patient_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, commands: &mut Vec<Command>) {
     ui.heading("Patient");
+    identity_ui(ui, doc, form, commands);
     ui.label(
         RichText::new("Every field is checked as you type and applied with Enter or when you leave it; while a field is refused the advice is paused")
             .color(theme::muted()),

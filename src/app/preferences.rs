@@ -17,6 +17,7 @@ pub enum CentralView {
     Plots,
     Timeline,
     Flowsheet,
+    History,
     Patient,
     DosingTools,
     Bypass,
@@ -24,11 +25,12 @@ pub enum CentralView {
 
 impl CentralView {
     /// The `--view` names, in the order of the tabs.
-    pub const FLAGS: [&'static str; 7] = [
+    pub const FLAGS: [&'static str; 8] = [
         "algorithm",
         "plots",
         "timeline",
         "flowsheet",
+        "history",
         "patient",
         "dosing-tools",
         "bypass",
@@ -41,11 +43,12 @@ impl CentralView {
         Self::ALL.get(i).map(|(v, _)| *v)
     }
 
-    pub const ALL: [(Self, &'static str); 7] = [
+    pub const ALL: [(Self, &'static str); 8] = [
         (Self::Algorithm, "Algorithm"),
         (Self::Plots, "Plots"),
         (Self::Timeline, "Timeline"),
         (Self::Flowsheet, "Flowsheet"),
+        (Self::History, "History"),
         (Self::Patient, "Patient"),
         (Self::DosingTools, "Dosing tools"),
         (Self::Bypass, "Bypass"),
@@ -63,6 +66,17 @@ pub struct Preferences {
     pub zoom: f32,
     /// Light, dark, high contrast, or the system's (else light).
     pub theme: ThemeChoice,
+    /// Who this workstation's entries are recorded as (the audit trail); the system user until set.
+    pub author: String,
+}
+
+/// The operating-system user, the author until one is set (`--author`, or the View menu).
+#[must_use]
+pub fn system_user() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "unknown user".to_owned())
 }
 
 impl Default for Preferences {
@@ -73,6 +87,7 @@ impl Default for Preferences {
             recent_files: Vec::new(),
             zoom: 1.0,
             theme: ThemeChoice::System,
+            author: system_user(),
         }
     }
 }

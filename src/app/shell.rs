@@ -20,6 +20,7 @@ use super::document::Document;
 use super::draw_form::DrawForm;
 use super::event_form::EventForm;
 use super::flowsheet::{FlowsheetState, flowsheet_ui};
+use super::history::{HistoryState, history_ui};
 use super::patient::{PatientForm, patient_ui};
 use super::plan::{
     card_header_ui, copied_plan, overdue_line_ui, predict_ui, recommendation_card_ui, stepper_ui, verdict_ui,
@@ -41,6 +42,7 @@ pub struct ViewStates {
     pub tools: ToolsForm,
     pub plots: PlotState,
     pub flowsheet: FlowsheetState,
+    pub history: HistoryState,
 }
 
 impl ViewStates {
@@ -53,6 +55,7 @@ impl ViewStates {
             tools: ToolsForm::new(doc),
             plots: PlotState::default(),
             flowsheet: FlowsheetState::default(),
+            history: HistoryState::default(),
         }
     }
 }
@@ -108,6 +111,8 @@ pub struct PlannerApp {
     pub(super) closing: bool,
     /// Measurement mode: close once the first frame is drawn.
     pub(super) exit_after_first_frame: bool,
+    /// The window title last sent (the patient's identifiers and the case title).
+    window_title: String,
 }
 
 impl PlannerApp {
@@ -152,6 +157,7 @@ impl PlannerApp {
             last_autosave: None,
             closing: false,
             exit_after_first_frame: false,
+            window_title: String::new(),
         };
         app.replace(Replace::OpenDemo(0));
         app.status = status.or(app.status);
@@ -239,6 +245,7 @@ impl PlannerApp {
         let mut commands = Vec::new();
         let ctx = ui.ctx().clone();
         super::theme::apply(&ctx, self.prefs.theme);
+        self.window_title(&ctx);
         self.handle_close_request(&ctx, &mut commands);
         self.shortcuts(&ctx, &mut commands);
         let status_opacity = self.status_opacity(&ctx);
@@ -248,6 +255,7 @@ impl PlannerApp {
             status: self.status.as_ref(),
             status_opacity,
             theme: self.prefs.theme,
+            author: &self.prefs.author,
         };
         let doc = self.open.as_ref().map(|o| &o.doc);
         egui::Panel::top("case_bar").show(ui, |ui| case_bar_ui(ui, doc, &info, &mut commands));
@@ -288,6 +296,18 @@ impl PlannerApp {
         }
         if self.closing {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// The window's title bar names the patient (identifiers, then the case title).
+    fn window_title(&mut self, ctx: &egui::Context) {
+        let title = self.document().map_or_else(
+            || "anticoag-planner".to_owned(),
+            |d| format!("anticoag-planner — {}", d.patient_line()),
+        );
+        if title != self.window_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.window_title = title;
         }
     }
 
@@ -352,7 +372,7 @@ impl PlannerApp {
         });
         let asking = self.prefs.predict_first && self.prediction.is_none();
         if copy && !asking && views.patient.paused_by().is_none() {
-            commands.push(Command::CopyPlan(copied_plan(doc.analysis(), &doc.case().title)));
+            commands.push(Command::CopyPlan(copied_plan(doc.analysis(), &doc.patient_line())));
         }
         if !typing {
             let pasted: Vec<String> = ctx.input(|i| {
@@ -421,7 +441,7 @@ fn plan_panel_ui(
             if asking {
                 predict_ui(ui, commands);
             } else {
-                recommendation_card_ui(ui, doc.analysis(), &doc.case().title, paused, &clock, commands);
+                recommendation_card_ui(ui, doc.analysis(), &doc.patient_line(), paused, &clock, commands);
             }
         });
     });
@@ -467,6 +487,7 @@ fn central_ui(
         CentralView::Plots => plots_ui(ui, doc, &mut views.plots),
         CentralView::Timeline => timeline_ui(ui, doc, &mut views.draw, &mut views.entry, commands),
         CentralView::Flowsheet => flowsheet_ui(ui, doc, &mut views.flowsheet),
+        CentralView::History => history_ui(ui, doc, &mut views.history, commands),
         CentralView::Patient => {
             scroll("patient_scroll").show(ui, |ui| patient_ui(ui, doc, &mut views.patient, commands));
         }

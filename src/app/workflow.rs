@@ -9,13 +9,13 @@ use eframe::egui;
 
 use crate::io::recovery::{clear_recovery, read_recovery, write_recovery};
 use crate::io::{load_case, parse_case, parse_events_csv, save_case, to_ron_string};
-use crate::model::PatientChange;
+use crate::model::{AuditAction, PatientChange, Stamp};
 use crate::protocol::Protocol;
 
-use super::command::{Command, PathPurpose, Replace};
+use super::command::{Command, DiskChoice, PathPurpose, Replace};
 use super::demo_cases::DEMO_CASES;
 use super::dialogs::{ImportReport, NewCaseDialog};
-use super::document::Document;
+use super::document::{Document, fingerprint};
 use super::patient::PatientForm;
 use super::shell::{AUTOSAVE_EVERY, OpenCase, PlannerApp};
 use super::status::Status;
@@ -41,18 +41,22 @@ impl PlannerApp {
             | Command::ImportCsv(_)
             | Command::PasteEvents(_)
             | Command::DismissImportReport
+            | Command::ResolveDiskConflict(_)
             | Command::DiscardRecovery => self.apply_file(command),
             Command::SetCursor(_)
             | Command::StepCursor(_)
             | Command::CopyPlan(_)
             | Command::SetZoom(_)
             | Command::SetTheme(_)
+            | Command::SetAuthor(_)
             | Command::ShowView(_)
             | Command::SetPredictFirst(_)
             | Command::Predict(_) => self.apply_view(command, ctx),
             Command::SetPatient(_)
             | Command::SetProtocol(_)
             | Command::SetTitle(_)
+            | Command::SetIdentity(_)
+            | Command::SetDeletionReason(..)
             | Command::SetNotes(_)
             | Command::AddEvent(_)
             | Command::AddDraw(_)
@@ -88,7 +92,7 @@ impl PlannerApp {
                 };
                 match self.document().and_then(|d| d.path().map(Path::to_path_buf)) {
                     Some(path) => {
-                        self.save_to(path);
+                        self.save_to(path, false);
                         if self.document().is_some_and(|d| !d.is_dirty()) {
                             self.replace(what);
                         }
@@ -106,7 +110,7 @@ impl PlannerApp {
                 self.dialogs.after_save = None;
             }
             Command::Save => match self.document().and_then(|d| d.path().map(Path::to_path_buf)) {
-                Some(path) => self.save_to(path),
+                Some(path) => self.save_to(path, false),
                 None => {
                     if let Some(problem) = self.patient_form_error() {
                         self.status = Some(Status::failed(format!(
@@ -120,7 +124,7 @@ impl PlannerApp {
             Command::SaveAs(path) => {
                 self.dialogs.remember_path();
                 self.dialogs.path = None;
-                self.save_to(path);
+                self.save_to(path, false);
                 // The question that asked for this save can now go ahead.
                 if let Some(what) = self.dialogs.after_save.take()
                     && self.document().is_some_and(|d| !d.is_dirty())
@@ -143,6 +147,16 @@ impl PlannerApp {
                 self.import_csv_bytes(text.as_bytes(), "the pasted rows".to_owned());
             }
             Command::DismissImportReport => self.dialogs.import_report = None,
+            Command::ResolveDiskConflict(choice) => {
+                let Some(path) = self.dialogs.disk_conflict.take() else {
+                    return;
+                };
+                match choice {
+                    DiskChoice::Overwrite => self.save_to(path, true),
+                    DiskChoice::SaveAs => self.dialogs.open_path_dialog(PathPurpose::SaveAs),
+                    DiskChoice::Cancel => self.status = Some(Status::warning("not saved".to_owned())),
+                }
+            }
             Command::DiscardRecovery => {
                 self.dialogs.recovery_offer = None;
                 self.clear_recovery_file();
@@ -168,6 +182,7 @@ impl PlannerApp {
             }
             Command::ShowView(view) => self.prefs.view = view,
             Command::SetTheme(choice) => self.prefs.theme = choice,
+            Command::SetAuthor(name) => self.prefs.author = name,
             Command::SetZoom(zoom) => {
                 self.prefs.zoom = zoom;
                 if let Some(ctx) = ctx {
@@ -191,12 +206,23 @@ impl PlannerApp {
 
     /// Changes to the case: the patient, the protocol, the text, the events.
     fn apply_edit(&mut self, command: Command) {
+        // Who and when, for the audit trail: the author in the preferences and the app's clock.
+        let stamp = Stamp::new(self.clock.now(), self.prefs.author.clone());
         let Some(OpenCase { doc, views }) = &mut self.open else {
             return;
         };
         match command {
+            Command::SetIdentity(identity) => {
+                let _ = doc.edit(|case| {
+                    case.set_identity_audited(identity, &stamp);
+                    Ok::<_, ()>(())
+                });
+            }
+            Command::SetDeletionReason(index, reason) => {
+                let _ = doc.edit(|case| case.set_deletion_reason(index, reason, &stamp).then_some(()).ok_or(()));
+            }
             Command::SetPatient(patient) => {
-                let change = doc.edit(|case| Ok::<_, ()>(case.set_patient(*patient)));
+                let change = doc.edit(|case| Ok::<_, ()>(case.set_patient_audited(*patient, &stamp)));
                 // The form's choices follow the case (the 4Ts scorer also edits the patient).
                 views.patient.follow(&doc.case().patient);
                 if let Ok(PatientChange::Protocol(name)) = change {
@@ -223,9 +249,9 @@ impl PlannerApp {
             },
             Command::Undo | Command::Redo => {
                 let done = if matches!(command, Command::Undo) {
-                    doc.undo()
+                    doc.undo(&stamp)
                 } else {
-                    doc.redo()
+                    doc.redo(&stamp)
                 };
                 if done {
                     // The forms show the restored case, not what was typed before.
@@ -245,17 +271,19 @@ impl PlannerApp {
             Command::SetNotes(notes) => doc.edit_text(|case| case.notes = notes),
             Command::AddEvent(event) => {
                 let added = format!("added: {} {} (Ctrl+Z undoes)", event.time, event.kind.describe());
-                match doc.edit(|case| case.insert_event(event)) {
+                match doc.edit(|case| case.add_audited(vec![event], &stamp, AuditAction::Added)) {
                     Ok(_) => {
                         views.entry.added();
                         self.status = Some(Status::ok(added));
                     }
-                    Err(e) => views.entry.refused(e.to_string()),
+                    Err(problems) => views
+                        .entry
+                        .refused(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
                 }
             }
             Command::AddDraw(events) => {
                 let count = events.len();
-                match doc.edit(|case| case.merge_events(events)) {
+                match doc.edit(|case| case.add_audited(events, &stamp, AuditAction::Added)) {
                     Ok(_) => {
                         views.draw.added();
                         self.status = Some(Status::ok(format!("draw added: {count} result(s) (Ctrl+Z undoes)")));
@@ -263,7 +291,7 @@ impl PlannerApp {
                     Err(problems) => views.draw.refused(problems.iter().map(ToString::to_string).collect()),
                 }
             }
-            Command::ReplaceEvent(id, event) => match doc.edit(|case| case.replace_event(id, event)) {
+            Command::ReplaceEvent(id, event) => match doc.edit(|case| case.replace_audited(id, event, &stamp)) {
                 Ok(()) => {
                     views.entry.added();
                     self.status = Some(Status::ok("event updated (Ctrl+Z undoes)".to_owned()));
@@ -271,9 +299,9 @@ impl PlannerApp {
                 Err(e) => views.entry.refused(e.to_string()),
             },
             Command::DeleteEvent(id) => {
-                if let Ok(removed) = doc.edit(|case| case.remove_event(id).ok_or(())) {
+                if let Ok(removed) = doc.edit(|case| case.delete_audited(id, &stamp).ok_or(())) {
                     self.status = Some(Status::ok(format!(
-                        "deleted: {} {} (Ctrl+Z undoes)",
+                        "deleted: {} {} — kept in History as 'entered in error' (Ctrl+Z undoes)",
                         removed.time,
                         removed.kind.describe()
                     )));
@@ -294,7 +322,9 @@ impl PlannerApp {
             }
             Replace::OpenPath(path) => load_case(&path).map(|l| {
                 self.prefs.remember_recent(&path);
-                Document::new(l, Some(path.clone()), display_name(&path))
+                let mut doc = Document::new(l, Some(path.clone()), display_name(&path));
+                doc.set_on_disk(std::fs::read(&path).ok().map(|b| fingerprint(&b)));
+                doc
             }),
             Replace::NewCase(case) => parse_case(&to_ron_string(&case), "new case", None).map(|l| {
                 let mut doc = Document::new(l, None, "new case".to_owned());
@@ -344,7 +374,9 @@ impl PlannerApp {
         self.open.as_ref().and_then(|o| o.views.patient.first_error())
     }
 
-    fn save_to(&mut self, path: PathBuf) {
+    /// Saves to `path`. Saving over the file the case came from asks first when another workstation
+    /// has changed it since (`overwrite` is the answer "Overwrite").
+    fn save_to(&mut self, path: PathBuf, overwrite: bool) {
         if let Some(problem) = self.patient_form_error() {
             self.status = Some(Status::failed(format!(
                 "Save refused: fix the marked patient field first ({problem})"
@@ -352,9 +384,18 @@ impl PlannerApp {
             return;
         }
         let Some(open) = &mut self.open else { return };
+        if !overwrite && open.doc.path() == Some(path.as_path()) && open.doc.changed_on_disk() {
+            self.status = Some(Status::warning(format!(
+                "Not saved yet: {} changed on disk since it was opened",
+                path.display()
+            )));
+            self.dialogs.disk_conflict = Some(path);
+            return;
+        }
         match save_case(&path, open.doc.case()) {
             Ok(()) => {
                 open.doc.saved_to(path.clone(), display_name(&path));
+                open.doc.set_on_disk(std::fs::read(&path).ok().map(|b| fingerprint(&b)));
                 self.status = Some(Status::ok(format!("Saved {}", path.display())));
                 self.clear_recovery_file();
                 self.prefs.remember_recent(&path);
@@ -393,7 +434,8 @@ impl PlannerApp {
             }
         };
         // All or nothing: a duplicate or an event before the case start refuses the whole file.
-        match doc.edit(|case| case.merge_events(import.events)) {
+        let stamp = Stamp::new(self.clock.now(), self.prefs.author.clone());
+        match doc.edit(|case| case.add_audited(import.events, &stamp, AuditAction::Imported)) {
             Ok(added) => self.status = Some(Status::ok(format!("Imported {added} event(s) from {file}"))),
             Err(problems) => {
                 self.dialogs.import_report = Some(ImportReport {

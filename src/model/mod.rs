@@ -1,6 +1,7 @@
 //! The domain model: units as types, times, patient facts, timeline events and the case.
 
 pub mod audit;
+pub mod audited;
 pub mod case;
 pub mod display;
 pub mod editing;

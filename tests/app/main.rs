@@ -6,6 +6,7 @@
 //! The app driven as a user would: find widgets by label, click, read what is shown. One test binary
 //! (every binary links eframe again), one module per area.
 
+mod audit;
 mod clipboard;
 mod editing;
 mod entry;

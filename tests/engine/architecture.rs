@@ -248,6 +248,7 @@ fn app_views_import_only_the_document_their_state_and_the_commands() {
         "draw_form",
         "event_form",
         "flowsheet",
+        "history",
         "patient",
         "plan",
         "plots",

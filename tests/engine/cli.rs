@@ -121,11 +121,26 @@ fn csv_analyze_import_and_replay() {
     assert_eq!(v["recommendation"]["bolus_units"], 6400.0);
 
     let case = dir.path().join("case.ron");
-    let mut args = vec!["import", csv, "-o", case.to_str().unwrap()];
+    let mut args = vec!["import", csv, "-o", case.to_str().unwrap(), "--author", "pharmacist Ng"];
     args.extend(flags);
     let (ok, out, err) = run(&args);
     assert!(ok, "{err}");
     assert!(out.contains("4 events"), "{out}");
+    // Issue 15: every imported row is stamped with the author and recorded in the audit trail.
+    let saved = anticoag_planner::io::load_case(&case).unwrap().case;
+    assert!(
+        saved
+            .events
+            .iter()
+            .all(|e| e.entered.as_ref().is_some_and(|s| s.by == "pharmacist Ng"))
+    );
+    assert_eq!(saved.audit.len(), 4);
+    assert!(
+        saved
+            .audit
+            .iter()
+            .all(|a| a.action == anticoag_planner::model::AuditAction::Imported)
+    );
     let (ok, out, err) = run(&["replay", case.to_str().unwrap(), "--format", "json"]);
     assert!(ok, "{err}");
     let steps: Vec<Value> = serde_json::from_str(&out).unwrap();

@@ -1,0 +1,166 @@
+//! Who entered what (issue 15): the audit trail of add / edit / delete / restore and of a patient-field
+//! change, the History view, the patient's identifiers, and the prompt when another workstation saved
+//! the file since it was opened.
+
+use anticoag_planner::model::{AuditAction, ClinicalTime, DEFAULT_DELETION_REASON};
+
+use super::*;
+
+const NOW: ClinicalTime = ClinicalTime::constant(2019, 1, 12, 8, 20);
+
+fn signed_as(name: &str) -> Harness<'static, PlannerApp> {
+    let mut h = harness_at(NOW);
+    h.run();
+    click(&mut h, "View");
+    type_into(&mut h, "Entries signed as (audit trail)", name);
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h
+}
+
+fn trail(h: &Harness<'static, PlannerApp>) -> Vec<(AuditAction, String, String)> {
+    doc(h)
+        .case()
+        .audit
+        .iter()
+        .map(|a| (a.action, a.stamp.by.clone(), a.subject.clone()))
+        .collect()
+}
+
+#[test]
+fn add_edit_delete_and_undo_each_leave_an_entry_and_the_deleted_event_is_kept() {
+    let mut h = signed_as("RN Kim");
+    assert_eq!(h.state().preferences().author, "RN Kim");
+    click(&mut h, "Timeline");
+    type_into(&mut h, "Draw time", "08:10");
+    type_into(&mut h, "aPTT (s)", "61");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let added = doc(&h)
+        .case()
+        .events
+        .iter()
+        .find(|e| e.time == ClinicalTime::constant(2019, 1, 12, 8, 10))
+        .expect("added")
+        .clone();
+    let stamp = added.entered.clone().expect("stamped");
+    assert_eq!((stamp.at, stamp.by.as_str()), (NOW, "RN Kim"));
+    // Edit it: the first row of the labs table is the newest (the one just added).
+    h.get_all_by_label("Edit").next().expect("a row").click();
+    h.run();
+    type_into(&mut h, "Value", "64");
+    click(&mut h, "Update event");
+    // Delete it, then undo the deletion.
+    h.get_all_by_label("Delete").next().expect("a row").click();
+    h.run();
+    let d = doc(&h);
+    assert_eq!(d.case().deleted.len(), 1, "kept in the file");
+    assert_eq!(d.case().deleted[0].reason, DEFAULT_DELETION_REASON);
+    let before_undo = d.case().events.len();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(doc(&h).case().events.len(), before_undo + 1, "restored");
+    let actions: Vec<AuditAction> = trail(&h).iter().map(|t| t.0).collect();
+    assert_eq!(
+        actions,
+        [
+            AuditAction::Added,
+            AuditAction::Changed,
+            AuditAction::Deleted,
+            AuditAction::Restored
+        ],
+        "{:?}",
+        trail(&h)
+    );
+    assert!(trail(&h).iter().all(|t| t.1 == "RN Kim"));
+    assert_eq!(trail(&h)[0].2, "2019-01-12T08:10 aPTT 61 s");
+    // The History view lists them newest first, filterable.
+    click(&mut h, "History");
+    assert!(shows(&h, "4 of 4 audit entries"));
+    assert!(h.query_by_label("restored").is_some());
+    type_into(&mut h, "Filter (event, author, action)", "deleted");
+    // The deletion and its undo ("undid: deleted").
+    assert!(shows(&h, "2 of 4 audit entries"), "{}", screen_text(&h));
+}
+
+#[test]
+fn a_patient_field_change_is_audited_with_before_and_after() {
+    let mut h = signed_as("Dr Lee");
+    click(&mut h, "Patient");
+    commit_into(&mut h, "Weight (kg)", "88");
+    let entry = doc(&h).case().audit.last().cloned().expect("an entry");
+    assert_eq!(entry.action, AuditAction::Patient);
+    assert_eq!(entry.subject, "weight");
+    assert_eq!(entry.detail, "90.9 kg → 88 kg");
+    assert_eq!(entry.stamp.by, "Dr Lee");
+}
+
+#[test]
+fn identifiers_head_the_window_the_case_bar_and_the_copied_plan() {
+    let mut h = signed_as("RN Kim");
+    click(&mut h, "Patient");
+    commit_into(&mut h, "Name or label", "Teaching patient");
+    commit_into(&mut h, "MRN", "000123");
+    let d = doc(&h);
+    assert_eq!(
+        d.case().identity.line().as_deref(),
+        Some("Teaching patient · MRN 000123")
+    );
+    assert!(
+        d.patient_line()
+            .starts_with("Teaching patient · MRN 000123 — CMAJ 2019")
+    );
+    assert!(shows(&h, "Teaching patient · MRN 000123 — CMAJ 2019"), "the case bar");
+    let plan = anticoag_planner::app::plan::copied_plan(d.analysis(), &d.patient_line());
+    assert!(plan.contains("Teaching patient · MRN 000123"), "{plan}");
+    assert!(
+        d.case().audit.iter().any(|a| a.action == AuditAction::Identity),
+        "identifiers are audited too"
+    );
+}
+
+#[test]
+fn saving_over_a_file_another_workstation_changed_asks_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("shared.ron");
+    let text = std::fs::read_to_string("assets/cases/cmaj-2019-ecmo.ron").expect("the demo");
+    std::fs::write(&path, &text).expect("written");
+    let mut app = PlannerApp::new();
+    app.set_clock(anticoag_planner::app::Clock::Fixed(NOW));
+    app.open_path(path.clone());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    assert_eq!(doc(&h).path(), Some(path.as_path()));
+    click(&mut h, "Patient");
+    commit_into(&mut h, "Weight (kg)", "91");
+    // Another workstation saves its version meanwhile.
+    let theirs = text.replace("title: \"CMAJ 2019", "title: \"Their CMAJ 2019");
+    std::fs::write(&path, &theirs).expect("their save");
+    click(&mut h, "Save");
+    assert!(shows(&h, "The file changed on disk"), "asked, not overwritten");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        theirs,
+        "their version is intact"
+    );
+    press_esc_and_check(&mut h, &path, &theirs);
+    // Asked again, "Overwrite their version" is an explicit choice.
+    click(&mut h, "Save");
+    click(&mut h, "Overwrite their version");
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(saved.contains("kg: 91"), "ours written");
+    // Saved by us, the next save does not ask.
+    commit_into(&mut h, "Weight (kg)", "92");
+    click(&mut h, "Save");
+    assert!(!shows(&h, "The file changed on disk"));
+}
+
+fn press_esc_and_check(h: &mut Harness<'static, PlannerApp>, path: &std::path::Path, theirs: &str) {
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!shows(h, "The file changed on disk"), "Esc cancels");
+    assert_eq!(std::fs::read_to_string(path).unwrap(), theirs);
+}
