@@ -89,6 +89,16 @@ pub enum Command {
         #[command(flatten)]
         patient: PatientArgs,
     },
+    /// Write the handover PDF of a case at a time (default: the last event): the recommendation, the
+    /// contingency table for the next result, the last 24 h, the 4Ts, next labs, signature lines.
+    Report {
+        input: PathBuf,
+        /// As of this time (YYYY-MM-DDTHH:MM).
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
     /// The recommendation at every event time of a case.
     Replay {
         input: PathBuf,
@@ -476,6 +486,17 @@ pub fn run(command: Command, author: Option<&str>) -> Result<String> {
                 Format::Text => to_text(&analysis),
             })
         }
+        Command::Report { input, at, output } => {
+            let loaded = load_case(&input)?;
+            let as_of = parse_at(at.as_deref(), &loaded.case)?;
+            let by = author.map_or_else(crate::app::preferences::system_user, ToOwned::to_owned);
+            write_handover(&loaded, as_of, &by, &output)?;
+            Ok(format!(
+                "wrote the handover of {} as of {as_of} to {}\n",
+                input.display(),
+                output.display()
+            ))
+        }
         Command::Import {
             input,
             output,
@@ -528,4 +549,34 @@ pub fn run(command: Command, author: Option<&str>) -> Result<String> {
             Ok(format!("{}: valid ({p})\n", path.display()))
         }
     }
+}
+
+/// Writes the handover PDF of a loaded case at `as_of` (atomically: a temporary file, then renamed).
+///
+/// # Errors
+/// The analysis cannot be written as a PDF, or the file cannot be written.
+pub fn write_handover(loaded: &crate::io::LoadedCase, as_of: ClinicalTime, by: &str, output: &Path) -> Result<()> {
+    let case = &loaded.case;
+    let prepared = crate::analysis::Prepared::new(case, &loaded.protocol);
+    let analysis = crate::analysis::analyze_prepared(case, &prepared, &loaded.protocol, as_of);
+    let patient_line = case
+        .identity
+        .line()
+        .map_or_else(|| case.title.clone(), |id| format!("{id} — {}", case.title));
+    let printing = crate::io::handover::Printing {
+        at: ClinicalTime::now_local(),
+        by,
+        app_version: env!("CARGO_PKG_VERSION"),
+    };
+    let sheet = crate::io::handover::handover(
+        case,
+        &prepared.timeline,
+        &loaded.protocol,
+        &analysis,
+        &patient_line,
+        None,
+        &printing,
+    )?;
+    crate::pdf::write_handover(&sheet, output)?;
+    Ok(())
 }

@@ -23,6 +23,9 @@ pub mod dosing;
 pub mod flowsheet;
 pub mod io;
 pub mod model;
+/// The handover PDF (with the app: it needs the PDF writer).
+#[cfg(all(feature = "app", not(test)))]
+pub mod pdf;
 pub mod protocol;
 #[cfg(feature = "robustness")]
 pub mod robustness;

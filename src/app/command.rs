@@ -16,6 +16,8 @@ pub enum PathPurpose {
     Open,
     SaveAs,
     ImportCsv,
+    /// Where to write the handover PDF.
+    Handover,
 }
 
 impl PathPurpose {
@@ -24,6 +26,7 @@ impl PathPurpose {
             Self::Open => "Open case file",
             Self::SaveAs => "Save case as",
             Self::ImportCsv => "Import events from CSV",
+            Self::Handover => "Print handover (PDF)",
         }
     }
 
@@ -32,6 +35,7 @@ impl PathPurpose {
             Self::Open => "Open this file",
             Self::SaveAs => "Save to this file",
             Self::ImportCsv => "Import this file",
+            Self::Handover => "Write the handover",
         }
     }
 }
@@ -96,6 +100,8 @@ pub enum Command {
     SetIdentity(PatientIdentity),
     /// A new reason for the deleted event at this index (History view; audited).
     SetDeletionReason(usize, String),
+    /// Write the handover PDF of the case at the replay time to this file.
+    WriteHandover(PathBuf),
     /// The answer to "the file changed on disk since you opened it".
     ResolveDiskConflict(DiskChoice),
 }

@@ -82,12 +82,14 @@ impl PathDialog {
     fn browse(&mut self) {
         let dialog = match self.purpose {
             PathPurpose::ImportCsv => rfd::FileDialog::new().add_filter("CSV events", &["csv"]),
+            PathPurpose::Handover => rfd::FileDialog::new().add_filter("PDF", &["pdf"]),
             PathPurpose::Open | PathPurpose::SaveAs => {
                 rfd::FileDialog::new().add_filter("anticoag-planner case", &["ron"])
             }
         };
         let picked = match self.purpose {
             PathPurpose::SaveAs => dialog.set_file_name("case.ron").save_file(),
+            PathPurpose::Handover => dialog.set_file_name("handover.pdf").save_file(),
             PathPurpose::Open | PathPurpose::ImportCsv => dialog.pick_file(),
         };
         match picked {
@@ -255,6 +257,7 @@ fn path_dialog_ui(ctx: &egui::Context, dialog: &mut PathDialog, commands: &mut V
                     PathPurpose::Open => Command::Replace(Replace::OpenPath(path)),
                     PathPurpose::SaveAs => Command::SaveAs(path),
                     PathPurpose::ImportCsv => Command::ImportCsv(path),
+                    PathPurpose::Handover => Command::WriteHandover(path),
                 });
                 if dialog.purpose == PathPurpose::Open {
                     commands.push(Command::ClosePathDialog);

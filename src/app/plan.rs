@@ -172,9 +172,14 @@ pub fn recommendation_card_ui(
             ui.label(RichText::new(s.as_ref()).small());
         }
     });
-    if ui.button("Copy plan").clicked() {
-        commands.push(Command::CopyPlan(copied_plan(analysis, case_title)));
-    }
+    ui.horizontal(|ui| {
+        if ui.button("Copy plan").clicked() {
+            commands.push(Command::CopyPlan(copied_plan(analysis, case_title)));
+        }
+        if ui.button("Print handover… (Ctrl+P)").clicked() {
+            commands.push(Command::ShowPathDialog(super::command::PathPurpose::Handover));
+        }
+    });
 }
 
 /// The seven steps, each with its status, the patient's values, the threshold, the rule and the source.

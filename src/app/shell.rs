@@ -337,6 +337,9 @@ impl PlannerApp {
         if pressed(command, egui::Key::O) {
             commands.push(Command::ShowPathDialog(PathPurpose::Open));
         }
+        if pressed(command, egui::Key::P) && self.open.is_some() {
+            commands.push(Command::ShowPathDialog(PathPurpose::Handover));
+        }
         let typing = ctx.egui_wants_keyboard_input();
         if !typing {
             if pressed(shifted, egui::Key::Z) || pressed(command, egui::Key::Y) {

@@ -42,6 +42,7 @@ impl PlannerApp {
             | Command::PasteEvents(_)
             | Command::DismissImportReport
             | Command::ResolveDiskConflict(_)
+            | Command::WriteHandover(_)
             | Command::DiscardRecovery => self.apply_file(command),
             Command::SetCursor(_)
             | Command::StepCursor(_)
@@ -147,6 +148,11 @@ impl PlannerApp {
                 self.import_csv_bytes(text.as_bytes(), "the pasted rows".to_owned());
             }
             Command::DismissImportReport => self.dialogs.import_report = None,
+            Command::WriteHandover(path) => {
+                self.dialogs.remember_path();
+                self.dialogs.path = None;
+                self.write_handover(&path);
+            }
             Command::ResolveDiskConflict(choice) => {
                 let Some(path) = self.dialogs.disk_conflict.take() else {
                     return;
@@ -402,6 +408,33 @@ impl PlannerApp {
             }
             Err(e) => self.status = Some(Status::failed(format!("Not saved: {e}"))),
         }
+    }
+
+    /// The handover PDF of the case at the replay time (refused while the advice is paused).
+    fn write_handover(&mut self, path: &Path) {
+        let Some(OpenCase { doc, views }) = &self.open else {
+            return;
+        };
+        let printing = crate::io::handover::Printing {
+            at: self.clock.now(),
+            by: &self.prefs.author,
+            app_version: env!("CARGO_PKG_VERSION"),
+        };
+        let paused = views.patient.paused_by();
+        let sheet = crate::io::handover::handover(
+            doc.case(),
+            &doc.prepared().timeline,
+            doc.protocol(),
+            doc.analysis(),
+            &doc.patient_line(),
+            paused.as_deref(),
+            &printing,
+        );
+        self.status = Some(match sheet.map(|s| crate::pdf::write_handover(&s, path)) {
+            Ok(Ok(())) => Status::ok(format!("handover as of {} written to {}", doc.as_of(), path.display())),
+            Ok(Err(e)) => Status::failed(format!("Handover not written: {e}")),
+            Err(refused) => Status::failed(format!("Handover not written: {refused}")),
+        });
     }
 
     fn import_csv(&mut self, path: &Path) {

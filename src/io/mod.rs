@@ -4,6 +4,7 @@ pub mod case_file;
 pub mod case_migration;
 pub mod csv_events;
 pub mod entry;
+pub mod handover;
 pub mod quick_entry;
 pub mod recovery;
 pub mod report;

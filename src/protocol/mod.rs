@@ -173,6 +173,17 @@ impl Protocol {
         &self.origin
     }
 
+    /// The exact bytes it was read from: a shipped protocol's text, else its file read again (`None`
+    /// when that file is gone). The handover prints their SHA-256.
+    #[must_use]
+    pub fn source_bytes(&self) -> Option<Vec<u8>> {
+        BUILTIN_PROTOCOLS
+            .iter()
+            .find(|(name, _)| self.origin == format!("protocols/{name}.ron"))
+            .map(|(_, text)| text.as_bytes().to_vec())
+            .or_else(|| std::fs::read(&self.origin).ok())
+    }
+
     /// Parses, validates and types protocol text.
     ///
     /// # Errors

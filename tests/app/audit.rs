@@ -164,3 +164,38 @@ fn press_esc_and_check(h: &mut Harness<'static, PlannerApp>, path: &std::path::P
     assert!(!shows(h, "The file changed on disk"), "Esc cancels");
     assert_eq!(std::fs::read_to_string(path).unwrap(), theirs);
 }
+
+#[test]
+fn ctrl_p_writes_the_handover_and_a_paused_advice_refuses_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = dir.path().join("handover.pdf");
+    let mut h = signed_as("RN Kim");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::P);
+    h.run();
+    assert!(shows(&h, "Print handover (PDF)"));
+    h.get_by_label("File path")
+        .set_text_value_accesskit(&pdf.display().to_string());
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let bytes = std::fs::read(&pdf).expect("written");
+    assert!(bytes.starts_with(b"%PDF"), "a PDF");
+    assert!(shows(&h, "handover as of 2019-01-12T08:00 written"));
+    // While a patient field is refused, no handover.
+    std::fs::remove_file(&pdf).expect("removed");
+    click(&mut h, "Patient");
+    type_into(&mut h, "Weight (kg)", "8,2");
+    // The card hides its buttons while paused; Ctrl+P still asks, and is refused.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::P);
+    h.run();
+    h.get_by_label("File path")
+        .set_text_value_accesskit(&pdf.display().to_string());
+    h.run();
+    click(&mut h, "Write the handover");
+    assert!(!pdf.exists(), "not written while the advice is paused");
+    assert!(
+        shows(&h, "no handover while the advice is paused"),
+        "{}",
+        screen_text(&h)
+    );
+}

@@ -320,3 +320,75 @@ fn json_contract_carries_rev2_fields() {
     assert_eq!(v["danger"][0]["danger"], "low_platelets");
     assert_eq!(v["danger"][0]["below"], 50.0);
 }
+
+/// Issue 15: `report` writes the handover PDF; its text (read back with pdftotext, so it is real text)
+/// carries the patient identifier, the drug, the pump rate in mL/h, the weight, the protocol's SHA-256
+/// and the signature lines, and never "IU" or a trailing zero.
+#[test]
+fn report_writes_a_handover_pdf_whose_text_has_what_a_bedside_check_needs() {
+    let found = Command::new("sh")
+        .args(["-c", "command -v pdftotext"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(found, "this test needs `pdftotext`: apt-get install poppler-utils");
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.ron");
+    let text = std::fs::read_to_string("assets/cases/cmaj-2019-ecmo.ron").unwrap();
+    let with_id = text.replacen(
+        "    events: [",
+        "    identity: (name: Some(\"Teaching patient\"), mrn: Some(\"000123\"), bed: Some(\"4\")),\n    events: [",
+        1,
+    );
+    std::fs::write(&case, with_id).unwrap();
+    let pdf = dir.path().join("handover.pdf");
+    let (ok, out, err) = run(&[
+        "report",
+        case.to_str().unwrap(),
+        "--at",
+        "2019-01-06T23:00",
+        "--author",
+        "Dr Test",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("wrote the handover"), "{out}");
+    let txt = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+    assert!(txt.status.success());
+    let text = String::from_utf8_lossy(&txt.stdout).into_owned();
+    let sha = anticoag_planner::io::handover::protocol_sha256(
+        &anticoag_planner::protocol::Protocol::builtin("adult-ecmo").unwrap(),
+    )
+    .unwrap();
+    for wanted in [
+        "Teaching patient · MRN 000123 · bed 4",
+        "antithrombin",
+        "mL/h",
+        "Weight 90.9 kg",
+        sha.as_str(),
+        "Prescriber (name, signature)",
+        "Second checker (name, signature)",
+        "page 1 of",
+        "Decision support, not an order",
+        "Contingency for the next result",
+        "printed",
+        "Dr Test",
+    ] {
+        assert!(text.contains(wanted), "'{wanted}' missing from:\n{text}");
+    }
+    assert_eq!(
+        text.matches("Teaching patient · MRN 000123").count(),
+        text.matches("page ").count(),
+        "the identifier on every page"
+    );
+    assert!(!text.contains("IU"), "ISMP: 'units', never IU");
+    // No trailing zero in any number (the build's version "0.1.0" aside).
+    let version = format!("anticoag-planner {}", env!("CARGO_PKG_VERSION"));
+    let body = text.replace(&version, "");
+    let trailing = body
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|t| t.contains('.') && t.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .map(|t| t.trim_end_matches('.'))
+        .find(|t| t.contains('.') && t.ends_with('0'));
+    assert_eq!(trailing, None, "a trailing zero in:\n{text}");
+}

@@ -1,0 +1,482 @@
+//! The handover sheet (issue 15), as content: what the printed page says, in order, as plain blocks of
+//! text and tables. The PDF writer (`crate::pdf`, with the app) only lays them out. Everything here is
+//! read from the analysis and the protocol; nothing is computed that the card does not compute, except
+//! the contingency table — the protocol's own table applied to the running (or newly set) rate.
+
+use sha2::{Digest, Sha256};
+
+use crate::analysis::pairing::Control;
+use crate::analysis::targets::active_drug;
+use crate::analysis::{Action, Agent, Analysis, FindingCode, InfusionRate, Timeline};
+use crate::dosing::dti::{
+    DtiTitration, argatroban_target, bivalirudin_target, titrate_argatroban, titrate_bivalirudin,
+};
+use crate::dosing::ufh::{band_text, nomogram_step};
+use crate::dosing::{Rate, RateUnit};
+use crate::model::{
+    AgeGroup, Case, ClinicalTime, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Seconds, UnitsPerKgPerHour,
+};
+use crate::protocol::{MonitoringAssay, Nomogram, Protocol};
+
+use super::report::danger_lines;
+
+/// One block of the sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading(String),
+    Text(String),
+    /// Set in bold: the action, the dose.
+    Strong(String),
+    /// A danger banner line (`grave`: HIT, coagulopathy).
+    Danger {
+        text: String,
+        grave: bool,
+    },
+    Table {
+        caption: String,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+    /// A line to sign on.
+    Signature(String),
+}
+
+/// The sheet: the identifier for every page's header, the footer facts, the blocks in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handover {
+    /// "Jane Doe · MRN 123 · bed 4 — the case title" (the case title alone without identifiers).
+    pub patient_line: String,
+    /// "anticoag-planner 0.1.0 · as of … · printed … by …".
+    pub footer: String,
+    pub blocks: Vec<Block>,
+}
+
+/// Who prints, when, with which build.
+#[derive(Debug, Clone)]
+pub struct Printing<'a> {
+    pub at: ClinicalTime,
+    pub by: &'a str,
+    pub app_version: &'a str,
+}
+
+/// At most this many lab and dose lines of the last 24 h; the rest are counted ("n more in the app").
+pub const MAX_RECENT_LINES: usize = 30;
+
+/// The SHA-256 of the protocol's exact bytes, hex (`None` when its file cannot be read again).
+#[must_use]
+pub fn protocol_sha256(protocol: &Protocol) -> Option<String> {
+    let bytes = protocol.source_bytes()?;
+    Some(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Why no handover is written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HandoverRefused {
+    #[error("the advice is paused ({0}): fix the patient field first; no handover while the advice is paused")]
+    AdvicePaused(String),
+}
+
+/// The handover of `case` at the analysis time. `paused`: the patient field that pauses the advice.
+///
+/// # Errors
+/// No handover while the advice is paused (decisions.md).
+pub fn handover(
+    case: &Case,
+    tl: &Timeline,
+    protocol: &Protocol,
+    analysis: &Analysis,
+    patient_line: &str,
+    paused: Option<&str>,
+    printing: &Printing<'_>,
+) -> Result<Handover, HandoverRefused> {
+    if let Some(field) = paused {
+        return Err(HandoverRefused::AdvicePaused(field.to_owned()));
+    }
+    let a = analysis;
+    let r = &a.recommendation;
+    let mut blocks = vec![
+        Block::Heading("Anticoagulation handover".to_owned()),
+        Block::Text("Decision support, not an order: check every line against the patient before acting.".to_owned()),
+        Block::Text(format!(
+            "Weight {} · heparin dosing weight {} ({}) · DTI dosing weight {} · {} · {}",
+            a.patient.weight_kg,
+            a.patient.dosing_weight_kg,
+            a.patient.dosing_weight_basis.label(),
+            a.patient.dti_dosing_weight_kg,
+            a.setting.label(),
+            a.patient.age_group.code()
+        )),
+        Block::Text(format!(
+            "Protocol {} version {} ({}) · SHA-256 {}",
+            protocol.name,
+            protocol.version,
+            protocol.title,
+            protocol_sha256(protocol).unwrap_or_else(|| "not available (file not readable)".to_owned())
+        )),
+    ];
+    blocks.extend(danger_lines(a).into_iter().map(|d| Block::Danger {
+        text: d.text,
+        grave: d.grave,
+    }));
+    blocks.push(Block::Heading("Recommendation".to_owned()));
+    blocks.push(Block::Strong(r.headline()));
+    blocks.extend(dose_lines(a, protocol).into_iter().map(Block::Text));
+    if !r.target.is_empty() {
+        blocks.push(Block::Text(format!("Target: {}", r.target)));
+    }
+    blocks.extend(r.rationale.iter().map(|l| Block::Text(format!("· {l}"))));
+    blocks.extend(contingency(case, tl, protocol, a));
+    blocks.extend(recent_events(case, a.as_of));
+    blocks.push(Block::Heading("HIT (4Ts)".to_owned()));
+    blocks.push(Block::Text(a.hit_4ts.as_ref().map_or_else(
+        || "not scored".to_owned(),
+        |f| {
+            let band = f
+                .band
+                .map(|b| format!(" ({} probability)", b.label()))
+                .unwrap_or_default();
+            let why = f.suspected_by.as_ref().map_or_else(
+                || " — HIT not in question (no trigger)".to_owned(),
+                |s| format!(" — suspected by {s}"),
+            );
+            format!("4Ts {} of 8{band}{why}", f.score_text())
+        },
+    )));
+    blocks.push(Block::Heading("Next labs due".to_owned()));
+    blocks.extend(
+        a.monitoring
+            .iter()
+            .map(|m| Block::Text(format!("{} — {} ({})", m.test, m.due, m.reason))),
+    );
+    if !r.caveats.is_empty() {
+        blocks.push(Block::Heading("Caveats".to_owned()));
+        blocks.extend(r.caveats.iter().map(|c| Block::Text(format!("! {c}"))));
+    }
+    blocks.push(Block::Heading("Sources".to_owned()));
+    blocks.extend(r.sources.iter().map(|s| Block::Text(s.to_string())));
+    blocks.push(Block::Heading("Checked and signed".to_owned()));
+    blocks.push(Block::Signature("Prescriber (name, signature)".to_owned()));
+    blocks.push(Block::Signature("Second checker (name, signature)".to_owned()));
+    Ok(Handover {
+        patient_line: patient_line.to_owned(),
+        footer: format!(
+            "anticoag-planner {} · as of {} · printed {} by {}",
+            printing.app_version, a.as_of, printing.at, printing.by
+        ),
+        blocks,
+    })
+}
+
+/// Drug, concentration and the dose in every unit the pump and the chart need.
+fn dose_lines(a: &Analysis, protocol: &Protocol) -> Vec<String> {
+    let r = &a.recommendation;
+    let mut out = vec![format!("Drug: {} · {}", r.drug, r.concentration)];
+    if let Some(rate) = r.rate {
+        let pump = r.pump_ml_per_h.map_or(String::new(), |p| format!(" = {p}"));
+        let per_hour = match rate.unit {
+            RateUnit::UnitsPerKgPerHour => UnitsPerKgPerHour::new(rate.value)
+                .ok()
+                .map(|u| format!(" = {}", u.for_weight(a.patient.dosing_weight_kg)))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        out.push(format!("Rate: {rate}{per_hour}{pump}"));
+    }
+    if let Some(b) = r.bolus_units {
+        out.push(format!("Bolus: {b}"));
+    }
+    if let Some(d) = r.dose_units {
+        out.push(format!("Dose: {d}"));
+    }
+    if let Some(h) = r.hold_minutes {
+        out.push(format!(
+            "Hold: {} min{}",
+            h.shown(),
+            r.after_hold
+                .as_deref()
+                .map(|t| format!(", then {t}"))
+                .unwrap_or_default()
+        ));
+    }
+    let _ = protocol;
+    out
+}
+
+/// The contingency table for the next result: what each band of the running anticoagulant's table does
+/// to the rate set now, in mL/h. None for a non-adult (no dose from an adult protocol, decisions.md), and
+/// none when nothing runs and nothing is started.
+fn contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis) -> Vec<Block> {
+    if a.patient.age_group != AgeGroup::Adult || !protocol.age_groups.contains(&a.patient.age_group) {
+        return vec![Block::Text(
+            "No contingency table: no dose from an adult protocol for this patient (decisions.md)".to_owned(),
+        )];
+    }
+    // The drug the next result is about: the one a switch starts, else the active one.
+    let agent = match a.recommendation.action {
+        Action::SwitchToArgatroban => Some(Agent::Argatroban),
+        Action::SwitchToBivalirudin => Some(Agent::Bivalirudin),
+        action => active_drug(tl, a.as_of, action),
+    };
+    match agent {
+        Some(Agent::Ufh) => heparin_contingency(case, tl, protocol, a),
+        Some(agent @ (Agent::Argatroban | Agent::Bivalirudin)) => dti_contingency(case, tl, protocol, a, agent),
+        None => Vec::new(),
+    }
+}
+
+fn heparin_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis) -> Vec<Block> {
+    let ufh = &protocol.ufh;
+    // The rate the next result will meet: the one set now, else the running one.
+    let set_now = a
+        .recommendation
+        .rate
+        .filter(|r| r.unit == RateUnit::UnitsPerKgPerHour)
+        .and_then(|r| UnitsPerKgPerHour::new(r.value).ok());
+    let Some(rate) = set_now.or(a.heparin.current_rate_units_per_kg_per_h) else {
+        return Vec::new();
+    };
+    let max_age = protocol.monitoring.lab_max_age_h.value;
+    let xa_recent = tl.labs.anti_xa.recent(a.as_of, max_age).is_some();
+    let by_anti_xa =
+        ufh.monitoring_assay == MonitoringAssay::AntiXa && (xa_recent || tl.labs.aptt.latest(a.as_of).is_none());
+    let (nomogram, caption) = if by_anti_xa {
+        (
+            &ufh.anti_xa_nomogram,
+            format!("If the next anti-Xa is… ({}; from {rate})", ufh.anti_xa_nomogram.name),
+        )
+    } else {
+        let control = Control::of(protocol, case.patient.baseline_aptt);
+        (
+            &ufh.aptt_nomogram,
+            format!(
+                "If the next aPTT is… ({}; ratios to {}; from {rate})",
+                ufh.aptt_nomogram.name,
+                control.describe()
+            ),
+        )
+    };
+    // High bleeding risk (the flag, or platelets, fibrinogen or INR past the protocol's thresholds): no
+    // heparin bolus outside bypass (clinical reference §5, UK ECMO prerequisites), as the card.
+    let bleeding = case.patient.high_bleeding_risk || a.has_finding(FindingCode::HighBleedingRiskByLabs);
+    let control_s = (!by_anti_xa).then(|| Control::of(protocol, case.patient.baseline_aptt).seconds.value());
+    let rows = nomogram_rows(
+        protocol,
+        nomogram,
+        rate,
+        a.patient.dosing_weight_kg,
+        bleeding,
+        control_s,
+    );
+    vec![
+        Block::Heading("Contingency for the next result".to_owned()),
+        Block::Table {
+            caption,
+            header: ["Result", "Bolus", "Hold", "New rate", "Pump"]
+                .map(str::to_owned)
+                .to_vec(),
+            rows,
+        },
+    ]
+}
+
+/// Each row of a heparin table applied to `rate`.
+fn nomogram_rows(
+    protocol: &Protocol,
+    nomogram: &Nomogram,
+    rate: UnitsPerKgPerHour,
+    weight: Kilograms,
+    no_bolus: bool,
+    control_s: Option<f64>,
+) -> Vec<Vec<String>> {
+    nomogram
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, row)| {
+            // A value inside the row (its lower edge is exclusive below the target row).
+            let value = row.to.map_or(row.from + 0.05, |to| (row.from + to) / 2.0);
+            let step = nomogram_step(protocol, nomogram, value, rate, weight)?;
+            let bolus = match &step.bolus {
+                Some(_) if no_bolus => "none (high bleeding risk)".to_owned(),
+                Some(b) => b.given.to_string(),
+                None => "none".to_owned(),
+            };
+            let hold = if step.hold_min.value() > 0.0 {
+                format!("{} min", step.hold_min.shown())
+            } else {
+                "none".to_owned()
+            };
+            // An aPTT ratio band also in seconds for this patient's control.
+            let seconds = control_s.map_or(String::new(), |c| match row.to {
+                Some(to) => format!(
+                    " ({}–{} s)",
+                    crate::model::num(row.from * c, 0),
+                    crate::model::num(to * c, 0)
+                ),
+                None => format!(" (> {} s)", crate::model::num(row.from * c, 0)),
+            });
+            Some(vec![
+                format!("{}{seconds}", band_text(nomogram, i, row)),
+                bolus,
+                hold,
+                format!("{} = {}", step.new_rate, step.new_rate_per_hour),
+                step.pump.to_string(),
+            ])
+        })
+        .collect()
+}
+
+fn dti_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis, agent: Agent) -> Vec<Block> {
+    let Some(baseline) = case.patient.baseline_aptt else {
+        return vec![Block::Text(
+            "No DTI contingency table: the target is a multiple of the baseline aPTT, which is not entered".to_owned(),
+        )];
+    };
+    let target = match agent {
+        Agent::Argatroban => argatroban_target(protocol, Some(baseline)),
+        _ => bivalirudin_target(protocol, Some(baseline)),
+    };
+    let Some(target) = target else { return Vec::new() };
+    // The rate the next result will meet: the one started or set now, else the running one.
+    let set_now = a.recommendation.rate.map(|r| r.value).filter(|_| {
+        a.recommendation
+            .rate
+            .is_some_and(|r| matches!(r.unit, RateUnit::McgPerKgPerMin | RateUnit::MgPerKgPerHour))
+    });
+    let running = tl.running(a.as_of).and_then(|s| match s.rate {
+        InfusionRate::Argatroban(r) => Some(r.value()),
+        InfusionRate::Bivalirudin(r) => Some(r.value()),
+        InfusionRate::Ufh(_) => None,
+    });
+    let Some(current) = set_now.or(running) else {
+        return Vec::new();
+    };
+    let rows = dti_rows(
+        protocol,
+        agent,
+        current,
+        &target,
+        baseline,
+        a.patient.dti_dosing_weight_kg,
+    );
+    let (name, unit) = match agent {
+        Agent::Argatroban => ("argatroban", "mcg/kg/min"),
+        _ => ("bivalirudin", "mg/kg/h"),
+    };
+    vec![
+        Block::Heading("Contingency for the next result".to_owned()),
+        Block::Table {
+            caption: format!(
+                "If the next aPTT is… ({name}; target {}; from {} {unit})",
+                target.describe(),
+                crate::model::num(current, 2)
+            ),
+            header: ["aPTT", "Action", "New rate", "Pump"].map(str::to_owned).to_vec(),
+            rows,
+        },
+    ]
+}
+
+/// The DTI titration applied to every whole-second aPTT from 10 to 250 s, grouped into its bands:
+/// each band's range, what to do and the new rate with its pump rate. Read from the engine's own
+/// titration, so the table cannot disagree with the card.
+fn dti_rows(
+    protocol: &Protocol,
+    agent: Agent,
+    current: f64,
+    target: &crate::dosing::dti::ApttTarget,
+    baseline: Seconds,
+    weight: Kilograms,
+) -> Vec<Vec<String>> {
+    let mut bands: Vec<(u32, u32, DtiTitration)> = Vec::new();
+    for s in 10..=250_u32 {
+        let Ok(aptt) = Seconds::new(f64::from(s)) else { continue };
+        let t = match agent {
+            Agent::Argatroban => match McgPerKgPerMin::new(current) {
+                Ok(rate) => titrate_argatroban(protocol, aptt, rate, target, baseline),
+                Err(_) => return Vec::new(),
+            },
+            _ => match MgPerKgPerHour::new(current) {
+                Ok(rate) => titrate_bivalirudin(protocol, aptt, rate, target, baseline),
+                Err(_) => return Vec::new(),
+            },
+        };
+        match bands.last_mut() {
+            Some((_, hi, last)) if last.band == t.band => *hi = s,
+            _ => bands.push((s, s, t)),
+        }
+    }
+    let pump = |rate: Option<Rate>| -> String {
+        let Some(r) = rate else { return "—".to_owned() };
+        let ml = match r.unit {
+            RateUnit::McgPerKgPerMin => McgPerKgPerMin::new(r.value)
+                .ok()
+                .map(|v| v.pump_rate(weight, protocol.argatroban.concentration_mg_per_ml.value)),
+            RateUnit::MgPerKgPerHour => MgPerKgPerHour::new(r.value)
+                .ok()
+                .map(|v| v.pump_rate(weight, protocol.bivalirudin.concentration_mg_per_ml.value)),
+            RateUnit::UnitsPerKgPerHour => None,
+        };
+        ml.map_or("—".to_owned(), |m| m.to_string())
+    };
+    let last = bands.len().saturating_sub(1);
+    bands
+        .iter()
+        .enumerate()
+        .map(|(i, (lo, hi, t))| {
+            let range = match i {
+                0 => format!("≤ {hi} s"),
+                i if i == last => format!("≥ {lo} s"),
+                _ => format!("{lo}–{hi} s"),
+            };
+            let action = if t.stop_and_call {
+                let restart = t
+                    .restart_rate
+                    .map(|r| format!("; restart at {r} once below the upper bound"))
+                    .unwrap_or_default();
+                format!("stop and call{restart}")
+            } else if t.hold_min.value() > 0.0 {
+                format!(
+                    "hold {} min, then {}",
+                    t.hold_min.shown(),
+                    t.change.map_or("no change".to_owned(), Rate::signed)
+                )
+            } else {
+                t.change
+                    .filter(|c| c.value != 0.0)
+                    .map_or("no change".to_owned(), Rate::signed)
+            };
+            let shown = if t.stop_and_call { t.restart_rate } else { t.new_rate };
+            vec![
+                range,
+                action,
+                shown.map_or("stopped".to_owned(), |r| r.to_string()),
+                pump(shown),
+            ]
+        })
+        .collect()
+}
+
+/// Labs and doses of the 24 h before the as-of time, newest first, truncated.
+fn recent_events(case: &Case, as_of: ClinicalTime) -> Vec<Block> {
+    let from = as_of.plus_minutes(-24 * 60);
+    let recent: Vec<String> = case
+        .events
+        .iter()
+        .rev()
+        .filter(|e| e.time > from && e.time <= as_of)
+        .map(|e| format!("{}  {}", e.time, e.kind.describe()))
+        .collect();
+    let mut out = vec![Block::Heading("Labs and doses, last 24 h".to_owned())];
+    if recent.is_empty() {
+        out.push(Block::Text("none in the last 24 h".to_owned()));
+    }
+    out.extend(recent.iter().take(MAX_RECENT_LINES).cloned().map(Block::Text));
+    if recent.len() > MAX_RECENT_LINES {
+        out.push(Block::Text(format!(
+            "… {} more in the app",
+            recent.len() - MAX_RECENT_LINES
+        )));
+    }
+    out
+}

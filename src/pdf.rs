@@ -1,0 +1,283 @@
+//! The handover as a PDF (issue 15): A4 pages laid out from [`crate::io::handover::Handover`] with the
+//! bundled DejaVu Sans, embedded and subsetted by krilla with a ToUnicode map, so the text is real text
+//! (`pdftotext` reads it). Every page carries the patient line at the top and "page x of y", the build,
+//! the as-of and printed-at times at the bottom. Lines are wrapped by measured width (ttf-parser).
+
+use krilla::Document;
+use krilla::color::rgb;
+use krilla::geom::Point;
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::Fill;
+use krilla::text::{Font, TextDirection};
+
+use crate::io::handover::{Block, Handover};
+
+const FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+const PAGE_W: f32 = 595.0;
+const PAGE_H: f32 = 842.0;
+const MARGIN: f32 = 42.0;
+const BODY: f32 = 9.0;
+const HEADING: f32 = 12.0;
+const STRONG: f32 = 11.0;
+/// Space reserved for the header and the footer.
+const TOP: f32 = MARGIN + 26.0;
+const BOTTOM: f32 = PAGE_H - MARGIN - 18.0;
+
+/// Why no PDF was written.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("the bundled font cannot be read")]
+    Font,
+    #[error("the PDF cannot be written: {0}")]
+    Write(String),
+    #[error("cannot write {path}: {error}")]
+    File { path: String, error: std::io::Error },
+}
+
+/// Writes the handover to `output` atomically (a temporary file in the same folder, then renamed): a
+/// failed write leaves any earlier file as it was.
+///
+/// # Errors
+/// The PDF cannot be made or the file cannot be written.
+pub fn write_handover(h: &Handover, output: &std::path::Path) -> Result<(), PdfError> {
+    let bytes = handover_pdf(h)?;
+    let file_error = |error: std::io::Error| PdfError::File {
+        path: output.display().to_string(),
+        error,
+    };
+    let dir = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(file_error)?;
+    std::io::Write::write_all(&mut file, &bytes).map_err(file_error)?;
+    file.persist(output).map_err(|e| file_error(e.error))?;
+    Ok(())
+}
+
+/// One piece of text placed on a page.
+struct Placed {
+    x: f32,
+    y: f32,
+    size: f32,
+    colour: (u8, u8, u8),
+    text: String,
+}
+
+/// Text widths from the font's advances.
+struct Measure<'a> {
+    face: ttf_parser::Face<'a>,
+}
+
+impl Measure<'_> {
+    fn width(&self, text: &str, size: f32) -> f32 {
+        let per_em = f32::from(self.face.units_per_em());
+        let units: f32 = text
+            .chars()
+            .map(|c| {
+                self.face
+                    .glyph_index(c)
+                    .and_then(|g| self.face.glyph_hor_advance(g))
+                    .map_or(per_em * 0.6, f32::from)
+            })
+            .sum();
+        units * size / per_em
+    }
+
+    /// Greedy word wrap to `width`; a word longer than the line is cut by characters.
+    fn wrap(&self, text: &str, size: f32, width: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        for word in text.split(' ') {
+            let candidate = if line.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{line} {word}")
+            };
+            if self.width(&candidate, size) <= width {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let mut piece = String::new();
+            for c in word.chars() {
+                piece.push(c);
+                if self.width(&piece, size) > width {
+                    piece.pop();
+                    lines.push(std::mem::take(&mut piece));
+                    piece.push(c);
+                }
+            }
+            line = piece;
+        }
+        if !line.is_empty() || lines.is_empty() {
+            lines.push(line);
+        }
+        lines
+    }
+}
+
+/// Pages of placed text, filled top to bottom.
+struct Layout<'a> {
+    measure: Measure<'a>,
+    pages: Vec<Vec<Placed>>,
+    y: f32,
+}
+
+impl Layout<'_> {
+    fn page(&mut self) -> &mut Vec<Placed> {
+        if self.pages.is_empty() {
+            self.pages.push(Vec::new());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    /// Makes room for `height`, starting a new page when it does not fit.
+    fn room(&mut self, height: f32) {
+        if self.pages.is_empty() || self.y + height > BOTTOM {
+            self.pages.push(Vec::new());
+            self.y = TOP;
+        }
+    }
+
+    fn text(&mut self, text: &str, size: f32, colour: (u8, u8, u8), indent: f32) {
+        let lines = self.measure.wrap(text, size, PAGE_W - 2.0 * MARGIN - indent);
+        for line in lines {
+            self.room(size * 1.35);
+            self.y += size * 1.35;
+            let y = self.y;
+            self.page().push(Placed {
+                x: MARGIN + indent,
+                y,
+                size,
+                colour,
+                text: line,
+            });
+        }
+    }
+
+    fn table(&mut self, caption: &str, header: &[String], rows: &[Vec<String>]) {
+        self.text(caption, BODY, (60, 60, 60), 0.0);
+        let columns = header.len().max(1);
+        let first = (PAGE_W - 2.0 * MARGIN) * if columns > 3 { 0.3 } else { 0.4 };
+        let rest = (PAGE_W - 2.0 * MARGIN - first) / (columns - 1).max(1) as f32;
+        let widths: Vec<f32> = (0..columns).map(|i| if i == 0 { first } else { rest }).collect();
+        for (r, row) in std::iter::once(header)
+            .chain(rows.iter().map(Vec::as_slice))
+            .enumerate()
+        {
+            let wrapped: Vec<Vec<String>> = row
+                .iter()
+                .zip(&widths)
+                .map(|(cell, w)| self.measure.wrap(cell, BODY, w - 6.0))
+                .collect();
+            let height = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32 * BODY * 1.3 + 3.0;
+            self.room(height);
+            let top = self.y;
+            let mut x = MARGIN;
+            let colour = if r == 0 { (0, 0, 0) } else { (25, 25, 25) };
+            for (lines, w) in wrapped.iter().zip(&widths) {
+                for (k, line) in lines.iter().enumerate() {
+                    let y = top + BODY * 1.3 * (k as f32 + 1.0);
+                    self.page().push(Placed {
+                        x,
+                        y,
+                        size: BODY,
+                        colour,
+                        text: line.clone(),
+                    });
+                }
+                x += w;
+            }
+            self.y = top + height;
+        }
+    }
+}
+
+/// The handover as PDF bytes.
+///
+/// # Errors
+/// The font cannot be read, or krilla cannot write the document.
+pub fn handover_pdf(h: &Handover) -> Result<Vec<u8>, PdfError> {
+    let face = ttf_parser::Face::parse(FONT, 0).map_err(|_| PdfError::Font)?;
+    let mut layout = Layout {
+        measure: Measure { face },
+        pages: Vec::new(),
+        y: TOP,
+    };
+    for block in &h.blocks {
+        match block {
+            Block::Heading(t) => {
+                layout.y += 6.0;
+                layout.text(t, HEADING, (0, 0, 0), 0.0);
+            }
+            Block::Text(t) => layout.text(t, BODY, (25, 25, 25), 0.0),
+            Block::Strong(t) => layout.text(t, STRONG, (0, 0, 0), 0.0),
+            Block::Danger { text, grave } => {
+                let colour = if *grave { (170, 0, 0) } else { (120, 70, 0) };
+                layout.text(&format!("⚠ {text}"), STRONG, colour, 0.0);
+            }
+            Block::Table { caption, header, rows } => layout.table(caption, header, rows),
+            Block::Signature(who) => {
+                layout.y += 10.0;
+                layout.text(
+                    &format!("{who}: ________________________________   Date and time: ____________________"),
+                    BODY + 1.0,
+                    (0, 0, 0),
+                    0.0,
+                );
+            }
+        }
+    }
+    render(h, &layout.pages)
+}
+
+fn render(h: &Handover, pages: &[Vec<Placed>]) -> Result<Vec<u8>, PdfError> {
+    let font = Font::new(FONT.to_vec().into(), 0).ok_or(PdfError::Font)?;
+    let mut document = Document::new();
+    let total = pages.len();
+    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| PdfError::Write("page size".to_owned()))?;
+    for (i, placed) in pages.iter().enumerate() {
+        let mut page = document.start_page_with(settings.clone());
+        let mut surface = page.surface();
+        let mut draw = |x: f32, y: f32, size: f32, colour: (u8, u8, u8), text: &str| {
+            surface.set_fill(Some(Fill {
+                paint: rgb::Color::new(colour.0, colour.1, colour.2).into(),
+                opacity: NormalizedF32::ONE,
+                rule: krilla::paint::FillRule::default(),
+            }));
+            surface.draw_text(
+                Point::from_xy(x, y),
+                font.clone(),
+                size,
+                text,
+                false,
+                TextDirection::Auto,
+            );
+        };
+        draw(
+            MARGIN,
+            MARGIN + 10.0,
+            10.0,
+            (0, 0, 0),
+            &format!("Patient: {}", h.patient_line),
+        );
+        for p in placed {
+            draw(p.x, p.y, p.size, p.colour, &p.text);
+        }
+        draw(
+            MARGIN,
+            PAGE_H - MARGIN,
+            8.0,
+            (70, 70, 70),
+            &format!("page {} of {total} · {}", i + 1, h.footer),
+        );
+        surface.finish();
+        page.finish();
+    }
+    document.finish().map_err(|e| PdfError::Write(format!("{e:?}")))
+}
