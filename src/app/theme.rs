@@ -127,6 +127,10 @@ impl Look {
         v.widgets.inactive.fg_stroke.color = p.text;
         v.weak_text_color = Some(p.muted);
         v.hyperlink_color = p.below_target;
+        if self == Self::Light {
+            // A white field on a near-white panel needs an outline to be seen.
+            v.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, Color32::from_rgb(160, 160, 160));
+        }
         if self == Self::HighContrast {
             v.override_text_color = Some(p.text);
             for w in [
