@@ -15,6 +15,7 @@ mod danger;
 mod dti_switch;
 mod dti_titrate;
 pub mod exposure;
+pub mod forecast;
 mod four_ts;
 pub mod generate;
 pub mod hit;

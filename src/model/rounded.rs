@@ -39,3 +39,19 @@ pub fn to(value: f64, decimals: u32) -> f64 {
 pub fn quantity_f64_3<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(round_half_up(*v, 3))
 }
+
+/// A plain number rounded to 2 decimals (forecast levels in units/mL, clearances, probabilities).
+///
+/// # Errors
+/// The serialiser's own.
+pub fn f64_2<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(round_half_up(*v, 2))
+}
+
+/// A plain number rounded to 1 decimal (rates in units/kg/h, volumes in L, half-lives in h).
+///
+/// # Errors
+/// The serialiser's own.
+pub fn f64_1<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(round_half_up(*v, 1))
+}

@@ -8,6 +8,7 @@ mod common;
 mod csv_errors;
 mod dti_branches;
 mod files;
+mod forecast;
 mod golden;
 mod kill_recovery;
 mod malformed_inputs;

@@ -63,7 +63,7 @@ fn setting_and_protocol(i: usize) -> (Setting, &'static str) {
 }
 
 /// A random case: up to `n` events over four days, each accepted by the protocol's input limits.
-fn random_case() -> impl Strategy<Value = (Case, Protocol)> {
+pub(crate) fn random_case() -> impl Strategy<Value = (Case, Protocol)> {
     (
         0usize..4,
         30.0f64..180.0,

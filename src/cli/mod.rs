@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
+
+mod forecast;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::{Detail, analyze, replay};
@@ -98,6 +100,32 @@ pub enum Command {
         at: Option<String>,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
+    },
+    /// Forecast the anti-Xa (provisional model): predictions with 90% intervals, the rate to target,
+    /// a back-test on the patient's own history; `--rate`/`--bolus` ask "what if".
+    Forecast {
+        input: PathBuf,
+        /// From this time (default: the last event); later events are ignored.
+        #[arg(long)]
+        at: Option<String>,
+        /// Hourly predictions for this many hours.
+        #[arg(long, default_value_t = 24)]
+        hours: u32,
+        /// Also at these times (comma-separated YYYY-MM-DDTHH:MM).
+        #[arg(long)]
+        times: Option<String>,
+        /// What if: this heparin rate from --at on (units/kg/h of the dosing weight).
+        #[arg(long)]
+        rate: Option<f64>,
+        /// What if: this bolus at --at (units).
+        #[arg(long)]
+        bolus: Option<f64>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long)]
+        protocol: Option<String>,
+        #[command(flatten)]
+        patient: PatientArgs,
     },
     /// The recommendation at every event time of a case.
     Replay {
@@ -545,8 +573,42 @@ pub fn run(command: Command, author: Option<&str>) -> Result<String> {
             })
         }
         Command::CheckProtocol { path } => {
+            // A forecast prior (issue 16) is checked by its own rules.
+            let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            if text.contains("clearance_l_per_h_per_kg") {
+                let prior =
+                    crate::protocol::forecast_prior::ForecastPrior::from_ron_str(&text, &path.display().to_string())?;
+                return Ok(format!(
+                    "{}: valid forecast prior {}{}\n",
+                    path.display(),
+                    prior.name,
+                    if prior.provisional { " (provisional)" } else { "" }
+                ));
+            }
             let p = Protocol::from_path(&path)?;
             Ok(format!("{}: valid ({p})\n", path.display()))
+        }
+        Command::Forecast {
+            input,
+            at,
+            hours,
+            times,
+            rate,
+            bolus,
+            format,
+            protocol,
+            patient,
+        } => {
+            let loaded = load_input(&input, &patient, protocol.as_deref())?;
+            let as_of = parse_at(at.as_deref(), &loaded.case)?;
+            let options = forecast::Options {
+                hours,
+                times: times.as_deref(),
+                rate,
+                bolus,
+                json: format == Format::Json,
+            };
+            forecast::run(&loaded.case, &loaded.protocol, as_of, &options)
         }
     }
 }

@@ -1,0 +1,537 @@
+//! The anti-Xa forecast (issue 16), a PROVISIONAL model: one compartment, the patient's own doses, the
+//! MAP fit of clearance and volume to their anti-Xa samples, a Laplace posterior, predictions of the
+//! true level and of the next measured result with 90% intervals, the rate that would reach the target,
+//! and a back-test on the patient's own history. Information beside the protocol's nomogram, never in
+//! place of it. The engine never reads the clock: `as_of` is a parameter.
+
+pub mod fit;
+pub mod model;
+
+use serde::Serialize;
+
+use self::fit::{Observations, Population, Posterior, posterior};
+use self::model::{Input, Pk, concentrations};
+use super::timeline::{InfusionRate, Timeline};
+use super::types::{Action, Analysis, FindingCode};
+use crate::model::{AgeGroup, AntiXaAssay, Case, ClinicalTime, EventKind, Setting};
+use crate::protocol::Protocol;
+use crate::protocol::forecast_prior::ForecastPrior;
+
+/// What to forecast: from `as_of`, the plan (the running rate unless `rate` says otherwise; an optional
+/// bolus at `as_of`), hourly for `hours` and at `extra_times`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastRequest {
+    pub as_of: ClinicalTime,
+    pub hours: u32,
+    pub extra_times: Vec<ClinicalTime>,
+    /// units/kg/h of the heparin dosing weight.
+    pub rate_units_per_kg_per_h: Option<f64>,
+    pub bolus_units: Option<f64>,
+}
+
+/// An estimate with its 90% interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub estimate: f64,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub p05: f64,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub p95: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Individual {
+    pub cl_l_per_h: Estimate,
+    pub v_l: Estimate,
+    pub half_life_h: Estimate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    #[serde(serialize_with = "crate::model::rounded::f64_1")]
+    pub rate_units_per_kg_per_h: f64,
+    pub bolus_units: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    pub time: String,
+    /// The posterior median of the true level; p05/p95 bound it; obs_p05/obs_p95 bound a measured result.
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub median: f64,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub p05: f64,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub p95: f64,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub obs_p05: f64,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub obs_p95: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RateToTarget {
+    #[serde(serialize_with = "crate::model::rounded::f64_1")]
+    pub value: f64,
+    #[serde(serialize_with = "crate::model::rounded::f64_1")]
+    pub uncapped_value: f64,
+    pub unit: &'static str,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub target_anti_xa: f64,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub probability_in_range: f64,
+    pub capped: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Backtest {
+    pub n: usize,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub median_abs_error: f64,
+    /// `null` when no baseline pair exists (a hold between, or no rate).
+    pub baseline_median_abs_error: Option<f64>,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub coverage_90: f64,
+    pub beats_last_value: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelRef {
+    pub name: String,
+    pub provisional: bool,
+    pub source: String,
+}
+
+/// The forecast, as the JSON contract writes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Forecast {
+    pub as_of: String,
+    pub model: ModelRef,
+    pub samples_used: usize,
+    pub individual: Individual,
+    pub plan: Plan,
+    pub predictions: Vec<Prediction>,
+    pub rate_to_target: Option<RateToTarget>,
+    pub backtest: Option<Backtest>,
+    pub warnings: Vec<String>,
+}
+
+/// Why no forecast at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoForecast {
+    #[error("no forecast for a {0}: the prior is an adult model")]
+    NotAdult(&'static str),
+    #[error("no forecast on cardiopulmonary bypass: the ACT and the bypass dose-response apply")]
+    Bypass,
+    #[error("the fit failed: {0}")]
+    Fit(String),
+}
+
+/// Heparin inputs up to `as_of` (hours from the case start), then the plan.
+fn inputs(
+    case: &Case,
+    tl: &Timeline,
+    as_of: ClinicalTime,
+    plan_rate_per_h: Option<f64>,
+    bolus: Option<f64>,
+) -> Vec<Input> {
+    let h = |t: ClinicalTime| t.hours_since(case.case_start);
+    let mut out = Vec::new();
+    for e in case.events.iter().filter(|e| e.time <= as_of) {
+        if let EventKind::UfhBolus(u) = e.kind {
+            out.push(Input::Bolus {
+                at_h: h(e.time),
+                units: u.value(),
+            });
+        }
+    }
+    for s in tl.segments().iter().filter(|s| s.start <= as_of) {
+        let rate = match s.rate {
+            InfusionRate::Ufh(r) => r.value(),
+            _ => 0.0,
+        };
+        out.push(Input::Rate {
+            at_h: h(s.start),
+            units_per_h: rate,
+        });
+        if let Some(end) = s.end.filter(|e| *e <= as_of) {
+            out.push(Input::Rate {
+                at_h: h(end),
+                units_per_h: 0.0,
+            });
+        }
+    }
+    if let Some(r) = plan_rate_per_h {
+        out.push(Input::Rate {
+            at_h: h(as_of) + 1e-6,
+            units_per_h: r,
+        });
+    }
+    if let Some(b) = bolus {
+        out.push(Input::Bolus {
+            at_h: h(as_of) + 1e-6,
+            units: b,
+        });
+    }
+    // Stable: at one time, rate changes keep their order; a later entry wins.
+    out.sort_by(|a, b| a.at_h().total_cmp(&b.at_h()));
+    out
+}
+
+/// The anti-Xa samples drawn at or before `until` (hours from the case start, values).
+fn samples(case: &Case, until: ClinicalTime) -> Observations {
+    let mut obs = Observations {
+        times_h: Vec::new(),
+        values: Vec::new(),
+    };
+    for e in case.events.iter().filter(|e| e.time <= until) {
+        if let EventKind::AntiXa(x) = e.kind {
+            obs.times_h.push(e.time.hours_since(case.case_start));
+            obs.values.push(x.value());
+        }
+    }
+    obs
+}
+
+/// The weighted quantile `p` of values with weights.
+fn weighted_quantile(mut points: Vec<(f64, f64)>, p: f64) -> f64 {
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = points.iter().map(|x| x.1).sum();
+    let mut acc = 0.0;
+    for (v, w) in &points {
+        acc += w / total;
+        if acc >= p {
+            return *v;
+        }
+    }
+    points.last().map_or(0.0, |x| x.0)
+}
+
+fn normal_cdf(z: f64) -> f64 {
+    0.5 * (1.0 + libm::erf(z / std::f64::consts::SQRT_2))
+}
+
+/// The quantile `p` of a measured result: the mixture over posterior nodes of N(f, var(f)), by bisection.
+fn observed_quantile(pop: &Population, levels: &[(f64, f64)], p: f64) -> f64 {
+    let cdf = |x: f64| -> f64 {
+        levels
+            .iter()
+            .map(|(f, w)| w * normal_cdf((x - f) / pop.variance(*f).sqrt()))
+            .sum::<f64>()
+    };
+    let (mut lo, mut hi) = (-1.0, 10.0);
+    for _ in 0..60 {
+        let mid = (lo + hi) / 2.0;
+        if cdf(mid) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    ((lo + hi) / 2.0).max(0.0)
+}
+
+/// Levels at `times_h` under every posterior node, with the node weights.
+fn levels_at(pop: &Population, post: &Posterior, inputs: &[Input], times_h: &[f64]) -> Vec<Vec<(f64, f64)>> {
+    let mut per_time = vec![Vec::with_capacity(post.nodes.len()); times_h.len()];
+    for (eta, w) in &post.nodes {
+        let c = concentrations(pop.at(*eta), inputs, times_h);
+        for (slot, v) in per_time.iter_mut().zip(c) {
+            slot.push((v, *w));
+        }
+    }
+    per_time
+}
+
+fn estimate(post: &Posterior, value: impl Fn([f64; 2]) -> f64) -> Estimate {
+    let points: Vec<(f64, f64)> = post.nodes.iter().map(|(eta, w)| (value(*eta), *w)).collect();
+    Estimate {
+        estimate: value(post.map),
+        p05: weighted_quantile(points.clone(), 0.05),
+        p95: weighted_quantile(points, 0.95),
+    }
+}
+
+/// The forecast of `case` from `req.as_of`.
+///
+/// # Errors
+/// A non-adult or bypass patient (no forecast), or a failed fit.
+pub fn forecast(
+    case: &Case,
+    tl: &Timeline,
+    protocol: &Protocol,
+    prior: &ForecastPrior,
+    analysis: &Analysis,
+    req: &ForecastRequest,
+) -> Result<Forecast, NoForecast> {
+    let findings: Vec<FindingCode> = analysis.findings.iter().map(|f| f.code).collect();
+    let action = analysis.recommendation.action;
+    let dosing_weight_kg = analysis.patient.dosing_weight_kg.value();
+    let p = &case.patient;
+    if p.age_group != AgeGroup::Adult {
+        return Err(NoForecast::NotAdult(p.age_group.code()));
+    }
+    if p.setting == Setting::Cpb {
+        return Err(NoForecast::Bypass);
+    }
+    let pop = Population::of(prior, dosing_weight_kg);
+    let obs = samples(case, req.as_of);
+    let running = tl.running(req.as_of).map(|s| s.rate);
+    let running_ufh = match running {
+        Some(InfusionRate::Ufh(r)) => Some(r.value()),
+        _ => None,
+    };
+    let plan_rate_per_h = req
+        .rate_units_per_kg_per_h
+        .map(|r| r * dosing_weight_kg)
+        .or(running_ufh)
+        .unwrap_or(0.0);
+    let inputs = inputs(case, tl, req.as_of, Some(plan_rate_per_h), req.bolus_units);
+    let post = posterior(&pop, &inputs, &obs).map_err(NoForecast::Fit)?;
+    let mut times: Vec<ClinicalTime> = (1..=req.hours)
+        .map(|i| req.as_of.plus_minutes(i64::from(i) * 60))
+        .collect();
+    times.extend(req.extra_times.iter().copied());
+    times.sort();
+    times.dedup();
+    let times_h: Vec<f64> = times.iter().map(|t| t.hours_since(case.case_start)).collect();
+    let levels = levels_at(&pop, &post, &inputs, &times_h);
+    let predictions = times
+        .iter()
+        .zip(&levels)
+        .map(|(t, l)| Prediction {
+            time: t.to_string(),
+            median: weighted_quantile(l.clone(), 0.5),
+            p05: weighted_quantile(l.clone(), 0.05),
+            p95: weighted_quantile(l.clone(), 0.95),
+            obs_p05: observed_quantile(&pop, l, 0.05),
+            obs_p95: observed_quantile(&pop, l, 0.95),
+        })
+        .collect();
+    let mut warnings = warnings(case, req.as_of, prior);
+    let rate_to_target = rate_to_target(
+        protocol,
+        prior,
+        &pop,
+        &post,
+        &findings,
+        action,
+        running,
+        dosing_weight_kg,
+        &mut warnings,
+    );
+    Ok(Forecast {
+        as_of: req.as_of.to_string(),
+        model: ModelRef {
+            name: prior.name.clone(),
+            provisional: prior.provisional,
+            source: format!(
+                "{}; {}",
+                prior.clearance_l_per_h_per_kg.source, prior.volume_l_per_kg.source
+            ),
+        },
+        samples_used: obs.values.len(),
+        individual: Individual {
+            cl_l_per_h: estimate(&post, |e| pop.at(e).cl_l_per_h),
+            v_l: estimate(&post, |e| pop.at(e).v_l),
+            half_life_h: estimate(&post, |e| pop.at(e).half_life_h()),
+        },
+        plan: Plan {
+            rate_units_per_kg_per_h: plan_rate_per_h / dosing_weight_kg,
+            bolus_units: req.bolus_units,
+        },
+        predictions,
+        rate_to_target,
+        backtest: backtest(case, tl, &pop),
+        warnings,
+    })
+}
+
+/// The warnings that do not refuse the forecast: each changes the heparin response the model assumes.
+fn warnings(case: &Case, as_of: ClinicalTime, prior: &ForecastPrior) -> Vec<String> {
+    let mut out = Vec::new();
+    if prior.provisional {
+        out.push(
+            "provisional model: a synthesis of published clearance and volume figures, not a published model"
+                .to_owned(),
+        );
+    }
+    let day_before = as_of.plus_minutes(-24 * 60);
+    if case.events.iter().any(|e| {
+        e.time > day_before
+            && e.time <= as_of
+            && matches!(e.kind, EventKind::AtConcentrate(_) | EventKind::AtRecombinant(_))
+    }) {
+        out.push("antithrombin given in the last 24 h: the heparin response changes, the fit lags".to_owned());
+    }
+    if case.patient.andexanet_exposure {
+        out.push("andexanet exposure: heparin resistance after andexanet is not what the model describes".to_owned());
+    }
+    if case.patient.anti_xa_assay == AntiXaAssay::AtSupplemented {
+        out.push("AT-supplemented anti-Xa assay: it overestimates the in-vivo heparin effect".to_owned());
+    }
+    out
+}
+
+/// The steady-state rate for the middle of the anti-Xa target, or none (with the reason) when the
+/// situation is not one the model describes.
+#[allow(clippy::too_many_arguments, reason = "one call site; each input is a separate fact")]
+fn rate_to_target(
+    protocol: &Protocol,
+    prior: &ForecastPrior,
+    pop: &Population,
+    post: &Posterior,
+    findings: &[FindingCode],
+    action: Action,
+    running: Option<InfusionRate>,
+    dosing_weight_kg: f64,
+    warnings: &mut Vec<String>,
+) -> Option<RateToTarget> {
+    let refusal = [
+        (FindingCode::PseudoResistance, "pseudo-resistance"),
+        (FindingCode::CoagulopathyDiscordance, "coagulopathy"),
+        (FindingCode::HitSuspected, "HIT suspected"),
+    ]
+    .into_iter()
+    .find(|(code, _)| findings.contains(code))
+    .map(|(_, why)| why.to_owned())
+    .or_else(|| (action == Action::HoldAnticoagulant).then(|| "a hold".to_owned()))
+    .or_else(|| match running {
+        Some(InfusionRate::Ufh(_)) => None,
+        Some(_) => Some("a direct thrombin inhibitor runs".to_owned()),
+        None => Some("no heparin runs".to_owned()),
+    });
+    if let Some(why) = refusal {
+        warnings.push(format!("no rate to target: {why}"));
+        return None;
+    }
+    let target = protocol.ufh.anti_xa_target.value;
+    let mid = (target.low.value() + target.high.value()) / 2.0;
+    let cl = pop.at(post.map).cl_l_per_h;
+    // Steady state: C = R / CL → R (units/h) = C (units/mL) × 1000 × CL (L/h).
+    let uncapped = mid * 1000.0 * cl / dosing_weight_kg;
+    let current = match running {
+        Some(InfusionRate::Ufh(r)) => r.value() / dosing_weight_kg,
+        _ => 0.0,
+    };
+    let step = protocol
+        .ufh
+        .anti_xa_nomogram
+        .rows
+        .iter()
+        .map(|r| r.rate_change_units_per_kg_per_h.abs())
+        .fold(0.0, f64::max);
+    let hard = protocol
+        .plausibility
+        .ufh_rate_units_per_kg_per_h
+        .hard_max
+        .map_or(f64::INFINITY, |h| h.value());
+    let value = uncapped.clamp(current - step, current + step).min(hard).max(0.0);
+    let capped = (value - uncapped).abs() > 1e-9;
+    let in_range: f64 = post
+        .nodes
+        .iter()
+        .map(|(eta, w)| {
+            let c = value * dosing_weight_kg / 1000.0 / pop.at(*eta).cl_l_per_h;
+            if (target.low.value()..=target.high.value()).contains(&c) {
+                *w
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    if uncapped > prior.saturable_above_units_per_kg_per_h.value {
+        warnings.push(format!(
+            "above {} units/kg/h heparin clearance is saturable: the model may overestimate the rate needed ({})",
+            prior.saturable_above_units_per_kg_per_h.value, prior.saturable_above_units_per_kg_per_h.source
+        ));
+    }
+    Some(RateToTarget {
+        value,
+        uncapped_value: uncapped,
+        unit: "units/kg/h",
+        target_anti_xa: mid,
+        probability_in_range: in_range,
+        capped,
+    })
+}
+
+/// At each anti-Xa after the first, the forecast from the history before it against what was measured,
+/// and the baseline "last value scaled by the rate change" (not across a stop).
+fn backtest(case: &Case, tl: &Timeline, pop: &Population) -> Option<Backtest> {
+    let xa: Vec<(ClinicalTime, f64)> = case
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::AntiXa(x) => Some((e.time, x.value())),
+            _ => None,
+        })
+        .collect();
+    let rate_at = |t: ClinicalTime| match tl.running(t).map(|s| s.rate) {
+        Some(InfusionRate::Ufh(r)) => Some(r.value()),
+        _ => None,
+    };
+    let (mut errors, mut base_errors, mut covered) = (Vec::new(), Vec::new(), 0usize);
+    for k in 1..xa.len() {
+        let (t, y) = xa[k];
+        let before = t.plus_minutes(-1);
+        let obs = samples(case, before);
+        let inputs = inputs(case, tl, before, None, None);
+        let Ok(post) = posterior(pop, &inputs, &obs) else {
+            continue;
+        };
+        let all_inputs = inputs_until(case, tl, t);
+        let th = [t.hours_since(case.case_start)];
+        let levels = levels_at(pop, &post, &all_inputs, &th);
+        let Some(l) = levels.first() else { continue };
+        let median = weighted_quantile(l.clone(), 0.5);
+        let (lo, hi) = (observed_quantile(pop, l, 0.05), observed_quantile(pop, l, 0.95));
+        errors.push((median - y).abs());
+        if (lo..=hi).contains(&y) {
+            covered += 1;
+        }
+        let (t0, y0) = xa[k - 1];
+        if let (Some(r0), Some(r1)) = (rate_at(t0), rate_at(t)) {
+            let stopped = tl
+                .segments()
+                .iter()
+                .any(|s| s.start > t0 && s.start <= t && matches!(s.rate, InfusionRate::Ufh(r) if r.value() == 0.0));
+            if !stopped && r0 > 0.0 {
+                base_errors.push((y0 * r1 / r0 - y).abs());
+            }
+        }
+    }
+    if errors.is_empty() {
+        return None;
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let n = errors.len();
+    let mae = median(errors);
+    let base = if base_errors.is_empty() {
+        f64::NAN
+    } else {
+        median(base_errors)
+    };
+    Some(Backtest {
+        n,
+        median_abs_error: mae,
+        baseline_median_abs_error: base.is_finite().then_some(base),
+        coverage_90: covered as f64 / n as f64,
+        beats_last_value: n >= 3 && base.is_finite() && mae < base,
+    })
+}
+
+/// Every heparin input up to `t` (what actually ran).
+fn inputs_until(case: &Case, tl: &Timeline, t: ClinicalTime) -> Vec<Input> {
+    inputs(case, tl, t, None, None)
+}
+
+/// The population's individual parameters, for callers that show the prior.
+#[must_use]
+pub fn typical(prior: &ForecastPrior, dosing_weight_kg: f64) -> Pk {
+    Population::of(prior, dosing_weight_kg).pk
+}

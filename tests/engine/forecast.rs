@@ -1,0 +1,150 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a test failure"
+)]
+//! The anti-Xa forecast (issue 16): the command line's JSON contract on the issue's test vector, the
+//! refusals, and properties over random cases — a higher what-if rate never predicts a lower level, no
+//! level is NaN or negative, and with no anti-Xa the estimate is the population's.
+
+use anticoag_planner::analysis::forecast::{ForecastRequest, forecast, typical};
+use anticoag_planner::analysis::{Prepared, analyze_prepared};
+use anticoag_planner::protocol::forecast_prior::ForecastPrior;
+use proptest::prelude::*;
+use serde_json::Value;
+
+use crate::random_cases::random_case;
+
+const TEST_VECTOR: &str = "time,kind,value,unit,note,reason
+2026-10-01T00:00,ufh_bolus,6400,units,,
+2026-10-01T00:00,ufh_infusion,18,units/kg/h,,
+2026-10-01T06:00,anti_xa,0.22,units/mL,,
+2026-10-01T06:00,ufh_bolus,3200,units,,
+2026-10-01T06:00,ufh_infusion,21,units/kg/h,,
+2026-10-01T12:00,anti_xa,0.27,units/mL,,
+";
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_anticoag-planner"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_command_line_writes_the_contract_for_the_test_vector() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("tv.csv");
+    std::fs::write(&csv, TEST_VECTOR).unwrap();
+    let csv = csv.to_str().unwrap();
+    let base = [
+        "forecast",
+        csv,
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--format",
+        "json",
+    ];
+    let (ok, out, err) = run(&[&base[..], &["--hours", "6", "--times", "2026-10-01T06:00"]].concat());
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["as_of"], "2026-10-01T12:00");
+    assert_eq!(v["model"]["provisional"], true);
+    assert_eq!(v["samples_used"], 2);
+    let cl = v["individual"]["cl_l_per_h"]["estimate"].as_f64().unwrap();
+    assert!((cl - 5.8).abs() < 0.02 * 5.8, "{cl}");
+    let predictions = v["predictions"].as_array().unwrap();
+    assert_eq!(predictions.len(), 7, "6 hourly and the fitted level at 06:00");
+    assert_eq!(predictions[0]["time"], "2026-10-01T06:00");
+    let fitted = predictions[0]["median"].as_f64().unwrap();
+    assert!((fitted - 0.25).abs() < 0.01, "{fitted}");
+    for p in predictions {
+        let (lo, m, hi) = (
+            p["p05"].as_f64().unwrap(),
+            p["median"].as_f64().unwrap(),
+            p["p95"].as_f64().unwrap(),
+        );
+        let (olo, ohi) = (p["obs_p05"].as_f64().unwrap(), p["obs_p95"].as_f64().unwrap());
+        assert!(olo <= lo && lo <= m && m <= hi && hi <= ohi, "{p}");
+    }
+    let r = &v["rate_to_target"];
+    assert!(
+        (r["uncapped_value"].as_f64().unwrap() - 36.0).abs() < 0.02 * 36.0,
+        "{r}"
+    );
+    assert_eq!(r["capped"], true, "36 is more than one nomogram step above 21");
+    assert_eq!(r["value"].as_f64().unwrap(), 24.0, "21 + the largest step (3)");
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("saturable"))
+    );
+    // What if: a higher rate predicts higher levels.
+    let (_, higher, _) = run(&[&base[..], &["--hours", "6", "--rate", "30"]].concat());
+    let h: Value = serde_json::from_str(&higher).unwrap();
+    assert_eq!(h["plan"]["rate_units_per_kg_per_h"], 30.0);
+    assert!(h["predictions"][5]["median"].as_f64().unwrap() > predictions[6]["median"].as_f64().unwrap());
+    // Text by default.
+    let (ok, text, _) = run(&["forecast", csv, "--weight-kg", "80", "--setting", "icu"]);
+    assert!(ok && text.contains("PROVISIONAL"), "{text}");
+    // Refusals and bad flags.
+    let (ok, _, err) = run(&["forecast", csv, "--weight-kg", "80", "--setting", "cpb"]);
+    assert!(!ok && err.contains("bypass"), "{err}");
+    let (ok, _, err) = run(&[
+        "forecast",
+        csv,
+        "--weight-kg",
+        "40",
+        "--setting",
+        "icu",
+        "--age-group",
+        "child",
+    ]);
+    assert!(!ok && err.contains("child"), "{err}");
+    let (ok, _, err) = run(&[&base[..], &["--rate=-3"]].concat());
+    assert!(!ok && err.contains("--rate"), "{err}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn forecasts_are_finite_non_negative_and_rise_with_the_what_if_rate((case, protocol) in random_case(), extra in 1.0f64..20.0) {
+        prop_assume!(case.patient.age_group == anticoag_planner::model::AgeGroup::Adult);
+        prop_assume!(case.patient.setting != anticoag_planner::model::Setting::Cpb);
+        let prior = ForecastPrior::shipped().unwrap();
+        let prepared = Prepared::new(&case, &protocol);
+        let Some(as_of) = case.events.last().map(|e| e.time) else { return Ok(()) };
+        let a = analyze_prepared(&case, &prepared, &protocol, as_of);
+        let w = a.patient.dosing_weight_kg.value();
+        let request = |rate: f64| ForecastRequest {
+            as_of,
+            hours: 12,
+            extra_times: Vec::new(),
+            rate_units_per_kg_per_h: Some(rate),
+            bolus_units: None,
+        };
+        let low = forecast(&case, &prepared.timeline, &protocol, &prior, &a, &request(10.0)).unwrap();
+        let high = forecast(&case, &prepared.timeline, &protocol, &prior, &a, &request(10.0 + extra)).unwrap();
+        for (l, h) in low.predictions.iter().zip(&high.predictions) {
+            for v in [l.median, l.p05, l.p95, l.obs_p05, l.obs_p95] {
+                prop_assert!(v.is_finite() && v >= 0.0, "{v}");
+            }
+            prop_assert!(h.median >= l.median - 1e-9, "{} < {}", h.median, l.median);
+        }
+        let has_xa = case.events.iter().any(|e| matches!(e.kind, anticoag_planner::model::EventKind::AntiXa(_)));
+        if !has_xa {
+            let pop = typical(&prior, w);
+            prop_assert!((low.individual.cl_l_per_h.estimate - pop.cl_l_per_h).abs() < 1e-9, "no anti-Xa: the population's clearance");
+        }
+    }
+}
