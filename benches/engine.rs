@@ -36,3 +36,41 @@ fn replay_whole_case_explained(bencher: divan::Bencher, days: u32) {
     let protocol = Protocol::builtin("adult-ecmo").expect("shipped protocol");
     bencher.bench(|| replay(divan::black_box(&case), &protocol, Detail::Explained));
 }
+
+/// The anti-Xa forecast at the end of a generated ECMO course (issue 16): the fit on every anti-Xa
+/// sample, 24 hourly predictions, the rate to target and the back-test (one fit per earlier sample).
+#[divan::bench(args = [7, 30])]
+fn forecast_at_last_event(bencher: divan::Bencher, days: u32) {
+    use anticoag_planner::analysis::forecast::{ForecastRequest, forecast};
+    use anticoag_planner::analysis::{Prepared, analyze_prepared};
+    use anticoag_planner::protocol::forecast_prior::ForecastPrior;
+    let case = ecmo_course(days);
+    let protocol = Protocol::builtin("adult-ecmo").unwrap();
+    let prior = ForecastPrior::shipped().unwrap();
+    let prepared = Prepared::new(&case, &protocol);
+    let end = case.last_event_time().unwrap();
+    let analysis = analyze_prepared(&case, &prepared, &protocol, end);
+    let req = ForecastRequest {
+        as_of: end,
+        hours: 24,
+        extra_times: Vec::new(),
+        rate_units_per_kg_per_h: None,
+        bolus_units: None,
+    };
+    bencher.bench_local(|| forecast(&case, &prepared.timeline, &protocol, &prior, &analysis, &req).unwrap());
+}
+
+/// One MAP fit and its Laplace posterior on every anti-Xa of a 30-day course (the issue's "well under
+/// 10 ms" for the 2-parameter problem); the full forecast above adds one refit per earlier sample for
+/// the back-test.
+#[divan::bench]
+fn forecast_fit_30_days(bencher: divan::Bencher) {
+    use anticoag_planner::analysis::forecast::fit_only;
+    use anticoag_planner::protocol::forecast_prior::ForecastPrior;
+    let case = ecmo_course(30);
+    let protocol = Protocol::builtin("adult-ecmo").unwrap();
+    let prior = ForecastPrior::shipped().unwrap();
+    let prepared = anticoag_planner::analysis::Prepared::new(&case, &protocol);
+    let end = case.last_event_time().unwrap();
+    bencher.bench_local(|| fit_only(&case, &prepared.timeline, &prior, 80.0, end).unwrap());
+}

@@ -120,7 +120,7 @@ pub fn handover(
     }));
     blocks.push(Block::Heading("Recommendation".to_owned()));
     blocks.push(Block::Strong(r.headline()));
-    blocks.extend(dose_lines(a, protocol).into_iter().map(Block::Text));
+    blocks.extend(dose_lines(a).into_iter().map(Block::Text));
     if !r.target.is_empty() {
         blocks.push(Block::Text(format!("Target: {}", r.target)));
     }
@@ -168,7 +168,7 @@ pub fn handover(
 }
 
 /// Drug, concentration and the dose in every unit the pump and the chart need.
-fn dose_lines(a: &Analysis, protocol: &Protocol) -> Vec<String> {
+fn dose_lines(a: &Analysis) -> Vec<String> {
     let r = &a.recommendation;
     let mut out = vec![format!("Drug: {} · {}", r.drug, r.concentration)];
     if let Some(rate) = r.rate {
@@ -198,7 +198,6 @@ fn dose_lines(a: &Analysis, protocol: &Protocol) -> Vec<String> {
                 .unwrap_or_default()
         ));
     }
-    let _ = protocol;
     out
 }
 

@@ -83,8 +83,10 @@ impl CostFunction for Problem<'_> {
     type Output = f64;
 
     fn cost(&self, p: &Self::Param) -> Result<f64, Error> {
-        let eta = [p.first().copied().unwrap_or(0.0), p.get(1).copied().unwrap_or(0.0)];
-        let value = objective(self.pop, self.inputs, self.obs, eta);
+        let [cl, v] = p.as_slice() else {
+            return Err(Error::msg("the forecast fits exactly two parameters"));
+        };
+        let value = objective(self.pop, self.inputs, self.obs, [*cl, *v]);
         Ok(if value.is_finite() { value } else { f64::MAX })
     }
 }
@@ -143,11 +145,10 @@ fn mode(pop: &Population, inputs: &[Input], obs: &Observations) -> Result<[f64; 
         .configure(|s| s.max_iters(400))
         .run()
         .map_err(|e| e.to_string())?;
-    let best = result.state().get_best_param().cloned().unwrap_or_default();
-    Ok([
-        best.first().copied().unwrap_or(0.0),
-        best.get(1).copied().unwrap_or(0.0),
-    ])
+    match result.state().get_best_param().map(Vec::as_slice) {
+        Some([cl, v]) => Ok([*cl, *v]),
+        _ => Err("the optimiser returned no estimate".to_owned()),
+    }
 }
 
 /// The inverse of half the objective's Hessian at the MAP (the objective is −2 log posterior).

@@ -205,7 +205,8 @@ fn weighted_quantile(mut points: Vec<(f64, f64)>, p: f64) -> f64 {
             return *v;
         }
     }
-    points.last().map_or(0.0, |x| x.0)
+    // Reached only through rounding of the weights; with no point there is no value.
+    points.last().map_or(f64::NAN, |x| x.0)
 }
 
 fn normal_cdf(z: f64) -> f64 {
@@ -282,11 +283,12 @@ pub fn forecast(
         Some(InfusionRate::Ufh(r)) => Some(r.value()),
         _ => None,
     };
-    let plan_rate_per_h = req
-        .rate_units_per_kg_per_h
-        .map(|r| r * dosing_weight_kg)
-        .or(running_ufh)
-        .unwrap_or(0.0);
+    let plan_rate_per_h = match (req.rate_units_per_kg_per_h, running_ufh) {
+        (Some(r), _) => r * dosing_weight_kg,
+        (None, Some(running)) => running,
+        // No heparin runs and no what-if rate: the plan is no infusion.
+        (None, None) => 0.0,
+    };
     let inputs = inputs(case, tl, req.as_of, Some(plan_rate_per_h), req.bolus_units);
     let post = posterior(&pop, &inputs, &obs).map_err(NoForecast::Fit)?;
     let mut times: Vec<ClinicalTime> = (1..=req.hours)
@@ -477,11 +479,11 @@ fn backtest(case: &Case, tl: &Timeline, pop: &Population) -> Option<Backtest> {
         let (t, y) = xa[k];
         let before = t.plus_minutes(-1);
         let obs = samples(case, before);
-        let inputs = inputs(case, tl, before, None, None);
-        let Ok(post) = posterior(pop, &inputs, &obs) else {
+        let known = inputs(case, tl, before, None, None);
+        let Ok(post) = posterior(pop, &known, &obs) else {
             continue;
         };
-        let all_inputs = inputs_until(case, tl, t);
+        let all_inputs = inputs(case, tl, t, None, None);
         let th = [t.hours_since(case.case_start)];
         let levels = levels_at(pop, &post, &all_inputs, &th);
         let Some(l) = levels.first() else { continue };
@@ -525,13 +527,26 @@ fn backtest(case: &Case, tl: &Timeline, pop: &Population) -> Option<Backtest> {
     })
 }
 
-/// Every heparin input up to `t` (what actually ran).
-fn inputs_until(case: &Case, tl: &Timeline, t: ClinicalTime) -> Vec<Input> {
-    inputs(case, tl, t, None, None)
-}
-
 /// The population's individual parameters, for callers that show the prior.
 #[must_use]
 pub fn typical(prior: &ForecastPrior, dosing_weight_kg: f64) -> Pk {
     Population::of(prior, dosing_weight_kg).pk
+}
+
+/// The fit alone at `as_of` (every anti-Xa up to it): the MAP and the posterior rule, and how many
+/// samples it used — for the benchmark of the 2-parameter problem.
+///
+/// # Errors
+/// The optimiser failed.
+pub fn fit_only(
+    case: &Case,
+    tl: &Timeline,
+    prior: &ForecastPrior,
+    dosing_weight_kg: f64,
+    as_of: ClinicalTime,
+) -> Result<(Posterior, usize), String> {
+    let pop = Population::of(prior, dosing_weight_kg);
+    let obs = samples(case, as_of);
+    let given = inputs(case, tl, as_of, None, None);
+    posterior(&pop, &given, &obs).map(|p| (p, obs.values.len()))
 }
