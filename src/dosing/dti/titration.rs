@@ -130,7 +130,13 @@ pub fn titrate_argatroban(
     }
     let max = a.max_mcg_per_kg_per_min.value;
     let minimum = a.minimum_mcg_per_kg_per_min.value;
-    let requested = argatroban_rate(current.value() + wanted);
+    // No change keeps the running rate exactly: rounding it to the shown precision would be a change
+    // nobody asked for (0.0835 → 0.08 read as a decrease; found by the titration property).
+    let requested = if wanted == 0.0 {
+        current
+    } else {
+        argatroban_rate(current.value() + wanted)
+    };
     let capped_at_max = requested > max;
     let floored_at_minimum = step < 0.0 && requested < minimum;
     let new_value = if floored_at_minimum {
@@ -219,7 +225,11 @@ pub fn titrate_bivalirudin(
         )
     };
     let minimum = b.minimum_mg_per_kg_per_h.value;
-    let requested = bivalirudin_rate(current.changed_by_percent(percent).value());
+    let requested = if percent == 0.0 {
+        current
+    } else {
+        bivalirudin_rate(current.changed_by_percent(percent).value())
+    };
     let floored_at_minimum = percent < 0.0 && requested < minimum;
     let new_value = if floored_at_minimum {
         minimum.min(current)
