@@ -114,6 +114,42 @@ fn the_command_line_writes_the_contract_for_the_test_vector() {
     assert!(!ok && err.contains("--rate"), "{err}");
 }
 
+#[test]
+fn an_anti_xa_beside_hemolysis_is_left_out_of_the_fit_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("hemolysis.csv");
+    std::fs::write(
+        &csv,
+        format!("{TEST_VECTOR}2026-10-01T12:20,plasma_free_hb,95,mg/dL,,\n"),
+    )
+    .unwrap();
+    let (ok, out, err) = run(&[
+        "forecast",
+        csv.to_str().unwrap(),
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--format",
+        "json",
+    ]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["samples_used"], 1, "the 12:00 anti-Xa is left out");
+    let warnings: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("anti-Xa 0.27 at 2026-10-01T12:00 left out of the fit: plasma free hemoglobin")),
+        "{warnings:?}"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 

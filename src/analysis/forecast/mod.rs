@@ -179,6 +179,56 @@ fn inputs(
     out
 }
 
+/// Why an anti-Xa drawn at `t` is left out of the fit: plasma free hemoglobin or bilirubin above the
+/// protocol's interference limits within the pairing window (clinical reference §3, as the algorithm
+/// reads it), known by `until`.
+fn interfered(tl: &Timeline, p: &Protocol, t: ClinicalTime, until: ClinicalTime) -> Option<String> {
+    let window = p.monitoring.pairing_window_min.value;
+    let d = &p.discordance;
+    let hb = tl
+        .labs
+        .plasma_free_hb
+        .nearest(t, window, until)
+        .filter(|s| s.value > d.interference_plasma_free_hb_mg_per_dl.value)
+        .map(|s| format!("plasma free hemoglobin {} at {}", s.value, s.time));
+    let bili = tl
+        .labs
+        .bilirubin
+        .nearest(t, window, until)
+        .filter(|s| s.value > d.interference_bilirubin_mg_per_dl.value)
+        .map(|s| format!("bilirubin {} at {}", s.value, s.time));
+    hb.or(bili)
+}
+
+/// The anti-Xa samples drawn at or before `until` (hours from the case start, values), without those
+/// an interfering lab makes unreliable (listed in `left_out`).
+fn samples_for_fit(
+    case: &Case,
+    tl: &Timeline,
+    p: &Protocol,
+    until: ClinicalTime,
+    left_out: &mut Vec<String>,
+) -> Observations {
+    let mut obs = samples(case, until);
+    let mut kept = Observations {
+        times_h: Vec::new(),
+        values: Vec::new(),
+    };
+    for (h, y) in obs.times_h.drain(..).zip(obs.values.drain(..)) {
+        let t = case.case_start.plus_hours(h);
+        match interfered(tl, p, t, until) {
+            Some(why) => left_out.push(format!(
+                "anti-Xa {y} at {t} left out of the fit: {why} (interference, clinical reference §3)"
+            )),
+            None => {
+                kept.times_h.push(h);
+                kept.values.push(y);
+            }
+        }
+    }
+    kept
+}
+
 /// The anti-Xa samples drawn at or before `until` (hours from the case start, values).
 fn samples(case: &Case, until: ClinicalTime) -> Observations {
     let mut obs = Observations {
@@ -277,7 +327,8 @@ pub fn forecast(
         return Err(NoForecast::Bypass);
     }
     let pop = Population::of(prior, dosing_weight_kg);
-    let obs = samples(case, req.as_of);
+    let mut left_out = Vec::new();
+    let obs = samples_for_fit(case, tl, protocol, req.as_of, &mut left_out);
     let running = tl.running(req.as_of).map(|s| s.rate);
     let running_ufh = match running {
         Some(InfusionRate::Ufh(r)) => Some(r.value()),
@@ -312,6 +363,7 @@ pub fn forecast(
         })
         .collect();
     let mut warnings = warnings(case, req.as_of, prior);
+    warnings.extend(left_out);
     let rate_to_target = rate_to_target(
         protocol,
         prior,
@@ -345,7 +397,7 @@ pub fn forecast(
         },
         predictions,
         rate_to_target,
-        backtest: backtest(case, tl, &pop),
+        backtest: backtest(case, tl, protocol, &pop),
         warnings,
     })
 }
@@ -461,7 +513,7 @@ fn rate_to_target(
 
 /// At each anti-Xa after the first, the forecast from the history before it against what was measured,
 /// and the baseline "last value scaled by the rate change" (not across a stop).
-fn backtest(case: &Case, tl: &Timeline, pop: &Population) -> Option<Backtest> {
+fn backtest(case: &Case, tl: &Timeline, protocol: &Protocol, pop: &Population) -> Option<Backtest> {
     let xa: Vec<(ClinicalTime, f64)> = case
         .events
         .iter()
@@ -478,7 +530,7 @@ fn backtest(case: &Case, tl: &Timeline, pop: &Population) -> Option<Backtest> {
     for k in 1..xa.len() {
         let (t, y) = xa[k];
         let before = t.plus_minutes(-1);
-        let obs = samples(case, before);
+        let obs = samples_for_fit(case, tl, protocol, before, &mut Vec::new());
         let known = inputs(case, tl, before, None, None);
         let Ok(post) = posterior(pop, &known, &obs) else {
             continue;
