@@ -9,45 +9,37 @@ use std::collections::BTreeMap;
 
 use crate::analysis::targets::aptt_target;
 use crate::analysis::{Agent, Series, Timeline};
-use crate::model::{Case, ClinicalTime, Quantity, num};
+use crate::model::{Case, ClinicalTime, LabKind, Quantity, num};
 use crate::protocol::Protocol;
 
-/// The flowsheet's columns, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Column {
-    Aptt,
-    AntiXa,
-    Antithrombin,
-    Act,
-    Platelets,
-    Fibrinogen,
-    Inr,
+/// The flowsheet's columns, in order: lab series from the one table of lab kinds.
+pub const COLUMNS: [LabKind; 7] = [
+    LabKind::Aptt,
+    LabKind::AntiXa,
+    LabKind::Antithrombin,
+    LabKind::Act,
+    LabKind::Platelets,
+    LabKind::Fibrinogen,
+    LabKind::Inr,
+];
+
+/// The unit written under a column's name (narrow columns fit a 1024-px window).
+#[must_use]
+pub fn column_unit(lab: LabKind) -> &'static str {
+    match lab {
+        LabKind::Aptt | LabKind::Act => "s",
+        LabKind::AntiXa => "units/mL",
+        LabKind::Antithrombin => "%",
+        LabKind::Platelets => "× 10⁹/L",
+        LabKind::Fibrinogen => "g/L",
+        _ => "",
+    }
 }
 
-impl Column {
-    pub const ALL: [Self; 7] = [
-        Self::Aptt,
-        Self::AntiXa,
-        Self::Antithrombin,
-        Self::Act,
-        Self::Platelets,
-        Self::Fibrinogen,
-        Self::Inr,
-    ];
-
-    /// The column heading, its unit on a second line (narrow columns fit a 1024-px window).
-    #[must_use]
-    pub fn heading(self) -> &'static str {
-        match self {
-            Self::Aptt => "aPTT\ns",
-            Self::AntiXa => "anti-Xa\nunits/mL",
-            Self::Antithrombin => "AT\n%",
-            Self::Act => "ACT\ns",
-            Self::Platelets => "Platelets\n× 10⁹/L",
-            Self::Fibrinogen => "Fibrinogen\ng/L",
-            Self::Inr => "INR\n",
-        }
-    }
+/// The position of a lab's column, if it has one.
+#[must_use]
+pub fn column_of(lab: LabKind) -> Option<usize> {
+    COLUMNS.iter().position(|c| *c == lab)
 }
 
 /// Which side of its limit a flagged value is on.
@@ -79,20 +71,20 @@ pub struct Cell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub time: ClinicalTime,
-    pub cells: [Option<Cell>; Column::ALL.len()],
+    pub cells: [Option<Cell>; COLUMNS.len()],
 }
 
 /// The rows up to `as_of`, newest first.
 #[must_use]
 pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: ClinicalTime) -> Vec<Row> {
-    let mut rows: BTreeMap<ClinicalTime, [Option<Cell>; Column::ALL.len()]> = BTreeMap::new();
+    let mut rows: BTreeMap<ClinicalTime, [Option<Cell>; COLUMNS.len()]> = BTreeMap::new();
     let labs = &tl.labs;
     let baseline = case.patient.baseline_aptt;
     let b = &protocol.bleeding_risk;
     let at_deficiency = protocol.antithrombin.deficiency_below_percent.value;
     let anti_xa = protocol.ufh.anti_xa_target.value;
     let agent_at = |t: ClinicalTime| tl.running(t).map(|s| s.agent());
-    fill(&mut rows, Column::Aptt, &labs.aptt, as_of, |t, v| {
+    fill(&mut rows, LabKind::Aptt, &labs.aptt, as_of, |t, v| {
         let target = aptt_target(agent_at(t)?, protocol, baseline)?;
         let name = target.agent.name();
         if v < target.range.low {
@@ -109,7 +101,7 @@ pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: Clinica
             None
         }
     });
-    fill(&mut rows, Column::AntiXa, &labs.anti_xa, as_of, |t, v| {
+    fill(&mut rows, LabKind::AntiXa, &labs.anti_xa, as_of, |t, v| {
         if agent_at(t) != Some(Agent::Ufh) {
             return None;
         }
@@ -127,17 +119,17 @@ pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: Clinica
             None
         }
     });
-    fill(&mut rows, Column::Antithrombin, &labs.antithrombin, as_of, |_, v| {
+    fill(&mut rows, LabKind::Antithrombin, &labs.antithrombin, as_of, |_, v| {
         (v < at_deficiency).then(|| (Flag::Low, format!("below the deficiency threshold {at_deficiency}")))
     });
-    fill(&mut rows, Column::Act, &labs.act, as_of, |_, _| None);
-    fill(&mut rows, Column::Platelets, &labs.platelets, as_of, |_, v| {
+    fill(&mut rows, LabKind::Act, &labs.act, as_of, |_, _| None);
+    fill(&mut rows, LabKind::Platelets, &labs.platelets, as_of, |_, v| {
         (v < b.platelets_below).then(|| (Flag::Low, format!("below {} (bleeding risk)", b.platelets_below)))
     });
-    fill(&mut rows, Column::Fibrinogen, &labs.fibrinogen, as_of, |_, v| {
+    fill(&mut rows, LabKind::Fibrinogen, &labs.fibrinogen, as_of, |_, v| {
         (v < b.fibrinogen_below).then(|| (Flag::Low, format!("below {} (bleeding risk)", b.fibrinogen_below)))
     });
-    fill(&mut rows, Column::Inr, &labs.inr, as_of, |_, v| {
+    fill(&mut rows, LabKind::Inr, &labs.inr, as_of, |_, v| {
         (v > b.inr_above).then(|| (Flag::High, format!("above {} (bleeding risk)", b.inr_above)))
     });
     rows.into_iter()
@@ -148,18 +140,19 @@ pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: Clinica
 
 /// Puts one series into its column, each value judged by `judge` (its draw time, its value).
 fn fill<Q: Quantity>(
-    rows: &mut BTreeMap<ClinicalTime, [Option<Cell>; Column::ALL.len()]>,
-    column: Column,
+    rows: &mut BTreeMap<ClinicalTime, [Option<Cell>; COLUMNS.len()]>,
+    lab: LabKind,
     series: &Series<Q>,
     as_of: ClinicalTime,
     judge: impl Fn(ClinicalTime, Q) -> Option<(Flag, String)>,
 ) {
+    let Some(column) = column_of(lab) else { return };
     for s in series.until(as_of) {
         let cell = Cell {
             text: num(s.value.value(), Q::DECIMALS).to_string(),
             flag: judge(s.time, s.value),
         };
-        rows.entry(s.time).or_default()[column as usize] = Some(cell);
+        rows.entry(s.time).or_default()[column] = Some(cell);
     }
 }
 
@@ -201,29 +194,32 @@ mod tests {
         let rows = flowsheet(&case, &tl, &p, as_of);
         assert_eq!(rows.len(), 3, "one row per draw time");
         assert!(rows.windows(2).all(|w| w[0].time > w[1].time), "newest first");
-        let flag = |row: usize, col: Column| {
-            rows[row].cells[col as usize]
+        let flag = |row: usize, col: LabKind| {
+            rows[row].cells[column_of(col).unwrap_or(usize::MAX)]
                 .as_ref()
                 .and_then(|c| c.flag.as_ref().map(|(f, _)| *f))
         };
         let (last, middle, first) = (0, 1, 2);
         assert_eq!(
-            flag(first, Column::Aptt),
+            flag(first, LabKind::Aptt),
             None,
             "no anticoagulant running: no target to miss"
         );
-        assert_eq!(flag(first, Column::Platelets), Some(Flag::Low), "45 < 50");
-        assert_eq!(flag(middle, Column::Aptt), Some(Flag::Low), "40 < 45 on heparin");
-        assert_eq!(flag(middle, Column::AntiXa), None, "0.5 is inside 0.3–0.7");
-        assert_eq!(flag(middle, Column::Antithrombin), Some(Flag::Low), "55 < 70");
-        assert_eq!(flag(middle, Column::Fibrinogen), Some(Flag::Low), "0.8 < 1");
-        assert_eq!(flag(middle, Column::Inr), Some(Flag::High), "2.5 > 2");
-        assert_eq!(flag(last, Column::Aptt), Some(Flag::High), "90 > 69");
-        assert_eq!(flag(last, Column::AntiXa), Some(Flag::Low), "0.2 < 0.3");
-        assert_eq!(flag(last, Column::Antithrombin), None, "80 is not deficient");
-        assert_eq!(flag(last, Column::Platelets), None);
-        assert!(rows[middle].cells[Column::Act as usize].is_none(), "no ACT drawn");
-        let why = rows[middle].cells[Column::Aptt as usize]
+        assert_eq!(flag(first, LabKind::Platelets), Some(Flag::Low), "45 < 50");
+        assert_eq!(flag(middle, LabKind::Aptt), Some(Flag::Low), "40 < 45 on heparin");
+        assert_eq!(flag(middle, LabKind::AntiXa), None, "0.5 is inside 0.3–0.7");
+        assert_eq!(flag(middle, LabKind::Antithrombin), Some(Flag::Low), "55 < 70");
+        assert_eq!(flag(middle, LabKind::Fibrinogen), Some(Flag::Low), "0.8 < 1");
+        assert_eq!(flag(middle, LabKind::Inr), Some(Flag::High), "2.5 > 2");
+        assert_eq!(flag(last, LabKind::Aptt), Some(Flag::High), "90 > 69");
+        assert_eq!(flag(last, LabKind::AntiXa), Some(Flag::Low), "0.2 < 0.3");
+        assert_eq!(flag(last, LabKind::Antithrombin), None, "80 is not deficient");
+        assert_eq!(flag(last, LabKind::Platelets), None);
+        assert!(
+            rows[middle].cells[column_of(LabKind::Act).unwrap_or(usize::MAX)].is_none(),
+            "no ACT drawn"
+        );
+        let why = rows[middle].cells[column_of(LabKind::Aptt).unwrap_or(usize::MAX)]
             .as_ref()
             .and_then(|c| c.flag.clone());
         assert!(why.is_some_and(|(_, w)| w.contains("below the unfractionated heparin target")));

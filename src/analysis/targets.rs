@@ -61,3 +61,13 @@ pub fn active_drug(tl: &Timeline, as_of: ClinicalTime, action: Action) -> Option
         Action::Continue | Action::Measure | Action::SupplementAntithrombin | Action::HoldAnticoagulant => None,
     })
 }
+
+/// Whether heparin is monitored by the anti-Xa now: the protocol says anti-Xa and one is recent enough
+/// (the protocol's lab age), or there is no aPTT to read instead. The dosing tools and the handover show
+/// that assay's table first, as the engine reads it.
+#[must_use]
+pub fn heparin_by_anti_xa_now(protocol: &Protocol, tl: &Timeline, as_of: ClinicalTime) -> bool {
+    let max_age = protocol.monitoring.lab_max_age_h.value;
+    protocol.ufh.monitoring_assay == crate::protocol::MonitoringAssay::AntiXa
+        && (tl.labs.anti_xa.recent(as_of, max_age).is_some() || tl.labs.aptt.latest(as_of).is_none())
+}

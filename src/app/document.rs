@@ -95,10 +95,7 @@ impl Document {
     /// or the title alone when no identifier is entered.
     #[must_use]
     pub fn patient_line(&self) -> String {
-        match self.case.identity.line() {
-            Some(id) => format!("{id} — {}", self.case.title),
-            None => self.case.title.clone(),
-        }
+        self.case.patient_line()
     }
 
     /// The file's fingerprint as read or written (set by the workflow after opening or saving).

@@ -6,7 +6,7 @@
 use eframe::egui::{self, RichText};
 use egui_extras::{Column as TableColumn, TableBuilder};
 
-use crate::flowsheet::{Column, Flag, Row, flowsheet, flowsheet_basis};
+use crate::flowsheet::{COLUMNS, Flag, Row, column_unit, flowsheet, flowsheet_basis};
 
 use super::document::Document;
 use super::theme;
@@ -41,12 +41,12 @@ pub fn flowsheet_ui(ui: &mut egui::Ui, doc: &Document, state: &mut FlowsheetStat
     let footer = 3.0 * ui.text_style_height(&egui::TextStyle::Small) + 12.0;
     let height = (ui.available_height() - footer).max(120.0);
     let time_width = 130.0;
-    let width = ((ui.available_width() - time_width) / Column::ALL.len() as f32 - 8.0).clamp(64.0, 150.0);
+    let width = ((ui.available_width() - time_width) / COLUMNS.len() as f32 - 8.0).clamp(64.0, 150.0);
     let mut table = TableBuilder::new(ui)
         .striped(true)
         .max_scroll_height(height)
         .column(TableColumn::exact(time_width));
-    for _ in Column::ALL {
+    for _ in COLUMNS {
         table = table.column(TableColumn::exact(width));
     }
     table
@@ -54,12 +54,11 @@ pub fn flowsheet_ui(ui: &mut egui::Ui, doc: &Document, state: &mut FlowsheetStat
             header.col(|ui| {
                 ui.strong("Draw time");
             });
-            for c in Column::ALL {
+            for lab in COLUMNS {
                 header.col(|ui| {
                     ui.vertical(|ui| {
-                        let (name, unit) = c.heading().split_once('\n').unwrap_or((c.heading(), ""));
-                        ui.strong(name);
-                        ui.label(RichText::new(unit).color(theme::muted()));
+                        ui.strong(lab.label());
+                        ui.label(RichText::new(column_unit(lab)).color(theme::muted()));
                     });
                 });
             }

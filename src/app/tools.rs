@@ -7,7 +7,7 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::Agent;
 use crate::analysis::pairing::Control;
-use crate::analysis::targets::active_drug;
+use crate::analysis::targets::{active_drug, heparin_by_anti_xa_now};
 use crate::dosing::antithrombin::{expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials};
 use crate::dosing::dti::{
     DtiBand, DtiTableRow, argatroban_table, argatroban_target, bivalirudin_table, bivalirudin_target,
@@ -16,7 +16,7 @@ use crate::dosing::dti::{
 use crate::dosing::ufh::{band_text, nomogram_row};
 use crate::io::entry::parse_number;
 use crate::model::{McgPerKgPerMin, MgPerKgPerHour, Percent, Seconds, num};
-use crate::protocol::{MonitoringAssay, Nomogram};
+use crate::protocol::Nomogram;
 
 use super::command::Command;
 use super::document::Document;
@@ -428,9 +428,7 @@ pub fn tools_ui(ui: &mut egui::Ui, doc: &Document, form: &mut ToolsForm, command
     let aptt_ratio = latest_aptt.map(|a| a / control);
     // The table of the assay that monitors now: the anti-Xa one when an anti-Xa is recent enough (as
     // the engine reads it), else the aPTT one.
-    let max_age = doc.protocol().monitoring.lab_max_age_h.value;
-    let xa_recent = tl.labs.anti_xa.recent(as_of, max_age).is_some();
-    let by_anti_xa = ufh.monitoring_assay == MonitoringAssay::AntiXa && (xa_recent || latest_aptt.is_none());
+    let by_anti_xa = heparin_by_anti_xa_now(doc.protocol(), tl, as_of);
     let anti_xa_first = (&ufh.anti_xa_nomogram, latest_xa, "anti_xa_nomogram");
     let aptt_first = (&ufh.aptt_nomogram, aptt_ratio, "aptt_nomogram");
     let (first, second) = if by_anti_xa {

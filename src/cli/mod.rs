@@ -621,10 +621,7 @@ pub fn write_handover(loaded: &crate::io::LoadedCase, as_of: ClinicalTime, by: &
     let case = &loaded.case;
     let prepared = crate::analysis::Prepared::new(case, &loaded.protocol);
     let analysis = crate::analysis::analyze_prepared(case, &prepared, &loaded.protocol, as_of);
-    let patient_line = case
-        .identity
-        .line()
-        .map_or_else(|| case.title.clone(), |id| format!("{id} — {}", case.title));
+    let patient_line = case.patient_line();
     let printing = crate::io::handover::Printing {
         at: ClinicalTime::now_local(),
         by,

@@ -6,7 +6,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::analysis::pairing::Control;
-use crate::analysis::targets::active_drug;
+use crate::analysis::targets::{active_drug, heparin_by_anti_xa_now};
 use crate::analysis::{Action, Agent, Analysis, FindingCode, InfusionRate, Timeline};
 use crate::dosing::dti::{
     DtiTitration, argatroban_target, bivalirudin_target, titrate_argatroban, titrate_bivalirudin,
@@ -16,7 +16,7 @@ use crate::dosing::{Rate, RateUnit};
 use crate::model::{
     AgeGroup, Case, ClinicalTime, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Seconds, UnitsPerKgPerHour,
 };
-use crate::protocol::{MonitoringAssay, Nomogram, Protocol};
+use crate::protocol::{Nomogram, Protocol};
 
 use super::report::danger_lines;
 
@@ -234,10 +234,7 @@ fn heparin_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Anal
     let Some(rate) = set_now.or(a.heparin.current_rate_units_per_kg_per_h) else {
         return Vec::new();
     };
-    let max_age = protocol.monitoring.lab_max_age_h.value;
-    let xa_recent = tl.labs.anti_xa.recent(a.as_of, max_age).is_some();
-    let by_anti_xa =
-        ufh.monitoring_assay == MonitoringAssay::AntiXa && (xa_recent || tl.labs.aptt.latest(a.as_of).is_none());
+    let by_anti_xa = heparin_by_anti_xa_now(protocol, tl, a.as_of);
     let (nomogram, caption) = if by_anti_xa {
         (
             &ufh.anti_xa_nomogram,

@@ -219,3 +219,15 @@ pub fn patient_changes(before: &Patient, after: &Patient) -> Vec<(&'static str, 
     );
     out
 }
+
+impl super::case::Case {
+    /// Who the case is about, as every copy and print heads it: "Jane Doe · MRN 123 · bed 4 — the case
+    /// title", or the title alone when no identifier is entered.
+    #[must_use]
+    pub fn patient_line(&self) -> String {
+        match self.identity.line() {
+            Some(id) => format!("{id} — {}", self.title),
+            None => self.title.clone(),
+        }
+    }
+}

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-fn run(args: &[&str]) -> (bool, String, String) {
+pub(crate) fn run(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(common::bin()).args(args).output().expect("binary runs");
     (
         out.status.success(),

@@ -13,6 +13,7 @@ use anticoag_planner::protocol::forecast_prior::ForecastPrior;
 use proptest::prelude::*;
 use serde_json::Value;
 
+use crate::cli::run;
 use crate::random_cases::random_case;
 
 const TEST_VECTOR: &str = "time,kind,value,unit,note,reason
@@ -23,18 +24,6 @@ const TEST_VECTOR: &str = "time,kind,value,unit,note,reason
 2026-10-01T06:00,ufh_infusion,21,units/kg/h,,
 2026-10-01T12:00,anti_xa,0.27,units/mL,,
 ";
-
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_anticoag-planner"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn the_command_line_writes_the_contract_for_the_test_vector() {
