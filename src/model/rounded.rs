@@ -48,6 +48,17 @@ pub fn f64_2<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(round_half_up(*v, 2))
 }
 
+/// An optional plain number rounded to 2 decimals (`null` when absent).
+///
+/// # Errors
+/// The serialiser's own.
+pub fn option_f64_2<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_f64(round_half_up(*v, 2)),
+        None => s.serialize_none(),
+    }
+}
+
 /// A plain number rounded to 1 decimal (rates in units/kg/h, volumes in L, half-lives in h).
 ///
 /// # Errors

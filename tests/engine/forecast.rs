@@ -7,6 +7,7 @@
 //! refusals, and properties over random cases — a higher what-if rate never predicts a lower level, no
 //! level is NaN or negative, and with no anti-Xa the estimate is the population's.
 
+use anticoag_planner::analysis::forecast::outlook::{Outlook, WhatIf};
 use anticoag_planner::analysis::forecast::{ForecastRequest, forecast, typical};
 use anticoag_planner::analysis::{Prepared, analyze_prepared};
 use anticoag_planner::protocol::forecast_prior::ForecastPrior;
@@ -165,6 +166,15 @@ proptest! {
                 prop_assert!(v.is_finite() && v >= 0.0, "{v}");
             }
             prop_assert!(h.median >= l.median - 1e-9, "{} < {}", h.median, l.median);
+        }
+        // The window's outlook (fitted once, re-predicted per plan) says what the command line says.
+        let outlook = Outlook::prepare(&case, &prepared.timeline, &protocol, &prior, &a, as_of).unwrap();
+        let plan = WhatIf { rate_units_per_h: 10.0 * w, bolus_units: None };
+        for (i, p) in low.predictions.iter().enumerate() {
+            let b = outlook.band(plan, (i + 1) as f64);
+            for (x, y) in [(b.median, p.median), (b.p05, p.p05), (b.p95, p.p95), (b.obs_p05, p.obs_p05), (b.obs_p95, p.obs_p95)] {
+                prop_assert!((x - y).abs() < 1e-6, "outlook {x} vs forecast {y} at +{} h", i + 1);
+            }
         }
         let has_xa = case.events.iter().any(|e| matches!(e.kind, anticoag_planner::model::EventKind::AntiXa(_)));
         if !has_xa {

@@ -9,6 +9,7 @@ mod csv_errors;
 mod dti_branches;
 mod files;
 mod forecast;
+mod forecast_coverage;
 mod golden;
 mod kill_recovery;
 mod malformed_inputs;

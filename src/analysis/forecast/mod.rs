@@ -4,11 +4,14 @@
 //! and a back-test on the patient's own history. Information beside the protocol's nomogram, never in
 //! place of it. The engine never reads the clock: `as_of` is a parameter.
 
+pub mod backtest;
 pub mod fit;
 pub mod model;
+pub mod outlook;
 
 use serde::Serialize;
 
+pub use self::backtest::{Backtest, BacktestPair, backtest_pairs};
 use self::fit::{Observations, Population, Posterior, posterior};
 use self::model::{Input, Pk, concentrations};
 use super::timeline::{InfusionRate, Timeline};
@@ -82,18 +85,6 @@ pub struct RateToTarget {
     #[serde(serialize_with = "crate::model::rounded::f64_2")]
     pub probability_in_range: f64,
     pub capped: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Backtest {
-    pub n: usize,
-    #[serde(serialize_with = "crate::model::rounded::f64_2")]
-    pub median_abs_error: f64,
-    /// `null` when no baseline pair exists (a hold between, or no rate).
-    pub baseline_median_abs_error: Option<f64>,
-    #[serde(serialize_with = "crate::model::rounded::f64_2")]
-    pub coverage_90: f64,
-    pub beats_last_value: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -271,8 +262,17 @@ fn observed_quantile(pop: &Population, levels: &[(f64, f64)], p: f64) -> f64 {
             .map(|(f, w)| w * normal_cdf((x - f) / pop.variance(*f).sqrt()))
             .sum::<f64>()
     };
-    let (mut lo, mut hi) = (-1.0, 10.0);
-    for _ in 0..60 {
+    // Every node's level ± 6 of its own spread brackets the mixture's quantile.
+    let (mut lo, mut hi) = levels
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (f, _)| {
+            let sd = pop.variance(*f).sqrt();
+            (lo.min(f - 6.0 * sd), hi.max(f + 6.0 * sd))
+        });
+    if !(lo.is_finite() && hi.is_finite()) {
+        return f64::NAN;
+    }
+    for _ in 0..40 {
         let mid = (lo + hi) / 2.0;
         if cdf(mid) < p {
             lo = mid;
@@ -304,6 +304,73 @@ fn estimate(post: &Posterior, value: impl Fn([f64; 2]) -> f64) -> Estimate {
     }
 }
 
+/// What every forecast from one time shares: the population for the dosing weight, the fit to the
+/// samples up to that time, the heparin running then, the warnings and the rate to target.
+pub(crate) struct Fitted {
+    pub(crate) pop: Population,
+    pub(crate) post: Posterior,
+    pub(crate) samples_used: usize,
+    pub(crate) running_ufh_units_per_h: Option<f64>,
+    pub(crate) dosing_weight_kg: f64,
+    pub(crate) warnings: Vec<String>,
+    pub(crate) rate_to_target: Option<RateToTarget>,
+}
+
+/// The fit at `as_of` and what follows from it for any plan.
+///
+/// # Errors
+/// A non-adult or bypass patient (no forecast), or a failed fit.
+pub(crate) fn fit_at(
+    case: &Case,
+    tl: &Timeline,
+    protocol: &Protocol,
+    prior: &ForecastPrior,
+    analysis: &Analysis,
+    as_of: ClinicalTime,
+) -> Result<Fitted, NoForecast> {
+    let findings: Vec<FindingCode> = analysis.findings.iter().map(|f| f.code).collect();
+    let dosing_weight_kg = analysis.patient.dosing_weight_kg.value();
+    let p = &case.patient;
+    if p.age_group != AgeGroup::Adult {
+        return Err(NoForecast::NotAdult(p.age_group.code()));
+    }
+    if p.setting == Setting::Cpb {
+        return Err(NoForecast::Bypass);
+    }
+    let pop = Population::of(prior, dosing_weight_kg);
+    let mut left_out = Vec::new();
+    let obs = samples_for_fit(case, tl, protocol, as_of, &mut left_out);
+    let running = tl.running(as_of).map(|s| s.rate);
+    // The plan does not touch a sample at or before `as_of`: the history alone is fitted.
+    let history = inputs(case, tl, as_of, None, None);
+    let post = posterior(&pop, &history, &obs).map_err(NoForecast::Fit)?;
+    let mut warnings = warnings(case, as_of, prior);
+    warnings.extend(left_out);
+    let rate_to_target = rate_to_target(
+        protocol,
+        prior,
+        &pop,
+        &post,
+        &findings,
+        analysis.recommendation.action,
+        running,
+        dosing_weight_kg,
+        &mut warnings,
+    );
+    Ok(Fitted {
+        pop,
+        post,
+        samples_used: obs.values.len(),
+        running_ufh_units_per_h: match running {
+            Some(InfusionRate::Ufh(r)) => Some(r.value()),
+            _ => None,
+        },
+        dosing_weight_kg,
+        warnings,
+        rate_to_target,
+    })
+}
+
 /// The forecast of `case` from `req.as_of`.
 ///
 /// # Errors
@@ -316,32 +383,15 @@ pub fn forecast(
     analysis: &Analysis,
     req: &ForecastRequest,
 ) -> Result<Forecast, NoForecast> {
-    let findings: Vec<FindingCode> = analysis.findings.iter().map(|f| f.code).collect();
-    let action = analysis.recommendation.action;
-    let dosing_weight_kg = analysis.patient.dosing_weight_kg.value();
-    let p = &case.patient;
-    if p.age_group != AgeGroup::Adult {
-        return Err(NoForecast::NotAdult(p.age_group.code()));
-    }
-    if p.setting == Setting::Cpb {
-        return Err(NoForecast::Bypass);
-    }
-    let pop = Population::of(prior, dosing_weight_kg);
-    let mut left_out = Vec::new();
-    let obs = samples_for_fit(case, tl, protocol, req.as_of, &mut left_out);
-    let running = tl.running(req.as_of).map(|s| s.rate);
-    let running_ufh = match running {
-        Some(InfusionRate::Ufh(r)) => Some(r.value()),
-        _ => None,
-    };
-    let plan_rate_per_h = match (req.rate_units_per_kg_per_h, running_ufh) {
-        (Some(r), _) => r * dosing_weight_kg,
+    let fitted = fit_at(case, tl, protocol, prior, analysis, req.as_of)?;
+    let Fitted { pop, post, .. } = &fitted;
+    let plan_rate_per_h = match (req.rate_units_per_kg_per_h, fitted.running_ufh_units_per_h) {
+        (Some(r), _) => r * fitted.dosing_weight_kg,
         (None, Some(running)) => running,
         // No heparin runs and no what-if rate: the plan is no infusion.
         (None, None) => 0.0,
     };
     let inputs = inputs(case, tl, req.as_of, Some(plan_rate_per_h), req.bolus_units);
-    let post = posterior(&pop, &inputs, &obs).map_err(NoForecast::Fit)?;
     let mut times: Vec<ClinicalTime> = (1..=req.hours)
         .map(|i| req.as_of.plus_minutes(i64::from(i) * 60))
         .collect();
@@ -349,7 +399,7 @@ pub fn forecast(
     times.sort();
     times.dedup();
     let times_h: Vec<f64> = times.iter().map(|t| t.hours_since(case.case_start)).collect();
-    let levels = levels_at(&pop, &post, &inputs, &times_h);
+    let levels = levels_at(pop, post, &inputs, &times_h);
     let predictions = times
         .iter()
         .zip(&levels)
@@ -358,48 +408,41 @@ pub fn forecast(
             median: weighted_quantile(l.clone(), 0.5),
             p05: weighted_quantile(l.clone(), 0.05),
             p95: weighted_quantile(l.clone(), 0.95),
-            obs_p05: observed_quantile(&pop, l, 0.05),
-            obs_p95: observed_quantile(&pop, l, 0.95),
+            obs_p05: observed_quantile(pop, l, 0.05),
+            obs_p95: observed_quantile(pop, l, 0.95),
         })
         .collect();
-    let mut warnings = warnings(case, req.as_of, prior);
-    warnings.extend(left_out);
-    let rate_to_target = rate_to_target(
-        protocol,
-        prior,
-        &pop,
-        &post,
-        &findings,
-        action,
-        running,
-        dosing_weight_kg,
-        &mut warnings,
-    );
     Ok(Forecast {
         as_of: req.as_of.to_string(),
-        model: ModelRef {
-            name: prior.name.clone(),
-            provisional: prior.provisional,
-            source: format!(
-                "{}; {}",
-                prior.clearance_l_per_h_per_kg.source, prior.volume_l_per_kg.source
-            ),
-        },
-        samples_used: obs.values.len(),
+        model: model_ref(prior),
+        samples_used: fitted.samples_used,
         individual: Individual {
-            cl_l_per_h: estimate(&post, |e| pop.at(e).cl_l_per_h),
-            v_l: estimate(&post, |e| pop.at(e).v_l),
-            half_life_h: estimate(&post, |e| pop.at(e).half_life_h()),
+            cl_l_per_h: estimate(post, |e| pop.at(e).cl_l_per_h),
+            v_l: estimate(post, |e| pop.at(e).v_l),
+            half_life_h: estimate(post, |e| pop.at(e).half_life_h()),
         },
         plan: Plan {
-            rate_units_per_kg_per_h: plan_rate_per_h / dosing_weight_kg,
+            rate_units_per_kg_per_h: plan_rate_per_h / fitted.dosing_weight_kg,
             bolus_units: req.bolus_units,
         },
         predictions,
-        rate_to_target,
-        backtest: backtest(case, tl, protocol, &pop),
-        warnings,
+        backtest: Backtest::of(&backtest_pairs(case, tl, protocol, pop, req.as_of)),
+        rate_to_target: fitted.rate_to_target,
+        warnings: fitted.warnings,
     })
+}
+
+/// The prior as the contract names it.
+#[must_use]
+pub fn model_ref(prior: &ForecastPrior) -> ModelRef {
+    ModelRef {
+        name: prior.name.clone(),
+        provisional: prior.provisional,
+        source: format!(
+            "{}; {}",
+            prior.clearance_l_per_h_per_kg.source, prior.volume_l_per_kg.source
+        ),
+    }
 }
 
 /// The warnings that do not refuse the forecast: each changes the heparin response the model assumes.
@@ -508,74 +551,6 @@ fn rate_to_target(
         target_anti_xa: mid,
         probability_in_range: in_range,
         capped,
-    })
-}
-
-/// At each anti-Xa after the first, the forecast from the history before it against what was measured,
-/// and the baseline "last value scaled by the rate change" (not across a stop).
-fn backtest(case: &Case, tl: &Timeline, protocol: &Protocol, pop: &Population) -> Option<Backtest> {
-    let xa: Vec<(ClinicalTime, f64)> = case
-        .events
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::AntiXa(x) => Some((e.time, x.value())),
-            _ => None,
-        })
-        .collect();
-    let rate_at = |t: ClinicalTime| match tl.running(t).map(|s| s.rate) {
-        Some(InfusionRate::Ufh(r)) => Some(r.value()),
-        _ => None,
-    };
-    let (mut errors, mut base_errors, mut covered) = (Vec::new(), Vec::new(), 0usize);
-    for k in 1..xa.len() {
-        let (t, y) = xa[k];
-        let before = t.plus_minutes(-1);
-        let obs = samples_for_fit(case, tl, protocol, before, &mut Vec::new());
-        let known = inputs(case, tl, before, None, None);
-        let Ok(post) = posterior(pop, &known, &obs) else {
-            continue;
-        };
-        let all_inputs = inputs(case, tl, t, None, None);
-        let th = [t.hours_since(case.case_start)];
-        let levels = levels_at(pop, &post, &all_inputs, &th);
-        let Some(l) = levels.first() else { continue };
-        let median = weighted_quantile(l.clone(), 0.5);
-        let (lo, hi) = (observed_quantile(pop, l, 0.05), observed_quantile(pop, l, 0.95));
-        errors.push((median - y).abs());
-        if (lo..=hi).contains(&y) {
-            covered += 1;
-        }
-        let (t0, y0) = xa[k - 1];
-        if let (Some(r0), Some(r1)) = (rate_at(t0), rate_at(t)) {
-            let stopped = tl
-                .segments()
-                .iter()
-                .any(|s| s.start > t0 && s.start <= t && matches!(s.rate, InfusionRate::Ufh(r) if r.value() == 0.0));
-            if !stopped && r0 > 0.0 {
-                base_errors.push((y0 * r1 / r0 - y).abs());
-            }
-        }
-    }
-    if errors.is_empty() {
-        return None;
-    }
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
-    };
-    let n = errors.len();
-    let mae = median(errors);
-    let base = if base_errors.is_empty() {
-        f64::NAN
-    } else {
-        median(base_errors)
-    };
-    Some(Backtest {
-        n,
-        median_abs_error: mae,
-        baseline_median_abs_error: base.is_finite().then_some(base),
-        coverage_90: covered as f64 / n as f64,
-        beats_last_value: n >= 3 && base.is_finite() && mae < base,
     })
 }
 

@@ -1,0 +1,170 @@
+//! The back-test on the patient's own history (issue 16): at each anti-Xa, the forecast made from the
+//! history before it against what was measured, and the baseline a clinician uses without a model —
+//! the last value scaled by the rate change (the last value itself when the rate did not change; not
+//! computed across a stop). A forecast that does not beat the baseline on this patient is not relied on.
+
+use serde::Serialize;
+
+use super::fit::{Population, posterior};
+use super::{inputs, levels_at, observed_quantile, samples_for_fit, weighted_quantile};
+use crate::analysis::timeline::{InfusionRate, Timeline};
+use crate::model::{Case, ClinicalTime, EventKind};
+use crate::protocol::Protocol;
+
+/// One back-test pair: an anti-Xa of the case and what was forecast for it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BacktestPair {
+    pub time: ClinicalTime,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub measured: f64,
+    /// The forecast's median of the true level, and its 90% interval for a measured result.
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub forecast: f64,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub obs_p05: f64,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub obs_p95: f64,
+    /// The measured result fell in the forecast's 90% interval.
+    pub within: bool,
+    /// The last value scaled by the rate change; `None` across a stop, with no earlier anti-Xa, or
+    /// when no heparin ran at either sample.
+    pub baseline: Option<f64>,
+}
+
+impl BacktestPair {
+    #[must_use]
+    pub fn error(&self) -> f64 {
+        (self.forecast - self.measured).abs()
+    }
+
+    #[must_use]
+    pub fn baseline_error(&self) -> Option<f64> {
+        self.baseline.map(|b| (b - self.measured).abs())
+    }
+}
+
+/// The back-test's summary, as the JSON contract writes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Backtest {
+    pub n: usize,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub median_abs_error: f64,
+    /// `null` when no baseline pair exists (a stop between, or no rate).
+    #[serde(serialize_with = "crate::model::rounded::option_f64_2")]
+    pub baseline_median_abs_error: Option<f64>,
+    #[serde(serialize_with = "crate::model::rounded::f64_2")]
+    pub coverage_90: f64,
+    pub beats_last_value: bool,
+}
+
+/// Pairs needed before the forecast is judged against the baseline.
+pub const PAIRS_TO_JUDGE: usize = 3;
+
+impl Backtest {
+    /// The summary of `pairs` (none without a pair).
+    #[must_use]
+    pub fn of(pairs: &[BacktestPair]) -> Option<Self> {
+        if pairs.is_empty() {
+            return None;
+        }
+        let n = pairs.len();
+        let mae = median(pairs.iter().map(BacktestPair::error).collect());
+        let base: Vec<f64> = pairs.iter().filter_map(BacktestPair::baseline_error).collect();
+        let base = (!base.is_empty()).then(|| median(base));
+        Some(Self {
+            n,
+            median_abs_error: mae,
+            baseline_median_abs_error: base,
+            coverage_90: pairs.iter().filter(|p| p.within).count() as f64 / n as f64,
+            beats_last_value: n >= PAIRS_TO_JUDGE && base.is_some_and(|b| mae < b),
+        })
+    }
+
+    /// Why the forecast is not to be relied on for this patient: after enough pairs its median error is
+    /// not below the baseline's. `None` while it holds or cannot yet be judged.
+    #[must_use]
+    pub fn discredited(&self) -> Option<String> {
+        let base = self.baseline_median_abs_error?;
+        (self.n >= PAIRS_TO_JUDGE && self.median_abs_error >= base).then(|| {
+            format!(
+                "on this patient's {} earlier anti-Xa results the forecast erred by {:.2} units/mL (median), \
+                 no better than the last value scaled by the rate change ({base:.2})",
+                self.n, self.median_abs_error
+            )
+        })
+    }
+}
+
+/// The median (the upper middle of an even count); NaN for none.
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// At each anti-Xa drawn at or before `until` that has an earlier one, the forecast from the history
+/// before it (a refit per pair: the cost is pairs × fit, so the window computes it once per edit, off
+/// the frame path).
+#[must_use]
+pub fn backtest_pairs(
+    case: &Case,
+    tl: &Timeline,
+    protocol: &Protocol,
+    pop: &Population,
+    until: ClinicalTime,
+) -> Vec<BacktestPair> {
+    let xa: Vec<(ClinicalTime, f64)> = case
+        .events
+        .iter()
+        .filter(|e| e.time <= until)
+        .filter_map(|e| match e.kind {
+            EventKind::AntiXa(x) => Some((e.time, x.value())),
+            _ => None,
+        })
+        .collect();
+    // The rate a sample saw: the one running just before its minute (a change at that minute comes after).
+    let rate_before = |t: ClinicalTime| match tl.running(t.plus_minutes(-1)).map(|s| s.rate) {
+        Some(InfusionRate::Ufh(r)) => Some(r.value()),
+        _ => None,
+    };
+    let mut pairs = Vec::new();
+    for k in 1..xa.len() {
+        let (t, y) = xa[k];
+        let before = t.plus_minutes(-1);
+        let obs = samples_for_fit(case, tl, protocol, before, &mut Vec::new());
+        let known = inputs(case, tl, before, None, None);
+        let Ok(post) = posterior(pop, &known, &obs) else {
+            continue;
+        };
+        let all_inputs = inputs(case, tl, t, None, None);
+        let levels = levels_at(pop, &post, &all_inputs, &[t.hours_since(case.case_start)]);
+        let Some(l) = levels.first() else { continue };
+        let forecast = weighted_quantile(l.clone(), 0.5);
+        let (lo, hi) = (observed_quantile(pop, l, 0.05), observed_quantile(pop, l, 0.95));
+        let (t0, y0) = xa[k - 1];
+        let baseline = match (rate_before(t0), rate_before(t)) {
+            (Some(r0), Some(r1)) if r0 > 0.0 && !stopped_between(tl, t0, t) => Some(y0 * r1 / r0),
+            _ => None,
+        };
+        pairs.push(BacktestPair {
+            time: t,
+            measured: y,
+            forecast,
+            obs_p05: lo,
+            obs_p95: hi,
+            within: (lo..=hi).contains(&y),
+            baseline,
+        });
+    }
+    pairs
+}
+
+/// Whether heparin stopped at some time between two samples (a rate of 0, or an end with no heparin
+/// running after it): the last value says nothing across a stop.
+fn stopped_between(tl: &Timeline, from: ClinicalTime, to: ClinicalTime) -> bool {
+    let ufh_at =
+        |t: ClinicalTime| matches!(tl.running(t).map(|s| s.rate), Some(InfusionRate::Ufh(r)) if r.value() > 0.0);
+    tl.segments().iter().any(|s| {
+        let stop_at = |t: ClinicalTime| t > from && t < to && !ufh_at(t);
+        stop_at(s.start) || s.end.is_some_and(stop_at)
+    })
+}

@@ -1,0 +1,173 @@
+//! The forecast as the window uses it (issue 16): fitted once per case edit and replay time, then
+//! predicted again for any what-if plan in O(posterior nodes × times). The amount of heparin in the body
+//! at the replay time is kept per posterior node, so moving the what-if rate never refits the samples
+//! nor walks the history again.
+
+use super::fit::Population;
+use super::model::{Pk, concentrations};
+use super::{Fitted, NoForecast, RateToTarget, fit_at, observed_quantile, weighted_quantile};
+use crate::analysis::timeline::Timeline;
+use crate::analysis::types::{Analysis, Due};
+use crate::model::{Case, ClinicalTime};
+use crate::protocol::Protocol;
+use crate::protocol::forecast_prior::ForecastPrior;
+
+/// A plan from the replay time on: a total heparin rate and an optional bolus given then.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WhatIf {
+    pub rate_units_per_h: f64,
+    pub bolus_units: Option<f64>,
+}
+
+/// The forecast at one time: the median of the true level, its 90% band, and the 90% interval of a
+/// measured result (the true level plus the assay's error), in units/mL.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    pub median: f64,
+    pub p05: f64,
+    pub p95: f64,
+    pub obs_p05: f64,
+    pub obs_p95: f64,
+}
+
+/// One posterior node: its parameters, the heparin in the body at the replay time, its weight.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    pk: Pk,
+    amount_units: f64,
+    weight: f64,
+}
+
+/// The fit at the replay time, ready to predict any plan.
+#[derive(Debug, Clone)]
+pub struct Outlook {
+    pub as_of: ClinicalTime,
+    /// The replay time in hours from the case start (the plots' x axis).
+    pub as_of_h: f64,
+    pub dosing_weight_kg: f64,
+    /// The heparin infusion running at the replay time (units/h), if one does.
+    pub running_units_per_h: Option<f64>,
+    pub samples_used: usize,
+    /// When the next anti-Xa is due: the monitoring plan's time, else the protocol's recheck interval.
+    pub next_anti_xa: ClinicalTime,
+    pub rate_to_target: Option<RateToTarget>,
+    pub warnings: Vec<String>,
+    pub provisional: bool,
+    pop: Population,
+    nodes: Vec<Node>,
+}
+
+impl Outlook {
+    /// The fit at `as_of`.
+    ///
+    /// # Errors
+    /// A non-adult or bypass patient (no forecast), or a failed fit.
+    pub fn prepare(
+        case: &Case,
+        tl: &Timeline,
+        protocol: &Protocol,
+        prior: &ForecastPrior,
+        analysis: &Analysis,
+        as_of: ClinicalTime,
+    ) -> Result<Self, NoForecast> {
+        let fitted = fit_at(case, tl, protocol, prior, analysis, as_of)?;
+        let Fitted { pop, post, .. } = &fitted;
+        let as_of_h = as_of.hours_since(case.case_start);
+        let history = super::inputs(case, tl, as_of, None, None);
+        // Just after `as_of`: the doses given at that minute are in (a sample then was drawn before them).
+        let just_after = [as_of_h + 1e-7];
+        let nodes = post
+            .nodes
+            .iter()
+            .map(|(eta, weight)| {
+                let pk = pop.at(*eta);
+                let level = concentrations(pk, &history, &just_after)[0];
+                Node {
+                    pk,
+                    amount_units: level * pk.v_l * 1000.0,
+                    weight: *weight,
+                }
+            })
+            .collect();
+        let next_anti_xa = analysis
+            .monitoring
+            .iter()
+            .filter(|m| m.test.starts_with("anti-Xa"))
+            .find_map(|m| match m.due {
+                Due::At(t) if t > as_of => Some(t),
+                _ => None,
+            })
+            .unwrap_or_else(|| as_of.after_hours(protocol.monitoring.ufh_recheck_h.value));
+        Ok(Self {
+            as_of,
+            as_of_h,
+            dosing_weight_kg: fitted.dosing_weight_kg,
+            running_units_per_h: fitted.running_ufh_units_per_h,
+            samples_used: fitted.samples_used,
+            next_anti_xa,
+            rate_to_target: fitted.rate_to_target.clone(),
+            warnings: fitted.warnings.clone(),
+            provisional: prior.provisional,
+            pop: fitted.pop,
+            nodes,
+        })
+    }
+
+    /// The plan with nothing changed: the running heparin rate (none: no infusion), no bolus.
+    #[must_use]
+    pub fn running_plan(&self) -> WhatIf {
+        WhatIf {
+            rate_units_per_h: self.running_units_per_h.unwrap_or(0.0),
+            bolus_units: None,
+        }
+    }
+
+    /// The forecast `hours_after` the replay time under `plan` (0 or more; a bolus at the replay time
+    /// counts from just after it).
+    #[must_use]
+    pub fn band(&self, plan: WhatIf, hours_after: f64) -> Band {
+        let dt = hours_after.max(0.0);
+        let levels: Vec<(f64, f64)> = self
+            .nodes
+            .iter()
+            .map(|n| {
+                let k = n.pk.cl_l_per_h / n.pk.v_l;
+                let decay = (-k * dt).exp();
+                let amount = (n.amount_units + plan.bolus_units.unwrap_or(0.0)) * decay
+                    + plan.rate_units_per_h / k * (1.0 - decay);
+                ((amount / n.pk.v_l / 1000.0).max(0.0), n.weight)
+            })
+            .collect();
+        Band {
+            median: weighted_quantile(levels.clone(), 0.5),
+            p05: weighted_quantile(levels.clone(), 0.05),
+            p95: weighted_quantile(levels.clone(), 0.95),
+            obs_p05: observed_quantile(&self.pop, &levels, 0.05),
+            obs_p95: observed_quantile(&self.pop, &levels, 0.95),
+        }
+    }
+
+    /// The forecast at `t` (the replay time's band for a time before it).
+    #[must_use]
+    pub fn band_at(&self, plan: WhatIf, t: ClinicalTime) -> Band {
+        self.band(plan, t.hours_since(self.as_of))
+    }
+
+    /// The curve the plot draws: `(hours from the case start, band)` every `step_h` for `hours`.
+    #[must_use]
+    pub fn curve(&self, plan: WhatIf, hours: f64, step_h: f64) -> Vec<(f64, Band)> {
+        let steps = (hours / step_h).ceil().max(1.0) as usize;
+        (0..=steps)
+            .map(|i| {
+                let after = i as f64 * step_h;
+                (self.as_of_h + after, self.band(plan, after))
+            })
+            .collect()
+    }
+
+    /// The typical (population) parameters, to say what the prior assumes.
+    #[must_use]
+    pub fn population(&self) -> Pk {
+        self.pop.pk
+    }
+}
