@@ -77,6 +77,9 @@ pub enum Command {
     ShowView(CentralView),
     SetPredictFirst(bool),
     Predict(Action),
+    /// Teaching, Predict first: the learner's guess of the case's next measured anti-Xa (units/mL),
+    /// sent with the choice of action.
+    GuessAntiXa(f64),
     SetPatient(Box<Patient>),
     SetProtocol(String),
     SetTitle(String),
@@ -102,6 +105,9 @@ pub enum Command {
     SetDeletionReason(usize, String),
     /// Write the handover PDF of the case at the replay time to this file.
     WriteHandover(PathBuf),
+    /// Put a heparin rate (units/kg/h) into the entry form as a new, unsaved row and show it: the What if
+    /// panel's "use this rate" — nothing is added until the user presses Add.
+    PrefillHeparinRate(f64),
     /// The answer to "the file changed on disk since you opened it".
     ResolveDiskConflict(DiskChoice),
 }

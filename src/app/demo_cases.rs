@@ -2,7 +2,7 @@
 
 /// Cases bundled in the binary: (menu label, file name, text). The teaching cases are the synthetic
 /// cases the engine tests use, one per pattern.
-pub const DEMO_CASES: [(&str, &str, &str); 8] = [
+pub const DEMO_CASES: [(&str, &str, &str); 9] = [
     (
         "CMAJ 2019: heparin resistance on VV-ECMO",
         "assets/cases/cmaj-2019-ecmo.ron",
@@ -42,5 +42,10 @@ pub const DEMO_CASES: [(&str, &str, &str); 8] = [
         "Teaching: under-dosing",
         "tests/cases/under-dosed.ron",
         include_str!("../../tests/cases/under-dosed.ron"),
+    ),
+    (
+        "Teaching: a fast heparin clearer and the anti-Xa forecast",
+        "tests/cases/forecast-fast-clearance.ron",
+        include_str!("../../tests/cases/forecast-fast-clearance.ron"),
     ),
 ];

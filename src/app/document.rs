@@ -9,6 +9,8 @@ use crate::io::LoadedCase;
 use crate::model::{AuditAction, AuditEntry, Case, ClinicalTime, Stamp};
 use crate::protocol::Protocol;
 
+use super::forecasting::Forecasting;
+
 /// An open case.
 pub struct Document {
     case: Case,
@@ -33,6 +35,8 @@ pub struct Document {
     redo: Vec<Snapshot>,
     /// A fingerprint of the file as last read or written, to notice another workstation's save.
     on_disk: Option<u64>,
+    /// The anti-Xa forecast at the cursor and the back-test of this revision.
+    forecasting: Forecasting,
 }
 
 /// What an undo restores: the case and the protocol it followed; for a redo, also the audit entries
@@ -73,6 +77,7 @@ impl Document {
         let times = event_times(&prepared, &loaded.case);
         let cursor = times.len() - 1;
         let analysis = analyze_prepared(&loaded.case, &prepared, &loaded.protocol, times[cursor]);
+        let forecasting = Forecasting::new(&loaded.case, &prepared, &loaded.protocol, &analysis, times[cursor]);
         Self {
             case: loaded.case,
             protocol: loaded.protocol,
@@ -88,6 +93,7 @@ impl Document {
             undo: Vec::new(),
             redo: Vec::new(),
             on_disk: None,
+            forecasting,
         }
     }
 
@@ -217,6 +223,17 @@ impl Document {
         &self.prepared
     }
 
+    /// The anti-Xa forecast at the replay cursor and the back-test (issue 16).
+    #[must_use]
+    pub fn forecasting(&self) -> &Forecasting {
+        &self.forecasting
+    }
+
+    /// Takes the back-test's result when it is ready (`ctx` is woken when it becomes so).
+    pub(super) fn poll_forecast(&mut self, ctx: &eframe::egui::Context) {
+        self.forecasting.poll(ctx);
+    }
+
     /// The analysis at the replay cursor.
     #[must_use]
     pub fn analysis(&self) -> &Analysis {
@@ -277,6 +294,13 @@ impl Document {
         self.times = event_times(&self.prepared, &self.case);
         self.cursor = self.times.len() - 1;
         self.analysis = analyze_prepared(&self.case, &self.prepared, &self.protocol, self.times[self.cursor]);
+        self.forecasting = Forecasting::new(
+            &self.case,
+            &self.prepared,
+            &self.protocol,
+            &self.analysis,
+            self.times[self.cursor],
+        );
     }
 
     /// A change that is not clinical (title, notes): unsaved, no new analysis.
@@ -311,6 +335,13 @@ impl Document {
         if cursor != self.cursor {
             self.cursor = cursor;
             self.analysis = analyze_prepared(&self.case, &self.prepared, &self.protocol, self.times[cursor]);
+            self.forecasting.cursor_moved(
+                &self.case,
+                &self.prepared,
+                &self.protocol,
+                &self.analysis,
+                self.times[cursor],
+            );
         }
     }
 

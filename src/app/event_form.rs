@@ -84,6 +84,21 @@ impl EventForm {
         self.editing.as_ref()
     }
 
+    /// A new row filled in for the user to check and add (the time is now, or the form's own time).
+    pub fn prefill(&mut self, kind: &str, value: f64, unit: &str) {
+        if let Some(now) = self.now {
+            self.entry.time = now.to_string();
+        }
+        self.entry.kind = kind.to_owned();
+        self.entry.value = num(value, 1).to_string().replace(',', "");
+        self.entry.unit = unit.to_owned();
+        self.entry.note.clear();
+        self.entry.reason.clear();
+        self.editing = None;
+        self.refusal = None;
+        self.kind_filter.clear();
+    }
+
     /// Loads a row into the form to edit it.
     pub fn edit(&mut self, event: &Event) {
         let (kind, value, unit) = event_fields(event.kind);

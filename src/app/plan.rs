@@ -5,8 +5,10 @@ use eframe::egui::{self, RichText};
 use crate::analysis::clock::{AgainstClock, CLOCK_APPLIES_WITHIN_H, ClockDue, hours_minutes};
 use crate::analysis::{Action, Analysis, StepId, StepStatus};
 use crate::io::report::{DangerLine, danger_lines, paused_line, to_text_for};
+use crate::model::num;
 
 use super::command::Command;
+use super::forecasting::{ForecastLine, NextResult};
 use super::theme;
 
 fn banner_ui(ui: &mut egui::Ui, b: &DangerLine) {
@@ -121,6 +123,7 @@ pub fn recommendation_card_ui(
     case_title: &str,
     paused: Option<&str>,
     clock: &AgainstClock,
+    forecast: Option<&ForecastLine>,
     commands: &mut Vec<Command>,
 ) {
     if paused.is_some() {
@@ -142,6 +145,9 @@ pub fn recommendation_card_ui(
     }
     if !r.target.is_empty() {
         ui.label(format!("Target: {}", r.target));
+    }
+    if let Some(line) = forecast {
+        forecast_line_ui(ui, line);
     }
     ui.separator();
     ui.strong("Why");
@@ -180,6 +186,20 @@ pub fn recommendation_card_ui(
             commands.push(Command::ShowPathDialog(super::command::PathPurpose::Handover));
         }
     });
+}
+
+/// The forecast's line (issue 16), in the forecast's own colour, or greyed with the reason when the
+/// back-test on this patient does not beat the last value.
+fn forecast_line_ui(ui: &mut egui::Ui, line: &ForecastLine) {
+    match &line.greyed {
+        None => {
+            ui.label(RichText::new(&line.text).color(theme::forecast()));
+        }
+        Some(why) => {
+            ui.label(RichText::new(&line.text).color(theme::muted()));
+            ui.label(RichText::new(format!("Not to be relied on: {why}")).color(theme::caution()));
+        }
+    }
 }
 
 /// The seven steps, each with its status, the patient's values, the threshold, the rule and the source.
@@ -246,15 +266,67 @@ fn status_icon(status: StepStatus) -> &'static str {
     }
 }
 
-/// Teaching: the learner chooses an action before the app's advice is shown.
-pub fn predict_ui(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+/// Teaching: the learner chooses an action before the app's advice is shown, and may first guess the
+/// case's next measured anti-Xa (the forecast stays hidden until the choice).
+pub fn predict_ui(ui: &mut egui::Ui, anti_xa_draft: &mut String, commands: &mut Vec<Command>) {
     ui.heading("What would you do now?");
-    ui.label("Look at the timeline, the plots and the algorithm values, then choose:");
+    ui.label("Look at the timeline, the plots and the algorithm values, then choose.");
+    ui.horizontal(|ui| {
+        ui.label("First, if you like, the next anti-Xa you expect (units/mL):");
+        ui.add(
+            egui::TextEdit::singleline(anti_xa_draft)
+                .desired_width(60.0)
+                .hint_text("0.35"),
+        )
+        .labelled_by(ui.label("your anti-Xa guess").id);
+    });
+    let text = anti_xa_draft.trim();
+    let guess = text
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && (0.0..=5.0).contains(v));
+    if !text.is_empty() && guess.is_none() {
+        ui.colored_label(
+            theme::caution(),
+            "! The guess is a number of units/mL from 0 to 5 with a decimal point (0.35); it is left out",
+        );
+    }
     for action in Action::ALL {
         if ui.button(action.label()).clicked() {
+            if let Some(g) = guess {
+                commands.push(Command::GuessAntiXa(g));
+            }
             commands.push(Command::Predict(action));
         }
     }
+}
+
+/// Teaching: the case's next anti-Xa against the learner's guess and the forecast (provisional model).
+pub fn anti_xa_verdict_ui(ui: &mut egui::Ui, guess: Option<f64>, next: &NextResult) {
+    let two = |v: f64| num(v, 2).to_string();
+    let mut line = format!(
+        "Next anti-Xa of the case, {}: measured {} units/mL",
+        next.time,
+        two(next.measured)
+    );
+    if let Some(g) = guess {
+        line.push_str(&format!(
+            " · your guess {} (off by {})",
+            two(g),
+            two((g - next.measured).abs())
+        ));
+    }
+    if let Some(f) = &next.forecast {
+        line.push_str(&format!(
+            " · the forecast at the running rate {} ({}–{}; off by {}, provisional model)",
+            two(f.median),
+            two(f.obs_p05),
+            two(f.obs_p95),
+            two((f.median - next.measured).abs())
+        ));
+    }
+    ui.label(RichText::new(line).color(theme::forecast()));
+    ui.separator();
 }
 
 /// Teaching: the learner's choice against the app's.

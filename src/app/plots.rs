@@ -9,40 +9,26 @@ use egui_plot::{
     Points, Polygon, Span, Text, VLine,
 };
 
-use crate::analysis::pairing::{ApttAntiXaFit, HeparinApttRange};
-use crate::chart::axes::{TimeWindow, stagger_rows, time_axis_title, time_label, time_ticks, value_ticks};
+use crate::chart::axes::{TimeWindow, stagger_rows, time_axis_title, time_label, time_ticks};
 use crate::chart::{ChartData, decimate_min_max, hours};
 use crate::model::{ClinicalTime, LabKind, Range, num};
-use crate::protocol::Protocol;
 
+use super::command::Command;
 use super::document::Document;
+use super::plot_grid::{VALUE_LABEL_PX, value_grid, value_label};
+use super::scatter::scatter_ui;
 use super::theme;
+use super::whatif::{
+    WhatIfState, backtest_ui, forecast_end_x, forecast_items, forecast_top, legend_entries, whatif_ui,
+};
 
 /// Time labels at least this far apart (a "06:00" or "12 Jan" label and a gap).
 const TIME_LABEL_PX: f32 = 90.0;
-/// Value labels at least this far apart on a y axis (egui_plot fades labels closer than 30 px) and on
-/// an x axis (closer than 80 px).
-const VALUE_LABEL_PX: f32 = 30.0;
-const VALUE_X_LABEL_PX: f32 = 80.0;
 
 /// The time grid: ticks on the clock's 00/06/12/18 (or whole days), for a plot `width` wide.
 fn time_grid(start: ClinicalTime, width: f32) -> impl Fn(GridInput) -> Vec<GridMark> {
     move |input| {
         time_ticks(start, input.bounds.0, input.bounds.1, width, TIME_LABEL_PX)
-            .into_iter()
-            .map(|t| GridMark {
-                value: t.value,
-                step_size: t.step,
-            })
-            .collect()
-    }
-}
-
-/// The value grid: a 1-2-5 step with at least three labels along an axis `length` long, labels at least
-/// `min_px` apart (egui_plot hides y labels under 20 px and x labels under 60 px).
-fn value_grid(length: f32, min_px: f32) -> impl Fn(GridInput) -> Vec<GridMark> {
-    move |input| {
-        value_ticks(input.bounds.0, input.bounds.1, length, min_px)
             .into_iter()
             .map(|t| GridMark {
                 value: t.value,
@@ -61,24 +47,24 @@ pub struct PlotState {
     window: Option<TimeWindow>,
     /// A window was just picked: the time plots take its bounds this frame.
     apply_window: bool,
+    /// The What if panel and the forecast drawn on the anti-Xa plot.
+    whatif: WhatIfState,
 }
 
-impl PlotState {
-    /// The chart data for the document as it is now.
-    pub fn data(&mut self, doc: &Document) -> &ChartData {
-        let fresh = matches!(&self.cache, Some((revision, cursor, _)) if *revision == doc.revision() && *cursor == doc.cursor());
-        if !fresh {
-            self.cache = None;
-        }
-        let (_, _, data) = self.cache.get_or_insert_with(|| {
-            (
-                doc.revision(),
-                doc.cursor(),
-                ChartData::gather(doc.case(), doc.prepared(), doc.protocol(), doc.as_of()),
-            )
-        });
-        data
+/// The chart data for the document as it is now, from the cache when the case and cursor are the same.
+fn chart_data<'a>(cache: &'a mut Option<(u64, usize, ChartData)>, doc: &Document) -> &'a ChartData {
+    let fresh = matches!(cache, Some((revision, cursor, _)) if *revision == doc.revision() && *cursor == doc.cursor());
+    if !fresh {
+        *cache = None;
     }
+    let (_, _, data) = cache.get_or_insert_with(|| {
+        (
+            doc.revision(),
+            doc.cursor(),
+            ChartData::gather(doc.case(), doc.prepared(), doc.protocol(), doc.as_of()),
+        )
+    });
+    data
 }
 
 /// Pixels per decimation bucket: each bucket keeps at most its lowest and highest point.
@@ -103,6 +89,9 @@ struct TimeAxis {
     start: ClinicalTime,
     first_x: f64,
     as_of_x: f64,
+    /// Where the forecast drawn on the anti-Xa plot ends: every time plot spans it, so that the linked
+    /// time axes stay aligned.
+    forecast_end_x: Option<f64>,
     width: f32,
     window: Option<(TimeWindow, bool)>,
 }
@@ -147,12 +136,14 @@ fn time_plot(id: &str, axis: &TimeAxis, unit: &str, height: f32) -> Plot<'static
         .height(height)
         .include_x(axis.first_x)
         .include_x(axis.as_of_x + 1.0)
+        .include_x(axis.forecast_end_x.unwrap_or(axis.as_of_x))
         .include_y(0.0)
         .link_axis(Id::unique("anticoag-planner time axis"), [true, false])
         .link_cursor(Id::unique("anticoag-planner time axis"), [true, false])
         .x_grid_spacer(time_grid(start, axis.width))
         .y_grid_spacer(value_grid(height, VALUE_LABEL_PX))
         .x_axis_formatter(move |mark, _| time_label(start, mark.value))
+        .y_axis_formatter(|mark, _| value_label(mark.value, mark.step_size))
         .y_axis_label(unit.clone())
         .y_axis_min_width(48.0)
         .label_formatter(move |hover| {
@@ -210,6 +201,7 @@ fn lab_plot_ui(
     lab: LabKind,
     target: Option<Range<f64>>,
     height: f32,
+    mut forecast: Option<(&Document, &mut WhatIfState)>,
 ) {
     let aptt = lab == LabKind::Aptt;
     let (unit, shape, symbol) = if aptt {
@@ -223,15 +215,20 @@ fn lab_plot_ui(
     } else {
         "heparin target"
     };
-    legend_ui(
-        ui,
-        &[
-            (symbol, theme::below_target(), lab.label()),
-            ("▇", theme::in_range(), band),
-            ("┆", theme::strong(), "as of"),
-        ],
-    );
+    let mut legend = vec![
+        (symbol, theme::below_target(), lab.label().to_owned()),
+        ("▇", theme::in_range(), band.to_owned()),
+        ("┆", theme::strong(), "as of".to_owned()),
+    ];
     let mut plot = time_plot(lab.label(), axis, unit, height);
+    if let Some((doc, state)) = &mut forecast {
+        legend.extend(legend_entries(doc, state));
+        if let Some(top) = forecast_top(doc, state) {
+            plot = plot.include_y(top);
+        }
+    }
+    let legend: Vec<(&str, Color32, &str)> = legend.iter().map(|(s, c, t)| (*s, *c, t.as_str())).collect();
+    legend_ui(ui, &legend);
     if let Some(t) = target {
         plot = plot.include_y(t.high * 1.1);
     }
@@ -263,6 +260,9 @@ fn lab_plot_ui(
                     .axis(Axis::Y)
                     .fill(theme::in_range().gamma_multiply(0.15)),
             );
+        }
+        if let Some((doc, state)) = &mut forecast {
+            forecast_items(plot, doc, state);
         }
         lab_series(plot, lab.label(), points, theme::below_target(), shape);
         now_line(plot, axis);
@@ -445,186 +445,6 @@ fn at_platelets_plot_ui(ui: &mut egui::Ui, axis: &TimeAxis, deficiency: f64, dat
         });
 }
 
-/// Colour bands on the scatter: enough to read the time order, few enough to keep frames cheap.
-const SCATTER_COLOUR_BANDS: usize = 12;
-
-/// A colour from blue (early) to orange (late): time order on the scatter.
-fn time_colour(fraction: f64) -> Color32 {
-    let f = fraction.clamp(0.0, 1.0) as f32;
-    let lerp = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * f) as u8;
-    Color32::from_rgb(lerp(90, 240), lerp(140, 150), lerp(230, 50))
-}
-
-fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f32) {
-    ui.label(RichText::new("aPTT vs anti-Xa, paired samples").strong());
-    ui.label(RichText::new("joined in time order, blue (early) → orange (late)").color(theme::muted()));
-    let protocol = doc.protocol();
-    let aptt_target = Some(
-        HeparinApttRange::of(protocol, doc.case().patient.baseline_aptt)
-            .range
-            .values(),
-    );
-    let xa_target = protocol.ufh.anti_xa_target.value.values();
-    let pairs = &data.pairs;
-    let fit = &data.fit;
-    let xy: Vec<[f64; 2]> = pairs
-        .iter()
-        .map(|p| [p.aptt.value.value(), p.anti_xa.value.value()])
-        .collect();
-    let pair_times: Vec<(f64, f64, ClinicalTime)> = pairs
-        .iter()
-        .map(|p| (p.aptt.value.value(), p.anti_xa.value.value(), p.time()))
-        .collect();
-    let max_x = xy
-        .iter()
-        .map(|p| p[0])
-        .fold(aptt_target.map_or(100.0, |a| a.high * 1.3), f64::max);
-    let max_y = xy.iter().map(|p| p[1]).fold(xa_target.high * 1.5, f64::max);
-    Plot::new("scatter")
-        .height(height)
-        .x_grid_spacer(value_grid(ui.available_width() - 60.0, VALUE_X_LABEL_PX))
-        .y_grid_spacer(value_grid(height, VALUE_LABEL_PX))
-        .x_axis_label("aPTT (s)")
-        .y_axis_label("anti-Xa (units/mL)")
-        .include_x(0.0)
-        .include_x(max_x)
-        .include_y(0.0)
-        .include_y(max_y)
-        .allow_scroll(false)
-        .label_formatter(move |hover| {
-            let HoverPosition::NearDataPoint { position, .. } = hover else {
-                return None;
-            };
-            // The pair under the pointer, for its time (looked up only while hovering).
-            let time = pair_times
-                .iter()
-                .min_by(|a, b| {
-                    let d = |p: &(f64, f64, ClinicalTime)| (p.0 - position.x).abs() + (p.1 - position.y).abs();
-                    d(a).total_cmp(&d(b))
-                })
-                .map_or(String::new(), |p| format!("{}\n", p.2));
-            Some(format!(
-                "{time}aPTT {} s\nanti-Xa {} units/mL",
-                num(position.x, 0),
-                num(position.y, 2)
-            ))
-        })
-        .show(ui, |plot| {
-            if let Some(a) = aptt_target {
-                target_and_quadrants_ui(plot, a, xa_target, max_x, max_y);
-            }
-            if let Some(f) = fit {
-                let line = vec![[f.aptt_at(0.0), 0.0], [f.aptt_at(max_y), max_y]];
-                plot.line(
-                    Line::new("patient's fitted relation", PlotPoints::from(line))
-                        .color(theme::caution())
-                        .style(egui_plot::LineStyle::dashed_loose()),
-                );
-            }
-            if xy.is_empty() {
-                return;
-            }
-            plot.line(Line::new("pairs", PlotPoints::from(xy.clone())).color(theme::muted()));
-            // A fixed number of colour bands (one plot item each), whatever the number of pairs: the
-            // time order stays visible and the frame cost does not grow with the history.
-            let bands = xy.len().min(SCATTER_COLOUR_BANDS);
-            for band in 0..bands {
-                let range = band * xy.len() / bands..(band + 1) * xy.len() / bands;
-                plot.points(
-                    Points::new("pair", PlotPoints::from(xy[range].to_vec()))
-                        .radius(4.5)
-                        .color(time_colour(band as f64 / (bands.max(2) - 1) as f64)),
-                );
-            }
-        });
-    ui.label(
-        RichText::new(
-            "Around the target box: pseudo-resistance = aPTT low, anti-Xa at/above target; coagulopathy = aPTT high, \
-             anti-Xa low; sub- / supratherapeutic = both low / both high.",
-        )
-        .color(theme::muted()),
-    );
-    fit_summary_ui(ui, fit.as_ref(), pairs.len(), protocol);
-}
-
-/// The target rectangle on the scatter and what each quadrant around it means.
-fn target_and_quadrants_ui(plot: &mut PlotUi<'_>, a: Range<f64>, xa_target: Range<f64>, max_x: f64, max_y: f64) {
-    let rect = vec![
-        [a.low, xa_target.low],
-        [a.high, xa_target.low],
-        [a.high, xa_target.high],
-        [a.low, xa_target.high],
-    ];
-    plot.polygon(
-        Polygon::new("target", PlotPoints::from(rect))
-            .fill_color(theme::in_range().gamma_multiply(0.2))
-            .stroke(egui::Stroke::new(1.0, theme::in_range())),
-    );
-    // Each quadrant named in its corner, anchored inside the plot so the words are never cut; the
-    // meaning of each is under the plot. The corners are the data range the plot includes, never the
-    // plot's current bounds: a label at the bounds would widen the auto bounds every frame.
-    let (x0, x1, y0, y1) = (0.0, max_x, 0.0, max_y);
-    let mut quadrant = |x: f64, y: f64, anchor: Align2, text: &str| {
-        plot.text(
-            Text::new("", PlotPoint::new(x, y), text)
-                .color(theme::muted())
-                .anchor(anchor),
-        );
-    };
-    quadrant(x0, y1, Align2::LEFT_TOP, "pseudo-\nresistance");
-    quadrant(x1, y1, Align2::RIGHT_TOP, "supra-\ntherapeutic");
-    quadrant(x0, y0, Align2::LEFT_BOTTOM, "sub-\ntherapeutic");
-    quadrant(x1, y0, Align2::RIGHT_BOTTOM, "coagulopathy");
-}
-
-/// Under the scatter: the patient's fitted relation, or why there is none.
-fn fit_summary_ui(ui: &mut egui::Ui, fit: Option<&ApttAntiXaFit>, pairs: usize, protocol: &Protocol) {
-    match (fit, pairs) {
-        (Some(f), _) => {
-            ui.label(format!(
-                "Patient's relation, information only ({} pairs, R² {}): aPTT ≈ {} + {} × anti-Xa s",
-                f.pairs,
-                num(f.r_squared, 2),
-                num(f.intercept_s, 1),
-                num(f.slope_s_per_unit_per_ml, 1)
-            ));
-            ui.label(
-                RichText::new(format!(
-                    "For anti-Xa {}–{} units/mL this implies aPTT {}–{} s",
-                    f.anti_xa.low.number(),
-                    f.anti_xa.high.number(),
-                    num(f.implied_aptt_s.low, 0),
-                    num(f.implied_aptt_s.high, 0)
-                ))
-                .strong(),
-            );
-            ui.label(
-                RichText::new(format!(
-                    "Basis: {}",
-                    protocol.monitoring.aptt_calibration_anti_xa.source
-                ))
-                .color(theme::muted()),
-            );
-        }
-        (None, 0) => {
-            ui.colored_label(
-                theme::muted(),
-                "No aPTT/anti-Xa pairs yet (pairs are drawn within the protocol's window)",
-            );
-        }
-        (None, n) => {
-            ui.colored_label(
-                theme::muted(),
-                format!(
-                    "{n} pair(s): a fitted relation needs at least {} pairs over at least {} h, with a spread of anti-Xa levels and a rising aPTT (information only)",
-                    protocol.monitoring.aptt_fit_min_pairs.value,
-                    protocol.monitoring.aptt_fit_min_span_h.value.shown()
-                ),
-            );
-        }
-    }
-}
-
 /// The preset windows and how the pointer moves the plots.
 fn window_row_ui(ui: &mut egui::Ui, state: &mut PlotState) {
     ui.horizontal_wrapped(|ui| {
@@ -642,34 +462,74 @@ fn window_row_ui(ui: &mut egui::Ui, state: &mut PlotState) {
     });
 }
 
+/// Beside the plots from this central width on; below the anti-Xa plot in a narrower window.
+const WHATIF_BESIDE_FROM_PX: f32 = 1100.0;
+
+/// The What if panel and the back-test, in a frame.
+fn forecast_panel_ui(ui: &mut egui::Ui, doc: &Document, whatif: &mut WhatIfState, commands: &mut Vec<Command>) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        whatif_ui(ui, doc, whatif, commands);
+        ui.separator();
+        backtest_ui(ui, doc);
+    });
+}
+
 /// The Plots view.
-pub fn plots_ui(ui: &mut egui::Ui, doc: &Document, state: &mut PlotState) {
+/// With `hide_forecast` (Predict first, before the learner's choice) the forecast is not drawn.
+pub fn plots_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    state: &mut PlotState,
+    hide_forecast: bool,
+    commands: &mut Vec<Command>,
+) {
     window_row_ui(ui, state);
     let window = state.window.map(|w| (w, state.apply_window));
     state.apply_window = false;
-    let data = state.data(doc);
+    let PlotState { cache, whatif, .. } = state;
+    whatif.hidden = hide_forecast;
+    let data = chart_data(cache, doc);
     let xa_target = doc.protocol().ufh.anti_xa_target.value.values();
     let deficiency = doc.protocol().antithrombin.deficiency_below_percent.value.value();
+    let beside = ui.available_width() >= WHATIF_BESIDE_FROM_PX;
     let scatter_width = (ui.available_width() * 0.38).clamp(260.0, 620.0);
     egui::Panel::right("scatter_panel")
         .default_size(scatter_width)
         .resizable(true)
         .show(ui, |ui| {
-            let height = (ui.available_height() - 170.0).clamp(200.0, 620.0);
-            scatter_ui(ui, doc, data, height);
+            egui::ScrollArea::vertical().id_salt("scatter_scroll").show(ui, |ui| {
+                if beside {
+                    forecast_panel_ui(ui, doc, whatif, commands);
+                    ui.add_space(6.0);
+                }
+                let height = (ui.available_height() - 170.0).clamp(200.0, 620.0);
+                scatter_ui(ui, doc, data, height);
+            });
         });
     let start = doc.case().case_start;
     let axis = TimeAxis {
         start,
         first_x: data.first_x,
         as_of_x: hours(start, doc.as_of()),
+        forecast_end_x: forecast_end_x(doc, whatif),
         width: ui.available_width() - 60.0,
         window,
     };
     egui::ScrollArea::vertical().id_salt("time_plots").show(ui, |ui| {
         let height = ((ui.available_height() - 220.0) / 4.0).clamp(110.0, 260.0);
-        lab_plot_ui(ui, &axis, data, LabKind::Aptt, None, height);
-        lab_plot_ui(ui, &axis, data, LabKind::AntiXa, Some(xa_target), height);
+        lab_plot_ui(ui, &axis, data, LabKind::Aptt, None, height, None);
+        lab_plot_ui(
+            ui,
+            &axis,
+            data,
+            LabKind::AntiXa,
+            Some(xa_target),
+            height,
+            Some((doc, &mut *whatif)),
+        );
+        if !beside {
+            forecast_panel_ui(ui, doc, whatif, commands);
+        }
         dose_plot_ui(ui, &axis, data, height);
         at_platelets_plot_ui(ui, &axis, deficiency, data, height);
     });

@@ -23,7 +23,8 @@ use super::flowsheet::{FlowsheetState, flowsheet_ui};
 use super::history::{HistoryState, history_ui};
 use super::patient::{PatientForm, patient_ui};
 use super::plan::{
-    card_header_ui, copied_plan, overdue_line_ui, predict_ui, recommendation_card_ui, stepper_ui, verdict_ui,
+    anti_xa_verdict_ui, card_header_ui, copied_plan, overdue_line_ui, predict_ui, recommendation_card_ui, stepper_ui,
+    verdict_ui,
 };
 use super::plots::{PlotState, plots_ui};
 use super::preferences::{CentralView, Preferences};
@@ -43,6 +44,8 @@ pub struct ViewStates {
     pub plots: PlotState,
     pub flowsheet: FlowsheetState,
     pub history: HistoryState,
+    /// Teaching: the learner's guess of the next anti-Xa, as typed.
+    pub anti_xa_draft: String,
 }
 
 impl ViewStates {
@@ -56,6 +59,7 @@ impl ViewStates {
             plots: PlotState::default(),
             flowsheet: FlowsheetState::default(),
             history: HistoryState::default(),
+            anti_xa_draft: String::new(),
         }
     }
 }
@@ -99,6 +103,8 @@ pub struct PlannerApp {
     pub(super) prefs: Preferences,
     /// The learner's choice at the current replay time (teaching, predict first).
     pub(super) prediction: Option<Action>,
+    /// The learner's guess of the next measured anti-Xa, made with the choice.
+    pub(super) anti_xa_guess: Option<f64>,
     /// The last outcome or problem, shown in the case bar until the next one.
     pub(super) status: Option<Status>,
     /// The status as last drawn and when it first was (egui's clock), for the fade.
@@ -150,6 +156,7 @@ impl PlannerApp {
             open: None,
             prefs,
             prediction: None,
+            anti_xa_guess: None,
             status: None,
             status_seen: None,
             dialogs,
@@ -261,16 +268,22 @@ impl PlannerApp {
         egui::Panel::top("case_bar").show(ui, |ui| case_bar_ui(ui, doc, &info, &mut commands));
         let (predict_first, prediction, view) = (self.prefs.predict_first, self.prediction, self.prefs.view);
         if let Some(OpenCase { doc, views }) = &mut self.open {
+            doc.poll_forecast(&ctx);
             let now = self.clock.now();
             views.entry.set_now(now);
             views.draw.set_now(now);
             let paused = views.patient.paused_by();
+            let teaching = Teaching {
+                predict_first,
+                prediction,
+                guess: self.anti_xa_guess,
+            };
             plan_panel_ui(
                 ui,
                 doc,
                 paused.as_deref(),
-                predict_first,
-                prediction,
+                &teaching,
+                &mut views.anti_xa_draft,
                 now,
                 &mut commands,
             );
@@ -406,15 +419,27 @@ impl PlannerApp {
 
 /// The recommendation card (or, in Predict first, the question and then the verdict). Its header — the
 /// banners, the action and the weights — is pinned above the part that scrolls.
+/// Predict first: whether it is on, and the learner's choice and anti-Xa guess at this replay time.
+struct Teaching {
+    predict_first: bool,
+    prediction: Option<Action>,
+    guess: Option<f64>,
+}
+
 fn plan_panel_ui(
     ui: &mut egui::Ui,
     doc: &Document,
     paused: Option<&str>,
-    predict_first: bool,
-    prediction: Option<Action>,
+    teaching: &Teaching,
+    anti_xa_draft: &mut String,
     now: ClinicalTime,
     commands: &mut Vec<Command>,
 ) {
+    let Teaching {
+        predict_first,
+        prediction,
+        guess,
+    } = *teaching;
     let clock = against_clock(
         &doc.analysis().monitoring,
         doc.as_of(),
@@ -433,6 +458,9 @@ fn plan_panel_ui(
         } else {
             if let Some(choice) = prediction.filter(|_| predict_first) {
                 verdict_ui(ui, choice, doc.analysis().recommendation.action);
+                if let Some(next) = doc.forecasting().next_result(doc.case(), doc.as_of()) {
+                    anti_xa_verdict_ui(ui, guess, &next);
+                }
             }
             card_header_ui(ui, doc.analysis(), paused);
             if paused.is_none() {
@@ -442,9 +470,18 @@ fn plan_panel_ui(
         }
         egui::ScrollArea::vertical().id_salt("plan_scroll").show(ui, |ui| {
             if asking {
-                predict_ui(ui, commands);
+                predict_ui(ui, anti_xa_draft, commands);
             } else {
-                recommendation_card_ui(ui, doc.analysis(), &doc.patient_line(), paused, &clock, commands);
+                let line = doc.forecasting().card_line(doc.as_of());
+                recommendation_card_ui(
+                    ui,
+                    doc.analysis(),
+                    &doc.patient_line(),
+                    paused,
+                    &clock,
+                    line.as_ref(),
+                    commands,
+                );
             }
         });
     });
@@ -487,7 +524,7 @@ fn central_ui(
         CentralView::Algorithm => {
             scroll("steps_scroll").show(ui, |ui| stepper_ui(ui, doc.analysis(), hide_decision));
         }
-        CentralView::Plots => plots_ui(ui, doc, &mut views.plots),
+        CentralView::Plots => plots_ui(ui, doc, &mut views.plots, hide_decision, commands),
         CentralView::Timeline => timeline_ui(ui, doc, &mut views.draw, &mut views.entry, commands),
         CentralView::Flowsheet => flowsheet_ui(ui, doc, &mut views.flowsheet),
         CentralView::History => history_ui(ui, doc, &mut views.history, commands),

@@ -62,6 +62,8 @@ pub struct Palette {
     pub caution: Color32,
     /// Heparin boluses on the dose plot (not the amber of cautions).
     pub bolus: Color32,
+    /// The anti-Xa forecast (a provisional model): a hue of its own, never a measured result's.
+    pub forecast: Color32,
 }
 
 impl Look {
@@ -81,6 +83,7 @@ impl Look {
                 above_target: rgb(245, 120, 105),
                 caution: rgb(232, 185, 70),
                 bolus: rgb(200, 140, 235),
+                forecast: rgb(80, 200, 205),
             },
             Self::Light => Palette {
                 background: rgb(248, 248, 248),
@@ -92,6 +95,7 @@ impl Look {
                 above_target: rgb(185, 35, 30),
                 caution: rgb(135, 85, 0),
                 bolus: rgb(120, 45, 160),
+                forecast: rgb(0, 118, 124),
             },
             Self::HighContrast => Palette {
                 background: rgb(255, 255, 255),
@@ -103,6 +107,7 @@ impl Look {
                 above_target: rgb(150, 0, 0),
                 caution: rgb(105, 60, 0),
                 bolus: rgb(90, 0, 130),
+                forecast: rgb(0, 85, 90),
             },
         }
     }
@@ -233,6 +238,12 @@ pub fn muted() -> Color32 {
 #[must_use]
 pub fn bolus() -> Color32 {
     palette().bolus
+}
+
+/// The anti-Xa forecast's line and bands.
+#[must_use]
+pub fn forecast() -> Color32 {
+    palette().forecast
 }
 
 /// The strongest text colour (the "now" line).

@@ -17,6 +17,7 @@ use super::demo_cases::DEMO_CASES;
 use super::dialogs::{ImportReport, NewCaseDialog};
 use super::document::{Document, fingerprint};
 use super::patient::PatientForm;
+use super::preferences::CentralView;
 use super::shell::{AUTOSAVE_EVERY, OpenCase, PlannerApp};
 use super::status::Status;
 
@@ -52,7 +53,9 @@ impl PlannerApp {
             | Command::SetAuthor(_)
             | Command::ShowView(_)
             | Command::SetPredictFirst(_)
-            | Command::Predict(_) => self.apply_view(command, ctx),
+            | Command::Predict(_)
+            | Command::GuessAntiXa(_)
+            | Command::PrefillHeparinRate(_) => self.apply_view(command, ctx),
             Command::SetPatient(_)
             | Command::SetProtocol(_)
             | Command::SetTitle(_)
@@ -177,14 +180,18 @@ impl PlannerApp {
             Command::SetCursor(i) => {
                 if let Some(open) = &mut self.open {
                     open.doc.set_cursor(i);
+                    open.views.anti_xa_draft.clear();
                 }
                 self.prediction = None;
+                self.anti_xa_guess = None;
             }
             Command::StepCursor(delta) => {
                 if let Some(open) = &mut self.open {
                     open.doc.step_cursor(delta);
+                    open.views.anti_xa_draft.clear();
                 }
                 self.prediction = None;
+                self.anti_xa_guess = None;
             }
             Command::ShowView(view) => self.prefs.view = view,
             Command::SetTheme(choice) => self.prefs.theme = choice,
@@ -198,8 +205,19 @@ impl PlannerApp {
             Command::SetPredictFirst(on) => {
                 self.prefs.predict_first = on;
                 self.prediction = None;
+                self.anti_xa_guess = None;
             }
             Command::Predict(action) => self.prediction = Some(action),
+            Command::GuessAntiXa(value) => self.anti_xa_guess = Some(value),
+            Command::PrefillHeparinRate(rate) => {
+                if let Some(open) = &mut self.open {
+                    open.views.entry.prefill("ufh_infusion", rate, "units/kg/h");
+                    self.prefs.view = CentralView::Timeline;
+                    self.status = Some(Status::ok(
+                        "the rate is in the entry form: check the time and press Add to record it".to_owned(),
+                    ));
+                }
+            }
             Command::CopyPlan(text) => {
                 if let Some(ctx) = ctx {
                     ctx.copy_text(text);
@@ -369,6 +387,7 @@ impl PlannerApp {
                     .map(|v| Status::warning(crate::io::case_migration::migration_note(v)));
                 self.open = Some(OpenCase::new(doc));
                 self.prediction = None;
+                self.anti_xa_guess = None;
             }
             // A file that fails to load leaves the open case untouched.
             Err(e) => self.status = Some(Status::failed(format!("Not opened: {e}"))),

@@ -11,6 +11,7 @@ mod clipboard;
 mod editing;
 mod entry;
 mod files;
+mod forecast;
 mod keyboard;
 mod replay;
 mod safety;

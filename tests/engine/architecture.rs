@@ -252,8 +252,10 @@ fn app_views_import_only_the_document_their_state_and_the_commands() {
         "patient",
         "plan",
         "plots",
+        "scatter",
         "timeline",
         "tools",
+        "whatif",
     ];
     let allowed: BTreeSet<Vec<String>> = [
         "document",
@@ -264,6 +266,10 @@ fn app_views_import_only_the_document_their_state_and_the_commands() {
         "demo_cases",
         "preferences",
         "status",
+        "forecasting",
+        "whatif",
+        "scatter",
+        "plot_grid",
     ]
     .into_iter()
     .map(app)

@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
+use super::data::{inputs, levels_at, observed_quantile, samples_for_fit, weighted_quantile};
 use super::fit::{Population, posterior};
-use super::{inputs, levels_at, observed_quantile, samples_for_fit, weighted_quantile};
 use crate::analysis::timeline::{InfusionRate, Timeline};
 use crate::model::{Case, ClinicalTime, EventKind};
 use crate::protocol::Protocol;

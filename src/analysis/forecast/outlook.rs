@@ -3,9 +3,10 @@
 //! at the replay time is kept per posterior node, so moving the what-if rate never refits the samples
 //! nor walks the history again.
 
+use super::data::{inputs, observed_quantile, weighted_quantile};
 use super::fit::Population;
 use super::model::{Pk, concentrations};
-use super::{Fitted, NoForecast, RateToTarget, fit_at, observed_quantile, weighted_quantile};
+use super::{Fitted, NoForecast, RateToTarget, fit_at};
 use crate::analysis::timeline::Timeline;
 use crate::analysis::types::{Analysis, Due};
 use crate::model::{Case, ClinicalTime};
@@ -73,7 +74,7 @@ impl Outlook {
         let fitted = fit_at(case, tl, protocol, prior, analysis, as_of)?;
         let Fitted { pop, post, .. } = &fitted;
         let as_of_h = as_of.hours_since(case.case_start);
-        let history = super::inputs(case, tl, as_of, None, None);
+        let history = inputs(case, tl, as_of, None, None);
         // Just after `as_of`: the doses given at that minute are in (a sample then was drawn before them).
         let just_after = [as_of_h + 1e-7];
         let nodes = post

@@ -1,0 +1,185 @@
+//! The data a forecast is made of (issue 16): the heparin inputs from the case's events and infusion
+//! segments, the anti-Xa samples a fit may use (without those an interfering lab makes unreliable), and
+//! the quantiles of the posterior's levels — for a true level and for a measured result.
+
+use super::fit::{Observations, Population, Posterior};
+use super::model::{Input, concentrations};
+use crate::analysis::timeline::{InfusionRate, Timeline};
+use crate::model::{Case, ClinicalTime, EventKind};
+use crate::protocol::Protocol;
+
+/// Heparin inputs up to `as_of` (hours from the case start), then the plan.
+pub(super) fn inputs(
+    case: &Case,
+    tl: &Timeline,
+    as_of: ClinicalTime,
+    plan_rate_per_h: Option<f64>,
+    bolus: Option<f64>,
+) -> Vec<Input> {
+    let h = |t: ClinicalTime| t.hours_since(case.case_start);
+    let mut out = Vec::new();
+    for e in case.events.iter().filter(|e| e.time <= as_of) {
+        if let EventKind::UfhBolus(u) = e.kind {
+            out.push(Input::Bolus {
+                at_h: h(e.time),
+                units: u.value(),
+            });
+        }
+    }
+    for s in tl.segments().iter().filter(|s| s.start <= as_of) {
+        let rate = match s.rate {
+            InfusionRate::Ufh(r) => r.value(),
+            _ => 0.0,
+        };
+        out.push(Input::Rate {
+            at_h: h(s.start),
+            units_per_h: rate,
+        });
+        if let Some(end) = s.end.filter(|e| *e <= as_of) {
+            out.push(Input::Rate {
+                at_h: h(end),
+                units_per_h: 0.0,
+            });
+        }
+    }
+    if let Some(r) = plan_rate_per_h {
+        out.push(Input::Rate {
+            at_h: h(as_of) + 1e-6,
+            units_per_h: r,
+        });
+    }
+    if let Some(b) = bolus {
+        out.push(Input::Bolus {
+            at_h: h(as_of) + 1e-6,
+            units: b,
+        });
+    }
+    // Stable: at one time, rate changes keep their order; a later entry wins.
+    out.sort_by(|a, b| a.at_h().total_cmp(&b.at_h()));
+    out
+}
+
+/// Why an anti-Xa drawn at `t` is left out of the fit: plasma free hemoglobin or bilirubin above the
+/// protocol's interference limits within the pairing window (clinical reference §3, as the algorithm
+/// reads it), known by `until`.
+fn interfered(tl: &Timeline, p: &Protocol, t: ClinicalTime, until: ClinicalTime) -> Option<String> {
+    let window = p.monitoring.pairing_window_min.value;
+    let d = &p.discordance;
+    let hb = tl
+        .labs
+        .plasma_free_hb
+        .nearest(t, window, until)
+        .filter(|s| s.value > d.interference_plasma_free_hb_mg_per_dl.value)
+        .map(|s| format!("plasma free hemoglobin {} at {}", s.value, s.time));
+    let bili = tl
+        .labs
+        .bilirubin
+        .nearest(t, window, until)
+        .filter(|s| s.value > d.interference_bilirubin_mg_per_dl.value)
+        .map(|s| format!("bilirubin {} at {}", s.value, s.time));
+    hb.or(bili)
+}
+
+/// The anti-Xa samples drawn at or before `until` (hours from the case start, values), without those
+/// an interfering lab makes unreliable (listed in `left_out`).
+pub(super) fn samples_for_fit(
+    case: &Case,
+    tl: &Timeline,
+    p: &Protocol,
+    until: ClinicalTime,
+    left_out: &mut Vec<String>,
+) -> Observations {
+    let mut obs = samples(case, until);
+    let mut kept = Observations {
+        times_h: Vec::new(),
+        values: Vec::new(),
+    };
+    for (h, y) in obs.times_h.drain(..).zip(obs.values.drain(..)) {
+        let t = case.case_start.plus_hours(h);
+        match interfered(tl, p, t, until) {
+            Some(why) => left_out.push(format!(
+                "anti-Xa {y} at {t} left out of the fit: {why} (interference, clinical reference §3)"
+            )),
+            None => {
+                kept.times_h.push(h);
+                kept.values.push(y);
+            }
+        }
+    }
+    kept
+}
+
+/// The anti-Xa samples drawn at or before `until` (hours from the case start, values).
+pub(super) fn samples(case: &Case, until: ClinicalTime) -> Observations {
+    let mut obs = Observations {
+        times_h: Vec::new(),
+        values: Vec::new(),
+    };
+    for e in case.events.iter().filter(|e| e.time <= until) {
+        if let EventKind::AntiXa(x) = e.kind {
+            obs.times_h.push(e.time.hours_since(case.case_start));
+            obs.values.push(x.value());
+        }
+    }
+    obs
+}
+
+/// The weighted quantile `p` of values with weights.
+pub(super) fn weighted_quantile(mut points: Vec<(f64, f64)>, p: f64) -> f64 {
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = points.iter().map(|x| x.1).sum();
+    let mut acc = 0.0;
+    for (v, w) in &points {
+        acc += w / total;
+        if acc >= p {
+            return *v;
+        }
+    }
+    // Reached only through rounding of the weights; with no point there is no value.
+    points.last().map_or(f64::NAN, |x| x.0)
+}
+
+fn normal_cdf(z: f64) -> f64 {
+    0.5 * (1.0 + libm::erf(z / std::f64::consts::SQRT_2))
+}
+
+/// The quantile `p` of a measured result: the mixture over posterior nodes of N(f, var(f)), by bisection.
+pub(super) fn observed_quantile(pop: &Population, levels: &[(f64, f64)], p: f64) -> f64 {
+    let cdf = |x: f64| -> f64 {
+        levels
+            .iter()
+            .map(|(f, w)| w * normal_cdf((x - f) / pop.variance(*f).sqrt()))
+            .sum::<f64>()
+    };
+    // Every node's level ± 6 of its own spread brackets the mixture's quantile.
+    let (mut lo, mut hi) = levels
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (f, _)| {
+            let sd = pop.variance(*f).sqrt();
+            (lo.min(f - 6.0 * sd), hi.max(f + 6.0 * sd))
+        });
+    if !(lo.is_finite() && hi.is_finite()) {
+        return f64::NAN;
+    }
+    for _ in 0..40 {
+        let mid = (lo + hi) / 2.0;
+        if cdf(mid) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    ((lo + hi) / 2.0).max(0.0)
+}
+
+/// Levels at `times_h` under every posterior node, with the node weights.
+pub(super) fn levels_at(pop: &Population, post: &Posterior, inputs: &[Input], times_h: &[f64]) -> Vec<Vec<(f64, f64)>> {
+    let mut per_time = vec![Vec::with_capacity(post.nodes.len()); times_h.len()];
+    for (eta, w) in &post.nodes {
+        let c = concentrations(pop.at(*eta), inputs, times_h);
+        for (slot, v) in per_time.iter_mut().zip(c) {
+            slot.push((v, *w));
+        }
+    }
+    per_time
+}
