@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::analysis::targets::aptt_target;
 use crate::analysis::{Agent, Series, Timeline};
-use crate::model::{Case, ClinicalTime, LabKind, Quantity, num};
+use crate::model::{Case, ClinicalTime, EventKind, LabKind, Quantity, num};
 use crate::protocol::Protocol;
 
 /// The flowsheet's columns, in order: lab series from the one table of lab kinds.
@@ -132,6 +132,20 @@ pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: Clinica
     fill(&mut rows, LabKind::Inr, &labs.inr, as_of, |_, v| {
         (v > b.inr_above).then(|| (Flag::High, format!("above {} (bleeding risk)", b.inr_above)))
     });
+    // An anti-Xa below the assay's limit is written as it was reported ("<0.1").
+    if let Some(column) = column_of(LabKind::AntiXa) {
+        for s in labs.anti_xa.until(as_of) {
+            let below = matches!(
+                case.events.get(s.event).map(|e| e.kind),
+                Some(EventKind::AntiXaBelow(_))
+            );
+            if let Some(Some(cell)) = rows.get_mut(&s.time).map(|r| &mut r[column])
+                && below
+            {
+                cell.text = format!("<{}", cell.text);
+            }
+        }
+    }
     rows.into_iter()
         .rev()
         .map(|(time, cells)| Row { time, cells })

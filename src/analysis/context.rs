@@ -226,11 +226,18 @@ impl<'a> Cx<'a> {
         let mut out = String::new();
         if self.explain {
             out.reserve(64);
+            // A result below the assay's limit is read as the limit by the rules, and said as it was.
+            let below = matches!(
+                self.case.events.get(s.event).map(|e| e.kind),
+                Some(crate::model::EventKind::AntiXaBelow(_))
+            );
             let _ = write!(
                 out,
-                "{} {} at {} ({} h ago)",
+                "{} {}{}{} at {} ({} h ago)",
                 lab.label(),
+                if below { "<" } else { "" },
                 s.value,
+                if below { " (below the assay's limit)" } else { "" },
                 s.time,
                 num(self.age_h(s), 1)
             );

@@ -150,7 +150,8 @@ impl Labs {
     pub(super) fn add(&mut self, kind: EventKind, time: ClinicalTime, event: usize) -> bool {
         match kind {
             EventKind::Aptt(v) => self.aptt.push(time, v, event),
-            EventKind::AntiXa(v) => self.anti_xa.push(time, v, event),
+            // Below the limit: the clinical rules read the limit (every threshold lies above it).
+            EventKind::AntiXa(v) | EventKind::AntiXaBelow(v) => self.anti_xa.push(time, v, event),
             EventKind::Antithrombin(v) => self.antithrombin.push(time, v, event),
             EventKind::Act(v) => self.act.push(time, v, event),
             EventKind::Platelets(v) => self.platelets.push(time, v, event),

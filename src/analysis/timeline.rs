@@ -192,6 +192,7 @@ impl Timeline {
                 EventKind::Protamine(_)
                 | EventKind::Aptt(_)
                 | EventKind::AntiXa(_)
+                | EventKind::AntiXaBelow(_)
                 | EventKind::Antithrombin(_)
                 | EventKind::Act(_)
                 | EventKind::Platelets(_)

@@ -89,8 +89,9 @@ pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<L
     let migrated_from = version.filter(|v| *v < CASE_FORMAT_VERSION);
     let mut case: Case = match migrated_from {
         Some(1) => super::case_migration::from_v1(text).map_err(parse_error)?,
-        // Version 2 lacks only what version 3 added (identifiers, entry stamps, the audit trail, deleted
-        // events), all optional: it reads as it is and is written as version 3 when saved.
+        // Versions 2 and 3 lack only what later versions added (3: identifiers, entry stamps, the audit
+        // trail, deleted events, all optional; 4: the anti-Xa below a limit, a new event kind): they read
+        // as they are and are written as the newest version when saved.
         _ => ron::from_str(text).map_err(parse_error)?,
     };
     case.version = CASE_FORMAT_VERSION;

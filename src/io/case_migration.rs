@@ -1,6 +1,9 @@
 //! Older case-file versions, read and migrated in memory (decisions.md: one migration chain; an older
 //! file opens, and is written in the newest version only when the user saves).
 //!
+//! Version 3 → 4 (issue 16): an anti-Xa below the assay's lower limit (`AntiXaBelow`) is new; a version-3
+//! file has none and reads as it is.
+//!
 //! Version 1 → 2 (clinical reference rev 2): `hit_history` was a yes/no and becomes one of three states
 //! (`true` reads as `recent_or_positive`, the state that forbids heparin); the entered 4Ts items and the
 //! prior heparin exposure stay entered; height and sex are new and not entered; events gain an optional
@@ -109,8 +112,13 @@ pub fn migration_note(from: u32) -> String {
     } else {
         String::new()
     };
+    let before_v3 = if from < 3 {
+        "no patient identifiers, entry stamps or audit trail before version 3; "
+    } else {
+        ""
+    };
     format!(
-        "opened a version-{from} case file: {v1}no patient identifiers, entry stamps or audit trail before this version; it is saved as version {} when you save",
+        "opened a version-{from} case file: {v1}{before_v3}no anti-Xa recorded below an assay's limit before version 4; it is saved as version {} when you save",
         crate::model::CASE_FORMAT_VERSION
     )
 }

@@ -50,6 +50,53 @@ pub enum EventValueError {
     ArgatrobanInMgPerKgPerHour,
     #[error("unit {} is not accepted for {}; allowed: {}", shown_unit(found), code.code(), allowed_units_text(*code))]
     Unit { found: String, code: EventCode },
+    #[error(
+        "'<' records a result below the assay's lower limit, for anti_xa in units/mL only (e.g. <0.1); {code} takes a number"
+    )]
+    BelowLimitNotAntiXa { code: &'static str },
+    #[error(
+        "an anti-Xa below {limit} units/mL: an assay's lower limit is at most {BELOW_LIMIT_MAX} units/mL (the clinical rules read the limit as the value, so a higher one could pass for a level in range); enter the measured value"
+    )]
+    BelowLimitTooHigh { limit: f64 },
+}
+
+/// The highest lower limit of an anti-Xa assay accepted with `<` (units/mL). Anti-Xa assays quantify
+/// from about 0.05–0.1 units/mL; every protocol's lowest nomogram band begins above 0.2, so reading `<L`
+/// as L never moves a result into another band.
+pub const BELOW_LIMIT_MAX: f64 = 0.2;
+
+/// An event from its kind code, its value as written (a number, or `<L` for an anti-Xa below the assay's
+/// limit L) and its unit — the one reading shared by the CSV importer and the entry form.
+///
+/// # Errors
+/// An unknown kind or unit, a value that is not a number, or `<` for another kind than anti-Xa.
+pub fn event_kind_from_text(
+    kind: &str,
+    value: f64,
+    below_limit: bool,
+    unit: &str,
+) -> Result<EventKind, EventValueError> {
+    let event = event_kind_from_fields(kind, value, unit)?;
+    if !below_limit {
+        return Ok(event);
+    }
+    match event {
+        EventKind::AntiXa(limit) if limit.value() <= BELOW_LIMIT_MAX => Ok(EventKind::AntiXaBelow(limit)),
+        EventKind::AntiXa(limit) => Err(EventValueError::BelowLimitTooHigh { limit: limit.value() }),
+        other => Err(EventValueError::BelowLimitNotAntiXa {
+            code: EventCode::of(other).code(),
+        }),
+    }
+}
+
+/// Splits a written value into its number text and whether it was `<L` (below an assay's limit).
+#[must_use]
+pub fn below_limit_prefix(text: &str) -> (&str, bool) {
+    let t = text.trim();
+    match t.strip_prefix('<') {
+        Some(rest) => (rest.trim(), true),
+        None => (t, false),
+    }
 }
 
 fn shown_unit(unit: &str) -> String {
@@ -252,13 +299,13 @@ fn parse_row(
     }
     let time: ClinicalTime = fields[0].parse().map_err(|e| format!("time: {e}"))?;
     let kind = fields[1].as_str();
-    let code =
-        EventCode::from_code(kind).ok_or_else(|| EventValueError::UnknownKind { kind: kind.to_owned() }.to_string())?;
-    let value: f64 = match fields[2].parse::<f64>() {
+    EventCode::from_code(kind).ok_or_else(|| EventValueError::UnknownKind { kind: kind.to_owned() }.to_string())?;
+    let (number, below_limit) = below_limit_prefix(&fields[2]);
+    let value: f64 = match number.parse::<f64>() {
         Ok(v) if v.is_finite() => v,
         Ok(_) | Err(_) => return Err(format!("value '{}' is not a finite number", fields[2])),
     };
-    let event_kind = build(code, value, &normalise_unit(&fields[3])).map_err(|e| format!("{kind}: {e}"))?;
+    let event_kind = event_kind_from_text(kind, value, below_limit, &fields[3]).map_err(|e| format!("{kind}: {e}"))?;
     let warning = check_event(plausibility, event_kind, weight).map_err(|e| e.to_string())?;
     if let Some(now) = now
         && time.is_in_future(now)

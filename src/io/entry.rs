@@ -6,7 +6,7 @@ use crate::model::{Centimetres, ClinicalTime, Event, Kilograms, MlPerMin, Second
 use crate::protocol::Plausibility;
 use crate::protocol::plausibility::{check_baseline_aptt, check_event, check_weight};
 
-use super::csv_events::event_kind_from_fields;
+use super::csv_events::{below_limit_prefix, event_kind_from_text};
 
 /// A refused field: which one and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -180,8 +180,10 @@ pub fn parse_event_entry(
     {
         return Err(refuse("time", crate::model::future_refusal(time, now)));
     }
-    let value = parse_number("value", &entry.value)?;
-    let kind = event_kind_from_fields(&entry.kind, value, &entry.unit).map_err(|e| refuse("value", e.to_string()))?;
+    let (number, below_limit) = below_limit_prefix(&entry.value);
+    let value = parse_number("value", number)?;
+    let kind = event_kind_from_text(&entry.kind, value, below_limit, &entry.unit)
+        .map_err(|e| refuse("value", e.to_string()))?;
     let warning = check_event(p, kind, weight).map_err(|e| refuse("value", e.to_string()))?;
     let reason = match entry.reason.trim() {
         "" => None,

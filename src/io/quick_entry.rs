@@ -7,7 +7,7 @@ use crate::model::{ClinicalTime, Event, HeparinRate, Kilograms, MlPerHour, Units
 use crate::protocol::Plausibility;
 use crate::protocol::plausibility::check_event;
 
-use super::csv_events::event_kind_from_fields;
+use super::csv_events::{below_limit_prefix, event_kind_from_text};
 use super::entry::{EventEntry, FieldError, parse_entry_time, parse_number};
 
 /// The labs of one draw, as typed: an empty field is a test not drawn.
@@ -91,8 +91,9 @@ pub fn parse_draw(
         if text.trim().is_empty() {
             continue;
         }
-        let checked = parse_number(field, text).and_then(|v| {
-            let kind = event_kind_from_fields(code, v, unit).map_err(|e| FieldError {
+        let (number, below_limit) = below_limit_prefix(text);
+        let checked = parse_number(field, number).and_then(|v| {
+            let kind = event_kind_from_text(code, v, below_limit, unit).map_err(|e| FieldError {
                 field,
                 message: e.to_string(),
             })?;

@@ -93,7 +93,7 @@ impl EventCode {
     pub fn of(kind: EventKind) -> Self {
         match kind {
             EventKind::Aptt(_) => Self::Aptt,
-            EventKind::AntiXa(_) => Self::AntiXa,
+            EventKind::AntiXa(_) | EventKind::AntiXaBelow(_) => Self::AntiXa,
             EventKind::Antithrombin(_) => Self::Antithrombin,
             EventKind::Act(_) => Self::Act,
             EventKind::Platelets(_) => Self::Platelets,
@@ -167,7 +167,7 @@ pub fn event_fields(kind: EventKind) -> (EventCode, f64, &'static str) {
     let stored = code.units()[0];
     match kind {
         EventKind::Aptt(v) | EventKind::Act(v) => (code, v.value(), stored),
-        EventKind::AntiXa(v) => (code, v.value(), stored),
+        EventKind::AntiXa(v) | EventKind::AntiXaBelow(v) => (code, v.value(), stored),
         EventKind::Antithrombin(v) | EventKind::FactorViii(v) => (code, v.value(), stored),
         EventKind::Platelets(v) => (code, v.value(), stored),
         EventKind::Fibrinogen(v) | EventKind::Hemoglobin(v) => (code, v.value(), stored),

@@ -56,6 +56,9 @@ pub enum PlasmaAmount {
 pub enum EventKind {
     Aptt(Seconds),
     AntiXa(AntiXaLevel),
+    /// An anti-Xa below the assay's lower limit, which this value is (CSV `<0.1`; case format 4). The
+    /// clinical algorithm reads it as the limit; the forecast as censored (a probability, not a value).
+    AntiXaBelow(AntiXaLevel),
     /// Antithrombin activity (100% = 1 units/mL).
     Antithrombin(Percent),
     Act(Seconds),
@@ -131,7 +134,7 @@ impl EventKind {
     pub fn lab(self) -> Option<(LabKind, f64)> {
         Some(match self {
             Self::Aptt(v) => (LabKind::Aptt, v.value()),
-            Self::AntiXa(v) => (LabKind::AntiXa, v.value()),
+            Self::AntiXa(v) | Self::AntiXaBelow(v) => (LabKind::AntiXa, v.value()),
             Self::Antithrombin(v) => (LabKind::Antithrombin, v.value()),
             Self::Act(v) => (LabKind::Act, v.value()),
             Self::Platelets(v) => (LabKind::Platelets, v.value()),
@@ -182,6 +185,7 @@ impl EventKind {
         match self {
             Self::Aptt(v) | Self::Act(v) => format!("{noun} {v}"),
             Self::AntiXa(v) => format!("{noun} {v}"),
+            Self::AntiXaBelow(v) => format!("{noun} <{v} (below the assay's limit)"),
             Self::Antithrombin(v) | Self::FactorViii(v) => format!("{noun} {v}"),
             Self::Platelets(v) => format!("{noun} {v}"),
             Self::Fibrinogen(v) | Self::Hemoglobin(v) => format!("{noun} {v}"),

@@ -140,7 +140,7 @@ pub fn check_height(p: &Plausibility, height: crate::model::Centimetres) -> Resu
 pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Result<Option<String>, Implausible> {
     match kind {
         EventKind::Aptt(v) => check(&p.aptt_s, "aPTT", v, "s"),
-        EventKind::AntiXa(v) => check(&p.anti_xa_units_per_ml, "anti-Xa", v, "units/mL"),
+        EventKind::AntiXa(v) | EventKind::AntiXaBelow(v) => check(&p.anti_xa_units_per_ml, "anti-Xa", v, "units/mL"),
         EventKind::Antithrombin(v) => check(&p.antithrombin_percent, "antithrombin", v, "%"),
         EventKind::Act(v) => check(&p.act_s, "ACT", v, "s"),
         EventKind::Platelets(v) => check(&p.platelets, "platelets", v, "× 10⁹/L"),

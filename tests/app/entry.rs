@@ -181,3 +181,36 @@ fn the_card_says_what_is_overdue_against_a_fixed_clock() {
     assert!(!shows(&h, "Overdue now"));
     assert!(shows(&h, "not overdue against the clock"));
 }
+
+/// Issue 16: "<0.1" in the draw's anti-Xa field records a result below the assay's limit; the timeline
+/// and the flowsheet say "<0.1", never 0.1; "<" on another lab is refused with the reason.
+#[test]
+fn an_anti_xa_below_the_assay_limit_is_recorded_as_such() {
+    let mut h = at_the_timeline();
+    type_into(&mut h, "Draw time", "08:10");
+    type_into(&mut h, "anti-Xa (units/mL)", "<0.1");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let at = ClinicalTime::constant(2019, 1, 12, 8, 10);
+    assert!(
+        doc(&h)
+            .case()
+            .events
+            .iter()
+            .any(|e| e.time == at && matches!(e.kind, EventKind::AntiXaBelow(x) if x.value() == 0.1)),
+        "{}",
+        screen_text(&h)
+    );
+    assert!(
+        shows(&h, "anti-Xa <0.1 units/mL (below the assay's limit)"),
+        "the timeline row"
+    );
+    click(&mut h, "Flowsheet");
+    assert!(shows(&h, "<0.1"), "{}", screen_text(&h));
+    click(&mut h, "Timeline");
+    type_into(&mut h, "Draw time", "08:15");
+    type_into(&mut h, "aPTT (s)", "<30");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(shows(&h, "for anti_xa in units/mL only"), "{}", screen_text(&h));
+}

@@ -35,9 +35,9 @@ fn malformed_case_files_name_line_and_reason() {
     let msg = parse_err(truncated);
     assert!(msg.starts_with("case.ron:") && msg.contains(':'), "{msg}");
 
-    let newer = text.replace("version: 3,", "version: 4,");
+    let newer = text.replace("version: 4,", "version: 5,");
     let err = parse_case(&newer, "case.ron", None).unwrap_err();
-    assert!(matches!(err, CaseFileError::NewerVersion { found: 4, .. }), "{err}");
+    assert!(matches!(err, CaseFileError::NewerVersion { found: 5, .. }), "{err}");
     assert!(err.to_string().contains("newer"), "{err}");
 
     let unknown = text.replace("pregnant: false,", "pregnant: false,\n        smoker: true,");
@@ -89,7 +89,7 @@ fn saves_are_atomic_and_never_overwrite_a_newer_file() {
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 
-    let newer = demo_text().replace("version: 3,", "version: 7,");
+    let newer = demo_text().replace("version: 4,", "version: 7,");
     std::fs::write(&path, &newer).unwrap();
     let err = save_case(&path, &loaded.case).unwrap_err();
     assert!(matches!(err, CaseFileError::NewerVersion { .. }), "{err}");
@@ -244,12 +244,12 @@ fn a_version_1_case_file_opens_migrated_and_saves_as_the_newest_version() {
     assert!(loaded.case.events.iter().all(|e| e.reason.is_none()));
     let note = anticoag_planner::io::case_migration::migration_note(1);
     assert!(
-        note.contains("version-1") && note.contains("saved as version 3"),
+        note.contains("version-1") && note.contains("saved as version 4"),
         "{note}"
     );
-    // Saved, it is version 3 and reads back the same, without a migration.
+    // Saved, it is the newest version (4) and reads back the same, without a migration.
     let text = to_ron_string(&loaded.case);
-    assert!(text.contains("version: 3,"), "{text}");
+    assert!(text.contains("version: 4,"), "{text}");
     let again = parse_case(&text, "again.ron", None).unwrap();
     assert_eq!(again.migrated_from, None);
     assert_eq!(again.case, loaded.case);
@@ -289,12 +289,12 @@ fn stop_reasons_travel_through_csv_and_case_files() {
 }
 
 /// Issue 15: a version-2 file (no identifiers, stamps or audit trail) opens, migrated, and analyses as
-/// it did; saved, it is version 3.
+/// it did; saved, it is the newest version.
 #[test]
-fn a_version_2_case_file_opens_and_saves_as_version_3() {
+fn a_version_2_case_file_opens_and_saves_as_the_newest_version() {
     let loaded = common::load("tests/fixtures/case-v2.ron");
     assert_eq!(loaded.migrated_from, Some(2));
-    assert_eq!(loaded.case.version, 3);
+    assert_eq!(loaded.case.version, 4);
     assert!(loaded.case.audit.is_empty() && loaded.case.deleted.is_empty());
     assert_eq!(loaded.case.identity.line(), None);
     let note = anticoag_planner::io::case_migration::migration_note(2);
@@ -303,7 +303,7 @@ fn a_version_2_case_file_opens_and_saves_as_version_3() {
         "{note}"
     );
     let text = to_ron_string(&loaded.case);
-    assert!(text.contains("version: 3,"), "{text}");
+    assert!(text.contains("version: 4,"), "{text}");
     let current = common::load("tests/cases/pseudo-resistance.ron");
     assert_eq!(current.migrated_from, None);
     assert_eq!(loaded.case.events, current.case.events, "the same record");
@@ -356,4 +356,22 @@ fn identifiers_stamps_and_deleted_events_round_trip_and_deleted_events_are_not_a
         serde_json::to_string(&without).unwrap(),
         "a deleted event takes no part in the analysis"
     );
+}
+
+/// Issue 16: a version-3 file (no anti-Xa below a limit) opens, migrated, with a note that says only what
+/// version 4 added; saved, it is version 4; its events are the same record.
+#[test]
+fn a_version_3_case_file_opens_and_saves_as_version_4() {
+    let loaded = common::load("tests/fixtures/case-v3.ron");
+    assert_eq!(loaded.migrated_from, Some(3));
+    assert_eq!(loaded.case.version, 4);
+    let note = anticoag_planner::io::case_migration::migration_note(3);
+    assert!(
+        note.contains("version-3") && note.contains("below an assay's limit") && !note.contains("identifiers"),
+        "{note}"
+    );
+    let text = to_ron_string(&loaded.case);
+    assert!(text.contains("version: 4,"), "{text}");
+    let current = common::load("tests/cases/pseudo-resistance.ron");
+    assert_eq!(loaded.case.events, current.case.events, "the same record");
 }

@@ -183,3 +183,75 @@ proptest! {
         }
     }
 }
+
+/// Issue 16: `<0.1` in the CSV records an anti-Xa below the assay's limit; the fit takes it as censored
+/// (a probability), which pulls the level lower than reading it as 0.1 would; `<` on another lab, or a
+/// limit above 0.2, is refused with the reason.
+#[test]
+fn a_result_below_the_assay_limit_is_censored_in_the_fit_and_refused_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let fit = |extra: &str| -> Value {
+        let csv = dir.path().join("censored.csv");
+        std::fs::write(&csv, format!("{TEST_VECTOR}{extra}")).unwrap();
+        let (ok, out, err) = run(&[
+            "forecast",
+            csv.to_str().unwrap(),
+            "--weight-kg",
+            "80",
+            "--setting",
+            "icu",
+            "--format",
+            "json",
+        ]);
+        assert!(ok, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let censored = fit("2026-10-01T18:00,anti_xa,<0.1,units/mL,,\n");
+    let as_value = fit("2026-10-01T18:00,anti_xa,0.1,units/mL,,\n");
+    let without = fit("");
+    assert_eq!(censored["samples_used"], 3);
+    let cl = |v: &Value| v["individual"]["cl_l_per_h"]["estimate"].as_f64().unwrap();
+    assert!(
+        cl(&censored) > cl(&without) + 0.3,
+        "a result below 0.1 at a rate expected to give 0.29 means a faster clearance: {} vs {} without it",
+        cl(&censored),
+        cl(&without)
+    );
+    assert!(
+        (cl(&censored) - cl(&as_value)).abs() > 0.01,
+        "censored is not the same as a measured 0.1: {} vs {}",
+        cl(&censored),
+        cl(&as_value)
+    );
+    let warnings = censored["warnings"].to_string();
+    assert!(warnings.contains("fitted as censored"), "{warnings}");
+    // The clinical analysis reads it too (as the limit) and says what it is.
+    let csv = dir.path().join("censored.csv");
+    std::fs::write(&csv, format!("{TEST_VECTOR}2026-10-01T18:00,anti_xa,<0.1,units/mL,,\n")).unwrap();
+    let (ok, out, err) = run(&[
+        "analyze",
+        csv.to_str().unwrap(),
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("<0.1"), "{out}");
+    // Refusals: '<' on an aPTT, and a limit above 0.2 units/mL.
+    for (row, reason) in [
+        ("2026-10-01T18:00,aptt,<30,s,,\n", "for anti_xa in units/mL only"),
+        ("2026-10-01T18:00,anti_xa,<0.5,units/mL,,\n", "at most 0.2 units/mL"),
+    ] {
+        std::fs::write(&csv, format!("{TEST_VECTOR}{row}")).unwrap();
+        let (ok, _, err) = run(&[
+            "analyze",
+            csv.to_str().unwrap(),
+            "--weight-kg",
+            "80",
+            "--setting",
+            "icu",
+        ]);
+        assert!(!ok && err.contains(reason) && err.contains("line 8"), "{err}");
+    }
+}

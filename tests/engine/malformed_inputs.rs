@@ -324,13 +324,13 @@ fn malformed_case_files_are_refused_with_file_line_and_reason() {
         ),
         (
             "newer version",
-            t.replace("version: 3,", "version: 4,"),
-            "written by a newer anticoag-planner (case format 4; this version reads 3)",
+            t.replace("version: 4,", "version: 5,"),
+            "written by a newer anticoag-planner (case format 5; this version reads 4)",
         ),
         (
             "version 0",
-            t.replace("version: 3,", "version: 0,"),
-            "case format version 0 is not supported (expected 3)",
+            t.replace("version: 4,", "version: 0,"),
+            "case format version 0 is not supported (expected 4)",
         ),
         (
             "unknown field",

@@ -112,12 +112,15 @@ pub fn backtest_pairs(
     pop: &Population,
     until: ClinicalTime,
 ) -> Vec<BacktestPair> {
-    let xa: Vec<(ClinicalTime, f64)> = case
+    // (time, value, below the assay's limit): a censored result is in every later fit, but it is no
+    // target to score (its error is unknown) and no last value to carry forward.
+    let xa: Vec<(ClinicalTime, f64, bool)> = case
         .events
         .iter()
         .filter(|e| e.time <= until)
         .filter_map(|e| match e.kind {
-            EventKind::AntiXa(x) => Some((e.time, x.value())),
+            EventKind::AntiXa(x) => Some((e.time, x.value(), false)),
+            EventKind::AntiXaBelow(limit) => Some((e.time, limit.value(), true)),
             _ => None,
         })
         .collect();
@@ -128,7 +131,10 @@ pub fn backtest_pairs(
     };
     let mut pairs = Vec::new();
     for k in 1..xa.len() {
-        let (t, y) = xa[k];
+        let (t, y, censored) = xa[k];
+        if censored {
+            continue;
+        }
         let before = t.plus_minutes(-1);
         let obs = samples_for_fit(case, tl, protocol, before, &mut Vec::new());
         let known = inputs(case, tl, before, None, None);
@@ -140,9 +146,9 @@ pub fn backtest_pairs(
         let Some(l) = levels.first() else { continue };
         let forecast = weighted_quantile(l.clone(), 0.5);
         let (lo, hi) = (observed_quantile(pop, l, 0.05), observed_quantile(pop, l, 0.95));
-        let (t0, y0) = xa[k - 1];
+        let (t0, y0, last_censored) = xa[k - 1];
         let baseline = match (rate_before(t0), rate_before(t)) {
-            (Some(r0), Some(r1)) if r0 > 0.0 && !stopped_between(tl, t0, t) => Some(y0 * r1 / r0),
+            (Some(r0), Some(r1)) if r0 > 0.0 && !last_censored && !stopped_between(tl, t0, t) => Some(y0 * r1 / r0),
             _ => None,
         };
         pairs.push(BacktestPair {

@@ -89,36 +89,31 @@ pub(super) fn samples_for_fit(
     until: ClinicalTime,
     left_out: &mut Vec<String>,
 ) -> Observations {
-    let mut obs = samples(case, until);
-    let mut kept = Observations {
-        times_h: Vec::new(),
-        values: Vec::new(),
-    };
-    for (h, y) in obs.times_h.drain(..).zip(obs.values.drain(..)) {
-        let t = case.case_start.plus_hours(h);
+    let obs = samples(case, until);
+    let mut kept = Observations::default();
+    for ((h, y), below) in obs.times_h.iter().zip(&obs.values).zip(&obs.below_limit) {
+        let t = case.case_start.plus_hours(*h);
         match interfered(tl, p, t, until) {
             Some(why) => left_out.push(format!(
-                "anti-Xa {y} at {t} left out of the fit: {why} (interference, clinical reference §3)"
+                "anti-Xa {}{y} at {t} left out of the fit: {why} (interference, clinical reference §3)",
+                if *below { "<" } else { "" }
             )),
-            None => {
-                kept.times_h.push(h);
-                kept.values.push(y);
-            }
+            None => kept.push(*h, *y, *below),
         }
     }
     kept
 }
 
-/// The anti-Xa samples drawn at or before `until` (hours from the case start, values).
+/// The anti-Xa samples drawn at or before `until` (hours from the case start, values; a result below
+/// the assay's limit is its limit, marked).
 pub(super) fn samples(case: &Case, until: ClinicalTime) -> Observations {
-    let mut obs = Observations {
-        times_h: Vec::new(),
-        values: Vec::new(),
-    };
+    let mut obs = Observations::default();
     for e in case.events.iter().filter(|e| e.time <= until) {
-        if let EventKind::AntiXa(x) = e.kind {
-            obs.times_h.push(e.time.hours_since(case.case_start));
-            obs.values.push(x.value());
+        let h = e.time.hours_since(case.case_start);
+        match e.kind {
+            EventKind::AntiXa(x) => obs.push(h, x.value(), false),
+            EventKind::AntiXaBelow(limit) => obs.push(h, limit.value(), true),
+            _ => {}
         }
     }
     obs

@@ -50,23 +50,50 @@ impl Population {
     }
 }
 
-/// The samples a fit uses: time (hours from the reference) and measured anti-Xa (units/mL).
-#[derive(Debug, Clone, PartialEq)]
+/// The samples a fit uses: time (hours from the reference), measured anti-Xa (units/mL), and whether the
+/// result was below the assay's limit (then the value is the limit: censored, not measured).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Observations {
     pub times_h: Vec<f64>,
     pub values: Vec<f64>,
+    pub below_limit: Vec<bool>,
 }
 
-/// −2 log posterior (up to a constant) at η.
+impl Observations {
+    pub fn push(&mut self, time_h: f64, value: f64, below_limit: bool) {
+        self.times_h.push(time_h);
+        self.values.push(value);
+        self.below_limit.push(below_limit);
+    }
+
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// −2 log posterior (up to a constant) at η. A result below the assay's limit L contributes
+/// −2 ln P(result < L) = −2 ln Φ((L − f)/sd): the probability of what was seen, not a made-up value.
 #[must_use]
 pub fn objective(pop: &Population, inputs: &[Input], obs: &Observations, eta: [f64; 2]) -> f64 {
     let f = concentrations(pop.at(eta), inputs, &obs.times_h);
     let data: f64 = f
         .iter()
         .zip(&obs.values)
-        .map(|(f, y)| {
+        .zip(&obs.below_limit)
+        .map(|((f, y), below)| {
             let var = pop.variance(*f);
-            (y - f).powi(2) / var + var.ln()
+            if *below {
+                let p = 0.5 * (1.0 + libm::erf((y - f) / (var.sqrt() * std::f64::consts::SQRT_2)));
+                -2.0 * p.max(1e-300).ln()
+            } else {
+                (y - f).powi(2) / var + var.ln()
+            }
         })
         .sum();
     data + (eta[0] / pop.omega_cl).powi(2) + (eta[1] / pop.omega_v).powi(2)
@@ -115,7 +142,7 @@ const GH: [(f64, f64); 7] = [
 /// # Errors
 /// The optimiser failed (never seen: the objective is finite for positive parameters).
 pub fn posterior(pop: &Population, inputs: &[Input], obs: &Observations) -> Result<Posterior, String> {
-    let (map, cov) = if obs.values.is_empty() {
+    let (map, cov) = if obs.is_empty() {
         ([0.0, 0.0], [[pop.omega_cl.powi(2), 0.0], [0.0, pop.omega_v.powi(2)]])
     } else {
         let map = mode(pop, inputs, obs)?;
@@ -196,10 +223,9 @@ mod tests {
                 units_per_h: 21.0 * 80.0,
             },
         ];
-        let obs = Observations {
-            times_h: vec![6.0, 12.0],
-            values: vec![0.22, 0.27],
-        };
+        let mut obs = Observations::default();
+        obs.push(6.0, 0.22, false);
+        obs.push(12.0, 0.27, false);
         let population = concentrations(pop.pk, &inputs, &obs.times_h);
         assert!((population[0] - 0.64).abs() < 0.02 * 0.64, "{population:?}");
         assert!((population[1] - 0.74).abs() < 0.02 * 0.74, "{population:?}");
@@ -225,10 +251,7 @@ mod tests {
     fn with_no_sample_the_estimate_is_the_population() {
         let prior = ForecastPrior::shipped().unwrap_or_else(|e| panic!("{e}"));
         let pop = Population::of(&prior, 70.0);
-        let obs = Observations {
-            times_h: Vec::new(),
-            values: Vec::new(),
-        };
+        let obs = Observations::default();
         let post = posterior(&pop, &[], &obs).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(post.map, [0.0, 0.0]);
     }

@@ -172,6 +172,13 @@ pub(crate) fn fit_at(
     let post = posterior(&pop, &history, &obs).map_err(NoForecast::Fit)?;
     let mut warnings = warnings(case, as_of, prior);
     warnings.extend(left_out);
+    let censored = obs.below_limit.iter().filter(|b| **b).count();
+    if censored > 0 {
+        warnings.push(format!(
+            "{censored} anti-Xa result(s) below the assay's limit: fitted as censored (the probability of a result \
+             below the limit), not as a value"
+        ));
+    }
     let rate_to_target = rate_to_target(
         protocol,
         prior,
@@ -186,7 +193,7 @@ pub(crate) fn fit_at(
     Ok(Fitted {
         pop,
         post,
-        samples_used: obs.values.len(),
+        samples_used: obs.len(),
         running_ufh_units_per_h: match running {
             Some(InfusionRate::Ufh(r)) => Some(r.value()),
             _ => None,
@@ -401,5 +408,5 @@ pub fn fit_only(
     let pop = Population::of(prior, dosing_weight_kg);
     let obs = samples(case, as_of);
     let given = inputs(case, tl, as_of, None, None);
-    posterior(&pop, &given, &obs).map(|p| (p, obs.values.len()))
+    posterior(&pop, &given, &obs).map(|p| (p, obs.len()))
 }
