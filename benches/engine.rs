@@ -74,3 +74,51 @@ fn forecast_fit_30_days(bencher: divan::Bencher) {
     let end = case.last_event_time().unwrap();
     bencher.bench_local(|| fit_only(&case, &prepared.timeline, &prior, 80.0, end).unwrap());
 }
+
+/// The window's what-if update at the end of a 30-day course (issue 16): the fit is made once per edit
+/// and replay time (`Outlook::prepare`, measured apart); moving the rate re-predicts the 24-hour curve
+/// at the window's 34 points and the next result from the amounts kept per posterior node.
+#[divan::bench]
+fn whatif_update_30_days(bencher: divan::Bencher) {
+    use anticoag_planner::analysis::forecast::outlook::{Outlook, WhatIf};
+    use anticoag_planner::analysis::{Prepared, analyze_prepared};
+    use anticoag_planner::protocol::forecast_prior::ForecastPrior;
+    let case = ecmo_course(30);
+    let protocol = Protocol::builtin("adult-ecmo").unwrap();
+    let prior = ForecastPrior::shipped().unwrap();
+    let prepared = Prepared::new(&case, &protocol);
+    let end = case.last_event_time().unwrap();
+    let analysis = analyze_prepared(&case, &prepared, &protocol, end);
+    let outlook = Outlook::prepare(&case, &prepared.timeline, &protocol, &prior, &analysis, end).unwrap();
+    let mut rate = 1000.0;
+    bencher.bench_local(|| {
+        rate = if rate > 3000.0 { 1000.0 } else { rate + 25.0 };
+        let plan = WhatIf {
+            rate_units_per_h: rate,
+            bolus_units: None,
+        };
+        let hours = (0..8)
+            .map(|i| f64::from(i) * 0.25)
+            .chain((0..8).map(|i| 2.0 + f64::from(i) * 0.5))
+            .chain((6..=24).map(f64::from));
+        (
+            outlook.curve_at(plan, hours),
+            outlook.band_at(plan, outlook.next_anti_xa),
+        )
+    });
+}
+
+/// The fit the window makes when the case or the replay time changes (`Outlook::prepare`), 30 days.
+#[divan::bench]
+fn whatif_prepare_30_days(bencher: divan::Bencher) {
+    use anticoag_planner::analysis::forecast::outlook::Outlook;
+    use anticoag_planner::analysis::{Prepared, analyze_prepared};
+    use anticoag_planner::protocol::forecast_prior::ForecastPrior;
+    let case = ecmo_course(30);
+    let protocol = Protocol::builtin("adult-ecmo").unwrap();
+    let prior = ForecastPrior::shipped().unwrap();
+    let prepared = Prepared::new(&case, &protocol);
+    let end = case.last_event_time().unwrap();
+    let analysis = analyze_prepared(&case, &prepared, &protocol, end);
+    bencher.bench_local(|| Outlook::prepare(&case, &prepared.timeline, &protocol, &prior, &analysis, end).unwrap());
+}

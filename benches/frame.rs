@@ -11,6 +11,7 @@ use anticoag_planner::app::theme::install_fonts;
 use anticoag_planner::app::{CentralView, PlannerApp};
 use eframe::egui;
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 
 fn main() {
     divan::main();
@@ -23,8 +24,16 @@ fn harness(days: u32, view: CentralView) -> Harness<'static, PlannerApp> {
         .with_size(egui::vec2(1280.0, 800.0))
         .with_context_setup(install_fonts)
         .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
-    // Settle first (fonts, first layout), then measure steady frames.
+    // Settle first (fonts, first layout, the back-test's background thread), then measure steady frames.
     for _ in 0..4 {
+        h.step();
+    }
+    for _ in 0..600 {
+        let doc = h.state().document().unwrap();
+        if !matches!(doc.forecasting().backtest_until(doc.as_of()), Ok(None)) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
         h.step();
     }
     h
@@ -50,4 +59,25 @@ fn frame_30_days(bencher: divan::Bencher, view: CentralView) {
 fn frame_90_days(bencher: divan::Bencher, view: CentralView) {
     let mut h = harness(90, view);
     bencher.bench_local(|| h.step());
+}
+
+/// The Plots view while the What if rate is dragged (issue 16): each frame the rate moves one keyboard
+/// step (up, then down), so each frame re-predicts the forecast and redraws the anti-Xa plot with it.
+#[divan::bench(args = [30, 90], sample_count = 30)]
+fn frame_dragging_what_if(bencher: divan::Bencher, days: u32) {
+    let mut h = harness(days, CentralView::Plots);
+    h.get_by_role_and_label(egui::accesskit::Role::Slider, "what-if rate")
+        .focus();
+    h.step();
+    let mut n = 0u32;
+    bencher.bench_local(|| {
+        n += 1;
+        let key = if (n / 20) % 2 == 0 {
+            egui::Key::ArrowRight
+        } else {
+            egui::Key::ArrowLeft
+        };
+        h.key_press(key);
+        h.step();
+    });
 }

@@ -36,6 +36,12 @@ pub struct Forecasting {
     prior: Result<ForecastPrior, String>,
     outlook: Result<Outlook, String>,
     backtest: BacktestJob,
+    /// The replay time, and what is derived once for it (not per frame): the back-test's verdict and the
+    /// card's line.
+    as_of: ClinicalTime,
+    summary: Option<Backtest>,
+    verdict: Option<String>,
+    line: Option<ForecastLine>,
 }
 
 /// Up to this many anti-Xa results the back-test is computed at once (a few milliseconds); beyond, on a
@@ -57,6 +63,10 @@ impl Forecasting {
             prior,
             outlook: Err(String::new()),
             backtest: BacktestJob::Unavailable(String::new()),
+            as_of,
+            summary: None,
+            verdict: None,
+            line: None,
         };
         out.cursor_moved(case, prepared, protocol, analysis, as_of);
         let adult_outside_bypass = case.patient.age_group == AgeGroup::Adult && case.patient.setting != Setting::Cpb;
@@ -90,7 +100,15 @@ impl Forecasting {
             }
             Err(why) => BacktestJob::Unavailable(why.clone()),
         };
+        out.refresh();
         out
+    }
+
+    /// Derives, once per replay time or back-test result, the verdict and the card's line.
+    fn refresh(&mut self) {
+        self.summary = self.backtest_until(self.as_of).ok().flatten().and_then(Backtest::of);
+        self.verdict = self.judge(self.as_of);
+        self.line = self.make_card_line(self.as_of);
     }
 
     /// The replay time moved: the fit at the new time.
@@ -109,6 +127,8 @@ impl Forecasting {
             }
             (Err(why), None) => Err(why.clone()),
         };
+        self.as_of = as_of;
+        self.refresh();
     }
 
     /// Takes the back-test's result when the background thread has left it; until then, leaves `ctx`
@@ -132,6 +152,7 @@ impl Forecasting {
                 Ok(pairs) => BacktestJob::Ready(pairs),
                 Err(why) => BacktestJob::Unavailable(why),
             };
+            self.refresh();
         }
     }
 
@@ -142,10 +163,11 @@ impl Forecasting {
 
     /// The back-test pairs up to `as_of`: `Ok(None)` while they are being computed, `Err` with the reason
     /// when there is no back-test.
-    pub fn backtest_until(&self, as_of: ClinicalTime) -> Result<Option<Vec<BacktestPair>>, &str> {
+    pub fn backtest_until(&self, as_of: ClinicalTime) -> Result<Option<&[BacktestPair]>, &str> {
         match &self.backtest {
             BacktestJob::Running(_) => Ok(None),
-            BacktestJob::Ready(pairs) => Ok(Some(pairs.iter().filter(|p| p.time <= as_of).cloned().collect())),
+            // In time order: the pairs up to `as_of` are a prefix.
+            BacktestJob::Ready(pairs) => Ok(Some(&pairs[..pairs.partition_point(|p| p.time <= as_of)])),
             BacktestJob::Unavailable(why) => Err(why),
         }
     }
@@ -153,9 +175,28 @@ impl Forecasting {
     /// Why the forecast is not to be relied on at `as_of` (the back-test does not beat the last value),
     /// once the back-test is known.
     #[must_use]
-    pub fn discredited(&self, as_of: ClinicalTime) -> Option<String> {
+    fn judge(&self, as_of: ClinicalTime) -> Option<String> {
         let pairs = self.backtest_until(as_of).ok().flatten()?;
-        Backtest::of(&pairs)?.discredited()
+        Backtest::of(pairs)?.discredited()
+    }
+
+    /// The back-test's summary up to the replay time (none until it is known or with no pair).
+    #[must_use]
+    pub fn summary(&self) -> Option<&Backtest> {
+        self.summary.as_ref()
+    }
+
+    /// Why the forecast is not to be relied on at the replay time (the back-test does not beat the last
+    /// value), once the back-test is known.
+    #[must_use]
+    pub fn discredited(&self) -> Option<&str> {
+        self.verdict.as_deref()
+    }
+
+    /// The card's forecast line at the replay time.
+    #[must_use]
+    pub fn card_line(&self) -> Option<&ForecastLine> {
+        self.line.as_ref()
     }
 }
 
@@ -189,7 +230,7 @@ impl Forecasting {
     /// The card's line, when a heparin infusion runs and at least one anti-Xa was fitted: the next result
     /// at the monitoring time at the running rate, and the rate that would reach the target.
     #[must_use]
-    pub fn card_line(&self, as_of: ClinicalTime) -> Option<ForecastLine> {
+    fn make_card_line(&self, as_of: ClinicalTime) -> Option<ForecastLine> {
         let o = self.outlook().ok()?;
         let rate = o.running_units_per_h.filter(|r| *r > 0.0)?;
         if o.samples_used == 0 {
@@ -229,7 +270,7 @@ impl Forecasting {
         text.push_str(". Information only: the protocol's step above decides.");
         Some(ForecastLine {
             text,
-            greyed: self.discredited(as_of),
+            greyed: self.judge(as_of),
         })
     }
 }

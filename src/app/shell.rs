@@ -472,16 +472,8 @@ fn plan_panel_ui(
             if asking {
                 predict_ui(ui, anti_xa_draft, commands);
             } else {
-                let line = doc.forecasting().card_line(doc.as_of());
-                recommendation_card_ui(
-                    ui,
-                    doc.analysis(),
-                    &doc.patient_line(),
-                    paused,
-                    &clock,
-                    line.as_ref(),
-                    commands,
-                );
+                let line = doc.forecasting().card_line();
+                recommendation_card_ui(ui, doc.analysis(), &doc.patient_line(), paused, &clock, line, commands);
             }
         });
     });

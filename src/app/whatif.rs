@@ -5,10 +5,11 @@
 //! information beside the protocol's nomogram: nothing here changes the case.
 
 use eframe::egui::{self, Color32, RichText};
+use egui_extras::{Column, TableBuilder};
 use egui_plot::{LineStyle, PlotPoints, PlotUi, Polygon};
 
+use crate::analysis::forecast::BacktestPair;
 use crate::analysis::forecast::outlook::{Band, Outlook, WhatIf};
-use crate::analysis::forecast::{Backtest, BacktestPair};
 use crate::model::num;
 
 use super::command::Command;
@@ -16,9 +17,15 @@ use super::document::Document;
 use super::forecasting::clock;
 use super::theme;
 
-/// How far ahead the plot draws the forecast, and how finely.
-const CURVE_HOURS: f64 = 24.0;
-const CURVE_STEP_H: f64 = 0.5;
+/// Where the plot draws the forecast, in hours after the replay time: every 15 min for 2 h (a bolus
+/// decays with a half-life of about an hour), every 30 min to 6 h, then hourly to 24 h — 34 points,
+/// each a fit over every posterior node, so that dragging the rate stays inside the frame.
+fn curve_hours() -> impl Iterator<Item = f64> {
+    let fine = (0..8).map(|i| f64::from(i) * 0.25);
+    let middle = (0..8).map(|i| 2.0 + f64::from(i) * 0.5);
+    let hourly = (6..=24).map(f64::from);
+    fine.chain(middle).chain(hourly)
+}
 /// Below this level (units/mL) with no heparin planned there is nothing to draw.
 const MIN_LEVEL_DRAWN: f64 = 0.05;
 /// The slider's end when a protocol states no warning limit.
@@ -94,7 +101,7 @@ impl WhatIfState {
             self.drawn = None;
         }
         self.drawn.get_or_insert_with(|| {
-            let curve = outlook.curve(plan, CURVE_HOURS, CURVE_STEP_H);
+            let curve = outlook.curve_at(plan, curve_hours());
             let in_body = curve.first().is_some_and(|(_, b)| b.median >= MIN_LEVEL_DRAWN);
             Drawn {
                 key,
@@ -113,7 +120,7 @@ fn band_text(b: &Band) -> String {
 
 /// The colour the forecast is drawn in: its own, or grey when the back-test discredits it.
 fn forecast_colour(doc: &Document) -> Color32 {
-    if doc.forecasting().discredited(doc.as_of()).is_some() {
+    if doc.forecasting().discredited().is_some() {
         theme::muted()
     } else {
         theme::forecast()
@@ -126,7 +133,7 @@ pub fn legend_entries(doc: &Document, state: &WhatIfState) -> Vec<(&'static str,
         return Vec::new();
     }
     let colour = forecast_colour(doc);
-    let greyed = if doc.forecasting().discredited(doc.as_of()).is_some() {
+    let greyed = if doc.forecasting().discredited().is_some() {
         " — greyed: it does not beat the last value on this patient"
     } else {
         ""
@@ -209,7 +216,7 @@ pub fn whatif_ui(ui: &mut egui::Ui, doc: &Document, state: &mut WhatIfState, com
             return;
         }
     };
-    if let Some(why) = doc.forecasting().discredited(doc.as_of()) {
+    if let Some(why) = doc.forecasting().discredited() {
         ui.colored_label(theme::caution(), format!("! Not to be relied on: {why}"));
     }
     state.plan(doc, outlook);
@@ -352,7 +359,7 @@ fn bolus_ui(ui: &mut egui::Ui, doc: &Document, state: &mut WhatIfState) {
 /// measured result, the error and whether it fell in the interval, and the same for the baseline.
 pub fn backtest_ui(ui: &mut egui::Ui, doc: &Document) {
     ui.label(RichText::new("Back-test on this patient").strong());
-    let pairs: Vec<BacktestPair> = match doc.forecasting().backtest_until(doc.as_of()) {
+    let pairs: &[BacktestPair] = match doc.forecasting().backtest_until(doc.as_of()) {
         Ok(Some(pairs)) => pairs,
         Ok(None) => {
             ui.label(RichText::new("computing…").color(theme::muted()));
@@ -365,7 +372,7 @@ pub fn backtest_ui(ui: &mut egui::Ui, doc: &Document) {
             return;
         }
     };
-    let Some(summary) = Backtest::of(&pairs) else {
+    let Some(summary) = doc.forecasting().summary() else {
         ui.label(RichText::new("None yet: it needs two anti-Xa results").color(theme::muted()));
         return;
     };
@@ -383,36 +390,55 @@ pub fn backtest_ui(ui: &mut egui::Ui, doc: &Document) {
         ))
         .small(),
     );
-    egui::ScrollArea::vertical()
-        .id_salt("backtest_scroll")
-        .max_height(160.0)
-        .show(ui, |ui| {
-            egui::Grid::new("backtest").striped(true).show(ui, |ui| {
-                for h in [
-                    "time",
-                    "measured",
-                    "forecast (90%)",
-                    "error",
-                    "in",
-                    "last value",
-                    "error",
-                ] {
+    backtest_table_ui(ui, doc, pairs);
+}
+
+/// The pairs, newest first, as a table that lays out only the rows in view (a 90-day course has
+/// hundreds).
+fn backtest_table_ui(ui: &mut egui::Ui, doc: &Document, pairs: &[BacktestPair]) {
+    let two = |v: f64| num(v, 2).to_string();
+    let small = |ui: &mut egui::Ui, text: String| {
+        ui.label(RichText::new(text).small());
+    };
+    let mut table = TableBuilder::new(ui)
+        .id_salt("backtest")
+        .striped(true)
+        .max_scroll_height(150.0)
+        .column(Column::auto().at_least(74.0));
+    for _ in 0..6 {
+        table = table.column(Column::auto().at_least(34.0));
+    }
+    table
+        .header(18.0, |mut header| {
+            for h in [
+                "time",
+                "measured",
+                "forecast (90%)",
+                "error",
+                "in",
+                "last value",
+                "error",
+            ] {
+                header.col(|ui| {
                     ui.label(RichText::new(h).small().strong());
-                }
-                ui.end_row();
-                for p in pairs.iter().rev() {
-                    ui.label(RichText::new(clock(p.time, doc.as_of())).small());
-                    let two = |v: f64| num(v, 2).to_string();
-                    ui.label(RichText::new(two(p.measured)).small());
-                    ui.label(
-                        RichText::new(format!("{} ({}–{})", two(p.forecast), two(p.obs_p05), two(p.obs_p95))).small(),
-                    );
-                    ui.label(RichText::new(two(p.error())).small());
-                    ui.label(RichText::new(if p.within { "yes" } else { "no" }).small());
-                    ui.label(RichText::new(p.baseline.map_or("—".to_owned(), two)).small());
-                    ui.label(RichText::new(p.baseline_error().map_or("—".to_owned(), two)).small());
-                    ui.end_row();
-                }
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(18.0, pairs.len(), |mut row| {
+                let p = &pairs[pairs.len() - 1 - row.index()];
+                row.col(|ui| small(ui, clock(p.time, doc.as_of())));
+                row.col(|ui| small(ui, two(p.measured)));
+                row.col(|ui| {
+                    small(
+                        ui,
+                        format!("{} ({}–{})", two(p.forecast), two(p.obs_p05), two(p.obs_p95)),
+                    )
+                });
+                row.col(|ui| small(ui, two(p.error())));
+                row.col(|ui| small(ui, if p.within { "yes" } else { "no" }.to_owned()));
+                row.col(|ui| small(ui, p.baseline.map_or("—".to_owned(), two)));
+                row.col(|ui| small(ui, p.baseline_error().map_or("—".to_owned(), two)));
             });
         });
 }

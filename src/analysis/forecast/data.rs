@@ -119,6 +119,28 @@ pub(super) fn samples(case: &Case, until: ClinicalTime) -> Observations {
     obs
 }
 
+/// Several weighted quantiles (in increasing order of `ps`) of values with weights, with one sort.
+pub(super) fn weighted_quantiles<const N: usize>(mut points: Vec<(f64, f64)>, ps: [f64; N]) -> [f64; N] {
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = points.iter().map(|x| x.1).sum();
+    let mut out = [f64::NAN; N];
+    let (mut acc, mut next) = (0.0, 0);
+    for (v, w) in &points {
+        acc += w / total;
+        while next < N && acc >= ps[next] {
+            out[next] = *v;
+            next += 1;
+        }
+    }
+    // Reached only through rounding of the weights: the largest value.
+    if let Some(last) = points.last() {
+        for slot in &mut out[next..] {
+            *slot = last.0;
+        }
+    }
+    out
+}
+
 /// The weighted quantile `p` of values with weights.
 pub(super) fn weighted_quantile(mut points: Vec<(f64, f64)>, p: f64) -> f64 {
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -134,37 +156,81 @@ pub(super) fn weighted_quantile(mut points: Vec<(f64, f64)>, p: f64) -> f64 {
     points.last().map_or(f64::NAN, |x| x.0)
 }
 
+/// The standard normal quantile, to about 5e-4 (Abramowitz & Stegun 26.2.23): a starting point only.
+fn standard_normal_quantile(p: f64) -> f64 {
+    let q = p.min(1.0 - p).clamp(1e-300, 0.5);
+    let t = (-2.0 * q.ln()).sqrt();
+    let z = t
+        - (2.515_517 + 0.802_853 * t + 0.010_328 * t * t)
+            / (1.0 + 1.432_788 * t + 0.189_269 * t * t + 0.001_308 * t * t * t);
+    if p < 0.5 { -z } else { z }
+}
+
 fn normal_cdf(z: f64) -> f64 {
     0.5 * (1.0 + libm::erf(z / std::f64::consts::SQRT_2))
 }
 
-/// The quantile `p` of a measured result: the mixture over posterior nodes of N(f, var(f)), by bisection.
+/// The quantile `p` of a measured result: the mixture over posterior nodes of N(f, var(f)). Newton's
+/// method on the mixture's distribution function, kept inside a bracket that every step narrows (a step
+/// that would leave it bisects instead): a few evaluations where bisection alone needed forty.
 pub(super) fn observed_quantile(pop: &Population, levels: &[(f64, f64)], p: f64) -> f64 {
-    let cdf = |x: f64| -> f64 {
-        levels
-            .iter()
-            .map(|(f, w)| w * normal_cdf((x - f) / pop.variance(*f).sqrt()))
-            .sum::<f64>()
+    let nodes: Vec<(f64, f64, f64)> = levels.iter().map(|(f, w)| (*f, *w, pop.variance(*f).sqrt())).collect();
+    let total: f64 = nodes.iter().map(|n| n.1).sum();
+    // The distribution function and its density at x.
+    let at = |x: f64| -> (f64, f64) {
+        nodes.iter().fold((0.0, 0.0), |(cdf, pdf), (f, w, sd)| {
+            let z = (x - f) / sd;
+            (
+                cdf + w * normal_cdf(z),
+                pdf + w * (-0.5 * z * z).exp() / (sd * (std::f64::consts::TAU).sqrt()),
+            )
+        })
     };
     // Every node's level ± 6 of its own spread brackets the mixture's quantile.
-    let (mut lo, mut hi) = levels
+    let (mut lo, mut hi) = nodes
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (f, _)| {
-            let sd = pop.variance(*f).sqrt();
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (f, _, sd)| {
             (lo.min(f - 6.0 * sd), hi.max(f + 6.0 * sd))
         });
-    if !(lo.is_finite() && hi.is_finite()) {
+    if !(lo.is_finite() && hi.is_finite() && total > 0.0) {
         return f64::NAN;
     }
-    for _ in 0..40 {
-        let mid = (lo + hi) / 2.0;
-        if cdf(mid) < p {
-            lo = mid;
+    let target = p * total;
+    // Start from the normal with the mixture's mean and variance: Newton then needs two or three steps.
+    let mean = nodes.iter().map(|(f, w, _)| w * f).sum::<f64>() / total;
+    let var = nodes
+        .iter()
+        .map(|(f, w, sd)| w * (sd * sd + (f - mean).powi(2)))
+        .sum::<f64>()
+        / total;
+    let start = mean + standard_normal_quantile(p) * var.sqrt();
+    let mut x = if start > lo && start < hi {
+        start
+    } else {
+        (lo + hi) / 2.0
+    };
+    for _ in 0..60 {
+        let (cdf, pdf) = at(x);
+        let gap = cdf - target;
+        if gap.abs() < 1e-10 * total {
+            break;
+        }
+        if gap < 0.0 {
+            lo = x;
         } else {
-            hi = mid;
+            hi = x;
+        }
+        let newton = x - gap / pdf;
+        x = if pdf > 0.0 && newton > lo && newton < hi {
+            newton
+        } else {
+            (lo + hi) / 2.0
+        };
+        if hi - lo < 1e-12 {
+            break;
         }
     }
-    ((lo + hi) / 2.0).max(0.0)
+    x.max(0.0)
 }
 
 /// Levels at `times_h` under every posterior node, with the node weights.
@@ -177,4 +243,44 @@ pub(super) fn levels_at(pop: &Population, post: &Posterior, inputs: &[Input], ti
         }
     }
     per_time
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::forecast_prior::ForecastPrior;
+
+    /// The Newton quantile equals plain bisection on the same mixture (to 1e-8 units/mL), for narrow and
+    /// wide mixtures, at both tails.
+    #[test]
+    fn the_quantile_of_a_measured_result_matches_bisection() {
+        let prior = ForecastPrior::shipped().unwrap_or_else(|e| panic!("{e}"));
+        let pop = Population::of(&prior, 80.0);
+        let mixtures: [Vec<(f64, f64)>; 3] = [
+            vec![(0.3, 1.0)],
+            vec![(0.05, 0.2), (0.4, 0.5), (1.2, 0.3)],
+            (1..=49).map(|i| (f64::from(i) * 0.02, 1.0 / 49.0)).collect(),
+        ];
+        for levels in &mixtures {
+            for p in [0.05, 0.5, 0.95] {
+                let cdf = |x: f64| -> f64 {
+                    levels
+                        .iter()
+                        .map(|(f, w)| w * normal_cdf((x - f) / pop.variance(*f).sqrt()))
+                        .sum()
+                };
+                let (mut lo, mut hi) = (-5.0, 10.0);
+                for _ in 0..200 {
+                    let mid = (lo + hi) / 2.0;
+                    if cdf(mid) < p { lo = mid } else { hi = mid }
+                }
+                let bisected = f64::max((lo + hi) / 2.0, 0.0);
+                let newton = observed_quantile(&pop, levels, p);
+                assert!(
+                    (newton - bisected).abs() < 1e-8,
+                    "{newton} vs {bisected} at p {p} for {levels:?}"
+                );
+            }
+        }
+    }
 }

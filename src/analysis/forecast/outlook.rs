@@ -3,7 +3,7 @@
 //! at the replay time is kept per posterior node, so moving the what-if rate never refits the samples
 //! nor walks the history again.
 
-use super::data::{inputs, observed_quantile, weighted_quantile};
+use super::data::{inputs, observed_quantile, weighted_quantiles};
 use super::fit::Population;
 use super::model::{Pk, concentrations};
 use super::{Fitted, NoForecast, RateToTarget, fit_at};
@@ -139,10 +139,11 @@ impl Outlook {
                 ((amount / n.pk.v_l / 1000.0).max(0.0), n.weight)
             })
             .collect();
+        let [p05, median, p95] = weighted_quantiles(levels.clone(), [0.05, 0.5, 0.95]);
         Band {
-            median: weighted_quantile(levels.clone(), 0.5),
-            p05: weighted_quantile(levels.clone(), 0.05),
-            p95: weighted_quantile(levels.clone(), 0.95),
+            median,
+            p05,
+            p95,
             obs_p05: observed_quantile(&self.pop, &levels, 0.05),
             obs_p95: observed_quantile(&self.pop, &levels, 0.95),
         }
@@ -158,11 +159,15 @@ impl Outlook {
     #[must_use]
     pub fn curve(&self, plan: WhatIf, hours: f64, step_h: f64) -> Vec<(f64, Band)> {
         let steps = (hours / step_h).ceil().max(1.0) as usize;
-        (0..=steps)
-            .map(|i| {
-                let after = i as f64 * step_h;
-                (self.as_of_h + after, self.band(plan, after))
-            })
+        self.curve_at(plan, (0..=steps).map(|i| i as f64 * step_h))
+    }
+
+    /// The curve at the given hours after the replay time: `(hours from the case start, band)`.
+    #[must_use]
+    pub fn curve_at(&self, plan: WhatIf, hours_after: impl IntoIterator<Item = f64>) -> Vec<(f64, Band)> {
+        hours_after
+            .into_iter()
+            .map(|after| (self.as_of_h + after, self.band(plan, after)))
             .collect()
     }
 
