@@ -31,6 +31,24 @@ shot() { # size theme view file
     kill "$APP"; wait "$APP" 2>/dev/null || true
 }
 
+forecast_shot() { # size theme file: the forecast teaching case at day 1 19:00 (two back-test pairs)
+    "$BIN" --size "$1" --theme "$2" --view plots --open tests/cases/forecast-fast-clearance.ron &
+    APP=$!
+    for _ in $(seq 1 60); do
+        xdotool search --onlyvisible --name anticoag-planner >/dev/null 2>&1 && break
+        sleep 0.5
+    done
+    sleep 2
+    W=$(xdotool search --onlyvisible --name anticoag-planner | head -1)
+    xdotool windowfocus --sync "$W"
+    xdotool mousemove 1 1
+    # ← steps the replay back: from 2 Oct 08:00 to the 1 Oct 19:00 draw (02:00, 01:30, 19:30, 19:00).
+    for _ in 1 2 3 4; do xdotool key Left; sleep 0.4; done
+    sleep 1
+    import -window root -crop "$1+0+0" "$3"
+    kill "$APP"; wait "$APP" 2>/dev/null || true
+}
+
 for size in $SIZES; do
     DISPLAY_NUM=$(mktemp -u XXXX | tr -dc 0-9 | head -c 3)
     DISPLAY_NUM=$((DISPLAY_NUM % 400 + 100))
@@ -47,6 +65,11 @@ for size in $SIZES; do
     if [ "$size" = "1024x640" ]; then
         shot "$size" high-contrast algorithm "$OUT/card-high-contrast-$size.png"
         echo "$OUT/card-high-contrast-$size.png"
+        forecast_shot "$size" dark "$OUT/forecast-whatif-dark-$size.png"
+        echo "$OUT/forecast-whatif-dark-$size.png"
+    else
+        forecast_shot "$size" light "$OUT/forecast-plots-light-$size.png"
+        echo "$OUT/forecast-plots-light-$size.png"
     fi
     kill "$XVFB"
 done

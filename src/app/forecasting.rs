@@ -246,6 +246,19 @@ impl Forecasting {
             num(next.obs_p05, 2),
             num(next.obs_p95, 2)
         );
+        if let Some(plan) = o.recommended {
+            let step = o.band_at(plan, o.next_anti_xa);
+            text.push_str(&format!(
+                "; after the step above ({}{} units/kg/h) {} ({}–{})",
+                plan.bolus_units
+                    .map(|b| format!("bolus {} units, ", num(b, 0)))
+                    .unwrap_or_default(),
+                num(plan.rate_units_per_h / o.dosing_weight_kg, 1),
+                num(step.median, 2),
+                num(step.obs_p05, 2),
+                num(step.obs_p95, 2)
+            ));
+        }
         match &o.rate_to_target {
             Some(r) if r.capped => text.push_str(&format!(
                 "; the model's rate for {} is {} units/kg/h, capped to one nomogram step: {} units/kg/h \
@@ -275,7 +288,8 @@ impl Forecasting {
     }
 }
 
-/// "14:00", or "14:00 on 02-10" when the day is not the replay time's.
+/// "14:00", or "14:00 on 2 Oct" when the day is not the replay time's (never "02-10", which half the
+/// world reads as 10 February).
 #[must_use]
 pub fn clock(t: ClinicalTime, as_of: ClinicalTime) -> String {
     let (_, month, day, hour, minute) = t.parts();
@@ -283,7 +297,7 @@ pub fn clock(t: ClinicalTime, as_of: ClinicalTime) -> String {
     if (month, day) == (m0, d0) {
         format!("{hour:02}:{minute:02}")
     } else {
-        format!("{hour:02}:{minute:02} on {day:02}-{month:02}")
+        format!("{hour:02}:{minute:02} on {}", crate::chart::axes::day_label(t))
     }
 }
 

@@ -403,10 +403,10 @@ fn backtest_table_ui(ui: &mut egui::Ui, doc: &Document, pairs: &[BacktestPair]) 
     let mut table = TableBuilder::new(ui)
         .id_salt("backtest")
         .striped(true)
-        .max_scroll_height(150.0)
-        .column(Column::auto().at_least(74.0));
-    for _ in 0..6 {
-        table = table.column(Column::auto().at_least(34.0));
+        .max_scroll_height(150.0);
+    // time, measured, forecast (90%), error, in, last value, error
+    for width in [92.0, 56.0, 104.0, 36.0, 26.0, 56.0, 36.0] {
+        table = table.column(Column::exact(width));
     }
     table
         .header(18.0, |mut header| {

@@ -48,6 +48,17 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// A day as the axes write it: "5 Jan".
+#[must_use]
+pub fn day_label(t: ClinicalTime) -> String {
+    let (_, month, day, _, _) = t.parts();
+    let name = MONTHS
+        .get(usize::try_from(month - 1).unwrap_or(0))
+        .copied()
+        .unwrap_or("?");
+    format!("{day} {name}")
+}
+
 /// The label of a time tick: the day at midnight ("5 Jan"), the clock otherwise ("06:00") — never a
 /// bare "01-05", which half the world reads as 1 May.
 #[must_use]

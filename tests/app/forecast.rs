@@ -92,7 +92,7 @@ fn the_card_line_is_beside_the_nomogram_step_and_greyed_when_the_back_test_does_
     // At the last event: four back-test pairs, the last value scaled by the rate is better on this patient.
     assert!(shows(
         &h,
-        "Forecast (provisional model): at the running 22 units/kg/h the next anti-Xa at 12:00"
+        "Forecast (provisional model): at the running 22 units/kg/h the next anti-Xa at 14:00"
     ));
     assert!(
         shows(&h, "capped to one nomogram step"),
@@ -106,8 +106,13 @@ fn the_card_line_is_beside_the_nomogram_step_and_greyed_when_the_back_test_does_
     // The protocol's step still leads the card.
     assert!(shows(&h, "Change: +1 units/kg/h"));
     // Two pairs are too few to judge: the line is shown without the caution.
-    rewind_to(&mut h, "2024-10-01T18:00");
-    assert!(shows(&h, "Forecast (provisional model): at the running 21 units/kg/h"));
+    rewind_to(&mut h, "2024-10-01T19:00");
+    assert!(shows(&h, "Forecast (provisional model): at the running 20 units/kg/h"));
+    assert!(
+        shows(&h, "after the step above (bolus 3,200 units, 21 units/kg/h)"),
+        "where the nomogram's own step leads: {}",
+        super::screen_text(&h)
+    );
     assert!(
         !shows(&h, "Not to be relied on"),
         "two back-test pairs do not judge the forecast"
@@ -129,7 +134,7 @@ fn predict_first_hides_the_forecast_until_the_learner_has_guessed_the_next_anti_
     open_demo(&mut h, CASE);
     show_view(&mut h, "Plots");
     wait_for_backtest(&mut h);
-    rewind_to(&mut h, "2024-10-01T12:00");
+    rewind_to(&mut h, "2024-10-01T12:30");
     click(&mut h, "Predict first");
     assert!(shows(&h, "Shown after your choice (Predict first)"));
     assert!(
@@ -142,10 +147,10 @@ fn predict_first_hides_the_forecast_until_the_learner_has_guessed_the_next_anti_
     h.run();
     h.get_by_label("Adjust heparin").click();
     h.run();
-    // The next anti-Xa of the case (0.26 at 18:00) against the guess and the forecast.
+    // The next anti-Xa of the case (0.26 at 19:00) against the guess and the forecast.
     assert!(shows(
         &h,
-        "Next anti-Xa of the case, 2024-10-01T18:00: measured 0.26 units/mL · your guess 0.35 (off by 0.09)"
+        "Next anti-Xa of the case, 2024-10-01T19:00: measured 0.26 units/mL · your guess 0.35 (off by 0.09)"
     ));
     assert!(shows(&h, "the forecast at the running rate"));
     assert!(

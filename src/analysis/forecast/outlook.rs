@@ -9,6 +9,7 @@ use super::model::{Pk, concentrations};
 use super::{Fitted, NoForecast, RateToTarget, fit_at};
 use crate::analysis::timeline::Timeline;
 use crate::analysis::types::{Analysis, Due};
+use crate::dosing::RateUnit;
 use crate::model::{Case, ClinicalTime};
 use crate::protocol::Protocol;
 use crate::protocol::forecast_prior::ForecastPrior;
@@ -52,6 +53,9 @@ pub struct Outlook {
     /// When the next anti-Xa is due: the monitoring plan's time, else the protocol's recheck interval.
     pub next_anti_xa: ClinicalTime,
     pub rate_to_target: Option<RateToTarget>,
+    /// The protocol's step as a plan, when it is a heparin rate that differs from the running one or a
+    /// bolus (to say where following it leads).
+    pub recommended: Option<WhatIf>,
     pub warnings: Vec<String>,
     pub provisional: bool,
     pop: Population,
@@ -99,9 +103,24 @@ impl Outlook {
                 _ => None,
             })
             .unwrap_or_else(|| as_of.after_hours(protocol.monitoring.ufh_recheck_h.value));
+        let r = &analysis.recommendation;
+        let recommended = r
+            .rate
+            .filter(|rate| rate.unit == RateUnit::UnitsPerKgPerHour)
+            .map(|rate| WhatIf {
+                rate_units_per_h: rate.value * fitted.dosing_weight_kg,
+                bolus_units: r.bolus_units.map(|b| b.value()),
+            })
+            .filter(|plan| {
+                plan.bolus_units.is_some()
+                    || fitted
+                        .running_ufh_units_per_h
+                        .is_none_or(|running| (running - plan.rate_units_per_h).abs() > 1e-6)
+            });
         Ok(Self {
             as_of,
             as_of_h,
+            recommended,
             dosing_weight_kg: fitted.dosing_weight_kg,
             running_units_per_h: fitted.running_ufh_units_per_h,
             samples_used: fitted.samples_used,
