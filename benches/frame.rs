@@ -72,7 +72,7 @@ fn frame_dragging_what_if(bencher: divan::Bencher, days: u32) {
     let mut n = 0u32;
     bencher.bench_local(|| {
         n += 1;
-        let key = if (n / 20) % 2 == 0 {
+        let key = if (n / 20).is_multiple_of(2) {
             egui::Key::ArrowRight
         } else {
             egui::Key::ArrowLeft
