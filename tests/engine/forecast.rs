@@ -255,3 +255,40 @@ fn a_result_below_the_assay_limit_is_censored_in_the_fit_and_refused_elsewhere()
         assert!(!ok && err.contains(reason) && err.contains("line 8"), "{err}");
     }
 }
+
+/// Issue 16: the forecast is not on the printed handover while the model is provisional — the handover
+/// of the forecast teaching case, where the window shows the forecast, carries none of it.
+#[test]
+fn the_handover_carries_no_forecast_while_the_model_is_provisional() {
+    use anticoag_planner::io::handover::{Printing, handover};
+    let prior = ForecastPrior::shipped().unwrap();
+    assert!(prior.provisional, "the shipped prior is provisional");
+    let loaded = crate::common::load("tests/cases/forecast-fast-clearance.ron");
+    let (case, protocol) = (&loaded.case, &loaded.protocol);
+    let prepared = Prepared::new(case, protocol);
+    let as_of = case.last_event_time().unwrap();
+    let analysis = analyze_prepared(case, &prepared, protocol, as_of);
+    let printing = Printing {
+        at: as_of,
+        by: "test",
+        app_version: "test",
+    };
+    let h = handover(
+        case,
+        &prepared.timeline,
+        protocol,
+        &analysis,
+        "patient",
+        None,
+        &printing,
+    )
+    .unwrap();
+    let text = format!("{:?}", h.blocks);
+    assert!(text.contains("Anticoagulation handover"), "the handover was written");
+    for forecast_only in ["provisional model", "Predicted", "Forecast (", "What if", "back-test"] {
+        assert!(
+            !text.contains(forecast_only),
+            "'{forecast_only}' on the handover: {text}"
+        );
+    }
+}
