@@ -215,11 +215,18 @@ fn lab_plot_ui(
     } else {
         "heparin target"
     };
-    let mut legend = vec![
-        (symbol, theme::below_target(), lab.label().to_owned()),
+    let mut legend = vec![(symbol, theme::below_target(), lab.label().to_owned())];
+    if !aptt && !data.anti_xa_below_limit.is_empty() {
+        legend.push((
+            "▽",
+            theme::below_target(),
+            "below the assay's limit (drawn at it)".to_owned(),
+        ));
+    }
+    legend.extend([
         ("▇", theme::in_range(), band.to_owned()),
         ("┆", theme::strong(), "as of".to_owned()),
-    ];
+    ]);
     let mut plot = time_plot(lab.label(), axis, unit, height);
     if let Some((doc, state)) = &mut forecast {
         legend.extend(legend_entries(doc, state));
@@ -265,6 +272,19 @@ fn lab_plot_ui(
             forecast_items(plot, doc, state);
         }
         lab_series(plot, lab.label(), points, theme::below_target(), shape);
+        if !aptt && !data.anti_xa_below_limit.is_empty() {
+            // A result below the assay's limit sits at its limit, hollow: the level is at most that.
+            plot.points(
+                Points::new(
+                    "anti-Xa below the assay's limit",
+                    PlotPoints::from(data.anti_xa_below_limit.clone()),
+                )
+                .radius(7.0)
+                .shape(MarkerShape::Down)
+                .filled(false)
+                .color(theme::below_target()),
+            );
+        }
         now_line(plot, axis);
     });
 }

@@ -91,6 +91,8 @@ pub struct ChartData {
     pub first_x: f64,
     pub aptt: Vec<[f64; 2]>,
     pub anti_xa: Vec<[f64; 2]>,
+    /// The anti-Xa results below the assay's limit, at their limit (also in `anti_xa`): drawn hollow.
+    pub anti_xa_below_limit: Vec<[f64; 2]>,
     pub antithrombin: Vec<[f64; 2]>,
     pub platelets: Vec<[f64; 2]>,
     /// Heparin rate as (start hour, end hour, units/kg/h).
@@ -158,6 +160,19 @@ impl ChartData {
             first_x: hours(start, first_relevant(tl).unwrap_or(start)),
             aptt: points(LabKind::Aptt),
             anti_xa: points(LabKind::AntiXa),
+            anti_xa_below_limit: tl
+                .labs
+                .anti_xa
+                .until(as_of)
+                .iter()
+                .filter(|s| {
+                    matches!(
+                        case.events.get(s.event).map(|e| e.kind),
+                        Some(crate::model::EventKind::AntiXaBelow(_))
+                    )
+                })
+                .map(|s| [hours(start, s.time), s.value.value()])
+                .collect(),
             antithrombin: points(LabKind::Antithrombin),
             platelets: points(LabKind::Platelets),
             heparin_steps,

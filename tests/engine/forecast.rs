@@ -83,6 +83,12 @@ fn the_command_line_writes_the_contract_for_the_test_vector() {
     let h: Value = serde_json::from_str(&higher).unwrap();
     assert_eq!(h["plan"]["rate_units_per_kg_per_h"], 30.0);
     assert!(h["predictions"][5]["median"].as_f64().unwrap() > predictions[6]["median"].as_f64().unwrap());
+    // The back-test too uses only what is known at --at: one pair at the end, none at 11:00.
+    assert_eq!(v["backtest"]["n"], 1, "{}", v["backtest"]);
+    let (_, early, _) = run(&[&base[..], &["--at", "2026-10-01T11:00"]].concat());
+    let e: Value = serde_json::from_str(&early).unwrap();
+    assert_eq!(e["samples_used"], 1);
+    assert!(e["backtest"].is_null(), "no pair before 11:00: {}", e["backtest"]);
     // Text by default.
     let (ok, text, _) = run(&["forecast", csv, "--weight-kg", "80", "--setting", "icu"]);
     assert!(ok && text.contains("PROVISIONAL"), "{text}");
