@@ -8,6 +8,10 @@ use crate::analysis::timeline::{InfusionRate, Timeline};
 use crate::model::{Case, ClinicalTime, EventKind};
 use crate::protocol::Protocol;
 
+/// The plan starts this long after the as-of time (hours): after every dose given at that minute, and
+/// after a sample drawn then (a sample at a dose's minute was drawn before it).
+pub(super) const PLAN_STARTS_AFTER_H: f64 = 1e-6;
+
 /// Heparin inputs up to `as_of` (hours from the case start), then the plan.
 pub(super) fn inputs(
     case: &Case,
@@ -44,13 +48,13 @@ pub(super) fn inputs(
     }
     if let Some(r) = plan_rate_per_h {
         out.push(Input::Rate {
-            at_h: h(as_of) + 1e-6,
+            at_h: h(as_of) + PLAN_STARTS_AFTER_H,
             units_per_h: r,
         });
     }
     if let Some(b) = bolus {
         out.push(Input::Bolus {
-            at_h: h(as_of) + 1e-6,
+            at_h: h(as_of) + PLAN_STARTS_AFTER_H,
             units: b,
         });
     }

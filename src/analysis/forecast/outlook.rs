@@ -3,7 +3,7 @@
 //! at the replay time is kept per posterior node, so moving the what-if rate never refits the samples
 //! nor walks the history again.
 
-use super::data::{inputs, observed_quantile, weighted_quantiles};
+use super::data::{PLAN_STARTS_AFTER_H, inputs, observed_quantile, weighted_quantiles};
 use super::fit::Population;
 use super::model::{Pk, concentrations};
 use super::{Fitted, NoForecast, RateToTarget, fit_at};
@@ -79,8 +79,9 @@ impl Outlook {
         let Fitted { pop, post, .. } = &fitted;
         let as_of_h = as_of.hours_since(case.case_start);
         let history = inputs(case, tl, as_of, None, None);
-        // Just after `as_of`: the doses given at that minute are in (a sample then was drawn before them).
-        let just_after = [as_of_h + 1e-7];
+        // When the plan starts, just after `as_of`: the doses given at that minute are in (a sample then
+        // was drawn before them) — the same instant as the command line's plan.
+        let just_after = [as_of_h + PLAN_STARTS_AFTER_H];
         let nodes = post
             .nodes
             .iter()
@@ -146,7 +147,7 @@ impl Outlook {
     /// counts from just after it).
     #[must_use]
     pub fn band(&self, plan: WhatIf, hours_after: f64) -> Band {
-        let dt = hours_after.max(0.0);
+        let dt = (hours_after - PLAN_STARTS_AFTER_H).max(0.0);
         let levels: Vec<(f64, f64)> = self
             .nodes
             .iter()
