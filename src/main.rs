@@ -11,8 +11,15 @@ fn main() -> ExitCode {
     match args.command {
         Some(command) => match cli::run(command, args.author.as_deref()) {
             Ok(out) => {
-                print!("{out}");
-                ExitCode::SUCCESS
+                // A reader that closed the pipe early (`| head`) is not an error of ours: no panic.
+                use std::io::Write;
+                match std::io::stdout().write_all(out.as_bytes()) {
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                        eprintln!("error: writing the output: {e}");
+                        ExitCode::FAILURE
+                    }
+                    _ => ExitCode::SUCCESS,
+                }
             }
             Err(e) => {
                 eprintln!("error: {e:#}");

@@ -10,6 +10,7 @@ use egui_plot::{LineStyle, PlotPoints, PlotUi, Polygon};
 
 use crate::analysis::forecast::BacktestPair;
 use crate::analysis::forecast::outlook::{Band, Outlook, WhatIf};
+use crate::dosing::RateUnit as DoseUnit;
 use crate::model::num;
 
 use super::command::Command;
@@ -243,12 +244,22 @@ pub fn whatif_ui(ui: &mut egui::Ui, doc: &Document, state: &mut WhatIfState, com
         .small()
         .color(theme::muted()),
     );
+    // Only where the protocol's own advice is a heparin rate: no rate to copy while it says confirm the
+    // weight, switch to a DTI, hold or measure first.
+    let r = &doc.analysis().recommendation;
+    let heparin_advised = r.rate.is_some_and(|rate| rate.unit == DoseUnit::UnitsPerKgPerHour);
     ui.horizontal(|ui| {
-        if ui
-            .button("Use this rate in the entry form")
-            .on_hover_text("Fills the Timeline's entry form; nothing is recorded until you check it and press Add")
-            .clicked()
-        {
+        let button = ui.add_enabled(heparin_advised, egui::Button::new("Use this rate in the entry form"));
+        let button = if heparin_advised {
+            button
+                .on_hover_text("Fills the Timeline's entry form; nothing is recorded until you check it and press Add")
+        } else {
+            button.on_disabled_hover_text(format!(
+                "The protocol's advice now is not a heparin rate ({}): nothing to copy",
+                r.label
+            ))
+        };
+        if button.clicked() {
             commands.push(Command::PrefillHeparinRate((state.rate_per_kg * 10.0).round() / 10.0));
         }
         if ui.button("Back to the running rate").clicked() {

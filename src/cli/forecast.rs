@@ -4,10 +4,12 @@
 use anyhow::{Result, anyhow, bail};
 
 use crate::analysis::forecast::{ForecastRequest, forecast};
-use crate::analysis::{Prepared, analyze_prepared};
-use crate::model::{Case, ClinicalTime};
+use crate::analysis::{Action, Analysis, FindingCode, Prepared, analyze_prepared};
+use crate::dosing::RateUnit;
+use crate::model::{Case, ClinicalTime, EventKind, HeparinRate, Units, UnitsPerKgPerHour, num};
 use crate::protocol::Protocol;
 use crate::protocol::forecast_prior::ForecastPrior;
+use crate::protocol::plausibility::check_event;
 
 /// The command's options after parsing.
 pub(super) struct Options<'a> {
@@ -16,6 +18,80 @@ pub(super) struct Options<'a> {
     pub rate: Option<f64>,
     pub bolus: Option<f64>,
     pub json: bool,
+}
+
+/// A probability as a percentage, never "100%" or "0%" for what is only nearly certain.
+fn percent(p: f64) -> String {
+    if p >= 0.995 && p < 1.0 {
+        "> 99%".to_owned()
+    } else if p <= 0.005 && p > 0.0 {
+        "< 1%".to_owned()
+    } else {
+        format!("{}%", num(p * 100.0, 0))
+    }
+}
+
+/// The longest forecast asked for, in hours.
+const MAX_HOURS: u32 = 168;
+
+/// A what-if is checked as an entry would be — the protocol's hard limits refuse it, its soft limits
+/// warn — and is said for what it is where the protocol would not give heparin now.
+fn what_if_notes(
+    case: &Case,
+    protocol: &Protocol,
+    prior: &ForecastPrior,
+    analysis: &Analysis,
+    o: &Options<'_>,
+) -> Result<Vec<String>> {
+    let mut notes = Vec::new();
+    if o.rate.is_none() && o.bolus.is_none() {
+        return Ok(notes);
+    }
+    let kg = analysis.patient.dosing_weight_kg;
+    let p = &protocol.plausibility;
+    if let Some(r) = o.rate.filter(|r| *r > 0.0) {
+        let kind = EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(UnitsPerKgPerHour::new(r)?));
+        if let Some(w) = check_event(p, kind, kg).map_err(|e| anyhow!("--rate {r}: {e}"))? {
+            notes.push(format!("what-if rate: {w}"));
+        }
+        let saturable = &prior.saturable_above_units_per_kg_per_h;
+        if r > saturable.value {
+            notes.push(format!(
+                "what-if rate above {} units/kg/h: clearance is saturable, the model may underestimate the level ({})",
+                saturable.value, saturable.source
+            ));
+        }
+    }
+    if let Some(b) = o.bolus {
+        let kind = EventKind::UfhBolus(Units::new(b)?);
+        if let Some(w) = check_event(p, kind, kg).map_err(|e| anyhow!("--bolus {b}: {e}"))? {
+            notes.push(format!("what-if bolus: {w}"));
+        }
+    }
+    let has = |code| analysis.findings.iter().any(|f| f.code == code);
+    let context = if has(FindingCode::HitSuspected) {
+        Some("HIT is suspected: heparin is not to be given")
+    } else if analysis.recommendation.action == Action::HoldAnticoagulant {
+        Some("the protocol advises a hold now")
+    } else if !analysis
+        .recommendation
+        .rate
+        .is_some_and(|r| r.unit == RateUnit::UnitsPerKgPerHour)
+    {
+        Some("the protocol's advice now is not a heparin rate")
+    } else {
+        None
+    };
+    if let Some(why) = context {
+        notes.push(format!(
+            "what-if while {why} ({}): a simulation, not a plan",
+            analysis.recommendation.label
+        ));
+    }
+    if o.bolus.is_some() && (has(FindingCode::HighBleedingRiskByLabs) || case.patient.high_bleeding_risk) {
+        notes.push("what-if bolus with a high bleeding risk: the protocol gives no bolus outside bypass".to_owned());
+    }
+    Ok(notes)
 }
 
 pub(super) fn run(case: &Case, protocol: &Protocol, as_of: ClinicalTime, o: &Options<'_>) -> Result<String> {
@@ -40,9 +116,16 @@ pub(super) fn run(case: &Case, protocol: &Protocol, as_of: ClinicalTime, o: &Opt
             .collect::<Result<Vec<_>>>()?,
         None => Vec::new(),
     };
+    if !(1..=MAX_HOURS).contains(&o.hours) {
+        bail!(
+            "--hours {}: from 1 to {MAX_HOURS} (a week; the model says nothing useful beyond)",
+            o.hours
+        );
+    }
     let prior = ForecastPrior::shipped()?;
     let prepared = Prepared::new(case, protocol);
     let analysis = analyze_prepared(case, &prepared, protocol, as_of);
+    let what_if = what_if_notes(case, protocol, &prior, &analysis, o)?;
     let req = ForecastRequest {
         as_of,
         hours: o.hours,
@@ -50,7 +133,8 @@ pub(super) fn run(case: &Case, protocol: &Protocol, as_of: ClinicalTime, o: &Opt
         rate_units_per_kg_per_h: o.rate,
         bolus_units: o.bolus,
     };
-    let f = forecast(case, &prepared.timeline, protocol, &prior, &analysis, &req)?;
+    let mut f = forecast(case, &prepared.timeline, protocol, &prior, &analysis, &req)?;
+    f.warnings.extend(what_if);
     if o.json {
         return Ok(serde_json::to_string_pretty(&f)? + "\n");
     }
@@ -68,11 +152,13 @@ pub(super) fn run(case: &Case, protocol: &Protocol, as_of: ClinicalTime, o: &Opt
         f.individual.half_life_h.estimate
     ));
     out.push_str(&format!(
-        "plan: {:.1} units/kg/h{}\n",
-        f.plan.rate_units_per_kg_per_h,
+        "plan: {} units/kg/h = {} units/h on the heparin dosing weight {} kg{}\n",
+        num(f.plan.rate_units_per_kg_per_h, 1),
+        num(f.plan.rate_units_per_h, 0),
+        num(f.plan.dosing_weight_kg, 1),
         f.plan
             .bolus_units
-            .map(|b| format!(" after a {b:.0}-unit bolus"))
+            .map(|b| format!(", after a bolus of {} units", num(b, 0)))
             .unwrap_or_default()
     ));
     for p in &f.predictions {
@@ -83,23 +169,34 @@ pub(super) fn run(case: &Case, protocol: &Protocol, as_of: ClinicalTime, o: &Opt
     }
     if let Some(r) = &f.rate_to_target {
         out.push_str(&format!(
-            "rate for anti-Xa {:.2}: {:.1} units/kg/h{} (model's answer {:.1}); probability in the target {:.0}%\n",
-            r.target_anti_xa,
-            r.value,
+            "rate for anti-Xa {}: {} units/kg/h = {} units/h = {} mL/h{} (model's answer {} units/kg/h); probability of a steady state in the target {}\n",
+            num(r.target_anti_xa, 2),
+            num(r.value, 1),
+            num(r.units_per_h, 0),
+            num(r.pump_ml_per_h, 1),
             if r.capped { ", capped to one nomogram step" } else { "" },
-            r.uncapped_value,
-            r.probability_in_range * 100.0
+            num(r.uncapped_value, 1),
+            percent(r.probability_in_range)
         ));
     }
     if let Some(b) = &f.backtest {
         out.push_str(&format!(
-            "back-test on this patient: {} forecast(s), median error {:.2} vs {} for the last value, 90% interval held {:.0}%{}\n",
+            "back-test on this patient: {} forecast(s), median error {} units/mL, 90% interval held {}; against the last value scaled by the rate change: {}\n",
             b.n,
-            b.median_abs_error,
-            b.baseline_median_abs_error.map_or("none (no comparable pair)".to_owned(), |x| format!("{x:.2}")),
-            b.coverage_90 * 100.0,
-            if b.beats_last_value { "" } else { " — does not beat the last value: do not rely on it" }
+            num(b.median_abs_error, 2),
+            percent(b.coverage_90),
+            b.compared_median_abs_error
+                .zip(b.baseline_median_abs_error)
+                .map_or("no comparable pair".to_owned(), |(m, base)| format!(
+                    "{} vs {} on {} pair(s)",
+                    num(m, 2),
+                    num(base, 2),
+                    b.compared_n
+                )),
         ));
+        out.push_str(&format!("  {}\n", b.verdict()));
+    } else {
+        out.push_str("back-test on this patient: none (it needs two anti-Xa results)\n");
     }
     for w in &f.warnings {
         out.push_str(&format!("! {w}\n"));

@@ -59,6 +59,14 @@ pub fn option_f64_2<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Er
     }
 }
 
+/// A plain number rounded to a whole (totals in units/h).
+///
+/// # Errors
+/// The serialiser's own.
+pub fn f64_0<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(round_half_up(*v, 0))
+}
+
 /// A plain number rounded to 1 decimal (rates in units/kg/h, volumes in L, half-lives in h).
 ///
 /// # Errors

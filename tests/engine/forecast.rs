@@ -70,7 +70,15 @@ fn the_command_line_writes_the_contract_for_the_test_vector() {
         "{r}"
     );
     assert_eq!(r["capped"], true, "36 is more than one nomogram step above 21");
-    assert_eq!(r["value"].as_f64().unwrap(), 24.0, "21 + the largest step (3)");
+    assert_eq!(
+        r["value"].as_f64().unwrap(),
+        22.5,
+        "21 + the nomogram's largest increase (1.5; its −3 is a decrease)"
+    );
+    assert_eq!(r["units_per_h"].as_f64().unwrap(), 1800.0, "{r}");
+    assert_eq!(r["pump_ml_per_h"].as_f64().unwrap(), 18.0, "at 100 units/mL: {r}");
+    assert_eq!(v["plan"]["rate_units_per_h"].as_f64().unwrap(), 1680.0);
+    assert_eq!(v["plan"]["dosing_weight_kg"].as_f64().unwrap(), 80.0);
     assert!(
         v["warnings"]
             .as_array()
@@ -186,6 +194,11 @@ proptest! {
         if !has_xa {
             let pop = typical(&prior, w);
             prop_assert!((low.individual.cl_l_per_h.estimate - pop.cl_l_per_h).abs() < 1e-9, "no anti-Xa: the population's clearance");
+            // And the prior's own 90% interval: CL × e^(±1.645 ω_CL), within the grid's resolution.
+            let spread = (1.645 * prior.omega_clearance.value).exp();
+            let (p05, p95) = (low.individual.cl_l_per_h.p05, low.individual.cl_l_per_h.p95);
+            prop_assert!((p05 / (pop.cl_l_per_h / spread) - 1.0).abs() < 0.06, "p05 {p05} vs {}", pop.cl_l_per_h / spread);
+            prop_assert!((p95 / (pop.cl_l_per_h * spread) - 1.0).abs() < 0.06, "p95 {p95} vs {}", pop.cl_l_per_h * spread);
         }
     }
 }
@@ -297,4 +310,84 @@ fn the_handover_carries_no_forecast_while_the_model_is_provisional() {
             "'{forecast_only}' on the handover: {text}"
         );
     }
+}
+
+/// An independent pharmacist's review (issue 16): a rate to target only where the protocol's own advice
+/// is a heparin rate and the model describes the patient; one nomogram step in its direction; a warning
+/// when it points the other way; a what-if held to the protocol's hard limits. Each case failed before.
+#[test]
+fn a_rate_to_target_only_where_the_protocol_titrates_heparin() {
+    let dir = tempfile::tempdir().unwrap();
+    let forecast_of = |name: &str, csv: &str, flags: &[&str]| -> (bool, Value, String) {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("time,kind,value,unit,note,reason\n{csv}")).unwrap();
+        let path = path.to_str().unwrap().to_owned();
+        let args: Vec<&str> = [&["forecast", path.as_str(), "--format", "json"][..], flags].concat();
+        let (ok, out, err) = run(&args);
+        (ok, serde_json::from_str(&out).unwrap_or(Value::Null), err)
+    };
+    let reasons = |v: &Value| v["warnings"].to_string();
+    let start = "2026-11-20T08:00,ufh_bolus,6400,units,,\n2026-11-20T08:00,ufh_infusion,18,units/kg/h,,\n";
+    // A 20 kg adult whose weight is not confirmed: the protocol gives no dose, so neither does the model.
+    let (ok, v, err) = forecast_of(
+        "light.csv",
+        "2026-11-20T08:00,ufh_infusion,20,units/kg/h,,\n2026-11-20T14:00,anti_xa,0.25,units/mL,,\n",
+        &["--weight-kg", "20", "--setting", "icu"],
+    );
+    assert!(ok, "{err}");
+    assert!(v["rate_to_target"].is_null(), "{}", v["rate_to_target"]);
+    assert!(
+        reasons(&v).contains("not a heparin rate (Confirm the weight"),
+        "{}",
+        reasons(&v)
+    );
+    // No anti-Xa yet: the prior is not the patient.
+    let (_, v, _) = forecast_of("none.csv", start, &["--weight-kg", "80", "--setting", "icu"]);
+    assert!(
+        v["rate_to_target"].is_null() && reasons(&v).contains("no anti-Xa yet"),
+        "{}",
+        reasons(&v)
+    );
+    // Antithrombin given 30 min after the last anti-Xa: no rate until a sample 4 h or more after it.
+    let at = format!(
+        "{start}2026-11-20T14:00,anti_xa,0.19,units/mL,,\n2026-11-20T14:00,antithrombin,40,%,,\n\
+         2026-11-20T14:30,at_concentrate,3500,units,,\n"
+    );
+    let (_, v, _) = forecast_of("at.csv", &at, &["--weight-kg", "80", "--setting", "icu"]);
+    assert!(v["rate_to_target"].is_null(), "{}", v["rate_to_target"]);
+    assert!(
+        reasons(&v).contains("antithrombin given at 2026-11-20T14:30"),
+        "{}",
+        reasons(&v)
+    );
+    // In range and rising, the nomogram says no change: the model's increase is one step at most (+1.5,
+    // never the −3 of the hold row turned upward) and the disagreement is said.
+    let rising = format!(
+        "{start}2026-11-20T14:00,anti_xa,0.35,units/mL,,\n2026-11-20T20:00,anti_xa,0.45,units/mL,,\n\
+         2026-11-21T02:00,anti_xa,0.52,units/mL,,\n"
+    );
+    let (_, v, _) = forecast_of("rising.csv", &rising, &["--weight-kg", "80", "--setting", "icu"]);
+    let r = &v["rate_to_target"];
+    assert!(r["value"].as_f64().unwrap() <= 19.5 + 1e-9, "{r}");
+    assert!(
+        reasons(&v).contains("point different ways: the nomogram decides"),
+        "{}",
+        reasons(&v)
+    );
+    // A what-if above the protocol's hard limit is refused as an entry would be.
+    let (ok, _, err) = forecast_of(
+        "whatif.csv",
+        &rising,
+        &["--weight-kg", "80", "--setting", "icu", "--rate", "150"],
+    );
+    assert!(
+        !ok && err.contains("--rate 150") && err.contains("up to 100 units/kg/h"),
+        "{err}"
+    );
+    let (ok, _, err) = forecast_of(
+        "whatif.csv",
+        &rising,
+        &["--weight-kg", "80", "--setting", "icu", "--bolus", "50000"],
+    );
+    assert!(!ok && err.contains("--bolus 50000"), "{err}");
 }

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::data::{inputs, levels_at, observed_quantile, samples_for_fit, weighted_quantile};
+use super::data::{band_of, inputs, levels_at, samples_for_fit};
 use super::fit::{Population, posterior};
 use crate::analysis::timeline::{InfusionRate, Timeline};
 use crate::model::{Case, ClinicalTime, EventKind};
@@ -54,6 +54,11 @@ pub struct Backtest {
     pub baseline_median_abs_error: Option<f64>,
     #[serde(serialize_with = "crate::model::rounded::f64_2")]
     pub coverage_90: f64,
+    /// The comparison is made on the pairs that have a baseline, like with like: how many, and the
+    /// forecast's median error on them.
+    pub compared_n: usize,
+    #[serde(serialize_with = "crate::model::rounded::option_f64_2")]
+    pub compared_median_abs_error: Option<f64>,
     pub beats_last_value: bool,
 }
 
@@ -69,29 +74,58 @@ impl Backtest {
         }
         let n = pairs.len();
         let mae = median(pairs.iter().map(BacktestPair::error).collect());
-        let base: Vec<f64> = pairs.iter().filter_map(BacktestPair::baseline_error).collect();
-        let base = (!base.is_empty()).then(|| median(base));
+        let compared: Vec<(f64, f64)> = pairs
+            .iter()
+            .filter_map(|p| p.baseline_error().map(|b| (p.error(), b)))
+            .collect();
+        let (model, base) = if compared.is_empty() {
+            (None, None)
+        } else {
+            (
+                Some(median(compared.iter().map(|c| c.0).collect())),
+                Some(median(compared.iter().map(|c| c.1).collect())),
+            )
+        };
         Some(Self {
             n,
             median_abs_error: mae,
             baseline_median_abs_error: base,
             coverage_90: pairs.iter().filter(|p| p.within).count() as f64 / n as f64,
-            beats_last_value: n >= PAIRS_TO_JUDGE && base.is_some_and(|b| mae < b),
+            compared_n: compared.len(),
+            compared_median_abs_error: model,
+            beats_last_value: compared.len() >= PAIRS_TO_JUDGE && model.zip(base).is_some_and(|(m, b)| m < b),
         })
     }
 
-    /// Why the forecast is not to be relied on for this patient: after enough pairs its median error is
-    /// not below the baseline's. `None` while it holds or cannot yet be judged.
+    /// Why the forecast is not to be relied on for this patient: on enough compared pairs its median
+    /// error is not below the baseline's. `None` while it holds or cannot yet be judged.
     #[must_use]
     pub fn discredited(&self) -> Option<String> {
-        let base = self.baseline_median_abs_error?;
-        (self.n >= PAIRS_TO_JUDGE && self.median_abs_error >= base).then(|| {
+        let (model, base) = self.compared_median_abs_error.zip(self.baseline_median_abs_error)?;
+        (self.compared_n >= PAIRS_TO_JUDGE && model >= base).then(|| {
             format!(
                 "on this patient's {} earlier anti-Xa results the forecast erred by {:.2} units/mL (median), \
                  no better than the last value scaled by the rate change ({base:.2})",
-                self.n, self.median_abs_error
+                self.compared_n, model
             )
         })
+    }
+
+    /// The verdict in words: relied on, not relied on (why), or not yet judged (why).
+    #[must_use]
+    pub fn verdict(&self) -> String {
+        if let Some(why) = self.discredited() {
+            format!("does not beat the last value: do not rely on it — {why}")
+        } else if self.beats_last_value {
+            "beats the last value on this patient".to_owned()
+        } else if self.compared_n == 0 {
+            "not judged: no pair to compare with the last value (a stop between, or no rate)".to_owned()
+        } else {
+            format!(
+                "not judged yet: {} pair(s) compared with the last value, {PAIRS_TO_JUDGE} needed",
+                self.compared_n
+            )
+        }
     }
 }
 
@@ -144,8 +178,8 @@ pub fn backtest_pairs(
         let all_inputs = inputs(case, tl, t, None, None);
         let levels = levels_at(pop, &post, &all_inputs, &[t.hours_since(case.case_start)]);
         let Some(l) = levels.first() else { continue };
-        let forecast = weighted_quantile(l.clone(), 0.5);
-        let (lo, hi) = (observed_quantile(pop, l, 0.05), observed_quantile(pop, l, 0.95));
+        let band = band_of(pop, l);
+        let (forecast, lo, hi) = (band.median, band.obs_p05, band.obs_p95);
         let (t0, y0, last_censored) = xa[k - 1];
         let baseline = match (rate_before(t0), rate_before(t)) {
             (Some(r0), Some(r1)) if r0 > 0.0 && !last_censored && !stopped_between(tl, t0, t) => Some(y0 * r1 / r0),

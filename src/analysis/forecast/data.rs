@@ -145,31 +145,6 @@ pub(super) fn weighted_quantiles<const N: usize>(mut points: Vec<(f64, f64)>, ps
     out
 }
 
-/// The weighted quantile `p` of values with weights.
-pub(super) fn weighted_quantile(mut points: Vec<(f64, f64)>, p: f64) -> f64 {
-    points.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let total: f64 = points.iter().map(|x| x.1).sum();
-    let mut acc = 0.0;
-    for (v, w) in &points {
-        acc += w / total;
-        if acc >= p {
-            return *v;
-        }
-    }
-    // Reached only through rounding of the weights; with no point there is no value.
-    points.last().map_or(f64::NAN, |x| x.0)
-}
-
-/// The standard normal quantile, to about 5e-4 (Abramowitz & Stegun 26.2.23): a starting point only.
-fn standard_normal_quantile(p: f64) -> f64 {
-    let q = p.min(1.0 - p).clamp(1e-300, 0.5);
-    let t = (-2.0 * q.ln()).sqrt();
-    let z = t
-        - (2.515_517 + 0.802_853 * t + 0.010_328 * t * t)
-            / (1.0 + 1.432_788 * t + 0.189_269 * t * t + 0.001_308 * t * t * t);
-    if p < 0.5 { -z } else { z }
-}
-
 fn normal_cdf(z: f64) -> f64 {
     0.5 * (1.0 + libm::erf(z / std::f64::consts::SQRT_2))
 }
@@ -207,7 +182,7 @@ pub(super) fn observed_quantile(pop: &Population, levels: &[(f64, f64)], p: f64)
         .map(|(f, w, sd)| w * (sd * sd + (f - mean).powi(2)))
         .sum::<f64>()
         / total;
-    let start = mean + standard_normal_quantile(p) * var.sqrt();
+    let start = mean + super::fit::standard_normal_quantile(p) * var.sqrt();
     let mut x = if start > lo && start < hi {
         start
     } else {
@@ -237,13 +212,58 @@ pub(super) fn observed_quantile(pop: &Population, levels: &[(f64, f64)], p: f64)
     x.max(0.0)
 }
 
-/// Levels at `times_h` under every posterior node, with the node weights.
-pub(super) fn levels_at(pop: &Population, post: &Posterior, inputs: &[Input], times_h: &[f64]) -> Vec<Vec<(f64, f64)>> {
-    let mut per_time = vec![Vec::with_capacity(post.nodes.len()); times_h.len()];
+/// The true level at one time under the posterior: at every Gauss–Hermite node with its weight (for the
+/// distribution of a measured result) and at every point of the equal-probability grid (for the
+/// quantiles of the true level).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Levels {
+    pub(super) mixture: Vec<(f64, f64)>,
+    pub(super) grid: Vec<f64>,
+}
+
+/// The forecast at one time: the median of the true level, its 90% band, and the 90% interval of a
+/// measured result (the true level plus the assay's error), in units/mL.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    pub median: f64,
+    pub p05: f64,
+    pub p95: f64,
+    pub obs_p05: f64,
+    pub obs_p95: f64,
+}
+
+/// The band of `levels`.
+pub(super) fn band_of(pop: &Population, levels: &Levels) -> Band {
+    let grid = levels.grid.iter().map(|v| (*v, 1.0)).collect();
+    let [p05, median, p95] = weighted_quantiles(grid, [0.05, 0.5, 0.95]);
+    Band {
+        median,
+        p05,
+        p95,
+        obs_p05: observed_quantile(pop, &levels.mixture, 0.05),
+        obs_p95: observed_quantile(pop, &levels.mixture, 0.95),
+    }
+}
+
+/// Levels at `times_h` under the posterior.
+pub(super) fn levels_at(pop: &Population, post: &Posterior, inputs: &[Input], times_h: &[f64]) -> Vec<Levels> {
+    let mut per_time = vec![
+        Levels {
+            mixture: Vec::with_capacity(post.nodes.len()),
+            grid: Vec::with_capacity(post.grid.len()),
+        };
+        times_h.len()
+    ];
     for (eta, w) in &post.nodes {
         let c = concentrations(pop.at(*eta), inputs, times_h);
         for (slot, v) in per_time.iter_mut().zip(c) {
-            slot.push((v, *w));
+            slot.mixture.push((v, *w));
+        }
+    }
+    for eta in &post.grid {
+        let c = concentrations(pop.at(*eta), inputs, times_h);
+        for (slot, v) in per_time.iter_mut().zip(c) {
+            slot.grid.push(v);
         }
     }
     per_time

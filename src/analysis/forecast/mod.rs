@@ -9,15 +9,16 @@ mod data;
 pub mod fit;
 pub mod model;
 pub mod outlook;
+mod target;
 
 use serde::Serialize;
 
 pub use self::backtest::{Backtest, BacktestPair, backtest_pairs};
-use self::data::{inputs, levels_at, observed_quantile, samples, samples_for_fit, weighted_quantile};
+use self::data::{band_of, inputs, levels_at, samples, samples_for_fit, weighted_quantiles};
 use self::fit::{Population, Posterior, posterior};
 use self::model::Pk;
 use super::timeline::{InfusionRate, Timeline};
-use super::types::{Action, Analysis, FindingCode};
+use super::types::{Analysis, FindingCode};
 use crate::model::{AgeGroup, AntiXaAssay, Case, ClinicalTime, EventKind, Setting};
 use crate::protocol::Protocol;
 use crate::protocol::forecast_prior::ForecastPrior;
@@ -56,6 +57,11 @@ pub struct Individual {
 pub struct Plan {
     #[serde(serialize_with = "crate::model::rounded::f64_1")]
     pub rate_units_per_kg_per_h: f64,
+    /// The same rate in units/h, and the heparin dosing weight it is per kg of.
+    #[serde(serialize_with = "crate::model::rounded::f64_0")]
+    pub rate_units_per_h: f64,
+    #[serde(serialize_with = "crate::model::rounded::f64_1")]
+    pub dosing_weight_kg: f64,
     pub bolus_units: Option<f64>,
 }
 
@@ -82,6 +88,11 @@ pub struct RateToTarget {
     #[serde(serialize_with = "crate::model::rounded::f64_1")]
     pub uncapped_value: f64,
     pub unit: &'static str,
+    /// `value` as a total rate and as a pump rate at the protocol's bag.
+    #[serde(serialize_with = "crate::model::rounded::f64_0")]
+    pub units_per_h: f64,
+    #[serde(serialize_with = "crate::model::rounded::f64_1")]
+    pub pump_ml_per_h: f64,
     #[serde(serialize_with = "crate::model::rounded::f64_2")]
     pub target_anti_xa: f64,
     #[serde(serialize_with = "crate::model::rounded::f64_2")]
@@ -110,10 +121,20 @@ pub struct Forecast {
     pub warnings: Vec<String>,
 }
 
+/// "a child", "an infant".
+fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
+}
+
 /// Why no forecast at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NoForecast {
-    #[error("no forecast for a {0}: the prior is an adult model")]
+    #[error("no forecast for {}: the prior is an adult model", with_article(.0))]
     NotAdult(&'static str),
     #[error("no forecast on cardiopulmonary bypass: the ACT and the bypass dose-response apply")]
     Bypass,
@@ -122,11 +143,12 @@ pub enum NoForecast {
 }
 
 fn estimate(post: &Posterior, value: impl Fn([f64; 2]) -> f64) -> Estimate {
-    let points: Vec<(f64, f64)> = post.nodes.iter().map(|(eta, w)| (value(*eta), *w)).collect();
+    let points: Vec<(f64, f64)> = post.grid.iter().map(|eta| (value(*eta), 1.0)).collect();
+    let [p05, p95] = weighted_quantiles(points, [0.05, 0.95]);
     Estimate {
         estimate: value(post.map),
-        p05: weighted_quantile(points.clone(), 0.05),
-        p95: weighted_quantile(points, 0.95),
+        p05,
+        p95,
     }
 }
 
@@ -179,17 +201,18 @@ pub(crate) fn fit_at(
              below the limit), not as a value"
         ));
     }
-    let rate_to_target = rate_to_target(
+    let situation = target::Situation {
         protocol,
         prior,
-        &pop,
-        &post,
-        &findings,
-        analysis.recommendation.action,
+        case,
+        analysis,
+        findings: &findings,
         running,
         dosing_weight_kg,
-        &mut warnings,
-    );
+        samples_used: obs.len(),
+        as_of,
+    };
+    let rate_to_target = target::rate_to_target(&situation, &pop, &post, &mut warnings);
     Ok(Fitted {
         pop,
         post,
@@ -236,13 +259,16 @@ pub fn forecast(
     let predictions = times
         .iter()
         .zip(&levels)
-        .map(|(t, l)| Prediction {
-            time: t.to_string(),
-            median: weighted_quantile(l.clone(), 0.5),
-            p05: weighted_quantile(l.clone(), 0.05),
-            p95: weighted_quantile(l.clone(), 0.95),
-            obs_p05: observed_quantile(pop, l, 0.05),
-            obs_p95: observed_quantile(pop, l, 0.95),
+        .map(|(t, l)| {
+            let b = band_of(pop, l);
+            Prediction {
+                time: t.to_string(),
+                median: b.median,
+                p05: b.p05,
+                p95: b.p95,
+                obs_p05: b.obs_p05,
+                obs_p95: b.obs_p95,
+            }
         })
         .collect();
     Ok(Forecast {
@@ -256,6 +282,8 @@ pub fn forecast(
         },
         plan: Plan {
             rate_units_per_kg_per_h: plan_rate_per_h / fitted.dosing_weight_kg,
+            rate_units_per_h: plan_rate_per_h,
+            dosing_weight_kg: fitted.dosing_weight_kg,
             bolus_units: req.bolus_units,
         },
         predictions,
@@ -302,89 +330,6 @@ fn warnings(case: &Case, as_of: ClinicalTime, prior: &ForecastPrior) -> Vec<Stri
         out.push("AT-supplemented anti-Xa assay: it overestimates the in-vivo heparin effect".to_owned());
     }
     out
-}
-
-/// The steady-state rate for the middle of the anti-Xa target, or none (with the reason) when the
-/// situation is not one the model describes.
-#[allow(clippy::too_many_arguments, reason = "one call site; each input is a separate fact")]
-fn rate_to_target(
-    protocol: &Protocol,
-    prior: &ForecastPrior,
-    pop: &Population,
-    post: &Posterior,
-    findings: &[FindingCode],
-    action: Action,
-    running: Option<InfusionRate>,
-    dosing_weight_kg: f64,
-    warnings: &mut Vec<String>,
-) -> Option<RateToTarget> {
-    let refusal = [
-        (FindingCode::PseudoResistance, "pseudo-resistance"),
-        (FindingCode::CoagulopathyDiscordance, "coagulopathy"),
-        (FindingCode::HitSuspected, "HIT suspected"),
-    ]
-    .into_iter()
-    .find(|(code, _)| findings.contains(code))
-    .map(|(_, why)| why.to_owned())
-    .or_else(|| (action == Action::HoldAnticoagulant).then(|| "a hold".to_owned()))
-    .or_else(|| match running {
-        Some(InfusionRate::Ufh(_)) => None,
-        Some(_) => Some("a direct thrombin inhibitor runs".to_owned()),
-        None => Some("no heparin runs".to_owned()),
-    });
-    if let Some(why) = refusal {
-        warnings.push(format!("no rate to target: {why}"));
-        return None;
-    }
-    let target = protocol.ufh.anti_xa_target.value;
-    let mid = (target.low.value() + target.high.value()) / 2.0;
-    let cl = pop.at(post.map).cl_l_per_h;
-    // Steady state: C = R / CL → R (units/h) = C (units/mL) × 1000 × CL (L/h).
-    let uncapped = mid * 1000.0 * cl / dosing_weight_kg;
-    let current = match running {
-        Some(InfusionRate::Ufh(r)) => r.value() / dosing_weight_kg,
-        _ => 0.0,
-    };
-    let step = protocol
-        .ufh
-        .anti_xa_nomogram
-        .rows
-        .iter()
-        .map(|r| r.rate_change_units_per_kg_per_h.abs())
-        .fold(0.0, f64::max);
-    let hard = protocol
-        .plausibility
-        .ufh_rate_units_per_kg_per_h
-        .hard_max
-        .map_or(f64::INFINITY, |h| h.value());
-    let value = uncapped.clamp(current - step, current + step).min(hard).max(0.0);
-    let capped = (value - uncapped).abs() > 1e-9;
-    let in_range: f64 = post
-        .nodes
-        .iter()
-        .map(|(eta, w)| {
-            let c = value * dosing_weight_kg / 1000.0 / pop.at(*eta).cl_l_per_h;
-            if (target.low.value()..=target.high.value()).contains(&c) {
-                *w
-            } else {
-                0.0
-            }
-        })
-        .sum();
-    if uncapped > prior.saturable_above_units_per_kg_per_h.value {
-        warnings.push(format!(
-            "above {} units/kg/h heparin clearance is saturable: the model may overestimate the rate needed ({})",
-            prior.saturable_above_units_per_kg_per_h.value, prior.saturable_above_units_per_kg_per_h.source
-        ));
-    }
-    Some(RateToTarget {
-        value,
-        uncapped_value: uncapped,
-        unit: "units/kg/h",
-        target_anti_xa: mid,
-        probability_in_range: in_range,
-        capped,
-    })
 }
 
 /// The population's individual parameters, for callers that show the prior.

@@ -3,7 +3,7 @@
 //! at the replay time is kept per posterior node, so moving the what-if rate never refits the samples
 //! nor walks the history again.
 
-use super::data::{PLAN_STARTS_AFTER_H, inputs, observed_quantile, weighted_quantiles};
+use super::data::{Levels, PLAN_STARTS_AFTER_H, band_of, inputs};
 use super::fit::Population;
 use super::model::{Pk, concentrations};
 use super::{Fitted, NoForecast, RateToTarget, fit_at};
@@ -21,23 +21,15 @@ pub struct WhatIf {
     pub bolus_units: Option<f64>,
 }
 
-/// The forecast at one time: the median of the true level, its 90% band, and the 90% interval of a
-/// measured result (the true level plus the assay's error), in units/mL.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Band {
-    pub median: f64,
-    pub p05: f64,
-    pub p95: f64,
-    pub obs_p05: f64,
-    pub obs_p95: f64,
-}
+pub use super::data::Band;
 
-/// One posterior node: its parameters, the heparin in the body at the replay time, its weight.
+/// One posterior node: its parameters, the heparin in the body at the replay time, its weight (`None`:
+/// a point of the equal-probability grid).
 #[derive(Debug, Clone, Copy)]
 struct Node {
     pk: Pk,
     amount_units: f64,
-    weight: f64,
+    weight: Option<f64>,
 }
 
 /// The fit at the replay time, ready to predict any plan.
@@ -82,18 +74,20 @@ impl Outlook {
         // When the plan starts, just after `as_of`: the doses given at that minute are in (a sample then
         // was drawn before them) — the same instant as the command line's plan.
         let just_after = [as_of_h + PLAN_STARTS_AFTER_H];
+        let node = |eta: [f64; 2], weight: Option<f64>| {
+            let pk = pop.at(eta);
+            let level = concentrations(pk, &history, &just_after)[0];
+            Node {
+                pk,
+                amount_units: level * pk.v_l * 1000.0,
+                weight,
+            }
+        };
         let nodes = post
             .nodes
             .iter()
-            .map(|(eta, weight)| {
-                let pk = pop.at(*eta);
-                let level = concentrations(pk, &history, &just_after)[0];
-                Node {
-                    pk,
-                    amount_units: level * pk.v_l * 1000.0,
-                    weight: *weight,
-                }
-            })
+            .map(|(eta, w)| node(*eta, Some(*w)))
+            .chain(post.grid.iter().map(|eta| node(*eta, None)))
             .collect();
         let next_anti_xa = analysis
             .monitoring
@@ -148,25 +142,22 @@ impl Outlook {
     #[must_use]
     pub fn band(&self, plan: WhatIf, hours_after: f64) -> Band {
         let dt = (hours_after - PLAN_STARTS_AFTER_H).max(0.0);
-        let levels: Vec<(f64, f64)> = self
-            .nodes
-            .iter()
-            .map(|n| {
-                let k = n.pk.cl_l_per_h / n.pk.v_l;
-                let decay = (-k * dt).exp();
-                let amount = (n.amount_units + plan.bolus_units.unwrap_or(0.0)) * decay
-                    + plan.rate_units_per_h / k * (1.0 - decay);
-                ((amount / n.pk.v_l / 1000.0).max(0.0), n.weight)
-            })
-            .collect();
-        let [p05, median, p95] = weighted_quantiles(levels.clone(), [0.05, 0.5, 0.95]);
-        Band {
-            median,
-            p05,
-            p95,
-            obs_p05: observed_quantile(&self.pop, &levels, 0.05),
-            obs_p95: observed_quantile(&self.pop, &levels, 0.95),
+        let mut levels = Levels {
+            mixture: Vec::with_capacity(49),
+            grid: Vec::with_capacity(self.nodes.len()),
+        };
+        for n in &self.nodes {
+            let k = n.pk.cl_l_per_h / n.pk.v_l;
+            let decay = (-k * dt).exp();
+            let amount =
+                (n.amount_units + plan.bolus_units.unwrap_or(0.0)) * decay + plan.rate_units_per_h / k * (1.0 - decay);
+            let level = (amount / n.pk.v_l / 1000.0).max(0.0);
+            match n.weight {
+                Some(w) => levels.mixture.push((level, w)),
+                None => levels.grid.push(level),
+            }
         }
+        band_of(&self.pop, &levels)
     }
 
     /// The forecast at `t` (the replay time's band for a time before it).
