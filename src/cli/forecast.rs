@@ -22,9 +22,9 @@ pub(super) struct Options<'a> {
 
 /// A probability as a percentage, never "100%" or "0%" for what is only nearly certain.
 fn percent(p: f64) -> String {
-    if p >= 0.995 && p < 1.0 {
+    if (0.995..1.0).contains(&p) {
         "> 99%".to_owned()
-    } else if p <= 0.005 && p > 0.0 {
+    } else if p > 0.0 && p <= 0.005 {
         "< 1%".to_owned()
     } else {
         format!("{}%", num(p * 100.0, 0))
