@@ -261,16 +261,21 @@ impl Forecasting {
         }
         match &o.rate_to_target {
             Some(r) if r.capped => text.push_str(&format!(
-                "; the model's rate for {} is {} units/kg/h, capped to one nomogram step: {} units/kg/h \
-                 (probability of a steady state in the target {}%)",
+                "; the model's rate for {} is {} units/kg/h, capped to one nomogram step: {} units/kg/h = {} \
+                 units/h = {} mL/h (probability of a steady state in the target {}%)",
                 num(r.target_anti_xa, 2),
                 num(r.uncapped_value, 1),
                 num(r.value, 1),
+                num(r.units_per_h, 0),
+                num(r.pump_ml_per_h, 1),
                 num(r.probability_in_range * 100.0, 0)
             )),
             Some(r) => text.push_str(&format!(
-                "; {} units/kg/h would reach {} at steady state (probability of a steady state in the target {}%)",
+                "; {} units/kg/h = {} units/h = {} mL/h would reach {} at steady state (probability of a steady \
+                 state in the target {}%)",
                 num(r.value, 1),
+                num(r.units_per_h, 0),
+                num(r.pump_ml_per_h, 1),
                 num(r.target_anti_xa, 2),
                 num(r.probability_in_range * 100.0, 0)
             )),
@@ -279,6 +284,9 @@ impl Forecasting {
                     text.push_str(&format!("; {why}"));
                 }
             }
+        }
+        if let Some(w) = o.warnings.iter().find(|w| w.contains("point different ways")) {
+            text.push_str(&format!("; {w}"));
         }
         text.push_str(". Information only: the protocol's step above decides.");
         Some(ForecastLine {
