@@ -277,23 +277,7 @@ fn rate_ui(ui: &mut egui::Ui, doc: &Document, state: &mut WhatIfState, kg: f64) 
     let protocol = doc.protocol();
     let concentration = protocol.ufh.concentration_units_per_ml.value.value();
     let limits = &protocol.plausibility;
-    // The protocol's hard limits, per kg and per hour (a rate at or above `hard_from` is refused).
-    let max_per_kg = limits
-        .ufh_rate_units_per_kg_per_h
-        .hard_max
-        .map_or(f64::INFINITY, |m| m.value())
-        .min(
-            limits
-                .ufh_rate_units_per_h
-                .hard_from
-                .map_or(f64::INFINITY, |m| (m.value() - 1.0) / kg),
-        )
-        .min(
-            limits
-                .ufh_rate_units_per_h
-                .hard_max
-                .map_or(f64::INFINITY, |m| m.value() / kg),
-        );
+    let max_per_kg = limits.ufh_rate_ceiling_units_per_kg_per_h(kg);
     let warn_per_kg = limits.ufh_rate_units_per_kg_per_h.soft_max.map(|m| m.value());
     let slider_end = warn_per_kg.unwrap_or(SLIDER_MAX_FALLBACK).min(max_per_kg);
     ui.horizontal(|ui| {

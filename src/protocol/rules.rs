@@ -51,6 +51,21 @@ pub struct Plausibility {
     pub ffp_ml: Limits<Millilitres>,
 }
 
+impl Plausibility {
+    /// The highest heparin rate the protocol accepts for a dosing weight, in units/kg/h: its per-kg
+    /// maximum and its per-hour limits (a rate at or above `hard_from` is refused) — the one ceiling the
+    /// forecast's rate to target and the What if slider are held to. Unlimited when the protocol sets none.
+    #[must_use]
+    pub fn ufh_rate_ceiling_units_per_kg_per_h(&self, dosing_kg: f64) -> f64 {
+        let per_h = &self.ufh_rate_units_per_h;
+        self.ufh_rate_units_per_kg_per_h
+            .hard_max
+            .map_or(f64::INFINITY, |m| m.value())
+            .min(per_h.hard_from.map_or(f64::INFINITY, |m| (m.value() - 1.0) / dosing_kg))
+            .min(per_h.hard_max.map_or(f64::INFINITY, |m| m.value() / dosing_kg))
+    }
+}
+
 /// Which weight a drug's weight-based doses use, and its cap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DosingWeight {

@@ -120,17 +120,7 @@ pub(super) fn rate_to_target(
         _ => 0.0,
     };
     let (up, down) = largest_steps(s.protocol);
-    let limits = &s.protocol.plausibility;
-    let hard = limits
-        .ufh_rate_units_per_kg_per_h
-        .hard_max
-        .map_or(f64::INFINITY, |h| h.value())
-        .min(
-            limits
-                .ufh_rate_units_per_h
-                .hard_from
-                .map_or(f64::INFINITY, |h| (h.value() - 1.0) / kg),
-        );
+    let hard = s.protocol.plausibility.ufh_rate_ceiling_units_per_kg_per_h(kg);
     let value = uncapped.clamp(current - down, current + up).min(hard).max(0.0);
     let capped = (value - uncapped).abs() > 1e-9;
     let in_range = post
