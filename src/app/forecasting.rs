@@ -238,8 +238,9 @@ impl Forecasting {
         }
         let next = o.band_at(o.running_plan(), o.next_anti_xa);
         let mut text = format!(
-            "Forecast (provisional model): at the running {} units/kg/h the next anti-Xa at {} would be \
+            "Forecast ({}): at the running {} units/kg/h the next anti-Xa at {} would be \
              {} ({}–{}) units/mL",
+            if o.provisional { "provisional model" } else { "model" },
             num(rate / o.dosing_weight_kg, 1),
             clock(o.next_anti_xa, as_of),
             num(next.median, 2),

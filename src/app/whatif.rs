@@ -128,6 +128,14 @@ fn forecast_colour(doc: &Document) -> Color32 {
     }
 }
 
+/// "provisional model" while the prior is provisional, "model" once a published one replaces it.
+fn model_words(doc: &Document) -> &'static str {
+    match doc.forecasting().outlook() {
+        Ok(o) if !o.provisional => "model",
+        _ => "provisional model",
+    }
+}
+
 /// The legend entries of the forecast on the anti-Xa plot.
 pub fn legend_entries(doc: &Document, state: &WhatIfState) -> Vec<(&'static str, Color32, String)> {
     if state.hidden || doc.forecasting().outlook().is_err() {
@@ -140,7 +148,7 @@ pub fn legend_entries(doc: &Document, state: &WhatIfState) -> Vec<(&'static str,
         ""
     };
     vec![
-        ("┄", colour, format!("forecast, provisional model{greyed}")),
+        ("┄", colour, format!("forecast, {}{greyed}", model_words(doc))),
         ("▇", colour.gamma_multiply(0.6), "90% true level".to_owned()),
         ("▇", colour.gamma_multiply(0.3), "90% next result".to_owned()),
     ]
@@ -202,7 +210,7 @@ pub fn forecast_end_x(doc: &Document, state: &mut WhatIfState) -> Option<f64> {
 
 /// The What if panel.
 pub fn whatif_ui(ui: &mut egui::Ui, doc: &Document, state: &mut WhatIfState, commands: &mut Vec<Command>) {
-    ui.label(RichText::new("What if — anti-Xa forecast (provisional model)").strong());
+    ui.label(RichText::new(format!("What if — anti-Xa forecast ({})", model_words(doc))).strong());
     if state.hidden {
         ui.label(
             RichText::new("Shown after your choice (Predict first): guess the next anti-Xa on the card first")

@@ -294,8 +294,7 @@ pub fn forecast(
 }
 
 /// The prior as the contract names it.
-#[must_use]
-pub fn model_ref(prior: &ForecastPrior) -> ModelRef {
+fn model_ref(prior: &ForecastPrior) -> ModelRef {
     ModelRef {
         name: prior.name.clone(),
         provisional: prior.provisional,

@@ -166,13 +166,6 @@ impl Outlook {
         self.band(plan, t.hours_since(self.as_of))
     }
 
-    /// The curve the plot draws: `(hours from the case start, band)` every `step_h` for `hours`.
-    #[must_use]
-    pub fn curve(&self, plan: WhatIf, hours: f64, step_h: f64) -> Vec<(f64, Band)> {
-        let steps = (hours / step_h).ceil().max(1.0) as usize;
-        self.curve_at(plan, (0..=steps).map(|i| i as f64 * step_h))
-    }
-
     /// The curve at the given hours after the replay time: `(hours from the case start, band)`.
     #[must_use]
     pub fn curve_at(&self, plan: WhatIf, hours_after: impl IntoIterator<Item = f64>) -> Vec<(f64, Band)> {
@@ -180,11 +173,5 @@ impl Outlook {
             .into_iter()
             .map(|after| (self.as_of_h + after, self.band(plan, after)))
             .collect()
-    }
-
-    /// The typical (population) parameters, to say what the prior assumes.
-    #[must_use]
-    pub fn population(&self) -> Pk {
-        self.pop.pk
     }
 }
