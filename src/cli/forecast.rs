@@ -143,13 +143,17 @@ pub(super) fn run(case: &Case, protocol: &Protocol, as_of: ClinicalTime, o: &Opt
         f.as_of, f.model.name
     );
     out.push_str(&format!(
-        "{} anti-Xa sample(s) used · clearance {:.2} L/h ({:.2}–{:.2}) · volume {:.1} L · half-life {:.1} h\n",
+        "{} anti-Xa sample(s) used · clearance {} L/h ({}–{}) · volume {} L ({}–{}) · half-life {} h ({}–{}); 90% intervals\n",
         f.samples_used,
-        f.individual.cl_l_per_h.estimate,
-        f.individual.cl_l_per_h.p05,
-        f.individual.cl_l_per_h.p95,
-        f.individual.v_l.estimate,
-        f.individual.half_life_h.estimate
+        num(f.individual.cl_l_per_h.estimate, 2),
+        num(f.individual.cl_l_per_h.p05, 2),
+        num(f.individual.cl_l_per_h.p95, 2),
+        num(f.individual.v_l.estimate, 1),
+        num(f.individual.v_l.p05, 1),
+        num(f.individual.v_l.p95, 1),
+        num(f.individual.half_life_h.estimate, 1),
+        num(f.individual.half_life_h.p05, 1),
+        num(f.individual.half_life_h.p95, 1)
     ));
     out.push_str(&format!(
         "plan: {} units/kg/h = {} units/h on the heparin dosing weight {} kg{}\n",

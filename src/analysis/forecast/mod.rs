@@ -194,6 +194,12 @@ pub(crate) fn fit_at(
     let post = posterior(&pop, &history, &obs).map_err(NoForecast::Fit)?;
     let mut warnings = warnings(case, as_of, prior);
     warnings.extend(left_out);
+    if let Some(last) = case.last_event_time().filter(|last| as_of.hours_since(*last) > 24.0) {
+        warnings.push(format!(
+            "the forecast is made {} h after the last recorded event ({last}): it assumes nothing changed since",
+            crate::model::num(as_of.hours_since(last), 0)
+        ));
+    }
     let censored = obs.below_limit.iter().filter(|b| **b).count();
     if censored > 0 {
         warnings.push(format!(
