@@ -107,7 +107,7 @@ impl Forecasting {
     /// Derives, once per replay time or back-test result, the verdict and the card's line.
     fn refresh(&mut self) {
         self.summary = self.backtest_until(self.as_of).ok().flatten().and_then(Backtest::of);
-        self.verdict = self.judge(self.as_of);
+        self.verdict = self.summary.as_ref().and_then(Backtest::discredited);
         self.line = self.make_card_line(self.as_of);
     }
 
@@ -170,14 +170,6 @@ impl Forecasting {
             BacktestJob::Ready(pairs) => Ok(Some(&pairs[..pairs.partition_point(|p| p.time <= as_of)])),
             BacktestJob::Unavailable(why) => Err(why),
         }
-    }
-
-    /// Why the forecast is not to be relied on at `as_of` (the back-test does not beat the last value),
-    /// once the back-test is known.
-    #[must_use]
-    fn judge(&self, as_of: ClinicalTime) -> Option<String> {
-        let pairs = self.backtest_until(as_of).ok().flatten()?;
-        Backtest::of(pairs)?.discredited()
     }
 
     /// The back-test's summary up to the replay time (none until it is known or with no pair).
@@ -292,7 +284,7 @@ impl Forecasting {
         text.push_str(". Information only: the protocol's step above decides.");
         Some(ForecastLine {
             text,
-            greyed: self.judge(as_of),
+            greyed: self.verdict.clone(),
         })
     }
 }
