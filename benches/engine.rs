@@ -13,6 +13,33 @@ fn main() {
     divan::main();
 }
 
+/// A generated ECMO course analysed at its last event, with the shipped forecast prior.
+struct EndOfCourse {
+    case: anticoag_planner::model::Case,
+    protocol: Protocol,
+    prior: anticoag_planner::protocol::forecast_prior::ForecastPrior,
+    prepared: anticoag_planner::analysis::Prepared,
+    end: anticoag_planner::model::ClinicalTime,
+    analysis: anticoag_planner::analysis::Analysis,
+}
+
+fn end_of_course(days: u32) -> EndOfCourse {
+    let case = ecmo_course(days);
+    let protocol = Protocol::builtin("adult-ecmo").unwrap();
+    let prior = anticoag_planner::protocol::forecast_prior::ForecastPrior::shipped().unwrap();
+    let prepared = anticoag_planner::analysis::Prepared::new(&case, &protocol);
+    let end = case.last_event_time().unwrap();
+    let analysis = anticoag_planner::analysis::analyze_prepared(&case, &prepared, &protocol, end);
+    EndOfCourse {
+        case,
+        protocol,
+        prior,
+        prepared,
+        end,
+        analysis,
+    }
+}
+
 #[divan::bench(args = [1, 7, 30, 90])]
 fn analyze_last_event(bencher: divan::Bencher, days: u32) {
     let case = ecmo_course(days);
@@ -42,14 +69,14 @@ fn replay_whole_case_explained(bencher: divan::Bencher, days: u32) {
 #[divan::bench(args = [7, 30])]
 fn forecast_at_last_event(bencher: divan::Bencher, days: u32) {
     use anticoag_planner::analysis::forecast::{ForecastRequest, forecast};
-    use anticoag_planner::analysis::{Prepared, analyze_prepared};
-    use anticoag_planner::protocol::forecast_prior::ForecastPrior;
-    let case = ecmo_course(days);
-    let protocol = Protocol::builtin("adult-ecmo").unwrap();
-    let prior = ForecastPrior::shipped().unwrap();
-    let prepared = Prepared::new(&case, &protocol);
-    let end = case.last_event_time().unwrap();
-    let analysis = analyze_prepared(&case, &prepared, &protocol, end);
+    let EndOfCourse {
+        case,
+        protocol,
+        prior,
+        prepared,
+        end,
+        analysis,
+    } = end_of_course(days);
     let req = ForecastRequest {
         as_of: end,
         hours: 24,
@@ -81,14 +108,14 @@ fn forecast_fit_30_days(bencher: divan::Bencher) {
 #[divan::bench]
 fn whatif_update_30_days(bencher: divan::Bencher) {
     use anticoag_planner::analysis::forecast::outlook::{Outlook, WhatIf};
-    use anticoag_planner::analysis::{Prepared, analyze_prepared};
-    use anticoag_planner::protocol::forecast_prior::ForecastPrior;
-    let case = ecmo_course(30);
-    let protocol = Protocol::builtin("adult-ecmo").unwrap();
-    let prior = ForecastPrior::shipped().unwrap();
-    let prepared = Prepared::new(&case, &protocol);
-    let end = case.last_event_time().unwrap();
-    let analysis = analyze_prepared(&case, &prepared, &protocol, end);
+    let EndOfCourse {
+        case,
+        protocol,
+        prior,
+        prepared,
+        end,
+        analysis,
+    } = end_of_course(30);
     let outlook = Outlook::prepare(&case, &prepared.timeline, &protocol, &prior, &analysis, end).unwrap();
     let mut rate = 1000.0;
     bencher.bench_local(|| {
@@ -112,13 +139,13 @@ fn whatif_update_30_days(bencher: divan::Bencher) {
 #[divan::bench]
 fn whatif_prepare_30_days(bencher: divan::Bencher) {
     use anticoag_planner::analysis::forecast::outlook::Outlook;
-    use anticoag_planner::analysis::{Prepared, analyze_prepared};
-    use anticoag_planner::protocol::forecast_prior::ForecastPrior;
-    let case = ecmo_course(30);
-    let protocol = Protocol::builtin("adult-ecmo").unwrap();
-    let prior = ForecastPrior::shipped().unwrap();
-    let prepared = Prepared::new(&case, &protocol);
-    let end = case.last_event_time().unwrap();
-    let analysis = analyze_prepared(&case, &prepared, &protocol, end);
+    let EndOfCourse {
+        case,
+        protocol,
+        prior,
+        prepared,
+        end,
+        analysis,
+    } = end_of_course(30);
     bencher.bench_local(|| Outlook::prepare(&case, &prepared.timeline, &protocol, &prior, &analysis, end).unwrap());
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::analysis::targets::aptt_target;
 use crate::analysis::{Agent, Series, Timeline};
-use crate::model::{Case, ClinicalTime, EventKind, LabKind, Quantity, num};
+use crate::model::{Case, ClinicalTime, LabKind, Quantity, num};
 use crate::protocol::Protocol;
 
 /// The flowsheet's columns, in order: lab series from the one table of lab kinds.
@@ -135,12 +135,8 @@ pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: Clinica
     // An anti-Xa below the assay's limit is written as it was reported ("<0.1").
     if let Some(column) = column_of(LabKind::AntiXa) {
         for s in labs.anti_xa.until(as_of) {
-            let below = matches!(
-                case.events.get(s.event).map(|e| e.kind),
-                Some(EventKind::AntiXaBelow(_))
-            );
-            if let Some(Some(cell)) = rows.get_mut(&s.time).map(|r| &mut r[column])
-                && below
+            if case.is_below_assay_limit(s.event)
+                && let Some(Some(cell)) = rows.get_mut(&s.time).map(|r| &mut r[column])
             {
                 cell.text = format!("<{}", cell.text);
             }

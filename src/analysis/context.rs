@@ -227,10 +227,7 @@ impl<'a> Cx<'a> {
         if self.explain {
             out.reserve(64);
             // A result below the assay's limit is read as the limit by the rules, and said as it was.
-            let below = matches!(
-                self.case.events.get(s.event).map(|e| e.kind),
-                Some(crate::model::EventKind::AntiXaBelow(_))
-            );
+            let below = self.case.is_below_assay_limit(s.event);
             let _ = write!(
                 out,
                 "{} {}{}{} at {} ({} h ago)",
@@ -304,17 +301,34 @@ impl Reading {
 /// Whether an anti-Xa was drawn within the pairing window of plasma free Hb or bilirubin above the
 /// protocol's interference limits.
 pub(super) fn anti_xa_interfered(tl: &Timeline, p: &Protocol, s: Sample<AntiXaLevel>, until: ClinicalTime) -> bool {
+    anti_xa_interference(tl, p, s.time, until).is_some()
+}
+
+/// What makes an anti-Xa drawn at `t` unreliable, known by `until`: plasma free hemoglobin or bilirubin
+/// above the protocol's interference limits within the pairing window (clinical reference §3) — the one
+/// rule the algorithm and the forecast's fit both read.
+pub(crate) fn anti_xa_interference(
+    tl: &Timeline,
+    p: &Protocol,
+    t: ClinicalTime,
+    until: ClinicalTime,
+) -> Option<String> {
     let window = p.monitoring.pairing_window_min.value;
     let d = &p.discordance;
-    tl.labs
+    let hb = tl
+        .labs
         .plasma_free_hb
-        .nearest(s.time, window, until)
-        .is_some_and(|h| h.value > d.interference_plasma_free_hb_mg_per_dl.value)
-        || tl
-            .labs
+        .nearest(t, window, until)
+        .filter(|h| h.value > d.interference_plasma_free_hb_mg_per_dl.value)
+        .map(|h| format!("plasma free hemoglobin {} at {}", h.value, h.time));
+    let bilirubin = || {
+        tl.labs
             .bilirubin
-            .nearest(s.time, window, until)
-            .is_some_and(|b| b.value > d.interference_bilirubin_mg_per_dl.value)
+            .nearest(t, window, until)
+            .filter(|b| b.value > d.interference_bilirubin_mg_per_dl.value)
+            .map(|b| format!("bilirubin {} at {}", b.value, b.time))
+    };
+    hb.or_else(bilirubin)
 }
 
 impl Monitor {

@@ -204,6 +204,14 @@ pub struct Recommendation {
 }
 
 impl Recommendation {
+    /// The heparin rate the advice sets (units/kg/h), if it sets one: none for a DTI, a hold, a
+    /// measurement first, or a dose withheld until the weight is confirmed.
+    #[must_use]
+    pub fn heparin_rate(&self) -> Option<Rate> {
+        self.rate
+            .filter(|r| r.unit == crate::dosing::RateUnit::UnitsPerKgPerHour)
+    }
+
     #[must_use]
     pub fn new(action: Action, drug: impl Into<Text>) -> Self {
         Self {

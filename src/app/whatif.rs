@@ -10,7 +10,6 @@ use egui_plot::{LineStyle, PlotPoints, PlotUi, Polygon};
 
 use crate::analysis::forecast::BacktestPair;
 use crate::analysis::forecast::outlook::{Band, Outlook, WhatIf};
-use crate::dosing::RateUnit as DoseUnit;
 use crate::model::num;
 
 use super::command::Command;
@@ -255,7 +254,7 @@ pub fn whatif_ui(ui: &mut egui::Ui, doc: &Document, state: &mut WhatIfState, com
     // Only where the protocol's own advice is a heparin rate: no rate to copy while it says confirm the
     // weight, switch to a DTI, hold or measure first.
     let r = &doc.analysis().recommendation;
-    let heparin_advised = r.rate.is_some_and(|rate| rate.unit == DoseUnit::UnitsPerKgPerHour);
+    let heparin_advised = r.heparin_rate().is_some();
     ui.horizontal(|ui| {
         let button = ui.add_enabled(heparin_advised, egui::Button::new("Use this rate in the entry form"));
         let button = if heparin_advised {

@@ -165,12 +165,7 @@ impl ChartData {
                 .anti_xa
                 .until(as_of)
                 .iter()
-                .filter(|s| {
-                    matches!(
-                        case.events.get(s.event).map(|e| e.kind),
-                        Some(crate::model::EventKind::AntiXaBelow(_))
-                    )
-                })
+                .filter(|s| case.is_below_assay_limit(s.event))
                 .map(|s| [hours(start, s.time), s.value.value()])
                 .collect(),
             antithrombin: points(LabKind::Antithrombin),

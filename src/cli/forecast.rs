@@ -5,7 +5,6 @@ use anyhow::{Result, anyhow, bail};
 
 use crate::analysis::forecast::{ForecastRequest, forecast};
 use crate::analysis::{Action, Analysis, FindingCode, Prepared, analyze_prepared};
-use crate::dosing::RateUnit;
 use crate::model::{Case, ClinicalTime, EventKind, HeparinRate, Units, UnitsPerKgPerHour, num};
 use crate::protocol::Protocol;
 use crate::protocol::forecast_prior::ForecastPrior;
@@ -73,11 +72,7 @@ fn what_if_notes(
         Some("HIT is suspected: heparin is not to be given")
     } else if analysis.recommendation.action == Action::HoldAnticoagulant {
         Some("the protocol advises a hold now")
-    } else if !analysis
-        .recommendation
-        .rate
-        .is_some_and(|r| r.unit == RateUnit::UnitsPerKgPerHour)
-    {
+    } else if analysis.recommendation.heparin_rate().is_none() {
         Some("the protocol's advice now is not a heparin rate")
     } else {
         None

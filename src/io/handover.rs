@@ -228,8 +228,7 @@ fn heparin_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Anal
     // The rate the next result will meet: the one set now, else the running one.
     let set_now = a
         .recommendation
-        .rate
-        .filter(|r| r.unit == RateUnit::UnitsPerKgPerHour)
+        .heparin_rate()
         .and_then(|r| UnitsPerKgPerHour::new(r.value).ok());
     let Some(rate) = set_now.or(a.heparin.current_rate_units_per_kg_per_h) else {
         return Vec::new();

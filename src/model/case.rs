@@ -175,6 +175,16 @@ impl Case {
         Ok(index)
     }
 
+    /// Whether the event at `index` is an anti-Xa below the assay's limit (its value is the limit, and
+    /// every text writes it "<0.1").
+    #[must_use]
+    pub fn is_below_assay_limit(&self, index: usize) -> bool {
+        matches!(
+            self.events.get(index).map(|e| e.kind),
+            Some(super::events::EventKind::AntiXaBelow(_))
+        )
+    }
+
     /// Time of the last event, the default "as of" for an analysis.
     #[must_use]
     pub fn last_event_time(&self) -> Option<ClinicalTime> {

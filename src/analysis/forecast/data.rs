@@ -4,6 +4,7 @@
 
 use super::fit::{Observations, Population, Posterior};
 use super::model::{Input, concentrations};
+use crate::analysis::context::anti_xa_interference;
 use crate::analysis::timeline::{InfusionRate, Timeline};
 use crate::model::{Case, ClinicalTime, EventKind};
 use crate::protocol::Protocol;
@@ -63,27 +64,6 @@ pub(super) fn inputs(
     out
 }
 
-/// Why an anti-Xa drawn at `t` is left out of the fit: plasma free hemoglobin or bilirubin above the
-/// protocol's interference limits within the pairing window (clinical reference §3, as the algorithm
-/// reads it), known by `until`.
-fn interfered(tl: &Timeline, p: &Protocol, t: ClinicalTime, until: ClinicalTime) -> Option<String> {
-    let window = p.monitoring.pairing_window_min.value;
-    let d = &p.discordance;
-    let hb = tl
-        .labs
-        .plasma_free_hb
-        .nearest(t, window, until)
-        .filter(|s| s.value > d.interference_plasma_free_hb_mg_per_dl.value)
-        .map(|s| format!("plasma free hemoglobin {} at {}", s.value, s.time));
-    let bili = tl
-        .labs
-        .bilirubin
-        .nearest(t, window, until)
-        .filter(|s| s.value > d.interference_bilirubin_mg_per_dl.value)
-        .map(|s| format!("bilirubin {} at {}", s.value, s.time));
-    hb.or(bili)
-}
-
 /// The anti-Xa samples drawn at or before `until` (hours from the case start, values), without those
 /// an interfering lab makes unreliable (listed in `left_out`).
 pub(super) fn samples_for_fit(
@@ -97,7 +77,7 @@ pub(super) fn samples_for_fit(
     let mut kept = Observations::default();
     for ((h, y), below) in obs.times_h.iter().zip(&obs.values).zip(&obs.below_limit) {
         let t = case.case_start.plus_hours(*h);
-        match interfered(tl, p, t, until) {
+        match anti_xa_interference(tl, p, t, until) {
             Some(why) => left_out.push(format!(
                 "anti-Xa {}{y} at {t} left out of the fit: {why} (interference, clinical reference §3)",
                 if *below { "<" } else { "" }

@@ -9,7 +9,6 @@ use super::model::{Pk, concentrations};
 use super::{Fitted, NoForecast, RateToTarget, fit_at};
 use crate::analysis::timeline::Timeline;
 use crate::analysis::types::{Analysis, Due};
-use crate::dosing::RateUnit;
 use crate::model::{Case, ClinicalTime};
 use crate::protocol::Protocol;
 use crate::protocol::forecast_prior::ForecastPrior;
@@ -100,8 +99,7 @@ impl Outlook {
             .unwrap_or_else(|| as_of.after_hours(protocol.monitoring.ufh_recheck_h.value));
         let r = &analysis.recommendation;
         let recommended = r
-            .rate
-            .filter(|rate| rate.unit == RateUnit::UnitsPerKgPerHour)
+            .heparin_rate()
             .map(|rate| WhatIf {
                 rate_units_per_h: rate.value * fitted.dosing_weight_kg,
                 bolus_units: r.bolus_units.map(|b| b.value()),

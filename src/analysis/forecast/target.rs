@@ -7,7 +7,6 @@ use super::RateToTarget;
 use super::fit::{Population, Posterior};
 use crate::analysis::timeline::InfusionRate;
 use crate::analysis::types::{Action, Analysis, FindingCode};
-use crate::dosing::RateUnit;
 use crate::model::{Case, ClinicalTime, EventKind, num};
 use crate::protocol::Protocol;
 use crate::protocol::forecast_prior::ForecastPrior;
@@ -47,7 +46,7 @@ fn refusal(s: &Situation<'_>) -> Option<String> {
     if s.samples_used == 0 {
         return Some("no anti-Xa yet: the prior alone is not this patient; the protocol's start decides".to_owned());
     }
-    if !r.rate.is_some_and(|rate| rate.unit == RateUnit::UnitsPerKgPerHour) {
+    if r.heparin_rate().is_none() {
         return Some(format!(
             "the protocol's advice now is not a heparin rate ({}): the model does not second-guess it",
             r.label
