@@ -82,3 +82,63 @@ fn analyze_text_of_the_cmaj_case_at_three_times_is_unchanged() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The handover sheet's blocks as plain text, one line a block (a table's rows indented below it).
+fn handover_text(h: &anticoag_planner::io::handover::Handover) -> String {
+    use anticoag_planner::io::handover::Block;
+    let mut out = format!("patient: {}\nfooter: {}\n", h.patient_line, h.footer);
+    for block in &h.blocks {
+        match block {
+            Block::Heading(t) => out.push_str(&format!("# {t}\n")),
+            Block::Text(t) => out.push_str(&format!("{t}\n")),
+            Block::Strong(t) => out.push_str(&format!("**{t}**\n")),
+            Block::Danger { text, grave } => out.push_str(&format!("{} {text}\n", if *grave { "!!!" } else { "!" })),
+            Block::Table { caption, header, rows } => {
+                out.push_str(&format!("table {caption}: {}\n", header.join(" | ")));
+                for row in rows {
+                    out.push_str(&format!("    {}\n", row.join(" | ")));
+                }
+            }
+            Block::Signature(who) => out.push_str(&format!("sign: {who}\n")),
+        }
+    }
+    out
+}
+
+/// The handover of every case at its last event, printed at a fixed time by a fixed build, so that only
+/// the clinical content can change it.
+#[test]
+fn handover_of_every_case_is_unchanged() {
+    use anticoag_planner::analysis::{Prepared, analyze_prepared};
+    use anticoag_planner::io::handover::{Printing, handover};
+    let printing = Printing {
+        at: common::t("2026-12-01T08:00"),
+        by: "golden",
+        app_version: "golden-build",
+    };
+    let mut failures = Vec::new();
+    for path in case_files() {
+        let loaded = common::load(&path.to_string_lossy());
+        let (case, protocol) = (&loaded.case, &loaded.protocol);
+        let prepared = Prepared::new(case, protocol);
+        let as_of = case.last_event_time().unwrap();
+        let analysis = analyze_prepared(case, &prepared, protocol, as_of);
+        let text = match handover(
+            case,
+            &prepared.timeline,
+            protocol,
+            &analysis,
+            &case.patient_line(),
+            None,
+            &printing,
+        ) {
+            Ok(h) => handover_text(&h),
+            Err(e) => format!("refused: {e}\n"),
+        };
+        let stem = path.file_stem().unwrap().to_string_lossy();
+        if let Err(e) = check(&format!("handover-{stem}.txt"), &text) {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
