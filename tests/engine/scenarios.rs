@@ -358,72 +358,97 @@ fn over_precise_numbers(v: &Value, path: &str, problems: &mut Vec<String>) {
     }
 }
 
-fn scenarios() -> Vec<(String, Scenario)> {
-    let dir = common::root().join("tests/scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
-        .collect();
-    files.sort();
-    let mut all = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let list: Vec<Scenario> = ron::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        all.extend(list.into_iter().map(|s| (name.clone(), s)));
-    }
-    all
+/// Every scenario of every file, read once for all the tests of this binary.
+fn scenarios() -> &'static [(String, Scenario)] {
+    static ALL: std::sync::OnceLock<Vec<(String, Scenario)>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let dir = common::root().join("tests/scenarios");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+            .collect();
+        files.sort();
+        let mut all = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let list: Vec<Scenario> = ron::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            all.extend(list.into_iter().map(|s| (name.clone(), s)));
+        }
+        all
+    })
 }
 
-#[test]
-fn every_scenario_leads_where_the_literature_leads() {
-    let all = scenarios();
-    let ids: BTreeSet<&str> = all.iter().map(|(_, s)| s.id.as_str()).collect();
-    assert_eq!(ids.len(), all.len(), "scenario ids are unique");
-    let mut failures = Vec::new();
-    for (file, s) in &all {
-        let report = |problems: Vec<String>| {
-            format!(
-                "{file} {} ({}) — {}\n    {}",
-                s.id,
-                s.rule,
-                s.title,
-                problems.join("\n    ")
-            )
-        };
-        let (case, protocol) = match (case_of(s), &s.expect.refused) {
-            (Ok(c), None) => c,
-            (Err(e), Some(wanted)) if e.to_lowercase().contains(&wanted.to_lowercase()) => continue,
-            (Err(e), Some(wanted)) => {
-                failures.push(report(vec![format!("refused, but the message lacks '{wanted}': {e}")]));
-                continue;
-            }
-            (Ok(_), Some(wanted)) => {
-                failures.push(report(vec![format!(
-                    "expected the import to be refused ('{wanted}'), it was accepted"
-                )]));
-                continue;
-            }
-            (Err(e), None) => {
-                failures.push(report(vec![format!("cannot build the case: {e}")]));
-                continue;
-            }
-        };
-        let at = match &s.at {
-            Some(t) => t.parse().unwrap(),
-            None => case.last_event_time().unwrap_or(CASE_START),
-        };
-        let problems = check(s, &analyze(&case, &protocol, at));
-        if !problems.is_empty() {
-            failures.push(report(problems));
+/// Where one scenario leads: `Err` with every way it departs from what it expects.
+fn outcome(s: &Scenario) -> Result<(), Vec<String>> {
+    let (case, protocol) = match (case_of(s), &s.expect.refused) {
+        (Ok(c), None) => c,
+        (Err(e), Some(wanted)) if e.to_lowercase().contains(&wanted.to_lowercase()) => return Ok(()),
+        (Err(e), Some(wanted)) => return Err(vec![format!("refused, but the message lacks '{wanted}': {e}")]),
+        (Ok(_), Some(wanted)) => {
+            return Err(vec![format!(
+                "expected the import to be refused ('{wanted}'), it was accepted"
+            )]);
         }
+        (Err(e), None) => return Err(vec![format!("cannot build the case: {e}")]),
+    };
+    let at = match &s.at {
+        Some(t) => t.parse().unwrap(),
+        None => case.last_event_time().unwrap_or(CASE_START),
+    };
+    let problems = check(s, &analyze(&case, &protocol, at));
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}
+
+/// One scenario, as its generated test runs it (`build.rs` writes one test per id).
+fn run_scenario(file: &str, id: &str) {
+    let s = scenarios()
+        .iter()
+        .find(|(f, s)| f == file && s.id == id)
+        .map(|(_, s)| s)
+        .unwrap_or_else(|| panic!("no scenario {id} in {file}"));
+    if let Err(problems) = outcome(s) {
+        panic!(
+            "{file} {} ({}) — {}\n    {}",
+            s.id,
+            s.rule,
+            s.title,
+            problems.join("\n    ")
+        );
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} scenarios fail:\n{}",
-        failures.len(),
-        all.len(),
-        failures.join("\n")
-    );
+}
+
+// One `#[test]` per scenario: `scenarios::<file without its number>::<id with '-' as '_'>`.
+include!(concat!(env!("OUT_DIR"), "/scenario_tests.rs"));
+
+/// The generated tests are exactly the scenarios in the files, and every id is unique (also once
+/// written as a test name).
+#[test]
+fn every_scenario_has_its_own_test() {
+    let all = scenarios();
+    assert!(all.len() > 100, "the scenario files were read: {}", all.len());
+    let parsed: Vec<(String, Vec<String>)> = FILES
+        .iter()
+        .map(|(file, _)| {
+            let ids = all
+                .iter()
+                .filter(|(f, _)| f == file)
+                .map(|(_, s)| s.id.clone())
+                .collect();
+            ((*file).to_owned(), ids)
+        })
+        .collect();
+    let generated: Vec<(String, Vec<String>)> = FILES
+        .iter()
+        .map(|(file, ids)| ((*file).to_owned(), ids.iter().map(|i| (*i).to_owned()).collect()))
+        .collect();
+    assert_eq!(generated, parsed, "build.rs found other ids than the files hold");
+    let files: BTreeSet<&str> = all.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(files.len(), FILES.len(), "every scenario file has its tests");
+    let names: BTreeSet<String> = all
+        .iter()
+        .map(|(_, s)| s.id.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
+        .collect();
+    assert_eq!(names.len(), all.len(), "scenario ids are unique, also as test names");
 }
