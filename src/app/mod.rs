@@ -31,6 +31,7 @@ pub mod theme;
 pub mod timeline;
 pub mod tools;
 pub mod whatif;
+pub mod widgets;
 mod workflow;
 
 use std::path::PathBuf;

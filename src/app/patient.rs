@@ -218,21 +218,10 @@ fn combo<T: Copy + PartialEq>(ui: &mut egui::Ui, label: &str, value: &mut T, opt
     changed
 }
 
-/// A 4Ts item the clinician scores: not entered, 0, 1 or 2.
-pub(super) fn points_choice(ui: &mut egui::Ui, value: &mut Option<FourTsPoints>) -> bool {
-    let mut changed = ui.radio_value(value, None, "not entered").changed();
-    for p in 0..=2u8 {
-        if let Ok(option) = FourTsPoints::new(p) {
-            changed |= ui.radio_value(value, Some(option), p.to_string()).changed();
-        }
-    }
-    changed
-}
-
 fn points(ui: &mut egui::Ui, label: &str, value: &mut Option<FourTsPoints>) -> bool {
     ui.label(label);
     let mut changed = false;
-    ui.horizontal(|ui| changed = points_choice(ui, value));
+    ui.horizontal(|ui| changed = super::widgets::points_choice(ui, value));
     ui.label("");
     ui.end_row();
     changed

@@ -362,7 +362,7 @@ fn four_ts_ui(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
     ] {
         ui.horizontal(|ui| {
             ui.label(name);
-            changed |= super::patient::points_choice(ui, value);
+            changed |= super::widgets::points_choice(ui, value);
         });
     }
     if changed {

@@ -23,9 +23,9 @@ struct PatientV1 {
     weight: Weight,
     setting: Setting,
     age_group: AgeGroup,
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     baseline_aptt: Option<Seconds>,
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     crcl: Option<MlPerMin>,
     rrt: Rrt,
     hepatic_impairment: bool,

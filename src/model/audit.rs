@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::events::Event;
 use super::patient::Patient;
-use super::time::ClinicalTime;
+use super::stamp::Stamp;
 
 /// Who is the patient: every field optional (a teaching case has none). Shown in the title bar, on
 /// Copy plan and on every printed page.
@@ -36,21 +36,6 @@ impl PatientIdentity {
         .filter(|p| !p.trim().is_empty())
         .collect();
         (!parts.is_empty()).then(|| parts.join(" · "))
-    }
-}
-
-/// When and by whom.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Stamp {
-    pub at: ClinicalTime,
-    pub by: String,
-}
-
-impl Stamp {
-    #[must_use]
-    pub fn new(at: ClinicalTime, by: impl Into<String>) -> Self {
-        Self { at, by: by.into() }
     }
 }
 
@@ -218,16 +203,4 @@ pub fn patient_changes(before: &Patient, after: &Patient) -> Vec<(&'static str, 
         format!("{:?}", after.hit_other_causes),
     );
     out
-}
-
-impl super::case::Case {
-    /// Who the case is about, as every copy and print heads it: "Jane Doe · MRN 123 · bed 4 — the case
-    /// title", or the title alone when no identifier is entered.
-    #[must_use]
-    pub fn patient_line(&self) -> String {
-        match self.identity.line() {
-            Some(id) => format!("{id} — {}", self.title),
-            None => self.title.clone(),
-        }
-    }
 }

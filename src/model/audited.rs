@@ -3,13 +3,12 @@
 //! "entered in error" until someone writes another); an undo or a redo is itself an entry, so the trail
 //! only grows.
 
-use super::audit::{
-    AuditAction, AuditEntry, DEFAULT_DELETION_REASON, DeletedEvent, PatientIdentity, Stamp, patient_changes,
-};
+use super::audit::{AuditAction, AuditEntry, DEFAULT_DELETION_REASON, DeletedEvent, PatientIdentity, patient_changes};
 use super::case::{Case, TimelineError};
 use super::editing::{EditError, PatientChange};
 use super::events::{Event, EventId};
 use super::patient::Patient;
+use super::stamp::Stamp;
 
 /// "2019-01-12T08:00 aPTT 62 s".
 #[must_use]

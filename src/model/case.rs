@@ -49,7 +49,7 @@ pub enum TimelineError {
         time: ClinicalTime,
         start: ClinicalTime,
     },
-    #[error("event {index} ({what}) at {}", crate::model::future_refusal(*time, *now))]
+    #[error("event {index} ({what}) at {}", super::time::future_refusal(*time, *now))]
     InFuture {
         index: usize,
         what: String,
@@ -189,5 +189,17 @@ impl Case {
     #[must_use]
     pub fn last_event_time(&self) -> Option<ClinicalTime> {
         self.events.iter().map(|e| e.time).max()
+    }
+}
+
+impl Case {
+    /// Who the case is about, as every copy and print heads it: "Jane Doe · MRN 123 · bed 4 — the case
+    /// title", or the title alone when no identifier is entered.
+    #[must_use]
+    pub fn patient_line(&self) -> String {
+        match self.identity.line() {
+            Some(id) => format!("{id} — {}", self.title),
+            None => self.title.clone(),
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! by the command line; the label on screen; how an event of the kind is described; and the units it
 //! accepts (the first is the one the case file stores). Every list of event kinds is read from here.
 
-use super::events::{EventKind, HeparinRate, LabKind, PlasmaAmount};
+use super::events::{Event, EventKind, HeparinRate, LabKind, PlasmaAmount};
+use super::patient::StopReason;
 
 macro_rules! event_codes {
     ($($variant:ident => ($code:literal, $label:literal, $noun:literal, [$($unit:literal),+])),+ $(,)?) => {
@@ -181,6 +182,71 @@ pub fn event_fields(kind: EventKind) -> (EventCode, f64, &'static str) {
         EventKind::ArgatrobanInfusion(r) => (code, r.value(), stored),
         EventKind::BivalirudinInfusion(r) => (code, r.value(), stored),
         EventKind::Protamine(v) => (code, v.value(), stored),
+    }
+}
+
+impl LabKind {
+    /// Name on screen (from the one table of event kinds).
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        EventCode::of_lab(self).label()
+    }
+}
+
+impl EventKind {
+    /// The series the event belongs to (one per kind): results and doses of one series must be in time
+    /// order, one per minute.
+    #[must_use]
+    pub fn series(self) -> EventCode {
+        EventCode::of(self)
+    }
+
+    /// Plain-language description with units, for reports and the timeline table.
+    #[must_use]
+    pub fn describe(self) -> String {
+        let noun = EventCode::of(self).noun();
+        match self {
+            Self::Aptt(v) | Self::Act(v) => format!("{noun} {v}"),
+            Self::AntiXa(v) => format!("{noun} {v}"),
+            Self::AntiXaBelow(v) => format!("{noun} <{v} (below the assay's limit)"),
+            Self::Antithrombin(v) | Self::FactorViii(v) => format!("{noun} {v}"),
+            Self::Platelets(v) => format!("{noun} {v}"),
+            Self::Fibrinogen(v) | Self::Hemoglobin(v) => format!("{noun} {v}"),
+            Self::Inr(v) => format!("{noun} {v}"),
+            Self::PlasmaFreeHb(v) | Self::Bilirubin(v) => format!("{noun} {v}"),
+            Self::UfhBolus(u) | Self::AtConcentrate(u) | Self::AtRecombinant(u) => format!("{noun} {u}"),
+            Self::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => format!("{noun} {r}"),
+            Self::UfhInfusion(HeparinRate::UnitsPerHour(r)) => format!("{noun} {r}"),
+            Self::Ffp(PlasmaAmount::Millilitres(v)) => format!("{noun} {v}"),
+            Self::Ffp(PlasmaAmount::Bags(n)) => format!("{noun} {n} bag{}", if n == 1 { "" } else { "s" }),
+            Self::ArgatrobanInfusion(r) => format!("{noun} {r}"),
+            Self::BivalirudinInfusion(r) => format!("{noun} {r}"),
+            Self::Protamine(mg) => format!("{noun} {mg}"),
+        }
+    }
+}
+
+/// A stop reason on an event that is not a stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a stop reason ({}) belongs only to an infusion stopped with rate 0; {what} is not a stop", reason.code())]
+pub struct ReasonNotOnStop {
+    pub reason: StopReason,
+    pub what: &'static str,
+}
+
+impl Event {
+    /// The same event with a stop reason.
+    ///
+    /// # Errors
+    /// A reason on anything but an infusion stopped with rate 0.
+    pub fn with_reason(self, reason: Option<StopReason>) -> Result<Self, ReasonNotOnStop> {
+        match reason {
+            Some(r) if !self.kind.is_infusion_stop() => Err(ReasonNotOnStop {
+                reason: r,
+                what: EventCode::of(self.kind).label(),
+            }),
+            _ => Ok(Self { reason, ..self }),
+        }
     }
 }
 

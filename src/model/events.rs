@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
 
 use super::patient::StopReason;
+use super::stamp::Stamp;
 use super::time::ClinicalTime;
 use super::units::{
     AntiXaLevel, GramsPerLitre, Inr, Kilograms, McgPerKgPerMin, MgPerDl, MgPerKgPerHour, Milligrams, Millilitres,
@@ -120,12 +121,6 @@ impl LabKind {
     pub fn index(self) -> usize {
         self as usize
     }
-
-    /// Name on screen (from the one table of event kinds).
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        super::event_code::EventCode::of_lab(self).label()
-    }
 }
 
 impl EventKind {
@@ -155,13 +150,6 @@ impl EventKind {
         })
     }
 
-    /// The series the event belongs to (one per kind): results and doses of one series must be in time
-    /// order, one per minute.
-    #[must_use]
-    pub fn series(self) -> super::event_code::EventCode {
-        super::event_code::EventCode::of(self)
-    }
-
     #[must_use]
     pub fn is_lab(self) -> bool {
         self.lab().is_some()
@@ -175,30 +163,6 @@ impl EventKind {
             Self::ArgatrobanInfusion(r) => r.value() == 0.0,
             Self::BivalirudinInfusion(r) => r.value() == 0.0,
             _ => false,
-        }
-    }
-
-    /// Plain-language description with units, for reports and the timeline table.
-    #[must_use]
-    pub fn describe(self) -> String {
-        let noun = super::event_code::EventCode::of(self).noun();
-        match self {
-            Self::Aptt(v) | Self::Act(v) => format!("{noun} {v}"),
-            Self::AntiXa(v) => format!("{noun} {v}"),
-            Self::AntiXaBelow(v) => format!("{noun} <{v} (below the assay's limit)"),
-            Self::Antithrombin(v) | Self::FactorViii(v) => format!("{noun} {v}"),
-            Self::Platelets(v) => format!("{noun} {v}"),
-            Self::Fibrinogen(v) | Self::Hemoglobin(v) => format!("{noun} {v}"),
-            Self::Inr(v) => format!("{noun} {v}"),
-            Self::PlasmaFreeHb(v) | Self::Bilirubin(v) => format!("{noun} {v}"),
-            Self::UfhBolus(u) | Self::AtConcentrate(u) | Self::AtRecombinant(u) => format!("{noun} {u}"),
-            Self::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => format!("{noun} {r}"),
-            Self::UfhInfusion(HeparinRate::UnitsPerHour(r)) => format!("{noun} {r}"),
-            Self::Ffp(PlasmaAmount::Millilitres(v)) => format!("{noun} {v}"),
-            Self::Ffp(PlasmaAmount::Bags(n)) => format!("{noun} {n} bag{}", if n == 1 { "" } else { "s" }),
-            Self::ArgatrobanInfusion(r) => format!("{noun} {r}"),
-            Self::BivalirudinInfusion(r) => format!("{noun} {r}"),
-            Self::Protamine(mg) => format!("{noun} {mg}"),
         }
     }
 }
@@ -234,7 +198,7 @@ pub struct Event {
     pub reason: Option<StopReason>,
     /// When and by whom it was entered (case format 3; absent for older records and bundled cases).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entered: Option<super::audit::Stamp>,
+    pub entered: Option<Stamp>,
 }
 
 /// Two events are equal when they record the same thing; their handles do not take part.
@@ -242,14 +206,6 @@ impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
         self.time == other.time && self.kind == other.kind && self.note == other.note && self.reason == other.reason
     }
-}
-
-/// A stop reason on an event that is not a stop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("a stop reason ({}) belongs only to an infusion stopped with rate 0; {what} is not a stop", reason.code())]
-pub struct ReasonNotOnStop {
-    pub reason: StopReason,
-    pub what: &'static str,
 }
 
 impl Event {
@@ -262,20 +218,6 @@ impl Event {
             note: None,
             reason: None,
             entered: None,
-        }
-    }
-
-    /// The same event with a stop reason.
-    ///
-    /// # Errors
-    /// A reason on anything but an infusion stopped with rate 0.
-    pub fn with_reason(self, reason: Option<StopReason>) -> Result<Self, ReasonNotOnStop> {
-        match reason {
-            Some(r) if !self.kind.is_infusion_stop() => Err(ReasonNotOnStop {
-                reason: r,
-                what: super::event_code::EventCode::of(self.kind).label(),
-            }),
-            _ => Ok(Self { reason, ..self }),
         }
     }
 

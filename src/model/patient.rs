@@ -286,14 +286,14 @@ pub struct Patient {
     pub age_group: AgeGroup,
     /// Height and sex give the ideal body weight behind an adjusted dosing weight (clinical reference
     /// §1); without them a protocol that doses heparin on adjusted weight uses the capped actual weight.
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub height_cm: Option<Centimetres>,
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub sex: Option<Sex>,
     /// aPTT before any anticoagulant (the control for ratio targets).
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub baseline_aptt: Option<Seconds>,
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub crcl: Option<MlPerMin>,
     pub rrt: Rrt,
     /// Child-Pugh B–C (entered). A bilirubin above the protocol's threshold counts too, read from the
@@ -308,15 +308,15 @@ pub struct Patient {
     /// A previous diagnosis of heparin-induced thrombocytopenia.
     pub hit_history: HitHistory,
     /// Heparin before this case (the 4Ts timing item); `None`: not entered, unknown.
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub prior_heparin: Option<PriorHeparin>,
     pub anti_xa_assay: AntiXaAssay,
     /// 4Ts "thrombosis or other sequelae", scored by the clinician; `None`: not entered.
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub hit_thrombosis: Option<FourTsPoints>,
     /// 4Ts "other causes of thrombocytopenia", scored by the clinician (2 = none apparent); `None`: not
     /// entered.
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub hit_other_causes: Option<FourTsPoints>,
 }
 

@@ -44,20 +44,20 @@ impl RawSourcedRange {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLimits {
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub hard_min: Option<f64>,
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub hard_max: Option<f64>,
     /// Refused at or above (format 3).
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub hard_from: Option<f64>,
     /// Warned below, when not zero (format 3).
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub soft_min: Option<f64>,
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub soft_max: Option<f64>,
     /// The likely mistake behind a value outside the limits, named in the message (format 3).
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub mistake: Option<String>,
     pub source: Source,
 }
@@ -180,7 +180,7 @@ pub enum NomogramInput {
 #[serde(deny_unknown_fields)]
 pub struct RawNomogramRow {
     pub from: f64,
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub to: Option<f64>,
     pub bolus_units_per_kg: f64,
     pub hold_min: f64,
@@ -201,12 +201,12 @@ pub struct RawNomogram {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawUfhStart {
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub bolus_units_per_kg: Option<f64>,
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub bolus_max_units: Option<f64>,
     pub rate_units_per_kg_per_h: f64,
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub rate_max_units_per_h: Option<f64>,
     pub source: Source,
 }
@@ -224,7 +224,7 @@ pub enum WeightBasis {
 #[serde(deny_unknown_fields)]
 pub struct RawDosingWeight {
     pub basis: WeightBasis,
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub cap_kg: Option<f64>,
     pub source: Source,
 }
@@ -258,7 +258,7 @@ pub struct RawDosingWeights {
 #[serde(deny_unknown_fields)]
 pub struct RawBolusCap {
     pub max_units: f64,
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub max_units_per_kg: Option<f64>,
     pub source: Source,
 }
@@ -280,7 +280,7 @@ pub struct RawUfh {
     /// aPTT target as a ratio to the control (baseline) aPTT: used when no calibrated range is set.
     pub aptt_target_ratio: RawSourcedRange,
     /// The aPTT range calibrated to anti-Xa for the local reagent, in seconds (format 3).
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub aptt_calibrated_range_s: Option<RawSourcedRange>,
     /// A heparin aPTT above this is a hold result whatever the ratio (format 3).
     pub aptt_hold_above_s: Sourced<f64>,
@@ -482,7 +482,7 @@ pub struct RawArgatroban {
 #[serde(deny_unknown_fields)]
 pub struct RawBivalirudinStartRow {
     pub crcl_from: f64,
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub crcl_to: Option<f64>,
     pub mg_per_kg_per_h: f64,
 }
@@ -626,9 +626,9 @@ pub struct RawProtocol {
     pub dti: RawDtiChoice,
     pub argatroban: RawArgatroban,
     pub bivalirudin: RawBivalirudin,
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub bypass: Option<RawBypass>,
     /// ICU only (format 3).
-    #[serde(deserialize_with = "crate::model::required_option")]
+    #[serde(deserialize_with = "crate::model::required::required_option")]
     pub other_options: Option<RawOtherOptions>,
 }

@@ -4,10 +4,12 @@
     reason = "test code: a panic is a test failure"
 )]
 //! The shape of the code, checked: no import cycle between the files under `src/`, and no file longer
-//! than a reader can hold (700 lines). The modules are read from the source text: every `use` of a
-//! crate path (`crate::`, `super::`, `anticoag_planner::`) is an arrow from the file to the deepest
-//! module file the path names. Test-only code (after `#[cfg(test)]`, and the test-support files) is
-//! left out: a test may read anything.
+//! than a reader can hold (700 lines). The modules are read from the source text: every crate path —
+//! in a `use` (`crate::`, `super::`, `self::`, `anticoag_planner::`, or a 2018-style path relative to a
+//! `mod.rs`) and written inline anywhere else in the code (`super::event_code::EventCode::of(..)`,
+//! `impl super::case::Case`, a serde attribute's `"crate::model::required_option"`) — is an arrow from
+//! the file to the deepest module file the path names. Comments are left out, and so is test-only code
+//! (after `#[cfg(test)]`, and the test-support files): a test may read anything.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -78,6 +80,63 @@ fn use_statements(text: &str) -> Vec<String> {
             out.push(rest[..end].chars().filter(|c| !c.is_whitespace()).collect());
             rest = &rest[end..];
         }
+    }
+    out
+}
+
+/// The text without its comments (`//…` to the end of the line, `/* … */`), so that a path named in
+/// a doc comment is not read as an arrow. String literals are kept: a serde attribute names a function
+/// by its path in a string.
+fn without_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut in_string = false;
+    while let Some(c) = rest.chars().next() {
+        if in_string {
+            if let Some(escaped) = rest.strip_prefix('\\') {
+                let n = escaped.chars().next().map_or(0, char::len_utf8);
+                out.push_str(&rest[..1 + n]);
+                rest = &escaped[n..];
+                continue;
+            }
+            in_string = c != '"';
+        } else if rest.starts_with("//") {
+            let end = rest.find('\n').unwrap_or(rest.len());
+            rest = &rest[end..];
+            continue;
+        } else if rest.starts_with("/*") {
+            let end = rest.find("*/").map_or(rest.len(), |i| i + 2);
+            rest = &rest[end..];
+            continue;
+        } else if c == '"' && !out.ends_with('\'') {
+            in_string = true;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Every path written inline that starts at the crate or a module (`crate::a::b`, `super::c::D`,
+/// `self::e`, `anticoag_planner::f`), wherever it stands: in an expression, a type, an `impl`, a
+/// macro or an attribute's string.
+fn inline_paths(code: &str) -> Vec<String> {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = Vec::new();
+    for (i, _) in code.match_indices("::") {
+        let head_start = code[..i].rfind(|c: char| !is_ident(c)).map_or(0, |j| j + 1);
+        let head = &code[head_start..i];
+        if !matches!(head, "crate" | "super" | "self" | "anticoag_planner") {
+            continue;
+        }
+        // Only the first segment of a path starts one (`super::super::x` is read once, from its start).
+        if code[..head_start].ends_with("::") {
+            continue;
+        }
+        let end = code[head_start..]
+            .find(|c: char| !(is_ident(c) || c == ':'))
+            .map_or(code.len(), |j| head_start + j);
+        out.push(code[head_start..end].trim_end_matches(':').to_owned());
     }
     out
 }
@@ -164,9 +223,11 @@ fn import_graph(roots: &[&str]) -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> 
         // A `mod.rs` that only re-exports from its children does not depend on them in a way that can
         // form a cycle with them; every other arrow counts.
         let from = module.clone();
-        let arrows: BTreeSet<Vec<String>> = use_statements(production_source(&text))
+        let code = without_comments(production_source(&text));
+        let arrows: BTreeSet<Vec<String>> = use_statements(&code)
             .iter()
             .flat_map(|u| expand(u))
+            .chain(inline_paths(&code))
             .filter_map(|p| target(&p, &from, &modules))
             .filter(|t| *t != module && in_scope(t) && !t.is_empty())
             .collect();
@@ -175,48 +236,50 @@ fn import_graph(roots: &[&str]) -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> 
     graph
 }
 
-/// One cycle of the graph, if there is any.
-fn find_cycle(graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) -> Option<Vec<Vec<String>>> {
-    fn visit(
-        node: &Vec<String>,
-        graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>,
-        stack: &mut Vec<Vec<String>>,
-        done: &mut BTreeSet<Vec<String>>,
-    ) -> Option<Vec<Vec<String>>> {
-        if let Some(i) = stack.iter().position(|n| n == node) {
-            return Some(stack[i..].to_vec());
-        }
-        if done.contains(node) {
-            return None;
-        }
-        stack.push(node.clone());
-        for next in graph.get(node).into_iter().flatten() {
-            // A parent module's re-export of its child is not an arrow back up.
-            if let Some(cycle) = visit(next, graph, stack, done) {
-                return Some(cycle);
+/// Every group of files that import each other in a circle (the strongly connected components of more
+/// than one file), each written "a ↔ b ↔ c", so that one run names every circle to break.
+fn circles(graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) -> Vec<String> {
+    let reach = |from: &Vec<String>| {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.clone()];
+        while let Some(node) = todo.pop() {
+            for next in graph.get(&node).into_iter().flatten() {
+                if seen.insert(next.clone()) {
+                    todo.push(next.clone());
+                }
             }
         }
-        stack.pop();
-        done.insert(node.clone());
-        None
-    }
-    let mut done = BTreeSet::new();
-    for node in graph.keys() {
-        if let Some(cycle) = visit(node, graph, &mut Vec::new(), &mut done) {
-            return Some(cycle);
+        seen
+    };
+    let reachable: BTreeMap<&Vec<String>, BTreeSet<Vec<String>>> = graph.keys().map(|n| (n, reach(n))).collect();
+    let mut placed = BTreeSet::new();
+    let mut out = Vec::new();
+    for (node, from_node) in &reachable {
+        if placed.contains(*node) || !from_node.contains(*node) {
+            continue;
         }
+        let group: Vec<String> = from_node
+            .iter()
+            .filter(|m| reachable.get(m).is_some_and(|r| r.contains(*node)))
+            .map(|m| m.join("::"))
+            .collect();
+        placed.extend(
+            from_node
+                .iter()
+                .filter(|m| reachable.get(m).is_some_and(|r| r.contains(*node)))
+                .cloned(),
+        );
+        out.push(group.join(" ↔ "));
     }
-    None
+    out
 }
 
 #[test]
 fn the_engine_has_no_import_cycle() {
     let graph = import_graph(&["model", "protocol", "analysis", "dosing", "io"]);
     assert!(graph.len() > 30, "the engine's files were found: {}", graph.len());
-    if let Some(cycle) = find_cycle(&graph) {
-        let names: Vec<String> = cycle.iter().map(|m| m.join("::")).collect();
-        panic!("import cycle: {} → {}", names.join(" → "), names[0]);
-    }
+    let found = circles(&graph);
+    assert!(found.is_empty(), "import circles:\n{}", found.join("\n"));
     let module = |path: &str| path.split("::").map(str::to_owned).collect::<Vec<_>>();
     // The reader sees real arrows (a file's own, a parent's to its child, one across rooms).
     let arrows = |from: &str| graph.get(&module(from)).cloned().unwrap_or_default();
@@ -228,10 +291,8 @@ fn the_engine_has_no_import_cycle() {
 #[test]
 fn the_whole_crate_has_no_import_cycle() {
     let graph = import_graph(&[]);
-    if let Some(cycle) = find_cycle(&graph) {
-        let names: Vec<String> = cycle.iter().map(|m| m.join("::")).collect();
-        panic!("import cycle: {} → {}", names.join(" → "), names[0]);
-    }
+    let found = circles(&graph);
+    assert!(found.is_empty(), "import circles:\n{}", found.join("\n"));
 }
 
 /// The app's views draw from the document and their own state and push commands; they never reach
@@ -270,6 +331,7 @@ fn app_views_import_only_the_document_their_state_and_the_commands() {
         "whatif",
         "scatter",
         "plot_grid",
+        "widgets",
     ]
     .into_iter()
     .map(app)
@@ -302,7 +364,20 @@ fn the_checker_finds_a_cycle_and_resolves_paths() {
     let mut graph = BTreeMap::new();
     graph.insert(vec!["a".to_owned()], [from.clone()].into_iter().collect());
     graph.insert(from.clone(), [vec!["a".to_owned()]].into_iter().collect());
-    assert!(find_cycle(&graph).is_some());
+    assert_eq!(circles(&graph), ["a ↔ a::b"]);
+    // Inline paths are read wherever they stand, and comments are not.
+    let code = without_comments(
+        "impl super::case::Case {} // crate::ignored::x\n#[serde(with = \"crate::model::opt\")] let c = '\"'; f(self::x::y(), super::super::z::W);",
+    );
+    assert_eq!(
+        inline_paths(&code),
+        [
+            "super::case::Case",
+            "crate::model::opt",
+            "self::x::y",
+            "super::super::z::W"
+        ]
+    );
 }
 
 #[test]

@@ -310,3 +310,33 @@ fn moderate_deficiency_supplements_by_the_label_formula() {
         r.caveats
     );
 }
+
+/// Not a test: writes the generated ECMO courses (10, 30, 90 and 180 days) as case files, and their
+/// events as CSV files of 10,000 to 1,000,000 rows, into `COURSES_DIR`, for whole-process timings
+/// (`docs/performance.md`): `COURSES_DIR=/tmp/courses cargo test --test engine -- --ignored write_generated_courses`.
+#[test]
+#[ignore = "writes timing inputs; run by hand"]
+fn write_generated_courses() {
+    use anticoag_planner::analysis::generate::ecmo_course;
+    use anticoag_planner::io::case_file::save_case;
+    let Some(dir) = std::env::var_os("COURSES_DIR").map(std::path::PathBuf::from) else {
+        return;
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    for days in [10, 30, 90, 180] {
+        save_case(&dir.join(format!("ecmo-{days}d.ron")), &ecmo_course(days)).unwrap();
+    }
+    // About 90 events a day: 11,200 days give a million rows, moved to start in 1990 so that none is in
+    // the future (import refuses a future time).
+    let long = ecmo_course(11_200);
+    let from = anticoag_planner::model::ClinicalTime::constant(1990, 1, 1, 0, 0);
+    for rows in [10_000, 20_000, 40_000, 100_000, 1_000_000] {
+        let mut csv = String::from("time,kind,value,unit\n");
+        for e in long.events.iter().take(rows) {
+            let (code, value, unit) = anticoag_planner::model::event_fields(e.kind);
+            let time = from.plus_minutes(e.time.minutes_since(long.case_start));
+            csv.push_str(&format!("{time},{},{value},{unit}\n", code.code()));
+        }
+        std::fs::write(dir.join(format!("rows-{rows}.csv")), csv).unwrap();
+    }
+}
