@@ -3,8 +3,9 @@
 
 use super::{Analysis, Detail, Prepared, run};
 use crate::model::{
-    AntiXaLevel, Case, ClinicalTime, Event, EventKind, GramsPerLitre, HeparinRate, Inr, Kilograms, MgPerDl, Patient,
-    Percent, PlateletCount, Seconds, Setting, Units, UnitsPerKgPerHour, Weight, WeightKind,
+    AntiXaLevel, Case, ClinicalTime, Event, EventKind, GramsPerLitre, HeparinRate, Inr, Kilograms, McgPerKgPerMin,
+    MgPerDl, MgPerKgPerHour, Patient, Percent, PlateletCount, Seconds, Setting, Units, UnitsPerKgPerHour, Weight,
+    WeightKind,
 };
 use crate::protocol::Protocol;
 
@@ -89,4 +90,12 @@ pub fn ufh_rate(units_per_kg_per_h: f64) -> EventKind {
     EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(q(UnitsPerKgPerHour::new(
         units_per_kg_per_h,
     ))))
+}
+/// A new argatroban rate (0 stops it).
+pub fn argatroban(mcg_per_kg_per_min: f64) -> EventKind {
+    EventKind::ArgatrobanInfusion(q(McgPerKgPerMin::new(mcg_per_kg_per_min)))
+}
+/// A new bivalirudin rate (0 stops it).
+pub fn bivalirudin(mg_per_kg_per_h: f64) -> EventKind {
+    EventKind::BivalirudinInfusion(q(MgPerKgPerHour::new(mg_per_kg_per_h)))
 }

@@ -540,3 +540,6 @@ fn no_line(cx: &mut Cx<'_>, b: &Bypass) -> Recommendation {
     cx.due("ACT", Due::Now, "no dose-response");
     rec
 }
+
+#[cfg(test)]
+mod tests;

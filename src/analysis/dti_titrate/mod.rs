@@ -541,3 +541,6 @@ pub(super) fn after_stop(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
