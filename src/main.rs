@@ -9,23 +9,26 @@ use clap::Parser;
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match args.command {
-        Some(command) => match cli::run(command, args.author.as_deref()) {
-            Ok(out) => {
+        Some(command) => {
+            // Buffered: stdout alone flushes at every line, and `replay --format json` writes millions.
+            use std::io::Write;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = cli::run_to(command, args.author.as_deref(), &mut out).and_then(|()| Ok(out.flush()?));
+            match written {
+                Ok(()) => ExitCode::SUCCESS,
                 // A reader that closed the pipe early (`| head`) is not an error of ours: no panic.
-                use std::io::Write;
-                match std::io::stdout().write_all(out.as_bytes()) {
-                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                        eprintln!("error: writing the output: {e}");
-                        ExitCode::FAILURE
-                    }
-                    _ => ExitCode::SUCCESS,
+                Err(e)
+                    if e.downcast_ref::<std::io::Error>().map(std::io::Error::kind)
+                        == Some(std::io::ErrorKind::BrokenPipe) =>
+                {
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
                 }
             }
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                ExitCode::FAILURE
-            }
-        },
+        }
         None => match app::run(app::StartOptions {
             open: args.open,
             view: args.view.as_deref().and_then(app::CentralView::from_flag),

@@ -122,12 +122,22 @@ pub fn analyze_prepared(case: &Case, prepared: &Prepared, protocol: &Protocol, a
 #[must_use]
 pub fn replay(case: &Case, protocol: &Protocol, detail: Detail) -> Vec<Analysis> {
     let prepared = Prepared::new(case, protocol);
+    replay_steps(case, &prepared, protocol, detail).collect()
+}
+
+/// The analyses of [`replay`], one at a time: a caller that writes each step as it comes (the
+/// command line's JSON) holds one step in memory instead of the whole course.
+pub fn replay_steps<'a>(
+    case: &'a Case,
+    prepared: &'a Prepared,
+    protocol: &'a Protocol,
+    detail: Detail,
+) -> impl Iterator<Item = Analysis> + 'a {
     prepared
         .timeline
         .event_times()
         .iter()
-        .map(|&t| run(case, &prepared, protocol, t, detail))
-        .collect()
+        .map(move |&t| run(case, prepared, protocol, t, detail))
 }
 
 /// One analysis: the setting's ladder of steps, then the monitoring plan (step 7).

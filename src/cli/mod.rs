@@ -8,8 +8,8 @@ use anyhow::{Context, Result, anyhow, bail};
 mod forecast;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::analysis::{Detail, analyze, replay};
-use crate::io::report::{replay_to_json, to_json, to_text};
+use crate::analysis::{Detail, Prepared, analyze, replay, replay_steps};
+use crate::io::report::{to_json, to_text, write_replay_json};
 use crate::io::{load_case, parse_events_csv, save_case};
 use crate::model::{
     AgeGroup, AntiXaAssay, Case, Centimetres, ClinicalTime, FourTsPoints, HitHistory, Kilograms, MlPerMin, Patient,
@@ -489,6 +489,37 @@ fn parse_at(at: Option<&str>, case: &Case) -> Result<ClinicalTime> {
     }
 }
 
+/// Runs a command and writes what it prints to `out` (the binary passes a buffered stdout). `replay
+/// --format json` is written step by step as the steps are computed; the other commands write their
+/// text at the end.
+///
+/// # Errors
+/// Any input, file or protocol problem, with its location; a failed write (a closed pipe is an
+/// `std::io::Error` of kind `BrokenPipe`).
+pub fn run_to(command: Command, author: Option<&str>, out: &mut dyn std::io::Write) -> Result<()> {
+    if let Command::Replay {
+        input,
+        protocol,
+        format: Format::Json,
+        patient,
+    } = &command
+    {
+        let loaded = load_input(input, patient, protocol.as_deref())?;
+        return replay_json(&loaded, out);
+    }
+    out.write_all(run(command, author)?.as_bytes())
+        .context("writing the output")
+}
+
+/// `replay --format json`: every step explained in full, written as it is computed.
+fn replay_json(loaded: &Loaded, out: &mut dyn std::io::Write) -> Result<()> {
+    let prepared = Prepared::new(&loaded.case, &loaded.protocol);
+    let steps = replay_steps(&loaded.case, &prepared, &loaded.protocol, Detail::Explained);
+    write_replay_json(steps, out)
+        .map_err(std::io::Error::from)
+        .context("writing the output")
+}
+
 /// Runs a command; returns what to print on stdout.
 ///
 /// # Errors
@@ -564,7 +595,11 @@ pub fn run(command: Command, author: Option<&str>) -> Result<String> {
         } => {
             let loaded = load_input(&input, &patient, protocol.as_deref())?;
             Ok(match format {
-                Format::Json => replay_to_json(&replay(&loaded.case, &loaded.protocol, Detail::Explained))?,
+                Format::Json => {
+                    let mut bytes = Vec::new();
+                    replay_json(&loaded, &mut bytes)?;
+                    String::from_utf8(bytes)?
+                }
                 // One headline per step: the decision alone is enough (the sentences are not written).
                 Format::Text => replay(&loaded.case, &loaded.protocol, Detail::Decision)
                     .iter()

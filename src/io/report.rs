@@ -19,6 +19,32 @@ pub fn replay_to_json(steps: &[Analysis]) -> Result<String, serde_json::Error> {
     serde_json::to_string_pretty(steps)
 }
 
+/// Writes a replay as the same JSON array as [`replay_to_json`], each step as it is computed: a 90-day
+/// course is 51 MB of JSON, and neither the text nor the 4,400 analyses need to be held at once.
+///
+/// # Errors
+/// Writing fails (a closed pipe is an I/O error of kind `BrokenPipe`).
+pub fn write_replay_json(
+    steps: impl Iterator<Item = Analysis>,
+    out: impl std::io::Write,
+) -> Result<(), serde_json::Error> {
+    /// The steps as a sequence serde can write once.
+    struct Steps<I>(std::cell::RefCell<Option<I>>);
+    impl<I: Iterator<Item = Analysis>> serde::Serialize for Steps<I> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self.0.borrow_mut().take() {
+                Some(steps) => serializer.collect_seq(steps),
+                None => serializer.collect_seq(std::iter::empty::<Analysis>()),
+            }
+        }
+    }
+    // A buffer of its own: serde writes millions of small pieces, and through a `dyn Write` each
+    // would be a call that cannot be inlined.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, &Steps(std::cell::RefCell::new(Some(steps))))?;
+    std::io::Write::flush(&mut buffered).map_err(serde_json::Error::io)
+}
+
 /// The recommendation: headline, then what stops it being a dose (a hard limit, a call), then the
 /// reasoning, alternatives, caveats and sources.
 fn push_recommendation(out: &mut String, r: &Recommendation) {

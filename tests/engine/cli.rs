@@ -392,3 +392,24 @@ fn report_writes_a_handover_pdf_whose_text_has_what_a_bedside_check_needs() {
         .find(|t| t.contains('.') && t.ends_with('0'));
     assert_eq!(trailing, None, "a trailing zero in:\n{text}");
 }
+
+/// `replay --format json` is written as it is computed: a reader that closes the pipe after the first
+/// bytes (`| head`) ends the program quietly, with success and no panic (the CMAJ replay is 240 kB,
+/// more than a pipe holds).
+#[test]
+fn replay_json_to_a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    let mut child = Command::new(common::bin())
+        .args(["replay", &case_path(), "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0_u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    assert!(first.starts_with(b"[\n  {"), "{:?}", String::from_utf8_lossy(&first));
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+    assert!(stderr.is_empty(), "nothing on stderr: {stderr}");
+}

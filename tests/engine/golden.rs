@@ -14,8 +14,8 @@ use crate::common;
 
 use std::path::PathBuf;
 
-use anticoag_planner::analysis::{Detail, analyze, replay};
-use anticoag_planner::io::report::{replay_to_json, to_text};
+use anticoag_planner::analysis::{Detail, Prepared, analyze, replay, replay_steps};
+use anticoag_planner::io::report::{replay_to_json, to_text, write_replay_json};
 
 /// Every case file the project ships or tests with.
 fn case_files() -> Vec<PathBuf> {
@@ -62,6 +62,20 @@ fn replay_json_of_every_case_is_unchanged() {
     for path in case_files() {
         let loaded = common::load(&path.to_string_lossy());
         let json = replay_to_json(&replay(&loaded.case, &loaded.protocol, Detail::Explained)).unwrap() + "\n";
+        // The command line writes the same bytes step by step, as each step is computed.
+        let prepared = Prepared::new(&loaded.case, &loaded.protocol);
+        let mut streamed = Vec::new();
+        write_replay_json(
+            replay_steps(&loaded.case, &prepared, &loaded.protocol, Detail::Explained),
+            &mut streamed,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(streamed).unwrap() + "\n",
+            json,
+            "{}: streamed ≠ collected",
+            path.display()
+        );
         let stem = path.file_stem().unwrap().to_string_lossy();
         if let Err(e) = check(&format!("replay-{stem}.json"), &json) {
             failures.push(e);
