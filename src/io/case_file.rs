@@ -57,13 +57,56 @@ struct VersionProbe {
     version: u32,
 }
 
+/// The file's format version, if it says one: from the first field when it is `version` (as in every
+/// file this program writes), else by parsing the file for its `version` field.
+fn format_version(text: &str) -> Option<u32> {
+    version_in_first_field(text).or_else(|| ron::from_str::<VersionProbe>(text).ok().map(|p| p.version))
+}
+
+/// `version: N` as the first field of the case, read without parsing the rest.
+fn version_in_first_field(text: &str) -> Option<u32> {
+    /// The text after white space and comments.
+    fn skip(mut rest: &str) -> &str {
+        loop {
+            rest = rest.trim_start();
+            if let Some(comment) = rest.strip_prefix("//") {
+                rest = comment.find('\n').map_or("", |i| &comment[i..]);
+            } else if let Some(comment) = rest.strip_prefix("/*") {
+                rest = comment.find("*/").map_or("", |i| &comment[i + 2..]);
+            } else {
+                return rest;
+            }
+        }
+    }
+    let rest = skip(text.strip_prefix('\u{feff}').unwrap_or(text));
+    // An optional struct name before the parenthesis.
+    let rest = skip(rest.trim_start_matches(|c: char| c.is_alphanumeric() || c == '_'));
+    let rest = skip(skip(rest.strip_prefix('(')?).strip_prefix("version")?);
+    let rest = skip(rest.strip_prefix(':')?);
+    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    rest[..digits].parse().ok()
+}
+
+/// The format version of the file at `path`, if there is one: from its first 4 kB when the version is
+/// its first field, so that saving over a large case does not read and parse the old file whole.
+fn version_on_disk(path: &Path) -> Option<u32> {
+    use std::io::Read as _;
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path).ok()?.take(4096).read_to_end(&mut head).ok()?;
+    let head = match std::str::from_utf8(&head) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
+    };
+    version_in_first_field(head).or_else(|| format_version(&std::fs::read_to_string(path).ok()?))
+}
+
 /// Parses case text. `origin` names the file in messages; `base_dir` resolves a protocol given as a
 /// relative path.
 ///
 /// # Errors
 /// See [`CaseFileError`].
 pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<LoadedCase, CaseFileError> {
-    let version = ron::from_str::<VersionProbe>(text).ok().map(|p| p.version);
+    let version = format_version(text);
     if let Some(found) = version {
         if found > CASE_FORMAT_VERSION {
             return Err(CaseFileError::NewerVersion {
@@ -233,13 +276,12 @@ pub fn to_ron_string(case: &Case) -> String {
 /// I/O failure, or the target is a newer-version case file.
 pub fn save_case(path: &Path, case: &Case) -> Result<(), CaseFileError> {
     let origin = path.display().to_string();
-    if let Ok(existing) = std::fs::read_to_string(path)
-        && let Ok(probe) = ron::from_str::<VersionProbe>(&existing)
-        && probe.version > CASE_FORMAT_VERSION
+    if let Some(found) = version_on_disk(path)
+        && found > CASE_FORMAT_VERSION
     {
         return Err(CaseFileError::NewerVersion {
             path: origin,
-            found: probe.version,
+            found,
             supported: CASE_FORMAT_VERSION,
         });
     }
@@ -326,4 +368,29 @@ pub fn write_atomically_until(path: &Path, bytes: &[u8], crash_after: Option<Sav
         let _ = d.sync_all();
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_format_version_is_read_from_the_first_field_or_from_the_whole_file() {
+        let written = "// anticoag-planner case file\n/* a note */\n(\n    version: 5,\n    title: \"x\",";
+        assert_eq!(
+            version_in_first_field(written),
+            Some(5),
+            "first field, the rest not parsed"
+        );
+        assert_eq!(
+            version_in_first_field("Case(version:12)"),
+            Some(12),
+            "a struct name before it"
+        );
+        let later = "(title: \"x\", version: 7)";
+        assert_eq!(version_in_first_field(later), None);
+        assert_eq!(format_version(later), Some(7), "elsewhere: the whole file is parsed");
+        assert_eq!(format_version("(title: \"x\")"), None);
+        assert_eq!(format_version("not a case"), None);
+    }
 }

@@ -326,17 +326,9 @@ fn write_generated_courses() {
     for days in [10, 30, 90, 180] {
         save_case(&dir.join(format!("ecmo-{days}d.ron")), &ecmo_course(days)).unwrap();
     }
-    // About 90 events a day: 11,200 days give a million rows, moved to start in 1990 so that none is in
-    // the future (import refuses a future time).
-    let long = ecmo_course(11_200);
-    let from = anticoag_planner::model::ClinicalTime::constant(1990, 1, 1, 0, 0);
     for rows in [10_000, 20_000, 40_000, 100_000, 1_000_000] {
-        let mut csv = String::from("time,kind,value,unit\n");
-        for e in long.events.iter().take(rows) {
-            let (code, value, unit) = anticoag_planner::model::event_fields(e.kind);
-            let time = from.plus_minutes(e.time.minutes_since(long.case_start));
-            csv.push_str(&format!("{time},{},{value},{unit}\n", code.code()));
-        }
+        let csv = anticoag_planner::analysis::generate::ecmo_course_csv(rows);
+        assert_eq!(csv.lines().count(), rows + 1, "{rows} rows and the header");
         std::fs::write(dir.join(format!("rows-{rows}.csv")), csv).unwrap();
     }
 }
