@@ -64,6 +64,23 @@ fn replay_whole_case_explained(bencher: divan::Bencher, days: u32) {
     bencher.bench(|| replay(divan::black_box(&case), &protocol, Detail::Explained));
 }
 
+/// `replay --format json` without the process: every step explained and written as JSON as it is
+/// computed (to a sink), as the command line streams it.
+#[divan::bench(args = [10, 90])]
+fn replay_json_streamed(bencher: divan::Bencher, days: u32) {
+    use anticoag_planner::analysis::{Prepared, replay_steps};
+    use anticoag_planner::io::report::write_replay_json;
+    let case = ecmo_course(days);
+    let protocol = Protocol::builtin("adult-ecmo").expect("shipped protocol");
+    bencher.bench(|| {
+        let prepared = Prepared::new(&case, &protocol);
+        write_replay_json(
+            replay_steps(divan::black_box(&case), &prepared, &protocol, Detail::Explained),
+            std::io::sink(),
+        )
+    });
+}
+
 /// The anti-Xa forecast at the end of a generated ECMO course (issue 16): the fit on every anti-Xa
 /// sample, 24 hourly predictions, the rate to target and the back-test (one fit per earlier sample).
 #[divan::bench(args = [7, 30])]

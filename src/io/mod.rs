@@ -5,6 +5,7 @@ pub mod case_migration;
 pub mod csv_events;
 pub mod entry;
 pub mod handover;
+pub mod json_pretty;
 pub mod quick_entry;
 pub mod recovery;
 pub mod report;

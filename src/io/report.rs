@@ -41,7 +41,8 @@ pub fn write_replay_json(
     // A buffer of its own: serde writes millions of small pieces, and through a `dyn Write` each
     // would be a call that cannot be inlined.
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut buffered, &Steps(std::cell::RefCell::new(Some(steps))))?;
+    let mut json = serde_json::Serializer::with_formatter(&mut buffered, super::json_pretty::Pretty::default());
+    serde::Serialize::serialize(&Steps(std::cell::RefCell::new(Some(steps))), &mut json)?;
     std::io::Write::flush(&mut buffered).map_err(serde_json::Error::io)
 }
 
