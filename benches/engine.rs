@@ -69,7 +69,7 @@ fn replay_whole_case_explained(bencher: divan::Bencher, days: u32) {
 #[divan::bench(args = [10, 90])]
 fn replay_json_streamed(bencher: divan::Bencher, days: u32) {
     use anticoag_planner::analysis::{Prepared, replay_steps};
-    use anticoag_planner::io::report::write_replay_json;
+    use anticoag_planner::present::report::write_replay_json;
     let case = ecmo_course(days);
     let protocol = Protocol::builtin("adult-ecmo").expect("shipped protocol");
     bencher.bench(|| {

@@ -5,8 +5,9 @@
 //! - [`protocol`]: the institution-editable RON protocols, validated on load;
 //! - [`analysis`]: exposure, resistance criteria, discordance, 4Ts, the stepwise algorithm, replay;
 //! - [`dosing`]: antithrombin, DTIs, heparin nomograms, bypass arithmetic;
-//! - [`io`]: case files (atomic saves), CSV events, JSON/text reports;
-//! - [`chart`]: what the plots draw, as plain numbers (no UI crate);
+//! - [`io`]: case files (atomic saves), CSV events, typed entry fields, the recovery file;
+//! - [`present`]: what is shown and printed — plot data, flowsheet rows, the handover, JSON and text
+//!   reports, the PDF (no UI crate);
 //! - `app` and `cli` (feature `app`, on by default): the desktop app and the command line.
 //!
 //! Recommendations are decision support, not orders: each carries its reasoning and sources.
@@ -16,16 +17,12 @@ pub mod analysis;
 // library's unit-test build spares that binary a second compile and link of the whole egui stack.
 #[cfg(all(feature = "app", not(test)))]
 pub mod app;
-pub mod chart;
 #[cfg(all(feature = "app", not(test)))]
 pub mod cli;
 pub mod dosing;
-pub mod flowsheet;
 pub mod io;
 pub mod model;
-/// The handover PDF (with the app: it needs the PDF writer).
-#[cfg(all(feature = "app", not(test)))]
-pub mod pdf;
+pub mod present;
 pub mod protocol;
 #[cfg(feature = "robustness")]
 pub mod robustness;

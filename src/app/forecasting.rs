@@ -298,7 +298,7 @@ pub fn clock(t: ClinicalTime, as_of: ClinicalTime) -> String {
     if (month, day) == (m0, d0) {
         format!("{hour:02}:{minute:02}")
     } else {
-        format!("{hour:02}:{minute:02} on {}", crate::chart::axes::day_label(t))
+        format!("{hour:02}:{minute:02} on {}", crate::present::chart::axes::day_label(t))
     }
 }
 

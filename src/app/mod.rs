@@ -5,33 +5,18 @@
 //! - [`shell`]: the app's state and the frame; `workflow`: the command interpreter and the file
 //!   workflow; [`document`]: the open case; [`command`]: what a view can ask for;
 //!   [`preferences`], [`demo_cases`], [`theme`].
-//! - Views: [`case_bar`], [`dialogs`], [`plan`] (the card and the stepper), [`plots`], [`timeline`], [`flowsheet`], [`history`],
-//!   [`patient`], [`tools`], [`bypass`]; [`event_form`] is the add/edit form two of them share.
+//! - Views: [`views::case_bar`], [`views::dialogs`], [`views::plan`] (the card and the stepper), [`views::plots`], [`views::timeline`], [`views::flowsheet`], [`views::history`],
+//!   [`views::patient`], [`views::tools`], [`views::bypass`]; [`views::event_form`] is the add/edit form two of them share.
 
-pub mod bypass;
-pub mod case_bar;
 pub mod command;
 pub mod demo_cases;
-pub mod dialogs;
 pub mod document;
-pub mod draw_form;
-pub mod event_form;
-pub mod flowsheet;
 pub mod forecasting;
-pub mod history;
-pub mod patient;
-pub mod plan;
-pub mod plot_grid;
-pub mod plots;
 pub mod preferences;
-pub mod scatter;
 pub mod shell;
 pub mod status;
 pub mod theme;
-pub mod timeline;
-pub mod tools;
-pub mod whatif;
-pub mod widgets;
+pub mod views;
 mod workflow;
 
 use std::path::PathBuf;

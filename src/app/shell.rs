@@ -12,25 +12,25 @@ use crate::analysis::clock::against_clock;
 use crate::io::recovery::read_recovery;
 use crate::model::{Case, ClinicalTime, Setting};
 
-use super::bypass::bypass_ui;
-use super::case_bar::{CaseBarInfo, case_bar_ui};
 use super::command::{Command, PathPurpose, Replace};
-use super::dialogs::{Dialogs, dialogs_ui};
 use super::document::Document;
-use super::draw_form::DrawForm;
-use super::event_form::EventForm;
-use super::flowsheet::{FlowsheetState, flowsheet_ui};
-use super::history::{HistoryState, history_ui};
-use super::patient::{PatientForm, patient_ui};
-use super::plan::{
+use super::preferences::{CentralView, Preferences};
+use super::status::{Status, StatusKind};
+use super::views::bypass::bypass_ui;
+use super::views::case_bar::{CaseBarInfo, case_bar_ui};
+use super::views::dialogs::{Dialogs, dialogs_ui};
+use super::views::draw_form::DrawForm;
+use super::views::event_form::EventForm;
+use super::views::flowsheet::{FlowsheetState, flowsheet_ui};
+use super::views::history::{HistoryState, history_ui};
+use super::views::patient::{PatientForm, patient_ui};
+use super::views::plan::{
     anti_xa_verdict_ui, card_header_ui, copied_plan, overdue_line_ui, predict_ui, recommendation_card_ui, stepper_ui,
     verdict_ui,
 };
-use super::plots::{PlotState, plots_ui};
-use super::preferences::{CentralView, Preferences};
-use super::status::{Status, StatusKind};
-use super::timeline::timeline_ui;
-use super::tools::{ToolsForm, tools_ui};
+use super::views::plots::{PlotState, plots_ui};
+use super::views::timeline::timeline_ui;
+use super::views::tools::{ToolsForm, tools_ui};
 
 /// Unsaved edits are written to the recovery file at most this often.
 pub(super) const AUTOSAVE_EVERY: Duration = Duration::from_secs(3);

@@ -14,12 +14,12 @@ use crate::protocol::Protocol;
 
 use super::command::{Command, DiskChoice, PathPurpose, Replace};
 use super::demo_cases::DEMO_CASES;
-use super::dialogs::{ImportReport, NewCaseDialog};
 use super::document::{Document, fingerprint};
-use super::patient::PatientForm;
 use super::preferences::CentralView;
 use super::shell::{AUTOSAVE_EVERY, OpenCase, PlannerApp};
 use super::status::Status;
+use super::views::dialogs::{ImportReport, NewCaseDialog};
+use super::views::patient::PatientForm;
 
 /// The file name alone, for the case bar.
 pub(super) fn display_name(path: &Path) -> String {
@@ -434,13 +434,13 @@ impl PlannerApp {
         let Some(OpenCase { doc, views }) = &self.open else {
             return;
         };
-        let printing = crate::io::handover::Printing {
+        let printing = crate::present::handover::Printing {
             at: self.clock.now(),
             by: &self.prefs.author,
             app_version: env!("CARGO_PKG_VERSION"),
         };
         let paused = views.patient.paused_by();
-        let sheet = crate::io::handover::handover(
+        let sheet = crate::present::handover::handover(
             doc.case(),
             &doc.prepared().timeline,
             doc.protocol(),
@@ -449,7 +449,7 @@ impl PlannerApp {
             paused.as_deref(),
             &printing,
         );
-        self.status = Some(match sheet.map(|s| crate::pdf::write_handover(&s, path)) {
+        self.status = Some(match sheet.map(|s| crate::present::pdf::write_handover(&s, path)) {
             Ok(Ok(())) => Status::ok(format!("handover as of {} written to {}", doc.as_of(), path.display())),
             Ok(Err(e)) => Status::failed(format!("Handover not written: {e}")),
             Err(refused) => Status::failed(format!("Handover not written: {refused}")),

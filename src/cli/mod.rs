@@ -9,12 +9,12 @@ mod forecast;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::{Detail, Prepared, analyze, replay, replay_steps};
-use crate::io::report::{to_json, to_text, write_replay_json};
 use crate::io::{load_case, parse_events_csv, save_case};
 use crate::model::{
     AgeGroup, AntiXaAssay, Case, Centimetres, ClinicalTime, FourTsPoints, HitHistory, Kilograms, MlPerMin, Patient,
     PriorHeparin, Rrt, Seconds, Setting, Sex, Weight, WeightKind,
 };
+use crate::present::report::{to_json, to_text, write_replay_json};
 use crate::protocol::Protocol;
 use crate::protocol::plausibility::check_weight;
 
@@ -657,12 +657,12 @@ pub fn write_handover(loaded: &crate::io::LoadedCase, as_of: ClinicalTime, by: &
     let prepared = crate::analysis::Prepared::new(case, &loaded.protocol);
     let analysis = crate::analysis::analyze_prepared(case, &prepared, &loaded.protocol, as_of);
     let patient_line = case.patient_line();
-    let printing = crate::io::handover::Printing {
+    let printing = crate::present::handover::Printing {
         at: ClinicalTime::now_local(),
         by,
         app_version: env!("CARGO_PKG_VERSION"),
     };
-    let sheet = crate::io::handover::handover(
+    let sheet = crate::present::handover::handover(
         case,
         &prepared.timeline,
         &loaded.protocol,
@@ -671,6 +671,6 @@ pub fn write_handover(loaded: &crate::io::LoadedCase, as_of: ClinicalTime, by: &
         None,
         &printing,
     )?;
-    crate::pdf::write_handover(&sheet, output)?;
+    crate::present::pdf::write_handover(&sheet, output)?;
     Ok(())
 }

@@ -1,14 +1,12 @@
-//! Files and formats at the boundary: case files (RON, atomic saves), CSV events, reports.
+//! Files and formats at the boundary: case files (RON, atomic saves), CSV events, typed entry fields,
+//! the recovery file.
 
 pub mod case_file;
 pub mod case_migration;
 pub mod csv_events;
 pub mod entry;
-pub mod handover;
-pub mod json_pretty;
 pub mod quick_entry;
 pub mod recovery;
-pub mod report;
 
 pub use crate::model::event_fields;
 pub use case_file::{CaseFileError, LoadedCase, load_case, parse_case, save_case, to_ron_string};

@@ -111,7 +111,7 @@ fn identifiers_head_the_window_the_case_bar_and_the_copied_plan() {
             .starts_with("Teaching patient · MRN 000123 — CMAJ 2019")
     );
     assert!(shows(&h, "Teaching patient · MRN 000123 — CMAJ 2019"), "the case bar");
-    let plan = anticoag_planner::app::plan::copied_plan(d.analysis(), &d.patient_line());
+    let plan = anticoag_planner::app::views::plan::copied_plan(d.analysis(), &d.patient_line());
     assert!(plan.contains("Teaching patient · MRN 000123"), "{plan}");
     assert!(
         d.case().audit.iter().any(|a| a.action == AuditAction::Identity),

@@ -45,7 +45,7 @@ fn an_added_lab_row_appears_in_the_table_and_the_plot_data() {
     click(&mut h, "Add event");
     let d = doc(&h);
     let x = anticoag_planner::model::ClinicalTime::constant(2019, 1, 12, 9, 30).hours_since(d.case().case_start);
-    let points = anticoag_planner::chart::lab_points(
+    let points = anticoag_planner::present::chart::lab_points(
         d.case(),
         &d.prepared().timeline,
         anticoag_planner::model::LabKind::Aptt,

@@ -3,8 +3,8 @@
 
 use super::*;
 use anticoag_planner::app::{Clock, StatusKind};
-use anticoag_planner::chart::ChartData;
 use anticoag_planner::model::ClinicalTime;
+use anticoag_planner::present::chart::ChartData;
 
 /// The top edge of the first widget whose label contains `text`.
 fn top_of(h: &Harness<'static, PlannerApp>, text: &str) -> f32 {
@@ -138,7 +138,7 @@ fn the_copied_plan_carries_the_patient_the_weights_and_the_banner() {
     let mut h = harness();
     h.run();
     rewind_to(&mut h, "2019-01-06T23:00");
-    let text = anticoag_planner::app::plan::copied_plan(doc(&h).analysis(), &doc(&h).case().title);
+    let text = anticoag_planner::app::views::plan::copied_plan(doc(&h).analysis(), &doc(&h).case().title);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[1].starts_with("Patient: CMAJ 2019"), "{text}");
     assert!(text.contains("Weight 90.9 kg · heparin dosing weight 90.9 kg"));

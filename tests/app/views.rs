@@ -64,7 +64,7 @@ fn every_view_renders_a_month_long_course() {
     }
     let d = doc(&h);
     assert_eq!(
-        anticoag_planner::chart::lab_points(
+        anticoag_planner::present::chart::lab_points(
             d.case(),
             &d.prepared().timeline,
             anticoag_planner::model::LabKind::AntiXa,

@@ -279,7 +279,7 @@ fn a_result_below_the_assay_limit_is_censored_in_the_fit_and_refused_elsewhere()
 /// of the forecast teaching case, where the window shows the forecast, carries none of it.
 #[test]
 fn the_handover_carries_no_forecast_while_the_model_is_provisional() {
-    use anticoag_planner::io::handover::{Printing, handover};
+    use anticoag_planner::present::handover::{Printing, handover};
     let prior = ForecastPrior::shipped().unwrap();
     assert!(prior.provisional, "the shipped prior is provisional");
     let loaded = crate::common::load("tests/cases/forecast-fast-clearance.ron");

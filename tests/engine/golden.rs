@@ -15,7 +15,7 @@ use crate::common;
 use std::path::PathBuf;
 
 use anticoag_planner::analysis::{Detail, Prepared, analyze, replay, replay_steps};
-use anticoag_planner::io::report::{replay_to_json, to_text, write_replay_json};
+use anticoag_planner::present::report::{replay_to_json, to_text, write_replay_json};
 
 /// Every case file the project ships or tests with.
 fn case_files() -> Vec<PathBuf> {
@@ -98,8 +98,8 @@ fn analyze_text_of_the_cmaj_case_at_three_times_is_unchanged() {
 }
 
 /// The handover sheet's blocks as plain text, one line a block (a table's rows indented below it).
-fn handover_text(h: &anticoag_planner::io::handover::Handover) -> String {
-    use anticoag_planner::io::handover::Block;
+fn handover_text(h: &anticoag_planner::present::handover::Handover) -> String {
+    use anticoag_planner::present::handover::Block;
     let mut out = format!("patient: {}\nfooter: {}\n", h.patient_line, h.footer);
     for block in &h.blocks {
         match block {
@@ -124,7 +124,7 @@ fn handover_text(h: &anticoag_planner::io::handover::Handover) -> String {
 #[test]
 fn handover_of_every_case_is_unchanged() {
     use anticoag_planner::analysis::{Prepared, analyze_prepared};
-    use anticoag_planner::io::handover::{Printing, handover};
+    use anticoag_planner::present::handover::{Printing, handover};
     let printing = Printing {
         at: common::t("2026-12-01T08:00"),
         by: "golden",

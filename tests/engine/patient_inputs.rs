@@ -198,7 +198,7 @@ fn the_weight_date_changes_nothing_and_the_form_says_so() {
         later.weight.measured_at = ClinicalTime::constant(2026, 9, 1, 0, 0);
         assert_eq!(decide(&base, rows), decide(&later, rows));
     }
-    let form = std::fs::read_to_string(common::root().join("src/app/patient.rs")).unwrap();
+    let form = std::fs::read_to_string(common::root().join("src/app/views/patient.rs")).unwrap();
     let row = form.find("\"Weight measured at\"").expect("the weight date row");
     assert!(
         form[row..row + 300].contains("RECORDED_NOT_USED"),

@@ -38,11 +38,11 @@ use std::collections::BTreeSet;
 
 use anticoag_planner::analysis::{Analysis, analyze};
 use anticoag_planner::io::parse_events_csv;
-use anticoag_planner::io::report::{to_json, to_text};
 use anticoag_planner::model::{
     AgeGroup, AntiXaAssay, Case, Centimetres, ClinicalTime, FourTsPoints, HitHistory, Kilograms, MlPerMin, Patient,
     PriorHeparin, Rrt, Seconds, Setting, Sex, Weight, WeightKind,
 };
+use anticoag_planner::present::report::{to_json, to_text};
 use anticoag_planner::protocol::Protocol;
 use serde::Deserialize;
 use serde_json::Value;

@@ -10,8 +10,8 @@
 use crate::common;
 
 use anticoag_planner::analysis::{Detail, replay};
-use anticoag_planner::io::report::to_text;
 use anticoag_planner::model::display_convention_problems as convention_problems;
+use anticoag_planner::present::report::to_text;
 
 /// Every bundled case: the demo case and the teaching cases.
 fn bundled_cases() -> Vec<String> {

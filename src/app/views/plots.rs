@@ -9,18 +9,18 @@ use egui_plot::{
     Points, Polygon, Span, Text, VLine,
 };
 
-use crate::chart::axes::{TimeWindow, stagger_rows, time_axis_title, time_label, time_ticks};
-use crate::chart::{ChartData, decimate_min_max, hours};
 use crate::model::{ClinicalTime, LabKind, Range, num};
+use crate::present::chart::axes::{TimeWindow, stagger_rows, time_axis_title, time_label, time_ticks};
+use crate::present::chart::{ChartData, decimate_min_max, hours};
 
-use super::command::Command;
-use super::document::Document;
 use super::plot_grid::{VALUE_LABEL_PX, value_grid, value_label};
 use super::scatter::scatter_ui;
-use super::theme;
 use super::whatif::{
     WhatIfState, backtest_ui, forecast_end_x, forecast_items, forecast_top, legend_entries, whatif_ui,
 };
+use crate::app::command::Command;
+use crate::app::document::Document;
+use crate::app::theme;
 
 /// Time labels at least this far apart (a "06:00" or "12 Jan" label and a gap).
 const TIME_LABEL_PX: f32 = 90.0;

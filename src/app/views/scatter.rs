@@ -6,13 +6,13 @@ use eframe::egui::{self, Align2, Color32, RichText};
 use egui_plot::{HoverPosition, Line, Plot, PlotPoint, PlotPoints, PlotUi, Points, Polygon, Text};
 
 use crate::analysis::pairing::{ApttAntiXaFit, HeparinApttRange};
-use crate::chart::ChartData;
 use crate::model::{ClinicalTime, Range, num};
+use crate::present::chart::ChartData;
 use crate::protocol::Protocol;
 
-use super::document::Document;
 use super::plot_grid::{VALUE_LABEL_PX, VALUE_X_LABEL_PX, value_grid};
-use super::theme;
+use crate::app::document::Document;
+use crate::app::theme;
 
 /// Colour bands on the scatter: enough to read the time order, few enough to keep frames cheap.
 const SCATTER_COLOUR_BANDS: usize = 12;

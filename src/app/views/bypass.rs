@@ -9,10 +9,10 @@ use egui_plot::{HLine, Line, Plot, PlotPoints, Points};
 use crate::analysis::{Action, FindingCode};
 use crate::model::{LabKind, Seconds, num};
 
-use super::command::Command;
-use super::document::Document;
 use super::event_form::{EventForm, event_form_ui};
-use super::theme;
+use crate::app::command::Command;
+use crate::app::document::Document;
+use crate::app::theme;
 
 /// A two-column striped grid of name → value rows.
 fn key_value_grid(ui: &mut egui::Ui, id: &str, fill: impl FnOnce(&mut dyn FnMut(&str, String))) {

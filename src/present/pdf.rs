@@ -1,4 +1,4 @@
-//! The handover as a PDF (issue 15): A4 pages laid out from [`crate::io::handover::Handover`] with the
+//! The handover as a PDF (issue 15): A4 pages laid out from [`crate::present::handover::Handover`] with the
 //! bundled DejaVu Sans, embedded and subsetted by krilla with a ToUnicode map, so the text is real text
 //! (`pdftotext` reads it). Every page carries the patient line at the top and "page x of y", the build,
 //! the as-of and printed-at times at the bottom. Lines are wrapped by measured width (ttf-parser).
@@ -11,9 +11,9 @@ use krilla::page::PageSettings;
 use krilla::paint::Fill;
 use krilla::text::{Font, TextDirection};
 
-use crate::io::handover::{Block, Handover};
+use crate::present::handover::{Block, Handover};
 
-const FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
 const MARGIN: f32 = 42.0;

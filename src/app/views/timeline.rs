@@ -6,11 +6,11 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::model::Event;
 
-use super::command::Command;
-use super::document::Document;
 use super::draw_form::{DrawForm, draw_form_ui};
 use super::event_form::{EventForm, event_form_ui};
-use super::theme;
+use crate::app::command::Command;
+use crate::app::document::Document;
+use crate::app::theme;
 
 /// The Timeline view: the form, then the labs and the doses up to the replay time.
 pub fn timeline_ui(

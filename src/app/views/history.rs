@@ -6,9 +6,9 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::model::AuditEntry;
 
-use super::command::Command;
-use super::document::Document;
-use super::theme;
+use crate::app::command::Command;
+use crate::app::document::Document;
+use crate::app::theme;
 
 /// The filter typed, and the deletion reasons being edited.
 #[derive(Default)]

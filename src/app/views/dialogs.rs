@@ -10,9 +10,9 @@ use crate::io::entry::{parse_time, parse_weight};
 use crate::model::{Case, ClinicalTime, Patient, Setting, Weight, WeightKind};
 use crate::protocol::Protocol;
 
-use super::command::{Command, DiskChoice, PathPurpose, Replace};
-use super::document::Document;
-use super::theme;
+use crate::app::command::{Command, DiskChoice, PathPurpose, Replace};
+use crate::app::document::Document;
+use crate::app::theme;
 
 /// The dialogs' state: at most one of the first two is asked at a time.
 #[derive(Default)]

@@ -18,9 +18,9 @@ use crate::io::entry::parse_number;
 use crate::model::{McgPerKgPerMin, MgPerKgPerHour, Percent, Seconds, num};
 use crate::protocol::Nomogram;
 
-use super::command::Command;
-use super::document::Document;
-use super::theme;
+use crate::app::command::Command;
+use crate::app::document::Document;
+use crate::app::theme;
 
 /// Which antithrombin product the calculator doses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

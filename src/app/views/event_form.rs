@@ -10,9 +10,9 @@ use crate::io::event_fields;
 use crate::io::quick_entry::{heparin_ml_per_h_to_units, heparin_rate_equivalents};
 use crate::model::{ClinicalTime, Event, EventCode, EventKind, StopReason, num};
 
-use super::command::Command;
-use super::document::Document;
-use super::theme;
+use crate::app::command::Command;
+use crate::app::document::Document;
+use crate::app::theme;
 
 /// Kind codes (the CSV `kind` column) and their names on screen; labs first.
 fn kind_label(code: &str) -> &'static str {

@@ -12,10 +12,10 @@ use crate::analysis::forecast::BacktestPair;
 use crate::analysis::forecast::outlook::{Band, Outlook, WhatIf};
 use crate::model::num;
 
-use super::command::Command;
-use super::document::Document;
-use super::forecasting::clock;
-use super::theme;
+use crate::app::command::Command;
+use crate::app::document::Document;
+use crate::app::forecasting::clock;
+use crate::app::theme;
 
 /// Where the plot draws the forecast, in hours after the replay time: every 15 min for 2 h (a bolus
 /// decays with a half-life of about an hour), every 30 min to 6 h, then hourly to 24 h — 34 points,

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
-use super::command::{Command, PathPurpose, Replace};
-use super::demo_cases::DEMO_CASES;
-use super::document::Document;
-use super::status::{Status, StatusKind};
-use super::theme::{self, ThemeChoice};
+use crate::app::command::{Command, PathPurpose, Replace};
+use crate::app::demo_cases::DEMO_CASES;
+use crate::app::document::Document;
+use crate::app::status::{Status, StatusKind};
+use crate::app::theme::{self, ThemeChoice};
 
 /// What the bar shows besides the case: the shell's preferences and its last message.
 pub struct CaseBarInfo<'a> {

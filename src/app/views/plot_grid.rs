@@ -3,7 +3,7 @@
 
 use egui_plot::{GridInput, GridMark};
 
-use crate::chart::axes::value_ticks;
+use crate::present::chart::axes::value_ticks;
 
 /// Value labels at least this far apart on a y axis (egui_plot fades labels closer than 30 px) and on
 /// an x axis (closer than 80 px).

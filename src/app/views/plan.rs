@@ -4,12 +4,12 @@ use eframe::egui::{self, RichText};
 
 use crate::analysis::clock::{AgainstClock, CLOCK_APPLIES_WITHIN_H, ClockDue, hours_minutes};
 use crate::analysis::{Action, Analysis, StepId, StepStatus};
-use crate::io::report::{DangerLine, danger_lines, paused_line, to_text_for};
 use crate::model::num;
+use crate::present::report::{DangerLine, danger_lines, paused_line, to_text_for};
 
-use super::command::Command;
-use super::forecasting::{ForecastLine, NextResult};
-use super::theme;
+use crate::app::command::Command;
+use crate::app::forecasting::{ForecastLine, NextResult};
+use crate::app::theme;
 
 fn banner_ui(ui: &mut egui::Ui, b: &DangerLine) {
     let fill = if b.grave {
@@ -183,7 +183,7 @@ pub fn recommendation_card_ui(
             commands.push(Command::CopyPlan(copied_plan(analysis, case_title)));
         }
         if ui.button("Print handover… (Ctrl+P)").clicked() {
-            commands.push(Command::ShowPathDialog(super::command::PathPurpose::Handover));
+            commands.push(Command::ShowPathDialog(crate::app::command::PathPurpose::Handover));
         }
     });
 }

@@ -6,10 +6,10 @@
 use eframe::egui::{self, RichText};
 use egui_extras::{Column as TableColumn, TableBuilder};
 
-use crate::flowsheet::{COLUMNS, Flag, Row, column_unit, flowsheet, flowsheet_basis};
+use crate::present::flowsheet::{COLUMNS, Flag, Row, column_unit, flowsheet, flowsheet_basis};
 
-use super::document::Document;
-use super::theme;
+use crate::app::document::Document;
+use crate::app::theme;
 
 /// The rows of the last case revision and replay time shown.
 #[derive(Default)]

@@ -1,5 +1,5 @@
 //! The handover sheet (issue 15), as content: what the printed page says, in order, as plain blocks of
-//! text and tables. The PDF writer (`crate::pdf`, with the app) only lays them out. Everything here is
+//! text and tables. The PDF writer (`crate::present::pdf`, with the app) only lays them out. Everything here is
 //! read from the analysis and the protocol; nothing is computed that the card does not compute, except
 //! the contingency table — the protocol's own table applied to the running (or newly set) rate.
 

@@ -13,9 +13,9 @@ use crate::model::{
 };
 use crate::protocol::{Protocol, builtin_names};
 
-use super::command::Command;
-use super::document::Document;
-use super::theme;
+use crate::app::command::Command;
+use crate::app::document::Document;
+use crate::app::theme;
 
 /// The typed text of the numeric fields, a draft of the rest, and each field's refusal.
 pub struct PatientForm {

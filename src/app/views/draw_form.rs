@@ -7,9 +7,9 @@ use eframe::egui::{self, RichText};
 use crate::io::quick_entry::{DrawEntry, parse_draw};
 use crate::model::ClinicalTime;
 
-use super::command::Command;
-use super::document::Document;
-use super::theme;
+use crate::app::command::Command;
+use crate::app::document::Document;
+use crate::app::theme;
 
 /// The typed draw and what was refused when it was last submitted.
 #[derive(Default)]
