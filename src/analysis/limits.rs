@@ -8,7 +8,7 @@
 use super::context::Cx;
 use super::types::{Action, FindingCode, HardLimitExceeded, Recommendation};
 use crate::dosing::RateUnit;
-use crate::model::{McgPerKgPerMin, MgPerKgPerHour, Quantity, UnitsPerKgPerHour};
+use crate::model::{McgPerKgPerMin, MgPerKgPerHour, Population, Quantity, UnitsPerKgPerHour};
 use crate::protocol::Limits;
 use crate::protocol::plausibility::{Verdict, broken_limit, verdict};
 
@@ -127,7 +127,7 @@ fn hard_limits(cx: &Cx<'_>, rec: &mut Recommendation) {
 /// No adult dose for a non-adult (clinical reference §1, rev 2).
 fn non_adult(cx: &mut Cx<'_>, rec: Recommendation) -> Recommendation {
     let age = cx.case.patient.age_group;
-    if cx.p.age_groups.contains(&age) {
+    if cx.p.population.covers(age) {
         return rec;
     }
     cx.finding(
@@ -136,11 +136,7 @@ fn non_adult(cx: &mut Cx<'_>, rec: Recommendation) -> Recommendation {
             "{}: protocol {} is for {} patients only; no dose, rate or pump rate from it is shown",
             age.code(),
             cx.p.name,
-            cx.p.age_groups
-                .iter()
-                .map(|a| a.code())
-                .collect::<Vec<_>>()
-                .join(" and ")
+            cx.p.population.describe()
         ),
         "clinical reference §1 [rev 2]",
     );
@@ -176,7 +172,7 @@ fn unconfirmed_small_adult(cx: &mut Cx<'_>, rec: Recommendation) -> Recommendati
     let patient = &cx.case.patient;
     let min = cx.p.plausibility.adult_weight_below_kg.value;
     let has_dose = rec.rate.is_some() || rec.bolus_units.is_some() || rec.dose_units.is_some();
-    if patient.age_group != crate::model::AgeGroup::Adult || patient.weight_confirmed || cx.weight >= min || !has_dose {
+    if !Population::ADULTS.covers(patient.age_group) || patient.weight_confirmed || cx.weight >= min || !has_dose {
         return rec;
     }
     let text = format!(

@@ -199,16 +199,12 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
 /// Whether the protocol covers this patient's age group and setting.
 fn coverage_warnings(cx: &mut Cx<'_>) {
     let age = cx.case.patient.age_group;
-    if !cx.p.age_groups.contains(&age) {
+    if !cx.p.population.covers(age) {
         cx.warnings.push(say!(
             cx,
             "protocol {} is written for {} patients, not {}: its targets and doses may not apply",
             cx.p.name,
-            cx.p.age_groups
-                .iter()
-                .map(|a| a.code())
-                .collect::<Vec<_>>()
-                .join(" and "),
+            cx.p.population.describe(),
             age.code()
         ));
     }

@@ -30,7 +30,12 @@ pub fn case_in(setting: Setting, events: Vec<(i64, EventKind)>) -> Case {
     };
     let mut patient = Patient::new(weight, setting);
     patient.baseline_aptt = Some(Seconds::constant(30.0));
-    let mut case = Case::new("unit test", setting.default_protocol(), START, patient);
+    let mut case = Case::new(
+        "unit test",
+        crate::protocol::catalogue::shipped_protocol_for(setting, crate::model::AgeGroup::Adult),
+        START,
+        patient,
+    );
     case.events = events.into_iter().map(|(at, kind)| Event::new(h(at), kind)).collect();
     case.sort_events();
     case
@@ -38,7 +43,10 @@ pub fn case_in(setting: Setting, events: Vec<(i64, EventKind)>) -> Case {
 
 /// The analysis at `at` with the setting's shipped protocol.
 pub fn analyse(case: &Case, at: ClinicalTime, detail: Detail) -> Analysis {
-    let Ok(protocol) = Protocol::builtin(case.patient.setting.default_protocol()) else {
+    let Ok(protocol) = Protocol::builtin(crate::protocol::catalogue::shipped_protocol_for(
+        case.patient.setting,
+        case.patient.age_group,
+    )) else {
         panic!("the shipped protocols validate");
     };
     let prepared = Prepared::new(case, &protocol);

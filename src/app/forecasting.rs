@@ -11,7 +11,7 @@ use crate::analysis::forecast::outlook::{Band, Outlook};
 use crate::analysis::forecast::{Backtest, BacktestPair, backtest_pairs};
 use crate::analysis::timeline::Agent;
 use crate::analysis::{Analysis, FindingCode, Prepared};
-use crate::model::{AgeGroup, Case, ClinicalTime, EventKind, Setting, num};
+use crate::model::{Case, ClinicalTime, EventKind, Setting, num};
 use crate::protocol::Protocol;
 use crate::protocol::forecast_prior::ForecastPrior;
 
@@ -69,7 +69,8 @@ impl Forecasting {
             line: None,
         };
         out.cursor_moved(case, prepared, protocol, analysis, as_of);
-        let adult_outside_bypass = case.patient.age_group == AgeGroup::Adult && case.patient.setting != Setting::Cpb;
+        let adult_outside_bypass =
+            crate::model::Population::ADULTS.covers(case.patient.age_group) && case.patient.setting != Setting::Cpb;
         out.backtest = match &out.prior {
             Ok(_) if !adult_outside_bypass => {
                 BacktestJob::Unavailable("the model is of adults outside bypass".to_owned())

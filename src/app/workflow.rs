@@ -11,6 +11,7 @@ use crate::io::recovery::{clear_recovery, read_recovery, write_recovery};
 use crate::io::{load_case, parse_case, parse_events_csv, save_case, to_ron_string};
 use crate::model::{AuditAction, PatientChange, Stamp};
 use crate::protocol::Protocol;
+use crate::protocol::catalogue::shipped_protocol_for;
 
 use super::command::{Command, DiskChoice, PathPurpose, Replace};
 use super::demo_cases::DEMO_CASES;
@@ -246,7 +247,8 @@ impl PlannerApp {
                 let _ = doc.edit(|case| case.set_deletion_reason(index, reason, &stamp).then_some(()).ok_or(()));
             }
             Command::SetPatient(patient) => {
-                let change = doc.edit(|case| Ok::<_, ()>(case.set_patient_audited(*patient, &stamp)));
+                let change =
+                    doc.edit(|case| Ok::<_, ()>(case.set_patient_audited(*patient, &stamp, shipped_protocol_for)));
                 // The form's choices follow the case (the 4Ts scorer also edits the patient).
                 views.patient.follow(&doc.case().patient);
                 if let Ok(PatientChange::Protocol(name)) = change {

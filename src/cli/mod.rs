@@ -16,6 +16,7 @@ use crate::model::{
 };
 use crate::present::report::{to_json, to_text, write_replay_json};
 use crate::protocol::Protocol;
+use crate::protocol::catalogue::shipped_protocol_for;
 use crate::protocol::plausibility::check_weight;
 
 #[derive(Parser, Debug)]
@@ -450,7 +451,7 @@ fn load_csv(input: &Path, patient: &PatientArgs, protocol: Option<&str>) -> Resu
     let (patient_probe, _) = patient.patient(placeholder)?;
     let protocol = match protocol {
         Some(name) => Protocol::resolve(name)?,
-        None => Protocol::builtin(patient_probe.setting.default_protocol())?,
+        None => Protocol::builtin(shipped_protocol_for(patient_probe.setting, patient_probe.age_group))?,
     };
     match check_weight(&protocol.plausibility, patient_probe.weight.kg) {
         Ok(_) => {}

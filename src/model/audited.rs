@@ -5,7 +5,7 @@
 
 use super::audit::{AuditAction, AuditEntry, DEFAULT_DELETION_REASON, DeletedEvent, PatientIdentity, patient_changes};
 use super::case::{Case, TimelineError};
-use super::editing::{EditError, PatientChange};
+use super::editing::{EditError, PatientChange, ShippedProtocol};
 use super::events::{Event, EventId};
 use super::patient::Patient;
 use super::stamp::Stamp;
@@ -126,9 +126,9 @@ impl Case {
     }
 
     /// Takes a new patient record and records each field that changed (weight, CrCl, flags, 4Ts items…).
-    pub fn set_patient_audited(&mut self, patient: Patient, stamp: &Stamp) -> PatientChange {
+    pub fn set_patient_audited(&mut self, patient: Patient, stamp: &Stamp, shipped: ShippedProtocol) -> PatientChange {
         let changes = patient_changes(&self.patient, &patient);
-        let change = self.set_patient(patient);
+        let change = self.set_patient(patient, shipped);
         for (field, before, after) in changes {
             self.record(
                 stamp,
@@ -196,7 +196,7 @@ mod tests {
         assert!(c.set_deletion_reason(0, "wrong patient".to_owned(), &lee));
         let mut p = c.patient.clone();
         p.weight.kg = Kilograms::constant(88.0);
-        c.set_patient_audited(p, &lee);
+        c.set_patient_audited(p, &lee, crate::protocol::catalogue::shipped_protocol_for);
         let trail: Vec<(AuditAction, &str, &str, &str)> = c
             .audit
             .iter()

@@ -4,7 +4,7 @@
 
 use super::case::{Case, TimelineError};
 use super::events::{Event, EventId};
-use super::patient::Patient;
+use super::patient::{AgeGroup, Patient, Setting};
 
 /// Why an edit was not made (the case is unchanged).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -14,6 +14,9 @@ pub enum EditError {
     #[error("{0}")]
     Timeline(#[from] TimelineError),
 }
+
+/// Chooses the shipped protocol for a setting and an age group.
+pub type ShippedProtocol = fn(Setting, AgeGroup) -> &'static str;
 
 /// What a new patient record changed that the caller must act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,13 +76,14 @@ impl Case {
         Some(self.events.remove(index))
     }
 
-    /// Takes a new patient record. When the setting changes, the case switches to the setting's own
-    /// protocol.
-    pub fn set_patient(&mut self, patient: Patient) -> PatientChange {
+    /// Takes a new patient record. When the setting changes, the case switches to the protocol
+    /// `shipped` chooses for the new setting and the patient's age group (the catalogue,
+    /// `protocol::catalogue::shipped_protocol_for`: the model holds no table of protocols).
+    pub fn set_patient(&mut self, patient: Patient, shipped: ShippedProtocol) -> PatientChange {
         let setting_changed = patient.setting != self.patient.setting;
         self.patient = patient;
         if setting_changed {
-            let name = self.patient.setting.default_protocol();
+            let name = shipped(self.patient.setting, self.patient.age_group);
             self.protocol = name.to_owned();
             PatientChange::Protocol(name)
         } else {
@@ -152,10 +156,16 @@ mod tests {
         let mut c = case();
         let mut p = c.patient.clone();
         p.baseline_aptt = Some(Seconds::constant(31.0));
-        assert_eq!(c.set_patient(p.clone()), PatientChange::Record);
+        assert_eq!(
+            c.set_patient(p.clone(), crate::protocol::catalogue::shipped_protocol_for),
+            PatientChange::Record
+        );
         assert_eq!(c.protocol, "adult-icu");
         p.setting = Setting::EcmoVa;
-        assert_eq!(c.set_patient(p), PatientChange::Protocol("adult-ecmo"));
+        assert_eq!(
+            c.set_patient(p, crate::protocol::catalogue::shipped_protocol_for),
+            PatientChange::Protocol("adult-ecmo")
+        );
         assert_eq!(c.protocol, "adult-ecmo");
     }
 }

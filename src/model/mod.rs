@@ -8,6 +8,7 @@ pub mod editing;
 pub mod event_code;
 pub mod events;
 pub mod patient;
+pub mod population;
 pub mod required;
 pub mod rounded;
 pub mod stamp;
@@ -17,13 +18,14 @@ pub mod units;
 pub use audit::{AuditAction, AuditEntry, DEFAULT_DELETION_REASON, DeletedEvent, PatientIdentity, patient_changes};
 pub use case::{CASE_FORMAT_VERSION, Case, TimelineError};
 pub use display::display_convention_problems;
-pub use editing::{EditError, PatientChange};
+pub use editing::{EditError, PatientChange, ShippedProtocol};
 pub use event_code::{EventCode, ReasonNotOnStop, event_fields};
 pub use events::{Event, EventId, EventKind, HeparinRate, LabKind, PlasmaAmount};
 pub use patient::{
     AgeGroup, AntiXaAssay, FourTsPoints, FourTsPointsError, HitHistory, Patient, PriorHeparin, Rrt, Setting, Sex,
     StopReason, Weight, WeightKind,
 };
+pub use population::Population;
 pub use stamp::Stamp;
 pub use time::{ClinicalTime, FUTURE_TOLERANCE_MIN, TIME_FORMAT, TimeParseError, future_refusal};
 pub use units::*;

@@ -44,16 +44,6 @@ impl Setting {
     pub fn is_ecmo(self) -> bool {
         matches!(self, Self::EcmoVv | Self::EcmoVa)
     }
-
-    /// Name of the shipped protocol that fits this setting.
-    #[must_use]
-    pub fn default_protocol(self) -> &'static str {
-        match self {
-            Self::Icu => "adult-icu",
-            Self::EcmoVv | Self::EcmoVa => "adult-ecmo",
-            Self::Cpb => "adult-cpb",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -66,6 +56,9 @@ pub enum AgeGroup {
 }
 
 impl AgeGroup {
+    /// Every age group, oldest first.
+    pub const ALL: [Self; 4] = [Self::Adult, Self::Child, Self::Infant, Self::Neonate];
+
     #[must_use]
     pub fn code(self) -> &'static str {
         match self {

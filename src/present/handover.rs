@@ -14,7 +14,7 @@ use crate::dosing::dti::{
 use crate::dosing::ufh::{band_text, nomogram_step};
 use crate::dosing::{Rate, RateUnit};
 use crate::model::{
-    AgeGroup, Case, ClinicalTime, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Seconds, UnitsPerKgPerHour,
+    Case, ClinicalTime, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Population, Seconds, UnitsPerKgPerHour,
 };
 use crate::protocol::{Nomogram, Protocol};
 
@@ -205,7 +205,7 @@ fn dose_lines(a: &Analysis) -> Vec<String> {
 /// to the rate set now, in mL/h. None for a non-adult (no dose from an adult protocol, decisions.md), and
 /// none when nothing runs and nothing is started.
 fn contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis) -> Vec<Block> {
-    if a.patient.age_group != AgeGroup::Adult || !protocol.age_groups.contains(&a.patient.age_group) {
+    if !Population::ADULTS.covers(a.patient.age_group) || !protocol.population.covers(a.patient.age_group) {
         return vec![Block::Text(
             "No contingency table: no dose from an adult protocol for this patient (decisions.md)".to_owned(),
         )];

@@ -14,7 +14,7 @@ use super::schema::{
     RawNomogram, RawOption, RawOtherOptions, RawPlausibility, RawProtocol, RawSourcedRange, RawUfh,
 };
 use super::{Protocol, ProtocolProblem};
-use crate::model::{Quantity, Range};
+use crate::model::{Population, Quantity, Range};
 
 type Built<T> = Result<T, ProtocolProblem>;
 
@@ -550,7 +550,7 @@ pub(super) fn build(raw: &RawProtocol, origin: &str) -> Built<Protocol> {
         version: raw.version,
         description: raw.description.clone(),
         settings: raw.settings.clone(),
-        age_groups: raw.age_groups.clone(),
+        population: Population::of(&raw.age_groups),
         plausibility: plausibility(&raw.plausibility)?,
         dosing_weight: dosing_weights(raw)?,
         bleeding_risk: bleeding_risk(raw)?,

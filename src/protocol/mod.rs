@@ -7,6 +7,7 @@
 //! Errors name the file, line and column.
 
 mod build;
+pub mod catalogue;
 pub mod forecast_prior;
 pub mod plausibility;
 pub mod rules;
@@ -17,7 +18,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::model::{AgeGroup, Setting};
+use crate::model::{Population, Setting};
 pub use rules::{
     Antithrombin, Argatroban, ArgatrobanStep, ArgatrobanTitration, Bivalirudin, BivalirudinTitration, BleedingRisk,
     BodyWeight, BolusCap, Bypass, Discordance, DosingWeight, DosingWeights, DtiChoice, Fondaparinux, HitScore,
@@ -139,7 +140,8 @@ pub struct Protocol {
     pub version: u32,
     pub description: String,
     pub settings: Vec<Setting>,
-    pub age_groups: Vec<AgeGroup>,
+    /// The age groups the protocol is written for (`age_groups` in the file).
+    pub population: Population,
     pub plausibility: Plausibility,
     pub dosing_weight: DosingWeights,
     pub bleeding_risk: BleedingRisk,

@@ -38,7 +38,7 @@ fn patient(setting: Setting, kg: f64) -> Patient {
 
 /// The decision at the last event of `rows` (CSV: time,kind,value,unit[,note[,reason]]).
 fn decide(p: &Patient, rows: &[&str]) -> Analysis {
-    let name = p.setting.default_protocol();
+    let name = anticoag_planner::protocol::catalogue::shipped_protocol_for(p.setting, p.age_group);
     let protocol = Protocol::builtin(name).unwrap();
     let csv = format!("time,kind,value,unit,note,reason\n{}\n", rows.join("\n"));
     let import = parse_events_csv(csv.as_bytes(), &protocol.plausibility, p.weight.kg, None).unwrap();

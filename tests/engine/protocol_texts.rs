@@ -41,7 +41,12 @@ fn case(setting: Setting, events: Vec<(i64, EventKind)>) -> Case {
     };
     let mut patient = Patient::new(weight, setting);
     patient.baseline_aptt = Some(Seconds::new(30.0).unwrap());
-    let mut c = Case::new("texts", setting.default_protocol(), START, patient);
+    let mut c = Case::new(
+        "texts",
+        anticoag_planner::protocol::catalogue::shipped_protocol_for(setting, anticoag_planner::model::AgeGroup::Adult),
+        START,
+        patient,
+    );
     c.events = events.into_iter().map(|(h, k)| Event::new(at(h), k)).collect();
     c.sort_events();
     c

@@ -154,10 +154,9 @@ const CASE_START: ClinicalTime = ClinicalTime::constant(2026, 1, 1, 0, 0);
 
 fn case_of(s: &Scenario) -> Result<(Case, Protocol), String> {
     let p = &s.patient;
-    let protocol_name = p
-        .protocol
-        .clone()
-        .unwrap_or_else(|| p.setting.default_protocol().to_owned());
+    let protocol_name = p.protocol.clone().unwrap_or_else(|| {
+        anticoag_planner::protocol::catalogue::shipped_protocol_for(p.setting, p.age_group).to_owned()
+    });
     let protocol = if protocol_name.ends_with(".ron") {
         Protocol::from_path(&common::root().join(&protocol_name)).map_err(|e| e.to_string())?
     } else {

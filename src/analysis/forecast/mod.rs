@@ -19,7 +19,7 @@ use self::fit::{Population, Posterior, posterior};
 use self::model::Pk;
 use super::timeline::{InfusionRate, Timeline};
 use super::types::{Analysis, FindingCode};
-use crate::model::{AgeGroup, AntiXaAssay, Case, ClinicalTime, EventKind, Setting};
+use crate::model::{AntiXaAssay, Case, ClinicalTime, EventKind, Setting};
 use crate::protocol::Protocol;
 use crate::protocol::forecast_prior::ForecastPrior;
 
@@ -179,7 +179,7 @@ pub(crate) fn fit_at(
     let findings: Vec<FindingCode> = analysis.findings.iter().map(|f| f.code).collect();
     let dosing_weight_kg = analysis.patient.dosing_weight_kg.value();
     let p = &case.patient;
-    if p.age_group != AgeGroup::Adult {
+    if !crate::model::Population::ADULTS.covers(p.age_group) {
         return Err(NoForecast::NotAdult(p.age_group.code()));
     }
     if p.setting == Setting::Cpb {

@@ -176,7 +176,7 @@ fn organ_and_bleeding(cx: &mut Cx<'_>, values: &mut Vec<String>) {
 /// An "adult" under the protocol's weight needs the weight confirmed (§1, §12).
 fn adult_weight(cx: &mut Cx<'_>, notes: &mut Vec<String>) {
     let min = cx.p.plausibility.adult_weight_below_kg.value;
-    if cx.case.patient.age_group == crate::model::AgeGroup::Adult && cx.weight < min {
+    if crate::model::Population::ADULTS.covers(cx.case.patient.age_group) && cx.weight < min {
         if cx.case.patient.weight_confirmed {
             notes.push(say!(
                 cx,

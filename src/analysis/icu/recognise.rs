@@ -13,7 +13,7 @@
 use super::super::context::{Cx, Monitor, Reading, StepBasis};
 use super::super::pairing::Level;
 use super::super::types::{FindingCode, HeparinExposure, StepId, StepStatus};
-use crate::model::{AgeGroup, ClinicalTime, UnitsPerKgPerHour, num};
+use crate::model::{ClinicalTime, Population, UnitsPerKgPerHour, num};
 use crate::protocol::{NomogramInput, Sourced};
 
 /// Why resistance is suspected.
@@ -70,7 +70,7 @@ impl Criteria {
 /// The R2 threshold for the patient's age group.
 pub(super) fn r2_threshold<'p>(cx: &Cx<'p>) -> &'p Sourced<UnitsPerKgPerHour> {
     let r = &cx.p.resistance;
-    if cx.case.patient.age_group == AgeGroup::Adult {
+    if Population::ADULTS.covers(cx.case.patient.age_group) {
         &r.r2_adult_units_per_kg_per_h
     } else {
         &r.r2_pediatric_units_per_kg_per_h

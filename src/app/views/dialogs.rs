@@ -127,7 +127,8 @@ impl Default for NewCaseDialog {
 
 impl NewCaseDialog {
     fn build(&self) -> Result<Case, String> {
-        let name = self.setting.default_protocol();
+        // A new case is an adult until the patient panel says otherwise.
+        let name = crate::protocol::catalogue::shipped_protocol_for(self.setting, crate::model::AgeGroup::Adult);
         let protocol = Protocol::resolve(name).map_err(|e| e.to_string())?;
         let (kg, _) = parse_weight(&self.weight, &protocol.plausibility).map_err(|e| e.to_string())?;
         let start = parse_time("case start", &self.start).map_err(|e| e.to_string())?;

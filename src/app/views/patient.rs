@@ -8,8 +8,8 @@ use eframe::egui::{self, RichText};
 
 use crate::io::entry::{parse_baseline_aptt, parse_crcl, parse_height, parse_time, parse_weight};
 use crate::model::{
-    AgeGroup, AntiXaAssay, Case, FourTsPoints, HitHistory, Patient, PatientIdentity, PriorHeparin, Rrt, Setting, Sex,
-    WeightKind, num,
+    AgeGroup, AntiXaAssay, Case, FourTsPoints, HitHistory, Patient, PatientIdentity, Population, PriorHeparin, Rrt,
+    Setting, Sex, WeightKind, num,
 };
 use crate::protocol::{Protocol, builtin_names};
 
@@ -336,7 +336,7 @@ fn weight_rows_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm) -> 
     }
     let mut changed = weight;
     let min = doc.protocol().plausibility.adult_weight_below_kg.value;
-    let small_adult = form.draft.age_group == AgeGroup::Adult && doc.case().patient.weight.kg < min;
+    let small_adult = Population::ADULTS.covers(form.draft.age_group) && doc.case().patient.weight.kg < min;
     if form.draft.weight_confirmed || small_adult || form.weight_jump {
         ui.label("");
         changed |= Changes::chosen(
@@ -391,17 +391,8 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
     ));
     let settings: Vec<(Setting, &str)> = Setting::ALL.iter().map(|s| (*s, s.label())).collect();
     changed |= Changes::chosen(combo(ui, "Setting", &mut form.draft.setting, &settings));
-    changed |= Changes::chosen(combo(
-        ui,
-        "Age group",
-        &mut form.draft.age_group,
-        &[
-            (AgeGroup::Adult, "adult"),
-            (AgeGroup::Child, "child"),
-            (AgeGroup::Infant, "infant"),
-            (AgeGroup::Neonate, "neonate"),
-        ],
-    ));
+    let age_groups: Vec<(AgeGroup, &str)> = AgeGroup::ALL.iter().map(|a| (*a, a.code())).collect();
+    changed |= Changes::chosen(combo(ui, "Age group", &mut form.draft.age_group, &age_groups));
     changed |= text_field(
         ui,
         "Baseline aPTT (s)",

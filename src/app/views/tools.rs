@@ -392,7 +392,7 @@ pub fn tools_ui(ui: &mut egui::Ui, doc: &Document, form: &mut ToolsForm, command
     let as_of = doc.as_of();
     let tl = &doc.prepared().timeline;
     let patient = &doc.case().patient;
-    if !doc.protocol().age_groups.contains(&patient.age_group) {
+    if !doc.protocol().population.covers(patient.age_group) {
         ui.colored_label(
             theme::above_target(),
             format!(
