@@ -86,7 +86,7 @@ pub enum Command {
     SetNotes(String),
     AddEvent(Event),
     /// The events of one draw, added all or nothing.
-    AddDraw(Vec<Event>),
+    AddDraw(crate::io::quick_entry::Draw),
     /// Replace the event with this handle by the new content.
     ReplaceEvent(EventId, Event),
     DeleteEvent(EventId),

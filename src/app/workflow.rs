@@ -307,12 +307,20 @@ impl PlannerApp {
                         .refused(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
                 }
             }
-            Command::AddDraw(events) => {
-                let count = events.len();
-                match doc.edit(|case| case.add_audited(events, &stamp, AuditAction::Added)) {
+            Command::AddDraw(draw) => {
+                let count = draw.events.len();
+                // The draw was checked against the protocol's limits once, when it was parsed: its soft
+                // warnings are said here, with the addition (they were dropped before).
+                let warnings = draw.warnings;
+                match doc.edit(|case| case.add_audited(draw.events, &stamp, AuditAction::Added)) {
                     Ok(_) => {
                         views.draw.added();
-                        self.status = Some(Status::ok(format!("draw added: {count} result(s) (Ctrl+Z undoes)")));
+                        let added = format!("draw added: {count} result(s) (Ctrl+Z undoes)");
+                        self.status = Some(if warnings.is_empty() {
+                            Status::ok(added)
+                        } else {
+                            Status::warning(format!("{added} — check: {}", warnings.join("; ")))
+                        });
                     }
                     Err(problems) => views.draw.refused(problems.iter().map(ToString::to_string).collect()),
                 }

@@ -214,3 +214,26 @@ fn an_anti_xa_below_the_assay_limit_is_recorded_as_such() {
     h.run();
     assert!(shows(&h, "for anti_xa in units/mL only"), "{}", screen_text(&h));
 }
+
+/// A draw's soft warnings are said when it is added (issue 21: the draw is checked against the
+/// protocol's limits once, when it is parsed; its warnings were dropped).
+#[test]
+fn a_draw_above_a_soft_limit_is_added_with_its_warning() {
+    let mut h = at_the_timeline();
+    let before = doc(&h).case().events.len();
+    type_into(&mut h, "Draw time", "08:10");
+    type_into(&mut h, "aPTT (s)", "160");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(doc(&h).case().events.len(), before + 1, "a soft limit adds the result");
+    let status = h.state().status().unwrap_or_default().to_owned();
+    assert!(status.starts_with("draw added: 1 result(s)"), "{status}");
+    assert!(
+        status.contains("aPTT 160 s is above 150 s"),
+        "the warning is said with it: {status}"
+    );
+    assert_eq!(
+        h.state().status_kind(),
+        Some(anticoag_planner::app::StatusKind::Warning)
+    );
+}

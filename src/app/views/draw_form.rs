@@ -89,7 +89,7 @@ pub fn draw_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut DrawForm, comm
             form.now,
         );
         match parsed {
-            Ok(draw) => commands.push(Command::AddDraw(draw.events)),
+            Ok(draw) => commands.push(Command::AddDraw(draw)),
             Err(errors) => form.refused = errors.iter().map(ToString::to_string).collect(),
         }
     }
