@@ -8,6 +8,7 @@
 
 #[macro_use]
 mod context;
+mod antithrombin_card;
 mod bypass;
 pub mod clock;
 pub mod courses;

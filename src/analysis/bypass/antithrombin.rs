@@ -4,9 +4,10 @@
 //! 2025); otherwise the label formula when the AT level is known, else 1,000 units (Williams 2000);
 //! vial-rounded. Before giving it: confirm the heparin reached the circulation.
 
+use super::super::antithrombin_card::antithrombin_recommendation;
 use super::super::context::{Cx, StepBasis};
-use super::super::types::{Action, Due, FindingCode, Recommendation, StepId, StepStatus};
-use crate::dosing::antithrombin::{plasma_derived_dose, recombinant_dose, round_to_vials};
+use super::super::types::{Due, FindingCode, Recommendation, StepId, StepStatus};
+use crate::dosing::antithrombin::{plasma_derived_dose, recombinant_dose};
 use crate::model::{Seconds, UnitsPerKg};
 use crate::protocol::Bypass;
 
@@ -57,19 +58,7 @@ pub(super) fn on_bypass(cx: &mut Cx<'_>, b: &Bypass, act: Seconds, why: Why) -> 
             say!(cx, "fixed bypass dose ({})", b.at_dose_units.source),
         )
     };
-    let rounded = round_to_vials(dose, &pd.vial_units);
-    let mut rec = Recommendation::new(Action::SupplementAntithrombin, format!("antithrombin ({})", pd.product));
-    rec.dose_units = Some(rounded.rounded);
-    rec.concentration = say!(
-        cx,
-        "{}: vials of {} units",
-        pd.product,
-        pd.vial_units
-            .iter()
-            .map(|v| v.number())
-            .collect::<Vec<_>>()
-            .join(" and ")
-    );
+    let (mut rec, rounded) = antithrombin_recommendation(cx, dose);
     rec.target = say!(cx, "ACT ≥ {}", b.target_act_s.value);
     match why {
         Why::Resistance => rec.rationale.push(say!(

@@ -1,10 +1,11 @@
 //! Antithrombin supplementation (clinical reference §6): the label formula (divide by 1.4), vial rounding,
 //! what was already given, the product's alternatives, and the AT level expected after a dose.
 
+use super::super::antithrombin_card::antithrombin_recommendation;
 use super::super::context::Cx;
 use super::super::timeline::{AtDose, Sample};
-use super::super::types::{Action, Due, HeparinExposure, Recommendation};
-use crate::dosing::antithrombin::{expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials};
+use super::super::types::{Due, HeparinExposure, Recommendation};
+use crate::dosing::antithrombin::{expected_rise_percent, plasma_derived_dose, recombinant_dose};
 use crate::dosing::dti;
 use crate::model::{Minutes, Percent, Units, num};
 
@@ -75,7 +76,7 @@ pub(super) fn supplement(
         ));
     }
     let still = plasma_derived_dose(expected, pd.target_percent, cx.at_kg(), pd);
-    let rounded = round_to_vials(still.dose, &pd.vial_units);
+    let (mut rec, rounded) = antithrombin_recommendation(cx, still.dose);
     if given.is_empty() {
         rationale.push(say!(cx, "give {}", rounded.describe()));
     } else {
@@ -96,18 +97,6 @@ pub(super) fn supplement(
             "continue heparin at {r} ({u}) meanwhile; no escalation until AT and anti-Xa are re-measured"
         ));
     }
-    let mut rec = Recommendation::new(Action::SupplementAntithrombin, format!("antithrombin ({})", pd.product));
-    rec.dose_units = Some(rounded.rounded);
-    rec.concentration = say!(
-        cx,
-        "{}: vials of {} units",
-        pd.product,
-        pd.vial_units
-            .iter()
-            .map(|v| v.number())
-            .collect::<Vec<_>>()
-            .join(" and ")
-    );
     rec.target = say!(
         cx,
         "antithrombin {} (maintain {}–{})",
