@@ -5,9 +5,9 @@
 
 use super::context::Cx;
 use super::types::{Action, Due, FindingCode, Recommendation};
-use crate::dosing::Rate;
+use crate::dosing::DoseRate;
 use crate::dosing::dti::{self, ApttTarget, DtiChoice};
-use crate::model::{McgPerKgPerMin, MgPerKgPerHour, MlPerHour, Setting};
+use crate::model::{MlPerHour, Setting};
 use crate::protocol::{DtiDrug, Source};
 
 /// Switch from heparin to the DTI the patient's organ function and circuit point to.
@@ -44,16 +44,12 @@ fn hepatic_reason(cx: &Cx<'_>) -> Option<String> {
 }
 
 /// The pump rate of a DTI rate on the DTI dosing weight.
-pub(super) fn dti_pump(cx: &Cx<'_>, rate: Rate) -> Option<MlPerHour> {
+pub(super) fn dti_pump(cx: &Cx<'_>, rate: DoseRate) -> Option<MlPerHour> {
     let kg = cx.dti_kg();
-    match rate.unit {
-        crate::dosing::RateUnit::McgPerKgPerMin => McgPerKgPerMin::new(rate.value)
-            .ok()
-            .map(|r| r.pump_rate(kg, cx.p.argatroban.concentration_mg_per_ml.value)),
-        crate::dosing::RateUnit::MgPerKgPerHour => MgPerKgPerHour::new(rate.value)
-            .ok()
-            .map(|r| r.pump_rate(kg, cx.p.bivalirudin.concentration_mg_per_ml.value)),
-        crate::dosing::RateUnit::UnitsPerKgPerHour => None,
+    match rate {
+        DoseRate::Argatroban(r) => Some(r.pump_rate(kg, cx.p.argatroban.concentration_mg_per_ml.value)),
+        DoseRate::Bivalirudin(r) => Some(r.pump_rate(kg, cx.p.bivalirudin.concentration_mg_per_ml.value)),
+        DoseRate::Heparin(_) => None,
     }
 }
 

@@ -7,8 +7,8 @@
 
 use super::context::Cx;
 use super::types::{Action, FindingCode, HardLimitExceeded, Recommendation};
-use crate::dosing::RateUnit;
-use crate::model::{McgPerKgPerMin, MgPerKgPerHour, Population, Quantity, UnitsPerKgPerHour};
+use crate::dosing::DoseRate;
+use crate::model::{Population, Quantity};
 use crate::protocol::Limits;
 use crate::protocol::plausibility::{Verdict, broken_limit, verdict};
 
@@ -43,27 +43,21 @@ fn checks(cx: &Cx<'_>, rec: &Recommendation) -> Vec<Check> {
     let pl = &cx.p.plausibility;
     let mut out = Vec::new();
     if let Some(rate) = rec.rate {
-        match rate.unit {
-            RateUnit::UnitsPerKgPerHour => {
-                if let Ok(r) = UnitsPerKgPerHour::new(rate.value) {
-                    out.push(check(&pl.ufh_rate_units_per_kg_per_h, r, "units/kg/h", "heparin"));
-                    out.push(check(
-                        &pl.ufh_rate_units_per_h,
-                        r.for_weight(cx.hkg()),
-                        "units/h",
-                        "heparin",
-                    ));
-                }
+        match rate {
+            DoseRate::Heparin(r) => {
+                out.push(check(&pl.ufh_rate_units_per_kg_per_h, r, "units/kg/h", "heparin"));
+                out.push(check(
+                    &pl.ufh_rate_units_per_h,
+                    r.for_weight(cx.hkg()),
+                    "units/h",
+                    "heparin",
+                ));
             }
-            RateUnit::McgPerKgPerMin => {
-                if let Ok(r) = McgPerKgPerMin::new(rate.value) {
-                    out.push(check(&pl.argatroban_mcg_per_kg_per_min, r, "mcg/kg/min", "argatroban"));
-                }
+            DoseRate::Argatroban(r) => {
+                out.push(check(&pl.argatroban_mcg_per_kg_per_min, r, "mcg/kg/min", "argatroban"));
             }
-            RateUnit::MgPerKgPerHour => {
-                if let Ok(r) = MgPerKgPerHour::new(rate.value) {
-                    out.push(check(&pl.bivalirudin_mg_per_kg_per_h, r, "mg/kg/h", "bivalirudin"));
-                }
+            DoseRate::Bivalirudin(r) => {
+                out.push(check(&pl.bivalirudin_mg_per_kg_per_h, r, "mg/kg/h", "bivalirudin"));
             }
         }
     }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use crate::dosing::Rate;
+use crate::dosing::{DoseRate, Rate};
 use crate::model::{
     ClinicalTime, HitHistory, Hours, Kilograms, Milligrams, Minutes, MlPerHour, Seconds, SecondsPerUnitPerKg, Setting,
     Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour,
@@ -180,7 +180,7 @@ pub struct Recommendation {
     pub bolus_units: Option<Units>,
     /// The rate to run from now on (after a hold: the restart rate; `None` when the restart is decided
     /// on a repeat result).
-    pub rate: Option<Rate>,
+    pub rate: Option<DoseRate>,
     /// The difference from the current rate of the same drug (`None` for a start or restart).
     pub rate_change: Option<Rate>,
     /// How long to hold (only with `hold_anticoagulant`); `None` there means stop and call.
@@ -207,9 +207,8 @@ impl Recommendation {
     /// The heparin rate the advice sets (units/kg/h), if it sets one: none for a DTI, a hold, a
     /// measurement first, or a dose withheld until the weight is confirmed.
     #[must_use]
-    pub fn heparin_rate(&self) -> Option<Rate> {
-        self.rate
-            .filter(|r| r.unit == crate::dosing::RateUnit::UnitsPerKgPerHour)
+    pub fn heparin_rate(&self) -> Option<UnitsPerKgPerHour> {
+        self.rate.and_then(DoseRate::heparin)
     }
 
     #[must_use]

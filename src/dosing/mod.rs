@@ -8,4 +8,4 @@ pub mod rate;
 pub mod ufh;
 pub mod weight;
 
-pub use rate::{Rate, RateUnit};
+pub use rate::{DoseRate, Rate, RateUnit};

@@ -110,3 +110,68 @@ impl fmt::Display for Rate {
         write!(f, "{} {}", num(self.value, self.unit.decimals()), self.unit.symbol())
     }
 }
+
+/// A rate to run, in its drug's own unit type: what a recommendation tells the bedside to set. It cannot
+/// be negative, and no code has to read its unit back from a tag to know what the number is. JSON as
+/// [`Rate`]: `{"value": …, "unit": "…"}`, rounded to the unit's precision.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DoseRate {
+    Heparin(UnitsPerKgPerHour),
+    Argatroban(McgPerKgPerMin),
+    Bivalirudin(MgPerKgPerHour),
+}
+
+impl DoseRate {
+    /// The rate as a unit-tagged number (for differences and the shared text).
+    #[must_use]
+    pub fn tagged(self) -> Rate {
+        match self {
+            Self::Heparin(r) => Rate::ufh(r),
+            Self::Argatroban(r) => Rate::argatroban(r),
+            Self::Bivalirudin(r) => Rate::bivalirudin(r),
+        }
+    }
+
+    #[must_use]
+    pub fn value(self) -> f64 {
+        self.tagged().value
+    }
+
+    #[must_use]
+    pub fn unit(self) -> RateUnit {
+        self.tagged().unit
+    }
+
+    /// The same drug at `fraction` of this rate, rounded half up to `decimals` (a restart at half the
+    /// rate); `None` if the result is not a rate (never for a finite, non-negative fraction).
+    #[must_use]
+    pub fn scaled(self, fraction: f64, decimals: u32) -> Option<Self> {
+        let value = crate::model::round_half_up(self.value() * fraction, decimals);
+        match self {
+            Self::Heparin(_) => UnitsPerKgPerHour::new(value).ok().map(Self::Heparin),
+            Self::Argatroban(_) => McgPerKgPerMin::new(value).ok().map(Self::Argatroban),
+            Self::Bivalirudin(_) => MgPerKgPerHour::new(value).ok().map(Self::Bivalirudin),
+        }
+    }
+
+    /// The heparin rate, when this is one.
+    #[must_use]
+    pub fn heparin(self) -> Option<UnitsPerKgPerHour> {
+        match self {
+            Self::Heparin(r) => Some(r),
+            Self::Argatroban(_) | Self::Bivalirudin(_) => None,
+        }
+    }
+}
+
+impl Serialize for DoseRate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.tagged().serialize(s)
+    }
+}
+
+impl fmt::Display for DoseRate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.tagged().fmt(f)
+    }
+}

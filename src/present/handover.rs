@@ -12,7 +12,7 @@ use crate::dosing::dti::{
     DtiTitration, argatroban_target, bivalirudin_target, titrate_argatroban, titrate_bivalirudin,
 };
 use crate::dosing::ufh::{band_text, nomogram_step};
-use crate::dosing::{Rate, RateUnit};
+use crate::dosing::{DoseRate, Rate};
 use crate::model::{
     Case, ClinicalTime, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Population, Seconds, UnitsPerKgPerHour,
 };
@@ -173,13 +173,10 @@ fn dose_lines(a: &Analysis) -> Vec<String> {
     let mut out = vec![format!("Drug: {} · {}", r.drug, r.concentration)];
     if let Some(rate) = r.rate {
         let pump = r.pump_ml_per_h.map_or(String::new(), |p| format!(" = {p}"));
-        let per_hour = match rate.unit {
-            RateUnit::UnitsPerKgPerHour => UnitsPerKgPerHour::new(rate.value)
-                .ok()
-                .map(|u| format!(" = {}", u.for_weight(a.patient.dosing_weight_kg)))
-                .unwrap_or_default(),
-            _ => String::new(),
-        };
+        let per_hour = rate
+            .heparin()
+            .map(|u| format!(" = {}", u.for_weight(a.patient.dosing_weight_kg)))
+            .unwrap_or_default();
         out.push(format!("Rate: {rate}{per_hour}{pump}"));
     }
     if let Some(b) = r.bolus_units {
@@ -226,10 +223,7 @@ fn contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis) ->
 fn heparin_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis) -> Vec<Block> {
     let ufh = &protocol.ufh;
     // The rate the next result will meet: the one set now, else the running one.
-    let set_now = a
-        .recommendation
-        .heparin_rate()
-        .and_then(|r| UnitsPerKgPerHour::new(r.value).ok());
+    let set_now = a.recommendation.heparin_rate();
     let Some(rate) = set_now.or(a.heparin.current_rate_units_per_kg_per_h) else {
         return Vec::new();
     };
@@ -333,10 +327,9 @@ fn dti_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis
     };
     let Some(target) = target else { return Vec::new() };
     // The rate the next result will meet: the one started or set now, else the running one.
-    let set_now = a.recommendation.rate.map(|r| r.value).filter(|_| {
-        a.recommendation
-            .rate
-            .is_some_and(|r| matches!(r.unit, RateUnit::McgPerKgPerMin | RateUnit::MgPerKgPerHour))
+    let set_now = a.recommendation.rate.and_then(|r| match r {
+        DoseRate::Argatroban(_) | DoseRate::Bivalirudin(_) => Some(r.value()),
+        DoseRate::Heparin(_) => None,
     });
     let running = tl.running(a.as_of).and_then(|s| match s.rate {
         InfusionRate::Argatroban(r) => Some(r.value()),
@@ -401,16 +394,12 @@ fn dti_rows(
             _ => bands.push((s, s, t)),
         }
     }
-    let pump = |rate: Option<Rate>| -> String {
+    let pump = |rate: Option<DoseRate>| -> String {
         let Some(r) = rate else { return "—".to_owned() };
-        let ml = match r.unit {
-            RateUnit::McgPerKgPerMin => McgPerKgPerMin::new(r.value)
-                .ok()
-                .map(|v| v.pump_rate(weight, protocol.argatroban.concentration_mg_per_ml.value)),
-            RateUnit::MgPerKgPerHour => MgPerKgPerHour::new(r.value)
-                .ok()
-                .map(|v| v.pump_rate(weight, protocol.bivalirudin.concentration_mg_per_ml.value)),
-            RateUnit::UnitsPerKgPerHour => None,
+        let ml = match r {
+            DoseRate::Argatroban(v) => Some(v.pump_rate(weight, protocol.argatroban.concentration_mg_per_ml.value)),
+            DoseRate::Bivalirudin(v) => Some(v.pump_rate(weight, protocol.bivalirudin.concentration_mg_per_ml.value)),
+            DoseRate::Heparin(_) => None,
         };
         ml.map_or("—".to_owned(), |m| m.to_string())
     };

@@ -110,8 +110,8 @@ fn day6_0305_switch_to_argatroban_with_rate_target_and_pump() {
     let r = &a.recommendation;
     assert_eq!(r.action, Action::SwitchToArgatroban, "{:#?}", r);
     let rate = r.rate.expect("start rate");
-    assert_eq!(rate.unit, RateUnit::McgPerKgPerMin);
-    assert!((rate.value - 0.5).abs() < 1e-12, "ICU/ECMO start 0.5 mcg/kg/min");
+    assert_eq!(rate.unit(), RateUnit::McgPerKgPerMin);
+    assert!((rate.value() - 0.5).abs() < 1e-12, "ICU/ECMO start 0.5 mcg/kg/min");
     let pump = r.pump_ml_per_h.expect("pump rate").value();
     assert!((pump - 0.5 * KG * 60.0 / 1000.0 / 1.0).abs() < 1e-9, "{pump}");
     // Target 1.5–3 × baseline 29 s, capped at 100 s.

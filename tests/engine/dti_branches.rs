@@ -124,16 +124,16 @@ fn organ_function_table() {
         assert_eq!(choice.drug, drug, "{what}");
         let s = start(choice.drug, &pt, &p, pt.hepatic_impairment, pt.weight.kg);
         assert!(
-            (s.rate.value - rate).abs() < 1e-12,
+            (s.rate.value() - rate).abs() < 1e-12,
             "{what}: {} vs {rate}",
-            s.rate.value
+            s.rate.value()
         );
         let expected_unit = if drug == DtiDrug::Argatroban {
             RateUnit::McgPerKgPerMin
         } else {
             RateUnit::MgPerKgPerHour
         };
-        assert_eq!(s.rate.unit, expected_unit, "{what}");
+        assert_eq!(s.rate.unit(), expected_unit, "{what}");
         let pump = s.pump.value();
         let expected_pump = if drug == DtiDrug::Argatroban {
             rate * 80.0 * 60.0 / 1000.0 / 1.0
@@ -164,7 +164,7 @@ fn argatroban_titration_follows_the_target_and_the_hard_maximum() {
     let target = argatroban_target(&p, Some(base)).unwrap();
     let r = |v: f64| McgPerKgPerMin::new(v).unwrap();
     let s = |v: f64| Seconds::new(v).unwrap();
-    let rate = |t: &anticoag_planner::dosing::dti::DtiTitration| t.new_rate.map(|x| x.value);
+    let rate = |t: &anticoag_planner::dosing::dti::DtiTitration| t.new_rate.map(|x| x.value());
     let up = titrate_argatroban(&p, s(38.0), r(0.5), &target, base);
     assert_eq!(rate(&up), Some(0.75), "critically ill column: +0.25");
     let small = titrate_argatroban(&p, s(43.0), r(0.5), &target, base);
@@ -192,12 +192,12 @@ fn bivalirudin_titration_follows_the_target() {
     let rate = |aptt: f64| {
         titrate_bivalirudin(&p, s(aptt), r, &target, base)
             .new_rate
-            .map(|x| x.value)
+            .map(|x| x.value())
     };
     assert_eq!(rate(36.0), Some(0.12));
     assert_eq!(rate(54.0), Some(0.1));
     assert_eq!(rate(75.0), Some(0.08));
     let held = titrate_bivalirudin(&p, s(105.0), r, &target, base);
     assert_eq!(held.hold_min.value(), 60.0);
-    assert_eq!(held.new_rate.map(|x| x.value), Some(0.06));
+    assert_eq!(held.new_rate.map(|x| x.value()), Some(0.06));
 }

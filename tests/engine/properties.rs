@@ -120,11 +120,11 @@ proptest! {
         let target = anticoag_planner::dosing::dti::argatroban_target(&p, Some(baseline)).unwrap();
         let t = anticoag_planner::dosing::dti::titrate_argatroban(&p, Seconds::new(aptt).unwrap(), McgPerKgPerMin::new(current).unwrap(), &target, baseline);
         if let Some(rate) = t.new_rate {
-            prop_assert!(rate.value <= p.argatroban.max_mcg_per_kg_per_min.value.value());
-            prop_assert!(rate.value >= 0.0);
+            prop_assert!(rate.value() <= p.argatroban.max_mcg_per_kg_per_min.value.value());
+            prop_assert!(rate.value() >= 0.0);
             // A decrease never reaches zero: it floors at the minimum (or the current rate, if lower).
             if t.change.is_some_and(|c| c.value < 0.0) {
-                prop_assert!(rate.value >= p.argatroban.minimum_mcg_per_kg_per_min.value.value().min(current) - 1e-9);
+                prop_assert!(rate.value() >= p.argatroban.minimum_mcg_per_kg_per_min.value.value().min(current) - 1e-9);
             }
         } else {
             prop_assert!(t.stop_and_call, "no rate only for a stop");

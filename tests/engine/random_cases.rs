@@ -136,17 +136,17 @@ fn pump_matches(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), String> {
         return Ok(());
     };
     let kg = case.patient.weight.kg;
-    let (dose_per_h, concentration) = match rate.unit {
+    let (dose_per_h, concentration) = match rate.unit() {
         RateUnit::UnitsPerKgPerHour => (
-            rate.value * dosing_weight(&case.patient, p, Drug::Heparin).kg.value(),
+            rate.value() * dosing_weight(&case.patient, p, Drug::Heparin).kg.value(),
             p.ufh.concentration_units_per_ml.value.value(),
         ),
         RateUnit::McgPerKgPerMin => (
-            rate.value * kg.value() * 60.0 / 1000.0,
+            rate.value() * kg.value() * 60.0 / 1000.0,
             p.argatroban.concentration_mg_per_ml.value.value(),
         ),
         RateUnit::MgPerKgPerHour => (
-            rate.value * kg.value(),
+            rate.value() * kg.value(),
             p.bivalirudin.concentration_mg_per_ml.value.value(),
         ),
     };
@@ -172,7 +172,7 @@ fn within_hard_limits(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), Str
             .map_err(|e| format!("{at}: recommended {what} is outside the protocol's own limits: {e}"))
     };
     for (what, v) in [
-        ("rate", r.rate.map(|x| x.value)),
+        ("rate", r.rate.map(|x| x.value())),
         ("dose", r.dose_units.map(|x| x.value())),
         ("bolus", r.bolus_units.map(|x| x.value())),
         ("pump", r.pump_ml_per_h.map(|x| x.value())),
@@ -185,34 +185,34 @@ fn within_hard_limits(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), Str
         }
     }
     if let Some(rate) = r.rate {
-        match rate.unit {
+        match rate.unit() {
             RateUnit::McgPerKgPerMin => {
                 let max = p.argatroban.max_mcg_per_kg_per_min.value.value();
-                if rate.value > max {
+                if rate.value() > max {
                     return Err(format!("{at}: argatroban {rate} above the maximum {max} mcg/kg/min"));
                 }
                 refuse(
                     "argatroban rate",
-                    EventKind::ArgatrobanInfusion(McgPerKgPerMin::new(rate.value).unwrap()),
+                    EventKind::ArgatrobanInfusion(McgPerKgPerMin::new(rate.value()).unwrap()),
                 )?;
             }
             RateUnit::MgPerKgPerHour => {
                 refuse(
                     "bivalirudin rate",
-                    EventKind::BivalirudinInfusion(MgPerKgPerHour::new(rate.value).unwrap()),
+                    EventKind::BivalirudinInfusion(MgPerKgPerHour::new(rate.value()).unwrap()),
                 )?;
             }
             RateUnit::UnitsPerKgPerHour => {
                 refuse(
                     "heparin rate",
                     EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(
-                        UnitsPerKgPerHour::new(rate.value).unwrap(),
+                        UnitsPerKgPerHour::new(rate.value()).unwrap(),
                     )),
                 )?;
                 // A heparin start (nothing running) honours the protocol's start caps.
                 let starting = a.heparin.current_rate_units_per_h.is_none_or(|u| u.value() == 0.0);
                 if starting && r.action == Action::AdjustUfh && r.rate_change.is_none() {
-                    let per_h = rate.value * dosing_weight(&case.patient, p, Drug::Heparin).kg.value();
+                    let per_h = rate.value() * dosing_weight(&case.patient, p, Drug::Heparin).kg.value();
                     if let Some(max) = p.ufh.start.rate_max_units_per_h
                         && per_h > max.value() + 1e-6
                     {

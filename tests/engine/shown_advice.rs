@@ -74,7 +74,7 @@ fn every_plan_text_follows_the_display_conventions() {
             let r = &a.recommendation;
             if let Some(rate) = r.rate {
                 assert!(
-                    r.headline().contains(rate.unit.symbol()),
+                    r.headline().contains(rate.unit().symbol()),
                     "{case} at {}: {}",
                     a.as_of,
                     r.headline()

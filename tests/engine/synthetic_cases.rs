@@ -46,7 +46,11 @@ fn coagulopathy_discordance_measures_and_never_escalates() {
     let r = &a.recommendation;
     assert_eq!(r.action, Action::HoldAnticoagulant);
     assert_eq!(r.hold_minutes.map(Minutes::value), Some(60.0));
-    assert_eq!(r.rate.map(|x| x.value), Some(15.0), "no escalation on the low anti-Xa");
+    assert_eq!(
+        r.rate.map(|x| x.value()),
+        Some(15.0),
+        "no escalation on the low anti-Xa"
+    );
     assert!(r.bolus_units.is_none());
     let tests: Vec<&str> = a.monitoring.iter().map(|m| m.test.as_ref()).collect();
     assert!(tests.contains(&"INR") && tests.contains(&"fibrinogen"), "{tests:?}");
@@ -69,7 +73,10 @@ fn hit_high_score_stops_heparin_and_picks_argatroban_in_renal_failure() {
     assert!(codes(&a).contains(&FindingCode::HitSuspected));
     let r = &a.recommendation;
     assert_eq!(r.action, Action::SwitchToArgatroban);
-    assert_eq!(r.rate.map(|x| (x.value, x.unit)), Some((0.5, RateUnit::McgPerKgPerMin)));
+    assert_eq!(
+        r.rate.map(|x| (x.value(), x.unit())),
+        Some((0.5, RateUnit::McgPerKgPerMin))
+    );
     assert!(r.caveats.iter().any(|c| c.contains("Stop ALL heparin")));
     // Before the fall the entered items alone make 4, but without thrombocytopenia heparin continues.
     let before = step_at(&steps, "2024-05-05T08:00");
@@ -169,7 +176,7 @@ fn severe_antithrombin_deficiency_goes_to_a_dti_with_supplementation_as_the_alte
         "hepatic impairment → bivalirudin"
     );
     assert_eq!(
-        r.rate.map(|x| (x.value, x.unit)),
+        r.rate.map(|x| (x.value(), x.unit())),
         Some((0.10, RateUnit::MgPerKgPerHour)),
         "CrCl 50: 30–60 band"
     );
@@ -198,7 +205,7 @@ fn supratherapeutic_holds_and_reduces_per_nomogram() {
     let r = &a.recommendation;
     assert_eq!(r.action, Action::HoldAnticoagulant);
     assert_eq!(r.hold_minutes.map(Minutes::value), Some(30.0));
-    assert_eq!(r.rate.map(|x| x.value), Some(16.5), "restart 18 − 1.5");
+    assert_eq!(r.rate.map(|x| x.value()), Some(16.5), "restart 18 − 1.5");
     assert!(r.bolus_units.is_none());
     assert!(
         r.headline().starts_with("Hold heparin 30 min, then 16.5 units/kg/h"),
@@ -216,7 +223,7 @@ fn under_dosing_is_titrated_up_not_called_resistance() {
     let r = &a.recommendation;
     assert_eq!(r.action, Action::AdjustUfh);
     assert_eq!(r.bolus_units.map(|u| u.value()), Some(80.0 * 80.0));
-    assert_eq!(r.rate.map(|x| x.value), Some(11.5));
+    assert_eq!(r.rate.map(|x| x.value()), Some(11.5));
     assert!((r.pump_ml_per_h.unwrap().value() - 11.5 * 80.0 / 100.0).abs() < 1e-9);
 }
 

@@ -8,8 +8,8 @@ use super::dti_switch::{dti_pump, dti_target, unreliable_baseline};
 use super::pairing::reported_aptt;
 use super::timeline::{Agent, InfusionRate, Sample, Segment};
 use super::types::{Action, Due, Recommendation};
-use crate::dosing::Rate;
 use crate::dosing::dti::{self, DtiBand, DtiTitration};
+use crate::dosing::{DoseRate, Rate};
 use crate::model::{Hours, Seconds, num};
 use crate::protocol::DtiDrug;
 
@@ -21,10 +21,10 @@ fn drug_of(agent: Agent) -> Option<DtiDrug> {
     }
 }
 
-fn rate_of(seg: Segment) -> Option<Rate> {
+fn rate_of(seg: Segment) -> Option<DoseRate> {
     match seg.rate {
-        InfusionRate::Argatroban(r) => Some(Rate::argatroban(r)),
-        InfusionRate::Bivalirudin(r) => Some(Rate::bivalirudin(r)),
+        InfusionRate::Argatroban(r) => Some(DoseRate::Argatroban(r)),
+        InfusionRate::Bivalirudin(r) => Some(DoseRate::Bivalirudin(r)),
         InfusionRate::Ufh(_) => None,
     }
 }
@@ -76,7 +76,7 @@ pub(super) fn start_at_or_below(cx: &Cx<'_>, drug: DtiDrug) -> Seconds {
 }
 
 /// A DTI recommendation with its rate, pump rate and concentration.
-fn with_rate(cx: &Cx<'_>, rec: &mut Recommendation, drug: DtiDrug, rate: Rate) {
+fn with_rate(cx: &Cx<'_>, rec: &mut Recommendation, drug: DtiDrug, rate: DoseRate) {
     rec.rate = Some(rate);
     rec.pump_ml_per_h = dti_pump(cx, rate);
     rec.concentration = concentration(cx, drug);
@@ -150,13 +150,11 @@ pub(super) fn titrate(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
         cx.due("aPTT", due, "steady state after the change");
         return rec;
     }
-    let t = match (drug, current.unit) {
-        (DtiDrug::Argatroban, _) => crate::model::McgPerKgPerMin::new(current.value)
-            .ok()
-            .map(|r| dti::titrate_argatroban(cx.p, value, r, &target, baseline)),
-        (DtiDrug::Bivalirudin, _) => crate::model::MgPerKgPerHour::new(current.value)
-            .ok()
-            .map(|r| dti::titrate_bivalirudin(cx.p, value, r, &target, baseline)),
+    // The running rate carries its drug's own unit type: nothing is read back from a tag.
+    let t = match current {
+        DoseRate::Argatroban(r) => Some(dti::titrate_argatroban(cx.p, value, r, &target, baseline)),
+        DoseRate::Bivalirudin(r) => Some(dti::titrate_bivalirudin(cx.p, value, r, &target, baseline)),
+        DoseRate::Heparin(_) => None,
     };
     let Some(t) = t else {
         return Recommendation::new(Action::Measure, drug.name());
@@ -167,19 +165,19 @@ pub(super) fn titrate(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
     rec
 }
 
-fn continue_dti(cx: &Cx<'_>, drug: DtiDrug, current: Rate) -> Recommendation {
+fn continue_dti(cx: &Cx<'_>, drug: DtiDrug, current: DoseRate) -> Recommendation {
     let mut rec = Recommendation::new(Action::Continue, drug.name());
     with_rate(cx, &mut rec, drug, current);
     rec.rate_change = Some(Rate {
         value: 0.0,
-        unit: current.unit,
+        unit: current.unit(),
     });
     rec.cite(titration_source(cx, drug));
     rec
 }
 
 /// No baseline aPTT: the target cannot be set (needs data) — but an aPTT above 100 s is still held.
-fn no_baseline(cx: &mut Cx<'_>, drug: DtiDrug, current: Rate, aptt: Sample<Seconds>, high: bool) -> Recommendation {
+fn no_baseline(cx: &mut Cx<'_>, drug: DtiDrug, current: DoseRate, aptt: Sample<Seconds>, high: bool) -> Recommendation {
     if high {
         let mut rec = stop_and_call(cx, drug, current, None);
         rec.rationale.insert(
@@ -212,7 +210,7 @@ fn no_baseline(cx: &mut Cx<'_>, drug: DtiDrug, current: Rate, aptt: Sample<Secon
 
 /// Stop and call: no timed restart; the restart (at the protocol's fraction) once the aPTT is below the
 /// upper bound.
-fn stop_and_call(cx: &mut Cx<'_>, drug: DtiDrug, current: Rate, restart: Option<Rate>) -> Recommendation {
+fn stop_and_call(cx: &mut Cx<'_>, drug: DtiDrug, current: DoseRate, restart: Option<DoseRate>) -> Recommendation {
     let a = &cx.p.argatroban.titration;
     let recheck = recheck_h(cx, drug).max(a.above_cap_recheck_h);
     let mut rec = Recommendation::new(Action::HoldAnticoagulant, drug.name());
@@ -222,10 +220,9 @@ fn stop_and_call(cx: &mut Cx<'_>, drug: DtiDrug, current: Rate, restart: Option<
     rec.after_hold = Some(format!("aPTT in {} h decides the restart", recheck.shown()));
     rec.concentration = concentration(cx, drug);
     let restart = restart.or_else(|| {
-        (drug == DtiDrug::Argatroban).then(|| Rate {
-            value: crate::model::round_half_up(current.value * a.above_cap_restart_fraction.value(), 2),
-            unit: current.unit,
-        })
+        (drug == DtiDrug::Argatroban)
+            .then(|| current.scaled(a.above_cap_restart_fraction.value(), 2))
+            .flatten()
     });
     if let Some(r) = restart {
         rec.rationale.push(say!(
@@ -248,7 +245,7 @@ fn stop_and_call(cx: &mut Cx<'_>, drug: DtiDrug, current: Rate, restart: Option<
 fn apply(
     cx: &mut Cx<'_>,
     drug: DtiDrug,
-    current: Rate,
+    current: DoseRate,
     t: &DtiTitration,
     aptt: Sample<Seconds>,
     recheck: Hours,
@@ -346,7 +343,7 @@ fn apply(
 }
 
 /// The last rate at which the aPTT was in the DTI's target (at steady state), newest first.
-fn last_in_range(cx: &Cx<'_>, drug: DtiDrug) -> Option<(Rate, Sample<Seconds>)> {
+fn last_in_range(cx: &Cx<'_>, drug: DtiDrug) -> Option<(DoseRate, Sample<Seconds>)> {
     let target = dti_target(cx, drug)?;
     let steady = cx.p.monitoring.dti_recheck_h.value.value();
     cx.tl.labs.aptt.until(cx.as_of).iter().rev().find_map(|s| {
@@ -409,35 +406,24 @@ fn step_behind_the_stop(
     cx: &Cx<'_>,
     drug: DtiDrug,
     seg: Segment,
-    before: Rate,
+    before: DoseRate,
 ) -> Option<(Sample<Seconds>, DtiTitration)> {
     let end = seg.end?;
     let aptt = cx.tl.labs.aptt.latest(end).filter(|s| s.time > seg.start)?;
     let target = dti_target(cx, drug)?;
     let baseline = cx.case.patient.baseline_aptt?;
     let value = reported_aptt(aptt.value);
-    let t = match drug {
-        DtiDrug::Argatroban => dti::titrate_argatroban(
-            cx.p,
-            value,
-            crate::model::McgPerKgPerMin::new(before.value).ok()?,
-            &target,
-            baseline,
-        ),
-        DtiDrug::Bivalirudin => dti::titrate_bivalirudin(
-            cx.p,
-            value,
-            crate::model::MgPerKgPerHour::new(before.value).ok()?,
-            &target,
-            baseline,
-        ),
+    let t = match before {
+        DoseRate::Argatroban(r) => dti::titrate_argatroban(cx.p, value, r, &target, baseline),
+        DoseRate::Bivalirudin(r) => dti::titrate_bivalirudin(cx.p, value, r, &target, baseline),
+        DoseRate::Heparin(_) => return None,
     };
     Some((aptt, t))
 }
 
 /// A stop recorded as a table hold whose row has a timed hold: hold until it is over, then restart at
 /// the row's rate (§5 rev 2, "nomogram hold → restart at that row's restart rate").
-fn after_timed_hold(cx: &mut Cx<'_>, drug: DtiDrug, seg: Segment, before: Rate) -> Option<Recommendation> {
+fn after_timed_hold(cx: &mut Cx<'_>, drug: DtiDrug, seg: Segment, before: DoseRate) -> Option<Recommendation> {
     let end = seg.end?;
     let (aptt, t) = step_behind_the_stop(cx, drug, seg, before)?;
     let restart = t.new_rate.filter(|_| !t.stop_and_call && t.hold_min.value() > 0.0)?;
@@ -499,9 +485,8 @@ pub(super) fn after_stop(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
         return rec;
     }
     let fraction = cx.p.argatroban.titration.above_cap_restart_fraction.value();
-    let restart = Rate {
-        value: crate::model::round_half_up(before.value * fraction, if drug == DtiDrug::Argatroban { 2 } else { 3 }),
-        unit: before.unit,
+    let Some(restart) = before.scaled(fraction, if drug == DtiDrug::Argatroban { 2 } else { 3 }) else {
+        return Recommendation::new(Action::Measure, drug.name());
     };
     let after = cx.tl.labs.aptt.latest(cx.as_of).filter(|s| s.time > end);
     match after {

@@ -34,7 +34,7 @@ fn stopped_for(events: Vec<(i64, EventKind)>, at: i64, reason: StopReason) -> Ca
 }
 
 fn rate(r: &Recommendation) -> Option<f64> {
-    r.rate.map(|x| x.value)
+    r.rate.map(|x| x.value())
 }
 
 fn assert_close(got: Option<f64>, want: f64, what: &str) {

@@ -101,7 +101,7 @@ impl Outlook {
         let recommended = r
             .heparin_rate()
             .map(|rate| WhatIf {
-                rate_units_per_h: rate.value * fitted.dosing_weight_kg,
+                rate_units_per_h: rate.value() * fitted.dosing_weight_kg,
                 bolus_units: r.bolus_units.map(|b| b.value()),
             })
             .filter(|plan| {

@@ -314,7 +314,7 @@ mod tests {
         let a = analyse(&c, h(3), Detail::Explained);
         assert_eq!(a.recommendation.action, Action::Measure);
         assert_eq!(
-            a.recommendation.rate.map(|r| r.value),
+            a.recommendation.rate.map(|r| r.value()),
             Some(18.0),
             "the running rate is kept"
         );

@@ -287,7 +287,7 @@ mod tests {
             Some(60.0),
             "Raschke > 3 × control row"
         );
-        assert_eq!(r.rate.map(|x| x.value), Some(15.0), "then 18 − 3");
+        assert_eq!(r.rate.map(|x| x.value()), Some(15.0), "then 18 − 3");
         assert!(
             a.monitoring[0].test.starts_with("anti-Xa"),
             "the monitoring assay now: {:?}",
@@ -318,13 +318,13 @@ mod tests {
         let c = case_with(vec![(0, ufh_rate(18.0)), (7, xa(0.9))]);
         let r = analyse(&c, h(7), Detail::Explained).recommendation;
         assert_eq!(
-            (r.hold_minutes.map(Minutes::value), r.rate.map(|x| x.value)),
+            (r.hold_minutes.map(Minutes::value), r.rate.map(|x| x.value())),
             (Some(30.0), Some(16.5))
         );
         let c = case_with(vec![(0, ufh_rate(18.0)), (7, xa(1.2))]);
         let r = analyse(&c, h(7), Detail::Explained).recommendation;
         assert_eq!(
-            (r.hold_minutes.map(Minutes::value), r.rate.map(|x| x.value)),
+            (r.hold_minutes.map(Minutes::value), r.rate.map(|x| x.value())),
             (Some(60.0), Some(15.0))
         );
         let r = analyse_patient(&c, h(7), |p| p.high_bleeding_risk = true).recommendation;
@@ -332,7 +332,7 @@ mod tests {
         // 0.705 is reported as 0.71: above the target, a decrease without a hold.
         let c = case_with(vec![(0, ufh_rate(18.0)), (7, xa(0.705))]);
         let r = analyse(&c, h(7), Detail::Explained).recommendation;
-        assert_eq!((r.action, r.rate.map(|x| x.value)), (Action::AdjustUfh, Some(17.0)));
+        assert_eq!((r.action, r.rate.map(|x| x.value())), (Action::AdjustUfh, Some(17.0)));
     }
 
     #[test]
@@ -341,7 +341,7 @@ mod tests {
         let r = analyse(&c, h(7), Detail::Explained).recommendation;
         assert_eq!(r.action, Action::HoldAnticoagulant);
         assert_eq!(
-            r.rate.map(|x| x.value),
+            r.rate.map(|x| x.value()),
             Some(2.0),
             "floored at the 2 units/kg/h minimum"
         );

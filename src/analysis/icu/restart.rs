@@ -410,7 +410,7 @@ mod tests {
         assert_eq!(r.action, Action::AdjustUfh);
         assert!(r.label.starts_with("Restart heparin"), "{}", r.label);
         assert_eq!(
-            r.rate.map(|x| x.value),
+            r.rate.map(|x| x.value()),
             Some(19.0),
             "the rate with the anti-Xa in range"
         );

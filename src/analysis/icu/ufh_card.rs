@@ -6,7 +6,7 @@ use super::super::context::{Cx, Monitor, Reading};
 use super::super::pairing::{Level, reported_anti_xa, reported_aptt};
 use super::super::types::{Action, Due, HeparinExposure, Recommendation};
 use crate::dosing::ufh::{self, UfhStep};
-use crate::dosing::{Rate, RateUnit};
+use crate::dosing::{DoseRate, Rate, RateUnit};
 use crate::model::{Minutes, UnitsPerKgPerHour};
 use crate::protocol::Nomogram;
 
@@ -27,7 +27,7 @@ pub(super) fn target_text(cx: &Cx<'_>) -> String {
 pub(super) fn set_rate(cx: &Cx<'_>, rec: &mut Recommendation, rate: UnitsPerKgPerHour) {
     let rate = ufh::shown_rate(rate);
     let per_hour = rate.for_weight(cx.hkg());
-    rec.rate = Some(Rate::ufh(rate));
+    rec.rate = Some(DoseRate::Heparin(rate));
     rec.pump_ml_per_h = Some(per_hour.pump_rate(cx.p.ufh.concentration_units_per_ml.value));
     if cx.explain {
         rec.concentration = cx.p.ufh.concentration_label.clone();

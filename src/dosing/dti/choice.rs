@@ -3,7 +3,7 @@
 //! protocol's preference. Starts by organ function, on the DTI dosing weight, with the pump rate.
 
 use super::target::{ApttTarget, argatroban_target, bivalirudin_target};
-use crate::dosing::rate::Rate;
+use crate::dosing::rate::DoseRate;
 use crate::model::{Kilograms, MgPerKgPerHour, MlPerHour, Patient, Rrt};
 use crate::protocol::{DtiDrug, Protocol, Source};
 
@@ -97,7 +97,7 @@ pub fn choose_dti(patient: &Patient, protocol: &Protocol, hepatic: bool) -> DtiC
 #[derive(Debug, Clone, PartialEq)]
 pub struct DtiStart {
     pub drug: DtiDrug,
-    pub rate: Rate,
+    pub rate: DoseRate,
     pub pump: MlPerHour,
     pub concentration: String,
     pub target: Option<ApttTarget>,
@@ -155,7 +155,7 @@ fn argatroban_start(patient: &Patient, protocol: &Protocol, hepatic: bool, weigh
     ];
     DtiStart {
         drug: DtiDrug::Argatroban,
-        rate: Rate::argatroban(rate),
+        rate: DoseRate::Argatroban(rate),
         pump,
         concentration: a.concentration_label.clone(),
         target,
@@ -223,7 +223,7 @@ fn bivalirudin_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) 
     ];
     DtiStart {
         drug: DtiDrug::Bivalirudin,
-        rate: Rate::bivalirudin(rate),
+        rate: DoseRate::Bivalirudin(rate),
         pump,
         concentration: b.concentration_label.clone(),
         target,
@@ -309,8 +309,8 @@ mod tests {
     fn argatroban_starts_lower_with_hepatic_impairment_and_has_a_capped_target() {
         let p = protocol();
         let kg = Kilograms::constant(80.0);
-        assert_eq!(start(DtiDrug::Argatroban, &patient(), &p, false, kg).rate.value, 0.5);
-        assert_eq!(start(DtiDrug::Argatroban, &patient(), &p, true, kg).rate.value, 0.2);
+        assert_eq!(start(DtiDrug::Argatroban, &patient(), &p, false, kg).rate.value(), 0.5);
+        assert_eq!(start(DtiDrug::Argatroban, &patient(), &p, true, kg).rate.value(), 0.2);
         // 80 kg × 0.5 mcg/kg/min × 60 ÷ 1000 ÷ 1 mg/mL = 2.4 mL/h.
         assert!((start(DtiDrug::Argatroban, &patient(), &p, false, kg).pump.value() - 2.4).abs() < 1e-12);
         // Baseline 40 s: 1.5–3 × 40 = 60–120 s, capped at 100 s.

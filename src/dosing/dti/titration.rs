@@ -6,7 +6,7 @@
 //! floors at the protocol's minimum rate (then the caller makes it a hold with a call).
 
 use super::target::ApttTarget;
-use crate::dosing::rate::{Rate, RateUnit};
+use crate::dosing::rate::{DoseRate, Rate, RateUnit};
 use crate::model::{McgPerKgPerMin, MgPerKgPerHour, Minutes, Seconds, num, round_half_up};
 use crate::protocol::Protocol;
 
@@ -31,12 +31,12 @@ pub enum DtiBand {
 pub struct DtiTitration {
     pub band: DtiBand,
     /// The rate to run after the step (after any hold); `None` when the infusion stops.
-    pub new_rate: Option<Rate>,
+    pub new_rate: Option<DoseRate>,
     pub change: Option<Rate>,
     pub hold_min: Minutes,
     pub stop_and_call: bool,
     /// After a stop, the rate to restart at once the aPTT is back below the upper bound.
-    pub restart_rate: Option<Rate>,
+    pub restart_rate: Option<DoseRate>,
     pub row_text: String,
     /// The requested rate was above the maximum and was capped.
     pub capped_at_max: bool,
@@ -86,7 +86,7 @@ pub fn titrate_argatroban(
             change: None,
             hold_min: Minutes::ZERO,
             stop_and_call: true,
-            restart_rate: Some(Rate::argatroban(restart)),
+            restart_rate: Some(DoseRate::Argatroban(restart)),
             row_text: format!(
                 "aPTT > {} s (absolute cap): stop the infusion and call; restart at {}% ({}) once the aPTT is below {t_high} s",
                 cap.shown(),
@@ -157,7 +157,7 @@ pub fn titrate_argatroban(
     };
     DtiTitration {
         band,
-        new_rate: Some(Rate::argatroban(new_value)),
+        new_rate: Some(DoseRate::Argatroban(new_value)),
         change: Some(Rate {
             value: new_value.value() - current.value(),
             unit,
@@ -248,7 +248,7 @@ pub fn titrate_bivalirudin(
     };
     DtiTitration {
         band,
-        new_rate: Some(Rate::bivalirudin(new_value)),
+        new_rate: Some(DoseRate::Bivalirudin(new_value)),
         change: Some(Rate {
             value: new_value.value() - current.value(),
             unit: RateUnit::MgPerKgPerHour,
@@ -405,16 +405,16 @@ mod tests {
         assert_eq!(step(90.0).band, DtiBand::InTarget);
         let above = step(95.0);
         assert_eq!((above.band, above.hold_min.value()), (DtiBand::AboveTarget, 30.0));
-        assert!((above.new_rate.map(|r| r.value).unwrap_or_default() - 0.75).abs() < 1e-12);
+        assert!((above.new_rate.map(|r| r.value()).unwrap_or_default() - 0.75).abs() < 1e-12);
         let stop = step(101.0);
         assert!(stop.stop_and_call && stop.new_rate.is_none());
-        assert_eq!(stop.restart_rate.map(|r| r.value), Some(0.5), "restart at 50%");
+        assert_eq!(stop.restart_rate.map(|r| r.value()), Some(0.5), "restart at 50%");
         // Baseline 40 s: target 60–100 s; 50 s is 10 s below (> 8 s): the large step, never "in range".
         let base40 = s(40.0);
         let t40 = argatroban_target(&p, Some(base40)).unwrap_or_else(|| panic!("target"));
         let r = titrate_argatroban(&p, s(50.0), McgPerKgPerMin::constant(0.5), &t40, base40);
         assert_eq!(r.band, DtiBand::FarBelow);
-        assert_eq!(r.new_rate.map(|r| r.value), Some(0.75));
+        assert_eq!(r.new_rate.map(|r| r.value()), Some(0.75));
     }
 
     #[test]
@@ -424,12 +424,12 @@ mod tests {
         let target = argatroban_target(&p, Some(base)).unwrap_or_else(|| panic!("target"));
         let up = titrate_argatroban(&p, s(35.0), McgPerKgPerMin::constant(0.2), &target, base);
         assert!(up.increase_limited);
-        assert_eq!(up.new_rate.map(|r| r.value), Some(0.3), "0.2 + 50% = 0.3, not + 0.25");
+        assert_eq!(up.new_rate.map(|r| r.value()), Some(0.3), "0.2 + 50% = 0.3, not + 0.25");
         let down = titrate_argatroban(&p, s(95.0), McgPerKgPerMin::constant(0.2), &target, base);
         assert!(down.floored_at_minimum, "0.2 − 0.25 would be below the 0.1 minimum");
-        assert_eq!(down.new_rate.map(|r| r.value), Some(0.1));
+        assert_eq!(down.new_rate.map(|r| r.value()), Some(0.1));
         let capped = titrate_argatroban(&p, s(30.0), McgPerKgPerMin::constant(9.9), &target, base);
-        assert!(capped.capped_at_max && capped.new_rate.map(|r| r.value) == Some(10.0));
+        assert!(capped.capped_at_max && capped.new_rate.map(|r| r.value()) == Some(10.0));
     }
 
     #[test]
@@ -440,15 +440,15 @@ mod tests {
         let target = bivalirudin_target(&p, Some(base)).unwrap_or_else(|| panic!("target"));
         let current = MgPerKgPerHour::constant(0.1);
         let step = |aptt: f64| titrate_bivalirudin(&p, s(aptt), current, &target, base);
-        assert!((step(40.0).new_rate.map(|r| r.value).unwrap_or_default() - 0.12).abs() < 1e-12);
+        assert!((step(40.0).new_rate.map(|r| r.value()).unwrap_or_default() - 0.12).abs() < 1e-12);
         assert_eq!(step(45.0).band, DtiBand::InTarget);
         assert_eq!(step(60.0).band, DtiBand::InTarget);
-        assert!((step(70.0).new_rate.map(|r| r.value).unwrap_or_default() - 0.08).abs() < 1e-12);
+        assert!((step(70.0).new_rate.map(|r| r.value()).unwrap_or_default() - 0.08).abs() < 1e-12);
         let held = step(95.0);
         assert_eq!((held.band, held.hold_min.value()), (DtiBand::AboveHold, 60.0));
-        assert!((held.new_rate.map(|r| r.value).unwrap_or_default() - 0.06).abs() < 1e-12);
+        assert!((held.new_rate.map(|r| r.value()).unwrap_or_default() - 0.06).abs() < 1e-12);
         let floored = titrate_bivalirudin(&p, s(95.0), MgPerKgPerHour::constant(0.03), &target, base);
         assert!(floored.floored_at_minimum);
-        assert_eq!(floored.new_rate.map(|r| r.value), Some(0.02));
+        assert_eq!(floored.new_rate.map(|r| r.value()), Some(0.02));
     }
 }
