@@ -8,14 +8,10 @@ use sha2::{Digest, Sha256};
 use crate::analysis::pairing::Control;
 use crate::analysis::targets::{active_drug, heparin_by_anti_xa_now};
 use crate::analysis::{Action, Agent, Analysis, FindingCode, InfusionRate, Timeline};
-use crate::dosing::dti::{
-    DtiTitration, argatroban_target, bivalirudin_target, titrate_argatroban, titrate_bivalirudin,
-};
+use crate::dosing::dti::{DtiTitration, argatroban_target, bivalirudin_target, titrate_dti};
 use crate::dosing::ufh::{band_text, nomogram_step};
 use crate::dosing::{DoseRate, Rate};
-use crate::model::{
-    Case, ClinicalTime, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Population, Seconds, UnitsPerKgPerHour,
-};
+use crate::model::{Case, ClinicalTime, Kilograms, Population, Seconds, UnitsPerKgPerHour};
 use crate::protocol::{Nomogram, Protocol};
 
 use super::report::danger_lines;
@@ -326,27 +322,24 @@ fn dti_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis
         _ => bivalirudin_target(protocol, Some(baseline)),
     };
     let Some(target) = target else { return Vec::new() };
-    // The rate the next result will meet: the one started or set now, else the running one.
-    let set_now = a.recommendation.rate.and_then(|r| match r {
-        DoseRate::Argatroban(_) | DoseRate::Bivalirudin(_) => Some(r.value()),
-        DoseRate::Heparin(_) => None,
-    });
-    let running = tl.running(a.as_of).and_then(|s| match s.rate {
-        InfusionRate::Argatroban(r) => Some(r.value()),
-        InfusionRate::Bivalirudin(r) => Some(r.value()),
-        InfusionRate::Ufh(_) => None,
-    });
+    // The rate the next result will meet, of this drug: the one started or set now, else the running one.
+    let of_agent = |r: DoseRate| match (agent, r) {
+        (Agent::Argatroban, DoseRate::Argatroban(_)) | (Agent::Bivalirudin, DoseRate::Bivalirudin(_)) => Some(r),
+        _ => None,
+    };
+    let set_now = a.recommendation.rate.and_then(of_agent);
+    let running = tl
+        .running(a.as_of)
+        .and_then(|s| match s.rate {
+            InfusionRate::Argatroban(r) => Some(DoseRate::Argatroban(r)),
+            InfusionRate::Bivalirudin(r) => Some(DoseRate::Bivalirudin(r)),
+            InfusionRate::Ufh(_) => None,
+        })
+        .and_then(of_agent);
     let Some(current) = set_now.or(running) else {
         return Vec::new();
     };
-    let rows = dti_rows(
-        protocol,
-        agent,
-        current,
-        &target,
-        baseline,
-        a.patient.dti_dosing_weight_kg,
-    );
+    let rows = dti_rows(protocol, current, &target, baseline, a.patient.dti_dosing_weight_kg);
     let (name, unit) = match agent {
         Agent::Argatroban => ("argatroban", "mcg/kg/min"),
         _ => ("bivalirudin", "mg/kg/h"),
@@ -357,7 +350,7 @@ fn dti_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis
             caption: format!(
                 "If the next aPTT is… ({name}; target {}; from {} {unit})",
                 target.describe(),
-                crate::model::num(current, 2)
+                crate::model::num(current.value(), 2)
             ),
             header: ["aPTT", "Action", "New rate", "Pump"].map(str::to_owned).to_vec(),
             rows,
@@ -370,8 +363,7 @@ fn dti_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis
 /// titration, so the table cannot disagree with the card.
 fn dti_rows(
     protocol: &Protocol,
-    agent: Agent,
-    current: f64,
+    current: DoseRate,
     target: &crate::dosing::dti::ApttTarget,
     baseline: Seconds,
     weight: Kilograms,
@@ -379,15 +371,8 @@ fn dti_rows(
     let mut bands: Vec<(u32, u32, DtiTitration)> = Vec::new();
     for s in 10..=250_u32 {
         let Ok(aptt) = Seconds::new(f64::from(s)) else { continue };
-        let t = match agent {
-            Agent::Argatroban => match McgPerKgPerMin::new(current) {
-                Ok(rate) => titrate_argatroban(protocol, aptt, rate, target, baseline),
-                Err(_) => return Vec::new(),
-            },
-            _ => match MgPerKgPerHour::new(current) {
-                Ok(rate) => titrate_bivalirudin(protocol, aptt, rate, target, baseline),
-                Err(_) => return Vec::new(),
-            },
+        let Some(t) = titrate_dti(protocol, aptt, current, target, baseline) else {
+            return Vec::new();
         };
         match bands.last_mut() {
             Some((_, hi, last)) if last.band == t.band => *hi = s,

@@ -151,11 +151,7 @@ pub(super) fn titrate(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
         return rec;
     }
     // The running rate carries its drug's own unit type: nothing is read back from a tag.
-    let t = match current {
-        DoseRate::Argatroban(r) => Some(dti::titrate_argatroban(cx.p, value, r, &target, baseline)),
-        DoseRate::Bivalirudin(r) => Some(dti::titrate_bivalirudin(cx.p, value, r, &target, baseline)),
-        DoseRate::Heparin(_) => None,
-    };
+    let t = dti::titrate_dti(cx.p, value, current, &target, baseline);
     let Some(t) = t else {
         return Recommendation::new(Action::Measure, drug.name());
     };
@@ -413,11 +409,7 @@ fn step_behind_the_stop(
     let target = dti_target(cx, drug)?;
     let baseline = cx.case.patient.baseline_aptt?;
     let value = reported_aptt(aptt.value);
-    let t = match before {
-        DoseRate::Argatroban(r) => dti::titrate_argatroban(cx.p, value, r, &target, baseline),
-        DoseRate::Bivalirudin(r) => dti::titrate_bivalirudin(cx.p, value, r, &target, baseline),
-        DoseRate::Heparin(_) => return None,
-    };
+    let t = dti::titrate_dti(cx.p, value, before, &target, baseline)?;
     Some((aptt, t))
 }
 

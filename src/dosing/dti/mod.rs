@@ -9,4 +9,5 @@ pub use choice::{DtiChoice, DtiStart, bivalirudin_start_rate, choose_dti, start}
 pub use target::{ApttTarget, argatroban_target, bivalirudin_target};
 pub use titration::{
     DtiBand, DtiTableRow, DtiTitration, argatroban_table, bivalirudin_table, titrate_argatroban, titrate_bivalirudin,
+    titrate_dti,
 };

@@ -46,6 +46,24 @@ pub struct DtiTitration {
     pub increase_limited: bool,
 }
 
+/// A running DTI titrated by the aPTT against the patient's target: the one entry point, by the drug the
+/// rate is of (each drug's table has its own shape: argatroban's absolute steps by column with a cap and a
+/// small-rate limit, bivalirudin's percentages with a hold threshold). `None` for a heparin rate.
+#[must_use]
+pub fn titrate_dti(
+    protocol: &Protocol,
+    aptt: Seconds,
+    current: DoseRate,
+    target: &ApttTarget,
+    baseline: Seconds,
+) -> Option<DtiTitration> {
+    match current {
+        DoseRate::Argatroban(r) => Some(titrate_argatroban(protocol, aptt, r, target, baseline)),
+        DoseRate::Bivalirudin(r) => Some(titrate_bivalirudin(protocol, aptt, r, target, baseline)),
+        DoseRate::Heparin(_) => None,
+    }
+}
+
 fn argatroban_rate(value: f64) -> McgPerKgPerMin {
     McgPerKgPerMin::new(round_half_up(value.max(0.0), McgPerKgPerMin::DECIMALS as u32)).unwrap_or(McgPerKgPerMin::ZERO)
 }
