@@ -128,6 +128,21 @@ macro_rules! quantity {
             pub fn minus_floored(self, other: Self) -> Self {
                 Self((self.0 - other.0).max(0.0))
             }
+
+            /// This value moved by a signed step (a titration step), floored at zero and rounded half up
+            /// to the shown precision: a rate as the pump is set. Both inputs are finite (checked on
+            /// entry and in the protocol), so the result is a valid value of the type.
+            #[must_use]
+            pub fn stepped_rounded(self, step: f64) -> Self {
+                Self(round_half_up((self.0 + step).max(0.0), $decimals as u32))
+            }
+
+            /// This value times a factor (a restart at half the rate, a change by a percentage), floored
+            /// at zero and rounded half up to the shown precision, as [`Self::stepped_rounded`].
+            #[must_use]
+            pub fn times_rounded(self, factor: f64) -> Self {
+                Self(round_half_up((self.0 * factor).max(0.0), $decimals as u32))
+            }
         }
     };
     ($(#[$doc:meta])* $name:ident, unit: $unit:literal, decimals: $decimals:literal, positive) => {
@@ -561,12 +576,6 @@ impl MgPerKgPerHour {
     #[must_use]
     pub fn pump_rate(self, weight: Kilograms, concentration: MgPerMl) -> MlPerHour {
         MlPerHour(self.0 * weight.0 / concentration.0)
-    }
-
-    /// The rate changed by a signed percentage, floored at zero.
-    #[must_use]
-    pub fn changed_by_percent(self, percent: f64) -> Self {
-        Self((self.0 * (1.0 + percent / 100.0)).max(0.0))
     }
 }
 

@@ -7,7 +7,7 @@
 
 use super::target::ApttTarget;
 use crate::dosing::rate::{DoseRate, Rate, RateUnit};
-use crate::model::{McgPerKgPerMin, MgPerKgPerHour, Minutes, Seconds, num, round_half_up};
+use crate::model::{McgPerKgPerMin, MgPerKgPerHour, Minutes, Seconds, num};
 use crate::protocol::Protocol;
 
 /// Where an aPTT lies against a DTI target.
@@ -64,10 +64,6 @@ pub fn titrate_dti(
     }
 }
 
-fn argatroban_rate(value: f64) -> McgPerKgPerMin {
-    McgPerKgPerMin::new(round_half_up(value.max(0.0), McgPerKgPerMin::DECIMALS as u32)).unwrap_or(McgPerKgPerMin::ZERO)
-}
-
 /// Argatroban titration by the aPTT (rounded to 1 s) against the patient's target.
 #[must_use]
 pub fn titrate_argatroban(
@@ -97,7 +93,7 @@ pub fn titrate_argatroban(
     let signed = |v: f64| Rate { value: v, unit }.signed();
     let (t_low, t_high) = (target.low.shown(), target.high.shown());
     if band == DtiBand::AboveCap {
-        let restart = argatroban_rate(current.value() * t.above_cap_restart_fraction.value());
+        let restart = current.times_rounded(t.above_cap_restart_fraction.value());
         return DtiTitration {
             band,
             new_rate: None,
@@ -153,7 +149,7 @@ pub fn titrate_argatroban(
     let requested = if wanted == 0.0 {
         current
     } else {
-        argatroban_rate(current.value() + wanted)
+        current.stepped_rounded(wanted)
     };
     let capped_at_max = requested > max;
     let floored_at_minimum = step < 0.0 && requested < minimum;
@@ -188,10 +184,6 @@ pub fn titrate_argatroban(
         floored_at_minimum,
         increase_limited,
     }
-}
-
-fn bivalirudin_rate(value: f64) -> MgPerKgPerHour {
-    MgPerKgPerHour::new(round_half_up(value.max(0.0), MgPerKgPerHour::DECIMALS as u32)).unwrap_or(MgPerKgPerHour::ZERO)
 }
 
 /// Bivalirudin titration by the aPTT (rounded to 1 s) against the patient's target and the DTI hold
@@ -246,7 +238,7 @@ pub fn titrate_bivalirudin(
     let requested = if percent == 0.0 {
         current
     } else {
-        bivalirudin_rate(current.changed_by_percent(percent).value())
+        current.times_rounded(1.0 + percent / 100.0)
     };
     let floored_at_minimum = percent < 0.0 && requested < minimum;
     let new_value = if floored_at_minimum {
