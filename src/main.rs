@@ -13,7 +13,8 @@ fn main() -> ExitCode {
             // Buffered: stdout alone flushes at every line, and `replay --format json` writes millions.
             use std::io::Write;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = cli::run_to(command, args.author.as_deref(), &mut out).and_then(|()| Ok(out.flush()?));
+            let written = cli::run_to(command, args.author.as_deref(), &mut out)
+                .and_then(|()| anyhow::Context::context(out.flush(), "writing the output"));
             match written {
                 Ok(()) => ExitCode::SUCCESS,
                 // A reader that closed the pipe early (`| head`) is not an error of ours: no panic.

@@ -63,16 +63,35 @@ fn format_version(text: &str) -> Option<u32> {
     version_in_first_field(text).or_else(|| ron::from_str::<VersionProbe>(text).ok().map(|p| p.version))
 }
 
-/// `version: N` as the first field of the case, read without parsing the rest.
+/// `version: N` as the first field of the case, read without parsing the rest: plain decimal digits
+/// followed by `,`, `)`, white space or a comment. Anything else — digits running to the end of the
+/// text read (a number cut by a partial read), `1_0`, `0x10` — is `None`, and the caller parses the
+/// whole file as RON does.
 fn version_in_first_field(text: &str) -> Option<u32> {
-    /// The text after white space and comments.
+    /// The text after white space and comments (block comments nest, as in RON).
     fn skip(mut rest: &str) -> &str {
         loop {
             rest = rest.trim_start();
             if let Some(comment) = rest.strip_prefix("//") {
                 rest = comment.find('\n').map_or("", |i| &comment[i..]);
-            } else if let Some(comment) = rest.strip_prefix("/*") {
-                rest = comment.find("*/").map_or("", |i| &comment[i + 2..]);
+            } else if rest.starts_with("/*") {
+                let mut depth = 0_usize;
+                let mut i = 0;
+                while i < rest.len() {
+                    if rest[i..].starts_with("/*") {
+                        depth += 1;
+                        i += 2;
+                    } else if rest[i..].starts_with("*/") {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += rest[i..].chars().next().map_or(1, char::len_utf8);
+                    }
+                }
+                rest = &rest[i.min(rest.len())..];
             } else {
                 return rest;
             }
@@ -83,8 +102,10 @@ fn version_in_first_field(text: &str) -> Option<u32> {
     let rest = skip(rest.trim_start_matches(|c: char| c.is_alphanumeric() || c == '_'));
     let rest = skip(skip(rest.strip_prefix('(')?).strip_prefix("version")?);
     let rest = skip(rest.strip_prefix(':')?);
-    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
-    rest[..digits].parse().ok()
+    let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+    let after = &rest[digits..];
+    let ends = after.starts_with([',', ')']) || after.starts_with(char::is_whitespace) || after.starts_with('/');
+    if ends { rest[..digits].parse().ok() } else { None }
 }
 
 /// The format version of the file at `path`, if there is one: from its first 4 kB when the version is
@@ -392,5 +413,15 @@ mod tests {
         assert_eq!(format_version(later), Some(7), "elsewhere: the whole file is parsed");
         assert_eq!(format_version("(title: \"x\")"), None);
         assert_eq!(format_version("not a case"), None);
+        // A number cut by a partial read, or written in a form RON reads differently, is not taken from
+        // the first field: the whole file decides (review of issue 20).
+        assert_eq!(version_in_first_field("(\n    version: 1"), None);
+        assert_eq!(version_in_first_field("(version: 1_0, title: \"x\")"), None);
+        assert_eq!(version_in_first_field("(version: 0x10)"), None);
+        assert_eq!(format_version("(version: 1_0)"), Some(10));
+        assert_eq!(
+            version_in_first_field("/* a /* b */ (version: 9) */\n(version: 4, title: \"x\")"),
+            Some(4)
+        );
     }
 }

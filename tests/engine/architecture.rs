@@ -84,35 +84,72 @@ fn use_statements(text: &str) -> Vec<String> {
     out
 }
 
-/// The text without its comments (`//…` to the end of the line, `/* … */`), so that a path named in
-/// a doc comment is not read as an arrow. String literals are kept: a serde attribute names a function
-/// by its path in a string.
+/// The text without its comments (`//…` to the end of the line, `/* … */`, nested), so that a path named
+/// in a doc comment is not read as an arrow. String literals (plain, byte and raw) and char literals are
+/// kept as they are and never read as comment starts or string ends (a serde attribute names a function
+/// by its path in a string).
 fn without_comments(text: &str) -> String {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    let mut in_string = false;
-    while let Some(c) = rest.chars().next() {
-        if in_string {
-            if let Some(escaped) = rest.strip_prefix('\\') {
-                let n = escaped.chars().next().map_or(0, char::len_utf8);
-                out.push_str(&rest[..1 + n]);
-                rest = &escaped[n..];
-                continue;
-            }
-            in_string = c != '"';
-        } else if rest.starts_with("//") {
-            let end = rest.find('\n').unwrap_or(rest.len());
-            rest = &rest[end..];
-            continue;
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        let before = text[..i].chars().next_back();
+        // Where the next piece ends, and whether it is kept.
+        let (len, keep) = if rest.starts_with("//") {
+            (rest.find('\n').unwrap_or(rest.len()), false)
         } else if rest.starts_with("/*") {
-            let end = rest.find("*/").map_or(rest.len(), |i| i + 2);
-            rest = &rest[end..];
-            continue;
-        } else if c == '"' && !out.ends_with('\'') {
-            in_string = true;
+            let mut depth = 0_usize;
+            let mut j = 0;
+            while j < rest.len() {
+                if rest[j..].starts_with("/*") {
+                    depth += 1;
+                    j += 2;
+                } else if rest[j..].starts_with("*/") {
+                    depth -= 1;
+                    j += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    j += rest[j..].chars().next().map_or(1, char::len_utf8);
+                }
+            }
+            (j.min(rest.len()), false)
+        } else if rest.starts_with('r')
+            && !before.is_some_and(|c| is_ident(c) && c != 'b')
+            && rest[1..].trim_start_matches('#').starts_with('"')
+        {
+            // A raw string: r"…", r#"…"#, br"…".
+            let hashes = rest[1..].len() - rest[1..].trim_start_matches('#').len();
+            let close = format!("\"{}", "#".repeat(hashes));
+            let body = 2 + hashes;
+            (
+                rest[body..].find(&close).map_or(rest.len(), |k| body + k + close.len()),
+                true,
+            )
+        } else if rest.starts_with('"') {
+            let mut j = 1;
+            let bytes = rest.as_bytes();
+            while j < bytes.len() && bytes[j] != b'"' {
+                j += if bytes[j] == b'\\' { 2 } else { 1 };
+            }
+            ((j + 1).min(rest.len()), true)
+        } else if rest.starts_with('\'') {
+            // A char literal ('x', '\n', '\'', '\u{2014}'), else a lifetime ('a).
+            let mut chars = rest.char_indices().skip(1);
+            match chars.next() {
+                Some((_, '\\')) => (rest[2..].find('\'').map_or(rest.len(), |k| 2 + k + 1), true),
+                Some((k, c)) if rest[k + c.len_utf8()..].starts_with('\'') => (k + c.len_utf8() + 1, true),
+                _ => (1, true),
+            }
+        } else {
+            (rest.chars().next().map_or(1, char::len_utf8), true)
+        };
+        if keep {
+            out.push_str(&rest[..len]);
         }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
+        i += len.max(1);
     }
     out
 }
@@ -377,6 +414,12 @@ fn the_checker_finds_a_cycle_and_resolves_paths() {
             "super::super::z::W"
         ]
     );
+    // Char literals, raw strings and nested comments neither start nor end a string or a comment.
+    let tricky = without_comments(concat!(
+        r#"let q = '\"'; let r = r"C:\"; /* a /* b */ crate::hidden::x */ "#,
+        r###"let l: &'a str = "//"; super::seen::Y; let h = r##""// "##; crate::also::Z"###,
+    ));
+    assert_eq!(inline_paths(&tricky), ["super::seen::Y", "crate::also::Z"], "{tricky}");
 }
 
 #[test]
