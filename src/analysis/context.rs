@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::pairing::{HeparinApttRange, Level, classify_level, reported_anti_xa};
+use super::pairing::{HeparinApttRange, Level, classify_level};
 use super::timeline::{Sample, Timeline};
 use super::types::{Detail, Due, Finding, FindingCode, MonitoringItem, Recommendation, Step, StepId, StepStatus, Text};
 use crate::dosing::weight::{DosingWeightUsed, Drug, dosing_weight};
@@ -377,8 +377,8 @@ impl Monitor {
     /// Where a reading (rounded to reporting precision) lies against its assay's target.
     pub fn level(self, r: Reading) -> Level {
         match r {
-            Reading::AntiXa(s) => classify_level(reported_anti_xa(s.value), self.anti_xa_target),
-            Reading::Aptt(s) => self.aptt.level(s.value),
+            Reading::AntiXa(s) => classify_level(s.banded, self.anti_xa_target),
+            Reading::Aptt(s) => self.aptt.level(s.banded),
         }
     }
 

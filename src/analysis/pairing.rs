@@ -3,7 +3,7 @@
 //! are classified, and targets are closed intervals: one target, one table (rev 2).
 
 use super::timeline::{Sample, Timeline};
-use crate::model::{AntiXaLevel, ClinicalTime, Minutes, Quantity, Range, Seconds, round_half_up};
+use crate::model::{AntiXaLevel, ClinicalTime, Minutes, Quantity, Range, Seconds};
 use crate::protocol::Protocol;
 
 /// Where a result lies against its target.
@@ -23,18 +23,6 @@ impl Level {
             Self::Above => "above target",
         }
     }
-}
-
-/// An anti-Xa as the laboratory reports it (0.01 units/mL, half up).
-#[must_use]
-pub fn reported_anti_xa(v: AntiXaLevel) -> AntiXaLevel {
-    AntiXaLevel::new(round_half_up(v.value(), 2)).unwrap_or(v)
-}
-
-/// An aPTT as the laboratory reports it (1 s, half up).
-#[must_use]
-pub fn reported_aptt(v: Seconds) -> Seconds {
-    Seconds::new(round_half_up(v.value(), 0)).unwrap_or(v)
 }
 
 /// Where `value` lies against the closed interval `target`.
@@ -138,10 +126,10 @@ impl HeparinApttRange {
         }
     }
 
-    /// Where a (reported) aPTT lies.
+    /// Where an aPTT lies (pass a sample's `banded` value: the bands are whole seconds).
     #[must_use]
     pub fn level(&self, aptt: Seconds) -> Level {
-        classify_level(reported_aptt(aptt), self.range)
+        classify_level(aptt, self.range)
     }
 }
 
@@ -294,11 +282,13 @@ mod fit_tests {
             aptt: Sample {
                 time,
                 value: Seconds::new(aptt).unwrap(),
+                banded: Seconds::new(aptt).unwrap(),
                 event: 0,
             },
             anti_xa: Sample {
                 time,
                 value: AntiXaLevel::new(xa).unwrap(),
+                banded: AntiXaLevel::new(xa).unwrap(),
                 event: 1,
             },
         }

@@ -3,14 +3,19 @@
 
 use crate::model::{
     AntiXaLevel, ClinicalTime, EventKind, GramsPerLitre, Hours, Inr, LabKind, MgPerDl, Minutes, Percent, PlateletCount,
-    Quantity, Seconds,
+    Quantity, Seconds, round_half_up,
 };
 
 /// A lab result on the timeline, in its lab's unit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sample<Q> {
     pub time: ClinicalTime,
+    /// As entered: what every sentence, plot and flowsheet shows.
     pub value: Q,
+    /// As the rules compare it with a band or a threshold: an aPTT to 1 s and an anti-Xa to
+    /// 0.01 units/mL, half up, as the nomograms' and tables' bands are written; any other lab as entered.
+    /// Rounded here, once, when the timeline is built — the one place a result is rounded so.
+    pub banded: Q,
     /// Index of the event in the case.
     pub event: usize,
 }
@@ -67,8 +72,27 @@ impl<Q: Quantity> Series<Q> {
     }
 
     pub(super) fn push(&mut self, time: ClinicalTime, value: Q, event: usize) {
-        self.samples.push(Sample { time, value, event });
+        self.push_banded(time, value, value, event);
     }
+
+    fn push_banded(&mut self, time: ClinicalTime, value: Q, banded: Q, event: usize) {
+        self.samples.push(Sample {
+            time,
+            value,
+            banded,
+            event,
+        });
+    }
+}
+
+/// An anti-Xa as the bands read it (0.01 units/mL, half up).
+fn banded_anti_xa(v: AntiXaLevel) -> AntiXaLevel {
+    AntiXaLevel::new(round_half_up(v.value(), 2)).unwrap_or(v)
+}
+
+/// An aPTT as the bands read it (1 s, half up).
+fn banded_aptt(v: Seconds) -> Seconds {
+    Seconds::new(round_half_up(v.value(), 0)).unwrap_or(v)
 }
 
 /// Every lab series of a case, each in its unit.
@@ -149,9 +173,11 @@ macro_rules! with_series {
 impl Labs {
     pub(super) fn add(&mut self, kind: EventKind, time: ClinicalTime, event: usize) -> bool {
         match kind {
-            EventKind::Aptt(v) => self.aptt.push(time, v, event),
+            EventKind::Aptt(v) => self.aptt.push_banded(time, v, banded_aptt(v), event),
             // Below the limit: the clinical rules read the limit (every threshold lies above it).
-            EventKind::AntiXa(v) | EventKind::AntiXaBelow(v) => self.anti_xa.push(time, v, event),
+            EventKind::AntiXa(v) | EventKind::AntiXaBelow(v) => {
+                self.anti_xa.push_banded(time, v, banded_anti_xa(v), event);
+            }
             EventKind::Antithrombin(v) => self.antithrombin.push(time, v, event),
             EventKind::Act(v) => self.act.push(time, v, event),
             EventKind::Platelets(v) => self.platelets.push(time, v, event),

@@ -5,7 +5,6 @@
 
 use super::context::Cx;
 use super::dti_switch::{dti_pump, dti_target, unreliable_baseline};
-use super::pairing::reported_aptt;
 use super::timeline::{Agent, InfusionRate, Sample, Segment};
 use super::types::{Action, Due, Recommendation};
 use crate::dosing::dti::{self, DtiBand, DtiTitration};
@@ -125,7 +124,7 @@ pub(super) fn titrate(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
         cx.due("aPTT", Due::Now, "stale");
         return rec;
     }
-    let value = reported_aptt(aptt.value);
+    let value = aptt.banded;
     let high = value > hold_threshold(cx);
     let Some(target) = dti_target(cx, drug) else {
         return no_baseline(cx, drug, current, aptt, high);
@@ -343,7 +342,7 @@ fn last_in_range(cx: &Cx<'_>, drug: DtiDrug) -> Option<(DoseRate, Sample<Seconds
     let target = dti_target(cx, drug)?;
     let steady = cx.p.monitoring.dti_recheck_h.value.value();
     cx.tl.labs.aptt.until(cx.as_of).iter().rev().find_map(|s| {
-        let v = reported_aptt(s.value);
+        let v = s.banded;
         if v < target.low || v > target.high {
             return None;
         }
@@ -408,7 +407,7 @@ fn step_behind_the_stop(
     let aptt = cx.tl.labs.aptt.latest(end).filter(|s| s.time > seg.start)?;
     let target = dti_target(cx, drug)?;
     let baseline = cx.case.patient.baseline_aptt?;
-    let value = reported_aptt(aptt.value);
+    let value = aptt.banded;
     let t = dti::titrate_dti(cx.p, value, before, &target, baseline)?;
     Some((aptt, t))
 }
@@ -472,7 +471,7 @@ pub(super) fn after_stop(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
         .labs
         .aptt
         .latest(cx.as_of)
-        .is_some_and(|s| s.time > end && reported_aptt(s.value) > upper);
+        .is_some_and(|s| s.time > end && s.banded > upper);
     if !repeat_high && let Some(rec) = after_timed_hold(cx, drug, seg, before) {
         return rec;
     }
@@ -482,7 +481,7 @@ pub(super) fn after_stop(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
     };
     let after = cx.tl.labs.aptt.latest(cx.as_of).filter(|s| s.time > end);
     match after {
-        Some(s) if reported_aptt(s.value) <= upper => {
+        Some(s) if s.banded <= upper => {
             let mut rec = Recommendation::new(adjust_action(drug), drug.name());
             rec.label = format!("Restart {} at {}% (no bolus)", drug.name(), num(fraction * 100.0, 0));
             with_rate(cx, &mut rec, drug, restart);

@@ -6,9 +6,7 @@
 //! that hemolysis or icterus may read falsely low.
 
 use super::super::context::{Cx, Monitor, Reading, StepBasis, anti_xa_interfered};
-use super::super::pairing::{
-    Level, Pair, classify_level, heparin_aptt_hold_above, latest_pair, reported_anti_xa, reported_aptt,
-};
+use super::super::pairing::{Level, Pair, classify_level, heparin_aptt_hold_above, latest_pair};
 use super::super::types::{FindingCode, StepId, StepStatus};
 use super::recognise::Resistance;
 use crate::model::{AntiXaAssay, LabKind, num};
@@ -177,9 +175,9 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
     let mut values = Vec::new();
     let (code, meaning) = match (pair, reading, level) {
         (Some(pair), _, _) => {
-            let a = monitor.aptt.level(pair.aptt.value);
-            let x = classify_level(reported_anti_xa(pair.anti_xa.value), xa_target);
-            let beyond = reported_aptt(pair.aptt.value) > coag_threshold;
+            let a = monitor.aptt.level(pair.aptt.banded);
+            let x = classify_level(pair.anti_xa.banded, xa_target);
+            let beyond = pair.aptt.banded > coag_threshold;
             values.push(cx.sample_text(LabKind::Aptt, pair.aptt) + &say!(cx, ": {}", a.label()));
             values.push(cx.sample_text(LabKind::AntiXa, pair.anti_xa) + &say!(cx, ": {}", x.label()));
             let (code, meaning) = classify_pair(a, x, beyond);
@@ -216,7 +214,7 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
     }
     let meaning = match newer_aptt {
         Some(a) => {
-            let level = monitor.aptt.level(a.value);
+            let level = monitor.aptt.level(a.banded);
             let text = cx.sample_text(LabKind::Aptt, a) + &say!(cx, ": {}", level.label());
             cx.finding(
                 single_assay_code(Reading::Aptt(a), level),

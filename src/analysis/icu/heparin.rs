@@ -111,7 +111,7 @@ fn below_target(
 ) -> Recommendation {
     let corroborated = pattern
         .pair
-        .is_some_and(|pair| monitor.aptt.level(pair.aptt.value) == Level::Below);
+        .is_some_and(|pair| monitor.aptt.level(pair.aptt.banded) == Level::Below);
     let interfered = matches!(reading, Reading::AntiXa(_)) && cx.has_finding(FindingCode::AntiXaInterference);
     if interfered && !corroborated {
         antithrombin::not_applicable(cx, "anti-Xa may be falsely low");

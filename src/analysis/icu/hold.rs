@@ -7,7 +7,7 @@
 //! aPTT above 150 s, or an anti-Xa ≥ 1.0 with bleeding risk, there is no timed restart.
 
 use super::super::context::{Cx, Monitor};
-use super::super::pairing::{Level, classify_level, heparin_aptt_hold_above, reported_anti_xa, reported_aptt};
+use super::super::pairing::{Level, classify_level, heparin_aptt_hold_above};
 use super::super::timeline::{Agent, Sample};
 use super::super::types::{Due, HeparinExposure, Recommendation};
 use super::ufh_card::{bleeding_reason, hold_rec};
@@ -41,7 +41,7 @@ fn trigger(cx: &Cx<'_>, since: crate::model::ClinicalTime) -> Option<Trigger> {
     let n = &p.ufh.anti_xa_nomogram;
     let first_hold = n.first_hold_row().map(|(i, _)| i);
     let xa_trigger = xa.and_then(|s| {
-        let (i, _) = n.row(reported_anti_xa(s.value).value())?;
+        let (i, _) = n.row(s.banded.value())?;
         first_hold.filter(|h| i >= *h).map(|_| Trigger::AntiXa(s, i))
     });
     if xa_trigger.is_some() {
@@ -54,7 +54,7 @@ fn trigger(cx: &Cx<'_>, since: crate::model::ClinicalTime) -> Option<Trigger> {
         .or(cx.tl.labs.anti_xa.latest(cx.as_of))
         .is_some_and(|x| x.time.minutes_since(aptt.time) > window);
     let threshold = heparin_aptt_hold_above(p, cx.aptt_range.control);
-    (!superseded && reported_aptt(aptt.value) > threshold).then_some(Trigger::Aptt(aptt))
+    (!superseded && aptt.banded > threshold).then_some(Trigger::Aptt(aptt))
 }
 
 /// A high aPTT: the coagulopathy labs on record (named, with units) and the ones to draw, with a repeat
@@ -126,7 +126,7 @@ fn anti_xa_hold(
     let Some(row) = n.rows.get(row_index) else {
         return Recommendation::new(super::super::types::Action::Measure, super::ufh_card::HEPARIN);
     };
-    let no_timed = reported_anti_xa(s.value) >= p.ufh.no_timed_restart.anti_xa_from && cx.bleeding.high;
+    let no_timed = s.banded >= p.ufh.no_timed_restart.anti_xa_from && cx.bleeding.high;
     let (restart, floored) = restart_after(cx, current, row.rate_change_units_per_kg_per_h);
     let mut rec = if no_timed {
         hold_rec(cx, None, None, true)
@@ -190,12 +190,12 @@ fn aptt_hold(cx: &mut Cx<'_>, monitor: Monitor, current: UnitsPerKgPerHour, s: S
     );
     let window = p.monitoring.pairing_window_min.value;
     let paired = cx.tl.labs.anti_xa.nearest(s.time, window, cx.as_of);
-    let no_timed = reported_aptt(s.value) > p.ufh.no_timed_restart.aptt_above_s;
+    let no_timed = s.banded > p.ufh.no_timed_restart.aptt_above_s;
     // With a paired anti-Xa the restart follows it, without escalating (a high aPTT beside a low or
     // in-range anti-Xa is a coagulopathy); without one, the aPTT row's decrease.
     let xa_restart = paired.and_then(|x| {
         let n = &p.ufh.anti_xa_nomogram;
-        let (_, row) = n.row(reported_anti_xa(x.value).value())?;
+        let (_, row) = n.row(x.banded.value())?;
         Some(restart_after(cx, current, row.rate_change_units_per_kg_per_h.min(0.0)))
     });
     let (restart, floored) = xa_restart.unwrap_or_else(|| restart_after(cx, current, change));
@@ -229,7 +229,7 @@ fn aptt_hold(cx: &mut Cx<'_>, monitor: Monitor, current: UnitsPerKgPerHour, s: S
             "the paired {}: after the hold, restart at {restart}, following the anti-Xa without escalating",
             cx.sample_text(crate::model::LabKind::AntiXa, x)
         ));
-        if !(classify_level(reported_anti_xa(x.value), p.ufh.anti_xa_target.value) == Level::Above) {
+        if !(classify_level(x.banded, p.ufh.anti_xa_target.value) == Level::Above) {
             rec.rationale.push(say!(
                 cx,
                 "a high aPTT with a low or in-range anti-Xa beyond partial discordance: a coagulopathy (factor deficiency, DIC, lupus anticoagulant, hemodilution) — do not escalate heparin"

@@ -85,10 +85,10 @@ pub(super) fn in_lowest_band(cx: &Cx<'_>, monitor: Monitor, r: Reading) -> bool 
             .anti_xa_nomogram
             .lowest_row()
             .and_then(|row| row.to)
-            .is_some_and(|to| super::super::pairing::reported_anti_xa(s.value).value() < to),
+            .is_some_and(|to| s.banded.value() < to),
         Reading::Aptt(s) => {
             debug_assert_eq!(u.aptt_nomogram.input, NomogramInput::ApttRatio);
-            let ratio = super::super::pairing::reported_aptt(s.value).value() / monitor.aptt.control.seconds.value();
+            let ratio = s.banded.value() / monitor.aptt.control.seconds.value();
             u.aptt_nomogram
                 .lowest_row()
                 .and_then(|row| row.to)

@@ -3,7 +3,7 @@
 //! target shown on the card (the monitoring assay's, and the one heparin aPTT range).
 
 use super::super::context::{Cx, Monitor, Reading};
-use super::super::pairing::{Level, reported_anti_xa, reported_aptt};
+use super::super::pairing::Level;
 use super::super::types::{Action, Due, HeparinExposure, Recommendation};
 use crate::dosing::ufh::{self, UfhStep};
 use crate::dosing::{DoseRate, Rate, RateUnit};
@@ -212,11 +212,11 @@ pub(super) fn step_at<'p>(
     match reading {
         Reading::AntiXa(s) => {
             let n = &p.ufh.anti_xa_nomogram;
-            ufh::nomogram_step(p, n, reported_anti_xa(s.value).value(), current, cx.hkg()).map(|st| (n, st))
+            ufh::nomogram_step(p, n, s.banded.value(), current, cx.hkg()).map(|st| (n, st))
         }
         Reading::Aptt(s) => {
             let n = &p.ufh.aptt_nomogram;
-            let ratio = reported_aptt(s.value).value() / monitor.aptt.control.seconds.value();
+            let ratio = s.banded.value() / monitor.aptt.control.seconds.value();
             let mut step = ufh::nomogram_step(p, n, ratio, current, cx.hkg())?;
             // One range (§9 rev 2): a calibrated range decides "in range"; the ratio rows only step.
             let level = monitor.level(reading);
