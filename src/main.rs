@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use anticoag_planner::{app, cli};
+use anyhow::Context as _;
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -14,7 +15,7 @@ fn main() -> ExitCode {
             use std::io::Write;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let written = cli::run_to(command, args.author.as_deref(), &mut out)
-                .and_then(|()| anyhow::Context::context(out.flush(), "writing the output"));
+                .and_then(|()| out.flush().context("writing the output"));
             match written {
                 Ok(()) => ExitCode::SUCCESS,
                 // A reader that closed the pipe early (`| head`) is not an error of ours: no panic.
