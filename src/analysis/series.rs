@@ -1,10 +1,7 @@
 //! Lab results on the timeline: one typed series per lab, each in its unit, answering "latest", "recent"
 //! and "nearest" in O(log n).
 
-use crate::model::{
-    AntiXaLevel, ClinicalTime, EventKind, GramsPerLitre, Hours, Inr, LabKind, MgPerDl, Minutes, Percent, PlateletCount,
-    Quantity, Seconds, round_half_up,
-};
+use crate::model::{ClinicalTime, EventKind, Hours, LabKind, Minutes, Quantity, round_half_up};
 
 /// A lab result on the timeline, in its lab's unit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,11 +68,7 @@ impl<Q: Quantity> Series<Q> {
             .copied()
     }
 
-    pub(super) fn push(&mut self, time: ClinicalTime, value: Q, event: usize) {
-        self.push_banded(time, value, value, event);
-    }
-
-    fn push_banded(&mut self, time: ClinicalTime, value: Q, banded: Q, event: usize) {
+    fn push(&mut self, time: ClinicalTime, value: Q, banded: Q, event: usize) {
         self.samples.push(Sample {
             time,
             value,
@@ -85,32 +78,6 @@ impl<Q: Quantity> Series<Q> {
     }
 }
 
-/// An anti-Xa as the bands read it (0.01 units/mL, half up).
-fn banded_anti_xa(v: AntiXaLevel) -> AntiXaLevel {
-    AntiXaLevel::new(round_half_up(v.value(), 2)).unwrap_or(v)
-}
-
-/// An aPTT as the bands read it (1 s, half up).
-fn banded_aptt(v: Seconds) -> Seconds {
-    Seconds::new(round_half_up(v.value(), 0)).unwrap_or(v)
-}
-
-/// Every lab series of a case, each in its unit.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Labs {
-    pub aptt: Series<Seconds>,
-    pub anti_xa: Series<AntiXaLevel>,
-    pub antithrombin: Series<Percent>,
-    pub act: Series<Seconds>,
-    pub platelets: Series<PlateletCount>,
-    pub fibrinogen: Series<GramsPerLitre>,
-    pub inr: Series<Inr>,
-    pub hemoglobin: Series<GramsPerLitre>,
-    pub factor_viii: Series<Percent>,
-    pub plasma_free_hb: Series<MgPerDl>,
-    pub bilirubin: Series<MgPerDl>,
-}
-
 /// A lab result as a plain point, for drawing (the one place a value leaves its type: a plot axis).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LabPoint {
@@ -118,103 +85,88 @@ pub struct LabPoint {
     pub value: f64,
 }
 
-/// Runs `$body` with `$s` bound to the series of `$lab` (each arm has its own sample type).
-macro_rules! with_series {
-    ($labs:expr, $lab:expr, |$s:ident| $body:expr) => {
-        match $lab {
-            LabKind::Aptt => {
-                let $s = &$labs.aptt;
-                $body
+/// A result as the bands read it: rounded half up to the lab's reported precision, or as entered.
+macro_rules! banded {
+    ($value:expr, -) => {
+        $value
+    };
+    ($value:expr, $decimals:literal) => {
+        Quantity::try_new(round_half_up($value.value(), $decimals)).unwrap_or($value)
+    };
+}
+
+/// Builds `Labs` from the one table of lab kinds (`model::lab_table`): one typed series per row.
+macro_rules! labs_of_table {
+    ($($lab:ident($ty:ty) $field:ident $code:literal $label:literal $noun:literal
+        [$stored:literal $(, $alt:literal $op:tt $factor:literal)*]
+        reported $reported:tt limit $limit:tt flowsheet $sheet:literal),+ $(,)?) => {
+        /// Every lab series of a case, each in its unit.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct Labs {
+            $(
+                #[doc = concat!("Every ", $label, " result.")]
+                pub $field: Series<$ty>,
+            )+
+        }
+
+        impl Labs {
+            /// Files a lab result in its series; `false` for a dose. The one place a result is rounded
+            /// "as the lab reports it" (an aPTT to 1 s, an anti-Xa to 0.01 units/mL): the table's
+            /// `reported` column.
+            pub(super) fn add(&mut self, kind: EventKind, time: ClinicalTime, event: usize) -> bool {
+                match kind {
+                    $(EventKind::$lab(v) => self.$field.push(time, v, banded!(v, $reported), event),)+
+                    // Below the limit: the clinical rules read the limit (every threshold lies above it).
+                    EventKind::AntiXaBelow(v) => {
+                        self.anti_xa.push(time, v, banded!(v, 2), event);
+                    }
+                    EventKind::UfhBolus(_)
+                    | EventKind::UfhInfusion(_)
+                    | EventKind::AtConcentrate(_)
+                    | EventKind::AtRecombinant(_)
+                    | EventKind::Ffp(_)
+                    | EventKind::ArgatrobanInfusion(_)
+                    | EventKind::BivalirudinInfusion(_)
+                    | EventKind::Protamine(_) => return false,
+                }
+                true
             }
-            LabKind::AntiXa => {
-                let $s = &$labs.anti_xa;
-                $body
+
+            /// A lab's results at or before `t` as plain points (plots, the flowsheet).
+            #[must_use]
+            pub fn points_until(&self, lab: LabKind, t: ClinicalTime) -> Vec<LabPoint> {
+                match lab {
+                    $(LabKind::$lab => self.$field.until(t).iter().map(|x| LabPoint {
+                        time: x.time,
+                        value: x.value.value(),
+                    }).collect(),)+
+                }
             }
-            LabKind::Antithrombin => {
-                let $s = &$labs.antithrombin;
-                $body
+
+            /// When a lab was first measured.
+            #[must_use]
+            pub fn first_time(&self, lab: LabKind) -> Option<ClinicalTime> {
+                match lab {
+                    $(LabKind::$lab => self.$field.all().first().map(|x| x.time),)+
+                }
             }
-            LabKind::Act => {
-                let $s = &$labs.act;
-                $body
+
+            /// The decimals a lab's value is shown with (its unit type's).
+            #[must_use]
+            pub fn decimals(lab: LabKind) -> usize {
+                match lab {
+                    $(LabKind::$lab => <$ty as Quantity>::DECIMALS,)+
+                }
             }
-            LabKind::Platelets => {
-                let $s = &$labs.platelets;
-                $body
-            }
-            LabKind::Fibrinogen => {
-                let $s = &$labs.fibrinogen;
-                $body
-            }
-            LabKind::Inr => {
-                let $s = &$labs.inr;
-                $body
-            }
-            LabKind::Hemoglobin => {
-                let $s = &$labs.hemoglobin;
-                $body
-            }
-            LabKind::FactorViii => {
-                let $s = &$labs.factor_viii;
-                $body
-            }
-            LabKind::PlasmaFreeHb => {
-                let $s = &$labs.plasma_free_hb;
-                $body
-            }
-            LabKind::Bilirubin => {
-                let $s = &$labs.bilirubin;
-                $body
+
+            /// The unit a lab's value is shown in (its unit type's).
+            #[must_use]
+            pub fn unit(lab: LabKind) -> &'static str {
+                match lab {
+                    $(LabKind::$lab => <$ty as Quantity>::UNIT,)+
+                }
             }
         }
     };
 }
-
-impl Labs {
-    pub(super) fn add(&mut self, kind: EventKind, time: ClinicalTime, event: usize) -> bool {
-        match kind {
-            EventKind::Aptt(v) => self.aptt.push_banded(time, v, banded_aptt(v), event),
-            // Below the limit: the clinical rules read the limit (every threshold lies above it).
-            EventKind::AntiXa(v) | EventKind::AntiXaBelow(v) => {
-                self.anti_xa.push_banded(time, v, banded_anti_xa(v), event);
-            }
-            EventKind::Antithrombin(v) => self.antithrombin.push(time, v, event),
-            EventKind::Act(v) => self.act.push(time, v, event),
-            EventKind::Platelets(v) => self.platelets.push(time, v, event),
-            EventKind::Fibrinogen(v) => self.fibrinogen.push(time, v, event),
-            EventKind::Inr(v) => self.inr.push(time, v, event),
-            EventKind::Hemoglobin(v) => self.hemoglobin.push(time, v, event),
-            EventKind::FactorViii(v) => self.factor_viii.push(time, v, event),
-            EventKind::PlasmaFreeHb(v) => self.plasma_free_hb.push(time, v, event),
-            EventKind::Bilirubin(v) => self.bilirubin.push(time, v, event),
-            EventKind::UfhBolus(_)
-            | EventKind::UfhInfusion(_)
-            | EventKind::AtConcentrate(_)
-            | EventKind::AtRecombinant(_)
-            | EventKind::Ffp(_)
-            | EventKind::ArgatrobanInfusion(_)
-            | EventKind::BivalirudinInfusion(_)
-            | EventKind::Protamine(_) => return false,
-        }
-        true
-    }
-
-    /// A lab's results at or before `t` as plain points (plots).
-    #[must_use]
-    pub fn points_until(&self, lab: LabKind, t: ClinicalTime) -> Vec<LabPoint> {
-        with_series!(self, lab, |s| s
-            .until(t)
-            .iter()
-            .map(|x| LabPoint {
-                time: x.time,
-                value: x.value.value(),
-            })
-            .collect())
-    }
-
-    /// When a lab was first measured.
-    #[must_use]
-    pub fn first_time(&self, lab: LabKind) -> Option<ClinicalTime> {
-        with_series!(self, lab, |s| s.all().first().map(|x| x.time))
-    }
-}
+crate::model::lab_table::lab_table!(labs_of_table);

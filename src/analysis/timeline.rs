@@ -4,6 +4,8 @@
 //! sample, rate and dose keeps its unit in its type.
 
 pub use super::series::{LabPoint, Labs, Sample, Series};
+use crate::model::events::lab_event_pattern;
+use crate::model::lab_table::lab_table;
 use crate::model::{
     Case, ClinicalTime, EventKind, Hours, Kilograms, McgPerKgPerMin, MgPerKgPerHour, StopReason, Units, UnitsPerHour,
 };
@@ -189,19 +191,7 @@ impl Timeline {
                 }),
                 EventKind::Ffp(_) => ffp.push((t, index)),
                 // Protamine is recorded, not analysed outside bypass; labs were indexed above.
-                EventKind::Protamine(_)
-                | EventKind::Aptt(_)
-                | EventKind::AntiXa(_)
-                | EventKind::AntiXaBelow(_)
-                | EventKind::Antithrombin(_)
-                | EventKind::Act(_)
-                | EventKind::Platelets(_)
-                | EventKind::Fibrinogen(_)
-                | EventKind::Inr(_)
-                | EventKind::Hemoglobin(_)
-                | EventKind::FactorViii(_)
-                | EventKind::PlasmaFreeHb(_)
-                | EventKind::Bilirubin(_) => {}
+                EventKind::Protamine(_) | EventKind::AntiXaBelow(_) | lab_table!(lab_event_pattern) => {}
             }
         }
 

@@ -2,10 +2,10 @@
 //! was stopped, on a rate-0 row only). Every problem is reported with its
 //! line number, what was found and what is allowed; nothing is dropped silently.
 
+use crate::model::lab_table::{converted, lab_table};
 use crate::model::{
-    AntiXaLevel, ClinicalTime, Event, EventCode, EventKind, GramsPerLitre, HeparinRate, Inr, Kilograms, McgPerKgPerMin,
-    MgPerDl, MgPerKgPerHour, Milligrams, Millilitres, Percent, PlasmaAmount, PlateletCount, QuantityError, Seconds,
-    StopReason, Units, UnitsPerHour, UnitsPerKgPerHour,
+    ClinicalTime, Event, EventCode, EventKind, HeparinRate, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Milligrams,
+    Millilitres, PlasmaAmount, Quantity, QuantityError, StopReason, Units, UnitsPerHour, UnitsPerKgPerHour,
 };
 use crate::protocol::Plausibility;
 use crate::protocol::plausibility::check_event;
@@ -115,9 +115,6 @@ fn allowed_units_text(code: EventCode) -> String {
         .join(", ")
 }
 
-/// Bilirubin: 1 mg/dL = 17.1 µmol/L (molar mass 584.7 g/mol).
-const BILIRUBIN_UMOL_PER_MG_DL: f64 = 17.1;
-
 /// Input synonyms: `IU` for `units`, `µmol/L` for `umol/L`, `x10^9/L` for `10^9/L`.
 fn normalise_unit(unit: &str) -> String {
     let u = unit.trim();
@@ -142,26 +139,37 @@ pub fn event_kind_from_fields(kind: &str, value: f64, unit: &str) -> Result<Even
     build(code, value, &normalise_unit(unit))
 }
 
+/// A lab value in any unit its row of the lab table accepts (`model::lab_table`), converted to the
+/// stored one; `None` for a dose kind or a unit the lab does not take.
+macro_rules! lab_from_fields {
+    ($($lab:ident($ty:ty) $field:ident $code:literal $label:literal $noun:literal
+        [$stored:literal $(, $alt:literal $op:tt $factor:literal)*]
+        reported $reported:tt limit $limit:tt flowsheet $sheet:literal),+ $(,)?) => {
+        fn lab_from_fields(code: EventCode, value: f64, unit: &str) -> Option<Result<EventKind, EventValueError>> {
+            match (code, unit) {
+                $(
+                    (EventCode::$lab, $stored) => Some(<$ty as Quantity>::try_new(value).map(EventKind::$lab).map_err(Into::into)),
+                    $(
+                        (EventCode::$lab, $alt) => Some(
+                            <$ty as Quantity>::try_new(converted!(value, $op $factor))
+                                .map(EventKind::$lab)
+                                .map_err(Into::into),
+                        ),
+                    )*
+                )+
+                _ => None,
+            }
+        }
+    };
+}
+lab_table!(lab_from_fields);
+
 fn build(code: EventCode, value: f64, unit: &str) -> Result<EventKind, EventValueError> {
     use EventCode as C;
+    if let Some(lab) = lab_from_fields(code, value, unit) {
+        return lab;
+    }
     Ok(match (code, unit) {
-        (C::Aptt, "s") => EventKind::Aptt(Seconds::new(value)?),
-        (C::Act, "s") => EventKind::Act(Seconds::new(value)?),
-        (C::AntiXa, "units/mL") => EventKind::AntiXa(AntiXaLevel::new(value)?),
-        (C::Antithrombin, "%") => EventKind::Antithrombin(Percent::new(value)?),
-        (C::Antithrombin, "units/mL") => EventKind::Antithrombin(Percent::new(value * 100.0)?),
-        (C::FactorViii, "%") => EventKind::FactorViii(Percent::new(value)?),
-        (C::FactorViii, "units/mL") => EventKind::FactorViii(Percent::new(value * 100.0)?),
-        (C::Platelets, "10^9/L") => EventKind::Platelets(PlateletCount::new(value)?),
-        (C::Fibrinogen, "g/L") => EventKind::Fibrinogen(GramsPerLitre::new(value)?),
-        (C::Fibrinogen, "mg/dL") => EventKind::Fibrinogen(GramsPerLitre::new(value / 100.0)?),
-        (C::Inr, "") => EventKind::Inr(Inr::new(value)?),
-        (C::Hemoglobin, "g/L") => EventKind::Hemoglobin(GramsPerLitre::new(value)?),
-        (C::Hemoglobin, "g/dL") => EventKind::Hemoglobin(GramsPerLitre::new(value * 10.0)?),
-        (C::PlasmaFreeHb, "mg/dL") => EventKind::PlasmaFreeHb(MgPerDl::new(value)?),
-        (C::PlasmaFreeHb, "g/L") => EventKind::PlasmaFreeHb(MgPerDl::new(value * 100.0)?),
-        (C::Bilirubin, "mg/dL") => EventKind::Bilirubin(MgPerDl::new(value)?),
-        (C::Bilirubin, "umol/L") => EventKind::Bilirubin(MgPerDl::new(value / BILIRUBIN_UMOL_PER_MG_DL)?),
         (C::UfhBolus, "units") => EventKind::UfhBolus(Units::new(value)?),
         (C::UfhInfusion, "units/kg/h") => {
             EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(UnitsPerKgPerHour::new(value)?))

@@ -5,76 +5,167 @@
 use super::events::{Event, EventKind, HeparinRate, LabKind, PlasmaAmount};
 use super::patient::StopReason;
 
-macro_rules! event_codes {
-    ($($variant:ident => ($code:literal, $label:literal, $noun:literal, [$($unit:literal),+])),+ $(,)?) => {
-        /// A kind of event, as a code.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum EventCode {
-            $($variant),+
+/// Builds `EventCode` from the lab table's rows (`model::lab_table`) and the dose rows below.
+macro_rules! lab_codes_then_doses {
+    ($($lab:ident($ty:ty) $field:ident $code:literal $label:literal $noun:literal
+        [$stored:literal $(, $alt:literal $op:tt $factor:literal)*]
+        reported $reported:tt limit $limit:tt flowsheet $sheet:literal),+ $(,)?) => {
+        event_codes! {
+            labs { $($lab => ($code, $label, $noun, [$stored $(, $alt)*])),+ }
+            doses {
+                UfhBolus => ("ufh_bolus", "heparin bolus", "heparin bolus", ["units"]),
+                UfhInfusion => (
+                    "ufh_infusion", "heparin infusion rate", "heparin infusion", ["units/kg/h", "units/h"]
+                ),
+                AtConcentrate => (
+                    "at_concentrate",
+                    "antithrombin concentrate (plasma-derived)",
+                    "antithrombin concentrate (plasma-derived)",
+                    ["units"]
+                ),
+                AtRecombinant => (
+                    "at_recombinant",
+                    "antithrombin alfa (recombinant)",
+                    "antithrombin alfa (recombinant)",
+                    ["units"]
+                ),
+                Ffp => ("ffp", "fresh frozen plasma", "fresh frozen plasma", ["mL", "bags"]),
+                ArgatrobanInfusion => (
+                    "argatroban_infusion", "argatroban infusion rate", "argatroban infusion", ["mcg/kg/min"]
+                ),
+                BivalirudinInfusion => (
+                    "bivalirudin_infusion", "bivalirudin infusion rate", "bivalirudin infusion", ["mg/kg/h"]
+                ),
+                Protamine => ("protamine", "protamine", "protamine", ["mg"]),
+            }
         }
 
         impl EventCode {
-            /// Every kind, labs first, in the order the entry form lists them.
-            pub const ALL: [Self; [$(Self::$variant),+].len()] = [$(Self::$variant),+];
-
-            /// The code in CSV files, the entry form and the CLI (`aptt`, `ufh_infusion`, …).
+            /// The kind of an event.
             #[must_use]
-            pub fn code(self) -> &'static str {
-                match self { $(Self::$variant => $code),+ }
+            pub fn of(kind: EventKind) -> Self {
+                match kind {
+                    $(EventKind::$lab(_) => Self::$lab,)+
+                    EventKind::AntiXaBelow(_) => Self::AntiXa,
+                    EventKind::UfhBolus(_) => Self::UfhBolus,
+                    EventKind::UfhInfusion(_) => Self::UfhInfusion,
+                    EventKind::AtConcentrate(_) => Self::AtConcentrate,
+                    EventKind::AtRecombinant(_) => Self::AtRecombinant,
+                    EventKind::Ffp(_) => Self::Ffp,
+                    EventKind::ArgatrobanInfusion(_) => Self::ArgatrobanInfusion,
+                    EventKind::BivalirudinInfusion(_) => Self::BivalirudinInfusion,
+                    EventKind::Protamine(_) => Self::Protamine,
+                }
             }
 
-            /// The name on screen ("aPTT", "heparin infusion rate").
+            /// The lab series of a lab kind.
             #[must_use]
-            pub fn label(self) -> &'static str {
-                match self { $(Self::$variant => $label),+ }
+            pub fn lab(self) -> Option<LabKind> {
+                match self {
+                    $(Self::$lab => Some(LabKind::$lab),)+
+                    _ => None,
+                }
             }
 
-            /// What an event of this kind is called in a sentence ("heparin infusion 18 units/kg/h").
+            /// The code of a lab series.
             #[must_use]
-            pub fn noun(self) -> &'static str {
-                match self { $(Self::$variant => $noun),+ }
+            pub fn of_lab(lab: LabKind) -> Self {
+                match lab {
+                    $(LabKind::$lab => Self::$lab),+
+                }
             }
+        }
 
-            /// The units accepted as written (`IU` reads as `units`); the first is the stored one.
+        /// The columns of an event value: its code, its number and its unit as stored (the inverse of
+        /// reading a CSV row; used to export and to prefill the entry form).
+        #[must_use]
+        pub fn event_fields(kind: EventKind) -> (EventCode, f64, &'static str) {
+            let code = EventCode::of(kind);
+            let stored = code.units()[0];
+            match kind {
+                $(EventKind::$lab(v) => (code, v.value(), stored),)+
+                EventKind::AntiXaBelow(v) => (code, v.value(), stored),
+                EventKind::UfhBolus(v) | EventKind::AtConcentrate(v) | EventKind::AtRecombinant(v) => {
+                    (code, v.value(), stored)
+                }
+                EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => (code, r.value(), "units/kg/h"),
+                EventKind::UfhInfusion(HeparinRate::UnitsPerHour(r)) => (code, r.value(), "units/h"),
+                EventKind::Ffp(PlasmaAmount::Millilitres(v)) => (code, v.value(), "mL"),
+                EventKind::Ffp(PlasmaAmount::Bags(n)) => (code, f64::from(n), "bags"),
+                EventKind::ArgatrobanInfusion(r) => (code, r.value(), stored),
+                EventKind::BivalirudinInfusion(r) => (code, r.value(), stored),
+                EventKind::Protamine(v) => (code, v.value(), stored),
+            }
+        }
+
+        impl EventKind {
+            /// Plain-language description with units, for reports and the timeline table.
             #[must_use]
-            pub fn units(self) -> &'static [&'static str] {
-                match self { $(Self::$variant => &[$($unit),+]),+ }
+            pub fn describe(self) -> String {
+                let noun = EventCode::of(self).noun();
+                match self {
+                    $(Self::$lab(v) => format!("{noun} {v}"),)+
+                    Self::AntiXaBelow(v) => format!("{noun} <{v} (below the assay's limit)"),
+                    Self::UfhBolus(u) | Self::AtConcentrate(u) | Self::AtRecombinant(u) => format!("{noun} {u}"),
+                    Self::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => format!("{noun} {r}"),
+                    Self::UfhInfusion(HeparinRate::UnitsPerHour(r)) => format!("{noun} {r}"),
+                    Self::Ffp(PlasmaAmount::Millilitres(v)) => format!("{noun} {v}"),
+                    Self::Ffp(PlasmaAmount::Bags(n)) => {
+                        format!("{noun} {n} bag{}", if n == 1 { "" } else { "s" })
+                    }
+                    Self::ArgatrobanInfusion(r) => format!("{noun} {r}"),
+                    Self::BivalirudinInfusion(r) => format!("{noun} {r}"),
+                    Self::Protamine(mg) => format!("{noun} {mg}"),
+                }
             }
         }
     };
 }
 
-event_codes! {
-    Aptt => ("aptt", "aPTT", "aPTT", ["s"]),
-    AntiXa => ("anti_xa", "anti-Xa", "anti-Xa", ["units/mL"]),
-    Antithrombin => ("antithrombin", "antithrombin", "antithrombin", ["%", "units/mL"]),
-    Act => ("act", "ACT", "ACT", ["s"]),
-    Platelets => ("platelets", "platelets", "platelets", ["10^9/L"]),
-    Fibrinogen => ("fibrinogen", "fibrinogen", "fibrinogen", ["g/L", "mg/dL"]),
-    Inr => ("inr", "INR", "INR", [""]),
-    Hemoglobin => ("hemoglobin", "hemoglobin", "hemoglobin", ["g/L", "g/dL"]),
-    FactorViii => ("factor_viii", "factor VIII", "factor VIII", ["%", "units/mL"]),
-    PlasmaFreeHb => ("plasma_free_hb", "plasma free hemoglobin", "plasma free hemoglobin", ["mg/dL", "g/L"]),
-    Bilirubin => ("bilirubin", "bilirubin", "bilirubin", ["mg/dL", "umol/L"]),
-    UfhBolus => ("ufh_bolus", "heparin bolus", "heparin bolus", ["units"]),
-    UfhInfusion => ("ufh_infusion", "heparin infusion rate", "heparin infusion", ["units/kg/h", "units/h"]),
-    AtConcentrate => (
-        "at_concentrate",
-        "antithrombin concentrate (plasma-derived)",
-        "antithrombin concentrate (plasma-derived)",
-        ["units"]
-    ),
-    AtRecombinant => (
-        "at_recombinant",
-        "antithrombin alfa (recombinant)",
-        "antithrombin alfa (recombinant)",
-        ["units"]
-    ),
-    Ffp => ("ffp", "fresh frozen plasma", "fresh frozen plasma", ["mL", "bags"]),
-    ArgatrobanInfusion => ("argatroban_infusion", "argatroban infusion rate", "argatroban infusion", ["mcg/kg/min"]),
-    BivalirudinInfusion => ("bivalirudin_infusion", "bivalirudin infusion rate", "bivalirudin infusion", ["mg/kg/h"]),
-    Protamine => ("protamine", "protamine", "protamine", ["mg"]),
+macro_rules! event_codes {
+    (
+        labs { $($lab:ident => ($lcode:literal, $llabel:literal, $lnoun:literal, [$($lunit:literal),+])),+ }
+        doses { $($variant:ident => ($code:literal, $label:literal, $noun:literal, [$($unit:literal),+])),+ $(,)? }
+    ) => {
+        /// A kind of event, as a code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum EventCode {
+            $($lab,)+
+            $($variant),+
+        }
+
+        impl EventCode {
+            /// Every kind, labs first, in the order the entry form lists them.
+            pub const ALL: [Self; [$(Self::$lab,)+ $(Self::$variant),+].len()] = [$(Self::$lab,)+ $(Self::$variant),+];
+
+            /// The code in CSV files, the entry form and the CLI (`aptt`, `ufh_infusion`, …).
+            #[must_use]
+            pub fn code(self) -> &'static str {
+                match self { $(Self::$lab => $lcode,)+ $(Self::$variant => $code),+ }
+            }
+
+            /// The name on screen ("aPTT", "heparin infusion rate").
+            #[must_use]
+            pub fn label(self) -> &'static str {
+                match self { $(Self::$lab => $llabel,)+ $(Self::$variant => $label),+ }
+            }
+
+            /// What an event of this kind is called in a sentence ("heparin infusion 18 units/kg/h").
+            #[must_use]
+            pub fn noun(self) -> &'static str {
+                match self { $(Self::$lab => $lnoun,)+ $(Self::$variant => $noun),+ }
+            }
+
+            /// The units accepted as written (`IU` reads as `units`); the first is the stored one.
+            #[must_use]
+            pub fn units(self) -> &'static [&'static str] {
+                match self { $(Self::$lab => &[$($lunit),+],)+ $(Self::$variant => &[$($unit),+]),+ }
+            }
+        }
+    };
 }
+
+super::lab_table::lab_table!(lab_codes_then_doses);
 
 impl EventCode {
     /// The kind with this code.
@@ -87,101 +178,6 @@ impl EventCode {
     #[must_use]
     pub fn codes() -> String {
         Self::ALL.map(Self::code).join(", ")
-    }
-
-    /// The kind of an event.
-    #[must_use]
-    pub fn of(kind: EventKind) -> Self {
-        match kind {
-            EventKind::Aptt(_) => Self::Aptt,
-            EventKind::AntiXa(_) | EventKind::AntiXaBelow(_) => Self::AntiXa,
-            EventKind::Antithrombin(_) => Self::Antithrombin,
-            EventKind::Act(_) => Self::Act,
-            EventKind::Platelets(_) => Self::Platelets,
-            EventKind::Fibrinogen(_) => Self::Fibrinogen,
-            EventKind::Inr(_) => Self::Inr,
-            EventKind::Hemoglobin(_) => Self::Hemoglobin,
-            EventKind::FactorViii(_) => Self::FactorViii,
-            EventKind::PlasmaFreeHb(_) => Self::PlasmaFreeHb,
-            EventKind::Bilirubin(_) => Self::Bilirubin,
-            EventKind::UfhBolus(_) => Self::UfhBolus,
-            EventKind::UfhInfusion(_) => Self::UfhInfusion,
-            EventKind::AtConcentrate(_) => Self::AtConcentrate,
-            EventKind::AtRecombinant(_) => Self::AtRecombinant,
-            EventKind::Ffp(_) => Self::Ffp,
-            EventKind::ArgatrobanInfusion(_) => Self::ArgatrobanInfusion,
-            EventKind::BivalirudinInfusion(_) => Self::BivalirudinInfusion,
-            EventKind::Protamine(_) => Self::Protamine,
-        }
-    }
-
-    /// The lab series of a lab kind.
-    #[must_use]
-    pub fn lab(self) -> Option<LabKind> {
-        Some(match self {
-            Self::Aptt => LabKind::Aptt,
-            Self::AntiXa => LabKind::AntiXa,
-            Self::Antithrombin => LabKind::Antithrombin,
-            Self::Act => LabKind::Act,
-            Self::Platelets => LabKind::Platelets,
-            Self::Fibrinogen => LabKind::Fibrinogen,
-            Self::Inr => LabKind::Inr,
-            Self::Hemoglobin => LabKind::Hemoglobin,
-            Self::FactorViii => LabKind::FactorViii,
-            Self::PlasmaFreeHb => LabKind::PlasmaFreeHb,
-            Self::Bilirubin => LabKind::Bilirubin,
-            Self::UfhBolus
-            | Self::UfhInfusion
-            | Self::AtConcentrate
-            | Self::AtRecombinant
-            | Self::Ffp
-            | Self::ArgatrobanInfusion
-            | Self::BivalirudinInfusion
-            | Self::Protamine => return None,
-        })
-    }
-
-    /// The code of a lab series.
-    #[must_use]
-    pub fn of_lab(lab: LabKind) -> Self {
-        match lab {
-            LabKind::Aptt => Self::Aptt,
-            LabKind::AntiXa => Self::AntiXa,
-            LabKind::Antithrombin => Self::Antithrombin,
-            LabKind::Act => Self::Act,
-            LabKind::Platelets => Self::Platelets,
-            LabKind::Fibrinogen => Self::Fibrinogen,
-            LabKind::Inr => Self::Inr,
-            LabKind::Hemoglobin => Self::Hemoglobin,
-            LabKind::FactorViii => Self::FactorViii,
-            LabKind::PlasmaFreeHb => Self::PlasmaFreeHb,
-            LabKind::Bilirubin => Self::Bilirubin,
-        }
-    }
-}
-
-/// The columns of an event value: its code, its number and its unit as stored (the inverse of reading
-/// a CSV row; used to export and to prefill the entry form).
-#[must_use]
-pub fn event_fields(kind: EventKind) -> (EventCode, f64, &'static str) {
-    let code = EventCode::of(kind);
-    let stored = code.units()[0];
-    match kind {
-        EventKind::Aptt(v) | EventKind::Act(v) => (code, v.value(), stored),
-        EventKind::AntiXa(v) | EventKind::AntiXaBelow(v) => (code, v.value(), stored),
-        EventKind::Antithrombin(v) | EventKind::FactorViii(v) => (code, v.value(), stored),
-        EventKind::Platelets(v) => (code, v.value(), stored),
-        EventKind::Fibrinogen(v) | EventKind::Hemoglobin(v) => (code, v.value(), stored),
-        EventKind::Inr(v) => (code, v.value(), stored),
-        EventKind::PlasmaFreeHb(v) | EventKind::Bilirubin(v) => (code, v.value(), stored),
-        EventKind::UfhBolus(v) | EventKind::AtConcentrate(v) | EventKind::AtRecombinant(v) => (code, v.value(), stored),
-        EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => (code, r.value(), "units/kg/h"),
-        EventKind::UfhInfusion(HeparinRate::UnitsPerHour(r)) => (code, r.value(), "units/h"),
-        EventKind::Ffp(PlasmaAmount::Millilitres(v)) => (code, v.value(), "mL"),
-        EventKind::Ffp(PlasmaAmount::Bags(n)) => (code, f64::from(n), "bags"),
-        EventKind::ArgatrobanInfusion(r) => (code, r.value(), stored),
-        EventKind::BivalirudinInfusion(r) => (code, r.value(), stored),
-        EventKind::Protamine(v) => (code, v.value(), stored),
     }
 }
 
@@ -199,30 +195,6 @@ impl EventKind {
     #[must_use]
     pub fn series(self) -> EventCode {
         EventCode::of(self)
-    }
-
-    /// Plain-language description with units, for reports and the timeline table.
-    #[must_use]
-    pub fn describe(self) -> String {
-        let noun = EventCode::of(self).noun();
-        match self {
-            Self::Aptt(v) | Self::Act(v) => format!("{noun} {v}"),
-            Self::AntiXa(v) => format!("{noun} {v}"),
-            Self::AntiXaBelow(v) => format!("{noun} <{v} (below the assay's limit)"),
-            Self::Antithrombin(v) | Self::FactorViii(v) => format!("{noun} {v}"),
-            Self::Platelets(v) => format!("{noun} {v}"),
-            Self::Fibrinogen(v) | Self::Hemoglobin(v) => format!("{noun} {v}"),
-            Self::Inr(v) => format!("{noun} {v}"),
-            Self::PlasmaFreeHb(v) | Self::Bilirubin(v) => format!("{noun} {v}"),
-            Self::UfhBolus(u) | Self::AtConcentrate(u) | Self::AtRecombinant(u) => format!("{noun} {u}"),
-            Self::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => format!("{noun} {r}"),
-            Self::UfhInfusion(HeparinRate::UnitsPerHour(r)) => format!("{noun} {r}"),
-            Self::Ffp(PlasmaAmount::Millilitres(v)) => format!("{noun} {v}"),
-            Self::Ffp(PlasmaAmount::Bags(n)) => format!("{noun} {n} bag{}", if n == 1 { "" } else { "s" }),
-            Self::ArgatrobanInfusion(r) => format!("{noun} {r}"),
-            Self::BivalirudinInfusion(r) => format!("{noun} {r}"),
-            Self::Protamine(mg) => format!("{noun} {mg}"),
-        }
     }
 }
 

@@ -8,8 +8,8 @@ use super::patient::StopReason;
 use super::stamp::Stamp;
 use super::time::ClinicalTime;
 use super::units::{
-    AntiXaLevel, GramsPerLitre, Inr, Kilograms, McgPerKgPerMin, MgPerDl, MgPerKgPerHour, Milligrams, Millilitres,
-    Percent, PlateletCount, Seconds, Units, UnitsPerHour, UnitsPerKgPerHour,
+    AntiXaLevel, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Milligrams, Millilitres, Units, UnitsPerHour,
+    UnitsPerKgPerHour,
 };
 
 /// A heparin infusion rate as it was ordered: per kilogram or absolute.
@@ -52,104 +52,97 @@ pub enum PlasmaAmount {
     Bags(u32),
 }
 
-/// What happened. Labs first, then doses; the variant names are the CSV `kind` column in CamelCase.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum EventKind {
-    Aptt(Seconds),
-    AntiXa(AntiXaLevel),
-    /// An anti-Xa below the assay's lower limit, which this value is (CSV `<0.1`; case format 4). The
-    /// clinical algorithm reads it as the limit; the forecast as censored (a probability, not a value).
-    AntiXaBelow(AntiXaLevel),
-    /// Antithrombin activity (100% = 1 units/mL).
-    Antithrombin(Percent),
-    Act(Seconds),
-    Platelets(PlateletCount),
-    Fibrinogen(GramsPerLitre),
-    Inr(Inr),
-    Hemoglobin(GramsPerLitre),
-    FactorViii(Percent),
-    PlasmaFreeHb(MgPerDl),
-    Bilirubin(MgPerDl),
-    UfhBolus(Units),
-    /// A new infusion rate from this time on; 0 stops the infusion.
-    UfhInfusion(HeparinRate),
-    /// Plasma-derived antithrombin concentrate (e.g. Thrombate III).
-    AtConcentrate(Units),
-    /// Recombinant antithrombin (antithrombin alfa).
-    AtRecombinant(Units),
-    Ffp(PlasmaAmount),
-    /// A new argatroban rate from this time on; 0 stops it.
-    ArgatrobanInfusion(McgPerKgPerMin),
-    /// A new bivalirudin rate from this time on; 0 stops it.
-    BivalirudinInfusion(MgPerKgPerHour),
-    Protamine(Milligrams),
-}
+/// Builds `EventKind` and `LabKind` from the one table of lab kinds (`model::lab_table`).
+macro_rules! event_kinds {
+    ($($lab:ident($ty:ty) $field:ident $code:literal $label:literal $noun:literal
+        [$stored:literal $(, $alt:literal $op:tt $factor:literal)*]
+        reported $reported:tt limit $limit:tt flowsheet $sheet:literal),+ $(,)?) => {
+        /// What happened. Labs first (one per row of the lab table), then doses; the variant names are
+        /// the CSV `kind` column in CamelCase.
+        #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+        pub enum EventKind {
+            $(
+                #[doc = concat!("A result of ", $label, ", in ", $stored, ".")]
+                $lab($ty),
+            )+
+            /// An anti-Xa below the assay's lower limit, which this value is (CSV `<0.1`; case format 4).
+            /// The clinical algorithm reads it as the limit; the forecast as censored (a probability, not
+            /// a value).
+            AntiXaBelow(AntiXaLevel),
+            UfhBolus(Units),
+            /// A new infusion rate from this time on; 0 stops the infusion.
+            UfhInfusion(HeparinRate),
+            /// Plasma-derived antithrombin concentrate (e.g. Thrombate III).
+            AtConcentrate(Units),
+            /// Recombinant antithrombin (antithrombin alfa).
+            AtRecombinant(Units),
+            Ffp(PlasmaAmount),
+            /// A new argatroban rate from this time on; 0 stops it.
+            ArgatrobanInfusion(McgPerKgPerMin),
+            /// A new bivalirudin rate from this time on; 0 stops it.
+            BivalirudinInfusion(MgPerKgPerHour),
+            Protamine(Milligrams),
+        }
 
-/// Laboratory series, used to index the timeline per test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LabKind {
-    Aptt,
-    AntiXa,
-    Antithrombin,
-    Act,
-    Platelets,
-    Fibrinogen,
-    Inr,
-    Hemoglobin,
-    FactorViii,
-    PlasmaFreeHb,
-    Bilirubin,
-}
+        /// Laboratory series, used to index the timeline per test (one per row of the lab table).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum LabKind {
+            $($lab),+
+        }
 
-impl LabKind {
-    pub const ALL: [Self; 11] = [
-        Self::Aptt,
-        Self::AntiXa,
-        Self::Antithrombin,
-        Self::Act,
-        Self::Platelets,
-        Self::Fibrinogen,
-        Self::Inr,
-        Self::Hemoglobin,
-        Self::FactorViii,
-        Self::PlasmaFreeHb,
-        Self::Bilirubin,
-    ];
+        impl LabKind {
+            /// Every lab, in the table's order.
+            pub const ALL: [Self; [$(Self::$lab),+].len()] = [$(Self::$lab),+];
 
-    #[must_use]
-    pub fn index(self) -> usize {
-        self as usize
-    }
+            #[must_use]
+            pub fn index(self) -> usize {
+                self as usize
+            }
+
+            /// Whether the lab has a column of the flowsheet.
+            #[must_use]
+            pub const fn in_flowsheet(self) -> bool {
+                match self {
+                    $(Self::$lab => $sheet),+
+                }
+            }
+        }
+
+        impl EventKind {
+            /// The lab and its value in the lab's display unit, if this is a lab.
+            #[must_use]
+            pub fn lab(self) -> Option<(LabKind, f64)> {
+                Some(match self {
+                    $(Self::$lab(v) => (LabKind::$lab, v.value()),)+
+                    Self::AntiXaBelow(v) => (LabKind::AntiXa, v.value()),
+                    Self::UfhBolus(_)
+                    | Self::UfhInfusion(_)
+                    | Self::AtConcentrate(_)
+                    | Self::AtRecombinant(_)
+                    | Self::Ffp(_)
+                    | Self::ArgatrobanInfusion(_)
+                    | Self::BivalirudinInfusion(_)
+                    | Self::Protamine(_) => return None,
+                })
+            }
+        }
+    };
 }
+super::lab_table::lab_table!(event_kinds);
+
+/// A callback for [`lab_table`](super::lab_table::lab_table) that expands to a pattern matching any lab event of the table (not
+/// `AntiXaBelow`, which each match handles itself): `lab_table!(lab_event_pattern) => …`.
+macro_rules! lab_event_pattern {
+    ($($lab:ident($ty:ty) $field:ident $code:literal $label:literal $noun:literal
+        [$stored:literal $(, $alt:literal $op:tt $factor:literal)*]
+        reported $reported:tt limit $limit:tt flowsheet $sheet:literal),+ $(,)?) => {
+        $($crate::model::events::EventKind::$lab(_))|+
+    };
+}
+pub(crate) use lab_event_pattern;
 
 impl EventKind {
-    /// The lab and its value in the lab's display unit, if this is a lab.
-    #[must_use]
-    pub fn lab(self) -> Option<(LabKind, f64)> {
-        Some(match self {
-            Self::Aptt(v) => (LabKind::Aptt, v.value()),
-            Self::AntiXa(v) | Self::AntiXaBelow(v) => (LabKind::AntiXa, v.value()),
-            Self::Antithrombin(v) => (LabKind::Antithrombin, v.value()),
-            Self::Act(v) => (LabKind::Act, v.value()),
-            Self::Platelets(v) => (LabKind::Platelets, v.value()),
-            Self::Fibrinogen(v) => (LabKind::Fibrinogen, v.value()),
-            Self::Inr(v) => (LabKind::Inr, v.value()),
-            Self::Hemoglobin(v) => (LabKind::Hemoglobin, v.value()),
-            Self::FactorViii(v) => (LabKind::FactorViii, v.value()),
-            Self::PlasmaFreeHb(v) => (LabKind::PlasmaFreeHb, v.value()),
-            Self::Bilirubin(v) => (LabKind::Bilirubin, v.value()),
-            Self::UfhBolus(_)
-            | Self::UfhInfusion(_)
-            | Self::AtConcentrate(_)
-            | Self::AtRecombinant(_)
-            | Self::Ffp(_)
-            | Self::ArgatrobanInfusion(_)
-            | Self::BivalirudinInfusion(_)
-            | Self::Protamine(_) => return None,
-        })
-    }
-
     #[must_use]
     pub fn is_lab(self) -> bool {
         self.lab().is_some()

@@ -7,6 +7,7 @@ pub mod display;
 pub mod editing;
 pub mod event_code;
 pub mod events;
+pub mod lab_table;
 pub mod patient;
 pub mod population;
 pub mod required;

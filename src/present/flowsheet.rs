@@ -8,32 +8,42 @@
 use std::collections::BTreeMap;
 
 use crate::analysis::targets::aptt_target;
+use crate::analysis::timeline::Labs;
 use crate::analysis::{Agent, Series, Timeline};
 use crate::model::{Case, ClinicalTime, LabKind, Quantity, num};
 use crate::protocol::Protocol;
 
-/// The flowsheet's columns, in order: lab series from the one table of lab kinds.
-pub const COLUMNS: [LabKind; 7] = [
-    LabKind::Aptt,
-    LabKind::AntiXa,
-    LabKind::Antithrombin,
-    LabKind::Act,
-    LabKind::Platelets,
-    LabKind::Fibrinogen,
-    LabKind::Inr,
-];
+/// How many labs have a flowsheet column (the lab table's `flowsheet` column).
+const COLUMN_COUNT: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < LabKind::ALL.len() {
+        if LabKind::ALL[i].in_flowsheet() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
 
-/// The unit written under a column's name (narrow columns fit a 1024-px window).
+/// The flowsheet's columns, in order: the labs whose row of the one lab table has a flowsheet column.
+pub const COLUMNS: [LabKind; COLUMN_COUNT] = {
+    let mut out = [LabKind::Aptt; COLUMN_COUNT];
+    let (mut i, mut j) = (0, 0);
+    while i < LabKind::ALL.len() {
+        if LabKind::ALL[i].in_flowsheet() {
+            out[j] = LabKind::ALL[i];
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
+/// The unit written under a column's name: the lab's unit type's (narrow columns fit a 1024-px window).
 #[must_use]
 pub fn column_unit(lab: LabKind) -> &'static str {
-    match lab {
-        LabKind::Aptt | LabKind::Act => "s",
-        LabKind::AntiXa => "units/mL",
-        LabKind::Antithrombin => "%",
-        LabKind::Platelets => "× 10⁹/L",
-        LabKind::Fibrinogen => "g/L",
-        _ => "",
-    }
+    Labs::unit(lab)
 }
 
 /// The position of a lab's column, if it has one.
@@ -84,7 +94,15 @@ pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: Clinica
     let at_deficiency = protocol.antithrombin.deficiency_below_percent.value;
     let anti_xa = protocol.ufh.anti_xa_target.value;
     let agent_at = |t: ClinicalTime| tl.running(t).map(|s| s.agent());
-    fill(&mut rows, LabKind::Aptt, &labs.aptt, as_of, |t, v| {
+    for (column, lab) in COLUMNS.into_iter().enumerate() {
+        for point in labs.points_until(lab, as_of) {
+            rows.entry(point.time).or_default()[column] = Some(Cell {
+                text: num(point.value, Labs::decimals(lab)).to_string(),
+                flag: None,
+            });
+        }
+    }
+    flag_column(&mut rows, LabKind::Aptt, &labs.aptt, as_of, |t, v| {
         let target = aptt_target(agent_at(t)?, protocol, baseline)?;
         let name = target.agent.name();
         if v < target.range.low {
@@ -101,7 +119,7 @@ pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: Clinica
             None
         }
     });
-    fill(&mut rows, LabKind::AntiXa, &labs.anti_xa, as_of, |t, v| {
+    flag_column(&mut rows, LabKind::AntiXa, &labs.anti_xa, as_of, |t, v| {
         if agent_at(t) != Some(Agent::Ufh) {
             return None;
         }
@@ -119,17 +137,16 @@ pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: Clinica
             None
         }
     });
-    fill(&mut rows, LabKind::Antithrombin, &labs.antithrombin, as_of, |_, v| {
+    flag_column(&mut rows, LabKind::Antithrombin, &labs.antithrombin, as_of, |_, v| {
         (v < at_deficiency).then(|| (Flag::Low, format!("below the deficiency threshold {at_deficiency}")))
     });
-    fill(&mut rows, LabKind::Act, &labs.act, as_of, |_, _| None);
-    fill(&mut rows, LabKind::Platelets, &labs.platelets, as_of, |_, v| {
+    flag_column(&mut rows, LabKind::Platelets, &labs.platelets, as_of, |_, v| {
         (v < b.platelets_below).then(|| (Flag::Low, format!("below {} (bleeding risk)", b.platelets_below)))
     });
-    fill(&mut rows, LabKind::Fibrinogen, &labs.fibrinogen, as_of, |_, v| {
+    flag_column(&mut rows, LabKind::Fibrinogen, &labs.fibrinogen, as_of, |_, v| {
         (v < b.fibrinogen_below).then(|| (Flag::Low, format!("below {} (bleeding risk)", b.fibrinogen_below)))
     });
-    fill(&mut rows, LabKind::Inr, &labs.inr, as_of, |_, v| {
+    flag_column(&mut rows, LabKind::Inr, &labs.inr, as_of, |_, v| {
         (v > b.inr_above).then(|| (Flag::High, format!("above {} (bleeding risk)", b.inr_above)))
     });
     // An anti-Xa below the assay's limit is written as it was reported ("<0.1").
@@ -148,8 +165,8 @@ pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: Clinica
         .collect()
 }
 
-/// Puts one series into its column, each value judged by `judge` (its draw time, its value).
-fn fill<Q: Quantity>(
+/// Flags the cells of one series, each value judged by `judge` (its draw time, its value).
+fn flag_column<Q: Quantity>(
     rows: &mut BTreeMap<ClinicalTime, [Option<Cell>; COLUMNS.len()]>,
     lab: LabKind,
     series: &Series<Q>,
@@ -158,11 +175,9 @@ fn fill<Q: Quantity>(
 ) {
     let Some(column) = column_of(lab) else { return };
     for s in series.until(as_of) {
-        let cell = Cell {
-            text: num(s.value.value(), Q::DECIMALS).to_string(),
-            flag: judge(s.time, s.value),
-        };
-        rows.entry(s.time).or_default()[column] = Some(cell);
+        if let Some(Some(cell)) = rows.get_mut(&s.time).map(|r| &mut r[column]) {
+            cell.flag = judge(s.time, s.value);
+        }
     }
 }
 

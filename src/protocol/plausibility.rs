@@ -4,6 +4,8 @@
 //! Recommendations are checked against the same limits (`analysis::limits`).
 
 use super::rules::{Limits, Plausibility};
+use crate::model::events::lab_event_pattern;
+use crate::model::lab_table::lab_table;
 use crate::model::{EventKind, HeparinRate, Kilograms, PlasmaAmount, Quantity, num};
 
 /// A refused value: what, the value, what is allowed, the likely mistake.
@@ -139,13 +141,9 @@ pub fn check_height(p: &Plausibility, height: crate::model::Centimetres) -> Resu
 /// Outside the hard range.
 pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Result<Option<String>, Implausible> {
     match kind {
-        EventKind::Aptt(v) => check(&p.aptt_s, "aPTT", v, "s"),
-        EventKind::AntiXa(v) | EventKind::AntiXaBelow(v) => check(&p.anti_xa_units_per_ml, "anti-Xa", v, "units/mL"),
-        EventKind::Antithrombin(v) => check(&p.antithrombin_percent, "antithrombin", v, "%"),
-        EventKind::Act(v) => check(&p.act_s, "ACT", v, "s"),
-        EventKind::Platelets(v) => check(&p.platelets, "platelets", v, "× 10⁹/L"),
-        EventKind::Fibrinogen(v) => check(&p.fibrinogen_g_per_l, "fibrinogen", v, "g/L"),
-        EventKind::Inr(v) => check(&p.inr, "INR", v, ""),
+        lab_table!(lab_event_pattern) => check_lab(p, kind),
+        // The limit of the lab it is a result of.
+        EventKind::AntiXaBelow(v) => check_lab(p, EventKind::AntiXa(v)),
         EventKind::UfhBolus(v) => both(
             check(&p.ufh_bolus_units, "heparin bolus", v, "units"),
             check(
@@ -200,13 +198,37 @@ pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Resu
             ),
         ),
         EventKind::Ffp(PlasmaAmount::Millilitres(ml)) => check(&p.ffp_ml, "fresh frozen plasma", ml, "mL"),
-        EventKind::Ffp(PlasmaAmount::Bags(_))
-        | EventKind::Hemoglobin(_)
-        | EventKind::FactorViii(_)
-        | EventKind::PlasmaFreeHb(_)
-        | EventKind::Bilirubin(_) => Ok(None),
+        EventKind::Ffp(PlasmaAmount::Bags(_)) => Ok(None),
     }
 }
+
+/// The check of one lab, by the field of the plausibility section its row of the lab table names; no
+/// check for a row without one.
+macro_rules! lab_limit {
+    ($p:expr, $v:expr, $ty:ty, $label:literal, -) => {{
+        let _ = ($p, $v);
+        Ok(None)
+    }};
+    ($p:expr, $v:expr, $ty:ty, $label:literal, $limit:ident) => {
+        check(&$p.$limit, $label, $v, <$ty as Quantity>::UNIT)
+    };
+}
+
+/// Checks a lab result against its row's limit (`model::lab_table`).
+macro_rules! check_lab_of_table {
+    ($($lab:ident($ty:ty) $field:ident $code:literal $label:literal $noun:literal
+        [$stored:literal $(, $alt:literal $op:tt $factor:literal)*]
+        reported $reported:tt limit $limit:tt flowsheet $sheet:literal),+ $(,)?) => {
+        fn check_lab(p: &Plausibility, kind: EventKind) -> Result<Option<String>, Implausible> {
+            match kind {
+                $(EventKind::$lab(v) => lab_limit!(p, v, $ty, $label, $limit),)+
+                // Not a lab: no lab limit.
+                _ => Ok(None),
+            }
+        }
+    };
+}
+lab_table!(check_lab_of_table);
 
 /// Checks a baseline aPTT against the aPTT limits.
 ///
