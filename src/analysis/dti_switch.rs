@@ -55,11 +55,7 @@ pub(super) fn dti_pump(cx: &Cx<'_>, rate: DoseRate) -> Option<MlPerHour> {
 
 /// The aPTT target of a DTI for this patient (needs the baseline aPTT).
 pub(super) fn dti_target(cx: &Cx<'_>, drug: DtiDrug) -> Option<ApttTarget> {
-    let baseline = cx.case.patient.baseline_aptt;
-    match drug {
-        DtiDrug::Argatroban => dti::argatroban_target(cx.p, baseline),
-        DtiDrug::Bivalirudin => dti::bivalirudin_target(cx.p, baseline),
-    }
+    dti::dti_target(cx.p, drug, cx.case.patient.baseline_aptt)
 }
 
 /// The caveat when the baseline aPTT makes the aPTT unreliable for DTI monitoring (Helms 2023).

@@ -32,7 +32,7 @@ pub mod timeline;
 pub mod types;
 
 pub use pairing::{Level, Pair, classify_level, paired_samples};
-pub use timeline::{Agent, InfusionRate, Sample, Segment, Series, Timeline};
+pub use timeline::{InfusionRate, Sample, Segment, Series, Timeline};
 pub use types::{
     Action, Analysis, BypassAssessment, Danger, Detail, Due, Finding, FindingCode, FourTs, FourTsBand, FourTsStatus,
     HardLimitExceeded, HeparinExposure, MonitoringItem, PatientWeights, ProtocolRef, Recommendation, Step, StepId,

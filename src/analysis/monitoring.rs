@@ -4,13 +4,21 @@
 //! test listed twice within an hour.
 
 use super::context::Cx;
-use super::timeline::Agent;
 use super::types::{Action, Due, FindingCode, MonitoringItem, Recommendation, Text};
+use crate::model::Anticoagulant;
 
 pub(super) fn finish(cx: &mut Cx<'_>, rec: &Recommendation) {
     let switched = matches!(rec.action, Action::SwitchToArgatroban | Action::SwitchToBivalirudin);
-    let on_dti = switched || cx.tl.running(cx.as_of).is_some_and(|s| s.agent() != Agent::Ufh);
-    let on_heparin = !on_dti && cx.tl.running(cx.as_of).is_some_and(|s| s.agent() == Agent::Ufh);
+    let on_dti = switched
+        || cx
+            .tl
+            .running(cx.as_of)
+            .is_some_and(|s| s.drug() != Anticoagulant::Heparin);
+    let on_heparin = !on_dti
+        && cx
+            .tl
+            .running(cx.as_of)
+            .is_some_and(|s| s.drug() == Anticoagulant::Heparin);
     if cx.has_finding(FindingCode::AntiXaUnavailable) && !on_dti {
         cx.monitoring.insert(
             0,

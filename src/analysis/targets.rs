@@ -4,16 +4,17 @@
 //! targets for one drug.
 
 use super::pairing::HeparinApttRange;
-use super::timeline::{Agent, Timeline};
+use super::timeline::Timeline;
 use super::types::Action;
 use crate::dosing::dti;
+use crate::model::Anticoagulant;
 use crate::model::{ClinicalTime, Range, Seconds};
 use crate::protocol::Protocol;
 
 /// An aPTT target with the words that say where it comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApttTargetOf {
-    pub agent: Agent,
+    pub agent: Anticoagulant,
     pub range: Range<Seconds>,
     pub basis: String,
 }
@@ -21,9 +22,9 @@ pub struct ApttTargetOf {
 /// The aPTT target of `agent` for this patient; `None` for a DTI without a baseline aPTT (its target
 /// is a multiple of the baseline).
 #[must_use]
-pub fn aptt_target(agent: Agent, protocol: &Protocol, baseline: Option<Seconds>) -> Option<ApttTargetOf> {
+pub fn aptt_target(agent: Anticoagulant, protocol: &Protocol, baseline: Option<Seconds>) -> Option<ApttTargetOf> {
     match agent {
-        Agent::Ufh => {
+        Anticoagulant::Heparin => {
             let h = HeparinApttRange::of(protocol, baseline);
             Some(ApttTargetOf {
                 agent,
@@ -31,33 +32,26 @@ pub fn aptt_target(agent: Agent, protocol: &Protocol, baseline: Option<Seconds>)
                 basis: h.describe(protocol),
             })
         }
-        Agent::Argatroban => dti::argatroban_target(protocol, baseline).map(|t| ApttTargetOf {
-            agent,
-            range: Range {
-                low: t.low,
-                high: t.high,
-            },
-            basis: t.describe(),
-        }),
-        Agent::Bivalirudin => dti::bivalirudin_target(protocol, baseline).map(|t| ApttTargetOf {
-            agent,
-            range: Range {
-                low: t.low,
-                high: t.high,
-            },
-            basis: t.describe(),
-        }),
+        Anticoagulant::Argatroban | Anticoagulant::Bivalirudin => dti::dti_target(protocol, agent.as_dti()?, baseline)
+            .map(|t| ApttTargetOf {
+                agent,
+                range: Range {
+                    low: t.low,
+                    high: t.high,
+                },
+                basis: t.describe(),
+            }),
     }
 }
 
 /// The anticoagulant the screen is about at `as_of`: the one running, else the one the recommendation
 /// starts (a switch to argatroban makes argatroban active).
 #[must_use]
-pub fn active_drug(tl: &Timeline, as_of: ClinicalTime, action: Action) -> Option<Agent> {
-    tl.running(as_of).map(|s| s.agent()).or(match action {
-        Action::SwitchToArgatroban | Action::AdjustArgatroban => Some(Agent::Argatroban),
-        Action::SwitchToBivalirudin | Action::AdjustBivalirudin => Some(Agent::Bivalirudin),
-        Action::AdjustUfh | Action::CpbAdditionalHeparin => Some(Agent::Ufh),
+pub fn active_drug(tl: &Timeline, as_of: ClinicalTime, action: Action) -> Option<Anticoagulant> {
+    tl.running(as_of).map(|s| s.drug()).or(match action {
+        Action::SwitchToArgatroban | Action::AdjustArgatroban => Some(Anticoagulant::Argatroban),
+        Action::SwitchToBivalirudin | Action::AdjustBivalirudin => Some(Anticoagulant::Bivalirudin),
+        Action::AdjustUfh | Action::CpbAdditionalHeparin => Some(Anticoagulant::Heparin),
         Action::Continue | Action::Measure | Action::SupplementAntithrombin | Action::HoldAnticoagulant => None,
     })
 }

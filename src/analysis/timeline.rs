@@ -7,27 +7,9 @@ pub use super::series::{LabPoint, Labs, Sample, Series};
 use crate::model::events::lab_event_pattern;
 use crate::model::lab_table::lab_table;
 use crate::model::{
-    Case, ClinicalTime, EventKind, Hours, Kilograms, McgPerKgPerMin, MgPerKgPerHour, StopReason, Units, UnitsPerHour,
+    Anticoagulant, Case, ClinicalTime, EventKind, Hours, Kilograms, McgPerKgPerMin, MgPerKgPerHour, StopReason, Units,
+    UnitsPerHour,
 };
-
-/// The anticoagulant an infusion belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Agent {
-    Ufh,
-    Argatroban,
-    Bivalirudin,
-}
-
-impl Agent {
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Ufh => "unfractionated heparin",
-            Self::Argatroban => "argatroban",
-            Self::Bivalirudin => "bivalirudin",
-        }
-    }
-}
 
 /// An infusion rate in its drug's unit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,11 +22,21 @@ pub enum InfusionRate {
 
 impl InfusionRate {
     #[must_use]
-    pub fn agent(self) -> Agent {
+    pub fn drug(self) -> Anticoagulant {
         match self {
-            Self::Ufh(_) => Agent::Ufh,
-            Self::Argatroban(_) => Agent::Argatroban,
-            Self::Bivalirudin(_) => Agent::Bivalirudin,
+            Self::Ufh(_) => Anticoagulant::Heparin,
+            Self::Argatroban(_) => Anticoagulant::Argatroban,
+            Self::Bivalirudin(_) => Anticoagulant::Bivalirudin,
+        }
+    }
+
+    /// A DTI's rate as the dose it is (`None` for heparin, whose timeline rate is absolute).
+    #[must_use]
+    pub fn dti_rate(self) -> Option<crate::dosing::DoseRate> {
+        match self {
+            Self::Ufh(_) => None,
+            Self::Argatroban(r) => Some(crate::dosing::DoseRate::Argatroban(r)),
+            Self::Bivalirudin(r) => Some(crate::dosing::DoseRate::Bivalirudin(r)),
         }
     }
 
@@ -82,8 +74,8 @@ pub struct Segment {
 
 impl Segment {
     #[must_use]
-    pub fn agent(&self) -> Agent {
-        self.rate.agent()
+    pub fn drug(&self) -> Anticoagulant {
+        self.rate.drug()
     }
 
     fn covers(&self, t: ClinicalTime) -> bool {
@@ -212,7 +204,10 @@ impl Timeline {
             bolus_running_total.push(sum);
         }
 
-        let first_infusion = segments.iter().find(|s| s.agent() == Agent::Ufh).map(|s| s.start);
+        let first_infusion = segments
+            .iter()
+            .find(|s| s.drug() == Anticoagulant::Heparin)
+            .map(|s| s.start);
         let first_bolus = boluses.first().map(|b| b.time);
         let first_heparin = match (first_infusion, first_bolus) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -262,15 +257,15 @@ impl Timeline {
 
     /// The last segment of `agent` that started at or before `t` (running or ended).
     #[must_use]
-    pub fn last_segment_of(&self, agent: Agent, t: ClinicalTime) -> Option<Segment> {
+    pub fn last_segment_of(&self, agent: Anticoagulant, t: ClinicalTime) -> Option<Segment> {
         let end = self.segments.partition_point(|s| s.start <= t);
-        self.segments[..end].iter().rev().find(|s| s.agent() == agent).copied()
+        self.segments[..end].iter().rev().find(|s| s.drug() == agent).copied()
     }
 
     /// When the running infusion of `agent` was last changed (its segment start), if it runs at `t`.
     #[must_use]
-    pub fn last_rate_change(&self, agent: Agent, t: ClinicalTime) -> Option<ClinicalTime> {
-        self.running(t).filter(|s| s.agent() == agent).map(|s| s.start)
+    pub fn last_rate_change(&self, agent: Anticoagulant, t: ClinicalTime) -> Option<ClinicalTime> {
+        self.running(t).filter(|s| s.drug() == agent).map(|s| s.start)
     }
 
     /// The last UFH rate event (start, change or stop) at or before `t`.
@@ -321,7 +316,7 @@ impl Timeline {
         let mut periods: Vec<(ClinicalTime, Option<ClinicalTime>)> = self
             .segments
             .iter()
-            .filter(|s| s.agent() == Agent::Ufh)
+            .filter(|s| s.drug() == Anticoagulant::Heparin)
             .map(|s| (s.start, s.end))
             .chain(self.boluses.iter().map(|b| (b.time, Some(b.time))))
             .collect();
@@ -340,7 +335,7 @@ impl Timeline {
         let bolus_end = self.boluses.partition_point(|b| b.time <= t);
         let mut periods: Vec<(ClinicalTime, ClinicalTime)> = self.segments[..seg_end]
             .iter()
-            .filter(|s| s.agent() == Agent::Ufh)
+            .filter(|s| s.drug() == Anticoagulant::Heparin)
             .map(|s| (s.start, s.end.map_or(t, |e| e.min(t))))
             .chain(self.boluses[..bolus_end].iter().map(|b| (b.time, b.time)))
             .collect();
@@ -372,12 +367,12 @@ impl Timeline {
     }
 
     /// Every segment of `agent` that started at or before `t`, newest first.
-    pub fn segments_of(&self, agent: Agent, t: ClinicalTime) -> impl Iterator<Item = Segment> + '_ {
+    pub fn segments_of(&self, agent: Anticoagulant, t: ClinicalTime) -> impl Iterator<Item = Segment> + '_ {
         let end = self.segments.partition_point(|s| s.start <= t);
         self.segments[..end]
             .iter()
             .rev()
-            .filter(move |s| s.agent() == agent)
+            .filter(move |s| s.drug() == agent)
             .copied()
     }
 
@@ -435,7 +430,7 @@ fn segments_of(events: Vec<(ClinicalTime, InfusionRate, Option<StopReason>)>) ->
     let mut segments: Vec<Segment> = Vec::new();
     let mut running: Option<usize> = None;
     for (t, rate, reason) in events {
-        let same_agent = running.is_some_and(|i| segments[i].agent() == rate.agent());
+        let same_agent = running.is_some_and(|i| segments[i].drug() == rate.drug());
         if (same_agent || !rate.is_stop())
             && let Some(i) = running.take()
         {

@@ -9,8 +9,8 @@ use eframe::egui;
 use crate::analysis::forecast::fit::Population;
 use crate::analysis::forecast::outlook::{Band, Outlook};
 use crate::analysis::forecast::{Backtest, BacktestPair, backtest_pairs};
-use crate::analysis::timeline::Agent;
 use crate::analysis::{Analysis, FindingCode, Prepared};
+use crate::model::Anticoagulant;
 use crate::model::{Case, ClinicalTime, EventKind, Setting, num};
 use crate::protocol::Protocol;
 use crate::protocol::forecast_prior::ForecastPrior;
@@ -200,7 +200,7 @@ fn not_in_the_window(prepared: &Prepared, analysis: &Analysis, as_of: ClinicalTi
     if prepared
         .timeline
         .running(as_of)
-        .is_some_and(|s| s.agent() != Agent::Ufh)
+        .is_some_and(|s| s.drug() != Anticoagulant::Heparin)
     {
         return Some("a direct thrombin inhibitor runs; the model is of heparin");
     }

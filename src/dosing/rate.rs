@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::{McgPerKgPerMin, MgPerKgPerHour, UnitsPerKgPerHour, num};
+use crate::model::{Anticoagulant, McgPerKgPerMin, MgPerKgPerHour, UnitsPerKgPerHour, num};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum RateUnit {
@@ -151,6 +151,37 @@ impl DoseRate {
             Self::Heparin(_) => UnitsPerKgPerHour::new(value).ok().map(Self::Heparin),
             Self::Argatroban(_) => McgPerKgPerMin::new(value).ok().map(Self::Argatroban),
             Self::Bivalirudin(_) => MgPerKgPerHour::new(value).ok().map(Self::Bivalirudin),
+        }
+    }
+
+    /// The drug the rate is of.
+    #[must_use]
+    pub fn drug(self) -> Anticoagulant {
+        match self {
+            Self::Heparin(_) => Anticoagulant::Heparin,
+            Self::Argatroban(_) => Anticoagulant::Argatroban,
+            Self::Bivalirudin(_) => Anticoagulant::Bivalirudin,
+        }
+    }
+
+    /// The same drug changed by `step` in its unit, floored at zero and rounded half up to the unit's
+    /// shown precision.
+    #[must_use]
+    pub fn stepped_rounded(self, step: f64) -> Self {
+        match self {
+            Self::Heparin(r) => Self::Heparin(r.stepped_rounded(step)),
+            Self::Argatroban(r) => Self::Argatroban(r.stepped_rounded(step)),
+            Self::Bivalirudin(r) => Self::Bivalirudin(r.stepped_rounded(step)),
+        }
+    }
+
+    /// The same drug times `factor`, floored at zero and rounded half up to the unit's shown precision.
+    #[must_use]
+    pub fn times_rounded(self, factor: f64) -> Self {
+        match self {
+            Self::Heparin(r) => Self::Heparin(r.times_rounded(factor)),
+            Self::Argatroban(r) => Self::Argatroban(r.times_rounded(factor)),
+            Self::Bivalirudin(r) => Self::Bivalirudin(r.times_rounded(factor)),
         }
     }
 

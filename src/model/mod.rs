@@ -1,5 +1,6 @@
 //! The domain model: units as types, times, patient facts, timeline events and the case.
 
+pub mod anticoagulant;
 pub mod audit;
 pub mod audited;
 pub mod case;
@@ -16,6 +17,7 @@ pub mod stamp;
 pub mod time;
 pub mod units;
 
+pub use anticoagulant::{Anticoagulant, DtiDrug};
 pub use audit::{AuditAction, AuditEntry, DEFAULT_DELETION_REASON, DeletedEvent, PatientIdentity, patient_changes};
 pub use case::{CASE_FORMAT_VERSION, Case, TimelineError};
 pub use display::display_convention_problems;

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use crate::analysis::targets::aptt_target;
 use crate::analysis::timeline::Labs;
-use crate::analysis::{Agent, Series, Timeline};
+use crate::analysis::{Series, Timeline};
+use crate::model::Anticoagulant;
 use crate::model::{Case, ClinicalTime, LabKind, Quantity, num};
 use crate::protocol::Protocol;
 
@@ -93,7 +94,7 @@ pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: Clinica
     let b = &protocol.bleeding_risk;
     let at_deficiency = protocol.antithrombin.deficiency_below_percent.value;
     let anti_xa = protocol.ufh.anti_xa_target.value;
-    let agent_at = |t: ClinicalTime| tl.running(t).map(|s| s.agent());
+    let agent_at = |t: ClinicalTime| tl.running(t).map(|s| s.drug());
     for (column, lab) in COLUMNS.into_iter().enumerate() {
         for point in labs.points_until(lab, as_of) {
             rows.entry(point.time).or_default()[column] = Some(Cell {
@@ -120,7 +121,7 @@ pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: Clinica
         }
     });
     flag_column(&mut rows, LabKind::AntiXa, &labs.anti_xa, as_of, |t, v| {
-        if agent_at(t) != Some(Agent::Ufh) {
+        if agent_at(t) != Some(Anticoagulant::Heparin) {
             return None;
         }
         if v < anti_xa.low {

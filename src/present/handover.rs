@@ -7,10 +7,11 @@ use sha2::{Digest, Sha256};
 
 use crate::analysis::pairing::Control;
 use crate::analysis::targets::{active_drug, heparin_by_anti_xa_now};
-use crate::analysis::{Action, Agent, Analysis, FindingCode, InfusionRate, Timeline};
-use crate::dosing::dti::{DtiTitration, argatroban_target, bivalirudin_target, titrate_dti};
+use crate::analysis::{Action, Analysis, FindingCode, Timeline};
+use crate::dosing::dti::{DtiTitration, dti_target, titrate_dti};
 use crate::dosing::ufh::{band_text, nomogram_step};
 use crate::dosing::{DoseRate, Rate};
+use crate::model::Anticoagulant;
 use crate::model::{Case, ClinicalTime, Kilograms, Population, Seconds, UnitsPerKgPerHour};
 use crate::protocol::{Nomogram, Protocol};
 
@@ -205,13 +206,15 @@ fn contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis) ->
     }
     // The drug the next result is about: the one a switch starts, else the active one.
     let agent = match a.recommendation.action {
-        Action::SwitchToArgatroban => Some(Agent::Argatroban),
-        Action::SwitchToBivalirudin => Some(Agent::Bivalirudin),
+        Action::SwitchToArgatroban => Some(Anticoagulant::Argatroban),
+        Action::SwitchToBivalirudin => Some(Anticoagulant::Bivalirudin),
         action => active_drug(tl, a.as_of, action),
     };
     match agent {
-        Some(Agent::Ufh) => heparin_contingency(case, tl, protocol, a),
-        Some(agent @ (Agent::Argatroban | Agent::Bivalirudin)) => dti_contingency(case, tl, protocol, a, agent),
+        Some(Anticoagulant::Heparin) => heparin_contingency(case, tl, protocol, a),
+        Some(agent @ (Anticoagulant::Argatroban | Anticoagulant::Bivalirudin)) => {
+            dti_contingency(case, tl, protocol, a, agent)
+        }
         None => Vec::new(),
     }
 }
@@ -311,39 +314,27 @@ fn nomogram_rows(
         .collect()
 }
 
-fn dti_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis, agent: Agent) -> Vec<Block> {
+fn dti_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis, agent: Anticoagulant) -> Vec<Block> {
     let Some(baseline) = case.patient.baseline_aptt else {
         return vec![Block::Text(
             "No DTI contingency table: the target is a multiple of the baseline aPTT, which is not entered".to_owned(),
         )];
     };
-    let target = match agent {
-        Agent::Argatroban => argatroban_target(protocol, Some(baseline)),
-        _ => bivalirudin_target(protocol, Some(baseline)),
+    let Some(target) = agent
+        .as_dti()
+        .and_then(|drug| dti_target(protocol, drug, Some(baseline)))
+    else {
+        return Vec::new();
     };
-    let Some(target) = target else { return Vec::new() };
     // The rate the next result will meet, of this drug: the one started or set now, else the running one.
-    let of_agent = |r: DoseRate| match (agent, r) {
-        (Agent::Argatroban, DoseRate::Argatroban(_)) | (Agent::Bivalirudin, DoseRate::Bivalirudin(_)) => Some(r),
-        _ => None,
-    };
+    let of_agent = |r: DoseRate| (r.drug() == agent).then_some(r);
     let set_now = a.recommendation.rate.and_then(of_agent);
-    let running = tl
-        .running(a.as_of)
-        .and_then(|s| match s.rate {
-            InfusionRate::Argatroban(r) => Some(DoseRate::Argatroban(r)),
-            InfusionRate::Bivalirudin(r) => Some(DoseRate::Bivalirudin(r)),
-            InfusionRate::Ufh(_) => None,
-        })
-        .and_then(of_agent);
+    let running = tl.running(a.as_of).and_then(|s| s.rate.dti_rate()).and_then(of_agent);
     let Some(current) = set_now.or(running) else {
         return Vec::new();
     };
     let rows = dti_rows(protocol, current, &target, baseline, a.patient.dti_dosing_weight_kg);
-    let (name, unit) = match agent {
-        Agent::Argatroban => ("argatroban", "mcg/kg/min"),
-        _ => ("bivalirudin", "mg/kg/h"),
-    };
+    let (name, unit) = (agent.name(), current.unit().symbol());
     vec![
         Block::Heading("Contingency for the next result".to_owned()),
         Block::Table {

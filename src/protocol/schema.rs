@@ -373,21 +373,7 @@ pub struct RawHitScore {
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DtiDrug {
-    Argatroban,
-    Bivalirudin,
-}
-
-impl DtiDrug {
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Argatroban => "argatroban",
-            Self::Bivalirudin => "bivalirudin",
-        }
-    }
-}
+pub use crate::model::DtiDrug;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -5,14 +5,43 @@
 )]
 //! DTI choice and start dose for every organ-function branch (clinical reference §8), and titration.
 
+use anticoag_planner::dosing::DoseRate;
 use anticoag_planner::dosing::RateUnit;
-use anticoag_planner::dosing::dti::{
-    argatroban_target, bivalirudin_target, choose_dti, start, titrate_argatroban, titrate_bivalirudin,
-};
+use anticoag_planner::dosing::dti::{ApttTarget, DtiTitration, choose_dti, dti_target, start, titrate_dti};
 use anticoag_planner::model::{
     Kilograms, McgPerKgPerMin, MgPerKgPerHour, MlPerMin, Patient, Rrt, Seconds, Setting, Weight, WeightKind,
 };
 use anticoag_planner::protocol::{DtiDrug, Protocol};
+
+/// The one titration, for an argatroban rate.
+fn titrate_argatroban(
+    p: &Protocol,
+    aptt: Seconds,
+    current: McgPerKgPerMin,
+    target: &ApttTarget,
+    base: Seconds,
+) -> DtiTitration {
+    titrate_dti(p, aptt, DoseRate::Argatroban(current), target, base).unwrap()
+}
+
+/// The one titration, for a bivalirudin rate.
+fn titrate_bivalirudin(
+    p: &Protocol,
+    aptt: Seconds,
+    current: MgPerKgPerHour,
+    target: &ApttTarget,
+    base: Seconds,
+) -> DtiTitration {
+    titrate_dti(p, aptt, DoseRate::Bivalirudin(current), target, base).unwrap()
+}
+
+fn argatroban_target(p: &Protocol, base: Option<Seconds>) -> Option<ApttTarget> {
+    dti_target(p, DtiDrug::Argatroban, base)
+}
+
+fn bivalirudin_target(p: &Protocol, base: Option<Seconds>) -> Option<ApttTarget> {
+    dti_target(p, DtiDrug::Bivalirudin, base)
+}
 
 fn patient(setting: Setting) -> Patient {
     let mut p = Patient::new(

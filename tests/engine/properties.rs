@@ -117,8 +117,8 @@ proptest! {
         use anticoag_planner::model::Seconds;
         let p = Protocol::builtin("adult-ecmo").unwrap();
         let baseline = Seconds::new(base).unwrap();
-        let target = anticoag_planner::dosing::dti::argatroban_target(&p, Some(baseline)).unwrap();
-        let t = anticoag_planner::dosing::dti::titrate_argatroban(&p, Seconds::new(aptt).unwrap(), McgPerKgPerMin::new(current).unwrap(), &target, baseline);
+        let target = anticoag_planner::dosing::dti::dti_target(&p, anticoag_planner::model::DtiDrug::Argatroban, Some(baseline)).unwrap();
+        let t = anticoag_planner::dosing::dti::titrate_dti(&p, Seconds::new(aptt).unwrap(), anticoag_planner::dosing::DoseRate::Argatroban(McgPerKgPerMin::new(current).unwrap()), &target, baseline).unwrap();
         if let Some(rate) = t.new_rate {
             prop_assert!(rate.value() <= p.argatroban.max_mcg_per_kg_per_min.value.value());
             prop_assert!(rate.value() >= 0.0);

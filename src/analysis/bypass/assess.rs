@@ -5,8 +5,9 @@
 //! first ACT after the bolus, R4, the heparin sensitivity, the additional dose to the target ACT (and
 //! whether it passes the caps), the residual heparin and what protamine would neutralise.
 
-use super::super::timeline::{Agent, Bolus, InfusionRate, Sample, Timeline};
+use super::super::timeline::{Bolus, InfusionRate, Sample, Timeline};
 use crate::dosing::bypass::{DoseResponse, infusion_heparin_to_neutralise};
+use crate::model::Anticoagulant;
 use crate::model::{ClinicalTime, Kilograms, Seconds, Units, UnitsPerHour, UnitsPerKg};
 use crate::protocol::Bypass;
 
@@ -110,7 +111,7 @@ fn bypass_start(tl: &Timeline, weight: Kilograms, as_of: ClinicalTime, b: &Bypas
     let not_free = baseline.is_some_and(|a| {
         tl.segments().iter().any(|s| {
             matches!(s.rate, InfusionRate::Ufh(_))
-                && s.agent() == Agent::Ufh
+                && s.drug() == Anticoagulant::Heparin
                 && s.start <= a.time
                 && s.end.is_none_or(|e| a.time.hours_since(e) < free_after)
         })

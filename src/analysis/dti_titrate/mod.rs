@@ -5,47 +5,17 @@
 
 use super::context::Cx;
 use super::dti_switch::{dti_pump, dti_target, unreliable_baseline};
-use super::timeline::{Agent, InfusionRate, Sample, Segment};
+use super::timeline::{Sample, Segment};
 use super::types::{Action, Due, Recommendation};
 use crate::dosing::dti::{self, DtiBand, DtiTitration};
 use crate::dosing::{DoseRate, Rate};
 use crate::model::{Hours, Seconds, num};
 use crate::protocol::DtiDrug;
 
-fn drug_of(agent: Agent) -> Option<DtiDrug> {
-    match agent {
-        Agent::Argatroban => Some(DtiDrug::Argatroban),
-        Agent::Bivalirudin => Some(DtiDrug::Bivalirudin),
-        Agent::Ufh => None,
-    }
-}
-
-fn rate_of(seg: Segment) -> Option<DoseRate> {
-    match seg.rate {
-        InfusionRate::Argatroban(r) => Some(DoseRate::Argatroban(r)),
-        InfusionRate::Bivalirudin(r) => Some(DoseRate::Bivalirudin(r)),
-        InfusionRate::Ufh(_) => None,
-    }
-}
-
 fn adjust_action(drug: DtiDrug) -> Action {
     match drug {
         DtiDrug::Argatroban => Action::AdjustArgatroban,
         DtiDrug::Bivalirudin => Action::AdjustBivalirudin,
-    }
-}
-
-fn concentration(cx: &Cx<'_>, drug: DtiDrug) -> String {
-    match drug {
-        DtiDrug::Argatroban => cx.p.argatroban.concentration_label.clone(),
-        DtiDrug::Bivalirudin => cx.p.bivalirudin.concentration_label.clone(),
-    }
-}
-
-fn titration_source(cx: &Cx<'_>, drug: DtiDrug) -> crate::protocol::Source {
-    match drug {
-        DtiDrug::Argatroban => cx.p.argatroban.titration_source.clone(),
-        DtiDrug::Bivalirudin => cx.p.bivalirudin.titration_source.clone(),
     }
 }
 
@@ -78,15 +48,15 @@ pub(super) fn start_at_or_below(cx: &Cx<'_>, drug: DtiDrug) -> Seconds {
 fn with_rate(cx: &Cx<'_>, rec: &mut Recommendation, drug: DtiDrug, rate: DoseRate) {
     rec.rate = Some(rate);
     rec.pump_ml_per_h = dti_pump(cx, rate);
-    rec.concentration = concentration(cx, drug);
+    rec.concentration = dti::section(cx.p, drug).concentration_label.to_owned();
 }
 
 /// On a DTI: titrate by the target once the aPTT is at steady state, and act on a high aPTT at once.
 pub(super) fn titrate(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
-    let Some(drug) = drug_of(seg.agent()) else {
-        return Recommendation::new(Action::Measure, seg.agent().name());
+    let Some(drug) = seg.drug().as_dti() else {
+        return Recommendation::new(Action::Measure, seg.drug().name());
     };
-    let Some(current) = rate_of(seg) else {
+    let Some(current) = seg.rate.dti_rate() else {
         return Recommendation::new(Action::Measure, drug.name());
     };
     let recheck = recheck_h(cx, drug);
@@ -167,7 +137,7 @@ fn continue_dti(cx: &Cx<'_>, drug: DtiDrug, current: DoseRate) -> Recommendation
         value: 0.0,
         unit: current.unit(),
     });
-    rec.cite(titration_source(cx, drug));
+    rec.cite(dti::section(cx.p, drug).titration_source.clone());
     rec
 }
 
@@ -213,7 +183,7 @@ fn stop_and_call(cx: &mut Cx<'_>, drug: DtiDrug, current: DoseRate, restart: Opt
     rec.call_senior = true;
     // Part of the headline: written in both levels of detail.
     rec.after_hold = Some(format!("aPTT in {} h decides the restart", recheck.shown()));
-    rec.concentration = concentration(cx, drug);
+    rec.concentration = dti::section(cx.p, drug).concentration_label.to_owned();
     let restart = restart.or_else(|| {
         (drug == DtiDrug::Argatroban)
             .then(|| current.scaled(a.above_cap_restart_fraction.value(), 2))
@@ -273,12 +243,9 @@ fn apply(
         r
     };
     rec.rationale.push(row);
-    rec.cite(titration_source(cx, drug));
+    rec.cite(dti::section(cx.p, drug).titration_source.clone());
     if t.floored_at_minimum {
-        let min = match drug {
-            DtiDrug::Argatroban => cx.p.argatroban.minimum_mcg_per_kg_per_min.value.to_string(),
-            DtiDrug::Bivalirudin => cx.p.bivalirudin.minimum_mg_per_kg_per_h.value.to_string(),
-        };
+        let min = dti::section(cx.p, drug).minimum;
         rec.rationale.push(say!(
             cx,
             "the decrease would go below the minimum rate {min} (institutional, unvalidated): hold and call; restart at {new_rate}"
@@ -326,7 +293,7 @@ fn apply(
             new_rate,
             t.change.map_or(String::new(), |c| c.signed()),
             rec.pump_ml_per_h.map_or("–".to_owned(), |p| p.to_string()),
-            concentration(cx, drug)
+            dti::section(cx.p, drug).concentration_label
         ));
         cx.due(
             "aPTT",
@@ -346,20 +313,17 @@ fn last_in_range(cx: &Cx<'_>, drug: DtiDrug) -> Option<(DoseRate, Sample<Seconds
         if v < target.low || v > target.high {
             return None;
         }
-        let seg = cx
-            .tl
-            .in_effect_at(s.time)
-            .filter(|g| drug_of(g.agent()) == Some(drug))?;
+        let seg = cx.tl.in_effect_at(s.time).filter(|g| g.drug().as_dti() == Some(drug))?;
         (s.time.hours_since(seg.start) >= steady)
-            .then(|| rate_of(seg).map(|r| (r, *s)))
+            .then(|| seg.rate.dti_rate().map(|r| (r, *s)))
             .flatten()
     })
 }
 
 /// After a stop for a procedure, another reason or none: restart at the last in-range rate, no bolus.
 pub(super) fn restart_at_last_in_range(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
-    let Some(drug) = drug_of(seg.agent()) else {
-        return Recommendation::new(Action::Measure, seg.agent().name());
+    let Some(drug) = seg.drug().as_dti() else {
+        return Recommendation::new(Action::Measure, seg.drug().name());
     };
     let Some((rate, sample)) = last_in_range(cx, drug) else {
         let mut rec = Recommendation::new(Action::Measure, drug.name());
@@ -369,7 +333,7 @@ pub(super) fn restart_at_last_in_range(cx: &mut Cx<'_>, seg: Segment) -> Recomme
             "no in-range aPTT on {} on record (or no baseline aPTT for the target): measure the aPTT and decide the restart with the physician",
             drug.name()
         ));
-        rec.cite(titration_source(cx, drug));
+        rec.cite(dti::section(cx.p, drug).titration_source.clone());
         cx.due("aPTT", Due::Now, "before a restart");
         return rec;
     };
@@ -386,7 +350,7 @@ pub(super) fn restart_at_last_in_range(cx: &mut Cx<'_>, seg: Segment) -> Recomme
     rec.cite(
         "clinical reference §5 [rev 2]: restart after an interruption (CHEST perioperative guidance, Douketis 2022)",
     );
-    rec.cite(titration_source(cx, drug));
+    rec.cite(dti::section(cx.p, drug).titration_source.clone());
     let recheck = recheck_h(cx, drug);
     cx.due(
         "aPTT",
@@ -443,7 +407,7 @@ fn after_timed_hold(cx: &mut Cx<'_>, drug: DtiDrug, seg: Segment, before: DoseRa
         aptt.time,
         t.row_text
     ));
-    rec.cite(titration_source(cx, drug));
+    rec.cite(dti::section(cx.p, drug).titration_source.clone());
     let recheck = recheck_h(cx, drug);
     cx.due(
         "aPTT",
@@ -457,11 +421,11 @@ fn after_timed_hold(cx: &mut Cx<'_>, drug: DtiDrug, seg: Segment, before: DoseRa
 /// "> 100 s" row restarts at the protocol's fraction once the aPTT is below the upper bound, and until
 /// then it stays stopped.
 pub(super) fn after_stop(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
-    let Some(drug) = drug_of(seg.agent()) else {
-        return Recommendation::new(Action::Measure, seg.agent().name());
+    let Some(drug) = seg.drug().as_dti() else {
+        return Recommendation::new(Action::Measure, seg.drug().name());
     };
     let end = seg.end.unwrap_or(cx.as_of);
-    let Some(before) = rate_of(seg) else {
+    let Some(before) = seg.rate.dti_rate() else {
         return Recommendation::new(Action::Measure, drug.name());
     };
     let upper = dti_target(cx, drug).map_or(cx.p.dti.hold_above.max_s, |t| t.high);

@@ -3,12 +3,12 @@
 //! steady state, at least the recheck interval after the last rate change.
 
 use super::super::context::{Cx, Monitor, Reading, StepBasis};
-use super::super::timeline::Agent;
 use super::super::types::{FindingCode, HeparinExposure, StepId, StepStatus};
+use crate::model::Anticoagulant;
 use crate::model::{LabKind, WeightKind, num};
 
 /// Records step 1.
-pub(super) fn record(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Option<Agent>) {
+pub(super) fn record(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, agent: Option<Anticoagulant>) {
     let mut values = vec![
         say!(
             cx,
@@ -23,7 +23,7 @@ pub(super) fn record(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, age
         say!(cx, "heparin dosing weight {}", cx.heparin_weight.describe()),
     ];
     values.push(match agent {
-        Some(Agent::Ufh) => say!(
+        Some(Anticoagulant::Heparin) => say!(
             cx,
             "heparin infusion {} ({}), changed {} h ago",
             h.current_rate_units_per_kg_per_h
@@ -76,7 +76,7 @@ pub(super) fn record(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, age
                 cx.p.monitoring.lab_max_age_h.source.clone(),
             );
         }
-        if agent == Some(Agent::Ufh) {
+        if agent == Some(Anticoagulant::Heparin) {
             steady_state_note(cx, monitor, r, &mut notes);
         }
     } else if let Some(t) = stale_result(cx) {

@@ -8,10 +8,11 @@
 
 use super::super::context::{Cx, Monitor};
 use super::super::pairing::{Level, classify_level, heparin_aptt_hold_above};
-use super::super::timeline::{Agent, Sample};
+use super::super::timeline::Sample;
 use super::super::types::{Due, HeparinExposure, Recommendation};
 use super::ufh_card::{bleeding_reason, hold_rec};
 use crate::dosing::ufh;
+use crate::model::Anticoagulant;
 use crate::model::{AntiXaLevel, Seconds, UnitsPerKgPerHour};
 
 /// A result that triggers a hold, and the row it falls in.
@@ -97,7 +98,7 @@ fn coagulopathy_labs(cx: &mut Cx<'_>, rec: &mut Recommendation) {
 /// The newest result at or above the hold threshold while heparin runs, in words (for a hold that is
 /// not followed by heparin: HIT).
 pub(super) fn newest_high_result(cx: &Cx<'_>) -> Option<String> {
-    let seg = cx.tl.running(cx.as_of).filter(|s| s.agent() == Agent::Ufh)?;
+    let seg = cx.tl.running(cx.as_of).filter(|s| s.drug() == Anticoagulant::Heparin)?;
     Some(match trigger(cx, seg.start)? {
         Trigger::AntiXa(s, _) => cx.sample_text(crate::model::LabKind::AntiXa, s),
         Trigger::Aptt(s) => cx.sample_text(crate::model::LabKind::Aptt, s),
@@ -106,7 +107,7 @@ pub(super) fn newest_high_result(cx: &Cx<'_>) -> Option<String> {
 
 /// The hold, if the newest result calls for one while heparin runs.
 pub(super) fn newest_result(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor) -> Option<Recommendation> {
-    let seg = cx.tl.running(cx.as_of).filter(|s| s.agent() == Agent::Ufh)?;
+    let seg = cx.tl.running(cx.as_of).filter(|s| s.drug() == Anticoagulant::Heparin)?;
     let current = h.current_rate_units_per_kg_per_h?;
     match trigger(cx, seg.start)? {
         Trigger::AntiXa(s, row) => Some(anti_xa_hold(cx, monitor, current, s, row)),

@@ -26,18 +26,18 @@ mod ufh_card;
 use super::context::{Cx, Monitor, StepBasis};
 use super::dti_titrate;
 use super::hit::HitCall;
-use super::timeline::Agent;
 use super::types::{Action, FourTs, HeparinExposure, Recommendation, StepId, StepStatus};
+use crate::model::Anticoagulant;
 
 /// Steps 1–6 for a patient on (or starting) heparin or a DTI outside bypass.
 pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>) -> Recommendation {
     let monitor = Monitor::for_case(cx);
     let running = cx.tl.running(cx.as_of);
-    data_check::record(cx, h, monitor, running.map(|s| s.agent()));
-    if let Some(seg) = running.filter(|s| s.agent() != Agent::Ufh) {
+    data_check::record(cx, h, monitor, running.map(|s| s.drug()));
+    if let Some(seg) = running.filter(|s| s.drug() != Anticoagulant::Heparin) {
         let rec = dti_titrate::titrate(cx, seg);
         for id in [StepId::Recognise, StepId::Pair, StepId::HitScreen, StepId::Antithrombin] {
-            let values = vec![say!(cx, "on {}", seg.agent().name())];
+            let values = vec![say!(cx, "on {}", seg.drug().name())];
             cx.step(
                 id,
                 StepStatus::NotApplicable,

@@ -103,7 +103,7 @@ fn above_rate_for(cx: &Cx<'_>, t: ClinicalTime, threshold: UnitsPerKgPerHour, ho
     let kg = cx.hkg();
     let from = t.plus_hours(-hours);
     let mut covered_from = None;
-    for seg in cx.tl.segments_of(super::super::timeline::Agent::Ufh, t) {
+    for seg in cx.tl.segments_of(crate::model::Anticoagulant::Heparin, t) {
         let super::super::timeline::InfusionRate::Ufh(rate) = seg.rate else {
             continue;
         };

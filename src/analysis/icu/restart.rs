@@ -6,11 +6,12 @@
 
 use super::super::context::{Cx, Monitor, Reading};
 use super::super::pairing::Level;
-use super::super::timeline::{Agent, InfusionRate, Segment, SegmentEnd};
+use super::super::timeline::{InfusionRate, Segment, SegmentEnd};
 use super::super::types::{Action, Due, HeparinExposure, Recommendation};
 use super::super::{dti_switch, dti_titrate};
 use super::ufh_card::{HEPARIN, bleeding_reason, hold_rec, set_rate, step_at, target_text};
 use crate::dosing::ufh;
+use crate::model::Anticoagulant;
 use crate::model::{ClinicalTime, StopReason, UnitsPerKgPerHour};
 
 /// No infusion runs: restart after a recent stop, or start.
@@ -26,9 +27,9 @@ pub(super) fn no_infusion(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor
                 Some(SegmentEnd::Stopped(r)) => r,
                 _ => None,
             };
-            match seg.agent() {
-                Agent::Ufh => restart_heparin(cx, h, monitor, seg, reason),
-                Agent::Argatroban | Agent::Bivalirudin => restart_dti(cx, seg, reason),
+            match seg.drug() {
+                Anticoagulant::Heparin => restart_heparin(cx, h, monitor, seg, reason),
+                Anticoagulant::Argatroban | Anticoagulant::Bivalirudin => restart_dti(cx, seg, reason),
             }
         }
         None => start_heparin(cx, h),
@@ -347,7 +348,7 @@ fn start_heparin(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
 
 /// A stopped DTI with no heparin after it: restart by the stop's reason.
 fn restart_dti(cx: &mut Cx<'_>, seg: Segment, reason: Option<StopReason>) -> Recommendation {
-    let drug = seg.agent().name();
+    let drug = seg.drug().name();
     let end = seg.end.unwrap_or(cx.as_of);
     match reason {
         Some(r @ (StopReason::Switch | StopReason::End | StopReason::Bleeding)) => no_restart(cx, drug, end, r),

@@ -5,17 +5,14 @@
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
-use crate::analysis::Agent;
 use crate::analysis::pairing::Control;
 use crate::analysis::targets::{active_drug, heparin_by_anti_xa_now};
 use crate::dosing::antithrombin::{expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials};
-use crate::dosing::dti::{
-    DtiBand, DtiTableRow, argatroban_table, argatroban_target, bivalirudin_table, bivalirudin_target,
-    titrate_argatroban, titrate_bivalirudin,
-};
+use crate::dosing::dti::{DtiBand, DtiTableRow, dti_table, dti_target, section, titrate_dti};
 use crate::dosing::ufh::{band_text, nomogram_row};
 use crate::io::entry::parse_number;
-use crate::model::{McgPerKgPerMin, MgPerKgPerHour, Percent, Seconds, num};
+use crate::model::Anticoagulant;
+use crate::model::{DtiDrug, Percent, Seconds, num};
 use crate::protocol::Nomogram;
 
 use crate::app::command::Command;
@@ -264,7 +261,7 @@ fn dti_table_ui(ui: &mut egui::Ui, id: &str, rows: &[DtiTableRow], current: Opti
                             r.col(|ui| highlight(ui, row.aptt.clone(), on));
                             r.col(|ui| highlight(ui, row.change.clone(), on));
                             if two_columns {
-                                r.col(|ui| highlight(ui, row.change_normal_hepatic.clone(), on));
+                                r.col(|ui| highlight(ui, row.change_other_column.clone(), on));
                             }
                             r.col(|ui| highlight(ui, row.hold.clone(), on));
                         });
@@ -274,68 +271,66 @@ fn dti_table_ui(ui: &mut egui::Ui, id: &str, rows: &[DtiTableRow], current: Opti
     });
 }
 
-fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>, active: Option<Agent>) {
+fn dti_tables_ui(ui: &mut egui::Ui, doc: &Document, latest_aptt: Option<f64>, active: Option<Anticoagulant>) {
     let protocol = doc.protocol();
     let baseline = doc.case().patient.baseline_aptt;
     let aptt = latest_aptt.and_then(|a| Seconds::new(a).ok());
-    let aptt_if = |agent: Agent| aptt.filter(|_| active == Some(agent));
-    ui.heading("Argatroban titration (mcg/kg/min)");
-    ui.label(format!("Bag: {}", protocol.argatroban.concentration_label));
-    let Some(base) = baseline else {
-        ui.colored_label(
-            theme::caution(),
-            "The DTI tables follow the patient's target, a multiple of the baseline aPTT: enter the baseline aPTT (Patient view)",
-        );
-        return;
-    };
-    if let Some(target) = argatroban_target(protocol, Some(base)) {
-        ui.label(format!("Target: {}", target.describe()));
-        let band = aptt_if(Agent::Argatroban)
-            .map(|a| titrate_argatroban(protocol, a, McgPerKgPerMin::constant(1.0), &target, base).band);
-        dti_table_ui(
-            ui,
-            "argatroban_table",
-            &argatroban_table(protocol, &target, base),
-            band,
-            true,
-        );
+    for (i, drug) in [DtiDrug::Argatroban, DtiDrug::Bivalirudin].into_iter().enumerate() {
+        let sec = section(protocol, drug);
+        let unit = sec.minimum.unit().symbol();
+        if i > 0 {
+            ui.add_space(8.0);
+        }
+        ui.heading(format!("{} titration ({unit})", capitalised(drug.name())));
+        ui.label(format!("Bag: {}", sec.concentration_label));
+        let Some(base) = baseline else {
+            ui.colored_label(
+                theme::caution(),
+                "The DTI tables follow the patient's target, a multiple of the baseline aPTT: enter the baseline aPTT (Patient view)",
+            );
+            return;
+        };
+        if !sec.titration_validated {
+            ui.colored_label(
+                theme::caution(),
+                "! institutional example, no published ECMO step table: not validated",
+            );
+        }
+        if let Some(target) = dti_target(protocol, drug, Some(base)) {
+            ui.label(format!("Target: {}", target.describe()));
+            // The highlighted row: the band the latest aPTT falls in while this drug runs (the band does
+            // not depend on the rate; the minimum stands in for it).
+            let band = aptt
+                .filter(|_| active == Some(drug.drug()))
+                .and_then(|a| titrate_dti(protocol, a, sec.minimum, &target, base))
+                .map(|t| t.band);
+            dti_table_ui(
+                ui,
+                &format!("{}_table", drug.name()),
+                &dti_table(protocol, drug, &target, base),
+                band,
+                sec.steps.other_column.is_some(),
+            );
+        }
+        let footnote = match sec.maximum {
+            Some((max, _)) => format!(
+                "Maximum {} {unit} (a hard limit); minimum {} (institutional, unvalidated). Source: {}",
+                num(max.value(), 1),
+                sec.minimum,
+                sec.titration_source
+            ),
+            None => format!("Source: {}", sec.titration_source),
+        };
+        ui.label(RichText::new(footnote).small().color(theme::muted()));
     }
-    ui.label(
-        RichText::new(format!(
-            "Maximum {} mcg/kg/min (a hard limit); minimum {} (institutional, unvalidated). Source: {}",
-            num(protocol.argatroban.max_mcg_per_kg_per_min.value.value(), 1),
-            protocol.argatroban.minimum_mcg_per_kg_per_min.value,
-            protocol.argatroban.titration_source
-        ))
-        .small()
-        .color(theme::muted()),
-    );
-    ui.add_space(8.0);
-    ui.heading("Bivalirudin titration (mg/kg/h)");
-    ui.label(format!("Bag: {}", protocol.bivalirudin.concentration_label));
-    if !protocol.bivalirudin.titration_validated {
-        ui.colored_label(
-            theme::caution(),
-            "! institutional example, no published ECMO step table: not validated",
-        );
-    }
-    if let Some(target) = bivalirudin_target(protocol, Some(base)) {
-        ui.label(format!("Target: {}", target.describe()));
-        let band = aptt_if(Agent::Bivalirudin)
-            .map(|a| titrate_bivalirudin(protocol, a, MgPerKgPerHour::constant(0.1), &target, base).band);
-        dti_table_ui(
-            ui,
-            "bivalirudin_table",
-            &bivalirudin_table(protocol, &target, base),
-            band,
-            false,
-        );
-    }
-    ui.label(
-        RichText::new(format!("Source: {}", protocol.bivalirudin.titration_source))
-            .small()
-            .color(theme::muted()),
-    );
+}
+
+/// "Argatroban" from "argatroban".
+fn capitalised(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
 }
 
 fn four_ts_ui(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
@@ -404,7 +399,7 @@ pub fn tools_ui(ui: &mut egui::Ui, doc: &Document, form: &mut ToolsForm, command
     }
     // Only the active anticoagulant's table highlights a row: one target per drug on the screen.
     let active = active_drug(tl, as_of, doc.analysis().recommendation.action);
-    let on = |agent: Agent| active == Some(agent);
+    let on = |agent: Anticoagulant| active == Some(agent);
     let latest_aptt = tl.labs.aptt.latest(as_of).map(|s| s.value.value());
     let latest_xa = tl.labs.anti_xa.latest(as_of).map(|s| s.value.value());
     ui.label(
@@ -437,7 +432,7 @@ pub fn tools_ui(ui: &mut egui::Ui, doc: &Document, form: &mut ToolsForm, command
         (aptt_first, anti_xa_first)
     };
     let shown = |v: Option<f64>| v.map_or("no result yet".to_owned(), |v| num(v, 2).to_string());
-    let heparin_on = on(Agent::Ufh);
+    let heparin_on = on(Anticoagulant::Heparin);
     if heparin_on {
         ui.label(format!(
             "Highlighted: the row for the latest result at {as_of} ({})",

@@ -2,7 +2,7 @@
 //! bivalirudin; renal impairment or RRT → argatroban; ECMO low flow → not bivalirudin; otherwise the
 //! protocol's preference. Starts by organ function, on the DTI dosing weight, with the pump rate.
 
-use super::target::{ApttTarget, argatroban_target, bivalirudin_target};
+use super::target::{ApttTarget, dti_target};
 use crate::dosing::rate::DoseRate;
 use crate::model::{Kilograms, MgPerKgPerHour, MlPerHour, Patient, Rrt};
 use crate::protocol::{DtiDrug, Protocol, Source};
@@ -133,7 +133,7 @@ fn argatroban_start(patient: &Patient, protocol: &Protocol, hepatic: bool, weigh
     let rate = rate_value.min(a.max_mcg_per_kg_per_min.value);
     let concentration = a.concentration_mg_per_ml.value;
     let pump = rate.pump_rate(weight, concentration);
-    let target = argatroban_target(protocol, patient.baseline_aptt);
+    let target = dti_target(protocol, DtiDrug::Argatroban, patient.baseline_aptt);
     let mut warnings = vec![format!(
         "The label start of {} is for non-critically ill HIT patients; {}",
         a.label_start_mcg_per_kg_per_min.value, a.label_start_caveat.value
@@ -206,7 +206,7 @@ fn bivalirudin_start(patient: &Patient, protocol: &Protocol, weight: Kilograms) 
     let (rate, why, warning) = bivalirudin_start_rate(patient, protocol);
     let concentration = b.concentration_mg_per_ml.value;
     let pump = rate.pump_rate(weight, concentration);
-    let target = bivalirudin_target(protocol, patient.baseline_aptt);
+    let target = dti_target(protocol, DtiDrug::Bivalirudin, patient.baseline_aptt);
     let mut warnings: Vec<String> = warning.into_iter().collect();
     if target.is_none() {
         warnings.push(
@@ -314,10 +314,11 @@ mod tests {
         // 80 kg × 0.5 mcg/kg/min × 60 ÷ 1000 ÷ 1 mg/mL = 2.4 mL/h.
         assert!((start(DtiDrug::Argatroban, &patient(), &p, false, kg).pump.value() - 2.4).abs() < 1e-12);
         // Baseline 40 s: 1.5–3 × 40 = 60–120 s, capped at 100 s.
-        let target = argatroban_target(&p, Some(Seconds::constant(40.0))).unwrap_or_else(|| panic!("target"));
+        let target =
+            dti_target(&p, DtiDrug::Argatroban, Some(Seconds::constant(40.0))).unwrap_or_else(|| panic!("target"));
         assert_eq!((target.low.value(), target.high.value()), (60.0, 100.0));
         assert!(target.basis.contains("capped at 100 s"));
-        assert!(argatroban_target(&p, None).is_none());
-        assert!(bivalirudin_target(&p, None).is_none());
+        assert!(dti_target(&p, DtiDrug::Argatroban, None).is_none());
+        assert!(dti_target(&p, DtiDrug::Bivalirudin, None).is_none());
     }
 }

@@ -1,6 +1,7 @@
 //! A DTI's aPTT target for this patient: a multiple of the baseline aPTT (clinical reference §8).
 
-use crate::model::Seconds;
+use super::section::section;
+use crate::model::{DtiDrug, Seconds};
 use crate::protocol::Protocol;
 
 /// An aPTT target in seconds and how it was derived.
@@ -18,39 +19,26 @@ impl ApttTarget {
     }
 }
 
-/// Argatroban aPTT target: 1.5–3 × baseline, never above the protocol's ceiling.
+/// A DTI's aPTT target: its section's ratio × baseline (argatroban 1.5–3 ×, bivalirudin the protocol's),
+/// never above the section's ceiling when it has one. `None` without a baseline.
 #[must_use]
-pub fn argatroban_target(protocol: &Protocol, baseline: Option<Seconds>) -> Option<ApttTarget> {
-    let a = &protocol.argatroban;
+pub fn dti_target(protocol: &Protocol, drug: DtiDrug, baseline: Option<Seconds>) -> Option<ApttTarget> {
+    let sec = section(protocol, drug);
     let base = baseline?;
-    let cap = a.target_max_s.value;
-    let ratio = a.target_ratio.value;
+    let ratio = sec.target_ratio.value;
     let uncapped = ratio.high.of(base);
+    let (high, capped) = match sec.target_cap {
+        Some(cap) if uncapped > cap => (cap, format!(", capped at {cap}")),
+        _ => (uncapped, String::new()),
+    };
     Some(ApttTarget {
         low: ratio.low.of(base),
-        high: uncapped.min(cap),
+        high,
         basis: format!(
-            "{}–{} × baseline {}{}",
+            "{}–{} × baseline {}{capped}",
             ratio.low.shown(),
             ratio.high.shown(),
-            base,
-            if uncapped > cap {
-                format!(", capped at {cap}")
-            } else {
-                String::new()
-            }
+            base
         ),
-    })
-}
-
-/// Bivalirudin aPTT target: the protocol's ratio × baseline.
-#[must_use]
-pub fn bivalirudin_target(protocol: &Protocol, baseline: Option<Seconds>) -> Option<ApttTarget> {
-    let ratio = protocol.bivalirudin.target_ratio.value;
-    let base = baseline?;
-    Some(ApttTarget {
-        low: ratio.low.of(base),
-        high: ratio.high.of(base),
-        basis: format!("{}–{} × baseline {}", ratio.low.shown(), ratio.high.shown(), base),
     })
 }

@@ -5,10 +5,11 @@
 //! never "in range". At argatroban rates below 0.5 mcg/kg/min an increase is at most +50%; a decrease
 //! floors at the protocol's minimum rate (then the caller makes it a hold with a call).
 
+use super::section::{DtiSteps, Step, section};
 use super::target::ApttTarget;
 use crate::dosing::rate::{DoseRate, Rate, RateUnit};
-use crate::model::{McgPerKgPerMin, MgPerKgPerHour, Minutes, Seconds, num};
-use crate::protocol::Protocol;
+use crate::model::{Minutes, Seconds, num};
+use crate::protocol::{DtiDrug, Protocol};
 
 /// Where an aPTT lies against a DTI target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,9 +47,101 @@ pub struct DtiTitration {
     pub increase_limited: bool,
 }
 
-/// A running DTI titrated by the aPTT against the patient's target: the one entry point, by the drug the
-/// rate is of (each drug's table has its own shape: argatroban's absolute steps by column with a cap and a
-/// small-rate limit, bivalirudin's percentages with a hold threshold). `None` for a heparin rate.
+/// Where an aPTT lies against a DTI's bands for this patient.
+fn band_of(protocol: &Protocol, steps: &DtiSteps, aptt: Seconds, target: &ApttTarget, baseline: Seconds) -> DtiBand {
+    if steps.above_cap.is_some_and(|(cap, _)| aptt > cap) {
+        DtiBand::AboveCap
+    } else if steps.above_hold.is_some() && aptt > hold_threshold(protocol, baseline) {
+        DtiBand::AboveHold
+    } else if aptt > target.high {
+        DtiBand::AboveTarget
+    } else if aptt >= target.low {
+        DtiBand::InTarget
+    } else if steps.far_below.is_some() && target.low.value() - aptt.value() > margin(protocol, baseline) {
+        DtiBand::FarBelow
+    } else {
+        DtiBand::NearBelow
+    }
+}
+
+/// "Just below the target": within this many seconds (0.2 × baseline).
+fn margin(protocol: &Protocol, baseline: Seconds) -> f64 {
+    protocol.dti.titration_margin_baseline_fraction.value.value() * baseline.value()
+}
+
+/// The DTI hold threshold: 3 × baseline or 100 s, whichever is lower.
+fn hold_threshold(protocol: &Protocol, baseline: Seconds) -> Seconds {
+    let h = &protocol.dti.hold_above;
+    h.ratio.of(baseline).min(h.max_s)
+}
+
+/// A step in words: "+0.25 mcg/kg/min", "−20%", "no change".
+fn step_text(step: Step, unit: RateUnit) -> String {
+    match step {
+        Step::By(v) => Rate { value: v, unit }.signed(),
+        Step::Percent(0.0) => "no change".to_owned(),
+        Step::Percent(v) => format!("{}{}%", if v > 0.0 { "+" } else { "−" }, num(v.abs(), 0)),
+    }
+}
+
+/// A band's step, hold and words.
+fn band_step(
+    protocol: &Protocol,
+    steps: &DtiSteps,
+    band: DtiBand,
+    target: &ApttTarget,
+    baseline: Seconds,
+) -> (Step, Minutes, String) {
+    let (t_low, t_high) = (target.low.shown(), target.high.shown());
+    match band {
+        DtiBand::FarBelow => (
+            steps.far_below.unwrap_or(steps.near_below),
+            Minutes::ZERO,
+            format!(
+                "aPTT below {t_low} s by more than {} s (0.2 × baseline)",
+                num(margin(protocol, baseline), 1)
+            ),
+        ),
+        DtiBand::NearBelow if steps.far_below.is_some() => (
+            steps.near_below,
+            Minutes::ZERO,
+            format!("aPTT below {t_low} s by up to {} s", num(margin(protocol, baseline), 1)),
+        ),
+        DtiBand::NearBelow => (steps.near_below, Minutes::ZERO, format!("aPTT below {t_low} s")),
+        DtiBand::InTarget => (
+            match steps.near_below {
+                Step::By(_) => Step::By(0.0),
+                Step::Percent(_) => Step::Percent(0.0),
+            },
+            Minutes::ZERO,
+            format!("aPTT {t_low}–{t_high} s (the target)"),
+        ),
+        DtiBand::AboveHold => {
+            let (step, hold) = steps
+                .above_hold
+                .unwrap_or((steps.above_target, steps.above_target_hold));
+            (
+                step,
+                hold,
+                format!(
+                    "aPTT above {} s (3 × baseline or 100 s)",
+                    hold_threshold(protocol, baseline).shown()
+                ),
+            )
+        }
+        DtiBand::AboveTarget | DtiBand::AboveCap => (
+            steps.above_target,
+            steps.above_target_hold,
+            match steps.above_cap {
+                Some((cap, _)) => format!("aPTT above {t_high} s (up to the {} s cap)", cap.shown()),
+                None => format!("aPTT above {t_high} s"),
+            },
+        ),
+    }
+}
+
+/// A running DTI titrated by the aPTT (rounded to 1 s) against the patient's target: the one titration
+/// for every DTI, over its section's table (`section`). `None` for a heparin rate.
 #[must_use]
 pub fn titrate_dti(
     protocol: &Protocol,
@@ -57,220 +150,90 @@ pub fn titrate_dti(
     target: &ApttTarget,
     baseline: Seconds,
 ) -> Option<DtiTitration> {
-    match current {
-        DoseRate::Argatroban(r) => Some(titrate_argatroban(protocol, aptt, r, target, baseline)),
-        DoseRate::Bivalirudin(r) => Some(titrate_bivalirudin(protocol, aptt, r, target, baseline)),
-        DoseRate::Heparin(_) => None,
-    }
-}
-
-/// Argatroban titration by the aPTT (rounded to 1 s) against the patient's target.
-#[must_use]
-pub fn titrate_argatroban(
-    protocol: &Protocol,
-    aptt: Seconds,
-    current: McgPerKgPerMin,
-    target: &ApttTarget,
-    baseline: Seconds,
-) -> DtiTitration {
-    let a = &protocol.argatroban;
-    let t = &a.titration;
-    let column = a.titration_column;
-    let cap = a.target_max_s.value;
-    let margin = protocol.dti.titration_margin_baseline_fraction.value.value() * baseline.value();
-    let band = if aptt > cap {
-        DtiBand::AboveCap
-    } else if aptt > target.high {
-        DtiBand::AboveTarget
-    } else if aptt >= target.low {
-        DtiBand::InTarget
-    } else if target.low.value() - aptt.value() > margin {
-        DtiBand::FarBelow
-    } else {
-        DtiBand::NearBelow
-    };
-    let unit = RateUnit::McgPerKgPerMin;
-    let signed = |v: f64| Rate { value: v, unit }.signed();
-    let (t_low, t_high) = (target.low.shown(), target.high.shown());
-    if band == DtiBand::AboveCap {
-        let restart = current.times_rounded(t.above_cap_restart_fraction.value());
-        return DtiTitration {
+    let drug = current.drug().as_dti()?;
+    let sec = section(protocol, drug);
+    let steps = &sec.steps;
+    let unit = current.unit();
+    let band = band_of(protocol, steps, aptt, target, baseline);
+    let t_high = target.high.shown();
+    if let (DtiBand::AboveCap, Some((cap, fraction))) = (band, steps.above_cap) {
+        let restart = current.times_rounded(fraction.value());
+        return Some(DtiTitration {
             band,
             new_rate: None,
             change: None,
             hold_min: Minutes::ZERO,
             stop_and_call: true,
-            restart_rate: Some(DoseRate::Argatroban(restart)),
+            restart_rate: Some(restart),
             row_text: format!(
                 "aPTT > {} s (absolute cap): stop the infusion and call; restart at {}% ({}) once the aPTT is below {t_high} s",
                 cap.shown(),
-                num(t.above_cap_restart_fraction.value() * 100.0, 0),
+                num(fraction.value() * 100.0, 0),
                 restart
             ),
             capped_at_max: false,
             floored_at_minimum: false,
             increase_limited: false,
-        };
+        });
     }
-    let (step, hold, band_text) = match band {
-        DtiBand::FarBelow => (
-            t.far_below.of(column),
-            Minutes::ZERO,
-            format!(
-                "aPTT below {t_low} s by more than {} s (0.2 × baseline)",
-                num(margin, 1)
-            ),
-        ),
-        DtiBand::NearBelow => (
-            t.near_below.of(column),
-            Minutes::ZERO,
-            format!("aPTT below {t_low} s by up to {} s", num(margin, 1)),
-        ),
-        DtiBand::InTarget => (0.0, Minutes::ZERO, format!("aPTT {t_low}–{t_high} s (the target)")),
-        DtiBand::AboveTarget | DtiBand::AboveHold | DtiBand::AboveCap => (
-            t.above_target.of(column),
-            t.above_target_hold_min,
-            format!("aPTT above {t_high} s (up to the {} s cap)", cap.shown()),
-        ),
-    };
-    let mut wanted = step;
+    let (step, hold, band_text) = band_step(protocol, steps, band, target, baseline);
     let mut increase_limited = false;
-    if step > 0.0 && current < t.small_rate_below {
-        let limit = current.value() * t.small_rate_max_increase_fraction.value();
-        if step > limit {
-            wanted = limit;
-            increase_limited = true;
-        }
-    }
-    let max = a.max_mcg_per_kg_per_min.value;
-    let minimum = a.minimum_mcg_per_kg_per_min.value;
     // No change keeps the running rate exactly: rounding it to the shown precision would be a change
     // nobody asked for (0.0835 → 0.08 read as a decrease; found by the titration property).
-    let requested = if wanted == 0.0 {
-        current
+    let requested = match step {
+        _ if step.is_none() => current,
+        Step::By(by) => {
+            let mut wanted = by;
+            if let Some((below, fraction)) = steps.small_rate
+                && by > 0.0
+                && current.value() < below.value()
+            {
+                let limit = current.value() * fraction.value();
+                if by > limit {
+                    wanted = limit;
+                    increase_limited = true;
+                }
+            }
+            current.stepped_rounded(wanted)
+        }
+        Step::Percent(p) => current.times_rounded(1.0 + p / 100.0),
+    };
+    let capped_at_max = sec.maximum.is_some_and(|(max, _)| requested.value() > max.value());
+    let floored_at_minimum = step.is_decrease() && requested.value() < sec.minimum.value();
+    let new_rate = if floored_at_minimum {
+        if sec.minimum.value() < current.value() {
+            sec.minimum
+        } else {
+            current
+        }
     } else {
-        current.stepped_rounded(wanted)
+        match sec.maximum {
+            Some((max, _)) if requested.value() > max.value() => max,
+            _ => requested,
+        }
     };
-    let capped_at_max = requested > max;
-    let floored_at_minimum = step < 0.0 && requested < minimum;
-    let new_value = if floored_at_minimum {
-        minimum.min(current)
-    } else {
-        requested.min(max)
-    };
-    let column_text = match column {
-        crate::protocol::ArgatrobanColumn::CriticallyIll => "critically ill column",
-        crate::protocol::ArgatrobanColumn::NormalHepatic => "normal hepatic function column",
-    };
+    let step_words = step_text(step, unit);
     let action = if hold.value() > 0.0 {
-        format!("hold {} min, then {}", hold.shown(), signed(step))
-    } else if step == 0.0 {
-        "no change".to_owned()
+        format!("hold {} min, then {step_words}", hold.shown())
     } else {
-        signed(step)
+        step_words
     };
-    DtiTitration {
+    let row_text = match steps.column_note {
+        Some(column) => format!("{band_text}: {action} ({column})"),
+        None => format!("{band_text}: {action}"),
+    };
+    Some(DtiTitration {
         band,
-        new_rate: Some(DoseRate::Argatroban(new_value)),
-        change: Some(Rate {
-            value: new_value.value() - current.value(),
-            unit,
-        }),
+        new_rate: Some(new_rate),
+        change: new_rate.tagged().change_from(current.tagged()),
         hold_min: hold,
         stop_and_call: false,
         restart_rate: None,
-        row_text: format!("{band_text}: {action} ({column_text})"),
+        row_text,
         capped_at_max,
         floored_at_minimum,
         increase_limited,
-    }
-}
-
-/// Bivalirudin titration by the aPTT (rounded to 1 s) against the patient's target and the DTI hold
-/// threshold (3 × baseline or 100 s, whichever is lower).
-#[must_use]
-pub fn titrate_bivalirudin(
-    protocol: &Protocol,
-    aptt: Seconds,
-    current: MgPerKgPerHour,
-    target: &ApttTarget,
-    baseline: Seconds,
-) -> DtiTitration {
-    let b = &protocol.bivalirudin;
-    let t = &b.titration;
-    let hold_at = protocol
-        .dti
-        .hold_above
-        .ratio
-        .of(baseline)
-        .min(protocol.dti.hold_above.max_s);
-    let (t_low, t_high) = (target.low.shown(), target.high.shown());
-    let (band, percent, hold, band_text) = if aptt > hold_at {
-        (
-            DtiBand::AboveHold,
-            t.above_hold_percent,
-            t.above_hold_hold_min,
-            format!("aPTT above {} s (3 × baseline or 100 s)", hold_at.shown()),
-        )
-    } else if aptt > target.high {
-        (
-            DtiBand::AboveTarget,
-            t.above_target_percent,
-            Minutes::ZERO,
-            format!("aPTT above {t_high} s"),
-        )
-    } else if aptt >= target.low {
-        (
-            DtiBand::InTarget,
-            0.0,
-            Minutes::ZERO,
-            format!("aPTT {t_low}–{t_high} s (the target)"),
-        )
-    } else {
-        (
-            DtiBand::NearBelow,
-            t.below_target_percent,
-            Minutes::ZERO,
-            format!("aPTT below {t_low} s"),
-        )
-    };
-    let minimum = b.minimum_mg_per_kg_per_h.value;
-    let requested = if percent == 0.0 {
-        current
-    } else {
-        current.times_rounded(1.0 + percent / 100.0)
-    };
-    let floored_at_minimum = percent < 0.0 && requested < minimum;
-    let new_value = if floored_at_minimum {
-        minimum.min(current)
-    } else {
-        requested
-    };
-    let step = if percent == 0.0 {
-        "no change".to_owned()
-    } else {
-        format!("{}{}%", if percent > 0.0 { "+" } else { "−" }, num(percent.abs(), 0))
-    };
-    let action = if hold.value() > 0.0 {
-        format!("hold {} min, then {step}", hold.shown())
-    } else {
-        step
-    };
-    DtiTitration {
-        band,
-        new_rate: Some(DoseRate::Bivalirudin(new_value)),
-        change: Some(Rate {
-            value: new_value.value() - current.value(),
-            unit: RateUnit::MgPerKgPerHour,
-        }),
-        hold_min: hold,
-        stop_and_call: false,
-        restart_rate: None,
-        row_text: format!("{band_text}: {action}"),
-        capped_at_max: false,
-        floored_at_minimum,
-        increase_limited: false,
-    }
+    })
 }
 
 /// One row of a DTI titration table for this patient's target, as shown in the dosing tools.
@@ -278,118 +241,142 @@ pub fn titrate_bivalirudin(
 pub struct DtiTableRow {
     pub band: DtiBand,
     pub aptt: String,
-    /// The change (argatroban: critically ill column; bivalirudin: percent).
+    /// The change in the protocol's column (argatroban: critically ill; bivalirudin: percent).
     pub change: String,
-    /// Argatroban's normal-hepatic column (empty for bivalirudin).
-    pub change_normal_hepatic: String,
+    /// The table's other column, when it has two (argatroban: normal hepatic function); empty otherwise.
+    pub change_other_column: String,
     pub hold: String,
 }
 
-/// The argatroban table for a target and baseline: the bands the titration reads, in seconds.
+/// A DTI's table for a target and baseline: the bands the titration reads, in seconds, from its section.
 #[must_use]
-pub fn argatroban_table(protocol: &Protocol, target: &ApttTarget, baseline: Seconds) -> Vec<DtiTableRow> {
-    let a = &protocol.argatroban;
-    let t = &a.titration;
-    let margin = protocol.dti.titration_margin_baseline_fraction.value.value() * baseline.value();
-    let (low, high, cap) = (target.low.value(), target.high.value(), a.target_max_s.value.value());
-    let unit = RateUnit::McgPerKgPerMin;
-    let signed = |v: f64| Rate { value: v, unit }.signed();
-    let mut rows = vec![
-        DtiTableRow {
-            band: DtiBand::FarBelow,
-            aptt: format!("< {} s", num(low - margin, 1)),
-            change: signed(t.far_below.critically_ill),
-            change_normal_hepatic: signed(t.far_below.normal_hepatic),
-            hold: String::new(),
-        },
-        DtiTableRow {
-            band: DtiBand::NearBelow,
-            aptt: format!("{}–< {} s", num(low - margin, 1), num(low, 1)),
-            change: signed(t.near_below.critically_ill),
-            change_normal_hepatic: signed(t.near_below.normal_hepatic),
-            hold: String::new(),
-        },
-        DtiTableRow {
-            band: DtiBand::InTarget,
-            aptt: format!("{}–{} s (target)", num(low, 1), num(high, 1)),
-            change: "no change".to_owned(),
-            change_normal_hepatic: "no change".to_owned(),
-            hold: String::new(),
-        },
-    ];
-    if high < cap {
-        rows.push(DtiTableRow {
-            band: DtiBand::AboveTarget,
-            aptt: format!("> {}–{} s", num(high, 1), num(cap, 0)),
-            change: signed(t.above_target.critically_ill),
-            change_normal_hepatic: signed(t.above_target.normal_hepatic),
-            hold: format!("hold {} min", t.above_target_hold_min.shown()),
-        });
-    }
-    rows.push(DtiTableRow {
-        band: DtiBand::AboveCap,
-        aptt: format!("> {} s", num(cap, 0)),
-        change: format!("restart at {}%", num(t.above_cap_restart_fraction.value() * 100.0, 0)),
-        change_normal_hepatic: String::new(),
-        hold: "stop and call".to_owned(),
-    });
-    rows
-}
-
-/// The bivalirudin table for a target and baseline.
-#[must_use]
-pub fn bivalirudin_table(protocol: &Protocol, target: &ApttTarget, baseline: Seconds) -> Vec<DtiTableRow> {
-    let t = &protocol.bivalirudin.titration;
-    let hold_at = protocol
-        .dti
-        .hold_above
-        .ratio
-        .of(baseline)
-        .min(protocol.dti.hold_above.max_s);
-    let pct = |v: f64| {
-        if v == 0.0 {
-            "no change".to_owned()
+pub fn dti_table(protocol: &Protocol, drug: DtiDrug, target: &ApttTarget, baseline: Seconds) -> Vec<DtiTableRow> {
+    let sec = section(protocol, drug);
+    let steps = &sec.steps;
+    let unit = sec.minimum.unit();
+    let text = |s: Step| step_text(s, unit);
+    let other = |i: usize| steps.other_column.map_or(String::new(), |c| text(c[i]));
+    let hold_text = |m: Minutes| {
+        if m.value() > 0.0 {
+            format!("hold {} min", m.shown())
         } else {
-            format!("{}{}%", if v > 0.0 { "+" } else { "−" }, num(v.abs(), 0))
+            String::new()
         }
     };
     let (low, high) = (target.low.value(), target.high.value());
-    vec![
-        DtiTableRow {
-            band: DtiBand::NearBelow,
-            aptt: format!("< {} s", num(low, 1)),
-            change: pct(t.below_target_percent),
-            change_normal_hepatic: String::new(),
-            hold: String::new(),
+    let mut rows = Vec::new();
+    let below_from = match steps.far_below {
+        Some(far) => {
+            let m = margin(protocol, baseline);
+            rows.push(DtiTableRow {
+                band: DtiBand::FarBelow,
+                aptt: format!("< {} s", num(low - m, 1)),
+                change: text(far),
+                change_other_column: other(0),
+                hold: String::new(),
+            });
+            format!("{}–< {} s", num(low - m, 1), num(low, 1))
+        }
+        None => format!("< {} s", num(low, 1)),
+    };
+    rows.push(DtiTableRow {
+        band: DtiBand::NearBelow,
+        aptt: below_from,
+        change: text(steps.near_below),
+        change_other_column: other(1),
+        hold: String::new(),
+    });
+    let no_change = "no change".to_owned();
+    rows.push(DtiTableRow {
+        band: DtiBand::InTarget,
+        aptt: format!("{}–{} s (target)", num(low, 1), num(high, 1)),
+        change: no_change.clone(),
+        change_other_column: if steps.other_column.is_some() {
+            no_change
+        } else {
+            String::new()
         },
-        DtiTableRow {
-            band: DtiBand::InTarget,
-            aptt: format!("{}–{} s (target)", num(low, 1), num(high, 1)),
-            change: pct(0.0),
-            change_normal_hepatic: String::new(),
-            hold: String::new(),
-        },
-        DtiTableRow {
+        hold: String::new(),
+    });
+    // Above the target: up to the cap, or up to the hold threshold.
+    let upper = match (steps.above_cap, steps.above_hold) {
+        (Some((cap, _)), _) => (high < cap.value()).then(|| num(cap.value(), 0).to_string()),
+        (None, Some(_)) => Some(num(hold_threshold(protocol, baseline).value(), 1).to_string()),
+        (None, None) => None,
+    };
+    match upper {
+        Some(upper) => rows.push(DtiTableRow {
             band: DtiBand::AboveTarget,
-            aptt: format!("> {}–{} s", num(high, 1), num(hold_at.value(), 1)),
-            change: pct(t.above_target_percent),
-            change_normal_hepatic: String::new(),
-            hold: String::new(),
-        },
-        DtiTableRow {
+            aptt: format!("> {}–{upper} s", num(high, 1)),
+            change: text(steps.above_target),
+            change_other_column: other(2),
+            hold: hold_text(steps.above_target_hold),
+        }),
+        None if steps.above_cap.is_none() => rows.push(DtiTableRow {
+            band: DtiBand::AboveTarget,
+            aptt: format!("> {} s", num(high, 1)),
+            change: text(steps.above_target),
+            change_other_column: other(2),
+            hold: hold_text(steps.above_target_hold),
+        }),
+        None => {}
+    }
+    if let Some((step, hold)) = steps.above_hold {
+        rows.push(DtiTableRow {
             band: DtiBand::AboveHold,
-            aptt: format!("> {} s", num(hold_at.value(), 1)),
-            change: pct(t.above_hold_percent),
-            change_normal_hepatic: String::new(),
-            hold: format!("hold {} min", t.above_hold_hold_min.shown()),
-        },
-    ]
+            aptt: format!("> {} s", num(hold_threshold(protocol, baseline).value(), 1)),
+            change: text(step),
+            change_other_column: String::new(),
+            hold: hold_text(hold),
+        });
+    }
+    if let Some((cap, fraction)) = steps.above_cap {
+        rows.push(DtiTableRow {
+            band: DtiBand::AboveCap,
+            aptt: format!("> {} s", num(cap.value(), 0)),
+            change: format!("restart at {}%", num(fraction.value() * 100.0, 0)),
+            change_other_column: String::new(),
+            hold: "stop and call".to_owned(),
+        });
+    }
+    rows
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::target::{argatroban_target, bivalirudin_target};
+    use super::super::target::dti_target;
     use super::*;
+    use crate::model::{McgPerKgPerMin, MgPerKgPerHour};
+
+    /// The one titration, for an argatroban rate.
+    fn titrate_argatroban(
+        p: &Protocol,
+        aptt: Seconds,
+        current: McgPerKgPerMin,
+        target: &ApttTarget,
+        base: Seconds,
+    ) -> DtiTitration {
+        titrate_dti(p, aptt, DoseRate::Argatroban(current), target, base).unwrap_or_else(|| panic!("a DTI rate"))
+    }
+
+    /// The one titration, for a bivalirudin rate.
+    fn titrate_bivalirudin(
+        p: &Protocol,
+        aptt: Seconds,
+        current: MgPerKgPerHour,
+        target: &ApttTarget,
+        base: Seconds,
+    ) -> DtiTitration {
+        titrate_dti(p, aptt, DoseRate::Bivalirudin(current), target, base).unwrap_or_else(|| panic!("a DTI rate"))
+    }
+
+    fn argatroban_target(p: &Protocol, base: Option<Seconds>) -> Option<ApttTarget> {
+        dti_target(p, DtiDrug::Argatroban, base)
+    }
+
+    fn bivalirudin_target(p: &Protocol, base: Option<Seconds>) -> Option<ApttTarget> {
+        dti_target(p, DtiDrug::Bivalirudin, base)
+    }
 
     fn protocol() -> Protocol {
         Protocol::builtin("adult-ecmo").unwrap_or_else(|e| panic!("{e}"))

@@ -8,7 +8,8 @@ pub mod axes;
 
 use crate::analysis::pairing::{ApttAntiXaFit, FitNeeds, fit_aptt_anti_xa};
 use crate::analysis::targets::aptt_target;
-use crate::analysis::{Agent, InfusionRate, Pair, Prepared, Timeline, paired_samples};
+use crate::analysis::{InfusionRate, Pair, Prepared, Timeline, paired_samples};
+use crate::model::Anticoagulant;
 use crate::model::{Case, ClinicalTime, LabKind, Units, num};
 use crate::protocol::Protocol;
 
@@ -28,13 +29,13 @@ fn aptt_bands(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: ClinicalTi
     let start = case.case_start;
     let baseline = case.patient.baseline_aptt;
     let segments = tl.segments();
-    let mut out: Vec<(Agent, ClinicalTime, ClinicalTime)> = Vec::new();
+    let mut out: Vec<(Anticoagulant, ClinicalTime, ClinicalTime)> = Vec::new();
     for (i, s) in segments.iter().enumerate().filter(|(_, s)| s.start <= as_of) {
         let next = segments.get(i + 1).map_or(as_of, |n| n.start);
         let end = s.end.unwrap_or(as_of).min(next).min(as_of);
         match out.last_mut() {
-            Some((agent, _, until)) if *agent == s.agent() && *until >= s.start => *until = end,
-            _ => out.push((s.agent(), s.start, end)),
+            Some((agent, _, until)) if *agent == s.drug() && *until >= s.start => *until = end,
+            _ => out.push((s.drug(), s.start, end)),
         }
     }
     out.into_iter()
