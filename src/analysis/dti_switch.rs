@@ -128,10 +128,7 @@ pub(super) fn switch_to(
     dosing: DtiDosing,
 ) -> Recommendation {
     let start = dti::start(choice.drug, &cx.case.patient, cx.p, cx.hepatic.impaired, cx.dti_kg());
-    let action = match choice.drug {
-        DtiDrug::Argatroban => Action::SwitchToArgatroban,
-        DtiDrug::Bivalirudin => Action::SwitchToBivalirudin,
-    };
+    let action = Action::switch_to(choice.drug);
     let icu = dosing == DtiDosing::IcuStart;
     let mut rec = Recommendation::new(action, choice.drug.name());
     rec.rationale = reasons;

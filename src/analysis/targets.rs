@@ -23,8 +23,8 @@ pub struct ApttTargetOf {
 /// is a multiple of the baseline).
 #[must_use]
 pub fn aptt_target(agent: Anticoagulant, protocol: &Protocol, baseline: Option<Seconds>) -> Option<ApttTargetOf> {
-    match agent {
-        Anticoagulant::Heparin => {
+    match agent.as_dti() {
+        None => {
             let h = HeparinApttRange::of(protocol, baseline);
             Some(ApttTargetOf {
                 agent,
@@ -32,15 +32,14 @@ pub fn aptt_target(agent: Anticoagulant, protocol: &Protocol, baseline: Option<S
                 basis: h.describe(protocol),
             })
         }
-        Anticoagulant::Argatroban | Anticoagulant::Bivalirudin => dti::dti_target(protocol, agent.as_dti()?, baseline)
-            .map(|t| ApttTargetOf {
-                agent,
-                range: Range {
-                    low: t.low,
-                    high: t.high,
-                },
-                basis: t.describe(),
-            }),
+        Some(dti) => dti::dti_target(protocol, dti, baseline).map(|t| ApttTargetOf {
+            agent,
+            range: Range {
+                low: t.low,
+                high: t.high,
+            },
+            basis: t.describe(),
+        }),
     }
 }
 
@@ -48,12 +47,7 @@ pub fn aptt_target(agent: Anticoagulant, protocol: &Protocol, baseline: Option<S
 /// starts (a switch to argatroban makes argatroban active).
 #[must_use]
 pub fn active_drug(tl: &Timeline, as_of: ClinicalTime, action: Action) -> Option<Anticoagulant> {
-    tl.running(as_of).map(|s| s.drug()).or(match action {
-        Action::SwitchToArgatroban | Action::AdjustArgatroban => Some(Anticoagulant::Argatroban),
-        Action::SwitchToBivalirudin | Action::AdjustBivalirudin => Some(Anticoagulant::Bivalirudin),
-        Action::AdjustUfh | Action::CpbAdditionalHeparin => Some(Anticoagulant::Heparin),
-        Action::Continue | Action::Measure | Action::SupplementAntithrombin | Action::HoldAnticoagulant => None,
-    })
+    tl.running(as_of).map(|s| s.drug()).or(action.drug())
 }
 
 /// Whether heparin is monitored by the anti-Xa now: the protocol says anti-Xa and one is recent enough

@@ -7,8 +7,8 @@ use serde::{Serialize, Serializer};
 
 use crate::dosing::{DoseRate, Rate};
 use crate::model::{
-    ClinicalTime, HitHistory, Hours, Kilograms, Milligrams, Minutes, MlPerHour, Seconds, SecondsPerUnitPerKg, Setting,
-    Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour,
+    Anticoagulant, ClinicalTime, DtiDrug, HitHistory, Hours, Kilograms, Milligrams, Minutes, MlPerHour, Seconds,
+    SecondsPerUnitPerKg, Setting, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour,
 };
 use crate::protocol::Source;
 
@@ -144,6 +144,42 @@ impl Action {
             Self::CpbAdditionalHeparin => "Give additional heparin (bypass)",
             Self::HoldAnticoagulant => "Hold",
         }
+    }
+
+    /// The switch to a DTI.
+    #[must_use]
+    pub fn switch_to(drug: DtiDrug) -> Self {
+        match drug {
+            DtiDrug::Argatroban => Self::SwitchToArgatroban,
+            DtiDrug::Bivalirudin => Self::SwitchToBivalirudin,
+        }
+    }
+
+    /// A rate change of a running anticoagulant.
+    #[must_use]
+    pub fn adjust(drug: Anticoagulant) -> Self {
+        match drug {
+            Anticoagulant::Heparin => Self::AdjustUfh,
+            Anticoagulant::Argatroban => Self::AdjustArgatroban,
+            Anticoagulant::Bivalirudin => Self::AdjustBivalirudin,
+        }
+    }
+
+    /// The anticoagulant an action starts or changes (`None`: an action about no one drug).
+    #[must_use]
+    pub fn drug(self) -> Option<Anticoagulant> {
+        match self {
+            Self::SwitchToArgatroban | Self::AdjustArgatroban => Some(Anticoagulant::Argatroban),
+            Self::SwitchToBivalirudin | Self::AdjustBivalirudin => Some(Anticoagulant::Bivalirudin),
+            Self::AdjustUfh | Self::CpbAdditionalHeparin => Some(Anticoagulant::Heparin),
+            Self::Continue | Self::Measure | Self::SupplementAntithrombin | Self::HoldAnticoagulant => None,
+        }
+    }
+
+    /// Whether the action starts a DTI.
+    #[must_use]
+    pub fn is_switch(self) -> bool {
+        matches!(self, Self::SwitchToArgatroban | Self::SwitchToBivalirudin)
     }
 
     #[must_use]

@@ -142,18 +142,6 @@ impl DoseRate {
         self.tagged().unit
     }
 
-    /// The same drug at `fraction` of this rate, rounded half up to `decimals` (a restart at half the
-    /// rate); `None` if the result is not a rate (never for a finite, non-negative fraction).
-    #[must_use]
-    pub fn scaled(self, fraction: f64, decimals: u32) -> Option<Self> {
-        let value = crate::model::round_half_up(self.value() * fraction, decimals);
-        match self {
-            Self::Heparin(_) => UnitsPerKgPerHour::new(value).ok().map(Self::Heparin),
-            Self::Argatroban(_) => McgPerKgPerMin::new(value).ok().map(Self::Argatroban),
-            Self::Bivalirudin(_) => MgPerKgPerHour::new(value).ok().map(Self::Bivalirudin),
-        }
-    }
-
     /// The drug the rate is of.
     #[must_use]
     pub fn drug(self) -> Anticoagulant {

@@ -60,6 +60,9 @@ pub enum DtiDrug {
 }
 
 impl DtiDrug {
+    /// Every DTI, in the order a tie is broken.
+    pub const ALL: [Self; 2] = [Self::Argatroban, Self::Bivalirudin];
+
     /// The anticoagulant this is.
     #[must_use]
     pub fn drug(self) -> Anticoagulant {

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::analysis::pairing::Control;
 use crate::analysis::targets::{active_drug, heparin_by_anti_xa_now};
-use crate::analysis::{Action, Analysis, FindingCode, Timeline};
+use crate::analysis::{Analysis, FindingCode, Timeline};
 use crate::dosing::dti::{DtiTitration, dti_target, titrate_dti};
 use crate::dosing::ufh::{band_text, nomogram_step};
 use crate::dosing::{DoseRate, Rate};
@@ -205,16 +205,15 @@ fn contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis) ->
         )];
     }
     // The drug the next result is about: the one a switch starts, else the active one.
-    let agent = match a.recommendation.action {
-        Action::SwitchToArgatroban => Some(Anticoagulant::Argatroban),
-        Action::SwitchToBivalirudin => Some(Anticoagulant::Bivalirudin),
-        action => active_drug(tl, a.as_of, action),
+    let action = a.recommendation.action;
+    let agent = if action.is_switch() {
+        action.drug()
+    } else {
+        active_drug(tl, a.as_of, action)
     };
     match agent {
-        Some(Anticoagulant::Heparin) => heparin_contingency(case, tl, protocol, a),
-        Some(agent @ (Anticoagulant::Argatroban | Anticoagulant::Bivalirudin)) => {
-            dti_contingency(case, tl, protocol, a, agent)
-        }
+        Some(agent) if agent.is_dti() => dti_contingency(case, tl, protocol, a, agent),
+        Some(_) => heparin_contingency(case, tl, protocol, a),
         None => Vec::new(),
     }
 }

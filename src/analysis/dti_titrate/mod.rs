@@ -12,13 +12,6 @@ use crate::dosing::{DoseRate, Rate};
 use crate::model::{Hours, Seconds, num};
 use crate::protocol::DtiDrug;
 
-fn adjust_action(drug: DtiDrug) -> Action {
-    match drug {
-        DtiDrug::Argatroban => Action::AdjustArgatroban,
-        DtiDrug::Bivalirudin => Action::AdjustBivalirudin,
-    }
-}
-
 /// The aPTT recheck after a change: 2 h (argatroban with hepatic impairment: the protocol's longer
 /// interval).
 fn recheck_h(cx: &Cx<'_>, drug: DtiDrug) -> Hours {
@@ -184,11 +177,8 @@ fn stop_and_call(cx: &mut Cx<'_>, drug: DtiDrug, current: DoseRate, restart: Opt
     // Part of the headline: written in both levels of detail.
     rec.after_hold = Some(format!("aPTT in {} h decides the restart", recheck.shown()));
     rec.concentration = dti::section(cx.p, drug).concentration_label.to_owned();
-    let restart = restart.or_else(|| {
-        (drug == DtiDrug::Argatroban)
-            .then(|| current.scaled(a.above_cap_restart_fraction.value(), 2))
-            .flatten()
-    });
+    let restart = restart
+        .or_else(|| (drug == DtiDrug::Argatroban).then(|| current.times_rounded(a.above_cap_restart_fraction.value())));
     if let Some(r) = restart {
         rec.rationale.push(say!(
             cx,
@@ -237,7 +227,7 @@ fn apply(
     } else if t.band == DtiBand::InTarget {
         continue_dti(cx, drug, current)
     } else {
-        let mut r = Recommendation::new(adjust_action(drug), drug.name());
+        let mut r = Recommendation::new(Action::adjust(drug.drug()), drug.name());
         with_rate(cx, &mut r, drug, new_rate);
         r.rate_change = t.change;
         r
@@ -337,7 +327,7 @@ pub(super) fn restart_at_last_in_range(cx: &mut Cx<'_>, seg: Segment) -> Recomme
         cx.due("aPTT", Due::Now, "before a restart");
         return rec;
     };
-    let mut rec = Recommendation::new(adjust_action(drug), drug.name());
+    let mut rec = Recommendation::new(Action::adjust(drug.drug()), drug.name());
     rec.label = format!("Restart {} (no bolus)", drug.name());
     with_rate(cx, &mut rec, drug, rate);
     rec.target = dti_target(cx, drug).map_or(String::new(), |t| t.describe());
@@ -391,7 +381,7 @@ fn after_timed_hold(cx: &mut Cx<'_>, drug: DtiDrug, seg: Segment, before: DoseRa
         r.call_senior = t.floored_at_minimum;
         r
     } else {
-        let mut r = Recommendation::new(adjust_action(drug), drug.name());
+        let mut r = Recommendation::new(Action::adjust(drug.drug()), drug.name());
         r.label = format!("Restart {} after the hold (no bolus)", drug.name());
         r
     };
@@ -440,13 +430,11 @@ pub(super) fn after_stop(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
         return rec;
     }
     let fraction = cx.p.argatroban.titration.above_cap_restart_fraction.value();
-    let Some(restart) = before.scaled(fraction, if drug == DtiDrug::Argatroban { 2 } else { 3 }) else {
-        return Recommendation::new(Action::Measure, drug.name());
-    };
+    let restart = before.times_rounded(fraction);
     let after = cx.tl.labs.aptt.latest(cx.as_of).filter(|s| s.time > end);
     match after {
         Some(s) if s.banded <= upper => {
-            let mut rec = Recommendation::new(adjust_action(drug), drug.name());
+            let mut rec = Recommendation::new(Action::adjust(drug.drug()), drug.name());
             rec.label = format!("Restart {} at {}% (no bolus)", drug.name(), num(fraction * 100.0, 0));
             with_rate(cx, &mut rec, drug, restart);
             rec.rationale.push(say!(

@@ -11,7 +11,6 @@ use super::super::types::{Action, Due, HeparinExposure, Recommendation};
 use super::super::{dti_switch, dti_titrate};
 use super::ufh_card::{HEPARIN, bleeding_reason, hold_rec, set_rate, step_at, target_text};
 use crate::dosing::ufh;
-use crate::model::Anticoagulant;
 use crate::model::{ClinicalTime, StopReason, UnitsPerKgPerHour};
 
 /// No infusion runs: restart after a recent stop, or start.
@@ -27,9 +26,10 @@ pub(super) fn no_infusion(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor
                 Some(SegmentEnd::Stopped(r)) => r,
                 _ => None,
             };
-            match seg.drug() {
-                Anticoagulant::Heparin => restart_heparin(cx, h, monitor, seg, reason),
-                Anticoagulant::Argatroban | Anticoagulant::Bivalirudin => restart_dti(cx, seg, reason),
+            if seg.drug().is_dti() {
+                restart_dti(cx, seg, reason)
+            } else {
+                restart_heparin(cx, h, monitor, seg, reason)
             }
         }
         None => start_heparin(cx, h),

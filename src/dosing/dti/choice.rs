@@ -70,10 +70,7 @@ pub fn choose_dti(patient: &Patient, protocol: &Protocol, hepatic: bool) -> DtiC
         )
     } else {
         let preferred = rules.preference.value;
-        let other = match preferred {
-            DtiDrug::Argatroban => DtiDrug::Bivalirudin,
-            DtiDrug::Bivalirudin => DtiDrug::Argatroban,
-        };
+        let other = DtiDrug::ALL.into_iter().find(|d| *d != preferred).unwrap_or(preferred);
         (
             preferred,
             vec![format!(
