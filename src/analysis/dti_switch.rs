@@ -45,12 +45,8 @@ fn hepatic_reason(cx: &Cx<'_>) -> Option<String> {
 
 /// The pump rate of a DTI rate on the DTI dosing weight.
 pub(super) fn dti_pump(cx: &Cx<'_>, rate: DoseRate) -> Option<MlPerHour> {
-    let kg = cx.dti_kg();
-    match rate {
-        DoseRate::Argatroban(r) => Some(r.pump_rate(kg, cx.p.argatroban.concentration_mg_per_ml.value)),
-        DoseRate::Bivalirudin(r) => Some(r.pump_rate(kg, cx.p.bivalirudin.concentration_mg_per_ml.value)),
-        DoseRate::Heparin(_) => None,
-    }
+    let drug = rate.drug().as_dti()?;
+    rate.dti_pump_rate(cx.dti_kg(), dti::section(cx.p, drug).concentration)
 }
 
 /// The aPTT target of a DTI for this patient (needs the baseline aPTT).

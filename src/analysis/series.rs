@@ -120,14 +120,8 @@ macro_rules! labs_of_table {
                     EventKind::AntiXaBelow(v) => {
                         self.anti_xa.push(time, v, banded!(v, 2), event);
                     }
-                    EventKind::UfhBolus(_)
-                    | EventKind::UfhInfusion(_)
-                    | EventKind::AtConcentrate(_)
-                    | EventKind::AtRecombinant(_)
-                    | EventKind::Ffp(_)
-                    | EventKind::ArgatrobanInfusion(_)
-                    | EventKind::BivalirudinInfusion(_)
-                    | EventKind::Protamine(_) => return false,
+                    // A dose: not a lab result.
+                    _ => return false,
                 }
                 true
             }

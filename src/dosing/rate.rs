@@ -6,7 +6,9 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::{Anticoagulant, McgPerKgPerMin, MgPerKgPerHour, UnitsPerKgPerHour, num};
+use crate::model::{
+    Anticoagulant, Kilograms, McgPerKgPerMin, MgPerKgPerHour, MgPerMl, MlPerHour, UnitsPerKgPerHour, num,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum RateUnit {
@@ -140,6 +142,16 @@ impl DoseRate {
     #[must_use]
     pub fn unit(self) -> RateUnit {
         self.tagged().unit
+    }
+
+    /// A DTI rate's pump rate on a weight at a mg/mL bag (`None` for heparin, dosed in units).
+    #[must_use]
+    pub fn dti_pump_rate(self, weight: Kilograms, concentration: MgPerMl) -> Option<MlPerHour> {
+        match self {
+            Self::Heparin(_) => None,
+            Self::Argatroban(r) => Some(r.pump_rate(weight, concentration)),
+            Self::Bivalirudin(r) => Some(r.pump_rate(weight, concentration)),
+        }
     }
 
     /// The drug the rate is of.

@@ -371,11 +371,10 @@ fn dti_rows(
     }
     let pump = |rate: Option<DoseRate>| -> String {
         let Some(r) = rate else { return "—".to_owned() };
-        let ml = match r {
-            DoseRate::Argatroban(v) => Some(v.pump_rate(weight, protocol.argatroban.concentration_mg_per_ml.value)),
-            DoseRate::Bivalirudin(v) => Some(v.pump_rate(weight, protocol.bivalirudin.concentration_mg_per_ml.value)),
-            DoseRate::Heparin(_) => None,
-        };
+        let ml = r
+            .drug()
+            .as_dti()
+            .and_then(|drug| r.dti_pump_rate(weight, crate::dosing::dti::section(protocol, drug).concentration));
         ml.map_or("—".to_owned(), |m| m.to_string())
     };
     let last = bands.len().saturating_sub(1);

@@ -4,7 +4,7 @@
 //! DTIs. A new DTI is a protocol section, a row of `model::Anticoagulant` and a `section` arm here.
 
 use crate::dosing::DoseRate;
-use crate::model::{Fraction, Minutes, Range, Ratio, Seconds};
+use crate::model::{Fraction, MgPerMl, Minutes, Range, Ratio, Seconds};
 use crate::protocol::{ArgatrobanColumn, DtiDrug, Protocol, Source, Sourced};
 
 /// How a titration band changes the rate.
@@ -59,6 +59,8 @@ pub struct DtiSteps {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DtiSection<'p> {
     pub drug: DtiDrug,
+    /// The bag, mg/mL (pump rates).
+    pub concentration: MgPerMl,
     pub concentration_label: &'p str,
     pub target_ratio: &'p Sourced<Range<Ratio>>,
     /// The target's upper bound never exceeds this.
@@ -86,6 +88,7 @@ pub fn section(protocol: &Protocol, drug: DtiDrug) -> DtiSection<'_> {
             let by = |s: crate::protocol::ArgatrobanStep, c| Step::By(s.of(c));
             DtiSection {
                 drug,
+                concentration: a.concentration_mg_per_ml.value,
                 concentration_label: &a.concentration_label,
                 target_ratio: &a.target_ratio,
                 target_cap: Some(a.target_max_s.value),
@@ -121,6 +124,7 @@ pub fn section(protocol: &Protocol, drug: DtiDrug) -> DtiSection<'_> {
             let t = &b.titration;
             DtiSection {
                 drug,
+                concentration: b.concentration_mg_per_ml.value,
                 concentration_label: &b.concentration_label,
                 target_ratio: &b.target_ratio,
                 target_cap: None,
