@@ -40,6 +40,15 @@ impl InfusionRate {
         }
     }
 
+    /// Heparin's rate (`None` for a DTI).
+    #[must_use]
+    pub fn heparin(self) -> Option<UnitsPerHour> {
+        match self {
+            Self::Ufh(r) => Some(r),
+            Self::Argatroban(_) | Self::Bivalirudin(_) => None,
+        }
+    }
+
     /// A rate of zero stops the infusion.
     #[must_use]
     pub fn is_stop(self) -> bool {
@@ -84,12 +93,12 @@ impl Segment {
 
     /// Heparin delivered by this segment up to `t` (none for a DTI).
     fn heparin_until(&self, t: ClinicalTime) -> Units {
-        match self.rate {
-            InfusionRate::Ufh(rate) => {
+        match self.rate.heparin() {
+            Some(rate) => {
                 let until = self.end.map_or(t, |end| end.min(t));
                 rate.over(until.elapsed_since(self.start))
             }
-            InfusionRate::Argatroban(_) | InfusionRate::Bivalirudin(_) => Units::ZERO,
+            None => Units::ZERO,
         }
     }
 }
@@ -395,31 +404,16 @@ impl Timeline {
         &self.ffp[..self.ffp.partition_point(|d| d.0 <= t)]
     }
 
-    /// Argatroban rate at `t`, if it runs.
+    /// The DTI rate at `t`, if a DTI runs.
     #[must_use]
-    pub fn argatroban_rate(&self, t: ClinicalTime) -> Option<McgPerKgPerMin> {
-        match self.running(t)?.rate {
-            InfusionRate::Argatroban(r) => Some(r),
-            InfusionRate::Ufh(_) | InfusionRate::Bivalirudin(_) => None,
-        }
-    }
-
-    /// Bivalirudin rate at `t`, if it runs.
-    #[must_use]
-    pub fn bivalirudin_rate(&self, t: ClinicalTime) -> Option<MgPerKgPerHour> {
-        match self.running(t)?.rate {
-            InfusionRate::Bivalirudin(r) => Some(r),
-            InfusionRate::Ufh(_) | InfusionRate::Argatroban(_) => None,
-        }
+    pub fn dti_rate(&self, t: ClinicalTime) -> Option<crate::dosing::DoseRate> {
+        self.running(t)?.rate.dti_rate()
     }
 
     /// Heparin infusion rate at `t`, if it runs.
     #[must_use]
     pub fn ufh_rate(&self, t: ClinicalTime) -> Option<UnitsPerHour> {
-        match self.running(t)?.rate {
-            InfusionRate::Ufh(r) => Some(r),
-            InfusionRate::Argatroban(_) | InfusionRate::Bivalirudin(_) => None,
-        }
+        self.running(t)?.rate.heparin()
     }
 }
 
@@ -514,7 +508,10 @@ mod tests {
         assert_eq!(tl.running(t(5)), None, "stopped at 5 h");
         assert!(tl.ufh_rate(t(7)).is_some());
         assert_eq!(tl.ufh_rate(t(8)), None, "argatroban replaced heparin");
-        assert!(tl.argatroban_rate(t(9)).is_some());
+        assert!(matches!(
+            tl.dti_rate(t(9)),
+            Some(crate::dosing::DoseRate::Argatroban(_))
+        ));
         // 5 h × 1,440 + 2 h × 960.
         assert!((tl.cumulative_heparin_units(t(9)).value() - (7_200.0 + 1_920.0)).abs() < 1e-9);
         assert_eq!(tl.last_ufh_rate_event(t(9)), Some(t(6)));

@@ -6,7 +6,7 @@
 
 use super::super::context::{Cx, Monitor, Reading};
 use super::super::pairing::Level;
-use super::super::timeline::{InfusionRate, Segment, SegmentEnd};
+use super::super::timeline::{Segment, SegmentEnd};
 use super::super::types::{Action, Due, HeparinExposure, Recommendation};
 use super::super::{dti_switch, dti_titrate};
 use super::ufh_card::{HEPARIN, bleeding_reason, hold_rec, set_rate, step_at, target_text};
@@ -38,10 +38,7 @@ pub(super) fn no_infusion(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor
 
 /// The heparin rate of a segment per kg of dosing weight.
 fn ufh_rate_of(cx: &Cx<'_>, seg: Segment) -> Option<UnitsPerKgPerHour> {
-    match seg.rate {
-        InfusionRate::Ufh(r) => Some(r.per_kg(cx.hkg())),
-        InfusionRate::Argatroban(_) | InfusionRate::Bivalirudin(_) => None,
-    }
+    seg.rate.heparin().map(|r| r.per_kg(cx.hkg()))
 }
 
 /// A stop whose reason rules out a restart by the app: switch, end of therapy, bleeding.

@@ -8,9 +8,9 @@ pub mod axes;
 
 use crate::analysis::pairing::{ApttAntiXaFit, FitNeeds, fit_aptt_anti_xa};
 use crate::analysis::targets::aptt_target;
-use crate::analysis::{InfusionRate, Pair, Prepared, Timeline, paired_samples};
+use crate::analysis::{Pair, Prepared, Timeline, paired_samples};
 use crate::model::Anticoagulant;
-use crate::model::{Case, ClinicalTime, LabKind, Units, num};
+use crate::model::{Case, ClinicalTime, LabKind, Units};
 use crate::protocol::Protocol;
 
 /// One stretch of the aPTT plot's target band.
@@ -125,14 +125,10 @@ impl ChartData {
             let next = segments.get(i + 1).map_or(as_of, |n| n.start);
             let end = s.end.unwrap_or(as_of).min(next).min(as_of);
             let (x0, x1) = (hours(start, s.start), hours(start, end));
-            match s.rate {
-                InfusionRate::Ufh(r) => heparin_steps.push((x0, x1, r.per_kg(tl.weight).value())),
-                InfusionRate::Argatroban(r) => {
-                    dti_labels.push((x0, format!("argatroban {} mcg/kg/min", num(r.value(), 2))));
-                }
-                InfusionRate::Bivalirudin(r) => {
-                    dti_labels.push((x0, format!("bivalirudin {} mg/kg/h", num(r.value(), 3))));
-                }
+            if let Some(r) = s.rate.heparin() {
+                heparin_steps.push((x0, x1, r.per_kg(tl.weight).value()));
+            } else if let Some(r) = s.rate.dti_rate() {
+                dti_labels.push((x0, format!("{} {r}", r.drug().name())));
             }
         }
         let boluses = tl
