@@ -184,7 +184,14 @@ fn import_csv_rows(bencher: divan::Bencher, rows: usize) {
     let kg = Kilograms::constant(80.0);
     let now = ClinicalTime::constant(2026, 12, 1, 0, 0);
     bencher.bench(|| {
-        let mut import = parse_events_csv(csv.as_bytes(), &protocol.plausibility, kg, Some(now)).unwrap();
+        let mut import = parse_events_csv(
+            csv.as_bytes(),
+            &protocol.plausibility,
+            kg,
+            anticoag_planner::model::Zone::UTC,
+            Some(now),
+        )
+        .unwrap();
         import.events.sort_by_key(|e| e.time);
         let start = import.events[0].time;
         let weight = Weight {

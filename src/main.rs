@@ -14,8 +14,13 @@ fn main() -> ExitCode {
             // Buffered: stdout alone flushes at every line, and `replay --format json` writes millions.
             use std::io::Write;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = cli::run_to(command, args.author.as_deref(), &mut out)
-                .and_then(|()| out.flush().context("writing the output"));
+            let written = cli::run_to(
+                command,
+                args.author.as_deref(),
+                anticoag_planner::model::Zone::workstation(),
+                &mut out,
+            )
+            .and_then(|()| out.flush().context("writing the output"));
             match written {
                 Ok(()) => ExitCode::SUCCESS,
                 // A reader that closed the pipe early (`| head`) is not an error of ours: no panic.

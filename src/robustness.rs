@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use crate::analysis::analyze;
 use crate::io::{parse_case, parse_events_csv, to_ron_string};
-use crate::model::{ClinicalTime, Kilograms};
+use crate::model::{ClinicalTime, Kilograms, Zone};
 use crate::protocol::Protocol;
 
 /// Parsed once: the importer is what is checked, not the protocol loader (it has its own check).
@@ -16,12 +16,24 @@ fn icu_protocol() -> Option<&'static Protocol> {
     PROTOCOL.get_or_init(|| Protocol::builtin("adult-icu").ok()).as_ref()
 }
 
+/// A zone with clock changes, so that skipped and repeated hours are exercised (UTC if the database
+/// lacks it).
+fn zone_with_clock_changes() -> Zone {
+    Zone::named("Europe/Paris").unwrap_or(Zone::UTC)
+}
+
 /// Any bytes as an events CSV: events or a specific error.
 pub fn check_events_csv(bytes: &[u8]) {
     let Some(protocol) = icu_protocol() else { return };
     let Ok(weight) = Kilograms::new(70.0) else { return };
     let now = ClinicalTime::constant(2026, 1, 1, 0, 0);
-    let _ = parse_events_csv(bytes, &protocol.plausibility, weight, Some(now));
+    let _ = parse_events_csv(
+        bytes,
+        &protocol.plausibility,
+        weight,
+        zone_with_clock_changes(),
+        Some(now),
+    );
 }
 
 /// Any text as a case file: a case or a specific error. A case that loads also analyses at its first
@@ -29,7 +41,7 @@ pub fn check_events_csv(bytes: &[u8]) {
 pub fn check_case_file(bytes: &[u8]) {
     // The loader refuses non-UTF-8 before parsing (tested elsewhere); here only text goes in.
     let Ok(text) = std::str::from_utf8(bytes) else { return };
-    let Ok(loaded) = parse_case(text, "fuzz.ron", None) else {
+    let Ok(loaded) = parse_case(text, "fuzz.ron", None, zone_with_clock_changes()) else {
         return;
     };
     for event in [loaded.case.events.first(), loaded.case.events.last()]
@@ -39,7 +51,7 @@ pub fn check_case_file(bytes: &[u8]) {
         let _ = analyze(&loaded.case, &loaded.protocol, event.time);
     }
     let written = to_ron_string(&loaded.case);
-    if let Err(e) = parse_case(&written, "roundtrip.ron", None) {
+    if let Err(e) = parse_case(&written, "roundtrip.ron", None, Zone::UTC) {
         panic!("a loaded case, saved, no longer loads: {e}\n{written}");
     }
 }

@@ -172,6 +172,7 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
         conclusion,
     );
     Analysis {
+        time_zone: case.time_zone,
         as_of,
         setting: case.patient.setting,
         protocol: ProtocolRef {

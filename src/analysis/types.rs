@@ -8,7 +8,7 @@ use serde::{Serialize, Serializer};
 use crate::dosing::{DoseRate, Rate};
 use crate::model::{
     Anticoagulant, ClinicalTime, DtiDrug, HitHistory, Hours, Kilograms, Milligrams, Minutes, MlPerHour, Seconds,
-    SecondsPerUnitPerKg, Setting, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour,
+    SecondsPerUnitPerKg, Setting, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour, Zone,
 };
 use crate::protocol::Source;
 
@@ -598,6 +598,9 @@ impl Danger {
 /// Everything the engine says about a case at one time.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
+    /// The IANA zone of the case's clock: every time of the document is its wall clock, written with the
+    /// offset (issue 22).
+    pub time_zone: Zone,
     pub as_of: ClinicalTime,
     pub setting: Setting,
     pub protocol: ProtocolRef,

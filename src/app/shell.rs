@@ -10,7 +10,7 @@ use eframe::egui;
 use crate::analysis::Action;
 use crate::analysis::clock::against_clock;
 use crate::io::recovery::read_recovery;
-use crate::model::{Case, ClinicalTime, Setting};
+use crate::model::{Case, ClinicalTime, Setting, Zone};
 
 use super::command::{Command, PathPurpose, Replace};
 use super::document::Document;
@@ -78,7 +78,8 @@ impl OpenCase {
     }
 }
 
-/// Where "now" comes from: the wall clock, or a fixed time (tests).
+/// Where "now" and the workstation's time zone come from: the wall clock and the system's zone, or a
+/// fixed time in its zone (tests pin both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Clock {
     Wall,
@@ -89,8 +90,17 @@ impl Clock {
     #[must_use]
     pub fn now(self) -> ClinicalTime {
         match self {
-            Self::Wall => ClinicalTime::now_local(),
+            Self::Wall => ClinicalTime::now(Zone::workstation()),
             Self::Fixed(t) => t,
+        }
+    }
+
+    /// The workstation's zone: a new case's default, and the zone an older case file is read in.
+    #[must_use]
+    pub fn zone(self) -> Zone {
+        match self {
+            Self::Wall => Zone::workstation(),
+            Self::Fixed(t) => t.zone(),
         }
     }
 }
@@ -136,7 +146,7 @@ impl PlannerApp {
         let mut status = None;
         // Read the recovery offer first: opening the demo must not clear it.
         if let Some(dir) = &recovery_dir {
-            match read_recovery(dir) {
+            match read_recovery(dir, Clock::Wall.zone()) {
                 Ok(Some(r)) => {
                     let from = r
                         .original_path

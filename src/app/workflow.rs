@@ -89,7 +89,7 @@ impl PlannerApp {
                     self.replace(what);
                 }
             }
-            Command::ShowNewDialog => self.dialogs.new_case = Some(NewCaseDialog::default()),
+            Command::ShowNewDialog => self.dialogs.new_case = Some(NewCaseDialog::new(self.clock.now())),
             Command::ShowPathDialog(purpose) => self.dialogs.open_path_dialog(purpose),
             Command::SaveThenContinue => {
                 let Some(what) = self.dialogs.pending.take() else {
@@ -352,22 +352,23 @@ impl PlannerApp {
                 let Some((_, name, text)) = DEMO_CASES.get(i) else {
                     return;
                 };
-                parse_case(text, name, None).map(|l| Document::new(l, None, "bundled demo".to_owned()))
+                parse_case(text, name, None, self.clock.zone())
+                    .map(|l| Document::new(l, None, "bundled demo".to_owned()))
             }
-            Replace::OpenPath(path) => load_case(&path).map(|l| {
+            Replace::OpenPath(path) => load_case(&path, self.clock.zone()).map(|l| {
                 self.prefs.remember_recent(&path);
                 let mut doc = Document::new(l, Some(path.clone()), display_name(&path));
                 doc.set_on_disk(std::fs::read(&path).ok().map(|b| fingerprint(&b)));
                 doc
             }),
-            Replace::NewCase(case) => parse_case(&to_ron_string(&case), "new case", None).map(|l| {
+            Replace::NewCase(case) => parse_case(&to_ron_string(&case), "new case", None, case.time_zone).map(|l| {
                 let mut doc = Document::new(l, None, "new case".to_owned());
                 doc.mark_unsaved(None);
                 doc
             }),
             Replace::Recover => {
                 let Some(dir) = &self.recovery_dir else { return };
-                match read_recovery(dir) {
+                match read_recovery(dir, self.clock.zone()) {
                     Ok(Some(r)) => {
                         self.dialogs.recovery_offer = None;
                         let origin = r.original_path.as_deref().map_or("recovered".to_owned(), display_name);
@@ -394,7 +395,7 @@ impl PlannerApp {
                 }
                 self.status = doc
                     .migrated_from()
-                    .map(|v| Status::warning(crate::io::case_migration::migration_note(v)));
+                    .map(|v| Status::warning(crate::io::case_migration::migration_note(v, doc.case().time_zone)));
                 self.open = Some(OpenCase::new(doc));
                 self.prediction = None;
                 self.anti_xa_guess = None;
@@ -483,6 +484,7 @@ impl PlannerApp {
             bytes,
             &doc.protocol().plausibility,
             doc.case().patient.weight.kg,
+            doc.case().time_zone,
             Some(self.clock.now()),
         );
         let import = match parsed {

@@ -103,11 +103,7 @@ pub(super) fn run(case: &Case, protocol: &Protocol, as_of: ClinicalTime, o: &Opt
     let extra_times = match o.times {
         Some(list) => list
             .split(',')
-            .map(|t| {
-                t.trim()
-                    .parse::<ClinicalTime>()
-                    .map_err(|e| anyhow!("--times '{t}': {e}"))
-            })
+            .map(|t| ClinicalTime::parse_in(t, case.time_zone).map_err(|e| anyhow!("--times '{t}': {e}")))
             .collect::<Result<Vec<_>>>()?,
         None => Vec::new(),
     };

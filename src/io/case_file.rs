@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::model::{CASE_FORMAT_VERSION, Case};
+use crate::model::{CASE_FORMAT_VERSION, Case, Zone, reading_in};
 use crate::protocol::plausibility::{check_event, check_weight};
 use crate::protocol::{Protocol, ProtocolError};
 
@@ -50,6 +50,22 @@ pub struct LoadedCase {
     /// newest version only when the user saves ([`super::case_migration::migration_note`] says what
     /// changed).
     pub migrated_from: Option<u32>,
+    /// The file named no time zone (a format older than 5): its times were read as wall-clock times of
+    /// the workstation's zone, which the case now carries (said on screen; written only on save).
+    pub zone_from_workstation: bool,
+}
+
+/// A case file's `time_zone`, read before the rest: every other time of the file is a wall-clock time of
+/// it.
+#[derive(Deserialize)]
+struct ZoneProbe {
+    #[serde(default, deserialize_with = "present_string")]
+    time_zone: Option<String>,
+}
+
+/// A string field that may be absent (written as a plain string, not `Some(…)`).
+fn present_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(d).map(Some)
 }
 
 #[derive(Deserialize)]
@@ -122,11 +138,16 @@ fn version_on_disk(path: &Path) -> Option<u32> {
 }
 
 /// Parses case text. `origin` names the file in messages; `base_dir` resolves a protocol given as a
-/// relative path.
+/// relative path; a file older than format 5 (no `time_zone`) is read in the `workstation` zone.
 ///
 /// # Errors
 /// See [`CaseFileError`].
-pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<LoadedCase, CaseFileError> {
+pub fn parse_case(
+    text: &str,
+    origin: &str,
+    base_dir: Option<&Path>,
+    workstation: Zone,
+) -> Result<LoadedCase, CaseFileError> {
     let version = format_version(text);
     if let Some(found) = version {
         if found > CASE_FORMAT_VERSION {
@@ -151,13 +172,31 @@ pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<L
         message: e.code.to_string(),
     };
     let migrated_from = version.filter(|v| *v < CASE_FORMAT_VERSION);
-    let mut case: Case = match migrated_from {
-        Some(1) => super::case_migration::from_v1(text).map_err(parse_error)?,
-        // Versions 2 and 3 lack only what later versions added (3: identifiers, entry stamps, the audit
-        // trail, deleted events, all optional; 4: the anti-Xa below a limit, a new event kind): they read
-        // as they are and are written as the newest version when saved.
-        _ => ron::from_str(text).map_err(parse_error)?,
+    let zone_from_workstation = version.is_some_and(|v| v < 5);
+    let zone = if zone_from_workstation {
+        workstation
+    } else {
+        let named = ron::from_str::<ZoneProbe>(text).map_err(parse_error)?.time_zone;
+        let name = named.ok_or_else(|| CaseFileError::Invalid {
+            path: origin.to_owned(),
+            problems: vec![format!(
+                "time_zone is missing: a case of format {CASE_FORMAT_VERSION} names the IANA time zone of its clock (time_zone: \"Europe/Paris\")"
+            )],
+        })?;
+        Zone::named(&name).map_err(|e| CaseFileError::Invalid {
+            path: origin.to_owned(),
+            problems: vec![format!("time_zone: {e}")],
+        })?
     };
+    let mut case: Case = reading_in(zone, || match migrated_from {
+        Some(1) => super::case_migration::from_v1(text),
+        // Versions 2 to 4 lack only what later versions added (3: identifiers, entry stamps, the audit
+        // trail, deleted events, all optional; 4: the anti-Xa below a limit, a new event kind; 5: the time
+        // zone, read as the workstation's): they read as they are and are written as the newest version
+        // when saved.
+        _ => ron::from_str(text),
+    })
+    .map_err(parse_error)?;
     case.version = CASE_FORMAT_VERSION;
     let protocol = resolve_protocol(&case.protocol, base_dir).map_err(|error| CaseFileError::Protocol {
         path: origin.to_owned(),
@@ -221,6 +260,7 @@ pub fn parse_case(text: &str, origin: &str, base_dir: Option<&Path>) -> Result<L
         case,
         protocol,
         migrated_from,
+        zone_from_workstation,
     })
 }
 
@@ -257,11 +297,11 @@ fn resolve_protocol(name: &str, base_dir: Option<&Path>) -> Result<Protocol, Pro
     Protocol::resolve(name)
 }
 
-/// Loads a case file.
+/// Loads a case file (one older than format 5 in the `workstation` zone).
 ///
 /// # Errors
 /// See [`CaseFileError`].
-pub fn load_case(path: &Path) -> Result<LoadedCase, CaseFileError> {
+pub fn load_case(path: &Path, workstation: Zone) -> Result<LoadedCase, CaseFileError> {
     let origin = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|error| CaseFileError::Read {
         path: origin.clone(),
@@ -276,7 +316,7 @@ pub fn load_case(path: &Path) -> Result<LoadedCase, CaseFileError> {
             e.utf8_error().valid_up_to()
         ),
     })?;
-    parse_case(&text, &origin, path.parent())
+    parse_case(&text, &origin, path.parent(), workstation)
 }
 
 /// The case as RON text, one event per line, with a header comment.
@@ -285,7 +325,7 @@ pub fn to_ron_string(case: &Case) -> String {
     let config = ron::ser::PrettyConfig::new().depth_limit(2).indentor("    ".to_owned());
     let body = ron::ser::to_string_pretty(case, config).unwrap_or_else(|e| format!("// serialisation failed: {e}"));
     format!(
-        "// anticoag-planner case file, format version {CASE_FORMAT_VERSION}.\n// Times are YYYY-MM-DDTHH:MM on the bedside clock. Edit with care: the app validates every field on load.\n{body}\n"
+        "// anticoag-planner case file, format version {CASE_FORMAT_VERSION}.\n// Times are YYYY-MM-DDTHH:MM±HH:MM: the bedside clock of time_zone, with its offset. Edit with care: the app validates every field on load.\n{body}\n"
     )
 }
 

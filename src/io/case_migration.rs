@@ -103,7 +103,7 @@ pub(super) fn from_v1(text: &str) -> Result<Case, ron::error::SpannedError> {
 
 /// What a migration changed, for the note on screen.
 #[must_use]
-pub fn migration_note(from: u32) -> String {
+pub fn migration_note(from: u32, zone: crate::model::Zone) -> String {
     let v1 = if from == 1 {
         format!(
             "HIT history read as {} or none, 4Ts items kept as entered, no stop reasons recorded; ",
@@ -117,8 +117,13 @@ pub fn migration_note(from: u32) -> String {
     } else {
         ""
     };
+    let before_v4 = if from < 4 {
+        "no anti-Xa recorded below an assay's limit before version 4; "
+    } else {
+        ""
+    };
     format!(
-        "opened a version-{from} case file: {v1}{before_v3}no anti-Xa recorded below an assay's limit before version 4; it is saved as version {} when you save",
-        crate::model::CASE_FORMAT_VERSION
+        "opened a version-{from} case file: {v1}{before_v3}{before_v4}no time zone before version 5, so its times are read as wall-clock times of {zone}; it is saved as version {} when you save",
+        crate::model::CASE_FORMAT_VERSION,
     )
 }

@@ -5,7 +5,7 @@
 use crate::model::lab_table::{converted, lab_table};
 use crate::model::{
     ClinicalTime, Event, EventCode, EventKind, HeparinRate, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Milligrams,
-    Millilitres, PlasmaAmount, Quantity, QuantityError, StopReason, Units, UnitsPerHour, UnitsPerKgPerHour,
+    Millilitres, PlasmaAmount, Quantity, QuantityError, StopReason, Units, UnitsPerHour, UnitsPerKgPerHour, Zone,
 };
 use crate::protocol::Plausibility;
 use crate::protocol::plausibility::check_event;
@@ -289,6 +289,7 @@ fn parse_row(
     fields: &[String],
     plausibility: &Plausibility,
     weight: Kilograms,
+    zone: Zone,
     now: Option<ClinicalTime>,
 ) -> Result<(Event, Option<String>), String> {
     // A quote left open swallows the following lines into one field: refuse it rather than lose
@@ -305,7 +306,7 @@ fn parse_row(
             fields.len()
         ));
     }
-    let time: ClinicalTime = fields[0].parse().map_err(|e| format!("time: {e}"))?;
+    let time = ClinicalTime::parse_in(&fields[0], zone).map_err(|e| format!("time: {e}"))?;
     let kind = fields[1].as_str();
     EventCode::from_code(kind).ok_or_else(|| EventValueError::UnknownKind { kind: kind.to_owned() }.to_string())?;
     let (number, below_limit) = below_limit_prefix(&fields[2]);
@@ -345,7 +346,8 @@ fn text_fields(record: &csv::ByteRecord) -> Option<Vec<String>> {
         .collect()
 }
 
-/// Parses CSV text. `weight` converts units/h for plausibility; `now`, when given, refuses future times.
+/// Parses CSV text. `weight` converts units/h for plausibility; every time is a wall-clock time of `zone`
+/// (or written with its offset); `now`, when given, refuses future times.
 ///
 /// # Errors
 /// Every line's problems (up to a limit, with the total), or a header/empty-file error.
@@ -353,6 +355,7 @@ pub fn parse_events_csv(
     bytes: &[u8],
     plausibility: &Plausibility,
     weight: Kilograms,
+    zone: Zone,
     now: Option<ClinicalTime>,
 ) -> Result<CsvImport, Vec<CsvError>> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -399,7 +402,7 @@ pub fn parse_events_csv(
         if fields.iter().all(String::is_empty) {
             continue;
         }
-        let row = parse_row(&fields, plausibility, weight, now).and_then(|(event, warning)| {
+        let row = parse_row(&fields, plausibility, weight, zone, now).and_then(|(event, warning)| {
             order
                 .check(event.kind.series(), event.time, line)
                 .map(|()| (event, warning))
@@ -430,7 +433,13 @@ mod tests {
 
     fn parse(text: &str) -> Result<CsvImport, Vec<CsvError>> {
         let p = Protocol::builtin("adult-icu").unwrap_or_else(|e| panic!("{e}"));
-        parse_events_csv(text.as_bytes(), &p.plausibility, Kilograms::constant(80.0), None)
+        parse_events_csv(
+            text.as_bytes(),
+            &p.plausibility,
+            Kilograms::constant(80.0),
+            Zone::UTC,
+            None,
+        )
     }
 
     #[test]

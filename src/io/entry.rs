@@ -2,7 +2,7 @@
 //! the field and says what is allowed, so the form can show it beside the field; nothing unparsed or
 //! implausible reaches the engine. The CSV import and the entry form share the event rules.
 
-use crate::model::{Centimetres, ClinicalTime, Event, Kilograms, MlPerMin, Seconds, StopReason};
+use crate::model::{Centimetres, ClinicalTime, Event, Kilograms, MlPerMin, Seconds, StopReason, Zone};
 use crate::protocol::Plausibility;
 use crate::protocol::plausibility::{check_baseline_aptt, check_event, check_weight};
 
@@ -103,24 +103,26 @@ pub fn parse_height(text: &str) -> Result<Option<Centimetres>, FieldError> {
         .map_err(|e| refuse(FIELD, e.to_string()))
 }
 
-/// A time on the case clock, `YYYY-MM-DDTHH:MM` (a space is accepted for the `T`).
+/// A time on the case clock, `YYYY-MM-DDTHH:MM` (a space is accepted for the `T`), a wall-clock time of
+/// `zone` or written with its offset.
 ///
 /// # Errors
-/// Unparseable.
-pub fn parse_time(field: &'static str, text: &str) -> Result<ClinicalTime, FieldError> {
+/// Unparseable, skipped by a clock change, or repeated by one and written without its offset.
+pub fn parse_time(field: &'static str, text: &str, zone: Zone) -> Result<ClinicalTime, FieldError> {
     let t = text.trim().replacen(' ', "T", 1);
-    t.parse()
-        .map_err(|e: crate::model::TimeParseError| refuse(field, e.to_string()))
+    ClinicalTime::parse_in(&t, zone).map_err(|e| refuse(field, e.to_string()))
 }
 
-/// A time as typed in an entry form: `YYYY-MM-DDTHH:MM` (or a space for the `T`), or the clock alone
-/// (`14:05`, `9:30`) meaning its most recent occurrence at or before `now`.
+/// A time as typed in an entry form, a wall-clock time of `zone`: `YYYY-MM-DDTHH:MM` (or a space for the
+/// `T`, an offset after it), or the clock alone (`14:05`, `9:30`) meaning its most recent occurrence at or
+/// before `now`.
 ///
 /// # Errors
-/// Neither form, or a clock time without a `now` to place it.
+/// Neither form, a clock time without a `now` to place it, or a time a clock change skipped or repeated.
 pub fn parse_entry_time(
     field: &'static str,
     text: &str,
+    zone: Zone,
     now: Option<ClinicalTime>,
 ) -> Result<ClinicalTime, FieldError> {
     let t = text.trim();
@@ -132,15 +134,18 @@ pub fn parse_entry_time(
             .flatten()
     });
     match (clock, now) {
-        (Some((h, m)), Some(now)) => now.latest_at_clock(h, m).ok_or_else(|| FieldError {
+        (Some((h, m)), Some(now)) => now.in_zone(zone).latest_at_clock(h, m).map_err(|e| FieldError {
             field,
-            message: format!("'{t}' is not a time of day (00:00–23:59)"),
+            message: match e {
+                crate::model::TimeParseError::Form { .. } => format!("'{t}' is not a time of day (00:00–23:59)"),
+                other => other.to_string(),
+            },
         }),
         (Some(_), None) => Err(FieldError {
             field,
             message: format!("'{t}': write the date too (YYYY-MM-DDTHH:MM)"),
         }),
-        (None, _) => parse_time(field, t),
+        (None, _) => parse_time(field, t, zone),
     }
 }
 
@@ -171,7 +176,7 @@ pub fn parse_event_entry(
     case_start: ClinicalTime,
     now: Option<ClinicalTime>,
 ) -> Result<(Event, Option<String>), FieldError> {
-    let time = parse_entry_time("time", &entry.time, now)?;
+    let time = parse_entry_time("time", &entry.time, case_start.zone(), now)?;
     if time < case_start {
         return Err(refuse("time", format!("{time} is before the case start {case_start}")));
     }

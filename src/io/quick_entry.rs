@@ -60,7 +60,7 @@ pub fn parse_draw(
     now: Option<ClinicalTime>,
 ) -> Result<Draw, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let time = match parse_entry_time("time", &entry.time, now) {
+    let time = match parse_entry_time("time", &entry.time, case_start.zone(), now) {
         Ok(t) if t < case_start => {
             errors.push(FieldError {
                 field: "time",
@@ -175,7 +175,7 @@ mod tests {
 
     #[test]
     fn a_clock_time_is_its_most_recent_past_occurrence() {
-        let t = |s| parse_entry_time("time", s, Some(now())).unwrap_or_else(|e| panic!("{e}"));
+        let t = |s| parse_entry_time("time", s, crate::model::Zone::UTC, Some(now())).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(t("08:00"), ClinicalTime::constant(2026, 10, 2, 8, 0));
         assert_eq!(
             t("8:24"),
@@ -188,8 +188,11 @@ mod tests {
             "yesterday afternoon"
         );
         assert_eq!(t("2026-10-02T06:00"), ClinicalTime::constant(2026, 10, 2, 6, 0));
-        assert!(parse_entry_time("time", "25:00", Some(now())).is_err());
-        assert!(parse_entry_time("time", "14:05", None).is_err(), "no clock to place it");
+        assert!(parse_entry_time("time", "25:00", crate::model::Zone::UTC, Some(now())).is_err());
+        assert!(
+            parse_entry_time("time", "14:05", crate::model::Zone::UTC, None).is_err(),
+            "no clock to place it"
+        );
     }
 
     #[test]

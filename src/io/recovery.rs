@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::model::Case;
+use crate::model::{Case, Zone};
 
 use super::case_file::{CaseFileError, LoadedCase, load_case, parse_case, to_ron_string, write_atomically};
 
@@ -83,11 +83,12 @@ pub fn remove_stale_temporaries(dir: &Path, older_than: std::time::Duration) -> 
         .count()
 }
 
-/// Reads the recovery case in `dir`, if there is one.
+/// Reads the recovery case in `dir`, if there is one (a file older than case format 5 in the
+/// `workstation` zone).
 ///
 /// # Errors
 /// A recovery file that exists but does not load (it is left in place for a person to inspect).
-pub fn read_recovery(dir: &Path) -> Result<Option<Recovered>, CaseFileError> {
+pub fn read_recovery(dir: &Path, workstation: Zone) -> Result<Option<Recovered>, CaseFileError> {
     let path = case_path(dir);
     if !path.exists() {
         return Ok(None);
@@ -95,14 +96,14 @@ pub fn read_recovery(dir: &Path) -> Result<Option<Recovered>, CaseFileError> {
     // One read: the case and its origin must come from the same version of the file.
     let Ok(text) = std::fs::read_to_string(&path) else {
         // Unreadable or not UTF-8: the case loader words the error.
-        return load_case(&path).map(|loaded| {
+        return load_case(&path, workstation).map(|loaded| {
             Some(Recovered {
                 loaded,
                 original_path: None,
             })
         });
     };
-    let loaded = parse_case(&text, &path.display().to_string(), Some(dir))?;
+    let loaded = parse_case(&text, &path.display().to_string(), Some(dir), workstation)?;
     let header = origin_from_header(&text);
     let original_path = header.unwrap_or_else(|| {
         let legacy = std::fs::read_to_string(legacy_origin_path(dir)).unwrap_or_default();

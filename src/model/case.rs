@@ -6,10 +6,10 @@ use super::audit::{AuditEntry, DeletedEvent, PatientIdentity};
 use super::event_code::EventCode;
 use super::events::Event;
 use super::patient::Patient;
-use super::time::ClinicalTime;
+use super::time::{ClinicalTime, Zone};
 
 /// Case files carry this version; a newer one is refused, never overwritten.
-pub const CASE_FORMAT_VERSION: u32 = 4;
+pub const CASE_FORMAT_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -18,6 +18,10 @@ pub struct Case {
     pub title: String,
     /// Protocol name (a shipped one such as `adult-ecmo`) or a path to a protocol file.
     pub protocol: String,
+    /// The IANA time zone of the case's wall clock (case format 5): every time of the file is a wall-clock
+    /// time of it. An older file has none and opens in the workstation's zone (the loader says so).
+    #[serde(default = "super::time::reading_zone")]
+    pub time_zone: Zone,
     /// Start of the record (admission); no event may precede it.
     pub case_start: ClinicalTime,
     pub patient: Patient,
@@ -79,6 +83,7 @@ impl Case {
             version: CASE_FORMAT_VERSION,
             title: title.into(),
             protocol: protocol.into(),
+            time_zone: case_start.zone(),
             case_start,
             patient,
             identity: PatientIdentity::default(),

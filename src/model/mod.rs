@@ -16,6 +16,7 @@ pub mod rounded;
 pub mod stamp;
 pub mod time;
 pub mod units;
+pub mod zone;
 
 pub use anticoagulant::{Anticoagulant, DtiDrug};
 pub use audit::{AuditAction, AuditEntry, DEFAULT_DELETION_REASON, DeletedEvent, PatientIdentity, patient_changes};
@@ -30,5 +31,8 @@ pub use patient::{
 };
 pub use population::Population;
 pub use stamp::Stamp;
-pub use time::{ClinicalTime, FUTURE_TOLERANCE_MIN, TIME_FORMAT, TimeParseError, future_refusal};
+pub use time::{
+    ClinicalTime, FUTURE_TOLERANCE_MIN, TIME_FORMAT, TimeParseError, Zone, ZoneError, future_refusal, reading_in,
+    reading_zone,
+};
 pub use units::*;

@@ -1,60 +1,361 @@
-//! Wall-clock times of a case (the bedside clock, no time zone), minute precision.
+//! Times of a case. A `ClinicalTime` is an absolute instant (minute precision) with the IANA time zone
+//! whose wall clock shows it (clinical reference §14.8, issue 22): every duration is computed on the
+//! instant, so a night with a clock change is 23 or 25 h long; every time written for a person is the
+//! wall clock of the case's zone. A wall-clock time that does not exist (spring forward) is refused,
+//! naming the clock change; one that occurs twice (fall back) is refused unless it is written with its
+//! offset (`2026-10-25T02:30+01:00`).
 //!
-//! "Now" is never read inside the engine: every analysis takes an `as_of` time.
+//! "Now" and the workstation's zone are never read inside the engine: every analysis takes an `as_of`
+//! time, and the loaders take the workstation's zone as a parameter (the shell reads both).
 
 use std::fmt;
-use std::str::FromStr;
 
-use jiff::SignedDuration;
+use jiff::Timestamp;
 use jiff::civil::DateTime;
+use jiff::tz::{AmbiguousOffset, Offset};
 use serde::{Deserialize, Serialize};
 
 use super::units::{Hours, Minutes};
+pub use super::zone::{Zone, ZoneError, reading_in, reading_zone};
 
-/// The one accepted text form, in CSV files, case files and on the command line.
+/// The one accepted text form of a wall-clock time, in CSV files, case files and on the command line
+/// (an offset, `+01:00`, may follow; it is required for a time that occurs twice).
 pub const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M";
 
-/// A time on the case's clock, e.g. `2019-01-06T23:00`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct ClinicalTime(DateTime);
+/// A time on the case's clock: an instant, minute precision, and the zone whose wall clock shows it.
+/// Two times are equal, and ordered, by their instants.
+#[derive(Clone, Copy)]
+pub struct ClinicalTime {
+    /// Minutes since 1970-01-01T00:00Z.
+    minute: i64,
+    zone: Zone,
+}
 
+impl PartialEq for ClinicalTime {
+    fn eq(&self, other: &Self) -> bool {
+        self.minute == other.minute
+    }
+}
+
+impl Eq for ClinicalTime {}
+
+impl PartialOrd for ClinicalTime {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ClinicalTime {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.minute.cmp(&other.minute)
+    }
+}
+
+impl std::hash::Hash for ClinicalTime {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.minute.hash(state);
+    }
+}
+
+impl fmt::Debug for ClinicalTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ClinicalTime({} {})", self.with_offset(), self.zone.name())
+    }
+}
+
+/// Why a text is not a time of the case.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{text}' is not a time in the form YYYY-MM-DDTHH:MM (for example 2019-01-06T23:00)")]
-pub struct TimeParseError {
-    pub text: String,
+pub enum TimeParseError {
+    #[error("'{text}' is not a time in the form YYYY-MM-DDTHH:MM (for example 2019-01-06T23:00)")]
+    Form { text: String },
+    /// Spring forward: the clock jumped over it.
+    #[error("{clock} on {day} does not exist in {zone}: clocks went from {from} to {to}")]
+    DoesNotExist {
+        clock: String,
+        day: String,
+        zone: String,
+        from: String,
+        to: String,
+    },
+    /// Fall back: the clock showed it twice.
+    #[error("{0}")]
+    OccursTwice(Box<RepeatedHour>),
+    /// A time when the zone kept local mean time, whose offset had seconds (before about 1900): a case's
+    /// clock counts whole minutes.
+    #[error(
+        "'{text}' is before {zone} kept standard time (its clock was then offset by seconds as well as minutes): a case's times are after that"
+    )]
+    BeforeStandardTime { text: String, zone: String },
+    /// An offset the zone did not have at that time.
+    #[error("{text}: {zone} was at {actual} then (that instant), not {written}")]
+    WrongOffset {
+        text: String,
+        zone: String,
+        actual: String,
+        written: String,
+    },
+}
+
+/// jiff's range (years −9999 to 9999), in minutes since the epoch, a minute inside each end.
+/// A wall-clock time the clock showed twice, and how to write each.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{clock} on {day} occurs twice in {zone} (clocks went back from {back_from} to {back_to}): write it with its offset, {first} for the first or {second} for the second"
+)]
+pub struct RepeatedHour {
+    pub clock: String,
+    pub day: String,
+    pub zone: String,
+    pub back_from: String,
+    pub back_to: String,
+    pub first: String,
+    pub second: String,
+}
+
+const MINUTES_MIN: i64 = -377_705_116_800 / 60 + 1;
+const MINUTES_MAX: i64 = 253_402_207_200 / 60 - 1;
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm), for `const` times.
+const fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// "+01:00".
+fn offset_text(offset: Offset) -> String {
+    let seconds = offset.seconds();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
+    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// "29 Mar 2026".
+fn day_text(civil: DateTime) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS
+        .get(civil.month().unsigned_abs() as usize - 1)
+        .copied()
+        .unwrap_or("?");
+    format!("{} {month} {}", civil.day(), civil.year())
+}
+
+/// "02:30".
+fn clock_text(civil: DateTime) -> String {
+    format!("{:02}:{:02}", civil.hour(), civil.minute())
+}
+
+/// `YYYY-MM-DDTHH:MM`, written directly: this is on the engine's hot path (every explanation names
+/// times), where strftime or padded `format!` cost more than the arithmetic.
+fn write_civil(f: &mut impl fmt::Write, d: DateTime) -> fmt::Result {
+    let year = d.year();
+    if !(0..=9999).contains(&year) {
+        return write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            year,
+            d.month(),
+            d.day(),
+            d.hour(),
+            d.minute()
+        );
+    }
+    let two = |v: i8| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
+    let y = year as u16;
+    let (mo, da, ho, mi) = (two(d.month()), two(d.day()), two(d.hour()), two(d.minute()));
+    let text = [
+        b'0' + (y / 1000) as u8,
+        b'0' + (y / 100 % 10) as u8,
+        b'0' + (y / 10 % 10) as u8,
+        b'0' + (y % 10) as u8,
+        b'-',
+        mo[0],
+        mo[1],
+        b'-',
+        da[0],
+        da[1],
+        b'T',
+        ho[0],
+        ho[1],
+        b':',
+        mi[0],
+        mi[1],
+    ];
+    f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
 }
 
 impl ClinicalTime {
-    /// Builds a time from its parts.
+    /// Builds a UTC time from its parts (tests, generated courses).
     ///
     /// # Errors
     /// Refuses impossible dates and times.
     pub fn from_parts(year: i16, month: i8, day: i8, hour: i8, minute: i8) -> Result<Self, TimeParseError> {
-        DateTime::new(year, month, day, hour, minute, 0, 0)
-            .map(Self)
-            .map_err(|_| TimeParseError {
-                text: format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}"),
-            })
+        let text = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}");
+        let civil = DateTime::new(year, month, day, hour, minute, 0, 0)
+            .map_err(|_| TimeParseError::Form { text: text.clone() })?;
+        Self::from_civil(civil, Zone::UTC, &text)
     }
 
-    /// A fixed time for constants; use it only in a `const` item, where an impossible date is a
+    /// A fixed UTC time for constants; use it only in a `const` item, where an impossible date is a
     /// compile error rather than a run-time panic.
     #[must_use]
     pub const fn constant(year: i16, month: i8, day: i8, hour: i8, minute: i8) -> Self {
-        Self(jiff::civil::datetime(year, month, day, hour, minute, 0, 0))
+        // Validates the date at compile time.
+        let _ = jiff::civil::datetime(year, month, day, hour, minute, 0, 0);
+        let days = days_from_civil(year as i64, month as i64, day as i64);
+        Self {
+            minute: days * 1440 + hour as i64 * 60 + minute as i64,
+            zone: Zone::UTC,
+        }
     }
 
-    /// Hours from `earlier` to `self` (negative when `earlier` is later).
+    /// This time at `now` (the shell's clock), truncated to the minute, shown in `zone`.
+    #[must_use]
+    pub fn now(zone: Zone) -> Self {
+        Self {
+            minute: Timestamp::now().as_second().div_euclid(60),
+            zone,
+        }
+    }
+
+    /// A wall-clock text of `zone` (`2019-01-06T23:00`; a space is not the `T`), or an instant written
+    /// with its offset (`2026-10-25T02:30+01:00`, `…Z`), which must be one the zone had then.
+    ///
+    /// # Errors
+    /// Another form, an impossible date, a time the clock skipped, a time the clock showed twice written
+    /// without its offset, an offset the zone did not have.
+    pub fn parse_in(text: &str, zone: Zone) -> Result<Self, TimeParseError> {
+        let text = text.trim();
+        let form = || TimeParseError::Form { text: text.to_owned() };
+        let (clock, offset) = match text.get(..16) {
+            Some(clock) if text.len() > 16 => (clock, Some(&text[16..])),
+            _ => (text, None),
+        };
+        let civil = DateTime::strptime(TIME_FORMAT, clock).map_err(|_| form())?;
+        match offset {
+            None => Self::from_civil(civil, zone, text),
+            Some(written) => {
+                let offset = parse_offset(written).ok_or_else(form)?;
+                let at = offset.to_timestamp(civil).map_err(|_| form())?;
+                let actual = zone.offset_at(at);
+                if actual.seconds() % 60 != 0 {
+                    return Err(TimeParseError::BeforeStandardTime {
+                        text: text.to_owned(),
+                        zone: zone.name().to_owned(),
+                    });
+                }
+                if actual != offset {
+                    return Err(TimeParseError::WrongOffset {
+                        text: text.to_owned(),
+                        zone: zone.name().to_owned(),
+                        actual: offset_text(actual),
+                        written: offset_text(offset),
+                    });
+                }
+                Ok(Self {
+                    minute: at.as_second().div_euclid(60),
+                    zone,
+                })
+            }
+        }
+    }
+
+    /// A wall-clock time of `zone`: refused in a gap, refused when it occurs twice.
+    fn from_civil(civil: DateTime, zone: Zone, text: &str) -> Result<Self, TimeParseError> {
+        let at = |offset: Offset| {
+            if offset.seconds() % 60 != 0 {
+                return Err(TimeParseError::BeforeStandardTime {
+                    text: text.to_owned(),
+                    zone: zone.name().to_owned(),
+                });
+            }
+            offset
+                .to_timestamp(civil)
+                .map(|t| Self {
+                    minute: t.as_second().div_euclid(60),
+                    zone,
+                })
+                .map_err(|_| TimeParseError::Form { text: text.to_owned() })
+        };
+        match zone.ambiguity(civil) {
+            AmbiguousOffset::Unambiguous { offset } => at(offset),
+            AmbiguousOffset::Gap { before, after } => {
+                let (from, to) = change_text(zone.change_around(civil, after, before, after), before, after);
+                Err(TimeParseError::DoesNotExist {
+                    clock: clock_text(civil),
+                    day: day_text(civil),
+                    zone: zone.name().to_owned(),
+                    from,
+                    to,
+                })
+            }
+            AmbiguousOffset::Fold { before, after } => {
+                let (back_from, back_to) = change_text(zone.change_around(civil, before, before, after), before, after);
+                let clock = text.get(..16).unwrap_or(text);
+                Err(TimeParseError::OccursTwice(Box::new(RepeatedHour {
+                    clock: clock_text(civil),
+                    day: day_text(civil),
+                    zone: zone.name().to_owned(),
+                    back_from,
+                    back_to,
+                    first: format!("{clock}{}", offset_text(before)),
+                    second: format!("{clock}{}", offset_text(after)),
+                })))
+            }
+        }
+    }
+
+    fn timestamp(self) -> Timestamp {
+        Timestamp::from_second(self.minute.clamp(MINUTES_MIN, MINUTES_MAX) * 60).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    /// The wall clock of the time's zone.
+    fn wall_clock(self) -> Option<DateTime> {
+        let at = self.timestamp();
+        Some(self.zone.offset_at(at).to_datetime(at))
+    }
+
+    fn civil(self) -> DateTime {
+        self.wall_clock().unwrap_or(DateTime::ZERO)
+    }
+
+    /// The zone whose wall clock shows this time.
+    #[must_use]
+    pub fn zone(self) -> Zone {
+        self.zone
+    }
+
+    /// The same instant on another zone's clock.
+    #[must_use]
+    pub fn in_zone(self, zone: Zone) -> Self {
+        Self { zone, ..self }
+    }
+
+    /// `2026-10-25T02:30+01:00`: the wall clock with its offset (JSON, case files).
+    #[must_use]
+    pub fn with_offset(self) -> String {
+        let mut text = String::with_capacity(22);
+        let _ = write_civil(&mut text, self.civil());
+        text.push_str(&offset_text(self.zone.offset_at(self.timestamp())));
+        text
+    }
+
+    /// Hours from `earlier` to `self` on absolute time (negative when `earlier` is later).
     #[must_use]
     pub fn hours_since(self, earlier: Self) -> f64 {
-        self.0.duration_since(earlier.0).as_secs_f64() / 3600.0
+        (self.minute - earlier.minute) as f64 / 60.0
     }
 
     /// The time elapsed from `earlier` to `self`; zero when `earlier` is not earlier.
     #[must_use]
     pub fn elapsed_since(self, earlier: Self) -> Hours {
-        Hours::elapsed_seconds(self.0.duration_since(earlier.0).as_secs())
+        Hours::elapsed_seconds((self.minute - earlier.minute).saturating_mul(60))
     }
 
     /// This time moved by a duration in hours, rounded to the minute.
@@ -72,13 +373,16 @@ impl ClinicalTime {
     /// Whole minutes from `earlier` to `self`.
     #[must_use]
     pub fn minutes_since(self, earlier: Self) -> i64 {
-        self.0.duration_since(earlier.0).as_secs() / 60
+        self.minute - earlier.minute
     }
 
-    /// This time moved by a number of minutes; saturates at the calendar's ends.
+    /// This time moved by a number of minutes of absolute time; saturates at the calendar's ends.
     #[must_use]
     pub fn plus_minutes(self, minutes: i64) -> Self {
-        Self(self.0.saturating_add(SignedDuration::from_mins(minutes)))
+        Self {
+            minute: self.minute.saturating_add(minutes).clamp(MINUTES_MIN, MINUTES_MAX),
+            zone: self.zone,
+        }
     }
 
     /// This time moved by (fractional) hours, rounded to the minute.
@@ -91,35 +395,55 @@ impl ClinicalTime {
     }
 
     /// The most recent moment at or before `self` (within the future tolerance) whose clock reads
-    /// `hour:minute`: today's if it has come, else yesterday's. "14:05" typed at 08:20 is yesterday
-    /// afternoon; typed at 15:00 it is today's. `None` for an impossible clock time.
-    #[must_use]
-    pub fn latest_at_clock(self, hour: i8, minute: i8) -> Option<Self> {
-        let clock = jiff::civil::Time::new(hour, minute, 0, 0).ok()?;
-        let candidate = Self(self.0.date().to_datetime(clock));
-        Some(if candidate.is_in_future(self) {
-            candidate.plus_minutes(-24 * 60)
+    /// `hour:minute` in this time's zone: today's if it has come, else yesterday's. "14:05" typed at 08:20
+    /// is yesterday afternoon; typed at 15:00 it is today's.
+    ///
+    /// # Errors
+    /// An impossible clock time, one the clock skipped that day, or one it showed twice.
+    pub fn latest_at_clock(self, hour: i8, minute: i8) -> Result<Self, TimeParseError> {
+        let form = || TimeParseError::Form {
+            text: format!("{hour:02}:{minute:02}"),
+        };
+        let clock = jiff::civil::Time::new(hour, minute, 0, 0).map_err(|_| form())?;
+        let today = self.civil().date();
+        let on = |date: jiff::civil::Date| {
+            let civil = date.to_datetime(clock);
+            let mut text = String::new();
+            let _ = write_civil(&mut text, civil);
+            Self::from_civil(civil, self.zone, &text)
+        };
+        let candidate = on(today)?;
+        if candidate.is_in_future(self) {
+            on(today.yesterday().map_err(|_| form())?)
         } else {
-            candidate
-        })
+            Ok(candidate)
+        }
     }
 
-    /// The calendar year, month (1–12), day, hour and minute, for axis labels.
+    /// The calendar year, month (1–12), day, hour and minute on the zone's clock, for axis labels.
     #[must_use]
     pub fn parts(self) -> (i16, i8, i8, i8, i8) {
-        (
-            self.0.year(),
-            self.0.month(),
-            self.0.day(),
-            self.0.hour(),
-            self.0.minute(),
-        )
+        let c = self.civil();
+        (c.year(), c.month(), c.day(), c.hour(), c.minute())
     }
 
-    /// Midnight at the start of this time's day.
+    /// The start of this time's day on the zone's clock (midnight, or the first minute that exists).
     #[must_use]
     pub fn start_of_day(self) -> Self {
-        Self(self.0.date().to_datetime(jiff::civil::Time::midnight()))
+        let midnight = self.civil().date().to_datetime(jiff::civil::Time::midnight());
+        match self.zone.ambiguity(midnight) {
+            AmbiguousOffset::Unambiguous { offset } | AmbiguousOffset::Fold { before: offset, .. } => {
+                offset.to_timestamp(midnight).map_or(self, |t| Self {
+                    minute: t.as_second().div_euclid(60),
+                    zone: self.zone,
+                })
+            }
+            // Midnight skipped: the day starts when the clock jumps.
+            AmbiguousOffset::Gap { before, .. } => before.to_timestamp(midnight).map_or(self, |t| Self {
+                minute: t.as_second().div_euclid(60),
+                zone: self.zone,
+            }),
+        }
     }
 
     /// Whether this time is too far after `now` to be a real result or dose: more than
@@ -129,13 +453,40 @@ impl ClinicalTime {
         self > now.plus_minutes(FUTURE_TOLERANCE_MIN)
     }
 
-    /// The current local wall-clock time, truncated to the minute. Only the shell (CLI, GUI) calls
-    /// this, to refuse labs dated in the future; the engine never does.
-    #[must_use]
-    pub fn now_local() -> Self {
-        let now = jiff::Zoned::now().datetime();
-        Self(now.with().second(0).subsec_nanosecond(0).build().unwrap_or(now))
+    /// Whether this time's wall clock occurs twice in its zone (the hour after a clock goes back): then
+    /// it is written with its offset.
+    fn is_repeated(self) -> bool {
+        !self.zone.is_utc() && matches!(self.zone.ambiguity(self.civil()), AmbiguousOffset::Fold { .. })
     }
+}
+
+/// A clock change as the clock read it ("02:00", "03:00"), or as the offsets when it cannot be found.
+fn change_text(change: Option<(DateTime, DateTime)>, old: Offset, new: Offset) -> (String, String) {
+    change.map_or_else(
+        || (offset_text(old), offset_text(new)),
+        |(from, to)| (clock_text(from), clock_text(to)),
+    )
+}
+
+/// `+01:00`, `-05:30` or `Z`.
+fn parse_offset(text: &str) -> Option<Offset> {
+    if text == "Z" {
+        return Some(Offset::UTC);
+    }
+    let sign = match text.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (h, m) = text.get(1..)?.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    if m >= 60 {
+        return None;
+    }
+    Offset::from_seconds(sign * (h * 3600 + m * 60)).ok()
 }
 
 /// A lab or dose time more than this many minutes after now is refused — one constant for the CSV
@@ -148,68 +499,31 @@ pub fn future_refusal(time: ClinicalTime, now: ClinicalTime) -> String {
     format!("{time} is in the future (now is {now}; a time more than {FUTURE_TOLERANCE_MIN} minutes ahead is refused)")
 }
 
-impl FromStr for ClinicalTime {
-    type Err = TimeParseError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        DateTime::strptime(TIME_FORMAT, text.trim())
-            .map(Self)
-            .map_err(|_| TimeParseError { text: text.to_owned() })
+/// Case files and JSON: the wall clock with its offset, `2026-03-29T03:10+02:00`.
+impl Serialize for ClinicalTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.with_offset())
     }
 }
 
-impl TryFrom<String> for ClinicalTime {
-    type Error = TimeParseError;
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        text.parse()
+/// A wall-clock time of the zone being read (`reading_in`), or an instant with its offset.
+impl<'de> Deserialize<'de> for ClinicalTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let zone = reading_zone();
+        Self::parse_in(&text, zone).map_err(serde::de::Error::custom)
     }
 }
 
-impl From<ClinicalTime> for String {
-    fn from(t: ClinicalTime) -> Self {
-        t.to_string()
-    }
-}
-
+/// The wall clock of the time's zone, `2019-01-06T23:00`; in the hour a clock goes back, with the
+/// offset that tells the two apart (`2026-10-25T02:30+01:00`).
 impl fmt::Display for ClinicalTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Same text as TIME_FORMAT, assembled directly: this is on the engine's hot path (every
-        // explanation names times) and strftime or padded format! cost more than the arithmetic.
-        let d = self.0;
-        let year = d.year();
-        if !(0..=9999).contains(&year) {
-            return write!(
-                f,
-                "{:04}-{:02}-{:02}T{:02}:{:02}",
-                year,
-                d.month(),
-                d.day(),
-                d.hour(),
-                d.minute()
-            );
+        write_civil(f, self.civil())?;
+        if self.is_repeated() {
+            f.write_str(&offset_text(self.zone.offset_at(self.timestamp())))?;
         }
-        let two = |v: i8| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
-        let y = year as u16;
-        let (mo, da, ho, mi) = (two(d.month()), two(d.day()), two(d.hour()), two(d.minute()));
-        let text = [
-            b'0' + (y / 1000) as u8,
-            b'0' + (y / 100 % 10) as u8,
-            b'0' + (y / 10 % 10) as u8,
-            b'0' + (y % 10) as u8,
-            b'-',
-            mo[0],
-            mo[1],
-            b'-',
-            da[0],
-            da[1],
-            b'T',
-            ho[0],
-            ho[1],
-            b':',
-            mi[0],
-            mi[1],
-        ];
-        f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
+        Ok(())
     }
 }
 
@@ -219,11 +533,13 @@ mod tests {
 
     #[test]
     fn parses_and_prints_minute_precision() {
-        let t: ClinicalTime = "2019-01-06T23:00".parse().unwrap();
+        let t = ClinicalTime::parse_in("2019-01-06T23:00", Zone::UTC).unwrap();
         assert_eq!(t.to_string(), "2019-01-06T23:00");
         assert_eq!(t.plus_minutes(245).to_string(), "2019-01-07T03:05");
         assert_eq!(
-            "0999-12-31T09:05".parse::<ClinicalTime>().unwrap().to_string(),
+            ClinicalTime::parse_in("0999-12-31T09:05", Zone::UTC)
+                .unwrap()
+                .to_string(),
             "0999-12-31T09:05"
         );
         assert!((t.plus_minutes(90).hours_since(t) - 1.5).abs() < 1e-12);
@@ -239,7 +555,10 @@ mod tests {
             "",
             "2019-01-06T23:00:00",
         ] {
-            assert!(bad.parse::<ClinicalTime>().is_err(), "{bad} should be refused");
+            assert!(
+                ClinicalTime::parse_in(bad, Zone::UTC).is_err(),
+                "{bad} should be refused"
+            );
         }
     }
 }

@@ -12,7 +12,12 @@ use std::process::Command;
 use serde_json::Value;
 
 pub(crate) fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(common::bin()).args(args).output().expect("binary runs");
+    // The workstation's zone is pinned, as "now" is elsewhere: outputs never depend on the machine.
+    let out = Command::new(common::bin())
+        .args(args)
+        .env("TZ", "UTC")
+        .output()
+        .expect("binary runs");
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -32,7 +37,8 @@ fn json_contract_field_names() {
     let (ok, out, err) = run(&["analyze", &case_path(), "--at", "2019-01-07T03:05", "--format", "json"]);
     assert!(ok, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["as_of"], "2019-01-07T03:05");
+    assert_eq!(v["time_zone"], "UTC");
+    assert_eq!(v["as_of"], "2019-01-07T03:05+00:00");
     assert_eq!(v["setting"], "ecmo_vv");
     assert_eq!(v["protocol"]["name"], "adult-ecmo");
     assert!(v["protocol"]["version"].is_u64());
@@ -127,7 +133,9 @@ fn csv_analyze_import_and_replay() {
     assert!(ok, "{err}");
     assert!(out.contains("4 events"), "{out}");
     // Issue 15: every imported row is stamped with the author and recorded in the audit trail.
-    let saved = anticoag_planner::io::load_case(&case).unwrap().case;
+    let saved = anticoag_planner::io::load_case(&case, anticoag_planner::model::Zone::UTC)
+        .unwrap()
+        .case;
     assert!(
         saved
             .events
@@ -400,6 +408,7 @@ fn report_writes_a_handover_pdf_whose_text_has_what_a_bedside_check_needs() {
 fn replay_json_to_a_closed_pipe_ends_quietly() {
     use std::io::Read;
     let mut child = Command::new(common::bin())
+        .env("TZ", "UTC")
         .args(["replay", &case_path(), "--format", "json"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

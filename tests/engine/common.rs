@@ -17,11 +17,11 @@ pub fn root() -> PathBuf {
 
 pub fn load(relative: &str) -> LoadedCase {
     let path = root().join(relative);
-    load_case(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    load_case(&path, anticoag_planner::model::Zone::UTC).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 pub fn t(text: &str) -> ClinicalTime {
-    text.parse().unwrap_or_else(|e| panic!("{e}"))
+    ClinicalTime::parse_in(text, anticoag_planner::model::Zone::UTC).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The replay step at exactly `time`.

@@ -16,11 +16,12 @@ use anticoag_planner::protocol::Protocol;
 
 fn parse(text: &str) -> Result<Vec<EventKind>, Vec<String>> {
     let p = Protocol::builtin("adult-ecmo").unwrap();
-    let now: ClinicalTime = "2026-01-01T00:00".parse().unwrap();
+    let now = ClinicalTime::parse_in("2026-01-01T00:00", anticoag_planner::model::Zone::UTC).unwrap();
     parse_events_csv(
         text.as_bytes(),
         &p.plausibility,
         Kilograms::new(80.0).unwrap(),
+        anticoag_planner::model::Zone::UTC,
         Some(now),
     )
     .map(|i| i.events.into_iter().map(|e| e.kind).collect())
@@ -118,7 +119,14 @@ fn header_empty_file_and_non_utf8() {
     let p = Protocol::builtin("adult-icu").unwrap();
     let mut bytes = HEADER.as_bytes().to_vec();
     bytes.extend_from_slice(b"2024-01-01T08:00,aptt,4\xff0,s\n");
-    let errs = parse_events_csv(&bytes, &p.plausibility, Kilograms::new(80.0).unwrap(), None).unwrap_err();
+    let errs = parse_events_csv(
+        &bytes,
+        &p.plausibility,
+        Kilograms::new(80.0).unwrap(),
+        anticoag_planner::model::Zone::UTC,
+        None,
+    )
+    .unwrap_err();
     assert!(
         errs[0].to_string().contains("line 2") && errs[0].to_string().contains("UTF-8"),
         "{errs:?}"
@@ -139,7 +147,14 @@ fn all_problems_are_reported_not_only_the_first() {
 fn soft_limits_warn_and_keep_the_event() {
     let p = Protocol::builtin("adult-icu").unwrap();
     let text = format!("{HEADER}2024-01-01T08:00,ufh_bolus,15000,units,large bolus\n");
-    let import = parse_events_csv(text.as_bytes(), &p.plausibility, Kilograms::new(80.0).unwrap(), None).unwrap();
+    let import = parse_events_csv(
+        text.as_bytes(),
+        &p.plausibility,
+        Kilograms::new(80.0).unwrap(),
+        anticoag_planner::model::Zone::UTC,
+        None,
+    )
+    .unwrap();
     assert_eq!(import.events.len(), 1);
     assert_eq!(import.events[0].note.as_deref(), Some("large bolus"));
     assert!(

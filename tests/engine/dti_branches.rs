@@ -47,7 +47,11 @@ fn patient(setting: Setting) -> Patient {
     let mut p = Patient::new(
         Weight {
             kg: Kilograms::new(80.0).unwrap(),
-            measured_at: "2024-01-01T00:00".parse().unwrap(),
+            measured_at: anticoag_planner::model::ClinicalTime::parse_in(
+                "2024-01-01T00:00",
+                anticoag_planner::model::Zone::UTC,
+            )
+            .unwrap(),
             kind: WeightKind::Actual,
         },
         setting,

@@ -15,7 +15,7 @@ fn demo_text() -> String {
 }
 
 fn parse_err(text: &str) -> String {
-    parse_case(text, "case.ron", None)
+    parse_case(text, "case.ron", None, anticoag_planner::model::Zone::UTC)
         .expect_err("should be refused")
         .to_string()
 }
@@ -24,7 +24,7 @@ fn parse_err(text: &str) -> String {
 fn case_round_trips_through_ron() {
     let loaded = common::load("assets/cases/cmaj-2019-ecmo.ron");
     let text = to_ron_string(&loaded.case);
-    let again = parse_case(&text, "again.ron", None).unwrap();
+    let again = parse_case(&text, "again.ron", None, anticoag_planner::model::Zone::UTC).unwrap();
     assert_eq!(again.case, loaded.case);
 }
 
@@ -35,9 +35,9 @@ fn malformed_case_files_name_line_and_reason() {
     let msg = parse_err(truncated);
     assert!(msg.starts_with("case.ron:") && msg.contains(':'), "{msg}");
 
-    let newer = text.replace("version: 4,", "version: 5,");
-    let err = parse_case(&newer, "case.ron", None).unwrap_err();
-    assert!(matches!(err, CaseFileError::NewerVersion { found: 5, .. }), "{err}");
+    let newer = text.replace("version: 5,", "version: 6,");
+    let err = parse_case(&newer, "case.ron", None, anticoag_planner::model::Zone::UTC).unwrap_err();
+    assert!(matches!(err, CaseFileError::NewerVersion { found: 6, .. }), "{err}");
     assert!(err.to_string().contains("newer"), "{err}");
 
     let unknown = text.replace("pregnant: false,", "pregnant: false,\n        smoker: true,");
@@ -81,7 +81,10 @@ fn saves_are_atomic_and_never_overwrite_a_newer_file() {
     let path = dir.path().join("case.ron");
     let loaded = common::load("assets/cases/cmaj-2019-ecmo.ron");
     save_case(&path, &loaded.case).unwrap();
-    assert_eq!(load_case(&path).unwrap().case, loaded.case);
+    assert_eq!(
+        load_case(&path, anticoag_planner::model::Zone::UTC).unwrap().case,
+        loaded.case
+    );
     // No temporary files are left behind.
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -89,7 +92,7 @@ fn saves_are_atomic_and_never_overwrite_a_newer_file() {
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 
-    let newer = demo_text().replace("version: 4,", "version: 7,");
+    let newer = demo_text().replace("version: 5,", "version: 7,");
     std::fs::write(&path, &newer).unwrap();
     let err = save_case(&path, &loaded.case).unwrap_err();
     assert!(matches!(err, CaseFileError::NewerVersion { .. }), "{err}");
@@ -209,13 +212,19 @@ fn a_crash_at_any_save_step_leaves_the_old_file_or_the_new_one() {
         anticoag_planner::io::save_case(&path, &old).unwrap();
         let completed = write_atomically_until(&path, new_text.as_bytes(), Some(step)).unwrap();
         // Whatever is on disk is a whole, loadable case: the old one, or (once renamed) the new one.
-        let on_disk = anticoag_planner::io::load_case(&path).unwrap_or_else(|e| panic!("after {step:?}: {e}"));
+        let on_disk = anticoag_planner::io::load_case(&path, anticoag_planner::model::Zone::UTC)
+            .unwrap_or_else(|e| panic!("after {step:?}: {e}"));
         let expected = if completed { &new } else { &old };
         assert_eq!(&on_disk.case, expected, "after a crash at {step:?}");
         assert_eq!(completed, step == SaveStep::Rename, "{step:?}");
         // The next save works despite the leftover temporary file.
         anticoag_planner::io::save_case(&path, &new).unwrap();
-        assert_eq!(anticoag_planner::io::load_case(&path).unwrap().case, new);
+        assert_eq!(
+            anticoag_planner::io::load_case(&path, anticoag_planner::model::Zone::UTC)
+                .unwrap()
+                .case,
+            new
+        );
     }
 }
 
@@ -242,15 +251,18 @@ fn a_version_1_case_file_opens_migrated_and_saves_as_the_newest_version() {
     assert_eq!(p.prior_heparin, Some(anticoag_planner::model::PriorHeparin::None));
     assert_eq!((p.height_cm, p.sex), (None, None));
     assert!(loaded.case.events.iter().all(|e| e.reason.is_none()));
-    let note = anticoag_planner::io::case_migration::migration_note(1);
+    let note = anticoag_planner::io::case_migration::migration_note(1, anticoag_planner::model::Zone::UTC);
     assert!(
-        note.contains("version-1") && note.contains("saved as version 4"),
+        note.contains("version-1") && note.contains("saved as version 5") && note.contains("wall-clock times of UTC"),
         "{note}"
     );
-    // Saved, it is the newest version (4) and reads back the same, without a migration.
+    // Saved, it is the newest version (5) and reads back the same, without a migration.
     let text = to_ron_string(&loaded.case);
-    assert!(text.contains("version: 4,"), "{text}");
-    let again = parse_case(&text, "again.ron", None).unwrap();
+    assert!(
+        text.contains("version: 5,") && text.contains("time_zone: \"UTC\""),
+        "{text}"
+    );
+    let again = parse_case(&text, "again.ron", None, anticoag_planner::model::Zone::UTC).unwrap();
     assert_eq!(again.migrated_from, None);
     assert_eq!(again.case, loaded.case);
 }
@@ -264,6 +276,7 @@ fn stop_reasons_travel_through_csv_and_case_files() {
         csv.as_bytes(),
         &loaded.protocol.plausibility,
         anticoag_planner::model::Kilograms::new(80.0).unwrap(),
+        anticoag_planner::model::Zone::UTC,
         None,
     )
     .unwrap();
@@ -273,7 +286,7 @@ fn stop_reasons_travel_through_csv_and_case_files() {
     case.case_start = anticoag_planner::model::ClinicalTime::constant(2024, 1, 1, 0, 0);
     let text = to_ron_string(&case);
     assert!(text.contains("reason: Some(procedure)"), "{text}");
-    let again = parse_case(&text, "again.ron", None).unwrap();
+    let again = parse_case(&text, "again.ron", None, anticoag_planner::model::Zone::UTC).unwrap();
     assert_eq!(again.case.events[1].reason, Some(StopReason::Procedure));
     let bad = text.replacen(
         "kind: UfhInfusion(UnitsPerKgPerHour(18.0)))",
@@ -281,7 +294,9 @@ fn stop_reasons_travel_through_csv_and_case_files() {
         1,
     );
     assert_ne!(bad, text, "the edit must change the file");
-    let err = parse_case(&bad, "bad.ron", None).unwrap_err().to_string();
+    let err = parse_case(&bad, "bad.ron", None, anticoag_planner::model::Zone::UTC)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("a stop reason belongs only to an infusion stopped with rate 0"),
         "{err}"
@@ -294,16 +309,19 @@ fn stop_reasons_travel_through_csv_and_case_files() {
 fn a_version_2_case_file_opens_and_saves_as_the_newest_version() {
     let loaded = common::load("tests/fixtures/case-v2.ron");
     assert_eq!(loaded.migrated_from, Some(2));
-    assert_eq!(loaded.case.version, 4);
+    assert_eq!(loaded.case.version, 5);
     assert!(loaded.case.audit.is_empty() && loaded.case.deleted.is_empty());
     assert_eq!(loaded.case.identity.line(), None);
-    let note = anticoag_planner::io::case_migration::migration_note(2);
+    let note = anticoag_planner::io::case_migration::migration_note(2, anticoag_planner::model::Zone::UTC);
     assert!(
         note.contains("version-2") && !note.contains("HIT history read as"),
         "{note}"
     );
     let text = to_ron_string(&loaded.case);
-    assert!(text.contains("version: 4,"), "{text}");
+    assert!(
+        text.contains("version: 5,") && text.contains("time_zone: \"UTC\""),
+        "{text}"
+    );
     let current = common::load("tests/cases/pseudo-resistance.ron");
     assert_eq!(current.migrated_from, None);
     assert_eq!(loaded.case.events, current.case.events, "the same record");
@@ -342,7 +360,7 @@ fn identifiers_stamps_and_deleted_events_round_trip_and_deleted_events_are_not_a
         reason: Some(DEFAULT_DELETION_REASON.to_owned()),
     });
     let text = to_ron_string(case);
-    let again = parse_case(&text, "again.ron", None).unwrap();
+    let again = parse_case(&text, "again.ron", None, anticoag_planner::model::Zone::UTC).unwrap();
     assert_eq!(
         again.case.identity.line().as_deref(),
         Some("Teaching patient · MRN 000123 · bed 4")
@@ -359,19 +377,22 @@ fn identifiers_stamps_and_deleted_events_round_trip_and_deleted_events_are_not_a
 }
 
 /// Issue 16: a version-3 file (no anti-Xa below a limit) opens, migrated, with a note that says only what
-/// version 4 added; saved, it is version 4; its events are the same record.
+/// versions 4 and 5 added; saved, it is the newest version; its events are the same record.
 #[test]
-fn a_version_3_case_file_opens_and_saves_as_version_4() {
+fn a_version_3_case_file_opens_and_saves_as_the_newest_version() {
     let loaded = common::load("tests/fixtures/case-v3.ron");
     assert_eq!(loaded.migrated_from, Some(3));
-    assert_eq!(loaded.case.version, 4);
-    let note = anticoag_planner::io::case_migration::migration_note(3);
+    assert_eq!(loaded.case.version, 5);
+    let note = anticoag_planner::io::case_migration::migration_note(3, anticoag_planner::model::Zone::UTC);
     assert!(
         note.contains("version-3") && note.contains("below an assay's limit") && !note.contains("identifiers"),
         "{note}"
     );
     let text = to_ron_string(&loaded.case);
-    assert!(text.contains("version: 4,"), "{text}");
+    assert!(
+        text.contains("version: 5,") && text.contains("time_zone: \"UTC\""),
+        "{text}"
+    );
     let current = common::load("tests/cases/pseudo-resistance.ron");
     assert_eq!(loaded.case.events, current.case.events, "the same record");
 }

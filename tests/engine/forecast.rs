@@ -45,14 +45,17 @@ fn the_command_line_writes_the_contract_for_the_test_vector() {
     let (ok, out, err) = run(&[&base[..], &["--hours", "6", "--times", "2026-10-01T06:00"]].concat());
     assert!(ok, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["as_of"], "2026-10-01T12:00");
+    assert_eq!(
+        (&v["time_zone"], &v["as_of"]),
+        (&Value::from("UTC"), &Value::from("2026-10-01T12:00+00:00"))
+    );
     assert_eq!(v["model"]["provisional"], true);
     assert_eq!(v["samples_used"], 2);
     let cl = v["individual"]["cl_l_per_h"]["estimate"].as_f64().unwrap();
     assert!((cl - 5.8).abs() < 0.02 * 5.8, "{cl}");
     let predictions = v["predictions"].as_array().unwrap();
     assert_eq!(predictions.len(), 7, "6 hourly and the fitted level at 06:00");
-    assert_eq!(predictions[0]["time"], "2026-10-01T06:00");
+    assert_eq!(predictions[0]["time"], "2026-10-01T06:00+00:00");
     let fitted = predictions[0]["median"].as_f64().unwrap();
     assert!((fitted - 0.25).abs() < 0.01, "{fitted}");
     for p in predictions {

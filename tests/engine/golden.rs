@@ -156,3 +156,85 @@ fn handover_of_every_case_is_unchanged() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// SHA-256 of each replay golden as it was before cases had a time zone (issue 22), at the commit
+/// before that issue: an old file opened in UTC must give the same bytes once `time_zone` and the
+/// offsets are taken out again.
+const REPLAY_BEFORE_ZONES: [(&str, &str); 9] = [
+    (
+        "antithrombin-severe-deficiency",
+        "074b1590fb6c4a3e1a5f9364cd5bc477f082c3237c3f918e8a618e6efc95595a",
+    ),
+    (
+        "bypass-resistance",
+        "02964babcb86465365fc3035aca6267309607420732c4fb5ffeb9a42264c68da",
+    ),
+    (
+        "cmaj-2019-ecmo",
+        "93dfc231e3740e31177de14ff3b226c31ff22f44e71326332dfbb5c6bce73956",
+    ),
+    (
+        "coagulopathy-discordance",
+        "c50e54f68977ff7420bf5fdc9d4ee66e584a2b63ee43ada99116469233d10eee",
+    ),
+    (
+        "forecast-fast-clearance",
+        "ceb6376409c3cc2319f4d0079e49674af05e24786a9fba924d05c2d817666940",
+    ),
+    (
+        "hit-suspected",
+        "2ac8d65936981e4c3d3498a8bc54a05e4e103d27b4a43b53370bf1319d81408b",
+    ),
+    (
+        "pseudo-resistance",
+        "9c78eca869cc79641aea072811510dc2b208524cd4410bb60e6a1570c4ebfc71",
+    ),
+    (
+        "supratherapeutic",
+        "337f23187152d4f8028f02055f988995a6b2f2ac858cac5012181e3d161fd62e",
+    ),
+    (
+        "under-dosed",
+        "a7fe7fc60d3172cce01144a694fd4dc6015049907275b61e09538f16ae08b456",
+    ),
+];
+
+#[test]
+fn an_old_file_opened_in_utc_replays_as_before_once_the_zone_is_taken_out() {
+    use sha2::{Digest, Sha256};
+    let zone = anticoag_planner::model::Zone::UTC;
+    for path in case_files() {
+        // The fixture as a format-4 file: no time zone.
+        let text = std::fs::read_to_string(&path).unwrap();
+        let old: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("time_zone:"))
+            .map(|l| {
+                if l.trim() == "version: 5," {
+                    l.replace('5', "4")
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let loaded = anticoag_planner::io::parse_case(&old, "old.ron", Some(&common::root()), zone).unwrap();
+        assert!(loaded.zone_from_workstation && loaded.migrated_from == Some(4));
+        let json = replay_to_json(&replay(&loaded.case, &loaded.protocol, Detail::Explained)).unwrap() + "\n";
+        let before: String = json
+            .lines()
+            .filter(|l| l.trim() != "\"time_zone\": \"UTC\",")
+            .map(|l| l.replace("+00:00\"", "\"") + "\n")
+            .collect();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let (_, expected) = REPLAY_BEFORE_ZONES
+            .iter()
+            .find(|(name, _)| *name == stem)
+            .unwrap_or_else(|| panic!("{stem}: no pre-zone hash (a case added after issue 22 needs none)"));
+        let hash: String = Sha256::digest(before.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(&hash, expected, "{stem}: the replay differs from before time zones");
+    }
+}

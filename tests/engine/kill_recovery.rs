@@ -98,7 +98,7 @@ fn autosave_survives_sigkill_at_any_moment() {
         child.wait().unwrap();
 
         let done = last_completed(dir.path()).unwrap();
-        let recovered = read_recovery(dir.path())
+        let recovered = read_recovery(dir.path(), anticoag_planner::model::Zone::UTC)
             .unwrap_or_else(|e| panic!("round {round}: the recovery file does not load after a kill: {e}"))
             .expect("a recovery file exists");
         let k: u64 = recovered
@@ -136,5 +136,9 @@ fn autosave_survives_sigkill_at_any_moment() {
     println!("16 kills, {interrupted} inside a save");
     assert_eq!(remove_stale_temporaries(dir.path(), Duration::ZERO), interrupted);
     assert_eq!(temporaries(), 0);
-    assert!(read_recovery(dir.path()).unwrap().is_some());
+    assert!(
+        read_recovery(dir.path(), anticoag_planner::model::Zone::UTC)
+            .unwrap()
+            .is_some()
+    );
 }

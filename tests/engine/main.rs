@@ -21,3 +21,4 @@ mod random_cases;
 mod scenarios;
 mod shown_advice;
 mod synthetic_cases;
+mod time_zones;

@@ -21,7 +21,13 @@ const H: &str = "time,kind,value,unit\n";
 fn csv_errors(bytes: &[u8]) -> Vec<(usize, String)> {
     let protocol = Protocol::builtin("adult-ecmo").unwrap();
     let now = ClinicalTime::constant(2026, 1, 1, 0, 0);
-    match parse_events_csv(bytes, &protocol.plausibility, Kilograms::new(80.0).unwrap(), Some(now)) {
+    match parse_events_csv(
+        bytes,
+        &protocol.plausibility,
+        Kilograms::new(80.0).unwrap(),
+        anticoag_planner::model::Zone::UTC,
+        Some(now),
+    ) {
         Ok(import) => panic!("accepted: {:?}", import.events),
         Err(errors) => errors.into_iter().map(|e| (e.line, e.message)).collect(),
     }
@@ -303,7 +309,7 @@ fn demo_text() -> String {
 
 fn case_error(text: &str) -> String {
     let base = common::root();
-    match std::panic::catch_unwind(|| parse_case(text, "case.ron", Some(&base))) {
+    match std::panic::catch_unwind(|| parse_case(text, "case.ron", Some(&base), anticoag_planner::model::Zone::UTC)) {
         Err(_) => panic!("panicked on: {}", &text[..text.len().min(80)]),
         Ok(Ok(_)) => panic!("accepted"),
         Ok(Err(e)) => e.to_string(),
@@ -324,13 +330,13 @@ fn malformed_case_files_are_refused_with_file_line_and_reason() {
         ),
         (
             "newer version",
-            t.replace("version: 4,", "version: 5,"),
-            "written by a newer anticoag-planner (case format 5; this version reads 4)",
+            t.replace("version: 5,", "version: 6,"),
+            "written by a newer anticoag-planner (case format 6; this version reads 5)",
         ),
         (
             "version 0",
-            t.replace("version: 4,", "version: 0,"),
-            "case format version 0 is not supported (expected 4)",
+            t.replace("version: 5,", "version: 0,"),
+            "case format version 0 is not supported (expected 5)",
         ),
         (
             "unknown field",
@@ -384,6 +390,16 @@ fn malformed_case_files_are_refused_with_file_line_and_reason() {
             "4Ts item of 3",
             t.replace("hit_thrombosis: Some(0)", "hit_thrombosis: Some(3)"),
             "3 is not a 4Ts item score; allowed: 0, 1 or 2",
+        ),
+        (
+            "no time zone in a format-5 file",
+            t.replace("    time_zone: \"UTC\",\n", ""),
+            "time_zone is missing",
+        ),
+        (
+            "unknown time zone",
+            t.replace("time_zone: \"UTC\"", "time_zone: \"Europe/Atlantis\""),
+            "unknown time zone 'Europe/Atlantis'",
         ),
         (
             "weight above the hard limit",

@@ -41,7 +41,14 @@ fn decide(p: &Patient, rows: &[&str]) -> Analysis {
     let name = anticoag_planner::protocol::catalogue::shipped_protocol_for(p.setting, p.age_group);
     let protocol = Protocol::builtin(name).unwrap();
     let csv = format!("time,kind,value,unit,note,reason\n{}\n", rows.join("\n"));
-    let import = parse_events_csv(csv.as_bytes(), &protocol.plausibility, p.weight.kg, None).unwrap();
+    let import = parse_events_csv(
+        csv.as_bytes(),
+        &protocol.plausibility,
+        p.weight.kg,
+        anticoag_planner::model::Zone::UTC,
+        None,
+    )
+    .unwrap();
     let mut case = Case::new("input check", name, START, p.clone());
     case.merge_events(import.events).unwrap();
     let at = case.events.iter().map(|e| e.time).max().unwrap();

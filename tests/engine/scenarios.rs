@@ -40,7 +40,7 @@ use anticoag_planner::analysis::{Analysis, analyze};
 use anticoag_planner::io::parse_events_csv;
 use anticoag_planner::model::{
     AgeGroup, AntiXaAssay, Case, Centimetres, ClinicalTime, FourTsPoints, HitHistory, Kilograms, MlPerMin, Patient,
-    PriorHeparin, Rrt, Seconds, Setting, Sex, Weight, WeightKind,
+    PriorHeparin, Rrt, Seconds, Setting, Sex, Weight, WeightKind, Zone,
 };
 use anticoag_planner::present::report::{to_json, to_text};
 use anticoag_planner::protocol::Protocol;
@@ -147,7 +147,18 @@ struct Scenario {
     events: Vec<String>,
     #[serde(default)]
     at: Option<String>,
+    /// The IANA zone of the scenario's clock (default UTC): its times are wall-clock times of it.
+    #[serde(default)]
+    time_zone: Option<String>,
     expect: Expect,
+}
+
+impl Scenario {
+    fn zone(&self) -> Zone {
+        self.time_zone.as_deref().map_or(Zone::UTC, |name| {
+            Zone::named(name).unwrap_or_else(|e| panic!("{}: {e}", self.id))
+        })
+    }
 }
 
 const CASE_START: ClinicalTime = ClinicalTime::constant(2026, 1, 1, 0, 0);
@@ -163,10 +174,12 @@ fn case_of(s: &Scenario) -> Result<(Case, Protocol), String> {
         Protocol::builtin(&protocol_name).map_err(|e| e.to_string())?
     };
     let kg = Kilograms::new(p.weight_kg).map_err(|e| e.to_string())?;
+    let zone = s.zone();
+    let case_start = CASE_START.in_zone(zone);
     let mut patient = Patient::new(
         Weight {
             kg,
-            measured_at: CASE_START,
+            measured_at: case_start,
             kind: p.weight_kind,
         },
         p.setting,
@@ -201,9 +214,9 @@ fn case_of(s: &Scenario) -> Result<(Case, Protocol), String> {
         .map_err(|e| e.to_string())?;
     patient.sex = p.sex;
     let csv = format!("time,kind,value,unit,note,reason\n{}\n", s.events.join("\n"));
-    let import = parse_events_csv(csv.as_bytes(), &protocol.plausibility, kg, None)
+    let import = parse_events_csv(csv.as_bytes(), &protocol.plausibility, kg, zone, None)
         .map_err(|e| e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
-    let mut case = Case::new(s.title.clone(), protocol_name, CASE_START, patient);
+    let mut case = Case::new(s.title.clone(), protocol_name, case_start, patient);
     case.merge_events(import.events)
         .map_err(|e| e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
     Ok((case, protocol))
@@ -393,7 +406,7 @@ fn outcome(s: &Scenario) -> Result<(), Vec<String>> {
         (Err(e), None) => return Err(vec![format!("cannot build the case: {e}")]),
     };
     let at = match &s.at {
-        Some(t) => t.parse().unwrap(),
+        Some(t) => ClinicalTime::parse_in(t, s.zone()).unwrap(),
         None => case.last_event_time().unwrap_or(CASE_START),
     };
     let problems = check(s, &analyze(&case, &protocol, at));

@@ -272,7 +272,8 @@ fn at_variant(replace_with: &str) -> anticoag_planner::analysis::Analysis {
         "        (time: \"2024-07-02T08:00\", kind: Antithrombin(42)),\n",
         replace_with,
     );
-    let loaded = anticoag_planner::io::parse_case(&text, "variant.ron", None).unwrap();
+    let loaded =
+        anticoag_planner::io::parse_case(&text, "variant.ron", None, anticoag_planner::model::Zone::UTC).unwrap();
     anticoag_planner::analysis::analyze(&loaded.case, &loaded.protocol, common::t("2024-07-02T08:00"))
 }
 

@@ -67,7 +67,7 @@ pub struct Plan {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Prediction {
-    pub time: String,
+    pub time: ClinicalTime,
     /// The posterior median of the true level; p05/p95 bound it; obs_p05/obs_p95 bound a measured result.
     #[serde(serialize_with = "crate::model::rounded::f64_2")]
     pub median: f64,
@@ -110,7 +110,9 @@ pub struct ModelRef {
 /// The forecast, as the JSON contract writes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Forecast {
-    pub as_of: String,
+    /// The zone of the case's clock (every time below is its wall clock with the offset).
+    pub time_zone: crate::model::Zone,
+    pub as_of: ClinicalTime,
     pub model: ModelRef,
     pub samples_used: usize,
     pub individual: Individual,
@@ -268,7 +270,7 @@ pub fn forecast(
         .map(|(t, l)| {
             let b = band_of(pop, l);
             Prediction {
-                time: t.to_string(),
+                time: *t,
                 median: b.median,
                 p05: b.p05,
                 p95: b.p95,
@@ -278,7 +280,8 @@ pub fn forecast(
         })
         .collect();
     Ok(Forecast {
-        as_of: req.as_of.to_string(),
+        time_zone: req.as_of.zone(),
+        as_of: req.as_of,
         model: model_ref(prior),
         samples_used: fitted.samples_used,
         individual: Individual {

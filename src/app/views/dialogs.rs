@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use eframe::egui;
 
 use crate::io::entry::{parse_time, parse_weight};
-use crate::model::{Case, ClinicalTime, Patient, Setting, Weight, WeightKind};
+use crate::model::{Case, ClinicalTime, Patient, Setting, Weight, WeightKind, Zone};
 use crate::protocol::Protocol;
 
 use crate::app::command::{Command, DiskChoice, PathPurpose, Replace};
@@ -110,28 +110,32 @@ pub struct NewCaseDialog {
     weight: String,
     setting: Setting,
     start: String,
+    /// The IANA zone of the case's clock (default the workstation's, shown and changeable).
+    time_zone: String,
     error: Option<String>,
 }
 
-impl Default for NewCaseDialog {
-    fn default() -> Self {
+impl NewCaseDialog {
+    /// A new case starting now, on the workstation's clock.
+    #[must_use]
+    pub fn new(now: ClinicalTime) -> Self {
         Self {
             title: "New case".to_owned(),
             weight: String::new(),
             setting: Setting::Icu,
-            start: ClinicalTime::now_local().to_string(),
+            start: now.to_string(),
+            time_zone: now.zone().name().to_owned(),
             error: None,
         }
     }
-}
 
-impl NewCaseDialog {
     fn build(&self) -> Result<Case, String> {
         // A new case is an adult until the patient panel says otherwise.
         let name = crate::protocol::catalogue::shipped_protocol_for(self.setting, crate::model::AgeGroup::Adult);
         let protocol = Protocol::resolve(name).map_err(|e| e.to_string())?;
         let (kg, _) = parse_weight(&self.weight, &protocol.plausibility).map_err(|e| e.to_string())?;
-        let start = parse_time("case start", &self.start).map_err(|e| e.to_string())?;
+        let zone = Zone::named(&self.time_zone).map_err(|e| format!("time zone: {e}"))?;
+        let start = parse_time("case start", &self.start, zone).map_err(|e| e.to_string())?;
         let weight = Weight {
             kg,
             measured_at: start,
@@ -295,6 +299,9 @@ fn new_case_ui(ctx: &egui::Context, dialog: &mut NewCaseDialog, commands: &mut V
                 })
                 .response
                 .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Time zone (IANA, e.g. Europe/Paris)");
+            ui.text_edit_singleline(&mut dialog.time_zone).labelled_by(l.id);
             ui.end_row();
             let l = ui.label("Case start (YYYY-MM-DDTHH:MM)");
             ui.text_edit_singleline(&mut dialog.start).labelled_by(l.id);

@@ -84,6 +84,8 @@ impl PatientForm {
         self.errors.clear();
         self.warnings.clear();
         let mut patient = self.draft.clone();
+        // The case's clock: the weight date is a wall-clock time of the case's zone.
+        let zone = self.draft.weight.measured_at.zone();
         self.weight_jump = false;
         match parse_weight(&self.weight, &protocol.plausibility) {
             Ok((kg, warning)) => {
@@ -111,7 +113,7 @@ impl PatientForm {
                 self.errors.insert("weight", e.message);
             }
         }
-        match parse_time("weight date", &self.weight_time) {
+        match parse_time("weight date", &self.weight_time, zone) {
             Ok(t) => patient.weight.measured_at = t,
             Err(e) => {
                 self.errors.insert("weight date", e.message);
