@@ -273,6 +273,7 @@ impl PlannerApp {
             status_opacity,
             theme: self.prefs.theme,
             author: &self.prefs.author,
+            workstation: self.clock.zone(),
         };
         let doc = self.open.as_ref().map(|o| &o.doc);
         egui::Panel::top("case_bar").show(ui, |ui| case_bar_ui(ui, doc, &info, &mut commands));

@@ -251,7 +251,7 @@ pub fn run(command: Command, author: Option<&str>, workstation: Zone) -> Result<
             let loaded = load_case_in(&input, Zones::new(time_zone.as_deref(), workstation)?)?;
             let as_of = parse_at(at.as_deref(), &loaded.case)?;
             let by = author.map_or_else(crate::app::preferences::system_user, ToOwned::to_owned);
-            write_handover(&loaded, as_of, &by, &output)?;
+            write_handover(&loaded, as_of, &by, workstation, &output)?;
             Ok(format!(
                 "wrote the handover of {} as of {as_of} to {}\n",
                 input.display(),
@@ -377,13 +377,19 @@ fn import(
 ///
 /// # Errors
 /// The analysis cannot be written as a PDF, or the file cannot be written.
-pub fn write_handover(loaded: &crate::io::LoadedCase, as_of: ClinicalTime, by: &str, output: &Path) -> Result<()> {
+pub fn write_handover(
+    loaded: &crate::io::LoadedCase,
+    as_of: ClinicalTime,
+    by: &str,
+    workstation: Zone,
+    output: &Path,
+) -> Result<()> {
     let case = &loaded.case;
     let prepared = crate::analysis::Prepared::new(case, &loaded.protocol);
     let analysis = crate::analysis::analyze_prepared(case, &prepared, &loaded.protocol, as_of);
     let patient_line = case.patient_line();
     let printing = crate::present::handover::Printing {
-        at: ClinicalTime::now(case.time_zone),
+        at: ClinicalTime::now(workstation),
         by,
         app_version: env!("CARGO_PKG_VERSION"),
     };

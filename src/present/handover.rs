@@ -157,8 +157,17 @@ pub fn handover(
     Ok(Handover {
         patient_line: patient_line.to_owned(),
         footer: format!(
-            "anticoag-planner {} · as of {} · printed {} by {}",
-            printing.app_version, a.as_of, printing.at, printing.by
+            "anticoag-planner {} · as of {} · printed {} by {}{}",
+            printing.app_version,
+            a.as_of,
+            printing.at.in_zone(case.time_zone),
+            printing.by,
+            // Named when the printing workstation's clock is another zone's.
+            if printing.at.zone() == case.time_zone {
+                String::new()
+            } else {
+                format!(" · times are wall-clock times of {}", case.time_zone)
+            }
         ),
         blocks,
     })

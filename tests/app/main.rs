@@ -16,6 +16,7 @@ mod keyboard;
 mod replay;
 mod safety;
 mod themes;
+mod time_zones;
 mod views;
 
 use anticoag_planner::app::theme::install_fonts;

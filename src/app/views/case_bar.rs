@@ -20,6 +20,8 @@ pub struct CaseBarInfo<'a> {
     pub status_opacity: f32,
     pub theme: ThemeChoice,
     pub author: &'a str,
+    /// The workstation's zone: a case on another zone's clock says so.
+    pub workstation: crate::model::Zone,
 }
 
 pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo<'_>, commands: &mut Vec<Command>) {
@@ -69,6 +71,13 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
                 doc.case().patient.setting.label(),
                 doc.protocol().name
             ));
+            let zone = doc.case().time_zone;
+            if zone != info.workstation {
+                ui.label(format!("· times in {zone} (this workstation: {})", info.workstation))
+                    .on_hover_text(
+                        "Every time of this case is a wall-clock time of its own zone; durations are on absolute time.",
+                    );
+            }
         }
     });
     if let Some(doc) = doc {

@@ -1,0 +1,66 @@
+//! Time zones in the window (issue 22): a new case is on the workstation's zone unless another is
+//! chosen, the case bar names a zone that is not the workstation's, and a time a clock change skipped
+//! is refused by name in the draw row.
+
+use anticoag_planner::model::{ClinicalTime, Zone};
+
+use super::*;
+
+/// The workstation's clock, pinned: 2026-03-29T08:00 UTC.
+const NOW: ClinicalTime = ClinicalTime::constant(2026, 3, 29, 8, 0);
+
+#[test]
+fn a_new_case_takes_the_zone_chosen_and_refuses_a_time_the_clock_skipped() {
+    let mut h = harness_at(NOW);
+    h.run();
+    click(&mut h, "New…");
+    assert_eq!(
+        h.get_by_label("Time zone (IANA, e.g. Europe/Paris)").value().as_deref(),
+        Some("UTC"),
+        "the workstation's zone by default"
+    );
+    type_into(&mut h, "Time zone (IANA, e.g. Europe/Paris)", "Europe/Paris");
+    type_into(&mut h, "Weight (kg)", "80");
+    type_into(&mut h, "Case start (YYYY-MM-DDTHH:MM)", "2026-03-28T20:00");
+    click(&mut h, "Create case (Enter)");
+    let paris = Zone::named("Europe/Paris").unwrap();
+    assert_eq!(doc(&h).case().time_zone, paris);
+    assert_eq!(doc(&h).case().case_start.to_string(), "2026-03-28T20:00");
+    assert!(
+        shows(&h, "times in Europe/Paris (this workstation: UTC)"),
+        "{}",
+        screen_text(&h)
+    );
+    click(&mut h, "Timeline");
+    let before = doc(&h).case().events.len();
+    type_into(&mut h, "Draw time", "2026-03-29T02:30");
+    type_into(&mut h, "aPTT (s)", "40");
+    click(&mut h, "Add draw (Enter)");
+    assert_eq!(doc(&h).case().events.len(), before, "nothing added");
+    assert!(
+        shows(
+            &h,
+            "02:30 on 29 Mar 2026 does not exist in Europe/Paris: clocks went from 02:00 to 03:00"
+        ),
+        "{}",
+        screen_text(&h)
+    );
+    // 03:30 exists: added, at 01:30 UTC.
+    type_into(&mut h, "Draw time", "2026-03-29T03:30");
+    type_into(&mut h, "aPTT (s)", "40");
+    click(&mut h, "Add draw (Enter)");
+    assert_eq!(doc(&h).case().events.len(), before + 1);
+    let added = doc(&h).case().events.last().map(|e| e.time).unwrap();
+    assert_eq!(added, ClinicalTime::constant(2026, 3, 29, 1, 30));
+}
+
+#[test]
+fn an_unknown_zone_is_refused_in_the_new_case_dialog() {
+    let mut h = harness_at(NOW);
+    h.run();
+    click(&mut h, "New…");
+    type_into(&mut h, "Time zone (IANA, e.g. Europe/Paris)", "Paris");
+    type_into(&mut h, "Weight (kg)", "80");
+    click(&mut h, "Create case (Enter)");
+    assert!(shows(&h, "time zone: unknown time zone 'Paris'"), "{}", screen_text(&h));
+}
