@@ -261,32 +261,58 @@ impl SeriesOrder {
     }
 }
 
-/// The header row: `time,kind,value,unit[,note]`.
-fn check_header(fields: &[String], line: usize) -> Result<(), Vec<CsvError>> {
+/// The optional columns after the first four, read by their header name in any order.
+const OPTIONAL_COLUMNS: [&str; 2] = ["note", "reason"];
+
+/// Where the optional columns are, from the header row.
+#[derive(Debug, Clone, Copy, Default)]
+struct Columns {
+    note: Option<usize>,
+    reason: Option<usize>,
+    /// Fields in the header: a row with more is refused (an unquoted comma in a note).
+    count: usize,
+}
+
+/// The header row: `time,kind,value,unit`, then any of the optional columns by name, each once.
+fn check_header(fields: &[String], line: usize) -> Result<Columns, Vec<CsvError>> {
     let header: Vec<String> = fields
         .iter()
-        .map(|f| f.trim_start_matches('\u{feff}').to_lowercase())
+        .map(|f| f.trim_start_matches('\u{feff}').trim().to_lowercase())
         .collect();
-    let ok = header.len() >= 4
-        && header[..4] == ["time", "kind", "value", "unit"]
-        && header[4..].iter().zip(["note", "reason"]).all(|(h, want)| h == want)
-        && header.len() <= 6;
-    if ok {
-        Ok(())
-    } else {
+    let refuse = |why: String| {
         Err(vec![CsvError {
             line,
             message: format!(
-                "the header must be `{CSV_HEADER}` (optionally `,note` and then `,reason`); found `{}`",
+                "the header must be `{CSV_HEADER}`, then any of {} by name; {why}; found `{}`",
+                OPTIONAL_COLUMNS.join(", "),
                 fields.join(",")
             ),
         }])
+    };
+    if header.len() < 4 || header[..4] != ["time", "kind", "value", "unit"] {
+        return refuse("the first four columns are fixed".to_owned());
     }
+    let mut columns = Columns {
+        count: header.len(),
+        ..Columns::default()
+    };
+    for (i, name) in header.iter().enumerate().skip(4) {
+        let slot = match name.as_str() {
+            "note" => &mut columns.note,
+            "reason" => &mut columns.reason,
+            other => return refuse(format!("unknown column '{other}'")),
+        };
+        if slot.replace(i).is_some() {
+            return refuse(format!("column '{name}' appears twice"));
+        }
+    }
+    Ok(columns)
 }
 
 /// One data row as an event and its soft warning, or the row's problem.
 fn parse_row(
     fields: &[String],
+    columns: Columns,
     plausibility: &Plausibility,
     weight: Kilograms,
     zone: Zone,
@@ -300,10 +326,17 @@ fn parse_row(
                 .to_owned(),
         );
     }
-    if fields.len() < 4 || fields.len() > 6 {
+    if fields.len() < 4 {
         return Err(format!(
-            "expected 4 to 6 columns (time,kind,value,unit[,note[,reason]]), found {}",
+            "expected at least the 4 columns time,kind,value,unit, found {}",
             fields.len()
+        ));
+    }
+    if fields.len() > columns.count {
+        return Err(format!(
+            "{} fields but the header has {}: quote the note? (a comma inside a note needs the note in double quotes)",
+            fields.len(),
+            columns.count
         ));
     }
     let time = ClinicalTime::parse_in(&fields[0], zone).map_err(|e| format!("time: {e}"))?;
@@ -321,8 +354,8 @@ fn parse_row(
     {
         return Err(format!("time {}", crate::model::future_refusal(time, now)));
     }
-    let note = fields.get(4).cloned();
-    let reason = match fields.get(5).map(String::as_str) {
+    let note = columns.note.and_then(|i| fields.get(i)).cloned();
+    let reason = match columns.reason.and_then(|i| fields.get(i)).map(String::as_str) {
         None | Some("") => None,
         Some(code) => Some(StopReason::from_code(code).ok_or_else(|| {
             format!(
@@ -379,6 +412,7 @@ pub fn parse_events_csv(
     };
     let mut record = csv::ByteRecord::new();
     let mut first = true;
+    let mut columns = Columns::default();
     loop {
         let line = reader.position().line() as usize;
         match reader.read_byte_record(&mut record) {
@@ -396,13 +430,13 @@ pub fn parse_events_csv(
             continue;
         };
         if std::mem::take(&mut first) {
-            check_header(&fields, line)?;
+            columns = check_header(&fields, line)?;
             continue;
         }
         if fields.iter().all(String::is_empty) {
             continue;
         }
-        let row = parse_row(&fields, plausibility, weight, zone, now).and_then(|(event, warning)| {
+        let row = parse_row(&fields, columns, plausibility, weight, zone, now).and_then(|(event, warning)| {
             order
                 .check(event.kind.series(), event.time, line)
                 .map(|()| (event, warning))

@@ -39,7 +39,7 @@ const HEADER: &str = "time,kind,value,unit\n";
 #[test]
 fn each_error_names_line_and_what_is_allowed() {
     // (body after the header, expected line, fragments the message must contain)
-    let cases: [(&str, usize, &[&str]); 12] = [
+    let cases: [(&str, usize, &[&str]); 13] = [
         (
             "2024-01-01T08:00,aptt,40,s\n2024-01-01T09:00,heparin,5000,units\n",
             3,
@@ -65,7 +65,12 @@ fn each_error_names_line_and_what_is_allowed() {
         ("01/01/2024 08:00,aptt,40,s\n", 2, &["time", "YYYY-MM-DDTHH:MM"]),
         ("2024-01-01T08:00,aptt,NaN,s\n", 2, &["not a finite number"]),
         ("2024-01-01T08:00,ufh_bolus,-5000,units\n", 2, &["negative"]),
-        ("2024-01-01T08:00,aptt,40\n", 2, &["expected 4 to 6 columns"]),
+        ("2024-01-01T08:00,aptt,40\n", 2, &["expected at least the 4 columns"]),
+        (
+            "2024-01-01T08:00,aptt,40,s,a note, with a comma\n",
+            2,
+            &["6 fields but the header has 4: quote the note?"],
+        ),
         (
             "2024-01-01T10:00,aptt,40,s\n2024-01-01T08:00,aptt,45,s\n",
             3,
@@ -146,7 +151,7 @@ fn all_problems_are_reported_not_only_the_first() {
 #[test]
 fn soft_limits_warn_and_keep_the_event() {
     let p = Protocol::builtin("adult-icu").unwrap();
-    let text = format!("{HEADER}2024-01-01T08:00,ufh_bolus,15000,units,large bolus\n");
+    let text = "time,kind,value,unit,note\n2024-01-01T08:00,ufh_bolus,15000,units,large bolus\n".to_owned();
     let import = parse_events_csv(
         text.as_bytes(),
         &p.plausibility,
