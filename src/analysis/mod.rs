@@ -141,6 +141,28 @@ pub fn replay_steps<'a>(
         .map(move |&t| run(case, prepared, protocol, t, detail))
 }
 
+/// The newest entries of kinds no rule reads yet, each said as such (issue 23); at most this many, the rest
+/// counted.
+const RECORDED_ONLY_SHOWN: usize = 10;
+
+fn recorded_only_warnings(cx: &mut Cx<'_>) {
+    let recorded = cx.tl.recorded_only_until(cx.as_of);
+    for &(time, index) in recorded.iter().rev().take(RECORDED_ONLY_SHOWN) {
+        if let Some(event) = cx.case.events.get(index) {
+            cx.warnings.push(format!(
+                "{} at {time}: recorded, not used by the algorithm yet",
+                event.kind.describe()
+            ));
+        }
+    }
+    if recorded.len() > RECORDED_ONLY_SHOWN {
+        cx.warnings.push(format!(
+            "{} older entries recorded, not used by the algorithm yet",
+            recorded.len() - RECORDED_ONLY_SHOWN
+        ));
+    }
+}
+
 /// One analysis: the setting's ladder of steps, then the monitoring plan (step 7).
 fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, detail: Detail) -> Analysis {
     let tl = &prepared.timeline;
@@ -148,6 +170,7 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
     cx.warnings
         .extend(prepared.warnings_until(as_of).iter().map(|(_, w)| w.clone()));
     coverage_warnings(&mut cx);
+    recorded_only_warnings(&mut cx);
     let heparin = exposure::heparin_exposure(tl, &prepared.courses, cx.hkg(), as_of);
     let four_ts = hit::four_ts(tl, &case.patient, p, as_of, detail);
 

@@ -134,6 +134,8 @@ pub struct Timeline {
     ufh_rate_events: Vec<ClinicalTime>,
     at_doses: Vec<AtDose>,
     ffp: Vec<(ClinicalTime, usize)>,
+    /// Events recorded but not read by any rule yet (`EventKind::is_recorded_only`), in time order.
+    recorded_only: Vec<(ClinicalTime, usize)>,
     first_heparin: Option<ClinicalTime>,
     event_times: Vec<ClinicalTime>,
 }
@@ -155,6 +157,7 @@ impl Timeline {
         let mut ufh_rate_events = Vec::new();
         let mut at_doses = Vec::new();
         let mut ffp = Vec::new();
+        let mut recorded_only = Vec::new();
         let mut event_times = Vec::with_capacity(case.events.len());
 
         let mut sorted: Vec<usize> = (0..case.events.len()).collect();
@@ -164,6 +167,9 @@ impl Timeline {
             let t = event.time;
             if event_times.last() != Some(&t) {
                 event_times.push(t);
+            }
+            if event.kind.is_recorded_only() {
+                recorded_only.push((t, index));
             }
             if labs.add(event.kind, t, index) {
                 continue;
@@ -192,7 +198,11 @@ impl Timeline {
                 }),
                 EventKind::Ffp(_) => ffp.push((t, index)),
                 // Protamine is recorded, not analysed outside bypass; labs were indexed above.
-                EventKind::Protamine(_) | EventKind::AntiXaBelow(_) | lab_table!(lab_event_pattern) => {}
+                // Recorded, not used by the algorithm yet (issue 23): the analysis lists them.
+                EventKind::Protamine(_)
+                | EventKind::OtherAnticoagulant(..)
+                | EventKind::AntiXaBelow(_)
+                | lab_table!(lab_event_pattern) => {}
             }
         }
 
@@ -233,6 +243,7 @@ impl Timeline {
             ufh_rate_events,
             at_doses,
             ffp,
+            recorded_only,
             first_heparin,
             event_times,
         }
@@ -396,6 +407,12 @@ impl Timeline {
     #[must_use]
     pub fn at_doses_until(&self, t: ClinicalTime) -> &[AtDose] {
         &self.at_doses[..self.at_doses.partition_point(|d| d.time <= t)]
+    }
+
+    /// Events recorded but not read by any rule yet, at or before `t` (time, event index).
+    #[must_use]
+    pub fn recorded_only_until(&self, t: ClinicalTime) -> &[(ClinicalTime, usize)] {
+        &self.recorded_only[..self.recorded_only.partition_point(|d| d.0 <= t)]
     }
 
     /// Plasma transfusions at or before `t` (time, event index).

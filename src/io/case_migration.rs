@@ -122,8 +122,13 @@ pub fn migration_note(from: u32, zone: crate::model::Zone) -> String {
     } else {
         ""
     };
+    let before_v5 = if from < 5 {
+        format!("no time zone before version 5, so its times are read as wall-clock times of {zone}; ")
+    } else {
+        String::new()
+    };
     format!(
-        "opened a version-{from} case file: {v1}{before_v3}{before_v4}no time zone before version 5, so its times are read as wall-clock times of {zone}; it is saved as version {} when you save",
+        "opened a version-{from} case file: {v1}{before_v3}{before_v4}{before_v5}no triglycerides, CRP, oral anticoagulants, low-molecular-weight heparins or fondaparinux recorded before version 6; it is saved as version {} when you save",
         crate::model::CASE_FORMAT_VERSION,
     )
 }

@@ -5,7 +5,8 @@
 use crate::model::lab_table::{converted, lab_table};
 use crate::model::{
     ClinicalTime, Event, EventCode, EventKind, HeparinRate, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Milligrams,
-    Millilitres, PlasmaAmount, Quantity, QuantityError, StopReason, Units, UnitsPerHour, UnitsPerKgPerHour, Zone,
+    Millilitres, OtherAnticoagulant, OtherDose, PlasmaAmount, Quantity, QuantityError, StopReason, Units, UnitsPerHour,
+    UnitsPerKgPerHour, Zone,
 };
 use crate::protocol::Plausibility;
 use crate::protocol::plausibility::check_event;
@@ -168,6 +169,16 @@ fn build(code: EventCode, value: f64, unit: &str) -> Result<EventKind, EventValu
     use EventCode as C;
     if let Some(lab) = lab_from_fields(code, value, unit) {
         return lab;
+    }
+    if let Some(drug) = OtherAnticoagulant::from_code(code.code())
+        && unit == drug.unit()
+    {
+        let dose = if drug.dosed_in_units() {
+            OtherDose::Units(Units::new(value)?)
+        } else {
+            OtherDose::Milligrams(Milligrams::new(value)?)
+        };
+        return Ok(EventKind::OtherAnticoagulant(drug, dose));
     }
     Ok(match (code, unit) {
         (C::UfhBolus, "units") => EventKind::UfhBolus(Units::new(value)?),

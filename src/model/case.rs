@@ -9,7 +9,7 @@ use super::patient::Patient;
 use super::time::{ClinicalTime, Zone};
 
 /// Case files carry this version; a newer one is refused, never overwritten.
-pub const CASE_FORMAT_VERSION: u32 = 5;
+pub const CASE_FORMAT_VERSION: u32 = 6;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -3,6 +3,7 @@
 //! accepts (the first is the one the case file stores). Every list of event kinds is read from here.
 
 use super::events::{Event, EventKind, HeparinRate, LabKind, PlasmaAmount};
+use super::other_anticoagulant::OtherAnticoagulant;
 use super::patient::StopReason;
 
 /// Builds `EventCode` from the lab table's rows (`model::lab_table`) and the dose rows below.
@@ -37,6 +38,14 @@ macro_rules! lab_codes_then_doses {
                     "bivalirudin_infusion", "bivalirudin infusion rate", "bivalirudin infusion", ["mg/kg/h"]
                 ),
                 Protamine => ("protamine", "protamine", "protamine", ["mg"]),
+                Apixaban => ("apixaban", "apixaban", "apixaban", ["mg"]),
+                Rivaroxaban => ("rivaroxaban", "rivaroxaban", "rivaroxaban", ["mg"]),
+                Edoxaban => ("edoxaban", "edoxaban", "edoxaban", ["mg"]),
+                Dabigatran => ("dabigatran", "dabigatran", "dabigatran", ["mg"]),
+                Enoxaparin => ("enoxaparin", "enoxaparin", "enoxaparin", ["mg"]),
+                Dalteparin => ("dalteparin", "dalteparin", "dalteparin", ["units"]),
+                Tinzaparin => ("tinzaparin", "tinzaparin", "tinzaparin", ["units"]),
+                Fondaparinux => ("fondaparinux", "fondaparinux", "fondaparinux", ["mg"]),
             }
         }
 
@@ -55,6 +64,16 @@ macro_rules! lab_codes_then_doses {
                     EventKind::ArgatrobanInfusion(_) => Self::ArgatrobanInfusion,
                     EventKind::BivalirudinInfusion(_) => Self::BivalirudinInfusion,
                     EventKind::Protamine(_) => Self::Protamine,
+                    EventKind::OtherAnticoagulant(drug, _) => match drug {
+                        OtherAnticoagulant::Apixaban => Self::Apixaban,
+                        OtherAnticoagulant::Rivaroxaban => Self::Rivaroxaban,
+                        OtherAnticoagulant::Edoxaban => Self::Edoxaban,
+                        OtherAnticoagulant::Dabigatran => Self::Dabigatran,
+                        OtherAnticoagulant::Enoxaparin => Self::Enoxaparin,
+                        OtherAnticoagulant::Dalteparin => Self::Dalteparin,
+                        OtherAnticoagulant::Tinzaparin => Self::Tinzaparin,
+                        OtherAnticoagulant::Fondaparinux => Self::Fondaparinux,
+                    },
                 }
             }
 
@@ -95,6 +114,7 @@ macro_rules! lab_codes_then_doses {
                 EventKind::ArgatrobanInfusion(r) => (code, r.value(), stored),
                 EventKind::BivalirudinInfusion(r) => (code, r.value(), stored),
                 EventKind::Protamine(v) => (code, v.value(), stored),
+                EventKind::OtherAnticoagulant(_, dose) => (code, dose.value(), stored),
             }
         }
 
@@ -116,6 +136,7 @@ macro_rules! lab_codes_then_doses {
                     Self::ArgatrobanInfusion(r) => format!("{noun} {r}"),
                     Self::BivalirudinInfusion(r) => format!("{noun} {r}"),
                     Self::Protamine(mg) => format!("{noun} {mg}"),
+                    Self::OtherAnticoagulant(_, dose) => format!("{noun} {dose}"),
                 }
             }
         }

@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use super::other_anticoagulant::{OtherAnticoagulant, OtherDose};
 use super::patient::StopReason;
 use super::stamp::Stamp;
 use super::time::ClinicalTime;
@@ -82,6 +83,9 @@ macro_rules! event_kinds {
             /// A new bivalirudin rate from this time on; 0 stops it.
             BivalirudinInfusion(MgPerKgPerHour),
             Protamine(Milligrams),
+            /// A dose of an oral anticoagulant, a low-molecular-weight heparin or fondaparinux (case
+            /// format 6): recorded, not used by the algorithm yet.
+            OtherAnticoagulant(OtherAnticoagulant, OtherDose),
         }
 
         /// Laboratory series, used to index the timeline per test (one per row of the lab table).
@@ -123,7 +127,8 @@ macro_rules! event_kinds {
                     | Self::Ffp(_)
                     | Self::ArgatrobanInfusion(_)
                     | Self::BivalirudinInfusion(_)
-                    | Self::Protamine(_) => return None,
+                    | Self::Protamine(_)
+                    | Self::OtherAnticoagulant(..) => return None,
                 })
             }
         }
@@ -143,6 +148,16 @@ macro_rules! lab_event_pattern {
 pub(crate) use lab_event_pattern;
 
 impl EventKind {
+    /// Recorded and shown, but not read by any rule yet (issue 23: the rules of clinical reference §14 that
+    /// use them come with the next issues).
+    #[must_use]
+    pub fn is_recorded_only(self) -> bool {
+        matches!(
+            self,
+            Self::Triglycerides(_) | Self::Crp(_) | Self::OtherAnticoagulant(..)
+        )
+    }
+
     #[must_use]
     pub fn is_lab(self) -> bool {
         self.lab().is_some()

@@ -53,6 +53,14 @@ macro_rules! lab_table {
             Bilirubin($crate::model::units::MgPerDl) bilirubin "bilirubin" "bilirubin" "bilirubin"
                 ["mg/dL", "umol/L" / 17.1]
                 reported - limit - flowsheet false,
+            // Case format 6 (issue 23). 1 mmol/L = 88.57 mg/dL (triglyceride as triolein, 885.7 g/mol).
+            // Recorded, not used by the algorithm yet; no plausibility limit (clinical reference §12 lists
+            // none).
+            Triglycerides($crate::model::units::MgPerDl) triglycerides "triglycerides" "triglycerides"
+                "triglycerides" ["mg/dL", "mmol/L" * 88.57]
+                reported - limit - flowsheet true,
+            Crp($crate::model::units::MgPerLitre) crp "crp" "CRP" "C-reactive protein" ["mg/L", "mg/dL" * 10.0]
+                reported - limit - flowsheet false,
         }
     };
 }

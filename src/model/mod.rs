@@ -9,6 +9,7 @@ pub mod editing;
 pub mod event_code;
 pub mod events;
 pub mod lab_table;
+pub mod other_anticoagulant;
 pub mod patient;
 pub mod population;
 pub mod required;
@@ -25,6 +26,7 @@ pub use display::display_convention_problems;
 pub use editing::{EditError, PatientChange, ShippedProtocol};
 pub use event_code::{EventCode, ReasonNotOnStop, event_fields};
 pub use events::{Event, EventId, EventKind, HeparinRate, LabKind, PlasmaAmount};
+pub use other_anticoagulant::{OtherAnticoagulant, OtherDose};
 pub use patient::{
     AgeGroup, AntiXaAssay, FourTsPoints, FourTsPointsError, HitHistory, Patient, PriorHeparin, Rrt, Setting, Sex,
     StopReason, Weight, WeightKind,

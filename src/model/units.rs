@@ -294,6 +294,8 @@ quantity!(/// International normalised ratio (no unit).
     Inr, unit: "", decimals: 2);
 quantity!(/// Mass concentration in mg/dL (plasma free hemoglobin, bilirubin).
     MgPerDl, unit: "mg/dL", decimals: 1);
+quantity!(/// Mass concentration in mg/L (C-reactive protein).
+    MgPerLitre, unit: "mg/L", decimals: 1);
 quantity!(/// An amount of heparin or antithrombin, in (international) units.
     Units, unit: "units", decimals: 0);
 quantity!(/// Heparin infusion rate, absolute.

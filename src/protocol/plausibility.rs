@@ -198,7 +198,8 @@ pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Resu
             ),
         ),
         EventKind::Ffp(PlasmaAmount::Millilitres(ml)) => check(&p.ffp_ml, "fresh frozen plasma", ml, "mL"),
-        EventKind::Ffp(PlasmaAmount::Bags(_)) => Ok(None),
+        // No fixed limit of clinical reference §12 applies yet (issue 23: recorded, not used).
+        EventKind::Ffp(PlasmaAmount::Bags(_)) | EventKind::OtherAnticoagulant(..) => Ok(None),
     }
 }
 

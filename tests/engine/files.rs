@@ -35,9 +35,9 @@ fn malformed_case_files_name_line_and_reason() {
     let msg = parse_err(truncated);
     assert!(msg.starts_with("case.ron:") && msg.contains(':'), "{msg}");
 
-    let newer = text.replace("version: 5,", "version: 6,");
+    let newer = text.replace("version: 6,", "version: 7,");
     let err = parse_case(&newer, "case.ron", None, anticoag_planner::model::Zone::UTC).unwrap_err();
-    assert!(matches!(err, CaseFileError::NewerVersion { found: 6, .. }), "{err}");
+    assert!(matches!(err, CaseFileError::NewerVersion { found: 7, .. }), "{err}");
     assert!(err.to_string().contains("newer"), "{err}");
 
     let unknown = text.replace("pregnant: false,", "pregnant: false,\n        smoker: true,");
@@ -92,7 +92,7 @@ fn saves_are_atomic_and_never_overwrite_a_newer_file() {
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 
-    let newer = demo_text().replace("version: 5,", "version: 7,");
+    let newer = demo_text().replace("version: 6,", "version: 7,");
     std::fs::write(&path, &newer).unwrap();
     let err = save_case(&path, &loaded.case).unwrap_err();
     assert!(matches!(err, CaseFileError::NewerVersion { .. }), "{err}");
@@ -253,13 +253,13 @@ fn a_version_1_case_file_opens_migrated_and_saves_as_the_newest_version() {
     assert!(loaded.case.events.iter().all(|e| e.reason.is_none()));
     let note = anticoag_planner::io::case_migration::migration_note(1, anticoag_planner::model::Zone::UTC);
     assert!(
-        note.contains("version-1") && note.contains("saved as version 5") && note.contains("wall-clock times of UTC"),
+        note.contains("version-1") && note.contains("saved as version 6") && note.contains("wall-clock times of UTC"),
         "{note}"
     );
     // Saved, it is the newest version (5) and reads back the same, without a migration.
     let text = to_ron_string(&loaded.case);
     assert!(
-        text.contains("version: 5,") && text.contains("time_zone: \"UTC\""),
+        text.contains("version: 6,") && text.contains("time_zone: \"UTC\""),
         "{text}"
     );
     let again = parse_case(&text, "again.ron", None, anticoag_planner::model::Zone::UTC).unwrap();
@@ -309,7 +309,7 @@ fn stop_reasons_travel_through_csv_and_case_files() {
 fn a_version_2_case_file_opens_and_saves_as_the_newest_version() {
     let loaded = common::load("tests/fixtures/case-v2.ron");
     assert_eq!(loaded.migrated_from, Some(2));
-    assert_eq!(loaded.case.version, 5);
+    assert_eq!(loaded.case.version, 6);
     assert!(loaded.case.audit.is_empty() && loaded.case.deleted.is_empty());
     assert_eq!(loaded.case.identity.line(), None);
     let note = anticoag_planner::io::case_migration::migration_note(2, anticoag_planner::model::Zone::UTC);
@@ -319,7 +319,7 @@ fn a_version_2_case_file_opens_and_saves_as_the_newest_version() {
     );
     let text = to_ron_string(&loaded.case);
     assert!(
-        text.contains("version: 5,") && text.contains("time_zone: \"UTC\""),
+        text.contains("version: 6,") && text.contains("time_zone: \"UTC\""),
         "{text}"
     );
     let current = common::load("tests/cases/pseudo-resistance.ron");
@@ -382,7 +382,7 @@ fn identifiers_stamps_and_deleted_events_round_trip_and_deleted_events_are_not_a
 fn a_version_3_case_file_opens_and_saves_as_the_newest_version() {
     let loaded = common::load("tests/fixtures/case-v3.ron");
     assert_eq!(loaded.migrated_from, Some(3));
-    assert_eq!(loaded.case.version, 5);
+    assert_eq!(loaded.case.version, 6);
     let note = anticoag_planner::io::case_migration::migration_note(3, anticoag_planner::model::Zone::UTC);
     assert!(
         note.contains("version-3") && note.contains("below an assay's limit") && !note.contains("identifiers"),
@@ -390,9 +390,37 @@ fn a_version_3_case_file_opens_and_saves_as_the_newest_version() {
     );
     let text = to_ron_string(&loaded.case);
     assert!(
-        text.contains("version: 5,") && text.contains("time_zone: \"UTC\""),
+        text.contains("version: 6,") && text.contains("time_zone: \"UTC\""),
         "{text}"
     );
     let current = common::load("tests/cases/pseudo-resistance.ron");
     assert_eq!(loaded.case.events, current.case.events, "the same record");
+}
+
+/// Issue 23: a version-5 file (no triglycerides, CRP or other anticoagulants) opens, migrated, in its own
+/// zone, with a note that says only what version 6 added; it analyses as the same case of the newest
+/// version does.
+#[test]
+fn a_version_5_case_file_opens_and_saves_as_the_newest_version() {
+    let loaded = common::load("tests/fixtures/case-v5.ron");
+    assert_eq!(loaded.migrated_from, Some(5));
+    assert!(!loaded.zone_from_workstation, "version 5 names its zone");
+    let note = anticoag_planner::io::case_migration::migration_note(5, loaded.case.time_zone);
+    assert!(
+        note.contains("version-5") && note.contains("oral anticoagulants") && !note.contains("time zone"),
+        "{note}"
+    );
+    let current = common::load("tests/cases/pseudo-resistance.ron");
+    assert_eq!(loaded.case.events, current.case.events, "the same record");
+    let at = current.case.last_event_time().unwrap();
+    assert_eq!(
+        serde_json::to_string(&anticoag_planner::analysis::analyze(&loaded.case, &loaded.protocol, at)).unwrap(),
+        serde_json::to_string(&anticoag_planner::analysis::analyze(
+            &current.case,
+            &current.protocol,
+            at
+        ))
+        .unwrap(),
+        "the same analysis"
+    );
 }

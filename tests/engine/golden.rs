@@ -210,8 +210,8 @@ fn an_old_file_opened_in_utc_replays_as_before_once_the_zone_is_taken_out() {
             .lines()
             .filter(|l| !l.trim_start().starts_with("time_zone:"))
             .map(|l| {
-                if l.trim() == "version: 5," {
-                    l.replace('5', "4")
+                if l.trim() == "version: 6," {
+                    l.replace('6', "4")
                 } else {
                     l.to_owned()
                 }

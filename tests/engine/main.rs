@@ -18,6 +18,7 @@ mod patient_inputs;
 mod properties;
 mod protocol_texts;
 mod random_cases;
+mod recorded_inputs;
 mod scenarios;
 mod shown_advice;
 mod synthetic_cases;

@@ -334,13 +334,13 @@ fn malformed_case_files_are_refused_with_file_line_and_reason() {
         ),
         (
             "newer version",
-            t.replace("version: 5,", "version: 6,"),
-            "written by a newer anticoag-planner (case format 6; this version reads 5)",
+            t.replace("version: 6,", "version: 7,"),
+            "written by a newer anticoag-planner (case format 7; this version reads 6)",
         ),
         (
             "version 0",
-            t.replace("version: 5,", "version: 0,"),
-            "case format version 0 is not supported (expected 5)",
+            t.replace("version: 6,", "version: 0,"),
+            "case format version 0 is not supported (expected 6)",
         ),
         (
             "unknown field",

@@ -1,0 +1,91 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a test failure"
+)]
+//! Inputs recorded before the rules that use them (issue 23, case format 6): triglycerides, CRP, the oral
+//! anticoagulants, the low-molecular-weight heparins and fondaparinux round-trip CSV → case file → JSON
+//! and are said to be "recorded, not used by the algorithm yet" at any later time.
+
+use crate::cli::run;
+
+const CSV: &str = "time,kind,value,unit,note
+2026-10-01T06:00,apixaban,5,mg,taken at home the evening before
+2026-10-01T06:10,rivaroxaban,20,mg,
+2026-10-01T06:15,edoxaban,60,mg,
+2026-10-01T06:20,dabigatran,150,mg,
+2026-10-01T06:30,enoxaparin,80,mg,
+2026-10-01T06:40,dalteparin,5000,units,
+2026-10-01T06:45,tinzaparin,14000,IU,
+2026-10-01T06:50,fondaparinux,7.5,mg,
+2026-10-01T07:00,triglycerides,4.5,mmol/L,propofol
+2026-10-01T07:00,crp,18,mg/dL,
+2026-10-01T07:30,aptt,30,s,
+2026-10-01T08:00,ufh_infusion,18,units/kg/h,
+2026-10-01T14:00,anti_xa,0.35,units/mL,
+";
+
+#[test]
+fn each_new_input_round_trips_and_is_said_to_be_recorded_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("inputs.csv");
+    std::fs::write(&csv, CSV).unwrap();
+    let case = dir.path().join("inputs.ron");
+    let flags = ["--weight-kg", "80", "--setting", "icu", "--baseline-aptt", "30"];
+    let (ok, _, err) = run(&[
+        &["import", &csv.to_string_lossy(), "-o", &case.to_string_lossy()][..],
+        &flags,
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    let text = std::fs::read_to_string(&case).unwrap();
+    for stored in [
+        "OtherAnticoagulant(Apixaban, Milligrams(5.0))",
+        "OtherAnticoagulant(Tinzaparin, Units(14000.0))",
+        "OtherAnticoagulant(Fondaparinux, Milligrams(7.5))",
+        "Crp(180.0)",
+        "version: 6,",
+    ] {
+        assert!(text.contains(stored), "{stored} not in\n{text}");
+    }
+    // At a later time, from the case file: every one listed, in its unit, as recorded only.
+    let (ok, out, err) = run(&[
+        "analyze",
+        &case.to_string_lossy(),
+        "--at",
+        "2026-10-01T20:00",
+        "--format",
+        "json",
+    ]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let warnings: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect();
+    for said in [
+        "apixaban 5 mg at 2026-10-01T06:00",
+        "rivaroxaban 20 mg at",
+        "edoxaban 60 mg at",
+        "dabigatran 150 mg at",
+        "enoxaparin 80 mg at",
+        "dalteparin 5,000 units at",
+        "tinzaparin 14,000 units at",
+        "fondaparinux 7.5 mg at",
+        "triglycerides 398.6 mg/dL at 2026-10-01T07:00",
+        "C-reactive protein 180 mg/L at",
+    ] {
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with(said) && w.ends_with("recorded, not used by the algorithm yet")),
+            "{said}: {warnings:#?}"
+        );
+    }
+    // Wrong units are refused by name.
+    std::fs::write(&csv, "time,kind,value,unit\n2026-10-01T06:00,dalteparin,5,mg\n").unwrap();
+    let (ok, _, err) = run(&[&["analyze", &csv.to_string_lossy()][..], &flags].concat());
+    assert!(!ok && err.contains("dalteparin") && err.contains("units"), "{err}");
+}
