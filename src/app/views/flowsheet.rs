@@ -42,57 +42,60 @@ pub fn flowsheet_ui(ui: &mut egui::Ui, doc: &Document, state: &mut FlowsheetStat
     let height = (ui.available_height() - footer).max(120.0);
     let time_width = 130.0;
     let width = ((ui.available_width() - time_width) / COLUMNS.len() as f32 - 8.0).clamp(64.0, 150.0);
-    let mut table = TableBuilder::new(ui)
-        .striped(true)
-        .max_scroll_height(height)
-        .column(TableColumn::exact(time_width));
-    for _ in COLUMNS {
-        table = table.column(TableColumn::exact(width));
-    }
-    table
-        .header(36.0, |mut header| {
-            header.col(|ui| {
-                ui.strong("Draw time");
-            });
-            for lab in COLUMNS {
+    // More columns than fit (a 1024-px window): scroll sideways rather than cut the last ones off.
+    egui::ScrollArea::horizontal().show(ui, |ui| {
+        let mut table = TableBuilder::new(ui)
+            .striped(true)
+            .max_scroll_height(height)
+            .column(TableColumn::exact(time_width));
+        for _ in COLUMNS {
+            table = table.column(TableColumn::exact(width));
+        }
+        table
+            .header(36.0, |mut header| {
                 header.col(|ui| {
-                    ui.vertical(|ui| {
-                        ui.strong(lab.label());
-                        ui.label(RichText::new(column_unit(lab)).color(theme::muted()));
-                    });
+                    ui.strong("Draw time");
                 });
-            }
-        })
-        .body(|body| {
-            body.rows(22.0, rows.len(), |mut table_row| {
-                let row = &rows[table_row.index()];
-                table_row.col(|ui| {
-                    ui.label(row.time.to_string());
-                });
-                for cell in &row.cells {
-                    table_row.col(|ui| {
-                        let Some(cell) = cell else { return };
-                        match &cell.flag {
-                            None => {
-                                ui.label(&cell.text);
-                            }
-                            Some((flag, why)) => {
-                                let colour = match flag {
-                                    Flag::Low => theme::below_target(),
-                                    Flag::High => theme::above_target(),
-                                };
-                                ui.label(
-                                    RichText::new(format!("{} {}", flag.symbol(), cell.text))
-                                        .strong()
-                                        .color(colour),
-                                )
-                                .on_hover_text(why);
-                            }
-                        }
+                for lab in COLUMNS {
+                    header.col(|ui| {
+                        ui.vertical(|ui| {
+                            ui.strong(lab.label());
+                            ui.label(RichText::new(column_unit(lab)).color(theme::muted()));
+                        });
                     });
                 }
+            })
+            .body(|body| {
+                body.rows(22.0, rows.len(), |mut table_row| {
+                    let row = &rows[table_row.index()];
+                    table_row.col(|ui| {
+                        ui.label(row.time.to_string());
+                    });
+                    for cell in &row.cells {
+                        table_row.col(|ui| {
+                            let Some(cell) = cell else { return };
+                            match &cell.flag {
+                                None => {
+                                    ui.label(&cell.text);
+                                }
+                                Some((flag, why)) => {
+                                    let colour = match flag {
+                                        Flag::Low => theme::below_target(),
+                                        Flag::High => theme::above_target(),
+                                    };
+                                    ui.label(
+                                        RichText::new(format!("{} {}", flag.symbol(), cell.text))
+                                            .strong()
+                                            .color(colour),
+                                    )
+                                    .on_hover_text(why);
+                                }
+                            }
+                        });
+                    }
+                });
             });
-        });
+    });
     for line in basis {
         ui.label(RichText::new(line).small().color(theme::muted()));
     }
