@@ -201,6 +201,10 @@ impl Timeline {
                 // Recorded, not used by the algorithm yet (issue 23): the analysis lists them.
                 EventKind::Protamine(_)
                 | EventKind::OtherAnticoagulant(..)
+                | EventKind::CircuitChange(_)
+                | EventKind::SurgeryEnd(_)
+                | EventKind::HitImmunoassay(_)
+                | EventKind::HitFunctionalAssay(_)
                 | EventKind::AntiXaBelow(_)
                 | lab_table!(lab_event_pattern) => {}
             }

@@ -55,6 +55,12 @@ pub enum EventValueError {
         "'<' records a result below the assay's lower limit, for anti_xa in units/mL only (e.g. <0.1); {code} takes a number"
     )]
     BelowLimitNotAntiXa { code: &'static str },
+    #[error("'{found}' is not a value of {code}: write one of {allowed} in the value column, the unit empty")]
+    Word {
+        code: &'static str,
+        found: String,
+        allowed: String,
+    },
     #[error(
         "an anti-Xa below {limit} units/mL: an assay's lower limit is at most {BELOW_LIMIT_MAX} units/mL (the clinical rules read the limit as the value, so a higher one could pass for a level in range); enter the measured value"
     )]
@@ -88,6 +94,47 @@ pub fn event_kind_from_text(
             code: EventCode::of(other).code(),
         }),
     }
+}
+
+/// An event whose value is a word (the unit empty), if the kind is one: `circuit_change,oxygenator`.
+///
+/// # Errors
+/// A word the kind does not take, or a unit.
+pub fn word_event(code: EventCode, word: &str, unit: &str) -> Option<Result<EventKind, EventValueError>> {
+    use crate::model::{AssayResult, CircuitPart, SurgeryRisk};
+    let word = word.trim().to_lowercase();
+    let read = |found: Option<EventKind>, allowed: String| {
+        if !unit.trim().is_empty() {
+            return Err(EventValueError::Unit {
+                found: unit.to_owned(),
+                code,
+            });
+        }
+        found.ok_or(EventValueError::Word {
+            code: code.code(),
+            found: word.clone(),
+            allowed,
+        })
+    };
+    Some(match code {
+        EventCode::CircuitChange => read(
+            CircuitPart::from_code(&word).map(EventKind::CircuitChange),
+            CircuitPart::codes(),
+        ),
+        EventCode::SurgeryEnd => read(
+            SurgeryRisk::from_code(&word).map(EventKind::SurgeryEnd),
+            SurgeryRisk::codes(),
+        ),
+        EventCode::HitImmunoassay => read(
+            AssayResult::from_code(&word).map(EventKind::HitImmunoassay),
+            AssayResult::codes(),
+        ),
+        EventCode::HitFunctionalAssay => read(
+            AssayResult::from_code(&word).map(EventKind::HitFunctionalAssay),
+            AssayResult::codes(),
+        ),
+        _ => return None,
+    })
 }
 
 /// Splits a written value into its number text and whether it was `<L` (below an assay's limit).
@@ -352,13 +399,19 @@ fn parse_row(
     }
     let time = ClinicalTime::parse_in(&fields[0], zone).map_err(|e| format!("time: {e}"))?;
     let kind = fields[1].as_str();
-    EventCode::from_code(kind).ok_or_else(|| EventValueError::UnknownKind { kind: kind.to_owned() }.to_string())?;
-    let (number, below_limit) = below_limit_prefix(&fields[2]);
-    let value: f64 = match number.parse::<f64>() {
-        Ok(v) if v.is_finite() => v,
-        Ok(_) | Err(_) => return Err(format!("value '{}' is not a finite number", fields[2])),
+    let code =
+        EventCode::from_code(kind).ok_or_else(|| EventValueError::UnknownKind { kind: kind.to_owned() }.to_string())?;
+    let event_kind = match word_event(code, &fields[2], &fields[3]) {
+        Some(word) => word.map_err(|e| format!("{kind}: {e}"))?,
+        None => {
+            let (number, below_limit) = below_limit_prefix(&fields[2]);
+            let value: f64 = match number.parse::<f64>() {
+                Ok(v) if v.is_finite() => v,
+                Ok(_) | Err(_) => return Err(format!("value '{}' is not a finite number", fields[2])),
+            };
+            event_kind_from_text(kind, value, below_limit, &fields[3]).map_err(|e| format!("{kind}: {e}"))?
+        }
     };
-    let event_kind = event_kind_from_text(kind, value, below_limit, &fields[3]).map_err(|e| format!("{kind}: {e}"))?;
     let warning = check_event(plausibility, event_kind, weight).map_err(|e| e.to_string())?;
     if let Some(now) = now
         && time.is_in_future(now)

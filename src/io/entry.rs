@@ -185,10 +185,17 @@ pub fn parse_event_entry(
     {
         return Err(refuse("time", crate::model::future_refusal(time, now)));
     }
-    let (number, below_limit) = below_limit_prefix(&entry.value);
-    let value = parse_number("value", number)?;
-    let kind = event_kind_from_text(&entry.kind, value, below_limit, &entry.unit)
-        .map_err(|e| refuse("value", e.to_string()))?;
+    let word = crate::model::EventCode::from_code(&entry.kind)
+        .and_then(|code| super::csv_events::word_event(code, &entry.value, &entry.unit));
+    let kind = match word {
+        Some(word) => word.map_err(|e| refuse("value", e.to_string()))?,
+        None => {
+            let (number, below_limit) = below_limit_prefix(&entry.value);
+            let value = parse_number("value", number)?;
+            event_kind_from_text(&entry.kind, value, below_limit, &entry.unit)
+                .map_err(|e| refuse("value", e.to_string()))?
+        }
+    };
     let warning = check_event(p, kind, weight).map_err(|e| refuse("value", e.to_string()))?;
     let reason = match entry.reason.trim() {
         "" => None,

@@ -46,6 +46,12 @@ macro_rules! lab_codes_then_doses {
                 Dalteparin => ("dalteparin", "dalteparin", "dalteparin", ["units"]),
                 Tinzaparin => ("tinzaparin", "tinzaparin", "tinzaparin", ["units"]),
                 Fondaparinux => ("fondaparinux", "fondaparinux", "fondaparinux", ["mg"]),
+                CircuitChange => ("circuit_change", "circuit change", "circuit change", [""]),
+                SurgeryEnd => ("surgery_end", "end of surgery", "end of surgery", [""]),
+                HitImmunoassay => ("hit_immunoassay", "HIT immunoassay", "HIT immunoassay", [""]),
+                HitFunctionalAssay => (
+                    "hit_functional_assay", "HIT functional assay", "HIT functional assay", [""]
+                ),
             }
         }
 
@@ -74,6 +80,10 @@ macro_rules! lab_codes_then_doses {
                         OtherAnticoagulant::Tinzaparin => Self::Tinzaparin,
                         OtherAnticoagulant::Fondaparinux => Self::Fondaparinux,
                     },
+                    EventKind::CircuitChange(_) => Self::CircuitChange,
+                    EventKind::SurgeryEnd(_) => Self::SurgeryEnd,
+                    EventKind::HitImmunoassay(_) => Self::HitImmunoassay,
+                    EventKind::HitFunctionalAssay(_) => Self::HitFunctionalAssay,
                 }
             }
 
@@ -95,26 +105,32 @@ macro_rules! lab_codes_then_doses {
             }
         }
 
-        /// The columns of an event value: its code, its number and its unit as stored (the inverse of
-        /// reading a CSV row; used to export and to prefill the entry form).
+        /// The columns of an event value: its code, its value as written in a CSV (a number in full, `<L`
+        /// below an assay's limit, or a word) and its unit as stored — the inverse of reading a CSV row;
+        /// used to export and to prefill the entry form.
         #[must_use]
-        pub fn event_fields(kind: EventKind) -> (EventCode, f64, &'static str) {
+        pub fn event_fields(kind: EventKind) -> (EventCode, String, &'static str) {
             let code = EventCode::of(kind);
             let stored = code.units()[0];
+            let number = |v: f64, unit: &'static str| (code, format!("{v}"), unit);
             match kind {
-                $(EventKind::$lab(v) => (code, v.value(), stored),)+
-                EventKind::AntiXaBelow(v) => (code, v.value(), stored),
+                $(EventKind::$lab(v) => number(v.value(), stored),)+
+                EventKind::AntiXaBelow(v) => (code, format!("<{}", v.value()), stored),
                 EventKind::UfhBolus(v) | EventKind::AtConcentrate(v) | EventKind::AtRecombinant(v) => {
-                    (code, v.value(), stored)
+                    number(v.value(), stored)
                 }
-                EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => (code, r.value(), "units/kg/h"),
-                EventKind::UfhInfusion(HeparinRate::UnitsPerHour(r)) => (code, r.value(), "units/h"),
-                EventKind::Ffp(PlasmaAmount::Millilitres(v)) => (code, v.value(), "mL"),
-                EventKind::Ffp(PlasmaAmount::Bags(n)) => (code, f64::from(n), "bags"),
-                EventKind::ArgatrobanInfusion(r) => (code, r.value(), stored),
-                EventKind::BivalirudinInfusion(r) => (code, r.value(), stored),
-                EventKind::Protamine(v) => (code, v.value(), stored),
-                EventKind::OtherAnticoagulant(_, dose) => (code, dose.value(), stored),
+                EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) => number(r.value(), "units/kg/h"),
+                EventKind::UfhInfusion(HeparinRate::UnitsPerHour(r)) => number(r.value(), "units/h"),
+                EventKind::Ffp(PlasmaAmount::Millilitres(v)) => number(v.value(), "mL"),
+                EventKind::Ffp(PlasmaAmount::Bags(n)) => number(f64::from(n), "bags"),
+                EventKind::ArgatrobanInfusion(r) => number(r.value(), stored),
+                EventKind::BivalirudinInfusion(r) => number(r.value(), stored),
+                EventKind::Protamine(v) => number(v.value(), stored),
+                EventKind::OtherAnticoagulant(_, dose) => number(dose.value(), stored),
+                EventKind::CircuitChange(_)
+                | EventKind::SurgeryEnd(_)
+                | EventKind::HitImmunoassay(_)
+                | EventKind::HitFunctionalAssay(_) => (code, kind.word().unwrap_or_default().to_owned(), ""),
             }
         }
 
@@ -137,6 +153,9 @@ macro_rules! lab_codes_then_doses {
                     Self::BivalirudinInfusion(r) => format!("{noun} {r}"),
                     Self::Protamine(mg) => format!("{noun} {mg}"),
                     Self::OtherAnticoagulant(_, dose) => format!("{noun} {dose}"),
+                    Self::CircuitChange(part) => format!("{noun}: {}", part.code()),
+                    Self::SurgeryEnd(risk) => format!("{noun} ({} bleeding risk)", risk.code()),
+                    Self::HitImmunoassay(r) | Self::HitFunctionalAssay(r) => format!("{noun} {}", r.code()),
                 }
             }
         }

@@ -12,6 +12,7 @@ use super::units::{
     AntiXaLevel, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Milligrams, Millilitres, Units, UnitsPerHour,
     UnitsPerKgPerHour,
 };
+use super::words::{AssayResult, CircuitPart, SurgeryRisk};
 
 /// A heparin infusion rate as it was ordered: per kilogram or absolute.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -86,6 +87,15 @@ macro_rules! event_kinds {
             /// A dose of an oral anticoagulant, a low-molecular-weight heparin or fondaparinux (case
             /// format 6): recorded, not used by the algorithm yet.
             OtherAnticoagulant(OtherAnticoagulant, OtherDose),
+            /// A part of the ECMO circuit changed (case format 6).
+            CircuitChange(CircuitPart),
+            /// The end of an operation, with its bleeding risk (case format 6).
+            SurgeryEnd(SurgeryRisk),
+            /// A HIT immunoassay (anti-PF4/heparin) result; its optical density, if any, in the note
+            /// (case format 6).
+            HitImmunoassay(AssayResult),
+            /// A HIT functional assay (SRA, HIPA) result (case format 6).
+            HitFunctionalAssay(AssayResult),
         }
 
         /// Laboratory series, used to index the timeline per test (one per row of the lab table).
@@ -128,7 +138,11 @@ macro_rules! event_kinds {
                     | Self::ArgatrobanInfusion(_)
                     | Self::BivalirudinInfusion(_)
                     | Self::Protamine(_)
-                    | Self::OtherAnticoagulant(..) => return None,
+                    | Self::OtherAnticoagulant(..)
+                    | Self::CircuitChange(_)
+                    | Self::SurgeryEnd(_)
+                    | Self::HitImmunoassay(_)
+                    | Self::HitFunctionalAssay(_) => return None,
                 })
             }
         }
@@ -154,8 +168,25 @@ impl EventKind {
     pub fn is_recorded_only(self) -> bool {
         matches!(
             self,
-            Self::Triglycerides(_) | Self::Crp(_) | Self::OtherAnticoagulant(..)
+            Self::Triglycerides(_)
+                | Self::Crp(_)
+                | Self::OtherAnticoagulant(..)
+                | Self::CircuitChange(_)
+                | Self::SurgeryEnd(_)
+                | Self::HitImmunoassay(_)
+                | Self::HitFunctionalAssay(_)
         )
+    }
+
+    /// The value of an event whose value is a word (`oxygenator`, `high`, `positive`).
+    #[must_use]
+    pub fn word(self) -> Option<&'static str> {
+        match self {
+            Self::CircuitChange(v) => Some(v.code()),
+            Self::SurgeryEnd(v) => Some(v.code()),
+            Self::HitImmunoassay(v) | Self::HitFunctionalAssay(v) => Some(v.code()),
+            _ => None,
+        }
     }
 
     #[must_use]

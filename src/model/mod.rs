@@ -17,6 +17,7 @@ pub mod rounded;
 pub mod stamp;
 pub mod time;
 pub mod units;
+pub mod words;
 pub mod zone;
 
 pub use anticoagulant::{Anticoagulant, DtiDrug};
@@ -38,3 +39,4 @@ pub use time::{
     reading_zone,
 };
 pub use units::*;
+pub use words::{AssayResult, CircuitPart, SurgeryRisk};

@@ -199,7 +199,12 @@ pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Resu
         ),
         EventKind::Ffp(PlasmaAmount::Millilitres(ml)) => check(&p.ffp_ml, "fresh frozen plasma", ml, "mL"),
         // No fixed limit of clinical reference §12 applies yet (issue 23: recorded, not used).
-        EventKind::Ffp(PlasmaAmount::Bags(_)) | EventKind::OtherAnticoagulant(..) => Ok(None),
+        EventKind::Ffp(PlasmaAmount::Bags(_))
+        | EventKind::OtherAnticoagulant(..)
+        | EventKind::CircuitChange(_)
+        | EventKind::SurgeryEnd(_)
+        | EventKind::HitImmunoassay(_)
+        | EventKind::HitFunctionalAssay(_) => Ok(None),
     }
 }
 

@@ -145,7 +145,7 @@ fn editing_a_row_replaces_that_event_even_after_another_row_is_deleted() {
     assert!(
         d.case().events.iter().any(|e| {
             let (kind, value, _) = anticoag_planner::io::event_fields(e.kind);
-            e.time == editing.time && kind == anticoag_planner::io::event_fields(editing.kind).0 && value == 65.0
+            e.time == editing.time && kind == anticoag_planner::io::event_fields(editing.kind).0 && value == "65"
         }),
         "its replacement is at the same time: {:?}",
         d.case()

@@ -4,8 +4,9 @@
     reason = "test code: a panic is a test failure"
 )]
 //! Inputs recorded before the rules that use them (issue 23, case format 6): triglycerides, CRP, the oral
-//! anticoagulants, the low-molecular-weight heparins and fondaparinux round-trip CSV → case file → JSON
-//! and are said to be "recorded, not used by the algorithm yet" at any later time.
+//! anticoagulants, the low-molecular-weight heparins, fondaparinux, the end of surgery, HIT assay results
+//! and circuit changes round-trip CSV → case file → JSON and are said to be "recorded, not used by the
+//! algorithm yet" at any later time.
 
 use crate::cli::run;
 
@@ -20,6 +21,10 @@ const CSV: &str = "time,kind,value,unit,note
 2026-10-01T06:50,fondaparinux,7.5,mg,
 2026-10-01T07:00,triglycerides,4.5,mmol/L,propofol
 2026-10-01T07:00,crp,18,mg/dL,
+2026-10-01T07:10,surgery_end,high,,sternotomy closed
+2026-10-01T07:20,hit_immunoassay,positive,,OD 1.8
+2026-10-01T07:25,hit_functional_assay,negative,,
+2026-10-01T07:30,circuit_change,oxygenator,,
 2026-10-01T07:30,aptt,30,s,
 2026-10-01T08:00,ufh_infusion,18,units/kg/h,
 2026-10-01T14:00,anti_xa,0.35,units/mL,
@@ -44,28 +49,33 @@ fn each_new_input_round_trips_and_is_said_to_be_recorded_only() {
         "OtherAnticoagulant(Tinzaparin, Units(14000.0))",
         "OtherAnticoagulant(Fondaparinux, Milligrams(7.5))",
         "Crp(180.0)",
+        "SurgeryEnd(High)",
+        "HitImmunoassay(Positive)",
+        "CircuitChange(Oxygenator)",
         "version: 6,",
     ] {
         assert!(text.contains(stored), "{stored} not in\n{text}");
     }
-    // At a later time, from the case file: every one listed, in its unit, as recorded only.
-    let (ok, out, err) = run(&[
-        "analyze",
-        &case.to_string_lossy(),
-        "--at",
-        "2026-10-01T20:00",
-        "--format",
-        "json",
-    ]);
-    assert!(ok, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let warnings: Vec<&str> = v["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|w| w.as_str())
-        .collect();
-    for said in [
+    // At a later time, from the case file: each listed, in its unit, as recorded only — the newest ten,
+    // the older ones counted.
+    let warnings_at = |at: &str| -> Vec<String> {
+        let (ok, out, err) = run(&["analyze", &case.to_string_lossy(), "--at", at, "--format", "json"]);
+        assert!(ok, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|w| w.as_str().map(str::to_owned))
+            .collect()
+    };
+    let said = |warnings: &[String], what: &str| {
+        warnings
+            .iter()
+            .any(|w| w.starts_with(what) && w.ends_with("recorded, not used by the algorithm yet"))
+    };
+    let before_the_labs = warnings_at("2026-10-01T06:55");
+    for what in [
         "apixaban 5 mg at 2026-10-01T06:00",
         "rivaroxaban 20 mg at",
         "edoxaban 60 mg at",
@@ -74,16 +84,40 @@ fn each_new_input_round_trips_and_is_said_to_be_recorded_only() {
         "dalteparin 5,000 units at",
         "tinzaparin 14,000 units at",
         "fondaparinux 7.5 mg at",
+    ] {
+        assert!(said(&before_the_labs, what), "{what}: {before_the_labs:#?}");
+    }
+    let later = warnings_at("2026-10-01T20:00");
+    for what in [
         "triglycerides 398.6 mg/dL at 2026-10-01T07:00",
         "C-reactive protein 180 mg/L at",
+        "end of surgery (high bleeding risk) at 2026-10-01T07:10",
+        "HIT immunoassay positive at",
+        "HIT functional assay negative at",
+        "circuit change: oxygenator at 2026-10-01T07:30",
     ] {
-        assert!(
-            warnings
-                .iter()
-                .any(|w| w.starts_with(said) && w.ends_with("recorded, not used by the algorithm yet")),
-            "{said}: {warnings:#?}"
-        );
+        assert!(said(&later, what), "{what}: {later:#?}");
     }
+    assert!(
+        later
+            .iter()
+            .any(|w| w == "4 older entries recorded, not used by the algorithm yet"),
+        "{later:#?}"
+    );
+    // A word a kind does not take, or a unit with a word, is refused by name.
+    std::fs::write(&csv, "time,kind,value,unit\n2026-10-01T06:00,circuit_change,filter,\n").unwrap();
+    let (ok, _, err) = run(&[&["analyze", &csv.to_string_lossy()][..], &flags].concat());
+    assert!(
+        !ok && err.contains("'filter' is not a value of circuit_change: write one of oxygenator, circuit, pump"),
+        "{err}"
+    );
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit\n2026-10-01T06:00,hit_immunoassay,positive,OD\n",
+    )
+    .unwrap();
+    let (ok, _, err) = run(&[&["analyze", &csv.to_string_lossy()][..], &flags].concat());
+    assert!(!ok && err.contains("hit_immunoassay"), "{err}");
     // Wrong units are refused by name.
     std::fs::write(&csv, "time,kind,value,unit\n2026-10-01T06:00,dalteparin,5,mg\n").unwrap();
     let (ok, _, err) = run(&[&["analyze", &csv.to_string_lossy()][..], &flags].concat());

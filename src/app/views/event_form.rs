@@ -105,11 +105,8 @@ impl EventForm {
         self.entry = EventEntry {
             time: event.time.to_string(),
             kind: kind.code().to_owned(),
-            value: match event.kind {
-                // Below the assay's limit: written back as it was entered.
-                EventKind::AntiXaBelow(_) => format!("<{}", num(value, 4).to_string().replace(',', "")),
-                _ => num(value, 4).to_string().replace(',', ""),
-            },
+            // As written in a CSV: a number in full, `<L` below an assay's limit, or a word.
+            value,
             unit: unit.to_owned(),
             note: event.note.clone().unwrap_or_default(),
             reason: event.reason.map(|r| r.code().to_owned()).unwrap_or_default(),
