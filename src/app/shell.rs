@@ -280,7 +280,8 @@ impl PlannerApp {
         let (predict_first, prediction, view) = (self.prefs.predict_first, self.prediction, self.prefs.view);
         if let Some(OpenCase { doc, views }) = &mut self.open {
             doc.poll_forecast(&ctx);
-            let now = self.clock.now();
+            // "Now" on the case's clock: the forms fill it in as a wall-clock time of the case's zone.
+            let now = self.clock.now().in_zone(doc.case().time_zone);
             views.entry.set_now(now);
             views.draw.set_now(now);
             let paused = views.patient.paused_by();

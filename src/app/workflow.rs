@@ -232,10 +232,14 @@ impl PlannerApp {
     /// Changes to the case: the patient, the protocol, the text, the events.
     fn apply_edit(&mut self, command: Command) {
         // Who and when, for the audit trail: the author in the preferences and the app's clock.
-        let stamp = Stamp::new(self.clock.now(), self.prefs.author.clone());
         let Some(OpenCase { doc, views }) = &mut self.open else {
             return;
         };
+        // On the case's clock, as every time of the case is written.
+        let stamp = Stamp::new(
+            self.clock.now().in_zone(doc.case().time_zone),
+            self.prefs.author.clone(),
+        );
         match command {
             Command::SetIdentity(identity) => {
                 let _ = doc.edit(|case| {
@@ -498,7 +502,10 @@ impl PlannerApp {
             }
         };
         // All or nothing: a duplicate or an event before the case start refuses the whole file.
-        let stamp = Stamp::new(self.clock.now(), self.prefs.author.clone());
+        let stamp = Stamp::new(
+            self.clock.now().in_zone(doc.case().time_zone),
+            self.prefs.author.clone(),
+        );
         match doc.edit(|case| case.add_audited(import.events, &stamp, AuditAction::Imported)) {
             Ok(added) => self.status = Some(Status::ok(format!("Imported {added} event(s) from {file}"))),
             Err(problems) => {

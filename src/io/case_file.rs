@@ -137,6 +137,47 @@ fn version_on_disk(path: &Path) -> Option<u32> {
     version_in_first_field(head).or_else(|| format_version(&std::fs::read_to_string(path).ok()?))
 }
 
+/// The zone a case file's times are read in, and whether it is the workstation's (an older file that
+/// names none).
+fn case_zone(text: &str, version: Option<u32>, origin: &str, workstation: Zone) -> Result<(Zone, bool), CaseFileError> {
+    // The file's own zone whenever it names one (a hand-edited older file too: its times and its zone
+    // must agree); a file older than format 5 without one is read in the workstation's zone.
+    let named = if version.is_some_and(|v| v < 2) {
+        None
+    } else {
+        ron::from_str::<ZoneProbe>(text)
+            .map_err(|e| parse_error(origin, e))?
+            .time_zone
+    };
+    let zone_from_workstation = named.is_none() && version.is_some_and(|v| v < 5);
+    let zone = match named {
+        Some(name) => Zone::named(&name).map_err(|e| CaseFileError::Invalid {
+            path: origin.to_owned(),
+            problems: vec![format!("time_zone: {e}")],
+        })?,
+        None if zone_from_workstation => workstation,
+        None => {
+            return Err(CaseFileError::Invalid {
+                path: origin.to_owned(),
+                problems: vec![format!(
+                    "time_zone is missing: a case of format {CASE_FORMAT_VERSION} names the IANA time zone of its clock (time_zone: \"Europe/Paris\")"
+                )],
+            });
+        }
+    };
+    Ok((zone, zone_from_workstation))
+}
+
+/// A RON error as a parse error of the file, with its line and column.
+fn parse_error(origin: &str, e: ron::error::SpannedError) -> CaseFileError {
+    CaseFileError::Parse {
+        path: origin.to_owned(),
+        line: e.span.start.line,
+        column: e.span.start.col,
+        message: e.code.to_string(),
+    }
+}
+
 /// Parses case text. `origin` names the file in messages; `base_dir` resolves a protocol given as a
 /// relative path; a file older than format 5 (no `time_zone`) is read in the `workstation` zone.
 ///
@@ -165,28 +206,17 @@ pub fn parse_case(
             });
         }
     }
-    let parse_error = |e: ron::error::SpannedError| CaseFileError::Parse {
-        path: origin.to_owned(),
-        line: e.span.start.line,
-        column: e.span.start.col,
-        message: e.code.to_string(),
-    };
     let migrated_from = version.filter(|v| *v < CASE_FORMAT_VERSION);
-    let zone_from_workstation = version.is_some_and(|v| v < 5);
-    let zone = if zone_from_workstation {
-        workstation
-    } else {
-        let named = ron::from_str::<ZoneProbe>(text).map_err(parse_error)?.time_zone;
-        let name = named.ok_or_else(|| CaseFileError::Invalid {
-            path: origin.to_owned(),
-            problems: vec![format!(
-                "time_zone is missing: a case of format {CASE_FORMAT_VERSION} names the IANA time zone of its clock (time_zone: \"Europe/Paris\")"
-            )],
-        })?;
-        Zone::named(&name).map_err(|e| CaseFileError::Invalid {
-            path: origin.to_owned(),
-            problems: vec![format!("time_zone: {e}")],
-        })?
+    let (zone, zone_from_workstation) = case_zone(text, version, origin, workstation)?;
+    // An older file read in the workstation's zone may hold a time that zone skipped or repeated.
+    let parse_error = |e: ron::error::SpannedError| {
+        let mut error = parse_error(origin, e);
+        if zone_from_workstation && let CaseFileError::Parse { message, .. } = &mut error {
+            message.push_str(&format!(
+                " (this file is older than case format 5 and names no time zone, so it is read in {workstation}: open it with --time-zone ZONE, or write the offset)"
+            ));
+        }
+        error
     };
     let mut case: Case = reading_in(zone, || match migrated_from {
         Some(1) => super::case_migration::from_v1(text),

@@ -66,7 +66,9 @@ impl fmt::Debug for ClinicalTime {
 /// Why a text is not a time of the case.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TimeParseError {
-    #[error("'{text}' is not a time in the form YYYY-MM-DDTHH:MM (for example 2019-01-06T23:00)")]
+    #[error(
+        "'{text}' is not a time in the form YYYY-MM-DDTHH:MM (for example 2019-01-06T23:00; an offset such as +01:00 may follow)"
+    )]
     Form { text: String },
     /// Spring forward: the clock jumped over it.
     #[error("{clock} on {day} does not exist in {zone}: clocks went from {from} to {to}")]
@@ -234,7 +236,7 @@ impl ClinicalTime {
         let text = text.trim();
         let form = || TimeParseError::Form { text: text.to_owned() };
         let (clock, offset) = match text.get(..16) {
-            Some(clock) if text.len() > 16 => (clock, Some(&text[16..])),
+            Some(clock) if text.len() > 16 => (clock, text.get(16..).map(str::trim)),
             _ => (text, None),
         };
         let civil = DateTime::strptime(TIME_FORMAT, clock).map_err(|_| form())?;
@@ -264,6 +266,20 @@ impl ClinicalTime {
                 })
             }
         }
+    }
+
+    /// The instant a text written with an offset names (`2026-10-25T02:30+01:00`), in UTC; `None` without
+    /// an offset or in another form.
+    fn instant_with_offset(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let (clock, offset) = (text.get(..16)?, text.get(16..)?.trim());
+        let offset = parse_offset(offset)?;
+        let civil = DateTime::strptime(TIME_FORMAT, clock).ok()?;
+        let at = offset.to_timestamp(civil).ok()?;
+        Some(Self {
+            minute: at.as_second().div_euclid(60),
+            zone: Zone::UTC,
+        })
     }
 
     /// A wall-clock time of `zone`: refused in a gap, refused when it occurs twice.
@@ -406,18 +422,35 @@ impl ClinicalTime {
         };
         let clock = jiff::civil::Time::new(hour, minute, 0, 0).map_err(|_| form())?;
         let today = self.civil().date();
-        let on = |date: jiff::civil::Date| {
+        let yesterday = today.yesterday().map_err(|_| form())?;
+        // Every moment the clock read `hour:minute` today and yesterday (none on a skipped hour, two on a
+        // repeated one); the latest that has come is meant. Only when none has: why not.
+        let mut last_refusal = None;
+        let mut latest: Option<Self> = None;
+        for date in [yesterday, today] {
             let civil = date.to_datetime(clock);
             let mut text = String::new();
             let _ = write_civil(&mut text, civil);
-            Self::from_civil(civil, self.zone, &text)
-        };
-        let candidate = on(today)?;
-        if candidate.is_in_future(self) {
-            on(today.yesterday().map_err(|_| form())?)
-        } else {
-            Ok(candidate)
+            let moments = match self.zone.ambiguity(civil) {
+                AmbiguousOffset::Fold { before, after } => vec![before, after],
+                AmbiguousOffset::Unambiguous { offset } => vec![offset],
+                AmbiguousOffset::Gap { .. } => {
+                    last_refusal = Self::from_civil(civil, self.zone, &text).err();
+                    Vec::new()
+                }
+            };
+            for offset in moments {
+                let Ok(at) = offset.to_timestamp(civil) else { continue };
+                let moment = Self {
+                    minute: at.as_second().div_euclid(60),
+                    zone: self.zone,
+                };
+                if !moment.is_in_future(self) && latest.is_none_or(|l| moment > l) {
+                    latest = Some(moment);
+                }
+            }
         }
+        latest.ok_or_else(|| last_refusal.unwrap_or_else(form))
     }
 
     /// The calendar year, month (1–12), day, hour and minute on the zone's clock, for axis labels.
@@ -496,6 +529,8 @@ pub const FUTURE_TOLERANCE_MIN: i64 = 5;
 /// The one refusal text for a time in the future.
 #[must_use]
 pub fn future_refusal(time: ClinicalTime, now: ClinicalTime) -> String {
+    // "Now" on the same clock as the time refused (the workstation's may be another zone's).
+    let now = now.in_zone(time.zone());
     format!("{time} is in the future (now is {now}; a time more than {FUTURE_TOLERANCE_MIN} minutes ahead is refused)")
 }
 
@@ -506,12 +541,16 @@ impl Serialize for ClinicalTime {
     }
 }
 
-/// A wall-clock time of the zone being read (`reading_in`), or an instant with its offset.
+/// A wall-clock time of the zone being read (`reading_in`), or an instant written with any offset — a
+/// file written on a workstation in another zone is the same instants — shown on the zone's clock.
 impl<'de> Deserialize<'de> for ClinicalTime {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         let zone = reading_zone();
-        Self::parse_in(&text, zone).map_err(serde::de::Error::custom)
+        Self::instant_with_offset(&text)
+            .map(|t| Ok(t.in_zone(zone)))
+            .unwrap_or_else(|| Self::parse_in(&text, zone))
+            .map_err(serde::de::Error::custom)
     }
 }
 

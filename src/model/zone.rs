@@ -52,33 +52,47 @@ impl Zone {
     /// A name the database does not know.
     pub fn named(name: &str) -> Result<Self, ZoneError> {
         let name = name.trim();
-        if UTC_NAMES.contains(&name) {
+        if UTC_NAMES.iter().any(|utc| utc.eq_ignore_ascii_case(name)) {
             return Ok(Self::UTC);
         }
         let refused = || ZoneError { name: name.to_owned() };
+        // The database's own spelling (`europe/paris` is Europe/Paris), so that one zone has one name; a
+        // POSIX rule (`CET-1CEST,M3.5.0,M10.5.0/3`, as TZ may hold) is kept as written.
+        let (tz, spelled) = match TimeZone::get(name) {
+            Ok(tz) => {
+                let spelled = tz.iana_name().unwrap_or(name).to_owned();
+                (tz, spelled)
+            }
+            Err(_) => (TimeZone::posix(name).map_err(|_| refused())?, name.to_owned()),
+        };
+        if UTC_NAMES.contains(&spelled.as_str()) {
+            return Ok(Self::UTC);
+        }
         let mut loaded = LOADED.lock().map_err(|_| refused())?;
-        if let Some(found) = loaded.iter().find(|z| z.name == name) {
+        if let Some(found) = loaded.iter().find(|z| z.name == spelled) {
             return Ok(Self(Some(found)));
         }
-        let tz = TimeZone::get(name).map_err(|_| refused())?;
         // Kept for the run: a handful of zones, each a few kB.
         let zone: &'static LoadedZone = Box::leak(Box::new(LoadedZone {
-            name: Box::leak(name.to_owned().into_boxed_str()),
+            name: Box::leak(spelled.into_boxed_str()),
             tz,
         }));
         loaded.push(zone);
         Ok(Self(Some(zone)))
     }
 
-    /// The workstation's zone (`TZ`, else the system's setting), UTC when it has no IANA name; read once
-    /// per run. Only the shell calls this; the engine takes the zone as a parameter.
+    /// The workstation's zone (`TZ` — an IANA name or a POSIX rule —, else the system's setting), UTC
+    /// when it has neither a name nor a rule; read once per run. Only the shell calls this; the engine takes the zone as a parameter.
     #[must_use]
     pub fn workstation() -> Self {
         static WORKSTATION: std::sync::OnceLock<Zone> = std::sync::OnceLock::new();
         *WORKSTATION.get_or_init(|| {
-            TimeZone::system()
-                .iana_name()
-                .and_then(|name| Self::named(name).ok())
+            let from_tz = std::env::var("TZ").ok().and_then(|tz| {
+                let tz = tz.trim_start_matches(':');
+                Self::named(tz).ok()
+            });
+            from_tz
+                .or_else(|| TimeZone::system().iana_name().and_then(|name| Self::named(name).ok()))
                 .unwrap_or(Self::UTC)
         })
     }

@@ -64,3 +64,44 @@ fn an_unknown_zone_is_refused_in_the_new_case_dialog() {
     click(&mut h, "Create case (Enter)");
     assert!(shows(&h, "time zone: unknown time zone 'Paris'"), "{}", screen_text(&h));
 }
+
+/// Found in review: "Now" filled in the workstation's wall clock, read as the case's (hours off), and the
+/// entry stamps were written on the workstation's clock, which the file then refused to reopen.
+#[test]
+fn now_is_the_case_clock_and_a_saved_case_reopens() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("paris.ron");
+    let mut h = harness_at(NOW);
+    h.run();
+    click(&mut h, "New…");
+    type_into(&mut h, "Time zone (IANA, e.g. Europe/Paris)", "Europe/Paris");
+    // The untouched start follows the zone: now on the Paris clock (08:00 UTC is 10:00 in Paris).
+    assert_eq!(
+        h.get_by_label("Case start (YYYY-MM-DDTHH:MM)").value().as_deref(),
+        Some("2026-03-29T10:00")
+    );
+    type_into(&mut h, "Case start (YYYY-MM-DDTHH:MM)", "2026-03-29T06:00");
+    type_into(&mut h, "Weight (kg)", "80");
+    click(&mut h, "Create case (Enter)");
+    click(&mut h, "Timeline");
+    // The draw row's Now is the first "Now" on the screen.
+    h.query_all_by_label("Now").next().expect("a Now button").click();
+    h.run();
+    assert_eq!(h.get_by_label("Draw time").value().as_deref(), Some("2026-03-29T10:00"));
+    type_into(&mut h, "aPTT (s)", "40");
+    click(&mut h, "Add draw (Enter)");
+    let added = doc(&h).case().events.last().map(|e| e.time).expect("added");
+    assert_eq!(added, NOW, "the draw is now, not two hours off");
+    // Saved (with its entry stamp) and opened again.
+    click(&mut h, "Save as…");
+    h.get_by_label("File path")
+        .set_text_value_accesskit(&path.display().to_string());
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(path.exists(), "saved");
+    let again = anticoag_planner::io::load_case(&path, Zone::UTC).expect("the saved case reopens");
+    assert_eq!(again.case.events.last().map(|e| e.time), Some(NOW));
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains("\"2026-03-29T10:00+02:00\""), "{text}");
+}

@@ -271,3 +271,98 @@ fn the_bundled_and_teaching_cases_say_their_zone() {
         );
     }
 }
+
+#[test]
+fn a_file_is_its_instants_whatever_offsets_it_was_written_with() {
+    // An entry stamp written on a UTC workstation in a Paris case (+00:00): the same instant, shown on the
+    // case's clock, never a refusal (found in review: such a file could not be reopened).
+    let text = std::fs::read_to_string(common::root().join("tests/cases/pseudo-resistance.ron"))
+        .unwrap()
+        .replace("time_zone: \"UTC\"", "time_zone: \"Europe/Paris\"")
+        .replace(
+            "case_start: \"2024-03-01T00:00\"",
+            "case_start: \"2024-02-29T23:00+00:00\"",
+        );
+    let loaded = anticoag_planner::io::parse_case(&text, "x.ron", None, Zone::UTC).unwrap();
+    assert_eq!(
+        loaded.case.case_start.to_string(),
+        "2024-03-01T00:00",
+        "on the Paris clock"
+    );
+    assert_eq!(loaded.case.case_start.zone(), paris());
+}
+
+#[test]
+fn an_older_file_that_names_a_zone_is_read_in_it() {
+    // Found in review: a version-4 file with a time_zone had its times read in the workstation's zone
+    // and its zone taken from the file.
+    let text = std::fs::read_to_string(common::root().join("tests/cases/pseudo-resistance.ron"))
+        .unwrap()
+        .replace("version: 6,", "version: 4,")
+        .replace("time_zone: \"UTC\"", "time_zone: \"Europe/Paris\"");
+    let loaded = anticoag_planner::io::parse_case(&text, "x.ron", None, Zone::UTC).unwrap();
+    assert!(!loaded.zone_from_workstation);
+    assert_eq!(loaded.case.case_start.zone(), paris());
+    assert_eq!(loaded.case.case_start.to_string(), "2024-03-01T00:00");
+    // Without a zone, a time its workstation zone skipped is refused with the way out.
+    let old = std::fs::read_to_string(common::root().join("tests/cases/pseudo-resistance.ron"))
+        .unwrap()
+        .replace("version: 6,", "version: 4,")
+        .replace("    time_zone: \"UTC\",\n", "")
+        .replace("case_start: \"2024-03-01T00:00\"", "case_start: \"2024-03-31T02:30\"");
+    let err = anticoag_planner::io::parse_case(&old, "x.ron", None, paris())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("does not exist in Europe/Paris") && err.contains("--time-zone"),
+        "{err}"
+    );
+}
+
+#[test]
+fn zone_names_are_the_databases_spelling_and_a_posix_rule_is_a_zone() {
+    assert_eq!(Zone::named("europe/paris").unwrap(), paris());
+    assert_eq!(Zone::named("europe/paris").unwrap().name(), "Europe/Paris");
+    assert_eq!(Zone::named("utc").unwrap(), Zone::UTC);
+    assert_eq!(Zone::named("Etc/UTC").unwrap().name(), "UTC");
+    // A TZ rule: the Paris rules written out; the spring night is 23 h on it too.
+    let rule = Zone::named("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+    let t = |text: &str| ClinicalTime::parse_in(text, rule).unwrap();
+    assert_eq!(t("2026-03-29T12:00").hours_since(t("2026-03-28T12:00")), 23.0);
+}
+
+#[test]
+fn the_clock_alone_near_a_clock_change_is_the_latest_that_has_come() {
+    let t = |text: &str| ClinicalTime::parse_in(text, paris()).unwrap();
+    // 02:30 typed at 01:30 on the spring night: today's 02:30 never comes; yesterday's is meant.
+    let at = t("2026-03-29T01:30").latest_at_clock(2, 30).unwrap();
+    assert_eq!(at.to_string(), "2026-03-28T02:30");
+    // 02:30 typed at the second 02:40 on the autumn night: the second 02:30, ten minutes ago.
+    let now = t("2026-10-25T02:40+01:00");
+    assert_eq!(
+        now.latest_at_clock(2, 30).unwrap().to_string(),
+        "2026-10-25T02:30+01:00"
+    );
+    // At the first 02:40, only the first 02:30 has come.
+    let now = t("2026-10-25T02:40+02:00");
+    assert_eq!(
+        now.latest_at_clock(2, 30).unwrap().to_string(),
+        "2026-10-25T02:30+02:00"
+    );
+    // A space before the offset is read; the form's message names the offset form.
+    assert_eq!(t("2026-10-25T02:30 +01:00").to_string(), "2026-10-25T02:30+01:00");
+    let err = ClinicalTime::parse_in("25/10/2026 02:30", paris())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("an offset such as +01:00 may follow"), "{err}");
+}
+
+#[test]
+fn a_refusal_for_the_future_says_now_on_the_same_clock() {
+    let now = ClinicalTime::constant(2026, 3, 29, 8, 0); // UTC: 10:00 in Paris
+    let later = ClinicalTime::parse_in("2026-03-29T11:00", paris()).unwrap();
+    assert_eq!(
+        anticoag_planner::model::future_refusal(later, now),
+        "2026-03-29T11:00 is in the future (now is 2026-03-29T10:00; a time more than 5 minutes ahead is refused)"
+    );
+}

@@ -112,6 +112,10 @@ pub struct NewCaseDialog {
     start: String,
     /// The IANA zone of the case's clock (default the workstation's, shown and changeable).
     time_zone: String,
+    /// "Now", and the start as last filled in from it: while the start is untouched, a change of zone
+    /// moves it to now on the new zone's clock (the same instant, not the same wall-clock text).
+    now: ClinicalTime,
+    filled_start: String,
     error: Option<String>,
 }
 
@@ -125,7 +129,19 @@ impl NewCaseDialog {
             setting: Setting::Icu,
             start: now.to_string(),
             time_zone: now.zone().name().to_owned(),
+            now,
+            filled_start: now.to_string(),
             error: None,
+        }
+    }
+
+    /// After the zone was edited: an untouched start follows it.
+    fn follow_zone(&mut self) {
+        if self.start == self.filled_start
+            && let Ok(zone) = Zone::named(&self.time_zone)
+        {
+            self.start = self.now.in_zone(zone).to_string();
+            self.filled_start.clone_from(&self.start);
         }
     }
 
@@ -301,7 +317,13 @@ fn new_case_ui(ctx: &egui::Context, dialog: &mut NewCaseDialog, commands: &mut V
                 .labelled_by(l.id);
             ui.end_row();
             let l = ui.label("Time zone (IANA, e.g. Europe/Paris)");
-            ui.text_edit_singleline(&mut dialog.time_zone).labelled_by(l.id);
+            if ui
+                .text_edit_singleline(&mut dialog.time_zone)
+                .labelled_by(l.id)
+                .changed()
+            {
+                dialog.follow_zone();
+            }
             ui.end_row();
             let l = ui.label("Case start (YYYY-MM-DDTHH:MM)");
             ui.text_edit_singleline(&mut dialog.start).labelled_by(l.id);
