@@ -453,6 +453,23 @@ impl ClinicalTime {
         latest.ok_or_else(|| last_refusal.unwrap_or_else(form))
     }
 
+    /// The moment the zone's clock reads this time's wall clock plus `hours` (calendar hours: across a
+    /// clock change, 24 of them are the same clock time the next day); in a repeated hour the first, `None`
+    /// in a skipped one. For clock-aligned axis ticks.
+    #[must_use]
+    pub fn wall_clock_plus_hours(self, hours: i64) -> Option<Self> {
+        let civil = self.civil().checked_add(jiff::SignedDuration::from_hours(hours)).ok()?;
+        let offset = match self.zone.ambiguity(civil) {
+            AmbiguousOffset::Unambiguous { offset } | AmbiguousOffset::Fold { before: offset, .. } => offset,
+            AmbiguousOffset::Gap { .. } => return None,
+        };
+        let at = offset.to_timestamp(civil).ok()?;
+        Some(Self {
+            minute: at.as_second().div_euclid(60),
+            zone: self.zone,
+        })
+    }
+
     /// The calendar year, month (1–12), day, hour and minute on the zone's clock, for axis labels.
     #[must_use]
     pub fn parts(self) -> (i16, i8, i8, i8, i8) {

@@ -366,3 +366,20 @@ fn a_refusal_for_the_future_says_now_on_the_same_clock() {
         "2026-03-29T11:00 is in the future (now is 2026-03-29T10:00; a time more than 5 minutes ahead is refused)"
     );
 }
+
+#[test]
+fn time_axis_ticks_stay_on_the_clock_across_a_clock_change() {
+    use anticoag_planner::present::chart::axes::{time_label, time_ticks};
+    // Found in review: ticks were spaced in absolute hours from the first midnight, so after the change
+    // they fell on 01:00, 07:00… and the day labels vanished.
+    let start = ClinicalTime::parse_in("2026-03-28T00:00", paris()).unwrap();
+    let ticks = time_ticks(start, 0.0, 47.0, 800.0, 100.0);
+    let labels: Vec<String> = ticks.iter().map(|t| time_label(start, t.value)).collect();
+    assert_eq!(
+        labels,
+        [
+            "28 Mar", "06:00", "12:00", "18:00", "29 Mar", "06:00", "12:00", "18:00", "30 Mar"
+        ],
+        "{ticks:?}"
+    );
+}

@@ -29,18 +29,21 @@ pub fn time_ticks(start: ClinicalTime, from_h: f64, to_h: f64, width_px: f32, mi
         .into_iter()
         .find(|s| s * px_per_h >= f64::from(min_label_px))
         .unwrap_or(TIME_STEPS_H[TIME_STEPS_H.len() - 1]);
-    // Hours from the start to the midnight before it: ticks are counted from that midnight.
-    let midnight = start.start_of_day().hours_since(start);
-    let first = ((from_h - midnight) / step).ceil();
-    let last = ((to_h - midnight) / step).floor();
+    // Ticks are counted on the wall clock from the midnight before the start, so they stay on 00/06/12/18
+    // across a clock change (a 23 h day has a 5 h gap once); the range is found on absolute hours, with
+    // a step's margin for the change, and each tick kept only inside it.
+    let day = start.start_of_day();
+    let midnight = day.hours_since(start);
+    let first = ((from_h - midnight) / step).ceil() - 1.0;
+    let last = ((to_h - midnight) / step).floor() + 1.0;
     if last - first > 10_000.0 {
         return Vec::new();
     }
     (first as i64..=last as i64)
-        .map(|i| Tick {
-            value: midnight + i as f64 * step,
-            step,
-        })
+        .filter_map(|i| day.wall_clock_plus_hours(i * step as i64))
+        .map(|t| t.hours_since(start))
+        .filter(|h| (from_h..=to_h).contains(h))
+        .map(|value| Tick { value, step })
         .collect()
 }
 
