@@ -332,13 +332,9 @@ impl ClinicalTime {
     }
 
     /// The wall clock of the time's zone.
-    fn wall_clock(self) -> Option<DateTime> {
-        let at = self.timestamp();
-        Some(self.zone.offset_at(at).to_datetime(at))
-    }
-
     fn civil(self) -> DateTime {
-        self.wall_clock().unwrap_or(DateTime::ZERO)
+        let at = self.timestamp();
+        self.zone.offset_at(at).to_datetime(at)
     }
 
     /// The zone whose wall clock shows this time.
