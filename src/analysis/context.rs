@@ -10,7 +10,7 @@ use super::timeline::{Sample, Timeline};
 use super::types::{Detail, Due, Finding, FindingCode, MonitoringItem, Recommendation, Step, StepId, StepStatus, Text};
 use crate::dosing::weight::{DosingWeightUsed, Drug, dosing_weight};
 use crate::model::{
-    AntiXaLevel, Case, ClinicalTime, Hours, Kilograms, LabKind, MgPerDl, Quantity, Range, Seconds, num,
+    AntiXaLevel, Case, ClinicalTime, Hours, Kilograms, LabKind, MgPerDl, Patient, Quantity, Range, Seconds, num,
 };
 use crate::protocol::{Protocol, Source};
 
@@ -44,6 +44,9 @@ pub(super) struct BleedingRisk {
 /// Working state of one analysis.
 pub(super) struct Cx<'a> {
     pub case: &'a Case,
+    /// The patient in effect at `as_of`: the case's patient with the facts changed by then (clinical
+    /// reference §14.8). Every rule reads the patient here, never `case.patient`.
+    pub patient: Patient,
     pub tl: &'a Timeline,
     pub p: &'a Protocol,
     pub as_of: ClinicalTime,
@@ -70,7 +73,8 @@ pub(super) struct Cx<'a> {
 impl<'a> Cx<'a> {
     pub fn new(case: &'a Case, tl: &'a Timeline, p: &'a Protocol, as_of: ClinicalTime, detail: Detail) -> Self {
         let explain = detail == Detail::Explained;
-        let patient = &case.patient;
+        let in_effect = tl.patient_at(&case.patient, as_of);
+        let patient = &in_effect;
         let max_age = p.monitoring.lab_max_age_h.value;
         let bilirubin = tl
             .labs
@@ -119,6 +123,7 @@ impl<'a> Cx<'a> {
             hepatic,
             bleeding,
             aptt_range: HeparinApttRange::of(p, patient.baseline_aptt),
+            patient: in_effect,
             findings: Vec::new(),
             steps: Vec::with_capacity(StepId::ALL.len()),
             warnings: Vec::new(),
@@ -179,7 +184,7 @@ impl<'a> Cx<'a> {
     ) {
         self.steps.push(Step {
             id,
-            title: id.title(self.case.patient.setting),
+            title: id.title(self.patient.setting),
             status,
             values,
             threshold: basis.threshold,

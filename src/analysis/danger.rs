@@ -26,8 +26,7 @@ fn advises_anticoagulation(rec: &Recommendation) -> bool {
 pub(super) fn danger(cx: &Cx<'_>, rec: &Recommendation, four_ts: Option<&FourTs>) -> Vec<Danger> {
     let mut out = Vec::new();
     if cx.has_finding(FindingCode::HitSuspected) {
-        let history =
-            (cx.case.patient.hit_history == HitHistory::RecentOrPositive).then_some(HitHistory::RecentOrPositive);
+        let history = (cx.patient.hit_history == HitHistory::RecentOrPositive).then_some(HitHistory::RecentOrPositive);
         let scored = four_ts.filter(|_| history.is_none());
         out.push(Danger::Hit {
             history,

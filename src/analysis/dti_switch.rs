@@ -17,7 +17,7 @@ pub(super) fn switch_to_dti(
     sources: Vec<Source>,
     alternatives: Vec<String>,
 ) -> Recommendation {
-    let choice: DtiChoice = dti::choose_dti(&cx.case.patient, cx.p, cx.hepatic.impaired);
+    let choice: DtiChoice = dti::choose_dti(&cx.patient, cx.p, cx.hepatic.impaired);
     switch_to(cx, choice, reasons, sources, alternatives, DtiDosing::IcuStart)
 }
 
@@ -51,12 +51,12 @@ pub(super) fn dti_pump(cx: &Cx<'_>, rate: DoseRate) -> Option<MlPerHour> {
 
 /// The aPTT target of a DTI for this patient (needs the baseline aPTT).
 pub(super) fn dti_target(cx: &Cx<'_>, drug: DtiDrug) -> Option<ApttTarget> {
-    dti::dti_target(cx.p, drug, cx.case.patient.baseline_aptt)
+    dti::dti_target(cx.p, drug, cx.patient.baseline_aptt)
 }
 
 /// The caveat when the baseline aPTT makes the aPTT unreliable for DTI monitoring (Helms 2023).
 pub(super) fn unreliable_baseline(cx: &Cx<'_>) -> Option<String> {
-    let base = cx.case.patient.baseline_aptt?;
+    let base = cx.patient.baseline_aptt?;
     let d = &cx.p.dti;
     let limit = d
         .aptt_unreliable_baseline_above_ratio
@@ -75,15 +75,14 @@ pub(super) fn unreliable_baseline(cx: &Cx<'_>) -> Option<String> {
 
 /// The other non-heparin options, ICU only (never on ECMO or bypass): each with why it fits or not.
 fn other_options(cx: &Cx<'_>, rec: &mut Recommendation) {
-    if cx.case.patient.setting != Setting::Icu {
+    if cx.patient.setting != Setting::Icu {
         return;
     }
     let Some(o) = &cx.p.other_options else {
         return;
     };
     let f = &o.fondaparinux;
-    let renal =
-        cx.case.patient.rrt != crate::model::Rrt::None || cx.case.patient.crcl.is_some_and(|c| c < f.avoid_below_crcl);
+    let renal = cx.patient.rrt != crate::model::Rrt::None || cx.patient.crcl.is_some_and(|c| c < f.avoid_below_crcl);
     let fit = if renal {
         say!(cx, "not for this patient: CrCl < {} or on RRT", f.avoid_below_crcl)
     } else {
@@ -123,7 +122,7 @@ pub(super) fn switch_to(
     alternatives: Vec<String>,
     dosing: DtiDosing,
 ) -> Recommendation {
-    let start = dti::start(choice.drug, &cx.case.patient, cx.p, cx.hepatic.impaired, cx.dti_kg());
+    let start = dti::start(choice.drug, &cx.patient, cx.p, cx.hepatic.impaired, cx.dti_kg());
     let action = Action::switch_to(choice.drug);
     let icu = dosing == DtiDosing::IcuStart;
     let mut rec = Recommendation::new(action, choice.drug.name());
@@ -142,7 +141,7 @@ pub(super) fn switch_to(
         rec.rationale
             .push(say!(cx, "on the DTI dosing weight {}", cx.dti_weight.describe()));
     }
-    let on_ecmo = cx.case.patient.setting.is_ecmo();
+    let on_ecmo = cx.patient.setting.is_ecmo();
     match cx.tl.ufh_rate(cx.as_of) {
         Some(u) => rec.rationale.push(say!(
             cx,
@@ -157,7 +156,7 @@ pub(super) fn switch_to(
             .push(say!(cx, "start {} (no heparin infusion running)", choice.drug.name())),
         None => {}
     }
-    if icu && cx.case.patient.baseline_aptt.is_none() {
+    if icu && cx.patient.baseline_aptt.is_none() {
         rec.rationale.push(say!(
             cx,
             "draw a baseline aPTT before starting: the target is a multiple of it"
@@ -182,13 +181,13 @@ pub(super) fn switch_to(
         rec.caveats.extend(choice.caveats.iter().cloned());
         rec.caveats.extend(start.warnings.iter().cloned());
         rec.caveats.extend(unreliable_baseline(cx));
-        if cx.case.patient.heparin_coated_circuit {
+        if cx.patient.heparin_coated_circuit {
             rec.caveats.push(say!(
                 cx,
                 "heparin-coated circuit: keep it under the DTI unless HIT is confirmed (CMAJ 2019)"
             ));
         }
-        if cx.case.patient.pregnant {
+        if cx.patient.pregnant {
             rec.caveats.push(cx.p.dti.pregnancy_caveat.value.clone());
             rec.cite(cx.p.dti.pregnancy_caveat.source.clone());
         }

@@ -120,7 +120,7 @@ fn hard_limits(cx: &Cx<'_>, rec: &mut Recommendation) {
 
 /// No adult dose for a non-adult (clinical reference §1, rev 2).
 fn non_adult(cx: &mut Cx<'_>, rec: Recommendation) -> Recommendation {
-    let age = cx.case.patient.age_group;
+    let age = cx.patient.age_group;
     if cx.p.population.covers(age) {
         return rec;
     }
@@ -163,7 +163,7 @@ fn non_adult(cx: &mut Cx<'_>, rec: Recommendation) -> Recommendation {
 /// slip (pounds? a missing digit?) or a child entered as an adult. No dose until the weight is confirmed;
 /// a hold stays a stop-and-call.
 fn unconfirmed_small_adult(cx: &mut Cx<'_>, rec: Recommendation) -> Recommendation {
-    let patient = &cx.case.patient;
+    let patient = &cx.patient;
     let min = cx.p.plausibility.adult_weight_below_kg.value;
     let has_dose = rec.rate.is_some() || rec.bolus_units.is_some() || rec.dose_units.is_some();
     if !Population::ADULTS.covers(patient.age_group) || patient.weight_confirmed || cx.weight >= min || !has_dose {

@@ -16,6 +16,7 @@ mod danger;
 mod dti_switch;
 mod dti_titrate;
 pub mod exposure;
+pub mod facts;
 pub mod forecast;
 mod four_ts;
 pub mod generate;
@@ -31,6 +32,7 @@ pub(crate) mod tests_support;
 pub mod timeline;
 pub mod types;
 
+pub use facts::{Fact, Facts};
 pub use pairing::{Level, Pair, classify_level, paired_samples};
 pub use timeline::{InfusionRate, Sample, Segment, Series, Timeline};
 pub use types::{
@@ -172,9 +174,11 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
     coverage_warnings(&mut cx);
     recorded_only_warnings(&mut cx);
     let heparin = exposure::heparin_exposure(tl, &prepared.courses, cx.hkg(), as_of);
-    let four_ts = hit::four_ts(tl, &case.patient, p, as_of, detail);
+    let four_ts = hit::four_ts(tl, &cx.patient, p, as_of, detail);
+    let (setting, age_group) = (cx.patient.setting, cx.patient.age_group);
+    let facts = facts::facts_in_effect(case, tl, &cx.patient, as_of);
 
-    let (recommendation, cpb) = if case.patient.setting == Setting::Cpb {
+    let (recommendation, cpb) = if setting == Setting::Cpb {
         let (rec, assessment) = bypass::run(&mut cx, &heparin, four_ts.as_ref());
         (rec, Some(assessment))
     } else {
@@ -197,7 +201,7 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
     Analysis {
         time_zone: case.time_zone,
         as_of,
-        setting: case.patient.setting,
+        setting,
         protocol: ProtocolRef {
             name: p.name.clone(),
             version: p.version,
@@ -207,7 +211,8 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
             dosing_weight_kg: cx.hkg(),
             dosing_weight_basis: cx.heparin_weight.basis,
             dti_dosing_weight_kg: cx.dti_kg(),
-            age_group: case.patient.age_group,
+            age_group,
+            facts,
         },
         heparin,
         findings: cx.findings,
@@ -223,7 +228,7 @@ fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, deta
 
 /// Whether the protocol covers this patient's age group and setting.
 fn coverage_warnings(cx: &mut Cx<'_>) {
-    let age = cx.case.patient.age_group;
+    let age = cx.patient.age_group;
     if !cx.p.population.covers(age) {
         cx.warnings.push(say!(
             cx,
@@ -233,12 +238,12 @@ fn coverage_warnings(cx: &mut Cx<'_>) {
             age.code()
         ));
     }
-    if !cx.p.settings.contains(&cx.case.patient.setting) {
+    if !cx.p.settings.contains(&cx.patient.setting) {
         cx.warnings.push(say!(
             cx,
             "protocol {} is not written for the {} setting",
             cx.p.name,
-            cx.case.patient.setting.code()
+            cx.patient.setting.code()
         ));
     }
 }

@@ -136,6 +136,8 @@ pub struct Timeline {
     ffp: Vec<(ClinicalTime, usize)>,
     /// Events recorded but not read by any rule yet (`EventKind::is_recorded_only`), in time order.
     recorded_only: Vec<(ClinicalTime, usize)>,
+    /// Facts from a time on (`EventKind::is_fact`), in time order.
+    facts: Vec<(ClinicalTime, EventKind)>,
     first_heparin: Option<ClinicalTime>,
     event_times: Vec<ClinicalTime>,
 }
@@ -158,6 +160,7 @@ impl Timeline {
         let mut at_doses = Vec::new();
         let mut ffp = Vec::new();
         let mut recorded_only = Vec::new();
+        let mut facts = Vec::new();
         let mut event_times = Vec::with_capacity(case.events.len());
 
         let mut sorted: Vec<usize> = (0..case.events.len()).collect();
@@ -204,9 +207,15 @@ impl Timeline {
                 | EventKind::CircuitChange(_)
                 | EventKind::SurgeryEnd(_)
                 | EventKind::HitImmunoassay(_)
-                | EventKind::HitFunctionalAssay(_)
-                | EventKind::AntiXaBelow(_)
-                | lab_table!(lab_event_pattern) => {}
+                | EventKind::HitFunctionalAssay(_) => {}
+                EventKind::RrtFrom(_)
+                | EventKind::CrclFrom(_)
+                | EventKind::HepaticImpairmentFrom(_)
+                | EventKind::HighBleedingRiskFrom(_)
+                | EventKind::BleedingFrom(_)
+                | EventKind::PregnancyFrom(_)
+                | EventKind::EcmoFlowFrom(_) => facts.push((t, event.kind)),
+                EventKind::AntiXaBelow(_) | lab_table!(lab_event_pattern) => {}
             }
         }
 
@@ -248,6 +257,7 @@ impl Timeline {
             at_doses,
             ffp,
             recorded_only,
+            facts,
             first_heparin,
             event_times,
         }
@@ -411,6 +421,27 @@ impl Timeline {
     #[must_use]
     pub fn at_doses_until(&self, t: ClinicalTime) -> &[AtDose] {
         &self.at_doses[..self.at_doses.partition_point(|d| d.time <= t)]
+    }
+
+    /// The patient in effect at `t`: the case's patient (its values at the case start) with every fact
+    /// changed at or before `t` (clinical reference §14.8).
+    #[must_use]
+    pub fn patient_at(&self, base: &crate::model::Patient, t: ClinicalTime) -> crate::model::Patient {
+        let mut patient = base.clone();
+        for (_, fact) in &self.facts[..self.facts.partition_point(|f| f.0 <= t)] {
+            fact.apply_to(&mut patient);
+        }
+        patient
+    }
+
+    /// The latest change of one fact at or before `t`.
+    #[must_use]
+    pub fn latest_fact(&self, code: crate::model::EventCode, t: ClinicalTime) -> Option<(ClinicalTime, EventKind)> {
+        self.facts[..self.facts.partition_point(|f| f.0 <= t)]
+            .iter()
+            .rev()
+            .find(|(_, kind)| kind.series() == code)
+            .copied()
     }
 
     /// Events recorded but not read by any rule yet, at or before `t` (time, event index).

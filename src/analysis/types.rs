@@ -396,6 +396,8 @@ pub struct PatientWeights {
     #[serde(serialize_with = "crate::model::rounded::quantity")]
     pub dti_dosing_weight_kg: Kilograms,
     pub age_group: crate::model::AgeGroup,
+    /// The facts in effect at the analysis time (clinical reference §14.8; JSON `patient.facts`).
+    pub facts: super::facts::Facts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

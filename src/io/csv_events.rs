@@ -5,8 +5,8 @@
 use crate::model::lab_table::{converted, lab_table};
 use crate::model::{
     ClinicalTime, Event, EventCode, EventKind, HeparinRate, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Milligrams,
-    Millilitres, OtherAnticoagulant, OtherDose, PlasmaAmount, Quantity, QuantityError, StopReason, Units, UnitsPerHour,
-    UnitsPerKgPerHour, Zone,
+    Millilitres, MlPerMin, OtherAnticoagulant, OtherDose, PlasmaAmount, Quantity, QuantityError, StopReason, Units,
+    UnitsPerHour, UnitsPerKgPerHour, Zone,
 };
 use crate::protocol::Plausibility;
 use crate::protocol::plausibility::check_event;
@@ -101,7 +101,7 @@ pub fn event_kind_from_text(
 /// # Errors
 /// A word the kind does not take, or a unit.
 pub fn word_event(code: EventCode, word: &str, unit: &str) -> Option<Result<EventKind, EventValueError>> {
-    use crate::model::{AssayResult, CircuitPart, SurgeryRisk};
+    use crate::model::{AssayResult, CircuitPart, EcmoFlow, RrtWord, SurgeryRisk, YesNo};
     let word = word.trim().to_lowercase();
     let read = |found: Option<EventKind>, allowed: String| {
         if !unit.trim().is_empty() {
@@ -132,6 +132,21 @@ pub fn word_event(code: EventCode, word: &str, unit: &str) -> Option<Result<Even
         EventCode::HitFunctionalAssay => read(
             AssayResult::from_code(&word).map(EventKind::HitFunctionalAssay),
             AssayResult::codes(),
+        ),
+        EventCode::RrtFrom => read(RrtWord::from_code(&word).map(EventKind::RrtFrom), RrtWord::codes()),
+        EventCode::HepaticImpairmentFrom => read(
+            YesNo::from_code(&word).map(EventKind::HepaticImpairmentFrom),
+            YesNo::codes(),
+        ),
+        EventCode::HighBleedingRiskFrom => read(
+            YesNo::from_code(&word).map(EventKind::HighBleedingRiskFrom),
+            YesNo::codes(),
+        ),
+        EventCode::BleedingFrom => read(YesNo::from_code(&word).map(EventKind::BleedingFrom), YesNo::codes()),
+        EventCode::PregnancyFrom => read(YesNo::from_code(&word).map(EventKind::PregnancyFrom), YesNo::codes()),
+        EventCode::EcmoFlowFrom => read(
+            EcmoFlow::from_code(&word).map(EventKind::EcmoFlowFrom),
+            EcmoFlow::codes(),
         ),
         _ => return None,
     })
@@ -244,6 +259,7 @@ fn build(code: EventCode, value: f64, unit: &str) -> Result<EventKind, EventValu
         }
         (C::ArgatrobanInfusion, "mcg/kg/min") => EventKind::ArgatrobanInfusion(McgPerKgPerMin::new(value)?),
         (C::BivalirudinInfusion, "mg/kg/h") => EventKind::BivalirudinInfusion(MgPerKgPerHour::new(value)?),
+        (C::CrclFrom, "mL/min") => EventKind::CrclFrom(MlPerMin::new(value)?),
         (C::Protamine, "mg") => EventKind::Protamine(Milligrams::new(value)?),
         (C::BivalirudinInfusion, "mcg/kg/min") => return Err(EventValueError::BivalirudinInMcgPerKgPerMin),
         (C::ArgatrobanInfusion, "mg/kg/h") => return Err(EventValueError::ArgatrobanInMgPerKgPerHour),

@@ -52,6 +52,13 @@ macro_rules! lab_codes_then_doses {
                 HitFunctionalAssay => (
                     "hit_functional_assay", "HIT functional assay", "HIT functional assay", [""]
                 ),
+                RrtFrom => ("rrt", "renal replacement therapy", "renal replacement therapy", [""]),
+                CrclFrom => ("crcl", "creatinine clearance", "creatinine clearance", ["mL/min"]),
+                HepaticImpairmentFrom => ("hepatic_impairment", "hepatic impairment", "hepatic impairment", [""]),
+                HighBleedingRiskFrom => ("high_bleeding_risk", "high bleeding risk", "high bleeding risk", [""]),
+                BleedingFrom => ("bleeding", "active bleeding", "active bleeding", [""]),
+                PregnancyFrom => ("pregnancy", "pregnancy", "pregnancy", [""]),
+                EcmoFlowFrom => ("ecmo_flow", "ECMO flow", "ECMO flow", [""]),
             }
         }
 
@@ -84,6 +91,13 @@ macro_rules! lab_codes_then_doses {
                     EventKind::SurgeryEnd(_) => Self::SurgeryEnd,
                     EventKind::HitImmunoassay(_) => Self::HitImmunoassay,
                     EventKind::HitFunctionalAssay(_) => Self::HitFunctionalAssay,
+                    EventKind::RrtFrom(_) => Self::RrtFrom,
+                    EventKind::CrclFrom(_) => Self::CrclFrom,
+                    EventKind::HepaticImpairmentFrom(_) => Self::HepaticImpairmentFrom,
+                    EventKind::HighBleedingRiskFrom(_) => Self::HighBleedingRiskFrom,
+                    EventKind::BleedingFrom(_) => Self::BleedingFrom,
+                    EventKind::PregnancyFrom(_) => Self::PregnancyFrom,
+                    EventKind::EcmoFlowFrom(_) => Self::EcmoFlowFrom,
                 }
             }
 
@@ -127,10 +141,17 @@ macro_rules! lab_codes_then_doses {
                 EventKind::BivalirudinInfusion(r) => number(r.value(), stored),
                 EventKind::Protamine(v) => number(v.value(), stored),
                 EventKind::OtherAnticoagulant(_, dose) => number(dose.value(), stored),
+                EventKind::CrclFrom(v) => number(v.value(), stored),
                 EventKind::CircuitChange(_)
                 | EventKind::SurgeryEnd(_)
                 | EventKind::HitImmunoassay(_)
-                | EventKind::HitFunctionalAssay(_) => (code, kind.word().unwrap_or_default().to_owned(), ""),
+                | EventKind::HitFunctionalAssay(_)
+                | EventKind::RrtFrom(_)
+                | EventKind::HepaticImpairmentFrom(_)
+                | EventKind::HighBleedingRiskFrom(_)
+                | EventKind::BleedingFrom(_)
+                | EventKind::PregnancyFrom(_)
+                | EventKind::EcmoFlowFrom(_) => (code, kind.word().unwrap_or_default().to_owned(), ""),
             }
         }
 
@@ -156,6 +177,15 @@ macro_rules! lab_codes_then_doses {
                     Self::CircuitChange(part) => format!("{noun}: {}", part.code()),
                     Self::SurgeryEnd(risk) => format!("{noun} ({} bleeding risk)", risk.code()),
                     Self::HitImmunoassay(r) | Self::HitFunctionalAssay(r) => format!("{noun} {}", r.code()),
+                    Self::CrclFrom(v) => format!("{noun} {v} from then on"),
+                    Self::RrtFrom(_)
+                    | Self::HepaticImpairmentFrom(_)
+                    | Self::HighBleedingRiskFrom(_)
+                    | Self::BleedingFrom(_)
+                    | Self::PregnancyFrom(_)
+                    | Self::EcmoFlowFrom(_) => {
+                        format!("{noun}: {} from then on", self.word().unwrap_or_default())
+                    }
                 }
             }
         }

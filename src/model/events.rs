@@ -5,14 +5,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
 
 use super::other_anticoagulant::{OtherAnticoagulant, OtherDose};
-use super::patient::StopReason;
+use super::patient::{Patient, StopReason};
 use super::stamp::Stamp;
 use super::time::ClinicalTime;
 use super::units::{
-    AntiXaLevel, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Milligrams, Millilitres, Units, UnitsPerHour,
+    AntiXaLevel, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Milligrams, Millilitres, MlPerMin, Units, UnitsPerHour,
     UnitsPerKgPerHour,
 };
-use super::words::{AssayResult, CircuitPart, SurgeryRisk};
+use super::words::{AssayResult, CircuitPart, EcmoFlow, RrtWord, SurgeryRisk, YesNo};
 
 /// A heparin infusion rate as it was ordered: per kilogram or absolute.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -96,6 +96,16 @@ macro_rules! event_kinds {
             HitImmunoassay(AssayResult),
             /// A HIT functional assay (SRA, HIPA) result (case format 6).
             HitFunctionalAssay(AssayResult),
+            /// Facts from this time on (clinical reference §14.8; case format 6): the analysis at a time
+            /// reads the latest of each at or before it, else the patient's value at the case start.
+            RrtFrom(RrtWord),
+            CrclFrom(MlPerMin),
+            HepaticImpairmentFrom(YesNo),
+            HighBleedingRiskFrom(YesNo),
+            /// Active bleeding (recorded; the rules of clinical reference §14 that read it come next).
+            BleedingFrom(YesNo),
+            PregnancyFrom(YesNo),
+            EcmoFlowFrom(EcmoFlow),
         }
 
         /// Laboratory series, used to index the timeline per test (one per row of the lab table).
@@ -142,7 +152,14 @@ macro_rules! event_kinds {
                     | Self::CircuitChange(_)
                     | Self::SurgeryEnd(_)
                     | Self::HitImmunoassay(_)
-                    | Self::HitFunctionalAssay(_) => return None,
+                    | Self::HitFunctionalAssay(_)
+                    | Self::RrtFrom(_)
+                    | Self::CrclFrom(_)
+                    | Self::HepaticImpairmentFrom(_)
+                    | Self::HighBleedingRiskFrom(_)
+                    | Self::BleedingFrom(_)
+                    | Self::PregnancyFrom(_)
+                    | Self::EcmoFlowFrom(_) => return None,
                 })
             }
         }
@@ -178,6 +195,35 @@ impl EventKind {
         )
     }
 
+    /// Whether this is a fact from a time on (clinical reference §14.8).
+    #[must_use]
+    pub fn is_fact(self) -> bool {
+        matches!(
+            self,
+            Self::RrtFrom(_)
+                | Self::CrclFrom(_)
+                | Self::HepaticImpairmentFrom(_)
+                | Self::HighBleedingRiskFrom(_)
+                | Self::BleedingFrom(_)
+                | Self::PregnancyFrom(_)
+                | Self::EcmoFlowFrom(_)
+        )
+    }
+
+    /// Sets the patient's value of a fact from a time on; other events leave the patient as it is
+    /// (active bleeding has no patient field: the timeline keeps it).
+    pub fn apply_to(self, patient: &mut Patient) {
+        match self {
+            Self::RrtFrom(v) => patient.rrt = v.rrt(),
+            Self::CrclFrom(v) => patient.crcl = Some(v),
+            Self::HepaticImpairmentFrom(v) => patient.hepatic_impairment = v.is_yes(),
+            Self::HighBleedingRiskFrom(v) => patient.high_bleeding_risk = v.is_yes(),
+            Self::PregnancyFrom(v) => patient.pregnant = v.is_yes(),
+            Self::EcmoFlowFrom(v) => patient.ecmo_low_flow = v == EcmoFlow::Low,
+            _ => {}
+        }
+    }
+
     /// The value of an event whose value is a word (`oxygenator`, `high`, `positive`).
     #[must_use]
     pub fn word(self) -> Option<&'static str> {
@@ -185,6 +231,12 @@ impl EventKind {
             Self::CircuitChange(v) => Some(v.code()),
             Self::SurgeryEnd(v) => Some(v.code()),
             Self::HitImmunoassay(v) | Self::HitFunctionalAssay(v) => Some(v.code()),
+            Self::RrtFrom(v) => Some(v.code()),
+            Self::HepaticImpairmentFrom(v)
+            | Self::HighBleedingRiskFrom(v)
+            | Self::BleedingFrom(v)
+            | Self::PregnancyFrom(v) => Some(v.code()),
+            Self::EcmoFlowFrom(v) => Some(v.code()),
             _ => None,
         }
     }

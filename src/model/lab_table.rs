@@ -61,6 +61,10 @@ macro_rules! lab_table {
                 reported - limit - flowsheet true,
             Crp($crate::model::units::MgPerLitre) crp "crp" "CRP" "C-reactive protein" ["mg/L", "mg/dL" * 10.0]
                 reported - limit - flowsheet false,
+            // Shown, not used to derive CrCl (clinical reference §14.8). 1 mg/dL = 88.4 µmol/L.
+            Creatinine($crate::model::units::MgPerDl) creatinine "creatinine" "creatinine" "creatinine"
+                ["mg/dL", "umol/L" / 88.4]
+                reported - limit - flowsheet true,
         }
     };
 }

@@ -8,6 +8,7 @@ macro_rules! word_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($variant),+
         }
@@ -51,6 +52,55 @@ word_enum! {
 word_enum! {
     /// A HIT test result.
     AssayResult { Positive => "positive", Negative => "negative" }
+}
+
+word_enum! {
+    /// A yes-or-no fact from a time on (hepatic impairment, high bleeding risk, bleeding, pregnancy).
+    YesNo { Yes => "yes", No => "no" }
+}
+
+word_enum! {
+    /// Blood flow through the ECMO circuit (low flow or stasis avoids bivalirudin).
+    EcmoFlow { Normal => "normal", Low => "low" }
+}
+
+word_enum! {
+    /// Renal replacement therapy from a time on (the words of `model::Rrt`).
+    RrtWord { None => "none", Crrt => "crrt", Ihd => "ihd" }
+}
+
+impl YesNo {
+    #[must_use]
+    pub fn of(yes: bool) -> Self {
+        if yes { Self::Yes } else { Self::No }
+    }
+
+    #[must_use]
+    pub fn is_yes(self) -> bool {
+        self == Self::Yes
+    }
+}
+
+impl RrtWord {
+    /// The therapy.
+    #[must_use]
+    pub fn rrt(self) -> super::patient::Rrt {
+        match self {
+            Self::None => super::patient::Rrt::None,
+            Self::Crrt => super::patient::Rrt::Crrt,
+            Self::Ihd => super::patient::Rrt::Ihd,
+        }
+    }
+
+    /// The word of a therapy.
+    #[must_use]
+    pub fn of(rrt: super::patient::Rrt) -> Self {
+        match rrt {
+            super::patient::Rrt::None => Self::None,
+            super::patient::Rrt::Crrt => Self::Crrt,
+            super::patient::Rrt::Ihd => Self::Ihd,
+        }
+    }
 }
 
 #[cfg(test)]

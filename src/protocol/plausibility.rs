@@ -204,7 +204,14 @@ pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Resu
         | EventKind::CircuitChange(_)
         | EventKind::SurgeryEnd(_)
         | EventKind::HitImmunoassay(_)
-        | EventKind::HitFunctionalAssay(_) => Ok(None),
+        | EventKind::HitFunctionalAssay(_)
+        | EventKind::RrtFrom(_)
+        | EventKind::CrclFrom(_)
+        | EventKind::HepaticImpairmentFrom(_)
+        | EventKind::HighBleedingRiskFrom(_)
+        | EventKind::BleedingFrom(_)
+        | EventKind::PregnancyFrom(_)
+        | EventKind::EcmoFlowFrom(_) => Ok(None),
     }
 }
 

@@ -49,9 +49,9 @@ fn each_new_input_round_trips_and_is_said_to_be_recorded_only() {
         "OtherAnticoagulant(Tinzaparin, Units(14000.0))",
         "OtherAnticoagulant(Fondaparinux, Milligrams(7.5))",
         "Crp(180.0)",
-        "SurgeryEnd(High)",
-        "HitImmunoassay(Positive)",
-        "CircuitChange(Oxygenator)",
+        "SurgeryEnd(high)",
+        "HitImmunoassay(positive)",
+        "CircuitChange(oxygenator)",
         "version: 6,",
     ] {
         assert!(text.contains(stored), "{stored} not in\n{text}");

@@ -27,7 +27,7 @@ pub(super) fn on_bypass(cx: &mut Cx<'_>, b: &Bypass, act: Seconds, why: Why) -> 
     let at = &p.antithrombin;
     let pd = &at.plasma_derived;
     let level = cx.tl.labs.antithrombin.recent(cx.as_of, cx.max_age());
-    let andexanet = cx.case.patient.andexanet_exposure;
+    let andexanet = cx.patient.andexanet_exposure;
     let (dose, basis) = if andexanet {
         let per_kg = b.andexanet_at_units_per_kg.value;
         (
@@ -132,7 +132,7 @@ fn alternatives(
     let mut values = Vec::new();
     if let Some(l) = level {
         values.push(say!(cx, "antithrombin {} at {}", l.value, l.time));
-        let rc = recombinant_dose(l.value, kg, cx.case.patient.pregnant, &at.recombinant);
+        let rc = recombinant_dose(l.value, kg, cx.patient.pregnant, &at.recombinant);
         rec.alternatives.push(say!(
             cx,
             "{} by its label formula: {}",

@@ -80,7 +80,7 @@ pub(super) fn run(
 /// What every bypass recommendation says: the andexanet caveat, a baseline that is not heparin-free,
 /// a high bleeding risk (never a reason to omit bypass heparin).
 fn every_branch(cx: &mut Cx<'_>, b: &Bypass, n: &BypassNumbers, rec: &mut Recommendation) {
-    if cx.case.patient.andexanet_exposure && !rec.caveats.iter().any(|c| c.starts_with("andexanet")) {
+    if cx.patient.andexanet_exposure && !rec.caveats.iter().any(|c| c.starts_with("andexanet")) {
         let at = b.andexanet_at_units_per_kg.value;
         rec.caveats.push(say!(
             cx,
@@ -279,11 +279,11 @@ fn recognise_step(cx: &mut Cx<'_>, b: &Bypass, n: &BypassNumbers) {
 /// data does not withhold bypass heparin, but says so.
 fn hit_step(cx: &mut Cx<'_>, b: &Bypass, four_ts: Option<&FourTs>) -> bool {
     let p = cx.p;
-    let call = hit::call(four_ts, &p.hit, cx.case.patient.hit_history, Setting::Cpb);
+    let call = hit::call(four_ts, &p.hit, cx.patient.hit_history, Setting::Cpb);
     let hit = call.stops_heparin();
-    let mut values = vec![say!(cx, "history: {}", cx.case.patient.hit_history.label())];
+    let mut values = vec![say!(cx, "history: {}", cx.patient.hit_history.label())];
     values.push(four_ts.map_or_else(|| say!(cx, "4Ts not scored"), |f| say!(cx, "4Ts {}", f.score_text())));
-    if cx.case.patient.hit_history == HitHistory::RemoteAntibodyNegative {
+    if cx.patient.hit_history == HitHistory::RemoteAntibodyNegative {
         cx.warnings.push(say!(
             cx,
             "remote HIT with a negative antibody test: heparin is acceptable for bypass, limited to the procedure; no heparin after it (ACCP 2012; ASH 2018)"
@@ -300,7 +300,7 @@ fn hit_step(cx: &mut Cx<'_>, b: &Bypass, four_ts: Option<&FourTs>) -> bool {
     match call {
         HitCall::HistoryForbidsHeparin => cx.finding(
             FindingCode::HitSuspected,
-            say!(cx, "history of HIT: {}", cx.case.patient.hit_history.label()),
+            say!(cx, "history of HIT: {}", cx.patient.hit_history.label()),
             "clinical reference §1: ACCP 2012 (Linkins, Chest 141:e495S); ASH 2018 (Cuker, Blood Adv)",
         ),
         HitCall::Suspected => cx.finding(
@@ -465,7 +465,7 @@ fn initial_dose(cx: &mut Cx<'_>, b: &Bypass, n: &BypassNumbers) -> Recommendatio
         ));
     }
     rec.cite(b.initial_heparin_units_per_kg.source.clone());
-    if cx.case.patient.andexanet_exposure {
+    if cx.patient.andexanet_exposure {
         let at = b.andexanet_at_units_per_kg.value;
         rec.caveats.push(say!(
             cx,

@@ -92,7 +92,7 @@ pub(super) fn titrate(cx: &mut Cx<'_>, seg: Segment) -> Recommendation {
     let Some(target) = dti_target(cx, drug) else {
         return no_baseline(cx, drug, current, aptt, high);
     };
-    let Some(baseline) = cx.case.patient.baseline_aptt else {
+    let Some(baseline) = cx.patient.baseline_aptt else {
         return no_baseline(cx, drug, current, aptt, high);
     };
     let steady = aptt.time.hours_since(seg.start) >= cx.p.monitoring.dti_recheck_h.value.value();
@@ -360,7 +360,7 @@ fn step_behind_the_stop(
     let end = seg.end?;
     let aptt = cx.tl.labs.aptt.latest(end).filter(|s| s.time > seg.start)?;
     let target = dti_target(cx, drug)?;
-    let baseline = cx.case.patient.baseline_aptt?;
+    let baseline = cx.patient.baseline_aptt?;
     let value = aptt.banded;
     let t = dti::titrate_dti(cx.p, value, before, &target, baseline)?;
     Some((aptt, t))

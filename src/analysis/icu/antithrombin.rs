@@ -241,7 +241,7 @@ pub(super) fn supplemented_assay_after_dose(
     hr: Resistance,
     pattern: Pattern,
 ) -> Option<Recommendation> {
-    if cx.case.patient.anti_xa_assay != AntiXaAssay::AtSupplemented || !monitor.is_anti_xa() {
+    if cx.patient.anti_xa_assay != AntiXaAssay::AtSupplemented || !monitor.is_anti_xa() {
         return None;
     }
     let first = picture(cx).since.first().copied()?;
@@ -313,7 +313,7 @@ fn by_level(
 /// the dose and ≥ the recheck interval after the last heparin rate change before it. With an anti-Xa
 /// assay that adds antithrombin, the aPTT decides.
 fn deciding_sample(cx: &Cx<'_>, monitor: Monitor, dose: AtDose) -> (Monitor, Option<Reading>) {
-    let monitor = if cx.case.patient.anti_xa_assay == AntiXaAssay::AtSupplemented {
+    let monitor = if cx.patient.anti_xa_assay == AntiXaAssay::AtSupplemented {
         Monitor {
             assay: Assay::Aptt,
             ..monitor
@@ -420,7 +420,7 @@ fn still_below_after_dose(
         sample_text
     ));
     let mut caveats = Vec::new();
-    if cx.case.patient.anti_xa_assay == AntiXaAssay::AtSupplemented {
+    if cx.patient.anti_xa_assay == AntiXaAssay::AtSupplemented {
         why.push(say!(cx, "the anti-Xa assay adds antithrombin: decided on the aPTT"));
         if cx.has_finding(FindingCode::PseudoResistance) {
             caveats.push(say!(

@@ -110,10 +110,10 @@ pub(super) fn supplement(
     supplement_alternatives(cx, &mut rec, baseline);
     rec.caveats.push(at.caveat.value.clone());
     rec.caveats.push(at.heparin_potentiation_caveat.value.clone());
-    if cx.case.patient.pregnant {
+    if cx.patient.pregnant {
         rec.caveats.push(p.dti.pregnancy_caveat.value.clone());
     }
-    if cx.case.patient.setting.is_ecmo() {
+    if cx.patient.setting.is_ecmo() {
         let obs = &pd.ecmo_observed_recovery_percent_per_unit_per_kg;
         rec.caveats.push(say!(
             cx,
@@ -142,7 +142,7 @@ pub(super) fn supplement(
 /// The other products (recombinant, plasma) and the DTI if supplementation fails.
 fn supplement_alternatives(cx: &Cx<'_>, rec: &mut Recommendation, baseline: Percent) {
     let at = &cx.p.antithrombin;
-    let rc = recombinant_dose(baseline, cx.at_kg(), cx.case.patient.pregnant, &at.recombinant);
+    let rc = recombinant_dose(baseline, cx.at_kg(), cx.patient.pregnant, &at.recombinant);
     rec.alternatives.push(say!(
         cx,
         "{} (never use the plasma-derived divisor for it): {}",
@@ -162,7 +162,7 @@ fn supplement_alternatives(cx: &Cx<'_>, rec: &mut Recommendation, baseline: Perc
         hi.units_at(at.plasma.at_units_per_ml).shown(),
         at.plasma.source
     ));
-    let choice = dti::choose_dti(&cx.case.patient, cx.p, cx.hepatic.impaired);
+    let choice = dti::choose_dti(&cx.patient, cx.p, cx.hepatic.impaired);
     rec.alternatives.push(say!(
         cx,
         "switch to {} if the target is still not reached after supplementation",

@@ -14,11 +14,11 @@ pub(super) fn record(cx: &mut Cx<'_>, h: &HeparinExposure, monitor: Monitor, age
             cx,
             "weight {} ({}, {})",
             cx.weight,
-            match cx.case.patient.weight.kind {
+            match cx.patient.weight.kind {
                 WeightKind::Actual => "actual",
                 WeightKind::Adjusted => "adjusted",
             },
-            cx.case.patient.weight.measured_at
+            cx.patient.weight.measured_at
         ),
         say!(cx, "heparin dosing weight {}", cx.heparin_weight.describe()),
     ];
@@ -157,7 +157,7 @@ fn organ_and_bleeding(cx: &mut Cx<'_>, values: &mut Vec<String>) {
             text,
             cx.p.dti.hepatic_bilirubin_above_mg_per_dl.source.clone(),
         );
-    } else if cx.case.patient.hepatic_impairment {
+    } else if cx.patient.hepatic_impairment {
         values.push("hepatic impairment (entered)".to_owned());
     }
     if !cx.bleeding.by_labs.is_empty() {
@@ -176,8 +176,8 @@ fn organ_and_bleeding(cx: &mut Cx<'_>, values: &mut Vec<String>) {
 /// An "adult" under the protocol's weight needs the weight confirmed (§1, §12).
 fn adult_weight(cx: &mut Cx<'_>, notes: &mut Vec<String>) {
     let min = cx.p.plausibility.adult_weight_below_kg.value;
-    if crate::model::Population::ADULTS.covers(cx.case.patient.age_group) && cx.weight < min {
-        if cx.case.patient.weight_confirmed {
+    if crate::model::Population::ADULTS.covers(cx.patient.age_group) && cx.weight < min {
+        if cx.patient.weight_confirmed {
             notes.push(say!(
                 cx,
                 "an adult of {} (under {}): weight confirmed by the clinician",

@@ -165,7 +165,7 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
     let level = reading.map(|r| monitor.level(r));
 
     interference(cx);
-    if cx.case.patient.anti_xa_assay == AntiXaAssay::AtSupplemented && hr.is_suspected() {
+    if cx.patient.anti_xa_assay == AntiXaAssay::AtSupplemented && hr.is_suspected() {
         cx.warnings.push(
             "The anti-Xa assay adds antithrombin: it can mask resistance due to antithrombin deficiency (NEJM 2021)"
                 .to_owned(),

@@ -13,7 +13,7 @@ use crate::protocol::DtiDrug;
 pub(super) fn record(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> HitCall {
     let p = cx.p;
     let h = &p.hit;
-    let patient = &cx.case.patient;
+    let patient = &cx.patient;
     let call = hit::call(four_ts, h, patient.hit_history, patient.setting);
     let mut values = vec![say!(cx, "history: {}", patient.hit_history.label())];
     if let Some(ft) = four_ts {
@@ -136,7 +136,7 @@ fn findings(cx: &mut Cx<'_>, call: HitCall, four_ts: Option<&FourTs>) {
             } else {
                 FindingCode::HitHistoryRemote
             },
-            say!(cx, "history of HIT: {}", cx.case.patient.hit_history.label()),
+            say!(cx, "history of HIT: {}", cx.patient.hit_history.label()),
             "clinical reference §1: ACCP 2012 (Linkins, Chest 141:e495S); ASH 2018 (Cuker, Blood Adv)",
         ),
         HitCall::NeedsData => cx.finding(
@@ -166,7 +166,7 @@ pub(super) fn switch_for_hit(cx: &mut Cx<'_>, call: HitCall, four_ts: Option<&Fo
     let p = cx.p;
     let reason = match (call, four_ts) {
         (HitCall::HistoryForbidsHeparin | HitCall::HistoryPrefersNonHeparin, _) => {
-            say!(cx, "history of HIT: {}", cx.case.patient.hit_history.label())
+            say!(cx, "history of HIT: {}", cx.patient.hit_history.label())
         }
         (_, Some(f)) => say!(cx, "HIT suspected: 4Ts {} ≥ {}", f.score_text(), p.hit.suspect_from),
         (_, None) => say!(cx, "HIT suspected"),

@@ -70,7 +70,7 @@ impl Criteria {
 /// The R2 threshold for the patient's age group.
 pub(super) fn r2_threshold<'p>(cx: &Cx<'p>) -> &'p Sourced<UnitsPerKgPerHour> {
     let r = &cx.p.resistance;
-    if Population::ADULTS.covers(cx.case.patient.age_group) {
+    if Population::ADULTS.covers(cx.patient.age_group) {
         &r.r2_adult_units_per_kg_per_h
     } else {
         &r.r2_pediatric_units_per_kg_per_h

@@ -271,7 +271,7 @@ fn start_heparin(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendation {
     let p = cx.p;
     let start = ufh::start(p, cx.hkg());
     let max_age = cx.max_age();
-    let has_aptt = cx.case.patient.baseline_aptt.is_some() || cx.tl.labs.aptt.latest(cx.as_of).is_some();
+    let has_aptt = cx.patient.baseline_aptt.is_some() || cx.tl.labs.aptt.latest(cx.as_of).is_some();
     let has_platelets = cx.tl.labs.platelets.recent(cx.as_of, max_age).is_some();
     if !(has_aptt && has_platelets) {
         let mut rec = Recommendation::new(Action::Measure, HEPARIN);
