@@ -130,7 +130,9 @@ pub(super) fn load_csv(input: &Path, patient: &PatientArgs, protocol: Option<&st
     let Some(start) = import.events.iter().map(|e| e.time).min() else {
         bail!("{}: no events after the header", input.display());
     };
-    let (patient, notes) = patient.patient(start)?;
+    let (patient_at_start, notes) = patient.patient(start)?;
+    refuse_flags_that_disagree(input, patient, &patient_at_start, &import.events, start)?;
+    let patient = patient_at_start;
     let title = input
         .file_stem()
         .map_or_else(|| "imported case".to_owned(), |s| s.to_string_lossy().into_owned());
@@ -143,6 +145,49 @@ pub(super) fn load_csv(input: &Path, patient: &PatientArgs, protocol: Option<&st
         warnings: import.warnings,
         notes,
     })
+}
+
+/// A patient flag given on the command line that a fact row at the case start contradicts (`--rrt none`
+/// with `…,rrt,crrt` at the first time) is refused: which one is meant cannot be guessed.
+fn refuse_flags_that_disagree(
+    input: &Path,
+    flags: &PatientArgs,
+    at_start: &crate::model::Patient,
+    events: &[crate::model::Event],
+    start: ClinicalTime,
+) -> Result<()> {
+    for event in events.iter().filter(|e| e.time == start && e.kind.is_fact()) {
+        let mut by_row = at_start.clone();
+        event.kind.apply_to(&mut by_row);
+        let disagrees = [
+            (flags.rrt.is_some(), "--rrt", by_row.rrt != at_start.rrt),
+            (flags.crcl.is_some(), "--crcl", by_row.crcl != at_start.crcl),
+            (
+                flags.hepatic_impairment,
+                "--hepatic-impairment",
+                by_row.hepatic_impairment != at_start.hepatic_impairment,
+            ),
+            (
+                flags.high_bleeding_risk,
+                "--high-bleeding-risk",
+                by_row.high_bleeding_risk != at_start.high_bleeding_risk,
+            ),
+            (flags.pregnant, "--pregnant", by_row.pregnant != at_start.pregnant),
+            (
+                flags.ecmo_low_flow,
+                "--ecmo-low-flow",
+                by_row.ecmo_low_flow != at_start.ecmo_low_flow,
+            ),
+        ];
+        if let Some((_, flag, _)) = disagrees.iter().find(|(given, _, differs)| *given && *differs) {
+            bail!(
+                "{}: {flag} disagrees with the row '{}' at the case start {start}: give the fact once, as the flag or as the row",
+                input.display(),
+                event.kind.describe()
+            );
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn parse_at(at: Option<&str>, case: &Case) -> Result<ClinicalTime> {

@@ -123,3 +123,48 @@ fn each_new_input_round_trips_and_is_said_to_be_recorded_only() {
     let (ok, _, err) = run(&[&["analyze", &csv.to_string_lossy()][..], &flags].concat());
     assert!(!ok && err.contains("dalteparin") && err.contains("units"), "{err}");
 }
+
+#[test]
+fn a_patient_flag_that_a_fact_row_at_the_start_contradicts_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("facts.csv");
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit\n2026-10-01T07:30,rrt,crrt,\n2026-10-01T07:30,aptt,30,s\n2026-10-02T07:30,rrt,none,\n",
+    )
+    .unwrap();
+    let base = [
+        "analyze",
+        &*csv.to_string_lossy(),
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+    ]
+    .map(str::to_owned);
+    let args = |extra: &[&str]| -> Vec<String> {
+        base.iter()
+            .cloned()
+            .chain(extra.iter().map(|s| (*s).to_owned()))
+            .collect()
+    };
+    let run_with = |extra: &[&str]| {
+        let a = args(extra);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        run(&refs)
+    };
+    let (ok, _, err) = run_with(&["--rrt", "none"]);
+    assert!(
+        !ok && err.contains("--rrt disagrees with the row 'renal replacement therapy: crrt"),
+        "{err}"
+    );
+    // The same fact once, as the row: accepted; it holds until the next row.
+    let (ok, out, err) = run_with(&["--format", "json", "--at", "2026-10-01T12:00"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("\"value\": \"crrt\""), "{out}");
+    let (ok, out, err) = run_with(&["--format", "json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["patient"]["facts"]["rrt"]["value"], "none");
+    assert_eq!(v["patient"]["facts"]["rrt"]["since"], "2026-10-02T07:30+00:00");
+}
