@@ -103,6 +103,7 @@ pub fn handover(
             a.setting.label(),
             a.patient.age_group.code()
         )),
+        Block::Text(facts_line(&a.patient.facts, case.case_start)),
         Block::Text(format!(
             "Protocol {} version {} ({}) · SHA-256 {}",
             protocol.name,
@@ -424,6 +425,41 @@ fn dti_rows(
         .collect()
 }
 
+/// The facts in effect at the as-of time (clinical reference §14.8), each with since when when it changed
+/// after the case start; their changes of the last 24 h are among the lines of that section.
+fn facts_line(f: &crate::analysis::Facts, case_start: ClinicalTime) -> String {
+    let since = |t: ClinicalTime| {
+        if t == case_start {
+            String::new()
+        } else {
+            format!(" (since {t})")
+        }
+    };
+    let yes_no = |v: bool| if v { "yes" } else { "no" };
+    let crcl = f.crcl_ml_per_min.value.map_or("not entered".to_owned(), |v| {
+        format!("{} mL/min", crate::model::num(v, 0))
+    });
+    let creatinine = f.creatinine.as_ref().map_or("none".to_owned(), |c| {
+        format!("{} mg/dL at {}", crate::model::num(c.value, 1), c.since)
+    });
+    format!(
+        "Facts in effect: RRT {}{} · CrCl {crcl}{} · hepatic impairment {}{} · high bleeding risk {}{} · bleeding {}{} · pregnancy {}{} · ECMO flow {}{} · creatinine {creatinine}",
+        crate::model::RrtWord::of(f.rrt.value).code(),
+        since(f.rrt.since),
+        since(f.crcl_ml_per_min.since),
+        yes_no(f.hepatic_impairment.value),
+        since(f.hepatic_impairment.since),
+        yes_no(f.high_bleeding_risk.value),
+        since(f.high_bleeding_risk.since),
+        yes_no(f.bleeding.value),
+        since(f.bleeding.since),
+        yes_no(f.pregnancy.value),
+        since(f.pregnancy.since),
+        f.ecmo_flow.value.code(),
+        since(f.ecmo_flow.since),
+    )
+}
+
 /// Labs and doses of the 24 h before the as-of time, newest first, truncated.
 fn recent_events(case: &Case, as_of: ClinicalTime) -> Vec<Block> {
     let from = as_of.plus_minutes(-24 * 60);
@@ -434,7 +470,7 @@ fn recent_events(case: &Case, as_of: ClinicalTime) -> Vec<Block> {
         .filter(|e| e.time > from && e.time <= as_of)
         .map(|e| format!("{}  {}", e.time, e.kind.describe()))
         .collect();
-    let mut out = vec![Block::Heading("Labs and doses, last 24 h".to_owned())];
+    let mut out = vec![Block::Heading("Labs, doses and facts, last 24 h".to_owned())];
     if recent.is_empty() {
         out.push(Block::Text("none in the last 24 h".to_owned()));
     }
