@@ -168,3 +168,41 @@ fn a_patient_flag_that_a_fact_row_at_the_start_contradicts_is_refused() {
     assert_eq!(v["patient"]["facts"]["rrt"]["value"], "none");
     assert_eq!(v["patient"]["facts"]["rrt"]["since"], "2026-10-02T07:30+00:00");
 }
+
+#[test]
+fn circuit_changes_and_the_end_of_surgery_are_marked_on_the_plots() {
+    use anticoag_planner::analysis::Prepared;
+    use anticoag_planner::present::chart::ChartData;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("marks.csv");
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit\n2026-10-01T07:30,aptt,30,s\n2026-10-01T08:00,ufh_infusion,18,units/kg/h\n\
+         2026-10-01T16:00,circuit_change,oxygenator,\n2026-10-02T02:00,surgery_end,standard,\n2026-10-02T06:00,anti_xa,0.4,units/mL\n",
+    )
+    .unwrap();
+    let case = dir.path().join("marks.ron");
+    let (ok, _, err) = run(&[
+        "import",
+        &csv.to_string_lossy(),
+        "-o",
+        &case.to_string_lossy(),
+        "--weight-kg",
+        "80",
+        "--setting",
+        "ecmo_vv",
+    ]);
+    assert!(ok, "{err}");
+    let loaded = anticoag_planner::io::load_case(&case, anticoag_planner::model::Zone::UTC).unwrap();
+    let prepared = Prepared::new(&loaded.case, &loaded.protocol);
+    let as_of = loaded.case.last_event_time().unwrap();
+    let data = ChartData::gather(&loaded.case, &prepared, &loaded.protocol, as_of);
+    let marks: Vec<&str> = data.course_marks.iter().map(|(_, what)| what.as_str()).collect();
+    assert_eq!(
+        marks,
+        ["circuit change: oxygenator", "end of surgery (standard bleeding risk)"]
+    );
+    // Before the surgery ended, only the circuit change.
+    let earlier = ChartData::gather(&loaded.case, &prepared, &loaded.protocol, as_of.plus_minutes(-5 * 60));
+    assert_eq!(earlier.course_marks.len(), 1);
+}

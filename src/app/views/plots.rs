@@ -356,6 +356,19 @@ fn dose_plot_ui(ui: &mut egui::Ui, axis: &TimeAxis, data: &ChartData, height: f3
                     .color(theme::bolus()),
             );
             unlabelled = bolus_labels(plot, data, top);
+            // Circuit changes and the end of surgery: a labelled line (the reason a level may move).
+            for (x, what) in &data.course_marks {
+                plot.vline(
+                    VLine::new("course change", *x)
+                        .color(theme::muted())
+                        .style(LineStyle::dashed_loose()),
+                );
+                plot.text(
+                    Text::new("", PlotPoint::new(*x, top * 0.75), format!(" {what}"))
+                        .color(theme::muted())
+                        .anchor(Align2::LEFT_CENTER),
+                );
+            }
             for (x, units) in &data.at_doses {
                 let x = *x;
                 plot.vline(VLine::new("antithrombin dose", x).color(theme::in_range()));

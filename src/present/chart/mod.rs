@@ -10,7 +10,7 @@ use crate::analysis::pairing::{ApttAntiXaFit, FitNeeds, fit_aptt_anti_xa};
 use crate::analysis::targets::aptt_target;
 use crate::analysis::{Pair, Prepared, Timeline, paired_samples};
 use crate::model::Anticoagulant;
-use crate::model::{Case, ClinicalTime, LabKind, Units};
+use crate::model::{Case, ClinicalTime, EventKind, LabKind, Units};
 use crate::protocol::Protocol;
 
 /// One stretch of the aPTT plot's target band.
@@ -107,6 +107,9 @@ pub struct ChartData {
     pub boluses: Vec<(f64, Units)>,
     /// Antithrombin doses: (hour, units).
     pub at_doses: Vec<(f64, Units)>,
+    /// Changes to the course drawn as labelled vertical lines: circuit changes and the end of surgery
+    /// (issue 23): (hour, "circuit change: oxygenator").
+    pub course_marks: Vec<(f64, String)>,
     pub pairs: Vec<Pair>,
     pub fit: Option<ApttAntiXaFit>,
 }
@@ -142,6 +145,13 @@ impl ChartData {
             .iter()
             .map(|d| (hours(start, d.time), d.units))
             .collect();
+        let course_marks = tl
+            .recorded_only_until(as_of)
+            .iter()
+            .filter_map(|&(t, index)| case.events.get(index).map(|e| (t, e.kind)))
+            .filter(|(_, kind)| matches!(kind, EventKind::CircuitChange(_) | EventKind::SurgeryEnd(_)))
+            .map(|(t, kind)| (hours(start, t), kind.describe()))
+            .collect();
         let pairs: Vec<Pair> = paired_samples(tl, protocol.monitoring.pairing_window_min.value)
             .into_iter()
             .filter(|p| p.time() <= as_of)
@@ -172,6 +182,7 @@ impl ChartData {
             aptt_bands: aptt_bands(case, tl, protocol, as_of),
             boluses,
             at_doses,
+            course_marks,
             pairs,
             fit,
         }
