@@ -4,9 +4,9 @@
 
 use crate::model::lab_table::{converted, lab_table};
 use crate::model::{
-    ClinicalTime, Event, EventCode, EventKind, HeparinRate, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Milligrams,
-    Millilitres, MlPerMin, OtherAnticoagulant, OtherDose, PlasmaAmount, Quantity, QuantityError, StopReason, Units,
-    UnitsPerHour, UnitsPerKgPerHour, Zone,
+    ClinicalTime, Event, EventCode, EventKind, HeparinRate, Interference, Kilograms, McgPerKgPerMin, MgPerKgPerHour,
+    Milligrams, Millilitres, MlPerMin, OtherAnticoagulant, OtherDose, PlasmaAmount, Quantity, QuantityError,
+    StopReason, Units, UnitsPerHour, UnitsPerKgPerHour, Zone,
 };
 use crate::protocol::Plausibility;
 use crate::protocol::plausibility::check_event;
@@ -336,13 +336,15 @@ impl SeriesOrder {
 }
 
 /// The optional columns after the first four, read by their header name in any order.
-const OPTIONAL_COLUMNS: [&str; 2] = ["note", "reason"];
+const OPTIONAL_COLUMNS: [&str; 4] = ["note", "reason", "interference", "confirmed"];
 
 /// Where the optional columns are, from the header row.
 #[derive(Debug, Clone, Copy, Default)]
 struct Columns {
     note: Option<usize>,
     reason: Option<usize>,
+    interference: Option<usize>,
+    confirmed: Option<usize>,
     /// Fields in the header: a row with more is refused (an unquoted comma in a note).
     count: usize,
 }
@@ -374,6 +376,8 @@ fn check_header(fields: &[String], line: usize) -> Result<Columns, Vec<CsvError>
         let slot = match name.as_str() {
             "note" => &mut columns.note,
             "reason" => &mut columns.reason,
+            "interference" => &mut columns.interference,
+            "confirmed" => &mut columns.confirmed,
             other => return refuse(format!("unknown column '{other}'")),
         };
         if slot.replace(i).is_some() {
@@ -444,10 +448,25 @@ fn parse_row(
             )
         })?),
     };
-    let event = Event::new(time, event_kind)
+    let mut event = Event::new(time, event_kind)
         .with_note(note)
         .with_reason(reason)
         .map_err(|e| e.to_string())?;
+    event.interference = match columns.interference.and_then(|i| fields.get(i)).map(|f| f.trim()) {
+        None | Some("") => None,
+        Some(_) if !event_kind.is_lab() => {
+            return Err(format!("interference belongs to a lab result; {kind} is not one"));
+        }
+        Some(word) => Some(
+            Interference::from_code(&word.to_lowercase())
+                .ok_or_else(|| format!("interference '{word}' is not one of {}", Interference::codes()))?,
+        ),
+    };
+    event.confirmed = match columns.confirmed.and_then(|i| fields.get(i)).map(|f| f.trim()) {
+        None | Some("") => false,
+        Some(word) if word.eq_ignore_ascii_case("yes") => true,
+        Some(word) => return Err(format!("confirmed '{word}': write yes, or leave it empty")),
+    };
     Ok((event, warning))
 }
 

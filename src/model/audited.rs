@@ -13,7 +13,9 @@ use super::stamp::Stamp;
 /// "2019-01-12T08:00 aPTT 62 s".
 #[must_use]
 pub fn event_subject(event: &Event) -> String {
-    format!("{} {}", event.time, event.kind.describe())
+    let interference = event.interference.map_or(String::new(), |i| format!(" ({})", i.code()));
+    let confirmed = if event.confirmed { ", confirmed" } else { "" };
+    format!("{} {}{interference}{confirmed}", event.time, event.kind.describe())
 }
 
 impl Case {

@@ -12,7 +12,7 @@ use super::units::{
     AntiXaLevel, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Milligrams, Millilitres, MlPerMin, Units, UnitsPerHour,
     UnitsPerKgPerHour,
 };
-use super::words::{AssayResult, CircuitPart, EcmoFlow, RrtWord, SurgeryRisk, YesNo};
+use super::words::{AssayResult, CircuitPart, EcmoFlow, Interference, RrtWord, SurgeryRisk, YesNo};
 
 /// A heparin infusion rate as it was ordered: per kilogram or absolute.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -290,12 +290,24 @@ pub struct Event {
     /// When and by whom it was entered (case format 3; absent for older records and bundled cases).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entered: Option<Stamp>,
+    /// What the analyser flagged on the sample (labs only; case format 6): recorded, not used by the
+    /// algorithm yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interference: Option<Interference>,
+    /// Checked and confirmed as right although unusual (case format 6; audited with the event).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub confirmed: bool,
 }
 
 /// Two events are equal when they record the same thing; their handles do not take part.
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.kind == other.kind && self.note == other.note && self.reason == other.reason
+        self.time == other.time
+            && self.kind == other.kind
+            && self.note == other.note
+            && self.reason == other.reason
+            && self.interference == other.interference
+            && self.confirmed == other.confirmed
     }
 }
 
@@ -309,6 +321,8 @@ impl Event {
             note: None,
             reason: None,
             entered: None,
+            interference: None,
+            confirmed: false,
         }
     }
 

@@ -39,4 +39,4 @@ pub use time::{
     reading_zone,
 };
 pub use units::*;
-pub use words::{AssayResult, CircuitPart, EcmoFlow, RrtWord, SurgeryRisk, YesNo};
+pub use words::{AssayResult, CircuitPart, EcmoFlow, Interference, RrtWord, SurgeryRisk, YesNo};

@@ -55,6 +55,11 @@ word_enum! {
 }
 
 word_enum! {
+    /// What the analyser flagged on a sample (its haemolysis, icterus and lipaemia indices; case format 6).
+    Interference { Haemolysed => "haemolysed", Icteric => "icteric", Lipaemic => "lipaemic" }
+}
+
+word_enum! {
     /// A yes-or-no fact from a time on (hepatic impairment, high bleeding risk, bleeding, pregnancy).
     YesNo { Yes => "yes", No => "no" }
 }

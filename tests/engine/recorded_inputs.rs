@@ -206,3 +206,71 @@ fn circuit_changes_and_the_end_of_surgery_are_marked_on_the_plots() {
     let earlier = ChartData::gather(&loaded.case, &prepared, &loaded.protocol, as_of.plus_minutes(-5 * 60));
     assert_eq!(earlier.course_marks.len(), 1);
 }
+
+#[test]
+fn interference_and_confirmed_columns_are_read_by_name_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("flags.csv");
+    let flags = ["--weight-kg", "80", "--setting", "icu"];
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit,confirmed,interference,note\n\
+         2026-10-01T07:30,aptt,30,s,,,\n\
+         2026-10-01T08:00,ufh_infusion,1.5,units/kg/h,yes,,low on purpose: bleeding\n\
+         2026-10-01T14:00,anti_xa,0.1,units/mL,,haemolysed,pink serum\n",
+    )
+    .unwrap();
+    let case = dir.path().join("flags.ron");
+    let (ok, _, err) = run(&[
+        &["import", &csv.to_string_lossy(), "-o", &case.to_string_lossy()][..],
+        &flags,
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    let loaded = anticoag_planner::io::load_case(&case, anticoag_planner::model::Zone::UTC).unwrap();
+    let by_kind = |code: &str| {
+        loaded
+            .case
+            .events
+            .iter()
+            .find(|e| e.kind.series().code() == code)
+            .unwrap()
+            .clone()
+    };
+    assert!(by_kind("ufh_infusion").confirmed);
+    assert_eq!(
+        by_kind("anti_xa").interference,
+        Some(anticoag_planner::model::Interference::Haemolysed)
+    );
+    assert_eq!(by_kind("anti_xa").note.as_deref(), Some("pink serum"));
+    // Audited with the event.
+    assert!(
+        loaded
+            .case
+            .audit
+            .iter()
+            .any(|a| a.subject.contains("anti-Xa 0.1 units/mL (haemolysed)")),
+        "{:?}",
+        loaded.case.audit
+    );
+    // Interference on a dose, or a word it does not take, is refused by line.
+    for (row, says) in [
+        (
+            "2026-10-01T08:00,ufh_bolus,5000,units,,icteric,",
+            "interference belongs to a lab result",
+        ),
+        (
+            "2026-10-01T08:00,aptt,50,s,,cloudy,",
+            "interference 'cloudy' is not one of haemolysed, icteric, lipaemic",
+        ),
+        ("2026-10-01T08:00,aptt,50,s,maybe,,", "confirmed 'maybe': write yes"),
+    ] {
+        std::fs::write(
+            &csv,
+            format!("time,kind,value,unit,confirmed,interference,note\n{row}\n"),
+        )
+        .unwrap();
+        let (ok, _, err) = run(&[&["analyze", &csv.to_string_lossy()][..], &flags].concat());
+        assert!(!ok && err.contains(says), "{row}: {err}");
+    }
+}
