@@ -22,6 +22,9 @@ pub struct Case {
     /// time of it. An older file has none and opens in the workstation's zone (the loader says so).
     #[serde(default = "super::time::reading_zone")]
     pub time_zone: Zone,
+    /// A bundled teaching case (case format 6): kept by Save as, so a copy says what it is.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub teaching: bool,
     /// Start of the record (admission); no event may precede it.
     pub case_start: ClinicalTime,
     pub patient: Patient,
@@ -84,6 +87,7 @@ impl Case {
             title: title.into(),
             protocol: protocol.into(),
             time_zone: case_start.zone(),
+            teaching: false,
             case_start,
             patient,
             identity: PatientIdentity::default(),

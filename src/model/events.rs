@@ -297,6 +297,9 @@ pub struct Event {
     /// Checked and confirmed as right although unusual (case format 6; audited with the event).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub confirmed: bool,
+    /// Where the record came from (a file, a message or a resource id; case format 6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// Two events are equal when they record the same thing; their handles do not take part.
@@ -308,6 +311,7 @@ impl PartialEq for Event {
             && self.reason == other.reason
             && self.interference == other.interference
             && self.confirmed == other.confirmed
+            && self.source == other.source
     }
 }
 
@@ -323,6 +327,7 @@ impl Event {
             entered: None,
             interference: None,
             confirmed: false,
+            source: None,
         }
     }
 

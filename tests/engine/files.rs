@@ -424,3 +424,25 @@ fn a_version_5_case_file_opens_and_saves_as_the_newest_version() {
         "the same analysis"
     );
 }
+
+/// Issue 23: a bundled teaching case says so, and a copy saved from it keeps the marker; an event may say
+/// where it came from.
+#[test]
+fn the_teaching_marker_and_an_event_source_are_kept() {
+    let mut loaded = common::load("tests/cases/hit-suspected.ron");
+    assert!(loaded.case.teaching, "bundled teaching cases are marked");
+    if let Some(event) = loaded.case.events.first_mut() {
+        event.source = Some("lab-export-2026-10-01.csv".to_owned());
+    }
+    let text = to_ron_string(&loaded.case);
+    assert!(
+        text.contains("teaching: true") && text.contains("source: Some(\"lab-export-2026-10-01.csv\")"),
+        "{text}"
+    );
+    let again = parse_case(&text, "again.ron", None, anticoag_planner::model::Zone::UTC).unwrap();
+    assert_eq!(again.case, loaded.case);
+    assert!(
+        !common::load("tests/fixtures/case-v5.ron").case.teaching,
+        "an older file is not"
+    );
+}
