@@ -85,6 +85,8 @@ pub enum Command {
     SetTitle(String),
     SetNotes(String),
     AddEvent(Event),
+    /// A fact from now on (the Patient view's facts section): a row of the timeline at the clock's time.
+    RecordFact(crate::model::EventKind),
     /// The events of one draw, added all or nothing.
     AddDraw(crate::io::quick_entry::Draw),
     /// Replace the event with this handle by the new content.

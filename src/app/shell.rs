@@ -38,6 +38,7 @@ pub(super) const AUTOSAVE_EVERY: Duration = Duration::from_secs(3);
 /// Each view's own state: drafts and caches, never the case. Made anew when the case is replaced.
 pub struct ViewStates {
     pub patient: PatientForm,
+    pub facts: super::views::facts::FactsForm,
     pub entry: EventForm,
     pub draw: DrawForm,
     pub tools: ToolsForm,
@@ -53,6 +54,7 @@ impl ViewStates {
     pub fn new(doc: &Document) -> Self {
         Self {
             patient: PatientForm::new(doc.case()),
+            facts: super::views::facts::FactsForm::default(),
             entry: EventForm::new(doc.as_of()),
             draw: DrawForm::default(),
             tools: ToolsForm::new(doc),
@@ -533,7 +535,10 @@ fn central_ui(
         CentralView::Flowsheet => flowsheet_ui(ui, doc, &mut views.flowsheet),
         CentralView::History => history_ui(ui, doc, &mut views.history, commands),
         CentralView::Patient => {
-            scroll("patient_scroll").show(ui, |ui| patient_ui(ui, doc, &mut views.patient, commands));
+            scroll("patient_scroll").show(ui, |ui| {
+                patient_ui(ui, doc, &mut views.patient, commands);
+                super::views::facts::facts_ui(ui, doc, &mut views.facts, commands);
+            });
         }
         CentralView::DosingTools => {
             scroll("tools_scroll").show(ui, |ui| tools_ui(ui, doc, &mut views.tools, commands));

@@ -9,7 +9,7 @@ use eframe::egui;
 
 use crate::io::recovery::{clear_recovery, read_recovery, write_recovery};
 use crate::io::{load_case, parse_case, parse_events_csv, save_case, to_ron_string};
-use crate::model::{AuditAction, PatientChange, Stamp};
+use crate::model::{AuditAction, Event, PatientChange, Stamp};
 use crate::protocol::Protocol;
 use crate::protocol::catalogue::shipped_protocol_for;
 
@@ -32,6 +32,13 @@ impl PlannerApp {
     /// Applies one command.
     pub(super) fn apply(&mut self, command: Command, ctx: Option<&egui::Context>) {
         match command {
+            // A fact from now on: a row of the timeline at the clock's time, on the case's clock.
+            Command::RecordFact(kind) => {
+                if let Some(open) = &self.open {
+                    let at = self.clock.now().in_zone(open.doc.case().time_zone);
+                    self.apply_edit(Command::AddEvent(Event::new(at, kind)));
+                }
+            }
             Command::Replace(_)
             | Command::ConfirmDiscard(_)
             | Command::SaveThenContinue

@@ -16,7 +16,7 @@ pub struct FieldError {
     pub message: String,
 }
 
-fn refuse(field: &'static str, message: impl Into<String>) -> FieldError {
+pub fn refuse(field: &'static str, message: impl Into<String>) -> FieldError {
     FieldError {
         field,
         message: message.into(),

@@ -105,3 +105,44 @@ fn now_is_the_case_clock_and_a_saved_case_reopens() {
     let text = std::fs::read_to_string(&path).expect("read");
     assert!(text.contains("\"2026-03-29T10:00+02:00\""), "{text}");
 }
+
+/// Issue 23: a fact changed during the course is recorded from now in the Patient view, read by the
+/// advice from then on, and listed in the facts' history.
+#[test]
+fn a_fact_is_recorded_from_now_in_the_patient_view() {
+    // The demo's last event is 2019-01-12T08:00; twenty minutes later.
+    let now = ClinicalTime::constant(2019, 1, 12, 8, 20);
+    // Tall enough for the whole Patient view (a click lands only on what is on screen).
+    let mut app = PlannerApp::new();
+    app.set_clock(anticoag_planner::app::Clock::Fixed(now));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 2000.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    click(&mut h, "Patient");
+    assert!(shows(&h, "none: the values at the case start hold throughout"));
+    click(&mut h, "Record renal replacement therapy from now");
+    let last = doc(&h).case().events.last().cloned().expect("recorded");
+    assert_eq!(last.time, now);
+    assert_eq!(
+        last.kind,
+        anticoag_planner::model::EventKind::RrtFrom(anticoag_planner::model::RrtWord::Crrt)
+    );
+    assert!(
+        shows(&h, "renal replacement therapy: crrt from then on"),
+        "{}",
+        screen_text(&h)
+    );
+    assert_eq!(
+        doc(&h).analysis().patient.facts.rrt.value,
+        anticoag_planner::model::Rrt::Crrt,
+        "the advice at the new time reads it"
+    );
+    // A CrCl that is not a number is refused by name, nothing recorded.
+    let before = doc(&h).case().events.len();
+    type_into(&mut h, "New CrCl", "abc");
+    click(&mut h, "Record creatinine clearance from now");
+    assert_eq!(doc(&h).case().events.len(), before);
+    assert!(shows(&h, "Not recorded: creatinine clearance"), "{}", screen_text(&h));
+}

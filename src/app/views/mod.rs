@@ -7,6 +7,7 @@ pub mod case_bar;
 pub mod dialogs;
 pub mod draw_form;
 pub mod event_form;
+pub mod facts;
 pub mod flowsheet;
 pub mod history;
 pub mod patient;
