@@ -9,8 +9,8 @@ use super::patient::{Patient, StopReason};
 use super::stamp::Stamp;
 use super::time::ClinicalTime;
 use super::units::{
-    AntiXaLevel, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Milligrams, Millilitres, MlPerMin, Units, UnitsPerHour,
-    UnitsPerKgPerHour,
+    AntiXaLevel, Kilograms, McgPerKgPerMin, MgPerKgPerHour, Milligrams, Millilitres, MlPerHour, MlPerMin, Units,
+    UnitsPerHour, UnitsPerKgPerHour, UnitsPerMl,
 };
 use super::words::{AssayResult, CircuitPart, EcmoFlow, Interference, RrtWord, SurgeryRisk, YesNo};
 
@@ -300,6 +300,18 @@ pub struct Event {
     /// Where the record came from (a file, a message or a resource id; case format 6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// An infusion rate as it was entered on the pump's scale, with the bag it was converted at (case
+    /// format 6), so that "14 mL/h" stays 14 mL/h (clinical reference §14.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_as: Option<EnteredRate>,
+}
+
+/// A rate entered in mL/h and the concentration that converted it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnteredRate {
+    pub ml_per_h: MlPerHour,
+    pub concentration_units_per_ml: UnitsPerMl,
 }
 
 /// Two events are equal when they record the same thing; their handles do not take part.
@@ -312,6 +324,7 @@ impl PartialEq for Event {
             && self.interference == other.interference
             && self.confirmed == other.confirmed
             && self.source == other.source
+            && self.entered_as == other.entered_as
     }
 }
 
@@ -328,6 +341,7 @@ impl Event {
             interference: None,
             confirmed: false,
             source: None,
+            entered_as: None,
         }
     }
 

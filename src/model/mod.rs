@@ -26,7 +26,7 @@ pub use case::{CASE_FORMAT_VERSION, Case, TimelineError};
 pub use display::display_convention_problems;
 pub use editing::{EditError, PatientChange, ShippedProtocol};
 pub use event_code::{EventCode, ReasonNotOnStop, event_fields};
-pub use events::{Event, EventId, EventKind, HeparinRate, LabKind, PlasmaAmount};
+pub use events::{EnteredRate, Event, EventId, EventKind, HeparinRate, LabKind, PlasmaAmount};
 pub use other_anticoagulant::{OtherAnticoagulant, OtherDose};
 pub use patient::{
     AgeGroup, AntiXaAssay, FourTsPoints, FourTsPointsError, HitHistory, Patient, PriorHeparin, Rrt, Setting, Sex,

@@ -139,6 +139,10 @@ fn a_heparin_rate_in_ml_per_hour_is_converted_at_the_protocol_bag() {
         note.starts_with("entered as 10 mL/h at "),
         "the bag is recorded with the event: {note}"
     );
+    // Issue 23: kept as typed, with the bag, for §14.4's "14 mL/h stays 14 mL/h".
+    let entered = event.entered_as.expect("the rate as typed");
+    assert_eq!(entered.ml_per_h.value(), 10.0);
+    assert_eq!(entered.concentration_units_per_ml.value(), bag);
 }
 
 #[test]

@@ -215,13 +215,24 @@ fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm) {
 fn checked_entry(doc: &Document, form: &EventForm) -> Result<(Event, Option<String>), FieldError> {
     let bag = doc.protocol().ufh.concentration_units_per_ml.value;
     let entry = heparin_ml_per_h_to_units(&form.entry, bag)?;
-    parse_event_entry(
+    let (mut event, warning) = parse_event_entry(
         &entry,
         &doc.protocol().plausibility,
         doc.case().patient.weight.kg,
         doc.case().case_start,
         form.now,
-    )
+    )?;
+    // Typed on the pump's scale: kept as typed, with the bag that converted it.
+    if form.entry.unit == "mL/h"
+        && let Ok(ml) = crate::io::entry::parse_number("value", &form.entry.value)
+        && let Ok(ml_per_h) = crate::model::MlPerHour::new(ml)
+    {
+        event.entered_as = Some(crate::model::EnteredRate {
+            ml_per_h,
+            concentration_units_per_ml: bag,
+        });
+    }
+    Ok((event, warning))
 }
 
 /// The form: add a row, or update the row being edited. Enter in any of its fields adds the row.
