@@ -19,6 +19,8 @@ pub struct DrawEntry {
     pub antithrombin: String,
     pub platelets: String,
     pub fibrinogen: String,
+    /// What the analyser flagged on the sample: set for every lab of the draw (case format 6).
+    pub interference: Option<crate::model::Interference>,
 }
 
 impl DrawEntry {
@@ -105,7 +107,9 @@ pub fn parse_draw(
         });
         match (checked, time) {
             (Ok((kind, warning)), Some(t)) => {
-                events.push(Event::new(t, kind));
+                let mut event = Event::new(t, kind);
+                event.interference = entry.interference;
+                events.push(event);
                 warnings.extend(warning);
             }
             (Ok(_), None) => {}
@@ -212,6 +216,18 @@ mod tests {
             ok.events
                 .iter()
                 .all(|e| e.time == ClinicalTime::constant(2026, 10, 2, 6, 0))
+        );
+        assert!(ok.events.iter().all(|e| e.interference.is_none()));
+        // The sample's flag goes with every lab of the draw.
+        let flagged = DrawEntry {
+            interference: Some(crate::model::Interference::Haemolysed),
+            ..draw.clone()
+        };
+        let ok = parse_draw(&flagged, &p.plausibility, w, start, Some(now())).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            ok.events
+                .iter()
+                .all(|e| e.interference == Some(crate::model::Interference::Haemolysed))
         );
         let bad = DrawEntry {
             anti_xa: "0,45".to_owned(),

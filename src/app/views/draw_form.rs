@@ -73,6 +73,18 @@ pub fn draw_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut DrawForm, comm
         submit |= field(ui, "AT (%)", &mut e.antithrombin, 50.0);
         submit |= field(ui, "Platelets (× 10⁹/L)", &mut e.platelets, 50.0);
         submit |= field(ui, "Fibrinogen (g/L)", &mut e.fibrinogen, 50.0);
+        // The analyser's flag on the sample, for every lab of the draw.
+        let l = ui.label("Sample flag");
+        egui::ComboBox::from_id_salt("draw_interference")
+            .selected_text(e.interference.map_or("none", |i| i.code()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut e.interference, None, "none");
+                for i in crate::model::Interference::ALL {
+                    ui.selectable_value(&mut e.interference, Some(i), i.code());
+                }
+            })
+            .response
+            .labelled_by(l.id);
         submit |= ui.button("Add draw (Enter)").clicked();
     });
     ui.label(
