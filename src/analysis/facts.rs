@@ -41,7 +41,7 @@ pub(super) fn facts_in_effect(
     as_of: ClinicalTime,
 ) -> Facts {
     use crate::model::{EcmoFlow, EventCode, EventKind};
-    let since = |code: EventCode| tl.latest_fact(code, as_of).map_or(case.case_start, |(t, _)| t);
+    let since = |code: EventCode| tl.fact_since(&case.patient, code, as_of, case.case_start);
     let bleeding = tl
         .latest_fact(EventCode::BleedingFrom, as_of)
         .is_some_and(|(_, kind)| matches!(kind, EventKind::BleedingFrom(v) if v.is_yes()));

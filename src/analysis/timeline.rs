@@ -434,6 +434,43 @@ impl Timeline {
         patient
     }
 
+    /// Since when a fact has held the value it has at `t`: the first of the latest rows that all give that
+    /// value (a row repeating the value is not a change), or the case start when the patient's value at
+    /// the start is that value too.
+    #[must_use]
+    pub fn fact_since(
+        &self,
+        base: &crate::model::Patient,
+        code: crate::model::EventCode,
+        t: ClinicalTime,
+        case_start: ClinicalTime,
+    ) -> ClinicalTime {
+        let rows: Vec<(ClinicalTime, EventKind)> = self.facts[..self.facts.partition_point(|f| f.0 <= t)]
+            .iter()
+            .filter(|(_, kind)| kind.series() == code)
+            .copied()
+            .collect();
+        let Some(&(mut since, last)) = rows.last() else {
+            return case_start;
+        };
+        for &(time, kind) in rows.iter().rev().skip(1) {
+            if kind != last {
+                return since;
+            }
+            since = time;
+        }
+        let held_at_start = match last {
+            // Active bleeding has no field of the patient: at the start there was none.
+            EventKind::BleedingFrom(v) => !v.is_yes(),
+            other => {
+                let mut at_start = base.clone();
+                other.apply_to(&mut at_start);
+                at_start == *base
+            }
+        };
+        if held_at_start { case_start } else { since }
+    }
+
     /// The latest change of one fact at or before `t`.
     #[must_use]
     pub fn latest_fact(&self, code: crate::model::EventCode, t: ClinicalTime) -> Option<(ClinicalTime, EventKind)> {

@@ -36,7 +36,6 @@ const MAX_HOURS: u32 = 168;
 /// A what-if is checked as an entry would be — the protocol's hard limits refuse it, its soft limits
 /// warn — and is said for what it is where the protocol would not give heparin now.
 fn what_if_notes(
-    case: &Case,
     protocol: &Protocol,
     prior: &ForecastPrior,
     analysis: &Analysis,
@@ -83,7 +82,9 @@ fn what_if_notes(
             analysis.recommendation.label
         ));
     }
-    if o.bolus.is_some() && (has(FindingCode::HighBleedingRiskByLabs) || case.patient.high_bleeding_risk) {
+    if o.bolus.is_some()
+        && (has(FindingCode::HighBleedingRiskByLabs) || analysis.patient.facts.high_bleeding_risk.value)
+    {
         notes.push("what-if bolus with a high bleeding risk: the protocol gives no bolus outside bypass".to_owned());
     }
     Ok(notes)
@@ -116,7 +117,7 @@ pub(super) fn run(case: &Case, protocol: &Protocol, as_of: ClinicalTime, o: &Opt
     let prior = ForecastPrior::shipped()?;
     let prepared = Prepared::new(case, protocol);
     let analysis = analyze_prepared(case, &prepared, protocol, as_of);
-    let what_if = what_if_notes(case, protocol, &prior, &analysis, o)?;
+    let what_if = what_if_notes(protocol, &prior, &analysis, o)?;
     let req = ForecastRequest {
         as_of,
         hours: o.hours,

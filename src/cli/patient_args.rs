@@ -184,7 +184,11 @@ impl PatientArgs {
             .transpose()?;
         p.crcl = self
             .crcl
-            .map(|v| MlPerMin::new(v).map_err(|e| anyhow!("--crcl: {e}")))
+            .map(|v| {
+                let crcl = MlPerMin::new(v).map_err(|e| anyhow!("--crcl: {e}"))?;
+                crate::protocol::plausibility::check_crcl(crcl).map_err(|e| anyhow!("--crcl: {e}"))?;
+                Ok::<_, anyhow::Error>(crcl)
+            })
             .transpose()?;
         p.rrt = match self.rrt {
             None | Some(RrtArg::None) => Rrt::None,

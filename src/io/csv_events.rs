@@ -55,6 +55,8 @@ pub enum EventValueError {
         "'<' records a result below the assay's lower limit, for anti_xa in units/mL only (e.g. <0.1); {code} takes a number"
     )]
     BelowLimitNotAntiXa { code: &'static str },
+    #[error("{message}")]
+    Implausible { message: String },
     #[error("'{found}' is not a value of {code}: write one of {allowed} in the value column, the unit empty")]
     Word {
         code: &'static str,
@@ -259,7 +261,12 @@ fn build(code: EventCode, value: f64, unit: &str) -> Result<EventKind, EventValu
         }
         (C::ArgatrobanInfusion, "mcg/kg/min") => EventKind::ArgatrobanInfusion(McgPerKgPerMin::new(value)?),
         (C::BivalirudinInfusion, "mg/kg/h") => EventKind::BivalirudinInfusion(MgPerKgPerHour::new(value)?),
-        (C::CrclFrom, "mL/min") => EventKind::CrclFrom(MlPerMin::new(value)?),
+        (C::CrclFrom, "mL/min") => {
+            let crcl = MlPerMin::new(value)?;
+            crate::protocol::plausibility::check_crcl(crcl)
+                .map_err(|message| EventValueError::Implausible { message })?;
+            EventKind::CrclFrom(crcl)
+        }
         (C::Protamine, "mg") => EventKind::Protamine(Milligrams::new(value)?),
         (C::BivalirudinInfusion, "mcg/kg/min") => return Err(EventValueError::BivalirudinInMcgPerKgPerMin),
         (C::ArgatrobanInfusion, "mg/kg/h") => return Err(EventValueError::ArgatrobanInMgPerKgPerHour),

@@ -84,9 +84,9 @@ pub fn parse_crcl(text: &str) -> Result<Option<MlPerMin>, FieldError> {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    MlPerMin::new(parse_number(FIELD, text)?)
-        .map(Some)
-        .map_err(|e| refuse(FIELD, e.to_string()))
+    let crcl = MlPerMin::new(parse_number(FIELD, text)?).map_err(|e| refuse(FIELD, e.to_string()))?;
+    crate::protocol::plausibility::check_crcl(crcl).map_err(|e| refuse(FIELD, e))?;
+    Ok(Some(crcl))
 }
 
 /// Height in cm; empty is "not entered".

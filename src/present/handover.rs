@@ -254,7 +254,8 @@ fn heparin_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Anal
     };
     // High bleeding risk (the flag, or platelets, fibrinogen or INR past the protocol's thresholds): no
     // heparin bolus outside bypass (clinical reference §5, UK ECMO prerequisites), as the card.
-    let bleeding = case.patient.high_bleeding_risk || a.has_finding(FindingCode::HighBleedingRiskByLabs);
+    // The flag in effect at the handover's time (a row from a time on may have set it), not the case start's.
+    let bleeding = a.patient.facts.high_bleeding_risk.value || a.has_finding(FindingCode::HighBleedingRiskByLabs);
     let control_s = (!by_anti_xa).then(|| Control::of(protocol, case.patient.baseline_aptt).seconds.value());
     let rows = nomogram_rows(
         protocol,

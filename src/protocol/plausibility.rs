@@ -243,6 +243,26 @@ macro_rules! check_lab_of_table {
 }
 lab_table!(check_lab_of_table);
 
+/// The highest creatinine clearance accepted: an input sanity limit of ours, above augmented renal
+/// clearance in the critically ill (reported up to about 250 mL/min), so that a slip (500 for 50) is refused
+/// rather than raising a renal dose band. Not a protocol number: the protocol format has no CrCl limit.
+pub const CRCL_MAX_ML_MIN: f64 = 300.0;
+
+/// Checks a creatinine clearance against [`CRCL_MAX_ML_MIN`].
+///
+/// # Errors
+/// Above it, with the limit and the likely slip.
+pub fn check_crcl(crcl: crate::model::MlPerMin) -> Result<(), String> {
+    if crcl.value() > CRCL_MAX_ML_MIN {
+        Err(format!(
+            "CrCl {crcl} is above {} mL/min, more than any measured clearance — a slip (500 for 50)? (input sanity limit)",
+            num(CRCL_MAX_ML_MIN, 0)
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Checks a baseline aPTT against the aPTT limits.
 ///
 /// # Errors

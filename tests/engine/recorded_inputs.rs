@@ -274,3 +274,102 @@ fn interference_and_confirmed_columns_are_read_by_name_and_kept() {
         assert!(!ok && err.contains(says), "{row}: {err}");
     }
 }
+
+/// Found in review: a repeated row made a long-standing fact look new; a CrCl slip raised a dose band;
+/// the handover's contingency table offered a bolus after a high-bleeding-risk row.
+#[test]
+fn review_fixes_for_facts_over_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r.csv");
+    let flags = [
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--baseline-aptt",
+        "30",
+        "--crcl",
+        "45",
+    ];
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit\n2026-10-01T07:30,aptt,30,s\n2026-10-01T08:00,ufh_infusion,18,units/kg/h\n\
+         2026-10-01T09:00,hepatic_impairment,yes,\n2026-10-01T11:00,hepatic_impairment,yes,\n\
+         2026-10-01T12:00,crcl,45,mL/min\n2026-10-01T14:00,anti_xa,0.45,units/mL\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(&[&["analyze", &csv.to_string_lossy(), "--format", "json"][..], &flags].concat());
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let facts = &v["patient"]["facts"];
+    assert_eq!(
+        facts["hepatic_impairment"]["since"], "2026-10-01T09:00+00:00",
+        "a repeat is not a change"
+    );
+    assert_eq!(
+        facts["crcl_ml_per_min"]["since"], "2026-10-01T07:30+00:00",
+        "45 from the start, repeated at 12:00"
+    );
+    // CrCl 500: refused as a row and as a flag.
+    std::fs::write(&csv, "time,kind,value,unit\n2026-10-01T07:30,crcl,500,mL/min\n").unwrap();
+    let (ok, _, err) = run(&[&["analyze", &csv.to_string_lossy()][..], &flags].concat());
+    assert!(!ok && err.contains("CrCl 500 mL/min is above 300 mL/min"), "{err}");
+    let (ok, _, err) = run(&[
+        "analyze",
+        &csv.to_string_lossy(),
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--crcl",
+        "500",
+    ]);
+    assert!(!ok && err.contains("--crcl: CrCl 500 mL/min is above 300"), "{err}");
+    // The handover's contingency table: no bolus once a high-bleeding-risk row is in effect.
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit\n2026-10-01T07:30,aptt,30,s\n2026-10-01T07:30,platelets,230,10^9/L\n\
+         2026-10-01T08:00,ufh_infusion,18,units/kg/h\n2026-10-01T16:00,high_bleeding_risk,yes,\n\
+         2026-10-01T20:10,anti_xa,0.23,units/mL\n",
+    )
+    .unwrap();
+    let loaded_case = dir.path().join("r.ron");
+    let (ok, _, err) = run(&[
+        "import",
+        &csv.to_string_lossy(),
+        "-o",
+        &loaded_case.to_string_lossy(),
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--baseline-aptt",
+        "30",
+    ]);
+    assert!(ok, "{err}");
+    let loaded = anticoag_planner::io::load_case(&loaded_case, anticoag_planner::model::Zone::UTC).unwrap();
+    let prepared = anticoag_planner::analysis::Prepared::new(&loaded.case, &loaded.protocol);
+    let at = loaded.case.last_event_time().unwrap();
+    let analysis = anticoag_planner::analysis::analyze_prepared(&loaded.case, &prepared, &loaded.protocol, at);
+    let printing = anticoag_planner::present::handover::Printing {
+        at,
+        by: "test",
+        app_version: "test",
+    };
+    let sheet = anticoag_planner::present::handover::handover(
+        &loaded.case,
+        &prepared.timeline,
+        &loaded.protocol,
+        &analysis,
+        "p",
+        None,
+        &printing,
+    )
+    .unwrap();
+    let text = format!("{:?}", sheet.blocks);
+    assert!(
+        !text.contains("6,400 units"),
+        "no bolus in the contingency table: {text}"
+    );
+    assert!(text.contains("high bleeding risk"), "{text}");
+}

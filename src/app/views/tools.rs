@@ -141,7 +141,9 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &Document, form: &mut Tool
         }
         AtProduct::Recombinant => {
             let p = &at.recombinant;
-            let dose = recombinant_dose(baseline, weight, doc.case().patient.pregnant, p);
+            // Pregnancy as in effect at the replay time (a fact from a time on), not at the case start.
+            let pregnant = doc.analysis().patient.facts.pregnancy.value;
+            let dose = recombinant_dose(baseline, weight, pregnant, p);
             let vials = round_to_vials(dose.load, &p.vial_units);
             ui.label(RichText::new(format!("{} loading dose: {}", p.product, vials.describe())).strong());
             ui.label(format!("Then {} per hour", dose.maintenance_per_hour));
