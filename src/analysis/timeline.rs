@@ -493,12 +493,6 @@ impl Timeline {
         &self.ffp[..self.ffp.partition_point(|d| d.0 <= t)]
     }
 
-    /// The DTI rate at `t`, if a DTI runs.
-    #[must_use]
-    pub fn dti_rate(&self, t: ClinicalTime) -> Option<crate::dosing::DoseRate> {
-        self.running(t)?.rate.dti_rate()
-    }
-
     /// Heparin infusion rate at `t`, if it runs.
     #[must_use]
     pub fn ufh_rate(&self, t: ClinicalTime) -> Option<UnitsPerHour> {
@@ -598,7 +592,7 @@ mod tests {
         assert!(tl.ufh_rate(t(7)).is_some());
         assert_eq!(tl.ufh_rate(t(8)), None, "argatroban replaced heparin");
         assert!(matches!(
-            tl.dti_rate(t(9)),
+            tl.running(t(9)).and_then(|s| s.rate.dti_rate()),
             Some(crate::dosing::DoseRate::Argatroban(_))
         ));
         // 5 h × 1,440 + 2 h × 960.

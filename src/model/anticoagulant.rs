@@ -1,12 +1,9 @@
 //! The one table of anticoagulants: every drug whose infusion the timeline follows, with what identifies
-//! it everywhere — its name, its infusion's event code, the unit its weight-based rate is ordered in, and
-//! whether it is a direct thrombin inhibitor (titrated by the aPTT against the patient's own target, by
+//! it everywhere — its name and whether it is a direct thrombin inhibitor (titrated by the aPTT against the patient's own target, by
 //! the DTI titration of `dosing::dti`). The numbers (starts, limits, steps, concentrations) stay in the
 //! protocol, one section per drug; the rate types per drug are `dosing::DoseRate`'s variants.
 
 use serde::{Deserialize, Serialize};
-
-use super::event_code::EventCode;
 
 /// An anticoagulant given by infusion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -28,16 +25,6 @@ impl Anticoagulant {
             Self::Heparin => "unfractionated heparin",
             Self::Argatroban => "argatroban",
             Self::Bivalirudin => "bivalirudin",
-        }
-    }
-
-    /// The event kind that records its infusion rate.
-    #[must_use]
-    pub fn infusion_code(self) -> EventCode {
-        match self {
-            Self::Heparin => EventCode::UfhInfusion,
-            Self::Argatroban => EventCode::ArgatrobanInfusion,
-            Self::Bivalirudin => EventCode::BivalirudinInfusion,
         }
     }
 
@@ -95,10 +82,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_drug_has_its_own_infusion_kind_and_name() {
-        let mut codes: Vec<EventCode> = Anticoagulant::ALL.iter().map(|d| d.infusion_code()).collect();
-        codes.dedup();
-        assert_eq!(codes.len(), Anticoagulant::ALL.len());
+    fn the_dtis_are_the_table_s_dtis() {
         assert!(!Anticoagulant::Heparin.is_dti());
         for drug in Anticoagulant::ALL {
             assert_eq!(drug.as_dti().map(DtiDrug::drug), drug.is_dti().then_some(drug));
