@@ -5,7 +5,6 @@
 
 use std::sync::OnceLock;
 
-use crate::analysis::analyze;
 use crate::io::{parse_case, parse_events_csv, to_ron_string};
 use crate::model::{ClinicalTime, Kilograms, Zone};
 use crate::protocol::Protocol;
@@ -44,11 +43,12 @@ pub fn check_case_file(bytes: &[u8]) {
     let Ok(loaded) = parse_case(text, "fuzz.ron", None, zone_with_clock_changes()) else {
         return;
     };
+    let engine = crate::analysis::CaseEngine::new(&loaded.case, loaded.protocols.clone());
     for event in [loaded.case.events.first(), loaded.case.events.last()]
         .into_iter()
         .flatten()
     {
-        let _ = analyze(&loaded.case, &loaded.protocol, event.time);
+        let _ = engine.analyze(&loaded.case, event.time, crate::analysis::Detail::Explained);
     }
     let written = to_ron_string(&loaded.case);
     if let Err(e) = parse_case(&written, "roundtrip.ron", None, Zone::UTC) {

@@ -48,7 +48,7 @@ pub(super) fn facts_in_effect(
     Facts {
         setting: Fact {
             value: patient.setting,
-            since: case.case_start,
+            since: since(EventCode::SettingFrom),
         },
         rrt: Fact {
             value: patient.rrt,

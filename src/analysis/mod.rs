@@ -15,6 +15,7 @@ pub mod courses;
 mod danger;
 mod dti_switch;
 mod dti_titrate;
+mod engine;
 pub mod exposure;
 pub mod facts;
 pub mod forecast;
@@ -25,6 +26,7 @@ mod icu;
 mod limits;
 mod monitoring;
 pub mod pairing;
+mod run;
 pub mod series;
 pub mod targets;
 #[cfg(test)]
@@ -32,6 +34,7 @@ pub(crate) mod tests_support;
 pub mod timeline;
 pub mod types;
 
+pub use engine::CaseEngine;
 pub use facts::{Fact, Facts};
 pub use pairing::{Level, Pair, classify_level, paired_samples};
 pub use timeline::{InfusionRate, Sample, Segment, Series, Timeline};
@@ -41,68 +44,10 @@ pub use types::{
     StepStatus,
 };
 
-use crate::model::{Case, ClinicalTime, Setting};
+use crate::model::{Case, ClinicalTime};
 use crate::protocol::Protocol;
-use crate::protocol::plausibility::{check_event, check_weight};
-use context::{Cx, StepBasis};
-
-/// A case prepared for analysis at many times: the timeline index and the input warnings, each built
-/// once. Replay and the GUI reuse it; every analysis then costs O(log n + events in the last 24 h).
-/// This is the one place where the plausibility of a case's values is reported (a file loader only
-/// refuses what is outside the hard limits).
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    pub timeline: Timeline,
-    /// The heparin courses for the protocol's gap (clinical reference §3).
-    pub courses: courses::HeparinCourses,
-    /// Soft plausibility warnings, in time order (the weight's, if any, at the time it was measured).
-    soft_warnings: Vec<(ClinicalTime, String)>,
-}
-
-impl Prepared {
-    #[must_use]
-    pub fn new(case: &Case, protocol: &Protocol) -> Self {
-        let heparin_kg =
-            crate::dosing::weight::dosing_weight(&case.patient, protocol, crate::dosing::weight::Drug::Heparin).kg;
-        let timeline = Timeline::new(case, heparin_kg);
-        let courses = courses::HeparinCourses::new(&timeline, protocol.resistance.new_course_after_gap_h.value);
-        let weight = case.patient.weight;
-        let weight_warning = match check_weight(&protocol.plausibility, weight.kg) {
-            Ok(Some(w)) => Some((weight.measured_at, format!("{}: {w}", weight.measured_at))),
-            Ok(None) => None,
-            Err(err) => Some((weight.measured_at, format!("refused weight reached the engine: {err}"))),
-        };
-        let mut soft_warnings: Vec<(ClinicalTime, String)> =
-            weight_warning
-                .into_iter()
-                .chain(case.events.iter().filter_map(|e| {
-                    match check_event(&protocol.plausibility, e.kind, weight.kg) {
-                        Ok(Some(w)) => Some((e.time, format!("{}: {w}", e.time))),
-                        Ok(None) => None,
-                        Err(err) => Some((e.time, format!("{}: refused value reached the engine: {err}", e.time))),
-                    }
-                }))
-                .collect();
-        soft_warnings.sort_by_key(|(t, _)| *t);
-        Self {
-            timeline,
-            courses,
-            soft_warnings,
-        }
-    }
-
-    /// Warnings for events at or before `t`.
-    #[must_use]
-    pub fn warnings_until(&self, t: ClinicalTime) -> &[(ClinicalTime, String)] {
-        &self.soft_warnings[..self.soft_warnings.partition_point(|(w, _)| *w <= t)]
-    }
-
-    /// Every input warning of the case, in time order (what the case bar counts).
-    #[must_use]
-    pub fn warnings(&self) -> &[(ClinicalTime, String)] {
-        &self.soft_warnings
-    }
-}
+pub use run::Prepared;
+use run::run;
 
 /// Analyses a case at `as_of`, explained in full: events after it are ignored, as if it were now.
 #[must_use]
@@ -141,109 +86,4 @@ pub fn replay_steps<'a>(
         .event_times()
         .iter()
         .map(move |&t| run(case, prepared, protocol, t, detail))
-}
-
-/// The newest entries of kinds no rule reads yet, each said as such (issue 23); at most this many, the rest
-/// counted.
-const RECORDED_ONLY_SHOWN: usize = 10;
-
-fn recorded_only_warnings(cx: &mut Cx<'_>) {
-    let recorded = cx.tl.recorded_only_until(cx.as_of);
-    for &(time, index) in recorded.iter().rev().take(RECORDED_ONLY_SHOWN) {
-        if let Some(event) = cx.case.events.get(index) {
-            cx.warnings.push(format!(
-                "{} at {time}: recorded, not used by the algorithm yet",
-                event.kind.describe()
-            ));
-        }
-    }
-    if recorded.len() > RECORDED_ONLY_SHOWN {
-        cx.warnings.push(format!(
-            "{} older entries recorded, not used by the algorithm yet",
-            recorded.len() - RECORDED_ONLY_SHOWN
-        ));
-    }
-}
-
-/// One analysis: the setting's ladder of steps, then the monitoring plan (step 7).
-fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, detail: Detail) -> Analysis {
-    let tl = &prepared.timeline;
-    let mut cx = Cx::new(case, tl, p, as_of, detail);
-    cx.warnings
-        .extend(prepared.warnings_until(as_of).iter().map(|(_, w)| w.clone()));
-    coverage_warnings(&mut cx);
-    recorded_only_warnings(&mut cx);
-    let heparin = exposure::heparin_exposure(tl, &prepared.courses, cx.hkg(), as_of);
-    let four_ts = hit::four_ts(tl, &cx.patient, p, as_of, detail);
-    let (setting, age_group) = (cx.patient.setting, cx.patient.age_group);
-    let facts = facts::facts_in_effect(case, tl, &cx.patient, as_of);
-
-    let (recommendation, cpb) = if setting == Setting::Cpb {
-        let (rec, assessment) = bypass::run(&mut cx, &heparin, four_ts.as_ref());
-        (rec, Some(assessment))
-    } else {
-        (icu::run(&mut cx, &heparin, four_ts.as_ref()), None)
-    };
-    let recommendation = limits::guard(&mut cx, recommendation);
-    cx.record_choice(&recommendation);
-    monitoring::finish(&mut cx, &recommendation);
-    let danger = danger::danger(&cx, &recommendation, four_ts.as_ref());
-    // Step 7's content is `Analysis::monitoring`; it is not copied here.
-    let source = cx.p.monitoring.ufh_recheck_h.source.clone();
-    let conclusion = say!(cx, "{} item(s); see the monitoring plan", cx.monitoring.len());
-    cx.step(
-        StepId::Monitoring,
-        StepStatus::Met,
-        Vec::new(),
-        StepBasis::new("", "next labs and their times (clinical reference §11)", source),
-        conclusion,
-    );
-    Analysis {
-        time_zone: case.time_zone,
-        as_of,
-        setting,
-        protocol: ProtocolRef {
-            name: p.name.clone(),
-            version: p.version,
-        },
-        patient: PatientWeights {
-            weight_kg: cx.weight,
-            dosing_weight_kg: cx.hkg(),
-            dosing_weight_basis: cx.heparin_weight.basis,
-            dti_dosing_weight_kg: cx.dti_kg(),
-            age_group,
-            facts,
-        },
-        heparin,
-        findings: cx.findings,
-        hit_4ts: four_ts,
-        cpb,
-        steps: cx.steps,
-        recommendation,
-        danger,
-        monitoring: cx.monitoring,
-        warnings: cx.warnings,
-    }
-}
-
-/// Whether the protocol covers this patient's age group and setting.
-fn coverage_warnings(cx: &mut Cx<'_>) {
-    let age = cx.patient.age_group;
-    if !cx.p.population.covers(age) {
-        cx.warnings.push(say!(
-            cx,
-            "protocol {} is written for {} patients, not {}: its targets and doses may not apply",
-            cx.p.name,
-            cx.p.population.describe(),
-            age.code()
-        ));
-    }
-    if !cx.p.settings.contains(&cx.patient.setting) {
-        cx.warnings.push(say!(
-            cx,
-            "protocol {} is not written for the {} setting",
-            cx.p.name,
-            cx.patient.setting.code()
-        ));
-    }
 }

@@ -208,7 +208,8 @@ impl Timeline {
                 | EventKind::SurgeryEnd(_)
                 | EventKind::HitImmunoassay(_)
                 | EventKind::HitFunctionalAssay(_) => {}
-                EventKind::RrtFrom(_)
+                EventKind::SettingFrom(_)
+                | EventKind::RrtFrom(_)
                 | EventKind::CrclFrom(_)
                 | EventKind::HepaticImpairmentFrom(_)
                 | EventKind::HighBleedingRiskFrom(_)
@@ -479,6 +480,12 @@ impl Timeline {
             .rev()
             .find(|(_, kind)| kind.series() == code)
             .copied()
+    }
+
+    /// The facts charted at or before `t` (time, row), in time order.
+    #[must_use]
+    pub fn facts_until(&self, t: ClinicalTime) -> &[(ClinicalTime, EventKind)] {
+        &self.facts[..self.facts.partition_point(|f| f.0 <= t)]
     }
 
     /// Events recorded but not read by any rule yet, at or before `t` (time, event index).

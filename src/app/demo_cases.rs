@@ -2,7 +2,7 @@
 
 /// Cases bundled in the binary: (menu label, file name, text). The teaching cases are the synthetic
 /// cases the engine tests use, one per pattern.
-pub const DEMO_CASES: [(&str, &str, &str); 9] = [
+pub const DEMO_CASES: [(&str, &str, &str); 10] = [
     (
         "CMAJ 2019: heparin resistance on VV-ECMO",
         "assets/cases/cmaj-2019-ecmo.ron",
@@ -47,5 +47,10 @@ pub const DEMO_CASES: [(&str, &str, &str); 9] = [
         "Teaching: a fast heparin clearer and the anti-Xa forecast",
         "tests/cases/forecast-fast-clearance.ron",
         include_str!("../../tests/cases/forecast-fast-clearance.ron"),
+    ),
+    (
+        "Teaching: ICU → bypass → ICU, CRRT from day 2",
+        "tests/cases/icu-bypass-icu.ron",
+        include_str!("../../tests/cases/icu-bypass-icu.ron"),
     ),
 ];

@@ -1,21 +1,22 @@
-//! The open case and what is derived from it: its protocol, the prepared index, the replay times and
+//! The open case and what is derived from it: the protocol of each of its settings, the prepared index, the replay times and
 //! cursor, the analysis at the cursor, where it was read from and whether it has unsaved edits. Views
 //! read it; only the command interpreter (`workflow`) changes it, through the methods here.
 
 use std::path::{Path, PathBuf};
 
-use crate::analysis::{Analysis, Prepared, analyze_prepared};
+use crate::analysis::{Analysis, CaseEngine, Detail, Prepared};
 use crate::io::LoadedCase;
-use crate::model::{AuditAction, AuditEntry, Case, ClinicalTime, Stamp};
+use crate::model::{AuditAction, AuditEntry, Case, ClinicalTime, Setting, Stamp};
 use crate::protocol::Protocol;
+use crate::protocol::case_protocols::{CaseProtocols, ProtocolChoice};
 
 use super::forecasting::Forecasting;
 
 /// An open case.
 pub struct Document {
     case: Case,
-    protocol: Protocol,
-    prepared: Prepared,
+    /// The protocol of each setting, the case prepared for each: views read the one in effect at the cursor.
+    engine: CaseEngine,
     /// The analysis times: every event time, or the case start for a case with no events yet.
     times: Vec<ClinicalTime>,
     cursor: usize,
@@ -39,12 +40,12 @@ pub struct Document {
     forecasting: Forecasting,
 }
 
-/// What an undo restores: the case and the protocol it followed; for a redo, also the audit entries
+/// What an undo restores: the case and the protocols it followed; for a redo, also the audit entries
 /// of the edit it brings back.
 #[derive(Clone)]
 struct Snapshot {
     case: Case,
-    protocol: Protocol,
+    protocols: CaseProtocols,
     entries: Vec<AuditEntry>,
 }
 
@@ -61,8 +62,8 @@ pub fn fingerprint(bytes: &[u8]) -> u64 {
 const UNDO_DEPTH: usize = 200;
 
 /// The analysis times: every event time, or the case start for a case with no events yet (never empty).
-fn event_times(prepared: &Prepared, case: &Case) -> Vec<ClinicalTime> {
-    let times = prepared.timeline.event_times();
+fn event_times(engine: &CaseEngine, case: &Case) -> Vec<ClinicalTime> {
+    let times = engine.prepared().timeline.event_times();
     if times.is_empty() {
         vec![case.case_start]
     } else {
@@ -73,15 +74,16 @@ fn event_times(prepared: &Prepared, case: &Case) -> Vec<ClinicalTime> {
 impl Document {
     #[must_use]
     pub fn new(loaded: LoadedCase, path: Option<PathBuf>, origin: String) -> Self {
-        let prepared = Prepared::new(&loaded.case, &loaded.protocol);
-        let times = event_times(&prepared, &loaded.case);
+        let engine = CaseEngine::new(&loaded.case, loaded.protocols);
+        let times = event_times(&engine, &loaded.case);
         let cursor = times.len() - 1;
-        let analysis = analyze_prepared(&loaded.case, &prepared, &loaded.protocol, times[cursor]);
-        let forecasting = Forecasting::new(&loaded.case, &prepared, &loaded.protocol, &analysis, times[cursor]);
+        let as_of = times[cursor];
+        let analysis = engine.analyze(&loaded.case, as_of, Detail::Explained);
+        let (choice, prepared) = engine.at(&loaded.case, as_of);
+        let forecasting = Forecasting::new(&loaded.case, prepared, &choice.protocol, &analysis, as_of);
         Self {
             case: loaded.case,
-            protocol: loaded.protocol,
-            prepared,
+            engine,
             times,
             cursor,
             analysis,
@@ -133,7 +135,7 @@ impl Document {
     fn snapshot(&self) -> Snapshot {
         Snapshot {
             case: self.case.clone(),
-            protocol: self.protocol.clone(),
+            protocols: self.engine.protocols().clone(),
             entries: Vec::new(),
         }
     }
@@ -149,7 +151,7 @@ impl Document {
 
     fn restore(&mut self, to: Snapshot) {
         self.case = to.case;
-        self.protocol = to.protocol;
+        self.engine = CaseEngine::new(&self.case, to.protocols);
         self.reanalyse();
     }
 
@@ -213,14 +215,34 @@ impl Document {
         &self.case
     }
 
+    /// The protocol in effect at the replay cursor (that of the setting in effect then).
     #[must_use]
     pub fn protocol(&self) -> &Protocol {
-        &self.protocol
+        self.engine.protocol_at(&self.case, self.as_of())
     }
 
+    /// The protocol choice in effect at the replay cursor: its setting, name, and whether it is a default.
+    #[must_use]
+    pub fn protocol_choice(&self) -> &ProtocolChoice {
+        self.engine.at(&self.case, self.as_of()).0
+    }
+
+    /// The setting in effect at the replay cursor.
+    #[must_use]
+    pub fn setting(&self) -> Setting {
+        self.engine.setting_at(&self.case, self.as_of())
+    }
+
+    /// Every setting's protocol.
+    #[must_use]
+    pub fn protocols(&self) -> &CaseProtocols {
+        self.engine.protocols()
+    }
+
+    /// The case prepared by the protocol in effect at the replay cursor.
     #[must_use]
     pub fn prepared(&self) -> &Prepared {
-        &self.prepared
+        self.engine.prepared_at(&self.case, self.as_of())
     }
 
     /// The anti-Xa forecast at the replay cursor and the back-test (issue 16).
@@ -290,17 +312,13 @@ impl Document {
     fn reanalyse(&mut self) {
         self.dirty = true;
         self.revision += 1;
-        self.prepared = Prepared::new(&self.case, &self.protocol);
-        self.times = event_times(&self.prepared, &self.case);
+        self.engine = CaseEngine::new(&self.case, self.engine.protocols().clone());
+        self.times = event_times(&self.engine, &self.case);
         self.cursor = self.times.len() - 1;
-        self.analysis = analyze_prepared(&self.case, &self.prepared, &self.protocol, self.times[self.cursor]);
-        self.forecasting = Forecasting::new(
-            &self.case,
-            &self.prepared,
-            &self.protocol,
-            &self.analysis,
-            self.times[self.cursor],
-        );
+        let as_of = self.times[self.cursor];
+        self.analysis = self.engine.analyze(&self.case, as_of, Detail::Explained);
+        let (choice, prepared) = self.engine.at(&self.case, as_of);
+        self.forecasting = Forecasting::new(&self.case, prepared, &choice.protocol, &self.analysis, as_of);
     }
 
     /// A change that is not clinical (title, notes): unsaved, no new analysis.
@@ -312,21 +330,26 @@ impl Document {
         self.revision += 1;
     }
 
-    /// The protocol the case now follows (an edit of its own, undone alone).
+    /// The protocol the setting in effect at the cursor now follows (an edit of its own, undone alone).
     pub(super) fn set_protocol(&mut self, name: String, protocol: Protocol) {
         let before = self.snapshot();
         self.remember(before);
-        self.switch_protocol(name, protocol);
+        let setting = self.setting();
+        self.switch_protocol(setting, name, protocol);
     }
 
-    /// The protocol that follows from the edit just made (a change of setting): undone with it.
+    /// The protocol that follows from the edit just made (a change of the case-start setting): undone
+    /// with it.
     pub(super) fn follow_with_protocol(&mut self, name: String, protocol: Protocol) {
-        self.switch_protocol(name, protocol);
+        let setting = self.case.patient.setting;
+        self.switch_protocol(setting, name, protocol);
     }
 
-    fn switch_protocol(&mut self, name: String, protocol: Protocol) {
-        self.case.protocol = name;
-        self.protocol = protocol;
+    fn switch_protocol(&mut self, setting: Setting, name: String, protocol: Protocol) {
+        self.case.protocols.insert(setting, name.clone());
+        let mut protocols = self.engine.protocols().clone();
+        protocols.set(setting, name, protocol);
+        self.engine = CaseEngine::new(&self.case, protocols);
         self.reanalyse();
     }
 
@@ -334,14 +357,11 @@ impl Document {
         let cursor = cursor.min(self.times.len() - 1);
         if cursor != self.cursor {
             self.cursor = cursor;
-            self.analysis = analyze_prepared(&self.case, &self.prepared, &self.protocol, self.times[cursor]);
-            self.forecasting.cursor_moved(
-                &self.case,
-                &self.prepared,
-                &self.protocol,
-                &self.analysis,
-                self.times[cursor],
-            );
+            let as_of = self.times[cursor];
+            self.analysis = self.engine.analyze(&self.case, as_of, Detail::Explained);
+            let (choice, prepared) = self.engine.at(&self.case, as_of);
+            self.forecasting
+                .cursor_moved(&self.case, prepared, &choice.protocol, &self.analysis, as_of);
         }
     }
 

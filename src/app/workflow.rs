@@ -8,7 +8,7 @@ use std::time::Instant;
 use eframe::egui;
 
 use crate::io::recovery::{clear_recovery, read_recovery, write_recovery};
-use crate::io::{load_case, parse_case, parse_events_csv, save_case, to_ron_string};
+use crate::io::{load_case, parse_case, parse_events_csv_in_settings, save_case, to_ron_string};
 use crate::model::{AuditAction, Event, PatientChange, Stamp};
 use crate::protocol::Protocol;
 use crate::protocol::catalogue::shipped_protocol_for;
@@ -263,9 +263,9 @@ impl PlannerApp {
                 // The form's choices follow the case (the 4Ts scorer also edits the patient).
                 views.patient.follow(&doc.case().patient);
                 if let Ok(PatientChange::Protocol(name)) = change {
-                    match Protocol::resolve(name) {
+                    match Protocol::resolve(&name) {
                         Ok(p) => {
-                            doc.follow_with_protocol(name.to_owned(), p);
+                            doc.follow_with_protocol(name.clone(), p);
                             self.status =
                                 Some(Status::warning(format!("setting changed: protocol {name} now applies")));
                         }
@@ -274,11 +274,11 @@ impl PlannerApp {
                 }
             }
             Command::SetProtocol(name) => match Protocol::resolve(&name) {
-                Ok(p) if p.settings.contains(&doc.case().patient.setting) => doc.set_protocol(name, p),
+                Ok(p) if p.settings.contains(&doc.setting()) => doc.set_protocol(name, p),
                 Ok(p) => {
                     self.status = Some(Status::failed(format!(
                         "protocol {name} is not for the {} setting (it covers: {})",
-                        doc.case().patient.setting.label(),
+                        doc.setting().label(),
                         p.settings.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
                     )));
                 }
@@ -491,15 +491,39 @@ impl PlannerApp {
         let Some(OpenCase { doc, .. }) = &mut self.open else {
             return;
         };
-        let parsed = parse_events_csv(
+        // Each row is checked by the protocol of the setting in effect at its time (the case's setting rows
+        // and the file's); a setting the case has not been in by its catalogue default.
+        let case = doc.case();
+        let known: Vec<_> = case
+            .events
+            .iter()
+            .filter_map(|e| match e.kind {
+                crate::model::EventKind::SettingFrom(s) => Some((e.time, s)),
+                _ => None,
+            })
+            .collect();
+        let shipped: Vec<Protocol> = crate::model::Setting::ALL
+            .into_iter()
+            .filter_map(|s| Protocol::builtin(shipped_protocol_for(s, case.patient.age_group)).ok())
+            .collect();
+        let limits_of = |s: crate::model::Setting| match doc.protocols().of(s) {
+            Some(choice) => &choice.protocol.plausibility,
+            None => shipped
+                .iter()
+                .find(|p| p.settings.contains(&s))
+                .map_or(&doc.protocol().plausibility, |p| &p.plausibility),
+        };
+        let parsed = parse_events_csv_in_settings(
             bytes,
-            &doc.protocol().plausibility,
-            doc.case().patient.weight.kg,
-            doc.case().time_zone,
+            Some(case.patient.setting),
+            &known,
+            &limits_of,
+            case.patient.weight.kg,
+            case.time_zone,
             Some(self.clock.now()),
         );
         let import = match parsed {
-            Ok(i) => i,
+            Ok((i, _)) => i,
             Err(errors) => {
                 self.dialogs.import_report = Some(ImportReport {
                     file,

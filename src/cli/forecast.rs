@@ -4,7 +4,7 @@
 use anyhow::{Result, anyhow, bail};
 
 use crate::analysis::forecast::{ForecastRequest, forecast};
-use crate::analysis::{Action, Analysis, FindingCode, Prepared, analyze_prepared};
+use crate::analysis::{Action, Analysis, CaseEngine, FindingCode};
 use crate::model::{Case, ClinicalTime, EventKind, HeparinRate, Units, UnitsPerKgPerHour, num};
 use crate::protocol::Protocol;
 use crate::protocol::forecast_prior::ForecastPrior;
@@ -90,7 +90,7 @@ fn what_if_notes(
     Ok(notes)
 }
 
-pub(super) fn run(case: &Case, protocol: &Protocol, as_of: ClinicalTime, o: &Options<'_>) -> Result<String> {
+pub(super) fn run(case: &Case, engine: &CaseEngine, as_of: ClinicalTime, o: &Options<'_>) -> Result<String> {
     if let Some(r) = o.rate
         && !(r.is_finite() && r >= 0.0)
     {
@@ -115,8 +115,9 @@ pub(super) fn run(case: &Case, protocol: &Protocol, as_of: ClinicalTime, o: &Opt
         );
     }
     let prior = ForecastPrior::shipped()?;
-    let prepared = Prepared::new(case, protocol);
-    let analysis = analyze_prepared(case, &prepared, protocol, as_of);
+    let (choice, prepared) = engine.at(case, as_of);
+    let protocol = &choice.protocol;
+    let analysis = engine.analyze(case, as_of, crate::analysis::Detail::Explained);
     let what_if = what_if_notes(protocol, &prior, &analysis, o)?;
     let req = ForecastRequest {
         as_of,

@@ -6,24 +6,34 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow, bail};
 
 use super::patient_args::PatientArgs;
-use crate::io::{load_case, parse_events_csv};
-use crate::model::{Case, ClinicalTime, Zone};
+use crate::analysis::CaseEngine;
+use crate::io::{load_case, parse_events_csv_in_settings};
+use crate::model::{Case, ClinicalTime, Setting, Zone};
 use crate::protocol::Protocol;
+use crate::protocol::case_protocols::CaseProtocols;
 use crate::protocol::catalogue::shipped_protocol_for;
 use crate::protocol::plausibility::check_weight;
 
-/// A case ready to analyse, with its protocol and load-time warnings. `notes` are the defaults taken
-/// for flags not given; plausibility warnings reach the analysis from the events themselves.
+/// A case ready to analyse, with the protocol of each setting and load-time warnings. `notes` are the
+/// defaults taken for flags not given; plausibility warnings reach the analysis from the events themselves.
 pub(super) struct Loaded {
     pub(super) case: Case,
-    pub(super) protocol: Protocol,
+    pub(super) protocols: CaseProtocols,
     pub(super) warnings: Vec<String>,
     pub(super) notes: Vec<String>,
 }
 
+impl Loaded {
+    /// The case prepared by each setting's protocol.
+    pub(super) fn engine(&self) -> CaseEngine {
+        CaseEngine::new(&self.case, self.protocols.clone())
+    }
+}
+
 /// Every input warning of the file, not only those up to the analysis time: the later ones marked.
-pub(super) fn later_input_warnings(case: &Case, protocol: &Protocol, as_of: ClinicalTime) -> Vec<String> {
-    crate::analysis::Prepared::new(case, protocol)
+pub(super) fn later_input_warnings(case: &Case, engine: &CaseEngine, as_of: ClinicalTime) -> Vec<String> {
+    engine
+        .prepared_at(case, as_of)
         .warnings()
         .iter()
         .filter(|(t, _)| *t > as_of)
@@ -82,21 +92,31 @@ pub(super) fn load_input(input: &Path, patient: &PatientArgs, protocol: Option<&
                     input.display()
                 );
             }
-            let loaded = load_case_in(input, zones)?;
+            let mut loaded = load_case_in(input, zones)?;
             let zone = loaded.case.time_zone;
-            let protocol = match protocol {
-                Some(name) => Protocol::resolve(name)?,
-                None => loaded.protocol,
-            };
+            let mut notes: Vec<String> = loaded
+                .migrated_from
+                .map(|v| crate::io::case_migration::migration_note(v, zone))
+                .into_iter()
+                .collect();
+            // `--protocol` is the protocol of the case-start setting (the patient flags, `--setting` among
+            // them, belong to CSV input); the other settings keep theirs.
+            if let Some(name) = protocol {
+                let setting = loaded.case.patient.setting;
+                loaded.protocols.set(setting, name.to_owned(), Protocol::resolve(name)?);
+                loaded.case.protocols.insert(setting, name.to_owned());
+                if loaded.protocols.choices().len() > 1 {
+                    notes.push(format!(
+                        "--protocol {name} is the protocol of the case-start setting, {}; the case's other settings keep theirs",
+                        setting.label()
+                    ));
+                }
+            }
             Ok(Loaded {
                 case: loaded.case,
-                protocol,
+                protocols: loaded.protocols,
                 warnings: Vec::new(),
-                notes: loaded
-                    .migrated_from
-                    .map(|v| crate::io::case_migration::migration_note(v, zone))
-                    .into_iter()
-                    .collect(),
+                notes,
             })
         }
         Some("csv") => load_csv(input, patient, protocol, zones.reading()),
@@ -109,39 +129,61 @@ pub(super) fn load_input(input: &Path, patient: &PatientArgs, protocol: Option<&
 
 pub(super) fn load_csv(input: &Path, patient: &PatientArgs, protocol: Option<&str>, zone: Zone) -> Result<Loaded> {
     let bytes = std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
-    // Patient first: its setting picks the protocol, whose plausibility limits check the rows.
+    let flag_setting = patient.setting();
+    if protocol.is_some() && flag_setting.is_none() {
+        bail!("--protocol needs --setting: the setting it is the protocol of (icu, ecmo_vv, ecmo_va or cpb)");
+    }
+    // Patient first: the age group picks each setting's shipped protocol, whose limits check the rows.
     let placeholder = ClinicalTime::from_parts(1970, 1, 1, 0, 0).map_err(|e| anyhow!("{e}"))?;
-    let (patient_probe, _) = patient.patient(placeholder)?;
-    let protocol = match protocol {
-        Some(name) => Protocol::resolve(name)?,
-        None => Protocol::builtin(shipped_protocol_for(patient_probe.setting, patient_probe.age_group))?,
+    let (patient_probe, _) = patient.patient(placeholder, flag_setting.unwrap_or(Setting::Icu))?;
+    let given = protocol.map(Protocol::resolve).transpose()?;
+    let shipped = Setting::ALL
+        .map(|s| Protocol::builtin(shipped_protocol_for(s, patient_probe.age_group)))
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    let protocol_of = |s: Setting| match &given {
+        Some(p) if Some(s) == flag_setting => p,
+        _ => &shipped[Setting::ALL.iter().position(|x| *x == s).unwrap_or(0)],
     };
-    match check_weight(&protocol.plausibility, patient_probe.weight.kg) {
+    match check_weight(
+        &protocol_of(flag_setting.unwrap_or(Setting::Icu)).plausibility,
+        patient_probe.weight.kg,
+    ) {
         Ok(_) => {}
         Err(e) => bail!("--weight-kg: {e}"),
     }
     let now = ClinicalTime::now(zone);
-    let import = parse_events_csv(&bytes, &protocol.plausibility, patient_probe.weight.kg, zone, Some(now)).map_err(
-        |errors| {
-            let lines: Vec<String> = errors.iter().map(|e| format!("{}: {e}", input.display())).collect();
-            anyhow!("{}", lines.join("\n"))
-        },
-    )?;
+    let (import, start_setting) = parse_events_csv_in_settings(
+        &bytes,
+        flag_setting,
+        &[],
+        &|s| &protocol_of(s).plausibility,
+        patient_probe.weight.kg,
+        zone,
+        Some(now),
+    )
+    .map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("{}: {e}", input.display())).collect();
+        anyhow!("{}", lines.join("\n"))
+    })?;
     let Some(start) = import.events.iter().map(|e| e.time).min() else {
         bail!("{}: no events after the header", input.display());
     };
-    let (patient_at_start, notes) = patient.patient(start)?;
+    let (patient_at_start, notes) = patient.patient(start, start_setting)?;
     refuse_flags_that_disagree(input, patient, &patient_at_start, &import.events, start)?;
     let patient = patient_at_start;
     let title = input
         .file_stem()
         .map_or_else(|| "imported case".to_owned(), |s| s.to_string_lossy().into_owned());
-    let mut case = Case::new(title, protocol.name.clone(), start, patient);
+    let start_protocol = protocol_of(start_setting);
+    let mut case = Case::new(title, protocol.unwrap_or(&start_protocol.name), start, patient);
     case.events = import.events;
     case.sort_events();
+    let mut protocols = CaseProtocols::single(start_setting, start_protocol.clone());
+    protocols.cover(&case);
     Ok(Loaded {
         case,
-        protocol,
+        protocols,
         warnings: import.warnings,
         notes,
     })
@@ -160,6 +202,7 @@ fn refuse_flags_that_disagree(
         let mut by_row = at_start.clone();
         event.kind.apply_to(&mut by_row);
         let disagrees = [
+            (flags.setting.is_some(), "--setting", by_row.setting != at_start.setting),
             (flags.rrt.is_some(), "--rrt", by_row.rrt != at_start.rrt),
             (flags.crcl.is_some(), "--crcl", by_row.crcl != at_start.crcl),
             (

@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub use input::Zones;
 use input::{Loaded, later_input_warnings, load_case_in, load_csv, load_input, parse_at};
 
-use crate::analysis::{Detail, Prepared, analyze, replay, replay_steps};
+use crate::analysis::Detail;
 use crate::io::save_case;
 use crate::model::{Case, ClinicalTime, Zone};
 use crate::present::report::{to_json, to_text, write_replay_json};
@@ -208,8 +208,8 @@ fn zone_line(case: &Case, workstation: Zone) -> String {
 
 /// `replay --format json`: every step explained in full, written as it is computed.
 fn replay_json(loaded: &Loaded, out: &mut dyn std::io::Write) -> Result<()> {
-    let prepared = Prepared::new(&loaded.case, &loaded.protocol);
-    let steps = replay_steps(&loaded.case, &prepared, &loaded.protocol, Detail::Explained);
+    let engine = loaded.engine();
+    let steps = engine.replay(&loaded.case, Detail::Explained);
     write_replay_json(steps, out)
         .map_err(std::io::Error::from)
         .context("writing the output")
@@ -232,11 +232,12 @@ pub fn run(command: Command, author: Option<&str>, workstation: Zone) -> Result<
             let zones = Zones::new(time_zone.as_deref(), workstation)?;
             let loaded = load_input(&input, &patient, protocol.as_deref(), zones)?;
             let as_of = parse_at(at.as_deref(), &loaded.case)?;
-            let mut analysis = analyze(&loaded.case, &loaded.protocol, as_of);
+            let engine = loaded.engine();
+            let mut analysis = engine.analyze(&loaded.case, as_of, Detail::Explained);
             analysis.warnings.splice(0..0, loaded.notes);
             analysis
                 .warnings
-                .extend(later_input_warnings(&loaded.case, &loaded.protocol, as_of));
+                .extend(later_input_warnings(&loaded.case, &engine, as_of));
             Ok(match format {
                 Format::Json => to_json(&analysis)?,
                 Format::Text => zone_line(&loaded.case, workstation) + &to_text(&analysis),
@@ -287,8 +288,9 @@ pub fn run(command: Command, author: Option<&str>, workstation: Zone) -> Result<
                 // One headline per step: the decision alone is enough (the sentences are not written).
                 Format::Text => {
                     zone_line(&loaded.case, workstation)
-                        + &replay(&loaded.case, &loaded.protocol, Detail::Decision)
-                            .iter()
+                        + &loaded
+                            .engine()
+                            .replay(&loaded.case, Detail::Decision)
                             .map(|a| format!("{}  {}\n", a.as_of, a.recommendation.headline()))
                             .collect::<String>()
                 }
@@ -332,7 +334,7 @@ pub fn run(command: Command, author: Option<&str>, workstation: Zone) -> Result<
                 bolus,
                 json: format == Format::Json,
             };
-            forecast::run(&loaded.case, &loaded.protocol, as_of, &options)
+            forecast::run(&loaded.case, &loaded.engine(), as_of, &options)
         }
     }
 }
@@ -365,7 +367,22 @@ fn import(
         "wrote {} ({} events, protocol {})\n",
         output.display(),
         loaded.case.events.len(),
-        loaded.protocol.name
+        loaded
+            .protocols
+            .choices()
+            .iter()
+            .map(|c| format!(
+                "{} for {}{}",
+                c.name,
+                c.setting.code(),
+                if c.catalogue_default {
+                    " (the catalogue's default)"
+                } else {
+                    ""
+                }
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     for w in loaded.warnings.iter().chain(&loaded.notes) {
         out.push_str(&format!("warning: {w}\n"));
@@ -385,8 +402,9 @@ pub fn write_handover(
     output: &Path,
 ) -> Result<()> {
     let case = &loaded.case;
-    let prepared = crate::analysis::Prepared::new(case, &loaded.protocol);
-    let analysis = crate::analysis::analyze_prepared(case, &prepared, &loaded.protocol, as_of);
+    let engine = crate::analysis::CaseEngine::new(case, loaded.protocols.clone());
+    let analysis = engine.analyze(case, as_of, crate::analysis::Detail::Explained);
+    let (choice, prepared) = engine.at(case, as_of);
     let patient_line = case.patient_line();
     let printing = crate::present::handover::Printing {
         at: ClinicalTime::now(workstation),
@@ -396,7 +414,7 @@ pub fn write_handover(
     let sheet = crate::present::handover::handover(
         case,
         &prepared.timeline,
-        &loaded.protocol,
+        &choice.protocol,
         &analysis,
         &patient_line,
         None,

@@ -153,21 +153,23 @@ impl PatientArgs {
             || self.anti_xa_assay.is_some()
     }
 
-    /// Builds and checks the patient; also returns notes on defaults taken.
-    pub(super) fn patient(&self, measured_at: ClinicalTime) -> Result<(Patient, Vec<String>)> {
-        let kg = self
-            .weight_kg
-            .ok_or_else(|| anyhow!("--weight-kg is required for CSV input (the patient's weight in kg)"))?;
-        let kg = Kilograms::new(kg).map_err(|e| anyhow!("--weight-kg: {e}"))?;
-        let setting = match self
-            .setting
-            .ok_or_else(|| anyhow!("--setting is required for CSV input: icu, ecmo_vv, ecmo_va or cpb"))?
-        {
+    /// The setting `--setting` gives, if given.
+    pub(super) fn setting(&self) -> Option<Setting> {
+        self.setting.map(|s| match s {
             SettingArg::Icu => Setting::Icu,
             SettingArg::EcmoVv => Setting::EcmoVv,
             SettingArg::EcmoVa => Setting::EcmoVa,
             SettingArg::Cpb => Setting::Cpb,
-        };
+        })
+    }
+
+    /// Builds and checks the patient in `setting` (the flag's, or the first row's); also returns notes on
+    /// defaults taken.
+    pub(super) fn patient(&self, measured_at: ClinicalTime, setting: Setting) -> Result<(Patient, Vec<String>)> {
+        let kg = self
+            .weight_kg
+            .ok_or_else(|| anyhow!("--weight-kg is required for CSV input (the patient's weight in kg)"))?;
+        let kg = Kilograms::new(kg).map_err(|e| anyhow!("--weight-kg: {e}"))?;
         let mut p = Patient::new(
             Weight {
                 kg,

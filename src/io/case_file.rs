@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::model::{CASE_FORMAT_VERSION, Case, Zone, reading_in};
+use crate::protocol::case_protocols::CaseProtocols;
 use crate::protocol::plausibility::{check_event, check_weight};
 use crate::protocol::{Protocol, ProtocolError};
 
@@ -30,22 +31,25 @@ pub enum CaseFileError {
     NewerVersion { path: String, found: u32, supported: u32 },
     #[error("{path}: case format version {found} is not supported (expected {supported})")]
     UnsupportedVersion { path: String, found: u32, supported: u32 },
-    #[error("{path}: protocol '{name}': {error}")]
+    #[error("{path}: protocol '{name}' of {setting}: {error}")]
     Protocol {
         path: String,
         name: String,
-        error: ProtocolError,
+        /// The setting it is the protocol of ("ICU", "cardiopulmonary bypass").
+        setting: &'static str,
+        error: Box<ProtocolError>,
     },
     #[error("{path}: the case has {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid { path: String, problems: Vec<String> },
 }
 
-/// A case with its resolved protocol. Values above a soft limit are not reported here: the prepared
-/// case ([`crate::analysis::Prepared`]) lists them, once, with the wording the analysis shows.
+/// A case with the resolved protocol of each of its settings. Values above a soft limit are not reported
+/// here: the prepared case ([`crate::analysis::Prepared`]) lists them, once, with the wording the analysis
+/// shows.
 #[derive(Debug, Clone)]
 pub struct LoadedCase {
     pub case: Case,
-    pub protocol: Protocol,
+    pub protocols: CaseProtocols,
     /// The file's version when it was older than this build's: migrated in memory, written in the
     /// newest version only when the user saves ([`super::case_migration::migration_note`] says what
     /// changed).
@@ -53,6 +57,21 @@ pub struct LoadedCase {
     /// The file named no time zone (a format older than 5): its times were read as wall-clock times of
     /// the workstation's zone, which the case now carries (said on screen; written only on save).
     pub zone_from_workstation: bool,
+}
+
+impl LoadedCase {
+    /// The case prepared by each setting's protocol: what analyses it at any time.
+    #[must_use]
+    pub fn engine(&self) -> crate::analysis::CaseEngine {
+        crate::analysis::CaseEngine::new(&self.case, self.protocols.clone())
+    }
+
+    /// The case-start setting's protocol: the only one of a case that stays in one setting (a case that
+    /// changes setting is analysed through [`Self::engine`]).
+    #[must_use]
+    pub fn start_protocol(&self) -> &Protocol {
+        &self.protocols.first().protocol
+    }
 }
 
 /// A case file's `time_zone`, read before the rest: every other time of the file is a wall-clock time of
@@ -228,11 +247,26 @@ pub fn parse_case(
     })
     .map_err(parse_error)?;
     case.version = CASE_FORMAT_VERSION;
-    let protocol = resolve_protocol(&case.protocol, base_dir).map_err(|error| CaseFileError::Protocol {
-        path: origin.to_owned(),
-        name: case.protocol.clone(),
-        error,
+    protocols_before_v7(&mut case, migrated_from, origin)?;
+    let protocols = CaseProtocols::resolve(&case, |name| resolve_protocol(name, base_dir)).map_err(|e| {
+        CaseFileError::Protocol {
+            path: origin.to_owned(),
+            name: e.name,
+            setting: e.setting.label(),
+            error: Box::new(e.error),
+        }
     })?;
+    // Each event is checked by the protocol of the setting in effect at its time.
+    let setting_changes = setting_changes(&case);
+    let protocol_at = |t: crate::model::ClinicalTime| {
+        let setting = setting_changes[..setting_changes.partition_point(|(at, _)| *at <= t)]
+            .last()
+            .map_or(case.patient.setting, |(_, s)| *s);
+        protocols
+            .of(setting)
+            .map_or(&protocols.first().protocol, |c| &c.protocol)
+    };
+    let protocol = &protocols.first().protocol;
     let event_lines = event_lines(text);
     let line_of = |i: usize| event_lines.get(i).map_or(String::new(), |l| format!("line {l}: "));
     let mut problems = Vec::new();
@@ -251,7 +285,11 @@ pub fn parse_case(
     // Per series, times must increase in the file.
     let mut last: Vec<(crate::model::EventCode, usize)> = Vec::new();
     for (i, event) in case.events.iter().enumerate() {
-        if let Err(e) = check_event(&protocol.plausibility, event.kind, case.patient.weight.kg) {
+        if let Err(e) = check_event(
+            &protocol_at(event.time).plausibility,
+            event.kind,
+            case.patient.weight.kg,
+        ) {
             problems.push(format!("{}event {i} at {}: {e}", line_of(i), event.time));
         }
         let series = event.kind.series();
@@ -288,10 +326,55 @@ pub fn parse_case(
     case.sort_events();
     Ok(LoadedCase {
         case,
-        protocol,
+        protocols,
         migrated_from,
         zone_from_workstation,
     })
+}
+
+/// A file older than case format 7 names one protocol, `protocol`: it becomes the protocol of the case-start
+/// setting. A newer file names them per setting, `protocols`, and `protocol` is refused by name.
+fn protocols_before_v7(case: &mut Case, migrated_from: Option<u32>, origin: &str) -> Result<(), CaseFileError> {
+    let refuse = |message: &str| CaseFileError::Parse {
+        path: origin.to_owned(),
+        line: 1,
+        column: 1,
+        message: message.to_owned(),
+    };
+    match (migrated_from.is_some_and(|v| v < 7), case.protocol_before_v7.take()) {
+        (true, Some(name)) => {
+            if !case.protocols.is_empty() {
+                return Err(refuse(
+                    "both `protocol` and `protocols`: a file older than case format 7 names one `protocol`",
+                ));
+            }
+            case.protocols.insert(case.patient.setting, name);
+            Ok(())
+        }
+        // A version-1 file is read by its own struct, which names the protocol already.
+        (true, None) if !case.protocols.is_empty() => Ok(()),
+        (true, None) => Err(refuse(
+            "missing field `protocol` (the case's protocol, e.g. \"adult-icu\")",
+        )),
+        (false, Some(_)) => Err(refuse(
+            "`protocol` was replaced by `protocols` in case format 7: write protocols: {icu: \"adult-icu\"} (one per setting)",
+        )),
+        (false, None) => Ok(()),
+    }
+}
+
+/// The setting rows of a case, in time order.
+fn setting_changes(case: &Case) -> Vec<(crate::model::ClinicalTime, crate::model::Setting)> {
+    let mut changes: Vec<_> = case
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            crate::model::EventKind::SettingFrom(s) => Some((e.time, s)),
+            _ => None,
+        })
+        .collect();
+    changes.sort_by_key(|(t, _)| *t);
+    changes
 }
 
 /// Line numbers of each event's `time:` key, in order (for messages).

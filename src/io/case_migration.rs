@@ -1,6 +1,9 @@
 //! Older case-file versions, read and migrated in memory (decisions.md: one migration chain; an older
 //! file opens, and is written in the newest version only when the user saves).
 //!
+//! Version 6 → 7 (issue 23): `protocol` (one per case) becomes `protocols` (one per setting): the file's
+//! protocol is that of the setting at its case start (`io::case_file`).
+//!
 //! Version 3 → 4 (issue 16): an anti-Xa below the assay's lower limit (`AntiXaBelow`) is new; a version-3
 //! file has none and reads as it is.
 //!
@@ -127,8 +130,13 @@ pub fn migration_note(from: u32, zone: crate::model::Zone) -> String {
     } else {
         String::new()
     };
+    let before_v6 = if from < 6 {
+        "no triglycerides, CRP, oral anticoagulants, low-molecular-weight heparins or fondaparinux recorded before version 6; "
+    } else {
+        ""
+    };
     format!(
-        "opened a version-{from} case file: {v1}{before_v3}{before_v4}{before_v5}no triglycerides, CRP, oral anticoagulants, low-molecular-weight heparins or fondaparinux recorded before version 6; it is saved as version {} when you save",
+        "opened a version-{from} case file: {v1}{before_v3}{before_v4}{before_v5}{before_v6}its one protocol is now the protocol of its setting at the case start (version 7 holds one per setting); it is saved as version {} when you save",
         crate::model::CASE_FORMAT_VERSION,
     )
 }

@@ -5,7 +5,7 @@
 use crate::model::lab_table::{converted, lab_table};
 use crate::model::{
     ClinicalTime, Event, EventCode, EventKind, HeparinRate, Interference, Kilograms, McgPerKgPerMin, MgPerKgPerHour,
-    Milligrams, Millilitres, MlPerMin, OtherAnticoagulant, OtherDose, PlasmaAmount, Quantity, QuantityError,
+    Milligrams, Millilitres, MlPerMin, OtherAnticoagulant, OtherDose, PlasmaAmount, Quantity, QuantityError, Setting,
     StopReason, Units, UnitsPerHour, UnitsPerKgPerHour, Zone,
 };
 use crate::protocol::Plausibility;
@@ -134,6 +134,10 @@ pub fn word_event(code: EventCode, word: &str, unit: &str) -> Option<Result<Even
         EventCode::HitFunctionalAssay => read(
             AssayResult::from_code(&word).map(EventKind::HitFunctionalAssay),
             AssayResult::codes(),
+        ),
+        EventCode::SettingFrom => read(
+            crate::model::Setting::from_code(&word).map(EventKind::SettingFrom),
+            crate::model::Setting::codes(),
         ),
         EventCode::RrtFrom => read(RrtWord::from_code(&word).map(EventKind::RrtFrom), RrtWord::codes()),
         EventCode::HepaticImpairmentFrom => read(
@@ -309,6 +313,8 @@ impl Problems {
                 ),
             });
         }
+        // The rows' own problems come first, the limits' after: shown in line order.
+        self.shown.sort_by_key(|e| e.line);
         if self.shown.is_empty() { Ok(ok) } else { Err(self.shown) }
     }
 }
@@ -394,15 +400,9 @@ fn check_header(fields: &[String], line: usize) -> Result<Columns, Vec<CsvError>
     Ok(columns)
 }
 
-/// One data row as an event and its soft warning, or the row's problem.
-fn parse_row(
-    fields: &[String],
-    columns: Columns,
-    plausibility: &Plausibility,
-    weight: Kilograms,
-    zone: Zone,
-    now: Option<ClinicalTime>,
-) -> Result<(Event, Option<String>), String> {
+/// One data row as an event, or the row's problem (its limits are checked once every row is read: they
+/// depend on the setting in effect at its time).
+fn parse_row(fields: &[String], columns: Columns, zone: Zone, now: Option<ClinicalTime>) -> Result<Event, String> {
     // A quote left open swallows the following lines into one field: refuse it rather than lose
     // those rows silently.
     if fields.iter().any(|f| f.contains(['\n', '\r'])) {
@@ -439,7 +439,6 @@ fn parse_row(
             event_kind_from_text(kind, value, below_limit, &fields[3]).map_err(|e| format!("{kind}: {e}"))?
         }
     };
-    let warning = check_event(plausibility, event_kind, weight).map_err(|e| e.to_string())?;
     if let Some(now) = now
         && time.is_in_future(now)
     {
@@ -474,7 +473,7 @@ fn parse_row(
         Some(word) if word.eq_ignore_ascii_case("yes") => true,
         Some(word) => return Err(format!("confirmed '{word}': write yes, or leave it empty")),
     };
-    Ok((event, warning))
+    Ok(event)
 }
 
 /// A record's fields as text, or `None` when a field is not UTF-8.
@@ -485,18 +484,16 @@ fn text_fields(record: &csv::ByteRecord) -> Option<Vec<String>> {
         .collect()
 }
 
-/// Parses CSV text. `weight` converts units/h for plausibility; every time is a wall-clock time of `zone`
-/// (or written with its offset); `now`, when given, refuses future times.
-///
-/// # Errors
-/// Every line's problems (up to a limit, with the total), or a header/empty-file error.
-pub fn parse_events_csv(
-    bytes: &[u8],
-    plausibility: &Plausibility,
-    weight: Kilograms,
-    zone: Zone,
-    now: Option<ClinicalTime>,
-) -> Result<CsvImport, Vec<CsvError>> {
+/// The rows read, in file order, with their lines; the problems found so far.
+struct Rows {
+    events: Vec<Event>,
+    lines: Vec<usize>,
+    problems: Problems,
+}
+
+/// Reads every row as an event (every time a wall-clock time of `zone` or written with its offset; `now`,
+/// when given, refuses future times), without the protocol's limits.
+fn read_rows(bytes: &[u8], zone: Zone, now: Option<ClinicalTime>) -> Result<Rows, Vec<CsvError>> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(vec![CsvError {
             line: 1,
@@ -510,12 +507,12 @@ pub fn parse_events_csv(
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(bytes);
-    let mut problems = Problems::default();
-    let mut order = SeriesOrder::default();
-    let mut import = CsvImport {
+    let mut rows = Rows {
         events: Vec::new(),
-        warnings: Vec::new(),
+        lines: Vec::new(),
+        problems: Problems::default(),
     };
+    let mut order = SeriesOrder::default();
     let mut record = csv::ByteRecord::new();
     let mut first = true;
     let mut columns = Columns::default();
@@ -525,13 +522,13 @@ pub fn parse_events_csv(
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                problems.push(line, format!("cannot read this line as CSV: {e}"));
+                rows.problems.push(line, format!("cannot read this line as CSV: {e}"));
                 continue;
             }
         }
         let line = record.position().map_or(line, |p| p.line() as usize);
         let Some(fields) = text_fields(&record) else {
-            problems.push(line, "the line is not valid UTF-8 text");
+            rows.problems.push(line, "the line is not valid UTF-8 text");
             first = false;
             continue;
         };
@@ -542,19 +539,14 @@ pub fn parse_events_csv(
         if fields.iter().all(String::is_empty) {
             continue;
         }
-        let row = parse_row(&fields, columns, plausibility, weight, zone, now).and_then(|(event, warning)| {
-            order
-                .check(event.kind.series(), event.time, line)
-                .map(|()| (event, warning))
-        });
+        let row = parse_row(&fields, columns, zone, now)
+            .and_then(|event| order.check(event.kind.series(), event.time, line).map(|()| event));
         match row {
-            Ok((event, warning)) => {
-                if let Some(w) = warning {
-                    import.warnings.push(format!("line {line}: {w}"));
-                }
-                import.events.push(event);
+            Ok(event) => {
+                rows.events.push(event);
+                rows.lines.push(line);
             }
-            Err(message) => problems.push(line, message),
+            Err(message) => rows.problems.push(line, message),
         }
     }
     if first {
@@ -563,95 +555,100 @@ pub fn parse_events_csv(
             message: format!("the file is empty; the first line must be the header `{CSV_HEADER}`"),
         }]);
     }
-    problems.into_result(import)
+    Ok(rows)
+}
+
+/// Checks each row against the limits in effect at its time (hard limits refuse it, soft ones warn), and
+/// returns the import or every problem.
+fn checked<'a>(
+    mut rows: Rows,
+    limits_at: &dyn Fn(ClinicalTime) -> &'a Plausibility,
+    weight: Kilograms,
+) -> Result<CsvImport, Vec<CsvError>> {
+    let mut warnings = Vec::new();
+    for (event, &line) in rows.events.iter().zip(&rows.lines) {
+        match check_event(limits_at(event.time), event.kind, weight) {
+            Ok(Some(w)) => warnings.push(format!("line {line}: {w}")),
+            Ok(None) => {}
+            Err(e) => rows.problems.push(line, e.to_string()),
+        }
+    }
+    rows.problems.into_result(CsvImport {
+        events: rows.events,
+        warnings,
+    })
+}
+
+/// Parses CSV text with one protocol's limits for every row. `weight` converts units/h for plausibility;
+/// every time is a wall-clock time of `zone` (or written with its offset); `now`, when given, refuses
+/// future times.
+///
+/// # Errors
+/// Every line's problems (up to a limit, with the total), or a header/empty-file error.
+pub fn parse_events_csv(
+    bytes: &[u8],
+    plausibility: &Plausibility,
+    weight: Kilograms,
+    zone: Zone,
+    now: Option<ClinicalTime>,
+) -> Result<CsvImport, Vec<CsvError>> {
+    checked(read_rows(bytes, zone, now)?, &|_| plausibility, weight)
+}
+
+/// Parses CSV text whose rows may change the setting (`setting` rows, case format 7): each row is checked
+/// by the limits of the setting in effect at its time, `limits_of` giving each setting's. The setting at
+/// the case start is `start` when the caller knows it, else that of a `setting` row at the first time;
+/// returned with the import. `known` are the setting rows of the case the rows join (none for a new case).
+///
+/// # Errors
+/// As [`parse_events_csv`], and a file whose case-start setting is neither given nor a row.
+pub fn parse_events_csv_in_settings<'a>(
+    bytes: &[u8],
+    start: Option<Setting>,
+    known: &[(ClinicalTime, Setting)],
+    limits_of: &dyn Fn(Setting) -> &'a Plausibility,
+    weight: Kilograms,
+    zone: Zone,
+    now: Option<ClinicalTime>,
+) -> Result<(CsvImport, Setting), Vec<CsvError>> {
+    let mut rows = read_rows(bytes, zone, now)?;
+    let first_time = rows.events.iter().map(|e| e.time).min();
+    let mut changes: Vec<(ClinicalTime, Setting, usize)> = rows
+        .events
+        .iter()
+        .zip(&rows.lines)
+        .filter_map(|(e, &line)| match e.kind {
+            EventKind::SettingFrom(s) => Some((e.time, s, line)),
+            _ => None,
+        })
+        .collect();
+    changes.sort_by_key(|(t, _, _)| *t);
+    let from_rows_at_start = changes.first().copied();
+    changes.extend(known.iter().map(|&(t, s)| (t, s, 0)));
+    changes.sort_by_key(|(t, _, _)| *t);
+    let at_start = from_rows_at_start
+        .filter(|(t, _, _)| Some(*t) == first_time)
+        .map(|(_, s, _)| s);
+    let Some(start) = start.or(at_start) else {
+        rows.problems.push(
+            rows.lines.first().copied().unwrap_or(2),
+            "no setting at the case start: --setting is required unless a `setting` row (icu, ecmo_vv, ecmo_va, cpb) is at the first time",
+        );
+        return rows.problems.into_result((
+            CsvImport {
+                events: Vec::new(),
+                warnings: Vec::new(),
+            },
+            Setting::Icu,
+        ));
+    };
+    let setting_at = |t: ClinicalTime| {
+        changes[..changes.partition_point(|(at, _, _)| *at <= t)]
+            .last()
+            .map_or(start, |(_, s, _)| *s)
+    };
+    checked(rows, &|t| limits_of(setting_at(t)), weight).map(|import| (import, start))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::protocol::Protocol;
-
-    fn parse(text: &str) -> Result<CsvImport, Vec<CsvError>> {
-        let p = Protocol::builtin("adult-icu").unwrap_or_else(|e| panic!("{e}"));
-        parse_events_csv(
-            text.as_bytes(),
-            &p.plausibility,
-            Kilograms::constant(80.0),
-            Zone::UTC,
-            None,
-        )
-    }
-
-    #[test]
-    fn each_kind_reads_its_units_and_converts_to_the_stored_one() {
-        let rows = [
-            ("fibrinogen", "250", "mg/dL", "fibrinogen 2.5 g/L"),
-            ("bilirubin", "34.2", "µmol/L", "bilirubin 2 mg/dL"),
-            ("antithrombin", "0.63", "units/mL", "antithrombin 63%"),
-            ("hemoglobin", "9.6", "g/dL", "hemoglobin 96 g/L"),
-            (
-                "at_concentrate",
-                "1000",
-                "IU",
-                "antithrombin concentrate (plasma-derived) 1,000 units",
-            ),
-            ("ufh_infusion", "1200", "units/h", "heparin infusion 1,200 units/h"),
-            ("ffp", "2", "bags", "fresh frozen plasma 2 bags"),
-            ("inr", "1.3", "", "INR 1.3"),
-        ];
-        for (kind, value, unit, described) in rows {
-            let kind = event_kind_from_fields(kind, value.parse().unwrap_or(f64::NAN), unit)
-                .unwrap_or_else(|e| panic!("{kind}: {e}"));
-            assert_eq!(kind.describe(), described);
-        }
-    }
-
-    #[test]
-    fn ambiguous_and_unknown_units_and_kinds_are_refused_by_name() {
-        let refused = |kind: &str, unit: &str| event_kind_from_fields(kind, 1.0, unit).unwrap_err().to_string();
-        assert!(refused("bivalirudin_infusion", "mcg/kg/min").contains("1,000-fold error"));
-        assert!(refused("argatroban_infusion", "mg/kg/h").contains("ambiguous"));
-        assert_eq!(
-            refused("aptt", "min"),
-            "unit 'min' is not accepted for aptt; allowed: s"
-        );
-        assert!(refused("heparin", "units").starts_with("unknown kind 'heparin'; allowed: aptt, anti_xa"));
-        assert!(event_kind_from_fields("ffp", 1.5, "bags").is_err());
-    }
-
-    #[test]
-    fn rows_of_one_kind_must_rise_in_time() {
-        let text = "time,kind,value,unit\n2025-01-01T08:00,aptt,40,s\n2025-01-01T07:00,aptt,41,s\n2025-01-01T08:00,aptt,42,s\n";
-        let errors = parse(text).unwrap_err();
-        assert_eq!(errors.len(), 2);
-        assert!(
-            errors[0]
-                .to_string()
-                .starts_with("line 3: aptt at 2025-01-01T07:00 is earlier than the aptt at line 2")
-        );
-        assert!(errors[1].message.contains("duplicates the time of line 2"));
-    }
-
-    #[test]
-    fn soft_limits_warn_and_the_note_is_kept() {
-        let text = "time,kind,value,unit,note\n2025-01-01T08:00,aptt,160,s,lab called\n";
-        let import = parse(text).unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(import.events[0].note.as_deref(), Some("lab called"));
-        assert!(import.warnings[0].starts_with("line 2: aPTT 160 s is above 150 s"));
-    }
-
-    #[test]
-    fn problems_beyond_the_limit_are_counted() {
-        let mut text = "time,kind,value,unit\n".to_owned();
-        for _ in 0..(MAX_REPORTED + 5) {
-            text.push_str("bad,row\n");
-        }
-        let errors = parse(&text).unwrap_err();
-        assert_eq!(errors.len(), MAX_REPORTED + 1);
-        assert!(
-            errors[MAX_REPORTED]
-                .message
-                .contains("5 more problems not listed (205 in all)")
-        );
-    }
-}
+mod tests;

@@ -10,4 +10,6 @@ pub mod recovery;
 
 pub use crate::model::event_fields;
 pub use case_file::{CaseFileError, LoadedCase, load_case, parse_case, save_case, to_ron_string};
-pub use csv_events::{CsvError, CsvImport, EventValueError, event_kind_from_fields, parse_events_csv};
+pub use csv_events::{
+    CsvError, CsvImport, EventValueError, event_kind_from_fields, parse_events_csv, parse_events_csv_in_settings,
+};

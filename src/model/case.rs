@@ -1,23 +1,32 @@
-//! A case: the patient, the timeline, the chosen protocol and free-text notes.
+//! A case: the patient, the timeline, the protocol of each setting and free-text notes.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::audit::{AuditEntry, DeletedEvent, PatientIdentity};
 use super::event_code::EventCode;
 use super::events::Event;
-use super::patient::Patient;
+use super::patient::{Patient, Setting};
 use super::time::{ClinicalTime, Zone};
 
 /// Case files carry this version; a newer one is refused, never overwritten.
-pub const CASE_FORMAT_VERSION: u32 = 6;
+pub const CASE_FORMAT_VERSION: u32 = 7;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
     pub version: u32,
     pub title: String,
-    /// Protocol name (a shipped one such as `adult-ecmo`) or a path to a protocol file.
-    pub protocol: String,
+    /// The protocol of each setting the case has been in (case format 7): a shipped name such as
+    /// `adult-ecmo` or a path to a protocol file. A setting with none takes the catalogue's default for it,
+    /// and the advice says so (`protocol::case_protocols`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub protocols: BTreeMap<Setting, String>,
+    /// Format 6 and older: the one protocol, read on loading as the protocol of the case-start setting
+    /// (`io::case_file`); never written.
+    #[serde(default, rename = "protocol", skip_serializing, deserialize_with = "plain_string")]
+    pub(crate) protocol_before_v7: Option<String>,
     /// The IANA time zone of the case's wall clock (case format 5): every time of the file is a wall-clock
     /// time of it. An older file has none and opens in the workstation's zone (the loader says so).
     #[serde(default = "super::time::reading_zone")]
@@ -39,6 +48,11 @@ pub struct Case {
     /// The audit trail, oldest first, append-only (case format 3).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub audit: Vec<AuditEntry>,
+}
+
+/// A string written as it is (`protocol: "adult-icu"`), held as present.
+fn plain_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(d).map(Some)
 }
 
 fn is_anonymous(identity: &PatientIdentity) -> bool {
@@ -85,7 +99,8 @@ impl Case {
         Self {
             version: CASE_FORMAT_VERSION,
             title: title.into(),
-            protocol: protocol.into(),
+            protocols: BTreeMap::from([(patient.setting, protocol.into())]),
+            protocol_before_v7: None,
             time_zone: case_start.zone(),
             teaching: false,
             case_start,

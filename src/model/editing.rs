@@ -19,12 +19,12 @@ pub enum EditError {
 pub type ShippedProtocol = fn(Setting, AgeGroup) -> &'static str;
 
 /// What a new patient record changed that the caller must act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PatientChange {
     /// Nothing beyond the record itself.
     Record,
     /// The setting changed: the case now names this setting's protocol, which the caller loads.
-    Protocol(&'static str),
+    Protocol(String),
 }
 
 impl Case {
@@ -76,19 +76,34 @@ impl Case {
         Some(self.events.remove(index))
     }
 
-    /// Takes a new patient record. When the setting changes, the case switches to the protocol
-    /// `shipped` chooses for the new setting and the patient's age group (the catalogue,
-    /// `protocol::catalogue::shipped_protocol_for`: the model holds no table of protocols).
+    /// Takes a new patient record. When the case-start setting changes, the new setting takes the protocol
+    /// `shipped` chooses for it and the patient's age group (the catalogue,
+    /// `protocol::catalogue::shipped_protocol_for`: the model holds no table of protocols), unless the case
+    /// already names one for it; the old setting's protocol is dropped when no setting row still uses it.
     pub fn set_patient(&mut self, patient: Patient, shipped: ShippedProtocol) -> PatientChange {
-        let setting_changed = patient.setting != self.patient.setting;
+        let old = self.patient.setting;
+        let setting_changed = patient.setting != old;
         self.patient = patient;
-        if setting_changed {
-            let name = shipped(self.patient.setting, self.patient.age_group);
-            self.protocol = name.to_owned();
-            PatientChange::Protocol(name)
-        } else {
-            PatientChange::Record
+        if !setting_changed {
+            return PatientChange::Record;
         }
+        let still_used = self
+            .events
+            .iter()
+            .any(|e| e.kind == super::events::EventKind::SettingFrom(old));
+        if !still_used {
+            self.protocols.remove(&old);
+        }
+        let setting = self.patient.setting;
+        let name = match self.protocols.get(&setting) {
+            Some(name) => name.clone(),
+            None => {
+                let name = shipped(setting, self.patient.age_group).to_owned();
+                self.protocols.insert(setting, name.clone());
+                name
+            }
+        };
+        PatientChange::Protocol(name)
     }
 }
 
@@ -160,12 +175,16 @@ mod tests {
             c.set_patient(p.clone(), crate::protocol::catalogue::shipped_protocol_for),
             PatientChange::Record
         );
-        assert_eq!(c.protocol, "adult-icu");
+        assert_eq!(c.protocols.get(&Setting::Icu).map(String::as_str), Some("adult-icu"));
         p.setting = Setting::EcmoVa;
         assert_eq!(
             c.set_patient(p, crate::protocol::catalogue::shipped_protocol_for),
-            PatientChange::Protocol("adult-ecmo")
+            PatientChange::Protocol("adult-ecmo".to_owned())
         );
-        assert_eq!(c.protocol, "adult-ecmo");
+        assert_eq!(
+            c.protocols.get(&Setting::EcmoVa).map(String::as_str),
+            Some("adult-ecmo")
+        );
+        assert_eq!(c.protocols.len(), 1, "the ICU protocol no setting uses is dropped");
     }
 }

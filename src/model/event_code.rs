@@ -52,6 +52,7 @@ macro_rules! lab_codes_then_doses {
                 HitFunctionalAssay => (
                     "hit_functional_assay", "HIT functional assay", "HIT functional assay", [""]
                 ),
+                SettingFrom => ("setting", "setting", "setting", [""]),
                 RrtFrom => ("rrt", "renal replacement therapy", "renal replacement therapy", [""]),
                 CrclFrom => ("crcl", "creatinine clearance", "creatinine clearance", ["mL/min"]),
                 HepaticImpairmentFrom => ("hepatic_impairment", "hepatic impairment", "hepatic impairment", [""]),
@@ -91,6 +92,7 @@ macro_rules! lab_codes_then_doses {
                     EventKind::SurgeryEnd(_) => Self::SurgeryEnd,
                     EventKind::HitImmunoassay(_) => Self::HitImmunoassay,
                     EventKind::HitFunctionalAssay(_) => Self::HitFunctionalAssay,
+                    EventKind::SettingFrom(_) => Self::SettingFrom,
                     EventKind::RrtFrom(_) => Self::RrtFrom,
                     EventKind::CrclFrom(_) => Self::CrclFrom,
                     EventKind::HepaticImpairmentFrom(_) => Self::HepaticImpairmentFrom,
@@ -146,6 +148,7 @@ macro_rules! lab_codes_then_doses {
                 | EventKind::SurgeryEnd(_)
                 | EventKind::HitImmunoassay(_)
                 | EventKind::HitFunctionalAssay(_)
+                | EventKind::SettingFrom(_)
                 | EventKind::RrtFrom(_)
                 | EventKind::HepaticImpairmentFrom(_)
                 | EventKind::HighBleedingRiskFrom(_)
@@ -178,7 +181,8 @@ macro_rules! lab_codes_then_doses {
                     Self::SurgeryEnd(risk) => format!("{noun} ({} bleeding risk)", risk.code()),
                     Self::HitImmunoassay(r) | Self::HitFunctionalAssay(r) => format!("{noun} {}", r.code()),
                     Self::CrclFrom(v) => format!("{noun} {v} from then on"),
-                    Self::RrtFrom(_)
+                    Self::SettingFrom(_)
+                    | Self::RrtFrom(_)
                     | Self::HepaticImpairmentFrom(_)
                     | Self::HighBleedingRiskFrom(_)
                     | Self::BleedingFrom(_)

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
 
 use super::other_anticoagulant::{OtherAnticoagulant, OtherDose};
-use super::patient::{Patient, StopReason};
+use super::patient::{Patient, Setting, StopReason};
 use super::stamp::Stamp;
 use super::time::ClinicalTime;
 use super::units::{
@@ -98,6 +98,8 @@ macro_rules! event_kinds {
             HitFunctionalAssay(AssayResult),
             /// Facts from this time on (clinical reference §14.8; case format 6): the analysis at a time
             /// reads the latest of each at or before it, else the patient's value at the case start.
+            /// The setting (case format 7) also chooses the protocol in effect.
+            SettingFrom(Setting),
             RrtFrom(RrtWord),
             CrclFrom(MlPerMin),
             HepaticImpairmentFrom(YesNo),
@@ -153,6 +155,7 @@ macro_rules! event_kinds {
                     | Self::SurgeryEnd(_)
                     | Self::HitImmunoassay(_)
                     | Self::HitFunctionalAssay(_)
+                    | Self::SettingFrom(_)
                     | Self::RrtFrom(_)
                     | Self::CrclFrom(_)
                     | Self::HepaticImpairmentFrom(_)
@@ -200,7 +203,8 @@ impl EventKind {
     pub fn is_fact(self) -> bool {
         matches!(
             self,
-            Self::RrtFrom(_)
+            Self::SettingFrom(_)
+                | Self::RrtFrom(_)
                 | Self::CrclFrom(_)
                 | Self::HepaticImpairmentFrom(_)
                 | Self::HighBleedingRiskFrom(_)
@@ -214,6 +218,7 @@ impl EventKind {
     /// (active bleeding has no patient field: the timeline keeps it).
     pub fn apply_to(self, patient: &mut Patient) {
         match self {
+            Self::SettingFrom(v) => patient.setting = v,
             Self::RrtFrom(v) => patient.rrt = v.rrt(),
             Self::CrclFrom(v) => patient.crcl = Some(v),
             Self::HepaticImpairmentFrom(v) => patient.hepatic_impairment = v.is_yes(),
@@ -231,6 +236,7 @@ impl EventKind {
             Self::CircuitChange(v) => Some(v.code()),
             Self::SurgeryEnd(v) => Some(v.code()),
             Self::HitImmunoassay(v) | Self::HitFunctionalAssay(v) => Some(v.code()),
+            Self::SettingFrom(v) => Some(v.code()),
             Self::RrtFrom(v) => Some(v.code()),
             Self::HepaticImpairmentFrom(v)
             | Self::HighBleedingRiskFrom(v)

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use super::time::ClinicalTime;
 use super::units::{Centimetres, Kilograms, MlPerMin, Seconds};
 
-/// Where the patient is being anticoagulated; selects the default protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Where the patient is being anticoagulated; selects the default protocol. A fact over time (case format 7):
+/// a course may go ICU → bypass → ICU, each setting with its own protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Setting {
     /// General ICU / venous thromboembolism treatment.
@@ -28,6 +29,18 @@ impl Setting {
             Self::EcmoVa => "ecmo_va",
             Self::Cpb => "cpb",
         }
+    }
+
+    /// The setting with this code (`icu`, `ecmo_vv`, `ecmo_va`, `cpb`).
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Every code, for messages.
+    #[must_use]
+    pub fn codes() -> String {
+        Self::ALL.map(Self::code).join(", ")
     }
 
     #[must_use]

@@ -444,7 +444,9 @@ fn facts_line(f: &crate::analysis::Facts, case_start: ClinicalTime) -> String {
         format!("{} mg/dL at {}", crate::model::num(c.value, 1), c.since)
     });
     format!(
-        "Facts in effect: RRT {}{} · CrCl {crcl}{} · hepatic impairment {}{} · high bleeding risk {}{} · bleeding {}{} · pregnancy {}{} · ECMO flow {}{} · creatinine {creatinine}",
+        "Facts in effect: setting {}{} · RRT {}{} · CrCl {crcl}{} · hepatic impairment {}{} · high bleeding risk {}{} · bleeding {}{} · pregnancy {}{} · ECMO flow {}{} · creatinine {creatinine}",
+        f.setting.value.label(),
+        since(f.setting.since),
         crate::model::RrtWord::of(f.rrt.value).code(),
         since(f.rrt.since),
         since(f.crcl_ml_per_min.since),

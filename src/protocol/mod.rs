@@ -7,6 +7,7 @@
 //! Errors name the file, line and column.
 
 mod build;
+pub mod case_protocols;
 pub mod catalogue;
 pub mod forecast_prior;
 pub mod plausibility;

@@ -205,6 +205,7 @@ pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Resu
         | EventKind::SurgeryEnd(_)
         | EventKind::HitImmunoassay(_)
         | EventKind::HitFunctionalAssay(_)
+        | EventKind::SettingFrom(_)
         | EventKind::RrtFrom(_)
         | EventKind::CrclFrom(_)
         | EventKind::HepaticImpairmentFrom(_)

@@ -146,3 +146,50 @@ fn a_fact_is_recorded_from_now_in_the_patient_view() {
     assert_eq!(doc(&h).case().events.len(), before);
     assert!(shows(&h, "Not recorded: creatinine clearance"), "{}", screen_text(&h));
 }
+
+/// Issue 23 (case format 7): the setting is recorded from now in the Patient view; the advice from then on
+/// follows that setting's protocol (the catalogue's default, said), and the Patient view names it.
+#[test]
+fn a_setting_recorded_from_now_changes_the_protocol_in_effect() {
+    let now = ClinicalTime::constant(2019, 1, 12, 8, 20);
+    let mut app = PlannerApp::new();
+    app.set_clock(anticoag_planner::app::Clock::Fixed(now));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 2000.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    click(&mut h, "Patient");
+    assert!(shows(&h, "VV-ECMO (protocol adult-ecmo) (from the case start)"), "{}", screen_text(&h));
+    assert_eq!(doc(&h).protocol().name, "adult-ecmo");
+    // The form offers bypass first: an ECMO patient going to theatre.
+    click(&mut h, "Record setting from now");
+    let last = doc(&h).case().events.last().cloned().expect("recorded");
+    assert_eq!(
+        (last.time, last.kind),
+        (
+            now,
+            anticoag_planner::model::EventKind::SettingFrom(anticoag_planner::model::Setting::Cpb)
+        )
+    );
+    assert_eq!(doc(&h).protocol().name, "adult-cpb", "the bypass protocol from now on");
+    assert!(doc(&h).analysis().cpb.is_some(), "the perfusionist's branch");
+    assert!(
+        doc(&h)
+            .analysis()
+            .warnings
+            .iter()
+            .any(|w| w.contains("the catalogue's default for it, adult-cpb")),
+        "{:?}",
+        doc(&h).analysis().warnings
+    );
+    assert!(
+        shows(&h, "cardiopulmonary bypass (protocol adult-cpb) since"),
+        "{}",
+        screen_text(&h)
+    );
+    // Undone, the case is on ECMO again with its own protocol.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(doc(&h).protocol().name, "adult-ecmo");
+}

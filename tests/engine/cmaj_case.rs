@@ -9,7 +9,7 @@
 
 use crate::common;
 
-use anticoag_planner::analysis::{Action, Detail, FindingCode, analyze, replay};
+use anticoag_planner::analysis::{Action, Detail, FindingCode, analyze};
 use anticoag_planner::dosing::RateUnit;
 use common::{all_text, codes, load, step_at, t};
 
@@ -52,7 +52,7 @@ fn paper_heparin_units(from: &str, to: &str) -> f64 {
 fn day5_2300_r1_met_and_antithrombin_by_label_formula() {
     let steps = {
         let l = load(CASE);
-        replay(&l.case, &l.protocol, Detail::Explained)
+        l.engine().replay(&l.case, Detail::Explained).collect::<Vec<_>>()
     };
     let a = step_at(&steps, "2019-01-06T23:00");
     let expected_24h = paper_heparin_units("2019-01-05T23:00", "2019-01-06T23:00");
@@ -106,7 +106,7 @@ fn day5_2300_r1_met_and_antithrombin_by_label_formula() {
 #[test]
 fn day6_0305_switch_to_argatroban_with_rate_target_and_pump() {
     let l = load(CASE);
-    let a = analyze(&l.case, &l.protocol, t("2019-01-07T03:05"));
+    let a = analyze(&l.case, l.start_protocol(), t("2019-01-07T03:05"));
     let r = &a.recommendation;
     assert_eq!(r.action, Action::SwitchToArgatroban, "{:#?}", r);
     let rate = r.rate.expect("start rate");
@@ -140,7 +140,7 @@ fn day6_0305_switch_to_argatroban_with_rate_target_and_pump() {
 #[test]
 fn after_the_switch_the_argatroban_is_titrated_not_the_heparin() {
     let l = load(CASE);
-    let steps = replay(&l.case, &l.protocol, Detail::Explained);
+    let steps = l.engine().replay(&l.case, Detail::Explained).collect::<Vec<_>>();
     let started = step_at(&steps, "2019-01-07T03:57");
     assert_eq!(
         started.recommendation.action,
@@ -167,7 +167,7 @@ fn before_any_heparin_the_start_is_conditional_and_needs_the_baseline_labs() {
     // Baseline aPTT and platelets are in (05 Jan 02:30): the protocol start, labelled as conditional on
     // the indication (the engine cannot know it), never as a change of a running rate.
     let l = load(CASE);
-    let a = analyze(&l.case, &l.protocol, t("2019-01-05T02:30"));
+    let a = analyze(&l.case, l.start_protocol(), t("2019-01-05T02:30"));
     let r = &a.recommendation;
     assert_eq!(r.action, Action::AdjustUfh);
     assert!(
@@ -183,7 +183,7 @@ fn before_any_heparin_the_start_is_conditional_and_needs_the_baseline_labs() {
 #[test]
 fn replay_at_every_step_equals_analyze_at_that_time() {
     let l = load(CASE);
-    let steps = replay(&l.case, &l.protocol, Detail::Explained);
+    let steps = l.engine().replay(&l.case, Detail::Explained).collect::<Vec<_>>();
     assert_eq!(
         steps.len(),
         l.case
@@ -194,14 +194,19 @@ fn replay_at_every_step_equals_analyze_at_that_time() {
             .len()
     );
     for step in &steps {
-        assert_eq!(*step, analyze(&l.case, &l.protocol, step.as_of), "at {}", step.as_of);
+        assert_eq!(
+            *step,
+            analyze(&l.case, l.start_protocol(), step.as_of),
+            "at {}",
+            step.as_of
+        );
     }
 }
 
 #[test]
 fn every_recommendation_carries_rationale_and_a_source() {
     let l = load(CASE);
-    for a in replay(&l.case, &l.protocol, Detail::Explained) {
+    for a in l.engine().replay(&l.case, Detail::Explained).collect::<Vec<_>>() {
         assert!(!a.recommendation.rationale.is_empty(), "no rationale at {}", a.as_of);
         assert!(!a.recommendation.sources.is_empty(), "no source at {}", a.as_of);
         assert_eq!(a.steps.len(), 7, "seven algorithm steps at {}", a.as_of);
@@ -212,7 +217,7 @@ fn every_recommendation_carries_rationale_and_a_source() {
 fn a_low_aptt_drawn_before_steady_state_is_repeated_not_escalated() {
     let l = load(CASE);
     // 16:00 on day 5: aPTT 26 s, 27 min after the 15:33 rate change.
-    let a = analyze(&l.case, &l.protocol, t("2019-01-06T16:00"));
+    let a = analyze(&l.case, l.start_protocol(), t("2019-01-06T16:00"));
     assert!(
         codes(&a).contains(&FindingCode::SampleBeforeSteadyState),
         "{:?}",

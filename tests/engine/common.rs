@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anticoag_planner::analysis::{Analysis, Detail, FindingCode, replay};
+use anticoag_planner::analysis::{Analysis, Detail, FindingCode};
 use anticoag_planner::io::{LoadedCase, load_case};
 use anticoag_planner::model::ClinicalTime;
 
@@ -36,7 +36,10 @@ pub fn step_at(steps: &[Analysis], time: &str) -> Analysis {
 
 pub fn replay_of(relative: &str) -> Vec<Analysis> {
     let loaded = load(relative);
-    replay(&loaded.case, &loaded.protocol, Detail::Explained)
+    loaded
+        .engine()
+        .replay(&loaded.case, Detail::Explained)
+        .collect::<Vec<_>>()
 }
 
 pub fn codes(a: &Analysis) -> Vec<FindingCode> {

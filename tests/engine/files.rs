@@ -35,9 +35,9 @@ fn malformed_case_files_name_line_and_reason() {
     let msg = parse_err(truncated);
     assert!(msg.starts_with("case.ron:") && msg.contains(':'), "{msg}");
 
-    let newer = text.replace("version: 6,", "version: 7,");
+    let newer = text.replace("version: 7,", "version: 8,");
     let err = parse_case(&newer, "case.ron", None, anticoag_planner::model::Zone::UTC).unwrap_err();
-    assert!(matches!(err, CaseFileError::NewerVersion { found: 7, .. }), "{err}");
+    assert!(matches!(err, CaseFileError::NewerVersion { found: 8, .. }), "{err}");
     assert!(err.to_string().contains("newer"), "{err}");
 
     let unknown = text.replace("pregnant: false,", "pregnant: false,\n        smoker: true,");
@@ -71,7 +71,10 @@ fn malformed_case_files_name_line_and_reason() {
     let msg = parse_err(&out_of_order);
     assert!(msg.contains("time order"), "{msg}");
 
-    let unknown_protocol = text.replace("protocol: \"adult-ecmo\"", "protocol: \"paediatric-ecmo\"");
+    let unknown_protocol = text.replace(
+        "protocols: {ecmo_vv: \"adult-ecmo\"}",
+        "protocols: {ecmo_vv: \"paediatric-ecmo\"}",
+    );
     assert!(parse_err(&unknown_protocol).contains("unknown protocol"));
 }
 
@@ -92,7 +95,7 @@ fn saves_are_atomic_and_never_overwrite_a_newer_file() {
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 
-    let newer = demo_text().replace("version: 6,", "version: 7,");
+    let newer = demo_text().replace("version: 7,", "version: 8,");
     std::fs::write(&path, &newer).unwrap();
     let err = save_case(&path, &loaded.case).unwrap_err();
     assert!(matches!(err, CaseFileError::NewerVersion { .. }), "{err}");
@@ -253,13 +256,13 @@ fn a_version_1_case_file_opens_migrated_and_saves_as_the_newest_version() {
     assert!(loaded.case.events.iter().all(|e| e.reason.is_none()));
     let note = anticoag_planner::io::case_migration::migration_note(1, anticoag_planner::model::Zone::UTC);
     assert!(
-        note.contains("version-1") && note.contains("saved as version 6") && note.contains("wall-clock times of UTC"),
+        note.contains("version-1") && note.contains("saved as version 7") && note.contains("wall-clock times of UTC"),
         "{note}"
     );
     // Saved, it is the newest version (5) and reads back the same, without a migration.
     let text = to_ron_string(&loaded.case);
     assert!(
-        text.contains("version: 6,") && text.contains("time_zone: \"UTC\""),
+        text.contains("version: 7,") && text.contains("time_zone: \"UTC\""),
         "{text}"
     );
     let again = parse_case(&text, "again.ron", None, anticoag_planner::model::Zone::UTC).unwrap();
@@ -274,7 +277,7 @@ fn stop_reasons_travel_through_csv_and_case_files() {
     let csv = "time,kind,value,unit,note,reason\n2024-01-01T08:00,ufh_infusion,18,units/kg/h,,\n2024-01-01T10:00,ufh_infusion,0,units/kg/h,to theatre,procedure\n";
     let import = anticoag_planner::io::parse_events_csv(
         csv.as_bytes(),
-        &loaded.protocol.plausibility,
+        &loaded.start_protocol().plausibility,
         anticoag_planner::model::Kilograms::new(80.0).unwrap(),
         anticoag_planner::model::Zone::UTC,
         None,
@@ -309,7 +312,7 @@ fn stop_reasons_travel_through_csv_and_case_files() {
 fn a_version_2_case_file_opens_and_saves_as_the_newest_version() {
     let loaded = common::load("tests/fixtures/case-v2.ron");
     assert_eq!(loaded.migrated_from, Some(2));
-    assert_eq!(loaded.case.version, 6);
+    assert_eq!(loaded.case.version, 7);
     assert!(loaded.case.audit.is_empty() && loaded.case.deleted.is_empty());
     assert_eq!(loaded.case.identity.line(), None);
     let note = anticoag_planner::io::case_migration::migration_note(2, anticoag_planner::model::Zone::UTC);
@@ -319,7 +322,7 @@ fn a_version_2_case_file_opens_and_saves_as_the_newest_version() {
     );
     let text = to_ron_string(&loaded.case);
     assert!(
-        text.contains("version: 6,") && text.contains("time_zone: \"UTC\""),
+        text.contains("version: 7,") && text.contains("time_zone: \"UTC\""),
         "{text}"
     );
     let current = common::load("tests/cases/pseudo-resistance.ron");
@@ -335,8 +338,11 @@ fn identifiers_stamps_and_deleted_events_round_trip_and_deleted_events_are_not_a
         AuditAction, AuditEntry, DEFAULT_DELETION_REASON, DeletedEvent, PatientIdentity, Stamp,
     };
     let mut loaded = common::load("tests/cases/pseudo-resistance.ron");
-    let without =
-        anticoag_planner::analysis::analyze(&loaded.case, &loaded.protocol, loaded.case.events.last().unwrap().time);
+    let without = anticoag_planner::analysis::analyze(
+        &loaded.case,
+        loaded.start_protocol(),
+        loaded.case.events.last().unwrap().time,
+    );
     let case = &mut loaded.case;
     let at = case.events.last().unwrap().time;
     case.identity = PatientIdentity {
@@ -368,7 +374,7 @@ fn identifiers_stamps_and_deleted_events_round_trip_and_deleted_events_are_not_a
     assert_eq!(again.case.events[0].entered, Some(Stamp::new(at, "RN Kim")));
     assert_eq!(again.case.deleted.len(), 1);
     assert_eq!(again.case.audit, case.audit);
-    let with = anticoag_planner::analysis::analyze(&again.case, &again.protocol, at);
+    let with = anticoag_planner::analysis::analyze(&again.case, again.start_protocol(), at);
     assert_eq!(
         serde_json::to_string(&with).unwrap(),
         serde_json::to_string(&without).unwrap(),
@@ -382,7 +388,7 @@ fn identifiers_stamps_and_deleted_events_round_trip_and_deleted_events_are_not_a
 fn a_version_3_case_file_opens_and_saves_as_the_newest_version() {
     let loaded = common::load("tests/fixtures/case-v3.ron");
     assert_eq!(loaded.migrated_from, Some(3));
-    assert_eq!(loaded.case.version, 6);
+    assert_eq!(loaded.case.version, 7);
     let note = anticoag_planner::io::case_migration::migration_note(3, anticoag_planner::model::Zone::UTC);
     assert!(
         note.contains("version-3") && note.contains("below an assay's limit") && !note.contains("identifiers"),
@@ -390,7 +396,7 @@ fn a_version_3_case_file_opens_and_saves_as_the_newest_version() {
     );
     let text = to_ron_string(&loaded.case);
     assert!(
-        text.contains("version: 6,") && text.contains("time_zone: \"UTC\""),
+        text.contains("version: 7,") && text.contains("time_zone: \"UTC\""),
         "{text}"
     );
     let current = common::load("tests/cases/pseudo-resistance.ron");
@@ -414,10 +420,15 @@ fn a_version_5_case_file_opens_and_saves_as_the_newest_version() {
     assert_eq!(loaded.case.events, current.case.events, "the same record");
     let at = current.case.last_event_time().unwrap();
     assert_eq!(
-        serde_json::to_string(&anticoag_planner::analysis::analyze(&loaded.case, &loaded.protocol, at)).unwrap(),
+        serde_json::to_string(&anticoag_planner::analysis::analyze(
+            &loaded.case,
+            loaded.start_protocol(),
+            at
+        ))
+        .unwrap(),
         serde_json::to_string(&anticoag_planner::analysis::analyze(
             &current.case,
-            &current.protocol,
+            current.start_protocol(),
             at
         ))
         .unwrap(),
@@ -445,4 +456,32 @@ fn the_teaching_marker_and_an_event_source_are_kept() {
         !common::load("tests/fixtures/case-v5.ron").case.teaching,
         "an older file is not"
     );
+}
+
+/// Issue 23 (case format 7): a version-6 file's one protocol becomes the protocol of its case-start setting;
+/// it analyses as the same case of the newest version does, and `protocol` in a version-7 file is refused by
+/// name.
+#[test]
+fn a_version_6_case_file_names_the_protocol_of_its_start_setting() {
+    let loaded = common::load("tests/fixtures/case-v6.ron");
+    assert_eq!(loaded.migrated_from, Some(6));
+    assert_eq!(
+        loaded
+            .case
+            .protocols
+            .get(&anticoag_planner::model::Setting::Icu)
+            .map(String::as_str),
+        Some("adult-icu")
+    );
+    let note = anticoag_planner::io::case_migration::migration_note(6, loaded.case.time_zone);
+    assert!(
+        note.contains("protocol of its setting") && !note.contains("triglycerides"),
+        "{note}"
+    );
+    let current = common::load("tests/cases/pseudo-resistance.ron");
+    assert_eq!(loaded.case, current.case, "the same case once migrated");
+    let text = std::fs::read_to_string("tests/cases/pseudo-resistance.ron").unwrap();
+    let old_key = text.replace("protocols: {icu: \"adult-icu\"}", "protocol: \"adult-icu\"");
+    let err = parse_case(&old_key, "old-key.ron", None, anticoag_planner::model::Zone::UTC).unwrap_err();
+    assert!(err.to_string().contains("replaced by `protocols`"), "{err}");
 }

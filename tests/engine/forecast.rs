@@ -286,7 +286,7 @@ fn the_handover_carries_no_forecast_while_the_model_is_provisional() {
     let prior = ForecastPrior::shipped().unwrap();
     assert!(prior.provisional, "the shipped prior is provisional");
     let loaded = crate::common::load("tests/cases/forecast-fast-clearance.ron");
-    let (case, protocol) = (&loaded.case, &loaded.protocol);
+    let (case, protocol) = (&loaded.case, loaded.start_protocol());
     let prepared = Prepared::new(case, protocol);
     let as_of = case.last_event_time().unwrap();
     let analysis = analyze_prepared(case, &prepared, protocol, as_of);

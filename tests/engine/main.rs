@@ -20,6 +20,7 @@ mod protocol_texts;
 mod random_cases;
 mod recorded_inputs;
 mod scenarios;
+mod settings_over_time;
 mod shown_advice;
 mod synthetic_cases;
 mod time_zones;

@@ -334,13 +334,13 @@ fn malformed_case_files_are_refused_with_file_line_and_reason() {
         ),
         (
             "newer version",
-            t.replace("version: 6,", "version: 7,"),
-            "written by a newer anticoag-planner (case format 7; this version reads 6)",
+            t.replace("version: 7,", "version: 8,"),
+            "written by a newer anticoag-planner (case format 8; this version reads 7)",
         ),
         (
             "version 0",
-            t.replace("version: 6,", "version: 0,"),
-            "case format version 0 is not supported (expected 6)",
+            t.replace("version: 7,", "version: 0,"),
+            "case format version 0 is not supported (expected 7)",
         ),
         (
             "unknown field",
@@ -381,7 +381,10 @@ fn malformed_case_files_are_refused_with_file_line_and_reason() {
         ),
         (
             "unknown protocol",
-            t.replace("protocol: \"adult-ecmo\"", "protocol: \"adult-nowhere\""),
+            t.replace(
+                "protocols: {ecmo_vv: \"adult-ecmo\"}",
+                "protocols: {ecmo_vv: \"adult-nowhere\"}",
+            ),
             "unknown protocol 'adult-nowhere'",
         ),
         (

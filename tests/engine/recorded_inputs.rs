@@ -52,7 +52,7 @@ fn each_new_input_round_trips_and_is_said_to_be_recorded_only() {
         "SurgeryEnd(high)",
         "HitImmunoassay(positive)",
         "CircuitChange(oxygenator)",
-        "version: 6,",
+        "version: 7,",
     ] {
         assert!(text.contains(stored), "{stored} not in\n{text}");
     }
@@ -194,16 +194,21 @@ fn circuit_changes_and_the_end_of_surgery_are_marked_on_the_plots() {
     ]);
     assert!(ok, "{err}");
     let loaded = anticoag_planner::io::load_case(&case, anticoag_planner::model::Zone::UTC).unwrap();
-    let prepared = Prepared::new(&loaded.case, &loaded.protocol);
+    let prepared = Prepared::new(&loaded.case, loaded.start_protocol());
     let as_of = loaded.case.last_event_time().unwrap();
-    let data = ChartData::gather(&loaded.case, &prepared, &loaded.protocol, as_of);
+    let data = ChartData::gather(&loaded.case, &prepared, loaded.start_protocol(), as_of);
     let marks: Vec<&str> = data.course_marks.iter().map(|(_, what)| what.as_str()).collect();
     assert_eq!(
         marks,
         ["circuit change: oxygenator", "end of surgery (standard bleeding risk)"]
     );
     // Before the surgery ended, only the circuit change.
-    let earlier = ChartData::gather(&loaded.case, &prepared, &loaded.protocol, as_of.plus_minutes(-5 * 60));
+    let earlier = ChartData::gather(
+        &loaded.case,
+        &prepared,
+        loaded.start_protocol(),
+        as_of.plus_minutes(-5 * 60),
+    );
     assert_eq!(earlier.course_marks.len(), 1);
 }
 
@@ -348,9 +353,9 @@ fn review_fixes_for_facts_over_time() {
     ]);
     assert!(ok, "{err}");
     let loaded = anticoag_planner::io::load_case(&loaded_case, anticoag_planner::model::Zone::UTC).unwrap();
-    let prepared = anticoag_planner::analysis::Prepared::new(&loaded.case, &loaded.protocol);
+    let prepared = anticoag_planner::analysis::Prepared::new(&loaded.case, loaded.start_protocol());
     let at = loaded.case.last_event_time().unwrap();
-    let analysis = anticoag_planner::analysis::analyze_prepared(&loaded.case, &prepared, &loaded.protocol, at);
+    let analysis = anticoag_planner::analysis::analyze_prepared(&loaded.case, &prepared, loaded.start_protocol(), at);
     let printing = anticoag_planner::present::handover::Printing {
         at,
         by: "test",
@@ -359,7 +364,7 @@ fn review_fixes_for_facts_over_time() {
     let sheet = anticoag_planner::present::handover::handover(
         &loaded.case,
         &prepared.timeline,
-        &loaded.protocol,
+        loaded.start_protocol(),
         &analysis,
         "p",
         None,

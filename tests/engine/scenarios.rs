@@ -36,14 +36,16 @@
 
 use std::collections::BTreeSet;
 
-use anticoag_planner::analysis::{Analysis, analyze};
-use anticoag_planner::io::parse_events_csv;
+use anticoag_planner::analysis::Analysis;
+use anticoag_planner::analysis::{CaseEngine, Detail};
+use anticoag_planner::io::parse_events_csv_in_settings;
 use anticoag_planner::model::{
     AgeGroup, AntiXaAssay, Case, Centimetres, ClinicalTime, FourTsPoints, HitHistory, Kilograms, MlPerMin, Patient,
     PriorHeparin, Rrt, Seconds, Setting, Sex, Weight, WeightKind, Zone,
 };
 use anticoag_planner::present::report::{to_json, to_text};
 use anticoag_planner::protocol::Protocol;
+use anticoag_planner::protocol::case_protocols::CaseProtocols;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -214,7 +216,27 @@ fn case_of(s: &Scenario) -> Result<(Case, Protocol), String> {
         .map_err(|e| e.to_string())?;
     patient.sex = p.sex;
     let csv = format!("time,kind,value,unit,note,reason\n{}\n", s.events.join("\n"));
-    let import = parse_events_csv(csv.as_bytes(), &protocol.plausibility, kg, zone, None)
+    // A setting row changes the protocol from its time on: each row is checked by its setting's.
+    let shipped = |s: anticoag_planner::model::Setting| {
+        Protocol::builtin(anticoag_planner::protocol::catalogue::shipped_protocol_for(
+            s,
+            p.age_group,
+        ))
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let others: Vec<Protocol> = anticoag_planner::model::Setting::ALL.into_iter().map(shipped).collect();
+    let limits_of = |s: anticoag_planner::model::Setting| {
+        if s == p.setting {
+            &protocol.plausibility
+        } else {
+            &others[anticoag_planner::model::Setting::ALL
+                .iter()
+                .position(|x| *x == s)
+                .unwrap_or(0)]
+            .plausibility
+        }
+    };
+    let (import, _) = parse_events_csv_in_settings(csv.as_bytes(), Some(p.setting), &[], &limits_of, kg, zone, None)
         .map_err(|e| e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
     let mut case = Case::new(s.title.clone(), protocol_name, case_start, patient);
     case.merge_events(import.events)
@@ -409,7 +431,9 @@ fn outcome(s: &Scenario) -> Result<(), Vec<String>> {
         Some(t) => ClinicalTime::parse_in(t, s.zone()).unwrap(),
         None => case.last_event_time().unwrap_or(CASE_START),
     };
-    let problems = check(s, &analyze(&case, &protocol, at));
+    // The protocol of the setting in effect at `at` (the scenario's for its setting, else the catalogue's).
+    let engine = CaseEngine::new(&case, CaseProtocols::single(case.patient.setting, protocol));
+    let problems = check(s, &engine.analyze(&case, at, Detail::Explained));
     if problems.is_empty() { Ok(()) } else { Err(problems) }
 }
 

@@ -9,7 +9,7 @@
 
 use crate::common;
 
-use anticoag_planner::analysis::{Detail, replay};
+use anticoag_planner::analysis::Detail;
 use anticoag_planner::model::display_convention_problems as convention_problems;
 use anticoag_planner::present::report::to_text;
 
@@ -34,7 +34,10 @@ fn bundled_cases() -> Vec<String> {
 fn every_recommendation_in_every_replay_has_reasoning_and_a_source() {
     for case in bundled_cases() {
         let loaded = common::load(&case);
-        let steps = replay(&loaded.case, &loaded.protocol, Detail::Explained);
+        let steps = loaded
+            .engine()
+            .replay(&loaded.case, Detail::Explained)
+            .collect::<Vec<_>>();
         assert!(!steps.is_empty(), "{case}: replay has steps");
         for a in &steps {
             let r = &a.recommendation;
@@ -66,7 +69,11 @@ fn every_recommendation_in_every_replay_has_reasoning_and_a_source() {
 fn every_plan_text_follows_the_display_conventions() {
     for case in bundled_cases() {
         let loaded = common::load(&case);
-        for a in replay(&loaded.case, &loaded.protocol, Detail::Explained) {
+        for a in loaded
+            .engine()
+            .replay(&loaded.case, Detail::Explained)
+            .collect::<Vec<_>>()
+        {
             let text = to_text(&a);
             let problems = convention_problems(&text);
             assert!(problems.is_empty(), "{case} at {}: {problems:?}\n{text}", a.as_of);

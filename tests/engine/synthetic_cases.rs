@@ -255,7 +255,7 @@ fn hit_before_bypass_names_bivalirudin_without_icu_doses() {
     let loaded = common::load("tests/cases/bypass-resistance.ron");
     let mut case = loaded.case.clone();
     case.patient.hit_history = anticoag_planner::model::HitHistory::RecentOrPositive;
-    let a = anticoag_planner::analysis::analyze(&case, &loaded.protocol, common::t("2024-06-01T08:00"));
+    let a = anticoag_planner::analysis::analyze(&case, loaded.start_protocol(), common::t("2024-06-01T08:00"));
     let r = &a.recommendation;
     assert_eq!(r.action, Action::SwitchToBivalirudin);
     assert!(
@@ -274,7 +274,7 @@ fn at_variant(replace_with: &str) -> anticoag_planner::analysis::Analysis {
     );
     let loaded =
         anticoag_planner::io::parse_case(&text, "variant.ron", None, anticoag_planner::model::Zone::UTC).unwrap();
-    anticoag_planner::analysis::analyze(&loaded.case, &loaded.protocol, common::t("2024-07-02T08:00"))
+    anticoag_planner::analysis::analyze(&loaded.case, loaded.start_protocol(), common::t("2024-07-02T08:00"))
 }
 
 #[test]

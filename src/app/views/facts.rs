@@ -7,11 +7,12 @@ use eframe::egui::{self, RichText};
 use crate::app::command::Command;
 use crate::app::document::Document;
 use crate::app::theme;
-use crate::model::{EcmoFlow, EventKind, MlPerMin, RrtWord, YesNo};
+use crate::model::{EcmoFlow, EventKind, MlPerMin, RrtWord, Setting, YesNo};
 
 /// What is being chosen for each fact before it is recorded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FactsForm {
+    setting: Setting,
     rrt: RrtWord,
     crcl: String,
     yes_no: [YesNo; 4],
@@ -22,6 +23,7 @@ pub struct FactsForm {
 impl Default for FactsForm {
     fn default() -> Self {
         Self {
+            setting: Setting::Cpb,
             rrt: RrtWord::Crrt,
             crcl: String::new(),
             yes_no: [YesNo::Yes; 4],
@@ -71,23 +73,7 @@ pub fn facts_ui(ui: &mut egui::Ui, doc: &Document, form: &mut FactsForm, command
         .num_columns(3)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            let l = ui.label("renal replacement therapy");
-            ui.label(in_effect(RrtWord::of(facts.rrt.value).code(), facts.rrt.since, start));
-            ui.horizontal(|ui| {
-                egui::ComboBox::from_id_salt("fact_rrt")
-                    .selected_text(form.rrt.code())
-                    .show_ui(ui, |ui| {
-                        for w in RrtWord::ALL {
-                            ui.selectable_value(&mut form.rrt, w, w.code());
-                        }
-                    })
-                    .response
-                    .labelled_by(l.id);
-                if ui.button("Record renal replacement therapy from now").clicked() {
-                    commands.push(Command::RecordFact(EventKind::RrtFrom(form.rrt)));
-                }
-            });
-            ui.end_row();
+            setting_and_rrt_rows(ui, doc, form, commands);
             ui.label("creatinine clearance (mL/min)");
             let crcl = facts
                 .crcl_ml_per_min
@@ -172,4 +158,52 @@ pub fn facts_ui(ui: &mut egui::Ui, doc: &Document, form: &mut FactsForm, command
     for line in history {
         ui.label(line);
     }
+}
+
+/// The setting and renal replacement rows of the facts grid: each in effect, and a change from now.
+fn setting_and_rrt_rows(ui: &mut egui::Ui, doc: &Document, form: &mut FactsForm, commands: &mut Vec<Command>) {
+    let facts = &doc.analysis().patient.facts;
+    let start = doc.case().case_start;
+    let l = ui.label("setting");
+    ui.label(in_effect(
+        format!(
+            "{} (protocol {})",
+            facts.setting.value.label(),
+            doc.protocol_choice().name
+        ),
+        facts.setting.since,
+        start,
+    ));
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_id_salt("fact_setting")
+            .selected_text(form.setting.label())
+            .show_ui(ui, |ui| {
+                for s in Setting::ALL {
+                    ui.selectable_value(&mut form.setting, s, s.label());
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        if ui.button("Record setting from now").clicked() {
+            commands.push(Command::RecordFact(EventKind::SettingFrom(form.setting)));
+        }
+    });
+    ui.end_row();
+    let l = ui.label("renal replacement therapy");
+    ui.label(in_effect(RrtWord::of(facts.rrt.value).code(), facts.rrt.since, start));
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_id_salt("fact_rrt")
+            .selected_text(form.rrt.code())
+            .show_ui(ui, |ui| {
+                for w in RrtWord::ALL {
+                    ui.selectable_value(&mut form.rrt, w, w.code());
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        if ui.button("Record renal replacement therapy from now").clicked() {
+            commands.push(Command::RecordFact(EventKind::RrtFrom(form.rrt)));
+        }
+    });
+    ui.end_row();
 }

@@ -434,8 +434,10 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
         ],
     ));
     changed |= Changes::chosen(choices_ui(ui, &mut form.draft));
-    let l = ui.label("Protocol");
-    let mut chosen = doc.case().protocol.clone();
+    // The protocol of the setting in effect at the replay time (each setting has its own).
+    let l = ui.label(format!("Protocol ({})", doc.setting().label()));
+    let current = doc.protocol_choice().name.clone();
+    let mut chosen = current.clone();
     egui::ComboBox::from_id_salt("protocol_choice")
         .selected_text(chosen.clone())
         .show_ui(ui, |ui| {
@@ -445,7 +447,7 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
         })
         .response
         .labelled_by(l.id);
-    if chosen != doc.case().protocol {
+    if chosen != current {
         commands.push(Command::SetProtocol(chosen));
     }
     // The protocol's description is long: it goes under the grid, where it can wrap.

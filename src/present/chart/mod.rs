@@ -145,13 +145,24 @@ impl ChartData {
             .iter()
             .map(|d| (hours(start, d.time), d.units))
             .collect();
-        let course_marks = tl
+        // Circuit changes, surgery ends and setting changes, as labelled vertical lines.
+        let mut course_marks: Vec<(f64, String)> = tl
             .recorded_only_until(as_of)
             .iter()
             .filter_map(|&(t, index)| case.events.get(index).map(|e| (t, e.kind)))
             .filter(|(_, kind)| matches!(kind, EventKind::CircuitChange(_) | EventKind::SurgeryEnd(_)))
             .map(|(t, kind)| (hours(start, t), kind.describe()))
             .collect();
+        let mut setting = case.patient.setting;
+        for &(t, kind) in tl.facts_until(as_of) {
+            if let EventKind::SettingFrom(s) = kind
+                && s != setting
+            {
+                course_marks.push((hours(start, t), format!("{} from here", s.label())));
+                setting = s;
+            }
+        }
+        course_marks.sort_by(|a, b| a.0.total_cmp(&b.0));
         let pairs: Vec<Pair> = paired_samples(tl, protocol.monitoring.pairing_window_min.value)
             .into_iter()
             .filter(|p| p.time() <= as_of)
