@@ -32,7 +32,7 @@ impl ProtocolChoice {
             format!(
                 "{why}: {} is used (choose one on the Patient view, or with --protocol and --setting {})",
                 if self.catalogue_default {
-                    format!("the catalogue's default for it, {}", self.name)
+                    format!("the catalogue's default for it, {},", self.name)
                 } else {
                     format!("the protocol {}", self.protocol.name)
                 },

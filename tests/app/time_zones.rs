@@ -160,7 +160,11 @@ fn a_setting_recorded_from_now_changes_the_protocol_in_effect() {
         .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
     h.run();
     click(&mut h, "Patient");
-    assert!(shows(&h, "VV-ECMO (protocol adult-ecmo) (from the case start)"), "{}", screen_text(&h));
+    assert!(
+        shows(&h, "VV-ECMO (protocol adult-ecmo) (from the case start)"),
+        "{}",
+        screen_text(&h)
+    );
     assert_eq!(doc(&h).protocol().name, "adult-ecmo");
     // The form offers bypass first: an ECMO patient going to theatre.
     click(&mut h, "Record setting from now");
@@ -179,7 +183,7 @@ fn a_setting_recorded_from_now_changes_the_protocol_in_effect() {
             .analysis()
             .warnings
             .iter()
-            .any(|w| w.contains("the catalogue's default for it, adult-cpb")),
+            .any(|w| w.contains("the catalogue's default for it, adult-cpb, is used")),
         "{:?}",
         doc(&h).analysis().warnings
     );

@@ -110,7 +110,7 @@ fn a_csv_course_changes_setting_and_protocol_by_rows() {
         json["warnings"].as_array().unwrap().iter().any(|w| w
             .as_str()
             .unwrap()
-            .contains("the catalogue's default for it, adult-cpb")),
+            .contains("the catalogue's default for it, adult-cpb, is used")),
         "a setting the case names no protocol for says so: {}",
         json["warnings"]
     );
