@@ -26,6 +26,9 @@ use crate::app::theme;
 const TIME_LABEL_PX: f32 = 90.0;
 
 /// The time grid: ticks on the clock's 00/06/12/18 (or whole days), for a plot `width` wide.
+/// Course marks closer than this (hours) have their labels at different heights.
+const COURSE_MARK_CROWDED_H: f64 = 12.0;
+
 fn time_grid(start: ClinicalTime, width: f32) -> impl Fn(GridInput) -> Vec<GridMark> {
     move |input| {
         time_ticks(start, input.bounds.0, input.bounds.1, width, TIME_LABEL_PX)
@@ -356,15 +359,24 @@ fn dose_plot_ui(ui: &mut egui::Ui, axis: &TimeAxis, data: &ChartData, height: f3
                     .color(theme::bolus()),
             );
             unlabelled = bolus_labels(plot, data, top);
-            // Circuit changes and the end of surgery: a labelled line (the reason a level may move).
+            // Circuit changes, the end of surgery and setting changes: a labelled line (the reason a level
+            // may move). Marks a few hours apart (theatre: bypass, surgery end, back to ICU) take the next of
+            // three label heights, so their labels do not overprint.
+            let mut previous: Option<(f64, usize)> = None;
             for (x, what) in &data.course_marks {
+                let row = match previous {
+                    Some((px, row)) if x - px < COURSE_MARK_CROWDED_H => (row + 1) % 3,
+                    _ => 0,
+                };
+                previous = Some((*x, row));
                 plot.vline(
                     VLine::new("course change", *x)
                         .color(theme::muted())
                         .style(LineStyle::dashed_loose()),
                 );
+                let height = [0.75, 0.6, 0.9][row];
                 plot.text(
-                    Text::new("", PlotPoint::new(*x, top * 0.75), format!(" {what}"))
+                    Text::new("", PlotPoint::new(*x, top * height), format!(" {what}"))
                         .color(theme::muted())
                         .anchor(Align2::LEFT_CENTER),
                 );
