@@ -66,6 +66,8 @@ pub(super) struct Cx<'a> {
     pub steps: Vec<Step>,
     pub warnings: Vec<String>,
     pub monitoring: Vec<MonitoringItem>,
+    /// HIT over time at `as_of` (clinical reference §14.1), set before the ladder runs.
+    pub hit_status: super::hit_status::HitStatus,
     /// Write the explanation sentences ([`Detail::Explained`]); read by `say!`.
     pub explain: bool,
 }
@@ -128,6 +130,7 @@ impl<'a> Cx<'a> {
             steps: Vec::with_capacity(StepId::ALL.len()),
             warnings: Vec::new(),
             monitoring: Vec::new(),
+            hit_status: super::hit_status::HitStatus::None,
             explain,
         }
     }

@@ -4,7 +4,8 @@
 //! "advice paused" above them while a patient field is invalid.)
 
 use super::context::Cx;
-use super::types::{Action, Danger, FindingCode, FourTs, Recommendation};
+pub use super::danger_kind::{Danger, DangerLevel};
+use super::types::{Action, FindingCode, FourTs, Recommendation};
 use crate::model::HitHistory;
 
 /// Whether the recommendation gives or keeps an anticoagulant or antithrombin running.
@@ -25,7 +26,10 @@ fn advises_anticoagulation(rec: &Recommendation) -> bool {
 /// The dangers at this analysis, most severe first.
 pub(super) fn danger(cx: &Cx<'_>, rec: &Recommendation, four_ts: Option<&FourTs>) -> Vec<Danger> {
     let mut out = Vec::new();
-    if cx.has_finding(FindingCode::HitSuspected) {
+    // HIT stays on the card whatever drug runs (clinical reference §14.1), until an assay resolves it.
+    let status = cx.hit_status;
+    if (cx.has_finding(FindingCode::HitSuspected) || status.is_active()) && !status.is_resolved_against() {
+        use super::hit_status::HitStatus;
         let history = (cx.patient.hit_history == HitHistory::RecentOrPositive).then_some(HitHistory::RecentOrPositive);
         let scored = four_ts.filter(|_| history.is_none());
         out.push(Danger::Hit {
@@ -33,6 +37,7 @@ pub(super) fn danger(cx: &Cx<'_>, rec: &Recommendation, four_ts: Option<&FourTs>
             score_min: scored.map(|f| f.score_min),
             score_max: scored.map(|f| f.score_max),
             band: scored.and_then(|f| f.band),
+            status: matches!(status, HitStatus::Probable | HitStatus::Confirmed).then_some(status),
         });
     }
     if cx.has_finding(FindingCode::CoagulopathyDiscordance) {
@@ -47,7 +52,11 @@ pub(super) fn danger(cx: &Cx<'_>, rec: &Recommendation, four_ts: Option<&FourTs>
             .recent(cx.as_of, cx.max_age())
             .filter(|s| s.value < below)
     {
-        out.push(Danger::LowPlatelets { count: s.value, below });
+        out.push(Danger::LowPlatelets {
+            count: s.value,
+            below,
+            critical_on_ecmo: false,
+        });
     }
     if cx.has_finding(FindingCode::PseudoResistance) {
         out.push(Danger::PseudoResistance);

@@ -46,12 +46,13 @@ fn checks(cx: &Cx<'_>, rec: &Recommendation) -> Vec<Check> {
         match rate {
             DoseRate::Heparin(r) => {
                 out.push(check(&pl.ufh_rate_units_per_kg_per_h, r, "units/kg/h", "heparin"));
-                out.push(check(
-                    &pl.ufh_rate_units_per_h,
-                    r.for_weight(cx.hkg()),
-                    "units/h",
-                    "heparin",
-                ));
+                // The units/h the pump runs (a running rate echoed as entered), else from the per-kg rate.
+                let concentration = cx.p.ufh.concentration_units_per_ml.value.value();
+                let per_hour = rec
+                    .pump_ml_per_h
+                    .and_then(|p| crate::model::UnitsPerHour::new(p.value() * concentration).ok())
+                    .unwrap_or_else(|| r.for_weight(cx.hkg()));
+                out.push(check(&pl.ufh_rate_units_per_h, per_hour, "units/h", "heparin"));
             }
             DoseRate::Argatroban(r) => {
                 out.push(check(&pl.argatroban_mcg_per_kg_per_min, r, "mcg/kg/min", "argatroban"));

@@ -12,7 +12,8 @@ mod antithrombin_card;
 mod bypass;
 pub mod clock;
 pub mod courses;
-mod danger;
+pub mod danger;
+mod danger_kind;
 mod dti_switch;
 mod dti_titrate;
 mod engine;
@@ -22,11 +23,13 @@ pub mod forecast;
 mod four_ts;
 pub mod generate;
 pub mod hit;
+pub mod hit_status;
 mod icu;
 mod limits;
 mod monitoring;
 pub mod pairing;
 mod run;
+mod safety;
 pub mod series;
 pub mod targets;
 #[cfg(test)]
@@ -39,9 +42,9 @@ pub use facts::{Fact, Facts};
 pub use pairing::{Level, Pair, classify_level, paired_samples};
 pub use timeline::{InfusionRate, Sample, Segment, Series, Timeline};
 pub use types::{
-    Action, Analysis, BypassAssessment, Danger, Detail, Due, Finding, FindingCode, FourTs, FourTsBand, FourTsStatus,
-    HardLimitExceeded, HeparinExposure, MonitoringItem, PatientWeights, ProtocolRef, Recommendation, Step, StepId,
-    StepStatus,
+    Action, AdvicePaused, Analysis, BypassAssessment, Danger, Detail, Due, Finding, FindingCode, FourTs, FourTsBand,
+    FourTsStatus, HardLimitExceeded, HeparinExposure, MonitoringItem, PatientWeights, ProtocolRef, Recommendation,
+    Step, StepId, StepStatus,
 };
 
 use crate::model::{Case, ClinicalTime};

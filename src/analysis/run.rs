@@ -28,6 +28,9 @@ pub struct Prepared {
     pub courses: courses::HeparinCourses,
     /// Soft plausibility warnings, in time order (the weight's, if any, at the time it was measured).
     soft_warnings: Vec<(ClinicalTime, String)>,
+    /// The platelet-count times at which the 4Ts suspected HIT, in order: once suspected, HIT stays so until
+    /// an assay resolves it (clinical reference §14.1).
+    pub hit_suspicions: Vec<ClinicalTime>,
 }
 
 impl Prepared {
@@ -55,10 +58,12 @@ impl Prepared {
                 }))
                 .collect();
         soft_warnings.sort_by_key(|(t, _)| *t);
+        let hit_suspicions = hit_suspicions(case, &timeline, protocol);
         Self {
             timeline,
             courses,
             soft_warnings,
+            hit_suspicions,
         }
     }
 
@@ -79,6 +84,25 @@ impl Prepared {
     pub fn warnings(&self) -> &[(ClinicalTime, String)] {
         &self.soft_warnings
     }
+}
+
+/// The platelet-count times at which the 4Ts (with its platelet gate) suspected HIT.
+fn hit_suspicions(case: &Case, tl: &Timeline, p: &Protocol) -> Vec<ClinicalTime> {
+    let mut times: Vec<ClinicalTime> = tl.labs.platelets.all().iter().map(|s| s.time).collect();
+    times.dedup();
+    times
+        .into_iter()
+        .filter(|&t| {
+            let patient = tl.patient_at(&case.patient, t);
+            let four_ts = hit::four_ts(tl, &patient, p, t, Detail::Decision);
+            hit::call(
+                four_ts.as_ref(),
+                &p.hit,
+                crate::model::HitHistory::None,
+                patient.setting,
+            ) == hit::HitCall::Suspected
+        })
+        .collect()
 }
 
 /// The newest entries of kinds no rule reads yet, each said as such (issue 23); at most this many, the rest
@@ -115,17 +139,35 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
     let four_ts = hit::four_ts(tl, &cx.patient, p, as_of, detail);
     let (setting, age_group) = (cx.patient.setting, cx.patient.age_group);
     let facts = facts::facts_in_effect(case, tl, &cx.patient, as_of);
+    cx.hit_status = super::hit_status::hit_status(
+        case,
+        tl,
+        cx.patient.hit_history,
+        &prepared.hit_suspicions,
+        four_ts.as_ref().map(|f| f.score_min),
+        as_of,
+    );
 
-    let (recommendation, cpb) = if setting == Setting::Cpb {
+    let (recommendation, cpb, notes) = if setting == Setting::Cpb {
         let (rec, assessment) = bypass::run(&mut cx, &heparin, four_ts.as_ref());
-        (rec, Some(assessment))
+        (rec, Some(assessment), super::safety::SafetyNotes::default())
     } else {
-        (icu::run(&mut cx, &heparin, four_ts.as_ref()), None)
+        let rec = icu::run(&mut cx, &heparin, four_ts.as_ref());
+        let (rec, notes) = super::safety::apply(&mut cx, &heparin, rec);
+        (rec, None, notes)
     };
     let recommendation = limits::guard(&mut cx, recommendation);
     cx.record_choice(&recommendation);
     monitoring::finish(&mut cx, &recommendation);
-    let danger = danger::danger(&cx, &recommendation, four_ts.as_ref());
+    let mut danger = notes.dangers;
+    danger.extend(danger::danger(&cx, &recommendation, four_ts.as_ref()));
+    // One line per kind: a rule's own line (platelets < 25 on ECMO) stands for the general one.
+    let mut kinds = Vec::new();
+    danger.retain(|d| {
+        let new = !kinds.contains(&d.kind());
+        kinds.push(d.kind());
+        new
+    });
     // Step 7's content is `Analysis::monitoring`; it is not copied here.
     let source = cx.p.monitoring.ufh_recheck_h.source.clone();
     let conclusion = say!(cx, "{} item(s); see the monitoring plan", cx.monitoring.len());
@@ -154,11 +196,13 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
         },
         heparin,
         findings: cx.findings,
+        hit_status: cx.hit_status,
         hit_4ts: four_ts,
         cpb,
         steps: cx.steps,
         recommendation,
         danger,
+        advice_paused: notes.paused,
         monitoring: cx.monitoring,
         warnings: cx.warnings,
     }

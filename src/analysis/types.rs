@@ -7,11 +7,12 @@ use serde::{Serialize, Serializer};
 
 use crate::dosing::{DoseRate, Rate};
 use crate::model::{
-    Anticoagulant, ClinicalTime, DtiDrug, HitHistory, Hours, Kilograms, Milligrams, Minutes, MlPerHour, Seconds,
+    Anticoagulant, ClinicalTime, DtiDrug, Hours, Kilograms, Milligrams, Minutes, MlPerHour, Seconds,
     SecondsPerUnitPerKg, Setting, Units, UnitsPerHour, UnitsPerKg, UnitsPerKgPerHour, Zone,
 };
 use crate::protocol::Source;
 
+pub use super::danger_kind::Danger;
 pub use super::four_ts::{FourTs, FourTsBand, FourTsItem, FourTsItems, FourTsStatus};
 
 /// Explanation text: mostly fixed phrases, sometimes built from the patient's values.
@@ -537,66 +538,6 @@ pub enum Detail {
     Decision,
 }
 
-/// What the window's danger banner and the first line of the text report show (issues 11, 12): the
-/// patterns in which more heparin would harm, HIT, and a platelet count in the range where every dose is
-/// a risk — most severe first (`analysis/danger.rs` decides which apply).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "danger")]
-pub enum Danger {
-    /// HIT in the history (recent or antibody-positive) or suspected by the 4Ts: no heparin at all.
-    Hit {
-        /// The history that forbids heparin, when that is the reason.
-        history: Option<HitHistory>,
-        /// The 4Ts score range and band, when the 4Ts is the reason.
-        score_min: Option<u8>,
-        score_max: Option<u8>,
-        band: Option<FourTsBand>,
-    },
-    /// High aPTT with a low or in-range anti-Xa: do not escalate.
-    Coagulopathy,
-    /// Platelets below the protocol's bleeding-risk threshold while an anticoagulant or antithrombin
-    /// is advised.
-    LowPlatelets {
-        #[serde(serialize_with = "crate::model::rounded::quantity")]
-        count: crate::model::PlateletCount,
-        #[serde(serialize_with = "crate::model::rounded::quantity")]
-        below: crate::model::PlateletCount,
-    },
-    /// Low aPTT with an adequate anti-Xa: do not escalate.
-    PseudoResistance,
-}
-
-impl Danger {
-    /// The banner's words.
-    #[must_use]
-    pub fn label(self) -> String {
-        match self {
-            Self::PseudoResistance => "pseudo-resistance: low aPTT with an adequate anti-Xa — do not escalate heparin".to_owned(),
-            Self::Coagulopathy => {
-                "coagulopathy: high aPTT with a low or in-range anti-Xa — do not escalate heparin; check INR and fibrinogen"
-                    .to_owned()
-            }
-            Self::Hit { history: Some(h), .. } => format!("HIT ({}): no heparin at all, flushes included", h.label()),
-            Self::Hit {
-                score_min: Some(lo),
-                score_max: Some(hi),
-                band,
-                ..
-            } => {
-                let score = if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") };
-                let band = band.map_or(String::new(), |b| format!(", {} probability", b.label()));
-                format!("HIT suspected (4Ts {score}{band}): stop all heparin, flushes included")
-            }
-            Self::Hit { .. } => "HIT suspected: stop all heparin, flushes included".to_owned(),
-            Self::LowPlatelets { count, below } => format!(
-                "platelets {} × 10⁹/L (< {}) while anticoagulation is advised: every dose is a bleeding risk",
-                count.shown(),
-                below.shown()
-            ),
-        }
-    }
-}
-
 /// Everything the engine says about a case at one time.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
@@ -609,6 +550,8 @@ pub struct Analysis {
     pub patient: PatientWeights,
     pub heparin: HeparinExposure,
     pub findings: Vec<Finding>,
+    /// HIT over time (clinical reference §14.1): from the history, the 4Ts suspicions and the assays.
+    pub hit_status: super::hit_status::HitStatus,
     pub hit_4ts: Option<FourTs>,
     pub cpb: Option<BypassAssessment>,
     pub steps: Vec<Step>,
@@ -616,7 +559,16 @@ pub struct Analysis {
     pub monitoring: Vec<MonitoringItem>,
     /// The danger line (empty when there is none).
     pub danger: Vec<Danger>,
+    /// The running rate contradicts the levels: no dose until it is corrected or confirmed (§14.4).
+    pub advice_paused: Option<AdvicePaused>,
     pub warnings: Vec<String>,
+}
+
+/// Why the advice is paused and the entry that paused it (JSON `advice_paused`, decisions.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdvicePaused {
+    pub reason: String,
+    pub event_time: ClinicalTime,
 }
 
 impl Analysis {

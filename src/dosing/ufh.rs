@@ -127,7 +127,13 @@ pub fn nomogram_step(
 ) -> Option<UfhStep> {
     let (row_index, row) = nomogram_row(nomogram, value)?;
     let minimum = protocol.ufh.minimum_rate_units_per_kg_per_h.value;
-    let stepped = shown_rate(current.stepped(row.rate_change_units_per_kg_per_h));
+    // A row without a change keeps the running rate exactly as it runs (clinical reference §14.4: 18.75
+    // units/kg/h is not "adjusted" to 18.8, and 14 units/h is not re-derived as 16).
+    let stepped = if row.rate_change_units_per_kg_per_h == 0.0 {
+        current
+    } else {
+        shown_rate(current.stepped(row.rate_change_units_per_kg_per_h))
+    };
     let floored_at_minimum = row.rate_change_units_per_kg_per_h < 0.0 && stepped < minimum;
     let new_rate = if floored_at_minimum {
         minimum.min(current)

@@ -188,13 +188,7 @@ impl EventKind {
     pub fn is_recorded_only(self) -> bool {
         matches!(
             self,
-            Self::Triglycerides(_)
-                | Self::Crp(_)
-                | Self::OtherAnticoagulant(..)
-                | Self::CircuitChange(_)
-                | Self::SurgeryEnd(_)
-                | Self::HitImmunoassay(_)
-                | Self::HitFunctionalAssay(_)
+            Self::Triglycerides(_) | Self::Crp(_) | Self::OtherAnticoagulant(..) | Self::CircuitChange(_)
         )
     }
 
@@ -250,6 +244,18 @@ impl EventKind {
     #[must_use]
     pub fn is_lab(self) -> bool {
         self.lab().is_some()
+    }
+
+    /// The drug of an infusion event (a rate, or 0 to stop).
+    #[must_use]
+    pub fn infusion_drug(self) -> Option<super::anticoagulant::Anticoagulant> {
+        use super::anticoagulant::Anticoagulant;
+        match self {
+            Self::UfhInfusion(_) => Some(Anticoagulant::Heparin),
+            Self::ArgatrobanInfusion(_) => Some(Anticoagulant::Argatroban),
+            Self::BivalirudinInfusion(_) => Some(Anticoagulant::Bivalirudin),
+            _ => None,
+        }
     }
 
     /// An infusion rate of 0: the infusion stops.

@@ -12,7 +12,7 @@ use super::units::{Quantity, round_half_up};
 /// # Errors
 /// The serialiser's own.
 pub fn quantity<S: Serializer, Q: Quantity>(q: &Q, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(round_half_up(q.value(), Q::DECIMALS as u32))
+    s.serialize_f64(round_half_up(q.value(), q.shown_decimals() as u32))
 }
 
 /// As [`quantity`], for an optional quantity (`null` when absent).

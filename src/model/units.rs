@@ -118,7 +118,7 @@ pub fn write_number<W: fmt::Write>(w: &mut W, value: f64, max_decimals: usize) -
 
 macro_rules! quantity {
     ($(#[$doc:meta])* $name:ident, unit: $unit:literal, decimals: $decimals:literal) => {
-        quantity!(@define $(#[$doc])* $name, $unit, $decimals, false);
+        quantity!(@define $(#[$doc])* $name, $unit, $decimals, false, (|_: f64| $decimals));
         impl $name {
             /// Zero of this quantity.
             pub const ZERO: Self = Self(0.0);
@@ -146,9 +146,13 @@ macro_rules! quantity {
         }
     };
     ($(#[$doc:meta])* $name:ident, unit: $unit:literal, decimals: $decimals:literal, positive) => {
-        quantity!(@define $(#[$doc])* $name, $unit, $decimals, true);
+        quantity!(@define $(#[$doc])* $name, $unit, $decimals, true, (|_: f64| $decimals));
     };
-    (@define $(#[$doc:meta])* $name:ident, $unit:literal, $decimals:literal, $zero_refused:literal) => {
+    // A quantity whose shown precision depends on its size (a pump rate: the pump's programmable increment).
+    ($(#[$doc:meta])* $name:ident, unit: $unit:literal, decimals: $decimals:literal, shown: $shown:expr) => {
+        quantity!(@define $(#[$doc])* $name, $unit, $decimals, false, ($shown));
+    };
+    (@define $(#[$doc:meta])* $name:ident, $unit:literal, $decimals:literal, $zero_refused:literal, $shown:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
         #[serde(try_from = "f64", into = "f64")]
@@ -202,14 +206,14 @@ macro_rules! quantity {
             /// The number alone, formatted to the quantity's precision (no unit).
             #[must_use]
             pub fn number(self) -> String {
-                format_number(self.0, $decimals)
+                format_number(self.0, Quantity::shown_decimals(self))
             }
 
             /// The number alone for a `format!` argument: formatted to the quantity's precision when
             /// written, without a unit and without allocating.
             #[must_use]
             pub fn shown(self) -> Num {
-                Num(self.0, $decimals)
+                Num(self.0, Quantity::shown_decimals(self))
             }
 
             /// The smaller of two values.
@@ -234,6 +238,10 @@ macro_rules! quantity {
             fn try_new(value: f64) -> Result<Self, QuantityError> {
                 Self::new(value)
             }
+            fn shown_decimals(self) -> usize {
+                let rule: fn(f64) -> usize = $shown;
+                rule(self.0)
+            }
         }
 
         impl TryFrom<f64> for $name {
@@ -251,7 +259,7 @@ macro_rules! quantity {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write_number(f, self.0, $decimals)?;
+                write_number(f, self.0, Quantity::shown_decimals(*self))?;
                 match $unit {
                     "" => Ok(()),
                     "%" => f.write_str("%"),
@@ -274,6 +282,8 @@ pub trait Quantity: Copy + PartialOrd + fmt::Display {
     /// # Errors
     /// As the type's own `new`.
     fn try_new(value: f64) -> Result<Self, QuantityError>;
+    /// Decimals shown for this value (`DECIMALS`, but for a pump rate, whose increment depends on its size).
+    fn shown_decimals(self) -> usize;
 }
 
 quantity!(/// Body weight. Never zero: every per-kg figure divides by it.
@@ -310,8 +320,9 @@ quantity!(/// Bivalirudin dose rate.
     MgPerKgPerHour, unit: "mg/kg/h", decimals: 3);
 quantity!(/// A volume (fresh frozen plasma, bag volume).
     Millilitres, unit: "mL", decimals: 0);
-quantity!(/// Pump rate.
-    MlPerHour, unit: "mL/h", decimals: 1);
+quantity!(/// Pump rate, shown at the pump's programmable increment (clinical reference §14.4 default: 0.01 mL/h
+    /// below 10 mL/h, 0.1 mL/h from 10; no trailing zero: 0.96 mL/h, 1 mL/h, 2.4 mL/h).
+    MlPerHour, unit: "mL/h", decimals: 2, shown: |v: f64| if v < 10.0 { 2 } else { 1 });
 quantity!(/// A mass of drug (protamine).
     Milligrams, unit: "mg", decimals: 1);
 quantity!(/// Creatinine clearance.

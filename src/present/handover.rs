@@ -12,7 +12,7 @@ use crate::dosing::dti::{DtiTitration, dti_target, titrate_dti};
 use crate::dosing::ufh::{band_text, nomogram_step};
 use crate::dosing::{DoseRate, Rate};
 use crate::model::Anticoagulant;
-use crate::model::{Case, ClinicalTime, Kilograms, Population, Seconds, UnitsPerKgPerHour};
+use crate::model::{Case, ClinicalTime, EventKind, Kilograms, Population, Seconds, UnitsPerKgPerHour};
 use crate::protocol::{Nomogram, Protocol};
 
 use super::report::danger_lines;
@@ -125,21 +125,7 @@ pub fn handover(
     blocks.extend(r.rationale.iter().map(|l| Block::Text(format!("· {l}"))));
     blocks.extend(contingency(case, tl, protocol, a));
     blocks.extend(recent_events(case, a.as_of));
-    blocks.push(Block::Heading("HIT (4Ts)".to_owned()));
-    blocks.push(Block::Text(a.hit_4ts.as_ref().map_or_else(
-        || "not scored".to_owned(),
-        |f| {
-            let band = f
-                .band
-                .map(|b| format!(" ({} probability)", b.label()))
-                .unwrap_or_default();
-            let why = f.suspected_by.as_ref().map_or_else(
-                || " — HIT not in question (no trigger)".to_owned(),
-                |s| format!(" — suspected by {s}"),
-            );
-            format!("4Ts {} of 8{band}{why}", f.score_text())
-        },
-    )));
+    blocks.extend(hit_section(case, a));
     blocks.push(Block::Heading("Next labs due".to_owned()));
     blocks.extend(
         a.monitoring
@@ -424,6 +410,47 @@ fn dti_rows(
             ]
         })
         .collect()
+}
+
+/// The HIT section (clinical reference §14.1): the status over time, the entered history, the 4Ts with its
+/// date, and the assay results — whatever drug runs, so a DTI patient's handover says why heparin is barred.
+fn hit_section(case: &Case, a: &Analysis) -> Vec<Block> {
+    let mut out = vec![Block::Heading("HIT".to_owned())];
+    out.push(Block::Text(format!(
+        "Status: {} · history: {}",
+        a.hit_status.code(),
+        case.patient.hit_history.label()
+    )));
+    out.push(Block::Text(a.hit_4ts.as_ref().map_or_else(
+        || "4Ts: not scored at this time (needs heparin exposure and two platelet counts)".to_owned(),
+        |f| {
+            let band = f
+                .band
+                .map(|b| format!(" ({} probability)", b.label()))
+                .unwrap_or_default();
+            let why = f.suspected_by.as_ref().map_or_else(
+                || " — HIT not in question (no trigger)".to_owned(),
+                |s| format!(" — suspected by {s}"),
+            );
+            format!("4Ts {} of 8{band} as of {}{why}", f.score_text(), a.as_of)
+        },
+    )));
+    let assays: Vec<String> = case
+        .events
+        .iter()
+        .filter(|e| e.time <= a.as_of)
+        .filter(|e| matches!(e.kind, EventKind::HitImmunoassay(_) | EventKind::HitFunctionalAssay(_)))
+        .map(|e| {
+            let note = e.note.as_deref().map_or(String::new(), |n| format!(" ({n})"));
+            format!("{} {}{note}", e.time, e.kind.describe())
+        })
+        .collect();
+    out.push(Block::Text(if assays.is_empty() {
+        "Assays: none recorded".to_owned()
+    } else {
+        format!("Assays: {}", assays.join("; "))
+    }));
+    out
 }
 
 /// The facts in effect at the as-of time (clinical reference §14.8), each with since when when it changed

@@ -1,6 +1,6 @@
 //! Reports of an analysis: the JSON contract (`analyze --format json`) and a plain-text plan.
 
-use crate::analysis::{Analysis, Danger, Recommendation};
+use crate::analysis::{Analysis, Recommendation};
 use crate::model::num;
 
 /// The JSON contract (see README): field names are stable.
@@ -106,7 +106,7 @@ pub fn danger_lines(a: &Analysis) -> Vec<DangerLine> {
     a.danger
         .iter()
         .map(|d| {
-            let grave = !matches!(d, Danger::PseudoResistance | Danger::LowPlatelets { .. });
+            let grave = d.level() == crate::analysis::danger::DangerLevel::Danger;
             DangerLine {
                 grave,
                 text: format!("{}: {}", if grave { "DANGER" } else { "CAUTION" }, d.label()),

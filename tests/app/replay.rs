@@ -11,7 +11,7 @@ fn demo_case_replays_to_antithrombin_then_argatroban() {
 
     rewind_to(&mut h, "2019-01-07T03:05");
     assert!(shows(&h, "Switch to argatroban"), "DTI switch card");
-    assert!(shows(&h, "2.7 mL/h"), "pump rate shown");
+    assert!(shows(&h, "2.73 mL/h"), "pump rate shown");
 
     rewind_to(&mut h, "2019-01-06T23:00");
     assert!(shows(&h, "Supplement antithrombin"), "antithrombin card");

@@ -20,7 +20,7 @@ fn top_of(h: &Harness<'static, PlannerApp>, text: &str) -> f32 {
 fn a_half_typed_weight_pauses_the_advice_and_nothing_is_computed_from_it() {
     let mut h = harness();
     h.run();
-    assert!(shows(&h, "argatroban 0.5 mcg/kg/min = 2.7 mL/h"), "the advice before");
+    assert!(shows(&h, "argatroban 0.5 mcg/kg/min = 2.73 mL/h"), "the advice before");
     assert!(
         shows(&h, "Weight 90.9 kg · heparin dosing weight 90.9 kg"),
         "the weights on the card"
@@ -29,7 +29,7 @@ fn a_half_typed_weight_pauses_the_advice_and_nothing_is_computed_from_it() {
     type_into(&mut h, "Weight (kg)", "8,2");
     assert!(shows(&h, "ADVICE PAUSED: weight invalid"), "the paused banner");
     assert!(shows(&h, "Advice paused"), "the card's header says so");
-    assert!(!shows(&h, "2.7 mL/h"), "no dose anywhere on the card while paused");
+    assert!(!shows(&h, "2.73 mL/h"), "no dose anywhere on the card while paused");
     assert_eq!(
         doc(&h).case().patient.weight.kg.value(),
         90.9,
@@ -49,7 +49,7 @@ fn a_half_typed_weight_pauses_the_advice_and_nothing_is_computed_from_it() {
     assert_eq!(doc(&h).case().patient.weight.kg.value(), 82.0, "applied with Enter");
     assert!(shows(&h, "Weight 82 kg · heparin dosing weight 82 kg"));
     assert!(
-        shows(&h, "argatroban 0.5 mcg/kg/min = 2.5 mL/h"),
+        shows(&h, "argatroban 0.5 mcg/kg/min = 2.46 mL/h"),
         "the advice on the new weight"
     );
 }
@@ -124,12 +124,12 @@ fn the_danger_stands_above_the_action() {
         "the banner is above the action"
     );
 
-    // Platelets of 18 while antithrombin is advised: the caution banner.
+    // Platelets of 18 on ECMO (clinical reference §14.3): the danger banner, call now.
     open_demo(&mut h, "CMAJ 2019: heparin resistance on VV-ECMO");
     rewind_to(&mut h, "2019-01-06T23:00");
     assert!(shows(
         &h,
-        "CAUTION: platelets 18 × 10⁹/L (< 50) while anticoagulation is advised"
+        "DANGER: platelets < 25 on ECMO: call now; consider platelet transfusion (platelets 18 × 10⁹/L)"
     ));
 }
 
@@ -142,7 +142,7 @@ fn the_copied_plan_carries_the_patient_the_weights_and_the_banner() {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[1].starts_with("Patient: CMAJ 2019"), "{text}");
     assert!(text.contains("Weight 90.9 kg · heparin dosing weight 90.9 kg"));
-    let banner = text.find("CAUTION: platelets 18").expect("the banner");
+    let banner = text.find("DANGER: platelets < 25 on ECMO").expect("the banner");
     assert!(
         banner < text.find("RECOMMENDATION").expect("the plan"),
         "banner before the plan"

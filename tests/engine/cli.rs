@@ -320,12 +320,14 @@ fn json_contract_carries_rev2_fields() {
     assert_eq!(p["dosing_weight_basis"], "actual_no_height");
     let r = &v["recommendation"];
     assert_eq!(r["label"], "Switch to argatroban");
-    assert_eq!(r["call_senior"], false);
+    // Platelets 37 (< 50): a switch for resistance raises the anticoagulant effect — with the senior (§14.3).
+    assert_eq!(r["call_senior"], true);
     assert!(r["exceeds_hard_limit"].is_null());
     let h = &v["hit_4ts"];
     assert_eq!(h["status"], "scored");
     assert!(h["score_min"].as_u64().unwrap() <= h["score_max"].as_u64().unwrap());
-    assert_eq!(v["danger"][0]["danger"], "low_platelets");
+    assert_eq!(v["danger"][0]["kind"], "low_platelets");
+    assert_eq!(v["danger"][0]["level"], "caution");
     assert_eq!(v["danger"][0]["below"], 50.0);
 }
 

@@ -119,7 +119,11 @@ pub(crate) fn random_case() -> impl Strategy<Value = (Case, Protocol)> {
                     if let Ok(event_kind) = event_kind_from_fields(code, value, unit)
                         && check_event(&protocol.plausibility, event_kind, weight).is_ok()
                     {
-                        unique.insert((minute, kind), Event::new(START.plus_minutes(minute), event_kind));
+                        // Half the entries confirmed: a confirmed rate beyond its soft limit is titrated, an
+                        // unconfirmed one pauses the advice (clinical reference §14.4).
+                        let mut event = Event::new(START.plus_minutes(minute), event_kind);
+                        event.confirmed = minute % 2 == 0;
+                        unique.insert((minute, kind), event);
                     }
                 }
                 let mut case = Case::new("random", protocol_name, START, patient);
@@ -151,7 +155,13 @@ fn pump_matches(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), String> {
         ),
     };
     let shown = pump.value() * concentration;
-    if (shown - dose_per_h).abs() <= 1e-6 * dose_per_h.max(1.0) {
+    // A heparin rate that runs in units/h (a cap, a running rate as entered) shows its per-kg figure rounded
+    // beside it (clinical reference §14.4): the pump is exact, the per-kg figure within its rounding.
+    let rounding = match rate.unit() {
+        RateUnit::UnitsPerKgPerHour => 0.05 * dosing_weight(&case.patient, p, Drug::Heparin).kg.value(),
+        _ => 0.0,
+    };
+    if (shown - dose_per_h).abs() <= rounding + 1e-6 * dose_per_h.max(1.0) {
         Ok(())
     } else {
         Err(format!(

@@ -215,7 +215,10 @@ fn case_of(s: &Scenario) -> Result<(Case, Protocol), String> {
         .transpose()
         .map_err(|e| e.to_string())?;
     patient.sex = p.sex;
-    let csv = format!("time,kind,value,unit,note,reason\n{}\n", s.events.join("\n"));
+    let csv = format!(
+        "time,kind,value,unit,note,reason,interference,confirmed\n{}\n",
+        s.events.join("\n")
+    );
     // A setting row changes the protocol from its time on: each row is checked by its setting's.
     let shipped = |s: anticoag_planner::model::Setting| {
         Protocol::builtin(anticoag_planner::protocol::catalogue::shipped_protocol_for(

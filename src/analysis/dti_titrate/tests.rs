@@ -369,8 +369,14 @@ fn at_a_small_rate_an_argatroban_increase_is_at_most_half_the_rate() {
 
 #[test]
 fn argatroban_is_capped_at_the_label_maximum() {
-    // 9.9 + 0.25 = 10.15 → 10 mcg/kg/min (48 mL/h).
-    let r = &explained(vec![(0, argatroban(9.9)), (3, aptt(38.0))], h(3)).recommendation;
+    // 9.9 + 0.25 = 10.15 → 10 mcg/kg/min (48 mL/h). A running 9.9 is above the soft maximum: it pauses the
+    // advice unless confirmed (clinical reference §14.4).
+    let mut c = case_with(vec![(0, argatroban(9.9)), (3, aptt(38.0))]);
+    let paused = analyse(&c, h(3), Detail::Explained);
+    assert_eq!(paused.recommendation.action, Action::Measure);
+    assert!(paused.advice_paused.is_some());
+    c.events[0].confirmed = true;
+    let r = &analyse(&c, h(3), Detail::Explained).recommendation;
     assert_eq!(r.action, Action::AdjustArgatroban);
     assert_close(rate(r), 10.0, "the maximum");
     assert_close(pump(r), 48.0, "pump");

@@ -6,16 +6,42 @@
 use super::super::context::{Cx, StepBasis};
 use super::super::dti_switch;
 use super::super::hit::{self, HitCall};
+use super::super::hit_status::HitStatus;
 use super::super::types::{Action, Due, FindingCode, FourTs, Recommendation, StepId, StepStatus};
 use crate::protocol::DtiDrug;
+
+/// The 4Ts call read with the status over time (clinical reference §14.1): once suspected, HIT stays so (a
+/// platelet recovery does not clear it), a probable or confirmed status is treated as HIT, and an assay that
+/// excludes it lets heparin go on even while the count is still low.
+fn with_status(status: HitStatus, call: HitCall) -> HitCall {
+    match status {
+        HitStatus::Suspected | HitStatus::Probable | HitStatus::Confirmed if !call.stops_heparin() => {
+            HitCall::Suspected
+        }
+        HitStatus::Excluded | HitStatus::Unlikely if matches!(call, HitCall::Suspected | HitCall::NeedsData) => {
+            HitCall::Unlikely
+        }
+        _ => call,
+    }
+}
 
 /// Step 4: records the history and the 4Ts, and says what they decide.
 pub(super) fn record(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> HitCall {
     let p = cx.p;
     let h = &p.hit;
     let patient = &cx.patient;
-    let call = hit::call(four_ts, h, patient.hit_history, patient.setting);
+    let call = with_status(
+        cx.hit_status,
+        hit::call(four_ts, h, patient.hit_history, patient.setting),
+    );
     let mut values = vec![say!(cx, "history: {}", patient.hit_history.label())];
+    if !matches!(cx.hit_status, HitStatus::None | HitStatus::History) {
+        values.push(say!(
+            cx,
+            "HIT status: {} (the 4Ts suspicion and the assays over time, clinical reference §14.1)",
+            cx.hit_status.code()
+        ));
+    }
     if let Some(ft) = four_ts {
         if let Some(why) = &ft.suspected_by {
             values.push(say!(cx, "4Ts scored because {why}"));
@@ -233,6 +259,45 @@ pub(super) fn hold_before_switch(cx: &mut Cx<'_>, high: &str, switch: Recommenda
         Due::At(cx.as_of.after_minutes(minutes)),
         say!(cx, "decides when {} starts (at or below {below})", drug.name()),
     );
+    rec
+}
+
+/// HIT excluded (or unlikely) by an assay while a DTI runs (clinical reference §14.1): switch back — stop the
+/// DTI and start heparin at the same time, no bolus (on ECMO there is no gap), at the protocol start rate;
+/// monitor by anti-Xa, and leave out of the titration an aPTT drawn soon after the DTI stops (the labels).
+pub(super) fn back_to_heparin(cx: &mut Cx<'_>, seg: crate::analysis::timeline::Segment) -> Recommendation {
+    let dti = seg.drug().name();
+    let start = crate::dosing::ufh::start(cx.p, cx.hkg());
+    let mut rec = Recommendation::new(Action::AdjustUfh, super::ufh_card::HEPARIN);
+    rec.label = format!("Stop {dti} and start heparin at the same time, no bolus");
+    super::ufh_card::set_rate(cx, &mut rec, start.rate);
+    rec.target = super::ufh_card::target_text(cx);
+    rec.rationale.push(say!(
+        cx,
+        "HIT {} by the assays: {dti} is no longer needed; heparin restarts at the protocol start rate {} without a bolus, the DTI stopped at the same time",
+        cx.hit_status.code(),
+        start.rate
+    ));
+    let wait = match seg.drug() {
+        crate::model::Anticoagulant::Argatroban if cx.hepatic.impaired => 12,
+        crate::model::Anticoagulant::Argatroban => 4,
+        _ => 2,
+    };
+    rec.rationale.push(say!(
+        cx,
+        "monitor by anti-Xa; an aPTT drawn less than {wait} h after {dti} stops still reflects it: leave it out of the titration"
+    ));
+    cx.due(
+        "anti-Xa (with a paired aPTT)",
+        Due::At(cx.as_of.after_hours(cx.p.monitoring.ufh_recheck_h.value)),
+        say!(
+            cx,
+            "{} h after the heparin start",
+            cx.p.monitoring.ufh_recheck_h.value.shown()
+        ),
+    );
+    rec.cite("clinical reference §14.1: HIT excluded while a DTI runs; ASH 2018 (Cuker, Blood Adv 2:3360)");
+    rec.cite(cx.p.ufh.start.source.clone());
     rec
 }
 

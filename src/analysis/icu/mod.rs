@@ -35,8 +35,14 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     let running = cx.tl.running(cx.as_of);
     data_check::record(cx, h, monitor, running.map(|s| s.drug()));
     if let Some(seg) = running.filter(|s| s.drug() != Anticoagulant::Heparin) {
-        let rec = dti_titrate::titrate(cx, seg);
-        for id in [StepId::Recognise, StepId::Pair, StepId::HitScreen, StepId::Antithrombin] {
+        // The HIT step shows the score or the history whatever drug runs (clinical reference §14.1).
+        let hit = hit_screen::record(cx, four_ts);
+        let rec = if cx.hit_status.is_resolved_against() && !hit.stops_heparin() {
+            hit_screen::back_to_heparin(cx, seg)
+        } else {
+            dti_titrate::titrate(cx, seg)
+        };
+        for id in [StepId::Recognise, StepId::Pair, StepId::Antithrombin] {
             let values = vec![say!(cx, "on {}", seg.drug().name())];
             cx.step(
                 id,

@@ -43,6 +43,15 @@ pub(super) fn continue_ufh(cx: &mut Cx<'_>, h: &HeparinExposure) -> Recommendati
             value: 0.0,
             unit: RateUnit::UnitsPerKgPerHour,
         });
+        // The running rate as it runs: its pump rate from the units/h, never from a rounded per-kg figure.
+        if let Some(per_hour) = h.current_rate_units_per_h {
+            rec.pump_ml_per_h = Some(per_hour.pump_rate(cx.p.ufh.concentration_units_per_ml.value));
+            rec.rationale.push(say!(
+                cx,
+                "continue the running {per_hour} ({}) unchanged",
+                ufh::shown_rate(per_kg)
+            ));
+        }
     }
     if cx.explain {
         rec.target = target_text(cx);

@@ -146,12 +146,10 @@ impl ChartData {
             .map(|d| (hours(start, d.time), d.units))
             .collect();
         // Circuit changes, surgery ends and setting changes, as labelled vertical lines.
-        let mut course_marks: Vec<(f64, String)> = tl
-            .recorded_only_until(as_of)
+        let mut course_marks: Vec<(f64, String)> = case.events[..case.events.partition_point(|e| e.time <= as_of)]
             .iter()
-            .filter_map(|&(t, index)| case.events.get(index).map(|e| (t, e.kind)))
-            .filter(|(_, kind)| matches!(kind, EventKind::CircuitChange(_) | EventKind::SurgeryEnd(_)))
-            .map(|(t, kind)| (hours(start, t), kind.describe()))
+            .filter(|e| matches!(e.kind, EventKind::CircuitChange(_) | EventKind::SurgeryEnd(_)))
+            .map(|e| (hours(start, e.time), e.kind.describe()))
             .collect();
         let mut setting = case.patient.setting;
         for &(t, kind) in tl.facts_until(as_of) {

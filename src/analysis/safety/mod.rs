@@ -1,0 +1,112 @@
+//! Revision 3's safety rules, applied to the ladder's answer outside bypass (clinical reference §14.2–§14.4):
+//! an infusion never charted as stopped ([`overlap`]), protamine while heparin is charted as running and the
+//! hours after surgery ([`surgery`]), thrombocytopenia ([`platelets`]), and a running rate that contradicts
+//! the levels, which pauses the advice ([`pause`]). Each narrows what the ladder advised — never the other
+//! way: decreases and holds always stand. "No increase" means no higher rate of the running drug and no
+//! bolus (§14.3).
+
+mod overlap;
+mod pause;
+mod platelets;
+mod surgery;
+
+use super::context::Cx;
+use super::danger_kind::Danger;
+use super::dti_switch::dti_pump;
+use super::types::{Action, AdvicePaused, HeparinExposure, Recommendation};
+use crate::dosing::{DoseRate, Rate};
+use crate::model::{Anticoagulant, UnitsPerHour};
+
+/// What the rules add beside the recommendation: danger lines (first in the list) and the pause.
+#[derive(Debug, Default)]
+pub(super) struct SafetyNotes {
+    pub dangers: Vec<Danger>,
+    pub paused: Option<AdvicePaused>,
+}
+
+/// Applies the rules in order; each sees the previous one's answer.
+pub(super) fn apply(cx: &mut Cx<'_>, h: &HeparinExposure, rec: Recommendation) -> (Recommendation, SafetyNotes) {
+    let mut notes = SafetyNotes::default();
+    let rec = overlap::apply(cx, rec, &mut notes);
+    let rec = surgery::apply(cx, h, rec, &mut notes);
+    let rec = platelets::apply(cx, rec, &mut notes);
+    let rec = pause::apply(cx, rec, &mut notes);
+    (rec, notes)
+}
+
+/// Whether the recommendation raises the running drug's rate, starts an infusion, or gives a bolus.
+pub(super) fn raises(cx: &Cx<'_>, rec: &Recommendation) -> bool {
+    let running = cx.tl.running(cx.as_of);
+    let increase = rec.rate_change.is_some_and(|c| c.value > 0.0);
+    let start = rec.rate.is_some()
+        && rec.action != Action::HoldAnticoagulant
+        && running.is_none_or(|s| rec.rate.is_some_and(|r| r.drug() != s.drug()));
+    increase || start || rec.bolus_units.is_some()
+}
+
+/// The running infusion's rate as a dose, and its pump rate exactly as it runs (heparin: from the units/h
+/// entered, never from a rounded per-kg figure).
+fn running_dose(cx: &Cx<'_>) -> Option<(DoseRate, Option<crate::model::MlPerHour>, UnitsPerHourOrNone)> {
+    let seg = cx.tl.running(cx.as_of)?;
+    match seg.rate.heparin() {
+        Some(per_hour) => {
+            let per_kg = crate::dosing::ufh::shown_rate(per_hour.per_kg(cx.hkg()));
+            let pump = per_hour.pump_rate(cx.p.ufh.concentration_units_per_ml.value);
+            Some((DoseRate::Heparin(per_kg), Some(pump), Some(per_hour)))
+        }
+        None => {
+            let dose = seg.rate.dti_rate()?;
+            Some((dose, dti_pump(cx, dose), None))
+        }
+    }
+}
+
+type UnitsPerHourOrNone = Option<UnitsPerHour>;
+
+/// Keeps the running drug at its running rate with no bolus: the recommendation's increase, start of the same
+/// drug, or bolus is withdrawn, and `why` says so. Decreases and holds are returned as they are.
+pub(super) fn no_increase(cx: &mut Cx<'_>, mut rec: Recommendation, why: &str) -> Recommendation {
+    if rec.action == Action::HoldAnticoagulant || rec.rate_change.is_some_and(|c| c.value < 0.0) {
+        if rec.bolus_units.take().is_some() {
+            rec.rationale.insert(0, say!(cx, "no bolus: {why}"));
+        }
+        return rec;
+    }
+    if rec.bolus_units.take().is_some() {
+        rec.rationale.insert(0, say!(cx, "no bolus: {why}"));
+    }
+    let Some((dose, pump, per_hour)) = running_dose(cx) else {
+        return rec;
+    };
+    let same_drug = rec.rate.is_none_or(|r| r.drug() == dose.drug());
+    let higher = rec.rate_change.is_some_and(|c| c.value > 0.0);
+    if same_drug && higher {
+        let drug = dose.drug().name();
+        rec.action = Action::Continue;
+        rec.label = format!("Continue {drug} at the running rate — no increase");
+        rec.rate = Some(dose);
+        rec.rate_change = Some(Rate {
+            value: 0.0,
+            unit: dose.unit(),
+        });
+        rec.pump_ml_per_h = pump;
+        let running = per_hour.map_or_else(|| dose.to_string(), |u| u.to_string());
+        rec.rationale
+            .insert(0, say!(cx, "no increase: {why}; {drug} stays at {running}"));
+    }
+    rec
+}
+
+/// A recommendation with no dose: measure or call first.
+pub(super) fn no_dose(rec: &mut Recommendation) {
+    rec.rate = None;
+    rec.rate_change = None;
+    rec.bolus_units = None;
+    rec.dose_units = None;
+    rec.pump_ml_per_h = None;
+}
+
+/// The drug a recommendation is about, or the running one.
+pub(super) fn running_drug(cx: &Cx<'_>) -> Option<Anticoagulant> {
+    cx.tl.running(cx.as_of).map(|s| s.drug())
+}

@@ -1,0 +1,200 @@
+//! The first hours after surgery (clinical reference §14.3): inside the window — 48 h after a high-risk
+//! surgery end, 24 h after a standard one, 24 h after the latest protamine, the one that ends later — there
+//! is no bolus, and a start or an increase of heparin or a DTI comes only "when the surgical team agrees",
+//! with the dose shown. A heparin start is 12 units/kg/h of the dosing weight, at most 1,000 units/h (the
+//! ACS start; on ECMO it replaces the 18 units/kg/h start inside the window). A bypass session followed by a
+//! change of setting to ICU or ECMO counts as a high-risk surgery end at the session's last event unless one
+//! is charted. Protamine given outside bypass while heparin is charted as running is a DANGER: the stop is
+//! taken at the protamine time for bleeding (measure and call, no timed restart).
+//!
+//! The window lengths and the start are the reference's defaults (institutional choice for cardiac surgery
+//! and ECMO); they move into the protocol files with the protocol format change of issue 26.
+
+use super::super::context::Cx;
+use super::super::danger_kind::Danger;
+use super::super::types::{Action, HeparinExposure, Recommendation};
+use super::{SafetyNotes, no_dose, raises};
+use crate::dosing::DoseRate;
+use crate::model::{
+    Anticoagulant, ClinicalTime, EventCode, EventKind, Setting, SurgeryRisk, UnitsPerHour, UnitsPerKgPerHour,
+};
+
+const HIGH_RISK_WINDOW_H: f64 = 48.0;
+const STANDARD_WINDOW_H: f64 = 24.0;
+const PROTAMINE_WINDOW_H: f64 = 24.0;
+const START_UNITS_PER_KG_PER_H: f64 = 12.0;
+const START_MAX_UNITS_PER_H: f64 = 1000.0;
+
+const CHEST_NOTE: &str = "CHEST 2022 (Douketis, Chest 162:e207: therapeutic heparin 48–72 h after high-bleed-risk and about 24 h after low/moderate-risk surgery) covers elective surgery in patients on long-term anticoagulants; its use after cardiac surgery and on ECMO is our choice";
+const START_SOURCE: &str = "post-operative start 12 units/kg/h, at most 1,000 units/h, no bolus: the ACS start (O'Gara, 2013 ACCF/AHA STEMI, Circulation 127:e362; Amsterdam, 2014 AHA/ACC NSTE-ACS, Circulation 130:e344); clinical reference §14.3";
+
+/// The setting in effect at `t`.
+fn setting_at(cx: &Cx<'_>, t: ClinicalTime) -> Setting {
+    match cx.tl.latest_fact(EventCode::SettingFrom, t) {
+        Some((_, EventKind::SettingFrom(s))) => s,
+        _ => cx.case.patient.setting,
+    }
+}
+
+/// The end of the latest post-operative window at the analysis time, and what opened it.
+fn window(cx: &Cx<'_>) -> Option<(ClinicalTime, String)> {
+    let events = &cx.case.events[..cx.case.events.partition_point(|e| e.time <= cx.as_of)];
+    let mut ends: Vec<(ClinicalTime, String)> = Vec::new();
+    let mut session_start: Option<ClinicalTime> = None;
+    let mut charted_in_session = false;
+    let mut last_in_session: Option<ClinicalTime> = None;
+    for e in events {
+        match e.kind {
+            EventKind::SurgeryEnd(SurgeryRisk::High) => {
+                charted_in_session = true;
+                ends.push((
+                    e.time.plus_hours(HIGH_RISK_WINDOW_H),
+                    format!("high-risk surgery ended at {}", e.time),
+                ));
+            }
+            EventKind::SurgeryEnd(SurgeryRisk::Standard) => {
+                charted_in_session = true;
+                ends.push((
+                    e.time.plus_hours(STANDARD_WINDOW_H),
+                    format!("surgery ended at {}", e.time),
+                ));
+            }
+            EventKind::Protamine(_) => {
+                ends.push((
+                    e.time.plus_hours(PROTAMINE_WINDOW_H),
+                    format!("protamine at {}", e.time),
+                ));
+            }
+            EventKind::SettingFrom(Setting::Cpb) => {
+                session_start = Some(e.time);
+                charted_in_session = false;
+            }
+            EventKind::SettingFrom(_) => {
+                if session_start.take().is_some()
+                    && !charted_in_session
+                    && let Some(last) = last_in_session
+                {
+                    ends.push((
+                        last.plus_hours(HIGH_RISK_WINDOW_H),
+                        format!("bypass ended at {last} (no surgery end charted: counted as high-risk)"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        if session_start.is_some() && !matches!(e.kind, EventKind::SettingFrom(_)) {
+            last_in_session = Some(e.time);
+        }
+    }
+    ends.into_iter()
+        .filter(|(end, _)| *end > cx.as_of)
+        .max_by_key(|(end, _)| *end)
+}
+
+/// Protamine outside bypass while heparin is charted as running, with no stop charted since.
+fn protamine_while_running(cx: &Cx<'_>) -> Option<ClinicalTime> {
+    let events = &cx.case.events[..cx.case.events.partition_point(|e| e.time <= cx.as_of)];
+    let at = events
+        .iter()
+        .rev()
+        .find(|e| matches!(e.kind, EventKind::Protamine(_)) && setting_at(cx, e.time) != Setting::Cpb)?
+        .time;
+    let running_then = cx
+        .tl
+        .running(at)
+        .is_some_and(|s| s.drug() == Anticoagulant::Heparin && s.start < at);
+    let running_now = cx
+        .tl
+        .running(cx.as_of)
+        .is_some_and(|s| s.drug() == Anticoagulant::Heparin);
+    let stopped_since = events
+        .iter()
+        .any(|e| e.time >= at && matches!(e.kind, EventKind::UfhInfusion(r) if r.is_stop()));
+    (running_then && running_now && !stopped_since).then_some(at)
+}
+
+pub(super) fn apply(
+    cx: &mut Cx<'_>,
+    h: &HeparinExposure,
+    mut rec: Recommendation,
+    notes: &mut SafetyNotes,
+) -> Recommendation {
+    if cx.patient.setting == Setting::Cpb {
+        return rec;
+    }
+    if let Some(at) = protamine_while_running(cx) {
+        notes.dangers.push(Danger::ProtamineWhileRunning { at });
+        no_dose(&mut rec);
+        rec.action = Action::HoldAnticoagulant;
+        rec.drug = "unfractionated heparin".into();
+        rec.label = "Stop heparin and chart the stop; measure and call".to_owned();
+        rec.call_senior = true;
+        rec.hold_minutes = None;
+        rec.alternatives.clear();
+        rec.rationale.insert(
+            0,
+            say!(
+                cx,
+                "protamine given at {at} while heparin is charted as running: the stop is taken at {at} for bleeding — measure the aPTT or anti-Xa, platelets and fibrinogen and call; no timed restart (clinical reference §5)"
+            ),
+        );
+        rec.cite("clinical reference §14.3: protamine outside bypass while heparin is charted as running");
+        return rec;
+    }
+    let Some((end, why)) = window(cx) else {
+        return rec;
+    };
+    if rec.action == Action::HoldAnticoagulant || rec.rate_change.is_some_and(|c| c.value < 0.0) {
+        return rec;
+    }
+    if !raises(cx, &rec) {
+        return rec;
+    }
+    // A start, not a restart: no heparin infusion in the last 24 h (a bypass bolus reversed by protamine is
+    // not an infusion to restart).
+    let _ = h;
+    let heparin_start = rec.rate.is_some_and(|r| r.drug() == Anticoagulant::Heparin)
+        && cx.tl.running(cx.as_of).is_none()
+        && cx
+            .tl
+            .last_segment_of(Anticoagulant::Heparin, cx.as_of)
+            .is_none_or(|s| s.end.is_some_and(|e| cx.as_of.hours_since(e) > 24.0));
+    if rec.bolus_units.take().is_some() {
+        rec.rationale
+            .insert(0, say!(cx, "no bolus: {why}; the post-operative window ends {end}"));
+    }
+    if heparin_start {
+        let by_kg = UnitsPerKgPerHour::new(START_UNITS_PER_KG_PER_H).unwrap_or(UnitsPerKgPerHour::ZERO);
+        let per_hour = by_kg.for_weight(cx.hkg());
+        let capped = UnitsPerHour::new(per_hour.value().min(START_MAX_UNITS_PER_H)).unwrap_or(per_hour);
+        let per_kg = crate::dosing::ufh::shown_rate(capped.per_kg(cx.hkg()));
+        rec.rate = Some(DoseRate::Heparin(per_kg));
+        rec.pump_ml_per_h = Some(capped.pump_rate(cx.p.ufh.concentration_units_per_ml.value));
+        rec.rationale.insert(
+            0,
+            say!(
+                cx,
+                "post-operative start: {by_kg} of {} = {capped}{} ({per_kg}), no bolus",
+                cx.heparin_weight.describe(),
+                if capped.value() < per_hour.value() {
+                    ", capped at 1,000 units/h"
+                } else {
+                    ""
+                }
+            ),
+        );
+        rec.cite(START_SOURCE);
+    }
+    rec.call_senior = true;
+    rec.label = format!("{} — when the surgical team agrees", rec.label);
+    rec.rationale.insert(
+        0,
+        say!(
+            cx,
+            "{why}: a start or an increase only when the surgical team agrees, with no bolus, until {end}; decreases and holds are never delayed"
+        ),
+    );
+    rec.caveats.push(CHEST_NOTE.to_owned());
+    rec.cite("clinical reference §14.3: the first hours after surgery");
+    rec
+}
