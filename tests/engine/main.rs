@@ -19,6 +19,7 @@ mod properties;
 mod protocol_texts;
 mod random_cases;
 mod recorded_inputs;
+mod rev3_properties;
 mod scenarios;
 mod settings_over_time;
 mod shown_advice;

@@ -135,7 +135,7 @@ pub(crate) fn random_case() -> impl Strategy<Value = (Case, Protocol)> {
 }
 
 /// The kg a recommended rate is per: heparin is dosed on the protocol's dosing weight, DTIs on actual.
-fn pump_matches(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), String> {
+pub(crate) fn pump_matches(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), String> {
     let (Some(rate), Some(pump)) = (a.recommendation.rate, a.recommendation.pump_ml_per_h) else {
         return Ok(());
     };
@@ -253,7 +253,7 @@ fn within_hard_limits(a: &Analysis, case: &Case, p: &Protocol) -> Result<(), Str
 
 /// The one infusion running at `t` (started before `t`, not changed at `t`): its kind code, or `None`
 /// when nothing or more than one runs, or an infusion changed at `t`.
-fn sole_running_infusion(case: &Case, t: ClinicalTime) -> Option<&'static str> {
+pub(crate) fn sole_running_infusion(case: &Case, t: ClinicalTime) -> Option<&'static str> {
     let mut last: BTreeMap<&'static str, (ClinicalTime, bool)> = BTreeMap::new();
     for e in case.events.iter().filter(|e| e.time <= t) {
         let (agent, on) = match e.kind {
@@ -285,7 +285,7 @@ fn sole_running_infusion(case: &Case, t: ClinicalTime) -> Option<&'static str> {
 /// the protocol's data: heparin anti-Xa in or above the nomogram's first hold row; heparin aPTT above
 /// the Raschke hold ratio × control or the protocol's ceiling, whichever is lower; DTI aPTT above the
 /// hold ratio × baseline or the ceiling (the ceiling alone without a baseline).
-fn hold_result_at(case: &Case, p: &Protocol, agent: &str, t: ClinicalTime) -> Option<String> {
+pub(crate) fn hold_result_at(case: &Case, p: &Protocol, agent: &str, t: ClinicalTime) -> Option<String> {
     let round = |v: f64, d: i32| (v * 10f64.powi(d) + 1e-9).round() / 10f64.powi(d);
     let baseline = case.patient.baseline_aptt.map(|b| b.value());
     for e in case.events.iter().filter(|e| e.time == t) {

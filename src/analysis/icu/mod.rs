@@ -37,10 +37,18 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     if let Some(seg) = running.filter(|s| s.drug() != Anticoagulant::Heparin) {
         // The HIT step shows the score or the history whatever drug runs (clinical reference §14.1).
         let hit = hit_screen::record(cx, four_ts);
-        let rec = if cx.hit_status.is_resolved_against() && !hit.stops_heparin() {
+        let due_before = cx.monitoring.len();
+        let titrated = dti_titrate::titrate(cx, seg);
+        // HIT excluded: back to heparin — but a DTI level at its hold threshold is held first.
+        let rec = if cx.hit_status.is_resolved_against()
+            && !hit.stops_heparin()
+            && titrated.action != Action::HoldAnticoagulant
+        {
+            // The DTI's checks go with the DTI.
+            cx.monitoring.truncate(due_before);
             hit_screen::back_to_heparin(cx, seg)
         } else {
-            dti_titrate::titrate(cx, seg)
+            titrated
         };
         for id in [StepId::Recognise, StepId::Pair, StepId::Antithrombin] {
             let values = vec![say!(cx, "on {}", seg.drug().name())];
