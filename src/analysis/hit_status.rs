@@ -75,14 +75,14 @@ fn optical_density(note: Option<&str>) -> Option<f64> {
 }
 
 /// The status at `as_of`. `suspected_at` are the times the 4Ts suspected HIT (platelet fall and score at or
-/// above the protocol's threshold), in time order; `score_min` is the 4Ts minimum at `as_of`, if scored.
+/// above the protocol's threshold), in time order; `score_max` is the top of the 4Ts range at `as_of` (unentered items counted high), if scored.
 #[must_use]
 pub fn hit_status(
     case: &Case,
     tl: &Timeline,
     history: HitHistory,
     suspected_at: &[ClinicalTime],
-    score_min: Option<u8>,
+    score_max: Option<u8>,
     as_of: ClinicalTime,
 ) -> HitStatus {
     if history == HitHistory::RecentOrPositive {
@@ -90,7 +90,7 @@ pub fn hit_status(
     }
     let suspected_at = &suspected_at[..suspected_at.partition_point(|t| *t <= as_of)];
     let Some(&first) = suspected_at.first() else {
-        return assays_alone(case, as_of, score_min);
+        return assays_alone(case, as_of, score_max);
     };
     // The episode starts at the first suspicion, or at a later one after an excluding result that a new fall
     // of 30% from the highest count since that result confirms.
@@ -112,7 +112,7 @@ pub fn hit_status(
         } else {
             functional = Some(result);
         }
-        status = from_assays(immuno, functional, score_min);
+        status = from_assays(immuno, functional, score_max);
         if status.is_resolved_against()
             && let Some(next) = new_episode(tl, suspected_at, event.time)
         {
@@ -126,7 +126,7 @@ pub fn hit_status(
 }
 
 /// Positive assays decide even without a 4Ts suspicion; negative ones only resolve an episode.
-fn assays_alone(case: &Case, as_of: ClinicalTime, score_min: Option<u8>) -> HitStatus {
+fn assays_alone(case: &Case, as_of: ClinicalTime, score_max: Option<u8>) -> HitStatus {
     let mut immuno = None;
     let mut functional = None;
     for event in case.events.iter().filter(|e| e.time <= as_of) {
@@ -136,7 +136,7 @@ fn assays_alone(case: &Case, as_of: ClinicalTime, score_min: Option<u8>) -> HitS
             _ => {}
         }
     }
-    match from_assays(immuno, functional, score_min) {
+    match from_assays(immuno, functional, score_max) {
         s @ (HitStatus::Probable | HitStatus::Confirmed) => s,
         _ => HitStatus::None,
     }
@@ -145,12 +145,12 @@ fn assays_alone(case: &Case, as_of: ClinicalTime, score_min: Option<u8>) -> HitS
 fn from_assays(
     immuno: Option<(AssayResult, Option<f64>)>,
     functional: Option<AssayResult>,
-    score_min: Option<u8>,
+    score_max: Option<u8>,
 ) -> HitStatus {
     match (immuno, functional) {
         (_, Some(AssayResult::Positive)) => HitStatus::Confirmed,
         (Some((AssayResult::Positive, od)), Some(AssayResult::Negative)) => {
-            if od.is_some_and(|od| od >= STRONG_OD) || score_min.is_some_and(|s| s >= HIGH_4TS) {
+            if od.is_some_and(|od| od >= STRONG_OD) || score_max.is_some_and(|s| s >= HIGH_4TS) {
                 HitStatus::Probable
             } else {
                 HitStatus::Unlikely

@@ -86,6 +86,36 @@ impl Prepared {
     }
 }
 
+/// Step texts never contradict the action (clinical reference §14.6): a step that says "titrate by the
+/// nomogram" or "continue" while a later step decided otherwise (a hold, a switch, a paused advice) names
+/// what the final action does instead.
+fn steps_agree_with_the_action(cx: &mut Cx<'_>, rec: &super::types::Recommendation) {
+    use super::types::Action;
+    let heparin_titration = matches!(rec.action, Action::AdjustUfh | Action::Continue)
+        && rec
+            .rate
+            .is_some_and(|r| r.drug() == crate::model::Anticoagulant::Heparin);
+    if heparin_titration || !cx.explain {
+        return;
+    }
+    let label = rec.label.clone();
+    for step in cx
+        .steps
+        .iter_mut()
+        .filter(|s| matches!(s.id, StepId::Recognise | StepId::Pair))
+    {
+        let text = step.conclusion.to_string();
+        let rewritten = if let Some(before) = text.strip_suffix(", titrate by the nomogram") {
+            format!("{before}; not titrated: {label} (step 6)")
+        } else if let Some(before) = text.strip_suffix(": continue") {
+            format!("{before}; the action is decided at step 6: {label}")
+        } else {
+            continue;
+        };
+        step.conclusion = rewritten.into();
+    }
+}
+
 /// The platelet-count times at which the 4Ts (with its platelet gate) suspected HIT.
 fn hit_suspicions(case: &Case, tl: &Timeline, p: &Protocol) -> Vec<ClinicalTime> {
     let mut times: Vec<ClinicalTime> = tl.labs.platelets.all().iter().map(|s| s.time).collect();
@@ -144,7 +174,7 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
         tl,
         cx.patient.hit_history,
         &prepared.hit_suspicions,
-        four_ts.as_ref().map(|f| f.score_min),
+        four_ts.as_ref().map(|f| f.score_max),
         as_of,
     );
 
@@ -157,6 +187,7 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
         (rec, None, notes)
     };
     let recommendation = limits::guard(&mut cx, recommendation);
+    steps_agree_with_the_action(&mut cx, &recommendation);
     cx.record_choice(&recommendation);
     monitoring::finish(&mut cx, &recommendation);
     let mut danger = notes.dangers;

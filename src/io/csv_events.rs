@@ -158,6 +158,16 @@ pub fn word_event(code: EventCode, word: &str, unit: &str) -> Option<Result<Even
     })
 }
 
+/// A decimal comma ("0,35": digits, one comma, not three digits after it — those could be thousands): the
+/// refusal names it and the number to write (clinical reference §14.4), echoing what was typed.
+#[must_use]
+pub fn decimal_comma(text: &str) -> Option<String> {
+    let (whole, fraction) = text.trim().split_once(',')?;
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    (digits(whole) && digits(fraction) && fraction.len() != 3)
+        .then(|| format!("'{}' has a decimal comma: write {whole}.{fraction}", text.trim()))
+}
+
 /// Splits a written value into its number text and whether it was `<L` (below an assay's limit).
 #[must_use]
 pub fn below_limit_prefix(text: &str) -> (&str, bool) {
@@ -434,7 +444,10 @@ fn parse_row(fields: &[String], columns: Columns, zone: Zone, now: Option<Clinic
             let (number, below_limit) = below_limit_prefix(&fields[2]);
             let value: f64 = match number.parse::<f64>() {
                 Ok(v) if v.is_finite() => v,
-                Ok(_) | Err(_) => return Err(format!("value '{}' is not a finite number", fields[2])),
+                Ok(_) | Err(_) => {
+                    return Err(decimal_comma(&fields[2])
+                        .unwrap_or_else(|| format!("value '{}' is not a finite number", fields[2])));
+                }
             };
             event_kind_from_text(kind, value, below_limit, &fields[3]).map_err(|e| format!("{kind}: {e}"))?
         }

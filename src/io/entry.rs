@@ -36,7 +36,11 @@ pub fn parse_number(field: &'static str, text: &str) -> Result<f64, FieldError> 
     if t.contains(',') {
         return Err(refuse(
             field,
-            format!("'{t}' contains a comma; write digits with a decimal point and no thousands separator (1000, 0.5)"),
+            super::csv_events::decimal_comma(t).unwrap_or_else(|| {
+                format!(
+                    "'{t}' contains a comma; write digits with a decimal point and no thousands separator (1000, 0.5)"
+                )
+            }),
         ));
     }
     match t.parse::<f64>() {

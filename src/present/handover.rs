@@ -112,12 +112,21 @@ pub fn handover(
             protocol_sha256(protocol).unwrap_or_else(|| "not available (file not readable)".to_owned())
         )),
     ];
+    if let Some(paused) = &a.advice_paused {
+        blocks.push(Block::Danger {
+            text: format!("ADVICE PAUSED: {} (entry at {})", paused.reason, paused.event_time),
+            grave: true,
+        });
+    }
     blocks.extend(danger_lines(a).into_iter().map(|d| Block::Danger {
         text: d.text,
         grave: d.grave,
     }));
     blocks.push(Block::Heading("Recommendation".to_owned()));
     blocks.push(Block::Strong(r.headline()));
+    if r.call_senior {
+        blocks.push(Block::Text("! call the senior clinician".to_owned()));
+    }
     blocks.extend(dose_lines(a).into_iter().map(Block::Text));
     if !r.target.is_empty() {
         blocks.push(Block::Text(format!("Target: {}", r.target)));
@@ -195,6 +204,28 @@ fn dose_lines(a: &Analysis) -> Vec<String> {
 /// to the rate set now, in mL/h. None for a non-adult (no dose from an adult protocol, decisions.md), and
 /// none when nothing runs and nothing is started.
 fn contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis) -> Vec<Block> {
+    // Under a revision-3 restriction (clinical reference §14.2–§14.4) the next step is the senior's, not a
+    // table's: the table would offer the boluses and increases the card withholds.
+    let restricted = a.recommendation.call_senior
+        || a.advice_paused.is_some()
+        || a.danger.iter().any(|d| {
+            matches!(
+                d.kind(),
+                "overlapping_infusions" | "protamine_while_running" | "low_platelets"
+            )
+        })
+        || a.recommendation
+            .caveats
+            .iter()
+            .any(|c| c.starts_with("post-operative window"));
+    if restricted {
+        return vec![
+            Block::Heading("Contingency for the next result".to_owned()),
+            Block::Text(
+                "withheld: the advice is restricted (a call to the senior, low platelets, an infusion not charted as stopped, the post-operative window or a paused entry) — decide the next step with the senior, not from a table".to_owned(),
+            ),
+        ];
+    }
     if !Population::ADULTS.covers(a.patient.age_group) || !protocol.population.covers(a.patient.age_group) {
         return vec![Block::Text(
             "No contingency table: no dose from an adult protocol for this patient (decisions.md)".to_owned(),

@@ -81,7 +81,8 @@ fn check<Q: Quantity>(limits: &Limits<Q>, what: &str, value: Q, unit: &str) -> R
     match verdict(limits, value) {
         Verdict::Hard => Err(Implausible {
             what: what.to_owned(),
-            value: format!("{} {unit}", num(value.value(), Q::DECIMALS.max(1)))
+            // As typed (clinical reference §14.4: never rounded in a refusal).
+            value: format!("{} {unit}", num(value.value(), (Q::DECIMALS + 2).min(6)))
                 .trim_end()
                 .to_owned(),
             allowed: allowed_text(limits, unit),
@@ -141,7 +142,12 @@ pub fn check_height(p: &Plausibility, height: crate::model::Centimetres) -> Resu
 /// Outside the hard range.
 pub fn check_event(p: &Plausibility, kind: EventKind, weight: Kilograms) -> Result<Option<String>, Implausible> {
     match kind {
-        lab_table!(lab_event_pattern) => check_lab(p, kind),
+        lab_table!(lab_event_pattern) => check_lab(p, kind).map_err(|mut e| {
+            if e.mistake.is_none() {
+                e.mistake = unit_slip(kind).map(str::to_owned);
+            }
+            e
+        }),
         // The limit of the lab it is a result of.
         EventKind::AntiXaBelow(v) => check_lab(p, EventKind::AntiXa(v)),
         EventKind::UfhBolus(v) => both(
@@ -243,6 +249,18 @@ macro_rules! check_lab_of_table {
     };
 }
 lab_table!(check_lab_of_table);
+
+/// The likely slip behind a refused lab value, in the words of clinical reference §14.4: a fibrinogen in mg/dL,
+/// platelets per µL, an aPTT ratio for seconds, an antithrombin fraction for a percentage.
+fn unit_slip(kind: EventKind) -> Option<&'static str> {
+    match kind {
+        EventKind::Fibrinogen(v) if v.value() > 15.0 => Some("mg/dL? (250 mg/dL = 2.5 g/L)"),
+        EventKind::Platelets(v) if v.value() > 2000.0 => Some("a count per µL? (250,000/µL = 250 × 10⁹/L)"),
+        EventKind::Aptt(v) if v.value() < 10.0 => Some("a ratio? enter seconds"),
+        EventKind::Antithrombin(v) if v.value() <= 2.0 => Some("a fraction? (0.55 units/mL = 55%)"),
+        _ => None,
+    }
+}
 
 /// The highest creatinine clearance accepted: an input sanity limit of ours, above augmented renal
 /// clearance in the critically ill (reported up to about 250 mL/min), so that a slip (500 for 50) is refused

@@ -373,7 +373,8 @@ fn report_writes_a_handover_pdf_whose_text_has_what_a_bedside_check_needs() {
     for wanted in [
         "Teaching patient · MRN 000123 · bed 4",
         "antithrombin",
-        "mL/h",
+        "call the senior clinician",
+        "withheld: the advice is restricted",
         "Weight 90.9 kg",
         sha.as_str(),
         "Prescriber (name, signature)",

@@ -30,8 +30,30 @@ pub(super) fn apply(cx: &mut Cx<'_>, h: &HeparinExposure, rec: Recommendation) -
     let rec = overlap::apply(cx, rec, &mut notes);
     let rec = surgery::apply(cx, h, rec, &mut notes);
     let rec = platelets::apply(cx, rec, &mut notes);
+    let rec = while_bleeding(cx, rec);
     let rec = pause::apply(cx, rec, &mut notes);
     (rec, notes)
+}
+
+/// Active bleeding (the fact in effect, or a stop for bleeding in the last 24 h): no anticoagulant start,
+/// switch or increase and no bolus, whatever the reason — HIT included (the danger line stays); measure and
+/// call (clinical reference §5: bleeding → measure and call, no timed restart).
+fn while_bleeding(cx: &mut Cx<'_>, mut rec: Recommendation) -> Recommendation {
+    if !platelets::bleeding(cx) || !raises(cx, &rec) {
+        return rec;
+    }
+    let advised = rec.headline();
+    no_dose(&mut rec);
+    rec.action = Action::Measure;
+    rec.label = "No anticoagulant start or increase while bleeding: call".to_owned();
+    rec.call_senior = true;
+    rec.alternatives.clear();
+    rec.rationale.insert(
+        0,
+        say!(cx, "active bleeding: no start, switch or increase until the bleeding is controlled and the senior decides (withheld: {advised})"),
+    );
+    rec.cite("clinical reference §5: a stop for bleeding is never restarted by the app");
+    rec
 }
 
 /// Whether the recommendation raises the running drug's rate, starts an infusion, or gives a bolus.
@@ -90,6 +112,11 @@ pub(super) fn no_increase(cx: &mut Cx<'_>, mut rec: Recommendation, why: &str) -
             unit: dose.unit(),
         });
         rec.pump_ml_per_h = pump;
+        // The step's own lines name the rate this withholds: said as withheld (kept, so a decision-only
+        // analysis has the same lines).
+        for line in rec.rationale.iter_mut().filter(|l| l.starts_with("new rate")) {
+            *line = format!("withheld — {line}");
+        }
         let running = per_hour.map_or_else(|| dose.to_string(), |u| u.to_string());
         rec.rationale
             .insert(0, say!(cx, "no increase: {why}; {drug} stays at {running}"));

@@ -1,6 +1,6 @@
 //! Never assume a stop that was not charted (clinical reference §14.2): when an anticoagulant infusion
 //! started while another ran with no stop charted for it, both may be running. The exposure ends the
-//! earlier one at the later one's start ("assumed, not charted"); the first line says "Stop <drug> now and
+//! earlier one at the later one's start ("assumed, not charted"); the first line says "Stop \<drug\> now and
 //! chart the stop"; DANGER with HIT (suspected, probable, confirmed or in the history), CAUTION otherwise;
 //! until the stop is charted the later drug gets no increase and no bolus (its assay may reflect both).
 

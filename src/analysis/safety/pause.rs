@@ -88,7 +88,14 @@ pub(super) fn apply(cx: &mut Cx<'_>, mut rec: Recommendation, notes: &mut Safety
     let Some(paused) = flagged(cx) else {
         return rec;
     };
+    // Stopping heparin for HIT does not depend on the running rate: the switch stands, the entry is said.
+    if cx.hit_status.is_active() && matches!(rec.action, Action::SwitchToArgatroban | Action::SwitchToBivalirudin) {
+        rec.rationale
+            .insert(0, say!(cx, "check the running entry: {}", paused.reason));
+        return rec;
+    }
     if rec.action == Action::HoldAnticoagulant {
+        rec.after_hold = None;
         // A hold stands; only its restart waits for the entry.
         rec.rate = None;
         rec.rate_change = None;

@@ -18,7 +18,7 @@ const MAX_AGE_H: f64 = 24.0;
 const ISTH_2018: &str = "ISTH SSC 2018 (Samuelson Bannow, J Thromb Haemost 16:1246): at 25–50 × 10⁹/L either full dose with platelet transfusion to keep ≥ 40–50 (high thrombotic risk) or 50% / prophylactic dose (lower risk); the app does not choose between them. Written for cancer-associated VTE: applying it here is our choice";
 
 /// Active bleeding: the fact in effect, or a stop for bleeding in the last 24 h.
-fn bleeding(cx: &Cx<'_>) -> bool {
+pub(super) fn bleeding(cx: &Cx<'_>) -> bool {
     let fact = cx
         .tl
         .latest_fact(crate::model::EventCode::BleedingFrom, cx.as_of)
@@ -95,6 +95,17 @@ pub(super) fn apply(cx: &mut Cx<'_>, mut rec: Recommendation, notes: &mut Safety
         return rec;
     }
     rec.cite("clinical reference §14.3: thrombocytopenia");
+    // Below 25 with bleeding on ECMO: stop and call now, whatever drug runs (with HIT too: our choice — a
+    // DTI through a haemorrhage at this count is the ECMO team's decision, not the app's).
+    if count.value() < CRITICAL && cx.patient.setting.is_ecmo() && bleeding(cx) {
+        let why = say!(
+            cx,
+            "platelets {count} × 10⁹/L (< 25) with bleeding on ECMO: stop and call now — transfuse platelets, check fibrinogen and the circuit; the ECMO team decides the restart (institutional)"
+        );
+        stop_and_call(cx, &mut rec, why);
+        rec.label = format!("{} now", rec.label);
+        return rec;
+    }
     if count.value() < CRITICAL && !hit {
         if cx.patient.setting.is_ecmo() {
             if bleeding(cx) {

@@ -25,6 +25,9 @@ const PROTAMINE_WINDOW_H: f64 = 24.0;
 const START_UNITS_PER_KG_PER_H: f64 = 12.0;
 const START_MAX_UNITS_PER_H: f64 = 1000.0;
 
+/// How the card, the text and the handover name the window (the handover withholds its contingency table).
+pub const WINDOW_CAVEAT: &str = "post-operative window";
+
 const CHEST_NOTE: &str = "CHEST 2022 (Douketis, Chest 162:e207: therapeutic heparin 48–72 h after high-bleed-risk and about 24 h after low/moderate-risk surgery) covers elective surgery in patients on long-term anticoagulants; its use after cardiac surgery and on ECMO is our choice";
 const START_SOURCE: &str = "post-operative start 12 units/kg/h, at most 1,000 units/h, no bolus: the ACS start (O'Gara, 2013 ACCF/AHA STEMI, Circulation 127:e362; Amsterdam, 2014 AHA/ACC NSTE-ACS, Circulation 130:e344); clinical reference §14.3";
 
@@ -40,7 +43,9 @@ fn setting_at(cx: &Cx<'_>, t: ClinicalTime) -> Setting {
 fn window(cx: &Cx<'_>) -> Option<(ClinicalTime, String)> {
     let events = &cx.case.events[..cx.case.events.partition_point(|e| e.time <= cx.as_of)];
     let mut ends: Vec<(ClinicalTime, String)> = Vec::new();
-    let mut session_start: Option<ClinicalTime> = None;
+    // A case that starts on bypass starts a session.
+    let mut session_start: Option<ClinicalTime> =
+        (cx.case.patient.setting == Setting::Cpb).then_some(cx.case.case_start);
     let mut charted_in_session = false;
     let mut last_in_session: Option<ClinicalTime> = None;
     for e in events {
@@ -144,6 +149,9 @@ pub(super) fn apply(
     let Some((end, why)) = window(cx) else {
         return rec;
     };
+    rec.caveats.push(format!(
+        "{WINDOW_CAVEAT} until {end} ({why}): no bolus; a start or an increase only when the surgical team agrees"
+    ));
     if rec.action == Action::HoldAnticoagulant || rec.rate_change.is_some_and(|c| c.value < 0.0) {
         return rec;
     }
@@ -154,7 +162,10 @@ pub(super) fn apply(
     // not an infusion to restart).
     let _ = h;
     let heparin_start = rec.rate.is_some_and(|r| r.drug() == Anticoagulant::Heparin)
-        && cx.tl.running(cx.as_of).is_none()
+        && cx
+            .tl
+            .running(cx.as_of)
+            .is_none_or(|s| s.drug() != Anticoagulant::Heparin)
         && cx
             .tl
             .last_segment_of(Anticoagulant::Heparin, cx.as_of)
@@ -170,6 +181,15 @@ pub(super) fn apply(
         let per_kg = crate::dosing::ufh::shown_rate(capped.per_kg(cx.hkg()));
         rec.rate = Some(DoseRate::Heparin(per_kg));
         rec.pump_ml_per_h = Some(capped.pump_rate(cx.p.ufh.concentration_units_per_ml.value));
+        // The protocol start's own lines name the rate this replaces: said as replaced (kept, so a
+        // decision-only analysis has the same lines).
+        for line in rec
+            .rationale
+            .iter_mut()
+            .filter(|l| l.starts_with("protocol start") || l.starts_with("= "))
+        {
+            *line = format!("replaced by the post-operative start — {line}");
+        }
         rec.rationale.insert(
             0,
             say!(

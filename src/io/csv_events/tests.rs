@@ -87,3 +87,19 @@ fn problems_beyond_the_limit_are_counted() {
             .contains("5 more problems not listed (205 in all)")
     );
 }
+
+#[test]
+fn a_decimal_comma_is_named_with_the_number_to_write() {
+    assert_eq!(
+        decimal_comma("0,35").as_deref(),
+        Some("'0,35' has a decimal comma: write 0.35")
+    );
+    assert_eq!(
+        decimal_comma("1,000"),
+        None,
+        "three digits after a comma may be thousands"
+    );
+    assert_eq!(decimal_comma("abc"), None);
+    let errors = parse("time,kind,value,unit\n2026-10-01T06:00,anti_xa,\"0,35\",units/mL\n").unwrap_err();
+    assert!(errors[0].message.contains("decimal comma: write 0.35"), "{errors:?}");
+}
