@@ -40,6 +40,9 @@ pub(super) fn danger(cx: &Cx<'_>, rec: &Recommendation, four_ts: Option<&FourTs>
             status: matches!(status, HitStatus::Probable | HitStatus::Confirmed).then_some(status),
         });
     }
+    if cx.patient.setting.is_ecmo() && super::limits::paediatric_hit_without_dti(cx) {
+        out.push(Danger::CircuitWithoutAnticoagulant);
+    }
     if cx.has_finding(FindingCode::CoagulopathyDiscordance) {
         out.push(Danger::Coagulopathy);
     }

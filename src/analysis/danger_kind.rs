@@ -52,6 +52,9 @@ pub enum Danger {
     },
     /// Protamine given outside bypass while heparin is charted as running (clinical reference §14.3).
     ProtamineWhileRunning { at: ClinicalTime },
+    /// A child, infant or neonate on ECMO with HIT and no DTI running: heparin stops and the circuit has no
+    /// anticoagulant (clinical reference §14.1).
+    CircuitWithoutAnticoagulant,
 }
 
 impl Danger {
@@ -65,6 +68,7 @@ impl Danger {
             Self::PseudoResistance => "pseudo_resistance",
             Self::OverlappingInfusions { .. } => "overlapping_infusions",
             Self::ProtamineWhileRunning { .. } => "protamine_while_running",
+            Self::CircuitWithoutAnticoagulant => "circuit_without_anticoagulant",
         }
     }
 
@@ -104,6 +108,10 @@ impl Danger {
             Self::ProtamineWhileRunning { at } => format!(
                 "protamine given at {at} while heparin is charted as running: stop heparin and chart the stop"
             ),
+            Self::CircuitWithoutAnticoagulant => {
+                "the circuit is now without anticoagulant: start a non-heparin anticoagulant per the paediatric ECMO team now"
+                    .to_owned()
+            }
         }
     }
 
@@ -165,6 +173,7 @@ impl Serialize for Danger {
                 map.serialize_entry("since", &since)?;
             }
             Self::ProtamineWhileRunning { at } => map.serialize_entry("at", &at)?,
+            Self::CircuitWithoutAnticoagulant => {}
             Self::Coagulopathy | Self::PseudoResistance => {}
         }
         map.end()

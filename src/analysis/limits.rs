@@ -135,6 +135,9 @@ fn non_adult(cx: &mut Cx<'_>, rec: Recommendation) -> Recommendation {
         ),
         "clinical reference §1 [rev 2]",
     );
+    if let Some(out) = non_adult_with_hit(cx, &rec) {
+        return out;
+    }
     let mut out = Recommendation::new(
         if rec.action == Action::HoldAnticoagulant {
             Action::HoldAnticoagulant
@@ -158,6 +161,42 @@ fn non_adult(cx: &mut Cx<'_>, rec: Recommendation) -> Recommendation {
     }
     out.cite("clinical reference §1 [rev 2]");
     out
+}
+
+/// A child, infant or neonate with HIT suspected, probable, confirmed or in the history, no DTI running
+/// (clinical reference §14.1, last bullet): stop all heparin, flushes included, and call — no dose from an
+/// adult protocol. On ECMO the danger list adds that the circuit is now without anticoagulant
+/// (`danger.rs`). With a DTI already running, the paediatric team has chosen one: the general non-adult
+/// answer (measure, or a stop-and-call above a hold threshold) stands, with the HIT line.
+fn non_adult_with_hit(cx: &Cx<'_>, rec: &Recommendation) -> Option<Recommendation> {
+    if !paediatric_hit_without_dti(cx) {
+        return None;
+    }
+    let mut out = Recommendation::new(Action::HoldAnticoagulant, "heparin");
+    out.label = "Stop all heparin, including flushes, and call".to_owned();
+    out.call_senior = true;
+    out.rationale.push(format!(
+        "HIT {} in a {}: no heparin at all; the adult protocols give no non-heparin dose for a {} — decide with the paediatric team now",
+        cx.hit_status.code(),
+        cx.patient.age_group.code(),
+        cx.patient.age_group.code()
+    ));
+    if rec.action != Action::HoldAnticoagulant {
+        out.rationale.push(format!(
+            "withheld — {}: the adult algorithm's answer for heparin",
+            rec.label
+        ));
+    }
+    out.cite("clinical reference §14.1 [rev 3]: a child, infant or neonate with HIT suspected — stop all heparin, including flushes, and call");
+    Some(out)
+}
+
+/// A non-adult with HIT active and no DTI running (clinical reference §14.1): read by the card and by the
+/// danger list (on ECMO, the circuit without anticoagulant).
+pub(super) fn paediatric_hit_without_dti(cx: &Cx<'_>) -> bool {
+    !cx.p.population.covers(cx.patient.age_group)
+        && cx.hit_status.is_active()
+        && !cx.tl.running(cx.as_of).is_some_and(|s| s.drug().is_dti())
 }
 
 /// An adult under the protocol's minimum weight, not confirmed (clinical reference §1 rev 2): a typing
