@@ -68,6 +68,8 @@ pub(super) struct Cx<'a> {
     pub monitoring: Vec<MonitoringItem>,
     /// HIT over time at `as_of` (clinical reference §14.1), set before the ladder runs.
     pub hit_status: super::hit_status::HitStatus,
+    /// What the card adds when the assays leave HIT open (a rapid negative with a high 4Ts, …).
+    pub hit_note: Option<&'static str>,
     /// Write the explanation sentences ([`Detail::Explained`]); read by `say!`.
     pub explain: bool,
 }
@@ -131,6 +133,7 @@ impl<'a> Cx<'a> {
             warnings: Vec::new(),
             monitoring: Vec::new(),
             hit_status: super::hit_status::HitStatus::None,
+            hit_note: None,
             explain,
         }
     }

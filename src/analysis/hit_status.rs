@@ -74,6 +74,48 @@ fn optical_density(note: Option<&str>) -> Option<f64> {
     number.parse().ok()
 }
 
+/// An immunoassay's note saying it was a rapid one (§14.1 `method` `rapid`: "rapid", "method rapid",
+/// "rapid PaGIA"); the default is an ELISA/CLIA.
+fn is_rapid(note: Option<&str>) -> bool {
+    note.is_some_and(|n| n.to_lowercase().contains("rapid"))
+}
+
+/// The latest immunoassay of the episode, as read from its event.
+#[derive(Debug, Clone, Copy)]
+struct Immuno {
+    result: AssayResult,
+    od: Option<f64>,
+    rapid: bool,
+}
+
+impl Immuno {
+    fn of(result: AssayResult, note: Option<&str>) -> Self {
+        Self {
+            result,
+            od: optical_density(note),
+            rapid: is_rapid(note),
+        }
+    }
+}
+
+/// What the card adds when the assays leave HIT open where a reader might take it as resolved (§14.1).
+pub const RAPID_NEGATIVE_HIGH_4TS: &str = "negative rapid immunoassay with a 4Ts of 6–8: HIT not excluded — confirm with an ELISA/CLIA or a functional assay (clinical reference §14.1)";
+/// The same for a strongly positive immunoassay or a high 4Ts with a negative functional assay (§14.1).
+pub const STRONG_POSITIVE_NEGATIVE_FUNCTIONAL: &str = "strongly positive immunoassay or high 4Ts with a negative functional assay: call haematology; consider repeating the functional assay (OD ≥ 2.0: Warkentin, J Thromb Haemost 2008;6:1304; clinical reference §14.1)";
+
+/// HIT at an analysis time: the status and, when the assays leave it open, what the card says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HitReading {
+    pub status: HitStatus,
+    pub note: Option<&'static str>,
+}
+
+impl HitReading {
+    const fn plain(status: HitStatus) -> Self {
+        Self { status, note: None }
+    }
+}
+
 /// The status at `as_of`. `suspected_at` are the times the 4Ts suspected HIT (platelet fall and score at or
 /// above the protocol's threshold), in time order; `score_max` is the top of the 4Ts range at `as_of` (unentered items counted high), if scored.
 #[must_use]
@@ -84,9 +126,9 @@ pub fn hit_status(
     suspected_at: &[ClinicalTime],
     score_max: Option<u8>,
     as_of: ClinicalTime,
-) -> HitStatus {
+) -> HitReading {
     if history == HitHistory::RecentOrPositive {
-        return HitStatus::History;
+        return HitReading::plain(HitStatus::History);
     }
     let suspected_at = &suspected_at[..suspected_at.partition_point(|t| *t <= as_of)];
     let Some(&first) = suspected_at.first() else {
@@ -95,8 +137,8 @@ pub fn hit_status(
     // The episode starts at the first suspicion, or at a later one after an excluding result that a new fall
     // of 30% from the highest count since that result confirms.
     let mut onset = first;
-    let mut status = HitStatus::Suspected;
-    let mut immuno: Option<(AssayResult, Option<f64>)> = None;
+    let mut reading = HitReading::plain(HitStatus::Suspected);
+    let mut immuno: Option<Immuno> = None;
     let mut functional: Option<AssayResult> = None;
     for event in case.events.iter().filter(|e| e.time <= as_of) {
         let (is_immuno, result) = match event.kind {
@@ -108,57 +150,65 @@ pub fn hit_status(
             continue;
         }
         if is_immuno {
-            immuno = Some((result, optical_density(event.note.as_deref())));
+            immuno = Some(Immuno::of(result, event.note.as_deref()));
         } else {
             functional = Some(result);
         }
-        status = from_assays(immuno, functional, score_max);
-        if status.is_resolved_against()
+        reading = from_assays(immuno, functional, score_max);
+        if reading.status.is_resolved_against()
             && let Some(next) = new_episode(tl, suspected_at, event.time)
         {
             onset = next;
-            status = HitStatus::Suspected;
+            reading = HitReading::plain(HitStatus::Suspected);
             immuno = None;
             functional = None;
         }
     }
-    status
+    reading
 }
 
 /// Positive assays decide even without a 4Ts suspicion; negative ones only resolve an episode.
-fn assays_alone(case: &Case, as_of: ClinicalTime, score_max: Option<u8>) -> HitStatus {
+fn assays_alone(case: &Case, as_of: ClinicalTime, score_max: Option<u8>) -> HitReading {
     let mut immuno = None;
     let mut functional = None;
     for event in case.events.iter().filter(|e| e.time <= as_of) {
         match event.kind {
-            EventKind::HitImmunoassay(r) => immuno = Some((r, optical_density(event.note.as_deref()))),
+            EventKind::HitImmunoassay(r) => immuno = Some(Immuno::of(r, event.note.as_deref())),
             EventKind::HitFunctionalAssay(r) => functional = Some(r),
             _ => {}
         }
     }
-    match from_assays(immuno, functional, score_max) {
-        s @ (HitStatus::Probable | HitStatus::Confirmed) => s,
-        _ => HitStatus::None,
+    let reading = from_assays(immuno, functional, score_max);
+    match reading.status {
+        HitStatus::Probable | HitStatus::Confirmed => reading,
+        _ => HitReading::plain(HitStatus::None),
     }
 }
 
-fn from_assays(
-    immuno: Option<(AssayResult, Option<f64>)>,
-    functional: Option<AssayResult>,
-    score_max: Option<u8>,
-) -> HitStatus {
-    match (immuno, functional) {
-        (_, Some(AssayResult::Positive)) => HitStatus::Confirmed,
-        (Some((AssayResult::Positive, od)), Some(AssayResult::Negative)) => {
-            if od.is_some_and(|od| od >= STRONG_OD) || score_max.is_some_and(|s| s >= HIGH_4TS) {
-                HitStatus::Probable
+fn from_assays(immuno: Option<Immuno>, functional: Option<AssayResult>, score_max: Option<u8>) -> HitReading {
+    let high_4ts = score_max.is_some_and(|s| s >= HIGH_4TS);
+    let result = immuno.map(|i| i.result);
+    match (result, functional) {
+        (_, Some(AssayResult::Positive)) => HitReading::plain(HitStatus::Confirmed),
+        (Some(AssayResult::Positive), Some(AssayResult::Negative)) => {
+            if immuno.and_then(|i| i.od).is_some_and(|od| od >= STRONG_OD) || high_4ts {
+                HitReading {
+                    status: HitStatus::Probable,
+                    note: Some(STRONG_POSITIVE_NEGATIVE_FUNCTIONAL),
+                }
             } else {
-                HitStatus::Unlikely
+                HitReading::plain(HitStatus::Unlikely)
             }
         }
-        (Some((AssayResult::Positive, _)), None) => HitStatus::Probable,
-        (_, Some(AssayResult::Negative)) | (Some((AssayResult::Negative, _)), None) => HitStatus::Excluded,
-        (None, None) => HitStatus::Suspected,
+        (Some(AssayResult::Positive), None) => HitReading::plain(HitStatus::Probable),
+        (Some(AssayResult::Negative), None) if immuno.is_some_and(|i| i.rapid) && high_4ts => HitReading {
+            status: HitStatus::Suspected,
+            note: Some(RAPID_NEGATIVE_HIGH_4TS),
+        },
+        (_, Some(AssayResult::Negative)) | (Some(AssayResult::Negative), None) => {
+            HitReading::plain(HitStatus::Excluded)
+        }
+        (None, None) => HitReading::plain(HitStatus::Suspected),
     }
 }
 
@@ -193,29 +243,58 @@ mod tests {
     }
 
     #[test]
+    fn a_rapid_immunoassay_is_read_from_the_note() {
+        assert!(is_rapid(Some("rapid PaGIA")));
+        assert!(is_rapid(Some("method: Rapid")));
+        assert!(!is_rapid(Some("ELISA OD 0.3")));
+        assert!(!is_rapid(None));
+    }
+
+    #[test]
     fn assays_decide_in_the_order_of_the_reference() {
         use AssayResult::{Negative, Positive};
-        assert_eq!(from_assays(None, None, None), HitStatus::Suspected);
-        assert_eq!(from_assays(Some((Negative, None)), None, Some(6)), HitStatus::Excluded);
+        let elisa = |result, od| {
+            Some(Immuno {
+                result,
+                od,
+                rapid: false,
+            })
+        };
+        let rapid = |result| {
+            Some(Immuno {
+                result,
+                od: None,
+                rapid: true,
+            })
+        };
+        let status = |i, f, s| from_assays(i, f, s).status;
+        assert_eq!(status(None, None, None), HitStatus::Suspected);
+        assert_eq!(status(elisa(Negative, None), None, Some(6)), HitStatus::Excluded);
+        assert_eq!(status(elisa(Positive, Some(1.2)), None, None), HitStatus::Probable);
         assert_eq!(
-            from_assays(Some((Positive, Some(1.2))), None, None),
-            HitStatus::Probable
-        );
-        assert_eq!(
-            from_assays(Some((Positive, Some(1.2))), Some(Negative), Some(4)),
+            status(elisa(Positive, Some(1.2)), Some(Negative), Some(4)),
             HitStatus::Unlikely
         );
         assert_eq!(
-            from_assays(Some((Positive, Some(2.1))), Some(Negative), Some(4)),
+            status(elisa(Positive, Some(2.1)), Some(Negative), Some(4)),
             HitStatus::Probable
         );
         assert_eq!(
-            from_assays(Some((Positive, None)), Some(Negative), Some(6)),
+            status(elisa(Positive, None), Some(Negative), Some(6)),
             HitStatus::Probable
         );
         assert_eq!(
-            from_assays(Some((Negative, None)), Some(Positive), None),
+            status(elisa(Negative, None), Some(Positive), None),
             HitStatus::Confirmed
+        );
+        // A rapid negative excludes with an intermediate 4Ts, not with a high one (§14.1).
+        assert_eq!(status(rapid(Negative), None, Some(5)), HitStatus::Excluded);
+        let high = from_assays(rapid(Negative), None, Some(6));
+        assert_eq!(high.status, HitStatus::Suspected);
+        assert_eq!(high.note, Some(RAPID_NEGATIVE_HIGH_4TS));
+        assert_eq!(
+            from_assays(elisa(Positive, Some(2.1)), Some(Negative), Some(4)).note,
+            Some(STRONG_POSITIVE_NEGATIVE_FUNCTIONAL)
         );
     }
 }

@@ -169,7 +169,7 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
     let four_ts = hit::four_ts(tl, &cx.patient, p, as_of, detail);
     let (setting, age_group) = (cx.patient.setting, cx.patient.age_group);
     let facts = facts::facts_in_effect(case, tl, &cx.patient, as_of);
-    cx.hit_status = super::hit_status::hit_status(
+    let hit_reading = super::hit_status::hit_status(
         case,
         tl,
         cx.patient.hit_history,
@@ -177,6 +177,8 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
         four_ts.as_ref().map(|f| f.score_max),
         as_of,
     );
+    cx.hit_status = hit_reading.status;
+    cx.hit_note = hit_reading.note;
 
     let (recommendation, cpb, notes) = if setting == Setting::Cpb {
         let (rec, assessment) = bypass::run(&mut cx, &heparin, four_ts.as_ref());
@@ -186,7 +188,10 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
         let (rec, notes) = super::safety::apply(&mut cx, &heparin, rec);
         (rec, None, notes)
     };
-    let recommendation = limits::guard(&mut cx, recommendation);
+    let mut recommendation = limits::guard(&mut cx, recommendation);
+    if let Some(note) = cx.hit_note {
+        recommendation.caveats.push(note.to_owned());
+    }
     steps_agree_with_the_action(&mut cx, &recommendation);
     cx.record_choice(&recommendation);
     monitoring::finish(&mut cx, &recommendation);

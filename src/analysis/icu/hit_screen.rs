@@ -25,22 +25,18 @@ fn with_status(status: HitStatus, call: HitCall) -> HitCall {
     }
 }
 
-/// Step 4: records the history and the 4Ts, and says what they decide.
-pub(super) fn record(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> HitCall {
-    let p = cx.p;
-    let h = &p.hit;
-    let patient = &cx.patient;
-    let call = with_status(
-        cx.hit_status,
-        hit::call(four_ts, h, patient.hit_history, patient.setting),
-    );
-    let mut values = vec![say!(cx, "history: {}", patient.hit_history.label())];
+/// Step 4's values: the history, the status over time and its note, and the 4Ts items with their basis.
+fn step_values(cx: &Cx<'_>, four_ts: Option<&FourTs>) -> Vec<String> {
+    let mut values = vec![say!(cx, "history: {}", cx.patient.hit_history.label())];
     if !matches!(cx.hit_status, HitStatus::None | HitStatus::History) {
         values.push(say!(
             cx,
             "HIT status: {} (the 4Ts suspicion and the assays over time, clinical reference §14.1)",
             cx.hit_status.code()
         ));
+    }
+    if let Some(note) = cx.hit_note {
+        values.push(say!(cx, "{note}"));
     }
     if let Some(ft) = four_ts {
         if let Some(why) = &ft.suspected_by {
@@ -64,6 +60,19 @@ pub(super) fn record(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> HitCall {
             ),
         ]);
     }
+    values
+}
+
+/// Step 4: records the history and the 4Ts, and says what they decide.
+pub(super) fn record(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> HitCall {
+    let p = cx.p;
+    let h = &p.hit;
+    let patient = &cx.patient;
+    let call = with_status(
+        cx.hit_status,
+        hit::call(four_ts, h, patient.hit_history, patient.setting),
+    );
+    let values = step_values(cx, four_ts);
     let score = four_ts.map_or(String::new(), FourTs::score_text);
     let (status, conclusion) = match call {
         HitCall::HistoryForbidsHeparin => (
@@ -94,6 +103,14 @@ pub(super) fn record(cx: &mut Cx<'_>, four_ts: Option<&FourTs>) -> HitCall {
                 cx,
                 "4Ts {score} straddles {}: enter the missing items; heparin continues at the current rate with no bolus or increase",
                 h.suspect_from
+            ),
+        ),
+        HitCall::Unlikely if cx.hit_status.is_resolved_against() => (
+            StepStatus::NotMet,
+            say!(
+                cx,
+                "HIT {} by the assays for this episode (4Ts {score}): heparin may be used; a new platelet fall of 30% or a new thrombosis opens a new episode",
+                cx.hit_status.code()
             ),
         ),
         HitCall::Unlikely => (
@@ -147,15 +164,18 @@ fn findings(cx: &mut Cx<'_>, call: HitCall, four_ts: Option<&FourTs>) {
     let h = &cx.p.hit;
     let score = four_ts.map_or(String::new(), FourTs::score_text);
     match call {
-        HitCall::Suspected => cx.finding(
-            FindingCode::HitSuspected,
-            say!(
-                cx,
-                "4Ts {score} ≥ {}: stop all heparin and switch to a DTI; send HIT immunoassay",
-                h.suspect_from
-            ),
-            h.source.clone(),
-        ),
+        HitCall::Suspected => {
+            let next = next_assay(cx.hit_status, cx.hit_note);
+            let by = match cx.hit_status {
+                HitStatus::Probable | HitStatus::Confirmed => format!("HIT {} by the assays", cx.hit_status.code()),
+                _ => format!("4Ts {score} ≥ {}", h.suspect_from),
+            };
+            cx.finding(
+                FindingCode::HitSuspected,
+                say!(cx, "{by}: stop all heparin and switch to a DTI; {next}"),
+                h.source.clone(),
+            );
+        }
         HitCall::HistoryForbidsHeparin | HitCall::HistoryPrefersNonHeparin => cx.finding(
             if call == HitCall::HistoryForbidsHeparin {
                 FindingCode::HitSuspected
@@ -186,6 +206,18 @@ fn findings(cx: &mut Cx<'_>, call: HitCall, four_ts: Option<&FourTs>) {
     }
 }
 
+/// The assay still to send, by what the assays have said (clinical reference §14.1).
+fn next_assay(status: HitStatus, note: Option<&'static str>) -> &'static str {
+    if note == Some(super::super::hit_status::RAPID_NEGATIVE_HIGH_4TS) {
+        return "confirm the negative rapid immunoassay with an ELISA/CLIA or a functional assay";
+    }
+    match status {
+        HitStatus::Probable => "positive immunoassay: treat as HIT; send a functional assay (SRA, HIPA) if not sent",
+        HitStatus::Confirmed => "confirmed by a functional assay: no heparin, now or later without haematology",
+        _ => "send a HIT immunoassay",
+    }
+}
+
 /// HIT suspected or in the history: stop every heparin and switch to the DTI the patient's organ
 /// function points to.
 pub(super) fn switch_for_hit(cx: &mut Cx<'_>, call: HitCall, four_ts: Option<&FourTs>) -> Recommendation {
@@ -204,7 +236,12 @@ pub(super) fn switch_for_hit(cx: &mut Cx<'_>, call: HitCall, four_ts: Option<&Fo
             cx,
             "heparin, since the HIT was more than 100 days ago and the antibody test is negative this admission (ACCP 2012; ASH 2018)"
         )),
-        HitCall::Suspected => rec.caveats.push(say!(cx, "Send a HIT immunoassay; do not give platelets unless bleeding")),
+        HitCall::Suspected => {
+            let next = next_assay(cx.hit_status, cx.hit_note);
+            let mut first = next.chars();
+            let capital = first.next().map(|c| c.to_uppercase().chain(first).collect::<String>());
+            rec.caveats.push(say!(cx, "{}; do not give platelets unless bleeding", capital.unwrap_or_default()));
+        }
         _ => {}
     }
     rec
