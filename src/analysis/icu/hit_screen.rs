@@ -299,21 +299,86 @@ pub(super) fn hold_before_switch(cx: &mut Cx<'_>, high: &str, switch: Recommenda
     rec
 }
 
+/// The last heparin rate at which its monitoring assay was in range during the heparin course that ended when
+/// the DTI started (§14.1 "the last in-range heparin rate of this course"): the anti-Xa first (an interfered
+/// one left out), else the aPTT against the heparin range; only samples drawn while heparin ran.
+fn last_in_range_heparin_rate(
+    cx: &Cx<'_>,
+    dti_start: crate::model::ClinicalTime,
+) -> Option<(crate::model::UnitsPerKgPerHour, String)> {
+    use super::super::context::{Monitor, Reading, anti_xa_interfered};
+    use super::super::pairing::Level;
+    let course_start = cx
+        .tl
+        .heparin_course_start(dti_start, cx.p.resistance.new_course_after_gap_h.value)?;
+    let monitor = Monitor::for_case(cx);
+    let heparin_rate_at = |t| {
+        cx.tl
+            .in_effect_at(t)
+            .and_then(|s| s.rate.heparin())
+            .map(|r| r.per_kg(cx.hkg()))
+    };
+    let in_course = |t: crate::model::ClinicalTime| t >= course_start && t <= dti_start;
+    let anti_xa = cx
+        .tl
+        .labs
+        .anti_xa
+        .until(dti_start)
+        .iter()
+        .rev()
+        .filter(|s| in_course(s.time) && !anti_xa_interfered(cx.tl, cx.p, **s, cx.as_of))
+        .map(|s| Reading::AntiXa(*s));
+    let aptt = cx
+        .tl
+        .labs
+        .aptt
+        .until(dti_start)
+        .iter()
+        .rev()
+        .filter(|s| in_course(s.time))
+        .map(|s| Reading::Aptt(*s));
+    anti_xa.chain(aptt).find_map(|r| {
+        let rate = heparin_rate_at(r.time())?;
+        (monitor.level(r) == Level::InRange).then(|| {
+            let shown = match r {
+                Reading::AntiXa(s) => format!("anti-Xa {} at {}", s.value, s.time),
+                Reading::Aptt(s) => format!("aPTT {} at {}", s.value, s.time),
+            };
+            (
+                rate,
+                say!(cx, "the last heparin rate with a result in range: {rate} ({shown})"),
+            )
+        })
+    })
+}
+
 /// HIT excluded (or unlikely) by an assay while a DTI runs (clinical reference §14.1): switch back — stop the
-/// DTI and start heparin at the same time, no bolus (on ECMO there is no gap), at the protocol start rate;
-/// monitor by anti-Xa, and leave out of the titration an aPTT drawn soon after the DTI stops (the labels).
+/// DTI and start heparin at the same time, no bolus (on ECMO there is no gap), at the last in-range heparin
+/// rate of the course before the DTI, else the protocol start rate; monitor by anti-Xa, and leave out of the
+/// titration an aPTT drawn soon after the DTI stops (the labels).
 pub(super) fn back_to_heparin(cx: &mut Cx<'_>, seg: crate::analysis::timeline::Segment) -> Recommendation {
     let dti = seg.drug().name();
-    let start = crate::dosing::ufh::start(cx.p, cx.hkg());
     let mut rec = Recommendation::new(Action::AdjustUfh, super::ufh_card::HEPARIN);
     rec.label = format!("Stop {dti} and start heparin at the same time, no bolus");
-    super::ufh_card::set_rate(cx, &mut rec, start.rate);
+    let (rate, basis) = match last_in_range_heparin_rate(cx, seg.start) {
+        Some((rate, basis)) => (rate, basis),
+        None => {
+            let start = crate::dosing::ufh::start(cx.p, cx.hkg()).rate;
+            (
+                start,
+                say!(
+                    cx,
+                    "no in-range heparin result before {dti}: the protocol start rate {start}"
+                ),
+            )
+        }
+    };
+    super::ufh_card::set_rate(cx, &mut rec, rate);
     rec.target = super::ufh_card::target_text(cx);
     rec.rationale.push(say!(
         cx,
-        "HIT {} by the assays: {dti} is no longer needed; heparin restarts at the protocol start rate {} without a bolus, the DTI stopped at the same time",
-        cx.hit_status.code(),
-        start.rate
+        "HIT {} by the assays: {dti} is no longer needed; heparin restarts without a bolus, the DTI stopped at the same time — {basis}",
+        cx.hit_status.code()
     ));
     let wait = match seg.drug() {
         crate::model::Anticoagulant::Argatroban if cx.hepatic.impaired => 12,
