@@ -16,6 +16,7 @@ pub mod danger;
 mod danger_kind;
 mod dti_switch;
 mod dti_titrate;
+mod dti_washout;
 mod engine;
 pub mod exposure;
 pub mod facts;

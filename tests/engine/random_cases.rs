@@ -297,6 +297,9 @@ pub(crate) fn hold_result_at(case: &Case, p: &Protocol, agent: &str, t: Clinical
                     return Some(format!("anti-Xa {x}"));
                 }
             }
+            // An aPTT drawn soon after a DTI stops is not a heparin result (clinical reference §14.1): any DTI
+            // event in the 12 h before (the longest washout, argatroban with hepatic impairment) skips it.
+            ("heparin", EventKind::Aptt(_)) if dti_within_12_h(case, t) => {}
             ("heparin", EventKind::Aptt(s)) => {
                 let control = baseline.unwrap_or(p.monitoring.lab_control_aptt_s.value.value());
                 let ratio = p.ufh.aptt_nomogram.first_hold_row().map_or(3.0, |(_, r)| r.from);
@@ -316,6 +319,13 @@ pub(crate) fn hold_result_at(case: &Case, p: &Protocol, agent: &str, t: Clinical
         }
     }
     None
+}
+
+/// Whether a DTI infusion was charted, or still ran, in the 12 h before `t`: the longest washout of §14.1.
+fn dti_within_12_h(case: &Case, t: ClinicalTime) -> bool {
+    let dti = |e: &&anticoag_planner::model::Event| e.kind.infusion_drug().is_some_and(|d| d.is_dti());
+    let last_dti = case.events.iter().filter(|e| e.time <= t).rfind(dti);
+    last_dti.is_some_and(|e| t.hours_since(e.time) < 12.0 || !e.kind.is_infusion_stop())
 }
 
 proptest! {

@@ -49,7 +49,13 @@ fn trigger(cx: &Cx<'_>, since: crate::model::ClinicalTime) -> Option<Trigger> {
         return xa_trigger;
     }
     let window = p.monitoring.pairing_window_min.value.value() as i64;
-    let aptt = cx.tl.labs.aptt.latest(cx.as_of).filter(|s| fresh(s.time))?;
+    // An aPTT that still reflects a DTI just stopped is not a heparin result (§14.1).
+    let aptt = cx
+        .tl
+        .labs
+        .aptt
+        .latest(cx.as_of)
+        .filter(|s| fresh(s.time) && super::super::dti_washout::dti_washout_at(cx, s.time).is_none())?;
     // An anti-Xa drawn well after the aPTT (not its pair) has superseded it.
     let superseded = xa
         .or(cx.tl.labs.anti_xa.latest(cx.as_of))

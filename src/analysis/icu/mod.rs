@@ -84,6 +84,9 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     } else if running.is_none() {
         antithrombin::not_applicable(cx, "no heparin infusion running");
         restart::no_infusion(cx, h, monitor)
+    } else if let Some((aptt, washout)) = super::dti_washout::newest_aptt_in_washout(cx) {
+        antithrombin::not_applicable(cx, "the newest aPTT still reflects the DTI just stopped");
+        aptt_in_washout(cx, h, aptt, washout)
     } else if let Some(hold) = hold::newest_result(cx, h, monitor) {
         antithrombin::not_applicable(cx, "the newest result calls for a hold");
         hold
@@ -95,6 +98,40 @@ pub(super) fn run(cx: &mut Cx<'_>, h: &HeparinExposure, four_ts: Option<&FourTs>
     } else {
         rec
     }
+}
+
+/// The newest aPTT was drawn inside a DTI's washout (clinical reference §14.1): it is not used to titrate
+/// heparin; the running rate continues and an anti-Xa decides.
+fn aptt_in_washout(
+    cx: &mut Cx<'_>,
+    h: &HeparinExposure,
+    aptt: super::timeline::Sample<crate::model::Seconds>,
+    w: super::dti_washout::Washout,
+) -> Recommendation {
+    let mut rec = ufh_card::continue_ufh(cx, h);
+    rec.action = Action::Measure;
+    rec.label = "Continue heparin unchanged; measure an anti-Xa now".to_owned();
+    rec.rationale.insert(
+        0,
+        say!(
+            cx,
+            "the aPTT {} at {} was drawn {} h after {} stopped at {} (less than {} h): it still reflects {} and is not used to titrate heparin",
+            aptt.value,
+            aptt.time,
+            crate::model::round_half_up(aptt.time.hours_since(w.stopped_at), 1),
+            w.drug.name(),
+            w.stopped_at,
+            w.hours,
+            w.drug.name()
+        ),
+    );
+    cx.due(
+        "anti-Xa",
+        super::types::Due::Now,
+        say!(cx, "heparin after {}: the aPTT cannot be read yet", w.drug.name()),
+    );
+    rec.cite(super::dti_washout::SOURCE);
+    rec
 }
 
 /// The 4Ts range straddles the acting threshold (clinical reference §7): heparin continues at the

@@ -1,0 +1,58 @@
+//! An aPTT drawn soon after a DTI stops still reflects the DTI (clinical reference §14.1, the labels): on
+//! heparin it is left out of the titration — less than 4 h after argatroban (12 h with hepatic impairment),
+//! less than 2 h after bivalirudin. The heparin ladder then continues the running rate and asks for an
+//! anti-Xa; an aPTT hold trigger inside the window is not taken (`icu::hold`).
+
+use super::context::Cx;
+use super::timeline::{Sample, SegmentEnd};
+use crate::model::{Anticoagulant, ClinicalTime, Seconds};
+
+/// Hours an aPTT still reflects argatroban after it stops (label: the aPTT returns to baseline in 2–4 h).
+const ARGATROBAN_H: f64 = 4.0;
+/// The same with hepatic impairment (label: the half-life is about 3 times longer).
+const ARGATROBAN_HEPATIC_H: f64 = 12.0;
+/// Hours an aPTT still reflects bivalirudin after it stops (label: about 1 h to baseline with normal renal function).
+const BIVALIRUDIN_H: f64 = 2.0;
+
+/// The DTI an aPTT drawn at a time still reflects.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Washout {
+    pub drug: Anticoagulant,
+    pub stopped_at: ClinicalTime,
+    pub hours: f64,
+}
+
+/// The DTI whose washout window holds `t`, if any: the last DTI infusion that ended (stopped or replaced)
+/// at or before `t`, less than its washout hours before.
+pub(super) fn dti_washout_at(cx: &Cx<'_>, t: ClinicalTime) -> Option<Washout> {
+    let last = cx
+        .tl
+        .segments()
+        .iter()
+        .filter(|s| s.drug().is_dti() && s.end.is_some_and(|e| e <= t))
+        .filter(|s| !matches!(s.ended_by, Some(SegmentEnd::RateChange)))
+        .max_by_key(|s| s.end)?;
+    let stopped_at = last.end?;
+    let hours = match last.drug() {
+        Anticoagulant::Argatroban if cx.hepatic.impaired => ARGATROBAN_HEPATIC_H,
+        Anticoagulant::Argatroban => ARGATROBAN_H,
+        _ => BIVALIRUDIN_H,
+    };
+    (t.hours_since(stopped_at) < hours).then_some(Washout {
+        drug: last.drug(),
+        stopped_at,
+        hours,
+    })
+}
+
+/// The newest aPTT at the analysis time, when it is newer than every anti-Xa and falls in a DTI's washout.
+pub(super) fn newest_aptt_in_washout(cx: &Cx<'_>) -> Option<(Sample<Seconds>, Washout)> {
+    let aptt = cx.tl.labs.aptt.latest(cx.as_of)?;
+    if cx.tl.labs.anti_xa.latest(cx.as_of).is_some_and(|x| x.time >= aptt.time) {
+        return None;
+    }
+    dti_washout_at(cx, aptt.time).map(|w| (aptt, w))
+}
+
+/// The source line every use cites.
+pub(super) const SOURCE: &str = "clinical reference §14.1: an aPTT drawn < 4 h after argatroban stops (< 12 h with hepatic impairment) or < 2 h after bivalirudin stops is not used to titrate heparin (argatroban and bivalirudin labels)";
