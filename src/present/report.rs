@@ -124,6 +124,23 @@ pub fn paused_line(field: &str) -> DangerLine {
     }
 }
 
+/// The HEPARIN line's "current": the charted rate, or "none" — unless heparin was never charted as stopped
+/// when another anticoagulant started (clinical reference §14.2): then it may still run.
+fn current_heparin_text(a: &Analysis) -> String {
+    use crate::analysis::danger::Danger;
+    if let Some(r) = a.heparin.current_rate_units_per_kg_per_h {
+        return r.to_string();
+    }
+    let unstopped = a.danger.iter().find_map(|d| match d {
+        Danger::OverlappingInfusions { earlier: "heparin", since, .. } => Some(*since),
+        _ => None,
+    });
+    match unstopped {
+        Some(since) => format!("not charted as stopped (running since {since}): may still run, counted as stopped at the later infusion's start"),
+        None => "none".to_owned(),
+    }
+}
+
 /// A plain-text plan a clinician can read, check and paste into notes.
 #[must_use]
 pub fn to_text(a: &Analysis) -> String {
@@ -166,8 +183,7 @@ pub fn to_text_for(a: &Analysis, identifier: Option<&str>) -> String {
         h.units_last_24h,
         h.units_per_kg_last_24h,
         h.mean_units_per_kg_per_h,
-        h.current_rate_units_per_kg_per_h
-            .map_or("none".to_owned(), |r| r.to_string())
+        current_heparin_text(a)
     ));
     out.push_str("\nFINDINGS:\n");
     if a.findings.is_empty() {
