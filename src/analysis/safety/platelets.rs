@@ -61,6 +61,15 @@ fn raises_effect_caveat(rec: &mut Recommendation) {
     }
 }
 
+/// The DANGER line for platelets below 25 on ECMO (clinical reference §14.3: call now).
+fn critical_on_ecmo(count: PlateletCount) -> Danger {
+    Danger::LowPlatelets {
+        count,
+        below: PlateletCount::new(CRITICAL).unwrap_or(count),
+        critical_on_ecmo: true,
+    }
+}
+
 pub(super) fn apply(cx: &mut Cx<'_>, mut rec: Recommendation, notes: &mut SafetyNotes) -> Recommendation {
     if cx.patient.setting == crate::model::Setting::Cpb {
         return rec;
@@ -104,24 +113,13 @@ pub(super) fn apply(cx: &mut Cx<'_>, mut rec: Recommendation, notes: &mut Safety
         );
         stop_and_call(cx, &mut rec, why);
         rec.label = format!("{} now", rec.label);
+        // The danger line stays with the stop: the circuit now runs without anticoagulant at this count.
+        notes.dangers.push(critical_on_ecmo(count));
         return rec;
     }
     if count.value() < CRITICAL && !hit {
         if cx.patient.setting.is_ecmo() {
-            if bleeding(cx) {
-                let why = say!(
-                    cx,
-                    "platelets {count} × 10⁹/L (< 25) with bleeding on ECMO: stop and call now — transfuse platelets, check fibrinogen and the circuit; the ECMO team decides the restart (institutional)"
-                );
-                stop_and_call(cx, &mut rec, why);
-                rec.label = format!("{} now", rec.label);
-                return rec;
-            }
-            notes.dangers.push(Danger::LowPlatelets {
-                count,
-                below: PlateletCount::new(CRITICAL).unwrap_or(count),
-                critical_on_ecmo: true,
-            });
+            notes.dangers.push(critical_on_ecmo(count));
             rec = no_increase(cx, rec, "platelets below 25 × 10⁹/L on ECMO");
             rec.call_senior = true;
             raises_effect_caveat(&mut rec);
