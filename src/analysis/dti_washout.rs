@@ -23,26 +23,33 @@ pub(super) struct Washout {
 }
 
 /// The DTI whose washout window holds `t`, if any: the last DTI infusion that ended (stopped or replaced)
-/// at or before `t`, less than its washout hours before.
+/// at or before `t`, less than its washout hours before. Segments do not overlap and are in time order, so
+/// the search walks back only over the segments that ended in the longest washout before `t`.
 pub(super) fn dti_washout_at(cx: &Cx<'_>, t: ClinicalTime) -> Option<Washout> {
-    let last = cx
-        .tl
-        .segments()
-        .iter()
-        .filter(|s| s.drug().is_dti() && s.end.is_some_and(|e| e <= t))
-        .filter(|s| !matches!(s.ended_by, Some(SegmentEnd::RateChange)))
-        .max_by_key(|s| s.end)?;
-    let stopped_at = last.end?;
-    let hours = match last.drug() {
-        Anticoagulant::Argatroban if cx.hepatic.impaired => ARGATROBAN_HEPATIC_H,
-        Anticoagulant::Argatroban => ARGATROBAN_H,
-        _ => BIVALIRUDIN_H,
-    };
-    (t.hours_since(stopped_at) < hours).then_some(Washout {
-        drug: last.drug(),
-        stopped_at,
-        hours,
-    })
+    let segments = cx.tl.segments();
+    let started = &segments[..segments.partition_point(|s| s.start <= t)];
+    for s in started.iter().rev() {
+        let Some(stopped_at) = s.end.filter(|e| *e <= t) else {
+            continue;
+        };
+        if t.hours_since(stopped_at) >= ARGATROBAN_HEPATIC_H {
+            return None;
+        }
+        if !s.drug().is_dti() || matches!(s.ended_by, Some(SegmentEnd::RateChange)) {
+            continue;
+        }
+        let hours = match s.drug() {
+            Anticoagulant::Argatroban if cx.hepatic.impaired => ARGATROBAN_HEPATIC_H,
+            Anticoagulant::Argatroban => ARGATROBAN_H,
+            _ => BIVALIRUDIN_H,
+        };
+        return (t.hours_since(stopped_at) < hours).then_some(Washout {
+            drug: s.drug(),
+            stopped_at,
+            hours,
+        });
+    }
+    None
 }
 
 /// The newest aPTT at the analysis time, when it is newer than every anti-Xa and falls in a DTI's washout.

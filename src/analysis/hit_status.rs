@@ -132,7 +132,7 @@ pub fn hit_status(
     }
     let suspected_at = &suspected_at[..suspected_at.partition_point(|t| *t <= as_of)];
     let Some(&first) = suspected_at.first() else {
-        return assays_alone(case, as_of, score_max);
+        return assays_alone(case, tl, as_of, score_max);
     };
     // The episode starts at the first suspicion, or at a later one after an excluding result that a new fall
     // of 30% from the highest count since that result confirms.
@@ -140,7 +140,8 @@ pub fn hit_status(
     let mut reading = HitReading::plain(HitStatus::Suspected);
     let mut immuno: Option<Immuno> = None;
     let mut functional: Option<AssayResult> = None;
-    for event in case.events.iter().filter(|e| e.time <= as_of) {
+    for mark in tl.marks.until(as_of) {
+        let event = super::marks::event_of(case, mark);
         let (is_immuno, result) = match event.kind {
             EventKind::HitImmunoassay(r) => (true, r),
             EventKind::HitFunctionalAssay(r) => (false, r),
@@ -168,10 +169,11 @@ pub fn hit_status(
 }
 
 /// Positive assays decide even without a 4Ts suspicion; negative ones only resolve an episode.
-fn assays_alone(case: &Case, as_of: ClinicalTime, score_max: Option<u8>) -> HitReading {
+fn assays_alone(case: &Case, tl: &Timeline, as_of: ClinicalTime, score_max: Option<u8>) -> HitReading {
     let mut immuno = None;
     let mut functional = None;
-    for event in case.events.iter().filter(|e| e.time <= as_of) {
+    for mark in tl.marks.until(as_of) {
+        let event = super::marks::event_of(case, mark);
         match event.kind {
             EventKind::HitImmunoassay(r) => immuno = Some(Immuno::of(r, event.note.as_deref())),
             EventKind::HitFunctionalAssay(r) => functional = Some(r),

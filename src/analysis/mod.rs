@@ -27,6 +27,7 @@ pub mod hit;
 pub mod hit_status;
 mod icu;
 mod limits;
+pub mod marks;
 mod monitoring;
 pub mod pairing;
 mod run;

@@ -125,6 +125,8 @@ pub struct Timeline {
     pub labs: Labs,
     /// All infusion segments of all agents, in time order; a new agent's start ends the previous one.
     segments: Vec<Segment>,
+    /// For each segment, the index of the first segment of its run (the same drug with no gap: rate changes).
+    run_starts: Vec<usize>,
     /// Heparin units delivered by infusion before each segment's start (UFH segments only count).
     units_before_segment: Vec<Units>,
     boluses: Vec<Bolus>,
@@ -140,6 +142,8 @@ pub struct Timeline {
     facts: Vec<(ClinicalTime, EventKind)>,
     first_heparin: Option<ClinicalTime>,
     event_times: Vec<ClinicalTime>,
+    /// The events the safety rules look back over (surgery ends, protamine, settings, HIT assays, stops).
+    pub marks: super::marks::CourseMarks,
 }
 
 /// Index of the last item with `time <= t` in a time-sorted slice.
@@ -165,6 +169,7 @@ impl Timeline {
 
         let mut sorted: Vec<usize> = (0..case.events.len()).collect();
         sorted.sort_by_key(|&i| case.events[i].time);
+        let marks = super::marks::CourseMarks::new(case, &sorted);
         for index in sorted {
             let event = &case.events[index];
             let t = event.time;
@@ -221,6 +226,11 @@ impl Timeline {
         }
 
         let segments = segments_of(infusion_events);
+        let mut run_starts: Vec<usize> = Vec::with_capacity(segments.len());
+        for (i, s) in segments.iter().enumerate() {
+            let continues = i > 0 && segments[i - 1].drug() == s.drug() && segments[i - 1].end == Some(s.start);
+            run_starts.push(if continues { run_starts[i - 1] } else { i });
+        }
         let mut units_before_segment = Vec::with_capacity(segments.len());
         let mut total = Units::ZERO;
         for s in &segments {
@@ -251,6 +261,7 @@ impl Timeline {
             weight,
             labs,
             segments,
+            run_starts,
             units_before_segment,
             boluses,
             bolus_running_total,
@@ -261,6 +272,7 @@ impl Timeline {
             facts,
             first_heparin,
             event_times,
+            marks,
         }
     }
 
@@ -409,6 +421,12 @@ impl Timeline {
             .rev()
             .filter(move |s| s.drug() == agent)
             .copied()
+    }
+
+    /// The index of the first segment of the run (same drug, no gap) that segment `i` belongs to.
+    #[must_use]
+    pub fn run_start(&self, i: usize) -> usize {
+        self.run_starts.get(i).copied().unwrap_or(i)
     }
 
     /// The infusion that ran just before `t` (a sample drawn at `t` reflects it, even when the rate

@@ -15,23 +15,20 @@ use crate::model::{Anticoagulant, ClinicalTime};
 fn uncharted(cx: &Cx<'_>) -> Option<(Anticoagulant, ClinicalTime)> {
     let running = cx.tl.running(cx.as_of)?;
     let segments = cx.tl.segments();
-    let mut i = segments
-        .iter()
-        .position(|s| s.start == running.start && s.drug() == running.drug())?;
-    // Back to the start of the running drug's run (its rate changes).
-    while i > 0 && segments[i - 1].drug() == running.drug() && segments[i - 1].end == Some(segments[i].start) {
-        i -= 1;
+    // Segments are in start order: the running one is the last to start at or before its start.
+    let mut i = segments.partition_point(|s| s.start <= running.start).checked_sub(1)?;
+    while segments[i] != running {
+        i = i.checked_sub(1).filter(|&j| segments[j].start == running.start)?;
     }
+    // Back to the start of the running drug's run (its rate changes).
+    let i = cx.tl.run_start(i);
     let earlier = segments[..i].last()?;
     if earlier.ended_by != Some(SegmentEnd::Replaced) {
         return None;
     }
     let replaced_at = earlier.end?;
     let drug = earlier.drug();
-    let events = &cx.case.events[..cx.case.events.partition_point(|e| e.time <= cx.as_of)];
-    let charted = events
-        .iter()
-        .any(|e| e.time >= replaced_at && e.kind.infusion_drug() == Some(drug) && e.kind.is_infusion_stop());
+    let charted = crate::analysis::marks::stop_charted(cx.case, &cx.tl.marks, drug, replaced_at, cx.as_of);
     (!charted).then_some((drug, earlier.start))
 }
 

@@ -12,12 +12,13 @@ use crate::model::{EventKind, HeparinRate};
 /// The running rate's entry, when it is outside its soft limit in the direction of a likely slip.
 fn flagged(cx: &Cx<'_>) -> Option<AdvicePaused> {
     let seg = cx.tl.running(cx.as_of)?;
-    let event = cx
-        .case
-        .events
+    // The events are in time order: look only among those charted at the segment's start.
+    let events = &cx.case.events[..cx.case.events.partition_point(|e| e.time <= seg.start)];
+    let event = events
         .iter()
         .rev()
-        .find(|e| e.time == seg.start && e.kind.infusion_drug() == Some(seg.drug()))?;
+        .take_while(|e| e.time == seg.start)
+        .find(|e| e.kind.infusion_drug() == Some(seg.drug()))?;
     if event.confirmed {
         return None;
     }

@@ -41,14 +41,13 @@ fn setting_at(cx: &Cx<'_>, t: ClinicalTime) -> Setting {
 
 /// The end of the latest post-operative window at the analysis time, and what opened it.
 fn window(cx: &Cx<'_>) -> Option<(ClinicalTime, String)> {
-    let events = &cx.case.events[..cx.case.events.partition_point(|e| e.time <= cx.as_of)];
     let mut ends: Vec<(ClinicalTime, String)> = Vec::new();
     // A case that starts on bypass starts a session.
     let mut session_start: Option<ClinicalTime> =
         (cx.case.patient.setting == Setting::Cpb).then_some(cx.case.case_start);
     let mut charted_in_session = false;
-    let mut last_in_session: Option<ClinicalTime> = None;
-    for e in events {
+    for mark in cx.tl.marks.until(cx.as_of) {
+        let e = crate::analysis::marks::event_of(cx.case, mark);
         match e.kind {
             EventKind::SurgeryEnd(SurgeryRisk::High) => {
                 charted_in_session = true;
@@ -75,9 +74,10 @@ fn window(cx: &Cx<'_>) -> Option<(ClinicalTime, String)> {
                 charted_in_session = false;
             }
             EventKind::SettingFrom(_) => {
-                if session_start.take().is_some()
+                // The session's last activity: the latest event before this change, within the session.
+                if let Some(start) = session_start.take()
                     && !charted_in_session
-                    && let Some(last) = last_in_session
+                    && let Some(last) = mark.last_activity.filter(|t| *t >= start)
                 {
                     ends.push((
                         last.plus_hours(HIGH_RISK_WINDOW_H),
@@ -87,9 +87,6 @@ fn window(cx: &Cx<'_>) -> Option<(ClinicalTime, String)> {
             }
             _ => {}
         }
-        if session_start.is_some() && !matches!(e.kind, EventKind::SettingFrom(_)) {
-            last_in_session = Some(e.time);
-        }
     }
     ends.into_iter()
         .filter(|(end, _)| *end > cx.as_of)
@@ -98,10 +95,13 @@ fn window(cx: &Cx<'_>) -> Option<(ClinicalTime, String)> {
 
 /// Protamine outside bypass while heparin is charted as running, with no stop charted since.
 fn protamine_while_running(cx: &Cx<'_>) -> Option<ClinicalTime> {
-    let events = &cx.case.events[..cx.case.events.partition_point(|e| e.time <= cx.as_of)];
-    let at = events
+    let at = cx
+        .tl
+        .marks
+        .until(cx.as_of)
         .iter()
         .rev()
+        .map(|m| crate::analysis::marks::event_of(cx.case, m))
         .find(|e| matches!(e.kind, EventKind::Protamine(_)) && setting_at(cx, e.time) != Setting::Cpb)?
         .time;
     let running_then = cx
@@ -112,9 +112,8 @@ fn protamine_while_running(cx: &Cx<'_>) -> Option<ClinicalTime> {
         .tl
         .running(cx.as_of)
         .is_some_and(|s| s.drug() == Anticoagulant::Heparin);
-    let stopped_since = events
-        .iter()
-        .any(|e| e.time >= at && matches!(e.kind, EventKind::UfhInfusion(r) if r.is_stop()));
+    let stopped_since =
+        crate::analysis::marks::stop_charted(cx.case, &cx.tl.marks, Anticoagulant::Heparin, at, cx.as_of);
     (running_then && running_now && !stopped_since).then_some(at)
 }
 
