@@ -204,6 +204,14 @@ fn discordance(raw: &RawProtocol) -> Built<Discordance> {
             "discordance.interference_bilirubin_mg_per_dl",
             &d.interference_bilirubin_mg_per_dl,
         )?,
+        interference_triglycerides_mg_per_dl: sourced(
+            "discordance.interference_triglycerides_mg_per_dl",
+            &d.interference_triglycerides_mg_per_dl,
+        )?,
+        interference_triglycerides_within_h: sourced(
+            "discordance.interference_triglycerides_within_h",
+            &d.interference_triglycerides_within_h,
+        )?,
         coagulopathy_outcome_caveat: d.coagulopathy_outcome_caveat.clone(),
     })
 }
@@ -295,6 +303,10 @@ fn antithrombin(a: &RawAntithrombin) -> Built<Antithrombin> {
         severe_below_percent: sourced("antithrombin.severe_below_percent", &a.severe_below_percent)?,
         decide_after_dose_h: sourced("antithrombin.decide_after_dose_h", &a.decide_after_dose_h)?,
         heparin_potentiation_caveat: a.heparin_potentiation_caveat.clone(),
+        vial_round_up_short_percent: sourced(
+            "antithrombin.vial_round_up_short_percent",
+            &a.vial_round_up_short_percent,
+        )?,
         caveat: a.caveat.clone(),
         plasma_derived: PlasmaDerivedAt {
             product: pd.product.clone(),
@@ -469,6 +481,8 @@ fn bypass(b: &RawBypass) -> Built<Bypass> {
         heparin_free_after_h: sourced(&path("heparin_free_after_h"), &b.heparin_free_after_h)?,
         max_additional_units_per_kg: sourced(&path("max_additional_units_per_kg"), &b.max_additional_units_per_kg)?,
         max_cumulative_units_per_kg: sourced(&path("max_cumulative_units_per_kg"), &b.max_cumulative_units_per_kg)?,
+        session_gap_h: sourced(&path("session_gap_h"), &b.session_gap_h)?,
+        preoperative_at_within_h: sourced(&path("preoperative_at_within_h"), &b.preoperative_at_within_h)?,
         protamine: Protamine {
             mg_per_100_units: q("bypass.protamine.mg_per_100_units", pr.mg_per_100_units)?,
             infusion_hour_fractions: list("bypass.protamine.infusion_hour_fractions", &pr.infusion_hour_fractions)?,
@@ -540,6 +554,55 @@ fn dti(raw: &RawProtocol) -> Built<DtiChoice> {
     })
 }
 
+/// The typed section from a checked one.
+///
+/// # Errors
+/// A number its quantity refuses, or an unknown drug code, with its path.
+fn other_anticoagulants(raw: &super::schema::RawOtherAnticoagulants) -> Built<super::rules::OtherAnticoagulants> {
+    let base = "other_anticoagulants";
+    let mut drugs = Vec::with_capacity(raw.drugs.len());
+    for (i, r) in raw.drugs.iter().enumerate() {
+        let path = |field: &str| format!("{base}.drugs[{i}].{field}");
+        let drug = crate::model::OtherAnticoagulant::from_code(&r.drug).ok_or_else(|| ProtocolProblem {
+            path: path("drug"),
+            line: None,
+            column: None,
+            message: format!("unknown drug '{}'", r.drug),
+        })?;
+        let moderate_renal = match (r.moderate_renal_window_h, r.moderate_crcl_below_ml_min) {
+            (Some(h), Some(crcl)) => Some((
+                q(&path("moderate_renal_window_h"), h)?,
+                q(&path("moderate_crcl_below_ml_min"), crcl)?,
+            )),
+            _ => None,
+        };
+        drugs.push(super::rules::OtherAnticoagulantRule {
+            drug,
+            raises: r.raises,
+            window_h: q(&path("window_h"), r.window_h)?,
+            renal_window_h: q(&path("renal_window_h"), r.renal_window_h)?,
+            moderate_renal,
+            hepatic_lengthens: r.hepatic_lengthens,
+            next_dose_h: q(&path("next_dose_h"), r.next_dose_h)?,
+            renal_next_dose_h: q(&path("renal_next_dose_h"), r.renal_next_dose_h)?,
+            source: r.source.clone(),
+        });
+    }
+    Ok(super::rules::OtherAnticoagulants {
+        drugs,
+        renal_crcl_below_ml_min: sourced(&format!("{base}.renal_crcl_below_ml_min"), &raw.renal_crcl_below_ml_min)?,
+        window_ends_anti_xa_below: sourced(
+            &format!("{base}.window_ends_anti_xa_below"),
+            &raw.window_ends_anti_xa_below,
+        )?,
+        window_ends_concordant_pairs_apart_h: sourced(
+            &format!("{base}.window_ends_concordant_pairs_apart_h"),
+            &raw.window_ends_concordant_pairs_apart_h,
+        )?,
+    })
+}
+
+
 /// The typed protocol of a validated file.
 pub(super) fn build(raw: &RawProtocol, origin: &str) -> Built<Protocol> {
     Ok(Protocol {
@@ -565,5 +628,6 @@ pub(super) fn build(raw: &RawProtocol, origin: &str) -> Built<Protocol> {
         bivalirudin: bivalirudin(&raw.bivalirudin)?,
         bypass: raw.bypass.as_ref().map(bypass).transpose()?,
         other_options: raw.other_options.as_ref().map(other_options).transpose()?,
+        other_anticoagulants: other_anticoagulants(&raw.other_anticoagulants)?,
     })
 }

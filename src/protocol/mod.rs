@@ -38,10 +38,10 @@ pub const BUILTIN_PROTOCOLS: [(&str, &str); 3] = [
 ];
 
 /// The format this build reads.
-pub const PROTOCOL_FORMAT_VERSION: u32 = 3;
+pub const PROTOCOL_FORMAT_VERSION: u32 = 4;
 
 /// The fields each format added (or rewrote), so that an older file is refused with what it lacks.
-const FIELDS_ADDED: [(u32, &[&str]); 2] = [
+const FIELDS_ADDED: [(u32, &[&str]); 3] = [
     (
         2,
         &[
@@ -67,6 +67,15 @@ const FIELDS_ADDED: [(u32, &[&str]); 2] = [
             "bivalirudin.titration (relative to the target) and bivalirudin.minimum_mg_per_kg_per_h",
             "bypass.bypass_bolus_from_units_per_kg, baseline_act_within_min, heparin_free_after_h, max_additional_units_per_kg, max_cumulative_units_per_kg (protocols with a bypass section)",
             "other_options (None outside the ICU)",
+        ],
+    ),
+    (
+        4,
+        &[
+            "other_anticoagulants (drugs, renal_crcl_below_ml_min, window_ends_anti_xa_below, window_ends_concordant_pairs_apart_h)",
+            "discordance.interference_triglycerides_mg_per_dl, discordance.interference_triglycerides_within_h",
+            "antithrombin.vial_round_up_short_percent",
+            "bypass.session_gap_h, bypass.preoperative_at_within_h (protocols with a bypass section)",
         ],
     ),
 ];
@@ -157,6 +166,8 @@ pub struct Protocol {
     pub bivalirudin: Bivalirudin,
     pub bypass: Option<Bypass>,
     pub other_options: Option<OtherOptions>,
+    /// Anticoagulants given before heparin (format 4, clinical reference §14.5).
+    pub other_anticoagulants: rules::OtherAnticoagulants,
 }
 
 impl fmt::Display for Protocol {
@@ -357,13 +368,13 @@ mod tests {
     #[test]
     fn an_older_format_is_refused_with_the_fields_it_lacks() {
         let (_, text) = BUILTIN_PROTOCOLS[0];
-        let old = text.replacen("format_version: 3,", "format_version: 1,", 1);
+        let old = text.replacen("format_version: 4,", "format_version: 1,", 1);
         let message = Protocol::from_ron_str(&old, "old.ron")
             .map(|_| ())
             .unwrap_err()
             .to_string();
         assert!(
-            message.contains("protocol format 1 is older than this build reads (format 3)"),
+            message.contains("protocol format 1 is older than this build reads (format 4)"),
             "{message}"
         );
         for field in [
@@ -374,7 +385,7 @@ mod tests {
         ] {
             assert!(message.contains(field), "{field}: {message}");
         }
-        let newer = text.replacen("format_version: 3,", "format_version: 9,", 1);
+        let newer = text.replacen("format_version: 4,", "format_version: 9,", 1);
         let message = Protocol::from_ron_str(&newer, "new.ron")
             .map(|_| ())
             .unwrap_err()

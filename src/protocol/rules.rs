@@ -154,6 +154,8 @@ pub struct Discordance {
     pub patterns_source: Source,
     pub interference_plasma_free_hb_mg_per_dl: Sourced<MgPerDl>,
     pub interference_bilirubin_mg_per_dl: Sourced<MgPerDl>,
+    pub interference_triglycerides_mg_per_dl: Sourced<MgPerDl>,
+    pub interference_triglycerides_within_h: Sourced<Hours>,
     pub coagulopathy_outcome_caveat: Sourced<String>,
 }
 
@@ -312,6 +314,7 @@ pub struct Antithrombin {
     pub severe_below_percent: Sourced<Percent>,
     pub decide_after_dose_h: Sourced<Hours>,
     pub heparin_potentiation_caveat: Sourced<String>,
+    pub vial_round_up_short_percent: Sourced<Percent>,
     pub caveat: Sourced<String>,
     pub plasma_derived: PlasmaDerivedAt,
     pub recombinant: RecombinantAt,
@@ -496,6 +499,8 @@ pub struct Bypass {
     pub heparin_free_after_h: Sourced<Hours>,
     pub max_additional_units_per_kg: Sourced<UnitsPerKg>,
     pub max_cumulative_units_per_kg: Sourced<UnitsPerKg>,
+    pub session_gap_h: Sourced<Hours>,
+    pub preoperative_at_within_h: Sourced<Hours>,
     pub protamine: Protamine,
 }
 
@@ -542,4 +547,36 @@ pub struct OtherOptions {
     pub danaparoid: OtherOption,
     pub doac: OtherOption,
     pub resistance_caveat: Sourced<String>,
+}
+
+/// One drug's rule, typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtherAnticoagulantRule {
+    pub drug: crate::model::OtherAnticoagulant,
+    pub raises: super::schema::RaisedAssay,
+    pub window_h: Hours,
+    pub renal_window_h: Hours,
+    /// The middle renal band: its window and the CrCl below which it applies.
+    pub moderate_renal: Option<(Hours, MlPerMin)>,
+    pub hepatic_lengthens: bool,
+    pub next_dose_h: Hours,
+    pub renal_next_dose_h: Hours,
+    pub source: Source,
+}
+
+/// The section, typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtherAnticoagulants {
+    pub drugs: Vec<OtherAnticoagulantRule>,
+    pub renal_crcl_below_ml_min: Sourced<MlPerMin>,
+    pub window_ends_anti_xa_below: Sourced<AntiXaLevel>,
+    pub window_ends_concordant_pairs_apart_h: Sourced<Hours>,
+}
+
+impl OtherAnticoagulants {
+    /// The rule for a drug, if the protocol has one.
+    #[must_use]
+    pub fn rule(&self, drug: crate::model::OtherAnticoagulant) -> Option<&OtherAnticoagulantRule> {
+        self.drugs.iter().find(|r| r.drug == drug)
+    }
 }

@@ -154,6 +154,9 @@ pub struct RawDiscordance {
     pub patterns_source: Source,
     pub interference_plasma_free_hb_mg_per_dl: Sourced<f64>,
     pub interference_bilirubin_mg_per_dl: Sourced<f64>,
+    /// Triglycerides above this in the hours before an anti-Xa make it unreliable (format 4).
+    pub interference_triglycerides_mg_per_dl: Sourced<f64>,
+    pub interference_triglycerides_within_h: Sourced<f64>,
     /// What the coagulopathy pattern has been seen to carry (shown as a caveat). Format 2.
     pub coagulopathy_outcome_caveat: Sourced<String>,
 }
@@ -344,6 +347,9 @@ pub struct RawAntithrombin {
     pub decide_after_dose_h: Sourced<f64>,
     /// Antithrombin potentiates heparin (shown while supplementation is under way; format 3).
     pub heparin_potentiation_caveat: Sourced<String>,
+    /// A dose rounded to vials is rounded up when the nearest combination is more than this many percent
+    /// below the calculated dose (format 4).
+    pub vial_round_up_short_percent: Sourced<f64>,
     pub caveat: Sourced<String>,
     pub plasma_derived: RawPlasmaDerivedAt,
     pub recombinant: RawRecombinantAt,
@@ -538,6 +544,10 @@ pub struct RawBypass {
     /// Caps on an additional dose and on the cumulative bypass dose (format 3).
     pub max_additional_units_per_kg: Sourced<f64>,
     pub max_cumulative_units_per_kg: Sourced<f64>,
+    /// A gap longer than this between bypass heparin boluses and ACTs ends a bypass session (format 4).
+    pub session_gap_h: Sourced<f64>,
+    /// An antithrombin level this long before the baseline ACT is shown on the bypass advice (format 4).
+    pub preoperative_at_within_h: Sourced<f64>,
     pub protamine: RawProtamine,
 }
 
@@ -617,4 +627,51 @@ pub struct RawProtocol {
     /// ICU only (format 3).
     #[serde(deserialize_with = "crate::model::required::required_option")]
     pub other_options: Option<RawOtherOptions>,
+    /// Anticoagulants given before heparin (format 4).
+    pub other_anticoagulants: RawOtherAnticoagulants,
+}
+
+/// Which heparin assay a drug raises: the anti-Xa (oral factor Xa inhibitors, LMWH, fondaparinux) or the
+/// aPTT (dabigatran).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RaisedAssay {
+    AntiXa,
+    Aptt,
+}
+
+/// One drug's row as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOtherAnticoagulantRule {
+    /// The event code (`apixaban`, `enoxaparin`, …).
+    pub drug: String,
+    pub raises: RaisedAssay,
+    /// Hours after the last dose during which it still reads in the heparin assay.
+    pub window_h: f64,
+    /// … with CrCl below the section's renal threshold or renal replacement therapy.
+    pub renal_window_h: f64,
+    /// … with CrCl below `moderate_crcl_below_ml_min` (dabigatran's middle band), if the drug has one.
+    #[serde(deserialize_with = "crate::model::required::required_option")]
+    pub moderate_renal_window_h: Option<f64>,
+    #[serde(deserialize_with = "crate::model::required::required_option")]
+    pub moderate_crcl_below_ml_min: Option<f64>,
+    /// Whether hepatic impairment lengthens the window to `renal_window_h` too.
+    pub hepatic_lengthens: bool,
+    /// Heparin does not start earlier than this after the last dose (the next dose's time).
+    pub next_dose_h: f64,
+    /// … with CrCl below the renal threshold or renal replacement therapy.
+    pub renal_next_dose_h: f64,
+    pub source: Source,
+}
+
+/// The section as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOtherAnticoagulants {
+    pub drugs: Vec<RawOtherAnticoagulantRule>,
+    pub renal_crcl_below_ml_min: Sourced<f64>,
+    /// An anti-Xa below this, drawn after the last dose and before heparin, ends an anti-Xa drug's window.
+    pub window_ends_anti_xa_below: Sourced<f64>,
+    /// Two consecutive concordant pairs at least this far apart end the window.
+    pub window_ends_concordant_pairs_apart_h: Sourced<f64>,
 }

@@ -3,6 +3,7 @@
 //! section, [`dti`] to the two direct thrombin inhibitors' tables.
 
 mod dti;
+mod other_anticoagulants;
 mod sections;
 
 use super::PROTOCOL_FORMAT_VERSION;
@@ -275,6 +276,7 @@ pub(super) fn validate(p: &RawProtocol) -> Vec<ProtocolProblem> {
     dti::bivalirudin(&mut c, p);
     sections::bypass(&mut c, p);
     sections::other_options(&mut c, p);
+    other_anticoagulants::other_anticoagulants(&mut c, &p.other_anticoagulants);
     c.problems
 }
 

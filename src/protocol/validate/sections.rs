@@ -196,6 +196,14 @@ pub(super) fn discordance(c: &mut Checker, p: &RawProtocol) {
         "discordance.interference_bilirubin_mg_per_dl.source",
         &d.interference_bilirubin_mg_per_dl.source,
     );
+    c.sourced_positive(
+        "discordance.interference_triglycerides_mg_per_dl",
+        &d.interference_triglycerides_mg_per_dl,
+    );
+    c.sourced_positive(
+        "discordance.interference_triglycerides_within_h",
+        &d.interference_triglycerides_within_h,
+    );
     c.text(
         "discordance.coagulopathy_outcome_caveat",
         &d.coagulopathy_outcome_caveat,
@@ -275,6 +283,7 @@ pub(super) fn antithrombin(c: &mut Checker, p: &RawProtocol) {
         c.source(&format!("antithrombin.{name}.source"), &s.source);
     }
     c.sourced_positive("antithrombin.decide_after_dose_h", &at.decide_after_dose_h);
+    c.sourced_positive("antithrombin.vial_round_up_short_percent", &at.vial_round_up_short_percent);
     c.text(
         "antithrombin.heparin_potentiation_caveat",
         &at.heparin_potentiation_caveat,
@@ -432,6 +441,8 @@ pub(super) fn bypass(c: &mut Checker, p: &RawProtocol) {
                 ("heparin_free_after_h", &b.heparin_free_after_h),
                 ("max_additional_units_per_kg", &b.max_additional_units_per_kg),
                 ("max_cumulative_units_per_kg", &b.max_cumulative_units_per_kg),
+                ("session_gap_h", &b.session_gap_h),
+                ("preoperative_at_within_h", &b.preoperative_at_within_h),
             ] {
                 c.sourced_positive(&format!("bypass.{name}"), s);
             }
