@@ -70,6 +70,8 @@ pub(super) struct Cx<'a> {
     pub hit_status: super::hit_status::HitStatus,
     /// What the card adds when the assays leave HIT open (a rapid negative with a high 4Ts, …).
     pub hit_note: Option<&'static str>,
+    /// Other anticoagulants still reading in a heparin assay at this time (clinical reference §14.5).
+    pub other_windows: Vec<super::other_anticoagulants::OtherWindow>,
     /// Write the explanation sentences ([`Detail::Explained`]); read by `say!`.
     pub explain: bool,
 }
@@ -134,6 +136,7 @@ impl<'a> Cx<'a> {
             monitoring: Vec::new(),
             hit_status: super::hit_status::HitStatus::None,
             hit_note: None,
+            other_windows: Vec::new(),
             explain,
         }
     }
@@ -151,6 +154,16 @@ impl<'a> Cx<'a> {
     /// The DTI dosing weight in kg.
     pub fn dti_kg(&self) -> Kilograms {
         self.dti_weight.kg
+    }
+
+    /// Why an anti-Xa sample is left out, if it is (clinical reference §3, §14.5).
+    pub fn anti_xa_excluded(&self, s: Sample<AntiXaLevel>) -> Option<super::anti_xa_exclusion::AntiXaExclusion> {
+        super::anti_xa_exclusion::anti_xa_excluded(self.tl, self.p, &self.other_windows, self.as_of, s)
+    }
+
+    /// Shorthand: the anti-Xa sample is left out for any reason.
+    pub fn anti_xa_interfered(&self, s: Sample<AntiXaLevel>) -> bool {
+        self.anti_xa_excluded(s).is_some()
     }
 
     pub fn finding(&mut self, code: FindingCode, detail: impl Into<String>, source: impl Into<Source>) {
@@ -309,39 +322,6 @@ impl Reading {
     }
 }
 
-/// Whether an anti-Xa was drawn within the pairing window of plasma free Hb or bilirubin above the
-/// protocol's interference limits.
-pub(super) fn anti_xa_interfered(tl: &Timeline, p: &Protocol, s: Sample<AntiXaLevel>, until: ClinicalTime) -> bool {
-    anti_xa_interference(tl, p, s.time, until).is_some()
-}
-
-/// What makes an anti-Xa drawn at `t` unreliable, known by `until`: plasma free hemoglobin or bilirubin
-/// above the protocol's interference limits within the pairing window (clinical reference §3) — the one
-/// rule the algorithm and the forecast's fit both read.
-pub(crate) fn anti_xa_interference(
-    tl: &Timeline,
-    p: &Protocol,
-    t: ClinicalTime,
-    until: ClinicalTime,
-) -> Option<String> {
-    let window = p.monitoring.pairing_window_min.value;
-    let d = &p.discordance;
-    let hb = tl
-        .labs
-        .plasma_free_hb
-        .nearest(t, window, until)
-        .filter(|h| h.value > d.interference_plasma_free_hb_mg_per_dl.value)
-        .map(|h| format!("plasma free hemoglobin {} at {}", h.value, h.time));
-    let bilirubin = || {
-        tl.labs
-            .bilirubin
-            .nearest(t, window, until)
-            .filter(|b| b.value > d.interference_bilirubin_mg_per_dl.value)
-            .map(|b| format!("bilirubin {} at {}", b.value, b.time))
-    };
-    hb.or_else(bilirubin)
-}
-
 impl Monitor {
     /// Anti-Xa when a usable one was drawn within the lab-age limit, otherwise the aPTT.
     pub fn for_case(cx: &Cx<'_>) -> Self {
@@ -354,7 +334,7 @@ impl Monitor {
             .iter()
             .rev()
             .take_while(|s| cx.as_of.hours_since(s.time) <= max_age)
-            .any(|s| !anti_xa_interfered(cx.tl, cx.p, *s, cx.as_of));
+            .any(|s| !cx.anti_xa_interfered(*s));
         Self {
             assay: if recent_anti_xa { Assay::AntiXa } else { Assay::Aptt },
             anti_xa_target: cx.p.ufh.anti_xa_target.value,
@@ -404,7 +384,7 @@ impl Monitor {
                     if out.len() == max || since.is_some_and(|t| s.time < t) {
                         break;
                     }
-                    if anti_xa_interfered(cx.tl, cx.p, *s, cx.as_of) {
+                    if cx.anti_xa_interfered(*s) {
                         if let Some(a) = cx.tl.labs.aptt.nearest(s.time, window, cx.as_of) {
                             out.push(Reading::Aptt(a));
                         }

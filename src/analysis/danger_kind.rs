@@ -55,6 +55,15 @@ pub enum Danger {
     /// A child, infant or neonate on ECMO with HIT and no DTI running: heparin stops and the circuit has no
     /// anticoagulant (clinical reference §14.1).
     CircuitWithoutAnticoagulant,
+    /// Another anticoagulant still reads in a heparin assay (clinical reference §14.5): heparin is titrated
+    /// on the other assay. `on_bypass`: the ACT may overstate the heparin effect.
+    OtherAnticoagulantInAssay {
+        drug: &'static str,
+        /// "anti-Xa" or "aPTT".
+        assay: &'static str,
+        last_dose: ClinicalTime,
+        on_bypass: bool,
+    },
 }
 
 impl Danger {
@@ -69,6 +78,7 @@ impl Danger {
             Self::OverlappingInfusions { .. } => "overlapping_infusions",
             Self::ProtamineWhileRunning { .. } => "protamine_while_running",
             Self::CircuitWithoutAnticoagulant => "circuit_without_anticoagulant",
+            Self::OtherAnticoagulantInAssay { .. } => "other_anticoagulant_in_assay",
         }
     }
 
@@ -79,6 +89,7 @@ impl Danger {
             Self::PseudoResistance => DangerLevel::Caution,
             Self::LowPlatelets { critical_on_ecmo, .. } if !critical_on_ecmo => DangerLevel::Caution,
             Self::OverlappingInfusions { hit: false, .. } => DangerLevel::Caution,
+            Self::OtherAnticoagulantInAssay { .. } => DangerLevel::Caution,
             _ => DangerLevel::Danger,
         }
     }
@@ -111,6 +122,13 @@ impl Danger {
             Self::CircuitWithoutAnticoagulant => {
                 "the circuit is now without anticoagulant: start a non-heparin anticoagulant per the paediatric ECMO team now"
                     .to_owned()
+            }
+            Self::OtherAnticoagulantInAssay { drug, on_bypass: true, last_dose, .. } => format!(
+                "{drug} taken at {last_dose}, inside its window: the ACT may overstate the heparin effect; consider a heparin concentration"
+            ),
+            Self::OtherAnticoagulantInAssay { drug, assay, last_dose, .. } => {
+                let other = if assay == "anti-Xa" { "aPTT" } else { "anti-Xa" };
+                format!("{assay} includes {drug}: heparin titrated on the {other} (last dose {last_dose})")
             }
         }
     }
@@ -174,6 +192,17 @@ impl Serialize for Danger {
             }
             Self::ProtamineWhileRunning { at } => map.serialize_entry("at", &at)?,
             Self::CircuitWithoutAnticoagulant => {}
+            Self::OtherAnticoagulantInAssay {
+                drug,
+                assay,
+                last_dose,
+                on_bypass,
+            } => {
+                map.serialize_entry("drug", drug)?;
+                map.serialize_entry("assay", assay)?;
+                map.serialize_entry("last_dose", &last_dose)?;
+                map.serialize_entry("on_bypass", &on_bypass)?;
+            }
             Self::Coagulopathy | Self::PseudoResistance => {}
         }
         map.end()

@@ -1,9 +1,9 @@
-//! The events the safety rules look back over — surgery ends, protamine, setting changes, HIT assays and
-//! infusion stops — indexed once per case in time order, so that a rule reads the few that matter at an
+//! The events the safety rules look back over — surgery ends, protamine, setting changes, HIT assays,
+//! infusion stops, doses of other anticoagulants and flagged anti-Xa results — indexed once per case in time order, so that a rule reads the few that matter at an
 //! analysis time instead of scanning every event (a replay analyses at every event time: a scan per
 //! analysis made a 90-day replay quadratic).
 
-use crate::model::{Anticoagulant, Case, ClinicalTime, Event, EventKind};
+use crate::model::{Anticoagulant, Case, ClinicalTime, Event, EventKind, Interference};
 
 /// One indexed event.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -14,6 +14,8 @@ pub struct Mark {
     /// The time of the latest event before it (in time order) that is not a setting change: where a bypass
     /// session's activity last was when the setting changes.
     pub last_activity: Option<ClinicalTime>,
+    /// The analyser's flag on an anti-Xa result (clinical reference §14.5), when the mark is one.
+    pub flagged_anti_xa: Option<Interference>,
 }
 
 /// The marks of a case, in time order (ties in entry order).
@@ -22,8 +24,16 @@ pub struct CourseMarks {
     marks: Vec<Mark>,
 }
 
+/// The analyser's flag on an anti-Xa result.
+fn anti_xa_flag(event: &Event) -> Option<Interference> {
+    matches!(event.kind, EventKind::AntiXa(_))
+        .then_some(event.interference)
+        .flatten()
+}
+
 /// Whether the safety rules look back for this event.
-fn is_mark(kind: EventKind) -> bool {
+fn is_mark(event: &Event) -> bool {
+    let kind = event.kind;
     matches!(
         kind,
         EventKind::Protamine(_)
@@ -31,7 +41,9 @@ fn is_mark(kind: EventKind) -> bool {
             | EventKind::SettingFrom(_)
             | EventKind::HitImmunoassay(_)
             | EventKind::HitFunctionalAssay(_)
+            | EventKind::OtherAnticoagulant(..)
     ) || kind.is_infusion_stop()
+        || anti_xa_flag(event).is_some()
 }
 
 impl CourseMarks {
@@ -42,11 +54,12 @@ impl CourseMarks {
         let mut last_activity = None;
         for &index in sorted {
             let event = &case.events[index];
-            if is_mark(event.kind) {
+            if is_mark(event) {
                 marks.push(Mark {
                     time: event.time,
                     index,
                     last_activity,
+                    flagged_anti_xa: anti_xa_flag(event),
                 });
             }
             if !matches!(event.kind, EventKind::SettingFrom(_)) {
@@ -70,6 +83,12 @@ impl CourseMarks {
     }
 }
 
+/// The analyser's flag on an anti-Xa drawn at `t`, if any.
+#[must_use]
+pub fn anti_xa_flag_at(marks: &CourseMarks, t: ClinicalTime) -> Option<Interference> {
+    marks.between(t, t).iter().find_map(|m| m.flagged_anti_xa)
+}
+
 /// The event a mark points to.
 #[must_use]
 pub fn event_of<'a>(case: &'a Case, mark: &Mark) -> &'a Event {
@@ -78,7 +97,13 @@ pub fn event_of<'a>(case: &'a Case, mark: &Mark) -> &'a Event {
 
 /// Whether a stop of `drug`'s infusion is charted from `from` to `to`.
 #[must_use]
-pub fn stop_charted(case: &Case, marks: &CourseMarks, drug: Anticoagulant, from: ClinicalTime, to: ClinicalTime) -> bool {
+pub fn stop_charted(
+    case: &Case,
+    marks: &CourseMarks,
+    drug: Anticoagulant,
+    from: ClinicalTime,
+    to: ClinicalTime,
+) -> bool {
     marks.between(from, to).iter().any(|m| {
         let kind = event_of(case, m).kind;
         kind.infusion_drug() == Some(drug) && kind.is_infusion_stop()

@@ -8,6 +8,7 @@
 
 #[macro_use]
 mod context;
+mod anti_xa_exclusion;
 mod antithrombin_card;
 mod bypass;
 pub mod clock;
@@ -29,6 +30,7 @@ mod icu;
 mod limits;
 pub mod marks;
 mod monitoring;
+mod other_anticoagulants;
 pub mod pairing;
 mod run;
 mod safety;

@@ -177,12 +177,33 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
         four_ts.as_ref().map(|f| f.score_max),
         as_of,
     );
+    cx.other_windows = super::other_anticoagulants::open_windows(&super::other_anticoagulants::WindowInputs {
+        case,
+        tl,
+        p,
+        patient: &cx.patient,
+        hepatic_impaired: cx.hepatic.impaired,
+        aptt_range: &cx.aptt_range,
+        as_of,
+    });
     cx.hit_status = hit_reading.status;
     cx.hit_note = hit_reading.note;
 
     let (recommendation, cpb, notes) = if setting == Setting::Cpb {
         let (rec, assessment) = bypass::run(&mut cx, &heparin, four_ts.as_ref());
-        (rec, Some(assessment), super::safety::SafetyNotes::default())
+        // A DOAC or LMWH still acting before bypass: the ACT may overstate heparin (§14.5); no dosing change.
+        let mut notes = super::safety::SafetyNotes::default();
+        for w in &cx.other_windows {
+            notes
+                .dangers
+                .push(super::danger_kind::Danger::OtherAnticoagulantInAssay {
+                    drug: w.drug.code(),
+                    assay: "ACT",
+                    last_dose: w.last_dose,
+                    on_bypass: true,
+                });
+        }
+        (rec, Some(assessment), notes)
     } else {
         let rec = icu::run(&mut cx, &heparin, four_ts.as_ref());
         let (rec, notes) = super::safety::apply(&mut cx, &heparin, rec);

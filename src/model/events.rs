@@ -186,10 +186,7 @@ impl EventKind {
     /// use them come with the next issues).
     #[must_use]
     pub fn is_recorded_only(self) -> bool {
-        matches!(
-            self,
-            Self::Triglycerides(_) | Self::Crp(_) | Self::OtherAnticoagulant(..) | Self::CircuitChange(_)
-        )
+        matches!(self, Self::Crp(_) | Self::CircuitChange(_))
     }
 
     /// Whether this is a fact from a time on (clinical reference §14.8).

@@ -132,11 +132,17 @@ fn current_heparin_text(a: &Analysis) -> String {
         return r.to_string();
     }
     let unstopped = a.danger.iter().find_map(|d| match d {
-        Danger::OverlappingInfusions { earlier: "heparin", since, .. } => Some(*since),
+        Danger::OverlappingInfusions {
+            earlier: "heparin",
+            since,
+            ..
+        } => Some(*since),
         _ => None,
     });
     match unstopped {
-        Some(since) => format!("not charted as stopped (running since {since}): may still run, counted as stopped at the later infusion's start"),
+        Some(since) => format!(
+            "not charted as stopped (running since {since}): may still run, counted as stopped at the later infusion's start"
+        ),
         None => "none".to_owned(),
     }
 }

@@ -602,7 +602,6 @@ fn other_anticoagulants(raw: &super::schema::RawOtherAnticoagulants) -> Built<su
     })
 }
 
-
 /// The typed protocol of a validated file.
 pub(super) fn build(raw: &RawProtocol, origin: &str) -> Built<Protocol> {
     Ok(Protocol {

@@ -23,11 +23,11 @@ use crate::model::{Population, Setting};
 pub use rules::{
     Antithrombin, Argatroban, ArgatrobanStep, ArgatrobanTitration, Bivalirudin, BivalirudinTitration, BleedingRisk,
     BodyWeight, BolusCap, Bypass, Discordance, DosingWeight, DosingWeights, DtiChoice, Fondaparinux, HitScore,
-    HoldAbove, Limits, Monitoring, NoTimedRestart, Nomogram, NomogramRow, OtherOption, OtherOptions, Plausibility,
-    Resistance, Ufh,
+    HoldAbove, Limits, Monitoring, NoTimedRestart, Nomogram, NomogramRow, OtherAnticoagulantRule, OtherAnticoagulants,
+    OtherOption, OtherOptions, Plausibility, Resistance, Ufh,
 };
 pub use schema::{
-    ArgatrobanColumn, DtiDrug, MonitoringAssay, NomogramInput, RawProtocol, Source, Sourced, WeightBasis,
+    ArgatrobanColumn, DtiDrug, MonitoringAssay, NomogramInput, RaisedAssay, RawProtocol, Source, Sourced, WeightBasis,
 };
 
 /// Protocol files shipped with the app (compiled in, so the binary works from any directory).

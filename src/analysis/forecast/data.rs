@@ -4,7 +4,7 @@
 
 use super::fit::{Observations, Population, Posterior};
 use super::model::{Input, concentrations};
-use crate::analysis::context::anti_xa_interference;
+use crate::analysis::anti_xa_exclusion::anti_xa_interference;
 use crate::analysis::timeline::{InfusionRate, Timeline};
 use crate::model::{Case, ClinicalTime, EventKind};
 use crate::protocol::Protocol;

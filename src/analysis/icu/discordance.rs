@@ -5,7 +5,7 @@
 //! lower): follow the anti-Xa. Without a pair, the monitoring assay's own level. Also flags an anti-Xa
 //! that hemolysis or icterus may read falsely low.
 
-use super::super::context::{Cx, Monitor, Reading, StepBasis, anti_xa_interfered};
+use super::super::context::{Cx, Monitor, Reading, StepBasis};
 use super::super::pairing::{Level, Pair, classify_level, heparin_aptt_hold_above, latest_pair};
 use super::super::types::{FindingCode, StepId, StepStatus};
 use super::recognise::Resistance;
@@ -127,18 +127,23 @@ fn interference(cx: &mut Cx<'_>) {
         );
     }
     if let Some(latest) = cx.tl.labs.anti_xa.latest(cx.as_of)
-        && anti_xa_interfered(cx.tl, p, latest, cx.as_of)
+        && let Some(why) = cx.anti_xa_excluded(latest)
     {
+        let follows = if why.still_holds() {
+            "left out of escalation (a value at the hold threshold still holds); the paired aPTT is read for that sample"
+        } else {
+            "neither escalates nor holds on its own; heparin is titrated on the aPTT"
+        };
         cx.finding(
             FindingCode::AntiXaInterferenceExcluded,
             say!(
                 cx,
-                "anti-Xa {} at {} drawn within {} min of hemolysis or icterus: left out of the decision; the paired aPTT is read for that sample",
+                "anti-Xa {} at {}: {} — {follows}",
                 latest.value,
                 latest.time,
-                p.monitoring.pairing_window_min.value.shown()
+                why.reason()
             ),
-            "clinical reference §3 [rev 2]; Khan & Chandler 2019; Kostousov 2014",
+            "clinical reference §3 [rev 2], §14.5; Khan & Chandler 2019; Kostousov 2014",
         );
     }
 }
@@ -151,7 +156,13 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
     let source = p.discordance.patterns_source.clone();
     let pair = latest_pair(cx.tl, cx.as_of, window)
         .filter(|_| monitor.is_anti_xa())
-        .filter(|pr| !anti_xa_interfered(cx.tl, p, pr.anti_xa, cx.as_of));
+        .filter(|pr| !cx.anti_xa_interfered(pr.anti_xa))
+        // An aPTT that includes dabigatran is not paired (§14.5): the anti-Xa is read alone.
+        .filter(|pr| {
+            !cx.other_windows
+                .iter()
+                .any(|w| w.raises == crate::protocol::RaisedAssay::Aptt && w.covers(pr.aptt.time))
+        });
     // Newest result first (§5 rev 2): an aPTT drawn after the pair's window supersedes the pair.
     let newer_aptt = pair.and_then(|pr| {
         cx.tl

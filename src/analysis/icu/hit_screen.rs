@@ -306,7 +306,7 @@ fn last_in_range_heparin_rate(
     cx: &Cx<'_>,
     dti_start: crate::model::ClinicalTime,
 ) -> Option<(crate::model::UnitsPerKgPerHour, String)> {
-    use super::super::context::{Monitor, Reading, anti_xa_interfered};
+    use super::super::context::{Monitor, Reading};
     use super::super::pairing::Level;
     let course_start = cx
         .tl
@@ -326,7 +326,7 @@ fn last_in_range_heparin_rate(
         .until(dti_start)
         .iter()
         .rev()
-        .filter(|s| in_course(s.time) && !anti_xa_interfered(cx.tl, cx.p, **s, cx.as_of))
+        .filter(|s| in_course(s.time) && !cx.anti_xa_interfered(**s))
         .map(|s| Reading::AntiXa(*s));
     let aptt = cx
         .tl

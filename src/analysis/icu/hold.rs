@@ -15,6 +15,14 @@ use crate::dosing::ufh;
 use crate::model::Anticoagulant;
 use crate::model::{AntiXaLevel, Seconds, UnitsPerKgPerHour};
 
+/// Whether an aPTT drawn at `t` also measures dabigatran (its window is open, §14.5): it does not hold on its
+/// own.
+fn aptt_includes_other(cx: &Cx<'_>, t: crate::model::ClinicalTime) -> bool {
+    cx.other_windows
+        .iter()
+        .any(|w| w.raises == crate::protocol::RaisedAssay::Aptt && w.covers(t))
+}
+
 /// A result that triggers a hold, and the row it falls in.
 enum Trigger {
     AntiXa(Sample<AntiXaLevel>, usize),
@@ -41,6 +49,9 @@ fn trigger(cx: &Cx<'_>, since: crate::model::ClinicalTime) -> Option<Trigger> {
     let xa = cx.tl.labs.anti_xa.latest(cx.as_of).filter(|s| fresh(s.time));
     let n = &p.ufh.anti_xa_nomogram;
     let first_hold = n.first_hold_row().map(|(i, _)| i);
+    // An anti-Xa that is unreliable or includes another anticoagulant does not hold on its own (§14.5); one
+    // that reads low still does.
+    let xa = xa.filter(|s| cx.anti_xa_excluded(*s).is_none_or(|e| e.still_holds()));
     let xa_trigger = xa.and_then(|s| {
         let (i, _) = n.row(s.banded.value())?;
         first_hold.filter(|h| i >= *h).map(|_| Trigger::AntiXa(s, i))
@@ -50,12 +61,11 @@ fn trigger(cx: &Cx<'_>, since: crate::model::ClinicalTime) -> Option<Trigger> {
     }
     let window = p.monitoring.pairing_window_min.value.value() as i64;
     // An aPTT that still reflects a DTI just stopped is not a heparin result (§14.1).
-    let aptt = cx
-        .tl
-        .labs
-        .aptt
-        .latest(cx.as_of)
-        .filter(|s| fresh(s.time) && super::super::dti_washout::dti_washout_at(cx, s.time).is_none())?;
+    let aptt = cx.tl.labs.aptt.latest(cx.as_of).filter(|s| {
+        fresh(s.time)
+            && super::super::dti_washout::dti_washout_at(cx, s.time).is_none()
+            && !aptt_includes_other(cx, s.time)
+    })?;
     // An anti-Xa drawn well after the aPTT (not its pair) has superseded it.
     let superseded = xa
         .or(cx.tl.labs.anti_xa.latest(cx.as_of))
@@ -196,7 +206,13 @@ fn aptt_hold(cx: &mut Cx<'_>, monitor: Monitor, current: UnitsPerKgPerHour, s: S
         |(_, r)| (r.hold_min, r.rate_change_units_per_kg_per_h, r.recheck_h),
     );
     let window = p.monitoring.pairing_window_min.value;
-    let paired = cx.tl.labs.anti_xa.nearest(s.time, window, cx.as_of);
+    // Only a valid anti-Xa sets the restart (§14.5): an excluded one leaves it to the aPTT row.
+    let paired = cx
+        .tl
+        .labs
+        .anti_xa
+        .nearest(s.time, window, cx.as_of)
+        .filter(|x| !cx.anti_xa_interfered(*x));
     let no_timed = s.banded > p.ufh.no_timed_restart.aptt_above_s;
     // With a paired anti-Xa the restart follows it, without escalating (a high aPTT beside a low or
     // in-range anti-Xa is a coagulopathy); without one, the aPTT row's decrease.

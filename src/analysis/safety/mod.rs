@@ -5,6 +5,7 @@
 //! way: decreases and holds always stand. "No increase" means no higher rate of the running drug and no
 //! bolus (§14.3).
 
+mod other_anticoagulants;
 mod overlap;
 mod pause;
 mod platelets;
@@ -28,6 +29,7 @@ pub(super) struct SafetyNotes {
 pub(super) fn apply(cx: &mut Cx<'_>, h: &HeparinExposure, rec: Recommendation) -> (Recommendation, SafetyNotes) {
     let mut notes = SafetyNotes::default();
     let rec = overlap::apply(cx, rec, &mut notes);
+    let rec = other_anticoagulants::apply(cx, rec, &mut notes);
     let rec = surgery::apply(cx, h, rec, &mut notes);
     let rec = platelets::apply(cx, rec, &mut notes);
     let rec = while_bleeding(cx, rec);

@@ -43,7 +43,10 @@ pub(super) fn other_anticoagulants(c: &mut Checker, raw: &RawOtherAnticoagulants
         if r.renal_next_dose_h < r.next_dose_h {
             c.fail(
                 path("renal_next_dose_h"),
-                format!("{} h is earlier than the usual {} h", r.renal_next_dose_h, r.next_dose_h),
+                format!(
+                    "{} h is earlier than the usual {} h",
+                    r.renal_next_dose_h, r.next_dose_h
+                ),
             );
         }
         match (r.moderate_renal_window_h, r.moderate_crcl_below_ml_min) {
@@ -60,7 +63,10 @@ pub(super) fn other_anticoagulants(c: &mut Checker, raw: &RawOtherAnticoagulants
         c.source(&path("source"), &r.source);
     }
     c.sourced_positive(&format!("{base}.renal_crcl_below_ml_min"), &raw.renal_crcl_below_ml_min);
-    c.sourced_positive(&format!("{base}.window_ends_anti_xa_below"), &raw.window_ends_anti_xa_below);
+    c.sourced_positive(
+        &format!("{base}.window_ends_anti_xa_below"),
+        &raw.window_ends_anti_xa_below,
+    );
     c.sourced_positive(
         &format!("{base}.window_ends_concordant_pairs_apart_h"),
         &raw.window_ends_concordant_pairs_apart_h,

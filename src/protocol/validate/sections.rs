@@ -283,7 +283,10 @@ pub(super) fn antithrombin(c: &mut Checker, p: &RawProtocol) {
         c.source(&format!("antithrombin.{name}.source"), &s.source);
     }
     c.sourced_positive("antithrombin.decide_after_dose_h", &at.decide_after_dose_h);
-    c.sourced_positive("antithrombin.vial_round_up_short_percent", &at.vial_round_up_short_percent);
+    c.sourced_positive(
+        "antithrombin.vial_round_up_short_percent",
+        &at.vial_round_up_short_percent,
+    );
     c.text(
         "antithrombin.heparin_potentiation_caveat",
         &at.heparin_potentiation_caveat,
