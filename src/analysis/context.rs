@@ -41,6 +41,33 @@ pub(super) struct BleedingRisk {
     pub by_labs: Vec<String>,
 }
 
+/// The first aPTT drawn before any anticoagulant event of the case (heparin, a DTI, another anticoagulant's
+/// dose), at or before `as_of` (clinical reference §14.6).
+fn baseline_drawn(case: &Case, tl: &Timeline, as_of: ClinicalTime) -> Option<Sample<Seconds>> {
+    let first = first_anticoagulant(case, tl, as_of);
+    let aptt = *tl.labs.aptt.until(as_of).first()?;
+    first.is_none_or(|t| aptt.time < t).then_some(aptt)
+}
+
+/// The first anticoagulant event of the case at or before `as_of`: heparin, a DTI infusion or another
+/// anticoagulant's dose. A result drawn before it is a baseline, not a level.
+pub(super) fn first_anticoagulant(case: &Case, tl: &Timeline, as_of: ClinicalTime) -> Option<ClinicalTime> {
+    let first_other = tl
+        .marks
+        .until(as_of)
+        .iter()
+        .find(|m| {
+            matches!(
+                super::marks::event_of(case, m).kind,
+                crate::model::EventKind::OtherAnticoagulant(..)
+            )
+        })
+        .map(|m| m.time);
+    let first_infusion = tl.segments().first().map(|s| s.start).filter(|t| *t <= as_of);
+    let first_heparin = tl.first_heparin().filter(|t| *t <= as_of);
+    [first_heparin, first_infusion, first_other].into_iter().flatten().min()
+}
+
 /// Working state of one analysis.
 pub(super) struct Cx<'a> {
     pub case: &'a Case,
@@ -79,7 +106,20 @@ pub(super) struct Cx<'a> {
 impl<'a> Cx<'a> {
     pub fn new(case: &'a Case, tl: &'a Timeline, p: &'a Protocol, as_of: ClinicalTime, detail: Detail) -> Self {
         let explain = detail == Detail::Explained;
-        let in_effect = tl.patient_at(&case.patient, as_of);
+        let mut in_effect = tl.patient_at(&case.patient, as_of);
+        // No baseline entered: the first aPTT drawn before any anticoagulant is the baseline (§14.6).
+        let drawn = in_effect
+            .baseline_aptt
+            .is_none()
+            .then(|| baseline_drawn(case, tl, as_of))
+            .flatten();
+        if let Some(s) = drawn {
+            in_effect.baseline_aptt = Some(s.value);
+        }
+        let control = match drawn {
+            Some(s) => super::pairing::Control::drawn(p, s.value, s.time),
+            None => super::pairing::Control::of(p, in_effect.baseline_aptt),
+        };
         let patient = &in_effect;
         let max_age = p.monitoring.lab_max_age_h.value;
         let bilirubin = tl
@@ -128,7 +168,7 @@ impl<'a> Cx<'a> {
             at_weight: dosing_weight(patient, p, Drug::Antithrombin),
             hepatic,
             bleeding,
-            aptt_range: HeparinApttRange::of(p, patient.baseline_aptt),
+            aptt_range: HeparinApttRange::with_control(p, control),
             patient: in_effect,
             findings: Vec::new(),
             steps: Vec::with_capacity(StepId::ALL.len()),

@@ -37,36 +37,83 @@ pub fn classify_level<Q: Quantity>(value: Q, target: Range<Q>) -> Level {
     }
 }
 
-/// The control aPTT heparin ratios use: the patient's baseline, else the protocol's lab control.
+/// Where the control aPTT comes from (clinical reference §5, §14.6).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ControlBasis {
+    /// The baseline entered for the patient.
+    Baseline,
+    /// No baseline entered: the first aPTT drawn before any anticoagulant, at this time.
+    Drawn(ClinicalTime),
+    /// No baseline: the laboratory's control.
+    Laboratory,
+    /// The baseline is above the laboratory's upper reference limit: not the heparin control, the
+    /// laboratory's is (the anti-Xa should monitor heparin).
+    BaselineProlonged(Seconds),
+}
+
+/// The control aPTT heparin ratios use: the patient's baseline (entered, or drawn before any
+/// anticoagulant), else the protocol's lab control — and the lab control when the baseline is prolonged.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Control {
     pub seconds: Seconds,
-    /// From the patient's baseline (true) or the laboratory's control (false).
-    pub from_baseline: bool,
+    pub basis: ControlBasis,
 }
 
 impl Control {
+    /// From an entered baseline, if any.
     #[must_use]
     pub fn of(protocol: &Protocol, baseline: Option<Seconds>) -> Self {
         match baseline {
-            Some(b) => Self {
-                seconds: b,
-                from_baseline: true,
-            },
-            None => Self {
-                seconds: protocol.monitoring.lab_control_aptt_s.value,
-                from_baseline: false,
-            },
+            Some(b) => Self::from_baseline(protocol, b, ControlBasis::Baseline),
+            None => Self::laboratory(protocol, ControlBasis::Laboratory),
         }
     }
 
-    /// "control 30 s (baseline)" or "control 30 s (laboratory control: no baseline entered)".
+    /// From a baseline drawn at `at`, before any anticoagulant.
+    #[must_use]
+    pub fn drawn(protocol: &Protocol, baseline: Seconds, at: ClinicalTime) -> Self {
+        Self::from_baseline(protocol, baseline, ControlBasis::Drawn(at))
+    }
+
+    fn from_baseline(protocol: &Protocol, baseline: Seconds, basis: ControlBasis) -> Self {
+        if baseline > protocol.monitoring.aptt_reference_upper_s.value {
+            Self::laboratory(protocol, ControlBasis::BaselineProlonged(baseline))
+        } else {
+            Self {
+                seconds: baseline,
+                basis,
+            }
+        }
+    }
+
+    fn laboratory(protocol: &Protocol, basis: ControlBasis) -> Self {
+        Self {
+            seconds: protocol.monitoring.lab_control_aptt_s.value,
+            basis,
+        }
+    }
+
+    /// Whether the control is the patient's own baseline.
+    #[must_use]
+    pub fn from_baseline_value(self) -> bool {
+        matches!(self.basis, ControlBasis::Baseline | ControlBasis::Drawn(_))
+    }
+
+    /// "control 30 s (baseline)", "control 31 s (baseline 31 s from the 07:30 draw, before heparin)",
+    /// "control 30 s (laboratory control: no baseline entered)".
     #[must_use]
     pub fn describe(self) -> String {
-        if self.from_baseline {
-            format!("control {} (baseline)", self.seconds)
-        } else {
-            format!("control {} (laboratory control: no baseline entered)", self.seconds)
+        match self.basis {
+            ControlBasis::Baseline => format!("control {} (baseline)", self.seconds),
+            ControlBasis::Drawn(at) => format!(
+                "control {} (baseline {} from the {at} draw, before heparin)",
+                self.seconds, self.seconds
+            ),
+            ControlBasis::Laboratory => format!("control {} (laboratory control: no baseline entered)", self.seconds),
+            ControlBasis::BaselineProlonged(b) => format!(
+                "control {} (laboratory control: baseline aPTT {b} prolonged: monitor heparin by anti-Xa)",
+                self.seconds
+            ),
         }
     }
 }
@@ -83,7 +130,12 @@ pub struct HeparinApttRange {
 impl HeparinApttRange {
     #[must_use]
     pub fn of(protocol: &Protocol, baseline: Option<Seconds>) -> Self {
-        let control = Control::of(protocol, baseline);
+        Self::with_control(protocol, Control::of(protocol, baseline))
+    }
+
+    /// The range around a given control.
+    #[must_use]
+    pub fn with_control(protocol: &Protocol, control: Control) -> Self {
         match &protocol.ufh.aptt_calibrated_range_s {
             Some(r) => Self {
                 range: r.value,

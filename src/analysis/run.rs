@@ -213,6 +213,15 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
     if let Some(note) = cx.hit_note {
         recommendation.caveats.push(note.to_owned());
     }
+    if let super::pairing::ControlBasis::BaselineProlonged(b) = cx.aptt_range.control.basis
+        && recommendation.drug == "unfractionated heparin"
+    {
+        recommendation.caveats.push(format!(
+            "baseline aPTT prolonged: monitor heparin by anti-Xa (baseline {b} is above the laboratory's upper reference limit {}; the heparin aPTT range uses the laboratory control)",
+            cx.p.monitoring.aptt_reference_upper_s.value
+        ));
+        recommendation.cite(cx.p.monitoring.aptt_reference_upper_s.source.clone());
+    }
     steps_agree_with_the_action(&mut cx, &recommendation);
     cx.record_choice(&recommendation);
     monitoring::finish(&mut cx, &recommendation);

@@ -172,7 +172,11 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
             .filter(|a| a.time > pr.anti_xa.time.after_minutes(window) && a.time > pr.aptt.time)
     });
     let pair = pair.filter(|_| newer_aptt.is_none());
-    let reading = monitor.latest(cx);
+    // An aPTT drawn before any anticoagulant is the baseline, never "below target" (§14.6).
+    let first = super::super::context::first_anticoagulant(cx.case, cx.tl, cx.as_of);
+    let reading = monitor
+        .latest(cx)
+        .filter(|r| !matches!(r, Reading::Aptt(a) if first.is_none_or(|t| a.time < t)));
     let level = reading.map(|r| monitor.level(r));
 
     interference(cx);
@@ -212,6 +216,22 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
                 ),
             };
             (Some(single_assay_code(r, l)), meaning)
+        }
+        _ if cx
+            .tl
+            .labs
+            .aptt
+            .latest(cx.as_of)
+            .is_some_and(|a| first.is_none_or(|t| a.time < t)) =>
+        {
+            (
+                None,
+                say!(
+                    cx,
+                    "no {} result on anticoagulation yet (the aPTT before it is the baseline)",
+                    monitor.name()
+                ),
+            )
         }
         _ => (None, say!(cx, "no {} result yet", monitor.name())),
     };
