@@ -148,21 +148,64 @@ fn interference(cx: &mut Cx<'_>) {
     }
 }
 
+/// The latest aPTT/anti-Xa pair when the anti-Xa monitors heparin and both assays measure heparin alone: an
+/// excluded anti-Xa (§3, §14.5) or an aPTT that includes dabigatran (§14.5) leaves the other read alone.
+fn usable_pair(cx: &Cx<'_>, monitor: Monitor) -> Option<super::super::pairing::Pair> {
+    latest_pair(cx.tl, cx.as_of, cx.p.monitoring.pairing_window_min.value)
+        .filter(|_| monitor.is_anti_xa())
+        .filter(|pr| !cx.anti_xa_interfered(pr.anti_xa))
+        .filter(|pr| {
+            !cx.other_windows
+                .iter()
+                .any(|w| w.raises == crate::protocol::RaisedAssay::Aptt && w.covers(pr.aptt.time))
+        })
+}
+
+/// What a single reading means when no pair is read.
+fn single_meaning(cx: &Cx<'_>, monitor: Monitor, r: Reading, l: Level, newer_aptt: bool) -> String {
+    match r {
+        Reading::Aptt(_) if monitor.is_anti_xa() => say!(
+            cx,
+            "the latest anti-Xa is left out (interference): its paired aPTT, {}",
+            l.label()
+        ),
+        Reading::Aptt(_) => say!(cx, "aPTT only, {}: no usable anti-Xa to pair with", l.label()),
+        Reading::AntiXa(_) if newer_aptt => say!(cx, "latest anti-Xa {}", l.label()),
+        Reading::AntiXa(_) => say!(
+            cx,
+            "anti-Xa only, {}: no aPTT within {} min to pair with",
+            l.label(),
+            cx.p.monitoring.pairing_window_min.value.shown()
+        ),
+    }
+}
+
+/// No reading to classify: none yet, or only the baseline drawn before any anticoagulant (§14.6).
+fn no_result(cx: &Cx<'_>, monitor: Monitor, first: Option<crate::model::ClinicalTime>) -> String {
+    let baseline_only = cx
+        .tl
+        .labs
+        .aptt
+        .latest(cx.as_of)
+        .is_some_and(|a| first.is_none_or(|t| a.time < t));
+    if baseline_only {
+        say!(
+            cx,
+            "no {} result on anticoagulation yet (the aPTT before it is the baseline)",
+            monitor.name()
+        )
+    } else {
+        say!(cx, "no {} result yet", monitor.name())
+    }
+}
+
 /// Step 3: pair and classify.
 pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Pattern {
     let p = cx.p;
     let window = p.monitoring.pairing_window_min.value;
     let xa_target = p.ufh.anti_xa_target.value;
     let source = p.discordance.patterns_source.clone();
-    let pair = latest_pair(cx.tl, cx.as_of, window)
-        .filter(|_| monitor.is_anti_xa())
-        .filter(|pr| !cx.anti_xa_interfered(pr.anti_xa))
-        // An aPTT that includes dabigatran is not paired (§14.5): the anti-Xa is read alone.
-        .filter(|pr| {
-            !cx.other_windows
-                .iter()
-                .any(|w| w.raises == crate::protocol::RaisedAssay::Aptt && w.covers(pr.aptt.time))
-        });
+    let pair = usable_pair(cx, monitor);
     // Newest result first (§5 rev 2): an aPTT drawn after the pair's window supersedes the pair.
     let newer_aptt = pair.and_then(|pr| {
         cx.tl
@@ -200,40 +243,12 @@ pub(super) fn record(cx: &mut Cx<'_>, monitor: Monitor, hr: Resistance) -> Patte
         }
         (None, Some(r), Some(l)) => {
             values.push(monitor.reading_text(cx, r) + &say!(cx, ": {}", l.label()));
-            let meaning = match r {
-                Reading::Aptt(_) if monitor.is_anti_xa() => say!(
-                    cx,
-                    "the latest anti-Xa is left out (interference): its paired aPTT, {}",
-                    l.label()
-                ),
-                Reading::Aptt(_) => say!(cx, "aPTT only, {}: no usable anti-Xa to pair with", l.label()),
-                Reading::AntiXa(_) if newer_aptt.is_some() => say!(cx, "latest anti-Xa {}", l.label()),
-                Reading::AntiXa(_) => say!(
-                    cx,
-                    "anti-Xa only, {}: no aPTT within {} min to pair with",
-                    l.label(),
-                    window.shown()
-                ),
-            };
-            (Some(single_assay_code(r, l)), meaning)
-        }
-        _ if cx
-            .tl
-            .labs
-            .aptt
-            .latest(cx.as_of)
-            .is_some_and(|a| first.is_none_or(|t| a.time < t)) =>
-        {
             (
-                None,
-                say!(
-                    cx,
-                    "no {} result on anticoagulation yet (the aPTT before it is the baseline)",
-                    monitor.name()
-                ),
+                Some(single_assay_code(r, l)),
+                single_meaning(cx, monitor, r, l, newer_aptt.is_some()),
             )
         }
-        _ => (None, say!(cx, "no {} result yet", monitor.name())),
+        _ => (None, no_result(cx, monitor, first)),
     };
     if let Some(code) = code {
         let detail = if cx.explain {
