@@ -49,9 +49,13 @@ pub(super) fn finish(cx: &mut Cx<'_>, rec: &Recommendation) {
             "daily until recovery (HIT: the count guides how long the DTI runs)",
         );
     }
+    // After a dose given since the latest level, the post-dose levels (20 min and 12 h, §14.6) are the plan.
+    let dosed_since_level =
+        |level: crate::model::ClinicalTime| cx.tl.at_doses_until(cx.as_of).last().is_some_and(|d| d.time > level);
     if on_heparin
         && cx.has_finding(FindingCode::SuspectedHeparinResistance)
         && let Some(s) = cx.tl.labs.antithrombin.latest(cx.as_of)
+        && !dosed_since_level(s.time)
     {
         let due = cx.due_at(s.time.after_hours(cx.p.monitoring.at_interval_while_resistant_h.value));
         cx.due("antithrombin", due, "while resistance persists");

@@ -30,6 +30,64 @@ impl VialRounding {
     }
 }
 
+/// How a dose is rounded to vials (clinical reference §14.6): up when the nearest combination is more than
+/// `round_up_short` below the dose, and never above `hard_max` (the protocol's hard limit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VialPolicy {
+    pub round_up_short: Percent,
+    pub hard_max: Option<Units>,
+}
+
+impl VialPolicy {
+    /// The protocol's policy for a patient of `kg` (the antithrombin dosing weight): its round-up margin, and
+    /// the lower of its hard limits in units and in units/kg.
+    #[must_use]
+    pub fn of(protocol: &crate::protocol::Protocol, kg: Kilograms) -> Self {
+        let limits = &protocol.plausibility;
+        let per_kg = limits.antithrombin_units_per_kg.hard_max.map(|m| m.for_weight(kg));
+        let hard_max = match (limits.antithrombin_units.hard_max, per_kg) {
+            (Some(a), Some(b)) => Some(if a.value() <= b.value() { a } else { b }),
+            (a, b) => a.or(b),
+        };
+        Self {
+            round_up_short: protocol.antithrombin.vial_round_up_short_percent.value,
+            hard_max,
+        }
+    }
+}
+
+/// The nearest combination of vials, rounded up by one smallest vial when the nearest is more than the
+/// policy's percentage below the dose, and brought back under the hard limit if rounding crossed it (the
+/// unrounded dose is kept for display).
+#[must_use]
+pub fn round_to_vials_by(dose: Units, vial_sizes: &[Units], policy: VialPolicy) -> VialRounding {
+    let nearest = round_to_vials(dose, vial_sizes);
+    let Some(smallest) = vial_sizes
+        .iter()
+        .copied()
+        .filter(|v| v.value() > 0.0)
+        .min_by(|a, b| a.value().total_cmp(&b.value()))
+    else {
+        return nearest;
+    };
+    let short = dose.value() - nearest.rounded.value();
+    let mut rounded = nearest.rounded.value();
+    if short > dose.value() * policy.round_up_short.value() / 100.0 {
+        rounded += smallest.value();
+    }
+    if let Some(max) = policy.hard_max {
+        while rounded > max.value() && rounded - smallest.value() >= smallest.value() {
+            rounded -= smallest.value();
+        }
+    }
+    if (rounded - nearest.rounded.value()).abs() < 1e-9 {
+        return nearest;
+    }
+    let mut again = round_to_vials(Units::new(rounded).unwrap_or(nearest.rounded), vial_sizes);
+    again.unrounded = dose;
+    again
+}
+
 /// Rounds to the nearest multiple of the smallest vial (at least one vial when any dose is due), then
 /// makes it up from the largest vials first. Without a vial size (never in a validated protocol) nothing
 /// is rounded and no vial is listed.
@@ -205,6 +263,40 @@ mod tests {
         let d = recombinant_dose(pct(63.0), kg, false, &p.antithrombin.recombinant);
         assert_eq!(d.load.number(), "1,462");
         assert_eq!(d.maintenance_per_hour.number(), "330");
+    }
+
+    #[test]
+    fn vials_round_up_when_the_nearest_is_more_than_the_margin_short_and_never_cross_the_hard_limit() {
+        let vials = [Units::new(500.0).unwrap(), Units::new(1000.0).unwrap()];
+        let policy = |max: Option<f64>| VialPolicy {
+            round_up_short: Percent::new(10.0).unwrap(),
+            hard_max: max.map(|m| Units::new(m).unwrap()),
+        };
+        // 2,229: the nearest 2,000 is 10.3% short → 2,500.
+        let r = round_to_vials_by(Units::new(2229.0).unwrap(), &vials, policy(None));
+        assert_eq!(r.rounded.value(), 2500.0);
+        assert_eq!(r.unrounded.value(), 2229.0);
+        // 2,150: the nearest 2,000 is 7% short → stays.
+        assert_eq!(
+            round_to_vials_by(Units::new(2150.0).unwrap(), &vials, policy(None))
+                .rounded
+                .value(),
+            2000.0
+        );
+        // 2,286: the nearest is 2,500 (above) → stays.
+        assert_eq!(
+            round_to_vials_by(Units::new(2286.0).unwrap(), &vials, policy(None))
+                .rounded
+                .value(),
+            2500.0
+        );
+        // Rounding up would cross a 2,200 hard limit: back to 2,000.
+        assert_eq!(
+            round_to_vials_by(Units::new(2229.0).unwrap(), &vials, policy(Some(2200.0)))
+                .rounded
+                .value(),
+            2000.0
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::at_supplement::{expected_level, minutes_text, supplement};
 use super::discordance::Pattern;
 use super::recognise::Resistance;
 use super::ufh_card::measure_with_step;
-use crate::dosing::antithrombin::{plasma_derived_dose, round_to_vials};
+use crate::dosing::antithrombin::{VialPolicy, plasma_derived_dose, round_to_vials_by};
 use crate::model::{AntiXaAssay, LabKind, Percent, num};
 use crate::protocol::Source;
 
@@ -281,7 +281,7 @@ fn by_level(
         let alternative = vec![say!(
             cx,
             "antithrombin supplementation instead: {} ({})",
-            round_to_vials(dose.dose, &pd.vial_units).describe(),
+            round_to_vials_by(dose.dose, &pd.vial_units, VialPolicy::of(cx.p, cx.at_kg())).describe(),
             dose.formula()
         )];
         return dti_switch::switch_to_dti(cx, why, vec![source], alternative);
@@ -446,7 +446,7 @@ fn still_below_after_dose(
             cx,
             "re-measure AT and top up to {}: {}",
             pd.target_percent,
-            round_to_vials(top_up.dose, &pd.vial_units).describe()
+            round_to_vials_by(top_up.dose, &pd.vial_units, VialPolicy::of(cx.p, cx.at_kg())).describe()
         ));
     }
     cx.finding(

@@ -7,7 +7,9 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::pairing::Control;
 use crate::analysis::targets::{active_drug, heparin_by_anti_xa_now};
-use crate::dosing::antithrombin::{expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials};
+use crate::dosing::antithrombin::{
+    VialPolicy, expected_rise_percent, plasma_derived_dose, recombinant_dose, round_to_vials, round_to_vials_by,
+};
 use crate::dosing::dti::{DtiBand, DtiTableRow, dti_table, dti_target, section, titrate_dti};
 use crate::dosing::ufh::{band_text, nomogram_row};
 use crate::io::entry::parse_number;
@@ -111,7 +113,7 @@ fn antithrombin_calculator_ui(ui: &mut egui::Ui, doc: &Document, form: &mut Tool
                 }
             };
             let dose = plasma_derived_dose(baseline, target, weight, p);
-            let vials = round_to_vials(dose.dose, &p.vial_units);
+            let vials = round_to_vials_by(dose.dose, &p.vial_units, VialPolicy::of(doc.protocol(), weight));
             ui.label(RichText::new(format!("{}: {}", p.product, vials.describe())).strong());
             ui.label(format!("Formula (label, divides by recovery): {}", dose.formula()));
             ui.label(format!("Maintenance about {} per 24 h", dose.maintenance_per_24h));
