@@ -83,16 +83,53 @@ pub(super) fn bypass_per_kg(tl: &Timeline, weight: Kilograms, from: ClinicalTime
     tl.heparin_units_between(from.plus_minutes(-1), t).per_kg(weight)
 }
 
-/// The bolus bypass heparin counts from: the most recent ≥ the protocol's bolus with an ACT in the
-/// window before it; failing that, the most recent such bolus without one.
-fn bypass_start(tl: &Timeline, weight: Kilograms, as_of: ClinicalTime, b: &Bypass) -> Option<BypassStart> {
+/// The start of the current bypass session (clinical reference §14.7): the run of heparin boluses and ACTs
+/// ending at the latest one with no gap over the protocol's hours, after `ended_at` (the latest protamine
+/// given on bypass, which ends a session: neutralised heparin does not count).
+pub(super) fn session_start(
+    tl: &Timeline,
+    as_of: ClinicalTime,
+    ended_at: Option<ClinicalTime>,
+    b: &Bypass,
+) -> Option<ClinicalTime> {
+    let gap = b.session_gap_h.value.value();
+    let mut times: Vec<ClinicalTime> = tl
+        .labs
+        .act
+        .until(as_of)
+        .iter()
+        .map(|a| a.time)
+        .chain(tl.boluses().iter().map(|x| x.time).filter(|t| *t <= as_of))
+        .filter(|t| ended_at.is_none_or(|e| *t > e))
+        .collect();
+    times.sort_unstable();
+    let mut start = *times.last()?;
+    for t in times.iter().rev().skip(1) {
+        if start.hours_since(*t) > gap {
+            break;
+        }
+        start = *t;
+    }
+    Some(start)
+}
+
+/// The bolus bypass heparin counts from: the first ≥ the protocol's bolus of the session with an ACT in
+/// the window before it (a later top-up does not restart the count, §14.7); failing that, the first such
+/// bolus without one.
+fn bypass_start(
+    tl: &Timeline,
+    weight: Kilograms,
+    as_of: ClinicalTime,
+    session: Option<ClinicalTime>,
+    b: &Bypass,
+) -> Option<BypassStart> {
     let min = b.bypass_bolus_from_units_per_kg.value;
     let window = b.baseline_act_within_min.value.value() as i64;
     let acts = tl.labs.act.until(as_of);
     let big: Vec<Bolus> = tl
         .boluses()
         .iter()
-        .filter(|x| x.time <= as_of && x.units.per_kg(weight) >= min)
+        .filter(|x| x.time <= as_of && session.is_none_or(|s| x.time >= s) && x.units.per_kg(weight) >= min)
         .copied()
         .collect();
     let with_act = |bolus: &Bolus| {
@@ -103,9 +140,8 @@ fn bypass_start(tl: &Timeline, weight: Kilograms, as_of: ClinicalTime, b: &Bypas
     };
     let chosen = big
         .iter()
-        .rev()
         .find_map(|x| with_act(x).map(|a| (*x, Some(a))))
-        .or_else(|| big.last().map(|x| (*x, None)))?;
+        .or_else(|| big.first().map(|x| (*x, None)))?;
     let (bolus, baseline) = chosen;
     let free_after = b.heparin_free_after_h.value.value();
     let not_free = baseline.is_some_and(|a| {
@@ -124,9 +160,16 @@ fn bypass_start(tl: &Timeline, weight: Kilograms, as_of: ClinicalTime, b: &Bypas
 }
 
 /// The numbers at `as_of` on the heparin dosing weight.
-pub(super) fn assess(tl: &Timeline, weight: Kilograms, as_of: ClinicalTime, b: &Bypass) -> BypassNumbers {
+pub(super) fn assess(
+    tl: &Timeline,
+    weight: Kilograms,
+    as_of: ClinicalTime,
+    session_ended_at: Option<ClinicalTime>,
+    b: &Bypass,
+) -> BypassNumbers {
     let target = b.target_act_s.value;
-    let start = bypass_start(tl, weight, as_of, b);
+    let session = session_start(tl, as_of, session_ended_at, b);
+    let start = bypass_start(tl, weight, as_of, session, b);
     let acts = tl.labs.act.until(as_of);
     let pre_bypass_act = match &start {
         Some(s) => acts.iter().rev().find(|a| a.time <= s.bolus.time).copied(),
@@ -199,7 +242,7 @@ mod tests {
         let c = case_in(Setting::Cpb, events);
         let p = Protocol::builtin("adult-cpb").unwrap();
         let tl = Timeline::new(&c, c.patient.weight.kg);
-        assess(&tl, c.patient.weight.kg, h(at), p.bypass.as_ref().unwrap())
+        assess(&tl, c.patient.weight.kg, h(at), None, p.bypass.as_ref().unwrap())
     }
 
     #[test]

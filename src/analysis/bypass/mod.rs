@@ -7,6 +7,7 @@
 
 mod antithrombin;
 mod assess;
+mod preoperative_at;
 
 use super::context::{Cx, StepBasis};
 use super::dti_switch::{DtiDosing, switch_to};
@@ -32,7 +33,7 @@ pub(super) fn run(
     let Some(b) = p.bypass.as_ref() else {
         return no_bypass_section(cx, h);
     };
-    let n = assess(cx.tl, cx.hkg(), cx.as_of, b);
+    let n = assess(cx.tl, cx.hkg(), cx.as_of, protamine_on_bypass(cx), b);
     data_step(cx, h, b, &n);
     recognise_step(cx, b, &n);
     cx.step(
@@ -74,6 +75,7 @@ pub(super) fn run(
         rec
     };
     every_branch(cx, b, &n, &mut rec);
+    preoperative_at::apply(cx, b, &n, &mut rec);
     (rec, assessment)
 }
 
@@ -543,3 +545,22 @@ fn no_line(cx: &mut Cx<'_>, b: &Bypass) -> Recommendation {
 
 #[cfg(test)]
 mod tests;
+
+/// The latest protamine given while the setting was bypass: it ends a bypass session (§14.7).
+fn protamine_on_bypass(cx: &Cx<'_>) -> Option<crate::model::ClinicalTime> {
+    use crate::model::{EventCode, EventKind, Setting};
+    let setting_at = |t| match cx.tl.latest_fact(EventCode::SettingFrom, t) {
+        Some((_, EventKind::SettingFrom(s))) => s,
+        _ => cx.case.patient.setting,
+    };
+    cx.tl
+        .marks
+        .until(cx.as_of)
+        .iter()
+        .rev()
+        .find(|m| {
+            matches!(super::marks::event_of(cx.case, m).kind, EventKind::Protamine(_))
+                && setting_at(m.time) == Setting::Cpb
+        })
+        .map(|m| m.time)
+}
