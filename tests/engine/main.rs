@@ -20,6 +20,7 @@ mod protocol_texts;
 mod random_cases;
 mod recorded_inputs;
 mod rev3_properties;
+mod rev3b_properties;
 mod scenarios;
 mod settings_over_time;
 mod shown_advice;
