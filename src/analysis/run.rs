@@ -213,6 +213,12 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
     if let Some(note) = cx.hit_note {
         recommendation.caveats.push(note.to_owned());
     }
+    // Pregnancy: the DTI/HIT caveat whenever HIT is active, whatever the advice (§14.6; a DTI switch adds it).
+    let pregnancy = &cx.p.dti.pregnancy_caveat;
+    if cx.patient.pregnant && cx.hit_status.is_active() && !recommendation.caveats.contains(&pregnancy.value) {
+        recommendation.caveats.push(pregnancy.value.clone());
+        recommendation.cite(pregnancy.source.clone());
+    }
     if let super::pairing::ControlBasis::BaselineProlonged(b) = cx.aptt_range.control.basis
         && recommendation.drug == "unfractionated heparin"
     {

@@ -110,9 +110,7 @@ pub(super) fn supplement(
     supplement_alternatives(cx, &mut rec, baseline);
     rec.caveats.push(at.caveat.value.clone());
     rec.caveats.push(at.heparin_potentiation_caveat.value.clone());
-    if cx.patient.pregnant {
-        rec.caveats.push(p.dti.pregnancy_caveat.value.clone());
-    }
+    // The pregnancy caveat goes with a DTI or HIT only (clinical reference §14.6, rev 3).
     if cx.patient.setting.is_ecmo() {
         let obs = &pd.ecmo_observed_recovery_percent_per_unit_per_kg;
         rec.caveats.push(say!(
