@@ -307,6 +307,17 @@ fn antithrombin(a: &RawAntithrombin) -> Built<Antithrombin> {
             "antithrombin.vial_round_up_short_percent",
             &a.vial_round_up_short_percent,
         )?,
+        supplemented_assay_reference: super::rules::SupplementedAssayReference {
+            factor_viii_percent: range(
+                "antithrombin.supplemented_assay_reference.factor_viii_percent",
+                a.supplemented_assay_reference.factor_viii_percent,
+            )?,
+            fibrinogen_g_per_l: range(
+                "antithrombin.supplemented_assay_reference.fibrinogen_g_per_l",
+                a.supplemented_assay_reference.fibrinogen_g_per_l,
+            )?,
+            source: a.supplemented_assay_reference.source.clone(),
+        },
         caveat: a.caveat.clone(),
         plasma_derived: PlasmaDerivedAt {
             product: pd.product.clone(),

@@ -74,7 +74,7 @@ const FIELDS_ADDED: [(u32, &[&str]); 3] = [
         &[
             "other_anticoagulants (drugs, renal_crcl_below_ml_min, window_ends_anti_xa_below, window_ends_concordant_pairs_apart_h)",
             "discordance.interference_triglycerides_mg_per_dl, discordance.interference_triglycerides_within_h",
-            "antithrombin.vial_round_up_short_percent",
+            "antithrombin.vial_round_up_short_percent, antithrombin.supplemented_assay_reference",
             "bypass.session_gap_h, bypass.preoperative_at_within_h (protocols with a bypass section)",
         ],
     ),

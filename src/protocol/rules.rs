@@ -315,6 +315,7 @@ pub struct Antithrombin {
     pub decide_after_dose_h: Sourced<Hours>,
     pub heparin_potentiation_caveat: Sourced<String>,
     pub vial_round_up_short_percent: Sourced<Percent>,
+    pub supplemented_assay_reference: SupplementedAssayReference,
     pub caveat: Sourced<String>,
     pub plasma_derived: PlasmaDerivedAt,
     pub recombinant: RecombinantAt,
@@ -579,4 +580,13 @@ impl OtherAnticoagulants {
     pub fn rule(&self, drug: crate::model::OtherAnticoagulant) -> Option<&OtherAnticoagulantRule> {
         self.drugs.iter().find(|r| r.drug == drug)
     }
+}
+
+/// Factor VIII and fibrinogen reference ranges: within them the aPTT may decide after AT when the anti-Xa
+/// assay adds antithrombin (clinical reference §14.6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplementedAssayReference {
+    pub factor_viii_percent: Range<Percent>,
+    pub fibrinogen_g_per_l: Range<GramsPerLitre>,
+    pub source: Source,
 }

@@ -350,6 +350,9 @@ pub struct RawAntithrombin {
     /// A dose rounded to vials is rounded up when the nearest combination is more than this many percent
     /// below the calculated dose (format 4).
     pub vial_round_up_short_percent: Sourced<f64>,
+    /// After AT with an AT-supplemented anti-Xa assay the aPTT decides only when factor VIII and fibrinogen
+    /// are within these reference ranges (format 4).
+    pub supplemented_assay_reference: RawSupplementedAssayReference,
     pub caveat: Sourced<String>,
     pub plasma_derived: RawPlasmaDerivedAt,
     pub recombinant: RawRecombinantAt,
@@ -674,4 +677,14 @@ pub struct RawOtherAnticoagulants {
     pub window_ends_anti_xa_below: Sourced<f64>,
     /// Two consecutive concordant pairs at least this far apart end the window.
     pub window_ends_concordant_pairs_apart_h: Sourced<f64>,
+}
+
+/// The laboratory reference ranges that let the aPTT decide after AT when the anti-Xa assay adds AT
+/// (format 4, clinical reference §14.6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSupplementedAssayReference {
+    pub factor_viii_percent: Range<f64>,
+    pub fibrinogen_g_per_l: Range<f64>,
+    pub source: Source,
 }

@@ -345,6 +345,29 @@ fn after_a_dose(
     let (deciding_monitor, sample) = deciding_sample(cx, monitor, first);
     if let Some(r) = sample {
         if deciding_monitor.level(r) == Level::Below {
+            if let Some(why_not) = aptt_cannot_decide(cx) {
+                step.record(
+                    cx,
+                    StepStatus::NeedsData,
+                    "AT given, AT-supplemented anti-Xa: measure factor VIII and fibrinogen before the aPTT decides",
+                );
+                let mut rec = measure_with_step(
+                    cx,
+                    h,
+                    monitor,
+                    Some(r),
+                    "factor VIII and fibrinogen (or a non-supplemented anti-Xa)",
+                    false,
+                );
+                rec.rationale.push(say!(
+                    cx,
+                    "the anti-Xa assay adds antithrombin, so the aPTT decides after the dose — but only with factor VIII and fibrinogen within the reference range: {why_not}; no escalation until then"
+                ));
+                rec.cite(cx.p.antithrombin.supplemented_assay_reference.source.clone());
+                cx.due("factor VIII", Due::Now, "before the aPTT decides after antithrombin");
+                cx.due("fibrinogen", Due::Now, "before the aPTT decides after antithrombin");
+                return rec;
+            }
             return still_below_after_dose(cx, deciding_monitor, pic, step, reasons, first, r);
         }
         // A response after the dose, then a fall: measure AT again.
@@ -394,6 +417,45 @@ fn after_a_dose(
         "AT given: wait for the monitoring sample that decides",
     );
     await_after_dose(cx, h, deciding_monitor, first, pic)
+}
+
+/// With an AT-supplemented anti-Xa assay, why the aPTT cannot decide after an AT dose, if it cannot
+/// (clinical reference §14.6): factor VIII or fibrinogen missing in the last 24 h, or outside the protocol's
+/// reference ranges (both shorten the aPTT when high). A non-supplemented anti-Xa cannot be told from the
+/// case-wide assay setting, so it is asked for, not looked for.
+fn aptt_cannot_decide(cx: &Cx<'_>) -> Option<String> {
+    if cx.patient.anti_xa_assay != AntiXaAssay::AtSupplemented {
+        return None;
+    }
+    let reference = &cx.p.antithrombin.supplemented_assay_reference;
+    let day = cx.max_age();
+    let labs = &cx.tl.labs;
+    let (Some(f8), Some(fib)) = (
+        labs.factor_viii.recent(cx.as_of, day),
+        labs.fibrinogen.recent(cx.as_of, day),
+    ) else {
+        return Some("factor VIII and fibrinogen are not both measured in the last 24 h".to_owned());
+    };
+    let mut out = Vec::new();
+    let r8 = reference.factor_viii_percent;
+    if !(r8.low..=r8.high).contains(&f8.value) {
+        out.push(format!(
+            "factor VIII {} outside {}–{}",
+            f8.value,
+            r8.low.shown(),
+            r8.high
+        ));
+    }
+    let rf = reference.fibrinogen_g_per_l;
+    if !(rf.low..=rf.high).contains(&fib.value) {
+        out.push(format!(
+            "fibrinogen {} outside {}–{}",
+            fib.value,
+            rf.low.shown(),
+            rf.high
+        ));
+    }
+    (!out.is_empty()).then(|| out.join(", "))
 }
 
 /// The deciding sample is still below target: not (only) AT-mediated → a DTI, with a top-up as the

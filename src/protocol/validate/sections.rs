@@ -287,6 +287,16 @@ pub(super) fn antithrombin(c: &mut Checker, p: &RawProtocol) {
         "antithrombin.vial_round_up_short_percent",
         &at.vial_round_up_short_percent,
     );
+    let reference = &at.supplemented_assay_reference;
+    c.range(
+        "antithrombin.supplemented_assay_reference.factor_viii_percent",
+        reference.factor_viii_percent,
+    );
+    c.range(
+        "antithrombin.supplemented_assay_reference.fibrinogen_g_per_l",
+        reference.fibrinogen_g_per_l,
+    );
+    c.source("antithrombin.supplemented_assay_reference.source", &reference.source);
     c.text(
         "antithrombin.heparin_potentiation_caveat",
         &at.heparin_potentiation_caveat,
