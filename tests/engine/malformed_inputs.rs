@@ -483,10 +483,10 @@ fn malformed_protocols_are_refused_with_the_field_and_the_rule() {
         ),
         (
             "unknown field",
-            t.replacen("    version: 1,", "    version: 1,\n    colour: \"red\",", 1),
+            t.replacen("    version: 2,", "    version: 2,\n    colour: \"red\",", 1),
             "colour",
         ),
-        ("missing field", t.replacen("    version: 1,\n", "", 1), "version"),
+        ("missing field", t.replacen("    version: 2,\n", "", 1), "version"),
         (
             "unknown nomogram input (unit)",
             t.replacen("input: AntiXa,", "input: AntiXaPercent,", 1),
