@@ -7,13 +7,6 @@ use super::context::Cx;
 use super::timeline::{Sample, SegmentEnd};
 use crate::model::{Anticoagulant, ClinicalTime, Seconds};
 
-/// Hours an aPTT still reflects argatroban after it stops (label: the aPTT returns to baseline in 2–4 h).
-const ARGATROBAN_H: f64 = 4.0;
-/// The same with hepatic impairment (label: the half-life is about 3 times longer).
-const ARGATROBAN_HEPATIC_H: f64 = 12.0;
-/// Hours an aPTT still reflects bivalirudin after it stops (label: about 1 h to baseline with normal renal function).
-const BIVALIRUDIN_H: f64 = 2.0;
-
 /// The DTI an aPTT drawn at a time still reflects.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Washout {
@@ -26,22 +19,23 @@ pub(super) struct Washout {
 /// at or before `t`, less than its washout hours before. Segments do not overlap and are in time order, so
 /// the search walks back only over the segments that ended in the longest washout before `t`.
 pub(super) fn dti_washout_at(cx: &Cx<'_>, t: ClinicalTime) -> Option<Washout> {
+    let washout = &cx.p.safety.dti_washout;
     let segments = cx.tl.segments();
     let started = &segments[..segments.partition_point(|s| s.start <= t)];
     for s in started.iter().rev() {
         let Some(stopped_at) = s.end.filter(|e| *e <= t) else {
             continue;
         };
-        if t.hours_since(stopped_at) >= ARGATROBAN_HEPATIC_H {
+        if t.hours_since(stopped_at) >= washout.longest().value() {
             return None;
         }
         if !s.drug().is_dti() || matches!(s.ended_by, Some(SegmentEnd::RateChange)) {
             continue;
         }
         let hours = match s.drug() {
-            Anticoagulant::Argatroban if cx.hepatic.impaired => ARGATROBAN_HEPATIC_H,
-            Anticoagulant::Argatroban => ARGATROBAN_H,
-            _ => BIVALIRUDIN_H,
+            Anticoagulant::Argatroban if cx.hepatic.impaired => washout.argatroban_hepatic_h.value(),
+            Anticoagulant::Argatroban => washout.argatroban_h.value(),
+            _ => washout.bivalirudin_h.value(),
         };
         return (t.hours_since(stopped_at) < hours).then_some(Washout {
             drug: s.drug(),
@@ -60,6 +54,3 @@ pub(super) fn newest_aptt_in_washout(cx: &Cx<'_>) -> Option<(Sample<Seconds>, Wa
     }
     dti_washout_at(cx, aptt.time).map(|w| (aptt, w))
 }
-
-/// The source line every use cites.
-pub(super) const SOURCE: &str = "clinical reference §14.1: an aPTT drawn < 4 h after argatroban stops (< 12 h with hepatic impairment) or < 2 h after bivalirudin stops is not used to titrate heparin (argatroban and bivalirudin labels)";

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::timeline::Timeline;
 use crate::model::{AssayResult, Case, ClinicalTime, EventKind, HitHistory};
+use crate::protocol::rules::HitAssays;
 
 /// JSON `hit_status` (decisions.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -53,17 +54,6 @@ impl HitStatus {
         matches!(self, Self::Excluded | Self::Unlikely)
     }
 }
-
-/// The optical density above which a positive immunoassay stays probable despite a negative functional
-/// assay (Warkentin, J Thromb Haemost 2008;6:1304; clinical reference §14.1).
-const STRONG_OD: f64 = 2.0;
-
-/// The 4Ts score from which a negative functional assay does not make HIT unlikely (clinical reference
-/// §14.1: 4Ts 6–8).
-const HIGH_4TS: u8 = 6;
-
-/// The fall from the highest count after an excluding result that opens a new episode (§14.1).
-const NEW_EPISODE_FALL: f64 = 0.3;
 
 /// An optical density written in an assay's note ("OD 1.8", "od=2.3"), if any.
 fn optical_density(note: Option<&str>) -> Option<f64> {
@@ -126,13 +116,14 @@ pub fn hit_status(
     suspected_at: &[ClinicalTime],
     score_max: Option<u8>,
     as_of: ClinicalTime,
+    rules: &HitAssays,
 ) -> HitReading {
     if history == HitHistory::RecentOrPositive {
         return HitReading::plain(HitStatus::History);
     }
     let suspected_at = &suspected_at[..suspected_at.partition_point(|t| *t <= as_of)];
     let Some(&first) = suspected_at.first() else {
-        return assays_alone(case, tl, as_of, score_max);
+        return assays_alone(case, tl, as_of, score_max, rules);
     };
     // The episode starts at the first suspicion, or at a later one after an excluding result that a new fall
     // of 30% from the highest count since that result confirms.
@@ -155,9 +146,9 @@ pub fn hit_status(
         } else {
             functional = Some(result);
         }
-        reading = from_assays(immuno, functional, score_max);
+        reading = from_assays(immuno, functional, score_max, rules);
         if reading.status.is_resolved_against()
-            && let Some(next) = new_episode(tl, suspected_at, event.time)
+            && let Some(next) = new_episode(tl, suspected_at, event.time, rules)
         {
             onset = next;
             reading = HitReading::plain(HitStatus::Suspected);
@@ -169,7 +160,13 @@ pub fn hit_status(
 }
 
 /// Positive assays decide even without a 4Ts suspicion; negative ones only resolve an episode.
-fn assays_alone(case: &Case, tl: &Timeline, as_of: ClinicalTime, score_max: Option<u8>) -> HitReading {
+fn assays_alone(
+    case: &Case,
+    tl: &Timeline,
+    as_of: ClinicalTime,
+    score_max: Option<u8>,
+    rules: &HitAssays,
+) -> HitReading {
     let mut immuno = None;
     let mut functional = None;
     for mark in tl.marks.until(as_of) {
@@ -180,20 +177,30 @@ fn assays_alone(case: &Case, tl: &Timeline, as_of: ClinicalTime, score_max: Opti
             _ => {}
         }
     }
-    let reading = from_assays(immuno, functional, score_max);
+    let reading = from_assays(immuno, functional, score_max, rules);
     match reading.status {
         HitStatus::Probable | HitStatus::Confirmed => reading,
         _ => HitReading::plain(HitStatus::None),
     }
 }
 
-fn from_assays(immuno: Option<Immuno>, functional: Option<AssayResult>, score_max: Option<u8>) -> HitReading {
-    let high_4ts = score_max.is_some_and(|s| s >= HIGH_4TS);
+/// What the assays say, by the protocol's optical density and 4Ts thresholds (§14.1).
+fn from_assays(
+    immuno: Option<Immuno>,
+    functional: Option<AssayResult>,
+    score_max: Option<u8>,
+    rules: &HitAssays,
+) -> HitReading {
+    let high_4ts = score_max.is_some_and(|s| s >= rules.high_4ts_from);
     let result = immuno.map(|i| i.result);
     match (result, functional) {
         (_, Some(AssayResult::Positive)) => HitReading::plain(HitStatus::Confirmed),
         (Some(AssayResult::Positive), Some(AssayResult::Negative)) => {
-            if immuno.and_then(|i| i.od).is_some_and(|od| od >= STRONG_OD) || high_4ts {
+            if immuno
+                .and_then(|i| i.od)
+                .is_some_and(|od| od >= rules.strong_optical_density_from)
+                || high_4ts
+            {
                 HitReading {
                     status: HitStatus::Probable,
                     note: Some(STRONG_POSITIVE_NEGATIVE_FUNCTIONAL),
@@ -216,7 +223,12 @@ fn from_assays(immuno: Option<Immuno>, functional: Option<AssayResult>, score_ma
 
 /// A suspicion after an excluding result at `resolved` whose count fell 30% from the highest count drawn
 /// after that result: a new episode.
-fn new_episode(tl: &Timeline, suspected_at: &[ClinicalTime], resolved: ClinicalTime) -> Option<ClinicalTime> {
+fn new_episode(
+    tl: &Timeline,
+    suspected_at: &[ClinicalTime],
+    resolved: ClinicalTime,
+    rules: &HitAssays,
+) -> Option<ClinicalTime> {
     suspected_at.iter().copied().filter(|t| *t > resolved).find(|&t| {
         let counts: Vec<_> = tl
             .labs
@@ -228,7 +240,7 @@ fn new_episode(tl: &Timeline, suspected_at: &[ClinicalTime], resolved: ClinicalT
         let highest = counts.iter().map(|s| s.value.value()).fold(f64::NAN, f64::max);
         counts
             .last()
-            .is_some_and(|s| s.value.value() <= highest * (1.0 - NEW_EPISODE_FALL))
+            .is_some_and(|s| s.value.value() <= highest * (1.0 - rules.new_episode_fall.value()))
     })
 }
 
@@ -269,7 +281,9 @@ mod tests {
                 rapid: true,
             })
         };
-        let status = |i, f, s| from_assays(i, f, s).status;
+        let p = crate::protocol::Protocol::builtin("adult-icu").unwrap();
+        let rules = &p.safety.hit_assays;
+        let status = |i, f, s| from_assays(i, f, s, rules).status;
         assert_eq!(status(None, None, None), HitStatus::Suspected);
         assert_eq!(status(elisa(Negative, None), None, Some(6)), HitStatus::Excluded);
         assert_eq!(status(elisa(Positive, Some(1.2)), None, None), HitStatus::Probable);
@@ -291,11 +305,11 @@ mod tests {
         );
         // A rapid negative excludes with an intermediate 4Ts, not with a high one (§14.1).
         assert_eq!(status(rapid(Negative), None, Some(5)), HitStatus::Excluded);
-        let high = from_assays(rapid(Negative), None, Some(6));
+        let high = from_assays(rapid(Negative), None, Some(6), rules);
         assert_eq!(high.status, HitStatus::Suspected);
         assert_eq!(high.note, Some(RAPID_NEGATIVE_HIGH_4TS));
         assert_eq!(
-            from_assays(elisa(Positive, Some(2.1)), Some(Negative), Some(4)).note,
+            from_assays(elisa(Positive, Some(2.1)), Some(Negative), Some(4), rules).note,
             Some(STRONG_POSITIVE_NEGATIVE_FUNCTIONAL)
         );
     }

@@ -176,6 +176,7 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
         &prepared.hit_suspicions,
         four_ts.as_ref().map(|f| f.score_max),
         as_of,
+        &p.safety.hit_assays,
     );
     cx.other_windows = super::other_anticoagulants::open_windows(&super::other_anticoagulants::WindowInputs {
         case,

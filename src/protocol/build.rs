@@ -613,6 +613,54 @@ fn other_anticoagulants(raw: &super::schema::RawOtherAnticoagulants) -> Built<su
     })
 }
 
+fn safety(s: &super::schema::RawSafety) -> Built<super::rules::Safety> {
+    let po = &s.post_operative;
+    let tp = &s.thrombocytopenia;
+    let w = &s.dti_washout;
+    let h = &s.hit_assays;
+    let p = |section: &str, name: &str| format!("safety.{section}.{name}");
+    Ok(super::rules::Safety {
+        post_operative: super::rules::PostOperative {
+            high_risk_window_h: q(&p("post_operative", "high_risk_window_h"), po.high_risk_window_h)?,
+            standard_window_h: q(&p("post_operative", "standard_window_h"), po.standard_window_h)?,
+            protamine_window_h: q(&p("post_operative", "protamine_window_h"), po.protamine_window_h)?,
+            start: q(
+                &p("post_operative", "start_units_per_kg_per_h"),
+                po.start_units_per_kg_per_h,
+            )?,
+            start_max: q(&p("post_operative", "start_max_units_per_h"), po.start_max_units_per_h)?,
+            source: po.source.clone(),
+            start_source: po.start_source.clone(),
+        },
+        thrombocytopenia: super::rules::Thrombocytopenia {
+            low_below: q(&p("thrombocytopenia", "low_below"), tp.low_below)?,
+            critical_below: q(&p("thrombocytopenia", "critical_below"), tp.critical_below)?,
+            uncommon_in_hit_below: q(
+                &p("thrombocytopenia", "uncommon_in_hit_below"),
+                tp.uncommon_in_hit_below,
+            )?,
+            count_max_age_h: q(&p("thrombocytopenia", "count_max_age_h"), tp.count_max_age_h)?,
+            source: tp.source.clone(),
+        },
+        dti_washout: super::rules::DtiWashout {
+            argatroban_h: q(&p("dti_washout", "argatroban_h"), w.argatroban_h)?,
+            argatroban_hepatic_h: q(&p("dti_washout", "argatroban_hepatic_h"), w.argatroban_hepatic_h)?,
+            bivalirudin_h: q(&p("dti_washout", "bivalirudin_h"), w.bivalirudin_h)?,
+            source: w.source.clone(),
+        },
+        hit_assays: super::rules::HitAssays {
+            strong_optical_density_from: h.strong_optical_density_from,
+            high_4ts_from: h.high_4ts_from,
+            new_episode_fall: q(
+                &p("hit_assays", "new_episode_fall_fraction"),
+                h.new_episode_fall_fraction,
+            )?,
+            source: h.source.clone(),
+        },
+        bleeding_stop_within_h: sourced("safety.bleeding_stop_within_h", &s.bleeding_stop_within_h)?,
+    })
+}
+
 /// The typed protocol of a validated file.
 pub(super) fn build(raw: &RawProtocol, origin: &str) -> Built<Protocol> {
     Ok(Protocol {
@@ -639,5 +687,6 @@ pub(super) fn build(raw: &RawProtocol, origin: &str) -> Built<Protocol> {
         bypass: raw.bypass.as_ref().map(bypass).transpose()?,
         other_options: raw.other_options.as_ref().map(other_options).transpose()?,
         other_anticoagulants: other_anticoagulants(&raw.other_anticoagulants)?,
+        safety: safety(&raw.safety)?,
     })
 }

@@ -13,6 +13,8 @@ pub mod forecast_prior;
 pub mod plausibility;
 pub mod rules;
 pub mod schema;
+mod schema_rev3;
+mod sourced;
 
 use std::fmt;
 use std::path::Path;
@@ -76,6 +78,7 @@ const FIELDS_ADDED: [(u32, &[&str]); 3] = [
             "discordance.interference_triglycerides_mg_per_dl, discordance.interference_triglycerides_within_h",
             "antithrombin.vial_round_up_short_percent, antithrombin.supplemented_assay_reference",
             "bypass.session_gap_h, bypass.preoperative_at_within_h (protocols with a bypass section)",
+            "safety (post_operative, thrombocytopenia, dti_washout, hit_assays, bleeding_stop_within_h)",
         ],
     ),
 ];
@@ -168,6 +171,8 @@ pub struct Protocol {
     pub other_options: Option<OtherOptions>,
     /// Anticoagulants given before heparin (format 4, clinical reference §14.5).
     pub other_anticoagulants: rules::OtherAnticoagulants,
+    /// Revision 3's safety numbers (format 4, clinical reference §14.1–§14.4).
+    pub safety: rules::Safety,
 }
 
 impl fmt::Display for Protocol {

@@ -590,3 +590,63 @@ pub struct SupplementedAssayReference {
     pub fibrinogen_g_per_l: Range<GramsPerLitre>,
     pub source: Source,
 }
+
+/// Revision 3's safety numbers (clinical reference §14.1–§14.4), typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Safety {
+    pub post_operative: PostOperative,
+    pub thrombocytopenia: Thrombocytopenia,
+    pub dti_washout: DtiWashout,
+    pub hit_assays: HitAssays,
+    pub bleeding_stop_within_h: Sourced<Hours>,
+}
+
+/// The first hours after surgery (§14.3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostOperative {
+    pub high_risk_window_h: Hours,
+    pub standard_window_h: Hours,
+    pub protamine_window_h: Hours,
+    pub start: UnitsPerKgPerHour,
+    pub start_max: UnitsPerHour,
+    pub source: Source,
+    pub start_source: Source,
+}
+
+/// Thrombocytopenia outside bypass (§14.3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thrombocytopenia {
+    pub low_below: PlateletCount,
+    pub critical_below: PlateletCount,
+    pub uncommon_in_hit_below: PlateletCount,
+    pub count_max_age_h: Hours,
+    pub source: Source,
+}
+
+/// Hours an aPTT still reflects a DTI after it stops (§14.1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DtiWashout {
+    pub argatroban_h: Hours,
+    pub argatroban_hepatic_h: Hours,
+    pub bivalirudin_h: Hours,
+    pub source: Source,
+}
+
+impl DtiWashout {
+    /// The longest of the three: no aPTT further from a DTI stop than this reflects it.
+    #[must_use]
+    pub fn longest(&self) -> Hours {
+        [self.argatroban_h, self.argatroban_hepatic_h, self.bivalirudin_h]
+            .into_iter()
+            .fold(self.argatroban_h, |a, b| if b.value() > a.value() { b } else { a })
+    }
+}
+
+/// Reading the HIT assays (§14.1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HitAssays {
+    pub strong_optical_density_from: f64,
+    pub high_4ts_from: u8,
+    pub new_episode_fall: Fraction,
+    pub source: Source,
+}

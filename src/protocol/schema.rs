@@ -7,17 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{AgeGroup, Range, Setting};
 
-/// A citation. Shared, not copied: every finding, step and recommendation that cites a rule points at
-/// the protocol's one copy of the text.
-pub type Source = std::sync::Arc<str>;
-
-/// A single number with its citation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Sourced<T> {
-    pub value: T,
-    pub source: Source,
-}
+pub use super::schema_rev3::{
+    RaisedAssay, RawDtiWashout, RawHitAssays, RawOtherAnticoagulantRule, RawOtherAnticoagulants, RawPostOperative,
+    RawSafety, RawSupplementedAssayReference, RawThrombocytopenia,
+};
+pub use super::sourced::{Source, Sourced};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -632,59 +626,6 @@ pub struct RawProtocol {
     pub other_options: Option<RawOtherOptions>,
     /// Anticoagulants given before heparin (format 4).
     pub other_anticoagulants: RawOtherAnticoagulants,
-}
-
-/// Which heparin assay a drug raises: the anti-Xa (oral factor Xa inhibitors, LMWH, fondaparinux) or the
-/// aPTT (dabigatran).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RaisedAssay {
-    AntiXa,
-    Aptt,
-}
-
-/// One drug's row as written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawOtherAnticoagulantRule {
-    /// The event code (`apixaban`, `enoxaparin`, …).
-    pub drug: String,
-    pub raises: RaisedAssay,
-    /// Hours after the last dose during which it still reads in the heparin assay.
-    pub window_h: f64,
-    /// … with CrCl below the section's renal threshold or renal replacement therapy.
-    pub renal_window_h: f64,
-    /// … with CrCl below `moderate_crcl_below_ml_min` (dabigatran's middle band), if the drug has one.
-    #[serde(deserialize_with = "crate::model::required::required_option")]
-    pub moderate_renal_window_h: Option<f64>,
-    #[serde(deserialize_with = "crate::model::required::required_option")]
-    pub moderate_crcl_below_ml_min: Option<f64>,
-    /// Whether hepatic impairment lengthens the window to `renal_window_h` too.
-    pub hepatic_lengthens: bool,
-    /// Heparin does not start earlier than this after the last dose (the next dose's time).
-    pub next_dose_h: f64,
-    /// … with CrCl below the renal threshold or renal replacement therapy.
-    pub renal_next_dose_h: f64,
-    pub source: Source,
-}
-
-/// The section as written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawOtherAnticoagulants {
-    pub drugs: Vec<RawOtherAnticoagulantRule>,
-    pub renal_crcl_below_ml_min: Sourced<f64>,
-    /// An anti-Xa below this, drawn after the last dose and before heparin, ends an anti-Xa drug's window.
-    pub window_ends_anti_xa_below: Sourced<f64>,
-    /// Two consecutive concordant pairs at least this far apart end the window.
-    pub window_ends_concordant_pairs_apart_h: Sourced<f64>,
-}
-
-/// The laboratory reference ranges that let the aPTT decide after AT when the anti-Xa assay adds AT
-/// (format 4, clinical reference §14.6).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawSupplementedAssayReference {
-    pub factor_viii_percent: Range<f64>,
-    pub fibrinogen_g_per_l: Range<f64>,
-    pub source: Source,
+    /// Revision 3's safety numbers (format 4).
+    pub safety: RawSafety,
 }

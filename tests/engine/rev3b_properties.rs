@@ -267,3 +267,47 @@ fn the_generators_reach_every_precondition() {
         assert!(count * 10 >= n, "{what} in only {count} of {n} cases");
     }
 }
+
+/// The revision-3 numbers are the protocol's: an institution that edits the post-operative window and start
+/// gets its own numbers (here a 30-h high-risk window instead of 48 h, a 10 units/kg/h start).
+#[test]
+fn the_post_operative_window_and_start_come_from_the_protocol() {
+    let shipped = std::fs::read_to_string(crate::common::root().join("protocols/adult-icu.ron")).unwrap();
+    let edited = shipped
+        .replacen("high_risk_window_h: 48", "high_risk_window_h: 30", 1)
+        .replacen("start_units_per_kg_per_h: 12", "start_units_per_kg_per_h: 10", 1);
+    assert_ne!(edited, shipped);
+    let case_at = |hours_after: i64| {
+        let mut case = Case::new("post-op", "adult-icu", START, patient(Setting::Icu, 80.0));
+        case.events = vec![
+            event(0, EventKind::SurgeryEnd(anticoag_planner::model::SurgeryRisk::High)),
+            event(hours_after * HOUR, EventKind::Aptt(Seconds::new(30.0).unwrap())),
+            event(
+                hours_after * HOUR,
+                EventKind::Platelets(PlateletCount::new(150.0).unwrap()),
+            ),
+        ];
+        case.sort_events();
+        case
+    };
+    let advice = |text: &str, hours_after: i64| {
+        let protocol = Protocol::from_ron_str(text, "p.ron").unwrap();
+        let case = case_at(hours_after);
+        let a = CaseEngine::single(&case, &protocol).analyze(
+            &case,
+            START.plus_minutes(hours_after * HOUR),
+            Detail::Decision,
+        );
+        (
+            a.recommendation.rate.map(|r| r.value()),
+            a.recommendation.bolus_units.is_some(),
+        )
+    };
+    // 20 h after: inside both windows — the start is each protocol's, never with a bolus.
+    assert_eq!(advice(&shipped, 20), (Some(12.0), false));
+    assert_eq!(advice(&edited, 20), (Some(10.0), false));
+    // 36 h after: inside the shipped 48-h window, past the edited 30-h one (a full start with its bolus).
+    assert_eq!(advice(&shipped, 36), (Some(12.0), false));
+    let (_, bolus) = advice(&edited, 36);
+    assert!(bolus, "past the edited window the full start has its bolus");
+}

@@ -380,14 +380,15 @@ pub(super) fn back_to_heparin(cx: &mut Cx<'_>, seg: crate::analysis::timeline::S
         "HIT {} by the assays: {dti} is no longer needed; heparin restarts without a bolus, the DTI stopped at the same time — {basis}",
         cx.hit_status.code()
     ));
+    let washout = &cx.p.safety.dti_washout;
     let wait = match seg.drug() {
-        crate::model::Anticoagulant::Argatroban if cx.hepatic.impaired => 12,
-        crate::model::Anticoagulant::Argatroban => 4,
-        _ => 2,
+        crate::model::Anticoagulant::Argatroban if cx.hepatic.impaired => washout.argatroban_hepatic_h,
+        crate::model::Anticoagulant::Argatroban => washout.argatroban_h,
+        _ => washout.bivalirudin_h,
     };
     rec.rationale.push(say!(
         cx,
-        "monitor by anti-Xa; an aPTT drawn less than {wait} h after {dti} stops still reflects it: leave it out of the titration"
+        "monitor by anti-Xa; an aPTT drawn less than {wait} after {dti} stops still reflects it: leave it out of the titration"
     ));
     cx.due(
         "anti-Xa (with a paired aPTT)",

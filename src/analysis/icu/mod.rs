@@ -130,7 +130,7 @@ fn aptt_in_washout(
         super::types::Due::Now,
         say!(cx, "heparin after {}: the aPTT cannot be read yet", w.drug.name()),
     );
-    rec.cite(super::dti_washout::SOURCE);
+    rec.cite(cx.p.safety.dti_washout.source.clone());
     rec
 }
 

@@ -10,11 +10,6 @@ use super::super::types::{Action, Due, Recommendation};
 use super::{SafetyNotes, no_dose, no_increase, raises, running_drug};
 use crate::model::{ClinicalTime, PlateletCount, StopReason};
 
-const LOW: f64 = 50.0;
-const CRITICAL: f64 = 25.0;
-const UNCOMMON_IN_HIT: f64 = 20.0;
-const MAX_AGE_H: f64 = 24.0;
-
 const ISTH_2018: &str = "ISTH SSC 2018 (Samuelson Bannow, J Thromb Haemost 16:1246): at 25–50 × 10⁹/L either full dose with platelet transfusion to keep ≥ 40–50 (high thrombotic risk) or 50% / prophylactic dose (lower risk); the app does not choose between them. Written for cancer-associated VTE: applying it here is our choice";
 
 /// Active bleeding: the fact in effect, or a stop for bleeding in the last 24 h.
@@ -27,7 +22,9 @@ pub(super) fn bleeding(cx: &Cx<'_>) -> bool {
         matches!(
             s.ended_by,
             Some(super::super::timeline::SegmentEnd::Stopped(Some(StopReason::Bleeding)))
-        ) && s.end.is_some_and(|e| cx.as_of.hours_since(e) <= MAX_AGE_H)
+        ) && s
+            .end
+            .is_some_and(|e| cx.as_of.hours_since(e) <= cx.p.safety.bleeding_stop_within_h.value.value())
     });
     fact || stop
 }
@@ -62,10 +59,10 @@ fn raises_effect_caveat(rec: &mut Recommendation) {
 }
 
 /// The DANGER line for platelets below 25 on ECMO (clinical reference §14.3: call now).
-fn critical_on_ecmo(count: PlateletCount) -> Danger {
+fn critical_on_ecmo(count: PlateletCount, below: PlateletCount) -> Danger {
     Danger::LowPlatelets {
         count,
-        below: PlateletCount::new(CRITICAL).unwrap_or(count),
+        below,
         critical_on_ecmo: true,
     }
 }
@@ -78,12 +75,13 @@ pub(super) fn apply(cx: &mut Cx<'_>, mut rec: Recommendation, notes: &mut Safety
         return rec;
     };
     let count: PlateletCount = latest.value;
-    if count.value() >= LOW {
+    let tp = &cx.p.safety.thrombocytopenia;
+    if count >= tp.low_below {
         return rec;
     }
     let at: ClinicalTime = latest.time;
     let hit = cx.hit_status.is_active();
-    if cx.as_of.hours_since(at) > MAX_AGE_H {
+    if cx.as_of.hours_since(at) > tp.count_max_age_h.value() {
         if raises(cx, &rec) {
             no_dose(&mut rec);
             rec.action = Action::Measure;
@@ -106,7 +104,7 @@ pub(super) fn apply(cx: &mut Cx<'_>, mut rec: Recommendation, notes: &mut Safety
     rec.cite("clinical reference §14.3: thrombocytopenia");
     // Below 25 with bleeding on ECMO: stop and call now, whatever drug runs (with HIT too: our choice — a
     // DTI through a haemorrhage at this count is the ECMO team's decision, not the app's).
-    if count.value() < CRITICAL && cx.patient.setting.is_ecmo() && bleeding(cx) {
+    if count < tp.critical_below && cx.patient.setting.is_ecmo() && bleeding(cx) {
         let why = say!(
             cx,
             "platelets {count} × 10⁹/L (< 25) with bleeding on ECMO: stop and call now — transfuse platelets, check fibrinogen and the circuit; the ECMO team decides the restart (institutional)"
@@ -114,12 +112,12 @@ pub(super) fn apply(cx: &mut Cx<'_>, mut rec: Recommendation, notes: &mut Safety
         stop_and_call(cx, &mut rec, why);
         rec.label = format!("{} now", rec.label);
         // The danger line stays with the stop: the circuit now runs without anticoagulant at this count.
-        notes.dangers.push(critical_on_ecmo(count));
+        notes.dangers.push(critical_on_ecmo(count, tp.critical_below));
         return rec;
     }
-    if count.value() < CRITICAL && !hit {
+    if count < tp.critical_below && !hit {
         if cx.patient.setting.is_ecmo() {
-            notes.dangers.push(critical_on_ecmo(count));
+            notes.dangers.push(critical_on_ecmo(count, tp.critical_below));
             rec = no_increase(cx, rec, "platelets below 25 × 10⁹/L on ECMO");
             rec.call_senior = true;
             raises_effect_caveat(&mut rec);
@@ -133,7 +131,7 @@ pub(super) fn apply(cx: &mut Cx<'_>, mut rec: Recommendation, notes: &mut Safety
         return rec;
     }
     if hit {
-        if count.value() < UNCOMMON_IN_HIT {
+        if count < tp.uncommon_in_hit_below {
             rec.caveats.push(say!(cx, "a nadir < 20 × 10⁹/L is uncommon in HIT: look for another cause; platelets only for bleeding or a high-risk procedure (ASH 2018)"));
         }
         // The switch to a DTI for HIT is not limited; an increase of the DTI still is.

@@ -7,29 +7,18 @@
 //! is charted. Protamine given outside bypass while heparin is charted as running is a DANGER: the stop is
 //! taken at the protamine time for bleeding (measure and call, no timed restart).
 //!
-//! The window lengths and the start are the reference's defaults (institutional choice for cardiac surgery
-//! and ECMO); they move into the protocol files with the protocol format change of issue 26.
+//! The window lengths and the start are the protocol's (`safety.post_operative`, format 4): the reference's
+//! defaults, an institutional choice for cardiac surgery and ECMO.
 
 use super::super::context::Cx;
 use super::super::danger_kind::Danger;
 use super::super::types::{Action, HeparinExposure, Recommendation};
 use super::{SafetyNotes, no_dose, raises};
 use crate::dosing::DoseRate;
-use crate::model::{
-    Anticoagulant, ClinicalTime, EventCode, EventKind, Setting, SurgeryRisk, UnitsPerHour, UnitsPerKgPerHour,
-};
-
-const HIGH_RISK_WINDOW_H: f64 = 48.0;
-const STANDARD_WINDOW_H: f64 = 24.0;
-const PROTAMINE_WINDOW_H: f64 = 24.0;
-const START_UNITS_PER_KG_PER_H: f64 = 12.0;
-const START_MAX_UNITS_PER_H: f64 = 1000.0;
+use crate::model::{Anticoagulant, ClinicalTime, EventCode, EventKind, Setting, SurgeryRisk};
 
 /// How the card, the text and the handover name the window (the handover withholds its contingency table).
 pub const WINDOW_CAVEAT: &str = "post-operative window";
-
-const CHEST_NOTE: &str = "CHEST 2022 (Douketis, Chest 162:e207: therapeutic heparin 48–72 h after high-bleed-risk and about 24 h after low/moderate-risk surgery) covers elective surgery in patients on long-term anticoagulants; its use after cardiac surgery and on ECMO is our choice";
-const START_SOURCE: &str = "post-operative start 12 units/kg/h, at most 1,000 units/h, no bolus: the ACS start (O'Gara, 2013 ACCF/AHA STEMI, Circulation 127:e362; Amsterdam, 2014 AHA/ACC NSTE-ACS, Circulation 130:e344); clinical reference §14.3";
 
 /// The setting in effect at `t`.
 fn setting_at(cx: &Cx<'_>, t: ClinicalTime) -> Setting {
@@ -41,6 +30,7 @@ fn setting_at(cx: &Cx<'_>, t: ClinicalTime) -> Setting {
 
 /// The end of the latest post-operative window at the analysis time, and what opened it.
 fn window(cx: &Cx<'_>) -> Option<(ClinicalTime, String)> {
+    let po = &cx.p.safety.post_operative;
     let mut ends: Vec<(ClinicalTime, String)> = Vec::new();
     // A case that starts on bypass starts a session.
     let mut session_start: Option<ClinicalTime> =
@@ -52,20 +42,20 @@ fn window(cx: &Cx<'_>) -> Option<(ClinicalTime, String)> {
             EventKind::SurgeryEnd(SurgeryRisk::High) => {
                 charted_in_session = true;
                 ends.push((
-                    e.time.plus_hours(HIGH_RISK_WINDOW_H),
+                    e.time.after_hours(po.high_risk_window_h),
                     format!("high-risk surgery ended at {}", e.time),
                 ));
             }
             EventKind::SurgeryEnd(SurgeryRisk::Standard) => {
                 charted_in_session = true;
                 ends.push((
-                    e.time.plus_hours(STANDARD_WINDOW_H),
+                    e.time.after_hours(po.standard_window_h),
                     format!("surgery ended at {}", e.time),
                 ));
             }
             EventKind::Protamine(_) => {
                 ends.push((
-                    e.time.plus_hours(PROTAMINE_WINDOW_H),
+                    e.time.after_hours(po.protamine_window_h),
                     format!("protamine at {}", e.time),
                 ));
             }
@@ -80,7 +70,7 @@ fn window(cx: &Cx<'_>) -> Option<(ClinicalTime, String)> {
                     && let Some(last) = mark.last_activity.filter(|t| *t >= start)
                 {
                     ends.push((
-                        last.plus_hours(HIGH_RISK_WINDOW_H),
+                        last.after_hours(po.high_risk_window_h),
                         format!("bypass ended at {last} (no surgery end charted: counted as high-risk)"),
                     ));
                 }
@@ -165,18 +155,23 @@ pub(super) fn apply(
             .tl
             .running(cx.as_of)
             .is_none_or(|s| s.drug() != Anticoagulant::Heparin)
-        && cx
-            .tl
-            .last_segment_of(Anticoagulant::Heparin, cx.as_of)
-            .is_none_or(|s| s.end.is_some_and(|e| cx.as_of.hours_since(e) > 24.0));
+        && cx.tl.last_segment_of(Anticoagulant::Heparin, cx.as_of).is_none_or(|s| {
+            s.end
+                .is_some_and(|e| cx.as_of.hours_since(e) > cx.p.resistance.new_course_after_gap_h.value.value())
+        });
     if rec.bolus_units.take().is_some() {
         rec.rationale
             .insert(0, say!(cx, "no bolus: {why}; the post-operative window ends {end}"));
     }
     if heparin_start {
-        let by_kg = UnitsPerKgPerHour::new(START_UNITS_PER_KG_PER_H).unwrap_or(UnitsPerKgPerHour::ZERO);
+        let po = &cx.p.safety.post_operative;
+        let by_kg = po.start;
         let per_hour = by_kg.for_weight(cx.hkg());
-        let capped = UnitsPerHour::new(per_hour.value().min(START_MAX_UNITS_PER_H)).unwrap_or(per_hour);
+        let capped = if per_hour.value() > po.start_max.value() {
+            po.start_max
+        } else {
+            per_hour
+        };
         let per_kg = crate::dosing::ufh::shown_rate(capped.per_kg(cx.hkg()));
         rec.rate = Some(DoseRate::Heparin(per_kg));
         rec.pump_ml_per_h = Some(capped.pump_rate(cx.p.ufh.concentration_units_per_ml.value));
@@ -196,13 +191,13 @@ pub(super) fn apply(
                 "post-operative start: {by_kg} of {} = {capped}{} ({per_kg}), no bolus",
                 cx.heparin_weight.describe(),
                 if capped.value() < per_hour.value() {
-                    ", capped at 1,000 units/h"
+                    ", capped at the post-operative maximum"
                 } else {
                     ""
                 }
             ),
         );
-        rec.cite(START_SOURCE);
+        rec.cite(cx.p.safety.post_operative.start_source.clone());
     }
     rec.call_senior = true;
     rec.label = format!("{} — when the surgical team agrees", rec.label);
@@ -213,7 +208,7 @@ pub(super) fn apply(
             "{why}: a start or an increase only when the surgical team agrees, with no bolus, until {end}; decreases and holds are never delayed"
         ),
     );
-    rec.caveats.push(CHEST_NOTE.to_owned());
+    rec.caveats.push(cx.p.safety.post_operative.source.to_string());
     rec.cite("clinical reference §14.3: the first hours after surgery");
     rec
 }

@@ -277,6 +277,7 @@ pub(super) fn validate(p: &RawProtocol) -> Vec<ProtocolProblem> {
     sections::bypass(&mut c, p);
     sections::other_options(&mut c, p);
     other_anticoagulants::other_anticoagulants(&mut c, &p.other_anticoagulants);
+    other_anticoagulants::safety(&mut c, &p.safety);
     c.problems
 }
 
