@@ -311,3 +311,36 @@ fn the_post_operative_window_and_start_come_from_the_protocol() {
     let (_, bolus) = advice(&edited, 36);
     assert!(bolus, "past the edited window the full start has its bolus");
 }
+
+/// The forecast never fits an anti-Xa that includes another anticoagulant (§14.5): it says so and uses none.
+#[test]
+fn the_forecast_leaves_out_an_anti_xa_that_includes_apixaban() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("apixaban.csv");
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit\n2026-10-01T07:30,platelets,250,10^9/L\n2026-10-01T08:00,apixaban,5,mg\n\
+         2026-10-01T20:00,ufh_infusion,18,units/kg/h\n2026-10-02T02:00,anti_xa,0.5,units/mL\n2026-10-02T02:00,aptt,42,s\n",
+    )
+    .unwrap();
+    let case = dir.path().join("apixaban.ron");
+    let csv_s = csv.to_string_lossy().to_string();
+    let case_s = case.to_string_lossy().to_string();
+    let (ok, _, err) = crate::cli::run(&[
+        "import",
+        &csv_s,
+        "-o",
+        &case_s,
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--time-zone",
+        "UTC",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = crate::cli::run(&["forecast", &case_s]);
+    assert!(ok, "{err}");
+    assert!(out.contains("0 anti-Xa sample(s) used"), "{out}");
+    assert!(out.contains("left out of the fit: it includes apixaban"), "{out}");
+}

@@ -74,15 +74,35 @@ pub(super) fn samples_for_fit(
     left_out: &mut Vec<String>,
 ) -> Observations {
     let obs = samples(case, until);
+    // Another anticoagulant that reads in the anti-Xa (§14.5): its longest window (impaired clearance),
+    // so that the fit never takes its activity for heparin's.
+    let windows: Vec<(&'static str, ClinicalTime, ClinicalTime)> = case
+        .events
+        .iter()
+        .filter(|e| e.time <= until)
+        .filter_map(|e| match e.kind {
+            EventKind::OtherAnticoagulant(drug, _) => p
+                .other_anticoagulants
+                .rule(drug)
+                .filter(|r| r.raises == crate::protocol::RaisedAssay::AntiXa)
+                .map(|r| (drug.code(), e.time, e.time.after_hours(r.renal_window_h))),
+            _ => None,
+        })
+        .collect();
     let mut kept = Observations::default();
     for ((h, y), below) in obs.times_h.iter().zip(&obs.values).zip(&obs.below_limit) {
         let t = case.case_start.plus_hours(*h);
-        match anti_xa_interference(tl, p, t, until) {
-            Some(why) => left_out.push(format!(
+        let other = windows.iter().find(|(_, from, to)| *from <= t && t < *to);
+        match (anti_xa_interference(tl, p, t, until), other) {
+            (Some(why), _) => left_out.push(format!(
                 "anti-Xa {}{y} at {t} left out of the fit: {why} (interference, clinical reference §3)",
                 if *below { "<" } else { "" }
             )),
-            None => kept.push(*h, *y, *below),
+            (None, Some((drug, dose, _))) => left_out.push(format!(
+                "anti-Xa {}{y} at {t} left out of the fit: it includes {drug} taken at {dose} (clinical reference §14.5)",
+                if *below { "<" } else { "" }
+            )),
+            (None, None) => kept.push(*h, *y, *below),
         }
     }
     kept
