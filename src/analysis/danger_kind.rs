@@ -55,6 +55,12 @@ pub enum Danger {
     /// A child, infant or neonate on ECMO with HIT and no DTI running: heparin stops and the circuit has no
     /// anticoagulant (clinical reference §14.1).
     CircuitWithoutAnticoagulant,
+    /// Organ function changed while a DTI runs (clinical reference §14.8): measure the aPTT.
+    OrganFunctionChanged {
+        drug: &'static str,
+        what: &'static str,
+        at: ClinicalTime,
+    },
     /// Another anticoagulant still reads in a heparin assay (clinical reference §14.5): heparin is titrated
     /// on the other assay. `on_bypass`: the ACT may overstate the heparin effect.
     OtherAnticoagulantInAssay {
@@ -79,6 +85,7 @@ impl Danger {
             Self::ProtamineWhileRunning { .. } => "protamine_while_running",
             Self::CircuitWithoutAnticoagulant => "circuit_without_anticoagulant",
             Self::OtherAnticoagulantInAssay { .. } => "other_anticoagulant_in_assay",
+            Self::OrganFunctionChanged { .. } => "organ_function_changed",
         }
     }
 
@@ -89,7 +96,7 @@ impl Danger {
             Self::PseudoResistance => DangerLevel::Caution,
             Self::LowPlatelets { critical_on_ecmo, .. } if !critical_on_ecmo => DangerLevel::Caution,
             Self::OverlappingInfusions { hit: false, .. } => DangerLevel::Caution,
-            Self::OtherAnticoagulantInAssay { .. } => DangerLevel::Caution,
+            Self::OtherAnticoagulantInAssay { .. } | Self::OrganFunctionChanged { .. } => DangerLevel::Caution,
             _ => DangerLevel::Danger,
         }
     }
@@ -122,6 +129,9 @@ impl Danger {
             Self::CircuitWithoutAnticoagulant => {
                 "the circuit is now without anticoagulant: start a non-heparin anticoagulant per the paediatric ECMO team now"
                     .to_owned()
+            }
+            Self::OrganFunctionChanged { drug, what, at } => {
+                format!("{what} at {at} while {drug} runs: measure the aPTT (see the plan); no automatic dose change")
             }
             Self::OtherAnticoagulantInAssay { drug, on_bypass: true, last_dose, .. } => format!(
                 "{drug} taken at {last_dose}, inside its window: the ACT may overstate the heparin effect; consider a heparin concentration"
@@ -192,6 +202,11 @@ impl Serialize for Danger {
             }
             Self::ProtamineWhileRunning { at } => map.serialize_entry("at", &at)?,
             Self::CircuitWithoutAnticoagulant => {}
+            Self::OrganFunctionChanged { drug, what, at } => {
+                map.serialize_entry("drug", drug)?;
+                map.serialize_entry("what", what)?;
+                map.serialize_entry("at", &at)?;
+            }
             Self::OtherAnticoagulantInAssay {
                 drug,
                 assay,

@@ -5,6 +5,7 @@
 //! way: decreases and holds always stand. "No increase" means no higher rate of the running drug and no
 //! bolus (§14.3).
 
+mod organ_function;
 mod other_anticoagulants;
 mod overlap;
 mod pause;
@@ -34,6 +35,7 @@ pub(super) fn apply(cx: &mut Cx<'_>, h: &HeparinExposure, rec: Recommendation) -
     let rec = platelets::apply(cx, rec, &mut notes);
     let rec = while_bleeding(cx, rec);
     let rec = pause::apply(cx, rec, &mut notes);
+    let rec = organ_function::apply(cx, rec, &mut notes);
     (rec, notes)
 }
 
