@@ -226,6 +226,18 @@ impl<'a> Cx<'a> {
         });
     }
 
+    /// A test the decision asks for before anything else: first in the plan.
+    pub fn due_first(&mut self, test: impl Into<Text>, due: Due, reason: impl Into<Text>) {
+        self.monitoring.insert(
+            0,
+            MonitoringItem {
+                test: test.into(),
+                due,
+                reason: reason.into(),
+            },
+        );
+    }
+
     /// A time that may already have passed becomes "now".
     pub fn due_at(&self, t: ClinicalTime) -> Due {
         if t <= self.as_of { Due::Now } else { Due::At(t) }

@@ -4,7 +4,7 @@
 //! test listed twice within an hour.
 
 use super::context::Cx;
-use super::types::{Action, Due, FindingCode, MonitoringItem, Recommendation, Text};
+use super::types::{Action, Due, FindingCode, Recommendation, Text};
 use crate::model::Anticoagulant;
 
 pub(super) fn finish(cx: &mut Cx<'_>, rec: &Recommendation) {
@@ -20,13 +20,10 @@ pub(super) fn finish(cx: &mut Cx<'_>, rec: &Recommendation) {
             .running(cx.as_of)
             .is_some_and(|s| s.drug() == Anticoagulant::Heparin);
     if cx.has_finding(FindingCode::AntiXaUnavailable) && !on_dti {
-        cx.monitoring.insert(
-            0,
-            MonitoringItem {
-                test: "anti-Xa (with a paired aPTT)".into(),
-                due: Due::Now,
-                reason: "no anti-Xa: pseudo-resistance not excluded".into(),
-            },
+        cx.due_first(
+            "anti-Xa (with a paired aPTT)",
+            Due::Now,
+            "no anti-Xa: pseudo-resistance not excluded",
         );
     }
     if on_dti {

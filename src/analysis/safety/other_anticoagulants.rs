@@ -181,13 +181,10 @@ fn high_anti_xa_that_does_not_hold(cx: &mut Cx<'_>, rec: Recommendation) -> Reco
     if !aptt_with_it {
         rec.action = Action::Measure;
         rec.label = "Continue heparin unchanged; measure an aPTT now".to_owned();
-        cx.monitoring.insert(
-            0,
-            super::super::types::MonitoringItem {
-                test: "aPTT".into(),
-                due: Due::Now,
-                reason: "the high anti-Xa does not hold on its own: the aPTT decides".into(),
-            },
+        cx.due_first(
+            "aPTT",
+            Due::Now,
+            "the high anti-Xa does not hold on its own: the aPTT decides",
         );
     }
     rec.cite("clinical reference §14.5 (3)");
@@ -227,13 +224,10 @@ fn high_aptt_with_dabigatran(cx: &mut Cx<'_>, rec: Recommendation, w: &OtherWind
     if cx.tl.labs.anti_xa.nearest(aptt.time, window, cx.as_of).is_none() {
         rec.action = Action::Measure;
         rec.label = "Continue heparin unchanged; measure an anti-Xa now".to_owned();
-        cx.monitoring.insert(
-            0,
-            super::super::types::MonitoringItem {
-                test: "anti-Xa".into(),
-                due: Due::Now,
-                reason: "the high aPTT includes dabigatran: the anti-Xa decides".into(),
-            },
+        cx.due_first(
+            "anti-Xa",
+            Due::Now,
+            "the high aPTT includes dabigatran: the anti-Xa decides",
         );
     }
     rec.cite(w.source.clone());

@@ -90,14 +90,7 @@ pub(super) fn apply(cx: &mut Cx<'_>, mut rec: Recommendation, notes: &mut Safety
                 0,
                 say!(cx, "the latest platelet count, {count} × 10⁹/L at {at}, is below 50 and older than 24 h: count them before a bolus, an increase or a start"),
             );
-            cx.monitoring.insert(
-                0,
-                super::super::types::MonitoringItem {
-                    test: "platelets".into(),
-                    due: Due::Now,
-                    reason: "below 50 × 10⁹/L more than 24 h ago".into(),
-                },
-            );
+            cx.due_first("platelets", Due::Now, "below 50 × 10⁹/L more than 24 h ago");
         }
         return rec;
     }
