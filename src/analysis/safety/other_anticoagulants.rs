@@ -39,6 +39,14 @@ pub(super) fn apply(cx: &mut Cx<'_>, rec: Recommendation, notes: &mut SafetyNote
     if let Some(w) = windows.iter().max_by_key(|w| w.heparin_from) {
         rec = not_before_next_dose(cx, rec, w);
         if rec.bolus_units.take().is_some() {
+            // The start's or the nomogram row's own line names the bolus this withholds: said as withheld.
+            for line in rec
+                .rationale
+                .iter_mut()
+                .filter(|l| l.contains("bolus") && !l.starts_with("bolus withheld"))
+            {
+                *line = format!("bolus withheld — {line}");
+            }
             rec.rationale.insert(
                 0,
                 say!(
