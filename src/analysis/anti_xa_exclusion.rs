@@ -71,9 +71,12 @@ pub(crate) fn anti_xa_exclusion_by_labs(
     };
     let triglycerides = || {
         let within = d.interference_triglycerides_within_h.value;
+        // The latest in the hours before the anti-Xa, or one drawn with it (within the pairing window after).
         tl.labs
             .triglycerides
-            .recent(t, within)
+            .nearest(t, window, until)
+            .filter(|s| s.time > t)
+            .or_else(|| tl.labs.triglycerides.recent(t, within))
             .filter(|s| s.value > d.interference_triglycerides_mg_per_dl.value)
             .map(|s| {
                 AntiXaExclusion::Unreliable(format!(

@@ -57,6 +57,28 @@ pub(super) fn finish(cx: &mut Cx<'_>, rec: &Recommendation) {
         let due = cx.due_at(s.time.after_hours(cx.p.monitoring.at_interval_while_resistant_h.value));
         cx.due("antithrombin", due, "while resistance persists");
     }
+    // The post-dose antithrombin levels stay in the plan until drawn, whatever branch decided (§14.6).
+    if on_heparin && let Some(dose) = cx.tl.at_doses_until(cx.as_of).last().copied() {
+        let max_age = cx.max_age();
+        for m in cx.p.monitoring.at_recheck_after_dose_min.value.clone() {
+            let at = dose.time.after_minutes(m);
+            let drawn = cx
+                .tl
+                .labs
+                .antithrombin
+                .latest(cx.as_of)
+                .is_some_and(|s| s.time >= at.plus_minutes(-10));
+            if !drawn && cx.as_of < at.after_hours(max_age) {
+                let when = if m.value() >= 60.0 {
+                    format!("{} h after the dose", crate::model::num(m.value() / 60.0, 0))
+                } else {
+                    format!("{} min after the dose", crate::model::num(m.value(), 0))
+                };
+                let due = cx.due_at(at);
+                cx.due("antithrombin", due, when);
+            }
+        }
+    }
     // One line per test within an hour, the earliest due first.
     let mut items = std::mem::take(&mut cx.monitoring);
     items.sort_by_key(|a| a.due);

@@ -157,6 +157,42 @@ fn recorded_only_warnings(cx: &mut Cx<'_>) {
     }
 }
 
+/// What the card says beside any advice: the HIT assays' note, the pregnancy caveat while HIT is active
+/// (§14.6), and a prolonged baseline (with the anti-Xa asked for when only the aPTT monitors heparin).
+fn card_notes(cx: &mut Cx<'_>, rec: &mut super::types::Recommendation) {
+    if let Some(note) = cx.hit_note {
+        rec.caveats.push(note.to_owned());
+    }
+    // Pregnancy: the DTI/HIT caveat whenever HIT is active, whatever the advice (§14.6; a DTI switch adds it).
+    let pregnancy = &cx.p.dti.pregnancy_caveat;
+    if cx.patient.pregnant && cx.hit_status.is_active() && !rec.caveats.contains(&pregnancy.value) {
+        rec.caveats.push(pregnancy.value.clone());
+        rec.cite(pregnancy.source.clone());
+    }
+    if let super::pairing::ControlBasis::BaselineProlonged(b) = cx.aptt_range.control.basis
+        && rec.drug == "unfractionated heparin"
+    {
+        rec.caveats.push(format!(
+            "baseline aPTT prolonged: monitor heparin by anti-Xa (baseline {b} is above the laboratory's upper reference limit {}; the heparin aPTT range uses the laboratory control)",
+            cx.p.monitoring.aptt_reference_upper_s.value
+        ));
+        rec.cite(cx.p.monitoring.aptt_reference_upper_s.source.clone());
+        let recent_anti_xa = cx.tl.labs.anti_xa.recent(cx.as_of, cx.max_age()).is_some();
+        if !recent_anti_xa
+            && cx
+                .tl
+                .running(cx.as_of)
+                .is_some_and(|s| s.drug() == crate::model::Anticoagulant::Heparin)
+        {
+            cx.due_first(
+                "anti-Xa",
+                super::types::Due::Now,
+                "baseline aPTT prolonged: the aPTT cannot monitor heparin",
+            );
+        }
+    }
+}
+
 /// One analysis: the setting's ladder of steps, then the monitoring plan (step 7).
 pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: ClinicalTime, detail: Detail) -> Analysis {
     let tl = &prepared.timeline;
@@ -211,24 +247,7 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
         (rec, None, notes)
     };
     let mut recommendation = limits::guard(&mut cx, recommendation);
-    if let Some(note) = cx.hit_note {
-        recommendation.caveats.push(note.to_owned());
-    }
-    // Pregnancy: the DTI/HIT caveat whenever HIT is active, whatever the advice (§14.6; a DTI switch adds it).
-    let pregnancy = &cx.p.dti.pregnancy_caveat;
-    if cx.patient.pregnant && cx.hit_status.is_active() && !recommendation.caveats.contains(&pregnancy.value) {
-        recommendation.caveats.push(pregnancy.value.clone());
-        recommendation.cite(pregnancy.source.clone());
-    }
-    if let super::pairing::ControlBasis::BaselineProlonged(b) = cx.aptt_range.control.basis
-        && recommendation.drug == "unfractionated heparin"
-    {
-        recommendation.caveats.push(format!(
-            "baseline aPTT prolonged: monitor heparin by anti-Xa (baseline {b} is above the laboratory's upper reference limit {}; the heparin aPTT range uses the laboratory control)",
-            cx.p.monitoring.aptt_reference_upper_s.value
-        ));
-        recommendation.cite(cx.p.monitoring.aptt_reference_upper_s.source.clone());
-    }
+    card_notes(&mut cx, &mut recommendation);
     steps_agree_with_the_action(&mut cx, &recommendation);
     cx.record_choice(&recommendation);
     monitoring::finish(&mut cx, &recommendation);

@@ -128,6 +128,28 @@ pub(super) fn no_increase(cx: &mut Cx<'_>, mut rec: Recommendation, why: &str) -
     rec
 }
 
+/// The running drug at its running rate, exactly as it runs, and nothing else: every dose, hold and bolus the
+/// recommendation carried is dropped (the caller says why).
+pub(super) fn keep_running(cx: &Cx<'_>, mut rec: Recommendation) -> Recommendation {
+    no_dose(&mut rec);
+    rec.hold_minutes = None;
+    rec.after_hold = None;
+    rec.action = Action::Continue;
+    if let Some((dose, pump, _)) = running_dose(cx) {
+        rec.drug = dose.drug().name().into();
+        rec.rate = Some(dose);
+        rec.rate_change = Some(Rate {
+            value: 0.0,
+            unit: dose.unit(),
+        });
+        rec.pump_ml_per_h = pump;
+    }
+    for line in rec.rationale.iter_mut().filter(|l| !l.is_empty()) {
+        *line = format!("withheld — {line}");
+    }
+    rec
+}
+
 /// A recommendation with no dose: measure or call first.
 pub(super) fn no_dose(rec: &mut Recommendation) {
     rec.rate = None;

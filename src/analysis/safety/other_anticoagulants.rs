@@ -59,6 +59,9 @@ pub(super) fn apply(cx: &mut Cx<'_>, rec: Recommendation, notes: &mut SafetyNote
         }
         rec.cite(w.source.clone());
     }
+    for w in &windows {
+        early_heparin(cx, &mut rec, w);
+    }
     if let Some(w) = xa_windows.first() {
         rec = no_escalation_on_the_aptt_alone(cx, rec, w);
     }
@@ -71,6 +74,23 @@ pub(super) fn apply(cx: &mut Cx<'_>, rec: Recommendation, notes: &mut SafetyNote
 
 /// Both an anti-Xa drug and dabigatran still act: neither assay is heparin's alone.
 fn both_kinds(cx: &mut Cx<'_>, mut rec: Recommendation, x: &OtherWindow, a: &OtherWindow) -> Recommendation {
+    // A hold stands (the rules only narrow): it becomes a stop-and-call, never a "measure" beside a running
+    // infusion.
+    if rec.action == Action::HoldAnticoagulant {
+        rec.call_senior = true;
+        rec.rationale.insert(
+            0,
+            say!(
+                cx,
+                "{} (last dose {}) and {} (last dose {}) both still act: the hold stands; call before any restart",
+                x.drug.code(),
+                x.last_dose,
+                a.drug.code(),
+                a.last_dose
+            ),
+        );
+        return rec;
+    }
     let advised = rec.headline();
     no_dose(&mut rec);
     rec.action = Action::Measure;
@@ -112,6 +132,42 @@ fn not_before_next_dose(cx: &mut Cx<'_>, mut rec: Recommendation, w: &OtherWindo
         ),
     );
     rec
+}
+
+/// Heparin already started before the next dose would have been due, or a heparin bolus already given inside
+/// the window: said, so the deviation does not pass in silence (the advice itself is unchanged).
+fn early_heparin(cx: &mut Cx<'_>, rec: &mut Recommendation, w: &OtherWindow) {
+    let until = cx.as_of;
+    let early_start = cx
+        .tl
+        .segments()
+        .iter()
+        .find(|s| s.start >= w.last_dose && s.start <= until && s.rate.heparin().is_some())
+        .map(|s| s.start)
+        .filter(|t| *t < w.heparin_from);
+    let bolus = cx
+        .tl
+        .boluses()
+        .iter()
+        .find(|b| b.time >= w.last_dose && b.time <= until && w.covers(b.time))
+        .copied();
+    if let Some(t) = early_start {
+        rec.caveats.push(say!(
+            cx,
+            "heparin was started at {t}, before the next {} dose would have been due ({}): both act — watch for bleeding",
+            w.drug.code(),
+            w.heparin_from
+        ));
+    }
+    if let Some(b) = bolus {
+        rec.caveats.push(say!(
+            cx,
+            "a heparin bolus of {} was given at {} while {} still acted: watch for bleeding",
+            b.units,
+            b.time,
+            w.drug.code()
+        ));
+    }
 }
 
 /// (4) No antithrombin or DTI switch decided on the aPTT alone while an anti-Xa drug reads in the anti-Xa.
@@ -199,20 +255,58 @@ fn high_anti_xa_that_does_not_hold(cx: &mut Cx<'_>, rec: Recommendation) -> Reco
     rec
 }
 
+/// The newest aPTT includes dabigatran and no anti-Xa was drawn with or after it: continue unchanged, an
+/// anti-Xa now (what the titration on that aPTT advised is withheld).
+fn aptt_alone_with_dabigatran(
+    cx: &mut Cx<'_>,
+    rec: Recommendation,
+    w: &OtherWindow,
+    aptt: super::super::timeline::Sample<crate::model::Seconds>,
+) -> Recommendation {
+    let advised = rec.headline();
+    let mut out = super::keep_running(cx, rec);
+    out.action = Action::Measure;
+    out.label = "Continue heparin unchanged; measure an anti-Xa now".to_owned();
+    out.rationale.insert(
+        0,
+        say!(
+            cx,
+            "aPTT {} at {} includes {} (last dose {}): heparin is not titrated on it — the anti-Xa decides (withheld: {advised})",
+            aptt.value,
+            aptt.time,
+            w.drug.code(),
+            w.last_dose
+        ),
+    );
+    cx.due_first("anti-Xa", Due::Now, "the aPTT includes dabigatran: the anti-Xa decides");
+    out.cite(w.source.clone());
+    out
+}
+
 /// Dabigatran reads in the aPTT: an aPTT at the hold threshold does not hold on its own — no increase, an
 /// anti-Xa now, a hold if the anti-Xa also reaches its threshold (the anti-Xa's own hold does that).
 fn high_aptt_with_dabigatran(cx: &mut Cx<'_>, rec: Recommendation, w: &OtherWindow) -> Recommendation {
-    if rec.action == Action::HoldAnticoagulant
-        || cx
-            .tl
-            .running(cx.as_of)
-            .is_none_or(|s| s.drug() != Anticoagulant::Heparin)
+    if cx
+        .tl
+        .running(cx.as_of)
+        .is_none_or(|s| s.drug() != Anticoagulant::Heparin)
     {
         return rec;
     }
     let Some(aptt) = cx.tl.labs.aptt.latest(cx.as_of).filter(|a| w.covers(a.time)) else {
         return rec;
     };
+    let window = cx.p.monitoring.pairing_window_min.value;
+    let anti_xa_with_it = cx.tl.labs.anti_xa.nearest(aptt.time, window, cx.as_of).is_some()
+        || cx.tl.labs.anti_xa.latest(cx.as_of).is_some_and(|x| x.time >= aptt.time);
+    if !anti_xa_with_it {
+        // The newest result is an aPTT that includes dabigatran and no anti-Xa reads heparin alone: nothing is
+        // titrated on it — the running rate stays and the anti-Xa decides.
+        return aptt_alone_with_dabigatran(cx, rec, w, aptt);
+    }
+    if rec.action == Action::HoldAnticoagulant {
+        return rec;
+    }
     if aptt.banded <= heparin_aptt_hold_above(cx.p, cx.aptt_range.control) {
         return rec;
     }
