@@ -58,9 +58,7 @@ pub(super) fn apply(cx: &mut Cx<'_>, mut rec: Recommendation, notes: &mut Safety
     };
     let run_start = cx
         .tl
-        .segments()
-        .iter()
-        .position(|s| *s == seg)
+        .index_of(seg)
         .map_or(seg.start, |i| cx.tl.segments()[cx.tl.run_start(i)].start);
     let Some((at, what)) = change_since(cx, run_start) else {
         return rec;

@@ -15,13 +15,8 @@ use crate::model::{Anticoagulant, ClinicalTime};
 fn uncharted(cx: &Cx<'_>) -> Option<(Anticoagulant, ClinicalTime)> {
     let running = cx.tl.running(cx.as_of)?;
     let segments = cx.tl.segments();
-    // Segments are in start order: the running one is the last to start at or before its start.
-    let mut i = segments.partition_point(|s| s.start <= running.start).checked_sub(1)?;
-    while segments[i] != running {
-        i = i.checked_sub(1).filter(|&j| segments[j].start == running.start)?;
-    }
     // Back to the start of the running drug's run (its rate changes).
-    let i = cx.tl.run_start(i);
+    let i = cx.tl.run_start(cx.tl.index_of(running)?);
     let earlier = segments[..i].last()?;
     if earlier.ended_by != Some(SegmentEnd::Replaced) {
         return None;
