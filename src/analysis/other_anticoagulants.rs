@@ -103,22 +103,32 @@ fn window_for(x: &WindowInputs<'_>, rule: &OtherAnticoagulantRule, last_dose: Cl
 
 /// The window ends early (clinical reference §14.5): for an anti-Xa drug, on an anti-Xa below the
 /// protocol's limit drawn after the last dose and before heparin, or on two consecutive concordant
-/// aPTT/anti-Xa pairs at least the protocol's hours apart drawn after the last dose.
+/// aPTT/anti-Xa pairs at least the protocol's hours apart drawn after the last dose; for dabigatran, on a
+/// thrombin time below the laboratory's upper normal drawn after the last dose and before heparin.
 fn ended_early(x: &WindowInputs<'_>, w: &OtherWindow) -> bool {
-    if w.raises != RaisedAssay::AntiXa {
-        return false;
-    }
     let p = &x.p.other_anticoagulants;
     let heparin_start =
         x.tl.segments()
             .iter()
             .find(|s| s.start >= w.last_dose && s.rate.heparin().is_some())
             .map(|s| s.start);
+    let before_heparin = |t: ClinicalTime| t > w.last_dose && heparin_start.is_none_or(|h| t < h);
+    if w.raises == RaisedAssay::Aptt {
+        // Dabigatran: a normal thrombin time after the last dose and before heparin.
+        let limit = p.window_ends_thrombin_time_below.value;
+        return x
+            .tl
+            .labs
+            .thrombin_time
+            .until(x.as_of)
+            .iter()
+            .any(|s| s.banded < limit && before_heparin(s.time));
+    }
     let samples = x.tl.labs.anti_xa.until(x.as_of);
     let after_dose = &samples[samples.partition_point(|s| s.time <= w.last_dose)..];
     let undetectable = after_dose
         .iter()
-        .any(|s| s.banded < p.window_ends_anti_xa_below.value && heparin_start.is_none_or(|h| s.time < h));
+        .any(|s| s.banded < p.window_ends_anti_xa_below.value && before_heparin(s.time));
     if undetectable {
         return true;
     }

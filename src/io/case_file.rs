@@ -241,8 +241,8 @@ pub fn parse_case(
         Some(1) => super::case_migration::from_v1(text),
         // Versions 2 to 5 lack only what later versions added (3: identifiers, entry stamps, the audit
         // trail, deleted events, all optional; 4: the anti-Xa below a limit, a new event kind; 5: the time
-        // zone, read as the workstation's; 6: new event kinds): they read as they are and are written as
-        // the newest version when saved.
+        // zone, read as the workstation's; 6 and 8: new event kinds): they read as they are and are
+        // written as the newest version when saved.
         _ => ron::from_str(text),
     })
     .map_err(parse_error)?;

@@ -135,8 +135,18 @@ pub fn migration_note(from: u32, zone: crate::model::Zone) -> String {
     } else {
         ""
     };
+    let before_v7 = if from < 7 {
+        "its one protocol is now the protocol of its setting at the case start (version 7 holds one per setting); "
+    } else {
+        ""
+    };
+    let before_v8 = if from < 8 {
+        "no thrombin time or non-supplemented anti-Xa recorded before version 8; "
+    } else {
+        ""
+    };
     format!(
-        "opened a version-{from} case file: {v1}{before_v3}{before_v4}{before_v5}{before_v6}its one protocol is now the protocol of its setting at the case start (version 7 holds one per setting); it is saved as version {} when you save",
+        "opened a version-{from} case file: {v1}{before_v3}{before_v4}{before_v5}{before_v6}{before_v7}{before_v8}it is saved as version {} when you save",
         crate::model::CASE_FORMAT_VERSION,
     )
 }

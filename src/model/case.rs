@@ -11,7 +11,7 @@ use super::patient::{Patient, Setting};
 use super::time::{ClinicalTime, Zone};
 
 /// Case files carry this version; a newer one is refused, never overwritten.
-pub const CASE_FORMAT_VERSION: u32 = 7;
+pub const CASE_FORMAT_VERSION: u32 = 8;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

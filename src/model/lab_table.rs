@@ -59,6 +59,16 @@ macro_rules! lab_table {
             Triglycerides($crate::model::units::MgPerDl) triglycerides "triglycerides" "triglycerides"
                 "triglycerides" ["mg/dL", "mmol/L" * 88.57]
                 reported - limit - flowsheet true,
+            // Case format 8 (issue 25, clinical reference §14.5/§14.6): a thrombin time ends dabigatran's
+            // window when normal; an anti-Xa from an assay that adds no antithrombin decides after an AT dose
+            // when the case's usual assay adds it. Same unit and limit as the anti-Xa.
+            ThrombinTime($crate::model::units::Seconds) thrombin_time "thrombin_time" "thrombin time"
+                "thrombin time" ["s"]
+                reported - limit - flowsheet false,
+            AntiXaNotSupplemented($crate::model::units::AntiXaLevel) anti_xa_not_supplemented
+                "anti_xa_not_supplemented" "anti-Xa (assay without added antithrombin)"
+                "non-supplemented anti-Xa" ["units/mL"]
+                reported 2 limit anti_xa_units_per_ml flowsheet false,
             Crp($crate::model::units::MgPerLitre) crp "crp" "CRP" "C-reactive protein" ["mg/L", "mg/dL" * 10.0]
                 reported - limit - flowsheet false,
             // Shown, not used to derive CrCl (clinical reference §14.8). 1 mg/dL = 88.4 µmol/L.

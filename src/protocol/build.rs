@@ -610,6 +610,10 @@ fn other_anticoagulants(raw: &super::schema::RawOtherAnticoagulants) -> Built<su
             &format!("{base}.window_ends_concordant_pairs_apart_h"),
             &raw.window_ends_concordant_pairs_apart_h,
         )?,
+        window_ends_thrombin_time_below: sourced(
+            &format!("{base}.window_ends_thrombin_time_below_s"),
+            &raw.window_ends_thrombin_time_below_s,
+        )?,
     })
 }
 

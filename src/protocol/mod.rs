@@ -40,10 +40,10 @@ pub const BUILTIN_PROTOCOLS: [(&str, &str); 3] = [
 ];
 
 /// The format this build reads.
-pub const PROTOCOL_FORMAT_VERSION: u32 = 4;
+pub const PROTOCOL_FORMAT_VERSION: u32 = 5;
 
 /// The fields each format added (or rewrote), so that an older file is refused with what it lacks.
-const FIELDS_ADDED: [(u32, &[&str]); 3] = [
+const FIELDS_ADDED: [(u32, &[&str]); 4] = [
     (
         2,
         &[
@@ -81,6 +81,7 @@ const FIELDS_ADDED: [(u32, &[&str]); 3] = [
             "safety (post_operative, thrombocytopenia, dti_washout, hit_assays, bleeding_stop_within_h)",
         ],
     ),
+    (5, &["other_anticoagulants.window_ends_thrombin_time_below_s"]),
 ];
 
 /// One thing wrong with a protocol file, located as precisely as the file allows.
@@ -373,13 +374,13 @@ mod tests {
     #[test]
     fn an_older_format_is_refused_with_the_fields_it_lacks() {
         let (_, text) = BUILTIN_PROTOCOLS[0];
-        let old = text.replacen("format_version: 4,", "format_version: 1,", 1);
+        let old = text.replacen("format_version: 5,", "format_version: 1,", 1);
         let message = Protocol::from_ron_str(&old, "old.ron")
             .map(|_| ())
             .unwrap_err()
             .to_string();
         assert!(
-            message.contains("protocol format 1 is older than this build reads (format 4)"),
+            message.contains("protocol format 1 is older than this build reads (format 5)"),
             "{message}"
         );
         for field in [
@@ -387,10 +388,11 @@ mod tests {
             "hit.older_exposure_within_days",
             "dosing_weight",
             "ufh.no_timed_restart",
+            "other_anticoagulants.window_ends_thrombin_time_below_s",
         ] {
             assert!(message.contains(field), "{field}: {message}");
         }
-        let newer = text.replacen("format_version: 4,", "format_version: 9,", 1);
+        let newer = text.replacen("format_version: 5,", "format_version: 9,", 1);
         let message = Protocol::from_ron_str(&newer, "new.ron")
             .map(|_| ())
             .unwrap_err()

@@ -572,6 +572,7 @@ pub struct OtherAnticoagulants {
     pub renal_crcl_below_ml_min: Sourced<MlPerMin>,
     pub window_ends_anti_xa_below: Sourced<AntiXaLevel>,
     pub window_ends_concordant_pairs_apart_h: Sourced<Hours>,
+    pub window_ends_thrombin_time_below: Sourced<Seconds>,
 }
 
 impl OtherAnticoagulants {

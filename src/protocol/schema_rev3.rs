@@ -51,6 +51,9 @@ pub struct RawOtherAnticoagulants {
     pub window_ends_anti_xa_below: Sourced<f64>,
     /// Two consecutive concordant pairs at least this far apart end the window.
     pub window_ends_concordant_pairs_apart_h: Sourced<f64>,
+    /// A thrombin time below this (the laboratory's upper normal), drawn after the last dose and before
+    /// heparin, ends dabigatran's window (format 5).
+    pub window_ends_thrombin_time_below_s: Sourced<f64>,
 }
 
 /// The laboratory reference ranges that let the aPTT decide after AT when the anti-Xa assay adds AT

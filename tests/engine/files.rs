@@ -35,9 +35,9 @@ fn malformed_case_files_name_line_and_reason() {
     let msg = parse_err(truncated);
     assert!(msg.starts_with("case.ron:") && msg.contains(':'), "{msg}");
 
-    let newer = text.replace("version: 7,", "version: 8,");
+    let newer = text.replace("version: 8,", "version: 9,");
     let err = parse_case(&newer, "case.ron", None, anticoag_planner::model::Zone::UTC).unwrap_err();
-    assert!(matches!(err, CaseFileError::NewerVersion { found: 8, .. }), "{err}");
+    assert!(matches!(err, CaseFileError::NewerVersion { found: 9, .. }), "{err}");
     assert!(err.to_string().contains("newer"), "{err}");
 
     let unknown = text.replace("pregnant: false,", "pregnant: false,\n        smoker: true,");
@@ -95,7 +95,7 @@ fn saves_are_atomic_and_never_overwrite_a_newer_file() {
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 
-    let newer = demo_text().replace("version: 7,", "version: 8,");
+    let newer = demo_text().replace("version: 8,", "version: 9,");
     std::fs::write(&path, &newer).unwrap();
     let err = save_case(&path, &loaded.case).unwrap_err();
     assert!(matches!(err, CaseFileError::NewerVersion { .. }), "{err}");
@@ -256,13 +256,13 @@ fn a_version_1_case_file_opens_migrated_and_saves_as_the_newest_version() {
     assert!(loaded.case.events.iter().all(|e| e.reason.is_none()));
     let note = anticoag_planner::io::case_migration::migration_note(1, anticoag_planner::model::Zone::UTC);
     assert!(
-        note.contains("version-1") && note.contains("saved as version 7") && note.contains("wall-clock times of UTC"),
+        note.contains("version-1") && note.contains("saved as version 8") && note.contains("wall-clock times of UTC"),
         "{note}"
     );
     // Saved, it is the newest version (5) and reads back the same, without a migration.
     let text = to_ron_string(&loaded.case);
     assert!(
-        text.contains("version: 7,") && text.contains("time_zone: \"UTC\""),
+        text.contains("version: 8,") && text.contains("time_zone: \"UTC\""),
         "{text}"
     );
     let again = parse_case(&text, "again.ron", None, anticoag_planner::model::Zone::UTC).unwrap();
@@ -312,7 +312,7 @@ fn stop_reasons_travel_through_csv_and_case_files() {
 fn a_version_2_case_file_opens_and_saves_as_the_newest_version() {
     let loaded = common::load("tests/fixtures/case-v2.ron");
     assert_eq!(loaded.migrated_from, Some(2));
-    assert_eq!(loaded.case.version, 7);
+    assert_eq!(loaded.case.version, 8);
     assert!(loaded.case.audit.is_empty() && loaded.case.deleted.is_empty());
     assert_eq!(loaded.case.identity.line(), None);
     let note = anticoag_planner::io::case_migration::migration_note(2, anticoag_planner::model::Zone::UTC);
@@ -322,7 +322,7 @@ fn a_version_2_case_file_opens_and_saves_as_the_newest_version() {
     );
     let text = to_ron_string(&loaded.case);
     assert!(
-        text.contains("version: 7,") && text.contains("time_zone: \"UTC\""),
+        text.contains("version: 8,") && text.contains("time_zone: \"UTC\""),
         "{text}"
     );
     let current = common::load("tests/cases/pseudo-resistance.ron");
@@ -388,7 +388,7 @@ fn identifiers_stamps_and_deleted_events_round_trip_and_deleted_events_are_not_a
 fn a_version_3_case_file_opens_and_saves_as_the_newest_version() {
     let loaded = common::load("tests/fixtures/case-v3.ron");
     assert_eq!(loaded.migrated_from, Some(3));
-    assert_eq!(loaded.case.version, 7);
+    assert_eq!(loaded.case.version, 8);
     let note = anticoag_planner::io::case_migration::migration_note(3, anticoag_planner::model::Zone::UTC);
     assert!(
         note.contains("version-3") && note.contains("below an assay's limit") && !note.contains("identifiers"),
@@ -396,7 +396,7 @@ fn a_version_3_case_file_opens_and_saves_as_the_newest_version() {
     );
     let text = to_ron_string(&loaded.case);
     assert!(
-        text.contains("version: 7,") && text.contains("time_zone: \"UTC\""),
+        text.contains("version: 8,") && text.contains("time_zone: \"UTC\""),
         "{text}"
     );
     let current = common::load("tests/cases/pseudo-resistance.ron");
@@ -484,4 +484,19 @@ fn a_version_6_case_file_names_the_protocol_of_its_start_setting() {
     let old_key = text.replace("protocols: {icu: \"adult-icu\"}", "protocol: \"adult-icu\"");
     let err = parse_case(&old_key, "old-key.ron", None, anticoag_planner::model::Zone::UTC).unwrap_err();
     assert!(err.to_string().contains("replaced by `protocols`"), "{err}");
+}
+
+/// Issue 25 (case format 8): a version-7 file opens as it is (format 8 added the thrombin time and the
+/// non-supplemented anti-Xa), with a note that names what it could not hold and no protocol sentence.
+#[test]
+fn a_version_7_case_file_opens_as_the_same_case() {
+    let loaded = common::load("tests/fixtures/case-v7.ron");
+    assert_eq!(loaded.migrated_from, Some(7));
+    let note = anticoag_planner::io::case_migration::migration_note(7, loaded.case.time_zone);
+    assert!(
+        note.contains("thrombin time") && !note.contains("protocol of its setting"),
+        "{note}"
+    );
+    let current = common::load("tests/cases/pseudo-resistance.ron");
+    assert_eq!(loaded.case, current.case, "the same case once migrated");
 }

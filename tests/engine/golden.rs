@@ -170,8 +170,8 @@ fn an_old_file_opened_in_utc_replays_as_the_newest_file_does() {
             .lines()
             .filter(|l| !l.trim_start().starts_with("time_zone:"))
             .map(|l| {
-                if l.trim() == "version: 7," {
-                    l.replace('7', "4")
+                if l.trim() == "version: 8," {
+                    l.replace('8', "4")
                 } else if l.trim_start().starts_with("protocols: {") {
                     // Before format 7 a case named one protocol.
                     let name = l.split('"').nth(1).unwrap_or_default();

@@ -334,13 +334,13 @@ fn malformed_case_files_are_refused_with_file_line_and_reason() {
         ),
         (
             "newer version",
-            t.replace("version: 7,", "version: 8,"),
-            "written by a newer anticoag-planner (case format 8; this version reads 7)",
+            t.replace("version: 8,", "version: 9,"),
+            "written by a newer anticoag-planner (case format 9; this version reads 8)",
         ),
         (
             "version 0",
-            t.replace("version: 7,", "version: 0,"),
-            "case format version 0 is not supported (expected 7)",
+            t.replace("version: 8,", "version: 0,"),
+            "case format version 0 is not supported (expected 8)",
         ),
         (
             "unknown field",
@@ -483,10 +483,10 @@ fn malformed_protocols_are_refused_with_the_field_and_the_rule() {
         ),
         (
             "unknown field",
-            t.replacen("    version: 2,", "    version: 2,\n    colour: \"red\",", 1),
+            t.replacen("    version: 3,", "    version: 3,\n    colour: \"red\",", 1),
             "colour",
         ),
-        ("missing field", t.replacen("    version: 2,\n", "", 1), "version"),
+        ("missing field", t.replacen("    version: 3,\n", "", 1), "version"),
         (
             "unknown nomogram input (unit)",
             t.replacen("input: AntiXa,", "input: AntiXaPercent,", 1),

@@ -52,7 +52,7 @@ fn each_new_input_round_trips_and_is_said_to_be_recorded_only() {
         "SurgeryEnd(high)",
         "HitImmunoassay(positive)",
         "CircuitChange(oxygenator)",
-        "version: 7,",
+        "version: 8,",
     ] {
         assert!(text.contains(stored), "{stored} not in\n{text}");
     }

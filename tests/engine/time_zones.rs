@@ -298,7 +298,7 @@ fn an_older_file_that_names_a_zone_is_read_in_it() {
     // and its zone taken from the file.
     let text = std::fs::read_to_string(common::root().join("tests/cases/pseudo-resistance.ron"))
         .unwrap()
-        .replace("version: 7,", "version: 4,")
+        .replace("version: 8,", "version: 4,")
         .replace("protocols: {icu: \"adult-icu\"}", "protocol: \"adult-icu\"")
         .replace("time_zone: \"UTC\"", "time_zone: \"Europe/Paris\"");
     let loaded = anticoag_planner::io::parse_case(&text, "x.ron", None, Zone::UTC).unwrap();
@@ -308,7 +308,7 @@ fn an_older_file_that_names_a_zone_is_read_in_it() {
     // Without a zone, a time its workstation zone skipped is refused with the way out.
     let old = std::fs::read_to_string(common::root().join("tests/cases/pseudo-resistance.ron"))
         .unwrap()
-        .replace("version: 7,", "version: 4,")
+        .replace("version: 8,", "version: 4,")
         .replace("protocols: {icu: \"adult-icu\"}", "protocol: \"adult-icu\"")
         .replace("    time_zone: \"UTC\",\n", "")
         .replace("case_start: \"2024-03-01T00:00\"", "case_start: \"2024-03-31T02:30\"");

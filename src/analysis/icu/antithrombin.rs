@@ -13,6 +13,7 @@ use super::discordance::Pattern;
 use super::recognise::Resistance;
 use super::ufh_card::measure_with_step;
 use crate::dosing::antithrombin::{VialPolicy, plasma_derived_dose, round_to_vials_by};
+use crate::model::ClinicalTime;
 use crate::model::{AntiXaAssay, LabKind, Percent, num};
 use crate::protocol::Source;
 
@@ -311,9 +312,28 @@ fn by_level(
 
 /// The monitoring reading that decides after an AT dose: the first drawn ≥ `decide_after_dose_h` after
 /// the dose and ≥ the recheck interval after the last heparin rate change before it. With an anti-Xa
-/// assay that adds antithrombin, the aPTT decides.
+/// assay that adds antithrombin, a non-supplemented anti-Xa decides when one was drawn (clinical reference
+/// §14.6), else the aPTT.
 fn deciding_sample(cx: &Cx<'_>, monitor: Monitor, dose: AtDose) -> (Monitor, Option<Reading>) {
+    let after = dose.time.after_hours(cx.p.antithrombin.decide_after_dose_h.value);
+    let steady = cx.p.monitoring.ufh_recheck_h.value.value();
+    let settled = |t: ClinicalTime| {
+        cx.tl
+            .last_ufh_rate_event(t.plus_minutes(-1))
+            .is_none_or(|change| t.hours_since(change) >= steady)
+    };
     let monitor = if cx.patient.anti_xa_assay == AntiXaAssay::AtSupplemented {
+        let not_supplemented = cx.tl.labs.anti_xa_not_supplemented.until(cx.as_of);
+        let first = not_supplemented[not_supplemented.partition_point(|s| s.time < after)..]
+            .iter()
+            .find(|s| settled(s.time));
+        if let Some(s) = first {
+            let anti_xa = Monitor {
+                assay: Assay::AntiXa,
+                ..monitor
+            };
+            return (anti_xa, Some(Reading::AntiXa(*s)));
+        }
         Monitor {
             assay: Assay::Aptt,
             ..monitor
@@ -321,13 +341,10 @@ fn deciding_sample(cx: &Cx<'_>, monitor: Monitor, dose: AtDose) -> (Monitor, Opt
     } else {
         monitor
     };
-    let after = dose.time.after_hours(cx.p.antithrombin.decide_after_dose_h.value);
-    let steady = cx.p.monitoring.ufh_recheck_h.value.value();
-    let sample = monitor.recent(cx, Some(after), 64).into_iter().find(|r| {
-        cx.tl
-            .last_ufh_rate_event(r.time().plus_minutes(-1))
-            .is_none_or(|change| r.time().hours_since(change) >= steady)
-    });
+    let sample = monitor
+        .recent(cx, Some(after), 64)
+        .into_iter()
+        .find(|r| settled(r.time()));
     (monitor, sample)
 }
 
@@ -345,7 +362,7 @@ fn after_a_dose(
     let (deciding_monitor, sample) = deciding_sample(cx, monitor, first);
     if let Some(r) = sample {
         if deciding_monitor.level(r) == Level::Below {
-            if let Some(why_not) = aptt_cannot_decide(cx) {
+            if let Some(why_not) = aptt_cannot_decide(cx).filter(|_| deciding_monitor.assay == Assay::Aptt) {
                 step.record(
                     cx,
                     StepStatus::NeedsData,
@@ -421,8 +438,8 @@ fn after_a_dose(
 
 /// With an AT-supplemented anti-Xa assay, why the aPTT cannot decide after an AT dose, if it cannot
 /// (clinical reference §14.6): factor VIII or fibrinogen missing in the last 24 h, or outside the protocol's
-/// reference ranges (both shorten the aPTT when high). A non-supplemented anti-Xa cannot be told from the
-/// case-wide assay setting, so it is asked for, not looked for.
+/// reference ranges (both shorten the aPTT when high). A non-supplemented anti-Xa (its own lab kind,
+/// `anti_xa_not_supplemented`) decides before this is asked (`deciding_sample`).
 fn aptt_cannot_decide(cx: &Cx<'_>) -> Option<String> {
     if cx.patient.anti_xa_assay != AntiXaAssay::AtSupplemented {
         return None;
@@ -482,7 +499,12 @@ fn still_below_after_dose(
         sample_text
     ));
     let mut caveats = Vec::new();
-    if cx.patient.anti_xa_assay == AntiXaAssay::AtSupplemented {
+    if cx.patient.anti_xa_assay == AntiXaAssay::AtSupplemented && monitor.assay == Assay::AntiXa {
+        why.push(say!(
+            cx,
+            "the usual anti-Xa assay adds antithrombin: decided on the anti-Xa from an assay without added antithrombin"
+        ));
+    } else if cx.patient.anti_xa_assay == AntiXaAssay::AtSupplemented {
         why.push(say!(cx, "the anti-Xa assay adds antithrombin: decided on the aPTT"));
         if cx.has_finding(FindingCode::PseudoResistance) {
             caveats.push(say!(

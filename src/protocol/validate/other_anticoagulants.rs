@@ -132,4 +132,8 @@ pub(super) fn other_anticoagulants(c: &mut Checker, raw: &RawOtherAnticoagulants
         &format!("{base}.window_ends_concordant_pairs_apart_h"),
         &raw.window_ends_concordant_pairs_apart_h,
     );
+    c.sourced_positive(
+        &format!("{base}.window_ends_thrombin_time_below_s"),
+        &raw.window_ends_thrombin_time_below_s,
+    );
 }
