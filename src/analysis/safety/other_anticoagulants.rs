@@ -39,23 +39,25 @@ pub(super) fn apply(cx: &mut Cx<'_>, rec: Recommendation, notes: &mut SafetyNote
     if let Some(w) = windows.iter().max_by_key(|w| w.heparin_from) {
         rec = not_before_next_dose(cx, rec, w);
         if rec.bolus_units.take().is_some() {
-            // The start's or the nomogram row's own line names the bolus this withholds: said as withheld.
-            for line in rec
-                .rationale
-                .iter_mut()
-                .filter(|l| l.contains("bolus") && !l.starts_with("bolus withheld"))
-            {
-                *line = format!("bolus withheld — {line}");
+            let said = rec.rationale.iter().any(|l| l.ends_with("and no bolus"));
+            // The start's or the nomogram row's own line names the bolus this withholds: its figure is
+            // replaced by "no bolus (withheld)", so no line shows a bolus dose that is not to be given.
+            for line in &mut rec.rationale {
+                if let Some(withheld) = bolus_withheld(line) {
+                    *line = withheld;
+                }
             }
-            rec.rationale.insert(
-                0,
-                say!(
-                    cx,
-                    "no bolus: {} taken at {} still acts (clinical reference §14.5)",
-                    w.drug.code(),
-                    w.last_dose
-                ),
-            );
+            if !said {
+                rec.rationale.insert(
+                    0,
+                    say!(
+                        cx,
+                        "no bolus: {} taken at {} still acts (clinical reference §14.5)",
+                        w.drug.code(),
+                        w.last_dose
+                    ),
+                );
+            }
         }
         rec.cite(w.source.clone());
     }
@@ -334,4 +336,35 @@ fn high_aptt_with_dabigatran(cx: &mut Cx<'_>, rec: Recommendation, w: &OtherWind
     }
     rec.cite(w.source.clone());
     rec
+}
+
+/// A line naming a bolus dose ("protocol start: bolus 6,400 units, then 18 units/kg/h") with the dose
+/// replaced by "no bolus (withheld)"; `None` when the line names no bolus dose.
+fn bolus_withheld(line: &str) -> Option<String> {
+    let start = line.match_indices("bolus ").map(|(i, _)| i).find(|&i| {
+        line[i + "bolus ".len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    })?;
+    let end = line[start..].find(", ").map_or(line.len(), |e| start + e);
+    Some(format!("{}no bolus (withheld){}", &line[..start], &line[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bolus_withheld;
+
+    #[test]
+    fn a_bolus_figure_is_replaced_not_prefixed() {
+        assert_eq!(
+            bolus_withheld("protocol start: bolus 6,400 units, then 18 units/kg/h (1,440 units/h)").as_deref(),
+            Some("protocol start: no bolus (withheld), then 18 units/kg/h (1,440 units/h)")
+        );
+        assert_eq!(
+            bolus_withheld("anti-Xa < 0.2 units/mL: bolus 80 units/kg, +1.5 units/kg/h").as_deref(),
+            Some("anti-Xa < 0.2 units/mL: no bolus (withheld), +1.5 units/kg/h")
+        );
+        assert_eq!(bolus_withheld("heparin not before 20:00, and no bolus"), None);
+    }
 }
