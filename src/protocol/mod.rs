@@ -9,6 +9,7 @@
 mod build;
 pub mod case_protocols;
 pub mod catalogue;
+pub mod ceilings;
 pub mod forecast_prior;
 pub mod plausibility;
 pub mod rules;
@@ -81,7 +82,13 @@ const FIELDS_ADDED: [(u32, &[&str]); 4] = [
             "safety (post_operative, thrombocytopenia, dti_washout, hit_assays, bleeding_stop_within_h)",
         ],
     ),
-    (5, &["other_anticoagulants.window_ends_thrombin_time_below_s"]),
+    (
+        5,
+        &[
+            "other_anticoagulants.window_ends_thrombin_time_below_s",
+            "ufh.bag, argatroban.bag, bivalirudin.bag (amount and volume_ml, replacing concentration_units_per_ml, concentration_mg_per_ml and concentration_label: the label is derived)",
+        ],
+    ),
 ];
 
 /// One thing wrong with a protocol file, located as precisely as the file allows.

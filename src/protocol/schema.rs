@@ -290,8 +290,30 @@ pub struct RawUfh {
     pub start: RawUfhStart,
     pub anti_xa_nomogram: RawNomogram,
     pub aptt_nomogram: RawNomogram,
-    pub concentration_units_per_ml: Sourced<f64>,
-    pub concentration_label: String,
+    /// The bag: its amount (units) in its volume; the concentration and its label are derived (format 5).
+    pub bag: RawBag,
+    /// Refused when present (format 5): the label is derived from the bag.
+    #[serde(default, deserialize_with = "written_label", skip_serializing_if = "Option::is_none")]
+    pub concentration_label: Option<WrittenLabel>,
+}
+
+/// A `concentration_label` still written in a file (format 5 refuses it, whatever its value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WrittenLabel;
+
+fn written_label<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<WrittenLabel>, D::Error> {
+    serde::de::IgnoredAny::deserialize(d).map(|_| Some(WrittenLabel))
+}
+
+/// An infusion bag as the pharmacy makes it (format 5, issue 26): an amount (units of heparin, mg of a
+/// DTI) in a volume. The concentration is amount ÷ volume and the label is written from both, so a label
+/// can never disagree with the number the pump rate is computed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBag {
+    pub amount: f64,
+    pub volume_ml: f64,
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -449,8 +471,11 @@ pub struct RawArgatrobanTitration {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawArgatroban {
-    pub concentration_mg_per_ml: Sourced<f64>,
-    pub concentration_label: String,
+    /// Amount in mg (format 5).
+    pub bag: RawBag,
+    /// Refused when present (format 5): the label is derived from the bag.
+    #[serde(default, deserialize_with = "written_label", skip_serializing_if = "Option::is_none")]
+    pub concentration_label: Option<WrittenLabel>,
     pub start_mcg_per_kg_per_min: Sourced<f64>,
     pub start_hepatic_mcg_per_kg_per_min: Sourced<f64>,
     pub label_start_mcg_per_kg_per_min: Sourced<f64>,
@@ -490,8 +515,11 @@ pub struct RawBivalirudinTitration {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBivalirudin {
-    pub concentration_mg_per_ml: Sourced<f64>,
-    pub concentration_label: String,
+    /// Amount in mg (format 5).
+    pub bag: RawBag,
+    /// Refused when present (format 5): the label is derived from the bag.
+    #[serde(default, deserialize_with = "written_label", skip_serializing_if = "Option::is_none")]
+    pub concentration_label: Option<WrittenLabel>,
     pub start_by_crcl: Vec<RawBivalirudinStartRow>,
     pub start_crrt_mg_per_kg_per_h: f64,
     pub start_ihd_mg_per_kg_per_h: f64,

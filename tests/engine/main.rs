@@ -17,6 +17,7 @@ mod parser_robustness;
 mod patient_inputs;
 mod properties;
 mod protocol_texts;
+mod protocol_trust;
 mod random_cases;
 mod recorded_inputs;
 mod rev3_properties;

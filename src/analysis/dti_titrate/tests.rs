@@ -256,7 +256,7 @@ fn far_below_the_target_argatroban_goes_up_by_the_large_step() {
     assert_close(rate(r), 0.75, "new rate");
     assert_close(r.rate_change.map(|c| c.value), 0.25, "change");
     assert_close(pump(r), 3.6, "pump");
-    assert_eq!(r.concentration, "argatroban 1 mg/mL (250 mg in 250 mL)");
+    assert_eq!(r.concentration, "argatroban 250 mg in 250 mL (1 mg/mL)");
     assert!(!says(&r.caveats, "bivalirudin"), "{:?}", r.caveats);
     assert_eq!(aptt_due(&a), (Due::At(h(4)), "2 h after the change".to_owned()));
 }
@@ -277,7 +277,7 @@ fn bivalirudin_below_the_target_goes_up_20_percent_with_the_unvalidated_caveat()
     assert_eq!(r.action, Action::AdjustBivalirudin);
     assert_close(rate(r), 0.12, "new rate");
     assert_close(pump(r), 19.2, "pump");
-    assert_eq!(r.concentration, "bivalirudin 0.5 mg/mL (250 mg in 500 mL)");
+    assert_eq!(r.concentration, "bivalirudin 250 mg in 500 mL (0.5 mg/mL)");
     assert!(
         says(
             &r.caveats,

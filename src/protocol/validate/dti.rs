@@ -5,8 +5,8 @@ use crate::protocol::schema::{RawBivalirudinStartRow, RawProtocol};
 
 pub(super) fn argatroban(c: &mut Checker, p: &RawProtocol) {
     let a = &p.argatroban;
+    c.bag("argatroban", &a.bag, a.concentration_label.as_ref());
     for (name, s) in [
-        ("concentration_mg_per_ml", &a.concentration_mg_per_ml),
         ("start_mcg_per_kg_per_min", &a.start_mcg_per_kg_per_min),
         ("start_hepatic_mcg_per_kg_per_min", &a.start_hepatic_mcg_per_kg_per_min),
         ("label_start_mcg_per_kg_per_min", &a.label_start_mcg_per_kg_per_min),
@@ -117,14 +117,7 @@ pub(super) fn argatroban(c: &mut Checker, p: &RawProtocol) {
 
 pub(super) fn bivalirudin(c: &mut Checker, p: &RawProtocol) {
     let b = &p.bivalirudin;
-    c.positive(
-        "bivalirudin.concentration_mg_per_ml.value",
-        b.concentration_mg_per_ml.value,
-    );
-    c.source(
-        "bivalirudin.concentration_mg_per_ml.source",
-        &b.concentration_mg_per_ml.source,
-    );
+    c.bag("bivalirudin", &b.bag, b.concentration_label.as_ref());
     c.source("bivalirudin.start_source", &b.start_source);
     c.text("bivalirudin.crrt_caveat", &b.crrt_caveat);
     let bounds: Vec<_> = b

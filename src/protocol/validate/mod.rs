@@ -2,6 +2,7 @@
 //! and its number, range, band and source rules live here; [`sections`] applies them section by
 //! section, [`dti`] to the two direct thrombin inhibitors' tables.
 
+mod ceilings;
 mod dti;
 mod other_anticoagulants;
 mod sections;
@@ -46,6 +47,19 @@ impl Checker {
     pub(super) fn fraction(&mut self, path: &str, value: f64) {
         if !(value.is_finite() && value > 0.0 && value <= 1.0) {
             self.fail(path, format!("must be a fraction above 0 and at most 1, found {value}"));
+        }
+    }
+
+    /// A bag (format 5): a positive amount and volume with a source, and no label of its own.
+    pub(super) fn bag(&mut self, section: &str, bag: &crate::protocol::schema::RawBag, label: Option<&crate::protocol::schema::WrittenLabel>) {
+        self.positive(&format!("{section}.bag.amount"), bag.amount);
+        self.positive(&format!("{section}.bag.volume_ml"), bag.volume_ml);
+        self.source(&format!("{section}.bag.source"), &bag.source);
+        if label.is_some() {
+            self.fail(
+                format!("{section}.concentration_label"),
+                "remove it: the label is derived from the bag's amount and volume (format 5), so it cannot disagree with the concentration the pump rate is computed from",
+            );
         }
     }
 
@@ -278,6 +292,7 @@ pub(super) fn validate(p: &RawProtocol) -> Vec<ProtocolProblem> {
     sections::other_options(&mut c, p);
     other_anticoagulants::other_anticoagulants(&mut c, &p.other_anticoagulants);
     other_anticoagulants::safety(&mut c, &p.safety);
+    ceilings::ceilings(&mut c, p);
     c.problems
 }
 

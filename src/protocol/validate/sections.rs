@@ -255,14 +255,7 @@ pub(super) fn ufh(c: &mut Checker, p: &RawProtocol) {
     }
     c.nomogram("ufh.anti_xa_nomogram", &u.anti_xa_nomogram, u.anti_xa_target.range());
     c.nomogram("ufh.aptt_nomogram", &u.aptt_nomogram, u.aptt_target_ratio.range());
-    c.positive(
-        "ufh.concentration_units_per_ml.value",
-        u.concentration_units_per_ml.value,
-    );
-    c.source(
-        "ufh.concentration_units_per_ml.source",
-        &u.concentration_units_per_ml.source,
-    );
+    c.bag("ufh", &u.bag, u.concentration_label.as_ref());
     if let Some(soft) = p.plausibility.ufh_rate_units_per_kg_per_h.hard_max
         && u.start.rate_units_per_kg_per_h > soft
     {

@@ -5,73 +5,22 @@
 use super::rules::{
     Antithrombin, Argatroban, ArgatrobanStep, ArgatrobanTitration, Bivalirudin, BivalirudinStartRow,
     BivalirudinTitration, BleedingRisk, BodyWeight, BolusCap, Bypass, Discordance, DosingWeight, DosingWeights,
-    DtiChoice, Fondaparinux, HitScore, HoldAbove, Limits, Monitoring, NoTimedRestart, Nomogram, NomogramRow,
-    OtherOption, OtherOptions, PlasmaAt, PlasmaDerivedAt, Plausibility, Protamine, RecombinantAt, Resistance, Sourced,
-    Ufh, UfhStart,
+    DtiChoice, Fondaparinux, HitScore, HoldAbove, Monitoring, NoTimedRestart, Nomogram, NomogramRow, OtherOption,
+    OtherOptions, PlasmaAt, PlasmaDerivedAt, Plausibility, Protamine, RecombinantAt, Resistance, Sourced, Ufh,
+    UfhStart,
 };
 use super::schema::{
-    RawAntithrombin, RawArgatroban, RawArgatrobanStep, RawBivalirudin, RawBypass, RawDosingWeight, RawLimits,
-    RawNomogram, RawOption, RawOtherOptions, RawPlausibility, RawProtocol, RawSourcedRange, RawUfh,
+    RawAntithrombin, RawArgatroban, RawArgatrobanStep, RawBivalirudin, RawBypass, RawDosingWeight, RawNomogram,
+    RawOption, RawOtherOptions, RawPlausibility, RawProtocol, RawUfh,
 };
 use super::{Protocol, ProtocolProblem};
-use crate::model::{Population, Quantity, Range};
+use crate::model::Population;
 
-type Built<T> = Result<T, ProtocolProblem>;
+mod rev3;
+mod values;
 
-/// One number as its quantity.
-fn q<Q: Quantity>(path: &str, value: f64) -> Built<Q> {
-    Q::try_new(value).map_err(|e| ProtocolProblem {
-        path: path.to_owned(),
-        line: None,
-        column: None,
-        message: e.to_string(),
-    })
-}
-
-fn opt<Q: Quantity>(path: &str, value: Option<f64>) -> Built<Option<Q>> {
-    value.map(|v| q(path, v)).transpose()
-}
-
-fn sourced<Q: Quantity>(path: &str, s: &Sourced<f64>) -> Built<Sourced<Q>> {
-    Ok(Sourced {
-        value: q(&format!("{path}.value"), s.value)?,
-        source: s.source.clone(),
-    })
-}
-
-fn range<Q: Quantity>(path: &str, r: Range<f64>) -> Built<Range<Q>> {
-    Ok(Range {
-        low: q(&format!("{path}.low"), r.low)?,
-        high: q(&format!("{path}.high"), r.high)?,
-    })
-}
-
-fn sourced_range<Q: Quantity>(path: &str, r: &RawSourcedRange) -> Built<Sourced<Range<Q>>> {
-    Ok(Sourced {
-        value: range(path, r.range())?,
-        source: r.source.clone(),
-    })
-}
-
-fn list<Q: Quantity>(path: &str, values: &[f64]) -> Built<Vec<Q>> {
-    values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| q(&format!("{path}[{i}]"), *v))
-        .collect()
-}
-
-fn limits<Q: Quantity>(path: &str, l: &RawLimits) -> Built<Limits<Q>> {
-    Ok(Limits {
-        hard_min: opt(&format!("{path}.hard_min"), l.hard_min)?,
-        hard_max: opt(&format!("{path}.hard_max"), l.hard_max)?,
-        hard_from: opt(&format!("{path}.hard_from"), l.hard_from)?,
-        soft_min: opt(&format!("{path}.soft_min"), l.soft_min)?,
-        soft_max: opt(&format!("{path}.soft_max"), l.soft_max)?,
-        mistake: l.mistake.clone(),
-        source: l.source.clone(),
-    })
-}
+use rev3::{other_anticoagulants, safety};
+use values::{Built, bag_concentration, bag_label, limits, list, opt, q, range, sourced, sourced_range};
 
 fn plausibility(p: &RawPlausibility) -> Built<Plausibility> {
     let path = |name: &str| format!("plausibility.{name}");
@@ -288,8 +237,8 @@ fn ufh(u: &RawUfh) -> Built<Ufh> {
         },
         anti_xa_nomogram: nomogram("ufh.anti_xa_nomogram", &u.anti_xa_nomogram)?,
         aptt_nomogram: nomogram("ufh.aptt_nomogram", &u.aptt_nomogram)?,
-        concentration_units_per_ml: sourced("ufh.concentration_units_per_ml", &u.concentration_units_per_ml)?,
-        concentration_label: u.concentration_label.clone(),
+        concentration_units_per_ml: bag_concentration("ufh.bag", &u.bag)?,
+        concentration_label: bag_label("heparin", &u.bag, "units", "units/mL"),
     })
 }
 
@@ -408,8 +357,8 @@ fn argatroban(a: &RawArgatroban) -> Built<Argatroban> {
         small_rate_source: t.small_rate_source.clone(),
     };
     Ok(Argatroban {
-        concentration_mg_per_ml: sourced(&path("concentration_mg_per_ml"), &a.concentration_mg_per_ml)?,
-        concentration_label: a.concentration_label.clone(),
+        concentration_mg_per_ml: bag_concentration("argatroban.bag", &a.bag)?,
+        concentration_label: bag_label("argatroban", &a.bag, "mg", "mg/mL"),
         start_mcg_per_kg_per_min: sourced(&path("start_mcg_per_kg_per_min"), &a.start_mcg_per_kg_per_min)?,
         start_hepatic_mcg_per_kg_per_min: sourced(
             &path("start_hepatic_mcg_per_kg_per_min"),
@@ -452,8 +401,8 @@ fn bivalirudin(b: &RawBivalirudin) -> Built<Bivalirudin> {
         above_hold_percent: t.above_hold_percent,
     };
     Ok(Bivalirudin {
-        concentration_mg_per_ml: sourced("bivalirudin.concentration_mg_per_ml", &b.concentration_mg_per_ml)?,
-        concentration_label: b.concentration_label.clone(),
+        concentration_mg_per_ml: bag_concentration("bivalirudin.bag", &b.bag)?,
+        concentration_label: bag_label("bivalirudin", &b.bag, "mg", "mg/mL"),
         start_by_crcl,
         start_crrt_mg_per_kg_per_h: q("bivalirudin.start_crrt_mg_per_kg_per_h", b.start_crrt_mg_per_kg_per_h)?,
         start_ihd_mg_per_kg_per_h: q("bivalirudin.start_ihd_mg_per_kg_per_h", b.start_ihd_mg_per_kg_per_h)?,
@@ -562,106 +511,6 @@ fn dti(raw: &RawProtocol) -> Built<DtiChoice> {
             &d.aptt_unreliable_baseline_above_ratio,
         )?,
         pregnancy_caveat: d.pregnancy_caveat.clone(),
-    })
-}
-
-/// The typed section from a checked one.
-///
-/// # Errors
-/// A number its quantity refuses, or an unknown drug code, with its path.
-fn other_anticoagulants(raw: &super::schema::RawOtherAnticoagulants) -> Built<super::rules::OtherAnticoagulants> {
-    let base = "other_anticoagulants";
-    let mut drugs = Vec::with_capacity(raw.drugs.len());
-    for (i, r) in raw.drugs.iter().enumerate() {
-        let path = |field: &str| format!("{base}.drugs[{i}].{field}");
-        let drug = crate::model::OtherAnticoagulant::from_code(&r.drug).ok_or_else(|| ProtocolProblem {
-            path: path("drug"),
-            line: None,
-            column: None,
-            message: format!("unknown drug '{}'", r.drug),
-        })?;
-        let moderate_renal = match (r.moderate_renal_window_h, r.moderate_crcl_below_ml_min) {
-            (Some(h), Some(crcl)) => Some((
-                q(&path("moderate_renal_window_h"), h)?,
-                q(&path("moderate_crcl_below_ml_min"), crcl)?,
-            )),
-            _ => None,
-        };
-        drugs.push(super::rules::OtherAnticoagulantRule {
-            drug,
-            raises: r.raises,
-            window_h: q(&path("window_h"), r.window_h)?,
-            renal_window_h: q(&path("renal_window_h"), r.renal_window_h)?,
-            moderate_renal,
-            hepatic_lengthens: r.hepatic_lengthens,
-            next_dose_h: q(&path("next_dose_h"), r.next_dose_h)?,
-            renal_next_dose_h: q(&path("renal_next_dose_h"), r.renal_next_dose_h)?,
-            source: r.source.clone(),
-        });
-    }
-    Ok(super::rules::OtherAnticoagulants {
-        drugs,
-        renal_crcl_below_ml_min: sourced(&format!("{base}.renal_crcl_below_ml_min"), &raw.renal_crcl_below_ml_min)?,
-        window_ends_anti_xa_below: sourced(
-            &format!("{base}.window_ends_anti_xa_below"),
-            &raw.window_ends_anti_xa_below,
-        )?,
-        window_ends_concordant_pairs_apart_h: sourced(
-            &format!("{base}.window_ends_concordant_pairs_apart_h"),
-            &raw.window_ends_concordant_pairs_apart_h,
-        )?,
-        window_ends_thrombin_time_below: sourced(
-            &format!("{base}.window_ends_thrombin_time_below_s"),
-            &raw.window_ends_thrombin_time_below_s,
-        )?,
-    })
-}
-
-fn safety(s: &super::schema::RawSafety) -> Built<super::rules::Safety> {
-    let po = &s.post_operative;
-    let tp = &s.thrombocytopenia;
-    let w = &s.dti_washout;
-    let h = &s.hit_assays;
-    let p = |section: &str, name: &str| format!("safety.{section}.{name}");
-    Ok(super::rules::Safety {
-        post_operative: super::rules::PostOperative {
-            high_risk_window_h: q(&p("post_operative", "high_risk_window_h"), po.high_risk_window_h)?,
-            standard_window_h: q(&p("post_operative", "standard_window_h"), po.standard_window_h)?,
-            protamine_window_h: q(&p("post_operative", "protamine_window_h"), po.protamine_window_h)?,
-            start: q(
-                &p("post_operative", "start_units_per_kg_per_h"),
-                po.start_units_per_kg_per_h,
-            )?,
-            start_max: q(&p("post_operative", "start_max_units_per_h"), po.start_max_units_per_h)?,
-            source: po.source.clone(),
-            start_source: po.start_source.clone(),
-        },
-        thrombocytopenia: super::rules::Thrombocytopenia {
-            low_below: q(&p("thrombocytopenia", "low_below"), tp.low_below)?,
-            critical_below: q(&p("thrombocytopenia", "critical_below"), tp.critical_below)?,
-            uncommon_in_hit_below: q(
-                &p("thrombocytopenia", "uncommon_in_hit_below"),
-                tp.uncommon_in_hit_below,
-            )?,
-            count_max_age_h: q(&p("thrombocytopenia", "count_max_age_h"), tp.count_max_age_h)?,
-            source: tp.source.clone(),
-        },
-        dti_washout: super::rules::DtiWashout {
-            argatroban_h: q(&p("dti_washout", "argatroban_h"), w.argatroban_h)?,
-            argatroban_hepatic_h: q(&p("dti_washout", "argatroban_hepatic_h"), w.argatroban_hepatic_h)?,
-            bivalirudin_h: q(&p("dti_washout", "bivalirudin_h"), w.bivalirudin_h)?,
-            source: w.source.clone(),
-        },
-        hit_assays: super::rules::HitAssays {
-            strong_optical_density_from: h.strong_optical_density_from,
-            high_4ts_from: h.high_4ts_from,
-            new_episode_fall: q(
-                &p("hit_assays", "new_episode_fall_fraction"),
-                h.new_episode_fall_fraction,
-            )?,
-            source: h.source.clone(),
-        },
-        bleeding_stop_within_h: sourced("safety.bleeding_stop_within_h", &s.bleeding_stop_within_h)?,
     })
 }
 
