@@ -277,6 +277,7 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
         protocol: ProtocolRef {
             name: p.name.clone(),
             version: p.version,
+            sha256: p.sha256().to_owned(),
         },
         patient: PatientWeights {
             weight_kg: cx.weight,

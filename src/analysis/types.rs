@@ -628,4 +628,6 @@ impl Analysis {
 pub struct ProtocolRef {
     pub name: String,
     pub version: u32,
+    /// The SHA-256 of the protocol's exact bytes (issue 26; JSON `protocol.sha256`).
+    pub sha256: String,
 }

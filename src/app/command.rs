@@ -112,6 +112,9 @@ pub enum Command {
     PrefillHeparinRate(f64),
     /// The answer to "the file changed on disk since you opened it".
     ResolveDiskConflict(DiskChoice),
+    /// The answer to "this case's protocol changed since it was saved" (issue 26): `true` uses the protocol
+    /// as it is now (audited), `false` keeps the case open read-only.
+    ResolveProtocolChange(bool),
 }
 
 /// The answers to "the file changed on disk since it was opened" (another workstation saved it).

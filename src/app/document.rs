@@ -38,6 +38,8 @@ pub struct Document {
     on_disk: Option<u64>,
     /// The anti-Xa forecast at the cursor and the back-test of this revision.
     forecasting: Forecasting,
+    /// Why the case is open read-only, if it is (issue 26).
+    read_only: Option<String>,
 }
 
 /// What an undo restores: the case and the protocols it followed; for a redo, also the audit entries
@@ -96,6 +98,7 @@ impl Document {
             redo: Vec::new(),
             on_disk: None,
             forecasting,
+            read_only: None,
         }
     }
 
@@ -377,10 +380,45 @@ impl Document {
     }
 
     /// Saved to `path`: no unsaved edits, named after the file.
-    pub(super) fn saved_to(&mut self, path: PathBuf, origin: String) {
+    pub(super) fn saved_to(&mut self, path: PathBuf, origin: String, written: &Case) {
         self.dirty = false;
         self.origin = origin;
         self.path = Some(path);
+        // What the file now says of its protocols: paths relative to its folder, and their pins.
+        self.case.protocols.clone_from(&written.protocols);
+        self.case.protocol_pins.clone_from(&written.protocol_pins);
+    }
+
+    /// Why the case is open read-only, if it is (its protocol changed since it was saved and the user
+    /// chose not to take the new one, issue 26): no edit and no save.
+    #[must_use]
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
+    }
+
+    pub(super) fn set_read_only(&mut self, why: Option<String>) {
+        self.read_only = why;
+    }
+
+    /// The user took the protocols now in use after a change since the case was saved: the case records
+    /// them, and the audit trail says which changed, from what to what.
+    pub(super) fn accept_protocol_changes(
+        &mut self,
+        changes: &[crate::protocol::case_protocols::PinChange],
+        stamp: &Stamp,
+    ) {
+        for change in changes {
+            self.case.record(
+                stamp,
+                AuditAction::Protocol,
+                format!("protocol of {}", change.setting.label()),
+                change.sentence(),
+                Some("protocol changed since the case was saved: used as it is now".to_owned()),
+            );
+        }
+        self.case.protocol_pins = self.engine.protocols().pins();
+        self.dirty = true;
+        self.revision += 1;
     }
 
     /// A document that is not on disk as it is (a new or recovered case).

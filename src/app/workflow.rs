@@ -51,6 +51,7 @@ impl PlannerApp {
             | Command::PasteEvents(_)
             | Command::DismissImportReport
             | Command::ResolveDiskConflict(_)
+            | Command::ResolveProtocolChange(_)
             | Command::WriteHandover(_)
             | Command::DiscardRecovery => self.apply_file(command),
             Command::SetCursor(_)
@@ -174,6 +175,7 @@ impl PlannerApp {
                     DiskChoice::Cancel => self.status = Some(Status::warning("not saved".to_owned())),
                 }
             }
+            Command::ResolveProtocolChange(use_it) => self.resolve_protocol_change(use_it),
             Command::DiscardRecovery => {
                 self.dialogs.recovery_offer = None;
                 self.clear_recovery_file();
@@ -242,6 +244,12 @@ impl PlannerApp {
         let Some(OpenCase { doc, views }) = &mut self.open else {
             return;
         };
+        if let Some(why) = doc.read_only() {
+            self.status = Some(Status::failed(format!(
+                "Not changed: the case is open read-only ({why})"
+            )));
+            return;
+        }
         // On the case's clock, as every time of the case is written.
         let stamp = Stamp::new(
             self.clock.now().in_zone(doc.case().time_zone),
@@ -356,6 +364,34 @@ impl PlannerApp {
         }
     }
 
+    /// The answer to "the protocol changed since this case was saved" (issue 26): use it as it is now, with
+    /// an audit entry per setting, or keep the case read-only.
+    fn resolve_protocol_change(&mut self, use_it: bool) {
+        let Some(changes) = self.dialogs.protocol_change.take() else {
+            return;
+        };
+        let Some(open) = &mut self.open else { return };
+        if use_it {
+            let stamp = Stamp::new(
+                self.clock.now().in_zone(open.doc.case().time_zone),
+                self.prefs.author.clone(),
+            );
+            let pending = open.doc.protocols().changes_since(&open.doc.case().protocol_pins);
+            open.doc.accept_protocol_changes(&pending, &stamp);
+            open.doc.set_read_only(None);
+            self.status = Some(Status::warning(format!(
+                "protocol change recorded in the audit trail: {}",
+                changes.join("; ")
+            )));
+        } else {
+            open.doc
+                .set_read_only(Some("its protocol changed since it was saved".to_owned()));
+            self.status = Some(Status::warning(
+                "open read-only: its protocol changed since it was saved".to_owned(),
+            ));
+        }
+    }
+
     /// Opens a case in place of the current one (the caller has already asked about unsaved edits).
     pub(super) fn replace(&mut self, what: Replace) {
         let opened = match what {
@@ -368,7 +404,13 @@ impl PlannerApp {
             }
             Replace::OpenPath(path) => load_case(&path, self.clock.zone()).map(|l| {
                 self.prefs.remember_recent(&path);
+                let changes: Vec<String> = l.protocol_changes.iter().map(|c| c.sentence()).collect();
                 let mut doc = Document::new(l, Some(path.clone()), display_name(&path));
+                if !changes.is_empty() {
+                    // Read-only until the user answers (closing the question keeps it so).
+                    doc.set_read_only(Some("its protocol changed since it was saved".to_owned()));
+                    self.dialogs.protocol_change = Some(changes);
+                }
                 doc.set_on_disk(std::fs::read(&path).ok().map(|b| fingerprint(&b)));
                 doc
             }),
@@ -439,9 +481,20 @@ impl PlannerApp {
             self.dialogs.disk_conflict = Some(path);
             return;
         }
-        match save_case(&path, open.doc.case()) {
+        if let Some(why) = open.doc.read_only() {
+            self.status = Some(Status::failed(format!("Not saved: the case is open read-only ({why})")));
+            return;
+        }
+        let written = match crate::io::protocol_paths::for_saving(open.doc.case(), open.doc.protocols(), &path) {
+            Ok(written) => written,
+            Err(e) => {
+                self.status = Some(Status::failed(format!("Not saved: {e}")));
+                return;
+            }
+        };
+        match save_case(&path, &written) {
             Ok(()) => {
-                open.doc.saved_to(path.clone(), display_name(&path));
+                open.doc.saved_to(path.clone(), display_name(&path), &written);
                 open.doc.set_on_disk(std::fs::read(&path).ok().map(|b| fingerprint(&b)));
                 self.status = Some(Status::ok(format!("Saved {}", path.display())));
                 self.clear_recovery_file();
@@ -480,7 +533,7 @@ impl PlannerApp {
 
     fn import_csv(&mut self, path: &Path) {
         let file = path.display().to_string();
-        match std::fs::read(path) {
+        match crate::io::bounded::read_regular_file(path, crate::io::bounded::EVENTS_MAX_BYTES, "events file") {
             Ok(bytes) => self.import_csv_bytes(&bytes, file),
             Err(e) => self.status = Some(Status::failed(format!("Not imported: cannot read {file}: {e}"))),
         }

@@ -112,6 +112,14 @@ pub(super) fn load_input(input: &Path, patient: &PatientArgs, protocol: Option<&
                     ));
                 }
             }
+            // A protocol that is not the one the case recorded when it was saved (issue 26): said, not refused.
+            notes.extend(
+                loaded
+                    .protocols
+                    .changes_since(&loaded.case.protocol_pins)
+                    .iter()
+                    .map(crate::protocol::case_protocols::PinChange::sentence),
+            );
             Ok(Loaded {
                 case: loaded.case,
                 protocols: loaded.protocols,
@@ -128,7 +136,8 @@ pub(super) fn load_input(input: &Path, patient: &PatientArgs, protocol: Option<&
 }
 
 pub(super) fn load_csv(input: &Path, patient: &PatientArgs, protocol: Option<&str>, zone: Zone) -> Result<Loaded> {
-    let bytes = std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
+    let bytes = crate::io::bounded::read_regular_file(input, crate::io::bounded::EVENTS_MAX_BYTES, "events file")
+        .with_context(|| format!("cannot read {}", input.display()))?;
     let flag_setting = patient.setting();
     if protocol.is_some() && flag_setting.is_none() {
         bail!("--protocol needs --setting: the setting it is the protocol of (icu, ecmo_vv, ecmo_va or cpb)");

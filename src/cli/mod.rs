@@ -298,7 +298,10 @@ pub fn run(command: Command, author: Option<&str>, workstation: Zone) -> Result<
         }
         Command::CheckProtocol { path } => {
             // A forecast prior (issue 16) is checked by its own rules.
-            let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let bytes =
+                crate::io::bounded::read_regular_file(&path, crate::io::bounded::PROTOCOL_MAX_BYTES, "protocol")
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+            let text = String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))?;
             if text.contains("clearance_l_per_h_per_kg") {
                 let prior =
                     crate::protocol::forecast_prior::ForecastPrior::from_ron_str(&text, &path.display().to_string())?;
@@ -362,7 +365,11 @@ fn import(
         .case
         .add_audited(events, &stamp, crate::model::AuditAction::Imported)
         .map_err(|e| anyhow::anyhow!("{}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
-    save_case(output, &loaded.case)?;
+    // The protocol is pinned (name, version, SHA-256) and a protocol file named relative to the case's folder,
+    // which must hold it (issue 26).
+    let written = crate::io::protocol_paths::for_saving(&loaded.case, &loaded.protocols, output)
+        .map_err(|e| anyhow::anyhow!("{}: not written: {e}", output.display()))?;
+    save_case(output, &written)?;
     let mut out = format!(
         "wrote {} ({} events, protocol {})\n",
         output.display(),

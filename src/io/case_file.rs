@@ -39,6 +39,11 @@ pub enum CaseFileError {
         setting: &'static str,
         error: Box<ProtocolError>,
     },
+    #[error("cannot save {path}: {error}")]
+    ProtocolPath {
+        path: String,
+        error: super::protocol_paths::ProtocolPathError,
+    },
     #[error("{path}: the case has {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid { path: String, problems: Vec<String> },
 }
@@ -57,6 +62,9 @@ pub struct LoadedCase {
     /// The file named no time zone (a format older than 5): its times were read as wall-clock times of
     /// the workstation's zone, which the case now carries (said on screen; written only on save).
     pub zone_from_workstation: bool,
+    /// Each setting whose protocol is not the one recorded when the case was saved (issue 26): the window
+    /// offers "use this protocol (audited)" or "open read-only"; the command line prints a warning.
+    pub protocol_changes: Vec<crate::protocol::case_protocols::PinChange>,
 }
 
 impl LoadedCase {
@@ -248,14 +256,13 @@ pub fn parse_case(
     .map_err(parse_error)?;
     case.version = CASE_FORMAT_VERSION;
     protocols_before_v7(&mut case, migrated_from, origin)?;
-    let protocols = CaseProtocols::resolve(&case, |name| resolve_protocol(name, base_dir)).map_err(|e| {
-        CaseFileError::Protocol {
+    let protocols = CaseProtocols::resolve(&case, |name| super::protocol_paths::resolve_protocol(name, base_dir))
+        .map_err(|e| CaseFileError::Protocol {
             path: origin.to_owned(),
             name: e.name,
             setting: e.setting.label(),
             error: Box::new(e.error),
-        }
-    })?;
+        })?;
     // Each event is checked by the protocol of the setting in effect at its time.
     let setting_changes = setting_changes(&case);
     let protocol_at = |t: crate::model::ClinicalTime| {
@@ -324,11 +331,13 @@ pub fn parse_case(
         });
     }
     case.sort_events();
+    let protocol_changes = protocols.changes_since(&case.protocol_pins);
     Ok(LoadedCase {
         case,
         protocols,
         migrated_from,
         zone_from_workstation,
+        protocol_changes,
     })
 }
 
@@ -397,28 +406,17 @@ fn event_lines(text: &str) -> Vec<usize> {
     lines
 }
 
-fn resolve_protocol(name: &str, base_dir: Option<&Path>) -> Result<Protocol, ProtocolError> {
-    let as_path = Path::new(name);
-    if as_path.is_relative()
-        && let Some(dir) = base_dir
-    {
-        let candidate = dir.join(as_path);
-        if candidate.is_file() {
-            return Protocol::from_path(&candidate);
-        }
-    }
-    Protocol::resolve(name)
-}
-
 /// Loads a case file (one older than format 5 in the `workstation` zone).
 ///
 /// # Errors
 /// See [`CaseFileError`].
 pub fn load_case(path: &Path, workstation: Zone) -> Result<LoadedCase, CaseFileError> {
     let origin = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|error| CaseFileError::Read {
-        path: origin.clone(),
-        error,
+    let bytes = super::bounded::read_regular_file(path, super::bounded::CASE_MAX_BYTES, "case").map_err(|e| {
+        CaseFileError::Read {
+            path: origin.clone(),
+            error: std::io::Error::other(e.to_string()),
+        }
     })?;
     let text = String::from_utf8(bytes).map_err(|e| CaseFileError::Parse {
         path: origin.clone(),

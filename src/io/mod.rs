@@ -1,10 +1,12 @@
 //! Files and formats at the boundary: case files (RON, atomic saves), CSV events, typed entry fields,
 //! the recovery file.
 
+pub mod bounded;
 pub mod case_file;
 pub mod case_migration;
 pub mod csv_events;
 pub mod entry;
+pub mod protocol_paths;
 pub mod quick_entry;
 pub mod recovery;
 

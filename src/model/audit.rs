@@ -53,6 +53,8 @@ pub enum AuditAction {
     Patient,
     Identity,
     Imported,
+    /// A protocol taken as it is now after it changed since the case was saved (case format 8, issue 26).
+    Protocol,
 }
 
 impl AuditAction {
@@ -68,6 +70,7 @@ impl AuditAction {
             Self::Patient => "patient field",
             Self::Identity => "identifier",
             Self::Imported => "imported",
+            Self::Protocol => "protocol",
         }
     }
 }

@@ -23,6 +23,11 @@ pub struct Case {
     /// and the advice says so (`protocol::case_protocols`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub protocols: BTreeMap<Setting, String>,
+    /// What each setting's protocol was when the case was last saved (case format 8, issue 26): name,
+    /// version and the SHA-256 of its bytes. Opening a case whose protocol now hashes differently says so
+    /// (the window asks; the command line warns).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub protocol_pins: BTreeMap<Setting, ProtocolPin>,
     /// Format 6 and older: the one protocol, read on loading as the protocol of the case-start setting
     /// (`io::case_file`); never written.
     #[serde(default, rename = "protocol", skip_serializing, deserialize_with = "plain_string")]
@@ -48,6 +53,28 @@ pub struct Case {
     /// The audit trail, oldest first, append-only (case format 3).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub audit: Vec<AuditEntry>,
+}
+
+/// A protocol as a case records it (case format 8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolPin {
+    pub name: String,
+    pub version: u32,
+    pub sha256: String,
+}
+
+impl ProtocolPin {
+    /// "adult-icu v3 (SHA-256 1a2b3c4d…)": the fingerprint cut to 12 characters for people.
+    #[must_use]
+    pub fn short(&self) -> String {
+        format!(
+            "{} v{} (SHA-256 {}…)",
+            self.name,
+            self.version,
+            self.sha256.get(..12).unwrap_or(&self.sha256)
+        )
+    }
 }
 
 /// A string written as it is (`protocol: "adult-icu"`), held as present.
@@ -101,6 +128,7 @@ impl Case {
             title: title.into(),
             protocols: BTreeMap::from([(patient.setting, protocol.into())]),
             protocol_before_v7: None,
+            protocol_pins: BTreeMap::new(),
             time_zone: case_start.zone(),
             teaching: false,
             case_start,

@@ -3,8 +3,6 @@
 //! read from the analysis and the protocol; nothing is computed that the card does not compute, except
 //! the contingency table — the protocol's own table applied to the running (or newly set) rate.
 
-use sha2::{Digest, Sha256};
-
 use crate::analysis::pairing::Control;
 use crate::analysis::targets::{active_drug, heparin_by_anti_xa_now};
 use crate::analysis::{Analysis, FindingCode, Timeline};
@@ -59,13 +57,6 @@ pub struct Printing<'a> {
 /// At most this many lab and dose lines of the last 24 h; the rest are counted ("n more in the app").
 pub const MAX_RECENT_LINES: usize = 30;
 
-/// The SHA-256 of the protocol's exact bytes, hex (`None` when its file cannot be read again).
-#[must_use]
-pub fn protocol_sha256(protocol: &Protocol) -> Option<String> {
-    let bytes = protocol.source_bytes()?;
-    Some(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
-}
-
 /// Why no handover is written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HandoverRefused {
@@ -109,7 +100,7 @@ pub fn handover(
             protocol.name,
             protocol.version,
             protocol.title,
-            protocol_sha256(protocol).unwrap_or_else(|| "not available (file not readable)".to_owned())
+            protocol.sha256()
         )),
     ];
     if let Some(paused) = &a.advice_paused {

@@ -5,7 +5,9 @@
 
 use super::catalogue::shipped_protocol_for;
 use super::{Protocol, ProtocolError};
-use crate::model::{Case, ClinicalTime, Setting};
+use std::collections::BTreeMap;
+
+use crate::model::{Case, ClinicalTime, ProtocolPin, Setting};
 
 /// The protocol a setting of the case uses.
 #[derive(Debug, Clone)]
@@ -207,5 +209,58 @@ impl CaseProtocols {
     #[must_use]
     pub fn first(&self) -> &ProtocolChoice {
         &self.choices[0]
+    }
+
+    /// What a saved case records of each setting's protocol (issue 26).
+    #[must_use]
+    pub fn pins(&self) -> BTreeMap<Setting, ProtocolPin> {
+        self.choices.iter().map(|c| (c.setting, c.protocol.pin())).collect()
+    }
+
+    /// Each setting whose protocol is not the one the case recorded when it was saved: another version, or
+    /// the same name with other bytes, or no record at all (a case saved before case format 8).
+    #[must_use]
+    pub fn changes_since(&self, pins: &BTreeMap<Setting, ProtocolPin>) -> Vec<PinChange> {
+        self.choices
+            .iter()
+            .filter_map(|c| {
+                let now = c.protocol.pin();
+                let was = pins.get(&c.setting);
+                (was != Some(&now)).then(|| PinChange {
+                    setting: c.setting,
+                    was: was.cloned(),
+                    now,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A setting whose protocol changed since the case was saved (issue 26).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinChange {
+    pub setting: Setting,
+    /// What the case recorded (`None`: a case saved before case format 8 records nothing).
+    pub was: Option<ProtocolPin>,
+    pub now: ProtocolPin,
+}
+
+impl PinChange {
+    /// "the protocol of ICU changed since this case was saved: adult-icu v2 (SHA-256 …) → adult-icu v3 (…)".
+    #[must_use]
+    pub fn sentence(&self) -> String {
+        match &self.was {
+            Some(was) => format!(
+                "the protocol of {} changed since this case was saved: {} → {}",
+                self.setting.label(),
+                was.short(),
+                self.now.short()
+            ),
+            None => format!(
+                "this case records no protocol fingerprint for {} (saved before case format 8): it now uses {}",
+                self.setting.label(),
+                self.now.short()
+            ),
+        }
     }
 }

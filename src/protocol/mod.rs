@@ -155,6 +155,9 @@ pub fn builtin_names() -> Vec<&'static str> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Protocol {
     origin: String,
+    /// The SHA-256 of the exact bytes parsed (hex), computed once when read: what the handover prints and
+    /// what a case pins (issue 26), never the file read again.
+    sha256: String,
     pub format_version: u32,
     pub name: String,
     pub title: String,
@@ -201,15 +204,20 @@ impl Protocol {
         &self.origin
     }
 
-    /// The exact bytes it was read from: a shipped protocol's text, else its file read again (`None`
-    /// when that file is gone). The handover prints their SHA-256.
+    /// The SHA-256 (hex) of the exact bytes this protocol was parsed from.
     #[must_use]
-    pub fn source_bytes(&self) -> Option<Vec<u8>> {
-        BUILTIN_PROTOCOLS
-            .iter()
-            .find(|(name, _)| self.origin == format!("protocols/{name}.ron"))
-            .map(|(_, text)| text.as_bytes().to_vec())
-            .or_else(|| std::fs::read(&self.origin).ok())
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// What a case records of this protocol (issue 26): name, version and fingerprint.
+    #[must_use]
+    pub fn pin(&self) -> crate::model::ProtocolPin {
+        crate::model::ProtocolPin {
+            name: self.name.clone(),
+            version: self.version,
+            sha256: self.sha256.clone(),
+        }
     }
 
     /// Parses, validates and types protocol text.
@@ -228,7 +236,7 @@ impl Protocol {
         })?;
         let mut problems = validate::validate(&raw);
         if problems.is_empty() {
-            match build::build(&raw, origin) {
+            match build::build(&raw, origin, sha256_hex(text.as_bytes())) {
                 Ok(protocol) => return Ok(protocol),
                 Err(problem) => problems.push(problem),
             }
@@ -248,9 +256,17 @@ impl Protocol {
     /// Unreadable file, parse or validation errors.
     pub fn from_path(path: &Path) -> Result<Self, ProtocolError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|error| ProtocolError::Io {
+        let io = |error: std::io::Error| ProtocolError::Io {
             origin: origin.clone(),
             error,
+        };
+        let bytes = crate::io::bounded::read_regular_file(path, crate::io::bounded::PROTOCOL_MAX_BYTES, "protocol")
+            .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            io(std::io::Error::other(format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )))
         })?;
         Self::from_ron_str(&text, &origin)
     }
@@ -282,6 +298,19 @@ impl Protocol {
             name: name_or_path.to_owned(),
         })
     }
+}
+
+/// The SHA-256 of bytes, lower-case hex.
+#[must_use]
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write;
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }
 
 /// Refuses a format this build does not read, naming what an older file lacks.

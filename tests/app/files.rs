@@ -123,3 +123,61 @@ fn unsaved_work_is_recovered_after_a_crash() {
     );
     assert!(doc(&h).is_dirty(), "still unsaved until the user saves");
 }
+
+/// Issue 26: a case whose protocol changed since it was saved asks — use the protocol as it is now (audited)
+/// or open read-only, in which nothing is changed or saved.
+#[test]
+fn a_changed_protocol_asks_and_read_only_means_read_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let icu = std::fs::read_to_string("protocols/adult-icu.ron").expect("protocol");
+    std::fs::write(dir.path().join("local.ron"), &icu).expect("write");
+    let case = std::fs::read_to_string("tests/cases/under-dosed.ron")
+        .expect("case")
+        .replace("protocols: {icu: \"adult-icu\"}", "protocols: {icu: \"local.ron\"}");
+    let path = dir.path().join("case.ron");
+    std::fs::write(&path, case).expect("write");
+    // The unit edits its copy after the case was saved.
+    std::fs::write(
+        dir.path().join("local.ron"),
+        icu.replace("// Every number", "// Edited. Every number"),
+    )
+    .expect("write");
+    let open = |h: &mut Harness<'static, PlannerApp>| {
+        click(h, "Open…");
+        h.get_by_label("File path")
+            .set_text_value_accesskit(&path.display().to_string());
+        h.run();
+        click(h, "Open this file");
+    };
+    let mut h = harness();
+    h.run();
+    open(&mut h);
+    assert!(shows(&h, "The protocol changed since this case was saved"));
+    assert!(shows(
+        &h,
+        "the protocol of ICU changed since this case was saved: adult-icu v3"
+    ));
+    click(&mut h, "Open read-only (Esc)");
+    assert!(doc(&h).read_only().is_some());
+    assert!(shows(&h, "READ-ONLY"));
+    let before = std::fs::read_to_string(&path).expect("read");
+    click(&mut h, "Save");
+    let status = h.state().status().unwrap_or_default().to_owned();
+    assert!(status.contains("read-only"), "{status}");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), before, "nothing written");
+
+    open(&mut h);
+    click(&mut h, "Use this protocol (audited)");
+    assert!(doc(&h).read_only().is_none());
+    let last = doc(&h).case().audit.last().expect("an audit entry");
+    assert_eq!(last.action, anticoag_planner::model::AuditAction::Protocol);
+    assert!(
+        last.detail.contains("changed since this case was saved"),
+        "{}",
+        last.detail
+    );
+    click(&mut h, "Save");
+    let saved = std::fs::read_to_string(&path).expect("read");
+    let now = anticoag_planner::protocol::Protocol::from_path(&dir.path().join("local.ron")).expect("protocol");
+    assert!(saved.contains(now.sha256()), "the new fingerprint is recorded");
+}

@@ -366,10 +366,10 @@ fn report_writes_a_handover_pdf_whose_text_has_what_a_bedside_check_needs() {
     let txt = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
     assert!(txt.status.success());
     let text = String::from_utf8_lossy(&txt.stdout).into_owned();
-    let sha = anticoag_planner::present::handover::protocol_sha256(
-        &anticoag_planner::protocol::Protocol::builtin("adult-ecmo").unwrap(),
-    )
-    .unwrap();
+    let sha = anticoag_planner::protocol::Protocol::builtin("adult-ecmo")
+        .unwrap()
+        .sha256()
+        .to_owned();
     for wanted in [
         "Teaching patient · MRN 000123 · bed 4",
         "antithrombin",

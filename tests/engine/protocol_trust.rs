@@ -197,3 +197,256 @@ fn the_bag_label_is_derived_and_a_written_label_is_refused() {
     assert!(out.contains("heparin 2,500 units in 250 mL (10 units/mL)"), "{out}");
     assert!(!out.contains("100 units/mL"), "{out}");
 }
+
+/// The bundled cases record the shipped protocols they follow, so opening one says nothing; a shipped
+/// protocol edited without re-pinning them fails here (`UPDATE_GOLDEN=1` writes the new pins).
+#[test]
+fn bundled_cases_are_pinned_to_the_shipped_protocols() {
+    let mut files: Vec<std::path::PathBuf> = ["tests/cases", "assets/cases"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(common::root().join(dir)).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    files.sort();
+    let mut stale = Vec::new();
+    for path in &files {
+        let loaded = anticoag_planner::io::load_case(path, anticoag_planner::model::Zone::UTC).unwrap();
+        if loaded.protocol_changes.is_empty() {
+            continue;
+        }
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            let pins = loaded
+                .protocols
+                .pins()
+                .iter()
+                .map(|(setting, pin)| {
+                    format!(
+                        "{}: (name: \"{}\", version: {}, sha256: \"{}\")",
+                        setting.code(),
+                        pin.name,
+                        pin.version,
+                        pin.sha256
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let text = std::fs::read_to_string(path).unwrap();
+            let kept: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("protocol_pins:"))
+                .collect();
+            let mut out = Vec::with_capacity(kept.len() + 1);
+            for line in kept {
+                out.push(line.to_owned());
+                if line.trim_start().starts_with("protocols:") {
+                    out.push(format!("    protocol_pins: {{{pins}}},"));
+                }
+            }
+            std::fs::write(path, out.join("\n") + "\n").unwrap();
+        } else {
+            stale.push(format!(
+                "{}: {}",
+                path.display(),
+                loaded
+                    .protocol_changes
+                    .iter()
+                    .map(|c| c.sentence())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+        }
+    }
+    assert!(stale.is_empty(), "re-pin with UPDATE_GOLDEN=1:\n{}", stale.join("\n"));
+}
+
+/// A folder holding a copy of the ICU teaching case (pinned to the shipped protocol) that names a protocol
+/// file beside it, `local.ron`, a copy of the shipped ICU protocol.
+fn case_beside_its_protocol() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("local.ron"), icu_text()).unwrap();
+    let case = std::fs::read_to_string(common::root().join("tests/cases/under-dosed.ron")).unwrap();
+    let case = edit(
+        &case,
+        "protocols: {icu: \"adult-icu\"}",
+        "protocols: {icu: \"local.ron\"}",
+    );
+    let path = dir.path().join("case.ron");
+    std::fs::write(&path, case).unwrap();
+    (dir, path)
+}
+
+/// The handover's SHA-256 was re-read from disk at print time: an edited file printed the hash of the
+/// edit, not of what was analysed. The fingerprint is now taken of the bytes parsed.
+#[test]
+fn the_fingerprint_is_of_the_bytes_parsed_not_of_the_file_read_again() {
+    let (dir, _) = case_beside_its_protocol();
+    let file = dir.path().join("local.ron");
+    let protocol = Protocol::from_path(&file).unwrap();
+    let shipped = Protocol::builtin("adult-icu").unwrap();
+    assert_eq!(protocol.sha256(), shipped.sha256(), "same bytes, same fingerprint");
+    std::fs::write(&file, icu_text().replace("// anticoag-planner protocol", "// edited")).unwrap();
+    assert_eq!(
+        protocol.sha256(),
+        shipped.sha256(),
+        "the protocol in use keeps the fingerprint it was read with"
+    );
+    assert_ne!(Protocol::from_path(&file).unwrap().sha256(), shipped.sha256());
+}
+
+/// Opening a case whose protocol now hashes differently: the command line says so (text and JSON
+/// `warnings`) and exits 0.
+#[test]
+fn a_changed_protocol_is_said_on_opening_and_the_analysis_still_runs() {
+    let (dir, case) = case_beside_its_protocol();
+    let case_str = case.to_str().unwrap();
+    // The case is pinned to the shipped bytes, which local.ron still is: nothing to say.
+    let (ok, out, err) = run(&["analyze", case_str, "--format", "json"]);
+    assert!(ok, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let said = |json: &serde_json::Value| {
+        json["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("changed since this case was saved"))
+    };
+    assert!(!said(&json), "{out}");
+    // An institution edits its copy: one comment line is enough to change the fingerprint.
+    std::fs::write(
+        dir.path().join("local.ron"),
+        icu_text().replace("// Every number", "// Edited. Every number"),
+    )
+    .unwrap();
+    let (ok, out, err) = run(&["analyze", case_str, "--format", "json"]);
+    assert!(ok, "exit 0: {err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(said(&json), "{out}");
+    let (ok, out, _) = run(&["analyze", case_str]);
+    assert!(ok);
+    assert!(
+        out.contains("the protocol of ICU changed since this case was saved: adult-icu v3 (SHA-256"),
+        "{out}"
+    );
+}
+
+/// A relative protocol path was read from the current folder when it was not beside the case: the same
+/// case gave 14.4 or 144 mL/h depending on where it was run. It is now read beside the case only.
+#[test]
+fn a_relative_protocol_path_is_read_beside_the_case_only() {
+    let (dir, case) = case_beside_its_protocol();
+    std::fs::remove_file(dir.path().join("local.ron")).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("local.ron"), icu_text()).unwrap();
+    let out = std::process::Command::new(common::bin())
+        .args(["analyze", case.to_str().unwrap()])
+        .current_dir(elsewhere.path())
+        .env("TZ", "UTC")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the protocol in the current folder was read");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("local.ron") && err.contains("No such file"), "{err}");
+}
+
+/// A case could name any path: `/dev/zero` grew to 24 GB, a FIFO hung, `/etc/passwd` was parsed. Paths
+/// outside the case's folder are refused before anything is read; inside it, only a regular file is read.
+#[test]
+fn a_case_cannot_name_a_protocol_outside_its_folder_nor_a_device_or_a_pipe() {
+    let (dir, case) = case_beside_its_protocol();
+    let text = std::fs::read_to_string(&case).unwrap();
+    for name in ["/dev/zero", "/etc/passwd", "../local.ron", "sub/../../local.ron"] {
+        let named = text.replace("\"local.ron\"", &format!("\"{name}\""));
+        std::fs::write(&case, named).unwrap();
+        let (ok, _, err) = run(&["analyze", case.to_str().unwrap()]);
+        assert!(!ok, "{name} was read");
+        assert!(
+            err.contains("outside the case's folder") && err.contains("copy the protocol beside the case"),
+            "{name}: {err}"
+        );
+        assert!(!err.contains("root"), "{name}: the file's content is echoed: {err}");
+    }
+    // A named pipe beside the case: refused by its type, without waiting for a writer.
+    let fifo = dir.path().join("pipe.ron");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::write(&case, text.replace("\"local.ron\"", "\"pipe.ron\"")).unwrap();
+    let mut child = std::process::Command::new(common::bin())
+        .args(["analyze", case.to_str().unwrap()])
+        .env("TZ", "UTC")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("reading a FIFO protocol hangs");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains("not a regular file (a named pipe)"), "{err}");
+}
+
+/// `import --protocol FILE` kept only the protocol's name, so the saved case went back to the shipped
+/// protocol. It now stores the path beside the case and its fingerprint, and refuses a protocol that is not
+/// in the output's folder.
+#[test]
+fn import_stores_the_protocol_path_and_fingerprint_and_refuses_one_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let dilute = icu_text().replace(
+        "bag: (amount: 25000, volume_ml: 250,",
+        "bag: (amount: 2500, volume_ml: 250,",
+    );
+    std::fs::write(dir.path().join("dilute.ron"), &dilute).unwrap();
+    let csv = dir.path().join("rows.csv");
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit\n2026-10-01T08:00,aptt,30,s\n2026-10-01T08:00,platelets,250,10^9/L\n",
+    )
+    .unwrap();
+    let output = dir.path().join("case.ron");
+    let protocol = dir.path().join("dilute.ron");
+    let args = |out: &std::path::Path| {
+        vec![
+            "import".to_owned(),
+            csv.display().to_string(),
+            "--weight-kg".to_owned(),
+            "80".to_owned(),
+            "--setting".to_owned(),
+            "icu".to_owned(),
+            "--protocol".to_owned(),
+            protocol.display().to_string(),
+            "-o".to_owned(),
+            out.display().to_string(),
+        ]
+    };
+    let (ok, _, err) = run(&args(&output).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(ok, "{err}");
+    let written = std::fs::read_to_string(&output).unwrap();
+    let sha = Protocol::from_ron_str(&dilute, "d").unwrap().sha256().to_owned();
+    assert!(written.contains("icu: \"dilute.ron\","), "{written}");
+    assert!(written.contains(&sha), "{written}");
+    let (ok, out, err) = run(&["analyze", output.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("= 144 mL/h") && !out.contains("changed since"), "{out}");
+    // Into another folder: the protocol is not beside that case.
+    let other = tempfile::tempdir().unwrap();
+    let elsewhere = other.path().join("case.ron");
+    let (ok, _, err) = run(&args(&elsewhere).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!ok, "written with a protocol elsewhere");
+    assert!(err.contains("copy the protocol beside the case"), "{err}");
+    assert!(!elsewhere.exists());
+}

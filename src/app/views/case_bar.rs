@@ -65,6 +65,9 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
             ui.separator();
             let unsaved = if doc.is_dirty() { " (unsaved changes)" } else { "" };
             ui.strong(format!("{}{unsaved}", doc.patient_line()));
+            if let Some(why) = doc.read_only() {
+                ui.colored_label(ui.visuals().warn_fg_color, format!("READ-ONLY: {why}"));
+            }
             ui.label(format!(
                 "· {} · {} · protocol {}",
                 doc.origin(),

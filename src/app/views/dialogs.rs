@@ -31,6 +31,8 @@ pub struct Dialogs {
     pub after_save: Option<Replace>,
     /// Save was asked over a file another workstation changed since it was opened.
     pub disk_conflict: Option<PathBuf>,
+    /// The case just opened names protocols that changed since it was saved (issue 26), in words.
+    pub protocol_change: Option<Vec<String>>,
 }
 
 impl Dialogs {
@@ -187,6 +189,35 @@ pub fn dialogs_ui(ctx: &egui::Context, doc: Option<&Document>, dialogs: &mut Dia
     }
     if let Some(path) = &dialogs.disk_conflict {
         disk_conflict_ui(ctx, path, commands);
+    }
+    if let Some(changes) = &dialogs.protocol_change {
+        protocol_change_ui(ctx, changes, commands);
+    }
+}
+
+/// "The protocol changed since this case was saved": use it as it is now (recorded in the audit trail),
+/// or keep the case open read-only. Closing the question keeps it read-only (the safe side).
+fn protocol_change_ui(ctx: &egui::Context, changes: &[String], commands: &mut Vec<Command>) {
+    let modal = egui::Modal::new(egui::Id::unique("protocol_change")).show(ctx, |ui| {
+        ui.heading("The protocol changed since this case was saved");
+        for change in changes {
+            ui.label(format!("• {change}"));
+        }
+        ui.label(
+            "Its advice would now follow the protocol as it is. Use it (the change is recorded in the audit \
+             trail), or open the case read-only: no edit and no save.",
+        );
+        ui.horizontal(|ui| {
+            if ui.button("Use this protocol (audited)").clicked() {
+                commands.push(Command::ResolveProtocolChange(true));
+            }
+            if ui.button("Open read-only (Esc)").clicked() {
+                commands.push(Command::ResolveProtocolChange(false));
+            }
+        });
+    });
+    if modal.should_close() {
+        commands.push(Command::ResolveProtocolChange(false));
     }
 }
 

@@ -515,9 +515,10 @@ fn dti(raw: &RawProtocol) -> Built<DtiChoice> {
 }
 
 /// The typed protocol of a validated file.
-pub(super) fn build(raw: &RawProtocol, origin: &str) -> Built<Protocol> {
+pub(super) fn build(raw: &RawProtocol, origin: &str, sha256: String) -> Built<Protocol> {
     Ok(Protocol {
         origin: origin.to_owned(),
+        sha256,
         format_version: raw.format_version,
         name: raw.name.clone(),
         title: raw.title.clone(),

@@ -51,7 +51,12 @@ impl Checker {
     }
 
     /// A bag (format 5): a positive amount and volume with a source, and no label of its own.
-    pub(super) fn bag(&mut self, section: &str, bag: &crate::protocol::schema::RawBag, label: Option<&crate::protocol::schema::WrittenLabel>) {
+    pub(super) fn bag(
+        &mut self,
+        section: &str,
+        bag: &crate::protocol::schema::RawBag,
+        label: Option<&crate::protocol::schema::WrittenLabel>,
+    ) {
         self.positive(&format!("{section}.bag.amount"), bag.amount);
         self.positive(&format!("{section}.bag.volume_ml"), bag.volume_ml);
         self.source(&format!("{section}.bag.source"), &bag.source);

@@ -61,3 +61,6 @@ pub fn check_protocol_file(bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else { return };
     let _ = Protocol::from_ron_str(text, "fuzz.ron");
 }
+
+mod ceilings;
+pub use ceilings::{CeilingRun, check_protocol_numbers};
