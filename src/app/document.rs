@@ -40,6 +40,8 @@ pub struct Document {
     forecasting: Forecasting,
     /// Why the case is open read-only, if it is (issue 26).
     read_only: Option<String>,
+    /// This workstation's list of approved protocols, if it keeps one (issue 26).
+    approved: Option<crate::io::approved::ApprovedProtocols>,
 }
 
 /// What an undo restores: the case and the protocols it followed; for a redo, also the audit entries
@@ -99,6 +101,7 @@ impl Document {
             on_disk: None,
             forecasting,
             read_only: None,
+            approved: None,
         }
     }
 
@@ -394,6 +397,25 @@ impl Document {
     #[must_use]
     pub fn read_only(&self) -> Option<&str> {
         self.read_only.as_deref()
+    }
+
+    pub(super) fn set_approved(&mut self, approved: Option<crate::io::approved::ApprovedProtocols>) {
+        self.approved = approved;
+    }
+
+    /// "UNAPPROVED PROTOCOL: …" for each protocol of the case not on the workstation's approved list (none
+    /// without a list).
+    #[must_use]
+    pub fn approval_marks(&self) -> Vec<String> {
+        let Some(list) = &self.approved else {
+            return Vec::new();
+        };
+        self.engine
+            .protocols()
+            .choices()
+            .iter()
+            .filter_map(|c| list.mark(&c.protocol.pin()))
+            .collect()
     }
 
     pub(super) fn set_read_only(&mut self, why: Option<String>) {

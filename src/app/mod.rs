@@ -86,6 +86,10 @@ pub fn run(start: StartOptions) -> Result<(), eframe::Error> {
             cc.egui_ctx.set_zoom_factor(prefs.zoom.clamp(0.5, 3.0));
             let recovery_dir = eframe::storage_dir("anticoag-planner").map(|d| d.join("recovery"));
             let mut app = PlannerApp::with_preferences(prefs, recovery_dir);
+            match crate::io::approved::workstation_list(eframe::storage_dir("anticoag-planner").as_deref()) {
+                Ok(list) => app.set_approved(list),
+                Err(e) => app.set_status_failed(format!("the list of approved protocols cannot be read: {e}")),
+            }
             if let Some(path) = open {
                 app.open_path(path);
             }

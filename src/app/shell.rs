@@ -131,9 +131,24 @@ pub struct PlannerApp {
     pub(super) exit_after_first_frame: bool,
     /// The window title last sent (the patient's identifiers and the case title).
     window_title: String,
+    /// This workstation's list of approved protocols, if it keeps one (issue 26; none in tests).
+    pub(super) approved: Option<crate::io::approved::ApprovedProtocols>,
 }
 
 impl PlannerApp {
+    /// Shows a problem in the case bar (start-up problems the user must know of).
+    pub fn set_status_failed(&mut self, message: String) {
+        self.status = Some(Status::failed(message));
+    }
+
+    /// Sets the workstation's list of approved protocols; the open case is marked by it from now on.
+    pub fn set_approved(&mut self, approved: Option<crate::io::approved::ApprovedProtocols>) {
+        if let Some(open) = &mut self.open {
+            open.doc.set_approved(approved.clone());
+        }
+        self.approved = approved;
+    }
+
     /// Starts with the first demo case open and no recovery (tests, benchmarks).
     #[must_use]
     pub fn new() -> Self {
@@ -177,6 +192,7 @@ impl PlannerApp {
             closing: false,
             exit_after_first_frame: false,
             window_title: String::new(),
+            approved: None,
         };
         app.replace(Replace::OpenDemo(0));
         app.status = status.or(app.status);
@@ -467,7 +483,7 @@ fn plan_panel_ui(
         if asking {
             // The banners and the action would give the answer away; a paused advice is still said.
             if let Some(field) = paused {
-                card_header_ui(ui, doc.analysis(), Some(field));
+                card_header_ui(ui, doc.analysis(), Some(field), &doc.approval_marks());
             }
         } else {
             if let Some(choice) = prediction.filter(|_| predict_first) {
@@ -476,7 +492,7 @@ fn plan_panel_ui(
                     anti_xa_verdict_ui(ui, guess, &next);
                 }
             }
-            card_header_ui(ui, doc.analysis(), paused);
+            card_header_ui(ui, doc.analysis(), paused, &doc.approval_marks());
             if paused.is_none() {
                 overdue_line_ui(ui, &clock);
             }

@@ -441,7 +441,8 @@ impl PlannerApp {
             }
         };
         match opened {
-            Ok(doc) => {
+            Ok(mut doc) => {
+                doc.set_approved(self.approved.clone());
                 // The previous case's recovery file is obsolete once the user chose to replace it.
                 if self.dialogs.recovery_offer.is_none() {
                     self.clear_recovery_file();
@@ -509,10 +510,12 @@ impl PlannerApp {
         let Some(OpenCase { doc, views }) = &self.open else {
             return;
         };
+        let marks = doc.approval_marks();
         let printing = crate::present::handover::Printing {
             at: self.clock.now(),
             by: &self.prefs.author,
             app_version: env!("CARGO_PKG_VERSION"),
+            marks: &marks,
         };
         let paused = views.patient.paused_by();
         let sheet = crate::present::handover::handover(

@@ -235,6 +235,7 @@ pub fn run(command: Command, author: Option<&str>, workstation: Zone) -> Result<
             let engine = loaded.engine();
             let mut analysis = engine.analyze(&loaded.case, as_of, Detail::Explained);
             analysis.warnings.splice(0..0, loaded.notes);
+            analysis.warnings.splice(0..0, approval_marks(&loaded.protocols)?);
             analysis
                 .warnings
                 .extend(later_input_warnings(&loaded.case, &engine, as_of));
@@ -397,6 +398,19 @@ fn import(
     Ok(out)
 }
 
+/// The "UNAPPROVED PROTOCOL" marks of a case's protocols (none without a list).
+fn approval_marks(protocols: &crate::protocol::case_protocols::CaseProtocols) -> Result<Vec<String>> {
+    let settings = eframe::storage_dir("anticoag-planner");
+    let list = crate::io::approved::workstation_list(settings.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
+    Ok(list.map_or_else(Vec::new, |list| {
+        protocols
+            .choices()
+            .iter()
+            .filter_map(|c| list.mark(&c.protocol.pin()))
+            .collect()
+    }))
+}
+
 /// Writes the handover PDF of a loaded case at `as_of` (atomically: a temporary file, then renamed).
 ///
 /// # Errors
@@ -413,10 +427,12 @@ pub fn write_handover(
     let analysis = engine.analyze(case, as_of, crate::analysis::Detail::Explained);
     let (choice, prepared) = engine.at(case, as_of);
     let patient_line = case.patient_line();
+    let marks = approval_marks(&loaded.protocols)?;
     let printing = crate::present::handover::Printing {
         at: ClinicalTime::now(workstation),
         by,
         app_version: env!("CARGO_PKG_VERSION"),
+        marks: &marks,
     };
     let sheet = crate::present::handover::handover(
         case,

@@ -1,6 +1,7 @@
 //! Files and formats at the boundary: case files (RON, atomic saves), CSV events, typed entry fields,
 //! the recovery file.
 
+pub mod approved;
 pub mod bounded;
 pub mod case_file;
 pub mod case_migration;

@@ -52,6 +52,8 @@ pub struct Printing<'a> {
     pub at: ClinicalTime,
     pub by: &'a str,
     pub app_version: &'a str,
+    /// "UNAPPROVED PROTOCOL: …" lines (issue 26), printed first among the warnings.
+    pub marks: &'a [String],
 }
 
 /// At most this many lab and dose lines of the last 24 h; the rest are counted ("n more in the app").
@@ -103,6 +105,10 @@ pub fn handover(
             protocol.sha256()
         )),
     ];
+    blocks.extend(printing.marks.iter().map(|m| Block::Danger {
+        text: m.clone(),
+        grave: true,
+    }));
     if let Some(paused) = &a.advice_paused {
         blocks.push(Block::Danger {
             text: format!("ADVICE PAUSED: {} (entry at {})", paused.reason, paused.event_time),

@@ -181,3 +181,28 @@ fn a_changed_protocol_asks_and_read_only_means_read_only() {
     let now = anticoag_planner::protocol::Protocol::from_path(&dir.path().join("local.ron")).expect("protocol");
     assert!(saved.contains(now.sha256()), "the new fingerprint is recorded");
 }
+
+/// Issue 26: with a list of approved protocols, a protocol not on it is marked on the card.
+#[test]
+fn an_unapproved_protocol_is_marked_on_the_card() {
+    let mut h = harness();
+    h.run();
+    assert!(!shows(&h, "UNAPPROVED PROTOCOL"));
+    let list = anticoag_planner::io::approved::ApprovedProtocols::parse(
+        &"0".repeat(64),
+        std::path::Path::new("approved-protocols.txt"),
+    )
+    .expect("a list");
+    h.state_mut().set_approved(Some(list));
+    h.run();
+    assert!(shows(&h, "UNAPPROVED PROTOCOL: adult-ecmo v3"));
+    let ecmo = anticoag_planner::protocol::Protocol::builtin("adult-ecmo").expect("shipped");
+    let approved = anticoag_planner::io::approved::ApprovedProtocols::parse(
+        ecmo.sha256(),
+        std::path::Path::new("approved-protocols.txt"),
+    )
+    .expect("a list");
+    h.state_mut().set_approved(Some(approved));
+    h.run();
+    assert!(!shows(&h, "UNAPPROVED PROTOCOL"));
+}

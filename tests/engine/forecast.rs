@@ -294,6 +294,7 @@ fn the_handover_carries_no_forecast_while_the_model_is_provisional() {
         at: as_of,
         by: "test",
         app_version: "test",
+        marks: &[],
     };
     let h = handover(
         case,

@@ -124,6 +124,7 @@ fn handover_of_every_case_is_unchanged() {
         at: common::t("2026-12-01T08:00"),
         by: "golden",
         app_version: "golden-build",
+        marks: &[],
     };
     let mut failures = Vec::new();
     for path in case_files() {

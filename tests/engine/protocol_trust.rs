@@ -450,3 +450,73 @@ fn import_stores_the_protocol_path_and_fingerprint_and_refuses_one_elsewhere() {
     assert!(err.contains("copy the protocol beside the case"), "{err}");
     assert!(!elsewhere.exists());
 }
+
+/// Approved protocols (optional): with a list in the settings folder (here named by the environment
+/// variable), a protocol not on it is marked on the card (text and JSON) and the handover PDF.
+#[test]
+fn a_protocol_not_on_the_approved_list_is_marked_on_the_card_and_the_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("approved-protocols.txt");
+    let ecmo = Protocol::builtin("adult-ecmo").unwrap();
+    let case = common::root().join("assets/cases/cmaj-2019-ecmo.ron");
+    let analyze = |format: &str| {
+        let out = std::process::Command::new(common::bin())
+            .args(["analyze", case.to_str().unwrap(), "--format", format])
+            .env("TZ", "UTC")
+            .env("ANTICOAG_PLANNER_APPROVED_PROTOCOLS", &list)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // No list: nothing marked.
+    assert!(!analyze("text").contains("UNAPPROVED"));
+    std::fs::write(
+        &list,
+        format!("# approved by the P&T committee\n{}  # adult-ecmo v3\n", ecmo.sha256()),
+    )
+    .unwrap();
+    assert!(!analyze("text").contains("UNAPPROVED"));
+    std::fs::write(&list, format!("{}\n", Protocol::builtin("adult-icu").unwrap().sha256())).unwrap();
+    let text = analyze("text");
+    assert!(
+        text.contains("UNAPPROVED PROTOCOL: adult-ecmo v3 (SHA-256") && text.contains("not on this workstation's list"),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&analyze("json")).unwrap();
+    assert!(
+        json["warnings"][0].as_str().unwrap().starts_with("UNAPPROVED PROTOCOL"),
+        "{json}"
+    );
+    let pdf = dir.path().join("handover.pdf");
+    let out = std::process::Command::new(common::bin())
+        .args([
+            "report",
+            case.to_str().unwrap(),
+            "--author",
+            "Dr Test",
+            "-o",
+            pdf.to_str().unwrap(),
+        ])
+        .env("TZ", "UTC")
+        .env("ANTICOAG_PLANNER_APPROVED_PROTOCOLS", &list)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let txt = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let printed = String::from_utf8_lossy(&txt.stdout);
+    assert!(printed.contains("UNAPPROVED PROTOCOL"), "{printed}");
+    // A line that is not a fingerprint: refused by line, not ignored.
+    std::fs::write(&list, "adult-ecmo\n").unwrap();
+    let out = std::process::Command::new(common::bin())
+        .args(["analyze", case.to_str().unwrap()])
+        .env("ANTICOAG_PLANNER_APPROVED_PROTOCOLS", &list)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("approved-protocols.txt:1: not a SHA-256"));
+}

@@ -363,6 +363,7 @@ fn review_fixes_for_facts_over_time() {
         at,
         by: "test",
         app_version: "test",
+        marks: &[],
     };
     let sheet = anticoag_planner::present::handover::handover(
         &loaded.case,

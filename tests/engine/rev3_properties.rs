@@ -191,6 +191,7 @@ fn handover_blocks(case: &Case, engine: &CaseEngine, a: &Analysis) -> Vec<Block>
         at: a.as_of,
         by: "property",
         app_version: "test",
+        marks: &[],
     };
     handover(case, &prepared.timeline, &choice.protocol, a, "rev3", None, &printing)
         .map(|h| h.blocks)

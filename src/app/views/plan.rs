@@ -33,8 +33,13 @@ fn banner_ui(ui: &mut egui::Ui, b: &DangerLine) {
 }
 
 /// The part of the card that never scrolls away: the banners, the action and the weights it used.
-pub fn card_header_ui(ui: &mut egui::Ui, analysis: &Analysis, paused: Option<&str>) {
-    for b in paused.map(paused_line).into_iter().chain(danger_lines(analysis)) {
+pub fn card_header_ui(ui: &mut egui::Ui, analysis: &Analysis, paused: Option<&str>, marks: &[String]) {
+    // An unapproved protocol (issue 26) first: everything below follows it.
+    let marked = marks.iter().map(|m| DangerLine {
+        grave: true,
+        text: m.clone(),
+    });
+    for b in marked.chain(paused.map(paused_line)).chain(danger_lines(analysis)) {
         banner_ui(ui, &b);
     }
     let p = &analysis.patient;
