@@ -257,6 +257,7 @@ pub fn parse_case(
     case.version = CASE_FORMAT_VERSION;
     protocols_before_v7(&mut case, migrated_from, origin)?;
     let protocols = CaseProtocols::resolve(&case, |name| super::protocol_paths::resolve_protocol(name, base_dir))
+        .map(|p| p.in_folder(base_dir))
         .map_err(|e| CaseFileError::Protocol {
             path: origin.to_owned(),
             name: e.name,

@@ -58,6 +58,8 @@ pub struct SettingProtocolError {
 #[derive(Debug, Clone)]
 pub struct CaseProtocols {
     choices: Vec<ProtocolChoice>,
+    /// The case's folder, where a protocol file it names is read (`None`: not a file yet).
+    base_dir: Option<std::path::PathBuf>,
 }
 
 /// The settings of a case: its start setting, then each setting row's, each once, in time order.
@@ -114,7 +116,17 @@ impl CaseProtocols {
                 problem: None,
             });
         }
-        Ok(Self { choices })
+        Ok(Self {
+            choices,
+            base_dir: None,
+        })
+    }
+
+    /// The same protocols, reading any protocol file named later (`cover`) in the case's folder `dir`.
+    #[must_use]
+    pub fn in_folder(mut self, dir: Option<&std::path::Path>) -> Self {
+        self.base_dir = dir.map(std::path::Path::to_path_buf);
+        self
     }
 
     /// One protocol for a case in one setting (a test, a caller with its own protocol).
@@ -128,6 +140,7 @@ impl CaseProtocols {
                 catalogue_default: false,
                 problem: None,
             }],
+            base_dir: None,
         }
     }
 
@@ -140,7 +153,11 @@ impl CaseProtocols {
                 continue;
             }
             let default_name = shipped_protocol_for(setting, case.patient.age_group);
-            let named = case.protocols.get(&setting).map(|name| (name, Protocol::resolve(name)));
+            let base_dir = self.base_dir.as_deref();
+            let named = case
+                .protocols
+                .get(&setting)
+                .map(|name| (name, super::paths::resolve_protocol(name, base_dir)));
             let (name, protocol, catalogue_default, problem) = match named {
                 Some((name, Ok(protocol))) => (name.clone(), Some(protocol), false, None),
                 Some((name, Err(e))) => (

@@ -11,6 +11,7 @@ pub mod case_protocols;
 pub mod catalogue;
 pub mod ceilings;
 pub mod forecast_prior;
+pub mod paths;
 pub mod plausibility;
 pub mod rules;
 pub mod schema;
