@@ -115,6 +115,8 @@ pub enum Command {
     /// The answer to "this case's protocol changed since it was saved" (issue 26): `true` uses the protocol
     /// as it is now (audited), `false` keeps the case open read-only.
     ResolveProtocolChange(bool),
+    /// The answer to "replace the existing file?" after Save as… (issue 27): `true` replaces it.
+    ConfirmReplace(bool),
 }
 
 /// The answers to "the file changed on disk since it was opened" (another workstation saved it).

@@ -52,6 +52,7 @@ impl PlannerApp {
             | Command::DismissImportReport
             | Command::ResolveDiskConflict(_)
             | Command::ResolveProtocolChange(_)
+            | Command::ConfirmReplace(_)
             | Command::WriteHandover(_)
             | Command::DiscardRecovery => self.apply_file(command),
             Command::SetCursor(_)
@@ -137,12 +138,23 @@ impl PlannerApp {
             Command::SaveAs(path) => {
                 self.dialogs.remember_path();
                 self.dialogs.path = None;
-                self.save_to(path, false);
-                // The question that asked for this save can now go ahead.
-                if let Some(what) = self.dialogs.after_save.take()
-                    && self.document().is_some_and(|d| !d.is_dirty())
-                {
-                    self.replace(what);
+                let elsewhere = self.document().is_none_or(|d| d.path() != Some(path.as_path()));
+                if elsewhere && std::fs::symlink_metadata(&path).is_ok() {
+                    // Another file is there: ask first (issue 27).
+                    self.dialogs.replace_existing = Some(path);
+                    return;
+                }
+                self.save_as_then_continue(path);
+            }
+            Command::ConfirmReplace(replace) => {
+                let Some(path) = self.dialogs.replace_existing.take() else {
+                    return;
+                };
+                if replace {
+                    self.save_as_then_continue(path);
+                } else {
+                    self.dialogs.after_save = None;
+                    self.status = Some(Status::warning(format!("not saved: {} was kept", path.display())));
                 }
             }
             Command::ImportCsv(path) => {
@@ -170,7 +182,13 @@ impl PlannerApp {
                     return;
                 };
                 match choice {
-                    DiskChoice::Overwrite => self.save_to(path, true),
+                    DiskChoice::Overwrite => {
+                        // Their version is kept beside it, and the overwrite is audited (issue 27).
+                        match self.keep_their_version(&path) {
+                            Ok(()) => self.save_to(path, true),
+                            Err(e) => self.status = Some(Status::failed(format!("Not saved: {e}"))),
+                        }
+                    }
                     DiskChoice::SaveAs => self.dialogs.open_path_dialog(PathPurpose::SaveAs),
                     DiskChoice::Cancel => self.status = Some(Status::warning("not saved".to_owned())),
                 }
@@ -362,6 +380,48 @@ impl PlannerApp {
             }
             _ => {}
         }
+    }
+
+    /// Saves to `path`, then lets the question that asked for the save go ahead.
+    fn save_as_then_continue(&mut self, path: PathBuf) {
+        self.save_to(path, false);
+        if let Some(what) = self.dialogs.after_save.take()
+            && self.document().is_some_and(|d| !d.is_dirty())
+        {
+            self.replace(what);
+        }
+    }
+
+    /// Before "Overwrite their version": their file is copied beside it as `NAME.their-YYYYMMDD-HHMM.ron`
+    /// and the overwrite recorded in the audit trail.
+    fn keep_their_version(&mut self, path: &Path) -> Result<(), String> {
+        let Some(open) = &mut self.open else { return Ok(()) };
+        let now = self.clock.now().in_zone(open.doc.case().time_zone);
+        let (y, mo, d, h, mi) = now.parts();
+        let stem = path
+            .file_stem()
+            .map_or_else(|| "case".into(), |s| s.to_string_lossy().into_owned());
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let mut kept = dir.join(format!("{stem}.their-{y:04}{mo:02}{d:02}-{h:02}{mi:02}.ron"));
+        for n in 2.. {
+            if std::fs::symlink_metadata(&kept).is_err() {
+                break;
+            }
+            kept = dir.join(format!("{stem}.their-{y:04}{mo:02}{d:02}-{h:02}{mi:02}-{n}.ron"));
+        }
+        std::fs::copy(path, &kept)
+            .map_err(|e| format!("their version could not be kept as {}: {e}", kept.display()))?;
+        let stamp = Stamp::new(now, self.prefs.author.clone());
+        open.doc.edit_text(|case| {
+            case.record(
+                &stamp,
+                AuditAction::Overwrote,
+                path.display().to_string(),
+                format!("the version another workstation saved is kept as {}", kept.display()),
+                Some("Overwrite their version".to_owned()),
+            );
+        });
+        Ok(())
     }
 
     /// The answer to "the protocol changed since this case was saved" (issue 26): use it as it is now, with

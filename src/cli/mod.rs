@@ -90,6 +90,9 @@ pub enum Command {
         input: PathBuf,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
+        /// Replace the output file if it exists (never the input read, never a newer-format case).
+        #[arg(long)]
+        force: bool,
         #[arg(long)]
         protocol: Option<String>,
         /// Case title (default: the CSV file name).
@@ -111,6 +114,9 @@ pub enum Command {
         at: Option<String>,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
+        /// Replace the output file if it exists (never the input read, never a case file).
+        #[arg(long)]
+        force: bool,
         /// The IANA time zone of times read from a CSV file or `--at` (Europe/Paris): default the case
         /// file's zone, else this workstation's; a case file's own zone cannot be overridden.
         #[arg(long = "time-zone")]
@@ -248,26 +254,27 @@ pub fn run(command: Command, author: Option<&str>, workstation: Zone) -> Result<
             input,
             at,
             output,
+            force,
             time_zone,
-        } => {
-            let loaded = load_case_in(&input, Zones::new(time_zone.as_deref(), workstation)?)?;
-            let as_of = parse_at(at.as_deref(), &loaded.case)?;
-            let by = author.map_or_else(crate::app::preferences::system_user, ToOwned::to_owned);
-            write_handover(&loaded, as_of, &by, workstation, &output)?;
-            Ok(format!(
-                "wrote the handover of {} as of {as_of} to {}\n",
-                input.display(),
-                output.display()
-            ))
-        }
+        } => report(
+            &input,
+            at.as_deref(),
+            &output,
+            force,
+            time_zone.as_deref(),
+            author,
+            workstation,
+        ),
         Command::Import {
             input,
             output,
+            force,
             protocol,
             title,
             time_zone,
             patient,
         } => {
+            may_write(&output, &input, force, false)?;
             let zone = Zones::new(time_zone.as_deref(), workstation)?.reading();
             import(&input, &output, protocol.as_deref(), title, zone, &patient, author)
         }
@@ -396,6 +403,56 @@ fn import(
         out.push_str(&format!("warning: {w}\n"));
     }
     Ok(out)
+}
+
+/// `report`: the handover PDF of a case file.
+fn report(
+    input: &Path,
+    at: Option<&str>,
+    output: &Path,
+    force: bool,
+    time_zone: Option<&str>,
+    author: Option<&str>,
+    workstation: Zone,
+) -> Result<String> {
+    may_write(output, input, force, true)?;
+    let loaded = load_case_in(input, Zones::new(time_zone, workstation)?)?;
+    let as_of = parse_at(at, &loaded.case)?;
+    let by = author.map_or_else(crate::app::preferences::system_user, ToOwned::to_owned);
+    write_handover(&loaded, as_of, &by, workstation, output)?;
+    Ok(format!(
+        "wrote the handover of {} as of {as_of} to {}\n",
+        input.display(),
+        output.display()
+    ))
+}
+
+/// Whether a command may write `output` (issue 27; decisions.md): never over the input it reads, never over
+/// an existing file without `--force`, and a handover (`pdf`) never over a case file.
+fn may_write(output: &Path, input: &Path, force: bool, pdf: bool) -> Result<()> {
+    let same_file = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same_file(output, input) {
+        anyhow::bail!(
+            "{}: the output is the input it reads: it is never replaced (write to another file)",
+            output.display()
+        );
+    }
+    if std::fs::symlink_metadata(output).is_err() {
+        return Ok(());
+    }
+    if pdf && crate::io::case_file::case_format_version_of(output).is_some() {
+        anyhow::bail!(
+            "{}: it is a case file: a handover is never written over a case (write to a .pdf)",
+            output.display()
+        );
+    }
+    if !force {
+        anyhow::bail!("{} exists: add --force to replace it", output.display());
+    }
+    Ok(())
 }
 
 /// The "UNAPPROVED PROTOCOL" marks of a case's protocols (none without a list).

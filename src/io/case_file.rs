@@ -2,11 +2,11 @@
 //! an unknown field, a newer version or an implausible value is an error that names the file, the line
 //! and what is allowed. Saving is atomic (temporary file in the same folder, flushed, then renamed).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
+pub use super::safe_write::{SaveStep, write_atomically, write_atomically_until};
 use crate::model::{CASE_FORMAT_VERSION, Case, Zone, reading_in};
 use crate::protocol::case_protocols::CaseProtocols;
 use crate::protocol::plausibility::{check_event, check_weight};
@@ -151,10 +151,21 @@ fn version_in_first_field(text: &str) -> Option<u32> {
     if ends { rest[..digits].parse().ok() } else { None }
 }
 
+/// The case-format version of the file at `path` when it is a case file (issue 27: a handover is never
+/// written over one).
+#[must_use]
+pub fn case_format_version_of(path: &Path) -> Option<u32> {
+    version_on_disk(path)
+}
+
 /// The format version of the file at `path`, if there is one: from its first 4 kB when the version is
 /// its first field, so that saving over a large case does not read and parse the old file whole.
 fn version_on_disk(path: &Path) -> Option<u32> {
     use std::io::Read as _;
+    // Only a regular file is opened (a FIFO would wait for a writer).
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
     let mut head = Vec::with_capacity(4096);
     std::fs::File::open(path).ok()?.take(4096).read_to_end(&mut head).ok()?;
     let head = match std::str::from_utf8(&head) {
@@ -460,87 +471,6 @@ pub fn save_case(path: &Path, case: &Case) -> Result<(), CaseFileError> {
     }
     let text = to_ron_string(case);
     write_atomically(path, text.as_bytes()).map_err(|error| CaseFileError::Write { path: origin, error })
-}
-
-/// Temporary file in the target's folder → write → fsync → rename → fsync the folder.
-///
-/// # Errors
-/// Any I/O failure; the target is untouched unless the rename succeeded.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomically_until(path, bytes, None).map(|_| ())
-}
-
-/// The steps of an atomic save, in order. A crash can happen after any of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SaveStep {
-    /// The temporary file exists, empty.
-    CreateTemp,
-    /// Half of the bytes are written to the temporary file.
-    WriteHalf,
-    /// All bytes are written, not yet flushed to disk.
-    WriteAll,
-    /// The temporary file is flushed to disk.
-    SyncTemp,
-    /// The temporary file has replaced the target.
-    Rename,
-}
-
-impl SaveStep {
-    pub const ALL: [Self; 5] = [
-        Self::CreateTemp,
-        Self::WriteHalf,
-        Self::WriteAll,
-        Self::SyncTemp,
-        Self::Rename,
-    ];
-}
-
-/// [`write_atomically`], stopping dead after `crash_after` as a killed process would: nothing is
-/// cleaned up (the temporary file stays behind). Returns whether the save completed. Tests use it to
-/// show that a crash at any step leaves the old file or the new one, never a truncated one.
-///
-/// # Errors
-/// Any I/O failure.
-pub fn write_atomically_until(path: &Path, bytes: &[u8], crash_after: Option<SaveStep>) -> std::io::Result<bool> {
-    let dir: PathBuf = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let crash = |step: SaveStep| crash_after == Some(step);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".anticoag-save-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)?;
-    if crash(SaveStep::CreateTemp) {
-        // A killed process runs no destructors: the temporary file stays.
-        let _ = tmp.keep();
-        return Ok(false);
-    }
-    let half = bytes.len() / 2;
-    tmp.write_all(&bytes[..half])?;
-    if crash(SaveStep::WriteHalf) {
-        let _ = tmp.keep();
-        return Ok(false);
-    }
-    tmp.write_all(&bytes[half..])?;
-    if crash(SaveStep::WriteAll) {
-        let _ = tmp.keep();
-        return Ok(false);
-    }
-    tmp.as_file().sync_all()?;
-    if crash(SaveStep::SyncTemp) {
-        let _ = tmp.keep();
-        return Ok(false);
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    if crash(SaveStep::Rename) {
-        return Ok(true);
-    }
-    if let Ok(d) = std::fs::File::open(&dir) {
-        // Make the rename itself durable; not all platforms allow syncing a directory.
-        let _ = d.sync_all();
-    }
-    Ok(true)
 }
 
 #[cfg(test)]

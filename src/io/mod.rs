@@ -10,6 +10,7 @@ pub mod entry;
 pub mod protocol_paths;
 pub mod quick_entry;
 pub mod recovery;
+pub mod safe_write;
 
 pub use crate::model::event_fields;
 pub use case_file::{CaseFileError, LoadedCase, load_case, parse_case, save_case, to_ron_string};

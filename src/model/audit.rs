@@ -55,6 +55,9 @@ pub enum AuditAction {
     Imported,
     /// A protocol taken as it is now after it changed since the case was saved (case format 8, issue 26).
     Protocol,
+    /// Another workstation's version of the file replaced by this one, theirs kept beside it (case format 8,
+    /// issue 27).
+    Overwrote,
 }
 
 impl AuditAction {
@@ -71,6 +74,7 @@ impl AuditAction {
             Self::Identity => "identifier",
             Self::Imported => "imported",
             Self::Protocol => "protocol",
+            Self::Overwrote => "overwrote another version",
         }
     }
 }

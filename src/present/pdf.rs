@@ -46,14 +46,8 @@ pub fn write_handover(h: &Handover, output: &std::path::Path) -> Result<(), PdfE
         path: output.display().to_string(),
         error,
     };
-    let dir = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(file_error)?;
-    std::io::Write::write_all(&mut file, &bytes).map_err(file_error)?;
-    file.persist(output).map_err(|e| file_error(e.error))?;
-    Ok(())
+    // The same safe write as a case: atomic, a link followed, the mode kept, a read-only file refused.
+    crate::io::safe_write::write_atomically(output, &bytes).map_err(file_error)
 }
 
 /// One piece of text placed on a page.

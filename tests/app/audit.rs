@@ -152,6 +152,31 @@ fn saving_over_a_file_another_workstation_changed_asks_first() {
     click(&mut h, "Overwrite their version");
     let saved = std::fs::read_to_string(&path).unwrap();
     assert!(saved.contains("kg: 91"), "ours written");
+    // Issue 27: theirs is kept beside it, and the overwrite is in the audit trail (it deleted their work
+    // and recorded nothing).
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("shared.their-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(
+        std::fs::read_to_string(&kept[0]).unwrap(),
+        theirs,
+        "their version kept whole"
+    );
+    let last = doc(&h)
+        .case()
+        .audit
+        .iter()
+        .rev()
+        .find(|a| a.action == AuditAction::Overwrote);
+    assert!(
+        last.is_some_and(|a| a.detail.contains("shared.their-")),
+        "{:?}",
+        doc(&h).case().audit.last()
+    );
+    assert!(saved.contains("action: overwrote"), "the audit entry is saved with the case");
     // Saved by us, the next save does not ask.
     commit_into(&mut h, "Weight (kg)", "92");
     click(&mut h, "Save");

@@ -206,3 +206,28 @@ fn an_unapproved_protocol_is_marked_on_the_card() {
     h.run();
     assert!(!shows(&h, "UNAPPROVED PROTOCOL"));
 }
+
+/// Issue 27: Save as… over an existing file asks; Cancel keeps the file.
+#[test]
+fn save_as_over_an_existing_file_asks_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("existing.ron");
+    std::fs::write(&path, "someone's notes").expect("write");
+    let mut h = harness();
+    h.run();
+    let save_as = |h: &mut Harness<'static, PlannerApp>| {
+        click(h, "Save as…");
+        h.get_by_label("File path")
+            .set_text_value_accesskit(&path.display().to_string());
+        h.run();
+        click(h, "Save to this file");
+    };
+    save_as(&mut h);
+    assert!(shows(&h, "Replace the existing file?"));
+    click(&mut h, "Cancel (Esc)");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "someone's notes");
+    save_as(&mut h);
+    click(&mut h, "Replace it");
+    assert!(std::fs::read_to_string(&path).expect("read").contains("version: 8"));
+    assert!(!doc(&h).is_dirty());
+}

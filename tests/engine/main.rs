@@ -23,6 +23,7 @@ mod random_cases;
 mod recorded_inputs;
 mod rev3_properties;
 mod rev3b_properties;
+mod safe_writes;
 mod scenarios;
 mod settings_over_time;
 mod shown_advice;

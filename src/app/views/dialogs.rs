@@ -33,6 +33,8 @@ pub struct Dialogs {
     pub disk_conflict: Option<PathBuf>,
     /// The case just opened names protocols that changed since it was saved (issue 26), in words.
     pub protocol_change: Option<Vec<String>>,
+    /// Save as… named a file that exists (issue 27): replace it?
+    pub replace_existing: Option<PathBuf>,
 }
 
 impl Dialogs {
@@ -192,6 +194,31 @@ pub fn dialogs_ui(ctx: &egui::Context, doc: Option<&Document>, dialogs: &mut Dia
     }
     if let Some(changes) = &dialogs.protocol_change {
         protocol_change_ui(ctx, changes, commands);
+    }
+    if let Some(path) = &dialogs.replace_existing {
+        replace_existing_ui(ctx, path, commands);
+    }
+}
+
+/// "Replace the existing file?": Save as… never replaces a file without asking (issue 27).
+fn replace_existing_ui(ctx: &egui::Context, path: &std::path::Path, commands: &mut Vec<Command>) {
+    let modal = egui::Modal::new(egui::Id::unique("replace_existing")).show(ctx, |ui| {
+        ui.heading("Replace the existing file?");
+        ui.label(format!(
+            "{} already exists. Replacing it loses what it holds.",
+            path.display()
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Replace it").clicked() {
+                commands.push(Command::ConfirmReplace(true));
+            }
+            if ui.button("Cancel (Esc)").clicked() {
+                commands.push(Command::ConfirmReplace(false));
+            }
+        });
+    });
+    if modal.should_close() {
+        commands.push(Command::ConfirmReplace(false));
     }
 }
 
