@@ -42,6 +42,8 @@ pub struct Document {
     read_only: Option<String>,
     /// This workstation's list of approved protocols, if it keeps one (issue 26).
     approved: Option<crate::io::approved::ApprovedProtocols>,
+    /// Where the audit trail's hash chain was found broken when the case was opened (issue 27).
+    audit_broken: Option<String>,
 }
 
 /// What an undo restores: the case and the protocols it followed; for a redo, also the audit entries
@@ -78,6 +80,7 @@ fn event_times(engine: &CaseEngine, case: &Case) -> Vec<ClinicalTime> {
 impl Document {
     #[must_use]
     pub fn new(loaded: LoadedCase, path: Option<PathBuf>, origin: String) -> Self {
+        let loaded_audit_broken = loaded.audit_broken.clone();
         let engine = CaseEngine::new(&loaded.case, loaded.protocols);
         let times = event_times(&engine, &loaded.case);
         let cursor = times.len() - 1;
@@ -102,6 +105,7 @@ impl Document {
             forecasting,
             read_only: None,
             approved: None,
+            audit_broken: loaded_audit_broken,
         }
     }
 
@@ -173,7 +177,7 @@ impl Document {
         now.entries.clone_from(&undone);
         self.redo.push(now);
         self.restore(before);
-        self.case.audit = trail;
+        self.case.set_audit_trail(trail);
         for entry in undone {
             let action = if entry.action == AuditAction::Deleted {
                 AuditAction::Restored
@@ -199,7 +203,7 @@ impl Document {
         let now = self.snapshot();
         self.undo.push(now);
         self.restore(after);
-        self.case.audit = trail;
+        self.case.set_audit_trail(trail);
         for entry in entries {
             let detail = format!("redid: {} {}", entry.action.label(), entry.detail)
                 .trim_end()
@@ -403,19 +407,38 @@ impl Document {
         self.approved = approved;
     }
 
-    /// "UNAPPROVED PROTOCOL: …" for each protocol of the case not on the workstation's approved list (none
-    /// without a list).
+    /// The banners above the card and the handover: "AUDIT TRAIL BROKEN: …" when the trail was found edited
+    /// on opening, and "UNAPPROVED PROTOCOL: …" for each protocol of the case not on the workstation's
+    /// approved list (none without a list).
     #[must_use]
     pub fn approval_marks(&self) -> Vec<String> {
-        let Some(list) = &self.approved else {
-            return Vec::new();
-        };
-        self.engine
-            .protocols()
-            .choices()
-            .iter()
-            .filter_map(|c| list.mark(&c.protocol.pin()))
-            .collect()
+        let broken = self
+            .audit_broken
+            .as_ref()
+            .map(|why| format!("AUDIT TRAIL BROKEN: {why} (recorded in the trail)"));
+        let unapproved = self.approved.iter().flat_map(|list| {
+            self.engine
+                .protocols()
+                .choices()
+                .iter()
+                .filter_map(|c| list.mark(&c.protocol.pin()))
+        });
+        broken.into_iter().chain(unapproved).collect()
+    }
+
+    /// Records a broken audit chain found on opening (issue 27), once: the trail says so, and goes on.
+    pub(super) fn record_broken_trail(&mut self, stamp: &Stamp) {
+        if let Some(why) = self.audit_broken.clone() {
+            self.case.record(
+                stamp,
+                AuditAction::TrailBroken,
+                "audit trail".to_owned(),
+                why,
+                Some("found on opening the file".to_owned()),
+            );
+            self.dirty = true;
+            self.revision += 1;
+        }
     }
 
     pub(super) fn set_read_only(&mut self, why: Option<String>) {

@@ -503,6 +503,11 @@ impl PlannerApp {
         match opened {
             Ok(mut doc) => {
                 doc.set_approved(self.approved.clone());
+                let stamp = Stamp::new(
+                    self.clock.now().in_zone(doc.case().time_zone),
+                    self.prefs.author.clone(),
+                );
+                doc.record_broken_trail(&stamp);
                 // The previous case's recovery file is obsolete once the user chose to replace it.
                 if self.dialogs.recovery_offer.is_none() {
                     self.clear_recovery_file();

@@ -112,6 +112,10 @@ pub(super) fn load_input(input: &Path, patient: &PatientArgs, protocol: Option<&
                     ));
                 }
             }
+            // A hand-edited audit trail (issue 27): said first.
+            if let Some(why) = &loaded.audit_broken {
+                notes.insert(0, format!("AUDIT TRAIL BROKEN: {why}"));
+            }
             // A protocol that is not the one the case recorded when it was saved (issue 26): said, not refused.
             notes.extend(
                 loaded

@@ -65,6 +65,9 @@ pub struct LoadedCase {
     /// Each setting whose protocol is not the one recorded when the case was saved (issue 26): the window
     /// offers "use this protocol (audited)" or "open read-only"; the command line prints a warning.
     pub protocol_changes: Vec<crate::protocol::case_protocols::PinChange>,
+    /// Where the audit trail's hash chain breaks, if it does (issue 27): the file was edited by hand. The
+    /// window shows it in a banner and records it; the command line warns.
+    pub audit_broken: Option<String>,
 }
 
 impl LoadedCase {
@@ -289,7 +292,17 @@ pub fn parse_case(
     let event_lines = event_lines(text);
     let line_of = |i: usize| event_lines.get(i).map_or(String::new(), |l| format!("line {l}: "));
     let mut problems = Vec::new();
+    // A result or dose in the future is refused as the CSV import refuses it (issue 27: a case file
+    // accepted events dated 2099). The one place the loader reads the clock.
+    let now = crate::model::ClinicalTime::now(case.time_zone);
     for (i, event) in case.events.iter().enumerate() {
+        if event.time.is_in_future(now) {
+            problems.push(format!(
+                "{}event {i}: {}",
+                line_of(i),
+                crate::model::time::future_refusal(event.time, now)
+            ));
+        }
         if event.reason.is_some() && !event.kind.is_infusion_stop() {
             problems.push(format!(
                 "{}event {i} at {}: a stop reason belongs only to an infusion stopped with rate 0",
@@ -344,7 +357,9 @@ pub fn parse_case(
     }
     case.sort_events();
     let protocol_changes = protocols.changes_since(&case.protocol_pins);
+    let audit_broken = case.audit_chain_break();
     Ok(LoadedCase {
+        audit_broken,
         case,
         protocols,
         migrated_from,

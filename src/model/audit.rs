@@ -58,6 +58,9 @@ pub enum AuditAction {
     /// Another workstation's version of the file replaced by this one, theirs kept beside it (case format 8,
     /// issue 27).
     Overwrote,
+    /// The hash chain of the trail was found broken on opening (a hand edit of the file): recorded, and the
+    /// chain goes on from the trail as found (case format 8, issue 27).
+    TrailBroken,
 }
 
 impl AuditAction {
@@ -75,6 +78,7 @@ impl AuditAction {
             Self::Imported => "imported",
             Self::Protocol => "protocol",
             Self::Overwrote => "overwrote another version",
+            Self::TrailBroken => "audit trail broken",
         }
     }
 }
@@ -92,6 +96,75 @@ pub struct AuditEntry {
     pub detail: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The SHA-256 of the entry before it ([`AUDIT_GENESIS`] for the first) — the hash chain of case
+    /// format 8 (issue 27). Entries written before have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+}
+
+/// What the first entry of a chain points back to.
+pub const AUDIT_GENESIS: &str = "genesis";
+
+impl AuditEntry {
+    /// The SHA-256 (hex) of the entry as written (its `previous` included, so each hash seals the chain
+    /// behind it).
+    #[must_use]
+    pub fn hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        use std::fmt::Write;
+        let text = ron::to_string(self).unwrap_or_default();
+        Sha256::digest(text.as_bytes())
+            .iter()
+            .fold(String::with_capacity(64), |mut out, b| {
+                let _ = write!(out, "{b:02x}");
+                out
+            })
+    }
+}
+
+/// Where a hash chain of audit entries breaks, in words; `None` when it holds. `head` is the hash the case
+/// recorded of its last entry. Entries from before the chain (no `previous`) may only come first, and a
+/// break already recorded in the trail is not reported again. Without a key, a chain shows edits made by
+/// hand; it does not stop someone who recomputes every hash.
+#[must_use]
+pub fn audit_chain_break(trail: &[AuditEntry], head: Option<&str>) -> Option<String> {
+    let first_chained = trail.iter().position(|e| e.previous.is_some());
+    let Some(first) = first_chained else {
+        return head.map(|_| "the trail's last entry was removed (the case records a hash for it)".to_owned());
+    };
+    // A break found and recorded before (a `TrailBroken` entry) is known: the chain is checked from the
+    // latest record of one on.
+    let first = trail
+        .iter()
+        .rposition(|e| e.action == AuditAction::TrailBroken)
+        .map_or(first, |recorded| recorded.max(first));
+    for (i, entry) in trail.iter().enumerate().skip(first) {
+        let expected = if i == 0 {
+            AUDIT_GENESIS.to_owned()
+        } else {
+            trail[i - 1].hash()
+        };
+        match &entry.previous {
+            None => return Some(format!("entry {} has no link to the one before it", i + 1)),
+            Some(previous) if *previous != expected => {
+                return Some(format!(
+                    "entry {} does not follow entry {}: one of them was edited, or entries were removed between them",
+                    i + 1,
+                    i
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let last = trail.last().map(AuditEntry::hash);
+    match (head, last) {
+        (Some(head), Some(last)) if head != last => Some(format!(
+            "the last entry ({}) is not the one the case recorded: it was edited, or entries were added or removed at the end",
+            trail.len()
+        )),
+        (None, Some(_)) => Some("the case records no hash of its last entry".to_owned()),
+        _ => None,
+    }
 }
 
 /// A deleted event: kept in the file with who deleted it and why, never analysed.

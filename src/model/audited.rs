@@ -28,13 +28,32 @@ impl Case {
         detail: String,
         reason: Option<String>,
     ) {
-        self.audit.push(AuditEntry {
+        let previous = self
+            .audit
+            .last()
+            .map_or_else(|| super::audit::AUDIT_GENESIS.to_owned(), AuditEntry::hash);
+        let entry = AuditEntry {
             stamp: stamp.clone(),
             action,
             subject,
             detail,
             reason,
-        });
+            previous: Some(previous),
+        };
+        self.audit_head = Some(entry.hash());
+        self.audit.push(entry);
+    }
+
+    /// Puts back a whole trail (undo and redo keep every entry): its head is its last entry's hash.
+    pub fn set_audit_trail(&mut self, trail: Vec<AuditEntry>) {
+        self.audit_head = trail.last().filter(|e| e.previous.is_some()).map(AuditEntry::hash);
+        self.audit = trail;
+    }
+
+    /// Where the audit trail's hash chain breaks, if it does (a hand edit of the file).
+    #[must_use]
+    pub fn audit_chain_break(&self) -> Option<String> {
+        super::audit::audit_chain_break(&self.audit, self.audit_head.as_deref())
     }
 
     /// Adds events (all or none) stamped as entered by `stamp`, one audit entry each.

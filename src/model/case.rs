@@ -53,6 +53,10 @@ pub struct Case {
     /// The audit trail, oldest first, append-only (case format 3).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub audit: Vec<AuditEntry>,
+    /// The SHA-256 of the trail's last entry (case format 8, issue 27): with each entry's link to the one
+    /// before, an edit, removal or insertion anywhere in the trail is seen on opening.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<String>,
 }
 
 /// A protocol as a case records it (case format 8).
@@ -129,6 +133,7 @@ impl Case {
             protocols: BTreeMap::from([(patient.setting, protocol.into())]),
             protocol_before_v7: None,
             protocol_pins: BTreeMap::new(),
+            audit_head: None,
             time_zone: case_start.zone(),
             teaching: false,
             case_start,

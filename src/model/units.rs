@@ -33,7 +33,9 @@ pub fn format_number(value: f64, max_decimals: usize) -> String {
 /// Rounds half up, as a laboratory reports: 70.5 → 71, and a decimal such as 0.705 × 100 (which binary
 /// floating point holds as 70.49999…) also → 71.
 fn half_up(scaled: f64) -> f64 {
-    (scaled + 1e-9 * scaled.abs().max(1.0)).round()
+    // A relative nudge absorbs binary error (0.705 × 100 = 70.4999…), capped so that a large number is
+    // never pushed over a boundary: 654,321 shown to 3 decimals once read 654,321.001 (issue 26 review).
+    (scaled + (1e-9 * scaled.abs().max(1.0)).min(1e-6)).round()
 }
 
 /// `value` rounded half up to `decimals` (reporting precision: anti-Xa 0.705 → 0.71, aPTT 69.5 → 70).
@@ -635,6 +637,10 @@ mod tests {
         assert_eq!(format_number(-2.5, 2), "-2.5");
         assert_eq!(format_number(1.005, 1), "1");
         assert_eq!(format_number(18.26, 2), "18.26");
+        // A large number shown with decimals is not nudged over (issue 26 review: "654,321.001 units").
+        assert_eq!(format_number(654_321.0, 3), "654,321");
+        assert_eq!(format_number(1_000_000.0, 3), "1,000,000");
+        assert_eq!(format_number(0.705, 2), "0.71");
     }
 
     #[test]

@@ -176,7 +176,10 @@ fn saving_over_a_file_another_workstation_changed_asks_first() {
         "{:?}",
         doc(&h).case().audit.last()
     );
-    assert!(saved.contains("action: overwrote"), "the audit entry is saved with the case");
+    assert!(
+        saved.contains("action: overwrote"),
+        "the audit entry is saved with the case"
+    );
     // Saved by us, the next save does not ask.
     commit_into(&mut h, "Weight (kg)", "92");
     click(&mut h, "Save");
@@ -223,4 +226,45 @@ fn ctrl_p_writes_the_handover_and_a_paused_advice_refuses_it() {
         "{}",
         screen_text(&h)
     );
+}
+
+/// Issue 27: a hand-edited audit trail shows a banner on opening and is recorded in the trail, which goes on
+/// from there (the saved file opens clean, the break still in its trail).
+#[test]
+fn a_hand_edited_audit_trail_shows_a_banner_and_is_recorded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("edited.ron");
+    let mut case = anticoag_planner::io::load_case(
+        std::path::Path::new("tests/cases/under-dosed.ron"),
+        anticoag_planner::model::Zone::UTC,
+    )
+    .expect("case")
+    .case;
+    let at = case.events.last().expect("events").time;
+    for detail in ["first", "second"] {
+        case.record(
+            &anticoag_planner::model::Stamp::new(at, "RN Kim"),
+            AuditAction::Changed,
+            "weight".to_owned(),
+            detail.to_owned(),
+            None,
+        );
+    }
+    let text = anticoag_planner::io::to_ron_string(&case).replace("detail: \"first\"", "detail: \"edited by hand\"");
+    std::fs::write(&path, text).expect("written");
+    let mut app = PlannerApp::new();
+    app.set_clock(anticoag_planner::app::Clock::Fixed(NOW));
+    app.open_path(path.clone());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    assert!(shows(&h, "AUDIT TRAIL BROKEN: entry 2 does not follow entry 1"));
+    let last = doc(&h).case().audit.last().expect("an entry");
+    assert_eq!(last.action, AuditAction::TrailBroken);
+    click(&mut h, "Save");
+    let again = anticoag_planner::io::load_case(&path, anticoag_planner::model::Zone::UTC).expect("opens");
+    assert_eq!(again.audit_broken, None, "the chain goes on from the recorded break");
+    assert!(again.case.audit.iter().any(|a| a.action == AuditAction::TrailBroken));
 }

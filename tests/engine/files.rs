@@ -364,6 +364,7 @@ fn identifiers_stamps_and_deleted_events_round_trip_and_deleted_events_are_not_a
         subject: "a wrong result".to_owned(),
         detail: String::new(),
         reason: Some(DEFAULT_DELETION_REASON.to_owned()),
+        previous: None,
     });
     let text = to_ron_string(case);
     let again = parse_case(&text, "again.ron", None, anticoag_planner::model::Zone::UTC).unwrap();

@@ -2,6 +2,7 @@
 //! binary links the whole crate again, the desktop app's crates included), one module per area.
 
 mod architecture;
+mod audit_chain;
 mod ceiling_properties;
 mod cli;
 mod cmaj_case;
