@@ -292,17 +292,7 @@ pub fn parse_case(
     let event_lines = event_lines(text);
     let line_of = |i: usize| event_lines.get(i).map_or(String::new(), |l| format!("line {l}: "));
     let mut problems = Vec::new();
-    // A result or dose in the future is refused as the CSV import refuses it (issue 27: a case file
-    // accepted events dated 2099). The one place the loader reads the clock.
-    let now = crate::model::ClinicalTime::now(case.time_zone);
     for (i, event) in case.events.iter().enumerate() {
-        if event.time.is_in_future(now) {
-            problems.push(format!(
-                "{}event {i}: {}",
-                line_of(i),
-                crate::model::time::future_refusal(event.time, now)
-            ));
-        }
         if event.reason.is_some() && !event.kind.is_infusion_stop() {
             problems.push(format!(
                 "{}event {i} at {}: a stop reason belongs only to an infusion stopped with rate 0",
@@ -342,7 +332,9 @@ pub fn parse_case(
             last.push((series, i));
         }
     }
-    if let Err(errors) = case.check_timeline(None) {
+    // A result or dose in the future is refused as the CSV import refuses it (issue 27: a case file
+    // accepted events dated 2099). The one place the loader reads the clock.
+    if let Err(errors) = case.check_timeline(Some(crate::model::ClinicalTime::now(case.time_zone))) {
         problems.extend(errors.into_iter().map(|e| match e {
             crate::model::TimelineError::BeforeStart { index, .. }
             | crate::model::TimelineError::Duplicate { index, .. }
