@@ -20,7 +20,14 @@ enum Check {
 }
 
 fn check<Q: Quantity>(limits: &Limits<Q>, value: Q, unit: &'static str, what: &str) -> Check {
-    if let Some(limit) = broken_limit(limits, value) {
+    // The value as it is shown is what is checked: 39,999.6 units is shown as 40,000, which §12 refuses
+    // (issue 26 review).
+    let shown = Q::try_new(crate::model::round_half_up(
+        value.value(),
+        value.shown_decimals() as u32,
+    ))
+    .unwrap_or(value);
+    if let Some(limit) = broken_limit(limits, shown).or_else(|| broken_limit(limits, value)) {
         return Check::Hard(HardLimitExceeded {
             calculated: value.value(),
             limit,
@@ -48,9 +55,13 @@ fn checks(cx: &Cx<'_>, rec: &Recommendation) -> Vec<Check> {
                 out.push(check(&pl.ufh_rate_units_per_kg_per_h, r, "units/kg/h", "heparin"));
                 // The units/h the pump runs (a running rate echoed as entered), else from the per-kg rate.
                 let concentration = cx.p.ufh.concentration_units_per_ml.value.value();
+                // The pump rate as shown (0.1 mL/h, 0.01 below 10), times the bag: what the pump delivers.
                 let per_hour = rec
                     .pump_ml_per_h
-                    .and_then(|p| crate::model::UnitsPerHour::new(p.value() * concentration).ok())
+                    .and_then(|p| {
+                        let shown = crate::model::round_half_up(p.value(), p.shown_decimals() as u32);
+                        crate::model::UnitsPerHour::new(shown * concentration).ok()
+                    })
                     .unwrap_or_else(|| r.for_weight(cx.hkg()));
                 out.push(check(&pl.ufh_rate_units_per_h, per_hour, "units/h", "heparin"));
             }
@@ -92,9 +103,12 @@ fn strip_doses(rec: &mut Recommendation) {
     rec.dose_units = None;
 }
 
-/// Soft limits → caveats; a hard limit → no dose field, and why.
+/// Soft limits → caveats; a hard limit → no dose field, and why. The fixed ceilings of the setting in effect
+/// are checked too (issue 26): a protocol written for another setting — a bypass protocol used in the ICU —
+/// never brings its looser ceilings with it.
 fn hard_limits(cx: &Cx<'_>, rec: &mut Recommendation) {
-    for c in checks(cx, rec) {
+    let fixed = super::fixed_ceilings::checks(cx, rec).into_iter().map(Check::Hard);
+    for c in checks(cx, rec).into_iter().chain(fixed) {
         match c {
             Check::Fine => {}
             Check::Soft(caveat) => rec.caveats.push(caveat),

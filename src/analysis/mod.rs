@@ -21,6 +21,7 @@ mod dti_washout;
 mod engine;
 pub mod exposure;
 pub mod facts;
+mod fixed_ceilings;
 pub mod forecast;
 mod four_ts;
 pub mod generate;

@@ -44,6 +44,9 @@ pub struct Document {
     approved: Option<crate::io::approved::ApprovedProtocols>,
     /// Where the audit trail's hash chain was found broken when the case was opened (issue 27).
     audit_broken: Option<String>,
+    /// The protocol changes found on opening and not taken (issue 26): said on the card and the handover
+    /// while the case is open read-only.
+    protocol_changes: Vec<String>,
 }
 
 /// What an undo restores: the case and the protocols it followed; for a redo, also the audit entries
@@ -106,6 +109,7 @@ impl Document {
             read_only: None,
             approved: None,
             audit_broken: loaded_audit_broken,
+            protocol_changes: Vec::new(),
         }
     }
 
@@ -411,7 +415,7 @@ impl Document {
     /// on opening, and "UNAPPROVED PROTOCOL: …" for each protocol of the case not on the workstation's
     /// approved list (none without a list).
     #[must_use]
-    pub fn approval_marks(&self) -> Vec<String> {
+    pub fn banners(&self) -> Vec<String> {
         let broken = self
             .audit_broken
             .as_ref()
@@ -423,7 +427,13 @@ impl Document {
                 .iter()
                 .filter_map(|c| list.mark(&c.protocol.pin()))
         });
-        broken.into_iter().chain(unapproved).collect()
+        let changed = self.protocol_changes.iter().map(|c| format!("PROTOCOL CHANGED: {c}"));
+        broken.into_iter().chain(changed).chain(unapproved).collect()
+    }
+
+    /// The protocol changes found on opening, while they are not taken (read-only).
+    pub(super) fn set_protocol_changes(&mut self, changes: Vec<String>) {
+        self.protocol_changes = changes;
     }
 
     /// Records a broken audit chain found on opening (issue 27), once: the trail says so, and goes on.

@@ -13,6 +13,7 @@ pub mod demo_cases;
 pub mod document;
 pub mod forecasting;
 pub mod preferences;
+mod saving;
 pub mod shell;
 pub mod status;
 pub mod theme;

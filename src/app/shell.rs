@@ -483,7 +483,7 @@ fn plan_panel_ui(
         if asking {
             // The banners and the action would give the answer away; a paused advice is still said.
             if let Some(field) = paused {
-                card_header_ui(ui, doc.analysis(), Some(field), &doc.approval_marks());
+                card_header_ui(ui, doc.analysis(), Some(field), &doc.banners());
             }
         } else {
             if let Some(choice) = prediction.filter(|_| predict_first) {
@@ -492,7 +492,7 @@ fn plan_panel_ui(
                     anti_xa_verdict_ui(ui, guess, &next);
                 }
             }
-            card_header_ui(ui, doc.analysis(), paused, &doc.approval_marks());
+            card_header_ui(ui, doc.analysis(), paused, &doc.banners());
             if paused.is_none() {
                 overdue_line_ui(ui, &clock);
             }

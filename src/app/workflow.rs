@@ -2,13 +2,13 @@
 //! The file workflow lives here too — open, save, CSV import, the recovery file and autosave — and every
 //! error it meets is shown in the status line, none dropped.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use eframe::egui;
 
 use crate::io::recovery::{clear_recovery, read_recovery, write_recovery};
-use crate::io::{load_case, parse_case, parse_events_csv_in_settings, save_case, to_ron_string};
+use crate::io::{load_case, parse_case, parse_events_csv_in_settings, to_ron_string};
 use crate::model::{AuditAction, Event, PatientChange, Stamp};
 use crate::protocol::Protocol;
 use crate::protocol::catalogue::shipped_protocol_for;
@@ -382,76 +382,6 @@ impl PlannerApp {
         }
     }
 
-    /// Saves to `path`, then lets the question that asked for the save go ahead.
-    fn save_as_then_continue(&mut self, path: PathBuf) {
-        self.save_to(path, false);
-        if let Some(what) = self.dialogs.after_save.take()
-            && self.document().is_some_and(|d| !d.is_dirty())
-        {
-            self.replace(what);
-        }
-    }
-
-    /// Before "Overwrite their version": their file is copied beside it as `NAME.their-YYYYMMDD-HHMM.ron`
-    /// and the overwrite recorded in the audit trail.
-    fn keep_their_version(&mut self, path: &Path) -> Result<(), String> {
-        let Some(open) = &mut self.open else { return Ok(()) };
-        let now = self.clock.now().in_zone(open.doc.case().time_zone);
-        let (y, mo, d, h, mi) = now.parts();
-        let stem = path
-            .file_stem()
-            .map_or_else(|| "case".into(), |s| s.to_string_lossy().into_owned());
-        let dir = path.parent().unwrap_or(Path::new(""));
-        let mut kept = dir.join(format!("{stem}.their-{y:04}{mo:02}{d:02}-{h:02}{mi:02}.ron"));
-        for n in 2.. {
-            if std::fs::symlink_metadata(&kept).is_err() {
-                break;
-            }
-            kept = dir.join(format!("{stem}.their-{y:04}{mo:02}{d:02}-{h:02}{mi:02}-{n}.ron"));
-        }
-        std::fs::copy(path, &kept)
-            .map_err(|e| format!("their version could not be kept as {}: {e}", kept.display()))?;
-        let stamp = Stamp::new(now, self.prefs.author.clone());
-        open.doc.edit_text(|case| {
-            case.record(
-                &stamp,
-                AuditAction::Overwrote,
-                path.display().to_string(),
-                format!("the version another workstation saved is kept as {}", kept.display()),
-                Some("Overwrite their version".to_owned()),
-            );
-        });
-        Ok(())
-    }
-
-    /// The answer to "the protocol changed since this case was saved" (issue 26): use it as it is now, with
-    /// an audit entry per setting, or keep the case read-only.
-    fn resolve_protocol_change(&mut self, use_it: bool) {
-        let Some(changes) = self.dialogs.protocol_change.take() else {
-            return;
-        };
-        let Some(open) = &mut self.open else { return };
-        if use_it {
-            let stamp = Stamp::new(
-                self.clock.now().in_zone(open.doc.case().time_zone),
-                self.prefs.author.clone(),
-            );
-            let pending = open.doc.protocols().changes_since(&open.doc.case().protocol_pins);
-            open.doc.accept_protocol_changes(&pending, &stamp);
-            open.doc.set_read_only(None);
-            self.status = Some(Status::warning(format!(
-                "protocol change recorded in the audit trail: {}",
-                changes.join("; ")
-            )));
-        } else {
-            open.doc
-                .set_read_only(Some("its protocol changed since it was saved".to_owned()));
-            self.status = Some(Status::warning(
-                "open read-only: its protocol changed since it was saved".to_owned(),
-            ));
-        }
-    }
-
     /// Opens a case in place of the current one (the caller has already asked about unsaved edits).
     pub(super) fn replace(&mut self, what: Replace) {
         let opened = match what {
@@ -469,6 +399,7 @@ impl PlannerApp {
                 if !changes.is_empty() {
                     // Read-only until the user answers (closing the question keeps it so).
                     doc.set_read_only(Some("its protocol changed since it was saved".to_owned()));
+                    doc.set_protocol_changes(changes.clone());
                     self.dialogs.protocol_change = Some(changes);
                 }
                 doc.set_on_disk(std::fs::read(&path).ok().map(|b| fingerprint(&b)));
@@ -525,49 +456,8 @@ impl PlannerApp {
     }
 
     /// The patient form's first refusal, if any: a case with a refused field is not saved.
-    fn patient_form_error(&self) -> Option<String> {
+    pub(super) fn patient_form_error(&self) -> Option<String> {
         self.open.as_ref().and_then(|o| o.views.patient.first_error())
-    }
-
-    /// Saves to `path`. Saving over the file the case came from asks first when another workstation
-    /// has changed it since (`overwrite` is the answer "Overwrite").
-    fn save_to(&mut self, path: PathBuf, overwrite: bool) {
-        if let Some(problem) = self.patient_form_error() {
-            self.status = Some(Status::failed(format!(
-                "Save refused: fix the marked patient field first ({problem})"
-            )));
-            return;
-        }
-        let Some(open) = &mut self.open else { return };
-        if !overwrite && open.doc.path() == Some(path.as_path()) && open.doc.changed_on_disk() {
-            self.status = Some(Status::warning(format!(
-                "Not saved yet: {} changed on disk since it was opened",
-                path.display()
-            )));
-            self.dialogs.disk_conflict = Some(path);
-            return;
-        }
-        if let Some(why) = open.doc.read_only() {
-            self.status = Some(Status::failed(format!("Not saved: the case is open read-only ({why})")));
-            return;
-        }
-        let written = match crate::io::protocol_paths::for_saving(open.doc.case(), open.doc.protocols(), &path) {
-            Ok(written) => written,
-            Err(e) => {
-                self.status = Some(Status::failed(format!("Not saved: {e}")));
-                return;
-            }
-        };
-        match save_case(&path, &written) {
-            Ok(()) => {
-                open.doc.saved_to(path.clone(), display_name(&path), &written);
-                open.doc.set_on_disk(std::fs::read(&path).ok().map(|b| fingerprint(&b)));
-                self.status = Some(Status::ok(format!("Saved {}", path.display())));
-                self.clear_recovery_file();
-                self.prefs.remember_recent(&path);
-            }
-            Err(e) => self.status = Some(Status::failed(format!("Not saved: {e}"))),
-        }
     }
 
     /// The handover PDF of the case at the replay time (refused while the advice is paused).
@@ -575,7 +465,7 @@ impl PlannerApp {
         let Some(OpenCase { doc, views }) = &self.open else {
             return;
         };
-        let marks = doc.approval_marks();
+        let marks = doc.banners();
         let printing = crate::present::handover::Printing {
             at: self.clock.now(),
             by: &self.prefs.author,

@@ -484,7 +484,20 @@ pub fn write_handover(
     let analysis = engine.analyze(case, as_of, crate::analysis::Detail::Explained);
     let (choice, prepared) = engine.at(case, as_of);
     let patient_line = case.patient_line();
-    let marks = approval_marks(&loaded.protocols)?;
+    // What the command line warns of on opening is printed too (review of issue 26): a hand-edited trail,
+    // a protocol changed since the case was saved, an unapproved protocol.
+    let broken = loaded
+        .audit_broken
+        .iter()
+        .map(|why| format!("AUDIT TRAIL BROKEN: {why}"));
+    let changed = loaded
+        .protocol_changes
+        .iter()
+        .map(|c| format!("PROTOCOL CHANGED: {}", c.sentence()));
+    let marks: Vec<String> = broken
+        .chain(changed)
+        .chain(approval_marks(&loaded.protocols)?)
+        .collect();
     let printing = crate::present::handover::Printing {
         at: ClinicalTime::now(workstation),
         by,

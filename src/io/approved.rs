@@ -35,6 +35,22 @@ pub fn approved_list_path(settings_dir: Option<&Path>) -> Option<PathBuf> {
 /// # Errors
 /// A list that exists but cannot be read, or a line that is not a fingerprint.
 pub fn workstation_list(settings_dir: Option<&Path>) -> Result<Option<ApprovedProtocols>, String> {
+    // A list named on purpose that is not there fails closed (review of issue 26: a mistyped path marked
+    // nothing): only the settings folder's file may be absent.
+    if let Some(named) = std::env::var_os(APPROVED_PROTOCOLS_ENV) {
+        let path = PathBuf::from(&named);
+        if named.is_empty() || !path.exists() {
+            return Err(format!(
+                "{APPROVED_PROTOCOLS_ENV} names {}, which does not exist: name the list's file, or unset it",
+                if named.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    path.display().to_string()
+                }
+            ));
+        }
+        return ApprovedProtocols::read(&path);
+    }
     approved_list_path(settings_dir).map_or(Ok(None), |path| ApprovedProtocols::read(&path))
 }
 

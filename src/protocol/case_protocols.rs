@@ -243,7 +243,10 @@ impl CaseProtocols {
             .filter_map(|c| {
                 let now = c.protocol.pin();
                 let was = pins.get(&c.setting);
-                (was != Some(&now)).then(|| PinChange {
+                let same = was.is_some_and(|w| {
+                    w.name == now.name && w.version == now.version && w.sha256.eq_ignore_ascii_case(&now.sha256)
+                });
+                (!same).then(|| PinChange {
                     setting: c.setting,
                     was: was.cloned(),
                     now,

@@ -44,7 +44,7 @@ fn a_protocol_cannot_raise_the_heparin_rate_ceiling_nor_start_above_it() {
     let message = refused(&raised);
     assert!(
         message.contains(
-            "plausibility.ufh_rate_units_per_kg_per_h: its hard limit must allow up to 100 units/kg/h at most"
+            "plausibility.ufh_rate_units_per_kg_per_h: its hard limit must not exceed the fixed ceiling, up to 100 units/kg/h"
         ),
         "{message}"
     );
@@ -82,8 +82,8 @@ fn a_protocol_cannot_raise_the_bolus_ceiling_and_its_start_bolus_is_checked() {
     );
     let message = refused(&raised);
     for expected in [
-        "plausibility.ufh_bolus_units: its hard limit must allow below 40,000 units at most",
-        "plausibility.ufh_bolus_units_per_kg: its hard limit must allow up to 400 units/kg at most",
+        "plausibility.ufh_bolus_units: its hard limit must not exceed the fixed ceiling, below 40,000 units",
+        "plausibility.ufh_bolus_units_per_kg: its hard limit must not exceed the fixed ceiling, up to 400 units/kg",
         "ufh.start.bolus_max_units: 64,000 units is above the fixed ceiling: below 40,000 units",
         "ufh.start.bolus_units_per_kg: 800 units/kg is above the fixed ceiling: up to 400 units/kg",
     ] {
@@ -128,7 +128,7 @@ fn table_rows_and_drug_starts_are_checked_against_the_ceilings() {
     let message = refused(&argatroban);
     assert!(
         message.contains(
-            "plausibility.argatroban_mcg_per_kg_per_min: its hard limit must allow up to 10 mcg/kg/min at most"
+            "plausibility.argatroban_mcg_per_kg_per_min: its hard limit must not exceed the fixed ceiling, up to 10 mcg/kg/min"
         ),
         "{message}"
     );
@@ -328,6 +328,30 @@ fn a_changed_protocol_is_said_on_opening_and_the_analysis_still_runs() {
         out.contains("the protocol of ICU changed since this case was saved: adult-icu v3 (SHA-256"),
         "{out}"
     );
+    // Review of issue 26: the handover said nothing of it.
+    let pdf = dir.path().join("handover.pdf");
+    let (ok, _, err) = run(&["report", case_str, "--author", "Dr Test", "-o", pdf.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let txt = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let printed = String::from_utf8_lossy(&txt.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        printed.contains("PROTOCOL CHANGED: the protocol of ICU changed since this case was saved"),
+        "{printed}"
+    );
+    // A pin written in capitals is the same fingerprint.
+    let text = std::fs::read_to_string(&case).unwrap();
+    let sha = Protocol::builtin("adult-icu").unwrap().sha256().to_owned();
+    std::fs::write(dir.path().join("local.ron"), icu_text()).unwrap();
+    std::fs::write(&case, text.replace(&sha, &sha.to_uppercase())).unwrap();
+    let (ok, out, _) = run(&["analyze", case_str]);
+    assert!(ok && !out.contains("changed since"), "{out}");
 }
 
 /// A relative protocol path was read from the current folder when it was not beside the case: the same
@@ -469,8 +493,16 @@ fn a_protocol_not_on_the_approved_list_is_marked_on_the_card_and_the_pdf() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    // No list: nothing marked.
-    assert!(!analyze("text").contains("UNAPPROVED"));
+    // A list named on purpose that is not there fails closed (review of issue 26: it marked nothing).
+    let out = std::process::Command::new(common::bin())
+        .args(["analyze", case.to_str().unwrap()])
+        .env("ANTICOAG_PLANNER_APPROVED_PROTOCOLS", &list)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("which does not exist"));
+    std::fs::write(&list, "# no protocol approved yet\n").unwrap();
+    assert!(analyze("text").contains("UNAPPROVED"), "an empty list approves nothing");
     std::fs::write(
         &list,
         format!("# approved by the P&T committee\n{}  # adult-ecmo v3\n", ecmo.sha256()),
@@ -519,4 +551,71 @@ fn a_protocol_not_on_the_approved_list_is_marked_on_the_card_and_the_pdf() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("approved-protocols.txt:1: not a SHA-256"));
+}
+
+fn analyze_csv_with(protocol_text: &str, setting: &str, weight: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let protocol = dir.path().join("edited.ron");
+    std::fs::write(&protocol, protocol_text).unwrap();
+    let csv = dir.path().join("start.csv");
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit\n2026-10-01T08:00,aptt,30,s\n2026-10-01T08:00,platelets,250,10^9/L\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(&[
+        "analyze",
+        csv.to_str().unwrap(),
+        "--weight-kg",
+        weight,
+        "--setting",
+        setting,
+        "--protocol",
+        protocol.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(ok, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+/// Review of issue 26 (critical): a bypass protocol edited to a 999 units/kg start bolus, used in the ICU,
+/// recommended a 99,900-unit bolus — its settings chose the bypass ceilings. The setting in effect decides.
+#[test]
+fn a_bypass_protocol_used_in_the_icu_keeps_the_icu_ceilings() {
+    let cpb = std::fs::read_to_string(common::root().join("protocols/adult-cpb.ron")).unwrap();
+    let edited = edit(&cpb, "bolus_units_per_kg: Some(80),", "bolus_units_per_kg: Some(999),");
+    let edited = edit(&edited, "bolus_max_units: Some(10000),", "bolus_max_units: None,");
+    let edited = edit(
+        &edited,
+        "bolus_cap: (max_units: 10000,",
+        "bolus_cap: (max_units: 39999,",
+    );
+    Protocol::from_ron_str(&edited, "cpb.ron").expect("valid for bypass");
+    for setting in ["icu", "ecmo_vv"] {
+        let json = analyze_csv_with(&edited, setting, "100");
+        let r = &json["recommendation"];
+        assert!(r["bolus_units"].is_null(), "{setting}: {r}");
+        assert_eq!(r["exceeds_hard_limit"]["unit"], "units", "{setting}: {r}");
+    }
+}
+
+/// Review of issue 26: 399.996 units/kg at 100 kg is 39,999.6 units, shown as 40,000 — which §12 refuses.
+#[test]
+fn a_dose_is_checked_as_it_is_shown() {
+    let edited = edit(
+        &icu_text(),
+        "bolus_units_per_kg: Some(80),",
+        "bolus_units_per_kg: Some(399.996),",
+    );
+    let edited = edit(&edited, "bolus_max_units: Some(10000),", "bolus_max_units: None,");
+    let edited = edit(
+        &edited,
+        "bolus_cap: (max_units: 10000,",
+        "bolus_cap: (max_units: 39999,",
+    );
+    let json = analyze_csv_with(&edited, "icu", "100");
+    let r = &json["recommendation"];
+    assert!(r["bolus_units"].is_null(), "{r}");
+    assert_eq!(r["exceeds_hard_limit"]["limit"], 40000.0, "{r}");
 }

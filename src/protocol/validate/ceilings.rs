@@ -166,7 +166,7 @@ pub(super) fn ceilings(c: &mut Checker, p: &RawProtocol) {
             c.fail(
                 format!("plausibility.{}", ceiling.field),
                 format!(
-                    "its hard limit must allow {} at most ({SOURCE}): set hard_max or hard_from at or under it",
+                    "its hard limit must not exceed the fixed ceiling, {} ({SOURCE}): set hard_max or hard_from at or under it",
                     ceiling.bound.text(ceiling.unit)
                 ),
             );
