@@ -31,7 +31,11 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: {e:#}");
+                    // Input echoed in an error cannot drive the terminal (issue 27).
+                    eprintln!(
+                        "error: {}",
+                        anticoag_planner::model::plain_text::escaped_keeping_lines(&format!("{e:#}"))
+                    );
                     ExitCode::FAILURE
                 }
             }

@@ -223,7 +223,10 @@ impl PlannerApp {
             }
             Command::ShowView(view) => self.prefs.view = view,
             Command::SetTheme(choice) => self.prefs.theme = choice,
-            Command::SetAuthor(name) => self.prefs.author = name,
+            Command::SetAuthor(name) => match crate::model::plain_text::check_plain("author", &name) {
+                Ok(()) => self.prefs.author = name,
+                Err(e) => self.status = Some(Status::failed(format!("Not changed: {e}"))),
+            },
             Command::SetZoom(zoom) => {
                 self.prefs.zoom = zoom;
                 if let Some(ctx) = ctx {
@@ -275,6 +278,10 @@ impl PlannerApp {
         );
         match command {
             Command::SetIdentity(identity) => {
+                if let Err(e) = identity.check() {
+                    self.status = Some(Status::failed(format!("Not changed: {e}")));
+                    return;
+                }
                 let _ = doc.edit(|case| {
                     case.set_identity_audited(identity, &stamp);
                     Ok::<_, ()>(())

@@ -184,6 +184,10 @@ pub enum Format {
 /// Any input, file or protocol problem, with its location; a failed write (a closed pipe is an
 /// `std::io::Error` of kind `BrokenPipe`).
 pub fn run_to(command: Command, author: Option<&str>, workstation: Zone, out: &mut dyn std::io::Write) -> Result<()> {
+    // `--author` is one line of plain text (issue 27): it heads the handover and stamps imported rows.
+    if let Some(name) = author {
+        crate::model::plain_text::check_plain("--author", name).map_err(|e| anyhow::anyhow!(e))?;
+    }
     if let Command::Replay {
         input,
         protocol,

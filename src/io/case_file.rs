@@ -291,7 +291,7 @@ pub fn parse_case(
     let protocol = &protocols.first().protocol;
     let event_lines = event_lines(text);
     let line_of = |i: usize| event_lines.get(i).map_or(String::new(), |l| format!("line {l}: "));
-    let mut problems = Vec::new();
+    let mut problems = case.forging_text();
     for (i, event) in case.events.iter().enumerate() {
         if event.reason.is_some() && !event.kind.is_infusion_stop() {
             problems.push(format!(

@@ -19,7 +19,7 @@ const MAX_REPORTED: usize = 200;
 
 /// One problem, on one line of the file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {message}")]
+#[error("line {line}: {}", crate::model::plain_text::escaped(message))]
 pub struct CsvError {
     pub line: usize,
     pub message: String,
@@ -384,7 +384,9 @@ fn check_header(fields: &[String], line: usize) -> Result<Columns, Vec<CsvError>
             message: format!(
                 "the header must be `{CSV_HEADER}`, then any of {} by name; {why}; found `{}`",
                 OPTIONAL_COLUMNS.join(", "),
-                fields.join(",")
+                // At most 60 characters of what was found: a file that is not a CSV is not echoed whole
+                // (review of issue 26: `import /etc/shadow` printed its first line).
+                crate::model::plain_text::cut(&fields.join(","), 60)
             ),
         }])
     };

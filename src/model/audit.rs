@@ -23,13 +23,27 @@ pub struct PatientIdentity {
 }
 
 impl PatientIdentity {
+    /// Each identifier is one line of plain text (issue 27).
+    ///
+    /// # Errors
+    /// The first identifier holding a line break, a control or a direction character.
+    pub fn check(&self) -> Result<(), String> {
+        for (field, value) in [("name", &self.name), ("MRN", &self.mrn), ("bed", &self.bed)] {
+            if let Some(v) = value {
+                super::plain_text::check_plain(field, v)?;
+            }
+        }
+        Ok(())
+    }
+
     /// "Jane Doe · MRN 123456 · bed 4", or `None` when nothing is entered.
     #[must_use]
     pub fn line(&self) -> Option<String> {
+        use super::plain_text::escaped;
         let parts: Vec<String> = [
-            self.name.clone(),
-            self.mrn.as_ref().map(|m| format!("MRN {m}")),
-            self.bed.as_ref().map(|b| format!("bed {b}")),
+            self.name.as_deref().map(|n| escaped(n).into_owned()),
+            self.mrn.as_ref().map(|m| format!("MRN {}", escaped(m))),
+            self.bed.as_ref().map(|b| format!("bed {}", escaped(b))),
         ]
         .into_iter()
         .flatten()

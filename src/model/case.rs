@@ -249,13 +249,40 @@ impl Case {
 }
 
 impl Case {
+    /// Identifiers and names that are not one line of plain text (issue 27): the identity, and who entered,
+    /// deleted or audited anything. A file edited by hand is refused with them.
+    #[must_use]
+    pub fn forging_text(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .identity
+            .check()
+            .err()
+            .into_iter()
+            .map(|e| format!("identity: {e}"))
+            .collect();
+        let stamps = self
+            .events
+            .iter()
+            .filter_map(|e| e.entered.as_ref())
+            .chain(self.deleted.iter().map(|d| &d.deleted))
+            .chain(self.audit.iter().map(|a| &a.stamp));
+        for stamp in stamps {
+            if let Err(e) = super::plain_text::check_plain("author", &stamp.by) {
+                out.push(format!("a stamp at {}: {e}", stamp.at));
+                break;
+            }
+        }
+        out
+    }
+
     /// Who the case is about, as every copy and print heads it: "Jane Doe · MRN 123 · bed 4 — the case
-    /// title", or the title alone when no identifier is entered.
+    /// title", or the title alone when no identifier is entered. Free text printed escaped (issue 27).
     #[must_use]
     pub fn patient_line(&self) -> String {
+        let title = super::plain_text::escaped(&self.title);
         match self.identity.line() {
-            Some(id) => format!("{id} — {}", self.title),
-            None => self.title.clone(),
+            Some(id) => format!("{id} — {title}"),
+            None => title.into_owned(),
         }
     }
 }

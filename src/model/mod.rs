@@ -11,6 +11,7 @@ pub mod events;
 pub mod lab_table;
 pub mod other_anticoagulant;
 pub mod patient;
+pub mod plain_text;
 pub mod population;
 pub mod required;
 pub mod rounded;

@@ -469,7 +469,9 @@ fn hit_section(case: &Case, a: &Analysis) -> Vec<Block> {
         .filter(|e| e.time <= a.as_of)
         .filter(|e| matches!(e.kind, EventKind::HitImmunoassay(_) | EventKind::HitFunctionalAssay(_)))
         .map(|e| {
-            let note = e.note.as_deref().map_or(String::new(), |n| format!(" ({n})"));
+            let note = e.note.as_deref().map_or(String::new(), |n| {
+                format!(" ({})", crate::model::plain_text::escaped(n))
+            });
             format!("{} {}{note}", e.time, e.kind.describe())
         })
         .collect();

@@ -20,8 +20,12 @@ const MARGIN: f32 = 42.0;
 const BODY: f32 = 9.0;
 const HEADING: f32 = 12.0;
 const STRONG: f32 = 11.0;
-/// Space reserved for the header and the footer.
+/// Space reserved for the header (one line; more when the patient line wraps) and the footer.
 const TOP: f32 = MARGIN + 26.0;
+/// The header's size and line height: the patient line wraps, so a long name never pushes the MRN and the
+/// bed off the page (issue 27).
+const HEADER: f32 = 10.0;
+const HEADER_LINE: f32 = 12.0;
 const BOTTOM: f32 = PAGE_H - MARGIN - 18.0;
 
 /// Why no PDF was written.
@@ -119,6 +123,8 @@ struct Layout<'a> {
     measure: Measure<'a>,
     pages: Vec<Vec<Placed>>,
     y: f32,
+    /// Where the body starts on each page, below the header's lines.
+    top: f32,
 }
 
 impl Layout<'_> {
@@ -134,7 +140,7 @@ impl Layout<'_> {
     fn room(&mut self, height: f32) {
         if self.pages.is_empty() || self.y + height > BOTTOM {
             self.pages.push(Vec::new());
-            self.y = TOP;
+            self.y = self.top;
         }
     }
 
@@ -198,10 +204,15 @@ impl Layout<'_> {
 /// The font cannot be read, or krilla cannot write the document.
 pub fn handover_pdf(h: &Handover) -> Result<Vec<u8>, PdfError> {
     let face = ttf_parser::Face::parse(FONT, 0).map_err(|_| PdfError::Font)?;
+    let measure = Measure { face };
+    let header = measure.wrap(&format!("Patient: {}", h.patient_line), HEADER, PAGE_W - 2.0 * MARGIN);
+    #[allow(clippy::cast_precision_loss, reason = "a handful of header lines")]
+    let top = TOP + HEADER_LINE * (header.len().max(1) - 1) as f32;
     let mut layout = Layout {
-        measure: Measure { face },
+        measure,
         pages: Vec::new(),
-        y: TOP,
+        y: top,
+        top,
     };
     for block in &h.blocks {
         match block {
@@ -227,10 +238,10 @@ pub fn handover_pdf(h: &Handover) -> Result<Vec<u8>, PdfError> {
             }
         }
     }
-    render(h, &layout.pages)
+    render(h, &header, &layout.pages)
 }
 
-fn render(h: &Handover, pages: &[Vec<Placed>]) -> Result<Vec<u8>, PdfError> {
+fn render(h: &Handover, header: &[String], pages: &[Vec<Placed>]) -> Result<Vec<u8>, PdfError> {
     let font = Font::new(FONT.to_vec().into(), 0).ok_or(PdfError::Font)?;
     let mut document = Document::new();
     let total = pages.len();
@@ -253,13 +264,11 @@ fn render(h: &Handover, pages: &[Vec<Placed>]) -> Result<Vec<u8>, PdfError> {
                 TextDirection::Auto,
             );
         };
-        draw(
-            MARGIN,
-            MARGIN + 10.0,
-            10.0,
-            (0, 0, 0),
-            &format!("Patient: {}", h.patient_line),
-        );
+        for (n, line) in header.iter().enumerate() {
+            #[allow(clippy::cast_precision_loss, reason = "a handful of header lines")]
+            let y = MARGIN + 10.0 + HEADER_LINE * n as f32;
+            draw(MARGIN, y, HEADER, (0, 0, 0), line);
+        }
         for p in placed {
             draw(p.x, p.y, p.size, p.colour, &p.text);
         }

@@ -268,3 +268,18 @@ fn a_hand_edited_audit_trail_shows_a_banner_and_is_recorded() {
     assert_eq!(again.audit_broken, None, "the chain goes on from the recorded break");
     assert!(again.case.audit.iter().any(|a| a.action == AuditAction::TrailBroken));
 }
+
+/// Issue 27: a pasted right-to-left override in a name is refused (the one-line field already turns a line
+/// break into a space), and the copied plan has one recommendation.
+#[test]
+fn a_name_with_a_direction_control_is_refused_and_copy_plan_cannot_be_forged() {
+    let mut h = signed_as("RN Kim");
+    click(&mut h, "Patient");
+    commit_into(&mut h, "Name or label", "Jane \u{202E}NOITADNEMMOCER");
+    let d = doc(&h);
+    assert_eq!(d.case().identity.name, None, "not taken");
+    let status = h.state().status().unwrap_or_default().to_owned();
+    assert!(status.contains("name holds a right-to-left or direction control"), "{status}");
+    let plan = anticoag_planner::app::views::plan::copied_plan(d.analysis(), &d.patient_line());
+    assert_eq!(plan.matches("RECOMMENDATION:").count(), 1, "{plan}");
+}

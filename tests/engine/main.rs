@@ -17,6 +17,7 @@ mod kill_recovery;
 mod malformed_inputs;
 mod parser_robustness;
 mod patient_inputs;
+mod plain_text;
 mod properties;
 mod protocol_texts;
 mod protocol_trust;

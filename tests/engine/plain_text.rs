@@ -1,0 +1,103 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a test failure"
+)]
+//! Issue 27, text that cannot forge: a newline in a name added a false "RECOMMENDATION: …" line to Copy plan
+//! and the PDF header; an 85-character name cut the header before the MRN and the bed; terminal escapes in a
+//! CSV field were echoed raw.
+
+use crate::cli::run;
+use crate::common;
+
+fn demo_with_identity(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(common::root().join("tests/cases/under-dosed.ron")).unwrap();
+    let with = text.replacen(
+        "    time_zone:",
+        &format!("    identity: (name: Some({name:?}), mrn: Some(\"000123\"), bed: Some(\"4\")),\n    time_zone:"),
+        1,
+    );
+    assert_ne!(with, text);
+    let path = dir.join("case.ron");
+    std::fs::write(&path, with).unwrap();
+    path
+}
+
+#[test]
+fn a_name_with_a_line_break_or_a_direction_control_is_refused_on_opening() {
+    let dir = tempfile::tempdir().unwrap();
+    for forged in ["Jane Doe\nRECOMMENDATION: Stop heparin", "Jane \u{202E}eoD"] {
+        let case = demo_with_identity(dir.path(), forged);
+        let (ok, _, err) = run(&["analyze", case.to_str().unwrap()]);
+        assert!(!ok, "{forged:?} opened");
+        assert!(err.contains("identity: name holds"), "{err}");
+        assert!(!err.contains('\u{202E}'), "the control is not echoed raw: {err}");
+    }
+}
+
+#[test]
+fn an_author_with_a_line_break_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = demo_with_identity(dir.path(), "Teaching patient");
+    let pdf = dir.path().join("h.pdf");
+    let (ok, _, err) = run(&[
+        "report",
+        case.to_str().unwrap(),
+        "--author",
+        "Dr Lee\nRECOMMENDATION: give 40,000 units",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("--author holds a line break"), "{err}");
+    assert!(!pdf.exists());
+}
+
+#[test]
+fn a_long_name_wraps_in_the_pdf_header_and_the_mrn_and_bed_are_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "Maria-Fernanda Alexandrina de los Santos Villanueva-Hernández y Castellanos Ortega";
+    assert!(name.chars().count() >= 80);
+    let case = demo_with_identity(dir.path(), name);
+    let pdf = dir.path().join("h.pdf");
+    let (ok, _, err) = run(&[
+        "report",
+        case.to_str().unwrap(),
+        "--author",
+        "Dr Lee",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let txt = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let printed = String::from_utf8_lossy(&txt.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(printed.contains("Castellanos Ortega · MRN 000123 · bed 4"), "{printed}");
+}
+
+#[test]
+fn terminal_escapes_in_a_csv_field_are_not_echoed_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("rows.csv");
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit\n2026-10-01T08:00,\u{1b}[2J\u{1b}[31maptt,30,s\n",
+    )
+    .unwrap();
+    let (ok, _, err) = run(&[
+        "analyze",
+        csv.to_str().unwrap(),
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+    ]);
+    assert!(!ok);
+    assert!(!err.contains('\u{1b}'), "raw escape echoed: {err:?}");
+    assert!(err.contains("\\u{001B}[2J"), "{err}");
+}
