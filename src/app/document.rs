@@ -120,6 +120,12 @@ impl Document {
         self.case.patient_line()
     }
 
+    /// The file's fingerprint as read or last written (`None`: not read from a file).
+    #[must_use]
+    pub fn on_disk(&self) -> Option<u64> {
+        self.on_disk
+    }
+
     /// The file's fingerprint as read or written (set by the workflow after opening or saving).
     pub(super) fn set_on_disk(&mut self, fingerprint: Option<u64>) {
         self.on_disk = fingerprint;

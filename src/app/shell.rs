@@ -168,7 +168,22 @@ impl PlannerApp {
                     let from = r
                         .original_path
                         .map_or_else(|| "a case never saved".to_owned(), |p| p.display().to_string());
-                    dialogs.recovery_offer = Some(format!("'{}' (from {from})", r.loaded.case.title));
+                    // When the copy was written, and by whom (issue 27).
+                    let written = r
+                        .header
+                        .written
+                        .as_deref()
+                        .map_or(String::new(), |w| format!(", written {w}"));
+                    let by = if r.header.owner.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" by {}", r.header.owner)
+                    };
+                    dialogs.recovery_offer = Some(format!(
+                        "'{}' (from {from}{written}{by})",
+                        crate::model::plain_text::escaped(&r.loaded.case.title)
+                    ));
+                    dialogs.recovery_file = Some(r.file);
                 }
                 Ok(None) => {}
                 Err(e) => {

@@ -196,7 +196,12 @@ impl PlannerApp {
             Command::ResolveProtocolChange(use_it) => self.resolve_protocol_change(use_it),
             Command::DiscardRecovery => {
                 self.dialogs.recovery_offer = None;
-                self.clear_recovery_file();
+                // The offered file alone: never this window's own, never a live window's (issue 27).
+                if let (Some(dir), Some(file)) = (&self.recovery_dir, self.dialogs.recovery_file.take())
+                    && let Err(e) = crate::io::recovery::discard_recovery(dir, &file)
+                {
+                    self.status = Some(Status::failed(format!("cannot remove the recovery file: {e}")));
+                }
             }
             _ => {}
         }
@@ -422,9 +427,19 @@ impl PlannerApp {
                 match read_recovery(dir, self.clock.zone()) {
                     Ok(Some(r)) => {
                         self.dialogs.recovery_offer = None;
+                        self.dialogs.recovery_file = None;
+                        // This window's own from now on: never offered to another, cleared by our save.
+                        if let Err(e) = crate::io::recovery::adopt_recovery(dir, &r) {
+                            self.status = Some(Status::failed(format!("cannot take the recovery file: {e}")));
+                            return;
+                        }
                         let origin = r.original_path.as_deref().map_or("recovered".to_owned(), display_name);
+                        let fingerprint = r.header.fingerprint;
                         let mut doc = Document::new(r.loaded, r.original_path.clone(), "recovered".to_owned());
                         doc.mark_unsaved(Some(origin));
+                        // The file as it was when the edits began: a save after another workstation's asks
+                        // first (issue 27: it overwrote their edit in silence).
+                        doc.set_on_disk(fingerprint);
                         Ok(doc)
                     }
                     Ok(None) => return,
@@ -577,17 +592,19 @@ impl PlannerApp {
 
     /// Writes unsaved edits to the recovery file, at most every few seconds and once per revision.
     pub(super) fn autosave(&mut self) {
-        let (Some(dir), Some(OpenCase { doc, views })) = (&self.recovery_dir, &self.open) else {
+        let (Some(dir), Some(OpenCase { doc, .. })) = (&self.recovery_dir, &self.open) else {
             return;
         };
-        if !doc.is_dirty() || views.patient.first_error().is_some() {
+        // The case as it stands is saved even while a patient field holds an invalid draft: the draft
+        // is not in the case, and the edits before it must not be lost (issue 27).
+        if !doc.is_dirty() {
             return;
         }
         let due = self
             .last_autosave
             .is_none_or(|(at, rev)| rev != doc.revision() && at.elapsed() >= AUTOSAVE_EVERY);
         if due {
-            if let Err(e) = write_recovery(dir, doc.case(), doc.path()) {
+            if let Err(e) = write_recovery(dir, doc.case(), doc.path(), doc.on_disk()) {
                 self.status = Some(Status::failed(format!("autosave failed: {e}")));
             }
             self.last_autosave = Some((Instant::now(), doc.revision()));

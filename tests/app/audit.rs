@@ -279,7 +279,10 @@ fn a_name_with_a_direction_control_is_refused_and_copy_plan_cannot_be_forged() {
     let d = doc(&h);
     assert_eq!(d.case().identity.name, None, "not taken");
     let status = h.state().status().unwrap_or_default().to_owned();
-    assert!(status.contains("name holds a right-to-left or direction control"), "{status}");
+    assert!(
+        status.contains("name holds a right-to-left or direction control"),
+        "{status}"
+    );
     let plan = anticoag_planner::app::views::plan::copied_plan(d.analysis(), &d.patient_line());
     assert_eq!(plan.matches("RECOMMENDATION:").count(), 1, "{plan}");
 }

@@ -104,9 +104,13 @@ fn unsaved_work_is_recovered_after_a_crash() {
     h.run();
     click(&mut h, "Patient");
     commit_into(&mut h, "Weight (kg)", "77");
-    assert!(recovery.join("recovery.ron").exists(), "autosaved");
-    // The process dies here: the harness is dropped without saving.
+    // One recovery file per window (issue 27): this process's.
+    let own = anticoag_planner::io::recovery::own_file(&recovery);
+    assert!(own.exists(), "autosaved");
+    // The process dies here: the harness is dropped without saving. The next start is another process,
+    // whose own file has another name: moved, as that process would find it.
     drop(h);
+    std::fs::rename(&own, recovery.join("recovery-4000000.ron")).expect("moved");
 
     let app = PlannerApp::with_preferences(Preferences::default(), Some(recovery.clone()));
     let mut h = Harness::builder()
@@ -115,6 +119,7 @@ fn unsaved_work_is_recovered_after_a_crash() {
         .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
     h.run();
     assert!(shows(&h, "Recover unsaved work?"));
+    assert!(shows(&h, ", written "), "the prompt says when the copy was written");
     click(&mut h, "Recover");
     assert_eq!(
         doc(&h).case().patient.weight.kg.value(),
@@ -230,4 +235,48 @@ fn save_as_over_an_existing_file_asks_first() {
     click(&mut h, "Replace it");
     assert!(std::fs::read_to_string(&path).expect("read").contains("version: 8"));
     assert!(!doc(&h).is_dirty());
+}
+
+/// Issue 27: after a crash, a recovered case still knows the file as it was when the edits began, so a
+/// save after another workstation's edit asks first (it overwrote their edit in silence).
+#[test]
+fn a_recovered_case_still_asks_before_overwriting_another_workstations_edit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let recovery = dir.path().join("recovery");
+    let path = dir.path().join("shared.ron");
+    let text = std::fs::read_to_string("assets/cases/cmaj-2019-ecmo.ron").expect("the demo");
+    std::fs::write(&path, &text).expect("written");
+    let mut app = PlannerApp::with_preferences(Preferences::default(), Some(recovery.clone()));
+    app.open_path(path.clone());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    click(&mut h, "Patient");
+    commit_into(&mut h, "Weight (kg)", "91");
+    h.run();
+    let own = anticoag_planner::io::recovery::own_file(&recovery);
+    assert!(own.exists(), "autosaved");
+    // Another workstation saves meanwhile; then this window is killed.
+    let theirs = text.replace("title: \"CMAJ 2019", "title: \"Their CMAJ 2019");
+    std::fs::write(&path, &theirs).expect("their save");
+    drop(h);
+    std::fs::rename(&own, recovery.join("recovery-4000001.ron")).expect("the next process finds it");
+
+    let app = PlannerApp::with_preferences(Preferences::default(), Some(recovery.clone()));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    click(&mut h, "Recover");
+    assert_eq!(doc(&h).path(), Some(path.as_path()));
+    click(&mut h, "Save");
+    assert!(shows(&h, "The file changed on disk"), "asked, not overwritten");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        theirs,
+        "their edit is intact"
+    );
 }

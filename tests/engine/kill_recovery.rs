@@ -55,7 +55,7 @@ fn autosave_writer_child() {
         let mut case = course.clone();
         case.events.truncate(events_in_revision(k, course.events.len()));
         case.title = format!("revision {k}");
-        write_recovery(&dir, &case, Some(&origin_of_revision(k))).unwrap();
+        write_recovery(&dir, &case, Some(&origin_of_revision(k)), Some(k)).unwrap();
         let mut progress = std::fs::OpenOptions::new()
             .create(true)
             .append(true)

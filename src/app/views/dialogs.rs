@@ -21,6 +21,8 @@ pub struct Dialogs {
     pub pending: Option<Replace>,
     /// A recovery file found at start-up, offered back to the user: which case, from where.
     pub recovery_offer: Option<String>,
+    /// The recovery file offered (another window's, whose window is gone): discarding removes it alone.
+    pub recovery_file: Option<PathBuf>,
     pub path: Option<PathDialog>,
     pub new_case: Option<NewCaseDialog>,
     pub import_report: Option<ImportReport>,
