@@ -40,6 +40,8 @@ pub struct Document {
     forecasting: Forecasting,
     /// Why the case is open read-only, if it is (issue 26).
     read_only: Option<String>,
+    /// Another window holds the case's lock (issue 27): read-only whatever else is answered.
+    held_elsewhere: Option<String>,
     /// This workstation's list of approved protocols, if it keeps one (issue 26).
     approved: Option<crate::io::approved::ApprovedProtocols>,
     /// Where the audit trail's hash chain was found broken when the case was opened (issue 27).
@@ -107,6 +109,7 @@ impl Document {
             on_disk: None,
             forecasting,
             read_only: None,
+            held_elsewhere: None,
             approved: None,
             audit_broken: loaded_audit_broken,
             protocol_changes: Vec::new(),
@@ -410,7 +413,12 @@ impl Document {
     /// chose not to take the new one, issue 26): no edit and no save.
     #[must_use]
     pub fn read_only(&self) -> Option<&str> {
-        self.read_only.as_deref()
+        self.held_elsewhere.as_deref().or(self.read_only.as_deref())
+    }
+
+    /// Another window holds the case's lock: read-only, with who and since when.
+    pub(super) fn set_held_elsewhere(&mut self, by: Option<String>) {
+        self.held_elsewhere = by;
     }
 
     pub(super) fn set_approved(&mut self, approved: Option<crate::io::approved::ApprovedProtocols>) {

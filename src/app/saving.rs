@@ -113,8 +113,16 @@ impl PlannerApp {
                 return;
             }
         };
+        let before = open.doc.path().map(Path::to_path_buf);
         match save_case(&path, &written) {
             Ok(()) => {
+                // Saved under another name: the lock moves with the case (issue 27).
+                if before.as_deref() != Some(path.as_path()) {
+                    if let Some(old) = &before {
+                        crate::io::case_lock::release(old);
+                    }
+                    let _ = crate::io::case_lock::acquire(&path, self.clock.now().to_string());
+                }
                 open.doc.saved_to(path.clone(), display_name(&path), &written);
                 open.doc.set_on_disk(std::fs::read(&path).ok().map(|b| fingerprint(&b)));
                 self.status = Some(Status::ok(format!("Saved {}", path.display())));

@@ -125,6 +125,8 @@ pub struct PlannerApp {
     /// Where unsaved edits are written for crash recovery (`None`: no recovery, as in tests).
     pub(super) recovery_dir: Option<PathBuf>,
     pub(super) last_autosave: Option<(Instant, u64)>,
+    /// When the open case's lock was last refreshed (issue 27).
+    pub(super) last_lock_refresh: Option<Instant>,
     /// Set once the user agreed to close: the next close request is let through.
     pub(super) closing: bool,
     /// Measurement mode: close once the first frame is drawn.
@@ -204,6 +206,7 @@ impl PlannerApp {
             dialogs,
             recovery_dir,
             last_autosave: None,
+            last_lock_refresh: None,
             closing: false,
             exit_after_first_frame: false,
             window_title: String::new(),
@@ -349,6 +352,7 @@ impl PlannerApp {
             self.apply(command, Some(&ctx));
         }
         self.autosave();
+        self.refresh_lock();
         if self.exit_after_first_frame {
             self.closing = true;
         }

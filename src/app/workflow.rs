@@ -447,14 +447,17 @@ impl PlannerApp {
                 }
             }
             Replace::Quit => {
-                // The user chose to discard the edits: their recovery copy goes too.
+                // The user chose to discard the edits: their recovery copy goes too, and the case's lock.
                 self.clear_recovery_file();
+                self.release_lock();
                 self.closing = true;
                 return;
             }
         };
         match opened {
             Ok(mut doc) => {
+                self.release_lock();
+                self.take_lock(&mut doc);
                 doc.set_approved(self.approved.clone());
                 let stamp = Stamp::new(
                     self.clock.now().in_zone(doc.case().time_zone),
@@ -578,6 +581,52 @@ impl PlannerApp {
                     lines: problems.iter().map(ToString::to_string).collect(),
                 });
             }
+        }
+    }
+
+    /// Takes the lock of a case opened from a file (issue 27): another window's fresh lock opens it read-only,
+    /// with who holds it; a stale one is taken over, and that is said.
+    pub(super) fn take_lock(&mut self, doc: &mut Document) {
+        let Some(path) = doc.path().map(Path::to_path_buf) else {
+            return;
+        };
+        let since = self.clock.now().to_string();
+        match crate::io::case_lock::acquire(&path, since) {
+            Ok(crate::io::case_lock::LockOutcome::Held) => {}
+            Ok(crate::io::case_lock::LockOutcome::TookOverStale(was)) => {
+                self.status = Some(Status::warning(format!(
+                    "a stale lock ({}) was taken over: that window stopped refreshing it",
+                    was.describe()
+                )));
+            }
+            Ok(crate::io::case_lock::LockOutcome::HeldElsewhere(by)) => {
+                let why = format!("open on another workstation: {}", by.describe());
+                self.status = Some(Status::warning(format!("opened read-only: {why}")));
+                doc.set_held_elsewhere(Some(why));
+            }
+            Err(e) => {
+                let why = format!("its lock cannot be written ({e})");
+                self.status = Some(Status::warning(format!("opened read-only: {why}")));
+                doc.set_held_elsewhere(Some(why));
+            }
+        }
+    }
+
+    /// Releases the open case's lock, if this window holds it (another's is never removed).
+    pub(super) fn release_lock(&mut self) {
+        if let Some(path) = self.open.as_ref().and_then(|o| o.doc.path()) {
+            crate::io::case_lock::release(path);
+        }
+    }
+
+    /// Refreshes the open case's lock now and then, so other windows see it is still open.
+    pub(super) fn refresh_lock(&mut self) {
+        let due = self
+            .last_lock_refresh
+            .is_none_or(|at| at.elapsed() >= crate::io::case_lock::REFRESH_EVERY);
+        if let (true, Some(path)) = (due, self.open.as_ref().and_then(|o| o.doc.path())) {
+            crate::io::case_lock::refresh(path);
+            self.last_lock_refresh = Some(Instant::now());
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod approved;
 pub mod bounded;
 pub mod case_file;
+pub mod case_lock;
 pub mod case_migration;
 pub mod csv_events;
 pub mod entry;

@@ -280,3 +280,41 @@ fn a_recovered_case_still_asks_before_overwriting_another_workstations_edit() {
         "their edit is intact"
     );
 }
+
+/// Issue 27: a case open in another window (a fresh lock beside it) opens read-only, saying who holds it;
+/// closing never removes their lock; a case this window opens is locked until it is closed.
+#[test]
+fn a_case_locked_by_another_window_opens_read_only_and_our_lock_is_released_on_close() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("shared.ron");
+    std::fs::copy("assets/cases/cmaj-2019-ecmo.ron", &path).expect("copied");
+    let lock = anticoag_planner::io::case_lock::lock_path(&path);
+    std::fs::write(
+        &lock,
+        r#"{"user":"RN Kim","host":"icu-ws-04","pid":4000004,"since":"2026-12-06T18:40"}"#,
+    )
+    .expect("their lock");
+    let mut app = PlannerApp::new();
+    app.open_path(path.clone());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    let why = doc(&h).read_only().unwrap_or_default().to_owned();
+    assert!(
+        why.contains("open on another workstation: RN Kim on icu-ws-04 since 2026-12-06T18:40"),
+        "{why}"
+    );
+    assert!(shows(&h, "READ-ONLY"));
+    open_demo(&mut h, "Teaching: pseudo-resistance");
+    assert!(lock.exists(), "their lock is never removed by us");
+
+    std::fs::remove_file(&lock).expect("they closed it");
+    h.state_mut().open_path(path.clone());
+    h.run();
+    assert!(doc(&h).read_only().is_none());
+    assert!(lock.exists(), "ours while it is open");
+    open_demo(&mut h, "Teaching: pseudo-resistance");
+    assert!(!lock.exists(), "released on close");
+}
