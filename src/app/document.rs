@@ -354,11 +354,23 @@ impl Document {
     }
 
     /// The protocol the setting in effect at the cursor now follows (an edit of its own, undone alone).
-    pub(super) fn set_protocol(&mut self, name: String, protocol: Protocol) {
+    pub(super) fn set_protocol(&mut self, name: String, protocol: Protocol, stamp: &Stamp) {
         let before = self.snapshot();
         self.remember(before);
         let setting = self.setting();
+        // Audited (issue 27: a protocol change left no trace): from what to what, with both fingerprints.
+        let was = self.engine.protocols().of(setting).map(|c| c.protocol.pin());
+        let now = protocol.pin();
+        self.case.record(
+            stamp,
+            AuditAction::Protocol,
+            format!("protocol of {}", setting.label()),
+            format!("{} → {}", was.map_or_else(|| "none".to_owned(), |w| w.short()), now.short()),
+            None,
+        );
         self.switch_protocol(setting, name, protocol);
+        self.dirty = true;
+        self.revision += 1;
     }
 
     /// The protocol that follows from the edit just made (a change of the case-start setting): undone

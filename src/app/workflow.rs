@@ -312,7 +312,7 @@ impl PlannerApp {
                 }
             }
             Command::SetProtocol(name) => match Protocol::resolve(&name) {
-                Ok(p) if p.settings.contains(&doc.setting()) => doc.set_protocol(name, p),
+                Ok(p) if p.settings.contains(&doc.setting()) => doc.set_protocol(name, p, &stamp),
                 Ok(p) => {
                     self.status = Some(Status::failed(format!(
                         "protocol {name} is not for the {} setting (it covers: {})",
