@@ -365,7 +365,11 @@ impl Document {
             stamp,
             AuditAction::Protocol,
             format!("protocol of {}", setting.label()),
-            format!("{} → {}", was.map_or_else(|| "none".to_owned(), |w| w.short()), now.short()),
+            format!(
+                "{} → {}",
+                was.map_or_else(|| "none".to_owned(), |w| w.short()),
+                now.short()
+            ),
             None,
         );
         self.switch_protocol(setting, name, protocol);

@@ -350,6 +350,8 @@ pub fn parse_case(
     case.sort_events();
     let protocol_changes = protocols.changes_since(&case.protocol_pins);
     let audit_broken = case.audit_chain_break();
+    // In memory the head is the trail's own, as found: the next entry links to what is there.
+    case.set_audit_trail(std::mem::take(&mut case.audit));
     Ok(LoadedCase {
         audit_broken,
         case,

@@ -28,10 +28,12 @@ impl Case {
         detail: String,
         reason: Option<String>,
     ) {
-        let previous = self
-            .audit
-            .last()
-            .map_or_else(|| super::audit::AUDIT_GENESIS.to_owned(), AuditEntry::hash);
+        // The head is the last entry's hash when the trail is chained to its end: no second hash per entry.
+        let previous = match (self.audit.last(), &self.audit_head) {
+            (None, _) => super::audit::AUDIT_GENESIS.to_owned(),
+            (Some(last), Some(head)) if last.previous.is_some() => head.clone(),
+            (Some(last), _) => last.hash(),
+        };
         let entry = AuditEntry {
             stamp: stamp.clone(),
             action,

@@ -99,6 +99,16 @@ pub const ON_BYPASS: [Ceiling; 10] = [
     ceiling("ffp_ml", "mL", Bound::Max(5_000.0)),
 ];
 
+/// The concentrations a bag may have, per drug (review of issue 26: 1,000,000 units in 1 mL gave
+/// "0 mL/h", 1 unit in 10 L gave 14,400,000 mL/h). These are input sanity ranges of ours, not clinical
+/// limits: wide around the bags in use (heparin 25,000 units in 250–500 mL, argatroban 1 mg/mL,
+/// bivalirudin 0.5–5 mg/mL), so that a slip of the amount or the volume by a factor of 100 is refused.
+pub const BAG_CONCENTRATION: [(&str, f64, f64, &str); 3] = [
+    ("ufh", 1.0, 1_000.0, "units/mL"),
+    ("argatroban", 0.1, 10.0, "mg/mL"),
+    ("bivalirudin", 0.1, 10.0, "mg/mL"),
+];
+
 /// The ceilings of a protocol: the bypass list only when every setting it serves is bypass (a protocol
 /// that also serves the ICU keeps the tighter list).
 #[must_use]

@@ -92,3 +92,21 @@ fn a_case_file_event_in_the_future_is_refused_with_its_line() {
     );
     assert!(err.contains("line "), "{err}");
 }
+
+/// A break at the last entry, recorded, verifies on the next opening (the new entry links to the trail as
+/// found, not to the head the file claimed).
+#[test]
+fn a_recorded_break_at_the_end_verifies_afterwards() {
+    let text = to_ron_string(&audited_case()).replace("detail 2", "edited");
+    let mut loaded = parse_case(&text, "case.ron", Some(&common::root()), Zone::UTC).unwrap();
+    assert!(loaded.audit_broken.is_some());
+    let at = loaded.case.events.last().unwrap().time;
+    loaded.case.record(
+        &Stamp::new(at, "RN Kim"),
+        AuditAction::TrailBroken,
+        "audit trail".to_owned(),
+        loaded.audit_broken.clone().unwrap(),
+        None,
+    );
+    assert_eq!(reopened(&to_ron_string(&loaded.case)), None);
+}

@@ -619,3 +619,31 @@ fn a_dose_is_checked_as_it_is_shown() {
     assert!(r["bolus_units"].is_null(), "{r}");
     assert_eq!(r["exceeds_hard_limit"]["limit"], 40000.0, "{r}");
 }
+
+/// Review of issue 26: a bag of 1,000,000 units in 1 mL loaded and gave "0 mL/h"; 1 unit in 10 L gave
+/// 14,400,000 mL/h. A bag outside a wide sanity range is refused.
+#[test]
+fn a_bag_far_from_any_real_one_is_refused() {
+    for (from, to) in [
+        (
+            "bag: (amount: 25000, volume_ml: 250,",
+            "bag: (amount: 1000000, volume_ml: 1,",
+        ),
+        (
+            "bag: (amount: 25000, volume_ml: 250,",
+            "bag: (amount: 1, volume_ml: 10000,",
+        ),
+    ] {
+        let message = refused(&edit(&icu_text(), from, to));
+        assert!(
+            message.contains("ufh.bag:") && message.contains("sanity range"),
+            "{message}"
+        );
+    }
+    let message = refused(&edit(
+        &icu_text(),
+        "bag: (amount: 250, volume_ml: 250,",
+        "bag: (amount: 250000, volume_ml: 250,",
+    ));
+    assert!(message.contains("argatroban.bag:"), "{message}");
+}

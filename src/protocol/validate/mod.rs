@@ -60,6 +60,25 @@ impl Checker {
         self.positive(&format!("{section}.bag.amount"), bag.amount);
         self.positive(&format!("{section}.bag.volume_ml"), bag.volume_ml);
         self.source(&format!("{section}.bag.source"), &bag.source);
+        if bag.amount > 0.0
+            && bag.volume_ml > 0.0
+            && let Some((_, low, high, unit)) = crate::protocol::ceilings::BAG_CONCENTRATION
+                .iter()
+                .find(|(s, ..)| *s == section)
+        {
+            let concentration = bag.amount / bag.volume_ml;
+            if !(*low..=*high).contains(&concentration) {
+                self.fail(
+                    format!("{section}.bag"),
+                    format!(
+                        "{} {unit} is outside {}–{} {unit} (our sanity range for a {section} bag: a slip of the amount or the volume?)",
+                        crate::model::num(concentration, 3),
+                        crate::model::num(*low, 3),
+                        crate::model::num(*high, 3)
+                    ),
+                );
+            }
+        }
         if label.is_some() {
             self.fail(
                 format!("{section}.concentration_label"),
