@@ -349,9 +349,7 @@ pub fn parse_case(
     }
     case.sort_events();
     let protocol_changes = protocols.changes_since(&case.protocol_pins);
-    let audit_broken = case.audit_chain_break();
-    // In memory the head is the trail's own, as found: the next entry links to what is there.
-    case.set_audit_trail(std::mem::take(&mut case.audit));
+    let audit_broken = checked_trail(&mut case);
     Ok(LoadedCase {
         audit_broken,
         case,
@@ -360,6 +358,15 @@ pub fn parse_case(
         zone_from_workstation,
         protocol_changes,
     })
+}
+
+/// Where the audit trail's chain breaks, if it does (issue 27). In memory the head then becomes the trail's
+/// own, as found: the next entry links to what is there, so a recorded break verifies on the next opening.
+fn checked_trail(case: &mut Case) -> Option<String> {
+    let broken = case.audit_chain_break();
+    let trail = std::mem::take(&mut case.audit);
+    case.set_audit_trail(trail);
+    broken
 }
 
 /// A file older than case format 7 names one protocol, `protocol`: it becomes the protocol of the case-start
