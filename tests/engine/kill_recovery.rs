@@ -42,6 +42,14 @@ fn last_completed(dir: &Path) -> Option<u64> {
         .next_back()
 }
 
+/// Whether the child's last progress line is the start of a save ("s<k>") with no completion after it.
+fn save_in_progress(dir: &Path) -> bool {
+    std::fs::read_to_string(progress_path(dir))
+        .ok()
+        .and_then(|t| t.lines().next_back().map(|l| l.starts_with('s')))
+        .unwrap_or(false)
+}
+
 /// Helper process for the test below (does nothing unless that test starts it).
 #[test]
 #[ignore = "helper process, started by autosave_survives_sigkill_at_any_moment"]
@@ -55,6 +63,15 @@ fn autosave_writer_child() {
         let mut case = course.clone();
         case.events.truncate(events_in_revision(k, course.events.len()));
         case.title = format!("revision {k}");
+        // "s<k>": a save of revision k has begun (the parent aims some kills inside it).
+        {
+            let mut progress = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(progress_path(&dir))
+                .unwrap();
+            writeln!(progress, "s{k}").unwrap();
+        }
         write_recovery(&dir, &case, Some(&origin_of_revision(k)), Some(k)).unwrap();
         let mut progress = std::fs::OpenOptions::new()
             .create(true)
@@ -71,6 +88,7 @@ fn autosave_survives_sigkill_at_any_moment() {
     let dir = tempfile::tempdir().unwrap();
     let exe = std::env::current_exe().unwrap();
     let total = ecmo_course(30).events.len();
+    let mut inside = 0;
     for round in 0u64..16 {
         let before = last_completed(dir.path());
         let mut child = Command::new(&exe)
@@ -93,9 +111,20 @@ fn autosave_survives_sigkill_at_any_moment() {
             assert!(child.try_wait().unwrap().is_none(), "the child stopped by itself");
             std::thread::sleep(Duration::from_millis(1));
         }
-        std::thread::sleep(Duration::from_micros(round * 797 % 9000));
+        if round % 2 == 0 {
+            // Aimed: as soon as a save has begun and not ended (issue 27: the test must show that its
+            // kills land inside saves, not only between them).
+            let started = Instant::now();
+            while !save_in_progress(dir.path()) && started.elapsed() < Duration::from_secs(10) {
+                std::hint::spin_loop();
+            }
+        } else {
+            std::thread::sleep(Duration::from_micros(round * 797 % 9000));
+        }
         child.kill().unwrap();
         child.wait().unwrap();
+        // Killed between "save began" and "save returned": inside a save.
+        inside += usize::from(save_in_progress(dir.path()));
 
         let done = last_completed(dir.path()).unwrap();
         let recovered = read_recovery(dir.path(), anticoag_planner::model::Zone::UTC)
@@ -133,7 +162,11 @@ fn autosave_survives_sigkill_at_any_moment() {
             .count()
     };
     let interrupted = temporaries();
-    println!("16 kills, {interrupted} inside a save");
+    println!("16 kills, {inside} inside a save, {interrupted} of them during the write itself");
+    assert!(
+        inside >= 4,
+        "only {inside} of 16 kills landed inside a save: the aimed kills missed"
+    );
     assert_eq!(remove_stale_temporaries(dir.path(), Duration::ZERO), interrupted);
     assert_eq!(temporaries(), 0);
     assert!(
