@@ -60,3 +60,17 @@ pub fn all_text(a: &Analysis) -> String {
 pub fn bin() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_anticoag-planner"))
 }
+
+/// The text of a PDF as pdftotext reads it, its whitespace runs made single spaces (a wrapped line reads as
+/// one). Fails with the package's name when pdftotext is missing.
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("this test needs `pdftotext`: apt-get install poppler-utils ({e})"));
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

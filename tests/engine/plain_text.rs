@@ -68,15 +68,7 @@ fn a_long_name_wraps_in_the_pdf_header_and_the_mrn_and_bed_are_printed() {
         pdf.to_str().unwrap(),
     ]);
     assert!(ok, "{err}");
-    let txt = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let printed = String::from_utf8_lossy(&txt.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let printed = common::pdf_text(&pdf);
     assert!(printed.contains("Castellanos Ortega · MRN 000123 · bed 4"), "{printed}");
 }
 

@@ -173,26 +173,7 @@ fn the_bag_label_is_derived_and_a_written_label_is_refused() {
         "bag: (amount: 25000, volume_ml: 250,",
         "bag: (amount: 2500, volume_ml: 250,",
     );
-    let dir = tempfile::tempdir().unwrap();
-    let protocol = dir.path().join("dilute.ron");
-    std::fs::write(&protocol, dilute).unwrap();
-    let csv = dir.path().join("start.csv");
-    std::fs::write(
-        &csv,
-        "time,kind,value,unit\n2026-10-01T08:00,aptt,30,s\n2026-10-01T08:00,platelets,250,10^9/L\n",
-    )
-    .unwrap();
-    let (ok, out, err) = run(&[
-        "analyze",
-        csv.to_str().unwrap(),
-        "--weight-kg",
-        "80",
-        "--setting",
-        "icu",
-        "--protocol",
-        protocol.to_str().unwrap(),
-    ]);
-    assert!(ok, "{err}");
+    let out = analyze_csv(&dilute, "icu", "80", "text");
     assert!(out.contains("= 144 mL/h"), "{out}");
     assert!(out.contains("heparin 2,500 units in 250 mL (10 units/mL)"), "{out}");
     assert!(!out.contains("100 units/mL"), "{out}");
@@ -332,15 +313,7 @@ fn a_changed_protocol_is_said_on_opening_and_the_analysis_still_runs() {
     let pdf = dir.path().join("handover.pdf");
     let (ok, _, err) = run(&["report", case_str, "--author", "Dr Test", "-o", pdf.to_str().unwrap()]);
     assert!(ok, "{err}");
-    let txt = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let printed = String::from_utf8_lossy(&txt.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let printed = common::pdf_text(&pdf);
     assert!(
         printed.contains("PROTOCOL CHANGED: the protocol of ICU changed since this case was saved"),
         "{printed}"
@@ -535,12 +508,7 @@ fn a_protocol_not_on_the_approved_list_is_marked_on_the_card_and_the_pdf() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let txt = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let printed = String::from_utf8_lossy(&txt.stdout);
+    let printed = common::pdf_text(&pdf);
     assert!(printed.contains("UNAPPROVED PROTOCOL"), "{printed}");
     // A line that is not a fingerprint: refused by line, not ignored.
     std::fs::write(&list, "adult-ecmo\n").unwrap();
@@ -554,6 +522,11 @@ fn a_protocol_not_on_the_approved_list_is_marked_on_the_card_and_the_pdf() {
 }
 
 fn analyze_csv_with(protocol_text: &str, setting: &str, weight: &str) -> serde_json::Value {
+    serde_json::from_str(&analyze_csv(protocol_text, setting, weight, "json")).unwrap()
+}
+
+/// `analyze` of a two-row CSV (an aPTT and platelets, no heparin yet) under an edited protocol.
+fn analyze_csv(protocol_text: &str, setting: &str, weight: &str, format: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let protocol = dir.path().join("edited.ron");
     std::fs::write(&protocol, protocol_text).unwrap();
@@ -573,10 +546,10 @@ fn analyze_csv_with(protocol_text: &str, setting: &str, weight: &str) -> serde_j
         "--protocol",
         protocol.to_str().unwrap(),
         "--format",
-        "json",
+        format,
     ]);
     assert!(ok, "{err}");
-    serde_json::from_str(&out).unwrap()
+    out
 }
 
 /// Review of issue 26 (critical): a bypass protocol edited to a 999 units/kg start bolus, used in the ICU,
