@@ -1,8 +1,9 @@
 //! A lock other workstations see (issue 27): an open case holds an advisory lock file beside it,
 //! `.NAME.lock`, saying who holds it, on which host and since when; the holder refreshes it, and one not
 //! refreshed for [`STALE_AFTER`] is stale (its window died). Another window opening the case is told who
-//! holds it and opens it read-only. A lock is removed only by its holder; a stale one may be taken over,
-//! and that is said. (The unit board reads these files too.)
+//! holds it and opens it read-only. A lock is removed only by its holder; a stale one — or one whose
+//! process on this host is gone (a crashed window) — may be taken over, and that is said. (The unit board
+//! reads these files too.)
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -86,7 +87,10 @@ pub fn read_lock(case: &Path) -> Option<(LockHolder, bool)> {
         .ok()
         .and_then(|t| SystemTime::now().duration_since(t).ok())
         .unwrap_or_default();
-    Some((holder, age > STALE_AFTER))
+    // A holder on this host whose process is gone crashed: its lock is stale at once.
+    let me = LockHolder::this_window(String::new());
+    let dead_here = holder.host == me.host && !Path::new("/proc").join(holder.pid.to_string()).exists();
+    Some((holder, age > STALE_AFTER || dead_here))
 }
 
 fn write(case: &Path, holder: &LockHolder) -> std::io::Result<()> {

@@ -171,3 +171,138 @@ fn copy_plan_and_paste_rows_go_through_the_system_clipboard() {
         "the pasted aPTT reached the case and the analysis moved to it:\n{plan}"
     );
 }
+
+/// A private X display (Xvfb picks a free number), with the server killed when the test ends.
+fn x_display(xvfb: &str, xdotool: &str) -> (Killed, String) {
+    let mut server = Killed(
+        Command::new(xvfb)
+            .args([
+                "-displayfd",
+                "1",
+                "-noreset",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts"),
+    );
+    let mut number = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.0.stdout.take().expect("Xvfb's stdout")),
+        &mut number,
+    )
+    .expect("Xvfb names its display");
+    let display = format!(":{}", number.trim());
+    wait_for("the X display", Duration::from_secs(20), || {
+        run(&display, xdotool, &["getdisplaygeometry"])
+    });
+    (server, display)
+}
+
+/// The app on `display` with its settings and recovery under `home`, and its window's id.
+fn start_app(display: &str, xdotool: &str, home: &std::path::Path, args: &[&str]) -> (Killed, String) {
+    let log = home.join(format!("app-{}.log", Instant::now().elapsed().as_nanos()));
+    let mut app = Killed(
+        Command::new(env!("CARGO_BIN_EXE_anticoag-planner"))
+            .args(args)
+            .env("DISPLAY", display)
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_RUNTIME_DIR", home)
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("a log file"))
+            .spawn()
+            .expect("the app starts"),
+    );
+    let window = wait_for("the app's window", Duration::from_secs(120), || {
+        if let Ok(Some(status)) = app.0.try_wait() {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            panic!("the app exited before showing its window ({status}):\n{text}");
+        }
+        run(
+            display,
+            xdotool,
+            &["search", "--onlyvisible", "--name", "anticoag-planner"],
+        )
+        .and_then(|out| out.lines().next().map(str::to_owned))
+    });
+    // The first frames draw with software GL.
+    std::thread::sleep(Duration::from_secs(3));
+    (app, window)
+}
+
+/// Issue 27, with the real window: edit a case, another workstation saves the file, the app is killed
+/// (SIGKILL), the next start recovers the edit and Save asks first — their save is never overwritten in
+/// silence (before the fix the recovered case had forgotten the file as it was read, and Save wrote over it).
+#[test]
+fn after_a_kill_the_recovered_case_does_not_overwrite_another_workstations_save() {
+    let xvfb = tool("Xvfb", "xvfb");
+    let xdotool = tool("xdotool", "xdotool");
+    let xclip = tool("xclip", "xclip");
+    let (_server, display) = x_display(&xvfb, &xdotool);
+    let home = tempfile::tempdir().unwrap();
+    let case = home.path().join("shared.ron");
+    let text = std::fs::read_to_string("assets/cases/cmaj-2019-ecmo.ron").unwrap();
+    std::fs::write(&case, &text).unwrap();
+    let recovery = home.path().join("data/anticoag-planner/recovery");
+    let recovery_files = || {
+        std::fs::read_dir(&recovery)
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".ron"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    {
+        let (mut app, window) = start_app(&display, &xdotool, home.path(), &["--open", case.to_str().unwrap()]);
+        // An edit: a pasted aPTT row (autosaved within a few seconds).
+        wait_for("the edit's recovery copy", Duration::from_secs(90), || {
+            put_on_clipboard(&display, &xclip, b"2019-01-12T09:10,aptt,70,s,pasted\n");
+            run(&display, &xdotool, &["windowfocus", "--sync", &window]);
+            run(&display, &xdotool, &["key", "--clearmodifiers", "ctrl+v"]);
+            std::thread::sleep(Duration::from_millis(1500));
+            (recovery_files() > 0).then_some(())
+        });
+        let _ = app.0.kill();
+        let _ = app.0.wait();
+    }
+    // Another workstation saved meanwhile.
+    let theirs = text.replace("title: \"CMAJ 2019", "title: \"Their CMAJ 2019");
+    std::fs::write(&case, &theirs).unwrap();
+    let (app, window) = start_app(&display, &xdotool, home.path(), &[]);
+    // Recover (Enter), then Save (Ctrl+S): the file changed on disk, so the app asks instead of writing.
+    run(&display, &xdotool, &["windowfocus", "--sync", &window]);
+    run(&display, &xdotool, &["key", "--clearmodifiers", "Return"]);
+    // Recovered: the copy is now this process's own file.
+    let adopted = recovery.join(format!("recovery-{}.ron", app.0.id()));
+    wait_for(
+        "the recovered copy taken by the new window",
+        Duration::from_secs(30),
+        || {
+            if !adopted.exists() {
+                run(&display, &xdotool, &["windowfocus", "--sync", &window]);
+                run(&display, &xdotool, &["key", "--clearmodifiers", "Return"]);
+            }
+            adopted.exists().then_some(())
+        },
+    );
+    for _ in 0..3 {
+        run(&display, &xdotool, &["windowfocus", "--sync", &window]);
+        run(&display, &xdotool, &["key", "--clearmodifiers", "ctrl+s"]);
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&case).unwrap(),
+        theirs,
+        "their save was overwritten"
+    );
+    assert!(recovery_files() > 0, "the recovered edit is still kept");
+}

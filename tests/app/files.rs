@@ -120,7 +120,7 @@ fn unsaved_work_is_recovered_after_a_crash() {
     h.run();
     assert!(shows(&h, "Recover unsaved work?"));
     assert!(shows(&h, ", written "), "the prompt says when the copy was written");
-    click(&mut h, "Recover");
+    click(&mut h, "Recover (Enter)");
     assert_eq!(
         doc(&h).case().patient.weight.kg.value(),
         77.0,
@@ -270,7 +270,7 @@ fn a_recovered_case_still_asks_before_overwriting_another_workstations_edit() {
         .with_context_setup(install_fonts)
         .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
     h.run();
-    click(&mut h, "Recover");
+    click(&mut h, "Recover (Enter)");
     assert_eq!(doc(&h).path(), Some(path.as_path()));
     click(&mut h, "Save");
     assert!(shows(&h, "The file changed on disk"), "asked, not overwritten");

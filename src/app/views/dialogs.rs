@@ -294,7 +294,8 @@ fn recovery_ui(ctx: &egui::Context, offer: &str, commands: &mut Vec<Command>) {
             "The app closed with unsaved changes to {offer}. Open the recovered copy?"
         ));
         ui.horizontal(|ui| {
-            if ui.button("Recover").clicked() {
+            // Enter recovers: the keyboard path after a crash (issue 27's real-window test uses it).
+            if ui.button("Recover (Enter)").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 commands.push(Command::Replace(Replace::Recover));
             }
             if ui.button("Discard the recovered copy").clicked() {
