@@ -274,6 +274,34 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// Issue 27: recovery failed for a case whose protocol is a relative path (read beside the recovery
+    /// file, not beside the case). It is read beside the case it was edited from.
+    #[test]
+    fn a_case_with_a_relative_protocol_recovers() {
+        let cases = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let recovery = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            cases.path().join("local.ron"),
+            include_str!("../../protocols/adult-icu.ron"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut edited = case();
+        edited
+            .protocols
+            .insert(crate::model::Setting::Icu, "local.ron".to_owned());
+        let origin = cases.path().join("case.ron");
+        write_recovery(recovery.path(), &edited, Some(&origin), Some(7)).unwrap_or_else(|e| panic!("{e}"));
+        // Found as another process's copy would be.
+        std::fs::rename(own_file(recovery.path()), recovery.path().join("recovery-4000005.ron"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let found = read_recovery(recovery.path(), Zone::UTC)
+            .unwrap_or_else(|e| panic!("does not load: {e}"))
+            .unwrap_or_else(|| panic!("offered"));
+        assert_eq!(found.header.fingerprint, Some(7));
+        assert_eq!(found.original_path.as_deref(), Some(origin.as_path()));
+        assert!(found.loaded.protocols.first().protocol.origin().ends_with("local.ron"));
+    }
+
     /// Issue 27: a second window's "Discard" deleted the first one's live recovery. A live window's file
     /// is neither offered nor discarded; a gone window's is.
     #[test]
