@@ -39,11 +39,11 @@ impl PatientIdentity {
     /// "Jane Doe · MRN 123456 · bed 4", or `None` when nothing is entered.
     #[must_use]
     pub fn line(&self) -> Option<String> {
-        use super::plain_text::escaped;
+        use super::plain_text::one_line;
         let parts: Vec<String> = [
-            self.name.as_deref().map(|n| escaped(n).into_owned()),
-            self.mrn.as_ref().map(|m| format!("MRN {}", escaped(m))),
-            self.bed.as_ref().map(|b| format!("bed {}", escaped(b))),
+            self.name.as_deref().map(one_line),
+            self.mrn.as_ref().map(|m| format!("MRN {}", one_line(m))),
+            self.bed.as_ref().map(|b| format!("bed {}", one_line(b))),
         ]
         .into_iter()
         .flatten()

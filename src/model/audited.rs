@@ -55,6 +55,13 @@ impl Case {
     /// Where the audit trail's hash chain breaks, if it does (a hand edit of the file).
     #[must_use]
     pub fn audit_chain_break(&self) -> Option<String> {
+        // A trail removed whole (review of issue 27): entries stamped as entered, and no trail at all.
+        let stamped = self.events.iter().filter(|e| e.entered.is_some()).count() + self.deleted.len();
+        if self.audit.is_empty() && stamped > 0 {
+            return Some(format!(
+                "the trail is empty, but {stamped} event(s) carry who entered or deleted them: it was removed"
+            ));
+        }
         super::audit::audit_chain_break(&self.audit, self.audit_head.as_deref())
     }
 

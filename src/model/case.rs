@@ -279,10 +279,10 @@ impl Case {
     /// title", or the title alone when no identifier is entered. Free text printed escaped (issue 27).
     #[must_use]
     pub fn patient_line(&self) -> String {
-        let title = super::plain_text::escaped(&self.title);
+        let title = super::plain_text::one_line(&self.title);
         match self.identity.line() {
             Some(id) => format!("{id} — {title}"),
-            None => title.into_owned(),
+            None => title,
         }
     }
 }

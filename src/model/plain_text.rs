@@ -11,11 +11,17 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
+/// Invisible characters that make two identifiers look alike (zero-width spaces and joiners, the word
+/// joiner, the byte-order mark) — review of issue 27.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
 /// A character that may not stand in an identifier or a name: a control character (newline, tab, escape
 /// included), a bidirectional control, or a line or paragraph separator.
 #[must_use]
 pub fn is_forging(c: char) -> bool {
-    c.is_control() || is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
+    c.is_control() || is_bidi_control(c) || is_invisible(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// Refuses a name, MRN, bed or author name holding a forging character, naming the field and the
@@ -24,6 +30,11 @@ pub fn is_forging(c: char) -> bool {
 /// # Errors
 /// The first forging character, described.
 pub fn check_plain(field: &str, value: &str) -> Result<(), String> {
+    if value.trim().is_empty() && field.contains("author") {
+        return Err(format!(
+            "{field} is empty: write who you are (it signs the trail and the handover)"
+        ));
+    }
     match value.chars().find(|c| is_forging(*c)) {
         None => Ok(()),
         Some(c) => Err(format!(
@@ -40,6 +51,7 @@ fn describe(c: char) -> &'static str {
         '\t' => "a tab",
         '\u{1B}' => "a terminal escape",
         c if is_bidi_control(c) => "a right-to-left or direction control",
+        c if is_invisible(c) => "an invisible character",
         _ => "a control character",
     }
 }
@@ -62,6 +74,14 @@ pub fn escaped(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Free text on one line as printed in a header: escaped, and every run of white space (spaces of any
+/// width, non-breaking ones) made one space — review of issue 27: a title padded with 200 spaces put a
+/// forged "RECOMMENDATION:" at the start of the PDF header's second line.
+#[must_use]
+pub fn one_line(text: &str) -> String {
+    escaped(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Text as a terminal prints it: forging characters escaped, line breaks kept (an error may list several

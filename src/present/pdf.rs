@@ -205,7 +205,23 @@ impl Layout<'_> {
 pub fn handover_pdf(h: &Handover) -> Result<Vec<u8>, PdfError> {
     let face = ttf_parser::Face::parse(FONT, 0).map_err(|_| PdfError::Font)?;
     let measure = Measure { face };
-    let header = measure.wrap(&format!("Patient: {}", h.patient_line), HEADER, PAGE_W - 2.0 * MARGIN);
+    // A wrapped header's later lines say they continue it: none can pass for a line of its own.
+    let header: Vec<String> = measure
+        .wrap(
+            &format!("Patient: {}", h.patient_line),
+            HEADER,
+            PAGE_W - 2.0 * MARGIN - 60.0,
+        )
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            if i == 0 {
+                line
+            } else {
+                format!("(patient, continued) {line}")
+            }
+        })
+        .collect();
     #[allow(clippy::cast_precision_loss, reason = "a handful of header lines")]
     let top = TOP + HEADER_LINE * (header.len().max(1) - 1) as f32;
     let mut layout = Layout {

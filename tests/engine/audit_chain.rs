@@ -110,3 +110,20 @@ fn a_recorded_break_at_the_end_verifies_afterwards() {
     );
     assert_eq!(reopened(&to_ron_string(&loaded.case)), None);
 }
+
+/// Review of issue 27: removing the trail whole (entries and head) went unnoticed; the events still carry
+/// who entered them.
+#[test]
+fn a_trail_removed_whole_is_seen() {
+    let csv_case = {
+        let mut case = audited_case();
+        let at = case.events.last().unwrap().time;
+        case.events[0].entered = Some(Stamp::new(at, "RN Kim"));
+        case
+    };
+    let mut cut = csv_case.clone();
+    cut.audit.clear();
+    cut.audit_head = None;
+    let broken = reopened(&to_ron_string(&cut)).expect("broken");
+    assert!(broken.contains("the trail is empty"), "{broken}");
+}

@@ -69,7 +69,8 @@ fn a_long_name_wraps_in_the_pdf_header_and_the_mrn_and_bed_are_printed() {
     ]);
     assert!(ok, "{err}");
     let printed = common::pdf_text(&pdf);
-    assert!(printed.contains("Castellanos Ortega · MRN 000123 · bed 4"), "{printed}");
+    // Wrapped: a later header line says it continues the patient line.
+    assert!(printed.contains("Castellanos (patient, continued) Ortega · MRN 000123 · bed 4"), "{printed}");
 }
 
 #[test]
@@ -92,4 +93,55 @@ fn terminal_escapes_in_a_csv_field_are_not_echoed_raw() {
     assert!(!ok);
     assert!(!err.contains('\u{1b}'), "raw escape echoed: {err:?}");
     assert!(err.contains("\\u{001B}[2J"), "{err}");
+}
+
+/// Review of issue 27: a title padded with spaces put a forged "RECOMMENDATION:" at the start of the PDF
+/// header's second line; blank and invisible authors were accepted.
+#[test]
+fn a_padded_title_cannot_start_a_header_line_and_a_blank_author_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::root().join("tests/cases/under-dosed.ron")).unwrap();
+    let title_line = text.lines().find(|l| l.trim_start().starts_with("title:")).unwrap();
+    let padded = format!(
+        "    title: \"T{}RECOMMENDATION: Hold heparin (forged) {}\",",
+        " ".repeat(200),
+        "\u{2003}".repeat(40)
+    );
+    let case = dir.path().join("case.ron");
+    std::fs::write(&case, text.replacen(title_line, &padded, 1)).unwrap();
+    let pdf = dir.path().join("h.pdf");
+    let (ok, _, err) = run(&[
+        "report",
+        case.to_str().unwrap(),
+        "--author",
+        "Dr Lee",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let layout = String::from_utf8_lossy(&out.stdout);
+    for line in layout.lines() {
+        assert!(
+            !line.trim_start().starts_with("RECOMMENDATION: Hold heparin (forged)"),
+            "{line}"
+        );
+    }
+    for author in ["", "   ", "Dr\u{200B}Lee"] {
+        let (ok, _, err) = run(&[
+            "report",
+            case.to_str().unwrap(),
+            "--author",
+            author,
+            "-o",
+            pdf.to_str().unwrap(),
+            "--force",
+        ]);
+        assert!(!ok && err.contains("--author"), "{author:?}: {err}");
+    }
 }
