@@ -128,6 +128,24 @@ fn hard_limits(cx: &Cx<'_>, rec: &mut Recommendation) {
     }
     if rec.exceeds_hard_limit.is_some() {
         strip_doses(rec);
+        // The reasoning keeps its figures (a clinician checks the arithmetic), each line saying it is not
+        // to be given (review of issue 26: "protocol start: bolus 119,700 units" stood unmarked).
+        for line in &mut rec.rationale {
+            let has_dose = [
+                "units/kg/h",
+                "units/h",
+                "mL/h",
+                "bolus",
+                "mcg/kg/min",
+                "mg/kg/h",
+                " units",
+            ]
+            .iter()
+            .any(|u| line.contains(u));
+            if has_dose && !line.starts_with("calculated ") && !line.starts_with("not to be given") {
+                *line = format!("not to be given (above a hard limit) — {line}");
+            }
+        }
         rec.call_senior = true;
         rec.cite("clinical reference §12 [rev 2]: a recommendation above a hard limit has no dose field");
     }

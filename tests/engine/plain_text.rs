@@ -70,7 +70,10 @@ fn a_long_name_wraps_in_the_pdf_header_and_the_mrn_and_bed_are_printed() {
     assert!(ok, "{err}");
     let printed = common::pdf_text(&pdf);
     // Wrapped: a later header line says it continues the patient line.
-    assert!(printed.contains("Castellanos (patient, continued) Ortega · MRN 000123 · bed 4"), "{printed}");
+    assert!(
+        printed.contains("Castellanos (patient, continued) Ortega · MRN 000123 · bed 4"),
+        "{printed}"
+    );
 }
 
 #[test]

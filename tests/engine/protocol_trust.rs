@@ -570,6 +570,19 @@ fn a_bypass_protocol_used_in_the_icu_keeps_the_icu_ceilings() {
         let r = &json["recommendation"];
         assert!(r["bolus_units"].is_null(), "{setting}: {r}");
         assert_eq!(r["exceeds_hard_limit"]["unit"], "units", "{setting}: {r}");
+        // The reasoning's figures stay, marked as not to be given.
+        let why: Vec<&str> = r["rationale"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        assert!(
+            why.iter()
+                .filter(|l| l.contains("99,900 units") && !l.starts_with("calculated"))
+                .all(|l| l.starts_with("not to be given")),
+            "{why:?}"
+        );
     }
 }
 
