@@ -221,7 +221,8 @@ pub struct ForecastLine {
 
 impl Forecasting {
     /// The card's line, when a heparin infusion runs and at least one anti-Xa was fitted: the next result
-    /// at the monitoring time at the running rate, and the rate that would reach the target.
+    /// at the monitoring time at the running rate and after the step, levels and bands only (issue 28: the
+    /// card shows one rate and one pump number, the protocol's; the model's rate is the What if panel's).
     #[must_use]
     fn make_card_line(&self, as_of: ClinicalTime) -> Option<ForecastLine> {
         let o = self.outlook().ok()?;
@@ -241,21 +242,33 @@ impl Forecasting {
             num(next.obs_p95, 2)
         );
         if let Some(plan) = o.recommended {
+            // Issue 28: one rate and one pump number on the card — the step's own; here only its level.
             let step = o.band_at(plan, o.next_anti_xa);
             text.push_str(&format!(
-                "; after the step above ({}{} units/kg/h) {} ({}–{})",
-                plan.bolus_units
-                    .map(|b| format!("bolus {} units, ", num(b, 0)))
-                    .unwrap_or_default(),
-                num(plan.rate_units_per_h / o.dosing_weight_kg, 1),
+                "; after the step above {} ({}–{})",
                 num(step.median, 2),
                 num(step.obs_p05, 2),
                 num(step.obs_p95, 2)
             ));
         }
+        if let Some(w) = o.warnings.iter().find(|w| w.contains("point different ways")) {
+            text.push_str(&format!("; {w}"));
+        }
+        text.push_str(". Information only: the protocol's step above decides.");
+        Some(ForecastLine {
+            text,
+            greyed: self.verdict.clone(),
+        })
+    }
+
+    /// The model's rate to the target, with its pump rate, for the What if panel (issue 28: not on the card).
+    #[must_use]
+    pub fn model_rate_line(&self) -> Option<String> {
+        let o = self.outlook().ok()?;
+        let mut text = String::new();
         match &o.rate_to_target {
             Some(r) if r.capped => text.push_str(&format!(
-                "; the model's rate for {} is {} units/kg/h, capped to one nomogram step: {} units/kg/h = {} \
+                "the model's rate for {} is {} units/kg/h, capped to one nomogram step: {} units/kg/h = {} \
                  units/h = {} mL/h (probability of a steady state in the target {}%)",
                 num(r.target_anti_xa, 2),
                 num(r.uncapped_value, 1),
@@ -265,7 +278,7 @@ impl Forecasting {
                 num(r.probability_in_range * 100.0, 0)
             )),
             Some(r) => text.push_str(&format!(
-                "; {} units/kg/h = {} units/h = {} mL/h would reach {} at steady state (probability of a steady \
+                "{} units/kg/h = {} units/h = {} mL/h would reach {} at steady state (probability of a steady \
                  state in the target {}%)",
                 num(r.value, 1),
                 num(r.units_per_h, 0),
@@ -275,17 +288,19 @@ impl Forecasting {
             )),
             None => {
                 if let Some(why) = o.warnings.iter().find(|w| w.starts_with("no rate to target")) {
-                    text.push_str(&format!("; {why}"));
+                    text.push_str(why);
                 }
             }
         }
-        if let Some(w) = o.warnings.iter().find(|w| w.contains("point different ways")) {
-            text.push_str(&format!("; {w}"));
-        }
-        text.push_str(". Information only: the protocol's step above decides.");
-        Some(ForecastLine {
-            text,
-            greyed: self.verdict.clone(),
+        (!text.is_empty()).then(|| {
+            format!(
+                "Model ({}): {text}",
+                if o.provisional {
+                    "provisional"
+                } else {
+                    "published prior"
+                }
+            )
         })
     }
 }

@@ -109,9 +109,19 @@ fn the_card_line_is_beside_the_nomogram_step_and_greyed_when_the_back_test_does_
     rewind_to(&mut h, "2024-10-01T19:00");
     assert!(shows(&h, "Forecast (provisional model): at the running 20 units/kg/h"));
     assert!(
-        shows(&h, "after the step above (bolus 3,200 units, 21 units/kg/h)"),
+        shows(&h, "after the step above 0."),
         "where the nomogram's own step leads: {}",
         super::screen_text(&h)
+    );
+    // Issue 28: one rate and one pump number on the card — the forecast line names no rate of its own.
+    let card_line = h
+        .query_all_by_label_contains("Forecast (provisional model)")
+        .filter_map(|n| n.accesskit_node().label().map(|l| l.to_owned()))
+        .next()
+        .unwrap_or_default();
+    assert!(
+        !card_line.contains("mL/h") && !card_line.contains("would reach"),
+        "{card_line}"
     );
     assert!(
         !shows(&h, "Not to be relied on"),

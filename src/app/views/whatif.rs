@@ -273,6 +273,10 @@ pub fn whatif_ui(ui: &mut egui::Ui, doc: &Document, state: &mut WhatIfState, com
             state.from = None;
         }
     });
+    // The model's own rate to the target lives here, not on the card (issue 28: one rate per card).
+    if let Some(line) = doc.forecasting().model_rate_line() {
+        ui.label(RichText::new(line).small().color(theme::forecast()));
+    }
     for w in outlook.warnings.iter().filter(|w| !w.starts_with("provisional model")) {
         ui.label(RichText::new(format!("! {w}")).small().color(theme::caution()));
     }
