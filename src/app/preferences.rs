@@ -1,5 +1,6 @@
-//! What the app remembers between runs (through eframe's storage): the view, Predict first, the
-//! recent files and the interface size. Never clinical data: no case content lives here.
+//! What the app remembers between runs (through eframe's storage): the view, the recent files, the
+//! interface size, the look and the author. Predict first is held here for the session only (issue 28).
+//! Never clinical data: no case content lives here.
 
 use std::path::{Path, PathBuf};
 
@@ -60,6 +61,9 @@ impl CentralView {
 #[serde(default)]
 pub struct Preferences {
     pub view: CentralView,
+    /// Predict first belongs to the window session (issue 28): never remembered, so the next start never
+    /// opens with the advice hidden.
+    #[serde(skip)]
     pub predict_first: bool,
     pub recent_files: Vec<PathBuf>,
     /// The interface size (egui's zoom factor): Ctrl+= / Ctrl+− or the View menu.
