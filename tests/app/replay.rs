@@ -95,8 +95,10 @@ fn timeline_table_lists_events_up_to_the_replay_time() {
 /// Issue 28: Predict first belongs to the window session; a restart never opens with the advice hidden.
 #[test]
 fn predict_first_is_not_remembered_across_restarts() {
-    let mut prefs = Preferences::default();
-    prefs.predict_first = true;
+    let prefs = Preferences {
+        predict_first: true,
+        ..Preferences::default()
+    };
     let stored = serde_json::to_string(&prefs).expect("preferences serialize");
     let restored: Preferences = serde_json::from_str(&stored).expect("preferences deserialize");
     assert!(!restored.predict_first, "{stored}");
