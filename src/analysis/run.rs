@@ -296,6 +296,12 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
         recommendation,
         danger,
         advice_paused: notes.paused,
+        past_state: tl
+            .event_times()
+            .last()
+            .copied()
+            .filter(|latest| as_of < *latest)
+            .map(|latest_event| super::types::PastState { latest_event }),
         monitoring: cx.monitoring,
         warnings: cx.warnings,
     }

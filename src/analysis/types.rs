@@ -561,7 +561,24 @@ pub struct Analysis {
     pub danger: Vec<Danger>,
     /// The running rate contradicts the levels: no dose until it is corrected or confirmed (§14.4).
     pub advice_paused: Option<AdvicePaused>,
+    /// A past state: the analysis is before the case's latest event (JSON `past_state`, decisions.md;
+    /// issue 28). Every place that shows or prints it says so.
+    pub past_state: Option<PastState>,
     pub warnings: Vec<String>,
+}
+
+/// The latest event of a case whose past state an analysis is (JSON `past_state` = {latest_event}).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PastState {
+    pub latest_event: ClinicalTime,
+}
+
+impl PastState {
+    /// "PAST STATE — as of <time>; the latest is <time>": the band every view and print carries.
+    #[must_use]
+    pub fn band(self, as_of: ClinicalTime) -> String {
+        format!("PAST STATE — as of {as_of}; the latest is {}", self.latest_event)
+    }
 }
 
 /// Why the advice is paused and the entry that paused it (JSON `advice_paused`, decisions.md).

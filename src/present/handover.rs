@@ -105,6 +105,12 @@ pub fn handover(
             protocol.sha256()
         )),
     ];
+    if let Some(past) = a.past_state {
+        blocks.push(Block::Danger {
+            text: past.band(a.as_of),
+            grave: false,
+        });
+    }
     blocks.extend(printing.marks.iter().map(|m| Block::Danger {
         text: m.clone(),
         grave: true,

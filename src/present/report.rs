@@ -169,6 +169,9 @@ pub fn to_text_for(a: &Analysis, identifier: Option<&str>) -> String {
         a.protocol.name,
         a.protocol.version
     ));
+    if let Some(past) = a.past_state {
+        out.push_str(&format!("{}\n", past.band(a.as_of)));
+    }
     out.push_str(&format!(
         "Weight {} · heparin dosing weight {}: {}\n\n",
         a.patient.weight_kg,

@@ -103,3 +103,17 @@ fn predict_first_is_not_remembered_across_restarts() {
     let restored: Preferences = serde_json::from_str(&stored).expect("preferences deserialize");
     assert!(!restored.predict_first, "{stored}");
 }
+
+/// Issue 28: a replayed past looked like the present. The card carries a band, and Copy plan says so; at the
+/// latest event there is none.
+#[test]
+fn a_replayed_past_says_so_on_the_card_and_in_the_copy() {
+    let mut h = harness();
+    h.run();
+    assert!(!shows(&h, "PAST STATE"), "the latest event is the present");
+    click(&mut h, "Previous event");
+    assert!(shows(&h, "PAST STATE — as of"));
+    let d = doc(&h);
+    let plan = anticoag_planner::app::views::plan::copied_plan(d.analysis(), &d.patient_line());
+    assert!(plan.contains("PAST STATE — as of"), "{plan}");
+}

@@ -273,9 +273,14 @@ fn hit_history_flag_takes_a_value_or_none_and_may_precede_the_input() {
 fn danger_is_the_first_thing_read_and_later_warnings_are_not_dropped() {
     let (ok, out, err) = run(&["analyze", &case_path(), "--at", "2019-01-07T03:05"]);
     assert!(ok, "{err}");
-    let first_block: Vec<&str> = out.lines().skip(2).filter(|l| !l.trim().is_empty()).take(2).collect();
-    assert!(first_block[0].starts_with("Weight "), "{out}");
-    assert!(first_block[1].starts_with("CAUTION: platelets"), "{out}");
+    let first_block: Vec<&str> = out.lines().skip(2).filter(|l| !l.trim().is_empty()).take(3).collect();
+    // A past state says so first (issue 28), then the weights, then the danger.
+    assert!(
+        first_block[0].starts_with("PAST STATE — as of 2019-01-07T03:05; the latest is"),
+        "{out}"
+    );
+    assert!(first_block[1].starts_with("Weight "), "{out}");
+    assert!(first_block[2].starts_with("CAUTION: platelets"), "{out}");
     let danger_at = out.find("CAUTION: platelets").unwrap();
     assert!(danger_at < out.find("RECOMMENDATION").unwrap());
 

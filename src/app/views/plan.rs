@@ -39,6 +39,12 @@ pub fn card_header_ui(ui: &mut egui::Ui, analysis: &Analysis, paused: Option<&st
         grave: true,
         text: m.clone(),
     });
+    // A replayed past is said first of all (issue 28): it must never pass for the present.
+    let past = analysis.past_state.map(|p| DangerLine {
+        grave: false,
+        text: p.band(analysis.as_of),
+    });
+    let marked = past.into_iter().chain(marked);
     for b in marked.chain(paused.map(paused_line)).chain(danger_lines(analysis)) {
         banner_ui(ui, &b);
     }
