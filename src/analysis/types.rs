@@ -574,7 +574,7 @@ pub struct PastState {
 }
 
 impl PastState {
-    /// "PAST STATE — as of <time>; the latest is <time>": the band every view and print carries.
+    /// "PAST STATE — as of \<time\>; the latest is \<time\>": the band every view and print carries.
     #[must_use]
     pub fn band(self, as_of: ClinicalTime) -> String {
         format!("PAST STATE — as of {as_of}; the latest is {}", self.latest_event)
