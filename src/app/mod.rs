@@ -85,9 +85,10 @@ pub fn run(start: StartOptions) -> Result<(), eframe::Error> {
                 prefs.author = name;
             }
             cc.egui_ctx.set_zoom_factor(prefs.zoom.clamp(0.5, 3.0));
-            let recovery_dir = eframe::storage_dir("anticoag-planner").map(|d| d.join("recovery"));
+            let settings = preferences::settings_dir();
+            let recovery_dir = settings.as_ref().map(|d| d.join("recovery"));
             let mut app = PlannerApp::with_preferences(prefs, recovery_dir);
-            match crate::io::approved::workstation_list(eframe::storage_dir("anticoag-planner").as_deref()) {
+            match crate::io::approved::workstation_list(settings.as_deref()) {
                 Ok(list) => app.set_approved(list),
                 Err(e) => app.set_status_failed(format!("the list of approved protocols cannot be read: {e}")),
             }

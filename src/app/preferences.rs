@@ -77,10 +77,14 @@ pub struct Preferences {
 /// The operating-system user, the author until one is set (`--author`, or the View menu).
 #[must_use]
 pub fn system_user() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "unknown user".to_owned())
+    crate::io::workstation::user()
+}
+
+/// The app's settings folder (eframe's storage: `~/.local/share/anticoag-planner` on Linux), where the
+/// recovery files and the list of approved protocols live; the command line reads the same folder.
+#[must_use]
+pub fn settings_dir() -> Option<PathBuf> {
+    eframe::storage_dir("anticoag-planner")
 }
 
 impl Default for Preferences {

@@ -461,7 +461,7 @@ fn may_write(output: &Path, input: &Path, force: bool, pdf: bool) -> Result<()> 
 
 /// The "UNAPPROVED PROTOCOL" marks of a case's protocols (none without a list).
 fn approval_marks(protocols: &crate::protocol::case_protocols::CaseProtocols) -> Result<Vec<String>> {
-    let settings = eframe::storage_dir("anticoag-planner");
+    let settings = crate::app::preferences::settings_dir();
     let list = crate::io::approved::workstation_list(settings.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
     Ok(list.map_or_else(Vec::new, |list| {
         protocols

@@ -30,10 +30,8 @@ impl LockHolder {
     #[must_use]
     pub fn this_window(since: String) -> Self {
         Self {
-            user: std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned()),
-            host: std::fs::read_to_string("/proc/sys/kernel/hostname")
-                .map(|h| h.trim().to_owned())
-                .unwrap_or_else(|_| "localhost".to_owned()),
+            user: super::workstation::user(),
+            host: super::workstation::host(),
             pid: std::process::id(),
             since,
         }

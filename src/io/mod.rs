@@ -12,6 +12,7 @@ pub mod protocol_paths;
 pub mod quick_entry;
 pub mod recovery;
 pub mod safe_write;
+pub mod workstation;
 
 pub use crate::model::event_fields;
 pub use case_file::{CaseFileError, LoadedCase, load_case, parse_case, save_case, to_ron_string};

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Case, ClinicalTime, Zone};
 
 use super::case_file::{CaseFileError, LoadedCase, parse_case, to_ron_string, write_atomically};
+pub use super::safe_write::{STALE_TEMP_AFTER, remove_stale_temporaries};
 
 /// What the first line says of a recovery copy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -67,15 +68,10 @@ fn legacy_origin_path(dir: &Path) -> PathBuf {
 }
 
 fn owner() -> String {
-    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
-    format!("{user}@{}", host())
+    format!("{}@{}", super::workstation::user(), host())
 }
 
-fn host() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_owned())
-        .unwrap_or_else(|_| "localhost".to_owned())
-}
+use super::workstation::host;
 
 fn header_of(text: &str) -> Option<RecoveryHeader> {
     let first = text.lines().next()?;
@@ -125,35 +121,8 @@ pub fn write_recovery(
     };
     let json = serde_json::to_string(&header).unwrap_or_default();
     let text = format!("{HEADER}{json}\n{}", to_ron_string(case));
-    write_atomically(&path, text.as_bytes()).map_err(failed)?;
-    remove_stale_temporaries(dir, STALE_TEMPORARY_AFTER);
-    Ok(())
-}
-
-/// Saves interrupted by a killed process leave their temporary file behind (`.anticoag-save-*.tmp`).
-/// Those in the recovery folder older than this are removed when the next recovery file is written;
-/// younger ones may belong to another instance's save in progress.
-pub const STALE_TEMPORARY_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
-
-/// Removes temporary files of interrupted saves in `dir` last modified more than `older_than` ago.
-/// Returns how many were removed; a file that cannot be inspected or removed is left alone.
-pub fn remove_stale_temporaries(dir: &Path, older_than: std::time::Duration) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
-    let now = std::time::SystemTime::now();
-    entries
-        .flatten()
-        .filter(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            name.starts_with(".anticoag-save-") && name.ends_with(".tmp")
-        })
-        .filter(|e| {
-            e.metadata()
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| now.duration_since(t).unwrap_or_default() >= older_than)
-        })
-        .filter(|e| std::fs::remove_file(e.path()).is_ok())
-        .count()
+    // The atomic write sweeps the folder of killed saves' stale temporary files.
+    write_atomically(&path, text.as_bytes()).map_err(failed)
 }
 
 /// The recovery files in `dir` whose window is gone, newest first.

@@ -3,7 +3,7 @@
 //! A symbolic link is followed (the file it names is replaced, the link stays), the replaced file's mode
 //! and owner are kept, and a read-only file is refused rather than replaced. A failed save removes its
 //! temporary file; one left by a killed process is removed by the next save into the folder once it is
-//! older than `STALE_TEMP_AFTER`.
+//! older than `STALE_TEMP_AFTER` (the one sweep; the recovery folder gets it from the same atomic write).
 
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
@@ -24,27 +24,26 @@ fn resolved_target(path: &Path) -> std::io::Result<PathBuf> {
     }
 }
 
-/// Removes temporary files of ours older than [`STALE_TEMP_AFTER`] from `dir` (a killed save's).
-pub fn remove_stale_temporaries(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    let mut removed = 0;
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let ours = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > STALE_TEMP_AFTER);
-        if ours && old && std::fs::remove_file(entry.path()).is_ok() {
-            removed += 1;
-        }
-    }
-    removed
+/// Removes temporary files of interrupted saves (ours: `.anticoag-save-*.tmp`) in `dir` last modified more
+/// than `older_than` ago. Returns how many were removed; a file that cannot be inspected or removed is left
+/// alone. Younger ones may belong to another window's save in progress.
+pub fn remove_stale_temporaries(dir: &Path, older_than: Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let now = std::time::SystemTime::now();
+    entries
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+        })
+        .filter(|e| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| now.duration_since(t).unwrap_or_default() >= older_than)
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
 }
 
 /// Temporary file in the target's folder → write → fsync → rename → fsync the folder.
@@ -107,7 +106,7 @@ pub fn write_atomically_until(path: &Path, bytes: &[u8], crash_after: Option<Sav
         _ => PathBuf::from("."),
     };
     let crash = |step: SaveStep| crash_after == Some(step);
-    remove_stale_temporaries(&dir);
+    remove_stale_temporaries(&dir, STALE_TEMP_AFTER);
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)

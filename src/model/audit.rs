@@ -116,6 +116,19 @@ pub struct AuditEntry {
     pub previous: Option<String>,
 }
 
+/// Bytes as lower-case hex, by table (a formatter call per byte cost more than the hash itself). The one
+/// hex encoder: audit entries and protocol fingerprints.
+#[must_use]
+pub fn hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
 /// What the first entry of a chain points back to.
 pub const AUDIT_GENESIS: &str = "genesis";
 
@@ -140,14 +153,7 @@ impl AuditEntry {
         // An absent reason or link is a marker no text can be (a NUL).
         field(self.reason.as_deref().unwrap_or("\u{0}").as_bytes());
         field(self.previous.as_deref().unwrap_or("\u{0}").as_bytes());
-        // Hex by table: a formatter call per byte cost more than the hash itself.
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut out = String::with_capacity(64);
-        for b in h.finalize() {
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        }
-        out
+        hex(&h.finalize())
     }
 }
 

@@ -305,13 +305,7 @@ impl Protocol {
 #[must_use]
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    use std::fmt::Write;
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
+    crate::model::audit::hex(&Sha256::digest(bytes))
 }
 
 /// Refuses a format this build does not read, naming what an older file lacks.

@@ -128,10 +128,7 @@ fn saving_over_a_file_another_workstation_changed_asks_first() {
     let mut app = PlannerApp::new();
     app.set_clock(anticoag_planner::app::Clock::Fixed(NOW));
     app.open_path(path.clone());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .with_context_setup(install_fonts)
-        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    let mut h = harness_of(app);
     h.run();
     assert_eq!(doc(&h).path(), Some(path.as_path()));
     click(&mut h, "Patient");
@@ -255,10 +252,7 @@ fn a_hand_edited_audit_trail_shows_a_banner_and_is_recorded() {
     let mut app = PlannerApp::new();
     app.set_clock(anticoag_planner::app::Clock::Fixed(NOW));
     app.open_path(path.clone());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .with_context_setup(install_fonts)
-        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    let mut h = harness_of(app);
     h.run();
     assert!(shows(&h, "AUDIT TRAIL BROKEN: entry 2 does not follow entry 1"));
     let last = doc(&h).case().audit.last().expect("an entry");

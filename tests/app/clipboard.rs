@@ -73,70 +73,12 @@ fn copy_plan_and_paste_rows_go_through_the_system_clipboard() {
     let xvfb = tool("Xvfb", "xvfb");
     let xdotool = tool("xdotool", "xdotool");
     let xclip = tool("xclip", "xclip");
-    // Xvfb picks a free display number and writes it to stdout (no clash with another server).
-    let mut server = Killed(
-        Command::new(xvfb)
-            // -noreset: the probe below is the first client; without it the server resets when the probe
-            // disconnects, and the app connecting during that reset is refused (seen once in CI-like runs).
-            .args([
-                "-displayfd",
-                "1",
-                "-noreset",
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts"),
-    );
-    let mut number = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(server.0.stdout.take().expect("Xvfb's stdout")),
-        &mut number,
-    )
-    .expect("Xvfb names its display");
-    let display = format!(":{}", number.trim());
-    wait_for("the X display", Duration::from_secs(20), || {
-        run(&display, &xdotool, &["getdisplaygeometry"])
-    });
+    let (_server, display) = x_display(&xvfb, &xdotool);
     let home = tempfile::tempdir().unwrap();
-    let runtime = tempfile::tempdir().unwrap();
-    let app_log = home.path().join("app.log");
-    let mut app = Killed(
-        Command::new(env!("CARGO_BIN_EXE_anticoag-planner"))
-            .env("DISPLAY", &display)
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("XDG_DATA_HOME", home.path().join("data"))
-            .env("XDG_RUNTIME_DIR", runtime.path())
-            .env_remove("WAYLAND_DISPLAY")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&app_log).expect("a log file"))
-            .spawn()
-            .expect("the app starts"),
-    );
-    let window = wait_for("the app's window", Duration::from_secs(120), || {
-        if let Ok(Some(status)) = app.0.try_wait() {
-            let log = std::fs::read_to_string(&app_log).unwrap_or_default();
-            panic!("the app exited before showing its window ({status}):\n{log}");
-        }
-        run(
-            &display,
-            &xdotool,
-            &["search", "--onlyvisible", "--name", "anticoag-planner"],
-        )
-        .and_then(|out| out.lines().next().map(str::to_owned))
-    });
+    let (_app, window) = start_app(&display, &xdotool, home.path(), &[]);
     let focus = || {
         run(&display, &xdotool, &["windowfocus", "--sync", &window]);
     };
-    // Give the first frames time to draw (software GL).
-    std::thread::sleep(Duration::from_secs(3));
-
     // In: an aPTT row on the clipboard, pasted with Ctrl+V outside any text field.
     put_on_clipboard(&display, &xclip, b"2019-01-12T09:10,aptt,70,s,pasted\n");
     focus();

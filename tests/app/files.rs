@@ -97,10 +97,7 @@ fn unsaved_work_is_recovered_after_a_crash() {
     let dir = tempfile::tempdir().expect("temp dir");
     let recovery = dir.path().to_path_buf();
     let app = PlannerApp::with_preferences(Preferences::default(), Some(recovery.clone()));
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .with_context_setup(install_fonts)
-        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    let mut h = harness_of(app);
     h.run();
     click(&mut h, "Patient");
     commit_into(&mut h, "Weight (kg)", "77");
@@ -113,10 +110,7 @@ fn unsaved_work_is_recovered_after_a_crash() {
     std::fs::rename(&own, recovery.join("recovery-4000000.ron")).expect("moved");
 
     let app = PlannerApp::with_preferences(Preferences::default(), Some(recovery.clone()));
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .with_context_setup(install_fonts)
-        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    let mut h = harness_of(app);
     h.run();
     assert!(shows(&h, "Recover unsaved work?"));
     assert!(shows(&h, ", written "), "the prompt says when the copy was written");
@@ -248,10 +242,7 @@ fn a_recovered_case_still_asks_before_overwriting_another_workstations_edit() {
     std::fs::write(&path, &text).expect("written");
     let mut app = PlannerApp::with_preferences(Preferences::default(), Some(recovery.clone()));
     app.open_path(path.clone());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .with_context_setup(install_fonts)
-        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    let mut h = harness_of(app);
     h.run();
     click(&mut h, "Patient");
     commit_into(&mut h, "Weight (kg)", "91");
@@ -265,10 +256,7 @@ fn a_recovered_case_still_asks_before_overwriting_another_workstations_edit() {
     std::fs::rename(&own, recovery.join("recovery-4000001.ron")).expect("the next process finds it");
 
     let app = PlannerApp::with_preferences(Preferences::default(), Some(recovery.clone()));
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .with_context_setup(install_fonts)
-        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    let mut h = harness_of(app);
     h.run();
     click(&mut h, "Recover (Enter)");
     assert_eq!(doc(&h).path(), Some(path.as_path()));
@@ -296,10 +284,7 @@ fn a_case_locked_by_another_window_opens_read_only_and_our_lock_is_released_on_c
     .expect("their lock");
     let mut app = PlannerApp::new();
     app.open_path(path.clone());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .with_context_setup(install_fonts)
-        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    let mut h = harness_of(app);
     h.run();
     let why = doc(&h).read_only().unwrap_or_default().to_owned();
     assert!(

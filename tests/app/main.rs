@@ -26,20 +26,22 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 fn harness() -> Harness<'static, PlannerApp> {
+    harness_of(PlannerApp::new())
+}
+
+/// The window of an app set up by the test (a recovery folder, a clock, a case opened from a file).
+fn harness_of(app: PlannerApp) -> Harness<'static, PlannerApp> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 1000.0))
         .with_context_setup(install_fonts)
-        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), PlannerApp::new())
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app)
 }
 
 /// The app with its clock fixed at `now` (the wall clock would make a test depend on the day it runs).
 fn harness_at(now: anticoag_planner::model::ClinicalTime) -> Harness<'static, PlannerApp> {
     let mut app = PlannerApp::new();
     app.set_clock(anticoag_planner::app::Clock::Fixed(now));
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .with_context_setup(install_fonts)
-        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app)
+    harness_of(app)
 }
 
 /// Whether any widget's label contains `text` (the card and the stepper may both show it).

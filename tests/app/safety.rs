@@ -59,10 +59,7 @@ fn the_entry_form_refuses_a_time_in_the_future() {
     let mut app = PlannerApp::new();
     // The last event of the demo is 2019-01-12T08:00; "now" is twenty minutes later.
     app.set_clock(Clock::Fixed(ClinicalTime::constant(2019, 1, 12, 8, 20)));
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .with_context_setup(install_fonts)
-        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    let mut h = harness_of(app);
     h.run();
     click(&mut h, "Timeline");
     type_into(&mut h, "Event time", "2019-01-12T12:00");
