@@ -99,6 +99,26 @@ impl Control {
         matches!(self.basis, ControlBasis::Baseline | ControlBasis::Drawn(_))
     }
 
+    /// The baseline aPTT in use and where it comes from, as the window shows it beside the card:
+    /// "31 s from the 2019-01-04T07:30 draw, before heparin", "30 s, entered for the patient", "none
+    /// entered or drawn before heparin: the laboratory's control 30 s is used", "45 s is prolonged: the
+    /// laboratory's control 30 s is used; monitor heparin by anti-Xa".
+    #[must_use]
+    pub fn origin(self) -> String {
+        match self.basis {
+            ControlBasis::Baseline => format!("{}, entered for the patient", self.seconds),
+            ControlBasis::Drawn(at) => format!("{} from the {at} draw, before heparin", self.seconds),
+            ControlBasis::Laboratory => format!(
+                "none entered or drawn before heparin: the laboratory's control {} is used",
+                self.seconds
+            ),
+            ControlBasis::BaselineProlonged(b) => format!(
+                "{b} is prolonged: the laboratory's control {} is used; monitor heparin by anti-Xa",
+                self.seconds
+            ),
+        }
+    }
+
     /// "control 30 s (baseline)", "control 31 s (baseline 31 s from the 07:30 draw, before heparin)",
     /// "control 30 s (laboratory control: no baseline entered)".
     #[must_use]

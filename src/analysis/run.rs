@@ -288,6 +288,7 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
             facts,
         },
         heparin,
+        aptt_control: cx.aptt_range.control,
         findings: cx.findings,
         hit_status: cx.hit_status,
         hit_4ts: four_ts,

@@ -549,6 +549,11 @@ pub struct Analysis {
     pub protocol: ProtocolRef,
     pub patient: PatientWeights,
     pub heparin: HeparinExposure,
+    /// The control the heparin aPTT range is built on, with its origin (an entered baseline, an aPTT drawn
+    /// before any anticoagulant, or the laboratory's): the window shows it beside the card (issue 28).
+    /// The JSON says it in the steps' words; it adds no field.
+    #[serde(skip)]
+    pub aptt_control: super::pairing::Control,
     pub findings: Vec<Finding>,
     /// HIT over time (clinical reference §14.1): from the history, the 4Ts suspicions and the assays.
     pub hit_status: super::hit_status::HitStatus,

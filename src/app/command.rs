@@ -47,6 +47,8 @@ pub enum Replace {
     OpenPath(PathBuf),
     NewCase(Box<Case>),
     Recover,
+    /// Close the case and show the start screen.
+    Close,
     Quit,
 }
 
@@ -110,6 +112,9 @@ pub enum Command {
     /// Put a heparin rate (units/kg/h) into the entry form as a new, unsaved row and show it: the What if
     /// panel's "use this rate" — nothing is added until the user presses Add.
     PrefillHeparinRate(f64),
+    /// Show the Patient view with the keyboard in the baseline aPTT field (the card's "Use another
+    /// value…").
+    EditBaseline,
     /// The answer to "the file changed on disk since you opened it".
     ResolveDiskConflict(DiskChoice),
     /// The answer to "this case's protocol changed since it was saved" (issue 26): `true` uses the protocol

@@ -26,9 +26,10 @@ use super::views::history::{HistoryState, history_ui};
 use super::views::patient::{PatientForm, patient_ui};
 use super::views::plan::{
     anti_xa_verdict_ui, card_header_ui, copied_plan, overdue_line_ui, predict_ui, recommendation_card_ui, stepper_ui,
-    verdict_ui,
+    teaching_band_ui, verdict_ui,
 };
 use super::views::plots::{PlotState, plots_ui};
+use super::views::start::start_screen_ui;
 use super::views::timeline::timeline_ui;
 use super::views::tools::{ToolsForm, tools_ui};
 
@@ -151,19 +152,18 @@ impl PlannerApp {
         self.approved = approved;
     }
 
-    /// Starts with the first demo case open and no recovery (tests, benchmarks).
+    /// Starts on the start screen with no recovery (tests, benchmarks).
     #[must_use]
     pub fn new() -> Self {
         Self::with_preferences(Preferences::default(), None)
     }
 
-    /// Starts with saved preferences and, when `recovery_dir` holds unsaved work from a previous run,
-    /// offers it back.
+    /// Starts on the start screen (no case open: issue 28) with saved preferences and, when
+    /// `recovery_dir` holds unsaved work from a previous run, offers it back.
     #[must_use]
     pub fn with_preferences(prefs: Preferences, recovery_dir: Option<PathBuf>) -> Self {
         let mut dialogs = Dialogs::default();
         let mut status = None;
-        // Read the recovery offer first: opening the demo must not clear it.
         if let Some(dir) = &recovery_dir {
             match read_recovery(dir, Clock::Wall.zone()) {
                 Ok(Some(r)) => {
@@ -212,9 +212,14 @@ impl PlannerApp {
             window_title: String::new(),
             approved: None,
         };
-        app.replace(Replace::OpenDemo(0));
-        app.status = status.or(app.status);
+        app.status = status;
         app
+    }
+
+    /// Opens a bundled teaching case by its place in [`super::DEMO_CASES`] (tests and benchmarks; the
+    /// start screen's buttons do the same).
+    pub fn open_demo(&mut self, index: usize) {
+        self.replace(Replace::OpenDemo(index));
     }
 
     /// Opens a case built in memory, in the given view (the frame benchmark and tests use generated
@@ -257,6 +262,12 @@ impl PlannerApp {
     /// Closes the window once the first frame is drawn (start-up measurements).
     pub fn exit_after_first_frame(&mut self) {
         self.exit_after_first_frame = true;
+    }
+
+    /// The window's title as last sent ("anticoag-planner — " and the patient line).
+    #[must_use]
+    pub fn title(&self) -> &str {
+        &self.window_title
     }
 
     /// The open case.
@@ -338,9 +349,8 @@ impl PlannerApp {
             let hide_decision = predict_first && prediction.is_none();
             egui::CentralPanel::default().show(ui, |ui| central_ui(ui, doc, views, view, hide_decision, &mut commands));
         } else {
-            egui::CentralPanel::default().show(ui, |ui| {
-                ui.label("No case open: choose New, Open… or Open demo case");
-            });
+            let recent = &self.prefs.recent_files;
+            egui::CentralPanel::default().show(ui, |ui| start_screen_ui(ui, recent, &mut commands));
         }
         dialogs_ui(
             &ctx,
@@ -498,6 +508,10 @@ fn plan_panel_ui(
     // The card takes about a third of the window: 350 px at 1024, 600 px at 1920.
     let card_width = (ui.available_width() * 0.32).clamp(330.0, 620.0);
     egui::Panel::left("plan").default_size(card_width).show(ui, |ui| {
+        // A teaching case says so above everything, also while Predict first asks (issue 28).
+        if let Some(band) = doc.case().teaching_band() {
+            teaching_band_ui(ui, band);
+        }
         let asking = predict_first && prediction.is_none();
         if asking {
             // The banners and the action would give the answer away; a paused advice is still said.

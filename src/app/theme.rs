@@ -258,6 +258,12 @@ pub fn success() -> Color32 {
     in_range()
 }
 
+/// The teaching band (issue 28): the purple no warning about a patient uses.
+#[must_use]
+pub fn teaching() -> Color32 {
+    palette().bolus
+}
+
 /// Failure (a refusal, an error).
 #[must_use]
 pub fn failure() -> Color32 {

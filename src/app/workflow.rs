@@ -65,7 +65,8 @@ impl PlannerApp {
             | Command::SetPredictFirst(_)
             | Command::Predict(_)
             | Command::GuessAntiXa(_)
-            | Command::PrefillHeparinRate(_) => self.apply_view(command, ctx),
+            | Command::PrefillHeparinRate(_)
+            | Command::EditBaseline => self.apply_view(command, ctx),
             Command::SetPatient(_)
             | Command::SetProtocol(_)
             | Command::SetTitle(_)
@@ -252,6 +253,12 @@ impl PlannerApp {
                     self.status = Some(Status::ok(
                         "the rate is in the entry form: check the time and press Add to record it".to_owned(),
                     ));
+                }
+            }
+            Command::EditBaseline => {
+                if let Some(open) = &mut self.open {
+                    open.views.patient.focus_baseline();
+                    self.prefs.view = CentralView::Patient;
                 }
             }
             Command::CopyPlan(text) => {
@@ -445,6 +452,18 @@ impl PlannerApp {
                     Ok(None) => return,
                     Err(e) => Err(e),
                 }
+            }
+            Replace::Close => {
+                // Back to the start screen: the unsaved edits (if any) were discarded by the user.
+                self.release_lock();
+                if self.dialogs.recovery_offer.is_none() {
+                    self.clear_recovery_file();
+                }
+                self.open = None;
+                self.prediction = None;
+                self.anti_xa_guess = None;
+                self.status = Some(Status::ok("case closed".to_owned()));
+                return;
             }
             Replace::Quit => {
                 // The user chose to discard the edits: their recovery copy goes too, and the case's lock.

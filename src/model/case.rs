@@ -13,6 +13,10 @@ use super::time::{ClinicalTime, Zone};
 /// Case files carry this version; a newer one is refused, never overwritten.
 pub const CASE_FORMAT_VERSION: u32 = 8;
 
+/// The band a teaching case carries on the card, in the title bar, in a copied plan and on every
+/// printed page (issue 28).
+pub const TEACHING_BAND: &str = "TEACHING CASE — not a patient";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
@@ -275,14 +279,25 @@ impl Case {
         out
     }
 
-    /// Who the case is about, as every copy and print heads it: "Jane Doe · MRN 123 · bed 4 — the case
-    /// title", or the title alone when no identifier is entered. Free text printed escaped (issue 27).
+    /// Who the case is about, as the title bar, every copy and every printed page head it: "Jane Doe ·
+    /// MRN 123 · bed 4 — the case title", or the title alone when no identifier is entered; a teaching
+    /// case starts with [`TEACHING_BAND`] (issue 28). Free text printed escaped (issue 27).
     #[must_use]
     pub fn patient_line(&self) -> String {
         let title = super::plain_text::one_line(&self.title);
-        match self.identity.line() {
+        let line = match self.identity.line() {
             Some(id) => format!("{id} — {title}"),
             None => title,
+        };
+        match self.teaching_band() {
+            Some(band) => format!("{band} · {line}"),
+            None => line,
         }
+    }
+
+    /// [`TEACHING_BAND`] for a teaching case: it must never pass for a patient's.
+    #[must_use]
+    pub fn teaching_band(&self) -> Option<&'static str> {
+        self.teaching.then_some(TEACHING_BAND)
     }
 }

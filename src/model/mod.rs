@@ -23,7 +23,7 @@ pub mod zone;
 
 pub use anticoagulant::{Anticoagulant, DtiDrug};
 pub use audit::{AuditAction, AuditEntry, DEFAULT_DELETION_REASON, DeletedEvent, PatientIdentity, patient_changes};
-pub use case::{CASE_FORMAT_VERSION, Case, ProtocolPin, TimelineError};
+pub use case::{CASE_FORMAT_VERSION, Case, ProtocolPin, TEACHING_BAND, TimelineError};
 pub use display::display_convention_problems;
 pub use editing::{EditError, PatientChange, ShippedProtocol};
 pub use event_code::{EventCode, ReasonNotOnStop, event_fields};

@@ -108,7 +108,7 @@ fn identifiers_head_the_window_the_case_bar_and_the_copied_plan() {
     );
     assert!(
         d.patient_line()
-            .starts_with("Teaching patient · MRN 000123 — CMAJ 2019")
+            .starts_with("TEACHING CASE — not a patient · Teaching patient · MRN 000123 — CMAJ 2019")
     );
     assert!(shows(&h, "Teaching patient · MRN 000123 — CMAJ 2019"), "the case bar");
     let plan = anticoag_planner::app::views::plan::copied_plan(d.analysis(), &d.patient_line());
@@ -125,7 +125,7 @@ fn saving_over_a_file_another_workstation_changed_asks_first() {
     let path = dir.path().join("shared.ron");
     let text = std::fs::read_to_string("assets/cases/cmaj-2019-ecmo.ron").expect("the demo");
     std::fs::write(&path, &text).expect("written");
-    let mut app = PlannerApp::new();
+    let mut app = demo_app();
     app.set_clock(anticoag_planner::app::Clock::Fixed(NOW));
     app.open_path(path.clone());
     let mut h = harness_of(app);
@@ -249,7 +249,7 @@ fn a_hand_edited_audit_trail_shows_a_banner_and_is_recorded() {
     }
     let text = anticoag_planner::io::to_ron_string(&case).replace("detail: \"first\"", "detail: \"edited by hand\"");
     std::fs::write(&path, text).expect("written");
-    let mut app = PlannerApp::new();
+    let mut app = demo_app();
     app.set_clock(anticoag_planner::app::Clock::Fixed(NOW));
     app.open_path(path.clone());
     let mut h = harness_of(app);

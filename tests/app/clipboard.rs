@@ -75,7 +75,10 @@ fn copy_plan_and_paste_rows_go_through_the_system_clipboard() {
     let xclip = tool("xclip", "xclip");
     let (_server, display) = x_display(&xvfb, &xdotool);
     let home = tempfile::tempdir().unwrap();
-    let (_app, window) = start_app(&display, &xdotool, home.path(), &[]);
+    // The window starts on its start screen (issue 28): the CMAJ teaching case is opened as a set-up does.
+    let case = home.path().join("cmaj.ron");
+    std::fs::copy("assets/cases/cmaj-2019-ecmo.ron", &case).unwrap();
+    let (_app, window) = start_app(&display, &xdotool, home.path(), &["--open", case.to_str().unwrap()]);
     let focus = || {
         run(&display, &xdotool, &["windowfocus", "--sync", &window]);
     };
@@ -103,7 +106,10 @@ fn copy_plan_and_paste_rows_go_through_the_system_clipboard() {
         }
         plan
     });
-    assert!(plan.contains("Patient: CMAJ 2019"), "{plan}");
+    assert!(
+        plan.contains("Patient: TEACHING CASE — not a patient · CMAJ 2019"),
+        "a teaching case says so in a copy: {plan}"
+    );
     assert!(
         plan.contains("Weight 90.9 kg · heparin dosing weight 90.9 kg"),
         "{plan}"

@@ -51,7 +51,7 @@ fn a_paired_draw_is_one_row_and_one_enter() {
         "the analysis moved to the new draw"
     );
     assert!(shows(&h, "draw added: 2 result(s)"));
-    // The labs are cleared for the next draw, the time is kept.
+    // The row is cleared for the next draw, the time too (issue 28).
     assert_eq!(h.get_by_label("aPTT (s)").value().as_deref(), Some(""));
 }
 

@@ -7,7 +7,7 @@ fn every_teaching_case_opens_from_the_menu() {
     let mut h = harness();
     h.run();
     for (i, (label, _, _)) in DEMO_CASES.iter().enumerate() {
-        h.get_by_label("Open demo case…").click();
+        h.get_by_label("Teaching cases…").click();
         h.run();
         h.get_by_label(label).click();
         h.run();
@@ -96,7 +96,8 @@ fn save_as_open_and_a_broken_file_leaves_the_case_untouched() {
 fn unsaved_work_is_recovered_after_a_crash() {
     let dir = tempfile::tempdir().expect("temp dir");
     let recovery = dir.path().to_path_buf();
-    let app = PlannerApp::with_preferences(Preferences::default(), Some(recovery.clone()));
+    let mut app = PlannerApp::with_preferences(Preferences::default(), Some(recovery.clone()));
+    app.open_demo(0);
     let mut h = harness_of(app);
     h.run();
     click(&mut h, "Patient");
@@ -282,7 +283,7 @@ fn a_case_locked_by_another_window_opens_read_only_and_our_lock_is_released_on_c
         r#"{"user":"RN Kim","host":"icu-ws-04","pid":4000004,"since":"2026-12-06T18:40"}"#,
     )
     .expect("their lock");
-    let mut app = PlannerApp::new();
+    let mut app = demo_app();
     app.open_path(path.clone());
     let mut h = harness_of(app);
     h.run();

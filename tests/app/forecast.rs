@@ -171,7 +171,7 @@ fn predict_first_hides_the_forecast_until_the_learner_has_guessed_the_next_anti_
 
 #[test]
 fn a_month_long_back_test_runs_in_the_background_and_its_summary_arrives() {
-    let mut app = PlannerApp::new();
+    let mut app = super::demo_app();
     app.open_generated(
         anticoag_planner::analysis::generate::ecmo_course(30),
         anticoag_planner::app::CentralView::Plots,

@@ -12,9 +12,11 @@ mod editing;
 mod entry;
 mod files;
 mod forecast;
+mod key_path;
 mod keyboard;
 mod replay;
 mod safety;
+mod start;
 mod themes;
 mod time_zones;
 mod views;
@@ -26,7 +28,15 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 fn harness() -> Harness<'static, PlannerApp> {
-    harness_of(PlannerApp::new())
+    harness_of(demo_app())
+}
+
+/// The app with the CMAJ teaching case open, as the start screen's first teaching button opens it (the
+/// window itself starts on the start screen: issue 28).
+fn demo_app() -> PlannerApp {
+    let mut app = PlannerApp::new();
+    app.open_demo(0);
+    app
 }
 
 /// The window of an app set up by the test (a recovery folder, a clock, a case opened from a file).
@@ -39,7 +49,7 @@ fn harness_of(app: PlannerApp) -> Harness<'static, PlannerApp> {
 
 /// The app with its clock fixed at `now` (the wall clock would make a test depend on the day it runs).
 fn harness_at(now: anticoag_planner::model::ClinicalTime) -> Harness<'static, PlannerApp> {
-    let mut app = PlannerApp::new();
+    let mut app = demo_app();
     app.set_clock(anticoag_planner::app::Clock::Fixed(now));
     harness_of(app)
 }
@@ -63,7 +73,7 @@ fn rewind_to(h: &mut Harness<'static, PlannerApp>, time: &str) {
 }
 
 fn open_demo(h: &mut Harness<'static, PlannerApp>, label: &str) {
-    h.get_by_label("Open demo case…").click();
+    h.get_by_label("Teaching cases…").click();
     h.run();
     h.get_by_label(label).click();
     h.run();

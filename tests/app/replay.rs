@@ -117,3 +117,29 @@ fn a_replayed_past_says_so_on_the_card_and_in_the_copy() {
     let plan = anticoag_planner::app::views::plan::copied_plan(d.analysis(), &d.patient_line());
     assert!(plan.contains("PAST STATE — as of"), "{plan}");
 }
+
+/// Issue 28: toggling Predict first changed the card's width (the guess row did not wrap). The central
+/// view's first tab starts where the card ends: it stays put while asking, after the choice, and after.
+#[test]
+fn the_card_keeps_its_width_when_predict_first_asks_and_answers() {
+    // The narrow window of the review, where the card is at its smallest.
+    let app = demo_app();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1024.0, 640.0))
+        .with_context_setup(anticoag_planner::app::theme::install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    h.run();
+    rewind_to(&mut h, "2019-01-06T23:00");
+    let card_edge = |h: &Harness<'static, PlannerApp>| h.get_by_label("Algorithm").rect().left();
+    let before = card_edge(&h);
+    h.get_by_label("Predict first").click();
+    h.run();
+    assert!(shows(&h, "What would you do now?"));
+    assert_eq!(card_edge(&h), before, "asking");
+    h.get_by_label("Switch to argatroban").click();
+    h.run();
+    assert_eq!(card_edge(&h), before, "after the choice");
+    h.get_by_label("Predict first").click();
+    h.run();
+    assert_eq!(card_edge(&h), before, "Predict first off again");
+}

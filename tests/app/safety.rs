@@ -56,7 +56,7 @@ fn a_half_typed_weight_pauses_the_advice_and_nothing_is_computed_from_it() {
 
 #[test]
 fn the_entry_form_refuses_a_time_in_the_future() {
-    let mut app = PlannerApp::new();
+    let mut app = demo_app();
     // The last event of the demo is 2019-01-12T08:00; "now" is twenty minutes later.
     app.set_clock(Clock::Fixed(ClinicalTime::constant(2019, 1, 12, 8, 20)));
     let mut h = harness_of(app);

@@ -113,7 +113,7 @@ fn a_fact_is_recorded_from_now_in_the_patient_view() {
     // The demo's last event is 2019-01-12T08:00; twenty minutes later.
     let now = ClinicalTime::constant(2019, 1, 12, 8, 20);
     // Tall enough for the whole Patient view (a click lands only on what is on screen).
-    let mut app = PlannerApp::new();
+    let mut app = demo_app();
     app.set_clock(anticoag_planner::app::Clock::Fixed(now));
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 2000.0))
@@ -152,7 +152,7 @@ fn a_fact_is_recorded_from_now_in_the_patient_view() {
 #[test]
 fn a_setting_recorded_from_now_changes_the_protocol_in_effect() {
     let now = ClinicalTime::constant(2019, 1, 12, 8, 20);
-    let mut app = PlannerApp::new();
+    let mut app = demo_app();
     app.set_clock(anticoag_planner::app::Clock::Fixed(now));
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 2000.0))

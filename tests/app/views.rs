@@ -48,7 +48,7 @@ fn dosing_tools_compute_antithrombin_and_highlight_the_current_rows() {
 
 #[test]
 fn every_view_renders_a_month_long_course() {
-    let mut app = PlannerApp::new();
+    let mut app = demo_app();
     app.open_generated(
         anticoag_planner::analysis::generate::ecmo_course(30),
         CentralView::Algorithm,
@@ -107,4 +107,35 @@ fn the_bypass_tab_belongs_to_the_bypass_setting_and_elsewhere_is_a_pre_bypass_re
     assert!(h.query_by_label("Pre-bypass review…").is_none());
     click(&mut h, "Bypass");
     assert!(shows(&h, "Heparin dose-response (Bull)"));
+}
+
+/// Issue 28: the baseline the card uses is shown with its origin, and one click leads to another value.
+#[test]
+fn the_baseline_in_use_is_shown_with_its_origin_and_one_click_changes_it() {
+    let mut h = harness();
+    h.run();
+    assert!(
+        shows(&h, "Baseline aPTT: 29 s, entered for the patient"),
+        "{}",
+        screen_text(&h)
+    );
+    click(&mut h, "Use another value…");
+    assert!(
+        h.get_by_label("Baseline aPTT (s)").is_focused(),
+        "the Patient view, the keyboard in the baseline field"
+    );
+    // Emptied: the aPTT drawn before the first heparin (day 4, 02:30) is the baseline (§14.6).
+    commit_into(&mut h, "Baseline aPTT (s)", "");
+    assert_eq!(doc(&h).case().patient.baseline_aptt, None);
+    assert!(
+        shows(&h, "Baseline aPTT: 29 s from the 2019-01-05T02:30 draw, before heparin"),
+        "{}",
+        screen_text(&h)
+    );
+    assert!(
+        shows(&h, "in use: 29 s from the 2019-01-05T02:30 draw"),
+        "said beside the field too"
+    );
+    commit_into(&mut h, "Baseline aPTT (s)", "31");
+    assert!(shows(&h, "Baseline aPTT: 31 s, entered for the patient"));
 }

@@ -71,7 +71,7 @@ fn a_long_name_wraps_in_the_pdf_header_and_the_mrn_and_bed_are_printed() {
     let printed = common::pdf_text(&pdf);
     // Wrapped: a later header line says it continues the patient line.
     assert!(
-        printed.contains("Castellanos (patient, continued) Ortega · MRN 000123 · bed 4"),
+        printed.contains("Santos (patient, continued) Villanueva-Hernández y Castellanos Ortega · MRN 000123 · bed 4"),
         "{printed}"
     );
 }
@@ -146,5 +146,49 @@ fn a_padded_title_cannot_start_a_header_line_and_a_blank_author_is_refused() {
             "--force",
         ]);
         assert!(!ok && err.contains("--author"), "{author:?}: {err}");
+    }
+}
+
+/// Issue 28: a teaching case says so on every printed page (the patient line heads each page), and a
+/// patient's case never does.
+#[test]
+fn every_printed_page_of_a_teaching_case_says_it_is_not_a_patient() {
+    let dir = tempfile::tempdir().unwrap();
+    let teaching = dir.path().join("teaching.ron");
+    std::fs::copy(common::root().join("assets/cases/cmaj-2019-ecmo.ron"), &teaching).unwrap();
+    let patient = dir.path().join("patient.ron");
+    let text = std::fs::read_to_string(&teaching).unwrap();
+    let without = text.replacen("    teaching: true,\n", "", 1);
+    assert_ne!(without, text);
+    std::fs::write(&patient, without).unwrap();
+    for (case, band) in [(&teaching, true), (&patient, false)] {
+        let pdf = dir.path().join("h.pdf");
+        let (ok, _, err) = run(&[
+            "report",
+            case.to_str().unwrap(),
+            "--at",
+            "2019-01-07T03:05",
+            "--author",
+            "Dr Lee",
+            "--force",
+            "-o",
+            pdf.to_str().unwrap(),
+        ]);
+        assert!(ok, "{err}");
+        let pages = std::process::Command::new("pdfinfo")
+            .arg(&pdf)
+            .output()
+            .expect("this test needs `pdfinfo`: apt-get install poppler-utils");
+        let pages: usize = String::from_utf8_lossy(&pages.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+            .unwrap();
+        let printed = common::pdf_text(&pdf);
+        let marked = printed.matches("Patient: TEACHING CASE — not a patient ·").count();
+        if band {
+            assert!(pages >= 2 && marked == pages, "{marked} of {pages} pages: {printed}");
+        } else {
+            assert_eq!(marked, 0, "{printed}");
+        }
     }
 }

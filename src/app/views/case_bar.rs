@@ -1,4 +1,4 @@
-//! The case bar: New, Open…, Save, Save as…, recent files, demo cases, CSV import, and the replay
+//! The case bar: New, Open…, Save, Save as…, recent files, teaching cases, CSV import, Close case, and the replay
 //! (slider, previous and next event, Predict first) with the case's input warnings and the last status.
 
 use std::path::PathBuf;
@@ -43,7 +43,7 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
                 }
             }
         });
-        ui.menu_button("Open demo case…", |ui| {
+        ui.menu_button("Teaching cases…", |ui| {
             for (i, (label, _, _)) in DEMO_CASES.iter().enumerate() {
                 if ui.button(*label).clicked() {
                     commands.push(Command::Replace(Replace::OpenDemo(i)));
@@ -59,6 +59,13 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
         }
         if ui.add_enabled(has_doc, egui::Button::new("Import CSV…")).clicked() {
             commands.push(Command::ShowPathDialog(PathPurpose::ImportCsv));
+        }
+        if ui
+            .add_enabled(has_doc, egui::Button::new("Close case"))
+            .on_hover_text("Back to the start screen (asks first about unsaved changes)")
+            .clicked()
+        {
+            commands.push(Command::Replace(Replace::Close));
         }
         edit_menu_ui(ui, doc, info.theme, info.author, commands);
         if let Some(doc) = doc {

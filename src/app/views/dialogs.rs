@@ -255,6 +255,7 @@ fn unsaved_changes_ui(ctx: &egui::Context, doc: Option<&Document>, pending: &Rep
     let title = doc.map_or("", |d| d.case().title.as_str());
     let doing = match pending {
         Replace::Quit => "Closing the app",
+        Replace::Close => "Closing the case",
         Replace::NewCase(_) => "Starting a new case",
         Replace::OpenDemo(_) | Replace::OpenPath(_) | Replace::Recover => "Opening another case",
     };

@@ -1,6 +1,8 @@
 //! The quick entry of a draw (issue 13): one row with the time (a Now button; "14:05" is its most
 //! recent past occurrence) and any of aPTT, anti-Xa, antithrombin, platelets and fibrinogen. Enter adds
-//! the whole draw or nothing, with every refused field named — the CSV import's rules.
+//! the whole draw or nothing, with every refused field named — the CSV import's rules. The keyboard
+//! (issue 28): Now puts it in the aPTT, a refused field keeps it and is outlined, the row clears after
+//! a draw.
 
 use eframe::egui::{self, RichText};
 
@@ -11,11 +13,17 @@ use crate::app::command::Command;
 use crate::app::document::Document;
 use crate::app::theme;
 
+use super::widgets::{entry_field, pressed_enter};
+
 /// The typed draw and what was refused when it was last submitted.
 #[derive(Default)]
 pub struct DrawForm {
     entry: DrawEntry,
     refused: Vec<String>,
+    /// The fields the last submission refused ("time", "aPTT", …; "draw": no lab typed): outlined.
+    refused_fields: Vec<&'static str>,
+    /// The field to give the keyboard back to at the next frame (a refused Enter keeps the focus).
+    refocus: Option<&'static str>,
     /// "Now", set by the shell each frame (the wall clock, or a test's fixed time).
     now: Option<ClinicalTime>,
 }
@@ -25,54 +33,80 @@ impl DrawForm {
         self.now = Some(now);
     }
 
-    /// After the draw was added: the labs are cleared, the time kept (the next row is often a dose at
-    /// the same time).
+    /// After the draw was added: cleared, the time too (issue 28: a kept time was taken for the next
+    /// draw's). No field keeps the keyboard, so Ctrl+Z undoes the draw, not a field's typing.
     pub fn added(&mut self) {
-        let time = std::mem::take(&mut self.entry.time);
-        self.entry = DrawEntry {
-            time,
-            ..DrawEntry::default()
-        };
+        self.entry = DrawEntry::default();
         self.refused.clear();
+        self.refused_fields.clear();
     }
 
-    /// The case refused the draw (a duplicate at the same minute, before the case start).
+    /// The case refused the draw (a duplicate at the same minute, before the case start): the time is
+    /// the field to look at.
     pub fn refused(&mut self, why: Vec<String>) {
         self.refused = why;
+        self.refused_fields = vec!["time"];
+        self.refocus = Some("time");
     }
 }
 
-/// One labelled field of the row; whether Enter was pressed in it.
-fn field(ui: &mut egui::Ui, label: &str, text: &mut String, width: f32) -> bool {
-    let l = ui.label(label);
-    let r = ui
-        .add(egui::TextEdit::singleline(text).desired_width(width))
-        .labelled_by(l.id);
-    r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+/// The lab fields of the row: (the parser's field name, the label on screen).
+const LAB_FIELDS: [(&str, &str); 5] = [
+    ("aPTT", "aPTT (s)"),
+    ("anti-Xa", "anti-Xa (units/mL)"),
+    ("antithrombin", "AT (%)"),
+    ("platelets", "Platelets (× 10⁹/L)"),
+    ("fibrinogen", "Fibrinogen (g/L)"),
+];
+
+/// The typed text of a lab field, by the parser's field name.
+fn lab_text<'a>(entry: &'a mut DrawEntry, field: &str) -> Option<&'a mut String> {
+    Some(match field {
+        "aPTT" => &mut entry.aptt,
+        "anti-Xa" => &mut entry.anti_xa,
+        "antithrombin" => &mut entry.antithrombin,
+        "platelets" => &mut entry.platelets,
+        "fibrinogen" => &mut entry.fibrinogen,
+        _ => return None,
+    })
 }
 
 /// The draw row.
 pub fn draw_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut DrawForm, commands: &mut Vec<Command>) {
     ui.strong("Quick entry: a draw");
     let mut submit = false;
+    let refocus = form.refocus.take();
     ui.horizontal_wrapped(|ui| {
         // Now before the time field: Tab goes from the time straight to the aPTT.
         let l = ui.label("Draw time");
+        let mut now_clicked = false;
         if ui.button("Now").clicked()
             && let Some(now) = form.now
         {
             form.entry.time = now.to_string();
+            now_clicked = true;
         }
-        let r = ui
-            .add(egui::TextEdit::singleline(&mut form.entry.time).desired_width(130.0))
-            .labelled_by(l.id);
-        submit |= r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let r = entry_field(
+            ui,
+            &mut form.entry.time,
+            130.0,
+            l.id,
+            form.refused_fields.contains(&"time"),
+            refocus == Some("time"),
+        );
+        submit |= pressed_enter(ui, &r);
+        for (field, label) in LAB_FIELDS {
+            let l = ui.label(label);
+            // "No lab typed" puts the keyboard in the first lab, the aPTT; so does Now.
+            let first = field == "aPTT";
+            let refused = form.refused_fields.contains(&field) || (first && form.refused_fields.contains(&"draw"));
+            let back = refocus == Some(field) || (first && (refocus == Some("draw") || now_clicked));
+            if let Some(text) = lab_text(&mut form.entry, field) {
+                let r = entry_field(ui, text, 50.0, l.id, refused, back);
+                submit |= pressed_enter(ui, &r);
+            }
+        }
         let e = &mut form.entry;
-        submit |= field(ui, "aPTT (s)", &mut e.aptt, 50.0);
-        submit |= field(ui, "anti-Xa (units/mL)", &mut e.anti_xa, 50.0);
-        submit |= field(ui, "AT (%)", &mut e.antithrombin, 50.0);
-        submit |= field(ui, "Platelets (× 10⁹/L)", &mut e.platelets, 50.0);
-        submit |= field(ui, "Fibrinogen (g/L)", &mut e.fibrinogen, 50.0);
         // The analyser's flag on the sample, for every lab of the draw.
         let l = ui.label("Sample flag");
         egui::ComboBox::from_id_salt("draw_interference")
@@ -102,7 +136,11 @@ pub fn draw_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut DrawForm, comm
         );
         match parsed {
             Ok(draw) => commands.push(Command::AddDraw(draw)),
-            Err(errors) => form.refused = errors.iter().map(ToString::to_string).collect(),
+            Err(errors) => {
+                form.refused = errors.iter().map(ToString::to_string).collect();
+                form.refused_fields = errors.iter().map(|e| e.field).collect();
+                form.refocus = errors.first().map(|e| e.field);
+            }
         }
     }
     for r in &form.refused {

@@ -14,6 +14,8 @@ use crate::app::command::Command;
 use crate::app::document::Document;
 use crate::app::theme;
 
+use super::widgets::{entry_field, pressed_enter};
+
 /// Kind codes (the CSV `kind` column) and their names on screen; labs first.
 fn kind_label(code: &str) -> &'static str {
     EventCode::from_code(code).map_or("", EventCode::label)
@@ -37,6 +39,11 @@ pub struct EventForm {
     refusal: Option<String>,
     /// The type-ahead text of the kind picker.
     kind_filter: String,
+    /// The field to give the keyboard to at the next frame: "value" after a kind is picked, the
+    /// refused field after a refused Enter (issue 28).
+    refocus: Option<&'static str>,
+    /// The field the last refusal named ("time", "value"): outlined until the next try.
+    refused_field: Option<&'static str>,
     /// The wall clock (or a test's fixed time), set by the shell each frame: a time more than a few
     /// minutes after it is refused, as by the CSV import.
     now: Option<ClinicalTime>,
@@ -56,6 +63,8 @@ impl EventForm {
             editing: None,
             refusal: None,
             kind_filter: String::new(),
+            refocus: None,
+            refused_field: None,
             now: None,
         }
     }
@@ -72,10 +81,15 @@ impl EventForm {
         self.entry.reason.clear();
         self.editing = None;
         self.refusal = None;
+        self.refused_field = None;
     }
 
+    /// The case refused the row (a second result of the test at the same minute, before the case
+    /// start): the time keeps the keyboard, outlined.
     pub fn refused(&mut self, why: String) {
         self.refusal = Some(why);
+        self.refused_field = Some("time");
+        self.refocus = Some("time");
     }
 
     /// The event being edited, as it was.
@@ -152,16 +166,61 @@ fn offered_units(code: &str) -> Vec<&'static str> {
     units
 }
 
-/// Whether a kind matches the type-ahead filter (its name or its code, any case).
+/// Whether a kind matches the type-ahead filter: every typed word is in its name or its code, any case.
 fn kind_matches(code: EventCode, filter: &str) -> bool {
-    let f = filter.trim().to_lowercase();
-    f.is_empty() || code.label().to_lowercase().contains(&f) || code.code().contains(&f)
+    let label = code.label().to_lowercase();
+    filter
+        .to_lowercase()
+        .split_whitespace()
+        .all(|word| label.contains(word) || code.code().contains(word))
 }
 
-/// The kind picker: a type-ahead field ("Find a kind"; Enter picks the first match) over the kinds
-/// grouped as labs and doses.
-fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm) {
+/// Whether every typed word starts a word of the kind's name ("hep i": heparin infusion rate, not
+/// heparin bolus, whose "i" is inside a word). Such kinds come first in the list.
+fn kind_starts_words(code: EventCode, filter: &str) -> bool {
+    let label = code.label().to_lowercase();
+    let words: Vec<&str> = label.split(|c: char| c.is_whitespace() || c == '-').collect();
+    filter
+        .to_lowercase()
+        .split_whitespace()
+        .all(|typed| words.iter().any(|w| w.starts_with(typed)) || code.code().starts_with(typed))
+}
+
+/// The kinds the filter matches, those whose words it starts first, each group in the table's order.
+fn matching_kinds(filter: &str) -> Vec<EventCode> {
+    let mut matching: Vec<EventCode> = EventCode::ALL
+        .into_iter()
+        .filter(|c| kind_matches(*c, filter))
+        .collect();
+    matching.sort_by_key(|c| !kind_starts_words(*c, filter));
+    matching
+}
+
+/// Letters and digits typed while the kind picker has the keyboard and its list is closed: they
+/// open the list as its filter (type-ahead).
+fn typed_ahead(ui: &egui::Ui) -> String {
+    ui.input(|i| {
+        i.events
+            .iter()
+            .filter_map(|e| match e {
+                egui::Event::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect::<String>()
+    })
+    .chars()
+    .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+    .collect()
+}
+
+/// The kind picker: a list of the kinds grouped as labs and doses, with a type-ahead filter ("Find a
+/// kind"). From the keyboard: Tab to it and type (the list opens with what was typed), then Enter or
+/// Tab takes the first match and the keyboard goes to Value (issue 28: it went nowhere, and the next
+/// Tab reached New…). `focus`: give the picker the keyboard (after Now).
+fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm, focus: bool) {
     let kind_label_id = ui.label("Kind").id;
+    let mut picked = None;
+    let mut opened_by_typing = false;
     let combo = egui::ComboBox::from_id_salt("entry_kind")
         .selected_text(kind_label(&form.entry.kind))
         .width(230.0)
@@ -170,19 +229,28 @@ fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm) {
         .show_ui(ui, |ui| {
             let l = ui.label("Find a kind");
             let find = ui
-                .add(egui::TextEdit::singleline(&mut form.kind_filter).hint_text("type: bival, xa, plate…"))
+                .add(egui::TextEdit::singleline(&mut form.kind_filter).hint_text("type: bival, xa, hep inf…"))
                 .labelled_by(l.id);
-            if !find.has_focus() && form.kind_filter.is_empty() {
+            if !find.has_focus() && (form.kind_filter.is_empty() || form.refocus == Some("find")) {
                 find.request_focus();
+                if form.refocus == Some("find") {
+                    form.refocus = None;
+                    // The cursor after what was typed on the closed picker.
+                    if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), find.id) {
+                        let end = egui::text::CCursor::new(form.kind_filter.chars().count());
+                        state.cursor.set_char_range(Some(egui::text::CCursorRange::one(end)));
+                        state.store(ui.ctx(), find.id);
+                    }
+                }
             }
-            let enter = find.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            let matching: Vec<EventCode> = EventCode::ALL
-                .into_iter()
-                .filter(|c| kind_matches(*c, &form.kind_filter))
-                .collect();
-            let mut picked = None;
-            if enter {
+            let took_first =
+                find.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter) || i.key_pressed(egui::Key::Tab));
+            let matching = matching_kinds(&form.kind_filter);
+            if took_first {
                 picked = matching.first().copied();
+            }
+            if let Some(first) = matching.first().filter(|_| !form.kind_filter.trim().is_empty()) {
+                ui.label(RichText::new(format!("Enter or Tab: {}", first.label())).color(theme::muted()));
             }
             for (heading, labs) in [("Labs", true), ("Doses", false)] {
                 let group: Vec<&EventCode> = matching.iter().filter(|c| c.lab().is_some() == labs).collect();
@@ -202,13 +270,30 @@ fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm) {
             if matching.is_empty() {
                 ui.label(RichText::new("no kind matches").color(theme::muted()));
             }
-            if let Some(code) = picked {
-                form.entry.kind = code.code().to_owned();
-                form.kind_filter.clear();
+            if picked.is_some() {
                 ui.close();
             }
         });
-    combo.response.labelled_by(kind_label_id);
+    let button = combo.response.labelled_by(kind_label_id);
+    if focus {
+        button.request_focus();
+    }
+    if button.has_focus() && !egui::ComboBox::is_open(ui.ctx(), button.id) {
+        let typed = typed_ahead(ui);
+        if !typed.is_empty() {
+            form.kind_filter = typed;
+            opened_by_typing = true;
+        }
+    }
+    if opened_by_typing {
+        egui::Popup::open_id(ui.ctx(), button.id.with("popup"));
+        form.refocus = Some("find");
+    }
+    if let Some(code) = picked {
+        form.entry.kind = code.code().to_owned();
+        form.kind_filter.clear();
+        form.refocus = Some("value");
+    }
 }
 
 /// The entry as the parser reads it: a heparin rate typed in mL/h becomes units/h at the protocol's bag.
@@ -243,29 +328,49 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
     };
     ui.strong(heading);
     let mut enter = false;
-    let pressed_enter =
-        |ui: &egui::Ui, r: &egui::Response| r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    let refocus = form.refocus.filter(|f| *f != "find");
+    if refocus.is_some() {
+        form.refocus = None;
+    }
+    let checked_before = checked_entry(doc, form);
+    let outlined = |field: &str| {
+        form.refused_field == Some(field)
+            || matches!(&checked_before, Err(e) if e.field == field && (field == "time" || !form.entry.value.trim().is_empty()))
+    };
+    let (time_refused, value_refused) = (outlined("time"), outlined("value"));
+    // The keyboard's order (issue 28): time → kind → value → unit → Add, then the note.
+    let mut add_clicked = false;
     ui.horizontal_wrapped(|ui| {
         let l = ui.label("Event time");
+        let mut now_clicked = false;
         if ui.button("Now").clicked()
             && let Some(now) = form.now
         {
             form.entry.time = now.to_string();
+            now_clicked = true;
         }
-        let r = ui
-            .add(egui::TextEdit::singleline(&mut form.entry.time).desired_width(130.0))
-            .labelled_by(l.id);
+        let r = entry_field(
+            ui,
+            &mut form.entry.time,
+            130.0,
+            l.id,
+            time_refused,
+            refocus == Some("time"),
+        );
         enter |= pressed_enter(ui, &r);
         let before = form.entry.kind.clone();
-        kind_picker_ui(ui, form);
+        kind_picker_ui(ui, form, now_clicked);
         let units = offered_units(&form.entry.kind);
         if form.entry.kind != before || !units.contains(&form.entry.unit.as_str()) {
             form.entry.unit = units.first().copied().unwrap_or_default().to_owned();
         }
+        // A kind just picked hands the keyboard to Value in this frame.
+        let to_value = refocus == Some("value") || form.refocus == Some("value");
+        if form.refocus == Some("value") {
+            form.refocus = None;
+        }
         let l = ui.label("Value");
-        let r = ui
-            .add(egui::TextEdit::singleline(&mut form.entry.value).desired_width(80.0))
-            .labelled_by(l.id);
+        let r = entry_field(ui, &mut form.entry.value, 80.0, l.id, value_refused, to_value);
         enter |= pressed_enter(ui, &r);
         let unit_label_id = ui.label("Unit").id;
         egui::ComboBox::from_id_salt("entry_unit")
@@ -277,48 +382,58 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
             })
             .response
             .labelled_by(unit_label_id);
+        let label = if form.editing.is_some() {
+            "Update event"
+        } else {
+            "Add event"
+        };
+        add_clicked = ui
+            .add_enabled(checked_before.is_ok(), egui::Button::new(label))
+            .clicked();
+    });
+    ui.horizontal_wrapped(|ui| {
         let l = ui.label("Note (optional)");
         let r = ui
             .add(egui::TextEdit::singleline(&mut form.entry.note).desired_width(160.0))
             .labelled_by(l.id);
         enter |= pressed_enter(ui, &r);
         stop_reason_ui(ui, &mut form.entry);
-    });
-    let checked = checked_entry(doc, form);
-    ui.horizontal(|ui| {
-        let valid = checked.as_ref().ok().map(|(event, _)| event.clone());
-        let label = if form.editing.is_some() {
-            "Update event"
-        } else {
-            "Add event"
-        };
-        let response = ui.add_enabled(valid.is_some(), egui::Button::new(label));
-        if (response.clicked() || enter)
-            && let Some(event) = valid
-        {
-            commands.push(match &form.editing {
-                Some(original) => Command::ReplaceEvent(original.id, event),
-                None => Command::AddEvent(event),
-            });
-        }
         if form.editing.is_some() && ui.button("Cancel edit").clicked() {
             form.added();
         }
+    });
+    let checked = checked_entry(doc, form);
+    if add_clicked || enter {
         match &checked {
-            Err(e) if !form.entry.value.trim().is_empty() || e.field == "time" => {
-                ui.colored_label(theme::above_target(), format!("✖ {e}"));
+            Ok((event, _)) => {
+                form.refused_field = None;
+                commands.push(match &form.editing {
+                    Some(original) => Command::ReplaceEvent(original.id, event.clone()),
+                    None => Command::AddEvent(event.clone()),
+                });
             }
-            Err(_) => {
-                ui.label(RichText::new("type a value").color(theme::muted()));
-            }
-            Ok((_, Some(warning))) => {
-                ui.colored_label(theme::caution(), format!("! {warning}"));
-            }
-            Ok((event, None)) => {
-                ui.label(RichText::new(format!("will record: {}", event.kind.describe())).color(theme::muted()));
+            // A refused Enter keeps the keyboard in the field it refused, outlined.
+            Err(e) => {
+                let field = if e.field == "time" { "time" } else { "value" };
+                form.refused_field = Some(field);
+                form.refocus = Some(field);
             }
         }
-    });
+    }
+    match &checked {
+        Err(e) if !form.entry.value.trim().is_empty() || e.field == "time" => {
+            ui.colored_label(theme::above_target(), format!("✖ {e}"));
+        }
+        Err(_) => {
+            ui.label(RichText::new("type a value").color(theme::muted()));
+        }
+        Ok((_, Some(warning))) => {
+            ui.colored_label(theme::caution(), format!("! {warning}"));
+        }
+        Ok((event, None)) => {
+            ui.label(RichText::new(format!("will record: {}", event.kind.describe())).color(theme::muted()));
+        }
+    }
     if let Ok((event, _)) = &checked
         && let EventKind::UfhInfusion(rate) = event.kind
     {

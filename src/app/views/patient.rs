@@ -34,6 +34,8 @@ pub struct PatientForm {
     /// The typed weight changes by more than the protocol allows from the weight in use (§1): it
     /// applies only once confirmed.
     weight_jump: bool,
+    /// The card's "Use another value…": the baseline field takes the keyboard at the next frame.
+    focus_baseline: bool,
 }
 
 impl PatientForm {
@@ -59,6 +61,7 @@ impl PatientForm {
             errors: BTreeMap::new(),
             warnings: Vec::new(),
             weight_jump: false,
+            focus_baseline: false,
         }
     }
 
@@ -68,6 +71,11 @@ impl PatientForm {
     }
 
     /// The first refused field, as "field: reason".
+    /// Gives the baseline aPTT field the keyboard at the next frame (the card's "Use another value…").
+    pub fn focus_baseline(&mut self) {
+        self.focus_baseline = true;
+    }
+
     pub fn first_error(&self) -> Option<String> {
         self.errors.iter().next().map(|(f, m)| format!("{f}: {m}"))
     }
@@ -180,10 +188,26 @@ fn noted_text_field(
     error: Option<&String>,
     note: &str,
 ) -> Changes {
+    focused_text_field(ui, label, hint, text, error, note, false)
+}
+
+/// [`noted_text_field`] that takes the keyboard when `focus` is set.
+fn focused_text_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    hint: &str,
+    text: &mut String,
+    error: Option<&String>,
+    note: &str,
+    focus: bool,
+) -> Changes {
     let l = ui.label(label);
     let response = ui
         .add_sized([200.0, 20.0], egui::TextEdit::singleline(text).hint_text(hint))
         .labelled_by(l.id);
+    if focus {
+        response.request_focus();
+    }
     match (error, response.has_focus()) {
         (Some(e), _) => ui
             .add(egui::Label::new(RichText::new(format!("✖ {e} — advice paused")).color(theme::above_target())).wrap()),
@@ -395,12 +419,18 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
     changed |= Changes::chosen(combo(ui, "Setting", &mut form.draft.setting, &settings));
     let age_groups: Vec<(AgeGroup, &str)> = AgeGroup::ALL.iter().map(|a| (*a, a.code())).collect();
     changed |= Changes::chosen(combo(ui, "Age group", &mut form.draft.age_group, &age_groups));
-    changed |= text_field(
+    // The baseline in use and its origin beside the field: an empty field uses an aPTT drawn before any
+    // anticoagulant, else the laboratory's control (§14.6).
+    let origin = format!("in use: {}", doc.analysis().aptt_control.origin());
+    let focus = std::mem::take(&mut form.focus_baseline);
+    changed |= focused_text_field(
         ui,
         "Baseline aPTT (s)",
-        "empty = unknown",
+        "empty = drawn before heparin, else the lab's",
         &mut form.baseline_aptt,
         form.errors.get("baseline aPTT"),
+        &origin,
+        focus,
     );
     changed |= text_field(
         ui,

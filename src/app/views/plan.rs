@@ -32,6 +32,21 @@ fn banner_ui(ui: &mut egui::Ui, b: &DangerLine) {
         });
 }
 
+/// "TEACHING CASE — not a patient" across the top of the card: a band of its own colour, never a
+/// warning about a patient.
+pub fn teaching_band_ui(ui: &mut egui::Ui, band: &str) {
+    let fill = theme::teaching();
+    egui::Frame::new()
+        .fill(fill.gamma_multiply(0.25))
+        .stroke(egui::Stroke::new(1.5, fill))
+        .inner_margin(6.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(RichText::new(band).strong().color(ui.visuals().strong_text_color()));
+        });
+}
+
 /// The part of the card that never scrolls away: the banners, the action and the weights it used.
 pub fn card_header_ui(ui: &mut egui::Ui, analysis: &Analysis, paused: Option<&str>, marks: &[String]) {
     // An unapproved protocol (issue 26) first: everything below follows it.
@@ -157,6 +172,17 @@ pub fn recommendation_card_ui(
     if !r.target.is_empty() {
         ui.label(format!("Target: {}", r.target));
     }
+    // The baseline the aPTT range is built on, with its origin, and one click to another (issue 28).
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("Baseline aPTT: {}", analysis.aptt_control.origin()));
+        if ui
+            .small_button("Use another value…")
+            .on_hover_text("The baseline aPTT field of the Patient view")
+            .clicked()
+        {
+            commands.push(Command::EditBaseline);
+        }
+    });
     if let Some(line) = forecast {
         forecast_line_ui(ui, line);
     }
@@ -282,8 +308,9 @@ fn status_icon(status: StepStatus) -> &'static str {
 pub fn predict_ui(ui: &mut egui::Ui, anti_xa_draft: &mut String, commands: &mut Vec<Command>) {
     ui.heading("What would you do now?");
     ui.label("Look at the timeline, the plots and the algorithm values, then choose.");
+    // Everything here wraps at the card's width: the card keeps its width while Predict first asks.
+    ui.label("First, if you like, the next anti-Xa you expect (units/mL):");
     ui.horizontal(|ui| {
-        ui.label("First, if you like, the next anti-Xa you expect (units/mL):");
         ui.add(
             egui::TextEdit::singleline(anti_xa_draft)
                 .desired_width(60.0)
@@ -303,7 +330,7 @@ pub fn predict_ui(ui: &mut egui::Ui, anti_xa_draft: &mut String, commands: &mut 
         );
     }
     for action in Action::ALL {
-        if ui.button(action.label()).clicked() {
+        if ui.add(egui::Button::new(action.label()).wrap()).clicked() {
             if let Some(g) = guess {
                 commands.push(Command::GuessAntiXa(g));
             }

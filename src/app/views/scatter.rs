@@ -29,7 +29,8 @@ pub fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f
     ui.label(RichText::new("joined in time order, blue (early) → orange (late)").color(theme::muted()));
     let protocol = doc.protocol();
     let aptt_target = Some(
-        HeparinApttRange::of(protocol, doc.case().patient.baseline_aptt)
+        // The range the analysis uses: an entered baseline, one drawn before heparin, or the lab's.
+        HeparinApttRange::with_control(protocol, doc.analysis().aptt_control)
             .range
             .values(),
     );

@@ -1,0 +1,231 @@
+//! The keyboard path at the bedside (issue 28), counted. Every key goes to whichever field has the
+//! keyboard, as on a real keyboard: nothing here sets a field by its label. A path that loses the
+//! keyboard (the kind picker once did: digits went nowhere and Tab reached New…) puts its digits in the
+//! wrong place and the row it records is wrong or absent. The targets: a paired draw in ≤ 1 click + 14
+//! keys, a heparin rate change in ≤ 1 click + 10 keys.
+
+use anticoag_planner::model::{ClinicalTime, EventKind, HeparinRate};
+
+use super::*;
+
+/// The demo's last event is 2019-01-12T08:00; twenty minutes later.
+const NOW: ClinicalTime = ClinicalTime::constant(2019, 1, 12, 8, 20);
+
+/// A keyboard and a mouse that count what they did.
+#[derive(Default)]
+struct Counted {
+    clicks: usize,
+    keys: usize,
+}
+
+impl Counted {
+    fn click(&mut self, h: &mut Harness<'static, PlannerApp>, label: &str) {
+        self.clicks += 1;
+        h.get_by_label(label).click();
+        h.run();
+    }
+
+    /// Each character is one key, sent to the field that has the keyboard.
+    fn type_text(&mut self, h: &mut Harness<'static, PlannerApp>, text: &str) {
+        for c in text.chars() {
+            self.keys += 1;
+            h.event(egui::Event::Text(c.to_string()));
+            h.run();
+        }
+    }
+
+    fn press(&mut self, h: &mut Harness<'static, PlannerApp>, key: egui::Key) {
+        self.keys += 1;
+        h.key_press(key);
+        h.run();
+    }
+}
+
+fn at_the_timeline() -> Harness<'static, PlannerApp> {
+    let mut h = harness_at(NOW);
+    h.run();
+    click(&mut h, "Timeline");
+    h
+}
+
+fn events_at(h: &Harness<'static, PlannerApp>, at: ClinicalTime) -> Vec<EventKind> {
+    doc(h)
+        .case()
+        .events
+        .iter()
+        .filter(|e| e.time == at)
+        .map(|e| e.kind)
+        .collect()
+}
+
+#[test]
+fn a_paired_draw_takes_one_click_and_at_most_fourteen_keys_each_time() {
+    let mut h = at_the_timeline();
+    let mut used = Counted::default();
+    // The first draw: into the time field, the clock alone, the aPTT, the anti-Xa, Enter.
+    used.click(&mut h, "Draw time");
+    used.type_text(&mut h, "08:10");
+    used.press(&mut h, egui::Key::Tab);
+    used.type_text(&mut h, "61");
+    used.press(&mut h, egui::Key::Tab);
+    used.type_text(&mut h, "0.35");
+    used.press(&mut h, egui::Key::Enter);
+    let first = events_at(&h, ClinicalTime::constant(2019, 1, 12, 8, 10));
+    assert!(
+        first
+            .iter()
+            .any(|k| matches!(k, EventKind::Aptt(s) if s.value() == 61.0))
+            && first
+                .iter()
+                .any(|k| matches!(k, EventKind::AntiXa(x) if x.value() == 0.35)),
+        "{first:?}"
+    );
+    assert!(
+        used.clicks <= 1 && used.keys <= 14,
+        "{} clicks, {} keys",
+        used.clicks,
+        used.keys
+    );
+    // The row cleared, the time too (the kept time once took the next draw's typing:
+    // "2026-12-12:3505T06:10"); no field keeps the keyboard, so Ctrl+Z would undo the draw.
+    assert_eq!(h.get_by_label("Draw time").value().as_deref(), Some(""));
+    assert!(!h.get_by_label("Draw time").is_focused());
+    let mut next = Counted::default();
+    next.click(&mut h, "Draw time");
+    next.type_text(&mut h, "08:15");
+    next.press(&mut h, egui::Key::Tab);
+    next.type_text(&mut h, "64");
+    next.press(&mut h, egui::Key::Tab);
+    next.type_text(&mut h, "0.38");
+    next.press(&mut h, egui::Key::Enter);
+    let second = events_at(&h, ClinicalTime::constant(2019, 1, 12, 8, 15));
+    assert_eq!(second.len(), 2, "{second:?}");
+    assert!(
+        next.clicks <= 1 && next.keys <= 14,
+        "{} clicks, {} keys",
+        next.clicks,
+        next.keys
+    );
+}
+
+#[test]
+fn a_click_into_a_filled_time_selects_it_so_typing_replaces_it() {
+    let mut h = at_the_timeline();
+    let mut used = Counted::default();
+    h.get_all_by_label("Now").next().expect("the draw row's Now").click();
+    h.run();
+    used.clicks += 1;
+    assert_eq!(h.get_by_label("Draw time").value().as_deref(), Some("2019-01-12T08:20"));
+    assert!(
+        h.get_by_label("aPTT (s)").is_focused(),
+        "Now hands the keyboard to the aPTT"
+    );
+    h.get_by_label("Draw time").click();
+    h.run();
+    used.type_text(&mut h, "08:05");
+    assert_eq!(
+        h.get_by_label("Draw time").value().as_deref(),
+        Some("08:05"),
+        "replaced, not inserted into"
+    );
+}
+
+#[test]
+fn a_refused_enter_keeps_the_keyboard_in_the_field_it_refused() {
+    let mut h = at_the_timeline();
+    let before = doc(&h).case().events.len();
+    let mut used = Counted::default();
+    used.click(&mut h, "Draw time");
+    used.type_text(&mut h, "08:10");
+    used.press(&mut h, egui::Key::Tab);
+    used.type_text(&mut h, "61");
+    used.press(&mut h, egui::Key::Tab);
+    used.type_text(&mut h, "0,35");
+    used.press(&mut h, egui::Key::Enter);
+    assert_eq!(doc(&h).case().events.len(), before, "nothing added");
+    assert!(shows(&h, "not added: anti-Xa"));
+    assert!(
+        h.get_by_label("anti-Xa (units/mL)").is_focused(),
+        "the refused field keeps the keyboard"
+    );
+    // Its text is selected: the corrected value replaces it.
+    used.type_text(&mut h, "0.35");
+    used.press(&mut h, egui::Key::Enter);
+    assert_eq!(doc(&h).case().events.len(), before + 2, "{}", screen_text(&h));
+}
+
+#[test]
+fn a_rate_change_takes_one_click_and_at_most_ten_keys() {
+    let mut h = at_the_timeline();
+    let mut used = Counted::default();
+    // Now, then the kind typed ahead ("hep i": the heparin infusion rate, whose words it starts; not the
+    // heparin bolus, whose "i" is inside a word), Tab to Value, Enter. The
+    // event form's Now is the second (the draw row has one too).
+    h.get_all_by_label("Now").nth(1).expect("the event form's Now").click();
+    h.run();
+    used.clicks += 1;
+    assert!(
+        h.get_by_label("Kind").is_focused(),
+        "Now hands the keyboard to the kind"
+    );
+    used.type_text(&mut h, "hep i");
+    used.press(&mut h, egui::Key::Tab);
+    assert!(
+        h.get_by_label("Value").is_focused(),
+        "Tab took the first match and landed in Value"
+    );
+    used.type_text(&mut h, "16");
+    used.press(&mut h, egui::Key::Enter);
+    let added = events_at(&h, NOW);
+    assert!(
+        added
+            .iter()
+            .any(|k| matches!(k, EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) if r.value() == 16.0)),
+        "{added:?} {}",
+        screen_text(&h)
+    );
+    assert!(
+        used.clicks <= 1 && used.keys <= 10,
+        "{} clicks, {} keys",
+        used.clicks,
+        used.keys
+    );
+
+    // The next change at a typed time: the kind is kept, Tab passes it.
+    let mut next = Counted::default();
+    next.click(&mut h, "Event time");
+    next.type_text(&mut h, "08:18");
+    next.press(&mut h, egui::Key::Tab);
+    next.press(&mut h, egui::Key::Tab);
+    next.type_text(&mut h, "14");
+    next.press(&mut h, egui::Key::Enter);
+    let at = ClinicalTime::constant(2019, 1, 12, 8, 18);
+    assert!(
+        events_at(&h, at)
+            .iter()
+            .any(|k| matches!(k, EventKind::UfhInfusion(HeparinRate::UnitsPerKgPerHour(r)) if r.value() == 14.0)),
+        "{}",
+        screen_text(&h)
+    );
+    assert!(
+        next.clicks <= 1 && next.keys <= 10,
+        "{} clicks, {} keys",
+        next.clicks,
+        next.keys
+    );
+}
+
+#[test]
+fn a_paired_draw_with_now_takes_one_click_and_eight_keys() {
+    let mut h = at_the_timeline();
+    let mut used = Counted::default();
+    h.get_all_by_label("Now").next().expect("the draw row's Now").click();
+    h.run();
+    used.clicks += 1;
+    used.type_text(&mut h, "61");
+    used.press(&mut h, egui::Key::Tab);
+    used.type_text(&mut h, "0.35");
+    used.press(&mut h, egui::Key::Enter);
+    assert_eq!(events_at(&h, NOW).len(), 2, "{}", screen_text(&h));
+    assert_eq!((used.clicks, used.keys), (1, 8));
+}
