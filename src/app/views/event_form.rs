@@ -235,6 +235,8 @@ fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm, focus: bool) {
                 find.request_focus();
                 if form.refocus == Some("find") {
                     form.refocus = None;
+                    // Keys typed in the frame the list opened reached no field yet: they are the filter's.
+                    form.kind_filter.push_str(&typed_ahead(ui));
                     // The cursor after what was typed on the closed picker.
                     if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), find.id) {
                         let end = egui::text::CCursor::new(form.kind_filter.chars().count());
