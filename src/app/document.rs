@@ -51,13 +51,27 @@ pub struct Document {
     protocol_changes: Vec<String>,
 }
 
-/// What an undo restores: the case and the protocols it followed; for a redo, also the audit entries
-/// of the edit it brings back.
+/// What an undo restores: the case and the protocols it followed; and the audit entries of the user's
+/// edit that an undo or redo of it names (empty for a snapshot taken before a new edit: its entries are
+/// the trail's since the snapshot).
 #[derive(Clone)]
 struct Snapshot {
     case: Case,
     protocols: CaseProtocols,
     entries: Vec<AuditEntry>,
+}
+
+/// The one trail row of an undo or a redo (issue 29: two undos and two redos wrote ten rows, "undid:
+/// undone undid: added"): what the user's edit did, in plain words, whatever was undone or redone before.
+fn undo_row(verb: &str, edit: &[AuditEntry]) -> (AuditAction, String, String) {
+    let action = match verb {
+        "undid" if !edit.is_empty() && edit.iter().all(|e| e.action == AuditAction::Deleted) => AuditAction::Restored,
+        "undid" => AuditAction::Undone,
+        _ => AuditAction::Redone,
+    };
+    let subject = edit.iter().map(|e| e.subject.as_str()).collect::<Vec<_>>().join("; ");
+    let detail = format!("{verb}: {}", crate::model::audit::plain_edit(edit));
+    (action, subject, detail)
 }
 
 /// A fingerprint of a file's bytes (not cryptographic: it only tells "changed since we read it").
@@ -178,53 +192,43 @@ impl Document {
         self.reanalyse();
     }
 
-    /// Undoes the last edit; `false` when there is none. The audit trail is not undone: it keeps every
-    /// entry and gains one per entry undone (a deletion undone is "restored").
-    pub(super) fn undo(&mut self, stamp: &Stamp) -> bool {
-        let Some(before) = self.undo.pop() else {
-            return false;
-        };
+    /// Undoes the last edit; `None` when there is none, else what it undid in plain words. The audit trail
+    /// is not undone: it keeps every entry and gains one row for the edit undone ("restored" for a
+    /// deletion).
+    pub(super) fn undo(&mut self, stamp: &Stamp) -> Option<String> {
+        let before = self.undo.pop()?;
         let trail = self.case.audit.clone();
-        let undone = trail.get(before.case.audit.len()..).unwrap_or_default().to_vec();
+        // A snapshot a redo pushed names the edit it redid; else the edit's entries are the trail's since.
+        let edit = if before.entries.is_empty() {
+            trail.get(before.case.audit.len()..).unwrap_or_default().to_vec()
+        } else {
+            before.entries.clone()
+        };
         let mut now = self.snapshot();
-        now.entries.clone_from(&undone);
+        now.entries.clone_from(&edit);
         self.redo.push(now);
         self.restore(before);
         self.case.set_audit_trail(trail);
-        for entry in undone {
-            let action = if entry.action == AuditAction::Deleted {
-                AuditAction::Restored
-            } else {
-                AuditAction::Undone
-            };
-            let detail = format!("undid: {} {}", entry.action.label(), entry.detail)
-                .trim_end()
-                .to_owned();
-            self.case.record(stamp, action, entry.subject, detail, None);
-        }
-        true
+        let (action, subject, detail) = undo_row("undid", &edit);
+        self.case.record(stamp, action, subject, detail.clone(), None);
+        Some(detail)
     }
 
-    /// Redoes the last undone edit; `false` when there is none. The trail gains a "redone" entry per
-    /// entry of the edit.
-    pub(super) fn redo(&mut self, stamp: &Stamp) -> bool {
-        let Some(after) = self.redo.pop() else {
-            return false;
-        };
+    /// Redoes the last undone edit; `None` when there is none, else what it redid. The trail gains one
+    /// "redone" row naming the edit.
+    pub(super) fn redo(&mut self, stamp: &Stamp) -> Option<String> {
+        let after = self.redo.pop()?;
         let trail = self.case.audit.clone();
-        let entries = after.entries.clone();
-        let now = self.snapshot();
+        let edit = after.entries.clone();
+        let mut now = self.snapshot();
+        now.entries.clone_from(&edit);
         self.undo.push(now);
         self.restore(after);
         self.case.set_audit_trail(trail);
-        for entry in entries {
-            let detail = format!("redid: {} {}", entry.action.label(), entry.detail)
-                .trim_end()
-                .to_owned();
-            self.case
-                .record(stamp, AuditAction::Redone, entry.subject, detail, entry.reason);
-        }
-        true
+        let (action, subject, detail) = undo_row("redid", &edit);
+        let reason = edit.iter().find_map(|e| e.reason.clone());
+        self.case.record(stamp, action, subject, detail.clone(), reason);
+        Some(detail)
     }
 
     /// The older case-format version the file was written in, if it was migrated on opening.

@@ -330,23 +330,15 @@ impl PlannerApp {
                 Err(e) => self.status = Some(Status::failed(format!("protocol {name}: {e}"))),
             },
             Command::Undo | Command::Redo => {
-                let done = if matches!(command, Command::Undo) {
-                    doc.undo(&stamp)
-                } else {
-                    doc.redo(&stamp)
-                };
-                if done {
+                let undo = matches!(command, Command::Undo);
+                let done = if undo { doc.undo(&stamp) } else { doc.redo(&stamp) };
+                if let Some(what) = done {
                     // The forms show the restored case, not what was typed before.
                     views.patient = PatientForm::new(doc.case());
                     views.entry.added();
-                    self.status = Some(Status::ok(
-                        if matches!(command, Command::Undo) {
-                            "undone"
-                        } else {
-                            "redone"
-                        }
-                        .to_owned(),
-                    ));
+                    // The status says what (issue 29: "✔ undone" did not).
+                    let again = if undo { "Ctrl+Shift+Z redoes" } else { "Ctrl+Z undoes" };
+                    self.status = Some(Status::ok(format!("{what} ({again})")));
                 }
             }
             Command::SetTitle(title) => doc.edit_text(|case| case.title = title),

@@ -116,6 +116,38 @@ pub struct AuditEntry {
     pub previous: Option<String>,
 }
 
+impl AuditEntry {
+    /// The entry in plain words: "2019-01-12T08:10 aPTT 61 s added", "weight: 90.9 kg → 88 kg".
+    #[must_use]
+    pub fn plain(&self) -> String {
+        let (subject, detail) = (self.subject.as_str(), self.detail.as_str());
+        let words = match self.action {
+            AuditAction::Added | AuditAction::Deleted | AuditAction::Restored | AuditAction::Imported => {
+                format!("{subject} {}", self.action.label())
+            }
+            AuditAction::Changed => format!("{subject} changed: {detail}"),
+            AuditAction::Patient | AuditAction::Identity | AuditAction::Protocol => format!("{subject}: {detail}"),
+            _ => format!("{} {subject} {detail}", self.action.label()),
+        };
+        words.trim_end().trim_end_matches(':').to_owned()
+    }
+}
+
+/// A user's edit (the entries it recorded) in plain words: each entry once, "; " between them; a long
+/// import is counted rather than listed.
+#[must_use]
+pub fn plain_edit(edit: &[AuditEntry]) -> String {
+    const LISTED: usize = 4;
+    if edit.is_empty() {
+        return "an edit".to_owned();
+    }
+    let mut words: Vec<String> = edit.iter().take(LISTED).map(AuditEntry::plain).collect();
+    if edit.len() > LISTED {
+        words.push(format!("and {} more", edit.len() - LISTED));
+    }
+    words.join("; ")
+}
+
 /// Bytes as lower-case hex, by table (a formatter call per byte cost more than the hash itself). The one
 /// hex encoder: audit entries and protocol fingerprints.
 #[must_use]

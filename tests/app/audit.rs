@@ -83,6 +83,43 @@ fn add_edit_delete_and_undo_each_leave_an_entry_and_the_deleted_event_is_kept() 
     assert!(shows(&h, "2 of 4 audit entries"), "{}", screen_text(&h));
 }
 
+/// Issue 29: two undos and two redos wrote ten rows ("undid: undone undid: added"). Now each undo or redo is
+/// one row that names the user's edit in plain words, however often it was undone and redone.
+#[test]
+fn each_undo_and_redo_is_one_row_naming_the_edit() {
+    let mut h = signed_as("RN Kim");
+    click(&mut h, "Timeline");
+    type_into(&mut h, "Draw time", "08:10");
+    type_into(&mut h, "aPTT (s)", "61");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let rows_before = doc(&h).case().audit.len();
+    for _ in 0..2 {
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+        h.run();
+        assert!(shows(
+            &h,
+            "undid: 2019-01-12T08:10 aPTT 61 s added (Ctrl+Shift+Z redoes)"
+        ));
+        h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z);
+        h.run();
+        assert!(shows(&h, "redid: 2019-01-12T08:10 aPTT 61 s added (Ctrl+Z undoes)"));
+    }
+    let rows: Vec<(AuditAction, String)> = doc(&h).case().audit[rows_before..]
+        .iter()
+        .map(|a| (a.action, a.detail.clone()))
+        .collect();
+    let undid = (
+        AuditAction::Undone,
+        "undid: 2019-01-12T08:10 aPTT 61 s added".to_owned(),
+    );
+    let redid = (
+        AuditAction::Redone,
+        "redid: 2019-01-12T08:10 aPTT 61 s added".to_owned(),
+    );
+    assert_eq!(rows, [undid.clone(), redid.clone(), undid, redid]);
+}
+
 #[test]
 fn a_patient_field_change_is_audited_with_before_and_after() {
     let mut h = signed_as("Dr Lee");

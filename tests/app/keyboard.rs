@@ -38,7 +38,11 @@ fn an_added_draw_an_edit_and_a_delete_are_each_undone_and_redone() {
     assert_eq!(with_draw.len(), original.len() + 1);
     ctrl(&mut h, egui::Key::Z);
     assert_eq!(events(&h), original, "Ctrl+Z took the draw back");
-    assert!(shows(&h, "undone"));
+    assert!(
+        shows(&h, "undid: 2019-01-12T08:10 aPTT 61 s added (Ctrl+Shift+Z redoes)"),
+        "the status says what was undone: {}",
+        screen_text(&h)
+    );
     ctrl_shift(&mut h, egui::Key::Z);
     assert_eq!(events(&h), with_draw, "Ctrl+Shift+Z put it back");
     // Delete: no question, undoable.
