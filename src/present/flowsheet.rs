@@ -83,6 +83,65 @@ pub struct Cell {
 pub struct Row {
     pub time: ClinicalTime,
     pub cells: [Option<Cell>; COLUMNS.len()],
+    /// The infusion running when the sample was drawn, as a nurse charts it beside the result (issue 29):
+    /// "heparin 18 units/kg/h · 14.4 mL/h", "argatroban 0.5 mcg/kg/min · 2.73 mL/h"; `None` when none runs
+    /// (a draw at the minute of a change shows the new rate, as the flags judge it).
+    pub rate: Option<String>,
+}
+
+/// An infusion row's pump rate (the dose tables' mL/h, issue 29): heparin at the protocol's bag on the
+/// heparin dosing weight of `patient`, a DTI at its bag on the DTI dosing weight; `None` for any other
+/// event. `patient`: the patient in effect at the row's time.
+#[must_use]
+pub fn infusion_pump_rate(
+    kind: crate::model::EventKind,
+    patient: &crate::model::Patient,
+    protocol: &Protocol,
+) -> Option<crate::model::MlPerHour> {
+    use crate::dosing::DoseRate;
+    use crate::dosing::weight::{Drug, dosing_weight};
+    use crate::model::EventKind;
+    let dti = |dose: DoseRate| {
+        let kg = dosing_weight(patient, protocol, Drug::DirectThrombinInhibitor).kg;
+        let drug = dose.drug().as_dti()?;
+        dose.dti_pump_rate(kg, crate::dosing::dti::section(protocol, drug).concentration)
+    };
+    match kind {
+        EventKind::UfhInfusion(rate) => {
+            let kg = dosing_weight(patient, protocol, Drug::Heparin).kg;
+            Some(
+                rate.units_per_hour(kg)
+                    .pump_rate(protocol.ufh.concentration_units_per_ml.value),
+            )
+        }
+        EventKind::ArgatrobanInfusion(r) => dti(DoseRate::Argatroban(r)),
+        EventKind::BivalirudinInfusion(r) => dti(DoseRate::Bivalirudin(r)),
+        _ => None,
+    }
+}
+
+/// The infusion running at `t` in its order's unit and as the pump's mL/h (the protocol's bag and the
+/// drug's dosing weight in effect at `t`).
+fn rate_in_effect(case: &Case, tl: &Timeline, protocol: &Protocol, t: ClinicalTime) -> Option<String> {
+    use crate::dosing::weight::{Drug, dosing_weight};
+    let segment = tl.running(t)?;
+    let patient = tl.patient_at(&case.patient, t);
+    if let Some(per_hour) = segment.rate.heparin() {
+        let kg = dosing_weight(&patient, protocol, Drug::Heparin).kg;
+        let pump = per_hour.pump_rate(protocol.ufh.concentration_units_per_ml.value);
+        return Some(format!("heparin {} · {pump}", per_hour.per_kg(kg)));
+    }
+    let name = segment.drug().name();
+    let dose = segment.rate.dti_rate()?;
+    let kg = dosing_weight(&patient, protocol, Drug::DirectThrombinInhibitor).kg;
+    let pump = dose
+        .drug()
+        .as_dti()
+        .and_then(|drug| dose.dti_pump_rate(kg, crate::dosing::dti::section(protocol, drug).concentration));
+    Some(match pump {
+        Some(ml) => format!("{name} {dose} · {ml}"),
+        None => format!("{name} {dose}"),
+    })
 }
 
 /// The rows up to `as_of`, newest first.
@@ -162,7 +221,11 @@ pub fn flowsheet(case: &Case, tl: &Timeline, protocol: &Protocol, as_of: Clinica
     }
     rows.into_iter()
         .rev()
-        .map(|(time, cells)| Row { time, cells })
+        .map(|(time, cells)| Row {
+            time,
+            cells,
+            rate: rate_in_effect(case, tl, protocol, time),
+        })
         .collect()
 }
 
@@ -251,5 +314,13 @@ mod tests {
         assert!(why.is_some_and(|(_, w)| w.contains("below the unfractionated heparin target")));
         let half = flowsheet(&case, &tl, &p, crate::analysis::tests_support::h(8));
         assert_eq!(half.len(), 2, "nothing after the replay time");
+        // The rate beside each draw (issue 29): none before the infusion, then 18 units/kg/h of 80 kg at the
+        // adult ICU bag (25,000 units in 250 mL: 100 units/mL): 1,440 units/h = 14.4 mL/h.
+        assert_eq!(rows[first].rate, None);
+        let shown = rows[middle].rate.clone().unwrap_or_default();
+        assert!(
+            shown.contains("18 units/kg/h") && shown.ends_with("14.4 mL/h"),
+            "{shown}"
+        );
     }
 }

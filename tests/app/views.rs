@@ -139,3 +139,28 @@ fn the_baseline_in_use_is_shown_with_its_origin_and_one_click_changes_it() {
     commit_into(&mut h, "Baseline aPTT (s)", "31");
     assert!(shows(&h, "Baseline aPTT: 31 s, entered for the patient"));
 }
+
+/// Issue 29: the nursing flowsheet puts the infusion running at each draw beside it (rate and pump rate),
+/// and the dose table gives each infusion's mL/h.
+#[test]
+fn the_flowsheet_gives_the_rate_at_each_draw_and_the_dose_table_the_pump_rate() {
+    let mut h = harness();
+    h.run();
+    click(&mut h, "Flowsheet");
+    assert!(shows(&h, "Infusion when drawn"));
+    // The last draw (day 11, 08:00) on argatroban 0.5 mcg/kg/min: 2.73 mL/h, as the card says.
+    assert!(
+        shows(&h, "argatroban 0.5 mcg/kg/min · 2.73 mL/h"),
+        "{}",
+        screen_text(&h)
+    );
+    rewind_to(&mut h, "2019-01-06T23:00");
+    // Day 5, 23:00 on heparin 12 units/kg/h of 90.9 kg at 100 units/mL: 1,091 units/h = 10.9 mL/h.
+    assert!(shows(&h, "heparin 12 units/kg/h · 10.9 mL/h"), "{}", screen_text(&h));
+    click(&mut h, "Timeline");
+    assert!(
+        shows(&h, "heparin infusion 12 units/kg/h = 10.9 mL/h"),
+        "{}",
+        screen_text(&h)
+    );
+}

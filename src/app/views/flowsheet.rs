@@ -1,4 +1,5 @@
-//! The Flowsheet view (issue 13): draw times as rows (newest first), tests as columns; a value outside
+//! The Flowsheet view (issue 13): draw times as rows (newest first), the infusion running at each draw
+//! (rate and pump rate, issue 29), tests as columns; a value outside
 //! its target or threshold shows ▼ or ▲ and its colour, the reason on hover. Only the visible rows are
 //! laid out, and the rows are rebuilt only when the case or the replay time changes, so a 90-day case
 //! draws as fast as a one-day one.
@@ -41,13 +42,15 @@ pub fn flowsheet_ui(ui: &mut egui::Ui, doc: &Document, state: &mut FlowsheetStat
     let footer = 3.0 * ui.text_style_height(&egui::TextStyle::Small) + 12.0;
     let height = (ui.available_height() - footer).max(120.0);
     let time_width = 130.0;
-    let width = ((ui.available_width() - time_width) / COLUMNS.len() as f32 - 8.0).clamp(64.0, 150.0);
+    let rate_width = 230.0;
+    let width = ((ui.available_width() - time_width - rate_width) / COLUMNS.len() as f32 - 8.0).clamp(64.0, 150.0);
     // More columns than fit (a 1024-px window): scroll sideways rather than cut the last ones off.
     egui::ScrollArea::horizontal().show(ui, |ui| {
         let mut table = TableBuilder::new(ui)
             .striped(true)
             .max_scroll_height(height)
-            .column(TableColumn::exact(time_width));
+            .column(TableColumn::exact(time_width))
+            .column(TableColumn::exact(rate_width));
         for _ in COLUMNS {
             table = table.column(TableColumn::exact(width));
         }
@@ -55,6 +58,13 @@ pub fn flowsheet_ui(ui: &mut egui::Ui, doc: &Document, state: &mut FlowsheetStat
             .header(36.0, |mut header| {
                 header.col(|ui| {
                     ui.strong("Draw time");
+                });
+                // The nursing flowsheet's rate beside each draw (issue 29).
+                header.col(|ui| {
+                    ui.vertical(|ui| {
+                        ui.strong("Infusion when drawn");
+                        ui.label(RichText::new("rate · pump").color(theme::muted()));
+                    });
                 });
                 for lab in COLUMNS {
                     header.col(|ui| {
@@ -70,6 +80,14 @@ pub fn flowsheet_ui(ui: &mut egui::Ui, doc: &Document, state: &mut FlowsheetStat
                     let row = &rows[table_row.index()];
                     table_row.col(|ui| {
                         ui.label(row.time.to_string());
+                    });
+                    table_row.col(|ui| match &row.rate {
+                        Some(rate) => {
+                            ui.label(rate);
+                        }
+                        None => {
+                            ui.label(RichText::new("none running").color(theme::muted()));
+                        }
                     });
                     for cell in &row.cells {
                         table_row.col(|ui| {

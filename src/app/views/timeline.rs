@@ -1,10 +1,11 @@
 //! The Timeline view: one table of labs and one of doses (newest first, up to the replay time), each
-//! row with Edit and Delete, below the form that adds or edits a row.
+//! row with Edit and Delete (an infusion also as the pump's mL/h), below the form that adds or edits a row.
 
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
 use crate::model::Event;
+use crate::present::flowsheet::infusion_pump_rate;
 
 use super::draw_form::{DrawForm, draw_form_ui};
 use super::event_form::{EventForm, event_form_ui};
@@ -40,9 +41,16 @@ pub fn timeline_ui(
     let height = (ui.available_height() / 2.0 - 30.0).max(120.0);
     let mut edit = None;
     ui.strong(format!("Labs ({}, newest first)", labs.len()));
-    event_table_ui(ui, "labs_table", events, &labs, height, commands, &mut edit);
+    event_table_ui(ui, "labs_table", events, &labs, &|_| None, height, commands, &mut edit);
     ui.strong(format!("Doses ({}, newest first)", doses.len()));
-    event_table_ui(ui, "doses_table", events, &doses, height, commands, &mut edit);
+    // Each infusion row also as the pump's mL/h (issue 29), on the weight in effect at its time.
+    let timeline = &doc.prepared().timeline;
+    let pump = |i: usize| {
+        let event = &events[i];
+        let patient = timeline.patient_at(&doc.case().patient, event.time);
+        infusion_pump_rate(event.kind, &patient, doc.protocol()).map(|ml| format!(" = {ml}"))
+    };
+    event_table_ui(ui, "doses_table", events, &doses, &pump, height, commands, &mut edit);
     if let Some(i) = edit
         && let Some(event) = events.get(i)
     {
@@ -50,11 +58,13 @@ pub fn timeline_ui(
     }
 }
 
+#[allow(clippy::too_many_arguments, reason = "one table, two uses: the labs and the doses")]
 fn event_table_ui(
     ui: &mut egui::Ui,
     id: &str,
     events: &[Event],
     rows: &[usize],
+    suffix: &dyn Fn(usize) -> Option<String>,
     height: f32,
     commands: &mut Vec<Command>,
     edit: &mut Option<usize>,
@@ -82,7 +92,8 @@ fn event_table_ui(
                         ui.label(event.time.to_string());
                     });
                     row.col(|ui| {
-                        ui.label(event.kind.describe());
+                        let pump = suffix(index).unwrap_or_default();
+                        ui.label(format!("{}{pump}", event.kind.describe()));
                     });
                     row.col(|ui| {
                         ui.label(event.note.as_deref().unwrap_or(""));
