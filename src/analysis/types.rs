@@ -284,11 +284,28 @@ impl Recommendation {
     /// call", "Start heparin · bolus 6,400 units · 18 units/kg/h = 14.4 mL/h".
     #[must_use]
     pub fn headline(&self) -> String {
+        self.headline_from(None)
+    }
+
+    /// The headline given at `as_of`: a hold also says when to restart ("Hold heparin 60 min (restart at
+    /// 2019-01-07T04:05), then …"; issue 29: holds gave no clock time).
+    #[must_use]
+    pub fn headline_at(&self, as_of: ClinicalTime) -> String {
+        self.headline_from(Some(as_of))
+    }
+
+    fn headline_from(&self, as_of: Option<ClinicalTime>) -> String {
         let pump = self.pump_ml_per_h.map_or(String::new(), |p| format!(" = {p}"));
         if self.action == Action::HoldAnticoagulant {
             let mut out = self.label.clone();
             if let Some(h) = self.hold_minutes {
                 out.push_str(&format!(" {} min", h.shown()));
+                // Only a hold that restarts at a rate has a clock time to restart at.
+                if let Some(t) = as_of.filter(|_| self.rate.is_some()) {
+                    #[allow(clippy::cast_possible_truncation, reason = "a hold of minutes")]
+                    let restart = t.plus_minutes(h.value().round() as i64);
+                    out.push_str(&format!(" (restart at {restart})"));
+                }
                 if self.call_senior {
                     out.push_str(" and call the senior");
                 }
@@ -579,10 +596,15 @@ pub struct PastState {
 }
 
 impl PastState {
-    /// "PAST STATE — as of \<time\>; the latest is \<time\>": the band every view and print carries.
+    /// "PAST STATE — as of 7 Jan 2019 00:10; the latest is 12 Jan 2019 08:00": the band every view and
+    /// print carries, each time with its day (it says which day the rest of the text is about).
     #[must_use]
     pub fn band(self, as_of: ClinicalTime) -> String {
-        format!("PAST STATE — as of {as_of}; the latest is {}", self.latest_event)
+        format!(
+            "PAST STATE — as of {}; the latest is {}",
+            as_of.dated_for_people(),
+            self.latest_event.dated_for_people()
+        )
     }
 }
 

@@ -133,7 +133,8 @@ pub(super) fn run(case: &Case, engine: &CaseEngine, as_of: ClinicalTime, o: &Opt
     }
     let mut out = format!(
         "anti-Xa forecast as of {} — {} (PROVISIONAL model: information beside the nomogram, not an order)\n",
-        f.as_of, f.model.name
+        f.as_of.dated_for_people(),
+        f.model.name
     );
     out.push_str(&format!(
         "{} anti-Xa sample(s) used · clearance {} L/h ({}–{}) · volume {} L ({}–{}) · half-life {} h ({}–{}); 90% intervals\n",
@@ -198,5 +199,6 @@ pub(super) fn run(case: &Case, engine: &CaseEngine, as_of: ClinicalTime, o: &Opt
     for w in &f.warnings {
         out.push_str(&format!("! {w}\n"));
     }
-    Ok(out)
+    // Times for people (issue 29); the JSON keeps ISO 8601.
+    Ok(crate::present::people::people_times(&out, as_of))
 }

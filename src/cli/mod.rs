@@ -303,7 +303,7 @@ pub fn run(command: Command, author: Option<&str>, workstation: Zone) -> Result<
                         + &loaded
                             .engine()
                             .replay(&loaded.case, Detail::Decision)
-                            .map(|a| format!("{}  {}\n", a.as_of, a.recommendation.headline()))
+                            .map(|a| replay_text_line(&a))
                             .collect::<String>()
                 }
             })
@@ -352,6 +352,14 @@ pub fn run(command: Command, author: Option<&str>, workstation: Zone) -> Result<
             forecast::run(&loaded.case, &loaded.engine(), as_of, &options)
         }
     }
+}
+
+/// One step of `replay --format text`: its own day and time, and the headline with a hold's restart time,
+/// for people (issue 29).
+fn replay_text_line(a: &crate::analysis::Analysis) -> String {
+    let line = a.recommendation.headline_at(a.as_of);
+    let line = crate::present::people::people_times(&line, a.as_of);
+    format!("{}  {line}\n", a.as_of.dated_for_people())
 }
 
 /// `import`: an events CSV and the patient flags as a new case file, each row stamped as entered by the

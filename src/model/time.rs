@@ -136,8 +136,8 @@ fn offset_text(offset: Offset) -> String {
     format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-/// "29 Mar 2026".
-fn day_text(civil: DateTime) -> String {
+/// "29 Mar".
+fn day_month_text(civil: DateTime) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
@@ -145,7 +145,12 @@ fn day_text(civil: DateTime) -> String {
         .get(civil.month().unsigned_abs() as usize - 1)
         .copied()
         .unwrap_or("?");
-    format!("{} {month} {}", civil.day(), civil.year())
+    format!("{} {month}", civil.day())
+}
+
+/// "29 Mar 2026".
+fn day_text(civil: DateTime) -> String {
+    format!("{} {}", day_month_text(civil), civil.year())
 }
 
 /// "02:30".
@@ -347,6 +352,39 @@ impl ClinicalTime {
     #[must_use]
     pub fn in_zone(self, zone: Zone) -> Self {
         Self { zone, ..self }
+    }
+
+    /// The time as people read it (decisions.md, issue 29): the clock alone ("18:40") on the day of
+    /// `reference` (the as-of time), "5 Dec 18:40" in its year, "5 Dec 2025 18:40" in another; with the
+    /// offset in the hour a clock change repeats. Files, CSV and JSON keep ISO 8601.
+    #[must_use]
+    pub fn for_people(self, reference: Self) -> String {
+        let civil = self.civil();
+        let anchor = reference.in_zone(self.zone).civil();
+        let clock = clock_text(civil);
+        let mut text = if civil.date() == anchor.date() {
+            clock
+        } else if civil.year() == anchor.year() {
+            format!("{} {clock}", day_month_text(civil))
+        } else {
+            format!("{} {clock}", day_text(civil))
+        };
+        if self.is_repeated() {
+            text.push_str(&offset_text(self.zone.offset_at(self.timestamp())));
+        }
+        text
+    }
+
+    /// "5 Dec 2026 18:40": a time named on its own, with its day and year (the as-of time heading a
+    /// document, the time a page was printed).
+    #[must_use]
+    pub fn dated_for_people(self) -> String {
+        let civil = self.civil();
+        let mut text = format!("{} {}", day_text(civil), clock_text(civil));
+        if self.is_repeated() {
+            text.push_str(&offset_text(self.zone.offset_at(self.timestamp())));
+        }
+        text
     }
 
     /// `2026-10-25T02:30+01:00`: the wall clock with its offset (JSON, case files).
@@ -582,6 +620,20 @@ impl fmt::Display for ClinicalTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_for_people_drop_what_the_as_of_time_already_says() {
+        let as_of = ClinicalTime::constant(2026, 12, 5, 20, 0);
+        let people = |y, mo, d, h, mi| ClinicalTime::constant(y, mo, d, h, mi).for_people(as_of);
+        assert_eq!(people(2026, 12, 5, 18, 40), "18:40", "the as-of day: the clock alone");
+        assert_eq!(people(2026, 12, 4, 23, 5), "4 Dec 23:05");
+        assert_eq!(people(2025, 12, 31, 23, 0), "31 Dec 2025 23:00", "another year");
+        assert_eq!(as_of.dated_for_people(), "5 Dec 2026 20:00");
+        // The hour a clock change repeats keeps its offset.
+        let paris = Zone::named("Europe/Paris").unwrap_or_else(|e| panic!("{e}"));
+        let first = ClinicalTime::parse_in("2026-10-25T02:30+02:00", paris).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(first.for_people(first), "02:30+02:00");
+    }
 
     #[test]
     fn parses_and_prints_minute_precision() {

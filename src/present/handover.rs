@@ -126,7 +126,7 @@ pub fn handover(
         grave: d.grave,
     }));
     blocks.push(Block::Heading("Recommendation".to_owned()));
-    blocks.push(Block::Strong(r.headline()));
+    blocks.push(Block::Strong(r.headline_at(a.as_of)));
     if r.call_senior {
         blocks.push(Block::Text("! call the senior clinician".to_owned()));
     }
@@ -135,6 +135,7 @@ pub fn handover(
         blocks.push(Block::Text(format!("Target: {}", r.target)));
     }
     blocks.extend(r.rationale.iter().map(|l| Block::Text(format!("· {l}"))));
+    blocks.extend(bypass_block(a));
     blocks.extend(contingency(case, tl, protocol, a));
     blocks.extend(recent_events(case, a.as_of));
     blocks.extend(hit_section(case, a));
@@ -153,13 +154,32 @@ pub fn handover(
     blocks.push(Block::Heading("Checked and signed".to_owned()));
     blocks.push(Block::Signature("Prescriber (name, signature)".to_owned()));
     blocks.push(Block::Signature("Second checker (name, signature)".to_owned()));
+    // Times for people (issue 29): every block's text, once, at the edge.
+    let people = |text: &str| crate::present::people::people_times(text, a.as_of);
+    for block in &mut blocks {
+        match block {
+            Block::Heading(t)
+            | Block::Text(t)
+            | Block::Strong(t)
+            | Block::Signature(t)
+            | Block::Danger { text: t, .. } => {
+                *t = people(t);
+            }
+            Block::Table { caption, header, rows } => {
+                *caption = people(caption);
+                for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
+                    *cell = people(cell);
+                }
+            }
+        }
+    }
     Ok(Handover {
         patient_line: patient_line.to_owned(),
         footer: format!(
             "anticoag-planner {} · as of {} · printed {} by {}{}",
             printing.app_version,
-            a.as_of,
-            printing.at.in_zone(case.time_zone),
+            a.as_of.dated_for_people(),
+            printing.at.in_zone(case.time_zone).dated_for_people(),
             printing.by,
             // Named when the printing workstation's clock is another zone's.
             if printing.at.zone() == case.time_zone {
@@ -170,6 +190,49 @@ pub fn handover(
         ),
         blocks,
     })
+}
+
+/// The perfusionist's numbers on bypass (issue 29: the PDF lacked what Copy plan had): the heparin given
+/// for bypass per kg, the ACTs and their target, the dose-response slope, the additional heparin to the
+/// target and the protamine estimate with its cautions. Nothing outside bypass.
+fn bypass_block(a: &Analysis) -> Vec<Block> {
+    let Some(c) = &a.cpb else { return Vec::new() };
+    let dash = || "–".to_owned();
+    let seconds = |v: Option<crate::model::Seconds>| v.map_or_else(dash, |s| s.to_string());
+    let since = c
+        .bypass_heparin_from
+        .map_or(String::new(), |t| format!(" (from the bolus at {t})"));
+    let additional = match (c.additional_units_to_target, c.additional_units_per_kg_to_target) {
+        (Some(u), Some(per_kg)) => format!("{u} ({per_kg})"),
+        (Some(u), None) => u.to_string(),
+        _ => "– (needs a baseline ACT and an ACT after heparin)".to_owned(),
+    };
+    let mut blocks = vec![
+        Block::Heading("Bypass".to_owned()),
+        Block::Text(format!("Heparin for bypass: {}{since}", c.cumulative_units_per_kg)),
+        Block::Text(format!(
+            "ACT: baseline {} · now {} · target {}",
+            seconds(c.baseline_act_s),
+            seconds(c.current_act_s),
+            seconds(c.target_act_s)
+        )),
+        Block::Text(format!(
+            "Heparin dose-response slope: {}",
+            c.hdr_slope_s_per_unit_per_kg.map_or_else(dash, |v| v.to_string())
+        )),
+        Block::Strong(format!("Additional heparin to the target ACT: {additional}")),
+        Block::Strong(format!(
+            "Protamine estimate: {}{}",
+            c.protamine_mg.map_or_else(dash, |m| m.to_string()),
+            c.protamine_basis.as_ref().map_or(String::new(), |b| format!(" ({b})"))
+        )),
+    ];
+    blocks.extend(
+        c.protamine_cautions
+            .iter()
+            .map(|w| Block::Text(format!("! protamine: {w}"))),
+    );
+    blocks
 }
 
 /// Drug, concentration and the dose in every unit the pump and the chart need.

@@ -230,9 +230,23 @@ pub fn handover_pdf(h: &Handover) -> Result<Vec<u8>, PdfError> {
         y: top,
         top,
     };
-    for block in &h.blocks {
+    for (i, block) in h.blocks.iter().enumerate() {
         match block {
             Block::Heading(t) => {
+                // A heading never ends a page alone: it keeps its first line, and the signature lines
+                // stay with "Checked and signed" (issue 29: they were orphaned at the foot of page 1).
+                let following = &h.blocks[i + 1..];
+                let signatures = following
+                    .iter()
+                    .take_while(|b| matches!(b, Block::Signature(_)))
+                    .count();
+                #[allow(clippy::cast_precision_loss, reason = "a few lines")]
+                let keep = if signatures > 0 {
+                    signatures as f32 * (10.0 + (BODY + 1.0) * 1.35)
+                } else {
+                    2.0 * BODY * 1.35
+                };
+                layout.room(6.0 + HEADING * 1.35 + keep);
                 layout.y += 6.0;
                 layout.text(t, HEADING, (0, 0, 0), 0.0);
             }

@@ -48,8 +48,8 @@ pub fn write_replay_json(
 
 /// The recommendation: headline, then what stops it being a dose (a hard limit, a call), then the
 /// reasoning, alternatives, caveats and sources.
-fn push_recommendation(out: &mut String, r: &Recommendation) {
-    out.push_str(&format!("RECOMMENDATION: {}\n", r.headline()));
+fn push_recommendation(out: &mut String, r: &Recommendation, as_of: crate::model::ClinicalTime) {
+    out.push_str(&format!("RECOMMENDATION: {}\n", r.headline_at(as_of)));
     if let Some(x) = &r.exceeds_hard_limit {
         out.push_str(&format!(
             "  ! calculated {} {} exceeds the hard limit {} {}: no dose is shown; decide with a senior clinician\n",
@@ -156,6 +156,13 @@ pub fn to_text(a: &Analysis) -> String {
 /// The plan with the patient's identifier (the case title) on its own line, as Copy plan writes it.
 #[must_use]
 pub fn to_text_for(a: &Analysis, identifier: Option<&str>) -> String {
+    crate::present::people::people_times(&text_with_iso_times(a, identifier), a.as_of)
+}
+
+/// [`to_text_for`] before its times are written for people: the engine's sentences with their ISO times
+/// (what the pharmacists' scenarios quote; nothing shown to people uses it).
+#[must_use]
+pub fn text_with_iso_times(a: &Analysis, identifier: Option<&str>) -> String {
     let mut out = String::new();
     let r = &a.recommendation;
     out.push_str("anticoag-planner — decision support, not an order. Check every line against the patient.\n");
@@ -164,7 +171,7 @@ pub fn to_text_for(a: &Analysis, identifier: Option<&str>) -> String {
     }
     out.push_str(&format!(
         "As of {} · setting {} · protocol {} v{}\n",
-        a.as_of,
+        a.as_of.dated_for_people(),
         a.setting.code(),
         a.protocol.name,
         a.protocol.version
@@ -185,7 +192,7 @@ pub fn to_text_for(a: &Analysis, identifier: Option<&str>) -> String {
     if !lines.is_empty() {
         out.push('\n');
     }
-    push_recommendation(&mut out, r);
+    push_recommendation(&mut out, r, a.as_of);
     let h = &a.heparin;
     out.push_str(&format!(
         "\nHEPARIN: {} in the last 24 h ({} of dosing weight); mean {} over 24 h; current {}\n",
@@ -198,8 +205,9 @@ pub fn to_text_for(a: &Analysis, identifier: Option<&str>) -> String {
     if a.findings.is_empty() {
         out.push_str("  (none at this time)\n");
     }
+    // In words: the code is the JSON's (issue 29: "sample_before_steady_state:" read as jargon).
     for f in &a.findings {
-        out.push_str(&format!("  {}: {}\n", f.code.code(), f.detail));
+        out.push_str(&format!("  - {}\n", f.detail));
     }
     if let Some(t) = &a.hit_4ts {
         out.push_str(&format!(

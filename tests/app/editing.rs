@@ -57,7 +57,7 @@ fn an_added_lab_row_appears_in_the_table_and_the_plot_data() {
         "the new aPTT is the last plotted point"
     );
     assert!(
-        h.query_by_label("As of 2019-01-12T09:30").is_some(),
+        h.query_by_label("As of 12 Jan 2019 09:30").is_some(),
         "the analysis moved to the new result"
     );
     assert!(shows(&h, "aPTT 61 s"), "the row is in the labs table");

@@ -59,9 +59,11 @@ fn shows(h: &Harness<'static, PlannerApp>, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()
 }
 
-/// Clicks "Previous event" until the as-of label shows `time`.
+/// Clicks "Previous event" until the as-of label shows `time` (ISO here, "6 Jan 2019 23:00" on screen).
 fn rewind_to(h: &mut Harness<'static, PlannerApp>, time: &str) {
-    let wanted = format!("As of {time}");
+    let at = anticoag_planner::model::ClinicalTime::parse_in(time, anticoag_planner::model::Zone::UTC)
+        .unwrap_or_else(|e| panic!("{time}: {e}"));
+    let wanted = format!("As of {}", at.dated_for_people());
     for _ in 0..100 {
         if h.query_by_label(&wanted).is_some() {
             return;

@@ -128,12 +128,12 @@ fn the_baseline_in_use_is_shown_with_its_origin_and_one_click_changes_it() {
     commit_into(&mut h, "Baseline aPTT (s)", "");
     assert_eq!(doc(&h).case().patient.baseline_aptt, None);
     assert!(
-        shows(&h, "Baseline aPTT: 29 s from the 2019-01-05T02:30 draw, before heparin"),
+        shows(&h, "Baseline aPTT: 29 s from the 5 Jan 02:30 draw, before heparin"),
         "{}",
         screen_text(&h)
     );
     assert!(
-        shows(&h, "in use: 29 s from the 2019-01-05T02:30 draw"),
+        shows(&h, "in use: 29 s from the 5 Jan 02:30 draw"),
         "said beside the field too"
     );
     commit_into(&mut h, "Baseline aPTT (s)", "31");
@@ -163,4 +163,25 @@ fn the_flowsheet_gives_the_rate_at_each_draw_and_the_dose_table_the_pump_rate() 
         "{}",
         screen_text(&h)
     );
+}
+
+/// Issue 29: times for people — in a copied plan and on the card, "6 Jan 23:00" (the clock alone on the
+/// as-of day), never ISO; and the findings in words, not codes.
+#[test]
+fn a_copied_plan_and_the_card_give_times_as_people_read_them() {
+    let mut h = harness();
+    h.run();
+    rewind_to(&mut h, "2019-01-06T23:00");
+    let d = doc(&h);
+    let plan = anticoag_planner::app::views::plan::copied_plan(d.analysis(), &d.patient_line());
+    assert!(plan.contains("As of 6 Jan 2019 23:00"), "{plan}");
+    assert!(plan.contains("aPTT 29 s at 23:00"), "{plan}");
+    assert!(plan.contains("aPTT 26 s at 16:00"), "{plan}");
+    let iso = plan
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ';' || c == ',')
+        .find(|w| w.len() >= 16 && w.as_bytes().get(10) == Some(&b'T') && w.as_bytes().get(4) == Some(&b'-'));
+    assert_eq!(iso, None, "{plan}");
+    assert!(!plan.contains("suspected_heparin_resistance:"), "a finding in words, not its code: {plan}");
+    assert!(shows(&h, "at 23:00"), "the card too: {}", screen_text(&h));
+    assert!(!shows(&h, "2019-01-06T23:00 ("), "{}", screen_text(&h));
 }

@@ -276,7 +276,7 @@ fn danger_is_the_first_thing_read_and_later_warnings_are_not_dropped() {
     let first_block: Vec<&str> = out.lines().skip(2).filter(|l| !l.trim().is_empty()).take(3).collect();
     // A past state says so first (issue 28), then the weights, then the danger.
     assert!(
-        first_block[0].starts_with("PAST STATE — as of 2019-01-07T03:05; the latest is"),
+        first_block[0].starts_with("PAST STATE — as of 7 Jan 2019 03:05; the latest is 12 Jan 2019 08:00"),
         "{out}"
     );
     assert!(first_block[1].starts_with("Weight "), "{out}");

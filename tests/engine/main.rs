@@ -13,6 +13,7 @@ mod files;
 mod forecast;
 mod forecast_coverage;
 mod golden;
+mod handover_pdf;
 mod kill_recovery;
 mod malformed_inputs;
 mod parser_robustness;

@@ -43,7 +43,7 @@ use anticoag_planner::model::{
     AgeGroup, AntiXaAssay, Case, Centimetres, ClinicalTime, FourTsPoints, HitHistory, Kilograms, MlPerMin, Patient,
     PriorHeparin, Rrt, Seconds, Setting, Sex, Weight, WeightKind, Zone,
 };
-use anticoag_planner::present::report::{to_json, to_text};
+use anticoag_planner::present::report::{text_with_iso_times, to_json, to_text};
 use anticoag_planner::protocol::Protocol;
 use anticoag_planner::protocol::case_protocols::CaseProtocols;
 use serde::Deserialize;
@@ -272,7 +272,9 @@ fn check(s: &Scenario, a: &Analysis) -> Vec<String> {
     let e = &s.expect;
     let r = &a.recommendation;
     let json: Value = serde_json::from_str(&to_json(a).unwrap()).unwrap();
-    let text = to_text(a).to_lowercase();
+    // The text for people (times as "7 Jan 03:05", issue 29) and the engine's sentences with their ISO
+    // times, which the scenarios quote: an expected text is in either, an unwanted one in neither.
+    let text = format!("{}\n{}", to_text(a), text_with_iso_times(a, None)).to_lowercase();
     let mut problems = Vec::new();
     if r.action.code() != e.action {
         problems.push(format!(

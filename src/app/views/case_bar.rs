@@ -104,7 +104,7 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
             if ui.button("Next event").clicked() {
                 commands.push(Command::StepCursor(1));
             }
-            ui.strong(format!("As of {}", doc.as_of()));
+            ui.strong(format!("As of {}", doc.as_of().dated_for_people()));
             let mut predict = info.predict_first;
             if ui.checkbox(&mut predict, "Predict first").changed() {
                 commands.push(Command::SetPredictFirst(predict));

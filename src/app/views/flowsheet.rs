@@ -33,11 +33,12 @@ impl FlowsheetState {
 /// The table, then where its thresholds come from.
 pub fn flowsheet_ui(ui: &mut egui::Ui, doc: &Document, state: &mut FlowsheetState) {
     let basis = flowsheet_basis(doc.protocol());
+    let as_of = doc.as_of();
     let rows = state.rows(doc);
     ui.label(format!(
         "{} draw(s) up to {}, newest first. ▼ below, ▲ above its target or threshold (hover for which).",
         rows.len(),
-        doc.as_of()
+        doc.as_of().dated_for_people()
     ));
     let footer = 3.0 * ui.text_style_height(&egui::TextStyle::Small) + 12.0;
     let height = (ui.available_height() - footer).max(120.0);
@@ -79,7 +80,7 @@ pub fn flowsheet_ui(ui: &mut egui::Ui, doc: &Document, state: &mut FlowsheetStat
                 body.rows(22.0, rows.len(), |mut table_row| {
                     let row = &rows[table_row.index()];
                     table_row.col(|ui| {
-                        ui.label(row.time.to_string());
+                        ui.label(row.time.for_people(as_of));
                     });
                     table_row.col(|ui| match &row.rate {
                         Some(rate) => {

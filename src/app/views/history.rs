@@ -72,7 +72,7 @@ pub fn history_ui(ui: &mut egui::Ui, doc: &Document, state: &mut HistoryState, c
                 body.rows(22.0, shown.len(), |mut row| {
                     let e = shown[row.index()];
                     row.col(|ui| {
-                        ui.label(e.stamp.at.to_string());
+                        ui.label(e.stamp.at.dated_for_people());
                     });
                     row.col(|ui| {
                         ui.label(&e.stamp.by);

@@ -421,7 +421,8 @@ fn fields_grid_ui(ui: &mut egui::Ui, doc: &Document, form: &mut PatientForm, com
     changed |= Changes::chosen(combo(ui, "Age group", &mut form.draft.age_group, &age_groups));
     // The baseline in use and its origin beside the field: an empty field uses an aPTT drawn before any
     // anticoagulant, else the laboratory's control (§14.6).
-    let origin = format!("in use: {}", doc.analysis().aptt_control.origin());
+    let a = doc.analysis();
+    let origin = crate::present::people::people_times(&format!("in use: {}", a.aptt_control.origin()), a.as_of);
     let focus = std::mem::take(&mut form.focus_baseline);
     changed |= focused_text_field(
         ui,

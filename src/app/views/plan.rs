@@ -5,6 +5,7 @@ use eframe::egui::{self, RichText};
 use crate::analysis::clock::{AgainstClock, CLOCK_APPLIES_WITHIN_H, ClockDue, hours_minutes};
 use crate::analysis::{Action, Analysis, StepId, StepStatus};
 use crate::model::num;
+use crate::present::people::people_times;
 use crate::present::report::{DangerLine, danger_lines, paused_line, to_text_for};
 
 use crate::app::command::Command;
@@ -60,14 +61,16 @@ pub fn card_header_ui(ui: &mut egui::Ui, analysis: &Analysis, paused: Option<&st
         text: p.band(analysis.as_of),
     });
     let marked = past.into_iter().chain(marked);
-    for b in marked.chain(paused.map(paused_line)).chain(danger_lines(analysis)) {
+    for mut b in marked.chain(paused.map(paused_line)).chain(danger_lines(analysis)) {
+        b.text = people_times(&b.text, analysis.as_of);
         banner_ui(ui, &b);
     }
     let p = &analysis.patient;
     if paused.is_some() {
         ui.heading(RichText::new("Advice paused").strong());
     } else {
-        ui.heading(RichText::new(analysis.recommendation.headline()).strong());
+        let headline = analysis.recommendation.headline_at(analysis.as_of);
+        ui.heading(RichText::new(people_times(&headline, analysis.as_of)).strong());
     }
     let dti = if p.dti_dosing_weight_kg == p.dosing_weight_kg {
         String::new()
@@ -106,8 +109,11 @@ fn monitoring_ui(ui: &mut egui::Ui, analysis: &Analysis, clock: &AgainstClock) {
         AgainstClock::Applies(items) => {
             for c in items {
                 match c.due {
-                    ClockDue::Overdue { .. } => ui.colored_label(theme::above_target(), format!("✖ {}", c.describe())),
-                    _ => ui.label(format!("· {}", c.describe())),
+                    ClockDue::Overdue { .. } => ui.colored_label(
+                        theme::above_target(),
+                        format!("✖ {}", people_times(&c.describe(), analysis.as_of)),
+                    ),
+                    _ => ui.label(format!("· {}", people_times(&c.describe(), analysis.as_of))),
                 };
             }
             return;
@@ -131,7 +137,8 @@ fn monitoring_ui(ui: &mut egui::Ui, analysis: &Analysis, clock: &AgainstClock) {
         AgainstClock::NoClock => {}
     }
     for m in &analysis.monitoring {
-        ui.label(format!("· {} — {} ({})", m.test, m.due, m.reason));
+        let line = format!("· {} — {} ({})", m.test, m.due, m.reason);
+        ui.label(people_times(&line, analysis.as_of));
     }
 }
 
@@ -160,6 +167,8 @@ pub fn recommendation_card_ui(
         return;
     }
     let r = &analysis.recommendation;
+    // Times for people (issue 29): "6 Jan 23:00", the clock alone on the as-of day.
+    let p = |text: &str| people_times(text, analysis.as_of);
     ui.label(
         RichText::new("Decision support, not an order: check each line against the patient").color(theme::muted()),
     );
@@ -174,7 +183,7 @@ pub fn recommendation_card_ui(
     }
     // The baseline the aPTT range is built on, with its origin, and one click to another (issue 28).
     ui.horizontal_wrapped(|ui| {
-        ui.label(format!("Baseline aPTT: {}", analysis.aptt_control.origin()));
+        ui.label(format!("Baseline aPTT: {}", p(&analysis.aptt_control.origin())));
         if ui
             .small_button("Use another value…")
             .on_hover_text("The baseline aPTT field of the Patient view")
@@ -189,25 +198,25 @@ pub fn recommendation_card_ui(
     ui.separator();
     ui.strong("Why");
     for line in &r.rationale {
-        ui.label(format!("• {line}"));
+        ui.label(format!("• {}", p(line)));
     }
     if !r.caveats.is_empty() {
         ui.strong("Caveats");
         for c in &r.caveats {
-            ui.colored_label(theme::caution(), format!("! {c}"));
+            ui.colored_label(theme::caution(), format!("! {}", p(c)));
         }
     }
     if !r.alternatives.is_empty() {
         ui.strong("Alternatives considered");
         for a in &r.alternatives {
-            ui.label(format!("· {a}"));
+            ui.label(format!("· {}", p(a)));
         }
     }
     monitoring_ui(ui, analysis, clock);
     if !analysis.warnings.is_empty() {
         ui.strong("Input warnings");
         for w in &analysis.warnings {
-            ui.colored_label(theme::caution(), format!("! {w}"));
+            ui.colored_label(theme::caution(), format!("! {}", p(w)));
         }
     }
     ui.collapsing("Sources", |ui| {
@@ -243,6 +252,7 @@ fn forecast_line_ui(ui: &mut egui::Ui, line: &ForecastLine) {
 /// With `hide_decision` (predict-first before the learner's choice), steps 5–7 — which state the
 /// answer — stay hidden.
 pub fn stepper_ui(ui: &mut egui::Ui, analysis: &Analysis, hide_decision: bool) {
+    let p = |text: &str| people_times(text, analysis.as_of);
     for step in &analysis.steps {
         if hide_decision && step.id.reveals_decision() {
             ui.label(
@@ -271,16 +281,16 @@ pub fn stepper_ui(ui: &mut egui::Ui, analysis: &Analysis, hide_decision: bool) {
             .default_open(step.id <= StepId::Choose)
             .show(ui, |ui| {
                 if !step.conclusion.is_empty() {
-                    ui.label(RichText::new(step.conclusion.as_ref()).strong());
+                    ui.label(RichText::new(p(&step.conclusion)).strong());
                 }
                 for v in &step.values {
-                    ui.label(format!("• {v}"));
+                    ui.label(format!("• {}", p(v)));
                 }
                 if !step.threshold.is_empty() {
-                    ui.label(format!("Threshold: {}", step.threshold));
+                    ui.label(format!("Threshold: {}", p(&step.threshold)));
                 }
                 if !step.rule.is_empty() {
-                    ui.label(format!("Rule: {}", step.rule));
+                    ui.label(format!("Rule: {}", p(&step.rule)));
                 }
                 if !step.source.is_empty() {
                     ui.label(

@@ -4,7 +4,7 @@
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
-use crate::model::Event;
+use crate::model::{ClinicalTime, Event};
 use crate::present::flowsheet::infusion_pump_rate;
 
 use super::draw_form::{DrawForm, draw_form_ui};
@@ -41,7 +41,13 @@ pub fn timeline_ui(
     let height = (ui.available_height() / 2.0 - 30.0).max(120.0);
     let mut edit = None;
     ui.strong(format!("Labs ({}, newest first)", labs.len()));
-    event_table_ui(ui, "labs_table", events, &labs, &|_| None, height, commands, &mut edit);
+    let labs_table = EventTable {
+        events,
+        rows: &labs,
+        as_of,
+        pump: &|_| None,
+    };
+    event_table_ui(ui, "labs_table", &labs_table, height, commands, &mut edit);
     ui.strong(format!("Doses ({}, newest first)", doses.len()));
     // Each infusion row also as the pump's mL/h (issue 29), on the weight in effect at its time.
     let timeline = &doc.prepared().timeline;
@@ -50,7 +56,13 @@ pub fn timeline_ui(
         let patient = timeline.patient_at(&doc.case().patient, event.time);
         infusion_pump_rate(event.kind, &patient, doc.protocol()).map(|ml| format!(" = {ml}"))
     };
-    event_table_ui(ui, "doses_table", events, &doses, &pump, height, commands, &mut edit);
+    let doses_table = EventTable {
+        events,
+        rows: &doses,
+        as_of,
+        pump: &pump,
+    };
+    event_table_ui(ui, "doses_table", &doses_table, height, commands, &mut edit);
     if let Some(i) = edit
         && let Some(event) = events.get(i)
     {
@@ -58,17 +70,29 @@ pub fn timeline_ui(
     }
 }
 
-#[allow(clippy::too_many_arguments, reason = "one table, two uses: the labs and the doses")]
+/// One of the two tables: the case's events, the rows shown (indices, newest first), the as-of time the
+/// times are written against ("6 Jan 23:00"), and an infusion row's pump rate (" = 10.9 mL/h").
+struct EventTable<'a> {
+    events: &'a [Event],
+    rows: &'a [usize],
+    as_of: ClinicalTime,
+    pump: &'a dyn Fn(usize) -> Option<String>,
+}
+
 fn event_table_ui(
     ui: &mut egui::Ui,
     id: &str,
-    events: &[Event],
-    rows: &[usize],
-    suffix: &dyn Fn(usize) -> Option<String>,
+    table: &EventTable<'_>,
     height: f32,
     commands: &mut Vec<Command>,
     edit: &mut Option<usize>,
 ) {
+    let EventTable {
+        events,
+        rows,
+        as_of,
+        pump: suffix,
+    } = *table;
     ui.push_id(id, |ui| {
         TableBuilder::new(ui)
             .striped(true)
@@ -89,7 +113,7 @@ fn event_table_ui(
                     let index = rows[row.index()];
                     let event = &events[index];
                     row.col(|ui| {
-                        ui.label(event.time.to_string());
+                        ui.label(event.time.for_people(as_of));
                     });
                     row.col(|ui| {
                         let pump = suffix(index).unwrap_or_default();
