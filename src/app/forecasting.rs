@@ -251,8 +251,10 @@ impl Forecasting {
                 num(step.obs_p95, 2)
             ));
         }
-        if let Some(w) = o.warnings.iter().find(|w| w.contains("point different ways")) {
-            text.push_str(&format!("; {w}"));
+        // Said without the model's rate change (the review: "model (−3 units/kg/h)" beside the protocol's
+        // step put two rate changes on one card); the rate is in What if.
+        if o.warnings.iter().any(|w| w.contains("point different ways")) {
+            text.push_str("; the model and the nomogram's step point different ways (the model's rate: What if)");
         }
         text.push_str(". Information only: the protocol's step above decides.");
         Some(ForecastLine {

@@ -25,8 +25,8 @@ use super::views::flowsheet::{FlowsheetState, flowsheet_ui};
 use super::views::history::{HistoryState, history_ui};
 use super::views::patient::{PatientForm, patient_ui};
 use super::views::plan::{
-    anti_xa_verdict_ui, card_header_ui, copied_plan, overdue_line_ui, predict_ui, recommendation_card_ui, stepper_ui,
-    teaching_band_ui, verdict_ui,
+    anti_xa_verdict_ui, banners_ui, card_header_ui, copied_plan, overdue_line_ui, predict_ui, recommendation_card_ui,
+    stepper_ui, teaching_band_ui, verdict_ui,
 };
 use super::views::plots::{PlotState, plots_ui};
 use super::views::start::start_screen_ui;
@@ -56,7 +56,7 @@ impl ViewStates {
         Self {
             patient: PatientForm::new(doc.case()),
             facts: super::views::facts::FactsForm::default(),
-            entry: EventForm::new(doc.as_of()),
+            entry: EventForm::empty(),
             draw: DrawForm::default(),
             tools: ToolsForm::new(doc),
             plots: PlotState::default(),
@@ -412,7 +412,11 @@ impl PlannerApp {
         if pressed(command, egui::Key::P) && self.open.is_some() {
             commands.push(Command::ShowPathDialog(PathPurpose::Handover));
         }
-        let typing = ctx.egui_wants_keyboard_input();
+        // Typing is a text field with the keyboard: a focused button (after a click, or Tab) must not take
+        // Ctrl+Z, the arrows or a paste from the case (the review: after Delete, Ctrl+Z did nothing).
+        let typing = ctx
+            .memory(egui::Memory::focused)
+            .is_some_and(|id| egui::TextEdit::load_state(ctx, id).is_some());
         if !typing {
             if pressed(shifted, egui::Key::Z) || pressed(command, egui::Key::Y) {
                 commands.push(Command::Redo);
@@ -514,10 +518,9 @@ fn plan_panel_ui(
         }
         let asking = predict_first && prediction.is_none();
         if asking {
-            // The banners and the action would give the answer away; a paused advice is still said.
-            if let Some(field) = paused {
-                card_header_ui(ui, doc.analysis(), Some(field), &doc.banners());
-            }
+            // The action would give the answer away; the banners (a past state, a paused advice, the
+            // dangers) say what the patient is in and stay.
+            banners_ui(ui, doc.analysis(), paused, &doc.banners());
         } else {
             if let Some(choice) = prediction.filter(|_| predict_first) {
                 verdict_ui(ui, choice, doc.analysis().recommendation.action);

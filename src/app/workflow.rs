@@ -338,6 +338,7 @@ impl PlannerApp {
                     views.entry.added();
                     // The status says what (issue 29: "✔ undone" did not).
                     let again = if undo { "Ctrl+Shift+Z redoes" } else { "Ctrl+Z undoes" };
+                    let what = crate::present::people::people_times(&what, doc.as_of());
                     self.status = Some(Status::ok(format!("{what} ({again})")));
                 }
             }
@@ -347,8 +348,8 @@ impl PlannerApp {
                 let added = format!("added: {} {} (Ctrl+Z undoes)", event.time, event.kind.describe());
                 match doc.edit(|case| case.add_audited(vec![event], &stamp, AuditAction::Added)) {
                     Ok(_) => {
-                        views.entry.added();
-                        self.status = Some(Status::ok(added));
+                        views.entry.recorded();
+                        self.status = Some(Status::ok(crate::present::people::people_times(&added, doc.as_of())));
                     }
                     Err(problems) => views
                         .entry
@@ -375,7 +376,7 @@ impl PlannerApp {
             }
             Command::ReplaceEvent(id, event) => match doc.edit(|case| case.replace_audited(id, event, &stamp)) {
                 Ok(()) => {
-                    views.entry.added();
+                    views.entry.recorded();
                     self.status = Some(Status::ok("event updated (Ctrl+Z undoes)".to_owned()));
                 }
                 Err(e) => views.entry.refused(e.to_string()),
@@ -384,7 +385,7 @@ impl PlannerApp {
                 if let Ok(removed) = doc.edit(|case| case.delete_audited(id, &stamp).ok_or(())) {
                     self.status = Some(Status::ok(format!(
                         "deleted: {} {} — kept in History as 'entered in error' (Ctrl+Z undoes)",
-                        removed.time,
+                        removed.time.for_people(doc.as_of()),
                         removed.kind.describe()
                     )));
                 }

@@ -87,8 +87,26 @@ pub fn read_lock(case: &Path) -> Option<(LockHolder, bool)> {
         .unwrap_or_default();
     // A holder on this host whose process is gone crashed: its lock is stale at once.
     let me = LockHolder::this_window(String::new());
-    let dead_here = holder.host == me.host && !Path::new("/proc").join(holder.pid.to_string()).exists();
+    let dead_here = holder.host == me.host && !process_runs(holder.pid);
     Some((holder, age > STALE_AFTER || dead_here))
+}
+
+/// Whether a process of this host runs: it is in `/proc` and not a zombie (a window killed and not yet
+/// reaped by its parent — the review found its lock kept the case read-only). Where there is no `/proc`,
+/// the lock's age decides alone.
+fn process_runs(pid: u32) -> bool {
+    let dir = Path::new("/proc").join(pid.to_string());
+    if !Path::new("/proc/self").exists() {
+        return true;
+    }
+    // `/proc/PID/stat`: "pid (name) S …" — the state is the first field after the name's closing ")".
+    match std::fs::read_to_string(dir.join("stat")) {
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X"),
+        Err(_) => false,
+    }
 }
 
 fn write(case: &Path, holder: &LockHolder) -> std::io::Result<()> {
@@ -132,6 +150,20 @@ pub fn release(case: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_killed_window_not_yet_reaped_does_not_run() {
+        assert!(process_runs(std::process::id()), "this process runs");
+        // A child that exited and is not waited for is a zombie until it is: its lock is stale.
+        let mut child = std::process::Command::new("true")
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let pid = child.id();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(!process_runs(pid), "a zombie does not hold a lock");
+        let _ = child.wait();
+        assert!(!process_runs(pid), "nor a reaped process");
+    }
 
     fn other(since: &str) -> LockHolder {
         LockHolder {

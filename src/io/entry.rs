@@ -153,6 +153,39 @@ pub fn parse_entry_time(
     }
 }
 
+/// Whether `text` is a clock alone ("14:05"), which [`parse_entry_time`] reads as its latest past
+/// occurrence.
+fn is_clock_alone(text: &str) -> bool {
+    let t = text.trim();
+    !t.contains('T') && t.contains(':') && t.len() <= 5
+}
+
+/// A clock alone typed into a case whose last event is long past is refused (the review: "08:10" in a
+/// 2019 teaching case was read as today, seven years on, and the 2019 infusion as still running): the
+/// date must be typed when the time it reads as is [`crate::analysis::clock::CLOCK_APPLIES_WITHIN_H`]
+/// hours or more after the case's latest event.
+///
+/// # Errors
+/// The typed clock, the time it reads as and the case's latest event, in words.
+pub fn refuse_clock_alone_after_a_gap(
+    field: &'static str,
+    text: &str,
+    read_as: ClinicalTime,
+    latest_event: Option<ClinicalTime>,
+) -> Result<(), FieldError> {
+    let gap_h = crate::analysis::clock::CLOCK_APPLIES_WITHIN_H;
+    match latest_event {
+        Some(latest) if is_clock_alone(text) && read_as.hours_since(latest) >= gap_h as f64 => Err(FieldError {
+            field,
+            message: format!(
+                "'{}' reads as {read_as}, {gap_h} h or more after the case's last event ({latest}): type the date in full (YYYY-MM-DDTHH:MM)",
+                text.trim()
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// One typed row of the timeline form.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EventEntry {

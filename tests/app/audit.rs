@@ -97,13 +97,10 @@ fn each_undo_and_redo_is_one_row_naming_the_edit() {
     for _ in 0..2 {
         h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
         h.run();
-        assert!(shows(
-            &h,
-            "undid: 2019-01-12T08:10 aPTT 61 s added (Ctrl+Shift+Z redoes)"
-        ));
+        assert!(shows(&h, "undid: 08:10 aPTT 61 s added (Ctrl+Shift+Z redoes)"));
         h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z);
         h.run();
-        assert!(shows(&h, "redid: 2019-01-12T08:10 aPTT 61 s added (Ctrl+Z undoes)"));
+        assert!(shows(&h, "redid: 08:10 aPTT 61 s added (Ctrl+Z undoes)"));
     }
     let rows: Vec<(AuditAction, String)> = doc(&h).case().audit[rows_before..]
         .iter()

@@ -87,9 +87,13 @@ fn a_paired_draw_takes_one_click_and_at_most_fourteen_keys_each_time() {
         used.keys
     );
     // The row cleared, the time too (the kept time once took the next draw's typing:
-    // "2026-12-12:3505T06:10"); no field keeps the keyboard, so Ctrl+Z would undo the draw.
+    // "2026-12-12:3505T06:10"); the keyboard waits on the row's Now — a button, so Ctrl+Z undoes the
+    // draw — and Tab goes on to the time, never to the case bar's New… (the review's second pass).
     assert_eq!(h.get_by_label("Draw time").value().as_deref(), Some(""));
-    assert!(!h.get_by_label("Draw time").is_focused());
+    assert!(h.get_all_by_label("Now").next().expect("Now").is_focused());
+    h.key_press(egui::Key::Tab);
+    h.run();
+    assert!(h.get_by_label("Draw time").is_focused(), "Tab from Now: the time");
     let mut next = Counted::default();
     next.click(&mut h, "Draw time");
     next.type_text(&mut h, "08:15");
@@ -228,4 +232,96 @@ fn a_paired_draw_with_now_takes_one_click_and_eight_keys() {
     used.press(&mut h, egui::Key::Enter);
     assert_eq!(events_at(&h, NOW).len(), 2, "{}", screen_text(&h));
     assert_eq!((used.clicks, used.keys), (1, 8));
+}
+
+/// The review's second pass: "08:10" in a 2019 teaching case was read as today, seven years on, with the
+/// 2019 infusion still running. A clock alone on a case whose last event is 48 h or more before it is
+/// refused, by name, and keeps the keyboard.
+#[test]
+fn a_clock_alone_on_a_case_long_past_must_be_dated() {
+    let mut h = harness_at(ClinicalTime::constant(2026, 12, 6, 21, 45));
+    h.run();
+    click(&mut h, "Timeline");
+    let before = doc(&h).case().events.len();
+    let mut used = Counted::default();
+    used.click(&mut h, "Draw time");
+    used.type_text(&mut h, "08:10");
+    used.press(&mut h, egui::Key::Tab);
+    used.type_text(&mut h, "61");
+    used.press(&mut h, egui::Key::Enter);
+    assert_eq!(doc(&h).case().events.len(), before, "nothing added");
+    assert!(
+        shows(
+            &h,
+            "'08:10' reads as 2026-12-06T08:10, 48 h or more after the case's last event (2019-01-12T08:00): type the date in full"
+        ),
+        "{}",
+        screen_text(&h)
+    );
+    assert!(
+        h.get_by_label("Draw time").is_focused(),
+        "the refused time keeps the keyboard"
+    );
+    used.type_text(&mut h, "2019-01-12T08:10");
+    used.press(&mut h, egui::Key::Enter);
+    assert_eq!(doc(&h).case().events.len(), before + 1, "dated in full, it is added");
+}
+
+/// After a click on a button (Delete here), Ctrl+Z undoes the case: a focused button is not typing (the
+/// review: Ctrl+Z did nothing while the Delete button had the keyboard).
+#[test]
+fn ctrl_z_undoes_a_delete_while_the_delete_button_has_the_keyboard() {
+    let mut h = at_the_timeline();
+    let before = doc(&h).case().events.clone();
+    h.get_all_by_label("Delete").next().expect("a row").click();
+    h.run();
+    assert_eq!(doc(&h).case().events.len(), before.len() - 1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(doc(&h).case().events, before, "restored");
+}
+
+/// After a row is recorded the keyboard waits on the event form's Now (Tab stayed out of the form and
+/// reached New…); the form opens with no time (it once held the case's last event time, back-dating).
+#[test]
+fn the_event_form_opens_without_a_time_and_keeps_the_keyboard_after_add() {
+    let mut h = at_the_timeline();
+    assert_eq!(h.get_by_label("Event time").value().as_deref(), Some(""));
+    h.get_all_by_label("Now").nth(1).expect("the event form's Now").click();
+    h.run();
+    h.event(egui::Event::Text("hep i".to_owned()));
+    h.run();
+    h.key_press(egui::Key::Tab);
+    h.run();
+    h.event(egui::Event::Text("16".to_owned()));
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(
+        shows(&h, "added: 08:20 heparin infusion 16 units/kg/h"),
+        "{}",
+        screen_text(&h)
+    );
+    assert!(h.get_all_by_label("Now").nth(1).expect("Now").is_focused());
+}
+
+/// A filter that matches no kind never falls back to the previous kind in silence (a typed "hepi" once
+/// left the kind at aPTT, and "16" was recorded as an aPTT of 16 s): the list stays open, says so, and
+/// the keyboard stays in the filter.
+#[test]
+fn a_kind_filter_that_matches_nothing_keeps_the_list_open() {
+    let mut h = at_the_timeline();
+    h.get_all_by_label("Now").nth(1).expect("the event form's Now").click();
+    h.run();
+    h.event(egui::Event::Text("hepx".to_owned()));
+    h.run();
+    h.key_press(egui::Key::Tab);
+    h.run();
+    assert!(
+        shows(&h, "no kind matches 'hepx': the kind is still aPTT"),
+        "{}",
+        screen_text(&h)
+    );
+    assert!(h.get_by_label("Find a kind").is_focused());
+    assert!(!h.get_by_label("Value").is_focused());
 }

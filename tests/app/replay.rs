@@ -143,3 +143,20 @@ fn the_card_keeps_its_width_when_predict_first_asks_and_answers() {
     h.run();
     assert_eq!(card_edge(&h), before, "Predict first off again");
 }
+
+/// The review's second pass: while Predict first asked, the PAST STATE band and the platelet caution
+/// vanished with the advice. They say what the patient is in, not what to do: they stay.
+#[test]
+fn predict_first_keeps_the_past_state_and_the_cautions() {
+    let mut h = harness();
+    h.run();
+    rewind_to(&mut h, "2019-01-07T08:00");
+    assert!(shows(&h, "CAUTION: platelets"), "{}", screen_text(&h));
+    h.get_by_label("Predict first").click();
+    h.run();
+    assert!(shows(&h, "What would you do now?"));
+    assert!(shows(&h, "PAST STATE — as of 7 Jan 2019 08:00"), "{}", screen_text(&h));
+    assert!(shows(&h, "CAUTION: platelets"), "{}", screen_text(&h));
+    // "Continue current therapy" is one of the choices offered; the advice would name the drug.
+    assert!(!shows(&h, "Continue current therapy ·"), "the action stays hidden");
+}

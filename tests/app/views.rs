@@ -181,7 +181,10 @@ fn a_copied_plan_and_the_card_give_times_as_people_read_them() {
         .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ';' || c == ',')
         .find(|w| w.len() >= 16 && w.as_bytes().get(10) == Some(&b'T') && w.as_bytes().get(4) == Some(&b'-'));
     assert_eq!(iso, None, "{plan}");
-    assert!(!plan.contains("suspected_heparin_resistance:"), "a finding in words, not its code: {plan}");
+    assert!(
+        !plan.contains("suspected_heparin_resistance:"),
+        "a finding in words, not its code: {plan}"
+    );
     assert!(shows(&h, "at 23:00"), "the card too: {}", screen_text(&h));
     assert!(!shows(&h, "2019-01-06T23:00 ("), "{}", screen_text(&h));
 }

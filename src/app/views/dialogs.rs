@@ -14,6 +14,8 @@ use crate::app::command::{Command, DiskChoice, PathPurpose, Replace};
 use crate::app::document::Document;
 use crate::app::theme;
 
+use super::widgets::entry_field;
+
 /// The dialogs' state: at most one of the first two is asked at a time.
 #[derive(Default)]
 pub struct Dialogs {
@@ -123,6 +125,8 @@ pub struct NewCaseDialog {
     now: ClinicalTime,
     filled_start: String,
     error: Option<String>,
+    /// The title takes the keyboard when the dialog opens (the review: it opened with no field focused).
+    focus_title: bool,
 }
 
 impl NewCaseDialog {
@@ -133,6 +137,7 @@ impl NewCaseDialog {
             title: "New case".to_owned(),
             weight: String::new(),
             setting: Setting::Icu,
+            focus_title: true,
             start: now.to_string(),
             time_zone: now.zone().name().to_owned(),
             now,
@@ -361,11 +366,14 @@ fn new_case_ui(ctx: &egui::Context, dialog: &mut NewCaseDialog, commands: &mut V
     let modal = egui::Modal::new(egui::Id::unique("new_case")).show(ctx, |ui| {
         ui.heading("New case");
         egui::Grid::new("new_case_grid").num_columns(2).show(ui, |ui| {
+            // Typed fields select all on focus, so typing replaces the filled-in text (the review typed
+            // "2026-12026-12-06T08:002-06T21:47" into the start).
             let l = ui.label("Title");
-            ui.text_edit_singleline(&mut dialog.title).labelled_by(l.id);
+            let focus = std::mem::take(&mut dialog.focus_title);
+            let mut typed = entry_field(ui, &mut dialog.title, 260.0, l.id, false, focus).changed();
             ui.end_row();
             let l = ui.label("Weight (kg)");
-            ui.text_edit_singleline(&mut dialog.weight).labelled_by(l.id);
+            typed |= entry_field(ui, &mut dialog.weight, 100.0, l.id, false, false).changed();
             ui.end_row();
             let l = ui.label("Setting");
             egui::ComboBox::from_id_salt("new_setting")
@@ -388,8 +396,12 @@ fn new_case_ui(ctx: &egui::Context, dialog: &mut NewCaseDialog, commands: &mut V
             }
             ui.end_row();
             let l = ui.label("Case start (YYYY-MM-DDTHH:MM)");
-            ui.text_edit_singleline(&mut dialog.start).labelled_by(l.id);
+            typed |= entry_field(ui, &mut dialog.start, 200.0, l.id, false, false).changed();
             ui.end_row();
+            // A refusal is about what was typed then: it goes once the user types again.
+            if typed {
+                dialog.error = None;
+            }
         });
         if let Some(e) = &dialog.error {
             ui.colored_label(theme::above_target(), e);

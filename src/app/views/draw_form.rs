@@ -6,6 +6,7 @@
 
 use eframe::egui::{self, RichText};
 
+use crate::io::entry::refuse_clock_alone_after_a_gap;
 use crate::io::quick_entry::{DrawEntry, parse_draw};
 use crate::model::ClinicalTime;
 
@@ -34,11 +35,14 @@ impl DrawForm {
     }
 
     /// After the draw was added: cleared, the time too (issue 28: a kept time was taken for the next
-    /// draw's). No field keeps the keyboard, so Ctrl+Z undoes the draw, not a field's typing.
+    /// draw's).
     pub fn added(&mut self) {
         self.entry = DrawEntry::default();
         self.refused.clear();
         self.refused_fields.clear();
+        // The keyboard stays in the row, on its Now: Enter takes the clock for the next draw, Tab the time
+        // field (it reached the case bar's New… — the review); a button is not typing, so Ctrl+Z undoes.
+        self.refocus = Some("now");
     }
 
     /// The case refused the draw (a duplicate at the same minute, before the case start): the time is
@@ -80,7 +84,11 @@ pub fn draw_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut DrawForm, comm
         // Now before the time field: Tab goes from the time straight to the aPTT.
         let l = ui.label("Draw time");
         let mut now_clicked = false;
-        if ui.button("Now").clicked()
+        let now_button = ui.button("Now");
+        if refocus == Some("now") {
+            now_button.request_focus();
+        }
+        if now_button.clicked()
             && let Some(now) = form.now
         {
             form.entry.time = now.to_string();
@@ -134,6 +142,16 @@ pub fn draw_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut DrawForm, comm
             doc.case().case_start,
             form.now,
         );
+        // A clock alone on a case whose last event is long past must be dated.
+        let parsed = parsed.and_then(|draw| {
+            let read_as = draw.events.first().map(|e| e.time);
+            match read_as
+                .map(|t| refuse_clock_alone_after_a_gap("time", &form.entry.time, t, doc.case().last_event_time()))
+            {
+                Some(Err(e)) => Err(vec![e]),
+                _ => Ok(draw),
+            }
+        });
         match parsed {
             Ok(draw) => commands.push(Command::AddDraw(draw)),
             Err(errors) => {

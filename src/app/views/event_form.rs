@@ -5,7 +5,7 @@
 use eframe::egui::{self, RichText};
 
 use crate::dosing::weight::{Drug, dosing_weight};
-use crate::io::entry::{EventEntry, FieldError, parse_event_entry};
+use crate::io::entry::{EventEntry, FieldError, parse_event_entry, refuse_clock_alone_after_a_gap};
 use crate::io::event_fields;
 use crate::io::quick_entry::{heparin_ml_per_h_to_units, heparin_rate_equivalents};
 use crate::model::{ClinicalTime, Event, EventCode, EventKind, StopReason, num};
@@ -50,10 +50,13 @@ pub struct EventForm {
 }
 
 impl EventForm {
-    pub fn new(time: ClinicalTime) -> Self {
+    /// An empty form, the time too (the review: a form filled with the case's last event time back-dated
+    /// a value typed with Enter).
+    #[must_use]
+    pub fn empty() -> Self {
         Self {
             entry: EventEntry {
-                time: time.to_string(),
+                time: String::new(),
                 kind: "aptt".to_owned(),
                 value: String::new(),
                 unit: "s".to_owned(),
@@ -82,6 +85,13 @@ impl EventForm {
         self.editing = None;
         self.refusal = None;
         self.refused_field = None;
+    }
+
+    /// After the case recorded the row (Add or Update): as [`Self::added`], and the keyboard goes to the
+    /// form's Now, so that Tab stays in the form (it reached the case bar's New… — the review).
+    pub fn recorded(&mut self) {
+        self.added();
+        self.refocus = Some("now");
     }
 
     /// The case refused the row (a second result of the test at the same minute, before the case
@@ -209,8 +219,11 @@ fn typed_ahead(ui: &egui::Ui) -> String {
             .collect::<String>()
     })
     .chars()
-    .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
-    .collect()
+    .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+    .collect::<String>()
+    // A leading space is the key that opens the list, not a letter of the filter.
+    .trim_start()
+    .to_owned()
 }
 
 /// The kind picker: a list of the kinds grouped as labs and doses, with a type-ahead filter ("Find a
@@ -250,6 +263,13 @@ fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm, focus: bool) {
             let matching = matching_kinds(&form.kind_filter);
             if took_first {
                 picked = matching.first().copied();
+                // Nothing matches: the list stays open with the keyboard in the filter, and the kind is
+                // unchanged — never a silent fall back to the previous kind (it recorded "aPTT 16 s").
+                if picked.is_none() {
+                    find.request_focus();
+                    // Tab moves the keyboard on at the end of the frame: ask again at the next.
+                    form.refocus = Some("find");
+                }
             }
             if let Some(first) = matching.first().filter(|_| !form.kind_filter.trim().is_empty()) {
                 ui.label(RichText::new(format!("Enter or Tab: {}", first.label())).color(theme::muted()));
@@ -270,7 +290,14 @@ fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm, focus: bool) {
                 }
             }
             if matching.is_empty() {
-                ui.label(RichText::new("no kind matches").color(theme::muted()));
+                ui.colored_label(
+                    theme::caution(),
+                    format!(
+                        "no kind matches '{}': the kind is still {}",
+                        form.kind_filter.trim(),
+                        kind_label(&form.entry.kind)
+                    ),
+                );
             }
             if picked.is_some() {
                 ui.close();
@@ -309,6 +336,10 @@ fn checked_entry(doc: &Document, form: &EventForm) -> Result<(Event, Option<Stri
         doc.case().case_start,
         form.now,
     )?;
+    // An edit keeps its own time; a new row's clock alone on a case long past must be dated.
+    if form.editing.is_none() {
+        refuse_clock_alone_after_a_gap("time", &form.entry.time, event.time, doc.case().last_event_time())?;
+    }
     // Typed on the pump's scale: kept as typed, with the bag that converted it.
     if form.entry.unit == "mL/h"
         && let Ok(ml) = crate::io::entry::parse_number("value", &form.entry.value)
@@ -320,6 +351,25 @@ fn checked_entry(doc: &Document, form: &EventForm) -> Result<(Event, Option<Stri
         });
     }
     Ok((event, warning))
+}
+
+/// Under the form: what will be recorded, the soft warning, or the refusal ("type a value" while the
+/// value is empty).
+fn checked_line_ui(ui: &mut egui::Ui, checked: &Result<(Event, Option<String>), FieldError>, value: &str) {
+    match checked {
+        Err(e) if !value.trim().is_empty() || e.field == "time" => {
+            ui.colored_label(theme::above_target(), format!("✖ {e}"));
+        }
+        Err(_) => {
+            ui.label(RichText::new("type a value").color(theme::muted()));
+        }
+        Ok((_, Some(warning))) => {
+            ui.colored_label(theme::caution(), format!("! {warning}"));
+        }
+        Ok((event, None)) => {
+            ui.label(RichText::new(format!("will record: {}", event.kind.describe())).color(theme::muted()));
+        }
+    }
 }
 
 /// The form: add a row, or update the row being edited. Enter in any of its fields adds the row.
@@ -345,7 +395,11 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
     ui.horizontal_wrapped(|ui| {
         let l = ui.label("Event time");
         let mut now_clicked = false;
-        if ui.button("Now").clicked()
+        let now_button = ui.button("Now");
+        if refocus == Some("now") {
+            now_button.request_focus();
+        }
+        if now_button.clicked()
             && let Some(now) = form.now
         {
             form.entry.time = now.to_string();
@@ -422,20 +476,7 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
             }
         }
     }
-    match &checked {
-        Err(e) if !form.entry.value.trim().is_empty() || e.field == "time" => {
-            ui.colored_label(theme::above_target(), format!("✖ {e}"));
-        }
-        Err(_) => {
-            ui.label(RichText::new("type a value").color(theme::muted()));
-        }
-        Ok((_, Some(warning))) => {
-            ui.colored_label(theme::caution(), format!("! {warning}"));
-        }
-        Ok((event, None)) => {
-            ui.label(RichText::new(format!("will record: {}", event.kind.describe())).color(theme::muted()));
-        }
-    }
+    checked_line_ui(ui, &checked, &form.entry.value);
     if let Ok((event, _)) = &checked
         && let EventKind::UfhInfusion(rate) = event.kind
     {

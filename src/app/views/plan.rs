@@ -50,6 +50,14 @@ pub fn teaching_band_ui(ui: &mut egui::Ui, band: &str) {
 
 /// The part of the card that never scrolls away: the banners, the action and the weights it used.
 pub fn card_header_ui(ui: &mut egui::Ui, analysis: &Analysis, paused: Option<&str>, marks: &[String]) {
+    banners_ui(ui, analysis, paused, marks);
+    card_action_ui(ui, analysis, paused);
+}
+
+/// The banners alone: a past state, the workstation's marks, a paused advice and the dangers. Predict
+/// first shows them while it asks (the review: they vanished with the advice); they say what the
+/// patient is in, not what to do.
+pub fn banners_ui(ui: &mut egui::Ui, analysis: &Analysis, paused: Option<&str>, marks: &[String]) {
     // An unapproved protocol (issue 26) first: everything below follows it.
     let marked = marks.iter().map(|m| DangerLine {
         grave: true,
@@ -65,6 +73,10 @@ pub fn card_header_ui(ui: &mut egui::Ui, analysis: &Analysis, paused: Option<&st
         b.text = people_times(&b.text, analysis.as_of);
         banner_ui(ui, &b);
     }
+}
+
+/// The action (or "Advice paused") and the weights it used.
+fn card_action_ui(ui: &mut egui::Ui, analysis: &Analysis, paused: Option<&str>) {
     let p = &analysis.patient;
     if paused.is_some() {
         ui.heading(RichText::new("Advice paused").strong());
