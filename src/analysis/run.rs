@@ -270,6 +270,9 @@ pub(super) fn run(case: &Case, prepared: &Prepared, p: &Protocol, as_of: Clinica
         StepBasis::new("", "next labs and their times (clinical reference §11)", source),
         conclusion,
     );
+    // The steps in the algorithm's order whatever order the rules ran in (the review saw 1, 4, 2 when
+    // the HIT screen ran first); stable, so a step said twice keeps its order.
+    cx.steps.sort_by_key(|s| s.id);
     Analysis {
         time_zone: case.time_zone,
         as_of,

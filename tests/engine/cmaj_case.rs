@@ -231,3 +231,20 @@ fn a_low_aptt_drawn_before_steady_state_is_repeated_not_escalated() {
         .expect("repeat aPTT");
     assert_eq!(repeat.due.to_string(), "2019-01-06T21:33", "6 h after the change");
 }
+
+/// The steps come in the algorithm's order at every replay time of every bundled case, whatever order
+/// the rules ran in (the review saw 1, 4, 2 in the CMAJ case).
+#[test]
+fn the_steps_are_in_the_algorithms_order_at_every_time() {
+    for case in [
+        "assets/cases/cmaj-2019-ecmo.ron",
+        "tests/cases/hit-suspected.ron",
+        "tests/cases/bypass-resistance.ron",
+        "tests/cases/icu-bypass-icu.ron",
+    ] {
+        for a in common::replay_of(case) {
+            let ids: Vec<u8> = a.steps.iter().map(|s| s.id.number()).collect();
+            assert!(ids.windows(2).all(|w| w[0] <= w[1]), "{case} at {}: {ids:?}", a.as_of);
+        }
+    }
+}
