@@ -536,7 +536,12 @@ fn plan_panel_ui(
         }
         egui::ScrollArea::vertical().id_salt("plan_scroll").show(ui, |ui| {
             if asking {
-                predict_ui(ui, anti_xa_draft, commands);
+                let heparin_runs = doc
+                    .prepared()
+                    .timeline
+                    .running(doc.as_of())
+                    .is_some_and(|s| s.drug() == crate::model::Anticoagulant::Heparin);
+                predict_ui(ui, anti_xa_draft, heparin_runs, commands);
             } else {
                 let line = doc.forecasting().card_line();
                 recommendation_card_ui(ui, doc.analysis(), &doc.patient_line(), paused, &clock, line, commands);

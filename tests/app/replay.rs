@@ -160,3 +160,23 @@ fn predict_first_keeps_the_past_state_and_the_cautions() {
     // "Continue current therapy" is one of the choices offered; the advice would name the drug.
     assert!(!shows(&h, "Continue current therapy ·"), "the action stays hidden");
 }
+
+/// The review: Predict first asked for the next anti-Xa while argatroban ran (a heparin assay says nothing
+/// of it). Asked on heparin, not on a direct thrombin inhibitor.
+#[test]
+fn predict_first_asks_for_an_anti_xa_guess_only_on_heparin() {
+    let mut h = harness();
+    h.run();
+    h.get_by_label("Predict first").click();
+    h.run();
+    assert!(shows(&h, "What would you do now?"));
+    assert!(
+        h.query_by_label("your anti-Xa guess").is_none(),
+        "argatroban runs at the last event"
+    );
+    rewind_to(&mut h, "2019-01-06T23:00");
+    assert!(
+        h.query_by_label("your anti-Xa guess").is_some(),
+        "heparin runs on day 5"
+    );
+}

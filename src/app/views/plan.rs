@@ -327,10 +327,40 @@ fn status_icon(status: StepStatus) -> &'static str {
 
 /// Teaching: the learner chooses an action before the app's advice is shown, and may first guess the
 /// case's next measured anti-Xa (the forecast stays hidden until the choice).
-pub fn predict_ui(ui: &mut egui::Ui, anti_xa_draft: &mut String, commands: &mut Vec<Command>) {
+/// `ask_anti_xa`: heparin runs, so the next anti-Xa is a question to ask (on a direct thrombin inhibitor
+/// it is not: the review found the guess asked for while argatroban ran).
+pub fn predict_ui(ui: &mut egui::Ui, anti_xa_draft: &mut String, ask_anti_xa: bool, commands: &mut Vec<Command>) {
     ui.heading("What would you do now?");
     ui.label("Look at the timeline, the plots and the algorithm values, then choose.");
+    if !ask_anti_xa {
+        anti_xa_draft.clear();
+    }
     // Everything here wraps at the card's width: the card keeps its width while Predict first asks.
+    if ask_anti_xa {
+        anti_xa_guess_ui(ui, anti_xa_draft);
+    }
+    let guess = guessed_anti_xa(anti_xa_draft);
+    for action in Action::ALL {
+        if ui.add(egui::Button::new(action.label()).wrap()).clicked() {
+            if let Some(g) = guess {
+                commands.push(Command::GuessAntiXa(g));
+            }
+            commands.push(Command::Predict(action));
+        }
+    }
+}
+
+/// The learner's guess as a number of units/mL from 0 to 5, if it is one.
+fn guessed_anti_xa(draft: &str) -> Option<f64> {
+    draft
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && (0.0..=5.0).contains(v))
+}
+
+/// The anti-Xa guess row, with its refusal.
+fn anti_xa_guess_ui(ui: &mut egui::Ui, anti_xa_draft: &mut String) {
     ui.label("First, if you like, the next anti-Xa you expect (units/mL):");
     ui.horizontal(|ui| {
         ui.add(
@@ -340,24 +370,11 @@ pub fn predict_ui(ui: &mut egui::Ui, anti_xa_draft: &mut String, commands: &mut 
         )
         .labelled_by(ui.label("your anti-Xa guess").id);
     });
-    let text = anti_xa_draft.trim();
-    let guess = text
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite() && (0.0..=5.0).contains(v));
-    if !text.is_empty() && guess.is_none() {
+    if !anti_xa_draft.trim().is_empty() && guessed_anti_xa(anti_xa_draft).is_none() {
         ui.colored_label(
             theme::caution(),
             "! The guess is a number of units/mL from 0 to 5 with a decimal point (0.35); it is left out",
         );
-    }
-    for action in Action::ALL {
-        if ui.add(egui::Button::new(action.label()).wrap()).clicked() {
-            if let Some(g) = guess {
-                commands.push(Command::GuessAntiXa(g));
-            }
-            commands.push(Command::Predict(action));
-        }
     }
 }
 
