@@ -120,6 +120,8 @@ pub enum Command {
     /// The answer to "this case's protocol changed since it was saved" (issue 26): `true` uses the protocol
     /// as it is now (audited), `false` keeps the case open read-only.
     ResolveProtocolChange(bool),
+    /// The answer to "who is entering?" (issue 29): the name to sign with, or `None` to go on unsigned.
+    AnswerAuthor(Option<String>),
     /// The answer to "replace the existing file?" after Save as… (issue 27): `true` replaces it.
     ConfirmReplace(bool),
 }

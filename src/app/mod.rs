@@ -4,7 +4,7 @@
 //!
 //! - [`shell`]: the app's state and the frame; `workflow`: the command interpreter and the file
 //!   workflow; [`document`]: the open case; [`command`]: what a view can ask for;
-//!   [`preferences`], [`demo_cases`], [`theme`].
+//!   [`preferences`], [`demo_cases`], [`theme`]; `signing`: the author asked for once when unknown.
 //! - Views: [`views::case_bar`], [`views::dialogs`], [`views::plan`] (the card and the stepper), [`views::plots`], [`views::timeline`], [`views::flowsheet`], [`views::history`],
 //!   [`views::patient`], [`views::tools`], [`views::bypass`]; [`views::event_form`] is the add/edit form two of them share.
 
@@ -15,6 +15,7 @@ pub mod forecasting;
 pub mod preferences;
 mod saving;
 pub mod shell;
+mod signing;
 pub mod status;
 pub mod theme;
 pub mod views;
@@ -95,6 +96,7 @@ pub fn run(start: StartOptions) -> Result<(), eframe::Error> {
             if let Some(path) = open {
                 app.open_path(path);
             }
+            app.ask_for_an_unknown_author();
             if exit_after_first_frame {
                 app.exit_after_first_frame();
             }

@@ -136,6 +136,8 @@ pub struct PlannerApp {
     window_title: String,
     /// This workstation's list of approved protocols, if it keeps one (issue 26; none in tests).
     pub(super) approved: Option<crate::io::approved::ApprovedProtocols>,
+    /// Ask for a name before the first signed entry while the author is unknown (issue 29; once).
+    pub(super) ask_author: bool,
 }
 
 impl PlannerApp {
@@ -211,6 +213,7 @@ impl PlannerApp {
             exit_after_first_frame: false,
             window_title: String::new(),
             approved: None,
+            ask_author: false,
         };
         app.status = status;
         app

@@ -31,7 +31,11 @@ pub(super) fn display_name(path: &Path) -> String {
 impl PlannerApp {
     /// Applies one command.
     pub(super) fn apply(&mut self, command: Command, ctx: Option<&egui::Context>) {
+        if self.held_for_the_author(&command) {
+            return;
+        }
         match command {
+            Command::AnswerAuthor(name) => self.answer_author(name, ctx),
             // A fact from now on: a row of the timeline at the clock's time, on the case's clock.
             Command::RecordFact(kind) => {
                 if let Some(open) = &self.open {
@@ -100,6 +104,18 @@ impl PlannerApp {
                 }
             }
             Command::ShowNewDialog => self.dialogs.new_case = Some(NewCaseDialog::new(self.clock.now())),
+            // The handover proposes its file name (issue 29): the patient's label and the as-of date, beside
+            // the case file.
+            Command::ShowPathDialog(PathPurpose::Handover) if self.open.is_some() => {
+                if let Some(doc) = self.document() {
+                    let case = doc.case();
+                    let label = case.identity.line().unwrap_or_else(|| case.title.clone());
+                    let name = crate::present::handover::proposed_file_name(&label, doc.as_of());
+                    let folder = doc.path().and_then(Path::parent).map(Path::to_path_buf);
+                    self.dialogs
+                        .open_path_dialog_proposing(PathPurpose::Handover, &name, folder.as_deref());
+                }
+            }
             Command::ShowPathDialog(purpose) => self.dialogs.open_path_dialog(purpose),
             Command::SaveThenContinue => {
                 let Some(what) = self.dialogs.pending.take() else {

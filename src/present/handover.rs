@@ -56,6 +56,32 @@ pub struct Printing<'a> {
     pub marks: &'a [String],
 }
 
+/// The file name the Print dialog proposes (issue 29: it proposed none): "handover-", the patient's label
+/// (identifiers, else the case title) and the as-of date, ".pdf". Path separators, characters a file
+/// name refuses on any desktop, and white space become "-"; runs of "-" are one; at most 80 characters.
+#[must_use]
+pub fn proposed_file_name(label: &str, as_of: ClinicalTime) -> String {
+    const REFUSED: &[char] = &['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
+    let mut name = String::new();
+    for c in label.chars() {
+        let c = if c.is_control() || c.is_whitespace() || REFUSED.contains(&c) || c == '·' || c == '—' {
+            '-'
+        } else {
+            c
+        };
+        if !(c == '-' && name.ends_with('-')) {
+            name.push(c);
+        }
+    }
+    let name: String = name.trim_matches(|c| c == '-' || c == '.').chars().take(80).collect();
+    let date = as_of.with_offset().chars().take(10).collect::<String>();
+    if name.is_empty() {
+        format!("handover-{date}.pdf")
+    } else {
+        format!("handover-{}-{date}.pdf", name.trim_end_matches('-'))
+    }
+}
+
 /// At most this many lab and dose lines of the last 24 h; the rest are counted ("n more in the app").
 pub const MAX_RECENT_LINES: usize = 30;
 
@@ -611,4 +637,24 @@ fn recent_events(case: &Case, as_of: ClinicalTime) -> Vec<Block> {
         )));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_proposed_file_name_has_no_separator_and_no_refused_character() {
+        let at = ClinicalTime::constant(2026, 12, 5, 18, 40);
+        assert_eq!(
+            proposed_file_name("Jane Doe · MRN 123/45 · bed 4", at),
+            "handover-Jane-Doe-MRN-123-45-bed-4-2026-12-05.pdf"
+        );
+        assert_eq!(
+            proposed_file_name("a\\b:c*d?e\"f<g>h|i\nj", at),
+            "handover-a-b-c-d-e-f-g-h-i-j-2026-12-05.pdf"
+        );
+        assert_eq!(proposed_file_name("../..", at), "handover-2026-12-05.pdf");
+        assert_eq!(proposed_file_name("", at), "handover-2026-12-05.pdf");
+    }
 }

@@ -314,3 +314,36 @@ fn a_name_with_a_direction_control_is_refused_and_copy_plan_cannot_be_forged() {
     let plan = anticoag_planner::app::views::plan::copied_plan(d.analysis(), &d.patient_line());
     assert_eq!(plan.matches("RECOMMENDATION:").count(), 1, "{plan}");
 }
+
+/// Issue 29: everything was signed "unknown user" without asking. A window whose author is unknown asks
+/// once, before the first signed entry, and the entry is made with the name given; the next is not asked.
+#[test]
+fn an_unknown_author_is_asked_once_before_the_first_signed_entry() {
+    let mut prefs = Preferences::default();
+    prefs.author = "unknown user".to_owned();
+    let mut app = PlannerApp::with_preferences(prefs, None);
+    app.open_demo(0);
+    app.set_clock(anticoag_planner::app::Clock::Fixed(NOW));
+    app.ask_for_an_unknown_author();
+    let mut h = harness_of(app);
+    h.run();
+    click(&mut h, "Timeline");
+    let before = doc(&h).case().events.len();
+    type_into(&mut h, "Draw time", "08:10");
+    type_into(&mut h, "aPTT (s)", "61");
+    click(&mut h, "Add draw (Enter)");
+    assert!(shows(&h, "Who is entering?"), "{}", screen_text(&h));
+    assert_eq!(doc(&h).case().events.len(), before, "held until the answer");
+    type_into(&mut h, "Your name (audit trail)", "RN Okafor");
+    click(&mut h, "Sign with this name (Enter)");
+    assert_eq!(doc(&h).case().events.len(), before + 1, "then made");
+    let last = doc(&h).case().audit.last().cloned().expect("an entry");
+    assert_eq!(last.stamp.by, "RN Okafor");
+    assert_eq!(h.state().preferences().author, "RN Okafor", "remembered");
+    // Not asked again in this window.
+    type_into(&mut h, "Draw time", "08:12");
+    type_into(&mut h, "aPTT (s)", "63");
+    click(&mut h, "Add draw (Enter)");
+    assert!(!shows(&h, "Who is entering?"));
+    assert_eq!(doc(&h).case().events.len(), before + 2);
+}

@@ -163,6 +163,8 @@ fn start_app(display: &str, xdotool: &str, home: &std::path::Path, args: &[&str]
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_RUNTIME_DIR", home)
+            // A known user: an unknown one is asked for a name before the first signed entry (issue 29).
+            .env("USER", "RN Test")
             .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("a log file"))

@@ -304,3 +304,27 @@ fn a_case_locked_by_another_window_opens_read_only_and_our_lock_is_released_on_c
     open_demo(&mut h, "Teaching: pseudo-resistance");
     assert!(!lock.exists(), "released on close");
 }
+
+/// Issue 29: the Print dialog proposed no file name. It proposes the patient's label and the as-of date,
+/// with no path separator, beside the case file.
+#[test]
+fn print_proposes_a_file_name_from_the_patient_and_the_date() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bed-4.ron");
+    std::fs::copy("tests/cases/under-dosed.ron", &path).expect("copied");
+    let mut app = PlannerApp::new();
+    app.open_path(path.clone());
+    let mut h = harness_of(app);
+    h.run();
+    click(&mut h, "Patient");
+    commit_into(&mut h, "Name or label", "Jane Doe/Smith");
+    commit_into(&mut h, "MRN", "000123");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::P);
+    h.run();
+    let proposed = h.get_by_label("File path").value().unwrap_or_default();
+    let expected = dir.path().join("handover-Jane-Doe-Smith-MRN-000123-2024-");
+    assert!(
+        proposed.starts_with(&expected.display().to_string()) && proposed.ends_with(".pdf"),
+        "{proposed}"
+    );
+}

@@ -39,6 +39,26 @@ pub struct Dialogs {
     pub protocol_change: Option<Vec<String>>,
     /// Save as… named a file that exists (issue 27): replace it?
     pub replace_existing: Option<PathBuf>,
+    /// "Who is entering?": the author is unknown and an entry is about to be signed (issue 29).
+    pub author_prompt: Option<AuthorPrompt>,
+}
+
+/// The name being typed, and the command held back until it is given.
+pub struct AuthorPrompt {
+    draft: String,
+    pub then: Command,
+    focused: bool,
+}
+
+impl AuthorPrompt {
+    #[must_use]
+    pub fn new(then: Command) -> Self {
+        Self {
+            draft: String::new(),
+            then,
+            focused: false,
+        }
+    }
 }
 
 impl Dialogs {
@@ -48,6 +68,23 @@ impl Dialogs {
         if let Some((_, text)) = self.last_paths.iter().find(|(p, _)| *p == purpose) {
             dialog.text.clone_from(text);
         }
+        self.path = Some(dialog);
+    }
+
+    /// Opens the path dialog with a file name proposed (the handover: the patient's label and the date), in
+    /// the folder of the last path typed for this purpose, else `folder`.
+    pub fn open_path_dialog_proposing(&mut self, purpose: PathPurpose, name: &str, folder: Option<&std::path::Path>) {
+        let last_folder = self
+            .last_paths
+            .iter()
+            .find(|(p, _)| *p == purpose)
+            .and_then(|(_, text)| std::path::Path::new(text).parent().map(std::path::Path::to_path_buf))
+            .filter(|f| !f.as_os_str().is_empty());
+        let mut dialog = PathDialog::new(purpose);
+        dialog.text = match last_folder.as_deref().or(folder) {
+            Some(f) => f.join(name).display().to_string(),
+            None => name.to_owned(),
+        };
         self.path = Some(dialog);
     }
 
@@ -187,6 +224,10 @@ pub fn dialogs_ui(ctx: &egui::Context, doc: Option<&Document>, dialogs: &mut Dia
         recovery_ui(ctx, offer, commands);
         return;
     }
+    if let Some(prompt) = &mut dialogs.author_prompt {
+        author_prompt_ui(ctx, prompt, commands);
+        return;
+    }
     if let Some(dialog) = &mut dialogs.path {
         path_dialog_ui(ctx, dialog, commands);
     }
@@ -204,6 +245,42 @@ pub fn dialogs_ui(ctx: &egui::Context, doc: Option<&Document>, dialogs: &mut Dia
     }
     if let Some(path) = &dialogs.replace_existing {
         replace_existing_ui(ctx, path, commands);
+    }
+}
+
+/// "Who is entering?": asked once per window before the first signed entry while the author is unknown.
+fn author_prompt_ui(ctx: &egui::Context, prompt: &mut AuthorPrompt, commands: &mut Vec<Command>) {
+    let modal = egui::Modal::new(egui::Id::unique("author_prompt")).show(ctx, |ui| {
+        ui.heading("Who is entering?");
+        ui.label(
+            "This workstation does not know your name, and the audit trail signs every entry. Your name is \
+             remembered (View → Entries signed as).",
+        );
+        let l = ui.label("Your name (audit trail)");
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut prompt.draft).desired_width(240.0))
+            .labelled_by(l.id);
+        if !prompt.focused {
+            field.request_focus();
+            prompt.focused = true;
+        }
+        let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let typed = !prompt.draft.trim().is_empty();
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(typed, egui::Button::new("Sign with this name (Enter)"))
+                .clicked()
+                || enter && typed
+            {
+                commands.push(Command::AnswerAuthor(Some(prompt.draft.clone())));
+            }
+            if ui.button("Go on as \"unknown user\"").clicked() {
+                commands.push(Command::AnswerAuthor(None));
+            }
+        });
+    });
+    if modal.should_close() {
+        commands.push(Command::AnswerAuthor(None));
     }
 }
 
