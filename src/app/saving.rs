@@ -1,6 +1,7 @@
 //! Saving the open case (issues 20, 26, 27): where it may be written, what is asked first (a file changed on
 //! disk by another workstation, a file Save as… would replace, a protocol changed since the case was saved),
-//! what is kept (their version, beside it) and what is recorded in the audit trail.
+//! what is kept (their version, beside it) and what is recorded in the audit trail; and the file name the
+//! handover proposes.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,18 @@ use super::status::Status;
 use super::workflow::display_name;
 
 impl PlannerApp {
+    /// The handover's path dialog with a proposed file name (issue 29): the patient's label and the as-of
+    /// date, beside the case file.
+    pub(super) fn show_handover_dialog(&mut self) {
+        let Some(doc) = self.document() else { return };
+        let case = doc.case();
+        let label = case.identity.line().unwrap_or_else(|| case.title.clone());
+        let name = crate::present::handover::proposed_file_name(&label, doc.as_of());
+        let folder = doc.path().and_then(Path::parent).map(Path::to_path_buf);
+        self.dialogs
+            .open_path_dialog_proposing(super::command::PathPurpose::Handover, &name, folder.as_deref());
+    }
+
     /// Saves to `path`, then lets the question that asked for the save go ahead.
     pub(super) fn save_as_then_continue(&mut self, path: PathBuf) {
         self.save_to(path, false);

@@ -104,18 +104,7 @@ impl PlannerApp {
                 }
             }
             Command::ShowNewDialog => self.dialogs.new_case = Some(NewCaseDialog::new(self.clock.now())),
-            // The handover proposes its file name (issue 29): the patient's label and the as-of date, beside
-            // the case file.
-            Command::ShowPathDialog(PathPurpose::Handover) if self.open.is_some() => {
-                if let Some(doc) = self.document() {
-                    let case = doc.case();
-                    let label = case.identity.line().unwrap_or_else(|| case.title.clone());
-                    let name = crate::present::handover::proposed_file_name(&label, doc.as_of());
-                    let folder = doc.path().and_then(Path::parent).map(Path::to_path_buf);
-                    self.dialogs
-                        .open_path_dialog_proposing(PathPurpose::Handover, &name, folder.as_deref());
-                }
-            }
+            Command::ShowPathDialog(PathPurpose::Handover) if self.open.is_some() => self.show_handover_dialog(),
             Command::ShowPathDialog(purpose) => self.dialogs.open_path_dialog(purpose),
             Command::SaveThenContinue => {
                 let Some(what) = self.dialogs.pending.take() else {
