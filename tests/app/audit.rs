@@ -319,8 +319,10 @@ fn a_name_with_a_direction_control_is_refused_and_copy_plan_cannot_be_forged() {
 /// once, before the first signed entry, and the entry is made with the name given; the next is not asked.
 #[test]
 fn an_unknown_author_is_asked_once_before_the_first_signed_entry() {
-    let mut prefs = Preferences::default();
-    prefs.author = "unknown user".to_owned();
+    let prefs = Preferences {
+        author: "unknown user".to_owned(),
+        ..Preferences::default()
+    };
     let mut app = PlannerApp::with_preferences(prefs, None);
     app.open_demo(0);
     app.set_clock(anticoag_planner::app::Clock::Fixed(NOW));
