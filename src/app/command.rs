@@ -70,6 +70,8 @@ pub enum Command {
     /// CSV rows pasted outside a text field (Ctrl+V): imported as a file would be.
     PasteEvents(String),
     DismissImportReport,
+    /// The answer to the import preview (issue 29): `true` adds its new rows, `false` nothing.
+    ConfirmImport(bool),
     DiscardRecovery,
     /// Move the replay cursor to this event-time index.
     SetCursor(usize),

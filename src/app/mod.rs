@@ -4,7 +4,7 @@
 //!
 //! - [`shell`]: the app's state and the frame; `workflow`: the command interpreter and the file
 //!   workflow; [`document`]: the open case; [`command`]: what a view can ask for;
-//!   [`preferences`], [`demo_cases`], [`theme`]; `signing`: the author asked for once when unknown.
+//!   [`preferences`], [`demo_cases`], [`theme`]; `signing`: the author asked for once when unknown; `importing`: a CSV or pasted rows, previewed.
 //! - Views: [`views::case_bar`], [`views::dialogs`], [`views::plan`] (the card and the stepper), [`views::plots`], [`views::timeline`], [`views::flowsheet`], [`views::history`],
 //!   [`views::patient`], [`views::tools`], [`views::bypass`]; [`views::event_form`] is the add/edit form two of them share.
 
@@ -12,6 +12,7 @@ pub mod command;
 pub mod demo_cases;
 pub mod document;
 pub mod forecasting;
+mod importing;
 pub mod preferences;
 mod saving;
 pub mod shell;

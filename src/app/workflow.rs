@@ -8,7 +8,7 @@ use std::time::Instant;
 use eframe::egui;
 
 use crate::io::recovery::{clear_recovery, read_recovery, write_recovery};
-use crate::io::{load_case, parse_case, parse_events_csv_in_settings, to_ron_string};
+use crate::io::{load_case, parse_case, to_ron_string};
 use crate::model::{AuditAction, Event, PatientChange, Stamp};
 use crate::protocol::Protocol;
 use crate::protocol::catalogue::shipped_protocol_for;
@@ -19,7 +19,7 @@ use super::document::{Document, fingerprint};
 use super::preferences::CentralView;
 use super::shell::{AUTOSAVE_EVERY, OpenCase, PlannerApp};
 use super::status::Status;
-use super::views::dialogs::{ImportReport, NewCaseDialog};
+use super::views::dialogs::NewCaseDialog;
 use super::views::patient::PatientForm;
 
 /// The file name alone, for the case bar.
@@ -54,6 +54,7 @@ impl PlannerApp {
             | Command::ImportCsv(_)
             | Command::PasteEvents(_)
             | Command::DismissImportReport
+            | Command::ConfirmImport(_)
             | Command::ResolveDiskConflict(_)
             | Command::ResolveProtocolChange(_)
             | Command::ConfirmReplace(_)
@@ -178,6 +179,7 @@ impl PlannerApp {
                 self.import_csv_bytes(text.as_bytes(), "the pasted rows".to_owned());
             }
             Command::DismissImportReport => self.dialogs.import_report = None,
+            Command::ConfirmImport(add) => self.confirm_import(add),
             Command::WriteHandover(path) => {
                 self.dialogs.remember_path();
                 self.dialogs.path = None;
@@ -529,76 +531,6 @@ impl PlannerApp {
             Ok(Err(e)) => Status::failed(format!("Handover not written: {e}")),
             Err(refused) => Status::failed(format!("Handover not written: {refused}")),
         });
-    }
-
-    fn import_csv(&mut self, path: &Path) {
-        let file = path.display().to_string();
-        match crate::io::bounded::read_regular_file(path, crate::io::bounded::EVENTS_MAX_BYTES, "events file") {
-            Ok(bytes) => self.import_csv_bytes(&bytes, file),
-            Err(e) => self.status = Some(Status::failed(format!("Not imported: cannot read {file}: {e}"))),
-        }
-    }
-
-    /// Imports CSV events into the open case, all or nothing; every problem goes to the import report.
-    fn import_csv_bytes(&mut self, bytes: &[u8], file: String) {
-        let Some(OpenCase { doc, .. }) = &mut self.open else {
-            return;
-        };
-        // Each row is checked by the protocol of the setting in effect at its time (the case's setting rows
-        // and the file's); a setting the case has not been in by its catalogue default.
-        let case = doc.case();
-        let known: Vec<_> = case
-            .events
-            .iter()
-            .filter_map(|e| match e.kind {
-                crate::model::EventKind::SettingFrom(s) => Some((e.time, s)),
-                _ => None,
-            })
-            .collect();
-        let shipped: Vec<Protocol> = crate::model::Setting::ALL
-            .into_iter()
-            .filter_map(|s| Protocol::builtin(shipped_protocol_for(s, case.patient.age_group)).ok())
-            .collect();
-        let limits_of = |s: crate::model::Setting| match doc.protocols().of(s) {
-            Some(choice) => &choice.protocol.plausibility,
-            None => shipped
-                .iter()
-                .find(|p| p.settings.contains(&s))
-                .map_or(&doc.protocol().plausibility, |p| &p.plausibility),
-        };
-        let parsed = parse_events_csv_in_settings(
-            bytes,
-            Some(case.patient.setting),
-            &known,
-            &limits_of,
-            case.patient.weight.kg,
-            case.time_zone,
-            Some(self.clock.now()),
-        );
-        let import = match parsed {
-            Ok((i, _)) => i,
-            Err(errors) => {
-                self.dialogs.import_report = Some(ImportReport {
-                    file,
-                    lines: errors.iter().map(ToString::to_string).collect(),
-                });
-                return;
-            }
-        };
-        // All or nothing: a duplicate or an event before the case start refuses the whole file.
-        let stamp = Stamp::new(
-            self.clock.now().in_zone(doc.case().time_zone),
-            self.prefs.author.clone(),
-        );
-        match doc.edit(|case| case.add_audited(import.events, &stamp, AuditAction::Imported)) {
-            Ok(added) => self.status = Some(Status::ok(format!("Imported {added} event(s) from {file}"))),
-            Err(problems) => {
-                self.dialogs.import_report = Some(ImportReport {
-                    file,
-                    lines: problems.iter().map(ToString::to_string).collect(),
-                });
-            }
-        }
     }
 
     /// Takes the lock of a case opened from a file (issue 27): another window's fresh lock opens it read-only,

@@ -8,6 +8,7 @@ pub mod case_lock;
 pub mod case_migration;
 pub mod csv_events;
 pub mod entry;
+pub mod import_preview;
 pub mod protocol_paths;
 pub mod quick_entry;
 pub mod recovery;

@@ -86,6 +86,8 @@ fn copy_plan_and_paste_rows_go_through_the_system_clipboard() {
     put_on_clipboard(&display, &xclip, b"2019-01-12T09:10,aptt,70,s,pasted\n");
     focus();
     run(&display, &xdotool, &["key", "--clearmodifiers", "ctrl+v"]);
+    // The import preview (issue 29): Enter adds the new row; Esc closes it when the row was a duplicate.
+    confirm_the_preview(&display, &xdotool);
 
     // Out: the plan, copied with Ctrl+Shift+C, read by another program. It is at the pasted result. On a
     // loaded machine the first key press can reach the window before it takes keys: the paste is pressed
@@ -101,6 +103,8 @@ fn copy_plan_and_paste_rows_go_through_the_system_clipboard() {
             put_on_clipboard(&display, &xclip, b"2019-01-12T09:10,aptt,70,s,pasted\n");
             focus();
             run(&display, &xdotool, &["key", "--clearmodifiers", "ctrl+v"]);
+            // The import preview (issue 29): Enter adds the new row; Esc closes it when the row was a duplicate.
+            confirm_the_preview(&display, &xdotool);
             std::thread::sleep(Duration::from_millis(500));
             return None;
         }
@@ -150,6 +154,14 @@ fn x_display(xvfb: &str, xdotool: &str) -> (Killed, String) {
         run(&display, xdotool, &["getdisplaygeometry"])
     });
     (server, display)
+}
+
+/// Answers the import preview a paste opens: Enter adds its new rows, then Esc closes a preview with none.
+fn confirm_the_preview(display: &str, xdotool: &str) {
+    std::thread::sleep(Duration::from_millis(700));
+    run(display, xdotool, &["key", "--clearmodifiers", "Return"]);
+    std::thread::sleep(Duration::from_millis(300));
+    run(display, xdotool, &["key", "--clearmodifiers", "Escape"]);
 }
 
 /// The app on `display` with its settings and recovery under `home`, and its window's id.
@@ -218,6 +230,8 @@ fn after_a_kill_the_recovered_case_does_not_overwrite_another_workstations_save(
             put_on_clipboard(&display, &xclip, b"2019-01-12T09:10,aptt,70,s,pasted\n");
             run(&display, &xdotool, &["windowfocus", "--sync", &window]);
             run(&display, &xdotool, &["key", "--clearmodifiers", "ctrl+v"]);
+            // The import preview (issue 29): Enter adds the new row; Esc closes it when the row was a duplicate.
+            confirm_the_preview(&display, &xdotool);
             std::thread::sleep(Duration::from_millis(1500));
             (recovery_files() > 0).then_some(())
         });

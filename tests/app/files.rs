@@ -328,3 +328,38 @@ fn print_proposes_a_file_name_from_the_patient_and_the_date() {
         "{proposed}"
     );
 }
+
+/// Issue 29: Ctrl+V imported pasted rows at once. Now a preview says what each row is to the case — new,
+/// duplicate, conflicting — and only the new rows are added, when the user says so; Cancel adds nothing.
+#[test]
+fn pasted_rows_are_previewed_and_only_the_new_ones_are_added() {
+    let mut h = harness_at(anticoag_planner::model::ClinicalTime::constant(2019, 1, 12, 9, 0));
+    h.run();
+    let before = doc(&h).case().events.len();
+    let rows = "2019-01-12T08:00,aptt,62,s\n2019-01-12T08:00,platelets,150,10^9/L\n2019-01-12T08:30,aptt,66,s\n";
+    h.event(egui::Event::Paste(rows.to_owned()));
+    h.run();
+    assert!(
+        shows(
+            &h,
+            "1 new · 1 duplicate (skipped) · 1 conflicting (not added: settle them by hand) · 0 refused"
+        ),
+        "{}",
+        screen_text(&h)
+    );
+    assert!(shows(&h, "the case has 08:00 platelets 174"), "{}", screen_text(&h));
+    assert_eq!(doc(&h).case().events.len(), before, "nothing added before the answer");
+    click(&mut h, "Cancel (Esc)");
+    assert_eq!(doc(&h).case().events.len(), before, "Cancel adds nothing");
+    h.event(egui::Event::Paste(rows.to_owned()));
+    h.run();
+    click(&mut h, "Add 1 new row(s) (Enter)");
+    assert_eq!(doc(&h).case().events.len(), before + 1, "the new row alone");
+    assert!(
+        shows(&h, "Imported 1 event(s) from the pasted rows; 2 row(s) not added"),
+        "{}",
+        screen_text(&h)
+    );
+    let last = doc(&h).case().audit.last().cloned().expect("audited");
+    assert_eq!(last.action, anticoag_planner::model::AuditAction::Imported);
+}

@@ -1,12 +1,15 @@
 //! The modal dialogs and their state: the unsaved-changes question, the recovery offer, the file-path
 //! dialog (a typed path as well as the native picker, so the app works where no desktop file-chooser
-//! service runs), the new-case dialog and the CSV import report.
+//! service runs), the new-case dialog, the CSV import report and the import preview (issue 29: what each
+//! pasted or imported row is to the case, nothing added before Add), and "Who is entering?".
 
 use std::path::PathBuf;
 
-use eframe::egui;
+use eframe::egui::{self, RichText};
+use egui_extras::{Column, TableBuilder};
 
 use crate::io::entry::{parse_time, parse_weight};
+use crate::io::import_preview::{ImportPreview, Verdict};
 use crate::model::{Case, ClinicalTime, Patient, Setting, Weight, WeightKind, Zone};
 use crate::protocol::Protocol;
 
@@ -41,6 +44,8 @@ pub struct Dialogs {
     pub replace_existing: Option<PathBuf>,
     /// "Who is entering?": the author is unknown and an entry is about to be signed (issue 29).
     pub author_prompt: Option<AuthorPrompt>,
+    /// Rows read from a CSV or pasted, before anything is added (issue 29).
+    pub import_preview: Option<ImportPreview>,
 }
 
 /// The name being typed, and the command held back until it is given.
@@ -236,6 +241,9 @@ pub fn dialogs_ui(ctx: &egui::Context, doc: Option<&Document>, dialogs: &mut Dia
     }
     if let Some(report) = &dialogs.import_report {
         import_report_ui(ctx, report, commands);
+    }
+    if let Some(preview) = &dialogs.import_preview {
+        import_preview_ui(ctx, preview, doc.map(Document::as_of), commands);
     }
     if let Some(path) = &dialogs.disk_conflict {
         disk_conflict_ui(ctx, path, commands);
@@ -551,5 +559,79 @@ fn disk_conflict_ui(ctx: &egui::Context, path: &std::path::Path, commands: &mut 
     });
     if modal.should_close() {
         commands.push(Command::ResolveDiskConflict(DiskChoice::Cancel));
+    }
+}
+
+/// The import preview (issue 29): what each row read from a CSV or pasted would be to the case — new,
+/// duplicate (skipped), conflicting (not added), refused — then Add the new rows, or Cancel.
+fn import_preview_ui(
+    ctx: &egui::Context,
+    preview: &ImportPreview,
+    as_of: Option<ClinicalTime>,
+    commands: &mut Vec<Command>,
+) {
+    let counts = preview.counts();
+    let modal = egui::Modal::new(egui::Id::unique("import_preview")).show(ctx, |ui| {
+        ui.heading(format!("Import from {}?", preview.source));
+        ui.label(format!(
+            "{} new · {} duplicate (skipped) · {} conflicting (not added: settle them by hand) · {} refused",
+            counts.new, counts.duplicate, counts.conflicting, counts.refused
+        ));
+        ui.label(RichText::new("Nothing is added until you choose Add.").color(theme::muted()));
+        let time = |t: ClinicalTime| as_of.map_or_else(|| t.to_string(), |a| t.for_people(a));
+        ui.push_id("import_preview_table", |ui| {
+            TableBuilder::new(ui)
+                .striped(true)
+                .max_scroll_height(320.0)
+                .column(Column::exact(170.0))
+                .column(Column::exact(110.0))
+                .column(Column::remainder().at_least(260.0))
+                .header(20.0, |mut header| {
+                    for title in ["Row is", "Time", "Event"] {
+                        header.col(|ui| {
+                            ui.strong(title);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(22.0, preview.rows.len(), |mut row| {
+                        let r = &preview.rows[row.index()];
+                        row.col(|ui| {
+                            let colour = match r.verdict {
+                                Verdict::New => theme::success(),
+                                Verdict::Duplicate => theme::muted(),
+                                Verdict::Conflicting { .. } => theme::caution(),
+                                Verdict::Refused(_) => theme::failure(),
+                            };
+                            ui.colored_label(colour, r.verdict.word());
+                        });
+                        row.col(|ui| {
+                            ui.label(time(r.event.time));
+                        });
+                        row.col(|ui| {
+                            let why = match &r.verdict {
+                                Verdict::Conflicting { existing } => format!(" — the case has {existing}"),
+                                Verdict::Refused(why) => format!(" — {why}"),
+                                _ => String::new(),
+                            };
+                            let text = format!("{}{why}", r.event.kind.describe());
+                            ui.label(as_of.map_or(text.clone(), |a| crate::present::people::people_times(&text, a)));
+                        });
+                    });
+                });
+        });
+        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.horizontal(|ui| {
+            let add = egui::Button::new(format!("Add {} new row(s) (Enter)", counts.new));
+            if ui.add_enabled(counts.new > 0, add).clicked() || enter && counts.new > 0 {
+                commands.push(Command::ConfirmImport(true));
+            }
+            if ui.button("Cancel (Esc)").clicked() {
+                commands.push(Command::ConfirmImport(false));
+            }
+        });
+    });
+    if modal.should_close() {
+        commands.push(Command::ConfirmImport(false));
     }
 }

@@ -1,0 +1,167 @@
+//! What an import would add, before it adds anything (issue 29: Ctrl+V imported pasted rows at once, with
+//! no preview). Each row read from a CSV — and, with the lab import, from HL7 or FHIR — is new, a
+//! duplicate of an event the case has (the same test, time and value: skipped), conflicting (the same
+//! test at the same minute with another value: not added, to be settled by hand), or refused (before
+//! the case start). Only the new rows are added, and only when the user says so. One component for every
+//! import: the window shows it, the lab import reuses it.
+
+use crate::model::{Case, ClinicalTime, Event};
+
+/// What an imported row is to the case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    New,
+    /// The case has this event already (same series, minute and value): skipped.
+    Duplicate,
+    /// The case (or an earlier row of the import) has another value of this series at this minute: not
+    /// added; `existing` says which.
+    Conflicting {
+        existing: String,
+    },
+    /// Not addable: why.
+    Refused(String),
+}
+
+impl Verdict {
+    /// The word the preview shows in its first column.
+    #[must_use]
+    pub fn word(&self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Duplicate => "duplicate (skipped)",
+            Self::Conflicting { .. } => "conflicting (not added)",
+            Self::Refused(_) => "refused",
+        }
+    }
+}
+
+/// One row of the import and what it is to the case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviewRow {
+    pub event: Event,
+    pub verdict: Verdict,
+}
+
+/// An import, classified against the case; nothing is added until [`ImportPreview::new_events`] is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportPreview {
+    /// Where the rows came from: a file name, "the pasted rows".
+    pub source: String,
+    pub rows: Vec<PreviewRow>,
+}
+
+/// How many rows of each kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub new: usize,
+    pub duplicate: usize,
+    pub conflicting: usize,
+    pub refused: usize,
+}
+
+impl ImportPreview {
+    /// Classifies the imported events against the case (in time order; the case's events are sorted).
+    #[must_use]
+    pub fn of(case: &Case, source: String, mut events: Vec<Event>) -> Self {
+        events.sort_by_key(|e| e.time);
+        let mut taken: Vec<&Event> = Vec::new();
+        let mut rows = Vec::with_capacity(events.len());
+        for event in &events {
+            let verdict = verdict(case, &taken, event);
+            if verdict == Verdict::New {
+                taken.push(event);
+            }
+            rows.push(PreviewRow {
+                event: event.clone(),
+                verdict,
+            });
+        }
+        Self { source, rows }
+    }
+
+    #[must_use]
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for r in &self.rows {
+            match r.verdict {
+                Verdict::New => c.new += 1,
+                Verdict::Duplicate => c.duplicate += 1,
+                Verdict::Conflicting { .. } => c.conflicting += 1,
+                Verdict::Refused(_) => c.refused += 1,
+            }
+        }
+        c
+    }
+
+    /// The rows to add: the new ones.
+    #[must_use]
+    pub fn new_events(&self) -> Vec<Event> {
+        self.rows
+            .iter()
+            .filter(|r| r.verdict == Verdict::New)
+            .map(|r| r.event.clone())
+            .collect()
+    }
+}
+
+/// The events of `case` at `time` (sorted: a binary search, then the minute's few).
+fn at_minute(case: &Case, time: ClinicalTime) -> &[Event] {
+    let from = case.events.partition_point(|e| e.time < time);
+    let to = case.events.partition_point(|e| e.time <= time);
+    &case.events[from..to]
+}
+
+fn verdict(case: &Case, taken: &[&Event], event: &Event) -> Verdict {
+    if event.time < case.case_start {
+        return Verdict::Refused(format!("before the case start {}", case.case_start));
+    }
+    let series = event.kind.series();
+    let same = at_minute(case, event.time)
+        .iter()
+        .chain(taken.iter().copied().filter(|e| e.time == event.time))
+        .find(|e| e.kind.series() == series);
+    match same {
+        Some(e) if e.kind == event.kind => Verdict::Duplicate,
+        Some(e) => Verdict::Conflicting {
+            existing: format!("{} {}", e.time, e.kind.describe()),
+        },
+        None => Verdict::New,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::tests_support::{aptt, case_with, h, xa};
+
+    #[test]
+    fn new_duplicate_conflicting_and_refused_rows_are_told_apart() {
+        let case = case_with(vec![(1, aptt(60.0)), (1, xa(0.3))]);
+        let before = Event::new(case.case_start.plus_minutes(-60), aptt(50.0));
+        let rows = vec![
+            Event::new(h(1), aptt(60.0)),
+            Event::new(h(1), xa(0.4)),
+            Event::new(h(2), aptt(70.0)),
+            Event::new(h(2), aptt(72.0)),
+            before,
+        ];
+        let p = ImportPreview::of(&case, "pasted".to_owned(), rows);
+        assert_eq!(
+            p.counts(),
+            Counts {
+                new: 1,
+                duplicate: 1,
+                conflicting: 2,
+                refused: 1
+            }
+        );
+        let new = p.new_events();
+        assert_eq!(new.len(), 1);
+        assert_eq!(new[0].time, h(2));
+        assert!(
+            p.rows
+                .iter()
+                .any(|r| matches!(&r.verdict, Verdict::Conflicting { existing } if existing.contains("anti-Xa 0.3")))
+        );
+    }
+}
