@@ -133,5 +133,7 @@ pub enum Command {
 pub enum DiskChoice {
     Overwrite,
     SaveAs,
+    /// Open their version in place of this window's unsaved edits.
+    OpenTheirs,
     Cancel,
 }

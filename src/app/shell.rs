@@ -565,6 +565,21 @@ fn central_ui(
     // The Bypass tab belongs to the bypass setting; in the ICU and on ECMO the same view is the
     // perfusionist's pre-bypass review of a patient going to theatre.
     let bypass_setting = doc.case().patient.setting == Setting::Cpb;
+    // A teaching case's story, above the views when it opens (issue 29: it was only in Patient → Notes).
+    let case = doc.case();
+    if case.teaching && !case.notes.trim().is_empty() {
+        egui::CollapsingHeader::new("About this teaching case")
+            .id_salt("teaching_story")
+            .default_open(true)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("teaching_story_scroll")
+                    .max_height(90.0)
+                    .show(ui, |ui| {
+                        ui.add(egui::Label::new(crate::model::plain_text::escaped_keeping_lines(&case.notes)).wrap());
+                    });
+            });
+    }
     ui.horizontal_wrapped(|ui| {
         for (v, label) in CentralView::ALL {
             if v == CentralView::Bypass && !bypass_setting {

@@ -136,6 +136,10 @@ impl Look {
             // A white field on a near-white panel needs an outline to be seen.
             v.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, Color32::from_rgb(160, 160, 160));
         }
+        if self == Self::Dark {
+            // A near-black field on a dark panel too (issue 29: dark text fields showed no border).
+            v.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, Color32::from_rgb(110, 110, 110));
+        }
         if self == Self::HighContrast {
             v.override_text_color = Some(p.text);
             for w in [

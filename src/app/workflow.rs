@@ -198,6 +198,10 @@ impl PlannerApp {
                         }
                     }
                     DiskChoice::SaveAs => self.dialogs.open_path_dialog(PathPurpose::SaveAs),
+                    DiskChoice::OpenTheirs => {
+                        // The user chose their version over the unsaved edits: opened as any file is.
+                        self.replace(Replace::OpenPath(path));
+                    }
                     DiskChoice::Cancel => self.status = Some(Status::warning("not saved".to_owned())),
                 }
             }

@@ -122,7 +122,8 @@ pub fn infusion_pump_rate(
 
 /// The infusion running at `t` in its order's unit and as the pump's mL/h (the protocol's bag and the
 /// drug's dosing weight in effect at `t`).
-fn rate_in_effect(case: &Case, tl: &Timeline, protocol: &Protocol, t: ClinicalTime) -> Option<String> {
+#[must_use]
+pub fn rate_in_effect(case: &Case, tl: &Timeline, protocol: &Protocol, t: ClinicalTime) -> Option<String> {
     use crate::dosing::weight::{Drug, dosing_weight};
     let segment = tl.running(t)?;
     let patient = tl.patient_at(&case.patient, t);

@@ -349,3 +349,29 @@ fn an_unknown_author_is_asked_once_before_the_first_signed_entry() {
     assert!(!shows(&h, "Who is entering?"));
     assert_eq!(doc(&h).case().events.len(), before + 2);
 }
+
+/// Issue 29: the changed-on-disk question had no way to their version. "Open theirs" opens it in place of
+/// this window's unsaved edits, and their file is untouched.
+#[test]
+fn the_changed_on_disk_question_can_open_their_version() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("shared.ron");
+    let text = std::fs::read_to_string("assets/cases/cmaj-2019-ecmo.ron").expect("the demo");
+    std::fs::write(&path, &text).expect("written");
+    let mut app = demo_app();
+    app.set_clock(anticoag_planner::app::Clock::Fixed(NOW));
+    app.open_path(path.clone());
+    let mut h = harness_of(app);
+    h.run();
+    click(&mut h, "Patient");
+    commit_into(&mut h, "Weight (kg)", "91");
+    let theirs = text.replace("title: \"CMAJ 2019", "title: \"Their CMAJ 2019");
+    std::fs::write(&path, &theirs).expect("their save");
+    click(&mut h, "Save");
+    click(&mut h, "Open theirs (discard my edits)");
+    let d = doc(&h);
+    assert!(d.case().title.starts_with("Their CMAJ 2019"), "{}", d.case().title);
+    assert!(!d.is_dirty());
+    assert_eq!(d.case().patient.weight.kg.value(), 90.9, "my edit is gone, as chosen");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs, "their file untouched");
+}

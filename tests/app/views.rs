@@ -10,7 +10,10 @@ fn plots_view_shows_time_series_and_scatter() {
     h.run();
     assert!(shows(&h, "aPTT (s)"));
     assert!(shows(&h, "Doses (heparin units/kg/h"));
-    assert!(shows(&h, "Antithrombin (%) and platelets"));
+    // Antithrombin and platelets each on their own axis (issue 29: two units shared one scale).
+    assert!(h.query_by_label("Antithrombin (%)").is_some());
+    assert!(h.query_by_label("Platelets (× 10⁹/L)").is_some());
+    assert!(shows(&h, "bleeding-risk threshold"));
     assert!(shows(&h, "aPTT vs anti-Xa, paired samples"));
     // The CMAJ case has no anti-Xa: no pairs at any time.
     assert!(shows(&h, "No aPTT/anti-Xa pairs yet"));
@@ -187,4 +190,50 @@ fn a_copied_plan_and_the_card_give_times_as_people_read_them() {
     );
     assert!(shows(&h, "at 23:00"), "the card too: {}", screen_text(&h));
     assert!(!shows(&h, "2019-01-06T23:00 ("), "{}", screen_text(&h));
+}
+
+/// Issue 29: the pre-bypass review said nothing of the running argatroban and did not flag an old
+/// antithrombin; the Bypass entry form offered the aPTT, not the ACT; a teaching case's story was only in
+/// Patient → Notes.
+#[test]
+fn the_pre_bypass_review_says_what_runs_flags_an_old_antithrombin_and_offers_the_act() {
+    let mut h = harness();
+    h.run();
+    assert!(shows(&h, "About this teaching case"));
+    assert!(shows(&h, "41-year-old woman"), "the story, above the views");
+    show_view(&mut h, "Bypass");
+    assert!(
+        shows(&h, "argatroban 0.5 mcg/kg/min · 2.73 mL/h"),
+        "{}",
+        screen_text(&h)
+    );
+    // The last antithrombin (63% on day 5, 23:00) is 129 h before the last event: older than 72 h.
+    assert!(
+        shows(
+            &h,
+            "OLD: the latest is 129 h old (more than 72 h): remeasure before bypass"
+        ),
+        "{}",
+        screen_text(&h)
+    );
+    assert_eq!(h.get_by_label("Kind").value().as_deref(), Some("ACT"));
+}
+
+/// Issue 29: the New case dialog had no identity fields.
+#[test]
+fn a_new_case_takes_its_identifiers_in_the_dialog() {
+    let mut h = harness_of(PlannerApp::new());
+    h.run();
+    click(&mut h, "New patient…");
+    assert!(h.get_by_label("Title").is_focused(), "the title has the keyboard");
+    type_into(&mut h, "Name or label (optional)", "Jane Doe");
+    type_into(&mut h, "MRN (optional)", "000123");
+    type_into(&mut h, "Weight (kg)", "80");
+    type_into(&mut h, "Case start (YYYY-MM-DDTHH:MM)", "2026-03-28T20:00");
+    click(&mut h, "Create case (Enter)");
+    let identity = &doc(&h).case().identity;
+    assert_eq!(identity.name.as_deref(), Some("Jane Doe"));
+    assert_eq!(identity.mrn.as_deref(), Some("000123"));
+    assert_eq!(identity.bed, None);
+    assert!(h.state().title().contains("Jane Doe · MRN 000123"));
 }

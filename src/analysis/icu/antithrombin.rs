@@ -205,11 +205,19 @@ pub(super) fn resistance_path(
         return after_a_dose(cx, h, monitor, &pic, step, reasons, first);
     }
     let Some(l) = pic.level else {
-        let values = vec![say!(
-            cx,
-            "no antithrombin level in the last {} h",
-            num(cx.max_age().value(), 0)
-        )];
+        // An older level is said as old, not as unknown (the review: "antithrombin unknown" beside an 88%
+        // plotted 32 h earlier).
+        let old = cx
+            .tl
+            .labs
+            .antithrombin
+            .latest(cx.as_of)
+            .map(|s| cx.sample_text(crate::model::LabKind::Antithrombin, s));
+        let too_old = old
+            .as_ref()
+            .map_or(String::new(), |o| format!(" (the latest, {o}, is too old to act on)"));
+        let max_age = num(cx.max_age().value(), 0);
+        let values = vec![say!(cx, "no antithrombin level in the last {max_age} h{too_old}")];
         step.with_values(values)
             .record(cx, StepStatus::NeedsData, "measure antithrombin");
         let mut rec = measure_with_step(
@@ -221,10 +229,16 @@ pub(super) fn resistance_path(
             !pattern.forbids_escalation(),
         );
         rec.rationale.extend(reasons);
-        rec.rationale.push(say!(
-            cx,
-            "true resistance suspected and antithrombin unknown: measure antithrombin activity"
-        ));
+        rec.rationale.push(match &old {
+            Some(o) => say!(
+                cx,
+                "true resistance suspected and the latest {o} is too old to act on: measure it again"
+            ),
+            None => say!(
+                cx,
+                "true resistance suspected and antithrombin unknown: measure antithrombin activity"
+            ),
+        });
         rec.cite(pic.source);
         cx.due(ANTITHROMBIN, Due::Now, "heparin resistance suspected");
         return rec;

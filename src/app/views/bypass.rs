@@ -45,12 +45,46 @@ fn lab_trend(doc: &Document, lab: LabKind, unit: &str, decimals: usize, last: us
         .join(" → ")
 }
 
+/// The protocol's pre-operative antithrombin window: the case's bypass protocol's, else the shipped one's.
+fn preoperative_at_window(doc: &Document) -> Option<crate::protocol::Sourced<crate::model::Hours>> {
+    use crate::model::Setting;
+    let of_case = doc
+        .protocols()
+        .of(Setting::Cpb)
+        .and_then(|c| c.protocol.bypass.as_ref().map(|b| b.preoperative_at_within_h.clone()));
+    of_case.or_else(|| {
+        let shipped = crate::protocol::catalogue::shipped_protocol_for(Setting::Cpb, doc.case().patient.age_group);
+        crate::protocol::Protocol::builtin(shipped)
+            .ok()
+            .and_then(|p| p.bypass.map(|b| b.preoperative_at_within_h))
+    })
+}
+
 /// The ICU history a perfusionist wants before bypass.
 fn pre_bypass_summary_ui(ui: &mut egui::Ui, doc: &Document) {
     ui.heading("Pre-bypass summary");
     let a = doc.analysis();
+    let tl = &doc.prepared().timeline;
+    let as_of = doc.as_of();
+    // The anticoagulant running now, in its unit and mL/h (issue 29: a running argatroban was not said).
+    let running = crate::present::flowsheet::rate_in_effect(doc.case(), tl, doc.protocol(), as_of)
+        .unwrap_or_else(|| "none running".to_owned());
+    // An antithrombin older than the protocol's pre-operative window is flagged as old (§14.6).
+    let mut at = lab_trend(doc, LabKind::Antithrombin, "%", 0, 4);
+    if let (Some(latest), Some(window)) = (tl.labs.antithrombin.latest(as_of), preoperative_at_window(doc)) {
+        let age = as_of.hours_since(latest.time);
+        if age > window.value.value() {
+            at.push_str(&format!(
+                " — OLD: the latest is {} h old (more than {} h): remeasure before bypass ({})",
+                num(age, 0),
+                num(window.value.value(), 0),
+                window.source
+            ));
+        }
+    }
     key_value_grid(ui, "pre_bypass", |row| {
-        row("Antithrombin trend", lab_trend(doc, LabKind::Antithrombin, "%", 0, 4));
+        row("Anticoagulant now", running);
+        row("Antithrombin trend", at);
         row("Anti-Xa (latest)", lab_trend(doc, LabKind::AntiXa, "units/mL", 2, 2));
         row("aPTT (latest)", lab_trend(doc, LabKind::Aptt, "s", 0, 2));
         row(
@@ -251,6 +285,8 @@ pub fn bypass_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, comman
     for r in rows {
         ui.label(r);
     }
+    // The perfusionist's result is an ACT: the form offers it (it offered the aPTT).
+    form.offer_kind("act");
     event_form_ui(ui, doc, form, commands);
     ui.separator();
     pre_bypass_summary_ui(ui, doc);

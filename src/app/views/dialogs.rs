@@ -169,6 +169,8 @@ pub struct NewCaseDialog {
     error: Option<String>,
     /// The title takes the keyboard when the dialog opens (the review: it opened with no field focused).
     focus_title: bool,
+    /// Name or label, MRN, bed, as typed (all optional).
+    identity: [String; 3],
 }
 
 impl NewCaseDialog {
@@ -180,6 +182,7 @@ impl NewCaseDialog {
             weight: String::new(),
             setting: Setting::Icu,
             focus_title: true,
+            identity: Default::default(),
             start: now.to_string(),
             time_zone: now.zone().name().to_owned(),
             now,
@@ -210,12 +213,17 @@ impl NewCaseDialog {
             measured_at: start,
             kind: WeightKind::Actual,
         };
-        Ok(Case::new(
-            self.title.trim(),
-            name,
-            start,
-            Patient::new(weight, self.setting),
-        ))
+        let mut case = Case::new(self.title.trim(), name, start, Patient::new(weight, self.setting));
+        // The identifiers the case is created with (issue 29: the dialog had none); later changes are audited.
+        let field = |t: &String| Some(t.trim().to_owned()).filter(|t| !t.is_empty());
+        let [name, mrn, bed] = &self.identity;
+        case.identity = crate::model::PatientIdentity {
+            name: field(name),
+            mrn: field(mrn),
+            bed: field(bed),
+        };
+        case.identity.check()?;
+        Ok(case)
     }
 }
 
@@ -457,6 +465,14 @@ fn new_case_ui(ctx: &egui::Context, dialog: &mut NewCaseDialog, commands: &mut V
             let focus = std::mem::take(&mut dialog.focus_title);
             let mut typed = entry_field(ui, &mut dialog.title, 260.0, l.id, false, focus).changed();
             ui.end_row();
+            for (label, text) in ["Name or label", "MRN", "Bed"]
+                .into_iter()
+                .zip(dialog.identity.iter_mut())
+            {
+                let l = ui.label(format!("{label} (optional)"));
+                typed |= entry_field(ui, text, 200.0, l.id, false, false).changed();
+                ui.end_row();
+            }
             let l = ui.label("Weight (kg)");
             typed |= entry_field(ui, &mut dialog.weight, 100.0, l.id, false, false).changed();
             ui.end_row();
@@ -551,6 +567,10 @@ fn disk_conflict_ui(ctx: &egui::Context, path: &std::path::Path, commands: &mut 
             }
             if ui.button("Overwrite their version").clicked() {
                 commands.push(Command::ResolveDiskConflict(DiskChoice::Overwrite));
+            }
+            // Their version instead of mine (issue 29: the prompt had no way to it).
+            if ui.button("Open theirs (discard my edits)").clicked() {
+                commands.push(Command::ResolveDiskConflict(DiskChoice::OpenTheirs));
             }
             if ui.button("Cancel (Esc)").clicked() {
                 commands.push(Command::ResolveDiskConflict(DiskChoice::Cancel));

@@ -44,6 +44,8 @@ pub struct EventForm {
     refocus: Option<&'static str>,
     /// The field the last refusal named ("time", "value"): outlined until the next try.
     refused_field: Option<&'static str>,
+    /// The kind a view last offered ([`EventForm::offer_kind`]).
+    offered: Option<&'static str>,
     /// The wall clock (or a test's fixed time), set by the shell each frame: a time more than a few
     /// minutes after it is refused, as by the CSV import.
     now: Option<ClinicalTime>,
@@ -68,6 +70,7 @@ impl EventForm {
             kind_filter: String::new(),
             refocus: None,
             refused_field: None,
+            offered: None,
             now: None,
         }
     }
@@ -100,6 +103,18 @@ impl EventForm {
         self.refusal = Some(why);
         self.refused_field = Some("time");
         self.refocus = Some("time");
+    }
+
+    /// Offers the kind a view expects (ACT in the Bypass view, issue 29) once, when the view shows the form
+    /// and nothing is typed or edited; the user's own choice afterwards stands.
+    pub fn offer_kind(&mut self, code: &'static str) {
+        if self.offered == Some(code) {
+            return;
+        }
+        self.offered = Some(code);
+        if self.editing.is_none() && self.entry.value.trim().is_empty() && self.kind_filter.is_empty() {
+            code.clone_into(&mut self.entry.kind);
+        }
     }
 
     /// The event being edited, as it was.

@@ -184,6 +184,15 @@ pub fn recommendation_card_ui(
     ui.label(
         RichText::new("Decision support, not an order: check each line against the patient").color(theme::muted()),
     );
+    // At the top, never below the fold (issue 29: input warnings pushed them out of a 1024×640 window).
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Copy plan").clicked() {
+            commands.push(Command::CopyPlan(copied_plan(analysis, case_title)));
+        }
+        if ui.button("Print handover… (Ctrl+P)").clicked() {
+            commands.push(Command::ShowPathDialog(crate::app::command::PathPurpose::Handover));
+        }
+    });
     if !r.concentration.is_empty() {
         ui.label(format!("Concentration: {}", r.concentration));
     }
@@ -234,14 +243,6 @@ pub fn recommendation_card_ui(
     ui.collapsing("Sources", |ui| {
         for s in &r.sources {
             ui.label(RichText::new(s.as_ref()).small());
-        }
-    });
-    ui.horizontal(|ui| {
-        if ui.button("Copy plan").clicked() {
-            commands.push(Command::CopyPlan(copied_plan(analysis, case_title)));
-        }
-        if ui.button("Print handover… (Ctrl+P)").clicked() {
-            commands.push(Command::ShowPathDialog(crate::app::command::PathPurpose::Handover));
         }
     });
 }

@@ -1,4 +1,4 @@
-//! Plots: aPTT, anti-Xa, doses, and antithrombin with platelets on four time plots that share one time
+//! Plots: aPTT, anti-Xa, doses, antithrombin and platelets on five time plots that share one time
 //! axis and cursor; beside them the paired aPTT-vs-anti-Xa scatter with the target rectangle, the four
 //! discordance quadrants and the patient's own fitted relation. Only results at or before the replay
 //! time are drawn (teaching: the future stays hidden).
@@ -450,19 +450,20 @@ fn bolus_labels(plot: &mut PlotUi<'_>, data: &ChartData, top: f64) -> usize {
     unlabelled
 }
 
-/// Antithrombin (%) and platelets (10^9/L) share a plot: both fall in the same numeric range.
-fn at_platelets_plot_ui(ui: &mut egui::Ui, axis: &TimeAxis, deficiency: f64, data: &ChartData, height: f32) {
-    ui.label(RichText::new("Antithrombin (%) and platelets (× 10⁹/L)").strong());
+/// Antithrombin (%) against its deficiency threshold: a plot of its own (issue 29: it shared one axis
+/// with the platelets, two units on one scale).
+fn at_plot_ui(ui: &mut egui::Ui, axis: &TimeAxis, deficiency: f64, data: &ChartData, height: f32) {
+    ui.label(RichText::new("Antithrombin (%)").strong());
     legend_ui(
         ui,
         &[
             ("■", theme::in_range(), "antithrombin %"),
-            ("▲", theme::muted(), "platelets × 10⁹/L"),
             ("╌", theme::caution(), "AT deficiency threshold"),
             ("┆", theme::strong(), "as of"),
         ],
     );
-    time_plot("at_platelets", axis, "% | × 10⁹/L", height)
+    time_plot("antithrombin", axis, "%", height)
+        .include_y(0.0)
         .include_y(120.0)
         .x_axis_label(time_axis_title(axis.start, axis.first_x, axis.as_of_x))
         .show(ui, |plot| {
@@ -478,6 +479,31 @@ fn at_platelets_plot_ui(ui: &mut egui::Ui, axis: &TimeAxis, deficiency: f64, dat
                 &data.antithrombin,
                 theme::in_range(),
                 MarkerShape::Square,
+            );
+            now_line(plot, axis);
+        });
+}
+
+/// Platelets (× 10⁹/L) against the protocol's bleeding-risk threshold, on their own axis.
+fn platelets_plot_ui(ui: &mut egui::Ui, axis: &TimeAxis, threshold: f64, data: &ChartData, height: f32) {
+    ui.label(RichText::new("Platelets (× 10⁹/L)").strong());
+    legend_ui(
+        ui,
+        &[
+            ("▲", theme::muted(), "platelets × 10⁹/L"),
+            ("╌", theme::caution(), "bleeding-risk threshold"),
+            ("┆", theme::strong(), "as of"),
+        ],
+    );
+    time_plot("platelets", axis, "× 10⁹/L", height)
+        .include_y(0.0)
+        .x_axis_label(time_axis_title(axis.start, axis.first_x, axis.as_of_x))
+        .show(ui, |plot| {
+            axis.controls(plot);
+            plot.hline(
+                egui_plot::HLine::new("bleeding-risk threshold", threshold)
+                    .color(theme::caution())
+                    .style(LineStyle::dashed_loose()),
             );
             lab_series(
                 plot,
@@ -536,6 +562,7 @@ pub fn plots_ui(
     let data = chart_data(cache, doc);
     let xa_target = doc.protocol().ufh.anti_xa_target.value.values();
     let deficiency = doc.protocol().antithrombin.deficiency_below_percent.value.value();
+    let platelets_below = doc.protocol().bleeding_risk.platelets_below.value();
     let beside = ui.available_width() >= WHATIF_BESIDE_FROM_PX;
     let scatter_width = (ui.available_width() * 0.38).clamp(260.0, 620.0);
     egui::Panel::right("scatter_panel")
@@ -561,7 +588,7 @@ pub fn plots_ui(
         window,
     };
     egui::ScrollArea::vertical().id_salt("time_plots").show(ui, |ui| {
-        let height = ((ui.available_height() - 220.0) / 4.0).clamp(110.0, 260.0);
+        let height = ((ui.available_height() - 260.0) / 5.0).clamp(100.0, 240.0);
         lab_plot_ui(ui, &axis, data, LabKind::Aptt, None, height, None);
         lab_plot_ui(
             ui,
@@ -576,6 +603,7 @@ pub fn plots_ui(
             forecast_panel_ui(ui, doc, whatif, commands);
         }
         dose_plot_ui(ui, &axis, data, height);
-        at_platelets_plot_ui(ui, &axis, deficiency, data, height);
+        at_plot_ui(ui, &axis, deficiency, data, height);
+        platelets_plot_ui(ui, &axis, platelets_below, data, height);
     });
 }

@@ -97,10 +97,12 @@ fn event_table_ui(
         TableBuilder::new(ui)
             .striped(true)
             .max_scroll_height(height)
-            .column(Column::exact(130.0))
-            .column(Column::exact(340.0))
-            .column(Column::remainder().at_least(120.0))
-            .column(Column::exact(130.0))
+            // Edit and Delete always fit (issue 29: "De" at 1024×640): the event takes what is left, the
+            // note is clipped (its full text on hover).
+            .column(Column::exact(110.0))
+            .column(Column::remainder().at_least(200.0).clip(true))
+            .column(Column::exact(150.0).clip(true))
+            .column(Column::exact(110.0))
             .header(20.0, |mut header| {
                 for title in ["Time", "Event", "Note", ""] {
                     header.col(|ui| {
@@ -120,7 +122,8 @@ fn event_table_ui(
                         ui.label(format!("{}{pump}", event.kind.describe()));
                     });
                     row.col(|ui| {
-                        ui.label(event.note.as_deref().unwrap_or(""));
+                        let note = event.note.as_deref().unwrap_or("");
+                        ui.label(note).on_hover_text(note);
                     });
                     row.col(|ui| {
                         ui.horizontal(|ui| {
