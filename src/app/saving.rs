@@ -8,12 +8,36 @@ use std::path::{Path, PathBuf};
 use crate::io::save_case;
 use crate::model::{AuditAction, Stamp};
 
+use super::command::{DiskChoice, PathPurpose, Replace};
 use super::document::fingerprint;
 use super::shell::PlannerApp;
 use super::status::Status;
 use super::workflow::display_name;
 
 impl PlannerApp {
+    /// The answer to "the file changed on disk": overwrite (theirs kept beside, audited), Save as…, open
+    /// theirs in place of the unsaved edits (issue 29), or cancel.
+    pub(super) fn resolve_disk_conflict(&mut self, choice: DiskChoice) {
+        let Some(path) = self.dialogs.disk_conflict.take() else {
+            return;
+        };
+        match choice {
+            DiskChoice::Overwrite => {
+                // Their version is kept beside it, and the overwrite is audited (issue 27).
+                match self.keep_their_version(&path) {
+                    Ok(()) => self.save_to(path, true),
+                    Err(e) => self.status = Some(Status::failed(format!("Not saved: {e}"))),
+                }
+            }
+            DiskChoice::SaveAs => self.dialogs.open_path_dialog(PathPurpose::SaveAs),
+            DiskChoice::OpenTheirs => {
+                // The user chose their version over the unsaved edits: opened as any file is.
+                self.replace(Replace::OpenPath(path));
+            }
+            DiskChoice::Cancel => self.status = Some(Status::warning("not saved".to_owned())),
+        }
+    }
+
     /// The handover's path dialog with a proposed file name (issue 29): the patient's label and the as-of
     /// date, beside the case file.
     pub(super) fn show_handover_dialog(&mut self) {

@@ -13,7 +13,7 @@ use crate::model::{AuditAction, Event, PatientChange, Stamp};
 use crate::protocol::Protocol;
 use crate::protocol::catalogue::shipped_protocol_for;
 
-use super::command::{Command, DiskChoice, PathPurpose, Replace};
+use super::command::{Command, PathPurpose, Replace};
 use super::demo_cases::DEMO_CASES;
 use super::document::{Document, fingerprint};
 use super::preferences::CentralView;
@@ -185,26 +185,7 @@ impl PlannerApp {
                 self.dialogs.path = None;
                 self.write_handover(&path);
             }
-            Command::ResolveDiskConflict(choice) => {
-                let Some(path) = self.dialogs.disk_conflict.take() else {
-                    return;
-                };
-                match choice {
-                    DiskChoice::Overwrite => {
-                        // Their version is kept beside it, and the overwrite is audited (issue 27).
-                        match self.keep_their_version(&path) {
-                            Ok(()) => self.save_to(path, true),
-                            Err(e) => self.status = Some(Status::failed(format!("Not saved: {e}"))),
-                        }
-                    }
-                    DiskChoice::SaveAs => self.dialogs.open_path_dialog(PathPurpose::SaveAs),
-                    DiskChoice::OpenTheirs => {
-                        // The user chose their version over the unsaved edits: opened as any file is.
-                        self.replace(Replace::OpenPath(path));
-                    }
-                    DiskChoice::Cancel => self.status = Some(Status::warning("not saved".to_owned())),
-                }
-            }
+            Command::ResolveDiskConflict(choice) => self.resolve_disk_conflict(choice),
             Command::ResolveProtocolChange(use_it) => self.resolve_protocol_change(use_it),
             Command::DiscardRecovery => {
                 self.dialogs.recovery_offer = None;
