@@ -574,7 +574,7 @@ fn central_ui(
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .id_salt("teaching_story_scroll")
-                    .max_height(90.0)
+                    .max_height(60.0)
                     .show(ui, |ui| {
                         ui.add(egui::Label::new(crate::model::plain_text::escaped_keeping_lines(&case.notes)).wrap());
                     });

@@ -322,7 +322,8 @@ fn status_icon(status: StepStatus) -> &'static str {
         StepStatus::Met => "✔",
         StepStatus::NotMet => "✖",
         StepStatus::NeedsData => "?",
-        StepStatus::NotApplicable => "–",
+        // Not a dash: the title already has one ("— – not applicable" read as a typo, issue 29).
+        StepStatus::NotApplicable => "○",
     }
 }
 

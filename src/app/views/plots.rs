@@ -314,7 +314,12 @@ fn dose_plot_ui(ui: &mut egui::Ui, axis: &TimeAxis, data: &ChartData, height: f3
     let start = axis.start;
     let steps = &data.heparin_steps;
     let boluses = &data.boluses;
-    let top = steps.iter().map(|s| s.2).fold(10.0_f64, f64::max) * 1.6;
+    // Head room for the bolus labels' rows above the highest rate (issue 29: a third row of labels sat on
+    // the infusion line in a short plot): each row ~16 px, and one more for the markers.
+    let highest = steps.iter().map(|s| s.2).fold(10.0_f64, f64::max);
+    #[allow(clippy::cast_precision_loss, reason = "a handful of rows")]
+    let band = (BOLUS_LABEL_ROWS as f64 + 1.0) * 16.0 / f64::from(height.max(1.0));
+    let top = highest / (0.85 - band).max(0.25);
     let bolus_hours: Vec<(f64, f64)> = boluses.iter().map(|(x, u)| (*x, u.value())).collect();
     let mut unlabelled = 0;
     time_plot("doses", axis, "units/kg/h", height)
@@ -570,12 +575,21 @@ pub fn plots_ui(
         .resizable(true)
         .show(ui, |ui| {
             egui::ScrollArea::vertical().id_salt("scatter_scroll").show(ui, |ui| {
-                if beside {
-                    forecast_panel_ui(ui, doc, whatif, commands);
-                    ui.add_space(6.0);
-                }
-                let height = (ui.available_height() - 170.0).clamp(200.0, 620.0);
-                scatter_ui(ui, doc, data, height);
+                // A margin from the time plots beside it (issue 29: the scatter's axis title and first
+                // letters were clipped into them).
+                egui::Frame::new()
+                    .inner_margin(egui::Margin {
+                        left: 12,
+                        ..egui::Margin::ZERO
+                    })
+                    .show(ui, |ui| {
+                        if beside {
+                            forecast_panel_ui(ui, doc, whatif, commands);
+                            ui.add_space(6.0);
+                        }
+                        let height = (ui.available_height() - 170.0).clamp(200.0, 620.0);
+                        scatter_ui(ui, doc, data, height);
+                    });
             });
         });
     let start = doc.case().case_start;

@@ -56,6 +56,8 @@ pub fn scatter_ui(ui: &mut egui::Ui, doc: &Document, data: &ChartData, height: f
         .y_grid_spacer(value_grid(height, VALUE_LABEL_PX))
         .x_axis_label("aPTT (s)")
         .y_axis_label("anti-Xa (units/mL)")
+        // Room for the axis title inside the panel (issue 29: it was clipped into the time plots).
+        .y_axis_min_width(52.0)
         .include_x(0.0)
         .include_x(max_x)
         .include_y(0.0)
