@@ -151,12 +151,9 @@ pub(super) fn apply_step(
         }
         r
     };
-    rec.rationale.push(say!(
-        cx,
-        "{} at {}: {row}",
-        monitor.reading_text(cx, reading),
-        reading.time()
-    ));
+    // The reading already names its time ("anti-Xa 0.18 units/mL at 18:00 (0 h ago)"): said once (issue 29).
+    rec.rationale
+        .push(say!(cx, "{}: {row}", monitor.reading_text(cx, reading)));
     rec.cite(nomogram.source.clone());
     if !nomogram.validated {
         rec.caveats.push(say!(

@@ -198,6 +198,13 @@ pub fn titrate_dti(
         }
         Step::Percent(p) => current.times_rounded(1.0 + p / 100.0),
     };
+    // An increase never comes out lower: a tiny running rate (0.003 mcg/kg/min) limited to a fraction of
+    // itself and rounded to the shown precision read 0 — a decrease (found by the titration property).
+    let requested = if !step.is_decrease() && requested.value() < current.value() {
+        current
+    } else {
+        requested
+    };
     let capped_at_max = sec.maximum.is_some_and(|(max, _)| requested.value() > max.value());
     let floored_at_minimum = step.is_decrease() && requested.value() < sec.minimum.value();
     let new_rate = if floored_at_minimum {
