@@ -307,17 +307,11 @@ impl Forecasting {
     }
 }
 
-/// "14:00", or "14:00 on 2 Oct" when the day is not the replay time's (never "02-10", which half the
-/// world reads as 10 February).
+/// "14:00" on the replay time's day, else "2 Oct 14:00" (never "02-10", which half the world reads as 10
+/// February): the one way times are written for people (`ClinicalTime::for_people`, issue 29).
 #[must_use]
 pub fn clock(t: ClinicalTime, as_of: ClinicalTime) -> String {
-    let (_, month, day, hour, minute) = t.parts();
-    let (_, m0, d0, _, _) = as_of.parts();
-    if (month, day) == (m0, d0) {
-        format!("{hour:02}:{minute:02}")
-    } else {
-        format!("{hour:02}:{minute:02} on {}", crate::present::chart::axes::day_label(t))
-    }
+    t.for_people(as_of)
 }
 
 /// Teaching: the case's next measured anti-Xa after the replay time, and what the forecast said of it.

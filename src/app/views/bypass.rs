@@ -40,7 +40,7 @@ fn lab_trend(doc: &Document, lab: LabKind, unit: &str, decimals: usize, last: us
     let from = samples.len().saturating_sub(last);
     samples[from..]
         .iter()
-        .map(|s| format!("{} {unit} ({})", num(s.value, decimals), s.time))
+        .map(|s| format!("{} {unit} ({})", num(s.value, decimals), s.time.for_people(doc.as_of())))
         .collect::<Vec<_>>()
         .join(" → ")
 }
@@ -277,7 +277,7 @@ pub fn bypass_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, comman
         .filter(|e| {
             matches!(e.kind.lab(), Some((LabKind::Act, _))) || e.kind.series() == crate::model::EventCode::UfhBolus
         })
-        .map(|e| format!("{}  {}", e.time, e.kind.describe()))
+        .map(|e| format!("{}  {}", e.time.for_people(doc.as_of()), e.kind.describe()))
         .collect();
     if rows.is_empty() {
         ui.colored_label(theme::muted(), "none yet");

@@ -52,7 +52,7 @@ fn in_effect<T: std::fmt::Display>(
     if since == start {
         format!("{value} (from the case start)")
     } else {
-        format!("{value} since {since}")
+        format!("{value} since {}", since.dated_for_people())
     }
 }
 
@@ -149,7 +149,7 @@ pub fn facts_ui(ui: &mut egui::Ui, doc: &Document, form: &mut FactsForm, command
         .iter()
         .rev()
         .filter(|e| e.kind.is_fact())
-        .map(|e| format!("{}  {}", e.time, e.kind.describe()))
+        .map(|e| format!("{}  {}", e.time.for_people(doc.as_of()), e.kind.describe()))
         .collect();
     ui.label(RichText::new("Changes recorded, newest first").strong());
     if history.is_empty() {
