@@ -39,6 +39,7 @@ impl ClockedItem {
                 self.test,
                 self.reason
             ),
+            ClockDue::DueIn { minutes: 0, .. } => format!("due now: {} ({})", self.test, self.reason),
             ClockDue::DueIn { at, minutes } => {
                 format!(
                     "due in {}: {} (at {at}; {})",
@@ -96,7 +97,9 @@ pub fn against_clock(
             };
             let due = match due_at {
                 None => ClockDue::AfterDose,
-                Some(t) if t <= now => ClockDue::Overdue {
+                // Overdue once a minute has passed: "due now" is not late (the review: "OVERDUE by 0 min" the
+                // moment a patient was created).
+                Some(t) if t < now => ClockDue::Overdue {
                     since: t,
                     minutes: now.minutes_since(t),
                 },
@@ -161,6 +164,16 @@ mod tests {
         assert!(shown[1].starts_with("OVERDUE by 2 h 10 min: aPTT"), "{shown:?}");
         assert!(shown[2].starts_with("due in 9 h 50 min: platelets"), "{shown:?}");
         assert!(shown[3].starts_with("after the dose: antithrombin"), "{shown:?}");
+    }
+
+    /// The review: "OVERDUE by 0 min" the moment a patient was created. Due at this minute is due now.
+    #[test]
+    fn due_this_minute_is_due_now_not_overdue() {
+        let plan = [item("anti-Xa", Due::Now)];
+        let AgainstClock::Applies(items) = against_clock(&plan, LAST, Some(LAST), LAST) else {
+            panic!("the clock applies");
+        };
+        assert_eq!(items[0].describe(), "due now: anti-Xa (why)");
     }
 
     #[test]

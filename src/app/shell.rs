@@ -138,6 +138,8 @@ pub struct PlannerApp {
     pub(super) approved: Option<crate::io::approved::ApprovedProtocols>,
     /// Ask for a name before the first signed entry while the author is unknown (issue 29; once).
     pub(super) ask_author: bool,
+    /// Keys typed after a Tab in the same frame, delivered in the next frame (`hold_keys_after_tab`).
+    held_keys: Vec<egui::Event>,
 }
 
 impl PlannerApp {
@@ -173,11 +175,11 @@ impl PlannerApp {
                         .original_path
                         .map_or_else(|| "a case never saved".to_owned(), |p| p.display().to_string());
                     // When the copy was written, and by whom (issue 27).
-                    let written = r
-                        .header
-                        .written
-                        .as_deref()
-                        .map_or(String::new(), |w| format!(", written {w}"));
+                    let written = r.header.written.as_deref().map_or(String::new(), |w| {
+                        // For people: "written 6 Dec 2026 22:35" (the header keeps ISO).
+                        let when = crate::present::people::people_times(w, Clock::Wall.now());
+                        format!(", written {when}")
+                    });
                     let by = if r.header.owner.is_empty() {
                         String::new()
                     } else {
@@ -214,6 +216,7 @@ impl PlannerApp {
             window_title: String::new(),
             approved: None,
             ask_author: false,
+            held_keys: Vec::new(),
         };
         app.status = status;
         app
@@ -305,6 +308,29 @@ impl PlannerApp {
     #[must_use]
     pub fn dialogs(&self) -> &Dialogs {
         &self.dialogs
+    }
+
+    /// Keys typed after a Tab within one frame went to the field the Tab left (the review: "19:00⇥55⇥0.28"
+    /// typed fast gave a time "19:005" and an aPTT "50"; egui moves the keyboard once per frame). Called
+    /// on the raw input before egui reads it: the events after the first Tab wait for the next frame, in
+    /// which the next field has the keyboard; `true` when some wait (the caller asks for that frame).
+    pub fn hold_keys_after_tab(&mut self, raw: &mut egui::RawInput) -> bool {
+        let held = std::mem::take(&mut self.held_keys);
+        raw.events.splice(0..0, held);
+        let tab = raw.events.iter().position(|e| {
+            matches!(
+                e,
+                egui::Event::Key {
+                    key: egui::Key::Tab,
+                    pressed: true,
+                    ..
+                }
+            )
+        });
+        if let Some(t) = tab.filter(|t| t + 1 < raw.events.len()) {
+            self.held_keys = raw.events.split_off(t + 1);
+        }
+        !self.held_keys.is_empty()
     }
 
     /// Lays out the whole window; commands are applied after drawing.
@@ -526,7 +552,8 @@ fn plan_panel_ui(
             banners_ui(ui, doc.analysis(), paused, &doc.banners());
         } else {
             if let Some(choice) = prediction.filter(|_| predict_first) {
-                verdict_ui(ui, choice, doc.analysis().recommendation.action);
+                let r = &doc.analysis().recommendation;
+                verdict_ui(ui, choice, r.action, &r.label);
                 if let Some(next) = doc.forecasting().next_result(doc.case(), doc.as_of()) {
                     anti_xa_verdict_ui(ui, guess, &next);
                 }
@@ -637,5 +664,11 @@ impl eframe::App for PlannerApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, Preferences::KEY, &self.prefs);
+    }
+
+    fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        if self.hold_keys_after_tab(raw_input) {
+            ctx.request_repaint();
+        }
     }
 }

@@ -43,6 +43,12 @@ pub enum EventValueError {
     Quantity(#[from] QuantityError),
     #[error("ffp in bags must be a whole number from 0 to 100, found {value}")]
     Bags { value: f64 },
+    /// A platelet count is a whole number × 10⁹/L on every analyser: a fraction is a slip (the review: 0.4
+    /// was shown as 0 and the card said stop and call).
+    #[error(
+        "platelets {value}: a platelet count is a whole number × 10⁹/L (e.g. 40) — check the decimal point and the unit"
+    )]
+    PlateletsNotWhole { value: f64 },
     #[error(
         "bivalirudin is dosed in mg/kg/h; 'mcg/kg/min' is refused as ambiguous (a published summary gives bivalirudin in mcg/kg/min by mistake, a 1,000-fold error): convert and write mg/kg/h"
     )]
@@ -86,6 +92,11 @@ pub fn event_kind_from_text(
     unit: &str,
 ) -> Result<EventKind, EventValueError> {
     let event = event_kind_from_fields(kind, value, unit)?;
+    if let EventKind::Platelets(count) = event
+        && count.value().fract() != 0.0
+    {
+        return Err(EventValueError::PlateletsNotWhole { value: count.value() });
+    }
     if !below_limit {
         return Ok(event);
     }

@@ -172,7 +172,7 @@ pub fn text_with_iso_times(a: &Analysis, identifier: Option<&str>) -> String {
     out.push_str(&format!(
         "As of {} · setting {} · protocol {} v{}\n",
         a.as_of.dated_for_people(),
-        a.setting.code(),
+        a.setting.label(),
         a.protocol.name,
         a.protocol.version
     ));

@@ -375,3 +375,11 @@ fn the_changed_on_disk_question_can_open_their_version() {
     assert_eq!(d.case().patient.weight.kg.value(), 90.9, "my edit is gone, as chosen");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs, "their file untouched");
 }
+
+/// The review's second pass: a name remembered from an earlier session signed a new user's entries unseen.
+/// The case bar always says who the entries are signed as.
+#[test]
+fn the_case_bar_says_who_entries_are_signed_as() {
+    let h = signed_as("RN Okafor");
+    assert!(shows(&h, "signed as RN Okafor"), "{}", screen_text(&h));
+}

@@ -180,3 +180,20 @@ fn predict_first_asks_for_an_anti_xa_guess_only_on_heparin() {
         "heparin runs on day 5"
     );
 }
+
+/// The review's second pass: while Predict first asked, the Algorithm view's step 3 said "continue heparin
+/// (step 6)"; and the verdict named the action's code-word ("Measure first") above a card in other words.
+#[test]
+fn predict_first_hides_every_steps_conclusion_and_the_verdict_uses_the_cards_words() {
+    let mut h = harness();
+    h.run();
+    rewind_to(&mut h, "2019-01-06T16:00");
+    h.get_by_label("Predict first").click();
+    h.run();
+    assert!(shows(&h, "Conclusion shown after your choice"));
+    assert!(!shows(&h, "(step 6)"), "{}", screen_text(&h));
+    let label = doc(&h).analysis().recommendation.label.clone();
+    h.get_by_label("Switch to argatroban").click();
+    h.run();
+    assert!(shows(&h, &format!("The app advises: {label}.")), "{}", screen_text(&h));
+}

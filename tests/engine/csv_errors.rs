@@ -199,3 +199,15 @@ fn cli_reports_csv_errors_with_file_and_line() {
     let (ok, _, err) = run_cli(&["analyze", p, "--weight-kg", "500", "--setting", "icu"]);
     assert!(!ok && err.contains("weight"), "{err}");
 }
+
+/// The review's second pass: a platelet count typed "0.4" was kept, shown as "0 × 10⁹/L", and the card said
+/// stop and call. A platelet count is a whole number × 10⁹/L: a fraction is refused, by name.
+#[test]
+fn a_fractional_platelet_count_is_refused() {
+    let e = single_error(&format!("{HEADER}2025-06-01T08:00,platelets,0.4,10^9/L\n"));
+    assert!(
+        e.contains("platelets 0.4: a platelet count is a whole number × 10⁹/L"),
+        "{e}"
+    );
+    assert!(parse(&format!("{HEADER}2025-06-01T08:00,platelets,40,10^9/L\n")).is_ok());
+}

@@ -135,19 +135,30 @@ fn bypass_dose_response_then_resistance_then_antithrombin() {
         "recombinant alternative: {:?}",
         r.alternatives
     );
-    // Residual heparin follows the same line. Protamine at 1 mg per 100 units of it would be about
-    // 422 mg, above the protocol's 3 mg/kg total maximum (240 mg at 80 kg): capped, with the
-    // calculation shown.
-    let residual = (420.0 - 130.0) / slope;
-    assert!((cpb.residual_heparin_units_per_kg.unwrap().value() - residual).abs() < 1e-6);
-    assert!(residual * 80.0 / 100.0 > 240.0);
+    // Residual heparin follows the same line — 527 units/kg here, past the 520 given: extrapolated beyond
+    // the line, so it is held at the heparin given (issue 29: no more can remain than was given), and said.
+    // Protamine at 1 mg per 100 units of it would be 416 mg, above the protocol's 3 mg/kg total maximum
+    // (240 mg at 80 kg): capped, with the calculation shown.
+    let line_residual = (420.0 - 130.0) / slope;
+    let given = cpb.cumulative_units_per_kg.value();
+    assert!(line_residual > given, "{line_residual} {given}");
+    assert!((cpb.residual_heparin_units_per_kg.unwrap().value() - given).abs() < 1e-6);
+    assert!(given * 80.0 / 100.0 > 240.0);
     assert!((cpb.protamine_mg.unwrap().value() - 240.0).abs() < 1e-6);
     assert!(
         cpb.protamine_cautions
             .iter()
-            .any(|c| c.contains("421.8 mg") && c.contains("capped at 240 mg")),
+            .any(|c| c.contains("416 mg") && c.contains("capped at 240 mg")),
         "{:?}",
         cpb.protamine_cautions
+    );
+    assert!(
+        cpb.protamine_basis
+            .as_ref()
+            .unwrap()
+            .contains("(at most the heparin given for bypass)"),
+        "{:?}",
+        cpb.protamine_basis
     );
     assert!(
         cpb.protamine_basis

@@ -197,8 +197,10 @@ pub(super) fn assess(
     let room = b.max_cumulative_units_per_kg.value.minus_floored(cumulative);
     let beyond_cap = calculated.is_some_and(|x| x > b.max_additional_units_per_kg.value || x > room);
     let additional = calculated.filter(|_| !beyond_cap);
+    // The line's residual, never more than the heparin given for bypass (the review: 527 units/kg
+    // "remaining" of 520 given, extrapolated past the line's range): no more can remain than was given.
     let residual = match (line, current) {
-        (Some(l), Some(c)) => Some(l.residual(c.value)),
+        (Some(l), Some(c)) => Some(l.residual(c.value).min(per_kg_at(c.time))),
         _ => None,
     };
     let neutralise = match tl.ufh_rate(as_of) {

@@ -349,12 +349,21 @@ fn assessment(cx: &Cx<'_>, h: &HeparinExposure, b: &Bypass, n: &BypassNumbers) -
                 "heparin infusion {rate}: {} = {units}",
                 b.protamine.infusion_rule_text()
             ),
-            Neutralise::Residual { per_kg, units } => say!(
-                cx,
-                "residual heparin ≈ {} ({}) from the dose-response line",
-                per_kg,
-                units
-            ),
+            Neutralise::Residual { per_kg, units } => {
+                let capped = if n
+                    .line
+                    .zip(n.current())
+                    .is_some_and(|(l, c)| l.residual(c.value) > per_kg)
+                {
+                    " (at most the heparin given for bypass)"
+                } else {
+                    ""
+                };
+                say!(
+                    cx,
+                    "residual heparin ≈ {per_kg} ({units}) from the dose-response line{capped}"
+                )
+            }
         };
         protamine_for(what.units(), cx.weight, &b.protamine, basis)
     });

@@ -88,7 +88,7 @@ pub(super) fn apply(cx: &mut Cx<'_>, mut rec: Recommendation, notes: &mut Safety
             rec.label = "Count the platelets before any increase".to_owned();
             rec.rationale.insert(
                 0,
-                say!(cx, "the latest platelet count, {count} × 10⁹/L at {at}, is below 50 and older than 24 h: count them before a bolus, an increase or a start"),
+                say!(cx, "the latest platelet count, {count} at {at}, is below 50 and older than 24 h: count them before a bolus, an increase or a start"),
             );
             cx.due_first("platelets", Due::Now, "below 50 × 10⁹/L more than 24 h ago");
         }
@@ -100,7 +100,7 @@ pub(super) fn apply(cx: &mut Cx<'_>, mut rec: Recommendation, notes: &mut Safety
     if count < tp.critical_below && cx.patient.setting.is_ecmo() && bleeding(cx) {
         let why = say!(
             cx,
-            "platelets {count} × 10⁹/L (< 25) with bleeding on ECMO: stop and call now — transfuse platelets, check fibrinogen and the circuit; the ECMO team decides the restart (institutional)"
+            "platelets {count} (< 25) with bleeding on ECMO: stop and call now — transfuse platelets, check fibrinogen and the circuit; the ECMO team decides the restart (institutional)"
         );
         stop_and_call(cx, &mut rec, why);
         rec.label = format!("{} now", rec.label);
@@ -118,7 +118,7 @@ pub(super) fn apply(cx: &mut Cx<'_>, mut rec: Recommendation, notes: &mut Safety
         }
         let why = say!(
             cx,
-            "platelets {count} × 10⁹/L (< 25) in the ICU, HIT not suspected: stop and call, no timed restart; restart once platelets are ≥ 50 at the last in-range rate, no bolus"
+            "platelets {count} (< 25) in the ICU, HIT not suspected: stop and call, no timed restart; restart once platelets are ≥ 50 at the last in-range rate, no bolus"
         );
         stop_and_call(cx, &mut rec, why);
         return rec;

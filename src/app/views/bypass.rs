@@ -67,8 +67,23 @@ fn pre_bypass_summary_ui(ui: &mut egui::Ui, doc: &Document) {
     let tl = &doc.prepared().timeline;
     let as_of = doc.as_of();
     // The anticoagulant running now, in its unit and mL/h (issue 29: a running argatroban was not said).
+    // Boluses are no infusion, but "none running" five minutes after 41,600 units misled (the review).
+    let last_bolus = doc
+        .case()
+        .events
+        .iter()
+        .rev()
+        .filter(|e| e.time <= as_of)
+        .find(|e| matches!(e.kind, crate::model::EventKind::UfhBolus(_)))
+        .map(|e| {
+            format!(
+                " (last heparin bolus: {} at {})",
+                e.kind.describe(),
+                e.time.for_people(as_of)
+            )
+        });
     let running = crate::present::flowsheet::rate_in_effect(doc.case(), tl, doc.protocol(), as_of)
-        .unwrap_or_else(|| "none running".to_owned());
+        .unwrap_or_else(|| format!("no infusion running{}", last_bolus.unwrap_or_default()));
     // An antithrombin older than the protocol's pre-operative window is flagged as old (§14.6).
     let mut at = lab_trend(doc, LabKind::Antithrombin, "%", 0, 4);
     if let (Some(latest), Some(window)) = (tl.labs.antithrombin.latest(as_of), preoperative_at_window(doc)) {

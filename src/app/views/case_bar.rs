@@ -81,6 +81,10 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
                 doc.case().patient.setting.label(),
                 doc.protocol().name
             ));
+            // Who the entries are signed as, always in sight (the review: a name remembered from an
+            // earlier session signed a new user's entries unseen).
+            ui.label(format!("· signed as {}", info.author))
+                .on_hover_text("Every entry is signed with this name: View → Entries signed as");
             let zone = doc.case().time_zone;
             if zone != info.workstation {
                 ui.label(format!("· times in {zone} (this workstation: {})", info.workstation))

@@ -368,15 +368,22 @@ fn checked_entry(doc: &Document, form: &EventForm) -> Result<(Event, Option<Stri
     Ok((event, warning))
 }
 
-/// Under the form: what will be recorded, the soft warning, or the refusal ("type a value" while the
-/// value is empty).
-fn checked_line_ui(ui: &mut egui::Ui, checked: &Result<(Event, Option<String>), FieldError>, value: &str) {
+/// Whether the field a refusal names has been typed in: an empty form shows no refusal (the review: the
+/// empty time was outlined red, with an example date from another case, before anything was typed).
+fn typed(entry: &EventEntry, field: &str) -> bool {
+    let text = if field == "time" { &entry.time } else { &entry.value };
+    !text.trim().is_empty()
+}
+
+/// Under the form: what will be recorded, the soft warning, or the refusal ("type a time and a value"
+/// while nothing is typed).
+fn checked_line_ui(ui: &mut egui::Ui, checked: &Result<(Event, Option<String>), FieldError>, entry: &EventEntry) {
     match checked {
-        Err(e) if !value.trim().is_empty() || e.field == "time" => {
+        Err(e) if typed(entry, e.field) => {
             ui.colored_label(theme::above_target(), format!("✖ {e}"));
         }
         Err(_) => {
-            ui.label(RichText::new("type a value").color(theme::muted()));
+            ui.label(RichText::new("type a time and a value").color(theme::muted()));
         }
         Ok((_, Some(warning))) => {
             ui.colored_label(theme::caution(), format!("! {warning}"));
@@ -402,7 +409,7 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
     let checked_before = checked_entry(doc, form);
     let outlined = |field: &str| {
         form.refused_field == Some(field)
-            || matches!(&checked_before, Err(e) if e.field == field && (field == "time" || !form.entry.value.trim().is_empty()))
+            || matches!(&checked_before, Err(e) if e.field == field && typed(&form.entry, field))
     };
     let (time_refused, value_refused) = (outlined("time"), outlined("value"));
     // The keyboard's order (issue 28): time → kind → value → unit → Add, then the note.
@@ -491,7 +498,7 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
             }
         }
     }
-    checked_line_ui(ui, &checked, &form.entry.value);
+    checked_line_ui(ui, &checked, &form.entry);
     if let Ok((event, _)) = &checked
         && let EventKind::UfhInfusion(rate) = event.kind
     {

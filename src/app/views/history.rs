@@ -5,6 +5,7 @@ use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use crate::model::AuditEntry;
+use crate::present::people::people_times;
 
 use crate::app::command::Command;
 use crate::app::document::Document;
@@ -34,6 +35,7 @@ fn matches(entry: &AuditEntry, filter: &str) -> bool {
 
 pub fn history_ui(ui: &mut egui::Ui, doc: &Document, state: &mut HistoryState, commands: &mut Vec<Command>) {
     let case = doc.case();
+    let as_of = doc.as_of();
     ui.horizontal(|ui| {
         let l = ui.label("Filter (event, author, action)");
         ui.add(egui::TextEdit::singleline(&mut state.filter).desired_width(260.0))
@@ -80,8 +82,9 @@ pub fn history_ui(ui: &mut egui::Ui, doc: &Document, state: &mut HistoryState, c
                     row.col(|ui| {
                         ui.label(e.action.label());
                     });
+                    // The trail keeps ISO times (it is the file's record); shown for people (issue 29).
                     row.col(|ui| {
-                        ui.label(&e.subject);
+                        ui.label(people_times(&e.subject, as_of));
                     });
                     row.col(|ui| {
                         let reason = e
@@ -89,7 +92,7 @@ pub fn history_ui(ui: &mut egui::Ui, doc: &Document, state: &mut HistoryState, c
                             .as_deref()
                             .map(|r| format!(" (reason: {r})"))
                             .unwrap_or_default();
-                        ui.label(format!("{}{reason}", e.detail));
+                        ui.label(people_times(&format!("{}{reason}", e.detail), as_of));
                     });
                 });
             });

@@ -293,7 +293,11 @@ pub fn stepper_ui(ui: &mut egui::Ui, analysis: &Analysis, hide_decision: bool) {
             .id_salt(("step", step.id.number()))
             .default_open(step.id <= StepId::Choose)
             .show(ui, |ui| {
-                if !step.conclusion.is_empty() {
+                // While Predict first asks, a step's conclusion and rule can say the answer ("continue
+                // heparin (step 6)", the review): the patient's values and the thresholds stay.
+                if hide_decision {
+                    ui.label(RichText::new("Conclusion shown after your choice").color(theme::muted()));
+                } else if !step.conclusion.is_empty() {
                     ui.label(RichText::new(p(&step.conclusion)).strong());
                 }
                 for v in &step.values {
@@ -302,7 +306,7 @@ pub fn stepper_ui(ui: &mut egui::Ui, analysis: &Analysis, hide_decision: bool) {
                 if !step.threshold.is_empty() {
                     ui.label(format!("Threshold: {}", p(&step.threshold)));
                 }
-                if !step.rule.is_empty() {
+                if !step.rule.is_empty() && !hide_decision {
                     ui.label(format!("Rule: {}", p(&step.rule)));
                 }
                 if !step.source.is_empty() {
@@ -409,7 +413,9 @@ pub fn anti_xa_verdict_ui(ui: &mut egui::Ui, guess: Option<f64>, next: &NextResu
 }
 
 /// Teaching: the learner's choice against the app's.
-pub fn verdict_ui(ui: &mut egui::Ui, choice: Action, advised: Action) {
+/// `advised_label`: the advice's own words (the review: "The app advises: Measure first" above a card
+/// that read "Repeat at steady state; continue heparin").
+pub fn verdict_ui(ui: &mut egui::Ui, choice: Action, advised: Action, advised_label: &str) {
     if choice == advised {
         ui.colored_label(
             theme::in_range(),
@@ -422,9 +428,8 @@ pub fn verdict_ui(ui: &mut egui::Ui, choice: Action, advised: Action) {
         ui.colored_label(
             theme::caution(),
             format!(
-                "Your choice: {}. The app advises: {}. Compare the reasoning below",
+                "Your choice: {}. The app advises: {advised_label}. Compare the reasoning below",
                 choice.label(),
-                advised.label()
             ),
         );
     }

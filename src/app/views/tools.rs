@@ -409,10 +409,14 @@ pub fn tools_ui(ui: &mut egui::Ui, doc: &Document, form: &mut ToolsForm, command
     ui.label(
         RichText::new(match active {
             Some(a) => format!(
-                "Active anticoagulant at {as_of}: {} — only its table highlights the latest result",
+                "Active anticoagulant at {}: {} — only its table highlights the latest result",
+                as_of.dated_for_people(),
                 a.name()
             ),
-            None => format!("No anticoagulant is active at {as_of}: no row is highlighted"),
+            None => format!(
+                "No anticoagulant is active at {}: no row is highlighted",
+                as_of.dated_for_people()
+            ),
         })
         .strong(),
     );
