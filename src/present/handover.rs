@@ -478,9 +478,12 @@ fn dti_rows(
     baseline: Seconds,
     weight: Kilograms,
 ) -> Vec<Vec<String>> {
-    let mut bands: Vec<(u32, u32, DtiTitration)> = Vec::new();
-    for s in 10..=250_u32 {
-        let Ok(aptt) = Seconds::new(f64::from(s)) else { continue };
+    // Sampled every 0.1 s, the precision an aPTT is entered to: a band's edges are where the table
+    // changes (the review: whole seconds wrote "≤ 37 s" and "38–43 s", and 37.5 fitted neither).
+    let mut bands: Vec<(f64, f64, DtiTitration)> = Vec::new();
+    for tenths in 100..=2500_u32 {
+        let s = f64::from(tenths) / 10.0;
+        let Ok(aptt) = Seconds::new(s) else { continue };
         let Some(t) = titrate_dti(protocol, aptt, current, target, baseline) else {
             return Vec::new();
         };
@@ -502,6 +505,7 @@ fn dti_rows(
         .iter()
         .enumerate()
         .map(|(i, (lo, hi, t))| {
+            let (lo, hi) = (crate::model::num(*lo, 1), crate::model::num(*hi, 1));
             let range = match i {
                 0 => format!("≤ {hi} s"),
                 i if i == last => format!("≥ {lo} s"),
