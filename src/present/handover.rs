@@ -555,9 +555,11 @@ fn hit_section(case: &Case, a: &Analysis) -> Vec<Block> {
                 .band
                 .map(|b| format!(" ({} probability)", b.label()))
                 .unwrap_or_default();
+            // What made the 4Ts worth scoring, not a verdict (the review read "low … — suspected by" as a
+            // contradiction; "HIT not in question" beside a score, too).
             let why = f.suspected_by.as_ref().map_or_else(
-                || " — HIT not in question (no trigger)".to_owned(),
-                |s| format!(" — suspected by {s}"),
+                || " — scored without a trigger (no platelet fall or thrombosis entered)".to_owned(),
+                |s| format!(" — scored because {s}"),
             );
             format!("4Ts {} of 8{band} as of {}{why}", f.score_text(), a.as_of)
         },

@@ -12,40 +12,32 @@ use crate::app::command::Command;
 use crate::app::forecasting::{ForecastLine, NextResult};
 use crate::app::theme;
 
-fn banner_ui(ui: &mut egui::Ui, b: &DangerLine) {
-    let fill = if b.grave {
-        theme::above_target()
-    } else {
-        theme::caution()
-    };
+/// A full-width band of one colour with its text in strong type: the danger banners and the teaching band.
+fn band_ui(ui: &mut egui::Ui, colour: egui::Color32, text: &str) {
     egui::Frame::new()
-        .fill(fill.gamma_multiply(0.25))
-        .stroke(egui::Stroke::new(1.5, fill))
+        .fill(colour.gamma_multiply(0.25))
+        .stroke(egui::Stroke::new(1.5, colour))
         .inner_margin(6.0)
         .corner_radius(4.0)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.label(
-                RichText::new(format!("⚠ {}", b.text))
-                    .strong()
-                    .color(ui.visuals().strong_text_color()),
-            );
+            ui.label(RichText::new(text).strong().color(ui.visuals().strong_text_color()));
         });
+}
+
+fn banner_ui(ui: &mut egui::Ui, b: &DangerLine) {
+    let colour = if b.grave {
+        theme::above_target()
+    } else {
+        theme::caution()
+    };
+    band_ui(ui, colour, &format!("⚠ {}", b.text));
 }
 
 /// "TEACHING CASE — not a patient" across the top of the card: a band of its own colour, never a
 /// warning about a patient.
 pub fn teaching_band_ui(ui: &mut egui::Ui, band: &str) {
-    let fill = theme::teaching();
-    egui::Frame::new()
-        .fill(fill.gamma_multiply(0.25))
-        .stroke(egui::Stroke::new(1.5, fill))
-        .inner_margin(6.0)
-        .corner_radius(4.0)
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.label(RichText::new(band).strong().color(ui.visuals().strong_text_color()));
-        });
+    band_ui(ui, theme::teaching(), band);
 }
 
 /// The part of the card that never scrolls away: the banners, the action and the weights it used.
