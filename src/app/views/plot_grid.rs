@@ -13,11 +13,13 @@ pub const VALUE_X_LABEL_PX: f32 = 80.0;
 /// A value tick's label with the decimals its step needs: 0.5 → "0.5" (egui_plot's own label rounds
 /// the decimals of a 0.5 step to none and prints "0" and "0" for 0 and 0.5).
 pub fn value_label(value: f64, step: f64) -> String {
-    let decimals = if step > 0.0 {
-        (-step.log10()).ceil().max(0.0) as usize
-    } else {
-        0
-    };
+    // As many decimals as the step has (0.25 needs two, 0.5 one, 50 none).
+    let decimals = (0..6)
+        .find(|d| {
+            let scaled = step * 10f64.powi(*d);
+            (scaled - scaled.round()).abs() < 1e-9
+        })
+        .unwrap_or(6) as usize;
     format!("{value:.decimals$}")
 }
 

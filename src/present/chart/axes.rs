@@ -102,11 +102,24 @@ pub fn value_ticks(from: f64, to: f64, height_px: f32, min_label_px: f32) -> Vec
     let wanted = (f64::from(height_px) / f64::from(min_label_px)).clamp(3.0, 10.0);
     let raw = span / wanted;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
+    let mut step = [1.0, 2.0, 5.0, 10.0]
         .into_iter()
         .map(|m| m * magnitude)
         .find(|s| *s >= raw)
         .unwrap_or(10.0 * magnitude);
+    // Rounding the step up can leave two labels (the scatter's 0–70 s axis read "0, 50", issue 29): then a
+    // finer step (…, 5, 2.5, 2, 1, …) while its labels stay at least three quarters of `min_label_px`
+    // apart (egui_plot itself hides them only closer than that).
+    let count = |step: f64| (to / step).floor() as i64 - (from / step).ceil() as i64 + 1;
+    let finer = |step: f64| {
+        let m = step / 10f64.powf(step.log10().floor());
+        // 2.5 → 2 is ×0.8; every other step halves (10 → 5 → 2.5, 2 → 1).
+        if m > 2.25 && m < 4.0 { step * 0.8 } else { step * 0.5 }
+    };
+    let px_per_unit = f64::from(height_px) / span;
+    while count(step) < 3 && finer(step) * px_per_unit >= 0.75 * f64::from(min_label_px) {
+        step = finer(step);
+    }
     let first = (from / step).ceil() as i64;
     let last = (to / step).floor() as i64;
     (first..=last)
@@ -207,6 +220,9 @@ mod tests {
         // anti-Xa 0–1.05 units/mL on 200 px: 0.2 steps or finer.
         let xa = value_ticks(0.0, 1.05, 200.0, 24.0);
         assert!(xa.len() >= 5 && xa[0].step <= 0.2 + 1e-12, "{xa:?}");
+        // The scatter's aPTT axis at 1024 px (about 0–70 s on 190 px, labels 80 px apart) read "0, 50".
+        let narrow = value_ticks(0.0, 70.0, 190.0, 80.0);
+        assert!(narrow.len() >= 3, "{narrow:?}");
     }
 
     #[test]
