@@ -16,6 +16,17 @@ use crate::app::theme;
 
 use super::widgets::{entry_field, pressed_enter};
 
+/// Where the keyboard goes at the next frame (issue 28): the form's Now after a row is recorded, the time
+/// after the case refused a row, Value after a kind is picked, the kind list's filter after keys typed on
+/// the closed picker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Focus {
+    Now,
+    Time,
+    Value,
+    Find,
+}
+
 /// Kind codes (the CSV `kind` column) and their names on screen; labs first.
 fn kind_label(code: &str) -> &'static str {
     EventCode::from_code(code).map_or("", EventCode::label)
@@ -41,7 +52,7 @@ pub struct EventForm {
     kind_filter: String,
     /// The field to give the keyboard to at the next frame: "value" after a kind is picked, the
     /// refused field after a refused Enter (issue 28).
-    refocus: Option<&'static str>,
+    refocus: Option<Focus>,
     /// The field the last refusal named ("time", "value"): outlined until the next try.
     refused_field: Option<&'static str>,
     /// The kind a view last offered ([`EventForm::offer_kind`]).
@@ -94,7 +105,7 @@ impl EventForm {
     /// form's Now, so that Tab stays in the form (it reached the case bar's New… — the review).
     pub fn recorded(&mut self) {
         self.added();
-        self.refocus = Some("now");
+        self.refocus = Some(Focus::Now);
     }
 
     /// The case refused the row (a second result of the test at the same minute, before the case
@@ -102,7 +113,7 @@ impl EventForm {
     pub fn refused(&mut self, why: String) {
         self.refusal = Some(why);
         self.refused_field = Some("time");
-        self.refocus = Some("time");
+        self.refocus = Some(Focus::Time);
     }
 
     /// Offers the kind a view expects (ACT in the Bypass view, issue 29) once, when the view shows the form
@@ -259,9 +270,9 @@ fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm, focus: bool) {
             let find = ui
                 .add(egui::TextEdit::singleline(&mut form.kind_filter).hint_text("type: bival, xa, hep inf…"))
                 .labelled_by(l.id);
-            if !find.has_focus() && (form.kind_filter.is_empty() || form.refocus == Some("find")) {
+            if !find.has_focus() && (form.kind_filter.is_empty() || form.refocus == Some(Focus::Find)) {
                 find.request_focus();
-                if form.refocus == Some("find") {
+                if form.refocus == Some(Focus::Find) {
                     form.refocus = None;
                     // Keys typed in the frame the list opened reached no field yet: they are the filter's.
                     form.kind_filter.push_str(&typed_ahead(ui));
@@ -283,7 +294,7 @@ fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm, focus: bool) {
                 if picked.is_none() {
                     find.request_focus();
                     // Tab moves the keyboard on at the end of the frame: ask again at the next.
-                    form.refocus = Some("find");
+                    form.refocus = Some(Focus::Find);
                 }
             }
             if let Some(first) = matching.first().filter(|_| !form.kind_filter.trim().is_empty()) {
@@ -331,12 +342,12 @@ fn kind_picker_ui(ui: &mut egui::Ui, form: &mut EventForm, focus: bool) {
     }
     if opened_by_typing {
         egui::Popup::open_id(ui.ctx(), button.id.with("popup"));
-        form.refocus = Some("find");
+        form.refocus = Some(Focus::Find);
     }
     if let Some(code) = picked {
         form.entry.kind = code.code().to_owned();
         form.kind_filter.clear();
-        form.refocus = Some("value");
+        form.refocus = Some(Focus::Value);
     }
 }
 
@@ -402,7 +413,7 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
     };
     ui.strong(heading);
     let mut enter = false;
-    let refocus = form.refocus.filter(|f| *f != "find");
+    let refocus = form.refocus.filter(|f| *f != Focus::Find);
     if refocus.is_some() {
         form.refocus = None;
     }
@@ -418,7 +429,7 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
         let l = ui.label("Event time");
         let mut now_clicked = false;
         let now_button = ui.button("Now");
-        if refocus == Some("now") {
+        if refocus == Some(Focus::Now) {
             now_button.request_focus();
         }
         if now_button.clicked()
@@ -433,7 +444,7 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
             130.0,
             l.id,
             time_refused,
-            refocus == Some("time"),
+            refocus == Some(Focus::Time),
         );
         enter |= pressed_enter(ui, &r);
         let before = form.entry.kind.clone();
@@ -443,8 +454,8 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
             form.entry.unit = units.first().copied().unwrap_or_default().to_owned();
         }
         // A kind just picked hands the keyboard to Value in this frame.
-        let to_value = refocus == Some("value") || form.refocus == Some("value");
-        if form.refocus == Some("value") {
+        let to_value = refocus == Some(Focus::Value) || form.refocus == Some(Focus::Value);
+        if form.refocus == Some(Focus::Value) {
             form.refocus = None;
         }
         let l = ui.label("Value");
@@ -492,9 +503,13 @@ pub fn event_form_ui(ui: &mut egui::Ui, doc: &Document, form: &mut EventForm, co
             }
             // A refused Enter keeps the keyboard in the field it refused, outlined.
             Err(e) => {
-                let field = if e.field == "time" { "time" } else { "value" };
+                let (field, focus) = if e.field == "time" {
+                    ("time", Focus::Time)
+                } else {
+                    ("value", Focus::Value)
+                };
                 form.refused_field = Some(field);
-                form.refocus = Some(field);
+                form.refocus = Some(focus);
             }
         }
     }
