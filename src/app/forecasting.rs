@@ -236,7 +236,7 @@ impl Forecasting {
              {} ({}–{}) units/mL",
             if o.provisional { "provisional model" } else { "model" },
             num(rate / o.dosing_weight_kg, 1),
-            clock(o.next_anti_xa, as_of),
+            o.next_anti_xa.for_people(as_of),
             num(next.median, 2),
             num(next.obs_p05, 2),
             num(next.obs_p95, 2)
@@ -305,13 +305,6 @@ impl Forecasting {
             )
         })
     }
-}
-
-/// "14:00" on the replay time's day, else "2 Oct 14:00" (never "02-10", which half the world reads as 10
-/// February): the one way times are written for people (`ClinicalTime::for_people`, issue 29).
-#[must_use]
-pub fn clock(t: ClinicalTime, as_of: ClinicalTime) -> String {
-    t.for_people(as_of)
 }
 
 /// Teaching: the case's next measured anti-Xa after the replay time, and what the forecast said of it.

@@ -33,14 +33,7 @@ impl PlannerApp {
         // Each row is checked by the protocol of the setting in effect at its time (the case's setting rows
         // and the file's); a setting the case has not been in by its catalogue default.
         let case = doc.case();
-        let known: Vec<_> = case
-            .events
-            .iter()
-            .filter_map(|e| match e.kind {
-                crate::model::EventKind::SettingFrom(s) => Some((e.time, s)),
-                _ => None,
-            })
-            .collect();
+        let known = crate::io::case_file::setting_changes(case);
         let shipped: Vec<Protocol> = crate::model::Setting::ALL
             .into_iter()
             .filter_map(|s| Protocol::builtin(shipped_protocol_for(s, case.patient.age_group)).ok())

@@ -400,8 +400,9 @@ fn protocols_before_v7(case: &mut Case, migrated_from: Option<u32>, origin: &str
     }
 }
 
-/// The setting rows of a case, in time order.
-fn setting_changes(case: &Case) -> Vec<(crate::model::ClinicalTime, crate::model::Setting)> {
+/// The setting rows of a case, in time order (the loader and the window's CSV import read them).
+#[must_use]
+pub fn setting_changes(case: &Case) -> Vec<(crate::model::ClinicalTime, crate::model::Setting)> {
     let mut changes: Vec<_> = case
         .events
         .iter()

@@ -14,7 +14,6 @@ use crate::model::num;
 
 use crate::app::command::Command;
 use crate::app::document::Document;
-use crate::app::forecasting::clock;
 use crate::app::theme;
 
 /// Where the plot draws the forecast, in hours after the replay time: every 15 min for 2 h (a bolus
@@ -234,7 +233,7 @@ pub fn whatif_ui(ui: &mut egui::Ui, doc: &Document, state: &mut WhatIfState, com
     ui.label(
         RichText::new(format!(
             "Predicted next anti-Xa at {}: {} units/mL",
-            clock(outlook.next_anti_xa, doc.as_of()),
+            outlook.next_anti_xa.for_people(doc.as_of()),
             band_text(&drawn.next)
         ))
         .strong()
@@ -433,7 +432,7 @@ fn backtest_table_ui(ui: &mut egui::Ui, doc: &Document, pairs: &[BacktestPair]) 
         .body(|body| {
             body.rows(18.0, pairs.len(), |mut row| {
                 let p = &pairs[pairs.len() - 1 - row.index()];
-                row.col(|ui| small(ui, clock(p.time, doc.as_of())));
+                row.col(|ui| small(ui, p.time.for_people(doc.as_of())));
                 row.col(|ui| small(ui, two(p.measured)));
                 row.col(|ui| {
                     small(

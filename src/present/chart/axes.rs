@@ -66,13 +66,10 @@ pub fn day_label(t: ClinicalTime) -> String {
 /// bare "01-05", which half the world reads as 1 May.
 #[must_use]
 pub fn time_label(start: ClinicalTime, hours: f64) -> String {
-    let (_, month, day, hour, minute) = start.plus_hours(hours).parts();
+    let t = start.plus_hours(hours);
+    let (_, _, _, hour, minute) = t.parts();
     if hour == 0 && minute == 0 {
-        let name = MONTHS
-            .get(usize::try_from(month - 1).unwrap_or(0))
-            .copied()
-            .unwrap_or("?");
-        format!("{day} {name}")
+        day_label(t)
     } else {
         format!("{hour:02}:{minute:02}")
     }
