@@ -108,7 +108,9 @@ impl Forecasting {
     /// Derives, once per replay time or back-test result, the verdict and the card's line.
     fn refresh(&mut self) {
         self.summary = self.backtest_until(self.as_of).ok().flatten().and_then(Backtest::of);
-        self.verdict = self.summary.as_ref().and_then(Backtest::discredited);
+        // Issue 30: a model that is not following the patient greys everything first.
+        let misfit = self.outlook().ok().and_then(|o| o.misfit.clone());
+        self.verdict = misfit.or_else(|| self.summary.as_ref().and_then(Backtest::discredited));
         self.line = self.make_card_line(self.as_of);
     }
 
@@ -230,6 +232,16 @@ impl Forecasting {
         if o.samples_used == 0 {
             return None;
         }
+        if let Some(why) = &o.misfit {
+            // Issue 30: no number a reader could take for a prediction, no rate.
+            return Some(ForecastLine {
+                text: format!(
+                    "Forecast ({}): {why}. No forecast and no model rate are shown; the protocol's step above decides.",
+                    if o.provisional { "provisional model" } else { "model" },
+                ),
+                greyed: Some(why.clone()),
+            });
+        }
         let next = o.band_at(o.running_plan(), o.next_anti_xa);
         let mut text = format!(
             "Forecast ({}): at the running {} units/kg/h the next anti-Xa at {} would be \
@@ -254,7 +266,13 @@ impl Forecasting {
         // Said without the model's rate change (the review: "model (−3 units/kg/h)" beside the protocol's
         // step put two rate changes on one card); the rate is in What if.
         if o.warnings.iter().any(|w| w.contains("point different ways")) {
-            text.push_str("; the model and the nomogram's step point different ways (the model's rate: What if)");
+            text.push_str("; the model and the nomogram's step point different ways: the nomogram decides");
+        }
+        if o.warnings
+            .iter()
+            .any(|w| w.contains("not calibrated for changing patients"))
+        {
+            text.push_str("; no probability in range: not calibrated for changing patients");
         }
         text.push_str(". Information only: the protocol's step above decides.");
         Some(ForecastLine {
@@ -269,24 +287,19 @@ impl Forecasting {
         let o = self.outlook().ok()?;
         let mut text = String::new();
         match &o.rate_to_target {
-            Some(r) if r.capped => text.push_str(&format!(
-                "the model's rate for {} is {} units/kg/h, capped to one nomogram step: {} units/kg/h = {} \
-                 units/h = {} mL/h (probability of a steady state in the target {}%)",
-                num(r.target_anti_xa, 2),
-                num(r.uncapped_value, 1),
-                num(r.value, 1),
-                num(r.units_per_h, 0),
-                num(r.pump_ml_per_h, 1),
-                num(r.probability_in_range * 100.0, 0)
-            )),
+            // Issue 30: the uncapped answer is never shown as a rate.
             Some(r) => text.push_str(&format!(
-                "{} units/kg/h = {} units/h = {} mL/h would reach {} at steady state (probability of a steady \
-                 state in the target {}%)",
+                "toward {}: {} units/kg/h = {} units/h = {} mL/h{} ({})",
+                num(r.target_anti_xa, 2),
                 num(r.value, 1),
                 num(r.units_per_h, 0),
                 num(r.pump_ml_per_h, 1),
-                num(r.target_anti_xa, 2),
-                num(r.probability_in_range * 100.0, 0)
+                if r.capped {
+                    ", at most one nomogram step from the running rate"
+                } else {
+                    " at steady state"
+                },
+                probability_words(r.probability_in_range)
             )),
             None => {
                 if let Some(why) = o.warnings.iter().find(|w| w.starts_with("no rate to target")) {
@@ -305,6 +318,14 @@ impl Forecasting {
             )
         })
     }
+}
+
+/// The probability of a steady state in range, or why none is shown (issue 30).
+fn probability_words(p: Option<f64>) -> String {
+    p.map_or_else(
+        || "no probability in range: not calibrated for changing patients".to_owned(),
+        |p| format!("probability of a steady state in the target {}%", num(p * 100.0, 0)),
+    )
 }
 
 /// Teaching: the case's next measured anti-Xa after the replay time, and what the forecast said of it.

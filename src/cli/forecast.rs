@@ -136,6 +136,12 @@ pub(super) fn run(case: &Case, engine: &CaseEngine, as_of: ClinicalTime, o: &Opt
         f.as_of.dated_for_people(),
         f.model.name
     );
+    if let Some(why) = &f.misfit {
+        // Issue 30: said before any number, so that none is read as a prediction to follow.
+        out.push_str(&format!(
+            "NOT FOLLOWING THIS PATIENT — {why}: the numbers below are not to be relied on; no rate to target\n"
+        ));
+    }
     out.push_str(&format!(
         "{} anti-Xa sample(s) used · clearance {} L/h ({}–{}) · volume {} L ({}–{}) · half-life {} h ({}–{}); 90% intervals\n",
         f.samples_used,
@@ -167,14 +173,16 @@ pub(super) fn run(case: &Case, engine: &CaseEngine, as_of: ClinicalTime, o: &Opt
     }
     if let Some(r) = &f.rate_to_target {
         out.push_str(&format!(
-            "rate for anti-Xa {}: {} units/kg/h = {} units/h = {} mL/h{} (model's answer {} units/kg/h); probability of a steady state in the target {}\n",
+            "rate toward anti-Xa {}: {} units/kg/h = {} units/h = {} mL/h{}; {}\n",
             num(r.target_anti_xa, 2),
             num(r.value, 1),
             num(r.units_per_h, 0),
             num(r.pump_ml_per_h, 1),
             if r.capped { ", capped to one nomogram step" } else { "" },
-            num(r.uncapped_value, 1),
-            percent(r.probability_in_range)
+            r.probability_in_range.map_or_else(
+                || "no probability in range: not calibrated for changing patients".to_owned(),
+                |p| format!("probability of a steady state in the target {}", percent(p))
+            )
         ));
     }
     if let Some(b) = &f.backtest {

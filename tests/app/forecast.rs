@@ -95,8 +95,16 @@ fn the_card_line_is_beside_the_nomogram_step_and_greyed_when_the_back_test_does_
         "Forecast (provisional model): at the running 22 units/kg/h the next anti-Xa at 14:00"
     ));
     assert!(
-        shows(&h, "capped to one nomogram step"),
+        shows(&h, "at most one nomogram step from the running rate"),
         "the model's 38 units/kg/h is not offered as is"
+    );
+    assert!(
+        !shows(&h, "38 units/kg/h") && !shows(&h, "38.0 units/kg/h"),
+        "issue 30: the uncapped answer is never shown as a rate"
+    );
+    assert!(
+        shows(&h, "no probability in range: not calibrated for changing patients"),
+        "issue 30: no probability where the study did not find it calibrated"
     );
     assert!(shows(
         &h,
@@ -191,4 +199,58 @@ fn a_month_long_back_test_runs_in_the_background_and_its_summary_arrives() {
         shows(&h, "forecast(s): median error"),
         "the summary of the back-test arrives without any input"
     );
+}
+
+/// Issue 30: a patient whose last two results sit far above their forecasts at an unchanged rate — the
+/// card's line says the model is not following, shows no number of its own and is greyed; the What if
+/// panel offers no rate; the back-test shows the flag and which side each miss fell.
+#[test]
+fn a_model_not_following_the_patient_greys_the_card_and_offers_no_rate() {
+    use anticoag_planner::io::event_kind_from_fields;
+    use anticoag_planner::model::{Case, ClinicalTime, Event, Kilograms, Patient, Setting, Weight, WeightKind};
+    let start = ClinicalTime::constant(2026, 10, 1, 8, 0);
+    let patient = Patient::new(
+        Weight {
+            kg: Kilograms::new(80.0).unwrap(),
+            measured_at: start,
+            kind: WeightKind::Actual,
+        },
+        Setting::Icu,
+    );
+    let mut case = Case::new("misfit", "adult-icu", start, patient);
+    let rows: [(i64, &str, f64, &str); 8] = [
+        (0, "ufh_bolus", 6400.0, "units"),
+        (0, "ufh_infusion", 18.0, "units/kg/h"),
+        (6, "anti_xa", 0.40, "units/mL"),
+        (12, "anti_xa", 0.42, "units/mL"),
+        (18, "anti_xa", 0.41, "units/mL"),
+        (24, "anti_xa", 0.44, "units/mL"),
+        (30, "anti_xa", 0.75, "units/mL"),
+        (36, "anti_xa", 1.05, "units/mL"),
+    ];
+    for (h, code, value, unit) in rows {
+        let kind = event_kind_from_fields(code, value, unit).unwrap();
+        case.events.push(Event::new(start.plus_minutes(h * 60), kind));
+    }
+    let mut app = PlannerApp::new();
+    app.open_generated(case, anticoag_planner::app::CentralView::Plots);
+    let mut h = super::harness_of(app);
+    h.run();
+    wait_for_backtest(&mut h);
+    assert!(
+        shows(&h, "the model is not following this patient"),
+        "{}",
+        super::screen_text(&h)
+    );
+    assert!(shows(&h, "No forecast and no model rate are shown"));
+    assert!(
+        shows(&h, "Not to be relied on: the model is not following this patient"),
+        "the line is greyed with the reason"
+    );
+    assert!(shows(&h, "no rate to target: the model is not following this patient"));
+    assert!(
+        shows(&h, "⚠ the model is not following this patient"),
+        "the back-test's flag"
+    );
+    assert!(shows(&h, "no ↑"), "the misses fell above the forecast");
 }

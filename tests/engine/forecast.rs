@@ -51,13 +51,15 @@ fn the_command_line_writes_the_contract_for_the_test_vector() {
     );
     assert_eq!(v["model"]["provisional"], true);
     assert_eq!(v["samples_used"], 2);
+    // The test vector's CL 5.8 is of equal weights (unit test); the shipped prior weighs the 06:00
+    // result 0.71 (12 h half-life, issue 30), which moves the estimate a little.
     let cl = v["individual"]["cl_l_per_h"]["estimate"].as_f64().unwrap();
-    assert!((cl - 5.8).abs() < 0.02 * 5.8, "{cl}");
+    assert!((cl - 5.8).abs() < 0.04 * 5.8, "{cl}");
     let predictions = v["predictions"].as_array().unwrap();
     assert_eq!(predictions.len(), 7, "6 hourly and the fitted level at 06:00");
     assert_eq!(predictions[0]["time"], "2026-10-01T06:00+00:00");
     let fitted = predictions[0]["median"].as_f64().unwrap();
-    assert!((fitted - 0.25).abs() < 0.01, "{fitted}");
+    assert!((fitted - 0.25).abs() < 0.02, "{fitted}");
     for p in predictions {
         let (lo, m, hi) = (
             p["p05"].as_f64().unwrap(),
@@ -69,7 +71,7 @@ fn the_command_line_writes_the_contract_for_the_test_vector() {
     }
     let r = &v["rate_to_target"];
     assert!(
-        (r["uncapped_value"].as_f64().unwrap() - 36.0).abs() < 0.02 * 36.0,
+        (r["model_only_uncapped_value"].as_f64().unwrap() - 36.0).abs() < 0.04 * 36.0,
         "{r}"
     );
     assert_eq!(r["capped"], true, "36 is more than one nomogram step above 21");
@@ -394,4 +396,131 @@ fn a_rate_to_target_only_where_the_protocol_titrates_heparin() {
         &["--weight-kg", "80", "--setting", "icu", "--bolus", "50000"],
     );
     assert!(!ok && err.contains("--bolus 50000"), "{err}");
+}
+
+/// Issue 30's day-3 patient: steady in range for two days at an unchanged 18 units/kg/h, the kidneys
+/// failing (creatinine 0.9 → 2.1 mg/dL), and an anti-Xa of 0.86 just measured. The forecast an hour
+/// later must not read as if the 0.86 were an error: its 90% band of a measured result contains 0.86,
+/// or the model says it is not following the patient and offers no rate.
+#[test]
+fn the_day_3_patient_whose_kidneys_fail_is_followed_or_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("day3.csv");
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit\n\
+         2026-10-01T08:00,ufh_bolus,6400,units\n\
+         2026-10-01T08:00,ufh_infusion,18,units/kg/h\n\
+         2026-10-01T08:00,creatinine,0.9,mg/dL\n\
+         2026-10-01T14:00,anti_xa,0.32,units/mL\n\
+         2026-10-01T20:00,anti_xa,0.41,units/mL\n\
+         2026-10-02T02:00,anti_xa,0.45,units/mL\n\
+         2026-10-02T08:00,anti_xa,0.47,units/mL\n\
+         2026-10-02T08:00,creatinine,1.4,mg/dL\n\
+         2026-10-02T14:00,anti_xa,0.44,units/mL\n\
+         2026-10-02T20:00,anti_xa,0.48,units/mL\n\
+         2026-10-03T02:00,anti_xa,0.52,units/mL\n\
+         2026-10-03T08:00,creatinine,2.1,mg/dL\n\
+         2026-10-03T08:00,anti_xa,0.86,units/mL\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(&[
+        "forecast",
+        csv.to_str().unwrap(),
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--format",
+        "json",
+        "--hours",
+        "1",
+    ]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let next = &v["predictions"][0];
+    assert_eq!(next["time"], "2026-10-03T09:00+00:00");
+    let (lo, hi) = (next["obs_p05"].as_f64().unwrap(), next["obs_p95"].as_f64().unwrap());
+    let followed = (lo..=hi).contains(&0.86);
+    let flagged = v["misfit"].is_string() && v["rate_to_target"].is_null();
+    assert!(
+        followed || flagged,
+        "next result {next}; misfit {}; warnings {}",
+        v["misfit"],
+        v["warnings"]
+    );
+    eprintln!("day 3: next {next}; misfit {}", v["misfit"]);
+    // The creatinine rise is named, and the interval is said to be widened.
+    assert!(
+        v["warnings"].to_string().contains("creatinine rose from 0.9 to 2.1"),
+        "{}",
+        v["warnings"]
+    );
+    // The uncapped answer is never a rate: only `model_only_uncapped_value` carries it.
+    if !v["rate_to_target"].is_null() {
+        assert!(v["rate_to_target"].get("uncapped_value").is_none());
+        assert!(
+            v["rate_to_target"]["probability_in_range"].is_null(),
+            "not calibrated for changing patients"
+        );
+    }
+}
+
+/// Issue 30's misfit rule through the command line: two results in a row far above their forecasts at an
+/// unchanged rate — the model says it is not following this patient, first, and offers no rate.
+#[test]
+fn a_model_that_is_not_following_says_so_and_offers_no_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("misfit.csv");
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit\n\
+         2026-10-01T08:00,ufh_bolus,6400,units\n\
+         2026-10-01T08:00,ufh_infusion,18,units/kg/h\n\
+         2026-10-01T14:00,anti_xa,0.40,units/mL\n\
+         2026-10-01T20:00,anti_xa,0.42,units/mL\n\
+         2026-10-02T02:00,anti_xa,0.41,units/mL\n\
+         2026-10-02T08:00,anti_xa,0.44,units/mL\n\
+         2026-10-02T14:00,anti_xa,0.75,units/mL\n\
+         2026-10-02T20:00,anti_xa,1.05,units/mL\n",
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+    let (ok, out, err) = run(&[
+        "forecast",
+        csv,
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--format",
+        "json",
+    ]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let why = v["misfit"].as_str().unwrap_or_default();
+    assert!(
+        why.contains("not following this patient") && why.contains("below the measured result"),
+        "{why}"
+    );
+    assert!(v["rate_to_target"].is_null());
+    // One result earlier (only 0.75 out of line) it is not flagged.
+    let (_, early, _) = run(&[
+        "forecast",
+        csv,
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--format",
+        "json",
+        "--at",
+        "2026-10-02T14:00",
+    ]);
+    let e: Value = serde_json::from_str(&early).unwrap();
+    assert!(e["misfit"].is_null(), "{}", e["misfit"]);
+    let (_, text, _) = run(&["forecast", csv, "--weight-kg", "80", "--setting", "icu"]);
+    let flag = text.find("NOT FOLLOWING THIS PATIENT").unwrap_or(usize::MAX);
+    let first_number = text.find("units/mL (true level").unwrap_or(0);
+    assert!(flag < first_number, "{text}");
 }

@@ -12,6 +12,7 @@ mod dti_branches;
 mod files;
 mod forecast;
 mod forecast_coverage;
+mod forecast_study;
 mod golden;
 mod handover_pdf;
 mod kill_recovery;

@@ -146,6 +146,31 @@ pub fn backtest_pairs(
     pop: &Population,
     until: ClinicalTime,
 ) -> Vec<BacktestPair> {
+    pairs_of(case, tl, protocol, pop, until, usize::MAX)
+}
+
+/// The newest `n` back-test pairs up to `until` (n refits): what the misfit check reads at every
+/// forecast (issue 30).
+#[must_use]
+pub fn recent_backtest_pairs(
+    case: &Case,
+    tl: &Timeline,
+    protocol: &Protocol,
+    pop: &Population,
+    until: ClinicalTime,
+    n: usize,
+) -> Vec<BacktestPair> {
+    pairs_of(case, tl, protocol, pop, until, n)
+}
+
+fn pairs_of(
+    case: &Case,
+    tl: &Timeline,
+    protocol: &Protocol,
+    pop: &Population,
+    until: ClinicalTime,
+    newest: usize,
+) -> Vec<BacktestPair> {
     // (time, value, below the assay's limit): a censored result is in every later fit, but it is no
     // target to score (its error is unknown) and no last value to carry forward.
     let xa: Vec<(ClinicalTime, f64, bool)> = case
@@ -163,16 +188,20 @@ pub fn backtest_pairs(
         Some(InfusionRate::Ufh(r)) => Some(r.value()),
         _ => None,
     };
+    let scored: Vec<usize> = (1..xa.len()).filter(|k| !xa[*k].2).collect();
     let mut pairs = Vec::new();
-    for k in 1..xa.len() {
-        let (t, y, censored) = xa[k];
-        if censored {
-            continue;
-        }
+    for &k in &scored[scored.len().saturating_sub(newest)..] {
+        let (t, y, _) = xa[k];
         let before = t.plus_minutes(-1);
         let obs = samples_for_fit(case, tl, protocol, before, &mut Vec::new());
         let known = inputs(case, tl, before, None, None);
-        let Ok(post) = posterior(pop, &known, &obs) else {
+        let newest = obs.times_h.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let ahead = if newest.is_finite() {
+            t.hours_since(case.case_start) - newest
+        } else {
+            0.0
+        };
+        let Ok(post) = posterior(&pop.ahead(ahead), &known, &obs) else {
             continue;
         };
         let all_inputs = inputs(case, tl, t, None, None);

@@ -17,6 +17,16 @@ pub struct Population {
     pub omega_v: f64,
     pub sigma_prop: f64,
     pub sigma_add: f64,
+    /// A result's weight halves every this many hours before the newest result (issue 30).
+    pub forgetting_half_life_h: Option<f64>,
+    /// Added to the posterior variance of η_CL (issue 30): 0, or the prior's widening after a change
+    /// of the facts that move clearance.
+    pub extra_cl_variance: f64,
+    /// The creatinine rise (mg/dL in 48 h) that counts as such a change.
+    pub creatinine_rise_mg_per_dl: Option<f64>,
+    /// A random walk on log clearance (issue 30): the variance η_CL gains per hour after the newest
+    /// result, so that a forecast further from its data is wider.
+    pub drift_variance_per_h: f64,
 }
 
 impl Population {
@@ -31,7 +41,22 @@ impl Population {
             omega_v: prior.omega_volume.value,
             sigma_prop: prior.error_proportional.value,
             sigma_add: prior.error_additive_units_per_ml.value,
+            forgetting_half_life_h: prior.forgetting_half_life_h.as_ref().map(|n| n.value),
+            extra_cl_variance: 0.0,
+            creatinine_rise_mg_per_dl: prior.creatinine_rise_mg_per_dl.as_ref().map(|n| n.value),
+            drift_variance_per_h: prior
+                .clearance_drift_sd_per_day
+                .as_ref()
+                .map_or(0.0, |n| n.value.powi(2) / 24.0),
         }
+    }
+
+    /// The population for a forecast `hours` after the newest result: clearance's spread widened by
+    /// the random walk over those hours.
+    #[must_use]
+    pub fn ahead(mut self, hours: f64) -> Self {
+        self.extra_cl_variance += self.drift_variance_per_h * hours.max(0.0);
+        self
     }
 
     /// The parameters at (η_CL, η_V).
@@ -77,8 +102,24 @@ impl Observations {
     }
 }
 
-/// −2 log posterior (up to a constant) at η. A result below the assay's limit L contributes
-/// −2 ln P(result < L) = −2 ln Φ((L − f)/sd): the probability of what was seen, not a made-up value.
+/// Each result's weight in the fit: 1 for the newest, halving every `forgetting_half_life_h` before it
+/// (all 1 without a half-life). A weighted likelihood: older results count less, the posterior widens
+/// as they fade, and a patient whose clearance changes is followed by their recent results.
+#[must_use]
+pub fn weights(pop: &Population, obs: &Observations) -> Vec<f64> {
+    let newest = obs.times_h.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    obs.times_h
+        .iter()
+        .map(|t| {
+            pop.forgetting_half_life_h
+                .map_or(1.0, |half| 0.5_f64.powf((newest - t) / half))
+        })
+        .collect()
+}
+
+/// −2 log posterior (up to a constant) at η, each result's term times its weight ([`weights`]). A
+/// result below the assay's limit L contributes −2 ln P(result < L) = −2 ln Φ((L − f)/sd): the
+/// probability of what was seen, not a made-up value.
 #[must_use]
 pub fn objective(pop: &Population, inputs: &[Input], obs: &Observations, eta: [f64; 2]) -> f64 {
     let f = concentrations(pop.at(eta), inputs, &obs.times_h);
@@ -86,9 +127,10 @@ pub fn objective(pop: &Population, inputs: &[Input], obs: &Observations, eta: [f
         .iter()
         .zip(&obs.values)
         .zip(&obs.below_limit)
-        .map(|((f, y), below)| {
+        .zip(weights(pop, obs))
+        .map(|(((f, y), below), w)| {
             let var = pop.variance(*f);
-            if *below {
+            w * if *below {
                 let p = 0.5 * (1.0 + libm::erf((y - f) / (var.sqrt() * std::f64::consts::SQRT_2)));
                 -2.0 * p.max(1e-300).ln()
             } else {
@@ -171,12 +213,13 @@ const GH: [(f64, f64); 7] = [
 /// # Errors
 /// The optimiser failed (never seen: the objective is finite for positive parameters).
 pub fn posterior(pop: &Population, inputs: &[Input], obs: &Observations) -> Result<Posterior, String> {
-    let (map, cov) = if obs.is_empty() {
+    let (map, mut cov) = if obs.is_empty() {
         ([0.0, 0.0], [[pop.omega_cl.powi(2), 0.0], [0.0, pop.omega_v.powi(2)]])
     } else {
         let map = mode(pop, inputs, obs)?;
         (map, laplace_covariance(pop, inputs, obs, map))
     };
+    cov[0][0] += pop.extra_cl_variance;
     // Cholesky of the 2×2 covariance.
     let l11 = cov[0][0].max(1e-12).sqrt();
     let l21 = cov[1][0] / l11;
@@ -237,7 +280,12 @@ mod tests {
     #[test]
     fn the_test_vector_is_reproduced() {
         let prior = ForecastPrior::shipped().unwrap_or_else(|e| panic!("{e}"));
-        let pop = Population::of(&prior, 80.0);
+        // The vector is of the equal-weight model (issue 16): no forgetting, no drift.
+        let pop = Population {
+            forgetting_half_life_h: None,
+            drift_variance_per_h: 0.0,
+            ..Population::of(&prior, 80.0)
+        };
         let inputs = [
             Input::Bolus {
                 at_h: 0.0,

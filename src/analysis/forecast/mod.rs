@@ -5,15 +5,17 @@
 //! place of it. The engine never reads the clock: `as_of` is a parameter.
 
 pub mod backtest;
+pub mod change;
 mod data;
 pub mod fit;
+pub mod misfit;
 pub mod model;
 pub mod outlook;
 mod target;
 
 use serde::Serialize;
 
-pub use self::backtest::{Backtest, BacktestPair, backtest_pairs};
+pub use self::backtest::{Backtest, BacktestPair, backtest_pairs, recent_backtest_pairs};
 use self::data::{band_of, inputs, levels_at, samples, samples_for_fit, weighted_quantiles};
 use self::fit::{Population, Posterior, posterior};
 use self::model::Pk;
@@ -85,8 +87,10 @@ pub struct Prediction {
 pub struct RateToTarget {
     #[serde(serialize_with = "crate::model::rounded::f64_1")]
     pub value: f64,
+    /// The model's own steady-state answer before the caps (issue 30): never shown as a rate — on
+    /// saturable clearance it overshoots (docs/forecast.md); JSON `model_only_uncapped_value`.
     #[serde(serialize_with = "crate::model::rounded::f64_1")]
-    pub uncapped_value: f64,
+    pub model_only_uncapped_value: f64,
     pub unit: &'static str,
     /// `value` as a total rate and as a pump rate at the protocol's bag.
     #[serde(serialize_with = "crate::model::rounded::f64_0")]
@@ -95,8 +99,10 @@ pub struct RateToTarget {
     pub pump_ml_per_h: f64,
     #[serde(serialize_with = "crate::model::rounded::f64_2")]
     pub target_anti_xa: f64,
-    #[serde(serialize_with = "crate::model::rounded::f64_2")]
-    pub probability_in_range: f64,
+    /// The posterior probability that the steady state at `value` lies in the target; `null` where the
+    /// calibration study did not find it calibrated (the prior says; the reason in `warnings`).
+    #[serde(serialize_with = "crate::model::rounded::option_f64_2")]
+    pub probability_in_range: Option<f64>,
     pub capped: bool,
 }
 
@@ -120,6 +126,8 @@ pub struct Forecast {
     pub predictions: Vec<Prediction>,
     pub rate_to_target: Option<RateToTarget>,
     pub backtest: Option<Backtest>,
+    /// Why the model is not following this patient (issue 30), or `null`: then no rate to target.
+    pub misfit: Option<String>,
     pub warnings: Vec<String>,
 }
 
@@ -164,6 +172,7 @@ pub(crate) struct Fitted {
     pub(crate) dosing_weight_kg: f64,
     pub(crate) warnings: Vec<String>,
     pub(crate) rate_to_target: Option<RateToTarget>,
+    pub(crate) misfit: Option<String>,
 }
 
 /// The fit at `as_of` and what follows from it for any plan.
@@ -187,14 +196,42 @@ pub(crate) fn fit_at(
     if p.setting == Setting::Cpb {
         return Err(NoForecast::Bypass);
     }
-    let pop = Population::of(prior, dosing_weight_kg);
+    let mut pop = Population::of(prior, dosing_weight_kg);
     let mut left_out = Vec::new();
     let obs = samples_for_fit(case, tl, protocol, as_of, &mut left_out);
     let running = tl.running(as_of).map(|s| s.rate);
+    let misfit = misfit::misfit(&recent_backtest_pairs(
+        case,
+        tl,
+        protocol,
+        &pop,
+        as_of,
+        misfit::MISFIT_PAIRS,
+    ));
+    let mut warnings = warnings(case, as_of, prior);
+    let changes = change::recent_changes(case, tl, analysis, &pop, as_of);
+    if !changes.is_empty() {
+        let widening = prior.changed_fact_widening_omega_cl.as_ref().map_or(0.0, |n| n.value);
+        pop.extra_cl_variance = widening.powi(2);
+        warnings.push(format!(
+            "{}: the heparin response may change; no covariate model is used, the interval is widened{}",
+            changes.join("; "),
+            if widening > 0.0 {
+                format!(" (clearance's spread +{})", crate::model::num(widening, 2))
+            } else {
+                String::new()
+            }
+        ));
+    }
+    // The random walk on clearance from the newest result to the next anti-Xa (the protocol's recheck
+    // after the replay time): the horizon at which a forecast is read and a rate judged.
+    let newest = obs.times_h.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if newest.is_finite() {
+        pop = pop.ahead(as_of.hours_since(case.case_start) - newest + protocol.monitoring.ufh_recheck_h.value.value());
+    }
     // The plan does not touch a sample at or before `as_of`: the history alone is fitted.
     let history = inputs(case, tl, as_of, None, None);
     let post = posterior(&pop, &history, &obs).map_err(NoForecast::Fit)?;
-    let mut warnings = warnings(case, as_of, prior);
     warnings.extend(left_out);
     if let Some(last) = case.last_event_time().filter(|last| as_of.hours_since(*last) > 24.0) {
         warnings.push(format!(
@@ -219,6 +256,7 @@ pub(crate) fn fit_at(
         dosing_weight_kg,
         samples_used: obs.len(),
         as_of,
+        misfit: misfit.as_deref(),
     };
     let rate_to_target = target::rate_to_target(&situation, &pop, &post, &mut warnings);
     Ok(Fitted {
@@ -232,6 +270,7 @@ pub(crate) fn fit_at(
         dosing_weight_kg,
         warnings,
         rate_to_target,
+        misfit,
     })
 }
 
@@ -298,6 +337,7 @@ pub fn forecast(
         predictions,
         backtest: Backtest::of(&backtest_pairs(case, tl, protocol, pop, req.as_of)),
         rate_to_target: fitted.rate_to_target,
+        misfit: fitted.misfit,
         warnings: fitted.warnings,
     })
 }

@@ -48,6 +48,8 @@ pub struct Outlook {
     /// bolus (to say where following it leads).
     pub recommended: Option<WhatIf>,
     pub warnings: Vec<String>,
+    /// Why the model is not following this patient (issue 30), if it is not: no rate to target then.
+    pub misfit: Option<String>,
     pub provisional: bool,
     pop: Population,
     nodes: Vec<Node>,
@@ -120,6 +122,7 @@ impl Outlook {
             next_anti_xa,
             rate_to_target: fitted.rate_to_target.clone(),
             warnings: fitted.warnings.clone(),
+            misfit: fitted.misfit.clone(),
             provisional: prior.provisional,
             pop: fitted.pop,
             nodes,

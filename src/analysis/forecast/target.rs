@@ -22,6 +22,8 @@ pub(super) struct Situation<'a> {
     pub dosing_weight_kg: f64,
     pub samples_used: usize,
     pub as_of: ClinicalTime,
+    /// Why the model is not following this patient, if it is not (issue 30).
+    pub misfit: Option<&'a str>,
 }
 
 /// Why no rate to target is offered, if one is not.
@@ -32,6 +34,9 @@ fn refusal(s: &Situation<'_>) -> Option<String> {
         (FindingCode::HitSuspected, "HIT suspected"),
     ];
     if let Some((_, why)) = findings.into_iter().find(|(code, _)| s.findings.contains(code)) {
+        return Some(why.to_owned());
+    }
+    if let Some(why) = s.misfit {
         return Some(why.to_owned());
     }
     let r = &s.analysis.recommendation;
@@ -120,8 +125,29 @@ pub(super) fn rate_to_target(
     };
     let (up, down) = largest_steps(s.protocol);
     let hard = s.protocol.plausibility.ufh_rate_ceiling_units_per_kg_per_h(kg);
-    let value = uncapped.clamp(current - down, current + up).min(hard).max(0.0);
+    // Issue 30: never a rate whose steady state the posterior puts above the target's upper bound with
+    // more than 5% probability (the 5th percentile of clearance): a model fitted to a patient whose
+    // clearance is falling overshoots otherwise (the calibration study, docs/forecast.md).
+    let cls: Vec<(f64, f64)> = post.grid.iter().map(|eta| (pop.at(*eta).cl_l_per_h, 1.0)).collect();
+    let [cl_p05] = super::data::weighted_quantiles(cls, [0.05]);
+    let safe = target.high.value() * 1000.0 * cl_p05 / kg;
+    let value = uncapped
+        .min(safe)
+        .clamp(current - down, current + up)
+        .min(hard)
+        .max(0.0);
     let capped = (value - uncapped).abs() > 1e-9;
+    // Issue 30: where the model and the nomogram's step for the latest result disagree, the model is
+    // contradicted by the result the protocol reads — in the calibration study most offers whose true
+    // steady state overshot the target were of this kind. The nomogram decides; no rate is offered.
+    match disagreement(s, value - current) {
+        Some(Disagreement::Opposite(why)) => {
+            warnings.push(format!("no rate to target: {why}"));
+            return None;
+        }
+        Some(Disagreement::NoChange(why)) => warnings.push(why),
+        None => {}
+    }
     let in_range = post
         .grid
         .iter()
@@ -131,6 +157,22 @@ pub(super) fn rate_to_target(
         })
         .count() as f64
         / post.grid.len() as f64;
+    let calibrated = s.prior.probability_in_range_calibrated.as_ref();
+    let probability_in_range = match calibrated {
+        Some(flag) if flag.value => Some(in_range),
+        Some(flag) => {
+            warnings.push(format!(
+                "no probability of a steady state in range: not calibrated for changing patients ({})",
+                flag.source
+            ));
+            None
+        }
+        None => {
+            warnings
+                .push("no probability of a steady state in range: the prior does not say it is calibrated".to_owned());
+            None
+        }
+    };
     let saturable = &s.prior.saturable_above_units_per_kg_per_h;
     if uncapped > saturable.value {
         warnings.push(format!(
@@ -138,34 +180,43 @@ pub(super) fn rate_to_target(
             saturable.value, saturable.source
         ));
     }
-    disagreement(s, value - current, warnings);
     let concentration = s.protocol.ufh.concentration_units_per_ml.value.value();
     Some(RateToTarget {
         value,
-        uncapped_value: uncapped,
+        model_only_uncapped_value: uncapped,
         unit: "units/kg/h",
         units_per_h: value * kg,
         pump_ml_per_h: value * kg / concentration,
         target_anti_xa: mid,
-        probability_in_range: in_range,
+        probability_in_range,
         capped,
     })
 }
 
-/// A warning when the model's change points the other way from the nomogram's step for the latest result.
-fn disagreement(s: &Situation<'_>, model_change: f64, warnings: &mut Vec<String>) {
+/// How the model's change and the nomogram's step for the latest result differ.
+enum Disagreement {
+    /// The nomogram steps one way and the model the other: no rate is offered (issue 30).
+    Opposite(String),
+    /// The nomogram says no change and the model moves: said, the nomogram decides.
+    NoChange(String),
+}
+
+fn disagreement(s: &Situation<'_>, model_change: f64) -> Option<Disagreement> {
     let step = s.analysis.recommendation.rate_change.map_or(0.0, |r| r.value);
-    let model = signed(model_change);
-    let opposite = (model_change > 0.05 && step <= 0.0) || (model_change < -0.05 && step >= 0.0);
-    if opposite {
-        warnings.push(format!(
-            "the model ({model} units/kg/h) and the nomogram's step ({}) point different ways: the nomogram decides",
-            if step == 0.0 {
-                "no change".to_owned()
-            } else {
-                signed(step)
-            }
-        ));
+    let way = |v: f64| if v > 0.0 { "up" } else { "down" };
+    let moves = model_change.abs() > 0.05;
+    let words = |nomogram: String| {
+        format!(
+            "the model ({}) and the nomogram's step ({nomogram}) point different ways: the nomogram decides",
+            way(model_change)
+        )
+    };
+    if moves && step == 0.0 {
+        Some(Disagreement::NoChange(words("no change".to_owned())))
+    } else if moves && (model_change > 0.0) != (step > 0.0) {
+        Some(Disagreement::Opposite(words(format!("{} units/kg/h", signed(step)))))
+    } else {
+        None
     }
 }
 

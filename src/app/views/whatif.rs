@@ -395,6 +395,10 @@ pub fn backtest_ui(ui: &mut egui::Ui, doc: &Document) {
         ))
         .small(),
     );
+    // Issue 30: the misfit flag, over the rows that raised it.
+    if let Some(why) = doc.forecasting().outlook().ok().and_then(|o| o.misfit.as_deref()) {
+        ui.label(RichText::new(format!("⚠ {why}")).small().color(theme::caution()));
+    }
     backtest_table_ui(ui, doc, pairs);
 }
 
@@ -410,7 +414,7 @@ fn backtest_table_ui(ui: &mut egui::Ui, doc: &Document, pairs: &[BacktestPair]) 
         .striped(true)
         .max_scroll_height(150.0);
     // time, measured, forecast (90%), error, in, last value, error
-    for width in [92.0, 56.0, 104.0, 36.0, 26.0, 56.0, 36.0] {
+    for width in [92.0, 56.0, 104.0, 36.0, 34.0, 56.0, 36.0] {
         table = table.column(Column::exact(width));
     }
     table
@@ -441,7 +445,13 @@ fn backtest_table_ui(ui: &mut egui::Ui, doc: &Document, pairs: &[BacktestPair]) 
                     )
                 });
                 row.col(|ui| small(ui, two(p.error())));
-                row.col(|ui| small(ui, if p.within { "yes" } else { "no" }.to_owned()));
+                // Outside the interval: which side (the misfit rule reads runs of one side).
+                let inside = match (p.within, p.measured > p.forecast) {
+                    (true, _) => "yes",
+                    (false, true) => "no ↑",
+                    (false, false) => "no ↓",
+                };
+                row.col(|ui| small(ui, inside.to_owned()));
                 row.col(|ui| small(ui, p.baseline.map_or("—".to_owned(), two)));
                 row.col(|ui| small(ui, p.baseline_error().map_or("—".to_owned(), two)));
             });
