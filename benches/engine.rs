@@ -205,3 +205,82 @@ fn import_csv_rows(bencher: divan::Bencher, rows: usize) {
         save_case(&path, &case).unwrap();
     });
 }
+
+/// A unit folder of `cases` generated courses of `days` days each (issue 31), the courses written as
+/// case files.
+fn unit_folder(cases: usize, days: u32) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let course = ecmo_course(days);
+    for i in 0..cases {
+        let mut case = course.clone();
+        case.title = format!("bed {i}");
+        anticoag_planner::io::save_case(&dir.path().join(format!("bed{i:02}.ron")), &case).unwrap();
+    }
+    dir
+}
+
+/// The unit board of 30 cases × 30 days built from nothing: every file read, analysed at its last event
+/// and made a row (issue 31: ≤ 150 ms).
+#[divan::bench(sample_count = 10)]
+fn board_30_cases_30_days(bencher: divan::Bencher) {
+    let dir = unit_folder(30, 30);
+    let zone = anticoag_planner::model::Zone::named("UTC").unwrap();
+    let now = ecmo_course(30).last_event_time().unwrap();
+    bencher.bench(|| {
+        let mut board = anticoag_planner::board::Board::new(dir.path().to_path_buf(), zone, None);
+        board.refresh();
+        board.rows(now)
+    });
+}
+
+/// One file of the 30 changed on disk: the refresh that follows (29 fingerprints unchanged, one file read
+/// and analysed again) and the rows remade (issue 31: ≤ 50 ms from the change event).
+#[divan::bench(sample_count = 20)]
+fn board_one_file_changed(bencher: divan::Bencher) {
+    let dir = unit_folder(30, 30);
+    let zone = anticoag_planner::model::Zone::named("UTC").unwrap();
+    let course = ecmo_course(30);
+    let now = course.last_event_time().unwrap();
+    let mut board = anticoag_planner::board::Board::new(dir.path().to_path_buf(), zone, None);
+    board.refresh();
+    let path = dir.path().join("bed07.ron");
+    let mut flip = false;
+    bencher
+        .with_inputs(|| {
+            // Two versions of different lengths, so that the fingerprint changes every time.
+            flip = !flip;
+            let mut case = course.clone();
+            case.title = if flip {
+                "bed 7 (edited)".to_owned()
+            } else {
+                "bed 7".to_owned()
+            };
+            anticoag_planner::io::save_case(&path, &case).unwrap();
+        })
+        .bench_local_values(|()| {
+            let refreshed = board.refresh();
+            assert_eq!(refreshed.analysed.len(), 1);
+            board.rows(now)
+        });
+}
+
+/// The parts of a board row for one 30-day case file: reading and checking the file, preparing the
+/// engine, the analysis at the last event.
+#[divan::bench(args = ["load", "engine", "summary"], sample_count = 20)]
+fn board_row_parts(bencher: divan::Bencher, part: &str) {
+    let dir = unit_folder(1, 30);
+    let path = dir.path().join("bed00.ron");
+    let zone = anticoag_planner::model::Zone::named("UTC").unwrap();
+    let loaded = anticoag_planner::io::load_case(&path, zone).unwrap();
+    match part {
+        "load" => bencher.bench(|| anticoag_planner::io::load_case(&path, zone).unwrap()),
+        "engine" => bencher.bench(|| loaded.engine()),
+        _ => bencher.bench(|| anticoag_planner::board::CaseSummary::of(&loaded, None)),
+    }
+}
+
+/// A shipped protocol read and checked (every case load resolves its protocols).
+#[divan::bench(sample_count = 20)]
+fn protocol_builtin(bencher: divan::Bencher) {
+    bencher.bench(|| Protocol::builtin("adult-ecmo").unwrap());
+}

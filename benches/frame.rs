@@ -81,3 +81,35 @@ fn frame_dragging_what_if(bencher: divan::Bencher, days: u32) {
         h.step();
     });
 }
+
+/// The unit board with 60 rows (issue 31: ≤ 4 ms a frame): 60 case files of 3-day courses, the board
+/// told of no change (a tick that never rings), so that a frame is drawing alone.
+#[divan::bench(sample_count = 30)]
+fn frame_board_60_rows(bencher: divan::Bencher) {
+    let dir = tempfile::tempdir().unwrap();
+    let course = ecmo_course(3);
+    for i in 0..60 {
+        let mut case = course.clone();
+        case.title = format!("bed {i}");
+        anticoag_planner::io::save_case(&dir.path().join(format!("bed{i:02}.ron")), &case).unwrap();
+    }
+    let mut app = PlannerApp::new();
+    app.set_clock(anticoag_planner::app::Clock::Fixed(course.last_event_time().unwrap()));
+    let zone = anticoag_planner::model::Zone::named("UTC").unwrap();
+    let tick = anticoag_planner::board::watch::Tick::default();
+    app.set_board(anticoag_planner::app::board_state::BoardState::with_source(
+        dir.path().to_path_buf(),
+        zone,
+        Box::new(tick),
+        "bench".to_owned(),
+    ));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1920.0, 1080.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut PlannerApp| app.ui_root(ui), app);
+    for _ in 0..4 {
+        h.step();
+    }
+    assert_eq!(h.state().board_rows().map(<[_]>::len), Some(60));
+    bencher.bench_local(|| h.step());
+}

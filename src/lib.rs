@@ -8,6 +8,7 @@
 //! - [`io`]: case files (atomic saves), CSV events, typed entry fields, the recovery file;
 //! - [`present`]: what is shown and printed — plot data, flowsheet rows, the handover, JSON and text
 //!   reports, the PDF (no UI crate);
+//! - [`board`]: the unit board — every case of a folder, read-only, against the clock, by urgency;
 //! - `app` and `cli` (feature `app`, on by default): the desktop app and the command line.
 //!
 //! Recommendations are decision support, not orders: each carries its reasoning and sources.
@@ -17,6 +18,7 @@ pub mod analysis;
 // library's unit-test build spares that binary a second compile and link of the whole egui stack.
 #[cfg(all(feature = "app", not(test)))]
 pub mod app;
+pub mod board;
 #[cfg(all(feature = "app", not(test)))]
 pub mod cli;
 pub mod dosing;

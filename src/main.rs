@@ -42,6 +42,7 @@ fn main() -> ExitCode {
         }
         None => match app::run(app::StartOptions {
             open: args.open,
+            board: args.board,
             view: args.view.as_deref().and_then(app::CentralView::from_flag),
             theme: args.theme.as_deref().and_then(app::theme::ThemeChoice::from_flag),
             size: args.size,

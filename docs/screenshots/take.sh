@@ -4,6 +4,7 @@
 # (`apt-get install xvfb xdotool imagemagick`); builds the app first.
 #   sh docs/screenshots/take.sh            # all of them
 #   sh docs/screenshots/take.sh 1024x640   # one size
+#   ONLY=board sh docs/screenshots/take.sh # the unit board alone
 set -eu
 cd "$(dirname "$0")/../.."
 cargo build --quiet
@@ -19,6 +20,42 @@ unset WAYLAND_DISPLAY
 CASES="$HOME_DIR/cases"
 mkdir -p "$CASES"
 cp assets/cases/cmaj-2019-ecmo.ron tests/cases/bypass-resistance.ron tests/cases/forecast-fast-clearance.ron "$CASES/"
+
+# The unit board's folder (issue 31): six demo patients whose times are hours before now, so that due and
+# overdue are read against the real clock, plus the teaching case and a broken file.
+UNIT="$HOME_DIR/unit"
+mkdir -p "$UNIT"
+ago() { date -u -d "-$1 minutes" +%Y-%m-%dT%H:%M; }
+patient() { # file title setting rows...
+    FILE=$1 TITLE=$2 SETTING=$3; shift 3
+    printf 'time,kind,value,unit\n' > "$HOME_DIR/rows.csv"
+    for row in "$@"; do printf '%s\n' "$row" >> "$HOME_DIR/rows.csv"; done
+    "$BIN" import "$HOME_DIR/rows.csv" -o "$UNIT/$FILE.ron" --title "$TITLE" --weight-kg 80 --setting "$SETTING" \
+        --time-zone UTC --author "RN Demo" >/dev/null
+}
+patient bed01 "Bed 1 — demo patient A" icu "$(ago 600),platelets,220,10^9/L" "$(ago 600),ufh_infusion,18,units/kg/h"
+patient bed02 "Bed 2 — demo patient B" ecmo_vv "$(ago 720),ufh_infusion,18,units/kg/h" "$(ago 360),anti_xa,0.45,units/mL" "$(ago 120),platelets,20,10^9/L"
+patient bed03 "Bed 3 — demo patient C" icu "$(ago 120),ufh_infusion,14,units/h"
+patient bed04 "Bed 4 — demo patient D" icu "$(ago 720),platelets,210,10^9/L" "$(ago 720),ufh_infusion,18,units/kg/h" "$(ago 60),anti_xa,0.5,units/mL" "$(ago 60),aptt,38,s"
+patient bed05 "Bed 5 — demo patient E" icu "$(ago 330),platelets,230,10^9/L" "$(ago 330),ufh_infusion,18,units/kg/h"
+patient bed06 "Bed 6 — demo patient F" icu "$(ago 1440),platelets,250,10^9/L" "$(ago 1440),ufh_infusion,18,units/kg/h" "$(ago 1080),anti_xa,0.45,units/mL" "$(ago 60),anti_xa,0.5,units/mL" "$(ago 60),platelets,240,10^9/L"
+cp assets/cases/cmaj-2019-ecmo.ron "$UNIT/teaching-cmaj.ron"
+printf '(version: 8, title: "half a file"' > "$UNIT/bed07.ron"
+printf '{"user":"RN Kim","host":"icu-ws-04","pid":4242,"since":"%s"}' "$(ago 30)" > "$UNIT/.bed06.ron.lock"
+
+board_shot() { # size file
+    "$BIN" --size "$1" --theme light --board "$UNIT" &
+    APP=$!
+    for _ in $(seq 1 60); do
+        xdotool search --onlyvisible --name anticoag-planner >/dev/null 2>&1 && break
+        sleep 0.5
+    done
+    sleep 3
+    xdotool mousemove 1 1
+    sleep 0.3
+    import -window root -crop "$1+0+0" "$2"
+    kill "$APP"; wait "$APP" 2>/dev/null || true
+}
 
 shot() { # size theme view file [--open case | --start]
     # The bypass view with the bypass teaching case; every other view with the CMAJ ECMO case.
@@ -70,6 +107,9 @@ for size in $SIZES; do
     XVFB=$!
     export DISPLAY=":$DISPLAY_NUM"
     sleep 1
+    board_shot "$size" "$OUT/board-light-$size.png"
+    echo "$OUT/board-light-$size.png"
+    if [ "${ONLY:-}" = board ]; then kill "$XVFB"; continue; fi
     for theme in light dark; do
         for view in $VIEWS; do
             shot "$size" "$theme" "$view" "$OUT/$view-$theme-$size.png"

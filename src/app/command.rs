@@ -18,6 +18,10 @@ pub enum PathPurpose {
     ImportCsv,
     /// Where to write the handover PDF.
     Handover,
+    /// The unit's shared folder of cases (issue 31).
+    UnitFolder,
+    /// Where to write the unit handover PDF.
+    UnitHandover,
 }
 
 impl PathPurpose {
@@ -27,6 +31,8 @@ impl PathPurpose {
             Self::SaveAs => "Save case as",
             Self::ImportCsv => "Import events from CSV",
             Self::Handover => "Print handover (PDF)",
+            Self::UnitFolder => "Open unit folder",
+            Self::UnitHandover => "Print unit handover (PDF)",
         }
     }
 
@@ -36,6 +42,8 @@ impl PathPurpose {
             Self::SaveAs => "Save to this file",
             Self::ImportCsv => "Import this file",
             Self::Handover => "Write the handover",
+            Self::UnitFolder => "Open this folder",
+            Self::UnitHandover => "Write the unit handover",
         }
     }
 }
@@ -126,6 +134,11 @@ pub enum Command {
     AnswerAuthor(Option<String>),
     /// The answer to "replace the existing file?" after Save as… (issue 27): `true` replaces it.
     ConfirmReplace(bool),
+    /// The unit board (issue 31): show the board of this folder (it stays behind an opened case).
+    OpenBoard(PathBuf),
+    CloseBoard,
+    /// Write the unit handover PDF of the board to this file.
+    WriteUnitHandover(PathBuf),
 }
 
 /// The answers to "the file changed on disk since it was opened" (another workstation saved it).

@@ -8,6 +8,8 @@
 //! - Views: [`views::case_bar`], [`views::dialogs`], [`views::plan`] (the card and the stepper), [`views::plots`], [`views::timeline`], [`views::flowsheet`], [`views::history`],
 //!   [`views::patient`], [`views::tools`], [`views::bypass`]; [`views::event_form`] is the add/edit form two of them share.
 
+pub mod board;
+pub mod board_state;
 pub mod command;
 pub mod demo_cases;
 pub mod document;
@@ -38,6 +40,8 @@ pub use status::{Status, StatusKind};
 #[derive(Debug, Clone, Default)]
 pub struct StartOptions {
     pub open: Option<PathBuf>,
+    /// The unit board of this folder (issue 31), shown when no case is open.
+    pub board: Option<PathBuf>,
     pub view: Option<CentralView>,
     pub theme: Option<theme::ThemeChoice>,
     pub size: Option<(f32, f32)>,
@@ -62,6 +66,7 @@ pub fn run(start: StartOptions) -> Result<(), eframe::Error> {
     };
     let StartOptions {
         open,
+        board,
         view,
         theme: look,
         author,
@@ -93,6 +98,9 @@ pub fn run(start: StartOptions) -> Result<(), eframe::Error> {
             match crate::io::approved::workstation_list(settings.as_deref()) {
                 Ok(list) => app.set_approved(list),
                 Err(e) => app.set_status_failed(format!("the list of approved protocols cannot be read: {e}")),
+            }
+            if let Some(folder) = board {
+                app.open_board(folder, Some(&cc.egui_ctx));
             }
             if let Some(path) = open {
                 app.open_path(path);

@@ -140,6 +140,8 @@ pub struct PlannerApp {
     pub(super) ask_author: bool,
     /// Keys typed after a Tab in the same frame, delivered in the next frame (`hold_keys_after_tab`).
     held_keys: Vec<egui::Event>,
+    /// The unit board, shown when no case is open (issue 31).
+    pub(super) board: Option<super::board_state::BoardState>,
 }
 
 impl PlannerApp {
@@ -217,6 +219,7 @@ impl PlannerApp {
             approved: None,
             ask_author: false,
             held_keys: Vec::new(),
+            board: None,
         };
         app.status = status;
         app
@@ -342,6 +345,7 @@ impl PlannerApp {
         self.handle_close_request(&ctx, &mut commands);
         self.shortcuts(&ctx, &mut commands);
         let status_opacity = self.status_opacity(&ctx);
+        self.poll_board(&ctx);
         let info = CaseBarInfo {
             recent_files: &self.prefs.recent_files,
             predict_first: self.prefs.predict_first,
@@ -350,6 +354,7 @@ impl PlannerApp {
             theme: self.prefs.theme,
             author: &self.prefs.author,
             workstation: self.clock.zone(),
+            board: self.board.as_ref().map(super::board_state::BoardState::folder_label),
         };
         let doc = self.open.as_ref().map(|o| &o.doc);
         egui::Panel::top("case_bar").show(ui, |ui| case_bar_ui(ui, doc, &info, &mut commands));
@@ -377,6 +382,9 @@ impl PlannerApp {
             );
             let hide_decision = predict_first && prediction.is_none();
             egui::CentralPanel::default().show(ui, |ui| central_ui(ui, doc, views, view, hide_decision, &mut commands));
+        } else if let Some(board) = &mut self.board {
+            let now = self.clock.now();
+            egui::CentralPanel::default().show(ui, |ui| board.ui(ui, now, &mut commands));
         } else {
             let recent = &self.prefs.recent_files;
             egui::CentralPanel::default().show(ui, |ui| start_screen_ui(ui, recent, &mut commands));

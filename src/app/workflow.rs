@@ -36,6 +36,9 @@ impl PlannerApp {
         }
         match command {
             Command::AnswerAuthor(name) => self.answer_author(name, ctx),
+            Command::OpenBoard(_) | Command::CloseBoard | Command::WriteUnitHandover(_) => {
+                self.apply_board(command, ctx);
+            }
             // A fact from now on: a row of the timeline at the clock's time, on the case's clock.
             Command::RecordFact(kind) => {
                 if let Some(open) = &self.open {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+mod board;
 mod forecast;
 mod input;
 mod patient_args;
@@ -33,6 +34,9 @@ pub struct Cli {
     /// Desktop app: open this case file at start instead of the demo case.
     #[arg(long, value_name = "CASE.ron")]
     pub open: Option<PathBuf>,
+    /// Desktop app: show the unit board of this folder (every case file in it, most urgent first).
+    #[arg(long, value_name = "FOLDER")]
+    pub board: Option<PathBuf>,
     /// Desktop app: the view shown first (for scripted screenshots and teaching set-ups).
     #[arg(long, value_name = "VIEW", value_parser = clap::builder::PossibleValuesParser::new(crate::app::CentralView::FLAGS))]
     pub view: Option<String>,
@@ -84,6 +88,25 @@ pub enum Command {
         time_zone: Option<String>,
         #[command(flatten)]
         patient: PatientArgs,
+    },
+    /// The unit board: every case file of a folder, sorted by urgency (issue 31).
+    Board {
+        folder: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The clock for due and overdue (YYYY-MM-DDTHH:MM; default now); each case is analysed at its
+        /// last event at or before it.
+        #[arg(long)]
+        at: Option<String>,
+        /// Also write the unit handover: a first page with every row, then each patient's sheet.
+        #[arg(long, value_name = "FILE.pdf")]
+        pdf: Option<PathBuf>,
+        /// Replace the PDF if it exists.
+        #[arg(long)]
+        force: bool,
+        /// The IANA time zone of `--at` (Europe/Paris): default this workstation's.
+        #[arg(long = "time-zone")]
+        time_zone: Option<String>,
     },
     /// Turn an events CSV and patient flags into a case file.
     Import {
@@ -269,6 +292,7 @@ pub fn run(command: Command, author: Option<&str>, workstation: Zone) -> Result<
             author,
             workstation,
         ),
+        board @ Command::Board { .. } => board::run_command(board, author, workstation),
         Command::Import {
             input,
             output,
@@ -308,25 +332,7 @@ pub fn run(command: Command, author: Option<&str>, workstation: Zone) -> Result<
                 }
             })
         }
-        Command::CheckProtocol { path } => {
-            // A forecast prior (issue 16) is checked by its own rules.
-            let bytes =
-                crate::io::bounded::read_regular_file(&path, crate::io::bounded::PROTOCOL_MAX_BYTES, "protocol")
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-            let text = String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))?;
-            if text.contains("clearance_l_per_h_per_kg") {
-                let prior =
-                    crate::protocol::forecast_prior::ForecastPrior::from_ron_str(&text, &path.display().to_string())?;
-                return Ok(format!(
-                    "{}: valid forecast prior {}{}\n",
-                    path.display(),
-                    prior.name,
-                    if prior.provisional { " (provisional)" } else { "" }
-                ));
-            }
-            let p = Protocol::from_path(&path)?;
-            Ok(format!("{}: valid ({p})\n", path.display()))
-        }
+        Command::CheckProtocol { path } => check_protocol(&path),
         Command::Forecast {
             input,
             at,
@@ -352,6 +358,25 @@ pub fn run(command: Command, author: Option<&str>, workstation: Zone) -> Result<
             forecast::run(&loaded.case, &loaded.engine(), as_of, &options)
         }
     }
+}
+
+/// `check-protocol`: a dosing protocol, or a forecast prior (issue 16) by its own rules.
+fn check_protocol(path: &Path) -> Result<String> {
+    // A forecast prior (issue 16) is checked by its own rules.
+    let bytes = crate::io::bounded::read_regular_file(path, crate::io::bounded::PROTOCOL_MAX_BYTES, "protocol")
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text = String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))?;
+    if text.contains("clearance_l_per_h_per_kg") {
+        let prior = crate::protocol::forecast_prior::ForecastPrior::from_ron_str(&text, &path.display().to_string())?;
+        return Ok(format!(
+            "{}: valid forecast prior {}{}\n",
+            path.display(),
+            prior.name,
+            if prior.provisional { " (provisional)" } else { "" }
+        ));
+    }
+    let p = Protocol::from_path(path)?;
+    Ok(format!("{}: valid ({p})\n", path.display()))
 }
 
 /// One step of `replay --format text`: its own day and time, and the headline with a hold's restart time,
@@ -491,40 +516,22 @@ pub fn write_handover(
     workstation: Zone,
     output: &Path,
 ) -> Result<()> {
-    let case = &loaded.case;
-    let engine = crate::analysis::CaseEngine::new(case, loaded.protocols.clone());
-    let analysis = engine.analyze(case, as_of, crate::analysis::Detail::Explained);
-    let (choice, prepared) = engine.at(case, as_of);
-    let patient_line = case.patient_line();
-    // What the command line warns of on opening is printed too (review of issue 26): a hand-edited trail,
-    // a protocol changed since the case was saved, an unapproved protocol.
-    let broken = loaded
-        .audit_broken
-        .iter()
-        .map(|why| format!("AUDIT TRAIL BROKEN: {why}"));
-    let changed = loaded
-        .protocol_changes
-        .iter()
-        .map(|c| format!("PROTOCOL CHANGED: {}", c.sentence()));
-    let marks: Vec<String> = broken
-        .chain(changed)
-        .chain(approval_marks(&loaded.protocols)?)
-        .collect();
-    let printing = crate::present::handover::Printing {
-        at: ClinicalTime::now(workstation),
-        by,
-        app_version: env!("CARGO_PKG_VERSION"),
-        marks: &marks,
-    };
-    let sheet = crate::present::handover::handover(
-        case,
-        &prepared.timeline,
-        &choice.protocol,
-        &analysis,
-        &patient_line,
-        None,
-        &printing,
-    )?;
+    let sheet = handover_sheet(loaded, as_of, by, workstation)?;
     crate::present::pdf::write_handover(&sheet, output)?;
     Ok(())
+}
+
+/// The handover sheet of a loaded case at `as_of`, with the marks the command line warns of.
+///
+/// # Errors
+/// The workstation's approved list cannot be read, or the advice is paused (no handover then).
+pub fn handover_sheet(
+    loaded: &crate::io::LoadedCase,
+    as_of: ClinicalTime,
+    by: &str,
+    workstation: Zone,
+) -> Result<crate::present::handover::Handover> {
+    let approval = approval_marks(&loaded.protocols)?;
+    crate::board::handover::case_sheet(loaded, as_of, by, ClinicalTime::now(workstation), &approval)
+        .map_err(|e| anyhow::anyhow!(e))
 }

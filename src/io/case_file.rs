@@ -178,6 +178,18 @@ fn version_on_disk(path: &Path) -> Option<u32> {
     version_in_first_field(head).or_else(|| format_version(&std::fs::read_to_string(path).ok()?))
 }
 
+/// The top-level `time_zone` read from the text before the events alone (the unit board reads dozens
+/// of files: issue 31): the text up to the first line `    events: [`, closed with `)`, parsed as the
+/// probe. Only a parse that succeeds and finds the field counts — a cut inside a string or a nested
+/// value does not parse, and a file whose zone comes after its events finds none — and then the whole
+/// file is probed as before.
+fn zone_before_events(text: &str) -> Option<String> {
+    let cut = text.find("\n    events: [")?;
+    ron::from_str::<ZoneProbe>(&format!("{})", &text[..cut]))
+        .ok()?
+        .time_zone
+}
+
 /// The zone a case file's times are read in, and whether it is the workstation's (an older file that
 /// names none).
 fn case_zone(text: &str, version: Option<u32>, origin: &str, workstation: Zone) -> Result<(Zone, bool), CaseFileError> {
@@ -185,9 +197,25 @@ fn case_zone(text: &str, version: Option<u32>, origin: &str, workstation: Zone) 
     // must agree); a file older than format 5 without one is read in the workstation's zone.
     let named = if version.is_some_and(|v| v < 2) {
         None
+    } else if let Some(zone) = zone_before_events(text) {
+        Some(zone)
     } else {
         ron::from_str::<ZoneProbe>(text)
-            .map_err(|e| parse_error(origin, e))?
+            .map_err(|e| match parse_error(origin, e) {
+                // The probe is ours, not the user's: name what the file should be.
+                CaseFileError::Parse {
+                    path,
+                    line,
+                    column,
+                    message,
+                } => CaseFileError::Parse {
+                    path,
+                    line,
+                    column,
+                    message: message.replace("struct `ZoneProbe`", "a case file (a RON struct)"),
+                },
+                other => other,
+            })?
             .time_zone
     };
     let zone_from_workstation = named.is_none() && version.is_some_and(|v| v < 5);
@@ -521,6 +549,36 @@ mod tests {
         assert_eq!(
             version_in_first_field("/* a /* b */ (version: 9) */\n(version: 4, title: \"x\")"),
             Some(4)
+        );
+    }
+
+    /// The quick zone read (issue 31) takes only a field it can be sure of; anything else falls back to
+    /// the whole file's probe, which reads the same zone.
+    #[test]
+    fn the_zone_is_read_before_the_events_only_when_that_is_certain() {
+        let zone = |text: &str| {
+            case_zone(
+                text,
+                Some(8),
+                "t.ron",
+                Zone::named("UTC").unwrap_or_else(|e| panic!("{e}")),
+            )
+        };
+        let written = "(\n    version: 8,\n    title: \"x\",\n    time_zone: \"Europe/Paris\",\n    events: [\n        (time: \"2026-01-01T00:00\"),\n    ],\n)";
+        assert_eq!(zone_before_events(written).as_deref(), Some("Europe/Paris"));
+        // A title holding the marker: the cut falls inside the string, which does not parse.
+        let spoof = "(\n    version: 8,\n    title: \"a\n    events: [ time_zone: \\\"Asia/Tokyo\\\"\",\n    time_zone: \"Europe/Paris\",\n    events: [],\n)";
+        assert_eq!(zone_before_events(spoof), None);
+        assert_eq!(
+            zone(spoof).map(|(z, _)| z.name().to_owned()).ok().as_deref(),
+            Some("Europe/Paris")
+        );
+        // The zone after the events: none before them, the whole file finds it.
+        let after = "(\n    version: 8,\n    title: \"x\",\n    events: [],\n    time_zone: \"America/New_York\",\n)";
+        assert_eq!(zone_before_events(after), None);
+        assert_eq!(
+            zone(after).map(|(z, _)| z.name().to_owned()).ok().as_deref(),
+            Some("America/New_York")
         );
     }
 }

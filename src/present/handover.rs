@@ -31,6 +31,8 @@ pub enum Block {
         caption: String,
         header: Vec<String>,
         rows: Vec<Vec<String>>,
+        /// Set small, so that many rows fit a page (the unit handover's first page, issue 31).
+        compact: bool,
     },
     /// A line to sign on.
     Signature(String),
@@ -39,6 +41,8 @@ pub enum Block {
 /// The sheet: the identifier for every page's header, the footer facts, the blocks in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Handover {
+    /// What every page's header names: "Patient" (a unit's summary page: "Unit", issue 31).
+    pub subject: &'static str,
     /// "Jane Doe · MRN 123 · bed 4 — the case title" (the case title alone without identifiers).
     pub patient_line: String,
     /// "anticoag-planner 0.1.0 · as of … · printed … by …".
@@ -191,7 +195,9 @@ pub fn handover(
             | Block::Danger { text: t, .. } => {
                 *t = people(t);
             }
-            Block::Table { caption, header, rows } => {
+            Block::Table {
+                caption, header, rows, ..
+            } => {
                 *caption = people(caption);
                 for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
                     *cell = people(cell);
@@ -200,6 +206,7 @@ pub fn handover(
         }
     }
     Ok(Handover {
+        subject: "Patient",
         patient_line: patient_line.to_owned(),
         footer: format!(
             "anticoag-planner {} · as of {} · printed {} by {}{}",
@@ -377,6 +384,7 @@ fn heparin_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Anal
     vec![
         Block::Heading("Contingency for the next result".to_owned()),
         Block::Table {
+            compact: false,
             caption,
             header: ["Result", "Bolus", "Hold", "New rate", "Pump"]
                 .map(str::to_owned)
@@ -457,6 +465,7 @@ fn dti_contingency(case: &Case, tl: &Timeline, protocol: &Protocol, a: &Analysis
     vec![
         Block::Heading("Contingency for the next result".to_owned()),
         Block::Table {
+            compact: false,
             caption: format!(
                 "If the next aPTT is… ({name}; target {}; from {} {unit})",
                 target.describe(),

@@ -18,6 +18,8 @@ const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
 const MARGIN: f32 = 42.0;
 const BODY: f32 = 9.0;
+/// A compact table's text.
+const COMPACT: f32 = 7.0;
 const HEADING: f32 = 12.0;
 const STRONG: f32 = 11.0;
 /// Space reserved for the header (one line; more when the patient line wraps) and the footer.
@@ -160,7 +162,7 @@ impl Layout<'_> {
         }
     }
 
-    fn table(&mut self, caption: &str, header: &[String], rows: &[Vec<String>]) {
+    fn table(&mut self, caption: &str, header: &[String], rows: &[Vec<String>], size: f32) {
         self.text(caption, BODY, (60, 60, 60), 0.0);
         let columns = header.len().max(1);
         let first = (PAGE_W - 2.0 * MARGIN) * if columns > 3 { 0.3 } else { 0.4 };
@@ -173,20 +175,20 @@ impl Layout<'_> {
             let wrapped: Vec<Vec<String>> = row
                 .iter()
                 .zip(&widths)
-                .map(|(cell, w)| self.measure.wrap(cell, BODY, w - 6.0))
+                .map(|(cell, w)| self.measure.wrap(cell, size, w - 6.0))
                 .collect();
-            let height = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32 * BODY * 1.3 + 3.0;
+            let height = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32 * size * 1.3 + 3.0;
             self.room(height);
             let top = self.y;
             let mut x = MARGIN;
             let colour = if r == 0 { (0, 0, 0) } else { (25, 25, 25) };
             for (lines, w) in wrapped.iter().zip(&widths) {
                 for (k, line) in lines.iter().enumerate() {
-                    let y = top + BODY * 1.3 * (k as f32 + 1.0);
+                    let y = top + size * 1.3 * (k as f32 + 1.0);
                     self.page().push(Placed {
                         x,
                         y,
-                        size: BODY,
+                        size,
                         colour,
                         text: line.clone(),
                     });
@@ -203,12 +205,47 @@ impl Layout<'_> {
 /// # Errors
 /// The font cannot be read, or krilla cannot write the document.
 pub fn handover_pdf(h: &Handover) -> Result<Vec<u8>, PdfError> {
+    sheets_pdf(std::slice::from_ref(h))
+}
+
+/// Several sheets in one document (the unit handover, issue 31): each starts on a new page and carries
+/// its own header and footer; the pages are numbered through the document.
+///
+/// # Errors
+/// The font cannot be read, or krilla cannot write the document.
+pub fn sheets_pdf(sheets: &[Handover]) -> Result<Vec<u8>, PdfError> {
+    let mut laid = Vec::with_capacity(sheets.len());
+    for h in sheets {
+        laid.push(lay_out(h)?);
+    }
+    render(sheets, &laid)
+}
+
+/// Writes several sheets to `output` atomically, as [`write_handover`] does one.
+///
+/// # Errors
+/// The PDF cannot be made or the file cannot be written.
+pub fn write_sheets(sheets: &[Handover], output: &std::path::Path) -> Result<(), PdfError> {
+    let bytes = sheets_pdf(sheets)?;
+    crate::io::safe_write::write_atomically(output, &bytes).map_err(|error| PdfError::File {
+        path: output.display().to_string(),
+        error,
+    })
+}
+
+/// A sheet laid out: its header lines and its pages.
+struct Laid {
+    header: Vec<String>,
+    pages: Vec<Vec<Placed>>,
+}
+
+fn lay_out(h: &Handover) -> Result<Laid, PdfError> {
     let face = ttf_parser::Face::parse(FONT, 0).map_err(|_| PdfError::Font)?;
     let measure = Measure { face };
     // A wrapped header's later lines say they continue it: none can pass for a line of its own.
     let header: Vec<String> = measure
         .wrap(
-            &format!("Patient: {}", h.patient_line),
+            &format!("{}: {}", h.subject, h.patient_line),
             HEADER,
             PAGE_W - 2.0 * MARGIN - 60.0,
         )
@@ -218,7 +255,7 @@ pub fn handover_pdf(h: &Handover) -> Result<Vec<u8>, PdfError> {
             if i == 0 {
                 line
             } else {
-                format!("(patient, continued) {line}")
+                format!("({}, continued) {line}", h.subject.to_lowercase())
             }
         })
         .collect();
@@ -256,7 +293,12 @@ pub fn handover_pdf(h: &Handover) -> Result<Vec<u8>, PdfError> {
                 let colour = if *grave { (170, 0, 0) } else { (120, 70, 0) };
                 layout.text(&format!("⚠ {text}"), STRONG, colour, 0.0);
             }
-            Block::Table { caption, header, rows } => layout.table(caption, header, rows),
+            Block::Table {
+                caption,
+                header,
+                rows,
+                compact,
+            } => layout.table(caption, header, rows, if *compact { COMPACT } else { BODY }),
             Block::Signature(who) => {
                 layout.y += 10.0;
                 layout.text(
@@ -268,15 +310,22 @@ pub fn handover_pdf(h: &Handover) -> Result<Vec<u8>, PdfError> {
             }
         }
     }
-    render(h, &header, &layout.pages)
+    Ok(Laid {
+        header,
+        pages: layout.pages,
+    })
 }
 
-fn render(h: &Handover, header: &[String], pages: &[Vec<Placed>]) -> Result<Vec<u8>, PdfError> {
+fn render(sheets: &[Handover], laid: &[Laid]) -> Result<Vec<u8>, PdfError> {
     let font = Font::new(FONT.to_vec().into(), 0).ok_or(PdfError::Font)?;
     let mut document = Document::new();
-    let total = pages.len();
+    let total: usize = laid.iter().map(|l| l.pages.len()).sum();
     let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| PdfError::Write("page size".to_owned()))?;
-    for (i, placed) in pages.iter().enumerate() {
+    let pages = sheets
+        .iter()
+        .zip(laid)
+        .flat_map(|(h, l)| l.pages.iter().map(move |placed| (h, &l.header, placed)));
+    for (i, (h, header, placed)) in pages.enumerate() {
         let mut page = document.start_page_with(settings.clone());
         let mut surface = page.surface();
         let mut draw = |x: f32, y: f32, size: f32, colour: (u8, u8, u8), text: &str| {

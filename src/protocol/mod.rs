@@ -277,10 +277,26 @@ impl Protocol {
     /// # Errors
     /// Unknown name, or (a bug caught by the tests) a shipped file that does not validate.
     pub fn builtin(name: &str) -> Result<Self, ProtocolError> {
-        let Some((_, text)) = BUILTIN_PROTOCOLS.iter().find(|(n, _)| *n == name) else {
+        let Some((shipped, text)) = BUILTIN_PROTOCOLS.iter().find(|(n, _)| *n == name) else {
             return Err(ProtocolError::Unknown { name: name.to_owned() });
         };
-        Self::from_ron_str(text, &format!("protocols/{name}.ron"))
+        // The shipped texts are compiled in: each is read and checked once per process (the unit board
+        // loads dozens of cases; issue 31), then cloned.
+        static SHIPPED: std::sync::OnceLock<std::sync::Mutex<Vec<(&'static str, Protocol)>>> =
+            std::sync::OnceLock::new();
+        let cache = SHIPPED.get_or_init(Default::default);
+        if let Some(p) = cache
+            .lock()
+            .ok()
+            .and_then(|c| c.iter().find(|(n, _)| n == shipped).map(|(_, p)| p.clone()))
+        {
+            return Ok(p);
+        }
+        let protocol = Self::from_ron_str(text, &format!("protocols/{name}.ron"))?;
+        if let Ok(mut c) = cache.lock() {
+            c.push((shipped, protocol.clone()));
+        }
+        Ok(protocol)
     }
 
     /// A shipped protocol by name, or a protocol file by path.

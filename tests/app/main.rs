@@ -7,6 +7,7 @@
 //! (every binary links eframe again), one module per area.
 
 mod audit;
+mod board;
 mod clipboard;
 mod editing;
 mod entry;

@@ -103,7 +103,9 @@ fn handover_text(h: &anticoag_planner::present::handover::Handover) -> String {
             Block::Text(t) => out.push_str(&format!("{t}\n")),
             Block::Strong(t) => out.push_str(&format!("**{t}**\n")),
             Block::Danger { text, grave } => out.push_str(&format!("{} {text}\n", if *grave { "!!!" } else { "!" })),
-            Block::Table { caption, header, rows } => {
+            Block::Table {
+                caption, header, rows, ..
+            } => {
                 out.push_str(&format!("table {caption}: {}\n", header.join(" | ")));
                 for row in rows {
                     out.push_str(&format!("    {}\n", row.join(" | ")));

@@ -3,6 +3,7 @@
 
 mod architecture;
 mod audit_chain;
+mod board;
 mod ceiling_properties;
 mod cli;
 mod cmaj_case;

@@ -22,34 +22,53 @@ pub struct CaseBarInfo<'a> {
     pub author: &'a str,
     /// The workstation's zone: a case on another zone's clock says so.
     pub workstation: crate::model::Zone,
+    /// The unit board behind the window, if one is open (issue 31): its folder.
+    pub board: Option<String>,
+}
+
+/// New, Open, Recent, the unit folder and the teaching cases.
+fn file_buttons_ui(ui: &mut egui::Ui, info: &CaseBarInfo<'_>, commands: &mut Vec<Command>) {
+    if ui.button("New…").clicked() {
+        commands.push(Command::ShowNewDialog);
+    }
+    if ui.button("Open…").clicked() {
+        commands.push(Command::ShowPathDialog(PathPurpose::Open));
+    }
+    ui.menu_button("Recent", |ui| {
+        if info.recent_files.is_empty() {
+            ui.label("No recent files");
+        }
+        for path in info.recent_files {
+            if ui.button(path.display().to_string()).clicked() {
+                commands.push(Command::Replace(Replace::OpenPath(path.clone())));
+            }
+        }
+    });
+    if ui.button("Open unit folder…").clicked() {
+        commands.push(Command::ShowPathDialog(PathPurpose::UnitFolder));
+    }
+    ui.menu_button("Teaching cases…", |ui| {
+        for (i, (label, _, _)) in DEMO_CASES.iter().enumerate() {
+            if ui.button(*label).clicked() {
+                commands.push(Command::Replace(Replace::OpenDemo(i)));
+            }
+        }
+    });
 }
 
 pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo<'_>, commands: &mut Vec<Command>) {
     // Wrapped: in a 1024-px window the case title goes to a second line instead of being cut.
     ui.horizontal_wrapped(|ui| {
-        if ui.button("New…").clicked() {
-            commands.push(Command::ShowNewDialog);
+        // Issue 31: back to the unit board from a case opened on it (Close case asks first if unsaved).
+        if let (Some(folder), Some(_)) = (&info.board, doc)
+            && ui
+                .button(egui::RichText::new("← Unit board").strong())
+                .on_hover_text(format!("Close this case and show the board of {folder}"))
+                .clicked()
+        {
+            commands.push(Command::Replace(Replace::Close));
         }
-        if ui.button("Open…").clicked() {
-            commands.push(Command::ShowPathDialog(PathPurpose::Open));
-        }
-        ui.menu_button("Recent", |ui| {
-            if info.recent_files.is_empty() {
-                ui.label("No recent files");
-            }
-            for path in info.recent_files {
-                if ui.button(path.display().to_string()).clicked() {
-                    commands.push(Command::Replace(Replace::OpenPath(path.clone())));
-                }
-            }
-        });
-        ui.menu_button("Teaching cases…", |ui| {
-            for (i, (label, _, _)) in DEMO_CASES.iter().enumerate() {
-                if ui.button(*label).clicked() {
-                    commands.push(Command::Replace(Replace::OpenDemo(i)));
-                }
-            }
-        });
+        file_buttons_ui(ui, info, commands);
         let has_doc = doc.is_some();
         if ui.add_enabled(has_doc, egui::Button::new("Save")).clicked() {
             commands.push(Command::Save);

@@ -132,7 +132,8 @@ impl PathDialog {
     fn browse(&mut self) {
         let dialog = match self.purpose {
             PathPurpose::ImportCsv => rfd::FileDialog::new().add_filter("CSV events", &["csv"]),
-            PathPurpose::Handover => rfd::FileDialog::new().add_filter("PDF", &["pdf"]),
+            PathPurpose::Handover | PathPurpose::UnitHandover => rfd::FileDialog::new().add_filter("PDF", &["pdf"]),
+            PathPurpose::UnitFolder => rfd::FileDialog::new(),
             PathPurpose::Open | PathPurpose::SaveAs => {
                 rfd::FileDialog::new().add_filter("anticoag-planner case", &["ron"])
             }
@@ -140,6 +141,8 @@ impl PathDialog {
         let picked = match self.purpose {
             PathPurpose::SaveAs => dialog.set_file_name("case.ron").save_file(),
             PathPurpose::Handover => dialog.set_file_name("handover.pdf").save_file(),
+            PathPurpose::UnitHandover => dialog.set_file_name("unit-handover.pdf").save_file(),
+            PathPurpose::UnitFolder => dialog.pick_folder(),
             PathPurpose::Open | PathPurpose::ImportCsv => dialog.pick_file(),
         };
         match picked {
@@ -410,7 +413,11 @@ fn path_dialog_ui(ctx: &egui::Context, dialog: &mut PathDialog, commands: &mut V
         ui.heading(dialog.purpose.title());
         let mut submit = false;
         ui.horizontal(|ui| {
-            let label = ui.label("File path");
+            let label = ui.label(if dialog.purpose == PathPurpose::UnitFolder {
+                "Folder path"
+            } else {
+                "File path"
+            });
             let field = ui
                 .add(egui::TextEdit::singleline(&mut dialog.text).desired_width(420.0))
                 .labelled_by(label.id);
@@ -439,8 +446,10 @@ fn path_dialog_ui(ctx: &egui::Context, dialog: &mut PathDialog, commands: &mut V
                     PathPurpose::SaveAs => Command::SaveAs(path),
                     PathPurpose::ImportCsv => Command::ImportCsv(path),
                     PathPurpose::Handover => Command::WriteHandover(path),
+                    PathPurpose::UnitFolder => Command::OpenBoard(path),
+                    PathPurpose::UnitHandover => Command::WriteUnitHandover(path),
                 });
-                if dialog.purpose == PathPurpose::Open {
+                if matches!(dialog.purpose, PathPurpose::Open | PathPurpose::UnitFolder) {
                     commands.push(Command::ClosePathDialog);
                 }
             }

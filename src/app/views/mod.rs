@@ -2,6 +2,7 @@
 //! changes the case itself). `event_form`, `draw_form` and `widgets` are the pieces two views share;
 //! `scatter`, `whatif` and `plot_grid` are parts of the Plots view.
 
+pub mod board;
 pub mod bypass;
 pub mod case_bar;
 pub mod dialogs;

@@ -27,6 +27,13 @@ pub fn start_screen_ui(ui: &mut egui::Ui, recent_files: &[PathBuf], commands: &m
             if ui.button("Open a case file…").on_hover_text("Ctrl+O").clicked() {
                 commands.push(Command::ShowPathDialog(PathPurpose::Open));
             }
+            if ui
+                .button("Open unit folder…")
+                .on_hover_text("The unit board: every case file of a shared folder, most urgent first")
+                .clicked()
+            {
+                commands.push(Command::ShowPathDialog(PathPurpose::UnitFolder));
+            }
         });
         ui.add_space(16.0);
         let narrow = ui.available_width() < 760.0;
