@@ -22,6 +22,8 @@ pub enum PathPurpose {
     UnitFolder,
     /// Where to write the unit handover PDF.
     UnitHandover,
+    /// A laboratory file to import (HL7 v2 or FHIR R4, issue 32).
+    ImportLabs,
 }
 
 impl PathPurpose {
@@ -33,6 +35,7 @@ impl PathPurpose {
             Self::Handover => "Print handover (PDF)",
             Self::UnitFolder => "Open unit folder",
             Self::UnitHandover => "Print unit handover (PDF)",
+            Self::ImportLabs => "Import lab results (HL7 v2 or FHIR R4)",
         }
     }
 
@@ -44,6 +47,7 @@ impl PathPurpose {
             Self::Handover => "Write the handover",
             Self::UnitFolder => "Open this folder",
             Self::UnitHandover => "Write the unit handover",
+            Self::ImportLabs => "Import this file",
         }
     }
 }
@@ -75,6 +79,8 @@ pub enum Command {
     Save,
     SaveAs(PathBuf),
     ImportCsv(PathBuf),
+    /// A laboratory file (HL7 v2 or FHIR R4, issue 32): read, checked against the case's patient, previewed.
+    ImportLabs(PathBuf),
     /// CSV rows pasted outside a text field (Ctrl+V): imported as a file would be.
     PasteEvents(String),
     DismissImportReport,

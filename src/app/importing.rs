@@ -69,6 +69,49 @@ impl PlannerApp {
         self.dialogs.import_preview = Some(preview);
     }
 
+    /// Reads a laboratory file (issue 32) — HL7 v2 or FHIR R4 JSON, told apart by its first character —
+    /// through this workstation's code map, checks its patient against the case's MRN, and previews it.
+    pub(super) fn import_labs(&mut self, path: &Path) {
+        let file = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let Some(OpenCase { doc, .. }) = &mut self.open else {
+            return;
+        };
+        let read = crate::io::bounded::read_regular_file(path, crate::io::bounded::EVENTS_MAX_BYTES, "lab file")
+            .map_err(|e| e.to_string())
+            .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_owned()));
+        let text = match read {
+            Ok(t) => t,
+            Err(e) => {
+                self.status = Some(Status::failed(format!("Not imported: cannot read {file}: {e}")));
+                return;
+            }
+        };
+        let format = crate::io::labs::LabFormat::of_text(&text);
+        let settings = super::preferences::settings_dir();
+        let map = match crate::io::labs::codes::LabCodeMap::for_workstation(settings.as_deref()) {
+            Ok(m) => m,
+            Err(e) => {
+                self.status = Some(Status::failed(format!(
+                    "Not imported: the lab code map is refused: {e}"
+                )));
+                return;
+            }
+        };
+        let case = doc.case();
+        let checked = crate::io::labs::read_lab_file(&text, format, &file, case.time_zone)
+            .and_then(|f| crate::io::labs::check_patient(case, &f).map(|()| f));
+        match checked {
+            Ok(lab) => {
+                let preview = crate::io::labs::preview_for_case(case, &lab, &map, self.clock.now());
+                self.dialogs.import_preview = Some(preview);
+                self.dialogs.lab_import = true;
+            }
+            Err(e) => self.status = Some(Status::failed(format!("Not imported: {e}"))),
+        }
+    }
+
     /// The answer to the preview: add its new rows (audited as imported), or nothing.
     pub(super) fn confirm_import(&mut self, add: bool) {
         let Some(preview) = self.dialogs.import_preview.take() else {
@@ -87,6 +130,18 @@ impl PlannerApp {
             self.prefs.author.clone(),
         );
         let file = preview.source.clone();
+        if std::mem::take(&mut self.dialogs.lab_import) {
+            // One audited import: new results, corrections, cancellations (issue 32).
+            self.status = Some(
+                match doc.edit(|case| crate::io::labs::apply_import(case, &preview, &stamp)) {
+                    Ok(detail) => Status::ok(format!(
+                        "Imported laboratory results from {file}: {detail} (Ctrl+Z undoes)"
+                    )),
+                    Err(e) => Status::failed(format!("Not imported: {e}")),
+                },
+            );
+            return;
+        }
         match doc.edit(|case| case.add_audited(preview.new_events(), &stamp, AuditAction::Imported)) {
             Ok(added) => {
                 let skipped = counts.duplicate + counts.conflicting + counts.refused;

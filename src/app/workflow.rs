@@ -55,6 +55,7 @@ impl PlannerApp {
             | Command::Save
             | Command::SaveAs(_)
             | Command::ImportCsv(_)
+            | Command::ImportLabs(_)
             | Command::PasteEvents(_)
             | Command::DismissImportReport
             | Command::ConfirmImport(_)
@@ -171,6 +172,11 @@ impl PlannerApp {
                 self.dialogs.remember_path();
                 self.dialogs.path = None;
                 self.import_csv(&path);
+            }
+            Command::ImportLabs(path) => {
+                self.dialogs.remember_path();
+                self.dialogs.path = None;
+                self.import_labs(&path);
             }
             Command::PasteEvents(text) => {
                 // Rows copied from a spreadsheet often come without the header line.

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 
 mod board;
 mod forecast;
+mod importing;
 mod input;
 mod patient_args;
 
@@ -111,6 +112,10 @@ pub enum Command {
     /// Turn an events CSV and patient flags into a case file.
     Import {
         input: PathBuf,
+        /// What the input is: an events CSV (default), HL7 v2 result messages or FHIR R4 JSON (the
+        /// results read through the lab code map; a new case only, its MRN from the file).
+        #[arg(long, value_enum, default_value_t = ImportFrom::Csv)]
+        from: ImportFrom,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
         /// Replace the output file if it exists (never the input read, never a newer-format case).
@@ -191,6 +196,14 @@ pub enum Command {
     },
     /// Validate a protocol file and report every problem with its line and column.
     CheckProtocol { path: PathBuf },
+}
+
+/// What `import` reads (decisions.md: `--from csv|hl7|fhir`).
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ImportFrom {
+    Csv,
+    Hl7,
+    Fhir,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -293,19 +306,7 @@ pub fn run(command: Command, author: Option<&str>, workstation: Zone) -> Result<
             workstation,
         ),
         board @ Command::Board { .. } => board::run_command(board, author, workstation),
-        Command::Import {
-            input,
-            output,
-            force,
-            protocol,
-            title,
-            time_zone,
-            patient,
-        } => {
-            may_write(&output, &input, force, false)?;
-            let zone = Zones::new(time_zone.as_deref(), workstation)?.reading();
-            import(&input, &output, protocol.as_deref(), title, zone, &patient, author)
-        }
+        import @ Command::Import { .. } => importing::run_command(import, author, workstation),
         Command::Replay {
             input,
             protocol,
@@ -366,6 +367,22 @@ fn check_protocol(path: &Path) -> Result<String> {
     let bytes = crate::io::bounded::read_regular_file(path, crate::io::bounded::PROTOCOL_MAX_BYTES, "protocol")
         .with_context(|| format!("cannot read {}", path.display()))?;
     let text = String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))?;
+    // The lab code map (issue 32) too.
+    if text.contains("hl7v2_coding_systems") {
+        let map = crate::io::labs::codes::LabCodeMap::from_ron_str(&text, &path.display().to_string())?;
+        return Ok(format!(
+            "{}: valid lab code map version {} ({} codes, {} refused){}\n",
+            path.display(),
+            map.version,
+            map.codes.len(),
+            map.refused.len(),
+            if map.reviewed_by.is_none() {
+                "; unreviewed draft"
+            } else {
+                ""
+            }
+        ));
+    }
     if text.contains("clearance_l_per_h_per_kg") {
         let prior = crate::protocol::forecast_prior::ForecastPrior::from_ron_str(&text, &path.display().to_string())?;
         return Ok(format!(
@@ -389,7 +406,7 @@ fn replay_text_line(a: &crate::analysis::Analysis) -> String {
 
 /// `import`: an events CSV and the patient flags as a new case file, each row stamped as entered by the
 /// author.
-fn import(
+pub(super) fn import(
     input: &Path,
     output: &Path,
     protocol: Option<&str>,
@@ -466,7 +483,7 @@ fn report(
 
 /// Whether a command may write `output` (issue 27; decisions.md): never over the input it reads, never over
 /// an existing file without `--force`, and a handover (`pdf`) never over a case file.
-fn may_write(output: &Path, input: &Path, force: bool, pdf: bool) -> Result<()> {
+pub(super) fn may_write(output: &Path, input: &Path, force: bool, pdf: bool) -> Result<()> {
     let same_file = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,

@@ -20,6 +20,19 @@ pub enum Verdict {
     },
     /// Not addable: why.
     Refused(String),
+    /// A corrected result (issue 32): replaces the case's earlier event from the same source
+    /// (`replaces`), or is added as new when there is none (`None`); `was` says what it corrects.
+    Amended {
+        replaces: Option<crate::model::EventId>,
+        was: String,
+    },
+    /// Cancelled by the laboratory (issue 32): the case's earlier imported event is deleted.
+    Cancels {
+        target: crate::model::EventId,
+        was: String,
+    },
+    /// Listed and not added: why (pending, cancelled with nothing to remove, superseded in the file).
+    Skipped(String),
 }
 
 impl Verdict {
@@ -31,6 +44,21 @@ impl Verdict {
             Self::Duplicate => "duplicate (skipped)",
             Self::Conflicting { .. } => "conflicting (not added)",
             Self::Refused(_) => "refused",
+            Self::Amended { .. } => "amended (corrected by the laboratory)",
+            Self::Cancels { .. } => "cancelled by the laboratory",
+            Self::Skipped(_) => "listed, skipped",
+        }
+    }
+
+    /// Why, in words, where there is more to say than the word.
+    #[must_use]
+    pub fn why(&self) -> Option<String> {
+        match self {
+            Self::Conflicting { existing } => Some(format!("the case has {existing}")),
+            Self::Refused(why) | Self::Skipped(why) => Some(why.clone()),
+            Self::Amended { was, .. } => Some(format!("was {was}")),
+            Self::Cancels { was, .. } => Some(format!("removes {was}")),
+            Self::New | Self::Duplicate => None,
         }
     }
 }
@@ -38,7 +66,12 @@ impl Verdict {
 /// One row of the import and what it is to the case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreviewRow {
-    pub event: Event,
+    /// The event it would add; `None` for a row that makes none (an unknown code, a cancellation).
+    pub event: Option<Event>,
+    /// The row's time when it has one.
+    pub time: Option<ClinicalTime>,
+    /// How the row is named: the event in words, or what the file said.
+    pub label: String,
     pub verdict: Verdict,
 }
 
@@ -57,6 +90,9 @@ pub struct Counts {
     pub duplicate: usize,
     pub conflicting: usize,
     pub refused: usize,
+    pub amended: usize,
+    pub cancelled: usize,
+    pub skipped: usize,
 }
 
 impl ImportPreview {
@@ -64,18 +100,17 @@ impl ImportPreview {
     #[must_use]
     pub fn of(case: &Case, source: String, mut events: Vec<Event>) -> Self {
         events.sort_by_key(|e| e.time);
-        let mut taken: Vec<&Event> = Vec::new();
-        let mut rows = Vec::with_capacity(events.len());
-        for event in &events {
-            let verdict = verdict(case, &taken, event);
-            if verdict == Verdict::New {
-                taken.push(event);
-            }
-            rows.push(PreviewRow {
-                event: event.clone(),
+        let verdicts = verdicts_in_order(case, &events);
+        let rows = events
+            .into_iter()
+            .zip(verdicts)
+            .map(|(event, verdict)| PreviewRow {
+                time: Some(event.time),
+                label: event.kind.describe(),
+                event: Some(event),
                 verdict,
-            });
-        }
+            })
+            .collect();
         Self { source, rows }
     }
 
@@ -88,20 +123,70 @@ impl ImportPreview {
                 Verdict::Duplicate => c.duplicate += 1,
                 Verdict::Conflicting { .. } => c.conflicting += 1,
                 Verdict::Refused(_) => c.refused += 1,
+                Verdict::Amended { .. } => c.amended += 1,
+                Verdict::Cancels { .. } => c.cancelled += 1,
+                Verdict::Skipped(_) => c.skipped += 1,
             }
         }
         c
     }
 
-    /// The rows to add: the new ones.
+    /// The rows to add: the new ones, and the corrections with no earlier event to replace.
     #[must_use]
     pub fn new_events(&self) -> Vec<Event> {
         self.rows
             .iter()
-            .filter(|r| r.verdict == Verdict::New)
-            .map(|r| r.event.clone())
+            .filter(|r| matches!(r.verdict, Verdict::New | Verdict::Amended { replaces: None, .. }))
+            .filter_map(|r| r.event.clone())
             .collect()
     }
+
+    /// The corrections of earlier events: (the event replaced, the corrected one, what it was).
+    #[must_use]
+    pub fn replacements(&self) -> Vec<(crate::model::EventId, Event, String)> {
+        self.rows
+            .iter()
+            .filter_map(|r| match (&r.verdict, &r.event) {
+                (
+                    Verdict::Amended {
+                        replaces: Some(id),
+                        was,
+                    },
+                    Some(e),
+                ) => Some((*id, e.clone(), was.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The earlier events the laboratory cancelled.
+    #[must_use]
+    pub fn cancellations(&self) -> Vec<(crate::model::EventId, String)> {
+        self.rows
+            .iter()
+            .filter_map(|r| match &r.verdict {
+                Verdict::Cancels { target, was } => Some((*target, was.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// The verdicts of `events` against the case, in the order given (an earlier row of the import counts as
+/// the case at its minute).
+#[must_use]
+pub fn verdicts_in_order(case: &Case, events: &[Event]) -> Vec<Verdict> {
+    let mut taken: Vec<&Event> = Vec::new();
+    events
+        .iter()
+        .map(|event| {
+            let v = verdict(case, &taken, event);
+            if v == Verdict::New {
+                taken.push(event);
+            }
+            v
+        })
+        .collect()
 }
 
 /// The events of `case` at `time` (sorted: a binary search, then the minute's few).
@@ -152,7 +237,8 @@ mod tests {
                 new: 1,
                 duplicate: 1,
                 conflicting: 2,
-                refused: 1
+                refused: 1,
+                ..Counts::default()
             }
         );
         let new = p.new_events();

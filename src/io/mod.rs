@@ -9,6 +9,7 @@ pub mod case_migration;
 pub mod csv_events;
 pub mod entry;
 pub mod import_preview;
+pub mod labs;
 pub mod protocol_paths;
 pub mod quick_entry;
 pub mod recovery;

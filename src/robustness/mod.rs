@@ -64,3 +64,46 @@ pub fn check_protocol_file(bytes: &[u8]) {
 
 mod ceilings;
 pub use ceilings::{CeilingRun, check_protocol_numbers};
+
+/// Any bytes as a laboratory file (issue 32), HL7 v2 and FHIR R4: results or a specific error, and the
+/// preview against a case never panics (every result new, refused or skipped with a reason).
+pub fn check_lab_file(bytes: &[u8], format: crate::io::labs::LabFormat) {
+    use crate::io::labs::{codes::LabCodeMap, lab_preview, read_lab_file};
+    static MAP: OnceLock<Option<LabCodeMap>> = OnceLock::new();
+    let Some(map) = MAP.get_or_init(|| LabCodeMap::shipped().ok()).as_ref() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(bytes) else { return };
+    let zone = zone_with_clock_changes();
+    let Ok(file) = read_lab_file(text, format, "fuzz", zone) else {
+        return;
+    };
+    let Ok(weight) = Kilograms::new(70.0) else { return };
+    let start = ClinicalTime::constant(2020, 1, 1, 0, 0).in_zone(zone);
+    let case = crate::model::Case::new(
+        "fuzz",
+        "adult-icu",
+        start,
+        crate::model::Patient::new(
+            crate::model::Weight {
+                kg: weight,
+                measured_at: start,
+                kind: crate::model::WeightKind::Actual,
+            },
+            crate::model::Setting::Icu,
+        ),
+    );
+    let now = ClinicalTime::constant(2026, 1, 1, 0, 0);
+    let preview = lab_preview(&case, &file, map, now, &|_| Ok(()));
+    assert_eq!(preview.rows.len(), file.results.len(), "one preview row per result");
+}
+
+/// Any bytes as HL7 v2 results.
+pub fn check_hl7_file(bytes: &[u8]) {
+    check_lab_file(bytes, crate::io::labs::LabFormat::Hl7);
+}
+
+/// Any bytes as FHIR R4 JSON.
+pub fn check_fhir_file(bytes: &[u8]) {
+    check_lab_file(bytes, crate::io::labs::LabFormat::Fhir);
+}

@@ -342,7 +342,7 @@ fn pasted_rows_are_previewed_and_only_the_new_ones_are_added() {
     assert!(
         shows(
             &h,
-            "1 new · 1 duplicate (skipped) · 1 conflicting (not added: settle them by hand) · 0 refused"
+            "1 new · 1 duplicate (skipped) · 1 conflicting (not added: the typed value is kept; settle them by hand) · 0 refused"
         ),
         "{}",
         screen_text(&h)
@@ -362,4 +362,66 @@ fn pasted_rows_are_previewed_and_only_the_new_ones_are_added() {
     );
     let last = doc(&h).case().audit.last().cloned().expect("audited");
     assert_eq!(last.action, anticoag_planner::model::AuditAction::Imported);
+}
+
+/// Issue 32: a laboratory file through the window — Import labs… previews it (a correction shown as
+/// amended, what it was), Add applies it as one audited import; a file of another patient is refused with
+/// both identifiers, nothing added.
+#[test]
+fn lab_results_are_previewed_corrected_and_refused_for_another_patient() {
+    use anticoag_planner::io::labs::{LabFormat, apply_import, preview_for_case, read_lab_file};
+    use anticoag_planner::model::{ClinicalTime, Stamp, Zone};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let utc = Zone::named("UTC").unwrap();
+    let mut case = anticoag_planner::io::load_case(&root.join("assets/cases/cmaj-2019-ecmo.ron"), utc)
+        .unwrap()
+        .case;
+    case.events.clear();
+    case.teaching = false;
+    case.case_start = ClinicalTime::constant(2026, 3, 14, 0, 0);
+    case.patient.weight.measured_at = case.case_start;
+    case.identity.mrn = Some("123456".to_owned());
+    // The first result is already in the case, imported earlier.
+    let text = std::fs::read_to_string(root.join("tests/data/labs/corrected-1-final.hl7")).unwrap();
+    let file = read_lab_file(&text, LabFormat::Hl7, "corrected-1-final.hl7", utc).unwrap();
+    let map = anticoag_planner::io::labs::codes::LabCodeMap::shipped().unwrap();
+    let first = preview_for_case(&case, &file, &map, ClinicalTime::constant(2026, 12, 6, 12, 0));
+    let stamp = Stamp::new(case.case_start, "RN Test");
+    apply_import(&mut case, &first, &stamp).unwrap();
+    let mut app = PlannerApp::new();
+    app.set_clock(anticoag_planner::app::Clock::Fixed(ClinicalTime::constant(
+        2026, 12, 6, 12, 0,
+    )));
+    app.open_generated(case, anticoag_planner::app::CentralView::Timeline);
+    let mut h = super::harness_of(app);
+    h.run();
+    let import = |h: &mut egui_kittest::Harness<'static, PlannerApp>, name: &str| {
+        super::click(h, "Import labs…");
+        let path = root.join("tests/data/labs").join(name);
+        super::type_into(h, "File path", path.to_str().unwrap());
+        super::click(h, "Import this file");
+    };
+    import(&mut h, "wrong-patient.hl7");
+    assert!(
+        super::shows(&h, "654321") && super::shows(&h, "123456"),
+        "both identifiers: {}",
+        super::screen_text(&h)
+    );
+    assert_eq!(super::doc(&h).case().events.len(), 1, "nothing added");
+    import(&mut h, "corrected-2-correction.hl7");
+    assert!(
+        super::shows(&h, "amended (corrected by the laboratory)"),
+        "{}",
+        super::screen_text(&h)
+    );
+    assert!(super::shows(&h, "was anti-Xa 0.92 units/mL"));
+    super::click(&mut h, "Add 0 new, correct 1, remove 0 (Enter)");
+    let events: Vec<String> = super::doc(&h).case().events.iter().map(|e| e.kind.describe()).collect();
+    assert_eq!(events, ["anti-Xa 0.29 units/mL"]);
+    let last = super::doc(&h).case().audit.last().unwrap().clone();
+    assert!(
+        last.detail
+            .contains("corrected by the laboratory: anti-Xa 0.92 units/mL → anti-Xa 0.29 units/mL"),
+        "{last:?}"
+    );
 }

@@ -17,6 +17,7 @@ mod forecast_study;
 mod golden;
 mod handover_pdf;
 mod kill_recovery;
+mod labs;
 mod malformed_inputs;
 mod parser_robustness;
 mod patient_inputs;

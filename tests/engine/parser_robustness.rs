@@ -14,7 +14,9 @@
 use crate::common;
 
 // The fuzz targets' own checks, so the corpora below are re-run exactly as they were fuzzed.
-use anticoag_planner::robustness::{check_case_file, check_events_csv, check_protocol_file};
+use anticoag_planner::robustness::{
+    check_case_file, check_events_csv, check_fhir_file, check_hl7_file, check_protocol_file,
+};
 use proptest::prelude::*;
 
 fn csv_seed() -> Vec<u8> {
@@ -80,6 +82,21 @@ proptest! {
     fn protocol_parser_never_panics_on_a_damaged_file(bytes in mutated(protocol_seed())) {
         check_protocol_file(&bytes);
     }
+
+    #[test]
+    fn hl7_reader_never_panics_on_a_damaged_message(bytes in mutated(lab_seed("corrected.hl7"))) {
+        check_hl7_file(&bytes);
+    }
+
+    #[test]
+    fn fhir_reader_never_panics_on_a_damaged_bundle(bytes in mutated(lab_seed("fhir-bundle-collection.json"))) {
+        check_fhir_file(&bytes);
+    }
+}
+
+/// A sample lab file of the tests (issue 32).
+fn lab_seed(name: &str) -> Vec<u8> {
+    std::fs::read(common::root().join("tests/data/labs").join(name)).unwrap()
 }
 
 /// Every file of one committed fuzz corpus, through `check`.
@@ -102,4 +119,7 @@ fn committed_fuzz_corpora_still_pass() {
     assert!(replay_corpus("csv_events", check_events_csv) > 1000);
     assert!(replay_corpus("case_ron", check_case_file) > 1000);
     assert!(replay_corpus("protocol_ron", check_protocol_file) > 1000);
+    // The lab readers' corpora (issue 32): the sample files, and what the fuzz runs kept.
+    assert!(replay_corpus("hl7_results", check_hl7_file) >= 17);
+    assert!(replay_corpus("fhir_results", check_fhir_file) >= 4);
 }

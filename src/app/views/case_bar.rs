@@ -80,6 +80,13 @@ pub fn case_bar_ui(ui: &mut egui::Ui, doc: Option<&Document>, info: &CaseBarInfo
             commands.push(Command::ShowPathDialog(PathPurpose::ImportCsv));
         }
         if ui
+            .add_enabled(has_doc, egui::Button::new("Import labs…"))
+            .on_hover_text("Laboratory results from an HL7 v2 or FHIR R4 file: previewed before anything is added")
+            .clicked()
+        {
+            commands.push(Command::ShowPathDialog(PathPurpose::ImportLabs));
+        }
+        if ui
             .add_enabled(has_doc, egui::Button::new("Close case"))
             .on_hover_text("Back to the start screen (asks first about unsaved changes)")
             .clicked()

@@ -46,6 +46,8 @@ pub struct Dialogs {
     pub author_prompt: Option<AuthorPrompt>,
     /// Rows read from a CSV or pasted, before anything is added (issue 29).
     pub import_preview: Option<ImportPreview>,
+    /// The preview is of a laboratory file (issue 32): applied with its corrections and cancellations.
+    pub lab_import: bool,
 }
 
 /// The name being typed, and the command held back until it is given.
@@ -134,6 +136,7 @@ impl PathDialog {
             PathPurpose::ImportCsv => rfd::FileDialog::new().add_filter("CSV events", &["csv"]),
             PathPurpose::Handover | PathPurpose::UnitHandover => rfd::FileDialog::new().add_filter("PDF", &["pdf"]),
             PathPurpose::UnitFolder => rfd::FileDialog::new(),
+            PathPurpose::ImportLabs => rfd::FileDialog::new().add_filter("HL7 v2 or FHIR R4", &["hl7", "txt", "json"]),
             PathPurpose::Open | PathPurpose::SaveAs => {
                 rfd::FileDialog::new().add_filter("anticoag-planner case", &["ron"])
             }
@@ -143,7 +146,7 @@ impl PathDialog {
             PathPurpose::Handover => dialog.set_file_name("handover.pdf").save_file(),
             PathPurpose::UnitHandover => dialog.set_file_name("unit-handover.pdf").save_file(),
             PathPurpose::UnitFolder => dialog.pick_folder(),
-            PathPurpose::Open | PathPurpose::ImportCsv => dialog.pick_file(),
+            PathPurpose::Open | PathPurpose::ImportCsv | PathPurpose::ImportLabs => dialog.pick_file(),
         };
         match picked {
             Some(p) => self.text = p.display().to_string(),
@@ -448,6 +451,7 @@ fn path_dialog_ui(ctx: &egui::Context, dialog: &mut PathDialog, commands: &mut V
                     PathPurpose::Handover => Command::WriteHandover(path),
                     PathPurpose::UnitFolder => Command::OpenBoard(path),
                     PathPurpose::UnitHandover => Command::WriteUnitHandover(path),
+                    PathPurpose::ImportLabs => Command::ImportLabs(path),
                 });
                 if matches!(dialog.purpose, PathPurpose::Open | PathPurpose::UnitFolder) {
                     commands.push(Command::ClosePathDialog);
@@ -602,10 +606,21 @@ fn import_preview_ui(
     let counts = preview.counts();
     let modal = egui::Modal::new(egui::Id::unique("import_preview")).show(ctx, |ui| {
         ui.heading(format!("Import from {}?", preview.source));
-        ui.label(format!(
-            "{} new · {} duplicate (skipped) · {} conflicting (not added: settle them by hand) · {} refused",
+        let mut summary = format!(
+            "{} new · {} duplicate (skipped) · {} conflicting (not added: the typed value is kept; settle them by hand) · {} refused",
             counts.new, counts.duplicate, counts.conflicting, counts.refused
-        ));
+        );
+        // The lab import's own kinds of row (issue 32).
+        for (n, what) in [
+            (counts.amended, "amended by the laboratory"),
+            (counts.cancelled, "cancelled by the laboratory"),
+            (counts.skipped, "listed, skipped"),
+        ] {
+            if n > 0 {
+                summary.push_str(&format!(" · {n} {what}"));
+            }
+        }
+        ui.label(summary);
         ui.label(RichText::new("Nothing is added until you choose Add.").color(theme::muted()));
         let time = |t: ClinicalTime| as_of.map_or_else(|| t.to_string(), |a| t.for_people(a));
         ui.push_id("import_preview_table", |ui| {
@@ -631,19 +646,17 @@ fn import_preview_ui(
                                 Verdict::Duplicate => theme::muted(),
                                 Verdict::Conflicting { .. } => theme::caution(),
                                 Verdict::Refused(_) => theme::failure(),
+                                Verdict::Amended { .. } | Verdict::Cancels { .. } => theme::caution(),
+                                Verdict::Skipped(_) => theme::muted(),
                             };
                             ui.colored_label(colour, r.verdict.word());
                         });
                         row.col(|ui| {
-                            ui.label(time(r.event.time));
+                            ui.label(r.time.map(time).unwrap_or_default());
                         });
                         row.col(|ui| {
-                            let why = match &r.verdict {
-                                Verdict::Conflicting { existing } => format!(" — the case has {existing}"),
-                                Verdict::Refused(why) => format!(" — {why}"),
-                                _ => String::new(),
-                            };
-                            let text = format!("{}{why}", r.event.kind.describe());
+                            let why = r.verdict.why().map(|w| format!(" — {w}")).unwrap_or_default();
+                            let text = format!("{}{why}", r.label);
                             ui.label(as_of.map_or(text.clone(), |a| crate::present::people::people_times(&text, a)));
                         });
                     });
@@ -651,8 +664,18 @@ fn import_preview_ui(
         });
         let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.horizontal(|ui| {
-            let add = egui::Button::new(format!("Add {} new row(s) (Enter)", counts.new));
-            if ui.add_enabled(counts.new > 0, add).clicked() || enter && counts.new > 0 {
+            let changes = counts.new + counts.amended + counts.cancelled;
+            let add = if changes == counts.new {
+                egui::Button::new(format!("Add {} new row(s) (Enter)", counts.new))
+            } else {
+                egui::Button::new(format!(
+                    "Add {} new, correct {}, remove {} (Enter)",
+                    preview.new_events().len(),
+                    preview.replacements().len(),
+                    preview.cancellations().len()
+                ))
+            };
+            if ui.add_enabled(changes > 0, add).clicked() || enter && changes > 0 {
                 commands.push(Command::ConfirmImport(true));
             }
             if ui.button("Cancel (Esc)").clicked() {

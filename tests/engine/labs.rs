@@ -1,0 +1,390 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a test failure"
+)]
+//! Labs from the hospital's systems (issue 32): the sample HL7 v2 messages and FHIR R4 bundles of
+//! `tests/data/labs` (its README gives each file's expected outcome) through the shipped code map — the
+//! teaching case built from three HL7 files equals the one built from CSV; the preview tells new,
+//! duplicate, conflicting, amended, cancelled and refused rows apart; a wrong patient and an unknown code
+//! are refused; the command line writes new cases only.
+
+use std::path::{Path, PathBuf};
+
+use anticoag_planner::io::import_preview::{ImportPreview, Verdict};
+use anticoag_planner::io::labs::codes::LabCodeMap;
+use anticoag_planner::io::labs::{LabFileError, LabFormat, apply_import, check_patient, read_lab_file};
+use anticoag_planner::model::{Case, ClinicalTime, Stamp, Zone};
+
+use crate::cli::run;
+use crate::common;
+
+fn data(name: &str) -> PathBuf {
+    common::root().join("tests/data/labs").join(name)
+}
+
+fn utc() -> Zone {
+    Zone::named("UTC").unwrap()
+}
+
+/// A lab file of the test data read and previewed against a case, the case's protocol's limits applied.
+fn preview(case: &Case, name: &str) -> ImportPreview {
+    let format = if name.ends_with(".json") {
+        LabFormat::Fhir
+    } else {
+        LabFormat::Hl7
+    };
+    let text = std::fs::read_to_string(data(name)).unwrap();
+    let file = read_lab_file(&text, format, name, case.time_zone).unwrap();
+    check_patient(case, &file).unwrap();
+    let map = LabCodeMap::shipped().unwrap();
+    let now = ClinicalTime::constant(2026, 12, 6, 12, 0);
+    anticoag_planner::io::labs::preview_for_case(case, &file, &map, now)
+}
+
+/// A case of the generic files' patient (MRN 123456, UTC), starting on 14 Mar 2026.
+fn jane_doe() -> Case {
+    let loaded =
+        anticoag_planner::io::load_case(&common::root().join("assets/cases/cmaj-2019-ecmo.ron"), utc()).unwrap();
+    let mut case = loaded.case;
+    case.events.clear();
+    case.teaching = false;
+    case.case_start = ClinicalTime::constant(2026, 3, 14, 0, 0);
+    case.patient.weight.measured_at = case.case_start;
+    case.identity.mrn = Some("123456".to_owned());
+    case
+}
+
+fn verdicts(p: &ImportPreview) -> Vec<String> {
+    p.rows
+        .iter()
+        .map(|r| format!("{} {}", r.verdict.word(), r.label))
+        .collect()
+}
+
+#[test]
+fn the_teaching_case_built_from_three_hl7_files_equals_the_one_built_from_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    // The 22 lab results of the CMAJ case, as CSV rows.
+    let cmaj = anticoag_planner::io::load_case(&common::root().join("assets/cases/cmaj-2019-ecmo.ron"), utc()).unwrap();
+    let mut csv = String::from("time,kind,value,unit\n");
+    for e in cmaj.case.events.iter().filter(|e| e.kind.lab().is_some()) {
+        let (code, value, unit) = anticoag_planner::model::event_fields(e.kind);
+        csv.push_str(&format!("{},{},{value},{unit}\n", e.time, code.code()));
+    }
+    assert_eq!(csv.lines().count(), 23, "{csv}");
+    let csv_path = dir.path().join("labs.csv");
+    std::fs::write(&csv_path, &csv).unwrap();
+    let flags = [
+        "--weight-kg",
+        "90.9",
+        "--setting",
+        "ecmo_vv",
+        "--baseline-aptt",
+        "29",
+        "--time-zone",
+        "UTC",
+    ];
+    let from_csv = dir.path().join("from-csv.ron");
+    let (ok, _, err) = run(&[
+        &["import", csv_path.to_str().unwrap(), "-o", from_csv.to_str().unwrap()][..],
+        &flags,
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    // The first HL7 file makes the case (the command line writes new cases only)…
+    let from_hl7 = dir.path().join("from-hl7.ron");
+    let first = data("cmaj-2019-1-days0-4.hl7");
+    let (ok, out, err) = run(&[
+        &[
+            "import",
+            "--from",
+            "hl7",
+            first.to_str().unwrap(),
+            "-o",
+            from_hl7.to_str().unwrap(),
+        ][..],
+        &flags,
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    assert!(out.contains("7 new"), "{out}");
+    // …the next two are added as the window adds them: previewed, then applied.
+    let mut case = anticoag_planner::io::load_case(&from_hl7, utc()).unwrap().case;
+    assert_eq!(case.identity.mrn.as_deref(), Some("900001"), "the MRN comes from PID-3");
+    for name in ["cmaj-2019-2-day5.hl7", "cmaj-2019-3-days6-11.hl7"] {
+        let p = preview(&case, name);
+        assert!(p.rows.iter().all(|r| r.verdict == Verdict::New), "{:?}", verdicts(&p));
+        apply_import(
+            &mut case,
+            &p,
+            &Stamp::new(ClinicalTime::constant(2026, 12, 6, 12, 0), "RN Test"),
+        )
+        .unwrap();
+    }
+    assert!(
+        case.events
+            .iter()
+            .all(|e| e.source.as_deref().is_some_and(|s| s.starts_with("hl7:")))
+    );
+    anticoag_planner::io::save_case(&from_hl7, &case).unwrap();
+    let replay = |p: &Path| {
+        let (ok, out, err) = run(&["replay", p.to_str().unwrap(), "--format", "json"]);
+        assert!(ok, "{err}");
+        out
+    };
+    assert_eq!(replay(&from_hl7), replay(&from_csv), "the same replay JSON");
+}
+
+#[test]
+fn the_preview_shows_duplicates_conflicts_corrections_and_cancellations() {
+    let stamp = Stamp::new(ClinicalTime::constant(2026, 12, 6, 12, 0), "RN Test");
+    let mut case = jane_doe();
+    let p = preview(&case, "corrected-1-final.hl7");
+    assert_eq!(p.rows[0].verdict, Verdict::New);
+    apply_import(&mut case, &p, &stamp).unwrap();
+    // The same file again: a duplicate.
+    let again = preview(&case, "corrected-1-final.hl7");
+    assert_eq!(again.rows[0].verdict, Verdict::Duplicate, "{:?}", verdicts(&again));
+    // The correction replaces the 0.92 from the same source.
+    let c = preview(&case, "corrected-2-correction.hl7");
+    assert!(
+        matches!(&c.rows[0].verdict, Verdict::Amended { replaces: Some(_), was } if was.contains("0.92")),
+        "{:?}",
+        verdicts(&c)
+    );
+    apply_import(&mut case, &c, &stamp).unwrap();
+    let xa: Vec<String> = case.events.iter().map(|e| e.kind.describe()).collect();
+    assert_eq!(xa, ["anti-Xa 0.29 units/mL"], "one event, corrected");
+    let trail = case.audit.last().unwrap();
+    assert!(trail.detail.contains("corrected by the laboratory"), "{trail:?}");
+    // Both messages in one file: one event, shown as a correction of 0.92.
+    let both = preview(&jane_doe(), "corrected.hl7");
+    assert!(
+        verdicts(&both).iter().any(|v| v.starts_with("amended")),
+        "{:?}",
+        verdicts(&both)
+    );
+    assert_eq!(both.new_events().len(), 1);
+    // A typed result at the same minute with another value: conflicting, the typed one kept.
+    let mut typed = jane_doe();
+    typed.events.push(anticoag_planner::model::Event::new(
+        ClinicalTime::constant(2026, 3, 14, 10, 0),
+        anticoag_planner::io::event_kind_from_fields("anti_xa", 0.5, "units/mL").unwrap(),
+    ));
+    let conflict = preview(&typed, "corrected-1-final.hl7");
+    assert!(
+        matches!(conflict.rows[0].verdict, Verdict::Conflicting { .. }),
+        "{:?}",
+        verdicts(&conflict)
+    );
+    // Cancelled by the laboratory: the earlier imported platelet count is deleted with the reason; the
+    // fibrinogen that never came is listed and skipped.
+    let mut case = jane_doe();
+    let first = preview(&case, "cancelled-1-final.hl7");
+    apply_import(&mut case, &first, &stamp).unwrap();
+    assert_eq!(case.events.len(), 1);
+    let d = preview(&case, "cancelled-2-delete.hl7");
+    assert!(
+        matches!(d.rows[0].verdict, Verdict::Cancels { .. }),
+        "{:?}",
+        verdicts(&d)
+    );
+    assert!(
+        matches!(&d.rows[1].verdict, Verdict::Skipped(why) if why.contains("no earlier result")),
+        "{:?}",
+        verdicts(&d)
+    );
+    apply_import(&mut case, &d, &stamp).unwrap();
+    assert!(case.events.is_empty());
+    assert_eq!(case.deleted[0].reason, "cancelled by the laboratory");
+}
+
+#[test]
+fn a_wrong_patient_and_an_unknown_code_are_refused() {
+    let case = jane_doe();
+    let text = std::fs::read_to_string(data("wrong-patient.hl7")).unwrap();
+    let file = read_lab_file(&text, LabFormat::Hl7, "wrong-patient.hl7", utc()).unwrap();
+    let err = check_patient(&case, &file).unwrap_err().to_string();
+    assert!(
+        err.contains("654321") && err.contains("123456"),
+        "both identifiers shown: {err}"
+    );
+    let text = std::fs::read_to_string(data("two-patients.hl7")).unwrap();
+    assert!(matches!(
+        read_lab_file(&text, LabFormat::Hl7, "two-patients.hl7", utc()),
+        Err(LabFileError::SeveralPatients { .. })
+    ));
+    let fhir = std::fs::read_to_string(data("fhir-bundle-two-patients.json")).unwrap();
+    assert!(read_lab_file(&fhir, LabFormat::Fhir, "two.json", utc()).is_err());
+    let p = preview(&case, "unknown-code.hl7");
+    let v = verdicts(&p);
+    assert!(v[0].starts_with("new"), "{v:?}");
+    assert!(
+        v[1].contains("refused") || matches!(p.rows[1].verdict, Verdict::Refused(_)),
+        "{v:?}"
+    );
+    let why = |i: usize| match &p.rows[i].verdict {
+        Verdict::Refused(why) => why.clone(),
+        other => format!("{other:?}"),
+    };
+    assert!(why(1).contains("unknown code 2951-2"), "{}", why(1));
+    assert!(why(2).contains("unknown code ZZTEGR"), "{}", why(2));
+    assert!(
+        why(3).contains("63561-5"),
+        "a ratio, refused with the map's reason: {}",
+        why(3)
+    );
+    assert!(
+        why(5).contains("unknown code"),
+        "a bare code is not assumed LOINC: {}",
+        why(5)
+    );
+    // Not final, units, values.
+    let p = preview(&case, "preliminary.hl7");
+    assert!(
+        p.rows
+            .iter()
+            .any(|r| matches!(&r.verdict, Verdict::Refused(w) if w.starts_with("not final")))
+    );
+    assert_eq!(p.new_events().len(), 1);
+    let p = preview(&case, "wrong-unit.hl7");
+    assert!(
+        p.rows.iter().all(|r| matches!(r.verdict, Verdict::Refused(_))),
+        "{:?}",
+        verdicts(&p)
+    );
+    let p = preview(&case, "edge-values.hl7");
+    let v = verdicts(&p);
+    assert!(v[0].starts_with("new"), "<0.10 is a result below the limit: {v:?}");
+    for i in 1..6 {
+        assert!(matches!(p.rows[i].verdict, Verdict::Refused(_)), "row {i}: {v:?}");
+    }
+    // Both unit systems: every mapped code, all new, converted by the app's own conversions.
+    let p = preview(&case, "units-both-systems.hl7");
+    assert_eq!(p.new_events().len(), 31, "{:?}", verdicts(&p));
+    let described: Vec<String> = p.new_events().iter().map(|e| e.kind.describe()).collect();
+    assert!(described.iter().any(|d| d == "fibrinogen 1.8 g/L"), "{described:?}");
+    assert!(described.iter().any(|d| d == "antithrombin 72%"), "{described:?}");
+}
+
+#[test]
+fn fhir_bundles_and_single_observations_are_read_with_their_statuses() {
+    let stamp = Stamp::new(ClinicalTime::constant(2026, 12, 6, 12, 0), "RN Test");
+    let mut case = jane_doe();
+    let p = preview(&case, "fhir-bundle-collection.json");
+    let v: Vec<String> = p.rows.iter().map(|r| format!("{:?} {}", r.verdict, r.label)).collect();
+    assert_eq!((p.counts().new, p.counts().amended), (6, 1), "{v:?}");
+    assert_eq!(
+        p.new_events().len(),
+        7,
+        "the amended platelets with nothing to replace are added: {v:?}"
+    );
+    assert!(
+        p.rows
+            .iter()
+            .any(|r| matches!(&r.verdict, Verdict::Skipped(w) if w.contains("no earlier result"))),
+        "{v:?}"
+    );
+    // Times with an offset are instants: 07:10+01:00 is 06:10 on the case's UTC clock.
+    assert_eq!(p.rows[0].time, Some(ClinicalTime::constant(2026, 3, 14, 6, 10)));
+    assert!(
+        p.rows
+            .iter()
+            .any(|r| matches!(&r.verdict, Verdict::Refused(w) if w.contains("offset"))),
+        "{v:?}"
+    );
+    assert!(
+        p.rows
+            .iter()
+            .any(|r| matches!(&r.verdict, Verdict::Refused(w) if w.contains("2951-2"))),
+        "{v:?}"
+    );
+    apply_import(&mut case, &p, &stamp).unwrap();
+    let single = preview(&case, "fhir-observation-single.json");
+    assert!(
+        matches!(&single.rows[0].verdict, Verdict::Amended { replaces: Some(_), .. }),
+        "{:?}",
+        verdicts(&single)
+    );
+    let wrong = std::fs::read_to_string(data("fhir-bundle-searchset-wrong-patient.json")).unwrap();
+    let file = read_lab_file(&wrong, LabFormat::Fhir, "wrong.json", utc()).unwrap();
+    assert!(check_patient(&case, &file).is_err());
+}
+
+#[test]
+fn the_command_line_imports_hl7_and_fhir_into_new_cases_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("new.ron");
+    let flags = ["--weight-kg", "80", "--setting", "icu", "--time-zone", "UTC"];
+    let file = data("wrong-patient.hl7");
+    let (ok, text, err) = run(&[
+        &[
+            "import",
+            "--from",
+            "hl7",
+            file.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ][..],
+        &flags,
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    assert!(text.contains("2 new"), "{text}");
+    let case = anticoag_planner::io::load_case(&out, utc()).unwrap().case;
+    assert_eq!(case.identity.mrn.as_deref(), Some("654321"));
+    assert_eq!(
+        case.case_start,
+        ClinicalTime::constant(2026, 3, 14, 16, 0),
+        "the earliest result"
+    );
+    // Never over an existing file without --force.
+    let (ok, _, err) = run(&[
+        &[
+            "import",
+            "--from",
+            "hl7",
+            file.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ][..],
+        &flags,
+    ]
+    .concat());
+    assert!(!ok && err.contains("--force"), "{err}");
+    let two = data("two-patients.hl7");
+    let other = dir.path().join("two.ron");
+    let (ok, _, err) = run(&[
+        &[
+            "import",
+            "--from",
+            "hl7",
+            two.to_str().unwrap(),
+            "-o",
+            other.to_str().unwrap(),
+        ][..],
+        &flags,
+    ]
+    .concat());
+    assert!(!ok && err.contains("more than one patient"), "{err}");
+    let fhir = data("fhir-bundle-collection.json");
+    let third = dir.path().join("fhir.ron");
+    let (ok, text, err) = run(&[
+        &[
+            "import",
+            "--from",
+            "fhir",
+            fhir.to_str().unwrap(),
+            "-o",
+            third.to_str().unwrap(),
+        ][..],
+        &flags,
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    assert!(
+        text.contains("refused") && text.contains("2951-2"),
+        "refused rows listed: {text}"
+    );
+}
