@@ -132,14 +132,20 @@ impl PlannerApp {
         let file = preview.source.clone();
         if std::mem::take(&mut self.dialogs.lab_import) {
             // One audited import: new results, corrections, cancellations (issue 32).
-            self.status = Some(
-                match doc.edit(|case| crate::io::labs::apply_import(case, &preview, &stamp)) {
-                    Ok(detail) => Status::ok(format!(
-                        "Imported laboratory results from {file}: {detail} (Ctrl+Z undoes)"
-                    )),
-                    Err(e) => Status::failed(format!("Not imported: {e}")),
-                },
-            );
+            let applied = doc.edit(|case| crate::io::labs::apply_import(case, &preview, &stamp));
+            // Only results are imported: a case with no infusion charted says so (the review: a labs-only
+            // case advised a heparin start and bolus beside an anti-Xa of 0.55).
+            let no_infusion = doc.case().events.iter().all(|e| e.kind.infusion_drug().is_none());
+            self.status = Some(match applied {
+                Ok(detail) if no_infusion => Status::warning(format!(
+                    "Imported laboratory results from {file}: {detail} (Ctrl+Z undoes). No dose or infusion is \
+                     imported: chart the running anticoagulant before relying on the advice"
+                )),
+                Ok(detail) => Status::ok(format!(
+                    "Imported laboratory results from {file}: {detail} (Ctrl+Z undoes)"
+                )),
+                Err(e) => Status::failed(format!("Not imported: {e}")),
+            });
             return;
         }
         match doc.edit(|case| case.add_audited(preview.new_events(), &stamp, AuditAction::Imported)) {

@@ -79,9 +79,14 @@ pub fn unit_sheets(
             let people = |t: &str| crate::present::people::people_times(t, now);
             vec![
                 format!(
-                    "{}{}",
+                    "{}{}{}",
                     r.bed.as_ref().map(|b| format!("bed {b} — ")).unwrap_or_default(),
-                    r.patient
+                    r.patient,
+                    if r.teaching {
+                        format!(" ({})", crate::model::TEACHING_BAND)
+                    } else {
+                        String::new()
+                    }
                 ),
                 r.urgency.label().to_owned(),
                 [r.last_anti_xa.as_ref(), r.last_aptt.as_ref()]
@@ -120,7 +125,7 @@ pub fn unit_sheets(
                 "Decision support, not an order: check every line against the patient before acting.".to_owned(),
             ),
             Block::Text(format!(
-                "Sorted by urgency (file errors, advice paused, danger, overdue, caution, due within 2 h, stable); due and overdue at {}.",
+                "Sorted by urgency (file errors, advice paused, danger, overdue, no entry for 48 h, caution, action advised, due within 2 h, stable); due and overdue at {}.",
                 now.dated_for_people()
             )),
             Block::Table {

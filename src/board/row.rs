@@ -22,7 +22,13 @@ pub enum Urgency {
     AdvicePaused,
     Danger,
     Overdue,
+    /// A patient's case (not a teaching case) with an anticoagulant running and no entry for 48 h or
+    /// more: the plan is not compared with the clock (decisions.md), and that itself needs a look.
+    NoRecentEntry,
     Caution,
+    /// The advice changes the therapy (a hold, a bolus, a new rate, a switch, antithrombin, a measure):
+    /// someone has to act on it.
+    ActionAdvised,
     DueSoon,
     Stable,
 }
@@ -36,7 +42,9 @@ impl Urgency {
             Self::AdvicePaused => "ADVICE PAUSED",
             Self::Danger => "DANGER",
             Self::Overdue => "OVERDUE",
+            Self::NoRecentEntry => "NO ENTRY FOR 48 H",
             Self::Caution => "CAUTION",
+            Self::ActionAdvised => "ACTION ADVISED",
             Self::DueSoon => "DUE SOON",
             Self::Stable => "stable",
         }
@@ -53,6 +61,8 @@ pub struct NextLab {
     pub minutes: i64,
     /// "OVERDUE by 2 h 10 min: anti-Xa (due …; …)".
     pub text: String,
+    /// The other tests overdue too ("aPTT (4 h)"): one row never hides a second overdue draw.
+    pub also_overdue: Vec<String>,
 }
 
 /// A danger line of a row (decisions.md: `danger[].kind`, `danger[].level`).
@@ -141,12 +151,26 @@ fn next_lab(items: &[ClockedItem]) -> Option<NextLab> {
         ClockDue::DueIn { at, minutes } => (Some(at), false, minutes),
         ClockDue::AfterDose => (None, false, 0),
     };
+    let also_overdue = items
+        .iter()
+        .skip_while(|c| !std::ptr::eq(*c, first))
+        .skip(1)
+        .filter_map(|c| match c.due {
+            ClockDue::Overdue { minutes, .. } => Some(format!(
+                "{} ({})",
+                c.test,
+                crate::analysis::clock::hours_minutes(minutes)
+            )),
+            _ => None,
+        })
+        .collect();
     Some(NextLab {
         test: first.test.to_string(),
         due,
         overdue,
         minutes,
         text: first.describe(),
+        also_overdue,
     })
 }
 
@@ -195,6 +219,10 @@ impl BoardRow {
     #[must_use]
     pub fn of(file: String, s: &CaseSummary, now: ClinicalTime, held_by: Option<String>) -> Self {
         let a = &s.analysis;
+        let too_old = matches!(
+            against_clock(&a.monitoring, s.as_of, Some(s.as_of), now),
+            AgainstClock::CaseTooOld { .. }
+        );
         let (next_lab, clock_note) = match against_clock(&a.monitoring, s.as_of, Some(s.as_of), now) {
             AgainstClock::Applies(items) => (next_lab(&items), None),
             AgainstClock::CaseTooOld { hours } => (
@@ -206,6 +234,7 @@ impl BoardRow {
             ),
             AgainstClock::Replaying | AgainstClock::NoClock => (None, None),
         };
+        let acts = !matches!(a.recommendation.action, crate::analysis::Action::Continue);
         let danger: Vec<RowDanger> = a
             .danger
             .iter()
@@ -224,9 +253,13 @@ impl BoardRow {
             Urgency::Danger
         } else if next_lab.as_ref().is_some_and(|n| n.overdue) {
             Urgency::Overdue
+        } else if too_old && !s.teaching && s.running.is_some() {
+            Urgency::NoRecentEntry
         } else if !danger.is_empty() || a.recommendation.call_senior {
             // A row whose advice is to call the senior ("stop heparin and call") is never "stable".
             Urgency::Caution
+        } else if acts {
+            Urgency::ActionAdvised
         } else if next_lab.as_ref().is_some_and(|n| n.minutes <= DUE_SOON_MIN) {
             Urgency::DueSoon
         } else {

@@ -64,7 +64,12 @@ pub fn row_text(row: &BoardRow, now: ClinicalTime) -> String {
         out.push_str("    ! call the senior clinician\n");
     }
     match (&row.next_lab, &row.clock_note) {
-        (Some(next), _) => out.push_str(&format!("    next: {}\n", next.text)),
+        (Some(next), _) => {
+            out.push_str(&format!("    next: {}\n", next.text));
+            if !next.also_overdue.is_empty() {
+                out.push_str(&format!("    also overdue: {}\n", next.also_overdue.join(", ")));
+            }
+        }
         (None, Some(note)) => out.push_str(&format!("    next: {note}\n")),
         (None, None) => {}
     }

@@ -95,7 +95,8 @@ fn import_labs(w: &LabImport<'_>) -> Result<String> {
         )
     });
     let mut case = Case::new(title, &protocol.name, earliest, patient);
-    case.identity.mrn = lab.patient.as_ref().map(|p| p.id.clone());
+    // Only a medical record number becomes the case's MRN.
+    case.identity.mrn = lab.patient.as_ref().filter(|p| p.is_mrn).map(|p| p.id.clone());
     let now = ClinicalTime::now(w.zone);
     let preview = preview_for_case(&case, &lab, &map, now);
     // The case starts at the earliest result added (one refused earlier does not start it).
@@ -124,6 +125,11 @@ fn import_labs(w: &LabImport<'_>) -> Result<String> {
         lab.patient
             .map_or_else(|| "none in the file".to_owned(), |p| p.to_string()),
         name
+    );
+    // Only results are imported: the case holds no dose or infusion until they are charted.
+    out.push_str(
+        "warning: laboratory results only — no dose or infusion is imported: chart the running anticoagulant \
+         (and any bolus) before relying on any advice of this case\n",
     );
     if map.reviewed_by.is_none() {
         out.push_str("warning: the lab code map is an unreviewed draft (reviewed_by is empty)\n");

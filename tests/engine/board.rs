@@ -158,14 +158,17 @@ fn the_board_of_twelve_cases_is_sorted_by_urgency_in_text_and_json() {
     assert_eq!(urgency_of("bed12"), "overdue");
     assert_eq!(urgency_of("bed04"), "caution");
     assert_eq!(urgency_of("bed05"), "due_soon");
-    for stable in ["bed06", "bed07", "bed08", "bed09", "bed10"] {
+    for stable in ["bed06", "bed07", "bed08", "bed10"] {
         assert_eq!(urgency_of(stable), "stable", "{stable}: {order:?}");
     }
+    // A patient's case with heparin running and no entry for three days is not "stable" (the review of
+    // issue 31); the old teaching case is.
+    assert_eq!(urgency_of("bed09"), "no_recent_entry");
     // The order: error, advice paused, danger, the longest overdue first, caution, due soon, stable.
     let files: Vec<&str> = order.iter().map(|(f, _)| &f[..5]).collect();
     assert_eq!(
-        &files[..7],
-        ["bed11", "bed03", "bed02", "bed12", "bed01", "bed04", "bed05"],
+        &files[..8],
+        ["bed11", "bed03", "bed02", "bed12", "bed01", "bed09", "bed04", "bed05"],
         "{order:?}"
     );
     // decisions.md names.
@@ -305,4 +308,62 @@ fn the_unit_handover_has_a_first_page_of_rows_then_each_patient() {
     // Not a folder: said.
     let (ok, _, err) = run(&["board", pdf.to_str().unwrap()]);
     assert!(!ok && err.contains("not a folder"), "{err}");
+}
+
+/// The review of issue 31: an advice that changes the therapy is an action, not "stable"; and a row names
+/// every overdue test, not only the longest overdue.
+#[test]
+fn an_advice_to_act_is_not_stable_and_every_overdue_test_is_named() {
+    // An advice that changes the therapy is an action, not "stable": the same patient an hour after an
+    // anti-Xa of 0.9 is told to hold.
+    let dir2 = tempfile::tempdir().unwrap();
+    let unit2 = dir2.path().join("unit");
+    std::fs::create_dir_all(&unit2).unwrap();
+    let csv = dir2.path().join("high.csv");
+    std::fs::write(
+        &csv,
+        "time,kind,value,unit\n2026-12-06T00:00,platelets,200,10^9/L\n2026-12-06T00:00,ufh_infusion,18,units/kg/h\n\
+         2026-12-06T06:00,anti_xa,0.45,units/mL\n2026-12-06T11:00,anti_xa,0.9,units/mL\n2026-12-06T11:00,aptt,70,s\n",
+    )
+    .unwrap();
+    let case = unit2.join("high.ron");
+    let (ok, _, err) = run(&[
+        "import",
+        csv.to_str().unwrap(),
+        "-o",
+        case.to_str().unwrap(),
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--time-zone",
+        "UTC",
+    ]);
+    assert!(ok, "{err}");
+    let (_, out2, _) = run(&["board", unit2.to_str().unwrap(), "--at", AT, "--format", "json"]);
+    let v2: Value = serde_json::from_str(&out2).unwrap();
+    assert_eq!(v2["rows"][0]["urgency"], "action_advised", "{}", v2["rows"][0]);
+    // Every overdue test is named, not only the longest overdue.
+    let a_no_platelets = dir2.path().join("np.csv");
+    std::fs::write(
+        &a_no_platelets,
+        "time,kind,value,unit\n2026-12-06T02:00,ufh_infusion,18,units/kg/h\n",
+    )
+    .unwrap();
+    let np = unit2.join("np.ron");
+    let (ok, _, err) = run(&[
+        "import",
+        a_no_platelets.to_str().unwrap(),
+        "-o",
+        np.to_str().unwrap(),
+        "--weight-kg",
+        "80",
+        "--setting",
+        "icu",
+        "--time-zone",
+        "UTC",
+    ]);
+    assert!(ok, "{err}");
+    let (_, text2, _) = run(&["board", unit2.to_str().unwrap(), "--at", AT]);
+    assert!(text2.contains("also overdue: aPTT"), "{text2}");
 }

@@ -74,3 +74,15 @@ pub fn pdf_text(pdf: &Path) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// A uniform draw in (0, 1) from a seeded generator (the forecast's simulations).
+pub fn uniform(rng: &mut proptest::test_runner::TestRng) -> f64 {
+    use proptest::prelude::Rng;
+    ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+}
+
+/// A standard normal draw (Box–Muller) from a seeded generator.
+pub fn normal(rng: &mut proptest::test_runner::TestRng) -> f64 {
+    let (u1, u2) = (uniform(rng), uniform(rng));
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}

@@ -18,23 +18,13 @@ use anticoag_planner::io::event_kind_from_fields;
 use anticoag_planner::model::{Case, ClinicalTime, Event, Kilograms, Patient, Setting, Weight, WeightKind};
 use anticoag_planner::protocol::Protocol;
 use anticoag_planner::protocol::forecast_prior::ForecastPrior;
-use proptest::prelude::Rng;
 use proptest::test_runner::{RngAlgorithm, TestRng};
+
+use crate::common::{normal, uniform};
 
 const START: ClinicalTime = ClinicalTime::constant(2024, 3, 1, 6, 0);
 const PATIENTS: usize = 60;
 const SAMPLES_PER_PATIENT: usize = 10;
-
-/// A uniform draw in (0, 1) from the seeded generator.
-fn uniform(rng: &mut TestRng) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-}
-
-/// A standard normal draw (Box–Muller) from the seeded generator.
-fn normal(rng: &mut TestRng) -> f64 {
-    let (u1, u2) = (uniform(rng), uniform(rng));
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-}
 
 fn event(case: &mut Case, minute: i64, code: &str, value: f64, unit: &str) {
     let kind = event_kind_from_fields(code, value, unit).unwrap_or_else(|e| panic!("{code} {value}: {e}"));

@@ -25,23 +25,15 @@ use anticoag_planner::model::{
 };
 use anticoag_planner::protocol::Protocol;
 use anticoag_planner::protocol::forecast_prior::ForecastPrior;
-use proptest::prelude::Rng;
 use proptest::test_runner::{RngAlgorithm, TestRng};
+
+use crate::common::{normal, uniform};
 
 const START: ClinicalTime = ClinicalTime::constant(2024, 3, 1, 6, 0);
 const PATIENTS: usize = 60;
 const DRAWS: usize = 11;
 const DRAW_EVERY_H: i64 = 6;
 const ASSAY_LIMIT: f64 = 0.1;
-
-fn uniform(rng: &mut TestRng) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-}
-
-fn normal(rng: &mut TestRng) -> f64 {
-    let (u1, u2) = (uniform(rng), uniform(rng));
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-}
 
 /// A generating model: how a patient's heparin amount changes, in per-kg units, its numbers drawn per
 /// patient. The state is the amount (units) in the central and (for two compartments) the peripheral

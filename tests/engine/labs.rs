@@ -388,3 +388,74 @@ fn the_command_line_imports_hl7_and_fhir_into_new_cases_only() {
         "refused rows listed: {text}"
     );
 }
+
+/// The review of issue 32: a message without a patient among messages with one, an identifier that is
+/// not an MRN, and a FHIR result of another Patient resource are refused; a correction says so on the
+/// event; an amendment listed before its original stands.
+#[test]
+fn the_patient_checks_have_no_gaps_and_corrections_keep_their_trail() {
+    let hl7 = |segments: &[&str]| segments.join("\r");
+    let msh = |id: &str| format!("MSH|^~\\&|LIS|HOSP|APP|ICU|202603141040||ORU^R01|{id}|P|2.5");
+    let obx = "OBX|1|NM|777-3^Platelets^LN|1|30|10*9/L|||||F|||202603141000";
+    let text = hl7(&[
+        &msh("A1"),
+        "PID|1||555000^^^HOSP^MR",
+        "OBR|1||F1",
+        obx,
+        &msh("A2"),
+        "OBR|1||F2",
+        obx,
+    ]);
+    let err = read_lab_file(&text, LabFormat::Hl7, "nopid.hl7", utc())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no patient identifier"), "{err}");
+    // An identifier that is not an MRN cannot be checked against one.
+    let text = hl7(&[&msh("B1"), "PID|1||555000^^^HOSP^PI", "OBR|1||F1", obx]);
+    let file = read_lab_file(&text, LabFormat::Hl7, "pi.hl7", utc()).unwrap();
+    let mut case = jane_doe();
+    case.identity.mrn = Some("555000".to_owned());
+    let err = check_patient(&case, &file).unwrap_err().to_string();
+    assert!(err.contains("not an MRN"), "{err}");
+    // Two MR numbers of one patient: either matches.
+    let text = hl7(&[&msh("C1"), "PID|1||555000^^^HOSP^MR~777000^^^HOSP^MR", "OBR|1||F1", obx]);
+    let file = read_lab_file(&text, LabFormat::Hl7, "two-mr.hl7", utc()).unwrap();
+    case.identity.mrn = Some("777000".to_owned());
+    assert!(check_patient(&case, &file).is_ok());
+    // FHIR: an Observation of another Patient resource than the bundle's.
+    let bundle = std::fs::read_to_string(data("fhir-bundle-collection.json"))
+        .unwrap()
+        .replacen("\"reference\": \"Patient/pat-1\"", "\"reference\": \"Patient/zzz\"", 1);
+    let err = read_lab_file(&bundle, LabFormat::Fhir, "other.json", utc())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("Patient/zzz"), "{err}");
+    // The correction names what it corrected on the event and in the trail.
+    let both = preview(&jane_doe(), "corrected.hl7");
+    let corrected: Vec<_> = both.new_events();
+    assert_eq!(
+        corrected[0].note.as_deref(),
+        Some("corrected by the laboratory (was anti-Xa 0.92 units/mL)")
+    );
+    let mut case = jane_doe();
+    let stamp = Stamp::new(ClinicalTime::constant(2026, 12, 6, 12, 0), "RN Test");
+    let detail = apply_import(&mut case, &both, &stamp).unwrap();
+    assert!(detail.contains("was anti-Xa 0.92"), "{detail}");
+    // The amendment before its original in one file: the amendment stands, the original is skipped.
+    let text = std::fs::read_to_string(data("corrected.hl7")).unwrap();
+    let (first, second) = text.split_at(
+        text.find("MSH|^~\\&|LIS|HOSP_LAB|ANTICOAG_PLANNER|ICU|202603141130")
+            .unwrap(),
+    );
+    let reversed = format!("{second}{first}");
+    let file = read_lab_file(&reversed, LabFormat::Hl7, "reversed.hl7", utc()).unwrap();
+    let map = LabCodeMap::shipped().unwrap();
+    let p = anticoag_planner::io::labs::preview_for_case(
+        &jane_doe(),
+        &file,
+        &map,
+        ClinicalTime::constant(2026, 12, 6, 12, 0),
+    );
+    assert_eq!(p.new_events().len(), 1, "{:?}", verdicts(&p));
+    assert_eq!(p.new_events()[0].kind.describe(), "anti-Xa 0.29 units/mL");
+}

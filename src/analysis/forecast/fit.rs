@@ -82,6 +82,8 @@ pub struct Observations {
     pub times_h: Vec<f64>,
     pub values: Vec<f64>,
     pub below_limit: Vec<bool>,
+    /// Each result's weight in the fit ([`weights`]), set once by [`posterior`]; empty: all 1.
+    pub weights: Vec<f64>,
 }
 
 impl Observations {
@@ -117,6 +119,19 @@ pub fn weights(pop: &Population, obs: &Observations) -> Vec<f64> {
         .collect()
 }
 
+/// The observations with their weights, computed once; results whose weight has faded below 1e-4 (more
+/// than 13 half-lives old) are left out of the fit — their share of it is below a ten-thousandth — so
+/// that a month-long course fits as fast as its last days.
+fn weighted(pop: &Population, obs: &Observations) -> Observations {
+    let w = weights(pop, obs);
+    let mut out = Observations::default();
+    for i in (0..obs.len()).filter(|i| w[*i] >= 1e-4) {
+        out.push(obs.times_h[i], obs.values[i], obs.below_limit[i]);
+        out.weights.push(w[i]);
+    }
+    out
+}
+
 /// −2 log posterior (up to a constant) at η, each result's term times its weight ([`weights`]). A
 /// result below the assay's limit L contributes −2 ln P(result < L) = −2 ln Φ((L − f)/sd): the
 /// probability of what was seen, not a made-up value.
@@ -127,8 +142,9 @@ pub fn objective(pop: &Population, inputs: &[Input], obs: &Observations, eta: [f
         .iter()
         .zip(&obs.values)
         .zip(&obs.below_limit)
-        .zip(weights(pop, obs))
-        .map(|(((f, y), below), w)| {
+        .enumerate()
+        .map(|(i, ((f, y), below))| {
+            let w = obs.weights.get(i).copied().unwrap_or(1.0);
             let var = pop.variance(*f);
             w * if *below {
                 let p = 0.5 * (1.0 + libm::erf((y - f) / (var.sqrt() * std::f64::consts::SQRT_2)));
@@ -213,6 +229,7 @@ const GH: [(f64, f64); 7] = [
 /// # Errors
 /// The optimiser failed (never seen: the objective is finite for positive parameters).
 pub fn posterior(pop: &Population, inputs: &[Input], obs: &Observations) -> Result<Posterior, String> {
+    let obs = &weighted(pop, obs);
     let (map, mut cov) = if obs.is_empty() {
         ([0.0, 0.0], [[pop.omega_cl.powi(2), 0.0], [0.0, pop.omega_v.powi(2)]])
     } else {

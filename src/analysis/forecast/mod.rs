@@ -318,6 +318,17 @@ pub fn forecast(
             }
         })
         .collect();
+    let backtest = Backtest::of(&backtest_pairs(case, tl, protocol, pop, req.as_of));
+    let (mut rate_to_target, mut warnings) = (fitted.rate_to_target.clone(), fitted.warnings.clone());
+    // A forecast that does not beat the last value on this patient offers no rate either (the review of
+    // issue 30: the text printed a rate beside "do not rely on it").
+    if let Some(why) = backtest.as_ref().and_then(Backtest::discredited)
+        && rate_to_target.take().is_some()
+    {
+        warnings.push(format!(
+            "no rate to target: the forecast does not beat the last value — {why}"
+        ));
+    }
     Ok(Forecast {
         time_zone: req.as_of.zone(),
         as_of: req.as_of,
@@ -335,10 +346,10 @@ pub fn forecast(
             bolus_units: req.bolus_units,
         },
         predictions,
-        backtest: Backtest::of(&backtest_pairs(case, tl, protocol, pop, req.as_of)),
-        rate_to_target: fitted.rate_to_target,
-        misfit: fitted.misfit,
-        warnings: fitted.warnings,
+        backtest,
+        rate_to_target,
+        misfit: fitted.misfit.clone(),
+        warnings,
     })
 }
 

@@ -31,6 +31,8 @@ fn urgency_look(u: Urgency) -> (&'static str, Color32) {
         Urgency::AdvicePaused => ("‖", theme::above_target()),
         Urgency::Danger => ("⚠", theme::above_target()),
         Urgency::Overdue => ("◷", theme::above_target()),
+        Urgency::NoRecentEntry => ("◷", theme::caution()),
+        Urgency::ActionAdvised => ("➜", theme::caution()),
         Urgency::Caution => ("⚠", theme::caution()),
         Urgency::DueSoon => ("◔", theme::caution()),
         Urgency::Stable => ("✔", theme::muted()),
@@ -222,6 +224,12 @@ fn next_cell(ui: &mut egui::Ui, row: &BoardRow, info: &BoardInfo<'_>, people: &d
     match (&row.next_lab, &row.clock_note) {
         (Some(n), _) if n.overdue => {
             ui.colored_label(theme::above_target(), RichText::new(people(&n.text)).small().strong());
+            if !n.also_overdue.is_empty() {
+                ui.colored_label(
+                    theme::above_target(),
+                    RichText::new(format!("also overdue: {}", n.also_overdue.join(", "))).small(),
+                );
+            }
         }
         (Some(n), _) => small(ui, people(&n.text)),
         (None, Some(note)) => small(ui, note.clone()),

@@ -254,6 +254,11 @@ impl LabCode {
     pub fn event_kind(&self, value: &ResultValue, ucum: &str) -> Result<EventKind, String> {
         match value {
             ResultValue::Missing => Err("no value".to_owned()),
+            ResultValue::Word(answer) if !self.units.is_empty() => Err(if answer.contains(',') {
+                format!("'{answer}': a decimal comma is refused, never guessed (write it with a point)")
+            } else {
+                format!("'{answer}': {} takes a number", self.code)
+            }),
             ResultValue::Word(answer) => {
                 let Some(w) = self.words.iter().find(|w| w.result.eq_ignore_ascii_case(answer.trim())) else {
                     return Err(format!(

@@ -73,6 +73,7 @@ struct Identifier {
 
 #[derive(Debug, Deserialize)]
 struct Reference {
+    reference: Option<String>,
     identifier: Option<Identifier>,
 }
 
@@ -93,17 +94,28 @@ struct Observation {
 
 #[derive(Debug, Deserialize)]
 struct Patient {
+    id: Option<String>,
     #[serde(default)]
     identifier: Vec<Identifier>,
 }
 
-/// The MR identifier (typed MR), else the first.
+/// The identifiers typed MR, or untyped (a subject's business identifier) — the first is the MRN, the
+/// others the same patient's — else the first identifier, typed otherwise (a social security number, a
+/// patient internal id), which is not an MRN.
 fn mrn(ids: &[Identifier]) -> Option<PatientId> {
-    let is_mr = |i: &&Identifier| i.kind.as_ref().is_some_and(|k| k.coding.iter().any(|c| c.code == "MR"));
-    let pick = ids.iter().find(is_mr).or(ids.first())?;
-    (!pick.value.trim().is_empty()).then(|| PatientId {
+    let is_mr = |i: &&Identifier| {
+        i.kind.as_ref().is_none_or(|k| k.coding.iter().any(|c| c.code == "MR")) && !i.value.trim().is_empty()
+    };
+    let mr: Vec<&Identifier> = ids.iter().filter(is_mr).collect();
+    let pick = mr
+        .first()
+        .copied()
+        .or_else(|| ids.iter().find(|i| !i.value.trim().is_empty()))?;
+    Some(PatientId {
         id: pick.value.trim().to_owned(),
         authority: (!pick.system.is_empty()).then(|| pick.system.clone()),
+        is_mrn: !mr.is_empty(),
+        also: mr.iter().skip(1).map(|i| i.value.trim().to_owned()).collect(),
     })
 }
 
@@ -176,13 +188,26 @@ pub fn read(text: &str, file: &str, zone: Zone) -> Result<(Vec<PatientId>, Vec<L
             patients.push(p);
         }
     };
+    let mut patient_ids: Vec<String> = Vec::new();
     for r in &resources {
         if let Resource::Patient(p) = r {
             add_patient(mrn(&p.identifier));
+            patient_ids.extend(p.id.iter().map(|id| format!("Patient/{id}")));
         }
     }
     for r in resources {
         let Resource::Observation(o) = r else { continue };
+        // A result whose subject is another Patient resource than the file's is another patient's.
+        if let Some(reference) = o.subject.as_ref().and_then(|s| s.reference.as_deref())
+            && !patient_ids.is_empty()
+            && !patient_ids.iter().any(|p| reference.ends_with(p.as_str()))
+        {
+            return Err(format!(
+                "Observation/{} is of {reference}, not of the file's patient ({}): nothing is imported",
+                o.id.as_deref().unwrap_or("?"),
+                patient_ids.join(", ")
+            ));
+        }
         let subject = o
             .subject
             .as_ref()

@@ -156,23 +156,35 @@ pub fn read(text: &str, file: &str, zone: Zone) -> Result<(Vec<PatientId>, Vec<L
     Ok((patients, results))
 }
 
-/// PID-3: the repetition typed MR (component 5), else the first; the number and its assigning authority.
+/// PID-3: the repetitions typed MR (component 5) — the first is the MRN, the others the same patient's
+/// other record numbers — else the first repetition, which is not an MRN; with its assigning authority.
 fn patient_of(pid: &Segment<'_>) -> Option<PatientId> {
-    let reps: Vec<&str> = pid.field(3).split(pid.sep.repetition).collect();
-    let pick = reps
-        .iter()
-        .find(|r| r.split(pid.sep.component).nth(4) == Some("MR"))
-        .or(reps.first())?;
-    let parts: Vec<String> = pick
-        .split(pid.sep.component)
-        .map(|p| pid.sep.unescape(p.trim()))
+    let parts = |rep: &str| -> Vec<String> {
+        rep.split(pid.sep.component)
+            .map(|p| pid.sep.unescape(p.trim()))
+            .collect()
+    };
+    let reps: Vec<Vec<String>> = pid
+        .field(3)
+        .split(pid.sep.repetition)
+        .map(parts)
+        .filter(|p| p.first().is_some_and(|id| !id.is_empty()))
         .collect();
-    let id = parts.first().filter(|s| !s.is_empty())?.clone();
-    let authority = parts.get(3).filter(|s| !s.is_empty()).map(|a| {
+    let mr: Vec<&Vec<String>> = reps
+        .iter()
+        .filter(|p| p.get(4).map(String::as_str) == Some("MR"))
+        .collect();
+    let pick = mr.first().copied().or(reps.first())?;
+    let authority = pick.get(3).filter(|s| !s.is_empty()).map(|a| {
         // The authority's first subcomponent (namespace id).
         a.split(pid.sep.subcomponent).next().unwrap_or("").to_owned()
     });
-    Some(PatientId { id, authority })
+    Some(PatientId {
+        id: pick[0].clone(),
+        authority,
+        is_mrn: !mr.is_empty(),
+        also: mr.iter().skip(1).map(|p| p[0].clone()).collect(),
+    })
 }
 
 fn status_of(code: &str) -> ResultStatus {
@@ -274,7 +286,8 @@ fn hl7_time(text: &str) -> Result<String, String> {
         Some(i) => (&text[..i], Some(&text[i..])),
         None => (text, None),
     };
-    if clock.len() < 12 || !clock[..12].chars().all(|c| c.is_ascii_digit()) {
+    // ASCII first: a slice by byte index inside a multi-byte character would panic (found by the fuzzer).
+    if !text.is_ascii() || clock.len() < 12 || !clock[..12].chars().all(|c| c.is_ascii_digit()) {
         return Err(format!("'{text}': an HL7 time to the minute (YYYYMMDDHHMM) is needed"));
     }
     let c = clock;

@@ -20,13 +20,21 @@ use crate::model::{Case, ClinicalTime, Event, Stamp, Zone};
 pub struct PatientId {
     pub id: String,
     pub authority: Option<String>,
+    /// The identifier is typed MR (a medical record number): only then is it compared with, or taken as,
+    /// the case's MRN.
+    pub is_mrn: bool,
+    /// Other MR numbers of the same patient in the same message (merged records): a case's MRN matching
+    /// any of them is this patient.
+    pub also: Vec<String>,
 }
 
 impl std::fmt::Display for PatientId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = if self.is_mrn { "" } else { ", not an MRN" };
         match &self.authority {
-            Some(a) => write!(f, "{} ({a})", self.id),
-            None => write!(f, "{}", self.id),
+            Some(a) => write!(f, "{} ({a}{kind})", self.id),
+            None if self.is_mrn => write!(f, "{}", self.id),
+            None => write!(f, "{} (not an MRN)", self.id),
         }
     }
 }
@@ -109,7 +117,7 @@ pub enum LabFileError {
 /// `YYYY-MM-DDTHH:MM` — a wall-clock time of the case's zone — or `YYYY-MM-DDTHH:MM±HH:MM`, an instant
 /// written in any offset (a laboratory's or an EHR's), shown on the case's clock.
 pub(crate) fn parse_time(text: &str, zone: Zone) -> Result<ClinicalTime, String> {
-    let Some((clock, offset)) = text.split_at_checked(16).filter(|(_, o)| o.len() == 6) else {
+    let Some((clock, offset)) = text.split_at_checked(16).filter(|(_, o)| o.len() == 6 && o.is_ascii()) else {
         return ClinicalTime::parse_in(text, zone).map_err(|e| e.to_string());
     };
     let sign = match offset.as_bytes()[0] {
@@ -142,6 +150,13 @@ pub fn read_lab_file(text: &str, format: LabFormat, name: &str, zone: Zone) -> R
         LabFormat::Hl7 => hl7::read(text, name, zone).map_err(|e| unreadable(e.to_string()))?,
         LabFormat::Fhir => fhir::read(text, name, zone).map_err(unreadable)?,
     };
+    // A message without a patient among messages with one: whose results are they? The file is refused.
+    if format == LabFormat::Hl7 && !patients.is_empty() && results.iter().any(|r| r.patient.is_none()) {
+        return Err(unreadable(
+            "a message has no patient identifier (PID-3) while others have one: whose results they are cannot be told"
+                .to_owned(),
+        ));
+    }
     // One number from two issuers is two patients too.
     if patients.len() > 1 {
         return Err(LabFileError::SeveralPatients {
@@ -162,11 +177,13 @@ pub fn read_lab_file(text: &str, format: LabFormat, name: &str, zone: Zone) -> R
 /// Another patient: nothing is imported.
 pub fn check_patient(case: &Case, file: &LabFile) -> Result<(), LabFileError> {
     match (&case.identity.mrn, &file.patient) {
-        (Some(mrn), Some(p)) if mrn.trim() != p.id => Err(LabFileError::WrongPatient {
-            file: file.name.clone(),
-            found: p.to_string(),
-            case: mrn.clone(),
-        }),
+        (Some(mrn), Some(p)) if !p.is_mrn || (mrn.trim() != p.id && !p.also.iter().any(|a| a == mrn.trim())) => {
+            Err(LabFileError::WrongPatient {
+                file: file.name.clone(),
+                found: p.to_string(),
+                case: mrn.clone(),
+            })
+        }
         _ => Ok(()),
     }
 }
@@ -274,6 +291,17 @@ pub fn lab_preview(
             ResultStatus::Final | ResultStatus::Corrected => {
                 match event_of(map, r, now).and_then(|e| limits(&e).map(|()| e)) {
                     Err(why) => rows.push(row(Verdict::Refused(why), None)),
+                    // A final version after a corrected one in the same file (listed out of order): the
+                    // correction stands.
+                    Ok(_)
+                        if r.status == ResultStatus::Final
+                            && classified.iter().any(|(_, e)| identity_of(e) == Some(&r.identity)) =>
+                    {
+                        rows.push(row(
+                            Verdict::Skipped("another version of this result is in the file".to_owned()),
+                            None,
+                        ));
+                    }
                     Ok(event) if r.status == ResultStatus::Corrected => {
                         let earlier = case.events.iter().find(|e| identity_of(e) == Some(&r.identity));
                         let in_file = classified.iter().position(|(_, e)| identity_of(e) == Some(&r.identity));
@@ -295,6 +323,11 @@ pub fn lab_preview(
                                 was: "no earlier result in the case".to_owned(),
                             },
                         };
+                        // The correction says so on the event itself, with what it replaced.
+                        let mut event = event;
+                        if let Verdict::Amended { was, .. } = &verdict {
+                            event.note = Some(format!("corrected by the laboratory (was {was})"));
+                        }
                         classified.push((rows.len(), event.clone()));
                         rows.push(row(verdict, Some(event)));
                     }
@@ -370,6 +403,15 @@ pub fn apply_import(case: &mut Case, preview: &ImportPreview, stamp: &Stamp) -> 
     next.merge_events(new)
         .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
     let mut detail = vec![format!("{added} new")];
+    // Corrections within the file, or with nothing to replace: named in the trail too.
+    for r in &preview.rows {
+        if let (Verdict::Amended { replaces: None, was }, Some(e)) = (&r.verdict, &r.event) {
+            detail.push(format!(
+                "corrected by the laboratory: {} (was {was})",
+                e.kind.describe()
+            ));
+        }
+    }
     for (id, event, was) in preview.replacements() {
         let now = event.kind.describe();
         let entered = next.find_event(id).and_then(|(_, e)| e.entered.clone());
