@@ -459,3 +459,14 @@ fn the_patient_checks_have_no_gaps_and_corrections_keep_their_trail() {
     assert_eq!(p.new_events().len(), 1, "{:?}", verdicts(&p));
     assert_eq!(p.new_events()[0].kind.describe(), "anti-Xa 0.29 units/mL");
 }
+
+/// Found by the HL7 fuzz target: a time with a multi-byte character where its digits should be panicked
+/// (a byte slice inside the character). It is refused now, with the reason.
+#[test]
+fn an_hl7_time_with_a_multibyte_character_is_refused_not_a_panic() {
+    let text = "MSH|^~\\&|LIS|HOSP|APP|ICU|202603141040||ORU^R01|M1|P|2.5\rPID|1||123456^^^HOSP^MR\r\
+                OBR|1||F1|||202603141000\rOBX|1|NM|777-3^Platelets^LN|1|30|10*9/L|||||F|||2026031×1000";
+    let file = read_lab_file(text, LabFormat::Hl7, "multibyte.hl7", utc()).unwrap();
+    let why = file.results[0].time.clone().unwrap_err();
+    assert!(why.contains("YYYYMMDDHHMM"), "{why}");
+}
