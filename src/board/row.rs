@@ -219,11 +219,9 @@ impl BoardRow {
     #[must_use]
     pub fn of(file: String, s: &CaseSummary, now: ClinicalTime, held_by: Option<String>) -> Self {
         let a = &s.analysis;
-        let too_old = matches!(
-            against_clock(&a.monitoring, s.as_of, Some(s.as_of), now),
-            AgainstClock::CaseTooOld { .. }
-        );
-        let (next_lab, clock_note) = match against_clock(&a.monitoring, s.as_of, Some(s.as_of), now) {
+        let clock = against_clock(&a.monitoring, s.as_of, Some(s.as_of), now);
+        let too_old = matches!(clock, AgainstClock::CaseTooOld { .. });
+        let (next_lab, clock_note) = match clock {
             AgainstClock::Applies(items) => (next_lab(&items), None),
             AgainstClock::CaseTooOld { hours } => (
                 None,
