@@ -100,9 +100,14 @@ pub fn unit_sheets(
                     || r.clock_note.clone().unwrap_or_default(),
                     |n| match (n.overdue, n.due) {
                         (true, _) => format!(
-                            "OVERDUE {}: {}",
+                            "OVERDUE {}: {}{}",
                             crate::analysis::clock::hours_minutes(n.minutes),
-                            n.test
+                            n.test,
+                            if n.also_overdue.is_empty() {
+                                String::new()
+                            } else {
+                                format!("; also overdue: {}", n.also_overdue.join(", "))
+                            }
                         ),
                         (false, Some(due)) => format!("{}: {due}", n.test),
                         (false, None) => n.test.clone(),

@@ -120,7 +120,7 @@ fn import_labs(w: &LabImport<'_>) -> Result<String> {
         .map_err(|e| anyhow!("{}: not written: {e}", w.output.display()))?;
     crate::io::save_case(w.output, &written)?;
     let mut out = format!(
-        "wrote {} ({detail}; MRN {}; from {})\n",
+        "wrote {} ({detail}; patient {}; from {})\n",
         w.output.display(),
         lab.patient
             .map_or_else(|| "none in the file".to_owned(), |p| p.to_string()),

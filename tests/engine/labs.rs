@@ -430,6 +430,26 @@ fn the_patient_checks_have_no_gaps_and_corrections_keep_their_trail() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("Patient/zzz"), "{err}");
+    // The same id on another server, and no subject at all, are not the file's patient either (the
+    // second review).
+    let original = std::fs::read_to_string(data("fhir-bundle-collection.json")).unwrap();
+    for (replaced, by) in [
+        (
+            "\"reference\": \"Patient/pat-1\"",
+            "\"reference\": \"http://other.example.org/fhir/Patient/pat-1\"",
+        ),
+        (
+            "\"subject\": {\n          \"reference\": \"Patient/pat-1\"\n        },",
+            "",
+        ),
+    ] {
+        assert!(original.contains(replaced), "{replaced}");
+        let edited = original.replacen(replaced, by, 1);
+        assert!(
+            read_lab_file(&edited, LabFormat::Fhir, "edited.json", utc()).is_err(),
+            "{replaced}"
+        );
+    }
     // The correction names what it corrected on the event and in the trail.
     let both = preview(&jane_doe(), "corrected.hl7");
     let corrected: Vec<_> = both.new_events();

@@ -27,7 +27,9 @@ enum Resource {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Entry {
+    full_url: Option<String>,
     resource: Option<Resource>,
 }
 
@@ -174,10 +176,14 @@ fn value_of(o: &Observation) -> (Result<ResultValue, String>, String) {
 pub fn read(text: &str, file: &str, zone: Zone) -> Result<(Vec<PatientId>, Vec<LabResult>), String> {
     let resource: Resource =
         serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
-    let resources = match resource {
-        Resource::Bundle { entry } => entry.into_iter().filter_map(|e| e.resource).collect(),
+    // Each resource with the full URL its Bundle entry gives it (a subject may point at either).
+    let resources: Vec<(Option<String>, Resource)> = match resource {
+        Resource::Bundle { entry } => entry
+            .into_iter()
+            .filter_map(|e| e.resource.map(|r| (e.full_url, r)))
+            .collect(),
         Resource::Other => return Err("not a Bundle, an Observation or a Patient resource".to_owned()),
-        one => vec![one],
+        one => vec![(None, one)],
     };
     let mut patients: Vec<PatientId> = Vec::new();
     let mut results = Vec::new();
@@ -188,24 +194,32 @@ pub fn read(text: &str, file: &str, zone: Zone) -> Result<(Vec<PatientId>, Vec<L
             patients.push(p);
         }
     };
-    let mut patient_ids: Vec<String> = Vec::new();
-    for r in &resources {
+    // How the file's Patient may be referred to: `Patient/id`, or its entry's full URL.
+    let mut patient_refs: Vec<String> = Vec::new();
+    for (full_url, r) in &resources {
         if let Resource::Patient(p) = r {
             add_patient(mrn(&p.identifier));
-            patient_ids.extend(p.id.iter().map(|id| format!("Patient/{id}")));
+            patient_refs.extend(p.id.iter().map(|id| format!("Patient/{id}")));
+            patient_refs.extend(full_url.iter().cloned());
         }
     }
-    for r in resources {
+    for (_, r) in resources {
         let Resource::Observation(o) = r else { continue };
-        // A result whose subject is another Patient resource than the file's is another patient's.
-        if let Some(reference) = o.subject.as_ref().and_then(|s| s.reference.as_deref())
-            && !patient_ids.is_empty()
-            && !patient_ids.iter().any(|p| reference.ends_with(p.as_str()))
-        {
+        // Where the file names its patient, every result must be of that patient: a subject that is
+        // another Patient (on this server or another), or none at all, refuses the file (as an HL7
+        // message without a PID among others does).
+        let subject = o.subject.as_ref();
+        let reference = subject.and_then(|s| s.reference.as_deref());
+        let of_the_patient = match reference {
+            Some(r) => patient_refs.iter().any(|p| p == r),
+            None => subject.and_then(|s| s.identifier.as_ref()).is_some(),
+        };
+        if !patient_refs.is_empty() && !of_the_patient {
             return Err(format!(
-                "Observation/{} is of {reference}, not of the file's patient ({}): nothing is imported",
+                "Observation/{} is of {}, not of the file's patient ({}): nothing is imported",
                 o.id.as_deref().unwrap_or("?"),
-                patient_ids.join(", ")
+                reference.unwrap_or("no subject"),
+                patient_refs.join(", ")
             ));
         }
         let subject = o
