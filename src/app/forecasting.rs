@@ -286,9 +286,12 @@ impl Forecasting {
     pub fn model_rate_line(&self) -> Option<String> {
         let o = self.outlook().ok()?;
         let mut text = String::new();
-        match &o.rate_to_target {
+        match (&o.rate_to_target, &self.verdict) {
+            // As the command line: a forecast not to be relied on (not following the patient, or not
+            // beating the last value) offers no rate, greyed or not.
+            (Some(_), Some(why)) => text.push_str(&format!("no rate to target: not to be relied on — {why}")),
             // Issue 30: the uncapped answer is never shown as a rate.
-            Some(r) => text.push_str(&format!(
+            (Some(r), None) => text.push_str(&format!(
                 "toward {}: {} units/kg/h = {} units/h = {} mL/h{} ({})",
                 num(r.target_anti_xa, 2),
                 num(r.value, 1),
@@ -301,7 +304,7 @@ impl Forecasting {
                 },
                 probability_words(r.probability_in_range)
             )),
-            None => {
+            (None, _) => {
                 if let Some(why) = o.warnings.iter().find(|w| w.starts_with("no rate to target")) {
                     text.push_str(why);
                 }

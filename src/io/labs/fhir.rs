@@ -174,8 +174,15 @@ fn value_of(o: &Observation) -> (Result<ResultValue, String>, String) {
 /// # Errors
 /// Not JSON, or not a resource this reader takes (with serde's line and column).
 pub fn read(text: &str, file: &str, zone: Zone) -> Result<(Vec<PatientId>, Vec<LabResult>), String> {
-    let resource: Resource =
-        serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
+    let resource: Resource = serde_json::from_str(text).map_err(|e| {
+        // A quantity's value written as text ("0,45") reads as serde's words alone: say what it is.
+        let hint = if e.to_string().contains("invalid type: string") {
+            " — a number written as text: valueQuantity.value is a JSON number, and a decimal comma is refused"
+        } else {
+            ""
+        };
+        format!("line {}, column {}: {e}{hint}", e.line(), e.column())
+    })?;
     // Each resource with the full URL its Bundle entry gives it (a subject may point at either).
     let resources: Vec<(Option<String>, Resource)> = match resource {
         Resource::Bundle { entry } => entry
