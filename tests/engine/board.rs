@@ -76,28 +76,33 @@ const CASES: [(&str, &str, &[&str]); 9] = [
     ),
 ];
 
+/// A case file of the folder made by the command line's `import` from CSV rows (UTC, stamped by RN Ortiz).
+fn import_case(dir: &Path, folder: &Path, name: &str, rows: &str, flags: &[&str]) {
+    let csv = dir.join(format!("{name}.csv"));
+    std::fs::write(&csv, format!("time,kind,value,unit\n{rows}")).unwrap();
+    let case = folder.join(format!("{name}.ron"));
+    let mut args = vec![
+        "import",
+        csv.to_str().unwrap(),
+        "-o",
+        case.to_str().unwrap(),
+        "--author",
+        "RN Ortiz",
+        "--time-zone",
+        "UTC",
+    ];
+    args.extend_from_slice(flags);
+    let (ok, _, err) = run(&args);
+    assert!(ok, "{name}: {err}");
+}
+
 /// The folder of twelve: nine imported cases, the CMAJ teaching case, a broken file and a lock held on
 /// another workstation (on the stable case).
 pub(crate) fn unit_folder(dir: &Path) -> PathBuf {
     let folder = dir.join("unit");
     std::fs::create_dir_all(&folder).unwrap();
     for (name, rows, flags) in CASES {
-        let csv = dir.join(format!("{name}.csv"));
-        std::fs::write(&csv, format!("time,kind,value,unit\n{rows}")).unwrap();
-        let case = folder.join(format!("{name}.ron"));
-        let mut args = vec![
-            "import",
-            csv.to_str().unwrap(),
-            "-o",
-            case.to_str().unwrap(),
-            "--author",
-            "RN Ortiz",
-            "--time-zone",
-            "UTC",
-        ];
-        args.extend_from_slice(flags);
-        let (ok, _, err) = run(&args);
-        assert!(ok, "{name}: {err}");
+        import_case(dir, &folder, name, rows, flags);
     }
     std::fs::copy(
         common::root().join("assets/cases/cmaj-2019-ecmo.ron"),
@@ -111,26 +116,13 @@ pub(crate) fn unit_folder(dir: &Path) -> PathBuf {
     )
     .unwrap();
     // The twelfth: a second overdue patient, overdue longer (started at 00:00, due 06:00).
-    let csv = dir.join("bed12.csv");
-    std::fs::write(
-        &csv,
-        "time,kind,value,unit\n2026-12-06T00:00,platelets,200,10^9/L\n2026-12-06T00:00,ufh_infusion,16,units/kg/h\n",
-    )
-    .unwrap();
-    let case = folder.join("bed12-overdue-longer.ron");
-    let (ok, _, err) = run(&[
-        "import",
-        csv.to_str().unwrap(),
-        "-o",
-        case.to_str().unwrap(),
-        "--weight-kg",
-        "70",
-        "--setting",
-        "icu",
-        "--time-zone",
-        "UTC",
-    ]);
-    assert!(ok, "{err}");
+    import_case(
+        dir,
+        &folder,
+        "bed12-overdue-longer",
+        "2026-12-06T00:00,platelets,200,10^9/L\n2026-12-06T00:00,ufh_infusion,16,units/kg/h\n",
+        &["--weight-kg", "70", "--setting", "icu"],
+    );
     folder
 }
 
@@ -319,51 +311,26 @@ fn an_advice_to_act_is_not_stable_and_every_overdue_test_is_named() {
     let dir2 = tempfile::tempdir().unwrap();
     let unit2 = dir2.path().join("unit");
     std::fs::create_dir_all(&unit2).unwrap();
-    let csv = dir2.path().join("high.csv");
-    std::fs::write(
-        &csv,
-        "time,kind,value,unit\n2026-12-06T00:00,platelets,200,10^9/L\n2026-12-06T00:00,ufh_infusion,18,units/kg/h\n\
+    let icu = ["--weight-kg", "80", "--setting", "icu"];
+    import_case(
+        dir2.path(),
+        &unit2,
+        "high",
+        "2026-12-06T00:00,platelets,200,10^9/L\n2026-12-06T00:00,ufh_infusion,18,units/kg/h\n\
          2026-12-06T06:00,anti_xa,0.45,units/mL\n2026-12-06T11:00,anti_xa,0.9,units/mL\n2026-12-06T11:00,aptt,70,s\n",
-    )
-    .unwrap();
-    let case = unit2.join("high.ron");
-    let (ok, _, err) = run(&[
-        "import",
-        csv.to_str().unwrap(),
-        "-o",
-        case.to_str().unwrap(),
-        "--weight-kg",
-        "80",
-        "--setting",
-        "icu",
-        "--time-zone",
-        "UTC",
-    ]);
-    assert!(ok, "{err}");
+        &icu,
+    );
     let (_, out2, _) = run(&["board", unit2.to_str().unwrap(), "--at", AT, "--format", "json"]);
     let v2: Value = serde_json::from_str(&out2).unwrap();
     assert_eq!(v2["rows"][0]["urgency"], "action_advised", "{}", v2["rows"][0]);
     // Every overdue test is named, not only the longest overdue.
-    let a_no_platelets = dir2.path().join("np.csv");
-    std::fs::write(
-        &a_no_platelets,
-        "time,kind,value,unit\n2026-12-06T02:00,ufh_infusion,18,units/kg/h\n",
-    )
-    .unwrap();
-    let np = unit2.join("np.ron");
-    let (ok, _, err) = run(&[
-        "import",
-        a_no_platelets.to_str().unwrap(),
-        "-o",
-        np.to_str().unwrap(),
-        "--weight-kg",
-        "80",
-        "--setting",
-        "icu",
-        "--time-zone",
-        "UTC",
-    ]);
-    assert!(ok, "{err}");
+    import_case(
+        dir2.path(),
+        &unit2,
+        "np",
+        "2026-12-06T02:00,ufh_infusion,18,units/kg/h\n",
+        &icu,
+    );
     let (_, text2, _) = run(&["board", unit2.to_str().unwrap(), "--at", AT]);
     assert!(text2.contains("also overdue: aPTT"), "{text2}");
 }

@@ -316,20 +316,24 @@ fn fhir_bundles_and_single_observations_are_read_with_their_statuses() {
 fn the_command_line_imports_hl7_and_fhir_into_new_cases_only() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("new.ron");
-    let flags = ["--weight-kg", "80", "--setting", "icu", "--time-zone", "UTC"];
-    let file = data("wrong-patient.hl7");
-    let (ok, text, err) = run(&[
-        &[
+    let import = |from: &str, input: &Path, output: &Path| {
+        run(&[
             "import",
             "--from",
-            "hl7",
-            file.to_str().unwrap(),
+            from,
+            input.to_str().unwrap(),
             "-o",
-            out.to_str().unwrap(),
-        ][..],
-        &flags,
-    ]
-    .concat());
+            output.to_str().unwrap(),
+            "--weight-kg",
+            "80",
+            "--setting",
+            "icu",
+            "--time-zone",
+            "UTC",
+        ])
+    };
+    let file = data("wrong-patient.hl7");
+    let (ok, text, err) = import("hl7", &file, &out);
     assert!(ok, "{err}");
     assert!(text.contains("2 new"), "{text}");
     let case = anticoag_planner::io::load_case(&out, utc()).unwrap().case;
@@ -340,48 +344,15 @@ fn the_command_line_imports_hl7_and_fhir_into_new_cases_only() {
         "the earliest result"
     );
     // Never over an existing file without --force.
-    let (ok, _, err) = run(&[
-        &[
-            "import",
-            "--from",
-            "hl7",
-            file.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ][..],
-        &flags,
-    ]
-    .concat());
+    let (ok, _, err) = import("hl7", &file, &out);
     assert!(!ok && err.contains("--force"), "{err}");
     let two = data("two-patients.hl7");
     let other = dir.path().join("two.ron");
-    let (ok, _, err) = run(&[
-        &[
-            "import",
-            "--from",
-            "hl7",
-            two.to_str().unwrap(),
-            "-o",
-            other.to_str().unwrap(),
-        ][..],
-        &flags,
-    ]
-    .concat());
+    let (ok, _, err) = import("hl7", &two, &other);
     assert!(!ok && err.contains("more than one patient"), "{err}");
     let fhir = data("fhir-bundle-collection.json");
     let third = dir.path().join("fhir.ron");
-    let (ok, text, err) = run(&[
-        &[
-            "import",
-            "--from",
-            "fhir",
-            fhir.to_str().unwrap(),
-            "-o",
-            third.to_str().unwrap(),
-        ][..],
-        &flags,
-    ]
-    .concat());
+    let (ok, text, err) = import("fhir", &fhir, &third);
     assert!(ok, "{err}");
     assert!(
         text.contains("refused") && text.contains("2951-2"),
